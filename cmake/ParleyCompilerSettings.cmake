@@ -1,0 +1,28 @@
+# Compiler settings for every Parley target: warnings as errors, ccache and
+# sanitizers on request.
+
+find_program(PARLEY_CCACHE ccache)
+if(PARLEY_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${PARLEY_CCACHE})
+endif()
+
+set(PARLEY_SANITIZE "" CACHE STRING "Sanitizers for the whole build, e.g. address,undefined")
+
+add_library(parley_warnings INTERFACE)
+target_compile_options(parley_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Werror
+  -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+  -Wformat=2)
+
+if(PARLEY_SANITIZE)
+  add_compile_options(-fsanitize=${PARLEY_SANITIZE} -fno-omit-frame-pointer
+                      -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${PARLEY_SANITIZE})
+endif()
+
+# parley_target_defaults(target): what every first-party target gets.
+function(parley_target_defaults target)
+  target_link_libraries(${target} PRIVATE parley_warnings)
+  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR})
+endfunction()

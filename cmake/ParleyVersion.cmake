@@ -1,0 +1,14 @@
+# PARLEY_VERSION_STRING: the project version, plus the git commit when known.
+set(PARLEY_VERSION_STRING ${PROJECT_VERSION})
+find_package(Git QUIET)
+if(GIT_FOUND AND EXISTS ${PROJECT_SOURCE_DIR}/.git)
+  execute_process(
+    COMMAND ${GIT_EXECUTABLE} rev-parse --short=10 HEAD
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+    OUTPUT_VARIABLE PARLEY_GIT_COMMIT
+    OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET
+    RESULT_VARIABLE _parley_git_rc)
+  if(_parley_git_rc EQUAL 0 AND PARLEY_GIT_COMMIT)
+    set(PARLEY_VERSION_STRING "${PROJECT_VERSION}+g${PARLEY_GIT_COMMIT}")
+  endif()
+endif()

@@ -1,0 +1,66 @@
+// The one catalogue of Parley error codes. Append only: a number, once used,
+// is never reused or renumbered, because codes appear in logs, in the wire
+// protocol (ServerError.code) and in scripts that read parley-cli's JSON.
+//
+// Ranges per layer:
+//   1-99     generic
+//   100-199  protocol and framing
+//   200-299  net: connecting, TLS
+//   300-399  server: accounts, rooms, store, config
+//   400-499  client session
+//   500-599  media (reserved)
+//
+// Each entry is PARLEY_ERROR(Name, number, "short-name"). The short name is
+// what JSON output and the wire carry; it is stable, like the number.
+
+#ifndef PARLEY_ERROR
+#error "define PARLEY_ERROR(name, number, slug) before including error_list.h"
+#endif
+
+// generic
+PARLEY_ERROR(Ok, 0, "ok")
+PARLEY_ERROR(Internal, 1, "internal")
+PARLEY_ERROR(InvalidArgument, 2, "invalid_argument")
+PARLEY_ERROR(Io, 3, "io")
+PARLEY_ERROR(Cancelled, 4, "cancelled")
+PARLEY_ERROR(TimedOut, 5, "timed_out")
+PARLEY_ERROR(NotFound, 6, "not_found")
+PARLEY_ERROR(AlreadyExists, 7, "already_exists")
+PARLEY_ERROR(ShuttingDown, 8, "shutting_down")
+
+// protocol and framing
+PARLEY_ERROR(FrameTooLarge, 100, "frame_too_large")
+PARLEY_ERROR(FrameTruncated, 101, "frame_truncated")
+PARLEY_ERROR(MalformedMessage, 102, "malformed_message")
+PARLEY_ERROR(UnknownMessage, 103, "unknown_message")
+PARLEY_ERROR(UnsupportedVersion, 104, "unsupported_version")
+PARLEY_ERROR(UnexpectedMessage, 105, "unexpected_message")
+PARLEY_ERROR(HandshakeTimeout, 106, "handshake_timeout")
+PARLEY_ERROR(KeepaliveTimeout, 107, "keepalive_timeout")
+PARLEY_ERROR(ChatTooLong, 108, "chat_too_long")
+PARLEY_ERROR(InvalidRoomName, 109, "invalid_room_name")
+PARLEY_ERROR(SlowConsumer, 110, "slow_consumer")
+PARLEY_ERROR(InvalidText, 111, "invalid_text")
+
+// net
+PARLEY_ERROR(ResolveFailed, 200, "resolve_failed")
+PARLEY_ERROR(ConnectFailed, 201, "connect_failed")
+PARLEY_ERROR(ConnectionClosed, 202, "connection_closed")
+PARLEY_ERROR(TlsHandshakeFailed, 203, "tls_handshake_failed")
+PARLEY_ERROR(TlsInspection, 204, "tls_inspection")
+PARLEY_ERROR(TlsPolicy, 205, "tls_policy")
+PARLEY_ERROR(CertificateGeneration, 206, "certificate_generation")
+
+// server
+PARLEY_ERROR(AuthFailed, 300, "auth_failed")
+PARLEY_ERROR(RateLimited, 301, "rate_limited")
+PARLEY_ERROR(NotSignedIn, 302, "not_signed_in")
+PARLEY_ERROR(NotInRoom, 303, "not_in_room")
+PARLEY_ERROR(StoreFailed, 304, "store_failed")
+PARLEY_ERROR(ConfigInvalid, 305, "config_invalid")
+PARLEY_ERROR(ServerShutdown, 306, "server_shutdown")
+PARLEY_ERROR(InvalidUserName, 307, "invalid_user_name")
+
+// client
+PARLEY_ERROR(AllAttemptsFailed, 400, "all_attempts_failed")
+PARLEY_ERROR(SessionClosed, 401, "session_closed")

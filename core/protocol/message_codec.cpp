@@ -1,0 +1,208 @@
+#include "core/protocol/message_codec.h"
+
+#include "core/protocol/frame_codec.h"
+#include "core/protocol/protocol_limits.h"
+
+namespace parley::protocol {
+namespace {
+
+// C0 controls, DEL, and C1 controls (U+0080..U+009F, UTF-8 0xC2 0x80..0x9F).
+// Protobuf has already rejected invalid UTF-8 in proto3 strings.
+bool hasControlCharacter(std::string_view text, bool allow_newline_and_tab) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (allow_newline_and_tab && (c == '\n' || c == '\t')) {
+      continue;
+    }
+    if (c < 0x20 || c == 0x7f) {
+      return true;
+    }
+    if (c == 0xc2 && i + 1 < text.size()) {
+      const auto next = static_cast<unsigned char>(text[i + 1]);
+      if (next >= 0x80 && next <= 0x9f) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// Structural bounds: breaking these is not a user mistake but a broken or
+// hostile peer, so the connection closes.
+Result<void> validateStructure(const Envelope& envelope) {
+  switch (envelope.body_case()) {
+    case Envelope::kClientHello:
+      if (envelope.client_hello().client_name().size() > 256) {
+        return makeError(ErrorCode::MalformedMessage, "client name longer than 256 bytes");
+      }
+      return {};
+    case Envelope::kSignIn:
+      if (envelope.sign_in().password().size() > kMaxPasswordBytes) {
+        return makeError(ErrorCode::MalformedMessage, "password longer than 1024 bytes");
+      }
+      if (envelope.sign_in().user().size() > 4 * kMaxUserNameBytes) {
+        return makeError(ErrorCode::MalformedMessage, "user name far over the limit");
+      }
+      return {};
+    case Envelope::kError:
+      if (envelope.error().reason().size() > 4096) {
+        return makeError(ErrorCode::MalformedMessage, "error reason longer than 4096 bytes");
+      }
+      return {};
+    default:
+      return {};
+  }
+}
+
+}  // namespace
+
+Result<void> validateContent(const Envelope& envelope) {
+  switch (envelope.body_case()) {
+    case Envelope::kSignIn:
+      return validateUserName(envelope.sign_in().user());
+    case Envelope::kJoinRoom:
+      return validateRoomName(envelope.join_room().room());
+    case Envelope::kChatSend:
+      return validateChatText(envelope.chat_send().text());
+    case Envelope::kChatMessage:
+      return validateChatText(envelope.chat_message().text());
+    default:
+      return {};
+  }
+}
+
+Result<void> appendEnvelopeFrame(const Envelope& envelope, std::string& out) {
+  const std::size_t size = envelope.ByteSizeLong();
+  if (size > kMaxFrameBytes) {
+    return makeError(ErrorCode::FrameTooLarge,
+                     "message of " + std::to_string(size) + " bytes exceeds the frame limit");
+  }
+  const std::size_t start = out.size();
+  out.resize(start + kFrameHeaderBytes + size);
+  auto* p = reinterpret_cast<unsigned char*>(out.data() + start);
+  const auto n = static_cast<std::uint32_t>(size);
+  p[0] = static_cast<unsigned char>(n >> 24U);
+  p[1] = static_cast<unsigned char>(n >> 16U);
+  p[2] = static_cast<unsigned char>(n >> 8U);
+  p[3] = static_cast<unsigned char>(n);
+  if (!envelope.SerializeToArray(p + kFrameHeaderBytes, static_cast<int>(size))) {
+    out.resize(start);
+    return makeError(ErrorCode::Internal, "could not serialize " + std::string(bodyName(envelope)));
+  }
+  return {};
+}
+
+Result<Envelope> parseEnvelope(std::span<const std::byte> payload) {
+  if (payload.size() > kMaxFrameBytes) {
+    return makeError(ErrorCode::FrameTooLarge, "payload exceeds the frame limit");
+  }
+  Envelope envelope;
+  if (!envelope.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    return makeError(ErrorCode::MalformedMessage, "frame is not a valid protocol message");
+  }
+  if (envelope.body_case() == Envelope::BODY_NOT_SET) {
+    return makeError(ErrorCode::UnknownMessage,
+                     "message type unknown to this version (protocol " +
+                         std::to_string(kProtocolVersion) + ")");
+  }
+  if (auto valid = validateStructure(envelope); !valid) {
+    return makeError(std::move(valid).error());
+  }
+  return envelope;
+}
+
+Result<Envelope> parseEnvelope(std::string_view payload) {
+  return parseEnvelope(std::as_bytes(std::span<const char>(payload.data(), payload.size())));
+}
+
+std::string_view bodyName(const Envelope& envelope) {
+  switch (envelope.body_case()) {
+    case Envelope::kClientHello: return "client_hello";
+    case Envelope::kServerHello: return "server_hello";
+    case Envelope::kSignIn: return "sign_in";
+    case Envelope::kSignInResult: return "sign_in_result";
+    case Envelope::kJoinRoom: return "join_room";
+    case Envelope::kJoined: return "joined";
+    case Envelope::kLeaveRoom: return "leave_room";
+    case Envelope::kLeft: return "left";
+    case Envelope::kParticipantJoined: return "participant_joined";
+    case Envelope::kParticipantLeft: return "participant_left";
+    case Envelope::kChatSend: return "chat_send";
+    case Envelope::kChatAck: return "chat_ack";
+    case Envelope::kChatMessage: return "chat_message";
+    case Envelope::kPing: return "ping";
+    case Envelope::kPong: return "pong";
+    case Envelope::kError: return "error";
+    case Envelope::BODY_NOT_SET: return "none";
+  }
+  return "none";
+}
+
+Result<void> validateRoomName(std::string_view room) {
+  if (room.empty()) {
+    return makeError(ErrorCode::InvalidRoomName, "room name is empty");
+  }
+  if (room.size() > kMaxRoomNameBytes) {
+    return makeError(ErrorCode::InvalidRoomName, "room name is longer than " +
+                                                     std::to_string(kMaxRoomNameBytes) + " bytes");
+  }
+  if (hasControlCharacter(room, false)) {
+    return makeError(ErrorCode::InvalidRoomName, "room name contains control characters");
+  }
+  return {};
+}
+
+Result<void> validateUserName(std::string_view user) {
+  if (user.empty() || user.size() > kMaxUserNameBytes) {
+    return makeError(ErrorCode::InvalidUserName, "user name must be 1 to " +
+                                                     std::to_string(kMaxUserNameBytes) + " bytes");
+  }
+  for (const char c : user) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-' || c == '@';
+    if (!ok) {
+      return makeError(ErrorCode::InvalidUserName,
+                       "user names may use letters, digits and . _ - @ only");
+    }
+  }
+  return {};
+}
+
+Result<void> validateChatText(std::string_view text) {
+  if (text.empty()) {
+    return makeError(ErrorCode::InvalidText, "chat message is empty");
+  }
+  if (text.size() > kMaxChatBytes) {
+    return makeError(ErrorCode::ChatTooLong, "chat message of " + std::to_string(text.size()) +
+                                                 " bytes is over the limit of " +
+                                                 std::to_string(kMaxChatBytes));
+  }
+  if (hasControlCharacter(text, true)) {
+    return makeError(ErrorCode::InvalidText, "chat message contains control characters");
+  }
+  return {};
+}
+
+Envelope makeErrorNotice(const Error& error, bool fatal) {
+  Envelope envelope;
+  auto* notice = envelope.mutable_error();
+  notice->set_code(static_cast<std::uint32_t>(error.code));
+  notice->set_slug(std::string(error.slug()));
+  notice->set_reason(error.detail);
+  notice->set_fatal(fatal);
+  return envelope;
+}
+
+Envelope makePing(std::uint64_t nonce) {
+  Envelope envelope;
+  envelope.mutable_ping()->set_nonce(nonce);
+  return envelope;
+}
+
+Envelope makePong(std::uint64_t nonce) {
+  Envelope envelope;
+  envelope.mutable_pong()->set_nonce(nonce);
+  return envelope;
+}
+
+}  // namespace parley::protocol

@@ -1,0 +1,22 @@
+#pragma once
+// Protocol constants shared by client and server. Changing a limit here is a
+// protocol change: document it in docs/protocol.md.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+namespace parley::protocol {
+
+inline constexpr std::uint32_t kProtocolVersion = 1;
+inline constexpr std::size_t kFrameHeaderBytes = 4;
+inline constexpr std::size_t kMaxFrameBytes = 1024 * 1024;  // payload, header excluded
+inline constexpr std::size_t kMaxChatBytes = 16 * 1024;
+inline constexpr std::size_t kMaxRoomNameBytes = 64;
+inline constexpr std::size_t kMaxUserNameBytes = 64;
+inline constexpr std::size_t kMaxPasswordBytes = 1024;
+inline constexpr std::chrono::seconds kHandshakeTimeout{10};
+inline constexpr std::chrono::seconds kDefaultIdleTimeout{120};
+inline constexpr std::chrono::seconds kDefaultKeepaliveInterval{20};
+
+}  // namespace parley::protocol

@@ -1,0 +1,106 @@
+#pragma once
+// MessageChannel: Parley frames (u32 length + Envelope) over one TLS stream.
+// The one piece of I/O the server connection and the client session share.
+//
+// Threads: everything runs on the channel's strand. Public methods may be
+// called from any thread; they post to the strand. Handler callbacks are
+// invoked on the strand.
+//
+// Ownership: created as shared_ptr (Asio keeps it alive while operations are
+// in flight). It holds its Handler weakly, so a handler that dies simply stops
+// getting calls. Writes: one in flight at a time; queued frames are coalesced
+// into one TLS record run. The output queue is bounded: a peer that does not
+// read is disconnected (slow_consumer) instead of growing server memory.
+
+#include <asio/steady_timer.hpp>
+#include <asio/strand.hpp>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "core/base/error.h"
+#include "core/protocol/frame_codec.h"
+#include "core/protocol/message_codec.h"
+#include "net/tls/tls_context.h"
+
+namespace parley::transport {
+
+using protocol::Envelope;
+
+class MessageChannel : public std::enable_shared_from_this<MessageChannel> {
+ public:
+  class Handler {
+   public:
+    virtual ~Handler() = default;
+    virtual void onMessage(Envelope&& envelope) = 0;
+    // Exactly once per channel, after which no more calls come. `reason` is
+    // ConnectionClosed for an orderly end by the peer.
+    virtual void onClosed(const Error& reason) = 0;
+  };
+
+  struct Limits {
+    std::size_t max_queued_bytes = 8 * 1024 * 1024;
+    std::chrono::milliseconds shutdown_timeout{2000};
+  };
+
+  using Strand = asio::strand<asio::any_io_executor>;
+
+  static std::shared_ptr<MessageChannel> create(std::unique_ptr<net::TlsStream> stream,
+                                                Limits limits);
+  static std::shared_ptr<MessageChannel> create(std::unique_ptr<net::TlsStream> stream) {
+    return create(std::move(stream), Limits{});
+  }
+
+  // Starts reading. Call once.
+  void start(std::weak_ptr<Handler> handler);
+
+  // Queues a message. Serialization happens on the caller's thread.
+  void send(const Envelope& envelope);
+  // Queues an already framed message (shared by many channels for fan-out).
+  void sendFrame(std::shared_ptr<const std::string> frame);
+
+  // Sends `reason` to the peer as a fatal ErrorNotice (when notify_peer), then
+  // flushes, shuts TLS down and closes. onClosed(reason) follows.
+  void close(Error reason, bool notify_peer = true);
+
+  // Closes the socket without flushing or notifying (a cut connection).
+  void abort();
+
+  Strand& strand() { return strand_; }
+  [[nodiscard]] const std::string& peerAddress() const { return peer_address_; }
+  [[nodiscard]] std::uint16_t peerPort() const { return peer_port_; }
+  [[nodiscard]] std::size_t queuedBytesForTest() const { return queued_bytes_; }
+
+  MessageChannel(std::unique_ptr<net::TlsStream> stream, Limits limits);
+
+ private:
+  void readMore();
+  void onRead(const asio::error_code& ec, std::size_t bytes);
+  void enqueue(std::shared_ptr<const std::string> frame);
+  void writeMore();
+  void beginShutdown();
+  void finish(const Error& reason);
+
+  std::unique_ptr<net::TlsStream> stream_;
+  Strand strand_;
+  Limits limits_;
+  std::weak_ptr<Handler> handler_;
+  protocol::FrameDecoder decoder_;
+  std::array<std::byte, 16 * 1024> read_buffer_{};
+
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  std::size_t queued_bytes_ = 0;
+  std::string coalesced_;                          // write in flight, when coalesced
+  std::shared_ptr<const std::string> in_flight_;   // write in flight, when single
+  bool writing_ = false;
+
+  enum class State { Open, Closing, ShuttingDown, Closed };
+  State state_ = State::Open;
+  Error close_reason_;
+  asio::steady_timer shutdown_timer_;
+  std::string peer_address_;
+  std::uint16_t peer_port_ = 0;
+};
+
+}  // namespace parley::transport

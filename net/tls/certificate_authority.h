@@ -1,0 +1,37 @@
+#pragma once
+// The deployment's private PKI, as `parleyd init` creates it: a self-signed CA
+// and a server certificate it issues for the server's names (SAN). RSA keys,
+// 3072 bits by default, never under 2048. Pure functions over PEM text.
+
+#include <string>
+#include <vector>
+
+#include "core/base/result.h"
+
+namespace parley::net {
+
+struct PemKeyPair {
+  std::string certificate_pem;
+  std::string private_key_pem;
+};
+
+inline constexpr int kDefaultRsaBits = 3072;
+inline constexpr int kMinimumRsaBits = 2048;
+
+// A CA certificate valid for `valid_days`, key usage keyCertSign/cRLSign.
+Result<PemKeyPair> createCertificateAuthority(const std::string& common_name, int rsa_bits,
+                                              int valid_days);
+
+// A TLS server certificate for `hosts` (DNS names or IP addresses, all in the
+// SAN; the first is also the CN), signed by `ca`.
+Result<PemKeyPair> issueServerCertificate(const PemKeyPair& ca, const std::vector<std::string>& hosts,
+                                          int rsa_bits, int valid_days);
+
+// "AB:CD:..." SHA-256 over the certificate's DER encoding.
+Result<std::string> certificateSha256Fingerprint(const std::string& certificate_pem);
+
+// Writes `contents` to `path` created with `mode` (0600 for keys) without a
+// window where the file is readable by others. Fails if the file exists.
+Result<void> writeNewFile(const std::string& path, const std::string& contents, unsigned mode);
+
+}  // namespace parley::net

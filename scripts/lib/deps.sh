@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Parley needs to build, test and demo.
+# Sourced by scripts/test, scripts/demo and scripts/bench; idempotent: it only
+# calls apt-get when a package is missing.
+
+PARLEY_BUILD_PACKAGES=(
+  cmake ninja-build ccache g++ pkg-config git
+  clang libclang-rt-14-dev
+  libasio-dev libssl-dev openssl libsqlite3-dev libsodium-dev
+  libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
+  protobuf-compiler libprotobuf-dev nlohmann-json3-dev
+  catch2 qt6-base-dev
+)
+
+# Tools the test suite drives (real peers, not mocks).
+PARLEY_TEST_PACKAGES=(
+  procps python3
+)
+
+parley_missing_packages() {
+  local pkg
+  for pkg in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+      printf '%s\n' "$pkg"
+    fi
+  done
+}
+
+parley_install_packages() {
+  local missing
+  mapfile -t missing < <(parley_missing_packages "$@")
+  if [ "${#missing[@]}" -eq 0 ]; then
+    return 0
+  fi
+  echo "parley: installing missing Debian packages: ${missing[*]}"
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "parley: need root or sudo to install: ${missing[*]}" >&2
+      return 1
+    fi
+    sudo=(sudo -n)
+    [ -t 0 ] && sudo=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq || return 1
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null || return 1
+}
+
+parley_install_deps() {
+  parley_install_packages "${PARLEY_BUILD_PACKAGES[@]}" "${PARLEY_TEST_PACKAGES[@]}" "$@"
+}
