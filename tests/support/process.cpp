@@ -1,0 +1,162 @@
+#include "support/process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace parley::test {
+namespace {
+
+int decodeStatus(int status) {
+  if (WIFEXITED(status)) {
+    return WEXITSTATUS(status);
+  }
+  if (WIFSIGNALED(status)) {
+    return 128 + WTERMSIG(status);
+  }
+  return -1;
+}
+
+}  // namespace
+
+ChildProcess::ChildProcess(Options options) {
+  int stdin_pipe[2];
+  if (pipe(stdin_pipe) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, stdin_pipe[0], 0);
+  posix_spawn_file_actions_addclose(&actions, stdin_pipe[1]);
+  const std::string out = options.stdout_path.empty() ? "/dev/null" : options.stdout_path;
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (!options.stderr_path.empty()) {
+    posix_spawn_file_actions_addopen(&actions, 2, options.stderr_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
+  }
+
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry(*e);
+    const auto key = entry.substr(0, entry.find('='));
+    if (options.env.count(key) == 0) {
+      env_strings.push_back(entry);
+    }
+  }
+  for (const auto& [key, value] : options.env) {
+    env_strings.push_back(key + "=" + value);
+  }
+  std::vector<char*> envp;
+  for (auto& s : env_strings) {
+    envp.push_back(s.data());
+  }
+  envp.push_back(nullptr);
+  std::vector<char*> argv;
+  for (auto& a : options.argv) {
+    argv.push_back(a.data());
+  }
+  argv.push_back(nullptr);
+
+  const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  close(stdin_pipe[0]);
+  if (rc != 0) {
+    close(stdin_pipe[1]);
+    throw std::runtime_error("cannot start " + options.argv[0] + ": " + std::strerror(rc));
+  }
+  if (!options.stdin_text.empty()) {
+    // Small inputs (passwords, a few lines) fit the pipe buffer.
+    const ssize_t written = write(stdin_pipe[1], options.stdin_text.data(), options.stdin_text.size());
+    (void)written;
+  }
+  close(stdin_pipe[1]);
+}
+
+ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+    : pid_(other.pid_), status_(other.status_) {
+  other.pid_ = -1;
+}
+
+ChildProcess::~ChildProcess() {
+  if (pid_ > 0 && !status_) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+}
+
+void ChildProcess::signal(int signo) const {
+  if (pid_ > 0 && !status_) {
+    ::kill(pid_, signo);
+  }
+}
+
+bool ChildProcess::running() {
+  if (status_) {
+    return false;
+  }
+  int status = 0;
+  const pid_t r = waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) {
+    status_ = decodeStatus(status);
+    return false;
+  }
+  return true;
+}
+
+std::optional<int> ChildProcess::waitFor(std::chrono::milliseconds timeout) {
+  eventually([this] { return !running(); }, timeout);
+  return status_;
+}
+
+RunResult runProgram(const std::vector<std::string>& argv, const std::string& stdin_text,
+                     std::chrono::seconds timeout, const std::map<std::string, std::string>& env) {
+  const std::string dir = makeTempDir("run");
+  ChildProcess::Options options;
+  options.argv = argv;
+  options.env = env;
+  options.stdin_text = stdin_text;
+  options.stdout_path = dir + "/out";
+  options.stderr_path = dir + "/err";
+  ChildProcess child(options);
+  RunResult result;
+  auto code = child.waitFor(timeout);
+  result.exit_code = code ? *code : -1;
+  result.out = readFile(dir + "/out");
+  result.err = readFile(dir + "/err");
+  return result;
+}
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void writeFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+std::string makeTempDir(const std::string& prefix) {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/parley-" + prefix + "-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) {
+    throw std::runtime_error("mkdtemp failed");
+  }
+  return pattern;
+}
+
+}  // namespace parley::test

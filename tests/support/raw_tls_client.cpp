@@ -1,0 +1,135 @@
+#include "support/raw_tls_client.h"
+
+#include <sys/socket.h>
+
+#include <asio.hpp>
+#include <asio/ssl.hpp>
+#include <stdexcept>
+
+#include "core/protocol/frame_codec.h"
+#include "core/protocol/message_codec.h"
+#include "net/tls/tls_context.h"
+
+namespace parley::test {
+
+struct RawTlsClient::Impl {
+  asio::io_context io;
+  std::shared_ptr<asio::ssl::context> ctx;
+  std::unique_ptr<net::TlsStream> stream;
+  protocol::FrameDecoder decoder;
+  bool closed = false;
+};
+
+RawTlsClient::RawTlsClient(std::uint16_t port, const std::string& ca_file)
+    : impl_(std::make_unique<Impl>()) {
+  auto ctx = net::makeClientTlsContext(ca_file);
+  if (!ctx) {
+    throw std::runtime_error(ctx.error().toString());
+  }
+  impl_->ctx = *ctx;
+  impl_->stream = std::make_unique<net::TlsStream>(impl_->io, *impl_->ctx);
+  impl_->stream->lowest_layer().connect(
+      asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  impl_->stream->handshake(asio::ssl::stream_base::client);
+}
+
+RawTlsClient::~RawTlsClient() = default;
+
+void RawTlsClient::writeBytes(const std::string& bytes) {
+  asio::error_code ec;
+  asio::write(*impl_->stream, asio::buffer(bytes), ec);
+}
+
+void RawTlsClient::send(const proto::Envelope& envelope) {
+  std::string frame;
+  if (!protocol::appendEnvelopeFrame(envelope, frame)) {
+    throw std::runtime_error("cannot frame envelope");
+  }
+  writeBytes(frame);
+}
+
+std::optional<proto::Envelope> RawTlsClient::read(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!impl_->closed) {
+    auto frame = impl_->decoder.next();
+    if (frame && frame->has_value()) {
+      auto envelope = protocol::parseEnvelope(std::string_view(**frame));
+      if (envelope) {
+        return *envelope;
+      }
+      continue;
+    }
+    const auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= std::chrono::milliseconds(0)) {
+      return std::nullopt;
+    }
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(left).count();
+    timeval tv{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000 + 1)};
+    setsockopt(impl_->stream->lowest_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv,
+               sizeof(tv));
+    std::array<std::byte, 16384> buf{};
+    asio::error_code ec;
+    const std::size_t n = impl_->stream->read_some(asio::buffer(buf), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      return std::nullopt;
+    }
+    if (ec) {
+      impl_->closed = true;
+      return std::nullopt;
+    }
+    (void)impl_->decoder.feed(std::span(buf.data(), n));
+  }
+  return std::nullopt;
+}
+
+bool RawTlsClient::readUntilClosed(std::chrono::milliseconds timeout,
+                                   std::vector<proto::Envelope>* seen) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!impl_->closed && std::chrono::steady_clock::now() < deadline) {
+    auto envelope = read(std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now()));
+    if (envelope && seen != nullptr) {
+      seen->push_back(*envelope);
+    }
+  }
+  return impl_->closed;
+}
+
+bool RawTlsClient::signIn(const std::string& user, const std::string& password,
+                          const std::string& room) {
+  proto::Envelope hello;
+  hello.mutable_client_hello()->set_protocol_version(protocol::kProtocolVersion);
+  hello.mutable_client_hello()->set_client_name("raw-test-client");
+  hello.mutable_client_hello()->set_client_instance(0x5eed);
+  send(hello);
+  auto server_hello = read(std::chrono::seconds(5));
+  if (!server_hello || !server_hello->has_server_hello()) {
+    return false;
+  }
+  proto::Envelope sign_in;
+  sign_in.mutable_sign_in()->set_user(user);
+  sign_in.mutable_sign_in()->set_password(password);
+  send(sign_in);
+  auto result = read(std::chrono::seconds(10));
+  if (!result || !result->has_sign_in_result() || !result->sign_in_result().ok()) {
+    return false;
+  }
+  if (room.empty()) {
+    return true;
+  }
+  proto::Envelope join;
+  join.mutable_join_room()->set_room(room);
+  send(join);
+  for (int i = 0; i < 1000; ++i) {
+    auto e = read(std::chrono::seconds(5));
+    if (!e) {
+      return false;
+    }
+    if (e->has_joined()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace parley::test

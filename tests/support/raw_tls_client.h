@@ -1,0 +1,37 @@
+#pragma once
+// RawTlsClient: a blocking TLS 1.3 client that trusts the test server's CA and
+// writes whatever bytes a test wants (garbage, oversize headers, wrong
+// versions), then reads frames back. For bad-input tests only.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/protocol/parley.pb.h"
+
+namespace parley::test {
+
+class RawTlsClient {
+ public:
+  RawTlsClient(std::uint16_t port, const std::string& ca_file);
+  ~RawTlsClient();
+
+  void writeBytes(const std::string& bytes);
+  void send(const proto::Envelope& envelope);
+  // The next frame, or nullopt when the server closed or nothing came in time.
+  std::optional<proto::Envelope> read(std::chrono::milliseconds timeout);
+  // Reads until the server closes the connection (true) or the timeout (false).
+  bool readUntilClosed(std::chrono::milliseconds timeout, std::vector<proto::Envelope>* seen = nullptr);
+
+  // Hello + sign-in (+ join when room is set); returns false if refused.
+  bool signIn(const std::string& user, const std::string& password, const std::string& room = "");
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace parley::test

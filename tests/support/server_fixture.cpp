@@ -1,0 +1,159 @@
+#include "support/server_fixture.h"
+
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <stdexcept>
+
+namespace parley::test {
+
+std::string parleydPath() { return std::string(PARLEY_BINARY_DIR) + "/app/parleyd/parleyd"; }
+std::string parleyCliPath() { return std::string(PARLEY_BINARY_DIR) + "/app/parley-cli/parley-cli"; }
+
+ServerFixture::ServerFixture() : ServerFixture(Options{}) {}
+
+ServerFixture::ServerFixture(Options options) : options_(std::move(options)) {
+  dir_ = makeTempDir("server") + "/srv";
+  auto init = runProgram({parleydPath(), "init", "--dir", dir_, "--tcp", "127.0.0.1:0", "--udp",
+                          "127.0.0.1:0", "--host", "localhost", "--host", "127.0.0.1",
+                          "--rsa-bits", "2048"});
+  if (init.exit_code != 0) {
+    throw std::runtime_error("parleyd init failed: " + init.out + init.err);
+  }
+  // Cheap Argon2id so hundreds of sign-ins stay fast; production keeps the
+  // interactive defaults.
+  setConfig("argon2_opslimit", "1");
+  setConfig("argon2_memlimit_kib", "64");
+  for (const auto& [key, value] : options_.config) {
+    setConfig(key, value);
+  }
+  for (const auto& [user, password] : options_.users) {
+    auto add = runProgram({parleydPath(), "user", "add", user, "--config", configFile()},
+                          password + "\n");
+    if (add.exit_code != 0) {
+      throw std::runtime_error("parleyd user add failed: " + add.out + add.err);
+    }
+  }
+}
+
+ServerFixture::~ServerFixture() {
+  if (process_ && process_->running()) {
+    process_->signal(SIGKILL);
+    process_->waitFor(std::chrono::seconds(5));
+  }
+}
+
+void ServerFixture::setConfig(const std::string& key, const std::string& value) {
+  std::string text = readFile(configFile());
+  const std::regex line("(^|\n)" + key + "[ \t]*=[^\n]*");
+  if (!std::regex_search(text, line)) {
+    throw std::runtime_error("config has no key " + key);
+  }
+  text = std::regex_replace(text, line, "$1" + key + " = " + value);
+  writeFile(configFile(), text);
+}
+
+void ServerFixture::start() {
+  const std::string ports = dir_ + "/ports.json";
+  std::remove(ports.c_str());
+  ChildProcess::Options options;
+  options.argv = {parleydPath(), "run", "--config", configFile(), "--ports-file", ports};
+  options.stdout_path = dir_ + "/parleyd.out";
+  options.stderr_path = dir_ + "/parleyd.log";
+  process_ = std::make_unique<ChildProcess>(options);
+  const bool listening = eventually(
+      [&] { return !readFile(ports).empty() || !process_->running(); }, std::chrono::seconds(20));
+  if (!listening || readFile(ports).empty()) {
+    throw std::runtime_error("parleyd did not start: " + log());
+  }
+  const auto json = nlohmann::json::parse(readFile(ports));
+  port_ = json.at("tcp").at(0).at("port").get<std::uint16_t>();
+}
+
+void ServerFixture::kill9() {
+  process_->signal(SIGKILL);
+  process_->waitFor(std::chrono::seconds(10));
+}
+
+int ServerFixture::terminate() {
+  process_->signal(SIGTERM);
+  auto code = process_->waitFor(std::chrono::seconds(15));
+  return code ? *code : -1;
+}
+
+void ServerFixture::restart() {
+  setConfig("tcp", "[\"127.0.0.1:" + std::to_string(port_) + "\"]");
+  // The old socket may linger in TIME_WAIT; parleyd sets SO_REUSEADDR.
+  start();
+}
+
+std::vector<std::string> CliRun::eventsOf(const std::string& event) const {
+  std::vector<std::string> out;
+  for (const auto& line : lines) {
+    auto json = nlohmann::json::parse(line, nullptr, false);
+    if (!json.is_discarded() && json.value("event", "") == event) {
+      out.push_back(line);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> splitLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto end = text.find('\n', start);
+    const auto line = text.substr(start, end == std::string::npos ? end : end - start);
+    if (!line.empty()) {
+      lines.push_back(line);
+    }
+    if (end == std::string::npos) {
+      break;
+    }
+    start = end + 1;
+  }
+  return lines;
+}
+
+CliProcess::CliProcess(const ServerFixture& server, const CliOptions& options, std::uint16_t port) {
+  const std::string p = std::to_string(port != 0 ? port : server.port());
+  dir_ = makeTempDir("cli");
+  ChildProcess::Options child;
+  child.argv = {parleyCliPath(), "join", "--server", "127.0.0.1", "--tls-port", p, "--alt-port", p,
+                "--ca", options.ca.empty() ? server.caFile() : options.ca, "--user", options.user,
+                "--room", options.room, "--for", std::to_string(options.for_seconds), "--json"};
+  for (const auto& text : options.say) {
+    child.argv.push_back("--say");
+    child.argv.push_back(text);
+  }
+  child.argv.insert(child.argv.end(), options.extra.begin(), options.extra.end());
+  child.env = {{"PARLEY_PASSWORD", options.password}};
+  child.stdout_path = dir_ + "/out";
+  child.stderr_path = dir_ + "/err";
+  process_ = std::make_unique<ChildProcess>(child);
+}
+
+std::vector<std::string> CliProcess::linesSoFar() const { return splitLines(readFile(dir_ + "/out")); }
+
+bool CliProcess::sawEvent(const std::string& event) const {
+  CliRun run;
+  run.lines = linesSoFar();
+  return !run.eventsOf(event).empty();
+}
+
+CliRun CliProcess::wait(std::chrono::seconds timeout) {
+  CliRun run;
+  auto code = process_->waitFor(timeout);
+  run.exit_code = code ? *code : -1;
+  run.lines = linesSoFar();
+  run.err = readFile(dir_ + "/err");
+  return run;
+}
+
+CliRun runCli(const ServerFixture& server, const CliOptions& options) {
+  CliProcess process(server, options);
+  return process.wait();
+}
+
+}  // namespace parley::test
