@@ -44,6 +44,7 @@ class ServerFixture {
   [[nodiscard]] std::string configFile() const { return dir_ + "/parleyd.toml"; }
   [[nodiscard]] std::string log() const { return readFile(dir_ + "/parleyd.log"); }
   [[nodiscard]] bool running() { return process_ && process_->running(); }
+  [[nodiscard]] pid_t pid() const { return process_ ? process_->pid() : -1; }
 
   // Sets `key = value` in the config file (the key must exist there).
   void setConfig(const std::string& key, const std::string& value);

@@ -1,0 +1,267 @@
+// Parley's speed, measured side by side in one run (this machine is shared
+// and noisy, so figures are compared as ratios within the run). Prints a
+// Markdown section; scripts/bench adds machine, date and command and appends
+// it to docs/benchmarks.md. Not a test: nothing here fails on a number.
+
+#include <asio.hpp>
+#include <asio/strand.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <numeric>
+#include <set>
+#include <sstream>
+#include <sys/resource.h>
+
+#include "bench/bare_tls_pair.h"
+#include "core/client/client_session.h"
+#include "core/transport/message_channel.h"
+#include "net/connect/direct_connector.h"
+#include "net/event/io_thread.h"
+#include "support/raw_tls_client.h"
+#include "support/server_fixture.h"
+#include "support/session_recorder.h"
+
+using namespace parley;
+using namespace parley::test;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+double percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  const auto idx = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
+  return v[idx];
+}
+
+long rssKiB(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) {
+      return std::stol(line.substr(6));
+    }
+  }
+  return -1;
+}
+
+// Counts bytes of chat text arriving on a channel; signals when `expected`.
+struct CountingHandler : transport::MessageChannel::Handler {
+  void onMessage(transport::Envelope&& e) override {
+    std::lock_guard lock(mu);
+    bytes += e.chat_message().text().size();
+    if (bytes >= expected) {
+      cv.notify_all();
+    }
+  }
+  void onClosed(const Error&) override {}
+  std::mutex mu;
+  std::condition_variable cv;
+  std::size_t bytes = 0;
+  std::size_t expected = 0;
+};
+
+bench::ThroughputResult channelThroughput(const ServerFixture& server, std::size_t messages,
+                                          std::size_t message_bytes) {
+  net::IoThreads io(2);
+  auto server_tls = net::makeServerTlsContext(server.dir() + "/server.crt", server.dir() + "/server.key");
+  auto client_tls = net::makeClientTlsContext(server.caFile());
+  if (!server_tls || !client_tls) {
+    throw std::runtime_error("bench: TLS contexts");
+  }
+  asio::ip::tcp::acceptor acceptor(io.context(), {asio::ip::make_address("127.0.0.1"), 0});
+  auto server_stream = std::make_unique<net::TlsStream>(io.context(), **server_tls);
+  auto client_stream = std::make_unique<net::TlsStream>(io.context(), **client_tls);
+  std::thread accept_thread([&] {
+    acceptor.accept(server_stream->lowest_layer());
+    server_stream->handshake(asio::ssl::stream_base::server);
+  });
+  client_stream->lowest_layer().connect(acceptor.local_endpoint());
+  client_stream->lowest_layer().set_option(asio::ip::tcp::no_delay(true));
+  client_stream->handshake(asio::ssl::stream_base::client);
+  accept_thread.join();
+
+  auto receiver = transport::MessageChannel::create(std::move(server_stream));
+  auto sender = transport::MessageChannel::create(std::move(client_stream));
+  auto handler = std::make_shared<CountingHandler>();
+  handler->expected = messages * message_bytes;
+  receiver->start(handler);
+  auto idle = std::make_shared<CountingHandler>();
+  sender->start(idle);
+
+  transport::Envelope envelope;
+  envelope.mutable_chat_message()->set_text(std::string(message_bytes, 'p'));
+  const auto start = Clock::now();
+  for (std::size_t i = 0; i < messages; ++i) {
+    sender->send(envelope);
+    // Stay inside the output-queue bound, as a real sender does.
+    while (sender->queuedBytesForTest() > 4 * 1024 * 1024) {
+      std::this_thread::yield();
+    }
+  }
+  {
+    std::unique_lock lock(handler->mu);
+    handler->cv.wait_for(lock, 120s, [&] { return handler->bytes >= handler->expected; });
+  }
+  const auto stop = Clock::now();
+  sender->abort();
+  receiver->abort();
+  return {std::chrono::duration<double>(stop - start).count(), handler->bytes};
+}
+
+std::string opensslSpeed() {
+  auto run = runProgram({"/usr/bin/openssl", "speed", "-evp", "aes-256-gcm", "-seconds", "1"}, "",
+                        60s);
+  auto lines = splitLines(run.out);
+  return lines.empty() ? "(openssl speed failed)" : lines.back();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int clients = argc > 1 ? std::atoi(argv[1]) : 500;
+  rlimit limit{};
+  getrlimit(RLIMIT_NOFILE, &limit);
+  limit.rlim_cur = limit.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &limit);
+
+  ServerFixture::Options options;
+  options.users = {{"alice", "alice-pw"}, {"load", "load-pw"}};
+  ServerFixture server(options);
+  server.start();
+  std::ostringstream out;
+
+  // (a) bulk throughput: channel vs bare OpenSSL pair, same bytes, same run.
+  constexpr std::size_t kMessages = 4096;
+  constexpr std::size_t kBytes = 64 * 1024;
+  std::vector<double> channel_mib;
+  std::vector<double> bare_mib;
+  for (int round = 0; round < 3; ++round) {
+    bare_mib.push_back(bench::runBareTlsPair(server.dir() + "/server.crt",
+                                             server.dir() + "/server.key", kMessages, kBytes)
+                           .mibPerSecond());
+    channel_mib.push_back(channelThroughput(server, kMessages, kBytes).mibPerSecond());
+  }
+  const double channel = percentile(channel_mib, 0.5);
+  const double bare = percentile(bare_mib, 0.5);
+  out << "### (a) Bulk throughput, 64 KiB messages, loopback (median of 3 rounds, 256 MiB each)\n\n"
+      << "| path | MiB/s |\n|---|---|\n"
+      << "| bare OpenSSL TLS 1.3 AES-256-GCM pair (the limit) | " << bare << " |\n"
+      << "| Parley MessageChannel (framing + protobuf + Asio) | " << channel << " |\n"
+      << "| ratio channel / bare (target >= 80%) | " << 100.0 * channel / bare << "% |\n\n"
+      << "`openssl speed -evp aes-256-gcm` (16 KiB column is the record size): `" << opensslSpeed()
+      << "`\n\n";
+
+  // (b) chat round trip through the server (stored in SQLite before the echo).
+  {
+    RawTlsClient alice(server.port(), server.caFile());
+    alice.signIn("alice", "alice-pw", "rtt");
+    std::vector<double> rtts;
+    for (int i = 0; i < 2000; ++i) {
+      proto::Envelope e;
+      e.mutable_chat_send()->set_client_msg_id(static_cast<std::uint64_t>(i + 1));
+      e.mutable_chat_send()->set_text("ping " + std::to_string(i));
+      const auto t0 = Clock::now();
+      alice.send(e);
+      bool echoed = false;
+      bool acked = false;
+      while (!(echoed && acked)) {
+        auto r = alice.read(5s);
+        if (!r) {
+          break;
+        }
+        echoed = echoed || r->has_chat_message();
+        acked = acked || r->has_chat_ack();
+      }
+      rtts.push_back(ms(Clock::now() - t0));
+    }
+    out << "### (b) Chat round trip through parleyd (send -> stored -> echo + ack), 2000 messages\n\n"
+        << "| median ms | p99 ms | max ms |\n|---|---|---|\n| " << percentile(rtts, 0.5) << " | "
+        << percentile(rtts, 0.99) << " | " << percentile(rtts, 1.0)
+        << " |\n\n(targets: median < 1 ms, p99 < 5 ms)\n\n";
+  }
+
+  // (c) sign-in: TCP connect -> TLS -> hello -> sign-in -> joined.
+  {
+    auto measure = [&](const std::string& user, const std::string& pw, int n) {
+      std::vector<double> times;
+      for (int i = 0; i < n; ++i) {
+        const auto t0 = Clock::now();
+        RawTlsClient c(server.port(), server.caFile());
+        c.signIn(user, pw, "signin");
+        times.push_back(ms(Clock::now() - t0));
+      }
+      return times;
+    };
+    const auto cheap = measure("alice", "alice-pw", 200);
+    server.setConfig("argon2_opslimit", "2");
+    server.setConfig("argon2_memlimit_kib", "65536");
+    runProgram({parleydPath(), "user", "add", "heavy", "--config", server.configFile()}, "heavy-pw\n");
+    const auto heavy = measure("heavy", "heavy-pw", 20);
+    out << "### (c) Sign-in, TCP connect to joined (RSA-2048 test certificate)\n\n"
+        << "| password hash cost | runs | median ms | p99 ms |\n|---|---|---|---|\n"
+        << "| Argon2id ops=1, 64 KiB (test accounts) | 200 | " << percentile(cheap, 0.5) << " | "
+        << percentile(cheap, 0.99) << " |\n"
+        << "| Argon2id ops=2, 64 MiB (libsodium INTERACTIVE, the default) | 20 | "
+        << percentile(heavy, 0.5) << " | " << percentile(heavy, 0.99) << " |\n\n"
+        << "(target: median < 10 ms)\n\n";
+  }
+
+  // (d) fan-out: `clients` sessions in one room, one sender, server RSS.
+  {
+    const long rss_before = rssKiB(server.pid());
+    auto tls = net::makeClientTlsContext(server.caFile());
+    net::IoThreads io(1);
+    std::vector<std::unique_ptr<SessionRecorder>> recorders;
+    std::vector<std::unique_ptr<client::ClientSession>> sessions;
+    for (int i = 0; i < clients; ++i) {
+      auto strand = asio::make_strand(io.context());
+      client::SessionConfig config;
+      config.target = {"127.0.0.1", server.port(), server.port()};
+      config.user = "load";
+      config.password = "load-pw";
+      config.room = "fanout";
+      recorders.push_back(std::make_unique<SessionRecorder>());
+      sessions.push_back(std::make_unique<client::ClientSession>(
+          strand, config, std::make_shared<net::DirectConnectorFactory>(strand, *tls),
+          *recorders.back()));
+      sessions.back()->start();
+    }
+    for (auto& r : recorders) {
+      r->waitFor([](auto& s) { return s.joins >= 1; }, 300s);
+    }
+    std::this_thread::sleep_for(500ms);
+    const long rss_after = rssKiB(server.pid());
+    constexpr int kMessages = 200;
+    RawTlsClient sender(server.port(), server.caFile());
+    sender.signIn("alice", "alice-pw", "fanout");
+    const auto t0 = Clock::now();
+    for (int i = 0; i < kMessages; ++i) {
+      proto::Envelope e;
+      e.mutable_chat_send()->set_client_msg_id(static_cast<std::uint64_t>(i + 1));
+      e.mutable_chat_send()->set_text("fan-out message " + std::to_string(i));
+      sender.send(e);
+    }
+    for (auto& r : recorders) {
+      r->waitFor([](auto& s) { return s.chats.size() >= kMessages; }, 300s);
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    for (auto& s : sessions) {
+      s->stop();
+    }
+    const double per_client = static_cast<double>(rss_after - rss_before) / clients;
+    out << "### (d) Fan-out, " << clients << " clients in one room, " << kMessages
+        << " messages from one sender\n\n"
+        << "| deliveries | seconds | deliveries/s | server RSS before | after | KiB per client |\n"
+        << "|---|---|---|---|---|---|\n| " << clients * kMessages << " | " << seconds << " | "
+        << clients * kMessages / seconds << " | " << rss_before << " KiB | " << rss_after
+        << " KiB | " << per_client << " |\n\n(target: under 100 KiB per client; the clients run in the "
+        << "benchmark process on the same 2 cores)\n\n";
+  }
+  std::cout << out.str();
+  return 0;
+}

@@ -1,0 +1,163 @@
+// ClientSession (the code the CLI and the GUI use) against a real parleyd:
+// connections that are cut, and a server that is killed, lose nothing that
+// was acknowledged and deliver nothing twice.
+
+#include <asio/strand.hpp>
+#include <catch2/catch.hpp>
+#include <set>
+
+#include "core/client/client_session.h"
+#include "net/connect/direct_connector.h"
+#include "net/event/io_thread.h"
+#include "support/server_fixture.h"
+#include "support/session_recorder.h"
+#include "support/tcp_relay.h"
+
+using namespace parley;
+using namespace parley::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Client {
+  Client(net::IoThreads& io, const ServerFixture& server, std::uint16_t port, std::string user,
+         std::string password, std::string room = "lobby") {
+    auto tls = net::makeClientTlsContext(server.caFile());
+    REQUIRE(tls);
+    auto strand = asio::make_strand(io.context());
+    client::SessionConfig config;
+    config.target = {"127.0.0.1", port, port};
+    config.user = std::move(user);
+    config.password = std::move(password);
+    config.room = std::move(room);
+    config.client_name = "session-test";
+    config.reconnect.initial = 50ms;
+    config.reconnect.max = 500ms;
+    session = std::make_unique<client::ClientSession>(
+        strand, config, std::make_shared<net::DirectConnectorFactory>(strand, *tls), recorder);
+    session->start();
+  }
+  ~Client() { session->stop(); }
+
+  SessionRecorder recorder;
+  std::unique_ptr<client::ClientSession> session;
+};
+
+// Every chat seen exactly once, in strictly increasing contiguous seq order.
+void checkExactlyOnceInOrder(const std::vector<client::ChatInfo>& chats, std::size_t expected) {
+  REQUIRE(chats.size() == expected);
+  for (std::size_t i = 0; i < chats.size(); ++i) {
+    CHECK(chats[i].seq == i + 1);
+  }
+}
+
+std::multiset<std::string> texts(const std::vector<client::ChatInfo>& chats) {
+  std::multiset<std::string> out;
+  for (const auto& c : chats) {
+    out.insert(c.text);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a client whose TCP connection is cut reconnects and misses nothing", "[integration]") {
+  ServerFixture server;
+  server.start();
+  TcpRelay relay(server.port());
+  net::IoThreads io(2);
+  Client alice(io, server, relay.port(), "alice", "alice-pw");
+  Client bob(io, server, server.port(), "bob", "bob-pw");
+  REQUIRE(alice.recorder.waitFor([](auto& s) { return s.joins == 1; }, 20s));
+  REQUIRE(bob.recorder.waitFor([](auto& s) { return s.joins == 1; }, 20s));
+
+  std::multiset<std::string> sent;
+  auto say = [&](Client& who, const std::string& text) {
+    who.session->sendChat(text);
+    sent.insert(text);
+  };
+  for (int i = 0; i < 5; ++i) {
+    say(alice, "alice before " + std::to_string(i));
+    say(bob, "bob before " + std::to_string(i));
+  }
+  REQUIRE(alice.recorder.waitFor([](auto& s) { return s.chats.size() == 10; }, 20s));
+
+  relay.cutAll();  // mid-conversation: the network drops alice's connection
+  for (int i = 0; i < 5; ++i) {
+    say(bob, "bob during " + std::to_string(i));
+    say(alice, "alice during " + std::to_string(i));  // queued until she is back
+  }
+  REQUIRE(alice.recorder.waitFor([](auto& s) { return s.joins >= 2; }, 30s));
+  for (int i = 0; i < 5; ++i) {
+    say(alice, "alice after " + std::to_string(i));
+    say(bob, "bob after " + std::to_string(i));
+  }
+  const std::size_t total = sent.size();
+  REQUIRE(alice.recorder.waitFor([&](auto& s) { return s.chats.size() >= total && s.acks.size() == 15; }, 30s));
+  REQUIRE(bob.recorder.waitFor([&](auto& s) { return s.chats.size() >= total; }, 30s));
+  // Give any duplicate a moment to show up before judging.
+  std::this_thread::sleep_for(300ms);
+
+  const auto a = alice.recorder.snapshot();
+  const auto b = bob.recorder.snapshot();
+  CHECK(a.will_retry_seen);
+  CHECK(a.errors.empty());
+  checkExactlyOnceInOrder(a.chats, total);
+  checkExactlyOnceInOrder(b.chats, total);
+  CHECK(texts(a.chats) == sent);
+  CHECK(texts(b.chats) == sent);
+  CHECK(relay.connectionsAccepted() >= 2);
+}
+
+TEST_CASE("a server killed with SIGKILL loses no acknowledged message", "[integration]") {
+  ServerFixture server;
+  server.start();
+  net::IoThreads io(1);
+  std::set<std::string> acknowledged;
+  {
+    Client alice(io, server, server.port(), "alice", "alice-pw");
+    REQUIRE(alice.recorder.waitFor([](auto& s) { return s.joins == 1; }, 20s));
+    for (int i = 0; i < 20; ++i) {
+      alice.session->sendChat("durable " + std::to_string(i));
+    }
+    REQUIRE(alice.recorder.waitFor([](auto& s) { return s.acks.size() == 20; }, 30s));
+    for (int i = 0; i < 20; ++i) {
+      acknowledged.insert("durable " + std::to_string(i));
+    }
+
+    server.kill9();
+    // Written while the server is down: kept by the client, stored after.
+    for (int i = 0; i < 3; ++i) {
+      alice.session->sendChat("while down " + std::to_string(i));
+      acknowledged.insert("while down " + std::to_string(i));
+    }
+    REQUIRE(alice.recorder.waitFor([](auto& s) { return !s.disconnects.empty(); }, 20s));
+    server.restart();
+    REQUIRE(alice.recorder.waitFor([](auto& s) { return s.joins >= 2 && s.acks.size() == 23; }, 40s));
+    const auto a = alice.recorder.snapshot();
+    checkExactlyOnceInOrder(a.chats, 23);
+  }
+
+  // A newcomer after the restart sees every acknowledged message, once.
+  Client carol(io, server, server.port(), "carol", "carol-pw");
+  REQUIRE(carol.recorder.waitFor([](auto& s) { return s.chats.size() >= 23; }, 20s));
+  const auto c = carol.recorder.snapshot();
+  checkExactlyOnceInOrder(c.chats, 23);
+  std::set<std::string> seen;
+  for (const auto& chat : c.chats) {
+    seen.insert(chat.text);
+  }
+  CHECK(seen == acknowledged);
+}
+
+TEST_CASE("a wrong password stops the session without retrying", "[integration]") {
+  ServerFixture server;
+  server.start();
+  net::IoThreads io(1);
+  Client mallory(io, server, server.port(), "alice", "wrong");
+  REQUIRE(mallory.recorder.waitFor([](auto& s) { return !s.errors.empty(); }, 20s));
+  const auto m = mallory.recorder.snapshot();
+  CHECK(m.errors.front().code == ErrorCode::AuthFailed);
+  CHECK(m.joins == 0);
+  CHECK_FALSE(m.will_retry_seen);
+}
