@@ -64,3 +64,4 @@ PARLEY_ERROR(InvalidUserName, 307, "invalid_user_name")
 // client
 PARLEY_ERROR(AllAttemptsFailed, 400, "all_attempts_failed")
 PARLEY_ERROR(SessionClosed, 401, "session_closed")
+PARLEY_ERROR(OutboxFull, 402, "outbox_full")

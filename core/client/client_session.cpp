@@ -1,0 +1,693 @@
+#include "core/client/client_session.h"
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/strand.hpp>
+
+#include "core/base/thread_check.h"
+#include "core/client/chat_resume_tracker.h"
+#include "core/protocol/message_codec.h"
+#include "core/protocol/protocol_limits.h"
+#include "core/transport/message_channel.h"
+
+namespace parley::client {
+namespace {
+
+using protocol::Envelope;
+using transport::MessageChannel;
+using Strand = asio::strand<asio::any_io_executor>;
+
+std::uint64_t randomInstance() {
+  std::random_device device;
+  std::uint64_t value = 0;
+  while (value == 0) {
+    value = (static_cast<std::uint64_t>(device()) << 32) ^ device();
+  }
+  return value;
+}
+
+// Errors after which trying again cannot help: the user or the administrator
+// must act first.
+bool isFatal(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::AuthFailed:
+    case ErrorCode::RateLimited:
+    case ErrorCode::TlsInspection:
+    case ErrorCode::TlsHandshakeFailed:
+    case ErrorCode::TlsPolicy:
+    case ErrorCode::UnsupportedVersion:
+    case ErrorCode::InvalidRoomName:
+    case ErrorCode::InvalidUserName:
+    case ErrorCode::NotSignedIn:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string describeTarget(const net::ConnectTarget& target) {
+  std::string ports = std::to_string(target.tls_port);
+  if (target.alt_port != 0 && target.alt_port != target.tls_port) {
+    ports += " or " + std::to_string(target.alt_port);
+  }
+  return target.host + " port " + ports;
+}
+
+}  // namespace
+
+// All session state. Lives in a shared_ptr; every asynchronous callback holds
+// it weakly (or strongly for the short hop of a post), and checks the
+// connection generation so a late event from an old connection is ignored.
+class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::Impl> {
+ public:
+  Impl(asio::any_io_executor executor, SessionConfig config,
+       std::shared_ptr<net::ConnectorFactory> connectors, SessionObserver& observer, Clock& clock)
+      : strand_(asio::make_strand(executor)),
+        config_(std::move(config)),
+        connectors_(std::move(connectors)),
+        observer_(observer),
+        clock_(clock),
+        backoff_(config_.reconnect),
+        outbox_(config_.outbox),
+        keepalive_(config_.keepalive_interval),
+        client_instance_(randomInstance()),
+        rng_(client_instance_),
+        reconnect_timer_(strand_),
+        handshake_timer_(strand_),
+        keepalive_timer_(strand_),
+        leave_timer_(strand_) {}
+
+  // Forwards one connection's channel events to the session's strand.
+  class Link final : public MessageChannel::Handler {
+   public:
+    Link(std::weak_ptr<Impl> impl, Strand strand, std::uint64_t generation)
+        : impl_(std::move(impl)), strand_(std::move(strand)), generation_(generation) {}
+    void onMessage(Envelope&& envelope) override {
+      asio::post(strand_, [impl = impl_, gen = generation_, env = std::move(envelope)]() mutable {
+        if (auto self = impl.lock()) {
+          self->onMessage(gen, std::move(env));
+        }
+      });
+    }
+    void onClosed(const Error& reason) override {
+      asio::post(strand_, [impl = impl_, gen = generation_, reason] {
+        if (auto self = impl.lock()) {
+          self->onChannelClosed(gen, reason);
+        }
+      });
+    }
+
+   private:
+    std::weak_ptr<Impl> impl_;
+    Strand strand_;
+    std::uint64_t generation_;
+  };
+
+  enum class State {
+    Idle,
+    Connecting,
+    AwaitingHello,
+    SigningIn,
+    Joining,
+    InRoom,
+    Leaving,
+    WaitingToReconnect,
+    Stopped
+  };
+
+  // ---- public entry points (any thread) ----
+
+  void start() {
+    asio::post(strand_, [self = shared_from_this()] {
+      if (self->state_ == State::Idle && !self->stopRequested()) {
+        self->connect();
+      }
+    });
+  }
+
+  std::uint64_t sendChat(std::string text) {
+    const std::uint64_t id = next_msg_id_.fetch_add(1);
+    auto valid = protocol::validateChatText(text);
+    asio::post(strand_, [self = shared_from_this(), id, text = std::move(text),
+                         valid = std::move(valid)]() mutable {
+      self->queueChat(id, std::move(text), std::move(valid));
+    });
+    return id;
+  }
+
+  void leave() {
+    asio::post(strand_, [self = shared_from_this()] { self->beginLeave(); });
+  }
+
+  void stop() {
+    {
+      // Waits for a callback running on another thread to finish, so that
+      // after this block no callback runs. Re-entrant for stop() from one.
+      std::lock_guard lock(observer_mu_);
+      stopped_.store(true);
+    }
+    asio::post(strand_, [self = shared_from_this()] { self->shutdown(); });
+  }
+
+  void dropConnection() {
+    asio::post(strand_, [self = shared_from_this()] {
+      if (self->channel_) {
+        self->channel_->abort();
+      }
+    });
+  }
+
+  [[nodiscard]] std::uint64_t clientInstance() const { return client_instance_; }
+
+ private:
+  [[nodiscard]] bool stopRequested() const { return stopped_.load(); }
+
+  // Calls the observer unless stop() came first (see stop()).
+  template <typename F>
+  void notify(F&& f) {
+    std::lock_guard lock(observer_mu_);
+    if (!stopped_.load()) {
+      f(observer_);
+    }
+  }
+
+  // ---- connecting ----
+
+  void connect() {
+    PARLEY_DCHECK_RUN_ON(strand_);
+    state_ = State::Connecting;
+    const std::uint64_t gen = ++generation_;
+    // TODO(client): next issue - the racer's winning method is kept for the
+    // whole session: ask the factory for a connector pinned to it here.
+    connector_ = connectors_->create();
+    std::weak_ptr<Impl> weak = weak_from_this();
+    connector_->setProgressHandler([weak, strand = strand_](const net::AttemptEvent& event) {
+      asio::post(strand, [weak, event] {
+        if (auto self = weak.lock()) {
+          self->notify([&](SessionObserver& o) { o.onAttempt(event); });
+        }
+      });
+    });
+    connector_->connect(config_.target, [weak, strand = strand_,
+                                         gen](Result<net::ConnectedStream> result) {
+      asio::post(strand, [weak, gen, result = std::move(result)]() mutable {
+        if (auto self = weak.lock()) {
+          self->onConnectDone(gen, std::move(result));
+        }
+      });
+    });
+  }
+
+  void onConnectDone(std::uint64_t gen, Result<net::ConnectedStream> result) {
+    PARLEY_DCHECK_RUN_ON(strand_);
+    if (gen != generation_ || state_ != State::Connecting) {
+      return;  // stale: the stream, if any, closes as it is destroyed here
+    }
+    connector_.reset();
+    if (!result) {
+      Error error = std::move(result).error();
+      if (error.code == ErrorCode::Internal && error.detail.empty()) {
+        error = Error{ErrorCode::AllAttemptsFailed, "cannot connect to " + describeTarget(config_.target)};
+      }
+      connectionLost(std::move(error));
+      return;
+    }
+    net::ConnectedStream connected = std::move(result).value();
+    info_ = ConnectionInfo{};
+    info_.method = connected.method;
+    info_.address = connected.address;
+    info_.port = connected.port;
+    info_.tls_version = connected.tls.version;
+    info_.cipher = connected.tls.cipher;
+
+    pending_notice_.reset();
+    channel_ = MessageChannel::create(std::move(connected.stream));
+    link_ = std::make_shared<Link>(weak_from_this(), strand_, gen);
+    channel_->start(link_);
+
+    Envelope hello;
+    auto* h = hello.mutable_client_hello();
+    h->set_protocol_version(protocol::kProtocolVersion);
+    h->set_client_name(config_.client_name);
+    h->set_client_instance(client_instance_);
+    channel_->send(hello);
+    state_ = State::AwaitingHello;
+    last_received_ = clock_.now();
+
+    handshake_timer_.expires_after(config_.handshake_timeout);
+    handshake_timer_.async_wait([weak = weak_from_this(), gen](const asio::error_code& ec) {
+      auto self = weak.lock();
+      if (ec || !self || gen != self->generation_) {
+        return;
+      }
+      if (self->state_ == State::AwaitingHello || self->state_ == State::SigningIn ||
+          self->state_ == State::Joining) {
+        self->connectionLost(Error{ErrorCode::HandshakeTimeout,
+                                   "the server accepted the connection but did not finish "
+                                   "hello, sign-in and join within " +
+                                       std::to_string(self->config_.handshake_timeout.count()) +
+                                       " ms"});
+      }
+    });
+  }
+
+  // ---- messages from the server ----
+
+  void onMessage(std::uint64_t gen, Envelope envelope) {
+    PARLEY_DCHECK_RUN_ON(strand_);
+    if (gen != generation_ || !channel_ || state_ == State::Stopped) {
+      return;
+    }
+    last_received_ = clock_.now();
+    switch (envelope.body_case()) {
+      case Envelope::kServerHello:
+        onServerHello(envelope.server_hello());
+        break;
+      case Envelope::kSignInResult:
+        onSignInResult(envelope.sign_in_result());
+        break;
+      case Envelope::kJoined:
+        onJoined(envelope.joined());
+        break;
+      case Envelope::kChatMessage:
+        onChatMessage(envelope.chat_message());
+        break;
+      case Envelope::kChatAck:
+        if (outbox_.acknowledge(envelope.chat_ack().client_msg_id())) {
+          notify([&](SessionObserver& o) {
+            o.onChatAcknowledged(envelope.chat_ack().client_msg_id(), envelope.chat_ack().seq());
+          });
+        }
+        break;
+      case Envelope::kParticipantJoined: {
+        const auto& pj = envelope.participant_joined();
+        ParticipantInfo p{pj.participant().id(), pj.participant().user()};
+        participants_[p.id] = p.user;
+        notify([&](SessionObserver& o) { o.onParticipantJoined(pj.room(), p); });
+        break;
+      }
+      case Envelope::kParticipantLeft: {
+        const auto& pl = envelope.participant_left();
+        ParticipantInfo p{pl.participant().id(), pl.participant().user()};
+        participants_.erase(p.id);
+        notify([&](SessionObserver& o) { o.onParticipantLeft(pl.room(), p, pl.reason()); });
+        break;
+      }
+      case Envelope::kPing:
+        channel_->send(protocol::makePong(envelope.ping().nonce()));
+        break;
+      case Envelope::kPong:
+        break;
+      case Envelope::kLeft:
+        if (state_ == State::Leaving) {
+          finishLeave();
+        }
+        break;
+      case Envelope::kError:
+        onErrorNotice(envelope.error());
+        break;
+      default:
+        notify([&](SessionObserver& o) {
+          o.onWarning(Error{ErrorCode::UnexpectedMessage,
+                            "ignored unexpected " + std::string(protocol::bodyName(envelope)) +
+                                " from the server"});
+        });
+        break;
+    }
+  }
+
+  void onServerHello(const proto::ServerHello& hello) {
+    if (state_ != State::AwaitingHello) {
+      return;
+    }
+    if (hello.protocol_version() != protocol::kProtocolVersion) {
+      fail(Error{ErrorCode::UnsupportedVersion,
+                 "the server speaks protocol version " + std::to_string(hello.protocol_version()) +
+                     ", this client version " + std::to_string(protocol::kProtocolVersion) +
+                     "; update the client or the server"});
+      return;
+    }
+    if (hello.keepalive_interval_s() > 0) {
+      keepalive_ = std::chrono::seconds(hello.keepalive_interval_s());
+    } else {
+      keepalive_ = config_.keepalive_interval;
+    }
+    info_.server_name = hello.server_name();
+    info_.server_version = hello.server_version();
+    info_.keepalive_interval = std::chrono::duration_cast<std::chrono::seconds>(keepalive_);
+    notify([&](SessionObserver& o) { o.onConnected(info_); });
+
+    Envelope sign_in;
+    sign_in.mutable_sign_in()->set_user(config_.user);
+    sign_in.mutable_sign_in()->set_password(config_.password);
+    channel_->send(sign_in);
+    state_ = State::SigningIn;
+  }
+
+  void onSignInResult(const proto::SignInResult& result) {
+    if (state_ != State::SigningIn) {
+      return;
+    }
+    if (!result.ok()) {
+      ErrorCode code = errorCodeFromNumber(result.error_code());
+      if (code == ErrorCode::Ok || code == ErrorCode::Internal) {
+        code = ErrorCode::AuthFailed;
+      }
+      std::string reason = result.reason();
+      if (reason.empty()) {
+        reason = code == ErrorCode::RateLimited ? "too many failed sign-ins"
+                                                : "wrong user name or password";
+      }
+      if (code == ErrorCode::RateLimited && result.retry_after_ms() > 0) {
+        reason += " (try again in " + std::to_string((result.retry_after_ms() + 999) / 1000) + " s)";
+      }
+      fail(Error{code, reason});
+      return;
+    }
+    participant_id_ = result.participant_id();
+    notify([&](SessionObserver& o) { o.onSignedIn(participant_id_); });
+
+    const auto request = tracker_.joinRequest();
+    Envelope join;
+    auto* j = join.mutable_join_room();
+    j->set_room(config_.room);
+    j->set_has_resume(request.has_resume);
+    j->set_resume_after_seq(request.resume_after_seq);
+    channel_->send(join);
+    state_ = State::Joining;
+  }
+
+  void onJoined(const proto::Joined& joined) {
+    if (state_ != State::Joining) {
+      return;
+    }
+    handshake_timer_.cancel();
+    tracker_.onJoined(joined.last_seq());
+    state_ = State::InRoom;
+    ever_joined_ = true;
+    backoff_.reset();
+    participants_.clear();
+    std::vector<ParticipantInfo> list;
+    list.reserve(static_cast<std::size_t>(joined.participants_size()));
+    for (const auto& p : joined.participants()) {
+      participants_[p.id()] = p.user();
+      list.push_back(ParticipantInfo{p.id(), p.user()});
+    }
+    notify([&](SessionObserver& o) { o.onJoined(joined.room(), list, joined.last_seq()); });
+    // Re-send in order what the server has not confirmed; it dedupes.
+    for (const auto& entry : outbox_.pending()) {
+      sendChatSend(entry.client_msg_id, entry.text);
+    }
+    if (leave_requested_) {
+      beginLeave();
+      return;
+    }
+    scheduleKeepalive();
+  }
+
+  void onChatMessage(const proto::ChatMessage& message) {
+    if (state_ != State::InRoom && state_ != State::Leaving) {
+      return;
+    }
+    if (!tracker_.accept(message.seq())) {
+      return;  // already delivered before a reconnect
+    }
+    ChatInfo chat;
+    chat.room = message.room();
+    chat.seq = message.seq();
+    chat.sender = message.sender();
+    chat.sender_participant_id = message.sender_participant_id();
+    chat.text = message.text();
+    chat.server_time_ms = message.server_time_ms();
+    chat.is_history = tracker_.isBacklog(message.seq());
+    notify([&](SessionObserver& o) { o.onChat(chat); });
+  }
+
+  void onErrorNotice(const proto::ErrorNotice& notice) {
+    Error error{errorCodeFromNumber(notice.code()), notice.reason()};
+    if (error.detail.empty()) {
+      error.detail = notice.slug();
+    }
+    if (notice.client_msg_id() != 0 && !notice.fatal()) {
+      if (outbox_.remove(notice.client_msg_id())) {
+        notify([&](SessionObserver& o) { o.onChatRefused(notice.client_msg_id(), error); });
+      }
+      return;
+    }
+    if (notice.fatal()) {
+      // The server closes next; onChannelClosed reports this reason.
+      if (isFatal(error.code)) {
+        fail(std::move(error));
+      } else {
+        pending_notice_ = std::move(error);
+      }
+      return;
+    }
+    if (state_ == State::Joining || state_ == State::SigningIn || state_ == State::AwaitingHello) {
+      // A refusal of hello, sign-in or join: nothing else will come.
+      fail(std::move(error));
+      return;
+    }
+    notify([&](SessionObserver& o) { o.onWarning(error); });
+  }
+
+  void onChannelClosed(std::uint64_t gen, const Error& reason) {
+    PARLEY_DCHECK_RUN_ON(strand_);
+    if (gen != generation_ || !channel_) {
+      return;
+    }
+    channel_.reset();
+    Error why = pending_notice_ ? *pending_notice_ : reason;
+    pending_notice_.reset();
+    if (state_ == State::Leaving) {
+      finishLeave();
+      return;
+    }
+    connectionLost(std::move(why));
+  }
+
+  // ---- keep-alive ----
+
+  void scheduleKeepalive() {
+    keepalive_timer_.expires_after(keepalive_);
+    keepalive_timer_.async_wait(
+        [weak = weak_from_this(), gen = generation_](const asio::error_code& ec) {
+          auto self = weak.lock();
+          if (ec || !self || gen != self->generation_ || self->state_ != State::InRoom ||
+              !self->channel_) {
+            return;
+          }
+          self->onKeepaliveTick();
+        });
+  }
+
+  void onKeepaliveTick() {
+    const auto silent = clock_.now() - last_received_;
+    if (silent >= 3 * keepalive_) {
+      connectionLost(Error{
+          ErrorCode::KeepaliveTimeout,
+          "nothing heard from the server for " +
+              std::to_string(std::chrono::duration_cast<std::chrono::seconds>(silent).count()) +
+              " s; the connection is presumed dead"});
+      return;
+    }
+    channel_->send(protocol::makePing(++ping_nonce_));
+    scheduleKeepalive();
+  }
+
+  // ---- chat ----
+
+  void queueChat(std::uint64_t id, std::string text, Result<void> valid) {
+    PARLEY_DCHECK_RUN_ON(strand_);
+    if (!valid) {
+      notify([&](SessionObserver& o) { o.onChatRefused(id, valid.error()); });
+      return;
+    }
+    if (state_ == State::Stopped || state_ == State::Leaving || leave_requested_) {
+      notify([&](SessionObserver& o) {
+        o.onChatRefused(id, Error{ErrorCode::SessionClosed, "the session has left the room"});
+      });
+      return;
+    }
+    if (auto added = outbox_.add(id, text); !added) {
+      notify([&](SessionObserver& o) { o.onChatRefused(id, added.error()); });
+      return;
+    }
+    if (state_ == State::InRoom) {
+      sendChatSend(id, text);
+    }
+  }
+
+  void sendChatSend(std::uint64_t id, const std::string& text) {
+    Envelope send;
+    send.mutable_chat_send()->set_client_msg_id(id);
+    send.mutable_chat_send()->set_text(text);
+    channel_->send(send);
+  }
+
+  // ---- leaving, failing, stopping ----
+
+  void beginLeave() {
+    PARLEY_DCHECK_RUN_ON(strand_);
+    if (state_ == State::Stopped || state_ == State::Leaving) {
+      return;
+    }
+    leave_requested_ = true;
+    if (state_ != State::InRoom) {
+      // Not in the room (connecting, signing in, waiting to reconnect): there
+      // is no one to tell.
+      finishLeave();
+      return;
+    }
+    state_ = State::Leaving;
+    keepalive_timer_.cancel();
+    Envelope leave;
+    leave.mutable_leave_room();
+    channel_->send(leave);
+    leave_timer_.expires_after(config_.leave_timeout);
+    leave_timer_.async_wait([weak = weak_from_this()](const asio::error_code& ec) {
+      auto self = weak.lock();
+      if (!ec && self && self->state_ == State::Leaving) {
+        self->finishLeave();
+      }
+    });
+  }
+
+  void finishLeave() {
+    teardownConnection(true);
+    state_ = State::Stopped;
+    notify([&](SessionObserver& o) { o.onLeft(config_.room); });
+  }
+
+  // The connection ended without a fatal reason: reconnect after a backoff.
+  void connectionLost(Error reason) {
+    PARLEY_DCHECK_RUN_ON(strand_);
+    teardownConnection(false);
+    if (state_ == State::Stopped) {
+      return;
+    }
+    if (leave_requested_) {
+      finishLeave();
+      return;
+    }
+    if (isFatal(reason.code)) {
+      fail(std::move(reason));
+      return;
+    }
+    if (!ever_joined_ && !config_.retry_before_first_join) {
+      fail(std::move(reason));
+      return;
+    }
+    const auto delay = backoff_.next(std::uniform_real_distribution<double>(0.0, 1.0)(rng_));
+    state_ = State::WaitingToReconnect;
+    notify([&](SessionObserver& o) { o.onDisconnected(reason, true, delay); });
+    reconnect_timer_.expires_after(delay);
+    reconnect_timer_.async_wait([weak = weak_from_this()](const asio::error_code& ec) {
+      auto self = weak.lock();
+      if (!ec && self && self->state_ == State::WaitingToReconnect && !self->stopRequested()) {
+        self->connect();
+      }
+    });
+  }
+
+  // Fatal: stop for good and say why.
+  void fail(Error error) {
+    PARLEY_DCHECK_RUN_ON(strand_);
+    if (state_ == State::Stopped) {
+      return;
+    }
+    teardownConnection(false);
+    state_ = State::Stopped;
+    notify([&](SessionObserver& o) { o.onError(error); });
+  }
+
+  void shutdown() {
+    PARLEY_DCHECK_RUN_ON(strand_);
+    teardownConnection(true);
+    state_ = State::Stopped;
+    reconnect_timer_.cancel();
+    leave_timer_.cancel();
+  }
+
+  // Ends the current connection attempt or channel; later events of it are
+  // ignored (generation bump). `graceful` flushes what is queued first.
+  void teardownConnection(bool graceful) {
+    ++generation_;
+    handshake_timer_.cancel();
+    keepalive_timer_.cancel();
+    leave_timer_.cancel();
+    if (connector_) {
+      connector_->cancel();
+      connector_.reset();
+    }
+    if (channel_) {
+      if (graceful) {
+        channel_->close(Error{ErrorCode::SessionClosed, "client left"}, false);
+      } else {
+        channel_->abort();
+      }
+      channel_.reset();
+    }
+    link_.reset();
+    pending_notice_.reset();
+  }
+
+  Strand strand_;
+  SessionConfig config_;
+  std::shared_ptr<net::ConnectorFactory> connectors_;
+  SessionObserver& observer_;
+  Clock& clock_;
+
+  // Held while an observer callback runs; stop() takes it to wait one out.
+  std::recursive_mutex observer_mu_;
+  std::atomic<bool> stopped_{false};
+  std::atomic<std::uint64_t> next_msg_id_{1};
+
+  // Strand-only state below.
+  State state_ = State::Idle;
+  std::uint64_t generation_ = 0;
+  ReconnectBackoff backoff_;
+  ChatOutbox outbox_;
+  ChatResumeTracker tracker_;
+  std::chrono::milliseconds keepalive_;
+  const std::uint64_t client_instance_;
+  std::mt19937_64 rng_;
+  std::unique_ptr<net::Connector> connector_;
+  std::shared_ptr<MessageChannel> channel_;
+  std::shared_ptr<Link> link_;
+  std::optional<Error> pending_notice_;
+  ConnectionInfo info_;
+  std::uint64_t participant_id_ = 0;
+  std::map<std::uint64_t, std::string> participants_;
+  Clock::TimePoint last_received_{};
+  std::uint64_t ping_nonce_ = 0;
+  bool ever_joined_ = false;
+  bool leave_requested_ = false;
+  asio::steady_timer reconnect_timer_;
+  asio::steady_timer handshake_timer_;
+  asio::steady_timer keepalive_timer_;
+  asio::steady_timer leave_timer_;
+};
+
+ClientSession::ClientSession(asio::any_io_executor executor, SessionConfig config,
+                             std::shared_ptr<net::ConnectorFactory> connectors,
+                             SessionObserver& observer, Clock& clock)
+    : impl_(std::make_shared<Impl>(std::move(executor), std::move(config), std::move(connectors),
+                                   observer, clock)) {}
+
+ClientSession::~ClientSession() { impl_->stop(); }
+
+void ClientSession::start() { impl_->start(); }
+std::uint64_t ClientSession::sendChat(std::string text) { return impl_->sendChat(std::move(text)); }
+void ClientSession::leave() { impl_->leave(); }
+void ClientSession::stop() { impl_->stop(); }
+void ClientSession::dropConnectionForTest() { impl_->dropConnection(); }
+std::uint64_t ClientSession::clientInstance() const { return impl_->clientInstance(); }
+
+}  // namespace parley::client

@@ -1,0 +1,90 @@
+#pragma once
+// SessionObserver: what a ClientSession tells its front end (parley-cli now,
+// the Qt GUI later). Implemented by the front end, which owns it and keeps it
+// alive until ClientSession::stop() has returned (or the session is destroyed).
+//
+// Threads: every callback runs on the session's network thread (inside its
+// strand), one at a time, in event order. Callbacks must not block; a GUI
+// forwards them to its own thread (queued). A callback may call any
+// ClientSession method, including stop().
+// After stop() returns, no callback runs or starts.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/base/error.h"
+#include "net/connect/connector.h"
+
+namespace parley::client {
+
+struct ConnectionInfo {
+  std::string method;   // "direct"
+  std::string address;  // server IP as text
+  std::uint16_t port = 0;
+  std::string tls_version;  // "TLSv1.3"
+  std::string cipher;       // "TLS_AES_256_GCM_SHA384"
+  std::string server_name;
+  std::string server_version;
+  std::chrono::seconds keepalive_interval{0};  // in effect for this connection
+};
+
+struct ParticipantInfo {
+  std::uint64_t id = 0;
+  std::string user;
+};
+
+struct ChatInfo {
+  std::string room;
+  std::uint64_t seq = 0;
+  std::string sender;
+  std::uint64_t sender_participant_id = 0;
+  std::string text;
+  std::int64_t server_time_ms = 0;
+  // Stored before this (re)join: history on the first join, missed messages
+  // on a resume. False for chat sent live while we are in the room.
+  bool is_history = false;
+};
+
+class SessionObserver {
+ public:
+  virtual ~SessionObserver() = default;
+
+  // Progress of each connection attempt (started, TCP up, TLS done, failed).
+  virtual void onAttempt(const net::AttemptEvent& /*event*/) {}
+  // TLS is up and the server said hello.
+  virtual void onConnected(const ConnectionInfo& /*info*/) {}
+  virtual void onSignedIn(std::uint64_t /*participant_id*/) {}
+  // In the room (first join and every rejoin after a reconnect). Chat
+  // (history, then live) follows.
+  virtual void onJoined(const std::string& /*room*/,
+                        const std::vector<ParticipantInfo>& /*participants*/,
+                        std::uint64_t /*last_seq*/) {}
+  virtual void onParticipantJoined(const std::string& /*room*/,
+                                   const ParticipantInfo& /*participant*/) {}
+  virtual void onParticipantLeft(const std::string& /*room*/,
+                                 const ParticipantInfo& /*participant*/,
+                                 const std::string& /*reason*/) {}
+  // Each chat message exactly once, in seq order, across reconnects.
+  virtual void onChat(const ChatInfo& /*chat*/) {}
+  // The server stored our message `client_msg_id` as `seq`.
+  virtual void onChatAcknowledged(std::uint64_t /*client_msg_id*/, std::uint64_t /*seq*/) {}
+  // Our message was refused (locally: invalid text, outbox full, session
+  // stopped; or by the server). It will not be re-sent.
+  virtual void onChatRefused(std::uint64_t /*client_msg_id*/, const Error& /*reason*/) {}
+  // The connection ended. When will_retry, the session reconnects by itself
+  // after retry_in and resumes the room where it left off.
+  virtual void onDisconnected(const Error& /*reason*/, bool /*will_retry*/,
+                              std::chrono::milliseconds /*retry_in*/) {}
+  // leave() finished (the server confirmed, or there was no connection to
+  // tell). The session is stopped afterwards.
+  virtual void onLeft(const std::string& /*room*/) {}
+  // Something worth telling that changes nothing (a non-fatal server notice).
+  virtual void onWarning(const Error& /*warning*/) {}
+  // Fatal: the session has stopped and will not retry (wrong password, rate
+  // limited, TLS trust failure, unsupported version, cannot connect at all).
+  virtual void onError(const Error& /*error*/) {}
+};
+
+}  // namespace parley::client
