@@ -1,0 +1,111 @@
+// parleyd: the Parley room server. See `parleyd --help`.
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "app/parleyd/commands.h"
+#include "app/version.h"
+#include "core/server/server_config.h"
+#include "core/server/server_init.h"
+#include "net/tls/certificate_authority.h"
+
+namespace {
+
+int runInit(const std::string& dir, std::vector<std::string> hosts,
+            const std::vector<std::string>& tcp, const std::string& udp, int rsa_bits) {
+  using namespace parley::server;
+  InitOptions options;
+  options.dir = dir;
+  if (!hosts.empty()) {
+    options.hosts = std::move(hosts);
+  }
+  if (!tcp.empty()) {
+    options.tcp.clear();
+    for (const auto& text : tcp) {
+      auto ep = parseEndpoint(text);
+      if (!ep) {
+        std::cerr << "parleyd init: --tcp " << ep.error().detail << "\n";
+        return 2;
+      }
+      options.tcp.push_back(*ep);
+    }
+  }
+  if (!udp.empty()) {
+    auto ep = parseEndpoint(udp);
+    if (!ep) {
+      std::cerr << "parleyd init: --udp " << ep.error().detail << "\n";
+      return 2;
+    }
+    options.udp = *ep;
+  }
+  options.rsa_bits = rsa_bits;
+  auto result = initServerDirectory(options);
+  if (!result) {
+    std::cerr << "parleyd init: " << result.error().detail << "\n";
+    return 1;
+  }
+  std::cout << "Created a Parley server in " << options.dir.string() << "\n"
+            << "CA fingerprint (SHA-256): " << result->ca_fingerprint << "\n\n"
+            << "Next steps:\n"
+            << "  1. Add users:    parleyd user add NAME --config "
+            << result->config_file.string() << "   (password on stdin)\n"
+            << "  2. Start:        parleyd run --config " << result->config_file.string() << "\n"
+            << "  3. Give clients the CA certificate " << result->ca_certificate.string()
+            << "\n     and check its fingerprint with them. Keep ca.key offline.\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"parleyd: the Parley room server"};
+  app.set_version_flag("--version", std::string(parley::app::kVersion));
+  app.require_subcommand(1);
+
+  std::string init_dir;
+  std::vector<std::string> init_hosts;
+  std::vector<std::string> init_tcp;
+  std::string init_udp;
+  int init_rsa_bits = parley::net::kDefaultRsaBits;
+  auto* init = app.add_subcommand("init", "create a CA, a server certificate, a config and a store");
+  init->add_option("--dir", init_dir, "directory to create the deployment in")->required();
+  init->add_option("--host", init_hosts, "server name or IP for the certificate (repeatable)");
+  init->add_option("--tcp", init_tcp, "TCP listen address ADDR:PORT (repeatable)");
+  init->add_option("--udp", init_udp, "UDP media address ADDR:PORT");
+  init->add_option("--rsa-bits", init_rsa_bits, "RSA key size (at least 2048)")
+      ->check(CLI::Range(parley::net::kMinimumRsaBits, 16384));
+
+  parley::app::UserCommand user_command;
+  auto* user = app.add_subcommand("user", "manage accounts");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "add an account; password on stdin");
+  user_add->add_option("name", user_command.name, "user name")->required();
+  user_add->add_flag("--update", user_command.update, "change the password of an existing user");
+  auto* user_list = user->add_subcommand("list", "list accounts, one per line");
+  auto* user_remove = user->add_subcommand("remove", "remove an account");
+  user_remove->add_option("name", user_command.name, "user name")->required();
+  for (auto* sub : {user_add, user_list, user_remove}) {
+    sub->add_option("--config", user_command.config, "parleyd.toml")->required();
+  }
+
+  parley::app::RunCommand run_command;
+  auto* run = app.add_subcommand("run", "serve in the foreground");
+  run->add_option("--config", run_command.config, "parleyd.toml")->required();
+  run->add_option("--ports-file", run_command.ports_file,
+                  "write the bound addresses as JSON here once listening");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (init->parsed()) {
+    return runInit(init_dir, init_hosts, init_tcp, init_udp, init_rsa_bits);
+  }
+  if (user->parsed()) {
+    user_command.action = user_add->parsed() ? "add" : user_list->parsed() ? "list" : "remove";
+    return parley::app::runUserCommand(user_command);
+  }
+  if (run->parsed()) {
+    return parley::app::runServer(run_command);
+  }
+  return 2;
+}

@@ -1,0 +1,328 @@
+#include "core/server/client_connection.h"
+
+#include <asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/base/thread_check.h"
+#include "core/protocol/protocol_limits.h"
+#include "core/server/password_hasher.h"
+#include "core/server/room.h"
+#include "core/server/server_context.h"
+
+namespace parley::server {
+
+using protocol::Envelope;
+
+ClientConnection::ClientConnection(std::shared_ptr<ServerContext> ctx,
+                                   std::shared_ptr<transport::MessageChannel> channel,
+                                   std::uint64_t id, Clock::TimePoint handshake_deadline)
+    : ctx_(std::move(ctx)),
+      channel_(std::move(channel)),
+      id_(id),
+      handshake_deadline_(handshake_deadline),
+      last_activity_(ctx_->clock.now()),
+      timer_(channel_->strand()) {}
+
+std::string ClientConnection::describe() const {
+  std::string out = channel_->peerAddress() + ":" + std::to_string(channel_->peerPort());
+  out += " #" + std::to_string(id_);
+  if (!user_.empty()) {
+    out += " (" + user_ + ")";
+  }
+  return out;
+}
+
+void ClientConnection::start() {
+  ctx_->connections.add(id_, shared_from_this());
+  asio::dispatch(channel_->strand(), [self = shared_from_this()] { self->armTimer(); });
+  channel_->start(weak_from_this());
+}
+
+void ClientConnection::shutdown() {
+  channel_->close(Error{ErrorCode::ServerShutdown, "the server is shutting down; reconnect later"},
+                  true);
+}
+
+void ClientConnection::armTimer() {
+  PARLEY_DCHECK_RUN_ON(channel_->strand());
+  if (state_ == State::Closed) {
+    return;
+  }
+  auto deadline = last_activity_ + ctx_->config.idle_timeout;
+  if (state_ != State::SignedIn) {
+    deadline = std::min(deadline, handshake_deadline_);
+  }
+  const auto wait = std::max(deadline - ctx_->clock.now(), Clock::Duration::zero());
+  timer_.expires_after(wait);
+  timer_.async_wait([self = shared_from_this()](const asio::error_code& ec) {
+    if (!ec) {
+      self->onTimer();
+    }
+  });
+}
+
+void ClientConnection::onTimer() {
+  PARLEY_DCHECK_RUN_ON(channel_->strand());
+  if (state_ == State::Closed) {
+    return;
+  }
+  const auto now = ctx_->clock.now();
+  if (state_ != State::SignedIn && now >= handshake_deadline_) {
+    fail(ErrorCode::HandshakeTimeout,
+         "hello and sign-in not completed within " +
+             std::to_string(protocol::kHandshakeTimeout.count()) + " s");
+    return;
+  }
+  if (now - last_activity_ >= ctx_->config.idle_timeout) {
+    fail(ErrorCode::KeepaliveTimeout,
+         "no keep-alive for " + std::to_string(ctx_->config.idle_timeout.count()) + " s");
+    return;
+  }
+  // Activity since the timer was set: re-arm from the latest activity. Per
+  // message we only store a time stamp, never touch the timer.
+  armTimer();
+}
+
+void ClientConnection::fail(ErrorCode code, std::string reason) {
+  PARLEY_DCHECK_RUN_ON(channel_->strand());
+  channel_->close(Error{code, std::move(reason)}, true);
+}
+
+void ClientConnection::refuse(ErrorCode code, std::string reason, std::uint64_t client_msg_id) {
+  auto envelope = protocol::makeErrorNotice(Error{code, std::move(reason)}, false);
+  envelope.mutable_error()->set_client_msg_id(client_msg_id);
+  channel_->send(envelope);
+}
+
+void ClientConnection::onMessage(Envelope&& envelope) {
+  PARLEY_DCHECK_RUN_ON(channel_->strand());
+  if (state_ == State::Closed) {
+    return;
+  }
+  last_activity_ = ctx_->clock.now();
+
+  // Replies that need no state.
+  switch (envelope.body_case()) {
+    case Envelope::kPing:
+      if (state_ != State::AwaitHello) {
+        channel_->send(protocol::makePong(envelope.ping().nonce()));
+        return;
+      }
+      break;
+    case Envelope::kPong:
+      if (state_ != State::AwaitHello) {
+        return;
+      }
+      break;
+    case Envelope::kError:
+      if (envelope.error().fatal()) {
+        channel_->close(Error{ErrorCode::ConnectionClosed,
+                              "client ended the connection: " + envelope.error().slug() + ": " +
+                                  envelope.error().reason()},
+                        false);
+      } else {
+        spdlog::info("{}: client reported: {}: {}", describe(), envelope.error().slug(),
+                     envelope.error().reason());
+      }
+      return;
+    default:
+      break;
+  }
+
+  if (auto valid = protocol::validateContent(envelope); !valid) {
+    const std::uint64_t msg_id =
+        envelope.has_chat_send() ? envelope.chat_send().client_msg_id() : 0;
+    spdlog::info("{}: refused {}: {}", describe(), protocol::bodyName(envelope),
+                 valid.error().toString());
+    refuse(valid.error().code, valid.error().detail, msg_id);
+    return;
+  }
+
+  const auto unexpected = [&] {
+    fail(ErrorCode::UnexpectedMessage,
+         std::string(protocol::bodyName(envelope)) + " is not expected at this point");
+  };
+  switch (state_) {
+    case State::AwaitHello:
+      if (!envelope.has_client_hello()) {
+        return unexpected();
+      }
+      return onHello(envelope.client_hello());
+    case State::AwaitSignIn:
+      if (!envelope.has_sign_in()) {
+        return unexpected();
+      }
+      return onSignIn(envelope.sign_in());
+    case State::Authenticating:
+      return unexpected();
+    case State::SignedIn:
+      switch (envelope.body_case()) {
+        case Envelope::kJoinRoom:
+          return onJoin(envelope.join_room());
+        case Envelope::kLeaveRoom:
+          return onLeave();
+        case Envelope::kChatSend:
+          return onChat(std::move(*envelope.mutable_chat_send()));
+        default:
+          return unexpected();
+      }
+    case State::Closed:
+      return;
+  }
+}
+
+void ClientConnection::onHello(const proto::ClientHello& hello) {
+  if (hello.protocol_version() != protocol::kProtocolVersion) {
+    spdlog::info("{}: client '{}' speaks protocol {}", describe(), hello.client_name(),
+                 hello.protocol_version());
+    fail(ErrorCode::UnsupportedVersion,
+         "this server speaks protocol " + std::to_string(protocol::kProtocolVersion) +
+             "; please update Parley");
+    return;
+  }
+  client_instance_ = hello.client_instance();
+  state_ = State::AwaitSignIn;
+  Envelope reply;
+  auto* h = reply.mutable_server_hello();
+  h->set_protocol_version(protocol::kProtocolVersion);
+  h->set_server_name(ctx_->config.name);
+  h->set_server_version(ctx_->server_version);
+  h->set_keepalive_interval_s(static_cast<std::uint32_t>(ctx_->config.keepalive_interval.count()));
+  h->set_idle_timeout_s(static_cast<std::uint32_t>(ctx_->config.idle_timeout.count()));
+  h->set_max_chat_bytes(static_cast<std::uint32_t>(protocol::kMaxChatBytes));
+  channel_->send(reply);
+  spdlog::debug("{}: hello from '{}'", describe(), hello.client_name());
+}
+
+void ClientConnection::onSignIn(const proto::SignIn& sign_in) {
+  const std::string user_key = "user:" + sign_in.user();
+  const std::string addr_key = "addr:" + channel_->peerAddress();
+  auto wait = ctx_->limiter.check(user_key);
+  if (auto addr_wait = ctx_->limiter.check(addr_key); addr_wait && (!wait || *addr_wait > *wait)) {
+    wait = addr_wait;
+  }
+  if (wait) {
+    const auto seconds = (wait->count() + 999) / 1000;
+    Error error{ErrorCode::RateLimited, "too many failed sign-ins; try again in " +
+                                            std::to_string(seconds) + " s"};
+    Envelope reply;
+    auto* r = reply.mutable_sign_in_result();
+    r->set_ok(false);
+    r->set_error_code(static_cast<std::uint32_t>(error.code));
+    r->set_reason(error.detail);
+    r->set_retry_after_ms(static_cast<std::uint32_t>(std::min<std::int64_t>(wait->count(), UINT32_MAX)));
+    channel_->send(reply);
+    spdlog::warn("{}: sign-in as '{}' refused: {}", describe(), sign_in.user(), error.toString());
+    channel_->close(std::move(error), false);
+    state_ = State::Closed;
+    return;
+  }
+  state_ = State::Authenticating;
+  user_ = sign_in.user();
+  // Argon2 takes tens of milliseconds and 64 MiB: off the I/O threads.
+  asio::post(ctx_->hash_pool, [self = shared_from_this(), user = sign_in.user(),
+                               password = sign_in.password()]() mutable {
+    auto& ctx = *self->ctx_;
+    auto hash = ctx.store.passwordHash(user);
+    bool ok = false;
+    Error error{ErrorCode::AuthFailed, "wrong user name or password"};
+    if (!hash) {
+      error = Error{ErrorCode::StoreFailed, "the server cannot check passwords right now; try later"};
+      spdlog::error("sign-in: {}", hash.error().toString());
+    } else if (hash->has_value()) {
+      ok = verifyPassword(**hash, password);
+    } else {
+      (void)verifyPassword(ctx.dummy_hash, password);  // same cost as a wrong password
+    }
+    // Wipe the password copy before it goes back to the allocator.
+    std::fill(password.begin(), password.end(), '\0');
+    asio::post(self->channel_->strand(),
+               [self, ok, error = std::move(error)] { self->onAuthenticated(ok, error); });
+  });
+}
+
+void ClientConnection::onAuthenticated(bool ok, const Error& error) {
+  PARLEY_DCHECK_RUN_ON(channel_->strand());
+  if (state_ != State::Authenticating) {
+    return;  // closed meanwhile
+  }
+  const std::string user_key = "user:" + user_;
+  const std::string addr_key = "addr:" + channel_->peerAddress();
+  Envelope reply;
+  auto* r = reply.mutable_sign_in_result();
+  if (ok) {
+    ctx_->limiter.recordSuccess(user_key);
+    state_ = State::SignedIn;
+    r->set_ok(true);
+    r->set_participant_id(id_);
+    channel_->send(reply);
+    spdlog::info("{}: signed in", describe());
+    armTimer();  // the handshake deadline no longer applies
+    return;
+  }
+  if (error.code == ErrorCode::AuthFailed) {
+    ctx_->limiter.recordFailure(user_key);
+    ctx_->limiter.recordFailure(addr_key);
+  }
+  r->set_ok(false);
+  r->set_error_code(static_cast<std::uint32_t>(error.code));
+  r->set_reason(error.detail);
+  channel_->send(reply);
+  spdlog::warn("{}: sign-in failed: {}", describe(), error.toString());
+  state_ = State::Closed;
+  channel_->close(error, false);
+}
+
+void ClientConnection::onJoin(const proto::JoinRoom& join) {
+  if (room_) {
+    leaveRoom("left", false);
+  }
+  room_ = ctx_->rooms.acquire(ctx_, join.room());
+  room_->join(Room::Member{id_, user_, channel_}, join.has_resume(), join.resume_after_seq());
+}
+
+void ClientConnection::onLeave() {
+  if (!room_) {
+    refuse(ErrorCode::NotInRoom, "you are not in a room", 0);
+    return;
+  }
+  leaveRoom("left", true);
+}
+
+void ClientConnection::leaveRoom(const std::string& reason, bool reply) {
+  if (room_) {
+    room_->leave(id_, reason, reply);
+    room_.reset();
+  }
+}
+
+void ClientConnection::onChat(proto::ChatSend&& chat) {
+  if (!room_) {
+    refuse(ErrorCode::NotInRoom, "join a room before sending chat", chat.client_msg_id());
+    return;
+  }
+  room_->chat(id_, client_instance_, chat.client_msg_id(), std::move(*chat.mutable_text()));
+}
+
+void ClientConnection::onClosed(const Error& reason) {
+  PARLEY_DCHECK_RUN_ON(channel_->strand());
+  state_ = State::Closed;
+  timer_.cancel();
+  std::string leave_reason = "disconnected";
+  if (reason.code == ErrorCode::KeepaliveTimeout) {
+    leave_reason = "timed out";
+  } else if (reason.code != ErrorCode::ConnectionClosed) {
+    leave_reason = reason.toString();
+  }
+  leaveRoom(leave_reason, false);
+  const bool routine = reason.code == ErrorCode::ConnectionClosed ||
+                       reason.code == ErrorCode::ServerShutdown;
+  if (routine) {
+    spdlog::info("{}: closed: {}", describe(), reason.toString());
+  } else {
+    spdlog::warn("{}: closed: {}", describe(), reason.toString());
+  }
+  ctx_->connections.remove(id_);  // may destroy *this after we return
+}
+
+}  // namespace parley::server

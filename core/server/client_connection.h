@@ -1,0 +1,70 @@
+#pragma once
+// ClientConnection: the server side of one client, from the end of the TLS
+// handshake until its channel closes. A state machine:
+//
+//   AwaitHello --ClientHello--> AwaitSignIn --SignIn--> Authenticating
+//     --(Argon2 on the hash pool)--> SignedIn (JoinRoom/LeaveRoom/ChatSend)
+//   any state --close/error--> Closed
+//
+// Ownership: ConnectionRegistry holds it while its channel is open; the
+// channel holds it weakly (as its Handler). Threads: all state lives on the
+// channel's strand; MessageChannel calls onMessage/onClosed there and the
+// hash pool posts its result back there.
+
+#include <asio/steady_timer.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/base/clock.h"
+#include "core/transport/message_channel.h"
+
+namespace parley::server {
+
+struct ServerContext;
+class Room;
+
+class ClientConnection : public transport::MessageChannel::Handler,
+                         public std::enable_shared_from_this<ClientConnection> {
+ public:
+  ClientConnection(std::shared_ptr<ServerContext> ctx,
+                   std::shared_ptr<transport::MessageChannel> channel, std::uint64_t id,
+                   Clock::TimePoint handshake_deadline);
+
+  // Registers, starts reading and arms the timers. Call once.
+  void start();
+  // Tells the client the server is stopping and closes (any thread).
+  void shutdown();
+
+  void onMessage(transport::Envelope&& envelope) override;
+  void onClosed(const Error& reason) override;
+
+ private:
+  enum class State { AwaitHello, AwaitSignIn, Authenticating, SignedIn, Closed };
+
+  void onHello(const proto::ClientHello& hello);
+  void onSignIn(const proto::SignIn& sign_in);
+  void onAuthenticated(bool ok, const Error& error);
+  void onJoin(const proto::JoinRoom& join);
+  void onLeave();
+  void onChat(proto::ChatSend&& chat);
+  void leaveRoom(const std::string& reason, bool reply);
+  void fail(ErrorCode code, std::string reason);
+  void refuse(ErrorCode code, std::string reason, std::uint64_t client_msg_id);
+  void armTimer();
+  void onTimer();
+  std::string describe() const;
+
+  std::shared_ptr<ServerContext> ctx_;
+  std::shared_ptr<transport::MessageChannel> channel_;
+  const std::uint64_t id_;  // also the participant id
+  State state_ = State::AwaitHello;
+  std::string user_;
+  std::uint64_t client_instance_ = 0;
+  std::shared_ptr<Room> room_;
+  Clock::TimePoint handshake_deadline_;
+  Clock::TimePoint last_activity_;
+  asio::steady_timer timer_;
+};
+
+}  // namespace parley::server

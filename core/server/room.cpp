@@ -1,0 +1,242 @@
+#include "core/server/room.h"
+
+#include <asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/base/thread_check.h"
+#include "core/server/server_context.h"
+
+namespace parley::server {
+namespace {
+
+// History is read from SQLite this many rows at a time, so a resume after a
+// long absence never holds the whole backlog in one result.
+constexpr std::size_t kHistoryPage = 256;
+
+std::shared_ptr<const std::string> frameOf(const protocol::Envelope& envelope) {
+  auto frame = std::make_shared<std::string>();
+  if (!protocol::appendEnvelopeFrame(envelope, *frame)) {
+    return nullptr;
+  }
+  return frame;
+}
+
+}  // namespace
+
+Room::Room(std::shared_ptr<ServerContext> ctx, std::string name)
+    : ctx_(std::move(ctx)), name_(std::move(name)), strand_(asio::make_strand(ctx_->io)) {}
+
+bool Room::ensureLoaded() {
+  PARLEY_DCHECK_RUN_ON(strand_);
+  if (loaded_) {
+    return true;
+  }
+  auto record = ctx_->store.openRoom(name_, ctx_->clock.wallMillis());
+  if (!record) {
+    spdlog::error("room '{}': cannot load: {}", name_, record.error().toString());
+    return false;
+  }
+  record_ = *record;
+  loaded_ = true;
+  spdlog::debug("room '{}' loaded (id {}, last seq {})", name_, record_.id, record_.last_seq);
+  return true;
+}
+
+Room::Member* Room::find(std::uint64_t participant_id) {
+  for (auto& m : members_) {
+    if (m.participant_id == participant_id) {
+      return &m;
+    }
+  }
+  return nullptr;
+}
+
+void Room::sendError(transport::MessageChannel& channel, ErrorCode code, std::string reason,
+                     std::uint64_t client_msg_id) {
+  auto envelope = protocol::makeErrorNotice(Error{code, std::move(reason)}, false);
+  envelope.mutable_error()->set_client_msg_id(client_msg_id);
+  channel.send(envelope);
+}
+
+void Room::join(Member member, bool has_resume, std::uint64_t resume_after_seq) {
+  asio::post(strand_, [self = shared_from_this(), member = std::move(member), has_resume,
+                       resume_after_seq]() mutable {
+    auto& room = *self;
+    if (!room.ensureLoaded()) {
+      room.sendError(*member.channel, ErrorCode::StoreFailed,
+                     "the server cannot open room '" + room.name_ + "' right now; try again later",
+                     0);
+      return;
+    }
+    if (room.find(member.participant_id) != nullptr) {
+      return;  // a connection joins once; its own guard makes this unreachable
+    }
+    // Others learn of the newcomer first: ParticipantJoined is sent from this
+    // step, as is the joiner's history, so nothing is missed or duplicated
+    // between history and live chat.
+    protocol::Envelope joined_notice;
+    auto* pj = joined_notice.mutable_participant_joined();
+    pj->set_room(room.name_);
+    pj->mutable_participant()->set_id(member.participant_id);
+    pj->mutable_participant()->set_user(member.user);
+    if (auto frame = frameOf(joined_notice)) {
+      for (auto& m : room.members_) {
+        m.channel->sendFrame(frame);
+      }
+    }
+    room.members_.push_back(member);
+
+    protocol::Envelope joined;
+    auto* j = joined.mutable_joined();
+    j->set_room(room.name_);
+    j->set_last_seq(room.record_.last_seq);
+    for (const auto& m : room.members_) {
+      auto* p = j->add_participants();
+      p->set_id(m.participant_id);
+      p->set_user(m.user);
+    }
+    member.channel->send(joined);
+
+    std::uint64_t after = 0;
+    if (has_resume) {
+      after = resume_after_seq;
+    } else if (room.record_.last_seq > room.ctx_->config.history_on_join) {
+      after = room.record_.last_seq - room.ctx_->config.history_on_join;
+    }
+    if (after < room.record_.last_seq) {
+      room.sendHistory(*member.channel, after);
+    }
+    spdlog::info("room '{}': {} (participant {}) joined; {} present, last seq {}", room.name_,
+                 member.user, member.participant_id, room.members_.size(), room.record_.last_seq);
+  });
+}
+
+void Room::sendHistory(transport::MessageChannel& channel, std::uint64_t after_seq) {
+  PARLEY_DCHECK_RUN_ON(strand_);
+  std::uint64_t cursor = after_seq;
+  while (cursor < record_.last_seq) {
+    auto page = ctx_->store.messagesAfter(record_.id, cursor, kHistoryPage);
+    if (!page) {
+      spdlog::error("room '{}': cannot read history after seq {}: {}", name_, cursor,
+                    page.error().toString());
+      sendError(channel, ErrorCode::StoreFailed,
+                "the server cannot read this room's history right now; reconnect to resume", 0);
+      return;
+    }
+    if (page->empty()) {
+      return;
+    }
+    protocol::Envelope envelope;
+    auto* chat = envelope.mutable_chat_message();
+    for (auto& m : *page) {
+      chat->set_room(name_);
+      chat->set_seq(m.seq);
+      chat->set_sender(std::move(m.sender));
+      chat->set_text(std::move(m.text));
+      chat->set_server_time_ms(m.server_time_ms);
+      chat->set_sender_participant_id(0);  // the sender's connection may be long gone
+      channel.send(envelope);
+      cursor = m.seq;
+    }
+  }
+}
+
+void Room::leave(std::uint64_t participant_id, std::string reason, bool reply) {
+  asio::post(strand_, [self = shared_from_this(), participant_id, reason = std::move(reason),
+                       reply]() {
+    auto& room = *self;
+    auto it = std::find_if(room.members_.begin(), room.members_.end(),
+                           [&](const Member& m) { return m.participant_id == participant_id; });
+    if (it != room.members_.end()) {
+      Member leaver = std::move(*it);
+      room.members_.erase(it);
+      if (reply) {
+        protocol::Envelope left;
+        left.mutable_left()->set_room(room.name_);
+        leaver.channel->send(left);
+      }
+      protocol::Envelope notice;
+      auto* pl = notice.mutable_participant_left();
+      pl->set_room(room.name_);
+      pl->mutable_participant()->set_id(leaver.participant_id);
+      pl->mutable_participant()->set_user(leaver.user);
+      pl->set_reason(reason);
+      if (auto frame = frameOf(notice)) {
+        for (auto& m : room.members_) {
+          m.channel->sendFrame(frame);
+        }
+      }
+      spdlog::info("room '{}': {} (participant {}) left ({}); {} present", room.name_, leaver.user,
+                   leaver.participant_id, reason, room.members_.size());
+    } else if (reply) {
+      // Joining failed (store error) but the connection believed it was in.
+      // Nothing to do: Left would be a lie, and the join error was reported.
+    }
+    room.ctx_->rooms.release(room);
+  });
+}
+
+void Room::chat(std::uint64_t participant_id, std::uint64_t client_instance,
+                std::uint64_t client_msg_id, std::string text) {
+  asio::post(strand_, [self = shared_from_this(), participant_id, client_instance, client_msg_id,
+                       text = std::move(text)]() mutable {
+    auto& room = *self;
+    Member* sender = room.find(participant_id);
+    if (sender == nullptr) {
+      return;  // join failed and was reported; the connection is not in the room
+    }
+    auto existing = room.ctx_->store.findByClientId(room.record_.id, client_instance, client_msg_id);
+    if (!existing) {
+      spdlog::error("room '{}': {}", room.name_, existing.error().toString());
+      room.sendError(*sender->channel, ErrorCode::StoreFailed,
+                     "the server could not store this message; send it again", client_msg_id);
+      return;
+    }
+    if (existing->has_value()) {
+      // A resend after a reconnect: already stored and broadcast once.
+      protocol::Envelope ack;
+      ack.mutable_chat_ack()->set_client_msg_id(client_msg_id);
+      ack.mutable_chat_ack()->set_seq(**existing);
+      sender->channel->send(ack);
+      return;
+    }
+    StoredMessage stored;
+    stored.room_id = room.record_.id;
+    stored.seq = room.record_.last_seq + 1;
+    stored.sender = sender->user;
+    stored.text = std::move(text);
+    stored.server_time_ms = room.ctx_->clock.wallMillis();
+    stored.client_instance = client_instance;
+    stored.client_msg_id = client_msg_id;
+    // Committed before anyone hears of it: an acknowledged message survives a crash.
+    if (auto ok = room.ctx_->store.appendMessage(stored); !ok) {
+      spdlog::error("room '{}': cannot store seq {}: {}", room.name_, stored.seq,
+                    ok.error().toString());
+      room.sendError(*sender->channel, ErrorCode::StoreFailed,
+                     "the server could not store this message; send it again", client_msg_id);
+      return;
+    }
+    room.record_.last_seq = stored.seq;
+
+    protocol::Envelope message;
+    auto* m = message.mutable_chat_message();
+    m->set_room(room.name_);
+    m->set_seq(stored.seq);
+    m->set_sender(stored.sender);
+    m->set_text(std::move(stored.text));
+    m->set_server_time_ms(stored.server_time_ms);
+    m->set_sender_participant_id(participant_id);
+    auto frame = frameOf(message);
+    if (frame) {
+      for (auto& member : room.members_) {
+        member.channel->sendFrame(frame);
+      }
+    }
+    protocol::Envelope ack;
+    ack.mutable_chat_ack()->set_client_msg_id(client_msg_id);
+    ack.mutable_chat_ack()->set_seq(stored.seq);
+    sender->channel->send(ack);
+  });
+}
+
+}  // namespace parley::server

@@ -1,0 +1,60 @@
+#pragma once
+// Room: one chat room of a running server: who is present and the room's
+// sequence numbers. Created by RoomRegistry on first use, loaded from the
+// store on its first step.
+//
+// Threads: all state lives on strand_; public methods post to it, so they
+// may be called from any thread (connections call them from their strands,
+// and their order per caller is kept). No locks.
+
+#include <asio/strand.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/server/store.h"
+#include "core/transport/message_channel.h"
+
+namespace parley::server {
+
+struct ServerContext;
+
+class Room : public std::enable_shared_from_this<Room> {
+ public:
+  struct Member {
+    std::uint64_t participant_id = 0;
+    std::string user;
+    std::shared_ptr<transport::MessageChannel> channel;
+  };
+
+  Room(std::shared_ptr<ServerContext> ctx, std::string name);
+
+  const std::string& name() const { return name_; }
+
+  // Adds `member`, sends it Joined then history (seq > resume_after_seq when
+  // has_resume, else the last history_on_join), then live chat.
+  void join(Member member, bool has_resume, std::uint64_t resume_after_seq);
+  // Removes the participant; others get ParticipantLeft{reason}; the leaver
+  // gets Left when `reply`. Releases the caller's hold on the room.
+  void leave(std::uint64_t participant_id, std::string reason, bool reply);
+  // Stores then broadcasts one chat message (or re-acks a resend).
+  void chat(std::uint64_t participant_id, std::uint64_t client_instance,
+            std::uint64_t client_msg_id, std::string text);
+
+ private:
+  bool ensureLoaded();
+  Member* find(std::uint64_t participant_id);
+  void sendError(transport::MessageChannel& channel, ErrorCode code, std::string reason,
+                 std::uint64_t client_msg_id);
+  void sendHistory(transport::MessageChannel& channel, std::uint64_t after_seq);
+
+  std::shared_ptr<ServerContext> ctx_;
+  const std::string name_;
+  asio::strand<asio::io_context::executor_type> strand_;
+  bool loaded_ = false;
+  RoomRecord record_;
+  std::vector<Member> members_;
+};
+
+}  // namespace parley::server

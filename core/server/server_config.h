@@ -1,0 +1,74 @@
+#pragma once
+// ServerConfig: parleyd's one TOML file, parsed and validated. Every error
+// names the key and what is wrong with it; unknown keys are errors (a typo
+// must not silently fall back to a default). Relative paths are resolved
+// against the config file's directory. Pure functions, any thread.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/result.h"
+
+namespace parley::server {
+
+struct Endpoint {
+  std::string address;  // numeric IPv4 or IPv6, no brackets
+  std::uint16_t port = 0;
+  [[nodiscard]] std::string toString() const;  // "1.2.3.4:5" or "[::1]:5"
+};
+
+// "ADDR:PORT" or "[V6]:PORT". Port 0 (ephemeral) is allowed.
+Result<Endpoint> parseEndpoint(std::string_view text);
+
+enum class Synchronous { Normal, Full };
+
+struct ServerConfig {
+  std::filesystem::path config_file;
+  // [server]
+  std::string name = "parley";
+  std::vector<Endpoint> tcp = {{"0.0.0.0", 443}, {"0.0.0.0", 5228}};
+  Endpoint udp = {"0.0.0.0", 5228};
+  unsigned threads = 0;  // 0 = number of cores
+  // [tls]
+  std::filesystem::path certificate;
+  std::filesystem::path private_key;
+  std::filesystem::path ca_certificate;
+  // [store]
+  std::filesystem::path store_path;
+  Synchronous synchronous = Synchronous::Normal;
+  // [rooms]
+  std::chrono::seconds idle_timeout{120};
+  std::chrono::seconds keepalive_interval{20};
+  std::uint32_t history_on_join = 200;
+  // [accounts]
+  // Defaults equal libsodium's crypto_pwhash_*_INTERACTIVE (checked in the .cpp).
+  std::uint64_t argon2_opslimit = 2;
+  std::uint64_t argon2_memlimit_kib = 64 * 1024;
+  std::uint32_t max_failures = 5;
+  std::chrono::seconds lockout_max{300};
+  // [log]
+  std::string log_level = "info";
+
+  // Worker count after resolving 0 to the number of cores.
+  [[nodiscard]] unsigned effectiveThreads() const;
+};
+
+// Reads and validates `path`. Errors are ConfigInvalid (or Io when unreadable)
+// with "FILE: [section] key: what is wrong".
+Result<ServerConfig> loadServerConfig(const std::filesystem::path& path);
+
+// Parses TOML text; `base_dir` resolves relative paths, `source` names the
+// text in errors.
+Result<ServerConfig> parseServerConfig(std::string_view toml_text,
+                                       const std::filesystem::path& base_dir,
+                                       const std::string& source);
+
+// The commented file `parleyd init` writes (relative paths to its siblings).
+std::string renderDefaultConfig(const std::string& name, const std::vector<Endpoint>& tcp,
+                                const Endpoint& udp);
+
+}  // namespace parley::server

@@ -1,0 +1,88 @@
+#include "core/server/server_context.h"
+
+#include <sodium.h>
+
+#include "core/server/client_connection.h"
+#include "core/server/password_hasher.h"
+#include "core/server/room.h"
+
+namespace parley::server {
+
+ServerContext::ServerContext(asio::io_context& io_context, ServerConfig server_config,
+                             std::string version, Store& account_store, const Clock& server_clock,
+                             std::shared_ptr<asio::ssl::context> tls_context)
+    : io(io_context),
+      config(std::move(server_config)),
+      server_version(std::move(version)),
+      store(account_store),
+      clock(server_clock),
+      tls(std::move(tls_context)),
+      limiter(server_clock, RateLimiter::Policy{config.max_failures, config.lockout_max}),
+      hash_pool(config.effectiveThreads()) {}
+
+std::shared_ptr<Room> RoomRegistry::acquire(const std::shared_ptr<ServerContext>& ctx,
+                                            const std::string& name) {
+  std::lock_guard lock(mu_);
+  auto& slot = rooms_[name];
+  if (!slot.room) {
+    slot.room = std::make_shared<Room>(ctx, name);
+  }
+  ++slot.holders;
+  return slot.room;
+}
+
+void RoomRegistry::release(const Room& room) {
+  std::lock_guard lock(mu_);
+  auto it = rooms_.find(room.name());
+  if (it == rooms_.end() || it->second.room.get() != &room) {
+    return;
+  }
+  if (--it->second.holders == 0) {
+    rooms_.erase(it);  // reloaded from the store when someone joins again
+  }
+}
+
+void RoomRegistry::clear() {
+  std::unordered_map<std::string, Slot> doomed;
+  {
+    std::lock_guard lock(mu_);
+    doomed.swap(rooms_);
+  }
+}
+
+std::size_t RoomRegistry::size() const {
+  std::lock_guard lock(mu_);
+  return rooms_.size();
+}
+
+void ConnectionRegistry::add(std::uint64_t id, std::shared_ptr<ClientConnection> connection) {
+  std::lock_guard lock(mu_);
+  connections_.emplace(id, std::move(connection));
+}
+
+void ConnectionRegistry::remove(std::uint64_t id) {
+  std::shared_ptr<ClientConnection> doomed;  // destroyed outside the lock
+  std::lock_guard lock(mu_);
+  auto it = connections_.find(id);
+  if (it != connections_.end()) {
+    doomed = std::move(it->second);
+    connections_.erase(it);
+  }
+}
+
+std::vector<std::shared_ptr<ClientConnection>> ConnectionRegistry::snapshot() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::shared_ptr<ClientConnection>> out;
+  out.reserve(connections_.size());
+  for (const auto& [id, c] : connections_) {
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::size_t ConnectionRegistry::size() const {
+  std::lock_guard lock(mu_);
+  return connections_.size();
+}
+
+}  // namespace parley::server

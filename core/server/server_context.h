@@ -1,0 +1,91 @@
+#pragma once
+// ServerContext: what every connection and room of one running server
+// shares. Owned by shared_ptr: the Server, each ClientConnection and each Room
+// keep it alive, so a late handler never touches freed state.
+//
+// Threads: the immutable members are read from any thread. RoomRegistry and
+// ConnectionRegistry guard themselves with their own mutex (contract below).
+
+#include <asio/io_context.hpp>
+#include <asio/ssl/context.hpp>
+#include <asio/thread_pool.hpp>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "core/base/clock.h"
+#include "core/base/thread_check.h"
+#include "core/server/rate_limiter.h"
+#include "core/server/server_config.h"
+#include "core/server/store.h"
+
+namespace parley::server {
+
+class Room;
+class ClientConnection;
+struct ServerContext;
+
+// Name -> live Room. A room lives while some connection holds it (between
+// acquire() and the room strand processing that connection's leave, which
+// calls release()); so a room is recreated from the store only once every
+// operation of its previous incarnation has run.
+class RoomRegistry {
+ public:
+  std::shared_ptr<Room> acquire(const std::shared_ptr<ServerContext>& ctx, const std::string& name);
+  void release(const Room& room);
+  void clear();
+  [[nodiscard]] std::size_t size() const;
+
+ private:
+  struct Slot {
+    std::shared_ptr<Room> room;
+    std::size_t holders = 0;
+  };
+  // Guards rooms_. Taken from connection and room strands; never held while
+  // calling into a Room, the store or a channel.
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Slot> rooms_ PARLEY_GUARDED_BY(mu_);
+};
+
+// Connection id -> connection, owning it while its channel is open.
+class ConnectionRegistry {
+ public:
+  void add(std::uint64_t id, std::shared_ptr<ClientConnection> connection);
+  void remove(std::uint64_t id);
+  [[nodiscard]] std::vector<std::shared_ptr<ClientConnection>> snapshot() const;
+  [[nodiscard]] std::size_t size() const;
+
+ private:
+  // Guards connections_. Held only for map operations.
+  mutable std::mutex mu_;
+  std::map<std::uint64_t, std::shared_ptr<ClientConnection>> connections_ PARLEY_GUARDED_BY(mu_);
+};
+
+struct ServerContext {
+  ServerContext(asio::io_context& io_context, ServerConfig server_config, std::string version,
+                Store& account_store, const Clock& server_clock,
+                std::shared_ptr<asio::ssl::context> tls_context);
+
+  asio::io_context& io;
+  const ServerConfig config;
+  const std::string server_version;
+  Store& store;
+  const Clock& clock;
+  std::shared_ptr<asio::ssl::context> tls;
+  RateLimiter limiter;
+  // Argon2 runs here, off the I/O threads.
+  asio::thread_pool hash_pool;
+  // A hash of a random password: verified against when the user does not
+  // exist, so a missing account costs as much time as a wrong password.
+  std::string dummy_hash;
+  std::atomic<std::uint64_t> next_participant_id{1};
+  std::atomic<bool> shutting_down{false};
+  RoomRegistry rooms;
+  ConnectionRegistry connections;
+};
+
+}  // namespace parley::server
