@@ -1,0 +1,190 @@
+#include "app/parley-cli/cli_printer.h"
+
+#include <ctime>
+#include <iostream>
+
+namespace parley::cli {
+namespace {
+
+std::string stageName(net::AttemptEvent::Stage stage) {
+  switch (stage) {
+    case net::AttemptEvent::Stage::Started:
+      return "started";
+    case net::AttemptEvent::Stage::TcpConnected:
+      return "tcp_connected";
+    case net::AttemptEvent::Stage::TlsDone:
+      return "tls_done";
+    case net::AttemptEvent::Stage::Failed:
+      return "failed";
+    case net::AttemptEvent::Stage::Cancelled:
+      return "cancelled";
+  }
+  return "unknown";
+}
+
+std::string clockTime(std::chrono::system_clock::time_point t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  localtime_r(&secs, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
+  return buf;
+}
+
+}  // namespace
+
+std::string isoTimeUtc(std::chrono::system_clock::time_point t) {
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
+  return out;
+}
+
+void CliPrinter::emit(const std::string& event, nlohmann::ordered_json fields, const std::string& text,
+                      bool to_stderr) {
+  const auto now = std::chrono::system_clock::now();
+  std::lock_guard lock(out_mu_);
+  if (json_) {
+    nlohmann::ordered_json line = nlohmann::ordered_json::object();
+    line["event"] = event;
+    line["time"] = isoTimeUtc(now);
+    for (auto& [key, value] : fields.items()) {
+      line[key] = value;
+    }
+    // Replace invalid UTF-8 rather than throw: chat text comes from strangers.
+    std::cout << line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n'
+              << std::flush;
+    if (to_stderr) {
+      std::cerr << text << '\n' << std::flush;
+    }
+    return;
+  }
+  if (text.empty()) {
+    return;
+  }
+  std::cout << "[" << clockTime(now) << "] " << text << '\n' << std::flush;
+  if (to_stderr) {
+    std::cerr << text << '\n' << std::flush;
+  }
+}
+
+void CliPrinter::onAttempt(const net::AttemptEvent& event) {
+  std::string text;
+  if (event.stage == net::AttemptEvent::Stage::Failed) {
+    text = "~ " + event.method + " failed after " + std::to_string(event.elapsed.count()) +
+           " ms: " + event.detail;
+  }
+  emit("attempt",
+       {{"method", event.method},
+        {"stage", stageName(event.stage)},
+        {"elapsed_ms", event.elapsed.count()},
+        {"detail", event.detail}},
+       text);
+}
+
+void CliPrinter::onConnected(const client::ConnectionInfo& info) {
+  std::string server = info.server_name;
+  if (!info.server_version.empty()) {
+    server += (server.empty() ? "" : " ") + info.server_version;
+  }
+  emit("connected",
+       {{"method", info.method},
+        {"address", info.address},
+        {"port", info.port},
+        {"tls_version", info.tls_version},
+        {"cipher", info.cipher},
+        {"server", server}},
+       "* connected to " + info.address + " port " + std::to_string(info.port) + " (" +
+           info.method + ", " + info.tls_version + " " + info.cipher + ", " + server + ")");
+}
+
+void CliPrinter::onJoined(const std::string& room,
+                          const std::vector<client::ParticipantInfo>& participants,
+                          std::uint64_t last_seq) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  std::string names;
+  for (const auto& p : participants) {
+    list.push_back({{"id", p.id}, {"user", p.user}});
+    names += (names.empty() ? "" : ", ") + p.user;
+  }
+  emit("joined", {{"room", room}, {"participants", list}, {"last_seq", last_seq}},
+       "* joined " + room + " with " + names);
+  update([](CliState& s) { s.joined = true; });
+}
+
+void CliPrinter::onParticipantJoined(const std::string& room, const client::ParticipantInfo& p) {
+  emit("participant_joined", {{"room", room}, {"id", p.id}, {"user", p.user}},
+       "* " + p.user + " joined");
+}
+
+void CliPrinter::onParticipantLeft(const std::string& room, const client::ParticipantInfo& p,
+                                   const std::string& reason) {
+  emit("participant_left", {{"room", room}, {"id", p.id}, {"user", p.user}, {"reason", reason}},
+       "* " + p.user + " left" + (reason.empty() ? "" : " (" + reason + ")"));
+}
+
+void CliPrinter::onChat(const client::ChatInfo& chat) {
+  emit("chat",
+       {{"room", chat.room},
+        {"seq", chat.seq},
+        {"sender", chat.sender},
+        {"text", chat.text},
+        {"server_time_ms", chat.server_time_ms},
+        {"history", chat.is_history}},
+       "<" + chat.sender + "> " + chat.text);
+}
+
+void CliPrinter::onChatAcknowledged(std::uint64_t client_msg_id, std::uint64_t seq) {
+  emit("sent", {{"client_msg_id", client_msg_id}, {"seq", seq}}, "");
+  update([&](CliState& s) { s.awaiting_ack.erase(client_msg_id); });
+}
+
+void CliPrinter::onChatRefused(std::uint64_t client_msg_id, const Error& reason) {
+  emit("refused",
+       {{"client_msg_id", client_msg_id}, {"code", reason.slug()}, {"reason", reason.detail}},
+       "! message not sent: " + reason.detail, true);
+  update([&](CliState& s) {
+    if (s.awaiting_ack.erase(client_msg_id) > 0) {
+      ++s.refused;
+    }
+  });
+}
+
+void CliPrinter::onDisconnected(const Error& reason, bool will_retry,
+                                std::chrono::milliseconds retry_in) {
+  emit("disconnected",
+       {{"reason", reason.detail},
+        {"code", reason.slug()},
+        {"will_retry", will_retry},
+        {"retry_in_ms", retry_in.count()}},
+       "! disconnected: " + reason.detail +
+           (will_retry ? "; reconnecting in " + std::to_string(retry_in.count()) + " ms" : ""));
+}
+
+void CliPrinter::onLeft(const std::string& room) {
+  emit("left", {{"room", room}}, "* left " + room);
+  update([](CliState& s) { s.left = true; });
+}
+
+void CliPrinter::onWarning(const Error& warning) {
+  std::lock_guard lock(out_mu_);
+  std::cerr << "warning: " << warning.toString() << '\n' << std::flush;
+}
+
+void CliPrinter::onError(const Error& error) {
+  printError(error);
+  update([&](CliState& s) { s.fatal = error; });
+}
+
+void CliPrinter::printError(const Error& error) {
+  emit("error", {{"code", error.slug()}, {"reason", error.detail}}, "! error: " + error.detail,
+       true);
+}
+
+}  // namespace parley::cli

@@ -1,0 +1,276 @@
+// parley-cli: the headless Parley client, for diagnostics, bots and scripts.
+//
+//   parley-cli --version
+//   parley-cli join --server HOST [--tls-port 443] [--alt-port 5228] --ca FILE
+//                   --user NAME --room ROOM [--say TEXT]... [--for SECONDS]
+//                   [--interactive] [--json]
+//
+// The password comes from PARLEY_PASSWORD, else from the first line of stdin.
+// Exit codes: see exit_codes.h.
+
+#include <CLI/CLI.hpp>
+#include <asio/signal_set.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <deque>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/parley-cli/cli_printer.h"
+#include "app/parley-cli/exit_codes.h"
+#include "app/version.h"
+#include "core/client/client_session.h"
+#include "net/connect/direct_connector.h"
+#include "net/event/io_thread.h"
+#include "net/tls/tls_context.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using parley::Error;
+using parley::ErrorCode;
+namespace cli = parley::cli;
+
+struct JoinOptions {
+  std::string server;
+  std::uint16_t tls_port = 443;
+  std::uint16_t alt_port = 5228;
+  std::string ca;
+  std::string user;
+  std::string room;
+  std::vector<std::string> say;
+  double for_seconds = -1;
+  bool interactive = false;
+  bool json = false;
+};
+
+constexpr auto kAckWait = 5s;
+constexpr auto kLeaveWait = 4s;
+
+// Lines typed in --interactive mode, handed from the reader thread to main.
+struct InputQueue {
+  std::deque<std::string> lines;  // guarded by CliState::mu
+};
+
+int runJoin(const JoinOptions& options) {
+  cli::CliState state;
+  cli::CliPrinter printer(options.json, state);
+
+  const char* env_password = std::getenv("PARLEY_PASSWORD");
+  std::string password;
+  if (env_password != nullptr) {
+    password = env_password;
+  } else if (options.interactive) {
+    printer.printError(Error{ErrorCode::InvalidArgument,
+                             "--interactive reads chat from stdin, so the password must come "
+                             "from the PARLEY_PASSWORD environment variable"});
+    return cli::kExitUsage;
+  } else if (!std::getline(std::cin, password)) {
+    printer.printError(Error{ErrorCode::InvalidArgument,
+                             "no password: set PARLEY_PASSWORD or write it as the first line "
+                             "of stdin"});
+    return cli::kExitUsage;
+  }
+  if (!password.empty() && password.back() == '\r') {
+    password.pop_back();
+  }
+
+  auto tls = parley::net::makeClientTlsContext(options.ca);
+  if (!tls) {
+    printer.printError(Error{tls.error().code, "cannot use CA file '" + options.ca +
+                                                   "': " + tls.error().detail});
+    return cli::kExitUsage;
+  }
+
+  parley::net::IoThreads io(1);
+  auto executor = io.context().get_executor();
+
+  asio::signal_set signals(io.context(), SIGINT, SIGTERM);
+  signals.async_wait([&state](const asio::error_code& ec, int) {
+    if (!ec) {
+      {
+        std::lock_guard lock(state.mu);
+        state.interrupted = true;
+      }
+      state.cv.notify_all();
+    }
+  });
+
+  parley::client::SessionConfig config;
+  config.target = {options.server, options.tls_port, options.alt_port};
+  config.user = options.user;
+  config.password = password;
+  config.room = options.room;
+  config.client_name = std::string("parley-cli/") + parley::app::kVersion;
+
+  auto connectors = std::make_shared<parley::net::DirectConnectorFactory>(executor, *tls);
+  auto session =
+      std::make_unique<parley::client::ClientSession>(executor, config, connectors, printer);
+  session->start();
+
+  // Waits until the predicate holds or `deadline`; returns the predicate.
+  auto waitUntil = [&state](auto deadline, auto predicate) {
+    std::unique_lock lock(state.mu);
+    return state.cv.wait_until(lock, deadline, [&] { return predicate(state); });
+  };
+  const auto forever = std::chrono::steady_clock::time_point::max();
+
+  // 1. Connected, signed in and in the room (or a fatal error, or Ctrl-C).
+  waitUntil(forever, [](cli::CliState& s) { return s.joined || s.fatal || s.interrupted; });
+  {
+    std::lock_guard lock(state.mu);
+    if (state.fatal) {
+      const int code = cli::exitCodeFor(state.fatal->code);
+      session.reset();
+      return code == cli::kExitOk ? cli::kExitOther : code;
+    }
+    if (!state.joined) {  // interrupted before joining
+      session.reset();
+      return cli::kExitOk;
+    }
+  }
+  const auto joined_at = std::chrono::steady_clock::now();
+
+  // 2. Each --say, in order.
+  for (const auto& text : options.say) {
+    const auto id = session->sendChat(text);
+    std::lock_guard lock(state.mu);
+    state.awaiting_ack.insert(id);
+  }
+
+  // 3. Run: --for N seconds, or until a signal (or stdin EOF when interactive).
+  InputQueue input;
+  if (options.interactive) {
+    std::thread([&state, &input] {
+      std::string line;
+      while (std::getline(std::cin, line)) {
+        {
+          std::lock_guard lock(state.mu);
+          input.lines.push_back(line);
+        }
+        state.cv.notify_all();
+      }
+      {
+        std::lock_guard lock(state.mu);
+        state.input_closed = true;
+      }
+      state.cv.notify_all();
+    }).detach();  // may block in read forever; the process exit ends it
+  }
+  const auto run_until =
+      options.for_seconds >= 0
+          ? joined_at + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(options.for_seconds))
+          : forever;
+  for (;;) {
+    std::vector<std::string> lines;
+    {
+      std::unique_lock lock(state.mu);
+      state.cv.wait_until(lock, run_until, [&] {
+        return state.fatal || state.interrupted || !input.lines.empty() ||
+               (options.interactive && state.input_closed);
+      });
+      lines.assign(input.lines.begin(), input.lines.end());
+      input.lines.clear();
+    }
+    for (auto& line : lines) {
+      if (!line.empty() && line.back() == '\r') {
+        line.pop_back();
+      }
+      if (!line.empty()) {
+        session->sendChat(line);
+      }
+    }
+    std::lock_guard lock(state.mu);
+    if (state.fatal || state.interrupted || (options.interactive && state.input_closed) ||
+        std::chrono::steady_clock::now() >= run_until) {
+      break;
+    }
+  }
+
+  // 4. "Sent" means stored: wait (bounded) for every --say to be acknowledged.
+  int exit_code = cli::kExitOk;
+  waitUntil(std::chrono::steady_clock::now() + kAckWait,
+            [](cli::CliState& s) { return s.awaiting_ack.empty() || s.fatal; });
+  std::size_t unconfirmed = 0;
+  int refused = 0;
+  std::optional<Error> fatal;
+  {
+    std::lock_guard lock(state.mu);
+    unconfirmed = state.awaiting_ack.size();
+    refused = state.refused;
+    fatal = state.fatal;
+  }
+  if (fatal) {
+    exit_code = cli::exitCodeFor(fatal->code);
+    if (exit_code == cli::kExitOk) {
+      exit_code = cli::kExitOther;
+    }
+  } else {
+    if (unconfirmed > 0) {
+      printer.printError(Error{ErrorCode::TimedOut,
+                               std::to_string(unconfirmed) +
+                                   " message(s) given with --say were not confirmed as stored by "
+                                   "the server within 5 s; they may not have been delivered"});
+      exit_code = cli::kExitConnect;
+    } else if (refused > 0) {
+      exit_code = cli::kExitOther;
+    }
+    // 5. Leave the room, bounded.
+    session->leave();
+    waitUntil(std::chrono::steady_clock::now() + kLeaveWait,
+              [](cli::CliState& s) { return s.left || s.fatal; });
+  }
+  session->stop();
+  session.reset();
+  signals.cancel();
+  return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"parley-cli: the headless Parley client"};
+  app.set_version_flag("--version", std::string("parley-cli ") + parley::app::kVersion);
+  app.require_subcommand(1);
+
+  JoinOptions options;
+  auto* join = app.add_subcommand("join", "sign in, join a room, chat, print events");
+  join->add_option("--server", options.server, "server host name or address")->required();
+  join->add_option("--tls-port", options.tls_port, "first TCP port to try")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
+  join->add_option("--alt-port", options.alt_port, "second TCP port to try")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
+  join->add_option("--ca", options.ca, "the deployment's CA certificate (PEM), pinned")
+      ->required();
+  join->add_option("--user", options.user, "user name")->required();
+  join->add_option("--room", options.room, "room to join")->required();
+  join->add_option("--say", options.say, "chat message to send once joined (repeatable)");
+  join->add_option("--for", options.for_seconds, "seconds to stay after joining, then leave")
+      ->check(CLI::NonNegativeNumber);
+  join->add_flag("--interactive", options.interactive,
+                 "send each further stdin line as chat (password from PARLEY_PASSWORD)");
+  join->add_flag("--json", options.json, "one JSON object a line for each event");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? cli::kExitOk : cli::kExitUsage;
+  }
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    if (join->parsed()) {
+      return runJoin(options);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "parley-cli: " << e.what() << '\n';
+    return cli::kExitOther;
+  }
+  return cli::kExitUsage;
+}
