@@ -26,3 +26,20 @@ function(parley_target_defaults target)
   target_link_libraries(${target} PRIVATE parley_warnings)
   target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR})
 endfunction()
+
+# libFuzzer build (PARLEY_FUZZ_ONLY, clang; see tests/fuzz): every object,
+# parley_protocol included, gets coverage instrumentation and ASan/UBSan; the
+# fuzzer executables themselves link -fsanitize=fuzzer.
+if(PARLEY_FUZZ_ONLY)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# GCC 12's -Wmaybe-uninitialized reports false positives inside libstdc++
+# (std::regex, std::function) once ASan/UBSan instrumentation changes the
+# inlining; GCC documents that sanitizers can cause such warnings. Keep the
+# warning for normal builds, drop it for sanitized GCC builds only.
+if(PARLEY_SANITIZE AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  target_compile_options(parley_warnings INTERFACE -Wno-maybe-uninitialized)
+endif()
