@@ -364,7 +364,8 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
         reason = code == ErrorCode::RateLimited ? "too many failed sign-ins"
                                                 : "wrong user name or password";
       }
-      if (code == ErrorCode::RateLimited && result.retry_after_ms() > 0) {
+      if (code == ErrorCode::RateLimited && result.retry_after_ms() > 0 &&
+          reason.find("try again") == std::string::npos) {
         reason += " (try again in " + std::to_string((result.retry_after_ms() + 999) / 1000) + " s)";
       }
       fail(Error{code, reason});
