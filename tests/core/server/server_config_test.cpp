@@ -1,0 +1,127 @@
+#include "core/server/server_config.h"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "test_dir.h"
+
+using namespace parley::server;
+using parley::ErrorCode;
+
+namespace {
+
+std::string errorOf(std::string_view toml) {
+  auto config = parseServerConfig(toml, "/etc/parley", "parleyd.toml");
+  REQUIRE_FALSE(config);
+  CHECK(config.error().code == ErrorCode::ConfigInvalid);
+  return config.error().detail;
+}
+
+}  // namespace
+
+TEST_CASE("the file init writes parses to the defaults", "[server][config]") {
+  auto config = parseServerConfig(
+      renderDefaultConfig("demo", {{"127.0.0.1", 0}, {"::1", 5228}}, {"0.0.0.0", 5228}),
+      "/srv/parley", "parleyd.toml");
+  REQUIRE(config);
+  CHECK(config->name == "demo");
+  REQUIRE(config->tcp.size() == 2);
+  CHECK(config->tcp[0].toString() == "127.0.0.1:0");
+  CHECK(config->tcp[1].toString() == "[::1]:5228");
+  CHECK(config->certificate == "/srv/parley/server.crt");
+  CHECK(config->store_path == "/srv/parley/parley.db");
+  CHECK(config->idle_timeout == std::chrono::seconds(120));
+  CHECK(config->history_on_join == 200);
+  CHECK(config->argon2_opslimit == 2);
+  CHECK(config->argon2_memlimit_kib == 65536);
+  CHECK(config->synchronous == Synchronous::Normal);
+}
+
+TEST_CASE("an empty file gives the defaults", "[server][config]") {
+  auto config = parseServerConfig("", "/x", "empty.toml");
+  REQUIRE(config);
+  CHECK(config->tcp.size() == 2);
+  CHECK(config->ca_certificate == "/x/ca.crt");
+}
+
+TEST_CASE("relative paths are resolved against the config file's directory", "[server][config]") {
+  parley::testing::TempDir dir;
+  std::filesystem::create_directories(dir.path() / "etc");
+  {
+    std::ofstream out(dir.path() / "etc" / "parleyd.toml");
+    out << "[tls]\ncertificate = \"../certs/server.crt\"\nprivate_key = \"/abs/server.key\"\n"
+           "[store]\npath = \"data/parley.db\"\n";
+  }
+  auto config = loadServerConfig(dir.path() / "etc" / "parleyd.toml");
+  REQUIRE(config);
+  CHECK(config->certificate == dir.path() / "certs" / "server.crt");
+  CHECK(config->private_key == "/abs/server.key");
+  CHECK(config->store_path == dir.path() / "etc" / "data" / "parley.db");
+}
+
+TEST_CASE("config errors name the key and the problem", "[server][config]") {
+  SECTION("missing file") {
+    auto config = loadServerConfig("/nonexistent/parleyd.toml");
+    REQUIRE_FALSE(config);
+    CHECK_THAT(config.error().detail, Catch::Contains("/nonexistent/parleyd.toml"));
+  }
+  SECTION("bad TOML reports the line") {
+    const auto e = errorOf("[server]\nname = \"x\"\nthreads = = 3\n");
+    CHECK_THAT(e, Catch::StartsWith("parleyd.toml:3:"));
+  }
+  SECTION("unknown key") {
+    const auto e = errorOf("[server]\nnmae = \"x\"\n");
+    CHECK_THAT(e, Catch::Contains("[server]") && Catch::Contains("unknown key 'nmae'"));
+  }
+  SECTION("unknown section") {
+    CHECK_THAT(errorOf("[srever]\n"), Catch::Contains("unknown key 'srever'"));
+  }
+  SECTION("bad address") {
+    const auto e = errorOf("[server]\ntcp = [\"example.com:443\"]\n");
+    CHECK_THAT(e, Catch::Contains("[server] tcp") && Catch::Contains("not a numeric IP"));
+  }
+  SECTION("missing port") {
+    CHECK_THAT(errorOf("[server]\ntcp = [\"127.0.0.1\"]\n"), Catch::Contains("no port"));
+  }
+  SECTION("port out of range") {
+    const auto e = errorOf("[server]\ntcp = [\"0.0.0.0:65536\"]\n");
+    CHECK_THAT(e, Catch::Contains("[server] tcp") && Catch::Contains("out of range"));
+  }
+  SECTION("udp port out of range") {
+    CHECK_THAT(errorOf("[server]\nudp = \"0.0.0.0:70000\"\n"), Catch::Contains("[server] udp"));
+  }
+  SECTION("threads negative") {
+    const auto e = errorOf("[server]\nthreads = -1\n");
+    CHECK_THAT(e, Catch::Contains("[server] threads") && Catch::Contains("out of range"));
+  }
+  SECTION("wrong type") {
+    CHECK_THAT(errorOf("[rooms]\nidle_timeout_s = \"120\"\n"),
+               Catch::Contains("[rooms] idle_timeout_s: must be an integer"));
+  }
+  SECTION("bad synchronous") {
+    CHECK_THAT(errorOf("[store]\nsynchronous = \"off\"\n"),
+               Catch::Contains("[store] synchronous"));
+  }
+  SECTION("keepalive not shorter than idle timeout") {
+    CHECK_THAT(errorOf("[rooms]\nidle_timeout_s = 10\nkeepalive_interval_s = 10\n"),
+               Catch::Contains("keepalive_interval_s"));
+  }
+  SECTION("bad log level") {
+    CHECK_THAT(errorOf("[log]\nlevel = \"loud\"\n"), Catch::Contains("[log] level"));
+  }
+  SECTION("section that is not a table") {
+    CHECK_THAT(errorOf("server = 3\n"), Catch::Contains("[server]"));
+  }
+  SECTION("empty tcp list") {
+    CHECK_THAT(errorOf("[server]\ntcp = []\n"), Catch::Contains("at least one"));
+  }
+}
+
+TEST_CASE("endpoints parse IPv4, bracketed IPv6 and port 0", "[server][config]") {
+  CHECK(parseEndpoint("0.0.0.0:443")->port == 443);
+  CHECK(parseEndpoint("127.0.0.1:0")->port == 0);
+  CHECK(parseEndpoint("[::]:5228")->address == "::");
+  CHECK_FALSE(parseEndpoint("::1:5228"));
+  CHECK_FALSE(parseEndpoint("1.2.3.4:-1"));
+  CHECK_FALSE(parseEndpoint("1.2.3.4:"));
+}

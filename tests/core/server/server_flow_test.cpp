@@ -1,0 +1,362 @@
+// The server end to end on loopback, driven by MessageChannel clients: the
+// protocol flow of core/server as a client sees it.
+
+#include <asio/connect.hpp>
+#include <catch2/catch.hpp>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+
+#include "core/protocol/protocol_limits.h"
+#include "core/server/password_hasher.h"
+#include "core/server/server.h"
+#include "core/server/server_init.h"
+#include "core/server/store.h"
+#include "core/transport/message_channel.h"
+#include "net/event/io_thread.h"
+#include "net/tls/tls_context.h"
+#include "test_dir.h"
+
+using namespace parley;
+using namespace parley::server;
+using protocol::Envelope;
+using namespace std::chrono_literals;
+
+namespace {
+
+class TestClient : public transport::MessageChannel::Handler,
+                   public std::enable_shared_from_this<TestClient> {
+ public:
+  static std::shared_ptr<TestClient> connect(asio::io_context& io, asio::ssl::context& tls,
+                                             std::uint16_t port) {
+    auto stream = std::make_unique<net::TlsStream>(asio::make_strand(io), tls);
+    stream->lowest_layer().connect({asio::ip::make_address("127.0.0.1"), port});
+    stream->handshake(asio::ssl::stream_base::client);
+    auto client = std::make_shared<TestClient>();
+    client->channel = transport::MessageChannel::create(std::move(stream));
+    client->channel->start(client->weak_from_this());
+    return client;
+  }
+
+  void onMessage(Envelope&& envelope) override {
+    std::lock_guard lock(mu_);
+    inbox_.push_back(std::move(envelope));
+    cv_.notify_all();
+  }
+  void onClosed(const Error& reason) override {
+    std::lock_guard lock(mu_);
+    closed_ = reason;
+    cv_.notify_all();
+  }
+
+  // The next message, or nullopt after `timeout`.
+  std::optional<Envelope> next(std::chrono::milliseconds timeout = 5000ms) {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, timeout, [&] { return !inbox_.empty(); });
+    if (inbox_.empty()) {
+      return std::nullopt;
+    }
+    auto e = std::move(inbox_.front());
+    inbox_.pop_front();
+    return e;
+  }
+  Envelope expect(Envelope::BodyCase body) {
+    auto e = next();
+    REQUIRE(e.has_value());
+    INFO("got " << protocol::bodyName(*e));
+    REQUIRE(e->body_case() == body);
+    return *e;
+  }
+  // Skips presence notices (ParticipantJoined) until `body` arrives.
+  Envelope until(Envelope::BodyCase body) {
+    for (;;) {
+      auto e = next();
+      REQUIRE(e.has_value());
+      if (e->body_case() == body) {
+        return *e;
+      }
+      INFO("got " << protocol::bodyName(*e));
+      REQUIRE((e->body_case() == Envelope::kParticipantJoined ||
+               e->body_case() == Envelope::kParticipantLeft));
+    }
+  }
+  std::optional<Error> waitClosed(std::chrono::milliseconds timeout = 5000ms) {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, timeout, [&] { return closed_.has_value(); });
+    return closed_;
+  }
+
+  void hello(std::uint32_t version = protocol::kProtocolVersion, std::uint64_t instance = 1) {
+    Envelope e;
+    e.mutable_client_hello()->set_protocol_version(version);
+    e.mutable_client_hello()->set_client_name("server_flow_test");
+    e.mutable_client_hello()->set_client_instance(instance);
+    channel->send(e);
+  }
+  void signIn(const std::string& user, const std::string& password) {
+    Envelope e;
+    e.mutable_sign_in()->set_user(user);
+    e.mutable_sign_in()->set_password(password);
+    channel->send(e);
+  }
+  void join(const std::string& room, std::optional<std::uint64_t> resume = std::nullopt) {
+    Envelope e;
+    e.mutable_join_room()->set_room(room);
+    e.mutable_join_room()->set_has_resume(resume.has_value());
+    e.mutable_join_room()->set_resume_after_seq(resume.value_or(0));
+    channel->send(e);
+  }
+  void say(std::uint64_t id, const std::string& text) {
+    Envelope e;
+    e.mutable_chat_send()->set_client_msg_id(id);
+    e.mutable_chat_send()->set_text(text);
+    channel->send(e);
+  }
+  // Hello + sign-in; returns the participant id.
+  std::uint64_t signInFully(const std::string& user, const std::string& password,
+                            std::uint64_t instance) {
+    hello(protocol::kProtocolVersion, instance);
+    auto sh = expect(Envelope::kServerHello);
+    CHECK(sh.server_hello().protocol_version() == 1);
+    CHECK(sh.server_hello().max_chat_bytes() == 16384);
+    signIn(user, password);
+    auto r = expect(Envelope::kSignInResult);
+    REQUIRE(r.sign_in_result().ok());
+    return r.sign_in_result().participant_id();
+  }
+
+  std::shared_ptr<transport::MessageChannel> channel;
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Envelope> inbox_;
+  std::optional<Error> closed_;
+};
+
+struct Fixture {
+  Fixture() {
+    InitOptions options;
+    options.dir = dir.path();
+    options.hosts = {"127.0.0.1"};
+    options.tcp = {{"127.0.0.1", 0}};
+    options.rsa_bits = 2048;
+    auto init = initServerDirectory(options);
+    REQUIRE(init);
+    auto loaded = loadServerConfig(init->config_file);
+    REQUIRE(loaded);
+    config = *loaded;
+    config.argon2_opslimit = 1;
+    config.argon2_memlimit_kib = 8 * 1024;
+    config.max_failures = 1;
+    config.history_on_join = 2;
+    config.threads = 2;
+    auto opened = Store::open(config.store_path.string(), config.synchronous, false);
+    REQUIRE(opened);
+    store = std::move(*opened);
+    for (const char* user : {"alice", "bob", "carol"}) {
+      auto hash = hashPassword(std::string(user) + "-pw", {1, 8 * 1024});
+      REQUIRE(hash);
+      REQUIRE(store->addUser(user, *hash, 0));
+    }
+    auto created = Server::create(server_io.context(), config, "9.9.9-test", *store,
+                                  SystemClock::instance());
+    REQUIRE(created);
+    server = std::move(*created);
+    auto bound = server->start();
+    REQUIRE(bound);
+    port = bound->front().port;
+    auto tls = net::makeClientTlsContext(init->ca_certificate.string());
+    REQUIRE(tls);
+    client_tls = *tls;
+  }
+  ~Fixture() {
+    server_io.stop();
+    server.reset();
+  }
+  std::shared_ptr<TestClient> client() {
+    return TestClient::connect(client_io.context(), *client_tls, port);
+  }
+
+  testing::TempDir dir;
+  ServerConfig config;
+  std::unique_ptr<Store> store;
+  net::IoThreads server_io{2};
+  net::IoThreads client_io{1};
+  std::unique_ptr<Server> server;
+  std::shared_ptr<asio::ssl::context> client_tls;
+  std::uint16_t port = 0;
+};
+
+}  // namespace
+
+TEST_CASE("chat flows through a room in sequence, stored before acknowledged",
+          "[server][flow]") {
+  Fixture f;
+  auto alice = f.client();
+  auto bob = f.client();
+  const auto alice_id = alice->signInFully("alice", "alice-pw", 11);
+  const auto bob_id = bob->signInFully("bob", "bob-pw", 22);
+  CHECK(alice_id != bob_id);
+
+  alice->join("lobby");
+  auto joined = alice->expect(Envelope::kJoined);
+  CHECK(joined.joined().participants_size() == 1);
+  CHECK(joined.joined().last_seq() == 0);
+
+  bob->join("lobby");
+  auto bob_joined = bob->expect(Envelope::kJoined);
+  CHECK(bob_joined.joined().participants_size() == 2);
+  auto pj = alice->expect(Envelope::kParticipantJoined);
+  CHECK(pj.participant_joined().participant().user() == "bob");
+
+  alice->say(1, "hello bob");
+  for (auto* c : {alice.get(), bob.get()}) {
+    auto m = c->expect(Envelope::kChatMessage);
+    CHECK(m.chat_message().seq() == 1);
+    CHECK(m.chat_message().sender() == "alice");
+    CHECK(m.chat_message().text() == "hello bob");
+    CHECK(m.chat_message().sender_participant_id() == alice_id);
+  }
+  auto ack = alice->expect(Envelope::kChatAck);
+  CHECK(ack.chat_ack().client_msg_id() == 1);
+  CHECK(ack.chat_ack().seq() == 1);
+
+  // A resend of the same client message is acknowledged, not rebroadcast.
+  alice->say(1, "hello bob");
+  CHECK(alice->expect(Envelope::kChatAck).chat_ack().seq() == 1);
+  bob->say(7, "hi alice");
+  CHECK(bob->expect(Envelope::kChatMessage).chat_message().seq() == 2);
+  CHECK(bob->expect(Envelope::kChatAck).chat_ack().seq() == 2);
+  CHECK(alice->expect(Envelope::kChatMessage).chat_message().seq() == 2);
+  alice->say(2, "third");
+  CHECK(alice->expect(Envelope::kChatMessage).chat_message().seq() == 3);
+  CHECK(alice->expect(Envelope::kChatAck).chat_ack().seq() == 3);
+  CHECK(bob->expect(Envelope::kChatMessage).chat_message().seq() == 3);
+
+  // Stored before acknowledged.
+  auto room = f.store->openRoom("lobby", 0);
+  REQUIRE(room);
+  CHECK(room->last_seq >= 2);
+
+  // Late joiner: recent history (history_on_join = 2) then live.
+  auto carol = f.client();
+  carol->signInFully("carol", "carol-pw", 33);
+  carol->join("lobby");
+  CHECK(carol->expect(Envelope::kJoined).joined().participants_size() == 3);
+  CHECK(carol->expect(Envelope::kChatMessage).chat_message().seq() == 2);
+  CHECK(carol->expect(Envelope::kChatMessage).chat_message().seq() == 3);
+
+  // Resume: exactly what was missed.
+  auto dave = f.client();
+  dave->signInFully("alice", "alice-pw", 44);  // same account twice is fine
+  dave->join("lobby", 0);
+  dave->expect(Envelope::kJoined);
+  for (std::uint64_t seq = 1; seq <= 3; ++seq) {
+    CHECK(dave->expect(Envelope::kChatMessage).chat_message().seq() == seq);
+  }
+
+  // Leave: Left to the leaver, ParticipantLeft to the others.
+  bob->channel->send([] {
+    Envelope e;
+    e.mutable_leave_room();
+    return e;
+  }());
+  CHECK(bob->until(Envelope::kLeft).left().room() == "lobby");
+  auto pl = carol->until(Envelope::kParticipantLeft);
+  CHECK(pl.participant_left().participant().user() == "bob");
+  CHECK(pl.participant_left().reason() == "left");
+
+  // Disconnect: others see it.
+  dave->channel->abort();
+  auto gone = carol->expect(Envelope::kParticipantLeft);
+  CHECK(gone.participant_left().participant().id() != 0);
+  CHECK(gone.participant_left().reason() == "disconnected");
+
+  // Shutdown tells everyone.
+  bool done = false;
+  std::mutex mu;
+  std::condition_variable cv;
+  f.server->shutdown(2000ms, [&] {
+    std::lock_guard lock(mu);
+    done = true;
+    cv.notify_all();
+  });
+  auto notice = alice->until(Envelope::kError);
+  CHECK(notice.error().code() == static_cast<std::uint32_t>(ErrorCode::ServerShutdown));
+  CHECK(notice.error().fatal());
+  std::unique_lock lock(mu);
+  CHECK(cv.wait_for(lock, 5s, [&] { return done; }));
+}
+
+TEST_CASE("bad input gets a clear answer", "[server][flow]") {
+  Fixture f;
+  SECTION("wrong password then rate limit") {
+    auto c = f.client();
+    c->hello();
+    c->expect(Envelope::kServerHello);
+    c->signIn("alice", "nope");
+    auto r = c->expect(Envelope::kSignInResult);
+    CHECK_FALSE(r.sign_in_result().ok());
+    CHECK(r.sign_in_result().error_code() == 300);
+    CHECK(r.sign_in_result().reason() == "wrong user name or password");
+    CHECK(c->waitClosed().has_value());
+
+    auto again = f.client();
+    again->hello();
+    again->expect(Envelope::kServerHello);
+    again->signIn("alice", "alice-pw");
+    auto limited = again->expect(Envelope::kSignInResult);
+    CHECK_FALSE(limited.sign_in_result().ok());
+    CHECK(limited.sign_in_result().error_code() == 301);
+    CHECK(limited.sign_in_result().retry_after_ms() > 0);
+    CHECK(limited.sign_in_result().retry_after_ms() <= 1000);
+  }
+  SECTION("unknown user") {
+    auto c = f.client();
+    c->hello();
+    c->expect(Envelope::kServerHello);
+    c->signIn("mallory", "x");
+    CHECK(c->expect(Envelope::kSignInResult).sign_in_result().error_code() == 300);
+  }
+  SECTION("wrong protocol version") {
+    auto c = f.client();
+    c->hello(2);
+    auto e = c->expect(Envelope::kError);
+    CHECK(e.error().code() == 104);
+    CHECK(e.error().fatal());
+    CHECK(e.error().reason() == "this server speaks protocol 1; please update Parley");
+  }
+  SECTION("chat before sign-in") {
+    auto c = f.client();
+    c->hello();
+    c->expect(Envelope::kServerHello);
+    c->say(1, "hi");
+    auto e = c->expect(Envelope::kError);
+    CHECK(e.error().code() == static_cast<std::uint32_t>(ErrorCode::UnexpectedMessage));
+    CHECK(e.error().fatal());
+    CHECK(c->waitClosed().has_value());
+  }
+  SECTION("too long chat and bad room names are refused, the connection stays") {
+    auto c = f.client();
+    c->signInFully("bob", "bob-pw", 5);
+    c->say(9, "x");
+    auto not_in_room = c->expect(Envelope::kError);
+    CHECK(not_in_room.error().code() == static_cast<std::uint32_t>(ErrorCode::NotInRoom));
+    CHECK_FALSE(not_in_room.error().fatal());
+    c->join("bad\x01room");
+    auto bad_room = c->expect(Envelope::kError);
+    CHECK(bad_room.error().code() == static_cast<std::uint32_t>(ErrorCode::InvalidRoomName));
+    CHECK_FALSE(bad_room.error().fatal());
+    c->join("ok");
+    c->expect(Envelope::kJoined);
+    c->say(10, std::string(protocol::kMaxChatBytes + 1, 'a'));
+    auto too_long = c->expect(Envelope::kError);
+    CHECK(too_long.error().code() == static_cast<std::uint32_t>(ErrorCode::ChatTooLong));
+    CHECK(too_long.error().client_msg_id() == 10);
+    CHECK_FALSE(too_long.error().fatal());
+    c->channel->send(protocol::makePing(42));
+    CHECK(c->expect(Envelope::kPong).pong().nonce() == 42);
+  }
+}

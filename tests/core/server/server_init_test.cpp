@@ -1,0 +1,86 @@
+#include "core/server/server_init.h"
+
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "core/server/server_config.h"
+#include "core/server/store.h"
+#include "test_dir.h"
+
+using namespace parley::server;
+
+namespace {
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+unsigned modeOf(const std::filesystem::path& p) {
+  struct stat st{};
+  REQUIRE(::stat(p.c_str(), &st) == 0);
+  return st.st_mode & 0777;
+}
+
+}  // namespace
+
+TEST_CASE("init creates a complete deployment", "[server][init]") {
+  parley::testing::TempDir dir;
+  InitOptions options;
+  options.dir = dir.path() / "deploy";
+  options.hosts = {"localhost", "127.0.0.1"};
+  options.tcp = {{"127.0.0.1", 0}};
+  options.rsa_bits = 2048;
+  auto result = initServerDirectory(options);
+  REQUIRE(result);
+  for (const auto& name : initFileNames()) {
+    CHECK(std::filesystem::exists(options.dir / name));
+  }
+  CHECK(modeOf(options.dir / "ca.key") == 0600);
+  CHECK(modeOf(options.dir / "server.key") == 0600);
+  // server.crt is a chain: leaf then CA.
+  const auto chain = slurp(options.dir / "server.crt");
+  const auto ca = slurp(options.dir / "ca.crt");
+  CHECK(chain.size() > ca.size());
+  CHECK(chain.substr(chain.size() - ca.size()) == ca);
+  CHECK(result->ca_fingerprint.size() == 95);
+
+  auto config = loadServerConfig(result->config_file);
+  REQUIRE(config);
+  CHECK(config->tcp.front().toString() == "127.0.0.1:0");
+  auto store = Store::open(config->store_path.string(), config->synchronous, false);
+  REQUIRE(store);
+  CHECK((*store)->listUsers()->empty());
+}
+
+TEST_CASE("init refuses a directory that already holds a deployment", "[server][init]") {
+  parley::testing::TempDir dir;
+  {
+    std::ofstream out(dir.path() / "parleyd.toml");
+    out << "# mine\n";
+  }
+  InitOptions options;
+  options.dir = dir.path();
+  options.rsa_bits = 2048;
+  auto result = initServerDirectory(options);
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code == parley::ErrorCode::AlreadyExists);
+  CHECK_THAT(result.error().detail, Catch::Contains("parleyd.toml"));
+  // Nothing destroyed, nothing added.
+  CHECK(slurp(dir.path() / "parleyd.toml") == "# mine\n");
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "ca.key"));
+}
+
+TEST_CASE("init refuses weak keys", "[server][init]") {
+  parley::testing::TempDir dir;
+  InitOptions options;
+  options.dir = dir.path();
+  options.rsa_bits = 1024;
+  CHECK_FALSE(initServerDirectory(options));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "ca.key"));
+}
