@@ -8,6 +8,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -28,6 +29,7 @@ struct CliState {
   bool left = false;
   bool interrupted = false;  // SIGINT/SIGTERM
   bool input_closed = false;  // stdin EOF in --interactive mode
+  std::deque<std::string> input_lines;  // typed in --interactive mode, not yet sent
   std::optional<Error> fatal;
   std::set<std::uint64_t> awaiting_ack;  // --say ids not yet stored
   int refused = 0;

@@ -50,13 +50,10 @@ struct JoinOptions {
 constexpr auto kAckWait = 5s;
 constexpr auto kLeaveWait = 4s;
 
-// Lines typed in --interactive mode, handed from the reader thread to main.
-struct InputQueue {
-  std::deque<std::string> lines;  // guarded by CliState::mu
-};
-
 int runJoin(const JoinOptions& options) {
-  cli::CliState state;
+  // Shared with the detached stdin reader, which may outlive this function.
+  auto shared_state = std::make_shared<cli::CliState>();
+  cli::CliState& state = *shared_state;
   cli::CliPrinter printer(options.json, state);
 
   const char* env_password = std::getenv("PARLEY_PASSWORD");
@@ -142,22 +139,21 @@ int runJoin(const JoinOptions& options) {
   }
 
   // 3. Run: --for N seconds, or until a signal (or stdin EOF when interactive).
-  InputQueue input;
   if (options.interactive) {
-    std::thread([&state, &input] {
+    std::thread([shared_state] {
       std::string line;
       while (std::getline(std::cin, line)) {
         {
-          std::lock_guard lock(state.mu);
-          input.lines.push_back(line);
+          std::lock_guard lock(shared_state->mu);
+          shared_state->input_lines.push_back(line);
         }
-        state.cv.notify_all();
+        shared_state->cv.notify_all();
       }
       {
-        std::lock_guard lock(state.mu);
-        state.input_closed = true;
+        std::lock_guard lock(shared_state->mu);
+        shared_state->input_closed = true;
       }
-      state.cv.notify_all();
+      shared_state->cv.notify_all();
     }).detach();  // may block in read forever; the process exit ends it
   }
   const auto run_until =
@@ -170,11 +166,11 @@ int runJoin(const JoinOptions& options) {
     {
       std::unique_lock lock(state.mu);
       state.cv.wait_until(lock, run_until, [&] {
-        return state.fatal || state.interrupted || !input.lines.empty() ||
+        return state.fatal || state.interrupted || !state.input_lines.empty() ||
                (options.interactive && state.input_closed);
       });
-      lines.assign(input.lines.begin(), input.lines.end());
-      input.lines.clear();
+      lines.assign(state.input_lines.begin(), state.input_lines.end());
+      state.input_lines.clear();
     }
     for (auto& line : lines) {
       if (!line.empty() && line.back() == '\r') {

@@ -512,7 +512,7 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
     }
     if (state_ == State::Stopped || state_ == State::Leaving || leave_requested_) {
       notify([&](SessionObserver& o) {
-        o.onChatRefused(id, Error{ErrorCode::SessionClosed, "the session has left the room"});
+        o.onChatRefused(id, Error{ErrorCode::SessionClosed, state_ == State::Stopped ? "the session has stopped" : "the session is leaving the room"});
       });
       return;
     }
