@@ -179,7 +179,8 @@ int main(int argc, char** argv) {
   // Edge cases: a header announcing a frame over 1 MiB, a truncated frame,
   // an empty frame (an envelope with no body), garbage.
   writeFile(decoder_dir / "oversized_header", std::string("\x00\x00\x10\x00\x01", 5));
-  writeFile(decoder_dir / "truncated", std::string(1, '\x07') + frame(samples[0].second).substr(0, 9));
+  writeFile(decoder_dir / "truncated",
+            std::string(1, '\x07') + frame(samples[0].second).substr(0, 9));
   writeFile(decoder_dir / "empty_frame", std::string("\x03\x00\x00\x00\x00", 5));
   writeFile(decoder_dir / "garbage", std::string("\x11GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
   writeFile(parser_dir / "empty", std::string());

@@ -59,8 +59,8 @@ Decoded decode(std::span<const std::byte> stream, NextChunk next_chunk) {
       }
       out.frames.push_back(std::move(**frame));
     }
-    if (decoder.bufferedBytes() > parley::protocol::kMaxFrameBytes +
-                                      parley::protocol::kFrameHeaderBytes + stream.size()) {
+    if (decoder.bufferedBytes() >
+        parley::protocol::kMaxFrameBytes + parley::protocol::kFrameHeaderBytes + stream.size()) {
       parley::fuzz::fail("decoder buffers more than it was given");
     }
   }
