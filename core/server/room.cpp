@@ -85,6 +85,7 @@ void Room::join(Member member, bool has_resume, std::uint64_t resume_after_seq) 
       }
     }
     room.members_.push_back(member);
+    room.members_.back().live = false;
 
     protocol::Envelope joined;
     auto* j = joined.mutable_joined();
@@ -103,27 +104,30 @@ void Room::join(Member member, bool has_resume, std::uint64_t resume_after_seq) 
     } else if (room.record_.last_seq > room.ctx_->config.history_on_join) {
       after = room.record_.last_seq - room.ctx_->config.history_on_join;
     }
-    if (after < room.record_.last_seq) {
-      room.sendHistory(*member.channel, after);
-    }
+    room.members_.back().cursor = after;
+    room.catchUp(member.participant_id);
     spdlog::info("room '{}': {} (participant {}) joined; {} present, last seq {}", room.name_,
                  member.user, member.participant_id, room.members_.size(), room.record_.last_seq);
   });
 }
 
-void Room::sendHistory(transport::MessageChannel& channel, std::uint64_t after_seq) {
+void Room::catchUp(std::uint64_t participant_id) {
   PARLEY_DCHECK_RUN_ON(strand_);
-  std::uint64_t cursor = after_seq;
-  while (cursor < record_.last_seq) {
-    auto page = ctx_->store.messagesAfter(record_.id, cursor, kHistoryPage);
+  Member* member = find(participant_id);
+  if (member == nullptr || member->live) {
+    return;  // left meanwhile
+  }
+  if (member->cursor < record_.last_seq) {
+    auto page = ctx_->store.messagesAfter(record_.id, member->cursor, kHistoryPage);
     if (!page) {
-      spdlog::error("room '{}': cannot read history after seq {}: {}", name_, cursor,
+      spdlog::error("room '{}': cannot read history after seq {}: {}", name_, member->cursor,
                     page.error().toString());
-      sendError(channel, ErrorCode::StoreFailed,
-                "the server cannot read this room's history right now; reconnect to resume", 0);
-      return;
-    }
-    if (page->empty()) {
+      // Without its history the member would see a gap: end the connection;
+      // the client reconnects and resumes from its last seq.
+      member->channel->close(Error{ErrorCode::StoreFailed,
+                                   "the server cannot read this room's history right now; "
+                                   "reconnect to resume"});
+      member->live = true;  // no more pages; leave() follows from onClosed
       return;
     }
     protocol::Envelope envelope;
@@ -135,10 +139,24 @@ void Room::sendHistory(transport::MessageChannel& channel, std::uint64_t after_s
       chat->set_text(std::move(m.text));
       chat->set_server_time_ms(m.server_time_ms);
       chat->set_sender_participant_id(0);  // the sender's connection may be long gone
-      channel.send(envelope);
-      cursor = m.seq;
+      member->channel->send(envelope);
+      member->cursor = m.seq;
+    }
+    if (page->size() == kHistoryPage && member->cursor < record_.last_seq) {
+      // More to come. Hop through the member's channel strand so this page
+      // is queued there before the next is read: at most the channel's
+      // queue limit is in memory (a reader slower than that is dropped as
+      // a slow consumer and resumes from its last seq).
+      asio::post(member->channel->strand(),
+                 [self = shared_from_this(), participant_id] {
+                   asio::post(self->strand_,
+                              [self, participant_id] { self->catchUp(participant_id); });
+                 });
+      return;
     }
   }
+  // Caught up in this strand step: every later message reaches it live.
+  member->live = true;
 }
 
 void Room::leave(std::uint64_t participant_id, std::string reason, bool reply) {
@@ -229,7 +247,9 @@ void Room::chat(std::uint64_t participant_id, std::uint64_t client_instance,
     auto frame = frameOf(message);
     if (frame) {
       for (auto& member : room.members_) {
-        member.channel->sendFrame(frame);
+        if (member.live) {
+          member.channel->sendFrame(frame);
+        }  // else: it reads this message from the store with its history
       }
     }
     protocol::Envelope ack;

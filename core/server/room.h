@@ -26,6 +26,11 @@ class Room : public std::enable_shared_from_this<Room> {
     std::uint64_t participant_id = 0;
     std::string user;
     std::shared_ptr<transport::MessageChannel> channel;
+    // History still owed: a member is live (gets broadcasts) once its cursor
+    // reaches the room's last seq; until then it reads pages from the store,
+    // which already holds everything broadcast meanwhile.
+    bool live = false;
+    std::uint64_t cursor = 0;
   };
 
   Room(std::shared_ptr<ServerContext> ctx, std::string name);
@@ -47,7 +52,9 @@ class Room : public std::enable_shared_from_this<Room> {
   Member* find(std::uint64_t participant_id);
   void sendError(transport::MessageChannel& channel, ErrorCode code, std::string reason,
                  std::uint64_t client_msg_id);
-  void sendHistory(transport::MessageChannel& channel, std::uint64_t after_seq);
+  // Sends the member the next page of history; makes it live when done,
+  // else schedules the next page behind this one in its channel's queue.
+  void catchUp(std::uint64_t participant_id);
 
   std::shared_ptr<ServerContext> ctx_;
   const std::string name_;

@@ -360,3 +360,44 @@ TEST_CASE("bad input gets a clear answer", "[server][flow]") {
     CHECK(c->expect(Envelope::kPong).pong().nonce() == 42);
   }
 }
+
+TEST_CASE("resume pages through a long history, then goes live without gap", "[server][flow]") {
+  Fixture f;
+  auto room = f.store->openRoom("big", 0);
+  REQUIRE(room);
+  constexpr std::uint64_t kStored = 700;  // several history pages
+  for (std::uint64_t seq = 1; seq <= kStored; ++seq) {
+    StoredMessage m;
+    m.room_id = room->id;
+    m.seq = seq;
+    m.sender = "bob";
+    m.text = "old " + std::to_string(seq);
+    m.client_instance = 9;
+    m.client_msg_id = seq;
+    REQUIRE(f.store->appendMessage(m));
+  }
+  auto bob = f.client();
+  bob->signInFully("bob", "bob-pw", 1);
+  bob->join("big", kStored);  // already has everything
+  CHECK(bob->expect(Envelope::kJoined).joined().last_seq() == kStored);
+
+  auto alice = f.client();
+  alice->signInFully("alice", "alice-pw", 2);
+  alice->join("big", 10);
+  CHECK(alice->expect(Envelope::kJoined).joined().last_seq() == kStored);
+  // Live chat while alice may still be catching up.
+  bob->say(1000, "live");
+  std::uint64_t expected = 11;
+  while (expected <= kStored + 1) {
+    auto e = alice->next();
+    REQUIRE(e.has_value());
+    if (e->has_participant_joined()) {
+      continue;
+    }
+    INFO("got " << protocol::bodyName(*e));
+    REQUIRE(e->has_chat_message());
+    REQUIRE(e->chat_message().seq() == expected);
+    ++expected;
+  }
+  CHECK_FALSE(alice->next(200ms).has_value());
+}
