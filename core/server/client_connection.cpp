@@ -219,6 +219,10 @@ void ClientConnection::onSignIn(const proto::SignIn& sign_in) {
   }
   state_ = State::Authenticating;
   user_ = sign_in.user();
+  // Failures are recorded when Argon2 has answered, not up front: counting
+  // attempts pessimistically would lock out legitimate bursts from one
+  // address (a NAT, a load test). Parallel guesses are bounded by the hash
+  // pool's size instead.
   // Argon2 takes tens of milliseconds and 64 MiB: off the I/O threads.
   asio::post(ctx_->hash_pool, [self = shared_from_this(), user = sign_in.user(),
                                password = sign_in.password()]() mutable {

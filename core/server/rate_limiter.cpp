@@ -55,6 +55,14 @@ void RateLimiter::recordSuccess(const std::string& key) {
   entries_.erase(key);
 }
 
+void RateLimiter::forgiveFailure(const std::string& key) {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(key);
+  if (it != entries_.end() && --it->second.failures == 0) {
+    entries_.erase(it);
+  }
+}
+
 void RateLimiter::makeRoomLocked(Clock::TimePoint now) {
   if (entries_.size() < policy_.max_keys) {
     return;

@@ -40,6 +40,10 @@ class RateLimiter {
   [[nodiscard]] std::optional<std::chrono::milliseconds> check(const std::string& key);
   void recordFailure(const std::string& key);
   void recordSuccess(const std::string& key);
+  // Undoes one recordFailure (the server records each attempt as a failure
+  // before verifying, so parallel guesses cannot outrun the limiter, and
+  // forgives the address key when the attempt succeeds).
+  void forgiveFailure(const std::string& key);
 
   [[nodiscard]] std::size_t sizeForTest() const;
 

@@ -12,7 +12,7 @@ using parley::testing::FakeClock;
 namespace {
 
 // One step of a scenario: advance the clock, then act on `key`.
-enum class Act { Check, Fail, Succeed };
+enum class Act { Check, Fail, Succeed, Forgive };
 struct Step {
   std::chrono::milliseconds advance;
   Act act;
@@ -63,6 +63,12 @@ TEST_CASE("rate limiter follows the backoff table on virtual time", "[server][ra
        p3,
        {{0ms, Act::Fail, "user:a"}, {0ms, Act::Fail, "user:a"}, {0ms, Act::Fail, "user:a"},
         {0ms, Act::Succeed, "user:a"}, {0ms, Act::Check, "user:a", 0ms}}},
+      {"forgiving a failure undoes it",
+       p3,
+       {{0ms, Act::Fail, "addr:x"}, {0ms, Act::Fail, "addr:x"}, {0ms, Act::Fail, "addr:x"},
+        {0ms, Act::Forgive, "addr:x"}, {0ms, Act::Check, "addr:x", 0ms},
+        {0ms, Act::Forgive, "addr:x"}, {0ms, Act::Forgive, "addr:x"},
+        {0ms, Act::Forgive, "addr:x"}, {0ms, Act::Check, "addr:x", 0ms}}},
       {"keys are independent",
        p3,
        {{0ms, Act::Fail, "addr:1.2.3.4"}, {0ms, Act::Fail, "addr:1.2.3.4"},
@@ -85,6 +91,9 @@ TEST_CASE("rate limiter follows the backoff table on virtual time", "[server][ra
             break;
           case Act::Succeed:
             limiter.recordSuccess(step.key);
+            break;
+          case Act::Forgive:
+            limiter.forgiveFailure(step.key);
             break;
           case Act::Check: {
             INFO("step " << i);
