@@ -44,6 +44,8 @@ void DirectConnector::connect(const ConnectTarget& target, Done done) {
   target_ = target;
   done_ = std::move(done);
   ports_.clear();
+  port_failures_.clear();
+  last_error_ = Error{};
   ports_.push_back(target.tls_port);
   if (target.alt_port != 0 && target.alt_port != target.tls_port) {
     ports_.push_back(target.alt_port);
@@ -65,7 +67,15 @@ void DirectConnector::cancel() {
 
 void DirectConnector::tryPort(std::size_t port_index) {
   if (port_index >= ports_.size()) {
-    finish(makeError(last_error_));
+    Error error = last_error_;
+    if (port_failures_.size() > 1 && error.code != ErrorCode::TlsInspection) {
+      error.detail = "cannot reach " + target_.host + " on any port (";
+      for (std::size_t i = 0; i < port_failures_.size(); ++i) {
+        error.detail += (i == 0 ? "" : "; ") + port_failures_[i];
+      }
+      error.detail += ")";
+    }
+    finish(makeError(std::move(error)));
     return;
   }
   auto attempt = std::make_shared<Attempt>(executor_, *tls_);
@@ -85,13 +95,14 @@ void DirectConnector::tryPort(std::size_t port_index) {
     }
     attempt->abort();
     reportProgress({method, AttemptEvent::Stage::Failed, elapsed(), error.toString()});
+    port_failures_.push_back("port " + std::to_string(attempt->port) + ": " + error.toString());
     // Keep the most telling error: an inspection or TLS refusal beats a
     // refused port.
     if (last_error_.code != ErrorCode::TlsInspection) {
       last_error_ = std::move(error);
     }
-    asio::post(executor_, [this, port_index, attempt] {
-      if (attempt_ == attempt) {
+    asio::post(executor_, [this, alive = std::weak_ptr<int>(alive_), port_index, attempt] {
+      if (!alive.expired() && attempt_ == attempt) {
         tryPort(port_index + 1);
       }
     });

@@ -35,8 +35,11 @@ class DirectConnector final : public Connector {
   Done done_;
   std::shared_ptr<Attempt> attempt_;
   std::vector<std::uint16_t> ports_;
-  std::string last_error_detail_;
+  // One "port N: reason" per failed port, for the final error.
+  std::vector<std::string> port_failures_;
   Error last_error_;
+  // Expires with the connector: posted work checks it before touching `this`.
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
 class DirectConnectorFactory final : public ConnectorFactory {
