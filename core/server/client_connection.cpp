@@ -197,8 +197,8 @@ void ClientConnection::onHello(const proto::ClientHello& hello) {
 void ClientConnection::onSignIn(const proto::SignIn& sign_in) {
   const std::string user_key = "user:" + sign_in.user();
   const std::string addr_key = "addr:" + channel_->peerAddress();
-  auto wait = ctx_->limiter.check(user_key);
-  if (auto addr_wait = ctx_->limiter.check(addr_key); addr_wait && (!wait || *addr_wait > *wait)) {
+  auto wait = ctx_->account_limiter.check(user_key);
+  if (auto addr_wait = ctx_->address_limiter.check(addr_key); addr_wait && (!wait || *addr_wait > *wait)) {
     wait = addr_wait;
   }
   if (wait) {
@@ -255,7 +255,7 @@ void ClientConnection::onAuthenticated(bool ok, const Error& error) {
   Envelope reply;
   auto* r = reply.mutable_sign_in_result();
   if (ok) {
-    ctx_->limiter.recordSuccess(user_key);
+    ctx_->account_limiter.recordSuccess(user_key);
     state_ = State::SignedIn;
     r->set_ok(true);
     r->set_participant_id(id_);
@@ -265,8 +265,8 @@ void ClientConnection::onAuthenticated(bool ok, const Error& error) {
     return;
   }
   if (error.code == ErrorCode::AuthFailed) {
-    ctx_->limiter.recordFailure(user_key);
-    ctx_->limiter.recordFailure(addr_key);
+    ctx_->account_limiter.recordFailure(user_key);
+    ctx_->address_limiter.recordFailure(addr_key);
   }
   r->set_ok(false);
   r->set_error_code(static_cast<std::uint32_t>(error.code));

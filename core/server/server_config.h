@@ -49,6 +49,10 @@ struct ServerConfig {
   std::uint64_t argon2_opslimit = 2;
   std::uint64_t argon2_memlimit_kib = 64 * 1024;
   std::uint32_t max_failures = 5;
+  // Failures one source address may make across all accounts before it is
+  // slowed too. Higher than max_failures: people behind one NAT or proxy
+  // share an address, and one of them mistyping must not lock out the rest.
+  std::uint32_t address_max_failures = 20;
   std::chrono::seconds lockout_max{300};
   // [log]
   std::string log_level = "info";

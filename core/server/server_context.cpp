@@ -17,7 +17,9 @@ ServerContext::ServerContext(asio::io_context& io_context, ServerConfig server_c
       store(account_store),
       clock(server_clock),
       tls(std::move(tls_context)),
-      limiter(server_clock, RateLimiter::Policy{config.max_failures, config.lockout_max}),
+      account_limiter(server_clock, RateLimiter::Policy{config.max_failures, config.lockout_max}),
+      address_limiter(server_clock,
+                      RateLimiter::Policy{config.address_max_failures, config.lockout_max}),
       hash_pool(config.effectiveThreads()) {}
 
 std::shared_ptr<Room> RoomRegistry::acquire(const std::shared_ptr<ServerContext>& ctx,

@@ -76,7 +76,9 @@ struct ServerContext {
   Store& store;
   const Clock& clock;
   std::shared_ptr<asio::ssl::context> tls;
-  RateLimiter limiter;
+  // Wrong passwords per account, and per source address across accounts.
+  RateLimiter account_limiter;
+  RateLimiter address_limiter;
   // Argon2 runs here, off the I/O threads.
   asio::thread_pool hash_pool;
   // A hash of a random password: verified against when the user does not

@@ -201,3 +201,26 @@ TEST_CASE("TLS 1.2 and AES-128-only clients are refused; TLS 1.3 AES-256 is acce
   // The server is still fine afterwards.
   CHECK(server.running());
 }
+
+TEST_CASE("an address that guesses across many accounts is slowed down", "[integration]") {
+  ServerFixture::Options options;
+  options.config = {{"address_max_failures", "3"}};
+  ServerFixture server(options);
+  server.start();
+  // One wrong guess per account: no account reaches its own limit...
+  for (const std::string user : {"alice", "bob", "carol", "alice"}) {
+    CliOptions guess;
+    guess.user = user;
+    guess.password = "guess";
+    runCli(server, guess);
+  }
+  // ...but the address has, so even a right password from it must wait.
+  CliOptions bob;
+  bob.user = "bob";
+  bob.password = "bob-pw";
+  const CliRun run = runCli(server, bob);
+  INFO(dump(run));
+  CHECK(run.exit_code == 3);
+  REQUIRE_FALSE(run.eventsOf("error").empty());
+  CHECK(json::parse(run.eventsOf("error")[0]).at("code") == "rate_limited");
+}
