@@ -72,6 +72,7 @@ void MessageChannel::enqueue(std::shared_ptr<const std::string> frame) {
     close_reason_ = Error{ErrorCode::SlowConsumer,
                           "more than " + std::to_string(limits_.max_queued_bytes) +
                               " bytes waiting to be read; reconnect to resume"};
+    armCloseTimer();  // a write stuck on a peer that never reads must not hold us open
     if (!writing_) {
       beginShutdown();
     }
@@ -198,6 +199,9 @@ void MessageChannel::close(Error reason, bool notify_peer) {
     }
     self->close_reason_ = std::move(reason);
     self->state_ = State::Closing;
+    // The flush is bounded too: a peer that stopped reading never completes
+    // the write in flight, and nothing else would end the channel.
+    self->armCloseTimer();
     // Only the notice (and what was queued before it) still goes out.
     self->writeMore();
   });
@@ -224,6 +228,11 @@ void MessageChannel::beginShutdown() {
   asio::error_code ignored;
   stream_->lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
   // A peer that never closes must not hold the socket open.
+  armCloseTimer();
+}
+
+void MessageChannel::armCloseTimer() {
+  PARLEY_DCHECK_RUN_ON(strand_);
   shutdown_timer_.expires_after(limits_.shutdown_timeout);
   shutdown_timer_.async_wait([self = shared_from_this()](const asio::error_code& ec) {
     if (!ec) {

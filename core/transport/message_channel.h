@@ -80,6 +80,8 @@ class MessageChannel : public std::enable_shared_from_this<MessageChannel> {
   void enqueue(std::shared_ptr<const std::string> frame);
   void writeMore();
   void beginShutdown();
+  // finish() after limits_.shutdown_timeout unless something ends the channel first.
+  void armCloseTimer();
   void finish(const Error& reason);
 
   std::unique_ptr<net::TlsStream> stream_;

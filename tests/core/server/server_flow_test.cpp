@@ -7,6 +7,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <thread>
 
 #include "core/protocol/protocol_limits.h"
 #include "core/server/password_hasher.h"
@@ -400,4 +401,56 @@ TEST_CASE("resume pages through a long history, then goes live without gap", "[s
     ++expected;
   }
   CHECK_FALSE(alice->next(200ms).has_value());
+}
+
+TEST_CASE("a channel whose peer stops reading closes within its timeout", "[server][flow]") {
+  // A peer that never reads leaves a write in flight forever. Closing (slow
+  // consumer here, or close() with a notice) must still end the channel.
+  Fixture f;
+  auto server_tls =
+      net::makeServerTlsContext(f.config.certificate.string(), f.config.private_key.string());
+  REQUIRE(server_tls);
+  auto& io = f.client_io.context();
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+  auto server_stream = std::make_unique<net::TlsStream>(asio::make_strand(io), **server_tls);
+  auto peer = std::make_unique<net::TlsStream>(asio::make_strand(io), *f.client_tls);
+  std::thread peer_thread([&] {
+    peer->lowest_layer().connect(acceptor.local_endpoint());
+    peer->handshake(asio::ssl::stream_base::client);
+  });
+  acceptor.accept(server_stream->lowest_layer());
+  server_stream->handshake(asio::ssl::stream_base::server);
+  peer_thread.join();
+
+  struct Recorder : transport::MessageChannel::Handler {
+    void onMessage(Envelope&&) override {}
+    void onClosed(const Error& reason) override {
+      std::lock_guard lock(mu);
+      closed = reason;
+      cv.notify_all();
+    }
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<Error> closed;
+  };
+  auto recorder = std::make_shared<Recorder>();
+  transport::MessageChannel::Limits limits;
+  limits.max_queued_bytes = 256 * 1024;
+  limits.shutdown_timeout = 300ms;
+  auto channel = transport::MessageChannel::create(std::move(server_stream), limits);
+  channel->start(recorder);
+
+  Envelope big;
+  big.mutable_chat_message()->set_room("r");
+  big.mutable_chat_message()->set_text(std::string(60 * 1024, 'x'));
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  std::unique_lock lock(recorder->mu);
+  while (!recorder->closed && std::chrono::steady_clock::now() < deadline) {
+    lock.unlock();
+    channel->send(big);
+    lock.lock();
+    recorder->cv.wait_for(lock, 2ms, [&] { return recorder->closed.has_value(); });
+  }
+  REQUIRE(recorder->closed.has_value());
+  CHECK(recorder->closed->code == ErrorCode::SlowConsumer);
 }
