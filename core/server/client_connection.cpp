@@ -36,6 +36,12 @@ void ClientConnection::start() {
   ctx_->connections.add(id_, shared_from_this());
   asio::dispatch(channel_->strand(), [self = shared_from_this()] { self->armTimer(); });
   channel_->start(weak_from_this());
+  // Server::shutdown() sets shutting_down, then snapshots the registry: a
+  // handshake that finished in between is not in that snapshot, so it must
+  // tell itself (add() above is ordered before the snapshot or after it).
+  if (ctx_->shutting_down) {
+    shutdown();
+  }
 }
 
 void ClientConnection::shutdown() {
