@@ -66,6 +66,8 @@ Server::~Server() {
     listener->acceptor.close(ignored);
   }
   ctx_->rooms.clear();
+  // Connections still open when the I/O stopped never reach onClosed.
+  ctx_->connections.clear();
 }
 
 Result<std::vector<Endpoint>> Server::start() {

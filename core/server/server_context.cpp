@@ -72,6 +72,12 @@ void ConnectionRegistry::remove(std::uint64_t id) {
   }
 }
 
+void ConnectionRegistry::clear() {
+  std::map<std::uint64_t, std::shared_ptr<ClientConnection>> doomed;  // destroyed unlocked
+  std::lock_guard lock(mu_);
+  doomed.swap(connections_);
+}
+
 std::vector<std::shared_ptr<ClientConnection>> ConnectionRegistry::snapshot() const {
   std::lock_guard lock(mu_);
   std::vector<std::shared_ptr<ClientConnection>> out;

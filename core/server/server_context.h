@@ -56,6 +56,8 @@ class ConnectionRegistry {
  public:
   void add(std::uint64_t id, std::shared_ptr<ClientConnection> connection);
   void remove(std::uint64_t id);
+  // Drops every connection (they hold the context: a cycle once I/O stopped).
+  void clear();
   [[nodiscard]] std::vector<std::shared_ptr<ClientConnection>> snapshot() const;
   [[nodiscard]] std::size_t size() const;
 
