@@ -51,3 +51,10 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   target_compile_options(parley_warnings INTERFACE
     $<$<NOT:$<CONFIG:Debug>>:-Wno-null-dereference>)
 endif()
+
+# GCC 12 at -O2/-O3 reports -Wrestrict inside libstdc++'s
+# std::string operator+ (GCC bug 105329, a false positive fixed in GCC 13).
+# Debug builds keep the warning.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  target_compile_options(parley_warnings INTERFACE $<$<NOT:$<CONFIG:Debug>>:-Wno-restrict>)
+endif()
