@@ -26,11 +26,11 @@
 using namespace parley;
 using namespace parley::test;
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
+using BenchClock = std::chrono::steady_clock;
 
 namespace {
 
-double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double ms(BenchClock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 double percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
@@ -95,7 +95,7 @@ bench::ThroughputResult channelThroughput(const ServerFixture& server, std::size
 
   transport::Envelope envelope;
   envelope.mutable_chat_message()->set_text(std::string(message_bytes, 'p'));
-  const auto start = Clock::now();
+  const auto start = BenchClock::now();
   for (std::size_t i = 0; i < messages; ++i) {
     sender->send(envelope);
     // Stay inside the output-queue bound, as a real sender does.
@@ -107,7 +107,7 @@ bench::ThroughputResult channelThroughput(const ServerFixture& server, std::size
     std::unique_lock lock(handler->mu);
     handler->cv.wait_for(lock, 120s, [&] { return handler->bytes >= handler->expected; });
   }
-  const auto stop = Clock::now();
+  const auto stop = BenchClock::now();
   sender->abort();
   receiver->abort();
   return {std::chrono::duration<double>(stop - start).count(), handler->bytes};
@@ -165,7 +165,7 @@ int main(int argc, char** argv) {
       proto::Envelope e;
       e.mutable_chat_send()->set_client_msg_id(static_cast<std::uint64_t>(i + 1));
       e.mutable_chat_send()->set_text("ping " + std::to_string(i));
-      const auto t0 = Clock::now();
+      const auto t0 = BenchClock::now();
       alice.send(e);
       bool echoed = false;
       bool acked = false;
@@ -177,7 +177,7 @@ int main(int argc, char** argv) {
         echoed = echoed || r->has_chat_message();
         acked = acked || r->has_chat_ack();
       }
-      rtts.push_back(ms(Clock::now() - t0));
+      rtts.push_back(ms(BenchClock::now() - t0));
     }
     out << "### (b) Chat round trip through parleyd (send -> stored -> echo + ack), 2000 messages\n\n"
         << "| median ms | p99 ms | max ms |\n|---|---|---|\n| " << percentile(rtts, 0.5) << " | "
@@ -190,10 +190,10 @@ int main(int argc, char** argv) {
     auto measure = [&](const std::string& user, const std::string& pw, int n) {
       std::vector<double> times;
       for (int i = 0; i < n; ++i) {
-        const auto t0 = Clock::now();
+        const auto t0 = BenchClock::now();
         RawTlsClient c(server.port(), server.caFile());
         c.signIn(user, pw, "signin");
-        times.push_back(ms(Clock::now() - t0));
+        times.push_back(ms(BenchClock::now() - t0));
       }
       return times;
     };
@@ -239,7 +239,7 @@ int main(int argc, char** argv) {
     constexpr int kMessages = 200;
     RawTlsClient sender(server.port(), server.caFile());
     sender.signIn("alice", "alice-pw", "fanout");
-    const auto t0 = Clock::now();
+    const auto t0 = BenchClock::now();
     for (int i = 0; i < kMessages; ++i) {
       proto::Envelope e;
       e.mutable_chat_send()->set_client_msg_id(static_cast<std::uint64_t>(i + 1));
@@ -249,7 +249,7 @@ int main(int argc, char** argv) {
     for (auto& r : recorders) {
       r->waitFor([](auto& s) { return s.chats.size() >= kMessages; }, 300s);
     }
-    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double seconds = std::chrono::duration<double>(BenchClock::now() - t0).count();
     for (auto& s : sessions) {
       s->stop();
     }
