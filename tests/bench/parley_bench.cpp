@@ -236,29 +236,29 @@ int main(int argc, char** argv) {
     }
     std::this_thread::sleep_for(500ms);
     const long rss_after = rssKiB(server.pid());
-    constexpr int kMessages = 200;
+    constexpr int kFanoutMessages = 200;
     RawTlsClient sender(server.port(), server.caFile());
     sender.signIn("alice", "alice-pw", "fanout");
     const auto t0 = BenchClock::now();
-    for (int i = 0; i < kMessages; ++i) {
+    for (int i = 0; i < kFanoutMessages; ++i) {
       proto::Envelope e;
       e.mutable_chat_send()->set_client_msg_id(static_cast<std::uint64_t>(i + 1));
       e.mutable_chat_send()->set_text("fan-out message " + std::to_string(i));
       sender.send(e);
     }
     for (auto& r : recorders) {
-      r->waitFor([](auto& s) { return s.chats.size() >= kMessages; }, 300s);
+      r->waitFor([](auto& s) { return s.chats.size() >= kFanoutMessages; }, 300s);
     }
     const double seconds = std::chrono::duration<double>(BenchClock::now() - t0).count();
     for (auto& s : sessions) {
       s->stop();
     }
     const double per_client = static_cast<double>(rss_after - rss_before) / clients;
-    out << "### (d) Fan-out, " << clients << " clients in one room, " << kMessages
+    out << "### (d) Fan-out, " << clients << " clients in one room, " << kFanoutMessages
         << " messages from one sender\n\n"
         << "| deliveries | seconds | deliveries/s | server RSS before | after | KiB per client |\n"
-        << "|---|---|---|---|---|---|\n| " << clients * kMessages << " | " << seconds << " | "
-        << clients * kMessages / seconds << " | " << rss_before << " KiB | " << rss_after
+        << "|---|---|---|---|---|---|\n| " << clients * kFanoutMessages << " | " << seconds << " | "
+        << clients * kFanoutMessages / seconds << " | " << rss_before << " KiB | " << rss_after
         << " KiB | " << per_client << " |\n\n(target: under 100 KiB per client; the clients run in the "
         << "benchmark process on the same 2 cores)\n\n";
   }
