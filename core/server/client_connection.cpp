@@ -200,38 +200,78 @@ void ClientConnection::onHello(const proto::ClientHello& hello) {
   spdlog::debug("{}: hello from '{}'", describe(), hello.client_name());
 }
 
-void ClientConnection::onSignIn(const proto::SignIn& sign_in) {
-  const std::string user_key = "user:" + sign_in.user();
-  const std::string addr_key = "addr:" + channel_->peerAddress();
-  auto wait = ctx_->account_limiter.check(user_key);
-  if (auto addr_wait = ctx_->address_limiter.check(addr_key); addr_wait && (!wait || *addr_wait > *wait)) {
+std::optional<std::chrono::milliseconds> ClientConnection::signInWait(const std::string& user) const {
+  auto wait = ctx_->account_limiter.check("user:" + user);
+  auto addr_wait = ctx_->address_limiter.check("addr:" + channel_->peerAddress());
+  if (addr_wait && (!wait || *addr_wait > *wait)) {
     wait = addr_wait;
   }
-  if (wait) {
-    const auto seconds = (wait->count() + 999) / 1000;
-    Error error{ErrorCode::RateLimited, "too many failed sign-ins; try again in " +
-                                            std::to_string(seconds) + " s"};
-    Envelope reply;
-    auto* r = reply.mutable_sign_in_result();
-    r->set_ok(false);
-    r->set_error_code(static_cast<std::uint32_t>(error.code));
-    r->set_reason(error.detail);
-    r->set_retry_after_ms(static_cast<std::uint32_t>(std::min<std::int64_t>(wait->count(), UINT32_MAX)));
-    channel_->send(reply);
-    spdlog::warn("{}: sign-in as '{}' refused: {}", describe(), sign_in.user(), error.toString());
-    channel_->close(std::move(error), false);
-    state_ = State::Closed;
+  return wait;
+}
+
+void ClientConnection::refuseSignIn(const Error& error, std::chrono::milliseconds retry_after) {
+  Envelope reply;
+  auto* r = reply.mutable_sign_in_result();
+  r->set_ok(false);
+  r->set_error_code(static_cast<std::uint32_t>(error.code));
+  r->set_reason(error.detail);
+  r->set_retry_after_ms(
+      static_cast<std::uint32_t>(std::min<std::int64_t>(retry_after.count(), UINT32_MAX)));
+  channel_->send(reply);
+  spdlog::warn("{}: sign-in as '{}' refused: {}", describe(), user_, error.toString());
+  state_ = State::Closed;
+  channel_->close(error, false);
+}
+
+namespace {
+Error rateLimitedError(std::chrono::milliseconds wait) {
+  const auto seconds = (wait.count() + 999) / 1000;
+  return Error{ErrorCode::RateLimited,
+               "too many failed sign-ins; try again in " + std::to_string(seconds) + " s"};
+}
+}  // namespace
+
+void ClientConnection::onSignIn(const proto::SignIn& sign_in) {
+  user_ = sign_in.user();
+  // Cheap refusal first: a locked-out guesser costs no Argon2 work.
+  if (auto wait = signInWait(user_)) {
+    refuseSignIn(rateLimitedError(*wait), *wait);
     return;
   }
   state_ = State::Authenticating;
-  user_ = sign_in.user();
-  // Failures are recorded when Argon2 has answered, not up front: counting
-  // attempts pessimistically would lock out legitimate bursts from one
-  // address (a NAT, a load test). Parallel guesses are bounded by the hash
-  // pool's size instead.
+  // Failures are recorded when Argon2 has answered; the gate keeps parallel
+  // connections from one address from all being checked before any failure
+  // counts. Waiting turns re-check the limits in onSignInTurn().
+  const bool queued = ctx_->sign_in_gate.enter(
+      channel_->peerAddress(),
+      [self = shared_from_this(), user = sign_in.user(), password = sign_in.password()]() mutable {
+        asio::post(self->channel_->strand(),
+                   [self, user = std::move(user), password = std::move(password)]() mutable {
+                     self->onSignInTurn(user, std::move(password));
+                   });
+      });
+  if (!queued) {
+    refuseSignIn(Error{ErrorCode::RateLimited,
+                       "too many sign-ins in progress from your address; try again in 1 s"},
+                 std::chrono::seconds(1));
+  }
+}
+
+void ClientConnection::onSignInTurn(const std::string& user, std::string password) {
+  PARLEY_DCHECK_RUN_ON(channel_->strand());
+  const std::string address = channel_->peerAddress();
+  if (state_ != State::Authenticating) {
+    ctx_->sign_in_gate.leave(address);  // closed while waiting (handshake deadline)
+    return;
+  }
+  if (auto wait = signInWait(user)) {
+    ctx_->sign_in_gate.leave(address);
+    refuseSignIn(rateLimitedError(*wait), *wait);
+    return;
+  }
   // Argon2 takes tens of milliseconds and 64 MiB: off the I/O threads.
-  asio::post(ctx_->hash_pool, [self = shared_from_this(), user = sign_in.user(),
-                               password = sign_in.password()]() mutable {
+  asio::post(ctx_->hash_pool, [self = shared_from_this(), user,
+                               password = std::move(password)]() mutable {
     auto& ctx = *self->ctx_;
     auto hash = ctx.store.passwordHash(user);
     bool ok = false;
@@ -253,11 +293,17 @@ void ClientConnection::onSignIn(const proto::SignIn& sign_in) {
 
 void ClientConnection::onAuthenticated(bool ok, const Error& error) {
   PARLEY_DCHECK_RUN_ON(channel_->strand());
+  const std::string user_key = "user:" + user_;
+  const std::string addr_key = "addr:" + channel_->peerAddress();
+  // Record the outcome before the next waiting check from this address runs.
+  if (!ok && error.code == ErrorCode::AuthFailed) {
+    ctx_->account_limiter.recordFailure(user_key);
+    ctx_->address_limiter.recordFailure(addr_key);
+  }
+  ctx_->sign_in_gate.leave(channel_->peerAddress());
   if (state_ != State::Authenticating) {
     return;  // closed meanwhile
   }
-  const std::string user_key = "user:" + user_;
-  const std::string addr_key = "addr:" + channel_->peerAddress();
   Envelope reply;
   auto* r = reply.mutable_sign_in_result();
   if (ok) {
@@ -269,10 +315,6 @@ void ClientConnection::onAuthenticated(bool ok, const Error& error) {
     spdlog::info("{}: signed in", describe());
     armTimer();  // the handshake deadline no longer applies
     return;
-  }
-  if (error.code == ErrorCode::AuthFailed) {
-    ctx_->account_limiter.recordFailure(user_key);
-    ctx_->address_limiter.recordFailure(addr_key);
   }
   r->set_ok(false);
   r->set_error_code(static_cast<std::uint32_t>(error.code));

@@ -12,8 +12,10 @@
 // hash pool posts its result back there.
 
 #include <asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/base/clock.h"
@@ -44,6 +46,9 @@ class ClientConnection : public transport::MessageChannel::Handler,
 
   void onHello(const proto::ClientHello& hello);
   void onSignIn(const proto::SignIn& sign_in);
+  void onSignInTurn(const std::string& user, std::string password);
+  [[nodiscard]] std::optional<std::chrono::milliseconds> signInWait(const std::string& user) const;
+  void refuseSignIn(const Error& error, std::chrono::milliseconds retry_after);
   void onAuthenticated(bool ok, const Error& error);
   void onJoin(const proto::JoinRoom& join);
   void onLeave();

@@ -21,6 +21,7 @@
 #include "core/base/thread_check.h"
 #include "core/server/rate_limiter.h"
 #include "core/server/server_config.h"
+#include "core/server/sign_in_gate.h"
 #include "core/server/store.h"
 
 namespace parley::server {
@@ -81,6 +82,8 @@ struct ServerContext {
   // Wrong passwords per account, and per source address across accounts.
   RateLimiter account_limiter;
   RateLimiter address_limiter;
+  // Password checks in flight per source address (see SignInGate).
+  SignInGate sign_in_gate;
   // Argon2 runs here, off the I/O threads.
   asio::thread_pool hash_pool;
   // A hash of a random password: verified against when the user does not

@@ -172,3 +172,41 @@ TEST_CASE("SIGTERM tells every connection why and exits cleanly", "[integration]
   CHECK(server.terminate() == 0);
   CHECK(fatalSlugBeforeClose(bob) == "server_shutdown");
 }
+
+TEST_CASE("parallel password guesses cannot outrun the sign-in limit", "[integration]") {
+  ServerFixture server;
+  server.start();
+  constexpr int kGuesses = 30;
+  std::vector<std::unique_ptr<RawTlsClient>> guessers;
+  for (int i = 0; i < kGuesses; ++i) {
+    auto c = std::make_unique<RawTlsClient>(server.port(), server.caFile());
+    proto::Envelope hello;
+    hello.mutable_client_hello()->set_protocol_version(protocol::kProtocolVersion);
+    c->send(hello);
+    REQUIRE(c->read(5s));
+    guessers.push_back(std::move(c));
+  }
+  // Every guess is on the wire before any answer comes back.
+  for (int i = 0; i < kGuesses; ++i) {
+    proto::Envelope guess;
+    guess.mutable_sign_in()->set_user("alice");
+    guess.mutable_sign_in()->set_password("guess-" + std::to_string(i));
+    guessers[i]->send(guess);
+  }
+  int checked = 0;
+  int limited = 0;
+  for (auto& c : guessers) {
+    auto result = c->read(20s);
+    REQUIRE(result);
+    REQUIRE(result->has_sign_in_result());
+    CHECK_FALSE(result->sign_in_result().ok());
+    const auto code = static_cast<ErrorCode>(result->sign_in_result().error_code());
+    checked += code == ErrorCode::AuthFailed ? 1 : 0;
+    limited += code == ErrorCode::RateLimited ? 1 : 0;
+  }
+  // max_failures (5) free guesses, plus at most one more already in flight.
+  CHECK(checked <= 6);
+  CHECK(checked + limited == kGuesses);
+  RawTlsClient bob(server.port(), server.caFile());
+  CHECK(bob.signIn("bob", "bob-pw", "lobby"));  // the address is below its own limit
+}
