@@ -46,8 +46,8 @@ std::string isoTimeUtc(std::chrono::system_clock::time_point t) {
   return out;
 }
 
-void CliPrinter::emit(const std::string& event, nlohmann::ordered_json fields, const std::string& text,
-                      bool to_stderr) {
+void CliPrinter::emit(const std::string& event, nlohmann::ordered_json fields,
+                      const std::string& text, bool to_stderr) {
   const auto now = std::chrono::system_clock::now();
   std::lock_guard lock(out_mu_);
   if (json_) {

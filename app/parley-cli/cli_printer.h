@@ -27,8 +27,8 @@ struct CliState {
   std::condition_variable cv;
   bool joined = false;
   bool left = false;
-  bool interrupted = false;  // SIGINT/SIGTERM
-  bool input_closed = false;  // stdin EOF in --interactive mode
+  bool interrupted = false;             // SIGINT/SIGTERM
+  bool input_closed = false;            // stdin EOF in --interactive mode
   std::deque<std::string> input_lines;  // typed in --interactive mode, not yet sent
   std::optional<Error> fatal;
   std::set<std::uint64_t> awaiting_ack;  // --say ids not yet stored

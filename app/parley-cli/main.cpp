@@ -77,8 +77,8 @@ int runJoin(const JoinOptions& options) {
 
   auto tls = parley::net::makeClientTlsContext(options.ca);
   if (!tls) {
-    printer.printError(Error{tls.error().code, "cannot use CA file '" + options.ca +
-                                                   "': " + tls.error().detail});
+    printer.printError(
+        Error{tls.error().code, "cannot use CA file '" + options.ca + "': " + tls.error().detail});
     return cli::kExitUsage;
   }
 
@@ -242,8 +242,7 @@ int main(int argc, char** argv) {
   join->add_option("--alt-port", options.alt_port, "second TCP port to try")
       ->capture_default_str()
       ->check(CLI::Range(1, 65535));
-  join->add_option("--ca", options.ca, "the deployment's CA certificate (PEM), pinned")
-      ->required();
+  join->add_option("--ca", options.ca, "the deployment's CA certificate (PEM), pinned")->required();
   join->add_option("--user", options.user, "user name")->required();
   join->add_option("--room", options.room, "room to join")->required();
   join->add_option("--say", options.say, "chat message to send once joined (repeatable)");

@@ -48,8 +48,8 @@ int runInit(const std::string& dir, std::vector<std::string> hosts,
   std::cout << "Created a Parley server in " << options.dir.string() << "\n"
             << "CA fingerprint (SHA-256): " << result->ca_fingerprint << "\n\n"
             << "Next steps:\n"
-            << "  1. Add users:    parleyd user add NAME --config "
-            << result->config_file.string() << "   (password on stdin)\n"
+            << "  1. Add users:    parleyd user add NAME --config " << result->config_file.string()
+            << "   (password on stdin)\n"
             << "  2. Start:        parleyd run --config " << result->config_file.string() << "\n"
             << "  3. Give clients the CA certificate " << result->ca_certificate.string()
             << "\n     and check its fingerprint with them. Keep ca.key offline.\n";
@@ -68,7 +68,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> init_tcp;
   std::string init_udp;
   int init_rsa_bits = parley::net::kDefaultRsaBits;
-  auto* init = app.add_subcommand("init", "create a CA, a server certificate, a config and a store");
+  auto* init =
+      app.add_subcommand("init", "create a CA, a server certificate, a config and a store");
   init->add_option("--dir", init_dir, "directory to create the deployment in")->required();
   init->add_option("--host", init_hosts, "server name or IP for the certificate (repeatable)");
   init->add_option("--tcp", init_tcp, "TCP listen address ADDR:PORT (repeatable)");

@@ -1,14 +1,14 @@
 // `parleyd run`: serve until SIGINT/SIGTERM.
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
 #include <asio/signal_set.hpp>
 #include <cstdio>
 #include <fstream>
 #include <future>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include "app/parleyd/commands.h"
 #include "app/version.h"
@@ -63,8 +63,8 @@ int runServer(const RunCommand& command) {
   }
   const unsigned threads = config->effectiveThreads();
   net::IoThreads io(threads);
-  auto server = server::Server::create(io.context(), *config, kVersion, **store,
-                                       SystemClock::instance());
+  auto server =
+      server::Server::create(io.context(), *config, kVersion, **store, SystemClock::instance());
   if (!server) {
     spdlog::critical("{}", server.error().detail);
     return 1;

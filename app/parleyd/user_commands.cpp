@@ -78,8 +78,8 @@ int runUserCommand(const UserCommand& command) {
     std::cerr << "parleyd user add: empty password refused (give it as the first line of stdin)\n";
     return 1;
   }
-  auto hash = hashPassword(password, PasswordCost{config->argon2_opslimit,
-                                                  config->argon2_memlimit_kib});
+  auto hash =
+      hashPassword(password, PasswordCost{config->argon2_opslimit, config->argon2_memlimit_kib});
   std::fill(password.begin(), password.end(), '\0');
   if (!hash) {
     std::cerr << "parleyd user add: " << hash.error().detail << "\n";

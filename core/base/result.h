@@ -27,11 +27,10 @@ class [[nodiscard]] Result {
  public:
   using value_type = T;
 
-  Result()
-    requires std::is_default_constructible_v<T>
-      : state_(std::in_place_index<0>) {}
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
-  Result(Unexpected unexpected)  // NOLINT(google-explicit-constructor)
+  Result() requires std::is_default_constructible_v<T> : state_(std::in_place_index<0>) {}
+  Result(T value)
+      : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Unexpected unexpected)                              // NOLINT(google-explicit-constructor)
       : state_(std::in_place_index<1>, std::move(unexpected.error)) {}
 
   [[nodiscard]] bool has_value() const { return state_.index() == 0; }

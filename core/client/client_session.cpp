@@ -194,14 +194,14 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
         }
       });
     });
-    connector_->connect(config_.target, [weak, strand = strand_,
-                                         gen](Result<net::ConnectedStream> result) {
-      asio::post(strand, [weak, gen, result = std::move(result)]() mutable {
-        if (auto self = weak.lock()) {
-          self->onConnectDone(gen, std::move(result));
-        }
-      });
-    });
+    connector_->connect(config_.target,
+                        [weak, strand = strand_, gen](Result<net::ConnectedStream> result) {
+                          asio::post(strand, [weak, gen, result = std::move(result)]() mutable {
+                            if (auto self = weak.lock()) {
+                              self->onConnectDone(gen, std::move(result));
+                            }
+                          });
+                        });
   }
 
   void onConnectDone(std::uint64_t gen, Result<net::ConnectedStream> result) {
@@ -213,7 +213,8 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
     if (!result) {
       Error error = std::move(result).error();
       if (error.code == ErrorCode::Internal && error.detail.empty()) {
-        error = Error{ErrorCode::AllAttemptsFailed, "cannot connect to " + describeTarget(config_.target)};
+        error = Error{ErrorCode::AllAttemptsFailed,
+                      "cannot connect to " + describeTarget(config_.target)};
       }
       connectionLost(std::move(error));
       return;
@@ -366,7 +367,8 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
       }
       if (code == ErrorCode::RateLimited && result.retry_after_ms() > 0 &&
           reason.find("try again") == std::string::npos) {
-        reason += " (try again in " + std::to_string((result.retry_after_ms() + 999) / 1000) + " s)";
+        reason +=
+            " (try again in " + std::to_string((result.retry_after_ms() + 999) / 1000) + " s)";
       }
       fail(Error{code, reason});
       return;
@@ -512,7 +514,9 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
     }
     if (state_ == State::Stopped || state_ == State::Leaving || leave_requested_) {
       notify([&](SessionObserver& o) {
-        o.onChatRefused(id, Error{ErrorCode::SessionClosed, state_ == State::Stopped ? "the session has stopped" : "the session is leaving the room"});
+        o.onChatRefused(id, Error{ErrorCode::SessionClosed,
+                                  state_ == State::Stopped ? "the session has stopped"
+                                                           : "the session is leaving the room"});
       });
       return;
     }

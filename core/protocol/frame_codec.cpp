@@ -8,8 +8,8 @@ namespace {
 
 std::uint32_t readBigEndian32(const char* p) {
   const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return (std::uint32_t{u[0]} << 24U) | (std::uint32_t{u[1]} << 16U) |
-         (std::uint32_t{u[2]} << 8U) | std::uint32_t{u[3]};
+  return (std::uint32_t{u[0]} << 24U) | (std::uint32_t{u[1]} << 16U) | (std::uint32_t{u[2]} << 8U) |
+         std::uint32_t{u[3]};
 }
 
 }  // namespace
@@ -17,9 +17,9 @@ std::uint32_t readBigEndian32(const char* p) {
 Result<void> appendFrame(std::span<const std::byte> payload, std::string& out,
                          std::size_t max_frame_bytes) {
   if (payload.size() > max_frame_bytes) {
-    return makeError(ErrorCode::FrameTooLarge,
-                     "frame of " + std::to_string(payload.size()) + " bytes exceeds the limit of " +
-                         std::to_string(max_frame_bytes));
+    return makeError(ErrorCode::FrameTooLarge, "frame of " + std::to_string(payload.size()) +
+                                                   " bytes exceeds the limit of " +
+                                                   std::to_string(max_frame_bytes));
   }
   const auto n = static_cast<std::uint32_t>(payload.size());
   const char header[kFrameHeaderBytes] = {static_cast<char>(n >> 24U), static_cast<char>(n >> 16U),
@@ -36,10 +36,9 @@ Result<void> FrameDecoder::checkHeader() {
   const std::uint32_t length = readBigEndian32(buffer_.data() + read_pos_);
   if (length > max_frame_bytes_) {
     failed_ = true;
-    return makeError(ErrorCode::FrameTooLarge, "peer announced a frame of " +
-                                                   std::to_string(length) +
-                                                   " bytes; the limit is " +
-                                                   std::to_string(max_frame_bytes_));
+    return makeError(ErrorCode::FrameTooLarge,
+                     "peer announced a frame of " + std::to_string(length) +
+                         " bytes; the limit is " + std::to_string(max_frame_bytes_));
   }
   return {};
 }

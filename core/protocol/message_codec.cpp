@@ -101,9 +101,8 @@ Result<Envelope> parseEnvelope(std::span<const std::byte> payload) {
     return makeError(ErrorCode::MalformedMessage, "frame is not a valid protocol message");
   }
   if (envelope.body_case() == Envelope::BODY_NOT_SET) {
-    return makeError(ErrorCode::UnknownMessage,
-                     "message type unknown to this version (protocol " +
-                         std::to_string(kProtocolVersion) + ")");
+    return makeError(ErrorCode::UnknownMessage, "message type unknown to this version (protocol " +
+                                                    std::to_string(kProtocolVersion) + ")");
   }
   if (auto valid = validateStructure(envelope); !valid) {
     return makeError(std::move(valid).error());
@@ -117,23 +116,40 @@ Result<Envelope> parseEnvelope(std::string_view payload) {
 
 std::string_view bodyName(const Envelope& envelope) {
   switch (envelope.body_case()) {
-    case Envelope::kClientHello: return "client_hello";
-    case Envelope::kServerHello: return "server_hello";
-    case Envelope::kSignIn: return "sign_in";
-    case Envelope::kSignInResult: return "sign_in_result";
-    case Envelope::kJoinRoom: return "join_room";
-    case Envelope::kJoined: return "joined";
-    case Envelope::kLeaveRoom: return "leave_room";
-    case Envelope::kLeft: return "left";
-    case Envelope::kParticipantJoined: return "participant_joined";
-    case Envelope::kParticipantLeft: return "participant_left";
-    case Envelope::kChatSend: return "chat_send";
-    case Envelope::kChatAck: return "chat_ack";
-    case Envelope::kChatMessage: return "chat_message";
-    case Envelope::kPing: return "ping";
-    case Envelope::kPong: return "pong";
-    case Envelope::kError: return "error";
-    case Envelope::BODY_NOT_SET: return "none";
+    case Envelope::kClientHello:
+      return "client_hello";
+    case Envelope::kServerHello:
+      return "server_hello";
+    case Envelope::kSignIn:
+      return "sign_in";
+    case Envelope::kSignInResult:
+      return "sign_in_result";
+    case Envelope::kJoinRoom:
+      return "join_room";
+    case Envelope::kJoined:
+      return "joined";
+    case Envelope::kLeaveRoom:
+      return "leave_room";
+    case Envelope::kLeft:
+      return "left";
+    case Envelope::kParticipantJoined:
+      return "participant_joined";
+    case Envelope::kParticipantLeft:
+      return "participant_left";
+    case Envelope::kChatSend:
+      return "chat_send";
+    case Envelope::kChatAck:
+      return "chat_ack";
+    case Envelope::kChatMessage:
+      return "chat_message";
+    case Envelope::kPing:
+      return "ping";
+    case Envelope::kPong:
+      return "pong";
+    case Envelope::kError:
+      return "error";
+    case Envelope::BODY_NOT_SET:
+      return "none";
   }
   return "none";
 }
@@ -143,8 +159,8 @@ Result<void> validateRoomName(std::string_view room) {
     return makeError(ErrorCode::InvalidRoomName, "room name is empty");
   }
   if (room.size() > kMaxRoomNameBytes) {
-    return makeError(ErrorCode::InvalidRoomName, "room name is longer than " +
-                                                     std::to_string(kMaxRoomNameBytes) + " bytes");
+    return makeError(ErrorCode::InvalidRoomName,
+                     "room name is longer than " + std::to_string(kMaxRoomNameBytes) + " bytes");
   }
   if (hasControlCharacter(room, false)) {
     return makeError(ErrorCode::InvalidRoomName, "room name contains control characters");
@@ -154,8 +170,8 @@ Result<void> validateRoomName(std::string_view room) {
 
 Result<void> validateUserName(std::string_view user) {
   if (user.empty() || user.size() > kMaxUserNameBytes) {
-    return makeError(ErrorCode::InvalidUserName, "user name must be 1 to " +
-                                                     std::to_string(kMaxUserNameBytes) + " bytes");
+    return makeError(ErrorCode::InvalidUserName,
+                     "user name must be 1 to " + std::to_string(kMaxUserNameBytes) + " bytes");
   }
   for (const char c : user) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||

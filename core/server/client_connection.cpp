@@ -1,7 +1,7 @@
 #include "core/server/client_connection.h"
 
-#include <asio/post.hpp>
 #include <spdlog/spdlog.h>
+#include <asio/post.hpp>
 
 #include "core/base/thread_check.h"
 #include "core/protocol/protocol_limits.h"
@@ -74,9 +74,9 @@ void ClientConnection::onTimer() {
   }
   const auto now = ctx_->clock.now();
   if (state_ != State::SignedIn && now >= handshake_deadline_) {
-    fail(ErrorCode::HandshakeTimeout,
-         "hello and sign-in not completed within " +
-             std::to_string(protocol::kHandshakeTimeout.count()) + " s");
+    fail(ErrorCode::HandshakeTimeout, "hello and sign-in not completed within " +
+                                          std::to_string(protocol::kHandshakeTimeout.count()) +
+                                          " s");
     return;
   }
   if (now - last_activity_ >= ctx_->config.idle_timeout) {
@@ -181,9 +181,9 @@ void ClientConnection::onHello(const proto::ClientHello& hello) {
   if (hello.protocol_version() != protocol::kProtocolVersion) {
     spdlog::info("{}: client '{}' speaks protocol {}", describe(), hello.client_name(),
                  hello.protocol_version());
-    fail(ErrorCode::UnsupportedVersion,
-         "this server speaks protocol " + std::to_string(protocol::kProtocolVersion) +
-             "; please update Parley");
+    fail(ErrorCode::UnsupportedVersion, "this server speaks protocol " +
+                                            std::to_string(protocol::kProtocolVersion) +
+                                            "; please update Parley");
     return;
   }
   client_instance_ = hello.client_instance();
@@ -200,7 +200,8 @@ void ClientConnection::onHello(const proto::ClientHello& hello) {
   spdlog::debug("{}: hello from '{}'", describe(), hello.client_name());
 }
 
-std::optional<std::chrono::milliseconds> ClientConnection::signInWait(const std::string& user) const {
+std::optional<std::chrono::milliseconds> ClientConnection::signInWait(
+    const std::string& user) const {
   auto wait = ctx_->account_limiter.check("user:" + user);
   auto addr_wait = ctx_->address_limiter.check("addr:" + channel_->peerAddress());
   if (addr_wait && (!wait || *addr_wait > *wait)) {
@@ -242,9 +243,10 @@ void ClientConnection::onSignIn(const proto::SignIn& sign_in) {
   // Failures are recorded when Argon2 has answered; the gate keeps parallel
   // connections from one address from all being checked before any failure
   // counts. Waiting turns re-check the limits in onSignInTurn().
-  const bool queued = ctx_->sign_in_gate.enter(
-      channel_->peerAddress(),
-      [self = shared_from_this(), user = sign_in.user(), password = sign_in.password()]() mutable {
+  const bool queued =
+      ctx_->sign_in_gate.enter(channel_->peerAddress(), [self = shared_from_this(),
+                                                         user = sign_in.user(),
+                                                         password = sign_in.password()]() mutable {
         asio::post(self->channel_->strand(),
                    [self, user = std::move(user), password = std::move(password)]() mutable {
                      self->onSignInTurn(user, std::move(password));
@@ -277,7 +279,8 @@ void ClientConnection::onSignInTurn(const std::string& user, std::string passwor
     bool ok = false;
     Error error{ErrorCode::AuthFailed, "wrong user name or password"};
     if (!hash) {
-      error = Error{ErrorCode::StoreFailed, "the server cannot check passwords right now; try later"};
+      error =
+          Error{ErrorCode::StoreFailed, "the server cannot check passwords right now; try later"};
       spdlog::error("sign-in: {}", hash.error().toString());
     } else if (hash->has_value()) {
       ok = verifyPassword(**hash, password);
@@ -367,8 +370,8 @@ void ClientConnection::onClosed(const Error& reason) {
     leave_reason = reason.toString();
   }
   leaveRoom(leave_reason, false);
-  const bool routine = reason.code == ErrorCode::ConnectionClosed ||
-                       reason.code == ErrorCode::ServerShutdown;
+  const bool routine =
+      reason.code == ErrorCode::ConnectionClosed || reason.code == ErrorCode::ServerShutdown;
   if (routine) {
     spdlog::info("{}: closed: {}", describe(), reason.toString());
   } else {

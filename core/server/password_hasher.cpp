@@ -22,17 +22,16 @@ Result<std::string> hashPassword(std::string_view password, PasswordCost cost) {
     return makeError(ErrorCode::InvalidArgument, "the password must not be empty");
   }
   if (password.size() > protocol::kMaxPasswordBytes) {
-    return makeError(ErrorCode::InvalidArgument,
-                     "the password is longer than " +
-                         std::to_string(protocol::kMaxPasswordBytes) + " bytes");
+    return makeError(ErrorCode::InvalidArgument, "the password is longer than " +
+                                                     std::to_string(protocol::kMaxPasswordBytes) +
+                                                     " bytes");
   }
   char out[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str_alg(out, password.data(), password.size(), cost.opslimit,
                             static_cast<std::size_t>(cost.memlimit_kib) * 1024,
                             crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    return makeError(ErrorCode::Internal,
-                     "Argon2id hashing failed (out of memory for memlimit " +
-                         std::to_string(cost.memlimit_kib) + " KiB?)");
+    return makeError(ErrorCode::Internal, "Argon2id hashing failed (out of memory for memlimit " +
+                                              std::to_string(cost.memlimit_kib) + " KiB?)");
   }
   return std::string(out);
 }

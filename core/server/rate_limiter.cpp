@@ -76,10 +76,10 @@ void RateLimiter::makeRoomLocked(Clock::TimePoint now) {
     return;
   }
   // Still full (an attack from many addresses): drop the stalest key.
-  auto stalest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a,
-                                                                       const auto& b) {
-    return a.second.last_failure < b.second.last_failure;
-  });
+  auto stalest =
+      std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
+        return a.second.last_failure < b.second.last_failure;
+      });
   entries_.erase(stalest);
 }
 

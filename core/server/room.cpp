@@ -1,7 +1,7 @@
 #include "core/server/room.h"
 
-#include <asio/post.hpp>
 #include <spdlog/spdlog.h>
+#include <asio/post.hpp>
 
 #include "core/base/thread_check.h"
 #include "core/server/server_context.h"
@@ -147,11 +147,9 @@ void Room::catchUp(std::uint64_t participant_id) {
       // is queued there before the next is read: at most the channel's
       // queue limit is in memory (a reader slower than that is dropped as
       // a slow consumer and resumes from its last seq).
-      asio::post(member->channel->strand(),
-                 [self = shared_from_this(), participant_id] {
-                   asio::post(self->strand_,
-                              [self, participant_id] { self->catchUp(participant_id); });
-                 });
+      asio::post(member->channel->strand(), [self = shared_from_this(), participant_id] {
+        asio::post(self->strand_, [self, participant_id] { self->catchUp(participant_id); });
+      });
       return;
     }
   }
@@ -203,7 +201,8 @@ void Room::chat(std::uint64_t participant_id, std::uint64_t client_instance,
     if (sender == nullptr) {
       return;  // join failed and was reported; the connection is not in the room
     }
-    auto existing = room.ctx_->store.findByClientId(room.record_.id, client_instance, client_msg_id);
+    auto existing =
+        room.ctx_->store.findByClientId(room.record_.id, client_instance, client_msg_id);
     if (!existing) {
       spdlog::error("room '{}': {}", room.name_, existing.error().toString());
       room.sendError(*sender->channel, ErrorCode::StoreFailed,

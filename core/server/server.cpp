@@ -1,14 +1,14 @@
 #include "core/server/server.h"
 
-#include <asio/bind_executor.hpp>
-#include <asio/dispatch.hpp>
-#include <asio/post.hpp>
-#include <asio/ssl.hpp>
-#include <asio/steady_timer.hpp>
-#include <asio/ip/v6_only.hpp>
 #include <openssl/err.h>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
+#include <asio/bind_executor.hpp>
+#include <asio/dispatch.hpp>
+#include <asio/ip/v6_only.hpp>
+#include <asio/post.hpp>
+#include <asio/ssl.hpp>
+#include <asio/steady_timer.hpp>
 
 #include "core/protocol/protocol_limits.h"
 #include "core/server/client_connection.h"

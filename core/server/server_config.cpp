@@ -8,8 +8,8 @@
 #include <sstream>
 #include <thread>
 
-#include <asio/ip/address.hpp>
 #include <toml++/toml.h>
+#include <asio/ip/address.hpp>
 
 namespace parley::server {
 namespace {
@@ -127,8 +127,8 @@ class Parser {
 
     // [rooms]
     const auto& rooms = section("rooms");
-    if (auto ok = checkKeys(rooms, "rooms", {"idle_timeout_s", "keepalive_interval_s",
-                                              "history_on_join"});
+    if (auto ok = checkKeys(rooms, "rooms",
+                            {"idle_timeout_s", "keepalive_interval_s", "history_on_join"});
         !ok) {
       return makeError(std::move(ok).error());
     }
@@ -155,20 +155,19 @@ class Parser {
 
     // [accounts]
     const auto& acc = section("accounts");
-    if (auto ok = checkKeys(acc, "accounts", {"argon2_opslimit", "argon2_memlimit_kib",
-                                              "max_failures", "address_max_failures",
-                                              "lockout_max_s"});
+    if (auto ok = checkKeys(acc, "accounts",
+                            {"argon2_opslimit", "argon2_memlimit_kib", "max_failures",
+                             "address_max_failures", "lockout_max_s"});
         !ok) {
       return makeError(std::move(ok).error());
     }
-    if (auto v = integer(acc, "accounts", "argon2_opslimit", crypto_pwhash_OPSLIMIT_MIN, 64);
-        !v) {
+    if (auto v = integer(acc, "accounts", "argon2_opslimit", crypto_pwhash_OPSLIMIT_MIN, 64); !v) {
       return makeError(std::move(v).error());
     } else if (*v >= 0) {
       config.argon2_opslimit = static_cast<std::uint64_t>(*v);
     }
-    if (auto v = integer(acc, "accounts", "argon2_memlimit_kib",
-                         crypto_pwhash_MEMLIMIT_MIN / 1024, 4 * 1024 * 1024);
+    if (auto v = integer(acc, "accounts", "argon2_memlimit_kib", crypto_pwhash_MEMLIMIT_MIN / 1024,
+                         4 * 1024 * 1024);
         !v) {
       return makeError(std::move(v).error());
     } else if (*v >= 0) {
@@ -198,7 +197,7 @@ class Parser {
     if (auto v = string(log, "log", "level"); !v) {
       return makeError(std::move(v).error());
     } else if (!v->empty()) {
-      static const std::set<std::string> kLevels = {"trace", "debug", "info",    "warn",
+      static const std::set<std::string> kLevels = {"trace", "debug",    "info", "warn",
                                                     "error", "critical", "off"};
       if (kLevels.count(*v) == 0) {
         return bad("log", "level",
@@ -268,8 +267,8 @@ class Parser {
   }
 
   // -1 when absent.
-  Result<std::int64_t> integer(const toml::table& t, std::string_view section,
-                               std::string_view key, std::int64_t min, std::int64_t max) const {
+  Result<std::int64_t> integer(const toml::table& t, std::string_view section, std::string_view key,
+                               std::int64_t min, std::int64_t max) const {
     const auto* node = t.get(key);
     if (node == nullptr) {
       return std::int64_t{-1};
@@ -320,8 +319,7 @@ Result<Endpoint> parseEndpoint(std::string_view text) {
   if (!text.empty() && text.front() == '[') {
     const auto close = text.find(']');
     if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      return makeError(ErrorCode::ConfigInvalid,
-                       quoted + " is not \"[IPV6]:PORT\"");
+      return makeError(ErrorCode::ConfigInvalid, quoted + " is not \"[IPV6]:PORT\"");
     }
     host = text.substr(1, close - 1);
     port = text.substr(close + 2);
@@ -376,10 +374,10 @@ Result<ServerConfig> parseServerConfig(std::string_view toml_text,
   try {
     root = toml::parse(toml_text, source);
   } catch (const toml::parse_error& e) {
-    return makeError(ErrorCode::ConfigInvalid,
-                     source + ":" + std::to_string(e.source().begin.line) + ":" +
-                         std::to_string(e.source().begin.column) + ": " +
-                         std::string(e.description()));
+    return makeError(ErrorCode::ConfigInvalid, source + ":" +
+                                                   std::to_string(e.source().begin.line) + ":" +
+                                                   std::to_string(e.source().begin.column) + ": " +
+                                                   std::string(e.description()));
   }
   return Parser(root, base_dir, source).parse();
 }
@@ -387,8 +385,8 @@ Result<ServerConfig> parseServerConfig(std::string_view toml_text,
 Result<ServerConfig> loadServerConfig(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return makeError(ErrorCode::Io, "cannot read config file " + path.string() +
-                                        ": no such file or not readable");
+    return makeError(ErrorCode::Io,
+                     "cannot read config file " + path.string() + ": no such file or not readable");
   }
   std::ostringstream text;
   text << in.rdbuf();
@@ -425,8 +423,9 @@ std::string renderDefaultConfig(const std::string& name, const std::vector<Endpo
   out += "ca_certificate = \"ca.crt\"   # give this file to clients (pinned)\n\n";
   out += "[store]\n";
   out += "path = \"parley.db\"\n";
-  out += "synchronous = \"normal\"     # \"normal\" survives a process crash; \"full\" also a "
-         "power loss\n\n";
+  out +=
+      "synchronous = \"normal\"     # \"normal\" survives a process crash; \"full\" also a "
+      "power loss\n\n";
   out += "[rooms]\n";
   out += "idle_timeout_s = 120\n";
   out += "keepalive_interval_s = 20\n";

@@ -16,10 +16,9 @@ const std::vector<std::string>& initFileNames() {
 Result<InitResult> initServerDirectory(const InitOptions& options) {
   namespace fs = std::filesystem;
   if (options.rsa_bits < net::kMinimumRsaBits) {
-    return makeError(ErrorCode::InvalidArgument,
-                     "RSA keys of " + std::to_string(options.rsa_bits) +
-                         " bits are refused; use at least " +
-                         std::to_string(net::kMinimumRsaBits));
+    return makeError(ErrorCode::InvalidArgument, "RSA keys of " + std::to_string(options.rsa_bits) +
+                                                     " bits are refused; use at least " +
+                                                     std::to_string(net::kMinimumRsaBits));
   }
   if (options.hosts.empty()) {
     return makeError(ErrorCode::InvalidArgument, "give at least one --host");
@@ -45,8 +44,8 @@ Result<InitResult> initServerDirectory(const InitOptions& options) {
   if (!ca) {
     return makeError(std::move(ca).error());
   }
-  auto server = net::issueServerCertificate(*ca, options.hosts, options.rsa_bits,
-                                            options.server_valid_days);
+  auto server =
+      net::issueServerCertificate(*ca, options.hosts, options.rsa_bits, options.server_valid_days);
   if (!server) {
     return makeError(std::move(server).error());
   }
@@ -60,8 +59,7 @@ Result<InitResult> initServerDirectory(const InitOptions& options) {
       {"server.key", {server->private_key_pem, 0600}},
       // The chain: the server certificate, then the CA that issued it.
       {"server.crt", {server->certificate_pem + ca->certificate_pem, 0644}},
-      {"parleyd.toml",
-       {renderDefaultConfig(options.server_name, options.tcp, options.udp), 0640}},
+      {"parleyd.toml", {renderDefaultConfig(options.server_name, options.tcp, options.udp), 0640}},
   };
   for (const auto& [name, content] : files) {
     if (auto ok = net::writeNewFile((dir / name).string(), content.first, content.second); !ok) {

@@ -54,9 +54,9 @@ std::uint64_t fromSql(std::int64_t v) { return static_cast<std::uint64_t>(v); }
 std::string columnText(sqlite3_stmt* stmt, int col) {
   const auto* data = sqlite3_column_text(stmt, col);
   const int len = sqlite3_column_bytes(stmt, col);
-  return data == nullptr ? std::string()
-                         : std::string(reinterpret_cast<const char*>(data),
-                                       static_cast<std::size_t>(len));
+  return data == nullptr
+             ? std::string()
+             : std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(len));
 }
 
 }  // namespace
@@ -104,9 +104,9 @@ void Store::close() {
   if (db_ == nullptr) {
     return;
   }
-  for (sqlite3_stmt* stmt : {add_user_, update_user_, remove_user_, list_users_, get_hash_,
-                             find_room_, insert_room_, max_seq_, find_client_, insert_message_,
-                             messages_after_}) {
+  for (sqlite3_stmt* stmt :
+       {add_user_, update_user_, remove_user_, list_users_, get_hash_, find_room_, insert_room_,
+        max_seq_, find_client_, insert_message_, messages_after_}) {
     sqlite3_finalize(stmt);
   }
   sqlite3_exec(db_, "PRAGMA wal_checkpoint(TRUNCATE);", nullptr, nullptr, nullptr);
@@ -162,8 +162,8 @@ Result<void> Store::prepareAll() {
   return {};
 }
 
-#define PARLEY_STORE_OPEN_OR_FAIL()                                            \
-  if (db_ == nullptr) {                                                        \
+#define PARLEY_STORE_OPEN_OR_FAIL()                                                \
+  if (db_ == nullptr) {                                                            \
     return makeError(ErrorCode::StoreFailed, "the store " + path_ + " is closed"); \
   }
 
@@ -310,8 +310,8 @@ Result<void> Store::appendMessage(const StoredMessage& m) {
   // Autocommit: when step returns DONE the row is committed to the WAL.
   const int rc = sqlite3_step(insert_message_);
   if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-    return makeError(ErrorCode::AlreadyExists,
-                     "message seq " + std::to_string(m.seq) + " or its client id is already stored");
+    return makeError(ErrorCode::AlreadyExists, "message seq " + std::to_string(m.seq) +
+                                                   " or its client id is already stored");
   }
   if (rc != SQLITE_DONE) {
     return storeError("cannot store a chat message");

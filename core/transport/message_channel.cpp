@@ -69,9 +69,9 @@ void MessageChannel::enqueue(std::shared_ptr<const std::string> frame) {
     queue_.clear();
     queued_bytes_ = 0;
     state_ = State::Closing;
-    close_reason_ = Error{ErrorCode::SlowConsumer,
-                          "more than " + std::to_string(limits_.max_queued_bytes) +
-                              " bytes waiting to be read; reconnect to resume"};
+    close_reason_ =
+        Error{ErrorCode::SlowConsumer, "more than " + std::to_string(limits_.max_queued_bytes) +
+                                           " bytes waiting to be read; reconnect to resume"};
     armCloseTimer();  // a write stuck on a peer that never reads must not hold us open
     if (!writing_) {
       beginShutdown();
@@ -108,18 +108,18 @@ void MessageChannel::writeMore() {
     }
     buffer = asio::buffer(coalesced_);
   }
-  asio::async_write(*stream_, buffer,
-                    asio::bind_executor(strand_, [self = shared_from_this()](
-                                                     const asio::error_code& ec, std::size_t) {
-                      self->writing_ = false;
-                      self->in_flight_.reset();
-                      if (ec) {
-                        self->finish(Error{ErrorCode::ConnectionClosed,
-                                           "write failed: " + ec.message()});
-                        return;
-                      }
-                      self->writeMore();
-                    }));
+  asio::async_write(
+      *stream_, buffer,
+      asio::bind_executor(strand_, [self = shared_from_this()](const asio::error_code& ec,
+                                                               std::size_t) {
+        self->writing_ = false;
+        self->in_flight_.reset();
+        if (ec) {
+          self->finish(Error{ErrorCode::ConnectionClosed, "write failed: " + ec.message()});
+          return;
+        }
+        self->writeMore();
+      }));
 }
 
 void MessageChannel::readMore() {

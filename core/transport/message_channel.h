@@ -93,8 +93,8 @@ class MessageChannel : public std::enable_shared_from_this<MessageChannel> {
 
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::size_t queued_bytes_ = 0;
-  std::string coalesced_;                          // write in flight, when coalesced
-  std::shared_ptr<const std::string> in_flight_;   // write in flight, when single
+  std::string coalesced_;                         // write in flight, when coalesced
+  std::shared_ptr<const std::string> in_flight_;  // write in flight, when single
   bool writing_ = false;
 
   enum class State { Open, Closing, ShuttingDown, Closed };

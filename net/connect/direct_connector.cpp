@@ -57,8 +57,10 @@ void DirectConnector::cancel() {
   done_ = nullptr;
   if (attempt_) {
     if (!attempt_->cancelled) {
-      reportProgress({"direct:" + std::to_string(attempt_->port), AttemptEvent::Stage::Cancelled,
-                      {}, "cancelled"});
+      reportProgress({"direct:" + std::to_string(attempt_->port),
+                      AttemptEvent::Stage::Cancelled,
+                      {},
+                      "cancelled"});
     }
     attempt_->abort();
     attempt_.reset();
@@ -139,9 +141,9 @@ void DirectConnector::tryPort(std::size_t port_index) {
                 return;
               }
               if (connect_ec) {
-                fail(Error{ErrorCode::ConnectFailed,
-                           "cannot connect to " + target_.host + " port " +
-                               std::to_string(attempt->port) + ": " + connect_ec.message()});
+                fail(Error{ErrorCode::ConnectFailed, "cannot connect to " + target_.host +
+                                                         " port " + std::to_string(attempt->port) +
+                                                         ": " + connect_ec.message()});
                 return;
               }
               asio::error_code ignored;

@@ -76,7 +76,8 @@ Result<PkeyPtr> generateRsaKey(int bits) {
 
 Result<std::string> keyToPem(EVP_PKEY* key) {
   BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+  if (!bio ||
+      PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     return fail("cannot encode private key");
   }
   char* data = nullptr;

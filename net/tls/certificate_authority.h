@@ -24,8 +24,9 @@ Result<PemKeyPair> createCertificateAuthority(const std::string& common_name, in
 
 // A TLS server certificate for `hosts` (DNS names or IP addresses, all in the
 // SAN; the first is also the CN), signed by `ca`.
-Result<PemKeyPair> issueServerCertificate(const PemKeyPair& ca, const std::vector<std::string>& hosts,
-                                          int rsa_bits, int valid_days);
+Result<PemKeyPair> issueServerCertificate(const PemKeyPair& ca,
+                                          const std::vector<std::string>& hosts, int rsa_bits,
+                                          int valid_days);
 
 // "AB:CD:..." SHA-256 over the certificate's DER encoding.
 Result<std::string> certificateSha256Fingerprint(const std::string& certificate_pem);

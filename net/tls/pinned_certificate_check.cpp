@@ -76,10 +76,9 @@ bool PinnedCertificateCheck::verify(bool preverified, asio::ssl::verify_context&
 
 Error PinnedCertificateCheck::describeFailure(const std::string& handshake_error) const {
   if (!failed_) {
-    return Error{ErrorCode::TlsHandshakeFailed, "TLS handshake with " + host_ + " failed (" +
-                                                    handshake_error +
-                                                    "); the server must offer TLS 1.3 with " +
-                                                    kTlsCipherSuite};
+    return Error{ErrorCode::TlsHandshakeFailed,
+                 "TLS handshake with " + host_ + " failed (" + handshake_error +
+                     "); the server must offer TLS 1.3 with " + kTlsCipherSuite};
   }
   if (isUntrustedIssuer(verify_error_)) {
     return Error{ErrorCode::TlsInspection,

@@ -18,7 +18,8 @@ class PinnedCertificateCheck {
  public:
   // Installs the verify callback on `stream` for `host`; sets SNI too.
   // The returned object must outlive the handshake.
-  static std::shared_ptr<PinnedCertificateCheck> install(TlsStream& stream, const std::string& host);
+  static std::shared_ptr<PinnedCertificateCheck> install(TlsStream& stream,
+                                                         const std::string& host);
 
   // Turns a failed handshake into the error a person can act on:
   // TlsInspection (names the issuer), TlsHandshakeFailed (host name, expiry),

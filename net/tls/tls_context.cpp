@@ -23,8 +23,8 @@ Result<void> applyPolicy(SSL_CTX* ctx) {
     return makeError(ErrorCode::TlsPolicy, "cannot restrict TLS to 1.3: " + lastOpenSslError());
   }
   if (SSL_CTX_set_ciphersuites(ctx, kTlsCipherSuite) != 1) {
-    return makeError(ErrorCode::TlsPolicy, "cannot select " + std::string(kTlsCipherSuite) + ": " +
-                                               lastOpenSslError());
+    return makeError(ErrorCode::TlsPolicy,
+                     "cannot select " + std::string(kTlsCipherSuite) + ": " + lastOpenSslError());
   }
   // Level 2: RSA and DH of 2048 bits or more, no SHA-1 signatures.
   SSL_CTX_set_security_level(ctx, 2);
@@ -44,17 +44,17 @@ Result<std::shared_ptr<asio::ssl::context>> makeServerTlsContext(const std::stri
   }
   SSL_CTX* native = ctx->native_handle();
   if (SSL_CTX_use_certificate_chain_file(native, cert_chain_file.c_str()) != 1) {
-    return makeError(ErrorCode::TlsPolicy,
-                     "cannot load certificate chain " + cert_chain_file + ": " + lastOpenSslError());
+    return makeError(ErrorCode::TlsPolicy, "cannot load certificate chain " + cert_chain_file +
+                                               ": " + lastOpenSslError());
   }
   if (SSL_CTX_use_PrivateKey_file(native, key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
     return makeError(ErrorCode::TlsPolicy,
                      "cannot load private key " + key_file + ": " + lastOpenSslError());
   }
   if (SSL_CTX_check_private_key(native) != 1) {
-    return makeError(ErrorCode::TlsPolicy, "private key " + key_file +
-                                               " does not match the certificate: " +
-                                               lastOpenSslError());
+    return makeError(ErrorCode::TlsPolicy,
+                     "private key " + key_file +
+                         " does not match the certificate: " + lastOpenSslError());
   }
   // Smaller per-connection buffers: a server holds thousands of idle channels.
   SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);

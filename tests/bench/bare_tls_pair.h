@@ -11,7 +11,9 @@ namespace parley::bench {
 struct ThroughputResult {
   double seconds = 0;
   std::size_t bytes = 0;
-  [[nodiscard]] double mibPerSecond() const { return static_cast<double>(bytes) / (1024.0 * 1024.0) / seconds; }
+  [[nodiscard]] double mibPerSecond() const {
+    return static_cast<double>(bytes) / (1024.0 * 1024.0) / seconds;
+  }
 };
 
 // Sends `messages` writes of `message_bytes` each from client to server.

@@ -3,16 +3,16 @@
 // Markdown section; scripts/bench adds machine, date and command and appends
 // it to docs/benchmarks.md. Not a test: nothing here fails on a number.
 
+#include <sys/resource.h>
+#include <algorithm>
 #include <asio.hpp>
 #include <asio/strand.hpp>
-#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <numeric>
 #include <set>
 #include <sstream>
-#include <sys/resource.h>
 
 #include "bench/bare_tls_pair.h"
 #include "core/client/client_session.h"
@@ -68,7 +68,8 @@ struct CountingHandler : transport::MessageChannel::Handler {
 bench::ThroughputResult channelThroughput(const ServerFixture& server, std::size_t messages,
                                           std::size_t message_bytes) {
   net::IoThreads io(2);
-  auto server_tls = net::makeServerTlsContext(server.dir() + "/server.crt", server.dir() + "/server.key");
+  auto server_tls =
+      net::makeServerTlsContext(server.dir() + "/server.crt", server.dir() + "/server.key");
   auto client_tls = net::makeClientTlsContext(server.caFile());
   if (!server_tls || !client_tls) {
     throw std::runtime_error("bench: TLS contexts");
@@ -114,8 +115,8 @@ bench::ThroughputResult channelThroughput(const ServerFixture& server, std::size
 }
 
 std::string opensslSpeed() {
-  auto run = runProgram({"/usr/bin/openssl", "speed", "-evp", "aes-256-gcm", "-seconds", "1"}, "",
-                        60s);
+  auto run =
+      runProgram({"/usr/bin/openssl", "speed", "-evp", "aes-256-gcm", "-seconds", "1"}, "", 60s);
   auto lines = splitLines(run.out);
   return lines.empty() ? "(openssl speed failed)" : lines.back();
 }
@@ -179,7 +180,8 @@ int main(int argc, char** argv) {
       }
       rtts.push_back(ms(BenchClock::now() - t0));
     }
-    out << "### (b) Chat round trip through parleyd (send -> stored -> echo + ack), 2000 messages\n\n"
+    out << "### (b) Chat round trip through parleyd (send -> stored -> echo + ack), 2000 "
+           "messages\n\n"
         << "| median ms | p99 ms | max ms |\n|---|---|---|\n| " << percentile(rtts, 0.5) << " | "
         << percentile(rtts, 0.99) << " | " << percentile(rtts, 1.0)
         << " |\n\n(targets: median < 1 ms, p99 < 5 ms)\n\n";
@@ -200,7 +202,8 @@ int main(int argc, char** argv) {
     const auto cheap = measure("alice", "alice-pw", 200);
     server.setConfig("argon2_opslimit", "2");
     server.setConfig("argon2_memlimit_kib", "65536");
-    runProgram({parleydPath(), "user", "add", "heavy", "--config", server.configFile()}, "heavy-pw\n");
+    runProgram({parleydPath(), "user", "add", "heavy", "--config", server.configFile()},
+               "heavy-pw\n");
     const auto heavy = measure("heavy", "heavy-pw", 20);
     out << "### (c) Sign-in, TCP connect to joined (RSA-2048 test certificate)\n\n"
         << "| password hash cost | runs | median ms | p99 ms |\n|---|---|---|---|\n"
@@ -259,7 +262,8 @@ int main(int argc, char** argv) {
         << "| deliveries | seconds | deliveries/s | server RSS before | after | KiB per client |\n"
         << "|---|---|---|---|---|---|\n| " << clients * kFanoutMessages << " | " << seconds << " | "
         << clients * kFanoutMessages / seconds << " | " << rss_before << " KiB | " << rss_after
-        << " KiB | " << per_client << " |\n\n(target: under 100 KiB per client; the clients run in the "
+        << " KiB | " << per_client
+        << " |\n\n(target: under 100 KiB per client; the clients run in the "
         << "benchmark process on the same 2 cores)\n\n";
   }
   std::cout << out.str();

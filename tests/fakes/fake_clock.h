@@ -30,7 +30,8 @@ class FakeClock final : public Clock {
 
  private:
   // Starts well after the epoch so "now - 1 h" stays meaningful.
-  std::atomic<Duration::rep> ticks_{std::chrono::duration_cast<Duration>(std::chrono::hours(1000)).count()};
+  std::atomic<Duration::rep> ticks_{
+      std::chrono::duration_cast<Duration>(std::chrono::hours(1000)).count()};
   std::atomic<std::int64_t> wall_ms_;
 };
 

@@ -94,8 +94,8 @@ TEST_CASE("bad input closes only its own connection", "[integration][bad_input]"
       REQUIRE(bad.signIn("carol", "carol-pw", "lobby"));
       bad.writeBytes(std::string("\0\0\0\x64partial", 11));
     }  // closed with 7 of 100 bytes sent
-    CHECK(eventually([&] { return server.log().find("frame_truncated") != std::string::npos; },
-                     10s));
+    CHECK(
+        eventually([&] { return server.log().find("frame_truncated") != std::string::npos; }, 10s));
   }
   SECTION("a client that connects and says nothing") {
     RawTlsClient silent(server.port(), server.caFile());

@@ -176,8 +176,9 @@ TEST_CASE("TLS 1.2 and AES-128-only clients are refused; TLS 1.3 AES-256 is acce
   server.start();
   const std::string address = "127.0.0.1:" + std::to_string(server.port());
   auto sClient = [&](std::vector<std::string> args) {
-    std::vector<std::string> argv = {"/usr/bin/openssl", "s_client", "-connect", address,
-                                     "-CAfile", server.caFile(), "-verify_return_error", "-brief"};
+    std::vector<std::string> argv = {
+        "/usr/bin/openssl",     "s_client", "-connect", address, "-CAfile", server.caFile(),
+        "-verify_return_error", "-brief"};
     argv.insert(argv.end(), args.begin(), args.end());
     return runProgram(argv, "", std::chrono::seconds(30));
   };

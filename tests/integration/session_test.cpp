@@ -93,7 +93,8 @@ TEST_CASE("a client whose TCP connection is cut reconnects and misses nothing", 
     say(bob, "bob after " + std::to_string(i));
   }
   const std::size_t total = sent.size();
-  REQUIRE(alice.recorder.waitFor([&](auto& s) { return s.chats.size() >= total && s.acks.size() == 15; }, 30s));
+  REQUIRE(alice.recorder.waitFor(
+      [&](auto& s) { return s.chats.size() >= total && s.acks.size() == 15; }, 30s));
   REQUIRE(bob.recorder.waitFor([&](auto& s) { return s.chats.size() >= total; }, 30s));
   // Give any duplicate a moment to show up before judging.
   std::this_thread::sleep_for(300ms);
@@ -133,7 +134,8 @@ TEST_CASE("a server killed with SIGKILL loses no acknowledged message", "[integr
     }
     REQUIRE(alice.recorder.waitFor([](auto& s) { return !s.disconnects.empty(); }, 20s));
     server.restart();
-    REQUIRE(alice.recorder.waitFor([](auto& s) { return s.joins >= 2 && s.acks.size() == 23; }, 40s));
+    REQUIRE(
+        alice.recorder.waitFor([](auto& s) { return s.joins >= 2 && s.acks.size() == 23; }, 40s));
     const auto a = alice.recorder.snapshot();
     checkExactlyOnceInOrder(a.chats, 23);
   }

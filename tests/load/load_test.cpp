@@ -6,8 +6,8 @@
 #include <sys/resource.h>
 
 #include <asio/strand.hpp>
-#include <set>
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "core/client/client_session.h"
 #include "net/connect/direct_connector.h"

@@ -77,7 +77,8 @@ ChildProcess::ChildProcess(Options options) {
   }
   if (!options.stdin_text.empty()) {
     // Small inputs (passwords, a few lines) fit the pipe buffer.
-    const ssize_t written = write(stdin_pipe[1], options.stdin_text.data(), options.stdin_text.size());
+    const ssize_t written =
+        write(stdin_pipe[1], options.stdin_text.data(), options.stdin_text.size());
     (void)written;
   }
   close(stdin_pipe[1]);
@@ -152,7 +153,8 @@ void writeFile(const std::string& path, const std::string& text) {
 
 std::string makeTempDir(const std::string& prefix) {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/parley-" + prefix + "-XXXXXX";
+  std::string pattern =
+      std::string(base != nullptr ? base : "/tmp") + "/parley-" + prefix + "-XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) {
     throw std::runtime_error("mkdtemp failed");
   }

@@ -65,7 +65,9 @@ bool eventually(Predicate predicate, std::chrono::milliseconds timeout) {
     if (std::chrono::steady_clock::now() >= deadline) {
       return false;
     }
-    struct timespec ts{0, 10'000'000};
+    struct timespec ts {
+      0, 10'000'000
+    };
     nanosleep(&ts, nullptr);
   }
 }

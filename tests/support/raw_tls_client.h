@@ -24,7 +24,8 @@ class RawTlsClient {
   // The next frame, or nullopt when the server closed or nothing came in time.
   std::optional<proto::Envelope> read(std::chrono::milliseconds timeout);
   // Reads until the server closes the connection (true) or the timeout (false).
-  bool readUntilClosed(std::chrono::milliseconds timeout, std::vector<proto::Envelope>* seen = nullptr);
+  bool readUntilClosed(std::chrono::milliseconds timeout,
+                       std::vector<proto::Envelope>* seen = nullptr);
 
   // Hello + sign-in (+ join when room is set); returns false if refused.
   bool signIn(const std::string& user, const std::string& password, const std::string& room = "");

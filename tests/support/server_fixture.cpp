@@ -9,15 +9,17 @@
 namespace parley::test {
 
 std::string parleydPath() { return std::string(PARLEY_BINARY_DIR) + "/app/parleyd/parleyd"; }
-std::string parleyCliPath() { return std::string(PARLEY_BINARY_DIR) + "/app/parley-cli/parley-cli"; }
+std::string parleyCliPath() {
+  return std::string(PARLEY_BINARY_DIR) + "/app/parley-cli/parley-cli";
+}
 
 ServerFixture::ServerFixture() : ServerFixture(Options{}) {}
 
 ServerFixture::ServerFixture(Options options) : options_(std::move(options)) {
   dir_ = makeTempDir("server") + "/srv";
   auto init = runProgram({parleydPath(), "init", "--dir", dir_, "--tcp", "127.0.0.1:0", "--udp",
-                          "127.0.0.1:0", "--host", "localhost", "--host", "127.0.0.1",
-                          "--rsa-bits", "2048"});
+                          "127.0.0.1:0", "--host", "localhost", "--host", "127.0.0.1", "--rsa-bits",
+                          "2048"});
   if (init.exit_code != 0) {
     throw std::runtime_error("parleyd init failed: " + init.out + init.err);
   }
@@ -29,8 +31,8 @@ ServerFixture::ServerFixture(Options options) : options_(std::move(options)) {
     setConfig(key, value);
   }
   for (const auto& [user, password] : options_.users) {
-    auto add = runProgram({parleydPath(), "user", "add", user, "--config", configFile()},
-                          password + "\n");
+    auto add =
+        runProgram({parleydPath(), "user", "add", user, "--config", configFile()}, password + "\n");
     if (add.exit_code != 0) {
       throw std::runtime_error("parleyd user add failed: " + add.out + add.err);
     }
@@ -62,8 +64,9 @@ void ServerFixture::start() {
   options.stdout_path = dir_ + "/parleyd.out";
   options.stderr_path = dir_ + "/parleyd.log";
   process_ = std::make_unique<ChildProcess>(options);
-  const bool listening = eventually(
-      [&] { return !readFile(ports).empty() || !process_->running(); }, std::chrono::seconds(20));
+  const bool listening =
+      eventually([&] { return !readFile(ports).empty() || !process_->running(); },
+                 std::chrono::seconds(20));
   if (!listening || readFile(ports).empty()) {
     throw std::runtime_error("parleyd did not start: " + log());
   }
@@ -120,9 +123,15 @@ CliProcess::CliProcess(const ServerFixture& server, const CliOptions& options, s
   const std::string p = std::to_string(port != 0 ? port : server.port());
   dir_ = makeTempDir("cli");
   ChildProcess::Options child;
-  child.argv = {parleyCliPath(), "join", "--server", "127.0.0.1", "--tls-port", p, "--alt-port", p,
-                "--ca", options.ca.empty() ? server.caFile() : options.ca, "--user", options.user,
-                "--room", options.room, "--for", std::to_string(options.for_seconds), "--json"};
+  child.argv = {parleyCliPath(), "join",
+                "--server",      "127.0.0.1",
+                "--tls-port",    p,
+                "--alt-port",    p,
+                "--ca",          options.ca.empty() ? server.caFile() : options.ca,
+                "--user",        options.user,
+                "--room",        options.room,
+                "--for",         std::to_string(options.for_seconds),
+                "--json"};
   for (const auto& text : options.say) {
     child.argv.push_back("--say");
     child.argv.push_back(text);
@@ -134,7 +143,9 @@ CliProcess::CliProcess(const ServerFixture& server, const CliOptions& options, s
   process_ = std::make_unique<ChildProcess>(child);
 }
 
-std::vector<std::string> CliProcess::linesSoFar() const { return splitLines(readFile(dir_ + "/out")); }
+std::vector<std::string> CliProcess::linesSoFar() const {
+  return splitLines(readFile(dir_ + "/out"));
+}
 
 bool CliProcess::sawEvent(const std::string& event) const {
   CliRun run;

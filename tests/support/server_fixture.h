@@ -20,7 +20,8 @@ std::string parleyCliPath();
 class ServerFixture {
  public:
   struct Options {
-    std::map<std::string, std::string> users{{"alice", "alice-pw"}, {"bob", "bob-pw"},
+    std::map<std::string, std::string> users{{"alice", "alice-pw"},
+                                             {"bob", "bob-pw"},
                                              {"carol", "carol-pw"}};
     // Config keys to set (key = raw TOML value), e.g. {"idle_timeout_s", "2"}.
     std::map<std::string, std::string> config;

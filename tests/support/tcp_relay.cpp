@@ -22,8 +22,8 @@ struct Pair : std::enable_shared_from_this<Pair> {
   }
 
   void pump(tcp::socket& from, tcp::socket& to, std::array<char, 16384>& buf) {
-    from.async_read_some(asio::buffer(buf), [self = shared_from_this(), &from, &to, &buf](
-                                                const asio::error_code& ec, std::size_t n) {
+    from.async_read_some(asio::buffer(buf), [self = shared_from_this(), &from, &to,
+                                             &buf](const asio::error_code& ec, std::size_t n) {
       if (ec) {
         self->closeBoth(false);
         return;
@@ -59,7 +59,8 @@ struct Pair : std::enable_shared_from_this<Pair> {
 
 struct TcpRelay::Impl : std::enable_shared_from_this<Impl> {
   explicit Impl(std::uint16_t target)
-      : io(1), acceptor(io.context(), tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
+      : io(1),
+        acceptor(io.context(), tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
         target_port(target) {}
 
   void accept() {
@@ -70,19 +71,19 @@ struct TcpRelay::Impl : std::enable_shared_from_this<Impl> {
       ++self->accepted;
       auto upstream = std::make_shared<tcp::socket>(self->io.context());
       auto client = std::make_shared<tcp::socket>(std::move(s));
-      upstream->async_connect(
-          tcp::endpoint(asio::ip::make_address("127.0.0.1"), self->target_port),
-          [self, upstream, client](const asio::error_code& cec) {
-            if (cec) {
-              return;
-            }
-            auto pair = std::make_shared<Pair>(std::move(*client), std::move(*upstream));
-            {
-              std::lock_guard lock(self->mu);
-              self->pairs.push_back(pair);
-            }
-            pair->start();
-          });
+      upstream->async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), self->target_port),
+                              [self, upstream, client](const asio::error_code& cec) {
+                                if (cec) {
+                                  return;
+                                }
+                                auto pair = std::make_shared<Pair>(std::move(*client),
+                                                                   std::move(*upstream));
+                                {
+                                  std::lock_guard lock(self->mu);
+                                  self->pairs.push_back(pair);
+                                }
+                                pair->start();
+                              });
       self->accept();
     });
   }

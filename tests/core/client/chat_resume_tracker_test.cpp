@@ -23,10 +23,7 @@ struct Case {
 
 TEST_CASE("resume tracker delivers each seq once across reconnects", "[client][resume]") {
   const std::vector<Case> cases{
-      {"first join gets history",
-       {{3, {1, 2, 3, 4}}},
-       {{false, 0}},
-       {1, 2, 3, 4}},
+      {"first join gets history", {{3, {1, 2, 3, 4}}}, {{false, 0}}, {1, 2, 3, 4}},
       {"resume after a cut asks for what was missed",
        {{3, {1, 2, 3, 4, 5}}, {8, {6, 7, 8, 9}}},
        {{false, 0}, {true, 5}},
@@ -43,10 +40,7 @@ TEST_CASE("resume tracker delivers each seq once across reconnects", "[client][r
        {{0, {}}, {0, {1}}, {1, {}}},
        {{false, 0}, {true, 0}, {true, 1}},
        {1}},
-      {"out-of-order older seq never delivered",
-       {{0, {5, 3, 6}}},
-       {{false, 0}},
-       {5, 6}},
+      {"out-of-order older seq never delivered", {{0, {5, 3, 6}}}, {{false, 0}}, {5, 6}},
   };
   for (const auto& c : cases) {
     INFO(c.name);

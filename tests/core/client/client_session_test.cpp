@@ -34,10 +34,9 @@ class RefusingConnector final : public parley::net::Connector {
                     target.host});
     asio::post(ex_, [done = std::move(done), target, alive = alive_] {
       if (*alive) {
-        done(parley::makeError(ErrorCode::ConnectFailed, "cannot connect to " + target.host +
-                                                             " port " +
-                                                             std::to_string(target.tls_port) +
-                                                             ": Connection refused"));
+        done(parley::makeError(ErrorCode::ConnectFailed,
+                               "cannot connect to " + target.host + " port " +
+                                   std::to_string(target.tls_port) + ": Connection refused"));
       }
     });
   }
@@ -151,8 +150,7 @@ TEST_CASE("a refused first connection is fatal and names host and port", "[clien
   CHECK(factory->created == 1);
 }
 
-TEST_CASE("with retry_before_first_join the session backs off and retries",
-          "[client][session]") {
+TEST_CASE("with retry_before_first_join the session backs off and retries", "[client][session]") {
   parley::net::IoThreads io(1);
   auto factory = std::make_shared<Factory<RefusingConnector>>(io.context().get_executor());
   Recorder recorder;

@@ -9,7 +9,7 @@ using parley::client::ReconnectBackoff;
 
 TEST_CASE("backoff doubles from 250 ms up to 10 s without jitter", "[client][backoff]") {
   ReconnectBackoff backoff;
-  const std::vector<std::chrono::milliseconds> expected{250ms,  500ms,  1000ms, 2000ms,
+  const std::vector<std::chrono::milliseconds> expected{250ms,  500ms,  1000ms,  2000ms,
                                                         4000ms, 8000ms, 10000ms, 10000ms};
   for (auto want : expected) {
     CHECK(backoff.next(0.5) == want);
@@ -22,8 +22,8 @@ TEST_CASE("backoff jitter stays within +-20%", "[client][backoff]") {
     double random;
     std::chrono::milliseconds first;
   };
-  const std::vector<Case> cases{{0.0, 200ms}, {0.25, 225ms}, {0.5, 250ms}, {1.0, 300ms},
-                                {-3.0, 200ms}, {7.0, 300ms}};
+  const std::vector<Case> cases{{0.0, 200ms}, {0.25, 225ms}, {0.5, 250ms},
+                                {1.0, 300ms}, {-3.0, 200ms}, {7.0, 300ms}};
   for (const auto& c : cases) {
     ReconnectBackoff backoff;
     INFO("random " << c.random);

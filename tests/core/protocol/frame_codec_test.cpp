@@ -93,7 +93,10 @@ TEST_CASE("the 1 MiB limit is inclusive") {
 
 TEST_CASE("a partial frame is visible so a cut stream reads as truncated") {
   FrameDecoder decoder;
-  REQUIRE(decoder.feed(bytes(std::string("\0\0\0\x0a" "abc", 7))));
+  REQUIRE(
+      decoder.feed(bytes(std::string("\0\0\0\x0a"
+                                     "abc",
+                                     7))));
   auto frame = decoder.next();
   REQUIRE(frame);
   CHECK_FALSE(frame->has_value());

@@ -53,8 +53,8 @@ TEST_CASE("the CA issues a server certificate that verifies for its hosts",
           "[server][certificate]") {
   auto ca = createCertificateAuthority("test CA", kMinimumRsaBits, 30);
   REQUIRE(ca);
-  auto server = issueServerCertificate(*ca, {"chat.example.org", "127.0.0.1", "::1"},
-                                       kMinimumRsaBits, 30);
+  auto server =
+      issueServerCertificate(*ca, {"chat.example.org", "127.0.0.1", "::1"}, kMinimumRsaBits, 30);
   REQUIRE(server);
   auto ca_cert = load(ca->certificate_pem);
   auto leaf = load(server->certificate_pem);
@@ -83,8 +83,8 @@ TEST_CASE("the CA issues a server certificate that verifies for its hosts",
   auto second = issueServerCertificate(*ca, {"chat.example.org"}, kMinimumRsaBits, 30);
   REQUIRE(second);
   auto leaf2 = load(second->certificate_pem);
-  CHECK(ASN1_INTEGER_cmp(X509_get0_serialNumber(leaf.get()),
-                         X509_get0_serialNumber(leaf2.get())) != 0);
+  CHECK(ASN1_INTEGER_cmp(X509_get0_serialNumber(leaf.get()), X509_get0_serialNumber(leaf2.get())) !=
+        0);
 
   auto fingerprint = certificateSha256Fingerprint(ca->certificate_pem);
   REQUIRE(fingerprint);
@@ -105,7 +105,7 @@ TEST_CASE("writeNewFile creates with the mode and never overwrites", "[server][c
   parley::testing::TempDir dir;
   const auto path = (dir.path() / "key.pem").string();
   REQUIRE(writeNewFile(path, "secret", 0600));
-  struct stat st{};
+  struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
   auto again = writeNewFile(path, "other", 0600);

@@ -20,9 +20,9 @@ std::string errorOf(std::string_view toml) {
 }  // namespace
 
 TEST_CASE("the file init writes parses to the defaults", "[server][config]") {
-  auto config = parseServerConfig(
-      renderDefaultConfig("demo", {{"127.0.0.1", 0}, {"::1", 5228}}, {"0.0.0.0", 5228}),
-      "/srv/parley", "parleyd.toml");
+  auto config = parseServerConfig(renderDefaultConfig("demo", {{"127.0.0.1", 0}, {"::1", 5228}},
+                                                      {"0.0.0.0", 5228}),
+                                  "/srv/parley", "parleyd.toml");
   REQUIRE(config);
   CHECK(config->name == "demo");
   REQUIRE(config->tcp.size() == 2);
@@ -99,8 +99,7 @@ TEST_CASE("config errors name the key and the problem", "[server][config]") {
                Catch::Contains("[rooms] idle_timeout_s: must be an integer"));
   }
   SECTION("bad synchronous") {
-    CHECK_THAT(errorOf("[store]\nsynchronous = \"off\"\n"),
-               Catch::Contains("[store] synchronous"));
+    CHECK_THAT(errorOf("[store]\nsynchronous = \"off\"\n"), Catch::Contains("[store] synchronous"));
   }
   SECTION("keepalive not shorter than idle timeout") {
     CHECK_THAT(errorOf("[rooms]\nidle_timeout_s = 10\nkeepalive_interval_s = 10\n"),

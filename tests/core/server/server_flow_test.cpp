@@ -161,8 +161,8 @@ struct Fixture {
       REQUIRE(hash);
       REQUIRE(store->addUser(user, *hash, 0));
     }
-    auto created = Server::create(server_io.context(), config, "9.9.9-test", *store,
-                                  SystemClock::instance());
+    auto created =
+        Server::create(server_io.context(), config, "9.9.9-test", *store, SystemClock::instance());
     REQUIRE(created);
     server = std::move(*created);
     auto bound = server->start();
@@ -192,8 +192,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("chat flows through a room in sequence, stored before acknowledged",
-          "[server][flow]") {
+TEST_CASE("chat flows through a room in sequence, stored before acknowledged", "[server][flow]") {
   Fixture f;
   auto alice = f.client();
   auto bob = f.client();

@@ -22,7 +22,7 @@ std::string slurp(const std::filesystem::path& p) {
 }
 
 unsigned modeOf(const std::filesystem::path& p) {
-  struct stat st{};
+  struct stat st {};
   REQUIRE(::stat(p.c_str(), &st) == 0);
   return st.st_mode & 0777;
 }
