@@ -73,8 +73,8 @@ struct TcpRelay::Impl : std::enable_shared_from_this<Impl> {
       auto client = std::make_shared<tcp::socket>(std::move(s));
       upstream->async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), self->target_port),
                               [self, upstream, client](const asio::error_code& cec) {
-                                if (cec) {
-                                  return;
+                                if (cec || self->stopping) {
+                                  return;  // the sockets close with the handler
                                 }
                                 auto pair = std::make_shared<Pair>(std::move(*client),
                                                                    std::move(*upstream));
@@ -92,6 +92,7 @@ struct TcpRelay::Impl : std::enable_shared_from_this<Impl> {
   tcp::acceptor acceptor;
   std::uint16_t target_port;
   std::atomic<int> accepted{0};
+  std::atomic<bool> stopping{false};
   std::mutex mu;  // guards pairs; touched by the relay thread and cutAll() callers
   std::vector<std::weak_ptr<Pair>> pairs;
 };
@@ -101,12 +102,16 @@ TcpRelay::TcpRelay(std::uint16_t target_port) : impl_(std::make_shared<Impl>(tar
 }
 
 TcpRelay::~TcpRelay() {
+  // Pending handlers hold the Impl, which owns the io_context holding them:
+  // end every operation (they complete with operation_aborted and let go)
+  // and let the thread run out of work, rather than stop() and leak.
+  impl_->stopping = true;
   asio::post(impl_->io.context(), [impl = impl_] {
     asio::error_code ignored;
     impl->acceptor.close(ignored);
   });
   cutAll();
-  impl_->io.stop();
+  impl_->io.join();
 }
 
 std::uint16_t TcpRelay::port() const { return impl_->acceptor.local_endpoint().port(); }
