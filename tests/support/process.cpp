@@ -2,7 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,19 +32,11 @@ int decodeStatus(int status) {
 
 ChildProcess::ChildProcess(Options options) {
   int stdin_pipe[2];
-  if (pipe(stdin_pipe) != 0) {
+  if (pipe2(stdin_pipe, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, stdin_pipe[0], 0);
-  posix_spawn_file_actions_addclose(&actions, stdin_pipe[1]);
   const std::string out = options.stdout_path.empty() ? "/dev/null" : options.stdout_path;
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (!options.stderr_path.empty()) {
-    posix_spawn_file_actions_addopen(&actions, 2, options.stderr_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
-  }
+  const std::string err = options.stderr_path;
 
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -68,13 +60,39 @@ ChildProcess::ChildProcess(Options options) {
   }
   argv.push_back(nullptr);
 
-  const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  close(stdin_pipe[0]);
-  if (rc != 0) {
+  // fork + exec rather than posix_spawn, for PR_SET_PDEATHSIG: a daemon a
+  // test started dies with the test process even when the test crashes, so a
+  // failing run never leaves servers behind. Between fork and exec the child
+  // calls only async-signal-safe functions; everything is prepared above.
+  const pid_t parent = getpid();
+  pid_ = fork();
+  if (pid_ < 0) {
+    close(stdin_pipe[0]);
     close(stdin_pipe[1]);
-    throw std::runtime_error("cannot start " + options.argv[0] + ": " + std::strerror(rc));
+    throw std::runtime_error("cannot start " + options.argv[0] + ": fork failed");
   }
+  if (pid_ == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) {
+      _exit(126);  // the test died before prctl took effect
+    }
+    dup2(stdin_pipe[0], 0);
+    close(stdin_pipe[0]);
+    close(stdin_pipe[1]);
+    const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out_fd >= 0) {
+      dup2(out_fd, 1);
+    }
+    if (!err.empty()) {
+      const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+      if (err_fd >= 0) {
+        dup2(err_fd, 2);
+      }
+    }
+    execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  close(stdin_pipe[0]);
   if (!options.stdin_text.empty()) {
     // Small inputs (passwords, a few lines) fit the pipe buffer.
     const ssize_t written =
