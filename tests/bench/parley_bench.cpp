@@ -21,7 +21,7 @@
 #include "net/event/io_thread.h"
 #include "support/raw_tls_client.h"
 #include "support/server_fixture.h"
-#include "support/session_recorder.h"
+#include "support/session_swarm.h"
 
 using namespace parley;
 using namespace parley::test;
@@ -222,23 +222,10 @@ int main(int argc, char** argv) {
   // (d) fan-out: `clients` sessions in one room, one sender, server RSS.
   {
     const long rss_before = rssKiB(server.pid());
-    auto tls = net::makeClientTlsContext(server.caFile());
     net::IoThreads io(1);
-    std::vector<std::unique_ptr<SessionRecorder>> recorders;
-    std::vector<std::unique_ptr<client::ClientSession>> sessions;
-    for (int i = 0; i < clients; ++i) {
-      auto strand = asio::make_strand(io.context());
-      client::SessionConfig config;
-      config.target = {"127.0.0.1", server.port(), server.port()};
-      config.user = "load";
-      config.password = "load-pw";
-      config.room = "fanout";
-      recorders.push_back(std::make_unique<SessionRecorder>());
-      sessions.push_back(std::make_unique<client::ClientSession>(
-          strand, config, std::make_shared<net::DirectConnectorFactory>(strand, *tls),
-          *recorders.back()));
-      sessions.back()->start();
-    }
+    SessionSwarm swarm(io, server, clients, "load", "load-pw", "fanout");
+    auto& recorders = swarm.recorders;
+    auto& sessions = swarm.sessions;
     for (auto& r : recorders) {
       r->waitFor([](auto& s) { return s.joins >= 1; }, 300s);
     }

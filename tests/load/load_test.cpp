@@ -13,7 +13,7 @@
 #include "net/connect/direct_connector.h"
 #include "net/event/io_thread.h"
 #include "support/server_fixture.h"
-#include "support/session_recorder.h"
+#include "support/session_swarm.h"
 
 using namespace parley;
 using namespace parley::test;
@@ -39,25 +39,10 @@ TEST_CASE("500 clients in one room all receive every message in the same order",
   ServerFixture server(options);
   server.start();
 
-  auto tls = net::makeClientTlsContext(server.caFile());
-  REQUIRE(tls);
   net::IoThreads io(2);
-  std::vector<std::unique_ptr<SessionRecorder>> recorders;
-  std::vector<std::unique_ptr<client::ClientSession>> sessions;
-  for (int i = 0; i < kClients; ++i) {
-    auto strand = asio::make_strand(io.context());
-    client::SessionConfig config;
-    config.target = {"127.0.0.1", server.port(), server.port()};
-    config.user = "load";
-    config.password = "load-pw";
-    config.room = "arena";
-    config.client_name = "load-test";
-    recorders.push_back(std::make_unique<SessionRecorder>());
-    sessions.push_back(std::make_unique<client::ClientSession>(
-        strand, config, std::make_shared<net::DirectConnectorFactory>(strand, *tls),
-        *recorders.back()));
-    sessions.back()->start();
-  }
+  SessionSwarm swarm(io, server, kClients, "load", "load-pw", "arena");
+  auto& recorders = swarm.recorders;
+  auto& sessions = swarm.sessions;
   for (int i = 0; i < kClients; ++i) {
     INFO("client " << i);
     REQUIRE(recorders[i]->waitFor([](auto& s) { return s.joins >= 1 || !s.errors.empty(); }, 180s));
