@@ -183,6 +183,20 @@ bool isValidDnsName(const std::string& host) {
   return true;
 }
 
+// Signs `cert` with `signer` (SHA-256) and returns it with its subject's key as PEM.
+Result<PemKeyPair> signAndExport(X509* cert, EVP_PKEY* signer, EVP_PKEY* subject_key,
+                                 const std::string& what) {
+  if (X509_sign(cert, signer, EVP_sha256()) == 0) {
+    return fail("cannot sign " + what);
+  }
+  auto cert_pem = certToPem(cert);
+  auto key_pem = keyToPem(subject_key);
+  if (!cert_pem || !key_pem) {
+    return makeError(!cert_pem ? cert_pem.error() : key_pem.error());
+  }
+  return PemKeyPair{std::move(*cert_pem), std::move(*key_pem)};
+}
+
 }  // namespace
 
 Result<PemKeyPair> createCertificateAuthority(const std::string& common_name, int rsa_bits,
@@ -206,15 +220,7 @@ Result<PemKeyPair> createCertificateAuthority(const std::string& common_name, in
       return makeError(std::move(ok).error());
     }
   }
-  if (X509_sign(c, key->get(), EVP_sha256()) == 0) {
-    return fail("cannot sign the CA certificate");
-  }
-  auto cert_pem = certToPem(c);
-  auto key_pem = keyToPem(key->get());
-  if (!cert_pem || !key_pem) {
-    return makeError(!cert_pem ? cert_pem.error() : key_pem.error());
-  }
-  return PemKeyPair{std::move(*cert_pem), std::move(*key_pem)};
+  return signAndExport(c, key->get(), key->get(), "the CA certificate");
 }
 
 Result<PemKeyPair> issueServerCertificate(const PemKeyPair& ca,
@@ -271,15 +277,7 @@ Result<PemKeyPair> issueServerCertificate(const PemKeyPair& ca,
       return makeError(std::move(ok).error());
     }
   }
-  if (X509_sign(c, ca_key->get(), EVP_sha256()) == 0) {
-    return fail("cannot sign the server certificate");
-  }
-  auto cert_pem = certToPem(c);
-  auto key_pem = keyToPem(key->get());
-  if (!cert_pem || !key_pem) {
-    return makeError(!cert_pem ? cert_pem.error() : key_pem.error());
-  }
-  return PemKeyPair{std::move(*cert_pem), std::move(*key_pem)};
+  return signAndExport(c, ca_key->get(), key->get(), "the server certificate");
 }
 
 Result<std::string> certificateSha256Fingerprint(const std::string& certificate_pem) {
