@@ -6,21 +6,7 @@
 namespace parley::cli {
 namespace {
 
-std::string stageName(net::AttemptEvent::Stage stage) {
-  switch (stage) {
-    case net::AttemptEvent::Stage::Started:
-      return "started";
-    case net::AttemptEvent::Stage::TcpConnected:
-      return "tcp_connected";
-    case net::AttemptEvent::Stage::TlsDone:
-      return "tls_done";
-    case net::AttemptEvent::Stage::Failed:
-      return "failed";
-    case net::AttemptEvent::Stage::Cancelled:
-      return "cancelled";
-  }
-  return "unknown";
-}
+std::string stageName(net::AttemptEvent::Stage stage) { return net::attemptStageName(stage); }
 
 std::string clockTime(std::chrono::system_clock::time_point t) {
   const std::time_t secs = std::chrono::system_clock::to_time_t(t);

@@ -31,13 +31,36 @@ struct ConnectTarget {
 };
 
 // Live progress of one attempt, for the GUI's table and `parley-cli probe`.
+// One attempt is identified by `id` (unique within one race) and described by
+// method ("direct", "http", "socks4", "socks4a", "socks5"), via (the proxy's
+// host:port, empty for direct), target (server address or name and port).
+// Stages come in this order, some skipped: Started, Resolved, TcpConnected,
+// ProxyAuth (scheme and realm in detail; may repeat), TunnelUp, TlsDone,
+// HelloDone; then at most one of Failed (detail says why, `error` has the
+// code) or Cancelled (another attempt won, or the user cancelled).
 struct AttemptEvent {
-  enum class Stage { Started, TcpConnected, TlsDone, Failed, Cancelled };
-  std::string method;  // "direct:443"
+  enum class Stage {
+    Started,
+    Resolved,
+    TcpConnected,
+    ProxyAuth,
+    TunnelUp,
+    TlsDone,
+    HelloDone,
+    Failed,
+    Cancelled
+  };
+  std::string method;  // "direct:443" for the direct connector; "direct" etc. in the race
   Stage stage = Stage::Started;
-  std::chrono::milliseconds elapsed{0};
+  std::chrono::milliseconds elapsed{0};  // since the race (not the attempt) started
   std::string detail;
+  int id = 0;
+  std::string via;
+  std::string target;
+  ErrorCode error = ErrorCode::Ok;
 };
+
+const char* attemptStageName(AttemptEvent::Stage stage);
 
 struct ConnectedStream {
   std::unique_ptr<TlsStream> stream;

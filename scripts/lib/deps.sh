@@ -10,11 +10,15 @@ PARLEY_BUILD_PACKAGES=(
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   protobuf-compiler libprotobuf-dev nlohmann-json3-dev
   catch2 qt6-base-dev
+  libcurl4-openssl-dev duktape-dev libkrb5-dev
 )
 
 # Tools the test suite drives (real peers, not mocks).
 PARLEY_TEST_PACKAGES=(
   procps python3
+  # the network lab (tests/lab): real proxies, a KDC, names, firewall rules
+  iproute2 nftables curl squid-openssl dante-server microsocks dnsmasq-base
+  krb5-kdc krb5-admin-server krb5-user
 )
 
 parley_missing_packages() {
