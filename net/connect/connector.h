@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/base/result.h"
 #include "net/tls/tls_context.h"
@@ -64,10 +65,25 @@ const char* attemptStageName(AttemptEvent::Stage stage);
 
 struct ConnectedStream {
   std::unique_ptr<TlsStream> stream;
-  std::string method;   // "direct"
-  std::string address;  // peer IP as text
-  std::uint16_t port = 0;
+  std::string method;   // "direct", "http", "socks4", "socks4a", "socks5"
+  std::string via;      // the proxy's host:port; empty for direct
+  std::string address;  // the first hop's IP as text (server or proxy)
+  std::uint16_t port = 0;  // the server's port
   TlsSessionInfo tls;
+  // The server's answer to Greeting::request (one frame's payload), when a
+  // greeting was set: the race counts a path as up only after it.
+  std::string greeting_reply;
+};
+
+// The application's first exchange, run by every attempt right after TLS so
+// that a path counts as up only when the server itself has answered (a
+// TCP-terminating middlebox accepts anything). `request` is written as is;
+// the reply is one frame, a u32 big-endian length then at most
+// kMaxGreetingReply bytes, and `check` decides whether it is a good answer.
+struct Greeting {
+  static constexpr std::size_t kMaxGreetingReply = 64 * 1024;
+  std::string request;
+  std::function<Result<void>(std::string_view reply)> check;
 };
 
 class Connector {
@@ -79,6 +95,9 @@ class Connector {
   virtual void connect(const ConnectTarget& target, Done done) = 0;
   virtual void cancel() = 0;
   void setProgressHandler(Progress progress) { progress_ = std::move(progress); }
+  // Optional; set before connect(). Connectors that cannot run it ignore it
+  // and leave ConnectedStream::greeting_reply empty.
+  void setGreeting(Greeting greeting) { greeting_ = std::move(greeting); }
 
  protected:
   void reportProgress(const AttemptEvent& event) const {
@@ -86,9 +105,11 @@ class Connector {
       progress_(event);
     }
   }
+  [[nodiscard]] const Greeting& greeting() const { return greeting_; }
 
  private:
   Progress progress_;
+  Greeting greeting_;
 };
 
 // Makes a fresh Connector for each connection attempt of a session.

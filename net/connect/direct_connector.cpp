@@ -6,6 +6,19 @@
 #include "net/tls/pinned_certificate_check.h"
 
 namespace parley::net {
+namespace {
+
+AttemptEvent directEvent(std::string method, AttemptEvent::Stage stage,
+                         std::chrono::milliseconds elapsed, std::string detail) {
+  AttemptEvent event;
+  event.method = std::move(method);
+  event.stage = stage;
+  event.elapsed = elapsed;
+  event.detail = std::move(detail);
+  return event;
+}
+
+}  // namespace
 
 // One port's try: everything with an async operation in flight. Callbacks hold
 // it by shared_ptr and check `cancelled`, so cancel() can return at once.
@@ -57,10 +70,10 @@ void DirectConnector::cancel() {
   done_ = nullptr;
   if (attempt_) {
     if (!attempt_->cancelled) {
-      reportProgress({"direct:" + std::to_string(attempt_->port),
+      reportProgress(directEvent("direct:" + std::to_string(attempt_->port),
                       AttemptEvent::Stage::Cancelled,
                       {},
-                      "cancelled"});
+                      "cancelled"));
     }
     attempt_->abort();
     attempt_.reset();
@@ -84,7 +97,7 @@ void DirectConnector::tryPort(std::size_t port_index) {
   attempt->port = ports_[port_index];
   attempt_ = attempt;
   const std::string method = "direct:" + std::to_string(attempt->port);
-  reportProgress({method, AttemptEvent::Stage::Started, {}, target_.host});
+  reportProgress(directEvent(method, AttemptEvent::Stage::Started, {}, target_.host));
 
   auto elapsed = [attempt] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
@@ -96,7 +109,7 @@ void DirectConnector::tryPort(std::size_t port_index) {
       return;
     }
     attempt->abort();
-    reportProgress({method, AttemptEvent::Stage::Failed, elapsed(), error.toString()});
+    reportProgress(directEvent(method, AttemptEvent::Stage::Failed, elapsed(), error.toString()));
     port_failures_.push_back("port " + std::to_string(attempt->port) + ": " + error.toString());
     // Keep the most telling error: an inspection or TLS refusal beats a
     // refused port.
@@ -148,8 +161,8 @@ void DirectConnector::tryPort(std::size_t port_index) {
               }
               asio::error_code ignored;
               attempt->stream->lowest_layer().set_option(asio::ip::tcp::no_delay(true), ignored);
-              reportProgress({method, AttemptEvent::Stage::TcpConnected, elapsed(),
-                              endpoint.address().to_string()});
+              reportProgress(directEvent(method, AttemptEvent::Stage::TcpConnected, elapsed(),
+                              endpoint.address().to_string()));
               attempt->check = PinnedCertificateCheck::install(*attempt->stream, target_.host);
               attempt->stream->async_handshake(
                   asio::ssl::stream_base::client,
@@ -170,8 +183,8 @@ void DirectConnector::tryPort(std::size_t port_index) {
                     connected.method = "direct";
                     connected.address = endpoint.address().to_string();
                     connected.port = endpoint.port();
-                    reportProgress({method, AttemptEvent::Stage::TlsDone, elapsed(),
-                                    connected.tls.version + " " + connected.tls.cipher});
+                    reportProgress(directEvent(method, AttemptEvent::Stage::TlsDone, elapsed(),
+                                    connected.tls.version + " " + connected.tls.cipher));
                     attempt_.reset();
                     finish(std::move(connected));
                   });
