@@ -81,13 +81,14 @@ void CliPrinter::onConnected(const client::ConnectionInfo& info) {
   }
   emit("connected",
        {{"method", info.method},
+        {"via", info.via},
         {"address", info.address},
         {"port", info.port},
         {"tls_version", info.tls_version},
         {"cipher", info.cipher},
         {"server", server}},
        "* connected to " + info.address + " port " + std::to_string(info.port) + " (" +
-           info.method + ", " + info.tls_version + " " + info.cipher + ", " + server + ")");
+           info.method + (info.via.empty() ? "" : " via " + info.via) + ", " + info.tls_version + " " + info.cipher + ", " + server + ")");
 }
 
 void CliPrinter::onJoined(const std::string& room,

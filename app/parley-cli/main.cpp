@@ -3,7 +3,11 @@
 //   parley-cli --version
 //   parley-cli join --server HOST [--tls-port 443] [--alt-port 5228] --ca FILE
 //                   --user NAME --room ROOM [--say TEXT]... [--for SECONDS]
-//                   [--interactive] [--json]
+//                   [--interactive] [--json] [network options]
+//   parley-cli probe --server HOST --ca FILE [--tls-port N] [--alt-port N]
+//                   [--json] [network options]
+//   network options: [--proxy URL]... [--socks URL]... [--pac URL] [--no-auto]
+//                    [--proxy-user USER] (password: PARLEY_PROXY_PASSWORD)
 //
 // The password comes from PARLEY_PASSWORD, else from the first line of stdin.
 // Exit codes: see exit_codes.h.
@@ -23,7 +27,9 @@
 #include "app/parley-cli/exit_codes.h"
 #include "app/version.h"
 #include "core/client/client_session.h"
-#include "net/connect/direct_connector.h"
+#include "app/parley-cli/network_options.h"
+#include "app/parley-cli/probe_command.h"
+#include "net/racer/racing_connector.h"
 #include "net/event/io_thread.h"
 #include "net/tls/tls_context.h"
 
@@ -45,6 +51,7 @@ struct JoinOptions {
   double for_seconds = -1;
   bool interactive = false;
   bool json = false;
+  cli::NetworkOptions network;
 };
 
 constexpr auto kAckWait = 5s;
@@ -103,7 +110,15 @@ int runJoin(const JoinOptions& options) {
   config.room = options.room;
   config.client_name = std::string("parley-cli/") + parley::app::kVersion;
 
-  auto connectors = std::make_shared<parley::net::DirectConnectorFactory>(executor, *tls);
+  auto race = cli::makeRaceSettings(options.network);
+  if (!race) {
+    printer.printError(race.error());
+    return cli::kExitUsage;
+  }
+  // One factory per sign-in: it races every way out once, then keeps the
+  // winning route for every reconnect of this session.
+  auto connectors =
+      std::make_shared<parley::net::RacingConnectorFactory>(executor, *tls, std::move(*race));
   auto session =
       std::make_unique<parley::client::ClientSession>(executor, config, connectors, printer);
   session->start();
@@ -251,6 +266,22 @@ int main(int argc, char** argv) {
   join->add_flag("--interactive", options.interactive,
                  "send each further stdin line as chat (password from PARLEY_PASSWORD)");
   join->add_flag("--json", options.json, "one JSON object a line for each event");
+  cli::addNetworkOptions(*join, options.network);
+
+  cli::ProbeOptions probe_options;
+  auto* probe = app.add_subcommand(
+      "probe", "race every way to the server once and print each attempt's stages (ms)");
+  probe->add_option("--server", probe_options.server, "server host name or address")->required();
+  probe->add_option("--ca", probe_options.ca, "the deployment's CA certificate (PEM), pinned")
+      ->required();
+  probe->add_option("--tls-port", probe_options.tls_port, "the server's TLS port")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
+  probe->add_option("--alt-port", probe_options.alt_port, "the server's alternative port")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
+  probe->add_flag("--json", probe_options.json, "one JSON object: winner and attempts");
+  cli::addNetworkOptions(*probe, probe_options.network);
 
   try {
     app.parse(argc, argv);
@@ -262,6 +293,9 @@ int main(int argc, char** argv) {
   try {
     if (join->parsed()) {
       return runJoin(options);
+    }
+    if (probe->parsed()) {
+      return cli::runProbe(probe_options);
     }
   } catch (const std::exception& e) {
     std::cerr << "parley-cli: " << e.what() << '\n';

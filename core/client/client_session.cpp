@@ -12,6 +12,7 @@
 
 #include "core/base/thread_check.h"
 #include "core/client/chat_resume_tracker.h"
+#include "core/client/hello_greeting.h"
 #include "core/protocol/message_codec.h"
 #include "core/protocol/protocol_limits.h"
 #include "core/transport/message_channel.h"
@@ -183,9 +184,10 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
     PARLEY_DCHECK_RUN_ON(strand_);
     state_ = State::Connecting;
     const std::uint64_t gen = ++generation_;
-    // TODO(client): next issue - the racer's winning method is kept for the
-    // whole session: ask the factory for a connector pinned to it here.
+    // The factory keeps the winning route for the whole session (see
+    // net::RacingConnectorFactory); every reconnect takes it again.
     connector_ = connectors_->create();
+    connector_->setGreeting(makeGreeting());
     std::weak_ptr<Impl> weak = weak_from_this();
     connector_->setProgressHandler([weak, strand = strand_](const net::AttemptEvent& event) {
       asio::post(strand, [weak, event] {
@@ -202,6 +204,13 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
                             }
                           });
                         });
+  }
+
+  [[nodiscard]] Envelope makeClientHello() const {
+    return client::makeClientHello(config_.client_name, client_instance_);
+  }
+  [[nodiscard]] net::Greeting makeGreeting() const {
+    return makeHelloGreeting(config_.client_name, client_instance_);
   }
 
   void onConnectDone(std::uint64_t gen, Result<net::ConnectedStream> result) {
@@ -222,6 +231,7 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
     net::ConnectedStream connected = std::move(result).value();
     info_ = ConnectionInfo{};
     info_.method = connected.method;
+    info_.via = connected.via;
     info_.address = connected.address;
     info_.port = connected.port;
     info_.tls_version = connected.tls.version;
@@ -232,14 +242,12 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
     link_ = std::make_shared<Link>(weak_from_this(), strand_, gen);
     channel_->start(link_);
 
-    Envelope hello;
-    auto* h = hello.mutable_client_hello();
-    h->set_protocol_version(protocol::kProtocolVersion);
-    h->set_client_name(config_.client_name);
-    h->set_client_instance(client_instance_);
-    channel_->send(hello);
     state_ = State::AwaitingHello;
     last_received_ = clock_.now();
+    if (connected.greeting_reply.empty()) {
+      // A connector that does not run the greeting: say hello here.
+      channel_->send(makeClientHello());
+    }
 
     handshake_timer_.expires_after(config_.handshake_timeout);
     handshake_timer_.async_wait([weak = weak_from_this(), gen](const asio::error_code& ec) {
@@ -256,6 +264,16 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
                                        " ms"});
       }
     });
+    if (!connected.greeting_reply.empty()) {
+      // The race already exchanged hello (a path counts only once the server
+      // has answered); carry on from the server's answer.
+      auto envelope = protocol::parseEnvelope(connected.greeting_reply);
+      if (envelope && envelope.value().has_server_hello()) {
+        onServerHello(envelope.value().server_hello());
+      } else {
+        connectionLost(Error{ErrorCode::HelloFailed, "the server's answer to hello was not a hello"});
+      }
+    }
   }
 
   // ---- messages from the server ----

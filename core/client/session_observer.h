@@ -20,8 +20,9 @@
 namespace parley::client {
 
 struct ConnectionInfo {
-  std::string method;   // "direct"
-  std::string address;  // server IP as text
+  std::string method;   // "direct", "http", "socks4", "socks4a", "socks5"
+  std::string via;      // the proxy's host:port; empty for direct
+  std::string address;  // the first hop's IP as text (server, or proxy)
   std::uint16_t port = 0;
   std::string tls_version;  // "TLSv1.3"
   std::string cipher;       // "TLS_AES_256_GCM_SHA384"

@@ -131,7 +131,9 @@ CliProcess::CliProcess(const ServerFixture& server, const CliOptions& options, s
                 "--user",        options.user,
                 "--room",        options.room,
                 "--for",         std::to_string(options.for_seconds),
-                "--json"};
+                "--json",
+                // Hermetic: the machine's proxy settings must not change a test.
+                "--no-auto"};
   for (const auto& text : options.say) {
     child.argv.push_back("--say");
     child.argv.push_back(text);
