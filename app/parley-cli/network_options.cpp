@@ -48,6 +48,8 @@ void addNetworkOptions(CLI::App& command, NetworkOptions& options) {
   command.add_option("--pac", options.pac, "proxy auto-config (PAC) URL");
   command.add_flag("--no-auto", options.no_auto,
                    "no auto-detection (environment, system settings, WPAD, default names)");
+  command.add_flag("--no-direct", options.no_direct,
+                   "do not try the server directly: only proxies and SOCKS servers");
   command.add_option("--proxy-user", options.proxy_user,
                      "user name for proxies that ask ([DOMAIN\\]user); the password comes from "
                      "PARLEY_PROXY_PASSWORD");
@@ -82,6 +84,7 @@ Result<net::RaceSettings> makeRaceSettings(const NetworkOptions& options) {
     settings.proxies.manual.push_back(std::move(proxy).value());
   }
   settings.proxies.pac_url = options.pac;
+  settings.try_direct = !options.no_direct;
   settings.proxies.auto_detect = !options.no_auto;
   settings.proxies.default_names = !options.no_auto;
   settings.options.race_timeout = std::chrono::milliseconds(

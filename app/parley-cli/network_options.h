@@ -19,6 +19,7 @@ struct NetworkOptions {
   std::vector<std::string> socks;    // socks5://host:port, socks4://, socks4a://
   std::string pac;
   bool no_auto = false;
+  bool no_direct = false;
   std::string proxy_user;  // DOMAIN\user or user
   double race_timeout_s = 30;
 };
