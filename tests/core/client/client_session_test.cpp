@@ -28,10 +28,11 @@ class RefusingConnector final : public parley::net::Connector {
  public:
   explicit RefusingConnector(asio::any_io_executor ex) : ex_(std::move(ex)) {}
   void connect(const parley::net::ConnectTarget& target, Done done) override {
-    reportProgress({"direct:" + std::to_string(target.tls_port),
-                    parley::net::AttemptEvent::Stage::Started,
-                    {},
-                    target.host});
+    parley::net::AttemptEvent event;
+    event.method = "direct:" + std::to_string(target.tls_port);
+    event.stage = parley::net::AttemptEvent::Stage::Started;
+    event.detail = target.host;
+    reportProgress(event);
     asio::post(ex_, [done = std::move(done), target, alive = alive_] {
       if (*alive) {
         done(parley::makeError(ErrorCode::ConnectFailed,
