@@ -2,6 +2,7 @@
 // parleyd's subcommands. Each returns the process exit code and prints its
 // own errors to stderr.
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -20,5 +21,15 @@ struct RunCommand {
   std::filesystem::path ports_file;  // empty = none
 };
 int runServer(const RunCommand& command);
+
+// The packaged server's config (installer/: the Debian package's postinst).
+inline constexpr const char* kDefaultConfig = "/etc/parleyd/parleyd.toml";
+
+struct NetworkRequirementsCommand {
+  std::filesystem::path config = kDefaultConfig;
+  std::string format = "table";  // table, acl, nftables
+  std::uint64_t participants = 10;
+};
+int runNetworkRequirements(const NetworkRequirementsCommand& command);
 
 }  // namespace parley::app

@@ -6,6 +6,7 @@
 
 #include "app/parleyd/commands.h"
 #include "app/version.h"
+#include "core/server/network_requirements.h"
 #include "core/server/server_config.h"
 #include "core/server/server_init.h"
 #include "net/tls/certificate_authority.h"
@@ -13,10 +14,12 @@
 namespace {
 
 int runInit(const std::string& dir, std::vector<std::string> hosts,
-            const std::vector<std::string>& tcp, const std::string& udp, int rsa_bits) {
+            const std::vector<std::string>& tcp, const std::string& udp, int rsa_bits,
+            const std::string& store) {
   using namespace parley::server;
   InitOptions options;
   options.dir = dir;
+  options.store_path = store;
   if (!hosts.empty()) {
     options.hosts = std::move(hosts);
   }
@@ -60,7 +63,7 @@ int runInit(const std::string& dir, std::vector<std::string> hosts,
 
 int main(int argc, char** argv) {
   CLI::App app{"parleyd: the Parley room server"};
-  app.set_version_flag("--version", std::string(parley::app::kVersion));
+  app.set_version_flag("--version", std::string("parleyd ") + parley::app::kVersion);
   app.require_subcommand(1);
 
   std::string init_dir;
@@ -68,6 +71,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> init_tcp;
   std::string init_udp;
   int init_rsa_bits = parley::net::kDefaultRsaBits;
+  std::string init_store;
   auto* init =
       app.add_subcommand("init", "create a CA, a server certificate, a config and a store");
   init->add_option("--dir", init_dir, "directory to create the deployment in")->required();
@@ -76,6 +80,9 @@ int main(int argc, char** argv) {
   init->add_option("--udp", init_udp, "UDP media address ADDR:PORT");
   init->add_option("--rsa-bits", init_rsa_bits, "RSA key size (at least 2048)")
       ->check(CLI::Range(parley::net::kMinimumRsaBits, 16384));
+  init->add_option("--store", init_store,
+                   "SQLite store path (default: parley.db in --dir; the package uses "
+                   "/var/lib/parleyd/parley.db)");
 
   parley::app::UserCommand user_command;
   auto* user = app.add_subcommand("user", "manage accounts");
@@ -96,10 +103,27 @@ int main(int argc, char** argv) {
   run->add_option("--ports-file", run_command.ports_file,
                   "write the bound addresses as JSON here once listening");
 
+  parley::app::NetworkRequirementsCommand nr_command;
+  auto* nr = app.add_subcommand(
+      "network-requirements",
+      "print the ports, protocols and directions to allow, and the bandwidth to plan for");
+  nr->add_option("--config", nr_command.config, "parleyd.toml")->capture_default_str();
+  nr->add_option("--format", nr_command.format, "table, acl (Cisco-style) or nftables")
+      ->check(CLI::IsMember({"table", "acl", "nftables"}))
+      ->capture_default_str();
+  nr->add_option("--participants", nr_command.participants,
+                 "participants in one room, for the bandwidth totals")
+      ->check(CLI::Range(std::uint64_t{1}, parley::server::kMaxPlanParticipants))
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
 
+  if (nr->parsed()) {
+    return parley::app::runNetworkRequirements(nr_command);
+  }
+
   if (init->parsed()) {
-    return runInit(init_dir, init_hosts, init_tcp, init_udp, init_rsa_bits);
+    return runInit(init_dir, init_hosts, init_tcp, init_udp, init_rsa_bits, init_store);
   }
   if (user->parsed()) {
     user_command.action = user_add->parsed() ? "add" : user_list->parsed() ? "list" : "remove";

@@ -1,10 +1,13 @@
 // `parleyd run`: serve until SIGINT/SIGTERM.
 
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
+#include <syslog.h>
 #include <unistd.h>
 #include <asio/signal_set.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <future>
 #include <iostream>
@@ -12,22 +15,29 @@
 
 #include "app/parleyd/commands.h"
 #include "app/version.h"
+#include "core/server/metrics_http_server.h"
 #include "core/server/server.h"
 #include "core/server/server_config.h"
 #include "core/server/store.h"
+#include "core/server/syslog_udp_sink.h"
 #include "net/event/io_thread.h"
 
 namespace parley::app {
 namespace {
 
 // Atomically: readers see no file or the whole file, never half of it.
+// With `has_metrics`, the last endpoint is the metrics listener.
 bool writePortsFile(const std::filesystem::path& path,
-                    const std::vector<server::Endpoint>& endpoints) {
+                    const std::vector<server::Endpoint>& endpoints, bool has_metrics) {
   nlohmann::json tcp = nlohmann::json::array();
-  for (const auto& ep : endpoints) {
-    tcp.push_back({{"address", ep.address}, {"port", ep.port}});
+  const std::size_t control = endpoints.size() - (has_metrics ? 1 : 0);
+  for (std::size_t i = 0; i < control; ++i) {
+    tcp.push_back({{"address", endpoints[i].address}, {"port", endpoints[i].port}});
   }
-  const nlohmann::json doc = {{"tcp", tcp}};
+  nlohmann::json doc = {{"tcp", tcp}};
+  if (has_metrics) {
+    doc["metrics"] = {{"address", endpoints.back().address}, {"port", endpoints.back().port}};
+  }
   const auto temp = path.string() + ".tmp." + std::to_string(::getpid());
   {
     std::ofstream out(temp, std::ios::trunc);
@@ -41,12 +51,41 @@ bool writePortsFile(const std::filesystem::path& path,
   return !ec;
 }
 
+// Adds the syslog sink the config asks for to the default logger. The
+// journal/stderr sink stays: syslog is in addition, as administrators expect.
+bool addSyslogSink(const server::ServerConfig& config) {
+  const int facility = server::syslogFacilityNumber(config.syslog_facility);
+  spdlog::sink_ptr sink;
+  if (config.syslog == server::ServerConfig::Syslog::Local) {
+    // openlog() takes LOG_DAEMON-style values: the facility number shifted.
+    sink =
+        std::make_shared<spdlog::sinks::syslog_sink_mt>("parleyd", LOG_PID, facility << 3, false);
+  } else if (config.syslog == server::ServerConfig::Syslog::Udp) {
+    auto udp = server::SyslogUdpSink::create(config.syslog_collector, facility, "parleyd");
+    if (!udp) {
+      spdlog::critical("{}", udp.error().detail);
+      return false;
+    }
+    sink = *udp;
+  } else {
+    return true;
+  }
+  sink->set_pattern("%v");  // the syslog header carries time, level and process
+  spdlog::default_logger()->sinks().push_back(std::move(sink));
+  return true;
+}
+
 }  // namespace
 
 int runServer(const RunCommand& command) {
   auto logger = spdlog::stderr_color_mt("parleyd");
   spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  // Under systemd stderr goes to the journal, which stamps time and process.
+  if (std::getenv("JOURNAL_STREAM") != nullptr) {
+    spdlog::set_pattern("%l %v");
+  } else {
+    spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  }
 
   auto config = server::loadServerConfig(command.config);
   if (!config) {
@@ -54,6 +93,9 @@ int runServer(const RunCommand& command) {
     return 1;
   }
   spdlog::set_level(spdlog::level::from_str(config->log_level));
+  if (!addSyslogSink(*config)) {
+    return 1;
+  }
   spdlog::info("parleyd {} starting with {}", kVersion, config->config_file.string());
 
   auto store = server::Store::open(config->store_path.string(), config->synchronous, false);
@@ -75,8 +117,25 @@ int runServer(const RunCommand& command) {
     io.stop();
     return 1;
   }
-  if (!command.ports_file.empty() && !writePortsFile(command.ports_file, *bound)) {
+  std::unique_ptr<server::MetricsHttpServer> metrics;
+  if (config->metrics_enabled) {
+    metrics = std::make_unique<server::MetricsHttpServer>(io.context(), [s = server->get()] {
+      return s->renderMetrics();
+    });
+    auto metrics_bound = metrics->start(config->metrics_address);
+    if (!metrics_bound) {
+      spdlog::critical("{}", metrics_bound.error().detail);
+      metrics.reset();
+      io.stop();
+      return 1;
+    }
+    spdlog::info("metrics at http://{}/metrics", metrics_bound->toString());
+    bound->push_back(*metrics_bound);
+  }
+  if (!command.ports_file.empty() &&
+      !writePortsFile(command.ports_file, *bound, metrics != nullptr)) {
     spdlog::critical("cannot write the ports file {}", command.ports_file.string());
+    metrics.reset();
     io.stop();
     return 1;
   }
@@ -92,6 +151,10 @@ int runServer(const RunCommand& command) {
     (*server)->shutdown(std::chrono::milliseconds(2000), [&stopped] { stopped.set_value(); });
   });
   stopped.get_future().wait();
+  if (metrics) {
+    metrics->stop();
+    metrics.reset();
+  }
   io.stop();
   server->reset();
   (*store)->close();

@@ -219,6 +219,7 @@ void ClientConnection::refuseSignIn(const Error& error, std::chrono::millisecond
   r->set_retry_after_ms(
       static_cast<std::uint32_t>(std::min<std::int64_t>(retry_after.count(), UINT32_MAX)));
   channel_->send(reply);
+  ctx_->metrics.signInFailed(error.code == ErrorCode::RateLimited ? "rate_limited" : "refused");
   spdlog::warn("{}: sign-in as '{}' refused: {}", describe(), user_, error.toString());
   state_ = State::Closed;
   channel_->close(error, false);
@@ -311,6 +312,7 @@ void ClientConnection::onAuthenticated(bool ok, const Error& error) {
   auto* r = reply.mutable_sign_in_result();
   if (ok) {
     ctx_->account_limiter.recordSuccess(user_key);
+    ctx_->metrics.signInSucceeded();
     state_ = State::SignedIn;
     r->set_ok(true);
     r->set_participant_id(id_);
@@ -323,6 +325,7 @@ void ClientConnection::onAuthenticated(bool ok, const Error& error) {
   r->set_error_code(static_cast<std::uint32_t>(error.code));
   r->set_reason(error.detail);
   channel_->send(reply);
+  ctx_->metrics.signInFailed(error.code == ErrorCode::AuthFailed ? "wrong_password" : "store");
   spdlog::warn("{}: sign-in failed: {}", describe(), error.toString());
   state_ = State::Closed;
   channel_->close(error, false);

@@ -82,9 +82,11 @@ void Room::join(Member member, bool has_resume, std::uint64_t resume_after_seq) 
     if (auto frame = frameOf(joined_notice)) {
       for (auto& m : room.members_) {
         m.channel->sendFrame(frame);
+        room.ctx_->metrics.forwarded(frame->size());
       }
     }
     room.members_.push_back(member);
+    room.ctx_->metrics.participantJoined();
     room.members_.back().live = false;
 
     protocol::Envelope joined;
@@ -166,6 +168,7 @@ void Room::leave(std::uint64_t participant_id, std::string reason, bool reply) {
     if (it != room.members_.end()) {
       Member leaver = std::move(*it);
       room.members_.erase(it);
+      room.ctx_->metrics.participantLeft();
       if (reply) {
         protocol::Envelope left;
         left.mutable_left()->set_room(room.name_);
@@ -180,6 +183,7 @@ void Room::leave(std::uint64_t participant_id, std::string reason, bool reply) {
       if (auto frame = frameOf(notice)) {
         for (auto& m : room.members_) {
           m.channel->sendFrame(frame);
+          room.ctx_->metrics.forwarded(frame->size());
         }
       }
       spdlog::info("room '{}': {} (participant {}) left ({}); {} present", room.name_, leaver.user,
@@ -248,6 +252,7 @@ void Room::chat(std::uint64_t participant_id, std::uint64_t client_instance,
       for (auto& member : room.members_) {
         if (member.live) {
           member.channel->sendFrame(frame);
+          room.ctx_->metrics.forwarded(frame->size());
         }  // else: it reads this message from the store with its history
       }
     }

@@ -140,6 +140,8 @@ void Server::accept(const std::shared_ptr<Listener>& listener) {
 void Server::handshake(tcp::socket socket) {
   asio::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
+  const auto local_port = socket.local_endpoint(ec).port();
+  ctx_->metrics.connectionAccepted(local_port);
   const auto remote = socket.remote_endpoint(ec);
   const std::string peer = ec ? std::string("unknown peer")
                               : remote.address().to_string() + ":" + std::to_string(remote.port());
@@ -167,9 +169,10 @@ void Server::handshake(tcp::socket socket) {
   auto ctx = ctx_;
   pending->stream->async_handshake(
       asio::ssl::stream_base::server,
-      [ctx, pending, peer, deadline](const asio::error_code& hs_ec) {
+      [ctx, pending, peer, deadline, local_port](const asio::error_code& hs_ec) {
         pending->timer.cancel();
         if (hs_ec) {
+          ctx->metrics.tlsHandshakeFailed(local_port);
           if (pending->timed_out) {
             spdlog::warn("{}: closed: {}: TLS handshake not completed within {} s", peer,
                          errorSlug(ErrorCode::HandshakeTimeout),
@@ -238,5 +241,10 @@ void Server::shutdown(std::chrono::milliseconds grace, std::function<void()> don
 }
 
 std::size_t Server::connectionCount() const { return ctx_->connections.size(); }
+
+std::string Server::renderMetrics() const {
+  return ctx_->metrics.renderPrometheus({ctx_->connections.size(), ctx_->rooms.size()},
+                                        ctx_->server_version);
+}
 
 }  // namespace parley::server

@@ -47,6 +47,9 @@ class Server {
 
   [[nodiscard]] std::size_t connectionCount() const;
 
+  // The Prometheus text of this server's metrics (see ServerMetrics). Any thread.
+  [[nodiscard]] std::string renderMetrics() const;
+
  private:
   struct Listener;
   Server(asio::io_context& io, std::shared_ptr<ServerContext> ctx);

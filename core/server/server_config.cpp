@@ -25,11 +25,14 @@ class Parser {
 
   Result<ServerConfig> parse() {
     ServerConfig config;
-    if (auto ok = checkKeys(root_, "", {"server", "tls", "store", "rooms", "accounts", "log"});
+    if (auto ok = checkKeys(root_, "",
+                            {"server", "tls", "store", "rooms", "accounts", "log", "metrics",
+                             "media", "interconnect"});
         !ok) {
       return makeError(std::move(ok).error());
     }
-    for (const char* section : {"server", "tls", "store", "rooms", "accounts", "log"}) {
+    for (const char* section : {"server", "tls", "store", "rooms", "accounts", "log", "metrics",
+                                "media", "interconnect"}) {
       if (const auto* node = root_.get(section); node != nullptr && !node->is_table()) {
         return bad(section, "", "must be a table ([" + std::string(section) + "])");
       }
@@ -191,7 +194,8 @@ class Parser {
 
     // [log]
     const auto& log = section("log");
-    if (auto ok = checkKeys(log, "log", {"level"}); !ok) {
+    if (auto ok = checkKeys(log, "log", {"level", "syslog", "syslog_collector", "syslog_facility"});
+        !ok) {
       return makeError(std::move(ok).error());
     }
     if (auto v = string(log, "log", "level"); !v) {
@@ -206,10 +210,153 @@ class Parser {
       }
       config.log_level = *v;
     }
+    if (auto ok = parseSyslog(log, config); !ok) {
+      return makeError(std::move(ok).error());
+    }
+    if (auto ok = parseMetrics(section("metrics"), config); !ok) {
+      return makeError(std::move(ok).error());
+    }
+    if (auto ok = parseMedia(section("media"), config); !ok) {
+      return makeError(std::move(ok).error());
+    }
+    if (auto ok = parseInterconnect(section("interconnect"), config); !ok) {
+      return makeError(std::move(ok).error());
+    }
     return config;
   }
 
  private:
+  Result<void> parseSyslog(const toml::table& log, ServerConfig& config) const {
+    auto mode = string(log, "log", "syslog");
+    if (!mode) {
+      return makeError(std::move(mode).error());
+    }
+    auto collector = string(log, "log", "syslog_collector");
+    if (!collector) {
+      return makeError(std::move(collector).error());
+    }
+    if (mode->empty() || *mode == "off") {
+      config.syslog = ServerConfig::Syslog::Off;
+    } else if (*mode == "local") {
+      config.syslog = ServerConfig::Syslog::Local;
+    } else if (*mode == "udp") {
+      config.syslog = ServerConfig::Syslog::Udp;
+    } else {
+      return bad("log", "syslog", "must be \"off\", \"local\" or \"udp\", not \"" + *mode + "\"");
+    }
+    if (config.syslog == ServerConfig::Syslog::Udp) {
+      if (collector->empty()) {
+        return bad("log", "syslog_collector",
+                   "is required with syslog = \"udp\" (the collector's \"ADDR:PORT\")");
+      }
+      auto ep = parseEndpoint(*collector);
+      if (!ep) {
+        return bad("log", "syslog_collector", ep.error().detail);
+      }
+      if (ep->port == 0) {
+        return bad("log", "syslog_collector", "needs a port (514 is the usual one)");
+      }
+      config.syslog_collector = *ep;
+    } else if (!collector->empty()) {
+      return bad("log", "syslog_collector", "is only used with syslog = \"udp\"");
+    }
+    auto facility = string(log, "log", "syslog_facility");
+    if (!facility) {
+      return makeError(std::move(facility).error());
+    }
+    if (!facility->empty()) {
+      if (syslogFacilityNumber(*facility) < 0) {
+        return bad("log", "syslog_facility",
+                   "must be daemon, user or local0..local7, not \"" + *facility + "\"");
+      }
+      config.syslog_facility = *facility;
+    }
+    return {};
+  }
+
+  Result<void> parseMetrics(const toml::table& t, ServerConfig& config) const {
+    if (auto ok = checkKeys(t, "metrics", {"enabled", "address"}); !ok) {
+      return makeError(std::move(ok).error());
+    }
+    if (const auto* node = t.get("enabled")) {
+      const auto* b = node->as_boolean();
+      if (b == nullptr) {
+        return bad("metrics", "enabled", "must be true or false");
+      }
+      config.metrics_enabled = b->get();
+    }
+    auto address = string(t, "metrics", "address");
+    if (!address) {
+      return makeError(std::move(address).error());
+    }
+    if (!address->empty()) {
+      auto ep = parseEndpoint(*address);
+      if (!ep) {
+        return bad("metrics", "address", ep.error().detail);
+      }
+      config.metrics_address = *ep;
+    }
+    return {};
+  }
+
+  Result<void> parseMedia(const toml::table& t, ServerConfig& config) const {
+    if (auto ok =
+            checkKeys(t, "media", {"audio_kbps", "video_kbps", "screen_kbps", "max_upload_kbps"});
+        !ok) {
+      return makeError(std::move(ok).error());
+    }
+    for (auto [key, target] :
+         {std::pair{"audio_kbps", &config.audio_kbps}, std::pair{"video_kbps", &config.video_kbps},
+          std::pair{"screen_kbps", &config.screen_kbps},
+          std::pair{"max_upload_kbps", &config.max_upload_kbps}}) {
+      auto v = integer(t, "media", key, 1, 1000000);
+      if (!v) {
+        return makeError(std::move(v).error());
+      }
+      if (*v >= 0) {
+        *target = static_cast<std::uint32_t>(*v);
+      }
+    }
+    if (config.audio_kbps > config.max_upload_kbps) {
+      return bad("media", "audio_kbps",
+                 "must not exceed max_upload_kbps (" + std::to_string(config.max_upload_kbps) +
+                     ")");
+    }
+    return {};
+  }
+
+  Result<void> parseInterconnect(const toml::table& t, ServerConfig& config) const {
+    if (auto ok = checkKeys(t, "interconnect", {"peers", "port"}); !ok) {
+      return makeError(std::move(ok).error());
+    }
+    if (const auto* node = t.get("peers")) {
+      const auto* arr = node->as_array();
+      if (arr == nullptr) {
+        return bad("interconnect", "peers", "must be an array of numeric addresses");
+      }
+      for (std::size_t i = 0; i < arr->size(); ++i) {
+        const auto* s = (*arr)[i].as_string();
+        asio::error_code ec;
+        const auto address =
+            s == nullptr ? asio::ip::address() : asio::ip::make_address(s->get(), ec);
+        if (s == nullptr || ec) {
+          return bad("interconnect", "peers",
+                     "entry " + std::to_string(i + 1) + " is not a numeric IP address");
+        }
+        config.interconnect_peers.push_back(address.to_string());
+      }
+    }
+    // The pair is port and port + 1, so the last usable port is 65534.
+    auto port = integer(t, "interconnect", "port", 1, 65534);
+    if (!port) {
+      return makeError(std::move(port).error());
+    }
+    if (*port >= 0) {
+      config.interconnect_port = static_cast<std::uint16_t>(*port);
+    }
+    return {};
+  }
+
   Unexpected bad(std::string_view section, std::string_view key, const std::string& what) const {
     std::string where = source_ + ": ";
     if (key.empty()) {
@@ -402,8 +549,21 @@ Result<ServerConfig> loadServerConfig(const std::filesystem::path& path) {
   return config;
 }
 
+int syslogFacilityNumber(std::string_view name) {
+  if (name == "user") {
+    return 1;
+  }
+  if (name == "daemon") {
+    return 3;
+  }
+  if (name.size() == 6 && name.substr(0, 5) == "local" && name[5] >= '0' && name[5] <= '7') {
+    return 16 + (name[5] - '0');
+  }
+  return -1;
+}
+
 std::string renderDefaultConfig(const std::string& name, const std::vector<Endpoint>& tcp,
-                                const Endpoint& udp) {
+                                const Endpoint& udp, const std::string& store_path) {
   std::string tcp_list;
   for (const auto& ep : tcp) {
     tcp_list += tcp_list.empty() ? "" : ", ";
@@ -422,7 +582,7 @@ std::string renderDefaultConfig(const std::string& name, const std::vector<Endpo
   out += "private_key = \"server.key\"\n";
   out += "ca_certificate = \"ca.crt\"   # give this file to clients (pinned)\n\n";
   out += "[store]\n";
-  out += "path = \"parley.db\"\n";
+  out += "path = \"" + (store_path.empty() ? std::string("parley.db") : store_path) + "\"\n";
   out +=
       "synchronous = \"normal\"     # \"normal\" survives a process crash; \"full\" also a "
       "power loss\n\n";
@@ -438,6 +598,21 @@ std::string renderDefaultConfig(const std::string& name, const std::vector<Endpo
   out += "lockout_max_s = 300\n\n";
   out += "[log]\n";
   out += "level = \"info\"\n";
+  out += "# syslog = \"local\"             # also to the local syslog socket\n";
+  out += "# syslog = \"udp\"               # or RFC 5424 datagrams to a collector:\n";
+  out += "# syslog_collector = \"192.0.2.10:514\"\n";
+  out += "# syslog_facility = \"daemon\"     # daemon, user, local0..local7\n\n";
+  out += "[metrics]\n";
+  out += "enabled = false              # Prometheus text at http://ADDRESS/metrics\n";
+  out += "address = \"127.0.0.1:9464\"\n\n";
+  out += "[media]                      # kbit/s per stream; see parleyd network-requirements\n";
+  out += "audio_kbps = 120\n";
+  out += "video_kbps = 880\n";
+  out += "screen_kbps = 1500\n";
+  out += "max_upload_kbps = 2500\n\n";
+  out += "[interconnect]               # servers that relay rooms between them\n";
+  out += "peers = []                   # e.g. [\"198.51.100.7\"]\n";
+  out += "port = 5564                  # UDP: RTP on port, RTCP on port + 1\n";
   return out;
 }
 

@@ -56,6 +56,25 @@ struct ServerConfig {
   std::chrono::seconds lockout_max{300};
   // [log]
   std::string log_level = "info";
+  // Where log lines go besides stderr (the journal under systemd).
+  enum class Syslog { Off, Local, Udp };
+  Syslog syslog = Syslog::Off;
+  Endpoint syslog_collector;               // Udp: RFC 5424 datagrams to this address
+  std::string syslog_facility = "daemon";  // RFC 5424 facility name
+  // [metrics] Prometheus text over HTTP; off unless enabled, loopback by default.
+  bool metrics_enabled = false;
+  Endpoint metrics_address = {"127.0.0.1", 9464};
+  // [media] The per-stream budget (DESIGN.md section 6; kbit/s on the wire).
+  // The media forwarder reads these once it lands; `parleyd
+  // network-requirements` plans bandwidth from them today.
+  std::uint32_t audio_kbps = 120;        // Opus voice, about 15 KB/s a stream
+  std::uint32_t video_kbps = 880;        // camera
+  std::uint32_t screen_kbps = 1500;      // screen sharing, one presenter at a time
+  std::uint32_t max_upload_kbps = 2500;  // what one client sends at most, in total
+  // [interconnect] Servers relaying a room between them over one UDP port
+  // pair (RTP on `port`, RTCP on `port + 1`). Empty peers = not configured.
+  std::vector<std::string> interconnect_peers;  // numeric addresses of the other servers
+  std::uint16_t interconnect_port = 5564;
 
   // Worker count after resolving 0 to the number of cores.
   [[nodiscard]] unsigned effectiveThreads() const;
@@ -72,7 +91,11 @@ Result<ServerConfig> parseServerConfig(std::string_view toml_text,
                                        const std::string& source);
 
 // The commented file `parleyd init` writes (relative paths to its siblings).
+// `store_path` empty = "parley.db" beside the config.
 std::string renderDefaultConfig(const std::string& name, const std::vector<Endpoint>& tcp,
-                                const Endpoint& udp);
+                                const Endpoint& udp, const std::string& store_path = "");
+
+// "daemon", "local0".."local7", "user": the RFC 5424 facility number, or -1.
+int syslogFacilityNumber(std::string_view name);
 
 }  // namespace parley::server

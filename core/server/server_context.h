@@ -21,6 +21,7 @@
 #include "core/base/thread_check.h"
 #include "core/server/rate_limiter.h"
 #include "core/server/server_config.h"
+#include "core/server/server_metrics.h"
 #include "core/server/sign_in_gate.h"
 #include "core/server/store.h"
 
@@ -93,6 +94,7 @@ struct ServerContext {
   std::atomic<bool> shutting_down{false};
   RoomRegistry rooms;
   ConnectionRegistry connections;
+  ServerMetrics metrics;
 };
 
 }  // namespace parley::server

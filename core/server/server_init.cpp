@@ -24,12 +24,14 @@ Result<InitResult> initServerDirectory(const InitOptions& options) {
     return makeError(ErrorCode::InvalidArgument, "give at least one --host");
   }
   const fs::path dir = options.dir;
+  const fs::path store_path = options.store_path.empty() ? dir / "parley.db" : options.store_path;
   std::error_code ec;
   // Refuse before creating anything, so a mistaken run destroys nothing.
   for (const auto& name : initFileNames()) {
-    if (fs::exists(dir / name, ec) || fs::is_symlink(dir / name, ec)) {
+    const fs::path file = name == "parley.db" ? store_path : dir / name;
+    if (fs::exists(file, ec) || fs::is_symlink(file, ec)) {
       return makeError(ErrorCode::AlreadyExists,
-                       (dir / name).string() +
+                       file.string() +
                            " already exists; refusing to overwrite an existing deployment "
                            "(choose an empty directory)");
     }
@@ -59,7 +61,10 @@ Result<InitResult> initServerDirectory(const InitOptions& options) {
       {"server.key", {server->private_key_pem, 0600}},
       // The chain: the server certificate, then the CA that issued it.
       {"server.crt", {server->certificate_pem + ca->certificate_pem, 0644}},
-      {"parleyd.toml", {renderDefaultConfig(options.server_name, options.tcp, options.udp), 0640}},
+      {"parleyd.toml",
+       {renderDefaultConfig(options.server_name, options.tcp, options.udp,
+                            options.store_path.string()),
+        0640}},
   };
   for (const auto& [name, content] : files) {
     if (auto ok = net::writeNewFile((dir / name).string(), content.first, content.second); !ok) {
@@ -67,13 +72,16 @@ Result<InitResult> initServerDirectory(const InitOptions& options) {
     }
   }
   {
-    auto store = Store::open((dir / "parley.db").string(), Synchronous::Normal, true);
+    if (store_path.has_parent_path()) {
+      fs::create_directories(store_path.parent_path(), ec);
+    }
+    auto store = Store::open(store_path.string(), Synchronous::Normal, true);
     if (!store) {
       return makeError(std::move(store).error());
     }
     (*store)->close();
   }
-  fs::permissions(dir / "parley.db", fs::perms::owner_read | fs::perms::owner_write, ec);
+  fs::permissions(store_path, fs::perms::owner_read | fs::perms::owner_write, ec);
 
   InitResult result;
   result.config_file = fs::absolute(dir / "parleyd.toml", ec);

@@ -17,6 +17,9 @@ struct InitOptions {
   std::vector<std::string> hosts = {"localhost"};
   std::vector<Endpoint> tcp = {{"0.0.0.0", 443}, {"0.0.0.0", 5228}};
   Endpoint udp = {"0.0.0.0", 5228};
+  // Where the SQLite store goes; empty = parley.db in `dir`. The packaged
+  // server keeps config and keys in /etc/parleyd and state in /var/lib/parleyd.
+  std::filesystem::path store_path;
   std::string server_name = "parley";
   int rsa_bits = 3072;
   int ca_valid_days = 3650;

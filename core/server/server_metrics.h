@@ -1,0 +1,57 @@
+#pragma once
+// ServerMetrics: the counters parleyd exposes in Prometheus text format
+// (`GET /metrics`, see MetricsHttpServer). One instance per running server,
+// owned by the ServerContext. Threads: every method is safe from any thread;
+// counters are relaxed atomics (a scrape needs no cross-counter consistency),
+// the per-port map is guarded by its mutex.
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "core/base/thread_check.h"
+
+namespace parley::server {
+
+class ServerMetrics {
+ public:
+  // A TCP connection accepted on the listener with local port `port`. The
+  // server cannot see how the client got there; by the race's design, 443
+  // carries direct and web-proxy (CONNECT) clients and 5228 direct and SOCKS.
+  void connectionAccepted(std::uint16_t port);
+  void tlsHandshakeFailed(std::uint16_t port);
+  void signInSucceeded();
+  // reason: "wrong_password" (or unknown user), "rate_limited", "store".
+  void signInFailed(const std::string& reason);
+  void participantJoined();
+  void participantLeft();
+  // One frame (control or, later, media) forwarded to one room member.
+  void forwarded(std::uint64_t bytes);
+
+  // Gauges the registry does not own are passed in at render time.
+  struct Gauges {
+    std::uint64_t connections_open = 0;
+    std::uint64_t rooms_open = 0;
+  };
+  // Prometheus text exposition format 0.0.4.
+  [[nodiscard]] std::string renderPrometheus(const Gauges& gauges,
+                                             const std::string& version) const;
+
+ private:
+  struct PortCounters {
+    std::uint64_t accepted = 0;
+    std::uint64_t tls_failed = 0;
+  };
+  // Guards ports_ and sign_in_failures_; held only to update or copy them.
+  mutable std::mutex mu_;
+  std::map<std::uint16_t, PortCounters> ports_ PARLEY_GUARDED_BY(mu_);
+  std::map<std::string, std::uint64_t> sign_in_failures_ PARLEY_GUARDED_BY(mu_);
+  std::atomic<std::uint64_t> sign_ins_{0};
+  std::atomic<std::int64_t> participants_{0};
+  std::atomic<std::uint64_t> forwarded_packets_{0};
+  std::atomic<std::uint64_t> forwarded_bytes_{0};
+};
+
+}  // namespace parley::server
