@@ -19,6 +19,14 @@ PARLEY_TEST_PACKAGES=(
   # the network lab (tests/lab): real proxies, a KDC, names, firewall rules
   iproute2 nftables curl squid-openssl dante-server microsocks dnsmasq-base
   krb5-kdc krb5-admin-server krb5-user
+  # the lab's delay element (tests/bench/netdelay): NFQUEUE through iptables
+  iptables libnetfilter-queue-dev
+)
+
+# Building and checking the installers (scripts/package, tests/installer).
+PARLEY_PACKAGE_PACKAGES=(
+  dpkg-dev file lintian appstream desktop-file-utils debootstrap systemd
+  libcap2-bin util-linux
 )
 
 parley_missing_packages() {
@@ -52,5 +60,6 @@ parley_install_packages() {
 }
 
 parley_install_deps() {
-  parley_install_packages "${PARLEY_BUILD_PACKAGES[@]}" "${PARLEY_TEST_PACKAGES[@]}" "$@"
+  parley_install_packages "${PARLEY_BUILD_PACKAGES[@]}" "${PARLEY_TEST_PACKAGES[@]}" \
+    "${PARLEY_PACKAGE_PACKAGES[@]}" "$@"
 }
