@@ -1,0 +1,296 @@
+#include "ui/app_controller.h"
+
+#include <QTimer>
+
+#include "ui/attempt_text.h"
+#include "ui/chat_view.h"
+#include "ui/meeting_window.h"
+#include "ui/race_table_model.h"
+#include "ui/secret_store.h"
+#include "ui/session_bridge.h"
+#include "ui/settings_dialog.h"
+#include "ui/settings_store.h"
+#include "ui/sign_in_window.h"
+#include "ui/ui_credential_provider.h"
+
+namespace parley::ui {
+
+AppController::AppController(Options options, QObject* parent) : QObject(parent) {
+  store_ = options.settings_file.isEmpty() ? std::make_unique<SettingsStore>()
+                                           : std::make_unique<SettingsStore>(options.settings_file);
+  if (options.secrets != nullptr) {
+    secrets_ = options.secrets;
+  } else {
+    owned_secrets_ = std::make_unique<KeychainStore>();
+    secrets_ = owned_secrets_.get();
+  }
+  LoadedSettings loaded = store_->load();
+  settings_ = loaded.settings;
+  load_warnings_ = loaded.warnings;
+
+  bridge_ = new SessionBridge(this);
+  prompter_ = new CredentialPrompter(this);
+  sign_in_ = new SignInWindow;
+  sign_in_->setSettings(settings_);
+  prompter_->setParentWindow(sign_in_);
+
+  connect(sign_in_, &SignInWindow::signInRequested, this, &AppController::signIn);
+  connect(sign_in_, &SignInWindow::cancelRequested, this, [this] {
+    bridge_->cancel();
+    signing_in_ = false;
+    sign_in_->setBusy(false);
+    sign_in_->showNote(tr("Sign-in cancelled."));
+  });
+  connect(sign_in_, &SignInWindow::settingsRequested, this,
+          [this](int tab) { openSettings(tab); });
+  connect(sign_in_, &SignInWindow::proxyCredentialsRequested, this,
+          [this](const QString&) { openSettings(SettingsDialog::AuthTab); });
+
+  connect(bridge_, &SessionBridge::attempt, this, [this](const net::AttemptEvent& e) {
+    if (signing_in_) {
+      sign_in_->race()->apply(e);
+    }
+  });
+  connect(bridge_, &SessionBridge::connected, this,
+          [this](const client::ConnectionInfo& info) { connection_ = info; });
+  connect(bridge_, &SessionBridge::signedIn, this, [this](quint64 id) { self_id_ = id; });
+  connect(bridge_, &SessionBridge::joined, this, &AppController::onJoined);
+  connect(bridge_, &SessionBridge::participantJoined, this,
+          [this](const client::ParticipantInfo& p) {
+            if (meeting_) {
+              meeting_->participantJoined(p);
+            }
+          });
+  connect(bridge_, &SessionBridge::participantLeft, this,
+          [this](const client::ParticipantInfo& p, const QString& reason) {
+            if (meeting_) {
+              meeting_->participantLeft(p, reason);
+            }
+          });
+  connect(bridge_, &SessionBridge::chat, this, [this](const client::ChatInfo& c) {
+    if (meeting_) {
+      meeting_->chat()->addChat(c);
+    }
+  });
+  connect(bridge_, &SessionBridge::chatAcknowledged, this, [this](quint64 id, quint64 seq) {
+    if (meeting_) {
+      meeting_->chat()->acknowledge(id, seq);
+    }
+  });
+  connect(bridge_, &SessionBridge::chatRefused, this, [this](quint64 id, const QString& why) {
+    if (meeting_) {
+      meeting_->chat()->refuse(id, why);
+    }
+  });
+  connect(bridge_, &SessionBridge::disconnected, this,
+          [this](const QString& reason, bool will_retry, int retry_in_ms) {
+            if (meeting_ && will_retry) {
+              meeting_->reconnecting(reason, retry_in_ms);
+            } else if (signing_in_ && will_retry) {
+              sign_in_->showNote(tr("The connection dropped (%1); trying again…").arg(reason));
+            }
+          });
+  connect(bridge_, &SessionBridge::left, this, [this] { backToSignIn(tr("You left the room.")); });
+  connect(bridge_, &SessionBridge::failed, this, &AppController::onFailed);
+  connect(bridge_, &SessionBridge::warning, this, [this](const QString& text) {
+    if (meeting_) {
+      meeting_->chat()->addNotice(text);
+    }
+  });
+  loadSecrets();
+}
+
+AppController::~AppController() {
+  delete meeting_;
+  delete settings_dialog_;
+  delete sign_in_;
+}
+
+MeetingWindow* AppController::meetingWindow() const { return meeting_.data(); }
+SettingsDialog* AppController::settingsDialog() const { return settings_dialog_.data(); }
+
+void AppController::loadSecrets() {
+  QPointer<AppController> self(this);
+  secrets_->read(proxySecretKey(), [self](const SecretResult& r) {
+    if (self && r.ok) {
+      self->proxy_password_ = r.value;
+      self->prompter_->setSaved(self->settings_.proxy_user, r.value, self->settings_.proxy_domain);
+    }
+  });
+  if (settings_.remember_password && !settings_.user.isEmpty()) {
+    secrets_->read(signInSecretKey(settings_.server, settings_.user),
+                   [self](const SecretResult& r) {
+                     if (!self) {
+                       return;
+                     }
+                     if (r.ok && self->sign_in_->password().isEmpty()) {
+                       self->sign_in_->setPassword(r.value);
+                     } else if (!r.ok) {
+                       self->sign_in_->showNote(r.error);
+                     }
+                   });
+  }
+}
+
+void AppController::show() {
+  if (!load_warnings_.isEmpty()) {
+    sign_in_->showNote(tr("Some saved settings were not understood and were reset to their "
+                          "defaults:\n%1")
+                           .arg(load_warnings_.join(QLatin1Char('\n'))));
+  }
+  sign_in_->show();
+  sign_in_->raise();
+  sign_in_->activateWindow();
+}
+
+void AppController::prefill(const ConnectionSettings& overrides, const QString& password) {
+  settings_ = overrides;
+  sign_in_->setSettings(settings_);
+  if (!password.isEmpty()) {
+    sign_in_->setPassword(password);
+  }
+}
+
+void AppController::signIn() {
+  if (signing_in_) {
+    return;
+  }
+  if (!sign_in_->validateFields().isEmpty()) {
+    sign_in_->showNote(sign_in_->validateFields().join(QLatin1Char(' ')));
+    return;
+  }
+  settings_ = sign_in_->settings(settings_);
+  if (settings_.ca_file.isEmpty()) {
+    sign_in_->showFailure(FailureAdvice{
+        tr("Choose your deployment's CA certificate file in Settings first."),
+        FailureAdvice::Action::Settings, {}});
+    return;
+  }
+  const QStringList problems = store_->save(settings_);
+  if (!problems.isEmpty()) {
+    sign_in_->showNote(problems.join(QLatin1Char('\n')));
+    return;
+  }
+  const QString password = sign_in_->password();
+  QPointer<AppController> self(this);
+  const QString key = signInSecretKey(settings_.server, settings_.user);
+  auto report = [self](const SecretResult& r) {
+    if (self && !r.ok && self->meeting_) {
+      self->meeting_->chat()->addNotice(r.error);
+    } else if (self && !r.ok) {
+      self->sign_in_->showNote(r.error);
+    }
+  };
+  if (settings_.remember_password) {
+    secrets_->write(key, password, report);
+  } else {
+    secrets_->remove(key, [](const SecretResult&) {});
+  }
+
+  SignInRequest request;
+  request.server = settings_.server;
+  request.tls_port = settings_.tls_port;
+  request.alt_port = settings_.alt_port;
+  request.ca_file = settings_.ca_file;
+  request.user = settings_.user;
+  request.password = password;
+  request.room = settings_.room;
+  request.race = toRaceSettings(settings_, proxy_password_);
+  prompter_->setParentWindow(sign_in_);
+  request.race.credentials = std::make_shared<UiCredentialProvider>(prompter_);
+  sign_in_->setBusy(true);
+  signing_in_ = true;
+  const QString error = bridge_->signIn(request);
+  if (!error.isEmpty()) {
+    signing_in_ = false;
+    sign_in_->setBusy(false);
+    sign_in_->showFailure(FailureAdvice{error, FailureAdvice::Action::Settings, {}});
+  }
+}
+
+void AppController::onJoined(const QString& room,
+                             const std::vector<client::ParticipantInfo>& people) {
+  if (!meeting_) {
+    meeting_ = new MeetingWindow;
+    meeting_->setAttribute(Qt::WA_DeleteOnClose);
+    meeting_->setSelf(self_id_, settings_.user);
+    connect(meeting_, &MeetingWindow::leaveRequested, this, [this] {
+      bridge_->leave();
+      // leave() is bounded by the session's leave timeout; onLeft follows.
+    });
+    connect(meeting_, &MeetingWindow::settingsRequested, this,
+            [this] { openSettings(SettingsDialog::ProxyTab); });
+    connect(meeting_->chat(), &ChatView::sendRequested, this, [this](const QString& text) {
+      const quint64 id = bridge_->sendChat(text);
+      if (id != 0 && meeting_) {
+        meeting_->chat()->addPending(id, settings_.user, text);
+      }
+    });
+  }
+  meeting_->setConnection(connectionText(connection_));
+  meeting_->joined(room, people);
+  if (signing_in_) {
+    signing_in_ = false;
+    sign_in_->setBusy(false);
+    sign_in_->showNote({});
+    sign_in_->setPassword(settings_.remember_password ? sign_in_->password() : QString());
+    meeting_->show();
+    meeting_->raise();
+    meeting_->activateWindow();
+    sign_in_->hide();
+    Q_EMIT meetingShown();
+  }
+}
+
+void AppController::onFailed(const Error& error) {
+  const FailureAdvice advice = adviceFor(error, sign_in_->race()->events());
+  if (meeting_) {
+    backToSignIn(advice.message);
+    sign_in_->showFailure(advice);
+  } else {
+    signing_in_ = false;
+    sign_in_->setBusy(false);
+    sign_in_->showFailure(advice);
+  }
+  bridge_->cancel();
+  Q_EMIT signInFailed(advice.message);
+}
+
+void AppController::backToSignIn(const QString& message) {
+  signing_in_ = false;
+  if (meeting_) {
+    meeting_->hide();
+    meeting_->deleteLater();
+    meeting_ = nullptr;
+  }
+  sign_in_->setBusy(false);
+  sign_in_->showNote(message);
+  sign_in_->show();
+}
+
+SettingsDialog* AppController::openSettings(int tab) {
+  if (!settings_dialog_) {
+    QWidget* parent = meeting_ ? static_cast<QWidget*>(meeting_.data()) : sign_in_;
+    settings_dialog_ = new SettingsDialog(*store_, *secrets_, prompter_, parent);
+    settings_dialog_->setAttribute(Qt::WA_DeleteOnClose);
+    connect(settings_dialog_, &SettingsDialog::saved, this,
+            [this](const ConnectionSettings& s) {
+              settings_ = s;
+              sign_in_->setSettings(sign_in_->settings(s));
+              QPointer<AppController> self(this);
+              secrets_->read(proxySecretKey(), [self](const SecretResult& r) {
+                if (self && r.ok) {
+                  self->proxy_password_ = r.value;
+                }
+              });
+            });
+  }
+  settings_dialog_->setSettings(sign_in_->settings(settings_));
+  settings_dialog_->showTab(tab);
+  settings_dialog_->show();
+  settings_dialog_->raise();
+  settings_dialog_->activateWindow();
+  return settings_dialog_;
+}
+
+}  // namespace parley::ui

@@ -1,0 +1,156 @@
+#include "ui/session_bridge.h"
+
+#include <QCoreApplication>
+#include <QMetaObject>
+
+#include "core/client/client_session.h"
+#include "net/event/io_thread.h"
+#include "net/tls/tls_context.h"
+
+namespace parley::ui {
+
+// Runs on the network thread; forwards each callback to the GUI thread.
+// Owned by the bridge, replaced per sign-in, destroyed only after the session
+// it observes has stopped.
+class SessionBridge::Observer final : public client::SessionObserver {
+ public:
+  Observer(SessionBridge* bridge, quint64 generation)
+      : bridge_(bridge), generation_(generation) {}
+
+  void onAttempt(const net::AttemptEvent& e) override {
+    post([e](SessionBridge& b) { Q_EMIT b.attempt(e); });
+  }
+  void onConnected(const client::ConnectionInfo& info) override {
+    post([info](SessionBridge& b) { Q_EMIT b.connected(info); });
+  }
+  void onSignedIn(std::uint64_t id) override {
+    post([id](SessionBridge& b) { Q_EMIT b.signedIn(id); });
+  }
+  void onJoined(const std::string& room, const std::vector<client::ParticipantInfo>& people,
+                std::uint64_t /*last_seq*/) override {
+    post([room = QString::fromStdString(room), people](SessionBridge& b) {
+      Q_EMIT b.joined(room, people);
+    });
+  }
+  void onParticipantJoined(const std::string&, const client::ParticipantInfo& p) override {
+    post([p](SessionBridge& b) { Q_EMIT b.participantJoined(p); });
+  }
+  void onParticipantLeft(const std::string&, const client::ParticipantInfo& p,
+                         const std::string& reason) override {
+    post([p, reason = QString::fromStdString(reason)](SessionBridge& b) {
+      Q_EMIT b.participantLeft(p, reason);
+    });
+  }
+  void onChat(const client::ChatInfo& c) override {
+    post([c](SessionBridge& b) { Q_EMIT b.chat(c); });
+  }
+  void onChatAcknowledged(std::uint64_t id, std::uint64_t seq) override {
+    post([id, seq](SessionBridge& b) { Q_EMIT b.chatAcknowledged(id, seq); });
+  }
+  void onChatRefused(std::uint64_t id, const Error& reason) override {
+    post([id, reason = QString::fromStdString(reason.toString())](SessionBridge& b) {
+      Q_EMIT b.chatRefused(id, reason);
+    });
+  }
+  void onDisconnected(const Error& reason, bool will_retry,
+                      std::chrono::milliseconds retry_in) override {
+    post([reason = QString::fromStdString(reason.toString()), will_retry,
+          ms = static_cast<int>(retry_in.count())](SessionBridge& b) {
+      Q_EMIT b.disconnected(reason, will_retry, ms);
+    });
+  }
+  void onLeft(const std::string&) override {
+    post([](SessionBridge& b) { Q_EMIT b.left(); });
+  }
+  void onWarning(const Error& w) override {
+    post([w = QString::fromStdString(w.toString())](SessionBridge& b) { Q_EMIT b.warning(w); });
+  }
+  void onError(const Error& error) override {
+    post([error](SessionBridge& b) { Q_EMIT b.failed(error); });
+  }
+
+ private:
+  // The bridge outlives every callback (it stops the session before it dies)
+  // and Qt drops events queued for a deleted object; the generation check
+  // drops events of a session the user already cancelled.
+  template <typename F>
+  void post(F f) {
+    SessionBridge* bridge = bridge_;
+    const quint64 generation = generation_;
+    QMetaObject::invokeMethod(
+        bridge,
+        [bridge, generation, f = std::move(f)] {
+          if (bridge->generation_.load() == generation) {
+            f(*bridge);
+          }
+        },
+        Qt::QueuedConnection);
+  }
+
+  SessionBridge* bridge_;
+  quint64 generation_;
+};
+
+SessionBridge::SessionBridge(QObject* parent)
+    : QObject(parent), io_(std::make_unique<net::IoThreads>(1)) {}
+
+SessionBridge::~SessionBridge() {
+  stopSession();
+  io_.reset();  // stops the context and joins the network thread
+}
+
+void SessionBridge::stopSession() {
+  ++generation_;
+  if (session_) {
+    session_->stop();  // no callback runs after this returns
+    session_.reset();
+  }
+  observer_.reset();
+}
+
+QString SessionBridge::signIn(const SignInRequest& request) {
+  stopSession();
+  auto tls = net::makeClientTlsContext(request.ca_file.toStdString());
+  if (!tls) {
+    return tr("The CA certificate file \"%1\" cannot be used: %2")
+        .arg(request.ca_file, QString::fromStdString(tls.error().detail));
+  }
+  client::SessionConfig config;
+  config.target.host = request.server.trimmed().toStdString();
+  config.target.tls_port = static_cast<std::uint16_t>(request.tls_port);
+  config.target.alt_port = static_cast<std::uint16_t>(request.alt_port);
+  config.user = request.user.trimmed().toStdString();
+  config.password = request.password.toStdString();
+  config.room = request.room.trimmed().toStdString();
+  config.client_name = "parley-desktop/" + QCoreApplication::applicationVersion().toStdString();
+  auto executor = io_->context().get_executor();
+  auto connectors =
+      std::make_shared<net::RacingConnectorFactory>(executor, *tls, request.race);
+  observer_ = std::make_unique<Observer>(this, generation_.load());
+  session_ = std::make_unique<client::ClientSession>(executor, config, connectors, *observer_);
+  session_->start();
+  return {};
+}
+
+void SessionBridge::cancel() { stopSession(); }
+
+void SessionBridge::leave() {
+  if (session_) {
+    session_->leave();
+  }
+}
+
+quint64 SessionBridge::sendChat(const QString& text) {
+  if (!session_) {
+    return 0;
+  }
+  return session_->sendChat(text.toStdString());
+}
+
+void SessionBridge::dropConnectionForTest() {
+  if (session_) {
+    session_->dropConnectionForTest();
+  }
+}
+
+}  // namespace parley::ui

@@ -1,0 +1,87 @@
+#pragma once
+// SessionBridge: the hop between the core ClientSession (its own network
+// thread) and the GUI thread. It owns the network thread (net::IoThreads)
+// and, during a sign-in or a meeting, one ClientSession; every observer
+// callback is re-posted to the GUI thread with a queued invokeMethod and
+// re-emitted as a Qt signal there. No method waits on the network.
+//
+// Each sign-in gets a generation number; events of an earlier (cancelled)
+// session that were already queued are dropped.
+//
+// Threads: the object lives on the GUI thread; call it from there only.
+// Ownership: a QObject owned by its Qt parent. Destroying it stops the
+// session (no callback runs afterwards) and joins the network thread.
+
+#include <QObject>
+#include <QString>
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "core/client/session_observer.h"
+#include "net/racer/racing_connector.h"
+
+namespace parley::net {
+class IoThreads;
+}
+namespace parley::client {
+class ClientSession;
+}
+
+namespace parley::ui {
+
+struct SignInRequest {
+  QString server;
+  int tls_port = 443;
+  int alt_port = 5228;
+  QString ca_file;
+  QString user;
+  QString password;
+  QString room;
+  net::RaceSettings race;
+};
+
+class SessionBridge final : public QObject {
+  Q_OBJECT
+ public:
+  explicit SessionBridge(QObject* parent = nullptr);
+  ~SessionBridge() override;
+
+  // Starts a new session (stopping any previous one). Returns an empty
+  // string when started, else why not (unreadable CA file): nothing started.
+  QString signIn(const SignInRequest& request);
+  // Stops the session now (cancel during sign-in). No signal follows.
+  void cancel();
+  // Leaves the room politely; left() follows.
+  void leave();
+  // Queues chat; returns its client_msg_id (0 when no session).
+  quint64 sendChat(const QString& text);
+  [[nodiscard]] bool active() const { return session_ != nullptr; }
+  void dropConnectionForTest();
+
+ Q_SIGNALS:
+  void attempt(const parley::net::AttemptEvent& event);
+  void connected(const parley::client::ConnectionInfo& info);
+  void signedIn(quint64 participant_id);
+  void joined(const QString& room, const std::vector<parley::client::ParticipantInfo>& people);
+  void participantJoined(const parley::client::ParticipantInfo& participant);
+  void participantLeft(const parley::client::ParticipantInfo& participant, const QString& reason);
+  void chat(const parley::client::ChatInfo& chat);
+  void chatAcknowledged(quint64 client_msg_id, quint64 seq);
+  void chatRefused(quint64 client_msg_id, const QString& reason);
+  void disconnected(const QString& reason, bool will_retry, int retry_in_ms);
+  void left();
+  void warning(const QString& text);
+  void failed(const parley::Error& error);
+
+ private:
+  class Observer;
+  void stopSession();
+
+  std::unique_ptr<net::IoThreads> io_;
+  std::unique_ptr<Observer> observer_;
+  std::unique_ptr<client::ClientSession> session_;
+  std::atomic<quint64> generation_{0};
+};
+
+}  // namespace parley::ui
