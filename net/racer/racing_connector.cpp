@@ -36,7 +36,9 @@ void RacingConnector::connect(const ConnectTarget& target, Done done) {
   racer_ = std::make_unique<ConnectionRacer>(*scheduler_, *resolver_, *attempts_, target.host,
                                              settings_.options);
 
+  kept_route_ = false;
   if (auto kept = memory_->route()) {
+    kept_route_ = true;
     // The session already knows its way out: take only that route.
     racer_->addRoute(*kept);
     racer_->noMoreRoutes();
@@ -71,6 +73,11 @@ void RacingConnector::connect(const ConnectTarget& target, Done done) {
                   done_ = nullptr;
                   if (result) {
                     memory_->remember(result.value().route);
+                  } else if (kept_route_) {
+                    // The kept route is gone (the laptop changed networks, the
+                    // proxy went away): the next reconnect races everything
+                    // again instead of retrying a dead path forever.
+                    memory_->forget();
                   }
                   // The losers are gone already; discovery has nothing left
                   // to add. We may be inside a discovery callback (its

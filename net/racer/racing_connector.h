@@ -4,7 +4,9 @@
 // ProxyDiscovery finds or the user configured) and remembers the winning
 // route in the RouteMemory it shares with its factory; every later connect()
 // of the same session (reconnects, a redirect to another server) takes only
-// that route. A new sign-in makes a new factory, which races again.
+// that route. A new sign-in makes a new factory, which races again. When the
+// kept route itself fails, it is forgotten, so the reconnect after that races
+// everything again (a laptop that changed networks must not stay stuck).
 //
 // Routes: direct to tls_port and alt_port; HTTP proxies to tls_port; SOCKS
 // servers to alt_port (as DESIGN.md section 3 says).
@@ -71,6 +73,7 @@ class RacingConnector final : public Connector {
   std::shared_ptr<RouteMemory> memory_;
   ConnectTarget target_;
   Done done_;
+  bool kept_route_ = false;  // this connect took only the session's kept route
   // Declared in dependency order: the racer uses the three below it, so it
   // is destroyed first (members die in reverse order).
   std::unique_ptr<Scheduler> scheduler_;
