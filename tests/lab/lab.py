@@ -1,0 +1,1131 @@
+#!/usr/bin/env python3
+"""Parley network lab: real proxies, a KDC, names and firewalls in namespaces.
+
+The lab is a small network made of Linux network namespaces on one bridge:
+
+    client  10.231.0.10   the probe runs here; nftables decides what it may reach
+    server  10.231.0.20   parleyd on 443 and 5228 (parley.lab.test)
+    infra   10.231.0.30   dnsmasq (names), .31 wpad web server, .32 MIT KDC
+    proxies 10.231.0.41.. squid (basic, ntlm, negotiate, ssl-bump, open/wpad),
+                          dante (SOCKS4/5), microsocks (SOCKS5 user/password)
+
+One supervisor process owns a lab: it builds it, records itself as the owner,
+waits for SIGTERM (or its time to live) and then tears down exactly what it
+made: its daemons (by PID), its namespaces, /etc/netns/<ns>/, its temp dir.
+Everything is named plab<supervisor pid>-...; a lab whose owner PID is dead is
+swept by the next `up` or `down` (only names with our prefix).
+
+Commands (all need root; `up` exits 77 when namespaces cannot be made):
+  lab.py up --state FILE --parleyd PATH     build a lab, write FILE, return
+  lab.py down --state FILE                  tear it down (and sweep stale labs)
+  lab.py scenario NAME --state FILE         apply a scenario's firewall/WPAD
+  lab.py exec --state FILE [--ns client] -- CMD...
+                                            run CMD in a lab namespace (with
+                                            the lab's Kerberos environment)
+  lab.py test NAME --state FILE --cli PATH  apply NAME, run parley-cli probe
+                                            --json in the client, check it
+  lab.py list                               scenarios and what they expect
+  lab.py sweep                              remove stale labs (dead owners)
+
+Standard library only.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+SKIP = 77
+PREFIX = "plab"
+RECORD_DIR = "/run/parley-lab"
+NET = "10.231.0."
+REALM = "LAB.TEST"
+DOMAIN = "lab.test"
+SEARCH = "corp.lab.test"
+SERVER = "parley.lab.test"
+USER, PASSWORD = "alice", "lab-Secret-1"
+SOCKS_USER, SOCKS_PASSWORD = "bob", "socks-Secret-2"
+KRB_USER, KRB_PASSWORD = "carol", "krb-Secret-3"
+BUMP_CA_NAME = "Parley Lab Inspection CA"
+
+# name -> (namespace role, address)
+HOSTS = {
+    "client.lab.test": ("client", NET + "10"),
+    SERVER: ("server", NET + "20"),
+    "ns.lab.test": ("infra", NET + "30"),
+    "wpad." + SEARCH: ("infra", NET + "31"),
+    "kdc.lab.test": ("infra", NET + "32"),
+    "proxy-basic.lab.test": ("proxies", NET + "41"),
+    "proxy-ntlm.lab.test": ("proxies", NET + "42"),
+    "proxy-negotiate.lab.test": ("proxies", NET + "43"),
+    "proxy-bump.lab.test": ("proxies", NET + "44"),
+    "socks.lab.test": ("proxies", NET + "45"),
+    "socks-auth.lab.test": ("proxies", NET + "46"),
+    "proxy-wpad.lab.test": ("proxies", NET + "47"),
+}
+ROLES = ["client", "server", "infra", "proxies"]
+DNS_IP = HOSTS["ns.lab.test"][1]
+
+
+def ip_of(name):
+    return HOSTS[name][1]
+
+
+# --------------------------------------------------------------------------
+# Scenarios: what the client may reach, how the rest is blocked, which probe
+# options it gets, and what the probe must answer.
+#   allow: list of "name" (every port) or "name:port"
+#   block: "drop" (silently) or "reject" (TCP reset / ICMP unreachable)
+#   expect: {"exit": 0|1, "method": ..., "via": ..., "port": ...,
+#            "errors": [slug, ...] (one attempt at least has each),
+#            "detail_has": text (in some attempt's detail),
+#            "within_s": bound on the probe's wall time}
+ALWAYS = ["ns.lab.test:53"]
+SCENARIOS = {
+    "open": {
+        "about": "nothing blocked: the server directly",
+        "allow": ["<all>"],
+        "block": "reject",
+        "args": ["--no-auto"],
+        "expect": {"exit": 0, "method": "direct", "via": ""},
+    },
+    "drop-5228": {
+        "about": "port 5228 silently dropped, 443 open: direct to 443",
+        "allow": [SERVER + ":443"],
+        "block": "drop",
+        "args": ["--no-auto"],
+        "expect": {"exit": 0, "method": "direct", "port": 443},
+    },
+    "only-5228": {
+        "about": "port 443 refused, 5228 open: direct to 5228",
+        "allow": [SERVER + ":5228"],
+        "block": "reject",
+        "args": ["--no-auto"],
+        "expect": {"exit": 0, "method": "direct", "port": 5228},
+    },
+    "basic": {
+        "about": "only a squid with Basic auth (basic_ncsa_auth)",
+        "allow": ["proxy-basic.lab.test:3128"],
+        "block": "drop",
+        "args": ["--proxy", "http://proxy-basic.lab.test:3128", "--proxy-user", USER],
+        "password": PASSWORD,
+        "curl": ["--proxy", "http://proxy-basic.lab.test:3128", "--proxy-user",
+                 USER + ":" + PASSWORD],
+        "expect": {"exit": 0, "method": "http", "via": "proxy-basic.lab.test:3128"},
+    },
+    "basic-wrong-password": {
+        "about": "only a Basic-auth squid, wrong password: proxy_auth_required",
+        "allow": ["proxy-basic.lab.test:3128"],
+        "block": "reject",
+        "args": ["--no-auto", "--proxy", "http://proxy-basic.lab.test:3128", "--proxy-user",
+                 USER],
+        "password": "not-the-password",
+        "expect": {"exit": 1, "errors": ["proxy_auth_required"]},
+    },
+    "ntlm": {
+        "about": "only a squid with NTLM (ntlm_fake_auth)",
+        "allow": ["proxy-ntlm.lab.test:3128"],
+        "block": "drop",
+        "args": ["--proxy", "http://proxy-ntlm.lab.test:3128", "--proxy-user", "LAB\\" + USER],
+        "password": PASSWORD,
+        "curl": ["--proxy", "http://proxy-ntlm.lab.test:3128", "--proxy-ntlm", "--proxy-user",
+                 "LAB\\" + USER + ":" + PASSWORD],
+        "expect": {"exit": 0, "method": "http", "via": "proxy-ntlm.lab.test:3128"},
+    },
+    "negotiate": {
+        "about": "only a squid with Negotiate/Kerberos; the client has a ticket, no prompt",
+        "allow": ["proxy-negotiate.lab.test:3128", "kdc.lab.test:88"],
+        "block": "drop",
+        "args": ["--proxy", "http://proxy-negotiate.lab.test:3128"],
+        "curl": ["--proxy", "http://proxy-negotiate.lab.test:3128", "--proxy-negotiate",
+                 "--proxy-user", ":"],
+        "expect": {"exit": 0, "method": "http", "via": "proxy-negotiate.lab.test:3128"},
+    },
+    "wpad": {
+        "about": "an open squid known only from http://wpad.corp.lab.test/wpad.dat",
+        "allow": ["proxy-wpad.lab.test:3128", "wpad." + SEARCH + ":80"],
+        "block": "drop",
+        "wpad": "PROXY proxy-wpad.lab.test:3128",
+        "args": [],
+        "curl": ["--proxy", "http://proxy-wpad.lab.test:3128"],
+        "expect": {"exit": 0, "method": "http", "via": "proxy-wpad.lab.test:3128"},
+    },
+    "pac": {
+        "about": "the same squid from an explicit PAC URL (--pac, --no-auto)",
+        "allow": ["proxy-wpad.lab.test:3128", "wpad." + SEARCH + ":80"],
+        "block": "drop",
+        "wpad": "PROXY proxy-wpad.lab.test:3128",
+        "args": ["--no-auto", "--pac", "http://wpad." + SEARCH + "/wpad.dat"],
+        "curl": ["--proxy", "http://proxy-wpad.lab.test:3128"],
+        "expect": {"exit": 0, "method": "http", "via": "proxy-wpad.lab.test:3128"},
+    },
+    "socks4": {
+        "about": "only dante, SOCKS4",
+        "allow": ["socks.lab.test:1080"],
+        "block": "drop",
+        "args": ["--socks", "socks4://socks.lab.test:1080"],
+        "curl": ["--socks4", "socks.lab.test:1080"],
+        "expect": {"exit": 0, "method": ["socks4", "socks4a"], "via": "socks.lab.test:1080"},
+    },
+    "socks5": {
+        "about": "only dante, SOCKS5 (remote name resolution)",
+        "allow": ["socks.lab.test:1080"],
+        "block": "drop",
+        "args": ["--socks", "socks5://socks.lab.test:1080"],
+        "curl": ["--socks5-hostname", "socks.lab.test:1080"],
+        "expect": {"exit": 0, "method": "socks5", "via": "socks.lab.test:1080"},
+    },
+    "socks5-auth": {
+        "about": "only microsocks, SOCKS5 with user name and password",
+        "allow": ["socks-auth.lab.test:1080"],
+        "block": "drop",
+        "args": ["--socks",
+                 "socks5://%s:%s@socks-auth.lab.test:1080" % (SOCKS_USER, SOCKS_PASSWORD)],
+        "curl": ["--socks5-hostname",
+                 "%s:%s@socks-auth.lab.test:1080" % (SOCKS_USER, SOCKS_PASSWORD)],
+        "expect": {"exit": 0, "method": "socks5", "via": "socks-auth.lab.test:1080"},
+    },
+    "blocked": {
+        "about": "everything dropped: a clear failure within the race bound",
+        "allow": [],
+        "block": "drop",
+        "args": ["--race-timeout", "10", "--proxy", "http://proxy-basic.lab.test:3128",
+                 "--socks", "socks5://socks.lab.test:1080"],
+        "expect": {"exit": 1, "within_s": 10 + 10},
+    },
+    "tls-inspection": {
+        "about": "only an ssl-bump squid: refused, naming the inspecting issuer",
+        "allow": ["proxy-bump.lab.test:3128"],
+        "block": "reject",
+        "args": ["--no-auto", "--proxy", "http://proxy-bump.lab.test:3128"],
+        "curl": ["--proxy", "http://proxy-bump.lab.test:3128"],
+        "curl_fails": True,
+        "expect": {"exit": 1, "errors": ["tls_inspection"], "detail_has": BUMP_CA_NAME},
+    },
+}
+
+
+# --------------------------------------------------------------------------
+# helpers
+
+
+def log(msg):
+    print("lab: " + msg, file=sys.stderr, flush=True)
+
+
+def run(argv, check=True, input_text=None, env=None, timeout=60):
+    p = subprocess.run(argv, input=input_text, capture_output=True, text=True, env=env,
+                       timeout=timeout)
+    if check and p.returncode != 0:
+        raise RuntimeError("%s failed (%d): %s" % (" ".join(argv), p.returncode,
+                                                   (p.stderr or p.stdout).strip()[-800:]))
+    return p
+
+
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def is_lab_owner(pid):
+    """True when pid is alive and is a lab supervisor (not a reused PID)."""
+    if not pid_alive(pid):
+        return False
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            return b"lab.py" in f.read()
+    except OSError:
+        return False
+
+
+def kill_pids(pids, grace_s=3.0):
+    """SIGTERM, then SIGKILL after a bounded wait. Only PIDs we were given."""
+    pids = [p for p in pids if p > 1 and p != os.getpid()]
+    for p in pids:
+        try:
+            os.kill(p, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + grace_s
+    while time.monotonic() < deadline and any(pid_alive(p) for p in pids):
+        for p in pids:  # reap our own children
+            try:
+                os.waitpid(p, os.WNOHANG)
+            except ChildProcessError:
+                pass
+        time.sleep(0.05)
+    for p in pids:
+        if pid_alive(p):
+            try:
+                os.kill(p, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            os.waitpid(p, os.WNOHANG)
+        except ChildProcessError:
+            pass
+
+
+def netns_list():
+    p = run(["ip", "netns", "list"], check=False)
+    return [line.split()[0] for line in p.stdout.splitlines() if line.strip()]
+
+
+def netns_pids(ns):
+    p = run(["ip", "netns", "pids", ns], check=False)
+    return [int(x) for x in p.stdout.split() if x.isdigit()]
+
+
+def remove_netns(ns):
+    """Ends every process in our namespace (they are ours), then deletes it."""
+    for _ in range(3):
+        pids = netns_pids(ns)
+        if not pids:
+            break
+        kill_pids(pids)
+    run(["ip", "netns", "delete", ns], check=False)
+    shutil.rmtree("/etc/netns/" + ns, ignore_errors=True)
+
+
+def sweep():
+    """Removes labs whose owner is dead. Only names plab<pid>-...; never others."""
+    owners = {}
+    for ns in netns_list():
+        m = re.fullmatch(PREFIX + r"(\d+)-[a-z]+", ns)
+        if m:
+            owners.setdefault(int(m.group(1)), []).append(ns)
+    if os.path.isdir(RECORD_DIR):
+        for name in os.listdir(RECORD_DIR):
+            m = re.fullmatch(PREFIX + r"(\d+)\.json", name)
+            if m:
+                owners.setdefault(int(m.group(1)), [])
+    swept = 0
+    for pid, namespaces in owners.items():
+        if is_lab_owner(pid):
+            continue
+        record = os.path.join(RECORD_DIR, "%s%d.json" % (PREFIX, pid))
+        workdir = None
+        try:
+            with open(record) as f:
+                workdir = json.load(f).get("workdir")
+        except (OSError, ValueError):
+            pass
+        for ns in namespaces:
+            remove_netns(ns)
+        # /etc/netns dirs of namespaces that are already gone
+        if os.path.isdir("/etc/netns"):
+            for d in os.listdir("/etc/netns"):
+                if d.startswith("%s%d-" % (PREFIX, pid)):
+                    shutil.rmtree("/etc/netns/" + d, ignore_errors=True)
+        if workdir and os.path.basename(workdir).startswith("%s%d-" % (PREFIX, pid)):
+            shutil.rmtree(workdir, ignore_errors=True)
+        try:
+            os.unlink(record)
+        except OSError:
+            pass
+        swept += 1
+        log("swept stale lab %s%d (owner gone)" % (PREFIX, pid))
+    return swept
+
+
+def can_make_namespaces():
+    if os.geteuid() != 0:
+        return "not root (network namespaces need CAP_SYS_ADMIN)"
+    for tool in ["ip", "nft", "squid", "danted", "microsocks", "dnsmasq", "krb5kdc",
+                 "kdb5_util", "kadmin.local", "kinit", "openssl", "curl"]:
+        if shutil.which(tool) is None and not os.path.exists("/usr/sbin/" + tool):
+            return "missing tool: %s (see scripts/lib/deps.sh)" % tool
+    probe = "%s%d-probe" % (PREFIX, os.getpid())
+    p = run(["ip", "netns", "add", probe], check=False)
+    if p.returncode != 0:
+        return "cannot create a network namespace: " + p.stderr.strip()
+    try:
+        p = run(["ip", "-n", probe, "link", "add", "t0", "type", "veth", "peer", "name", "t1"],
+                check=False)
+        if p.returncode != 0:
+            return "cannot create a veth pair: " + p.stderr.strip()
+        p = run(["ip", "netns", "exec", probe, "nft", "list", "tables"], check=False)
+        if p.returncode != 0:
+            return "nftables does not work in a namespace: " + p.stderr.strip()
+    finally:
+        run(["ip", "netns", "delete", probe], check=False)
+    return None
+
+
+def sbin(tool):
+    return shutil.which(tool) or "/usr/sbin/" + tool
+
+
+# --------------------------------------------------------------------------
+# the lab
+
+
+class Lab:
+    """Built and owned by the supervisor process (this PID)."""
+
+    def __init__(self, parleyd, workdir=None):
+        self.owner = os.getpid()
+        self.tag = "%s%d" % (PREFIX, self.owner)
+        self.parleyd = parleyd
+        self.workdir = workdir or tempfile.mkdtemp(prefix=self.tag + "-")
+        os.chmod(self.workdir, 0o755)  # squid runs as 'proxy' and reads its dir
+        self.ns = {role: "%s-%s" % (self.tag, role[:3]) for role in ROLES + ["switch"]}
+        self.daemons = []  # (name, Popen)
+        self.record = os.path.join(RECORD_DIR, self.tag + ".json")
+        self.krb_env = {
+            "KRB5_CONFIG": self.path("krb5.conf"),
+            "KRB5CCNAME": "FILE:" + self.path("client.ccache"),
+        }
+
+    def path(self, *parts):
+        return os.path.join(self.workdir, *parts)
+
+    def write(self, rel, text, mode=0o644):
+        p = self.path(rel)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "w") as f:
+            f.write(text)
+        os.chmod(p, mode)
+        return p
+
+    def save_record(self, state):
+        os.makedirs(RECORD_DIR, exist_ok=True)
+        tmp = self.record + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(state, f, indent=1)
+        os.replace(tmp, self.record)
+
+    def state(self, status):
+        return {
+            "status": status,
+            "owner": self.owner,
+            "tag": self.tag,
+            "workdir": self.workdir,
+            "namespaces": self.ns,
+            "ca": self.path("parleyd", "ca.crt"),
+            "bump_ca": self.path("squid-bump", "bumpca.pem"),
+            "server": SERVER,
+            "hosts": HOSTS,
+            "krb_env": self.krb_env,
+            "daemons": {name: p.pid for name, p in self.daemons},
+        }
+
+    # --- network
+
+    def build_network(self):
+        self.save_record(self.state("building"))
+        for ns in self.ns.values():
+            run(["ip", "netns", "add", ns])
+        sw = self.ns["switch"]
+        run(["ip", "-n", sw, "link", "add", "br0", "type", "bridge"])
+        run(["ip", "-n", sw, "link", "set", "br0", "up"])
+        run(["ip", "-n", sw, "link", "set", "lo", "up"])
+        for role in ROLES:
+            ns = self.ns[role]
+            port = "v-" + role[:3]
+            run(["ip", "-n", sw, "link", "add", port, "type", "veth", "peer", "name", "eth0",
+                 "netns", ns])
+            run(["ip", "-n", sw, "link", "set", port, "master", "br0", "up"])
+            run(["ip", "-n", ns, "link", "set", "lo", "up"])
+            for name, (r, addr) in HOSTS.items():
+                if r == role:
+                    run(["ip", "-n", ns, "addr", "add", addr + "/24", "dev", "eth0"])
+            run(["ip", "-n", ns, "link", "set", "eth0", "up"])
+            # names: the lab's dnsmasq, with the corp search domain (WPAD)
+            os.makedirs("/etc/netns/" + ns, exist_ok=True)
+            with open("/etc/netns/%s/resolv.conf" % ns, "w") as f:
+                f.write("nameserver %s\nsearch %s %s\noptions timeout:1 attempts:2\n"
+                        % (DNS_IP, SEARCH, DOMAIN))
+            with open("/etc/netns/%s/hosts" % ns, "w") as f:
+                f.write("127.0.0.1 localhost\n")
+
+    # --- daemons
+
+    def start(self, name, role, argv, env=None, cwd=None):
+        logf = open(self.path("logs", name + ".log"), "ab")
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        p = subprocess.Popen(["ip", "netns", "exec", self.ns[role]] + argv, stdout=logf,
+                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=full_env,
+                             cwd=cwd, start_new_session=True)
+        logf.close()
+        self.daemons.append((name, p))
+        return p
+
+    def ns_run(self, role, argv, env=None, input_text=None, check=True, timeout=60):
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        return run(["ip", "netns", "exec", self.ns[role]] + argv, env=full_env,
+                   input_text=input_text, check=check, timeout=timeout)
+
+    def setup_dns_web(self):
+        records = ["--host-record=%s,%s" % (name, addr) for name, (_, addr) in HOSTS.items()]
+        self.start("dnsmasq", "infra", [
+            sbin("dnsmasq"), "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv",
+            "--no-hosts", "--no-poll", "--bind-interfaces", "--listen-address=" + DNS_IP,
+            "--user=root", "--pid-file=" + self.path("dnsmasq.pid"),
+            "--log-facility=" + self.path("logs", "dnsmasq-queries.log"), "--log-queries",
+            "--local=/" + DOMAIN + "/", "--cache-size=0"] + records)
+        os.makedirs(self.path("www"), exist_ok=True)
+        self.start("wpad-web", "infra", [
+            sys.executable, "-m", "http.server", "80", "--bind", ip_of("wpad." + SEARCH),
+            "--directory", self.path("www")])
+
+    def setup_kdc(self):
+        kdir = self.path("kdc")
+        os.makedirs(kdir)
+        self.write("krb5.conf", """[libdefaults]
+ default_realm = {realm}
+ dns_lookup_kdc = false
+ dns_lookup_realm = false
+ rdns = false
+ dns_canonicalize_hostname = false
+ ignore_acceptor_hostname = true
+[realms]
+ {realm} = {{
+  kdc = kdc.lab.test:88
+ }}
+[domain_realm]
+ .{domain} = {realm}
+ {domain} = {realm}
+""".format(realm=REALM, domain=DOMAIN))
+        self.write("kdc/kdc.conf", """[kdcdefaults]
+ kdc_ports = 88
+ kdc_tcp_ports = 88
+[realms]
+ {realm} = {{
+  database_name = {d}/principal
+  key_stash_file = {d}/stash
+  acl_file = {d}/kadm5.acl
+  max_life = 10h
+  supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal
+ }}
+[logging]
+ kdc = FILE:{d}/kdc.log
+""".format(realm=REALM, d=kdir))
+        self.write("kdc/kadm5.acl", "")
+        env = dict(os.environ, KRB5_CONFIG=self.path("krb5.conf"),
+                   KRB5_KDC_PROFILE=self.path("kdc", "kdc.conf"))
+        run([sbin("kdb5_util"), "create", "-s", "-r", REALM, "-P", "lab-master-key"], env=env)
+        keytab = self.path("squid-negotiate", "http.keytab")
+        os.makedirs(os.path.dirname(keytab), exist_ok=True)
+        for q in ["addprinc -pw %s %s" % (KRB_PASSWORD, KRB_USER),
+                  "addprinc -randkey HTTP/proxy-negotiate.lab.test",
+                  "ktadd -k %s HTTP/proxy-negotiate.lab.test" % keytab]:
+            run([sbin("kadmin.local"), "-r", REALM, "-q", q], env=env)
+        self.start("krb5kdc", "infra", [sbin("krb5kdc"), "-n", "-r", REALM, "-P",
+                                        self.path("kdc", "krb5kdc.pid")],
+                   env={"KRB5_CONFIG": env["KRB5_CONFIG"],
+                        "KRB5_KDC_PROFILE": env["KRB5_KDC_PROFILE"]})
+
+    def setup_parleyd(self):
+        d = self.path("parleyd")
+        srv = ip_of(SERVER)
+        run([self.parleyd, "init", "--dir", d, "--host", SERVER, "--tcp", srv + ":443",
+             "--tcp", srv + ":5228", "--udp", srv + ":5564", "--rsa-bits", "2048"])
+        run([self.parleyd, "user", "add", USER, "--config", os.path.join(d, "parleyd.toml")],
+            input_text=PASSWORD + "\n")
+        self.start("parleyd", "server",
+                   [self.parleyd, "run", "--config", os.path.join(d, "parleyd.toml")], cwd=d)
+
+    def squid_conf(self, name, addr, auth="", port_opts="", extra=""):
+        d = self.path(name)
+        os.makedirs(d, exist_ok=True)
+        conf = """# {name}: written by tests/lab/lab.py
+http_port {addr}:3128 {port_opts}
+pid_filename none
+cache_effective_user proxy
+cache_effective_group proxy
+access_log stdio:{d}/access.log
+cache_log {d}/cache.log
+cache_store_log none
+logfile_rotate 0
+coredump_dir {d}
+netdb_filename none
+icp_port 0
+htcp_port 0
+shutdown_lifetime 1 seconds
+dns_nameservers {dns}
+hosts_file none
+visible_hostname {name}.lab.test
+cache deny all
+acl CONNECT method CONNECT
+acl parley_ports port 443 5228
+http_access deny !CONNECT
+http_access deny CONNECT !parley_ports
+{auth}
+{extra}
+""".format(name=name, addr=addr, port_opts=port_opts, d=d, dns=DNS_IP, auth=auth,
+           extra=extra)
+        self.write(name + "/squid.conf", conf)
+        return d
+
+    def start_squid(self, name, env=None):
+        d = self.path(name)
+        run(["chown", "-R", "proxy:proxy", d])
+        self.start(name, "proxies", [sbin("squid"), "-N", "-f", os.path.join(d, "squid.conf")],
+                   env=env)
+
+    def setup_proxies(self):
+        lib = "/usr/lib/squid/"
+        # Basic, against an htpasswd file (apr1 hash from openssl)
+        h = run(["openssl", "passwd", "-apr1", PASSWORD]).stdout.strip()
+        self.squid_conf("squid-basic", ip_of("proxy-basic.lab.test"), auth="""
+auth_param basic program {lib}basic_ncsa_auth {d}/passwd
+auth_param basic children 2
+auth_param basic realm Parley Lab Basic
+acl authed proxy_auth REQUIRED
+http_access allow authed
+http_access deny all""".format(lib=lib, d=self.path("squid-basic")))
+        self.write("squid-basic/passwd", "%s:%s\n" % (USER, h))
+        self.start_squid("squid-basic")
+
+        # NTLM (fake helper: any user, the handshake is real)
+        self.squid_conf("squid-ntlm", ip_of("proxy-ntlm.lab.test"), auth="""
+auth_param ntlm program {lib}ntlm_fake_auth
+auth_param ntlm children 2
+acl authed proxy_auth REQUIRED
+http_access allow authed
+http_access deny all""".format(lib=lib))
+        self.start_squid("squid-ntlm")
+
+        # Negotiate against the lab KDC
+        keytab = self.path("squid-negotiate", "http.keytab")
+        self.squid_conf("squid-negotiate", ip_of("proxy-negotiate.lab.test"), auth="""
+auth_param negotiate program {lib}negotiate_kerberos_auth -k {kt} -s HTTP/proxy-negotiate.lab.test@{realm}
+auth_param negotiate children 2
+auth_param negotiate keep_alive on
+acl authed proxy_auth REQUIRED
+http_access allow authed
+http_access deny all""".format(lib=lib, kt=keytab, realm=REALM))
+        self.start_squid("squid-negotiate", env={"KRB5_CONFIG": self.path("krb5.conf"),
+                                                 "KRB5_KTNAME": "FILE:" + keytab})
+
+        # Open squid, found only through WPAD / PAC
+        self.squid_conf("squid-wpad", ip_of("proxy-wpad.lab.test"),
+                        auth="http_access allow all")
+        self.start_squid("squid-wpad")
+
+        # TLS-inspecting squid (ssl_bump) with its own CA
+        d = self.path("squid-bump")
+        os.makedirs(d, exist_ok=True)
+        run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+             "-keyout", os.path.join(d, "bumpca.key"), "-out", os.path.join(d, "bumpca.pem"),
+             "-subj", "/O=Parley Lab/CN=" + BUMP_CA_NAME,
+             "-addext", "basicConstraints=critical,CA:TRUE",
+             "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+        run([lib + "security_file_certgen", "-c", "-s", os.path.join(d, "certdb"), "-M", "4MB"])
+        self.squid_conf(
+            "squid-bump", ip_of("proxy-bump.lab.test"),
+            port_opts=("ssl-bump generate-host-certificates=on dynamic_cert_mem_cache_size=4MB "
+                       "tls-cert={d}/bumpca.pem tls-key={d}/bumpca.key").format(d=d),
+            auth="http_access allow all",
+            extra="""sslcrtd_program {lib}security_file_certgen -s {d}/certdb -M 4MB
+sslcrtd_children 2
+tls_outgoing_options flags=DONT_VERIFY_PEER
+sslproxy_cert_error allow all
+acl step1 at_step SslBump1
+ssl_bump peek step1
+ssl_bump bump all""".format(lib=lib, d=d))
+        self.start_squid("squid-bump")
+
+        # dante: SOCKS4 and SOCKS5, no authentication
+        self.write("dante/danted.conf", """logoutput: {d}/danted.log
+internal: {ip} port = 1080
+external: {ip}
+socksmethod: none
+clientmethod: none
+user.privileged: root
+user.unprivileged: nobody
+client pass {{
+  from: 0.0.0.0/0 to: 0.0.0.0/0
+}}
+socks pass {{
+  from: 0.0.0.0/0 to: 0.0.0.0/0
+  command: connect
+  protocol: tcp
+}}
+""".format(d=self.path("dante"), ip=ip_of("socks.lab.test")))
+        self.start("danted", "proxies", [sbin("danted"), "-f", self.path("dante", "danted.conf"),
+                                         "-p", self.path("dante", "danted.pid")])
+
+        # microsocks: SOCKS5 with user name and password
+        self.start("microsocks", "proxies", [
+            sbin("microsocks"), "-i", ip_of("socks-auth.lab.test"), "-p", "1080",
+            "-u", SOCKS_USER, "-P", SOCKS_PASSWORD])
+
+    def wait_ready(self, timeout_s=30.0):
+        """Every service answers TCP from the client namespace, through lab names."""
+        endpoints = ["ns.lab.test:53", SERVER + ":443", SERVER + ":5228",
+                     "wpad.%s:80" % SEARCH, "kdc.lab.test:88", "proxy-basic.lab.test:3128",
+                     "proxy-ntlm.lab.test:3128", "proxy-negotiate.lab.test:3128",
+                     "proxy-bump.lab.test:3128", "proxy-wpad.lab.test:3128",
+                     "socks.lab.test:1080", "socks-auth.lab.test:1080"]
+        p = self.ns_run("client", [sys.executable, os.path.abspath(__file__), "_wait",
+                                   "--timeout", str(timeout_s)] + endpoints,
+                        check=False, timeout=timeout_s + 10)
+        if p.returncode != 0:
+            dead = [n for n, proc in self.daemons if proc.poll() is not None]
+            raise RuntimeError("lab services not ready: %s %s; exited daemons: %s (logs in %s)"
+                               % (p.stdout.strip(), p.stderr.strip(), dead or "none",
+                                  self.path("logs")))
+
+    def kinit(self):
+        self.ns_run("client", [shutil.which("kinit") or "kinit", KRB_USER], env=self.krb_env,
+                    input_text=KRB_PASSWORD + "\n")
+
+    def up(self):
+        os.makedirs(self.path("logs"), exist_ok=True)
+        self.build_network()
+        self.setup_dns_web()
+        self.setup_kdc()
+        self.setup_parleyd()
+        self.setup_proxies()
+        self.save_record(self.state("starting"))
+        self.wait_ready()
+        self.kinit()
+        apply_scenario(self.state("up"), "open")
+        self.save_record(self.state("up"))
+
+    def down(self):
+        kill_pids([p.pid for _, p in reversed(self.daemons)])
+        for ns in self.ns.values():
+            if ns in netns_list():
+                remove_netns(ns)
+            shutil.rmtree("/etc/netns/" + ns, ignore_errors=True)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+        try:
+            os.unlink(self.record)
+        except OSError:
+            pass
+
+
+# --------------------------------------------------------------------------
+# scenarios
+
+
+def nft_rules(scenario):
+    allow = scenario["allow"]
+    lines = ["table inet plab", "delete table inet plab", "table inet plab {",
+             " chain out {", "  type filter hook output priority 0; policy accept;",
+             "  oif \"lo\" accept", "  ct state established,related accept"]
+    for item in ALWAYS + allow:
+        if item == "<all>":
+            lines.append("  accept")
+            continue
+        name, _, port = item.partition(":")
+        addr = ip_of(name)
+        if port:
+            proto = "{ tcp, udp }" if port in ("53", "88") else "tcp"
+            lines.append("  ip daddr %s meta l4proto %s th dport %s accept" % (addr, proto, port))
+        else:
+            lines.append("  ip daddr %s accept" % addr)
+    if scenario["block"] == "reject":
+        lines.append("  meta l4proto tcp reject with tcp reset")
+        lines.append("  reject")
+    else:
+        lines.append("  drop")
+    lines += [" }", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def apply_scenario(state, name):
+    scenario = SCENARIOS[name]
+    rules = nft_rules(scenario)
+    path = os.path.join(state["workdir"], "client.nft")
+    with open(path, "w") as f:
+        f.write(rules)
+    run(["ip", "netns", "exec", state["namespaces"]["client"], "nft", "-f", path])
+    wpad = os.path.join(state["workdir"], "www", "wpad.dat")
+    if scenario.get("wpad"):
+        with open(wpad + ".tmp", "w") as f:
+            f.write("function FindProxyForURL(url, host) {\n  return \"%s\";\n}\n"
+                    % scenario["wpad"])
+        os.replace(wpad + ".tmp", wpad)
+    elif os.path.exists(wpad):
+        os.unlink(wpad)
+
+
+def client_env(state, extra=None):
+    env = {k: v for k, v in os.environ.items()
+           if k.lower() not in ("http_proxy", "https_proxy", "all_proxy", "no_proxy",
+                                "ftp_proxy", "socks_proxy", "parley_proxy_password")}
+    env.update(state["krb_env"])
+    env.update(extra or {})
+    return env
+
+
+def load_state(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        return {"status": "missing", "reason": "no lab state at %s (%s)" % (path, e)}
+
+
+def check_state(state):
+    """Returns an exit code when the lab is not usable (77 = skipped), else None."""
+    if state.get("status") == "skipped":
+        print("SKIPPED: network lab unavailable: " + state.get("reason", "?"))
+        return SKIP
+    if state.get("status") != "up" or not is_lab_owner(int(state.get("owner", 0))):
+        print("lab is not up: " + json.dumps(state)[:500])
+        return 1
+    return None
+
+
+def check_probe(name, result, elapsed_s, exit_code):
+    """Returns a list of failed expectations (empty = pass)."""
+    exp = SCENARIOS[name]["expect"]
+    failures = []
+    if exit_code != exp["exit"]:
+        failures.append("exit %d, expected %d" % (exit_code, exp["exit"]))
+    if result is None:
+        return failures + ["no JSON object on stdout"]
+    winner = result.get("winner")
+    attempts = result.get("attempts", [])
+    if exp["exit"] == 0:
+        if not winner:
+            failures.append("no winner")
+        else:
+            methods = exp["method"] if isinstance(exp["method"], list) else [exp["method"]]
+            if winner.get("method") not in methods:
+                failures.append("winner method %r, expected %r" % (winner.get("method"),
+                                                                    methods))
+            if "via" in exp and winner.get("via") != exp["via"]:
+                failures.append("winner via %r, expected %r" % (winner.get("via"), exp["via"]))
+            if "port" in exp and winner.get("port") != exp["port"]:
+                failures.append("winner port %r, expected %r" % (winner.get("port"),
+                                                                  exp["port"]))
+            won = [a for a in attempts if a.get("outcome") == "won"]
+            if len(won) != 1:
+                failures.append("%d attempts say won, expected 1" % len(won))
+    else:
+        if winner:
+            failures.append("winner %r, expected none" % winner)
+        if not attempts:
+            failures.append("no attempts reported")
+        for a in attempts:
+            if a.get("outcome") == "won":
+                failures.append("attempt %s says won" % a.get("id"))
+            if a.get("outcome") == "failed" and not a.get("error"):
+                failures.append("attempt %s failed without an error slug" % a.get("id"))
+    slugs = [a.get("error") for a in attempts]
+    for slug in exp.get("errors", []):
+        if slug not in slugs:
+            failures.append("no attempt failed with %r (got %r)" % (slug, slugs))
+    if "detail_has" in exp:
+        if not any(exp["detail_has"] in (a.get("detail") or "") for a in attempts):
+            failures.append("no attempt detail names %r" % exp["detail_has"])
+    if "within_s" in exp and elapsed_s > exp["within_s"]:
+        failures.append("took %.1f s, bound %d s" % (elapsed_s, exp["within_s"]))
+    return failures
+
+
+def run_test(args):
+    state = load_state(args.state)
+    rc = check_state(state)
+    if rc is not None:
+        return rc
+    name = args.name
+    scenario = SCENARIOS[name]
+    apply_scenario(state, name)
+    argv = ["ip", "netns", "exec", state["namespaces"]["client"], args.cli, "probe",
+            "--server", SERVER, "--ca", state["ca"], "--json"] + scenario["args"]
+    env = client_env(state, {"PARLEY_PROXY_PASSWORD": scenario.get("password", "")})
+    print("scenario %s: %s" % (name, scenario["about"]))
+    print("$ " + " ".join(argv[4:]))
+    started = time.monotonic()
+    try:
+        p = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
+    except subprocess.TimeoutExpired:
+        print("FAIL: the probe did not finish within 120 s")
+        return 1
+    elapsed = time.monotonic() - started
+    result = None
+    for line in p.stdout.splitlines():
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                result = json.loads(line)
+            except ValueError:
+                pass
+    print("exit %d after %.1f s" % (p.returncode, elapsed))
+    print(json.dumps(result, indent=1) if result is not None else p.stdout)
+    if p.stderr.strip():
+        print("stderr:\n" + p.stderr.strip()[-3000:])
+    failures = check_probe(name, result, elapsed, p.returncode)
+    if failures:
+        print("FAIL %s:\n  %s" % (name, "\n  ".join(failures)))
+        return 1
+    print("PASS %s" % name)
+    return 0
+
+
+def run_curl(args):
+    """The hand check: curl through the scenario's path (the TLS handshake with the
+    server's certificate is what counts; the reply to GET / does not matter)."""
+    state = load_state(args.state)
+    rc = check_state(state)
+    if rc is not None:
+        return rc
+    names = [args.name] if args.name else sorted(SCENARIOS)
+    failed = 0
+    for name in names:
+        scenario = SCENARIOS[name]
+        apply_scenario(state, name)
+        extra = scenario.get("curl")
+        if extra is None and scenario["expect"]["exit"] == 0:
+            extra = []
+        if extra is None:
+            continue
+        port = scenario["expect"].get("port", 443)
+        argv = ["ip", "netns", "exec", state["namespaces"]["client"], "curl", "-s", "-o",
+                "/dev/null", "--max-time", "8", "--cacert", state["ca"], "-w",
+                "%{time_appconnect} %{ssl_verify_result}"] + extra + [
+                    "https://%s:%d/" % (SERVER, port)]
+        p = subprocess.run(argv, capture_output=True, text=True, env=client_env(state),
+                           timeout=30)
+        out = p.stdout.strip()
+        tls_ok = out and float(out.split()[0]) > 0
+        ok = (not tls_ok) if scenario.get("curl_fails") else tls_ok
+        print("%-22s %s  curl exit %d, appconnect %s %s" % (
+            name, "ok  " if ok else "FAIL", p.returncode, out,
+            p.stderr.strip()[-200:]))
+        failed += 0 if ok else 1
+    return 1 if failed else 0
+
+
+def cmd_wait(args):
+    deadline = time.monotonic() + args.timeout
+    pending = list(args.endpoints)
+    while pending and time.monotonic() < deadline:
+        still = []
+        for ep in pending:
+            host, _, port = ep.rpartition(":")
+            try:
+                with socket.create_connection((host, int(port)), timeout=1):
+                    pass
+            except OSError:
+                still.append(ep)
+        pending = still
+        if pending:
+            time.sleep(0.1)
+    if pending:
+        print("not answering: " + " ".join(pending))
+        return 1
+    return 0
+
+
+def cmd_up(args):
+    sweep()
+    reason = can_make_namespaces()
+    if reason:
+        with open(args.state, "w") as f:
+            json.dump({"status": "skipped", "reason": reason}, f)
+        print("SKIPPED: network lab unavailable: " + reason)
+        return SKIP
+    try:
+        os.unlink(args.state)
+    except OSError:
+        pass
+    parleyd = os.path.abspath(args.parleyd)
+    # The supervisor: a new session that outlives this command, owns the lab.
+    r, w = os.pipe()
+    os.set_inheritable(w, True)
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        os.setsid()
+        if os.fork() != 0:
+            os._exit(0)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 0)
+        logfd = os.open(args.state + ".log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(logfd, 1)
+        os.dup2(logfd, 2)
+        # re-exec so /proc/<pid>/cmdline names lab.py (is_lab_owner)
+        os.execv(sys.executable, [sys.executable, os.path.abspath(__file__), "_supervise",
+                                  "--state", os.path.abspath(args.state), "--parleyd",
+                                  parleyd, "--ttl", str(args.ttl), "--notify", str(w)])
+    os.close(w)
+    os.waitpid(pid, 0)
+    with os.fdopen(r) as f:
+        msg = f.read()  # EOF when the supervisor reported or died
+    state = load_state(args.state)
+    if state.get("status") == "up":
+        print("lab %s up in %s (owner %d)" % (state["tag"], state["workdir"], state["owner"]))
+        return 0
+    print("lab did not come up: %s\n%s" % (msg.strip(), _tail(args.state + ".log")))
+    return 1
+
+
+def _tail(path, n=3000):
+    try:
+        with open(path) as f:
+            return f.read()[-n:]
+    except OSError:
+        return ""
+
+
+def cmd_supervise(args):
+    notify = int(args.notify)
+    lab = Lab(args.parleyd)
+    stop = {"now": False}
+
+    def on_signal(signum, frame):
+        stop["now"] = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    try:
+        started = time.monotonic()
+        lab.up()
+        state = lab.state("up")
+        with open(args.state + ".tmp", "w") as f:
+            json.dump(state, f, indent=1)
+        os.replace(args.state + ".tmp", args.state)
+        log("up in %.1f s" % (time.monotonic() - started))
+        os.write(notify, b"up\n")
+        os.close(notify)
+        deadline = time.monotonic() + args.ttl
+        while not stop["now"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+            dead = [n for n, p in lab.daemons if p.poll() is not None]
+            if dead:
+                log("daemon(s) exited: %s" % dead)
+                lab.daemons = [(n, p) for n, p in lab.daemons if p.poll() is None]
+        log("tearing down (%s)" % ("asked" if stop["now"] else "time to live over"))
+    except Exception as e:  # noqa: BLE001 - report every setup failure, then clean up
+        log("setup failed: %s" % e)
+        try:
+            os.write(notify, ("setup failed: %s\n" % e).encode())
+        except OSError:
+            pass
+        with open(args.state, "w") as f:
+            json.dump({"status": "failed", "reason": str(e)}, f)
+    finally:
+        lab.down()
+        log("down")
+    return 0
+
+
+def cmd_down(args):
+    state = load_state(args.state)
+    owner = int(state.get("owner", 0) or 0)
+    if owner and is_lab_owner(owner):
+        os.kill(owner, signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and pid_alive(owner):
+            time.sleep(0.1)
+        if pid_alive(owner):
+            os.kill(owner, signal.SIGKILL)
+            time.sleep(0.2)
+    sweep()
+    left = [ns for ns in netns_list() if state.get("tag") and ns.startswith(state["tag"] + "-")]
+    if left:
+        print("lab namespaces still present: %s" % left)
+        return 1
+    if state.get("workdir") and os.path.exists(state["workdir"]):
+        print("lab temp dir still present: %s" % state["workdir"])
+        return 1
+    print("lab down" if state.get("status") == "up" else "no lab was up (%s)"
+          % state.get("status"))
+    return 0
+
+
+def cmd_exec(args):
+    state = load_state(args.state)
+    rc = check_state(state)
+    if rc is not None:
+        return rc
+    if args.scenario:
+        apply_scenario(state, args.scenario)
+    cmd = args.cmd[1:] if args.cmd and args.cmd[0] == "--" else args.cmd
+    return subprocess.call(["ip", "netns", "exec", state["namespaces"][args.ns]] + cmd,
+                           env=client_env(state))
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Parley network lab")
+    sub = ap.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("up")
+    p.add_argument("--state", required=True)
+    p.add_argument("--parleyd", required=True)
+    p.add_argument("--ttl", type=float, default=3600.0,
+                   help="seconds after which the lab tears itself down")
+    p = sub.add_parser("_supervise")
+    p.add_argument("--state", required=True)
+    p.add_argument("--parleyd", required=True)
+    p.add_argument("--ttl", type=float, required=True)
+    p.add_argument("--notify", required=True)
+    p = sub.add_parser("down")
+    p.add_argument("--state", required=True)
+    p = sub.add_parser("scenario")
+    p.add_argument("name", choices=sorted(SCENARIOS))
+    p.add_argument("--state", required=True)
+    p = sub.add_parser("exec")
+    p.add_argument("--state", required=True)
+    p.add_argument("--ns", default="client", choices=ROLES)
+    p.add_argument("--scenario", choices=sorted(SCENARIOS))
+    p.add_argument("cmd", nargs=argparse.REMAINDER)
+    p = sub.add_parser("test")
+    p.add_argument("name", choices=sorted(SCENARIOS))
+    p.add_argument("--state", required=True)
+    p.add_argument("--cli", required=True)
+    p = sub.add_parser("curl")
+    p.add_argument("name", nargs="?", choices=sorted(SCENARIOS))
+    p.add_argument("--state", required=True)
+    sub.add_parser("list")
+    sub.add_parser("sweep")
+    p = sub.add_parser("_wait")
+    p.add_argument("--timeout", type=float, default=30.0)
+    p.add_argument("endpoints", nargs="+")
+    args = ap.parse_args()
+
+    if args.command == "up":
+        return cmd_up(args)
+    if args.command == "_supervise":
+        return cmd_supervise(args)
+    if args.command == "down":
+        return cmd_down(args)
+    if args.command == "scenario":
+        state = load_state(args.state)
+        rc = check_state(state)
+        if rc is not None:
+            return rc
+        apply_scenario(state, args.name)
+        return 0
+    if args.command == "exec":
+        return cmd_exec(args)
+    if args.command == "test":
+        return run_test(args)
+    if args.command == "curl":
+        return run_curl(args)
+    if args.command == "list":
+        for name in SCENARIOS:
+            print("%-22s %s" % (name, SCENARIOS[name]["about"]))
+        return 0
+    if args.command == "sweep":
+        print("swept %d stale lab(s)" % sweep())
+        return 0
+    if args.command == "_wait":
+        return cmd_wait(args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
