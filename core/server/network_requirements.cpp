@@ -184,7 +184,8 @@ std::string renderRequirementsTable(const ServerConfig& c, std::uint64_t partici
     }
     return out + "\n";
   };
-  std::string out = "Network requirements of parleyd (" + c.config_file.string() + ")\n";
+  std::string out = "Network requirements of parleyd";
+  out += c.config_file.empty() ? std::string("\n") : " (" + c.config_file.string() + ")\n";
   out +=
       "Directions are seen from the server. Replies on established connections need no "
       "rule of their own.\n\n";
@@ -204,38 +205,49 @@ std::string renderRequirementsTable(const ServerConfig& c, std::uint64_t partici
 }
 
 std::string renderRequirementsAcl(const ServerConfig& c, std::uint64_t participants) {
-  std::string out = "! parleyd: example access list (Cisco IOS extended syntax)\n";
-  out += "! Replace <parleyd address> with the server's public address.\n";
+  // IPv4 flows go into numbered list 101 as in the seeds; a flow with a fixed
+  // IPv6 address needs the named `ipv6 access-list` form instead.
+  std::string v4;
+  std::string v6;
   for (const auto& r : networkRequirements(c)) {
     if (r.loopback_only) {
       continue;
     }
     const std::string proto = r.protocol == "TCP" ? "tcp" : "udp";
-    const std::string server = r.local_address.empty() || isAnyAddress(r.local_address)
-                                   ? std::string("<parleyd address>")
-                                   : r.local_address;
-    out += "!- " + r.label + "\n";
+    const std::string port = std::to_string(r.port);
+    const bool any_server = r.local_address.empty() || isAnyAddress(r.local_address);
+    const std::string server = any_server ? std::string("<parleyd address>") : r.local_address;
+    const bool ipv6 = (!any_server && isV6(r.local_address)) || isV6(r.remote_address);
+    std::string lines;
     switch (r.direction) {
       case PortRequirement::Direction::Inbound:
-        if (r.source.rfind("any", 0) == 0) {
-          out += "access-list 101 permit " + proto + " any host " + server + " eq " +
-                 std::to_string(r.port) + "\n";
-        } else {
-          out += "access-list 101 permit " + proto + " host <" + r.source + "> host " + server +
-                 " eq " + std::to_string(r.port) + "\n";
-        }
+        lines +=
+            "permit " + proto +
+            (r.source.rfind("any", 0) == 0 ? std::string(" any") : " host <" + r.source + ">") +
+            " host " + server + " eq " + port + "\n";
         break;
       case PortRequirement::Direction::Outbound:
-        out += "access-list 101 permit " + proto + " host <parleyd address> host " +
-               r.remote_address + " eq " + std::to_string(r.port) + "\n";
+        lines += "permit " + proto + " host <parleyd address> host " + r.remote_address + " eq " +
+                 port + "\n";
         break;
       case PortRequirement::Direction::Both:
-        out += "access-list 101 permit " + proto + " host <parleyd address> host " +
-               r.remote_address + " eq " + std::to_string(r.port) + "\n";
-        out += "access-list 101 permit " + proto + " host " + r.remote_address +
-               " host <parleyd address> eq " + std::to_string(r.port) + "\n";
+        lines += "permit " + proto + " host <parleyd address> host " + r.remote_address + " eq " +
+                 port + "\n";
+        lines += "permit " + proto + " host " + r.remote_address + " host <parleyd address> eq " +
+                 port + "\n";
         break;
     }
+    if (ipv6) {
+      v6 += " remark " + r.label + "\n" + commented(lines, " ");
+    } else {
+      v4 += "!- " + r.label + "\n" + commented(lines, "access-list 101 ");
+    }
+  }
+  std::string out = "! parleyd: example access list (Cisco IOS extended syntax)\n";
+  out += "! Replace <parleyd address> with the server's public address.\n";
+  out += v4;
+  if (!v6.empty()) {
+    out += "ipv6 access-list parleyd\n" + v6;
   }
   return out + "!\n" + commented(renderBandwidth(c, participants), "! ");
 }
