@@ -25,6 +25,8 @@ Commands (all need root; `up` exits 77 when namespaces cannot be made):
   lab.py test NAME --state FILE --cli PATH  apply NAME, run parley-cli probe
                                             --json in the client, check it
   lab.py list                               scenarios and what they expect
+  lab.py curl [NAME] --state FILE           check the lab's paths with curl
+  lab.py check                              can the lab run here? (0 yes, 77 no)
   lab.py sweep                              remove stale labs (dead owners)
 
 Standard library only.
@@ -198,7 +200,15 @@ SCENARIOS = {
         "block": "drop",
         "args": ["--race-timeout", "10", "--proxy", "http://proxy-basic.lab.test:3128",
                  "--socks", "socks5://socks.lab.test:1080"],
-        "expect": {"exit": 1, "within_s": 10 + 10},
+        "expect": {"exit": 1, "errors": ["timed_out"], "within_s": 10 + 10},
+    },
+    "blocked-reject": {
+        "about": "everything refused (TCP reset): a clear failure, well within the bound",
+        "allow": [],
+        "block": "reject",
+        "args": ["--race-timeout", "10", "--proxy", "http://proxy-basic.lab.test:3128",
+                 "--socks", "socks5://socks.lab.test:1080"],
+        "expect": {"exit": 1, "errors": ["connection_refused"], "within_s": 10 + 10},
     },
     "tls-inspection": {
         "about": "only an ssl-bump squid: refused, naming the inspecting issuer",
@@ -341,6 +351,8 @@ def sweep():
 
 
 def can_make_namespaces():
+    if os.environ.get("PARLEY_LAB_SKIP"):
+        return "PARLEY_LAB_SKIP is set (%s)" % os.environ["PARLEY_LAB_SKIP"]
     if os.geteuid() != 0:
         return "not root (network namespaces need CAP_SYS_ADMIN)"
     for tool in ["ip", "nft", "squid", "danted", "microsocks", "dnsmasq", "krb5kdc",
@@ -1091,6 +1103,7 @@ def main():
     p.add_argument("--state", required=True)
     sub.add_parser("list")
     sub.add_parser("sweep")
+    sub.add_parser("check", help="say whether the lab can run here (exit 0) or not (77)")
     p = sub.add_parser("_wait")
     p.add_argument("--timeout", type=float, default=30.0)
     p.add_argument("endpoints", nargs="+")
@@ -1118,6 +1131,14 @@ def main():
     if args.command == "list":
         for name in SCENARIOS:
             print("%-22s %s" % (name, SCENARIOS[name]["about"]))
+        return 0
+    if args.command == "check":
+        reason = can_make_namespaces()
+        if reason:
+            print("network lab (tests/lab, label lab): SKIPPED: " + reason)
+            return SKIP
+        print("network lab (tests/lab, label lab): runs (root, namespaces, veth and "
+              "nftables work)")
         return 0
     if args.command == "sweep":
         print("swept %d stale lab(s)" % sweep())
