@@ -568,7 +568,7 @@ coredump_dir {d}
 netdb_filename none
 icp_port 0
 htcp_port 0
-shutdown_lifetime 1 seconds
+shutdown_lifetime 0 seconds
 dns_nameservers {dns}
 hosts_file none
 visible_hostname {name}.lab.test
@@ -712,11 +712,17 @@ socks pass {{
         self.save_record(self.state("up"))
 
     def down(self):
+        t0 = time.monotonic()
         kill_pids([p.pid for _, p in reversed(self.daemons)])
+        left = {n: p.pid for n, p in self.daemons if p.poll() is None}
+        log("daemons stopped in %.1f s%s" % (time.monotonic() - t0,
+                                               ", still running: %s" % left if left else ""))
+        present = netns_list()
         for ns in self.ns.values():
-            if ns in netns_list():
+            if ns in present:
                 remove_netns(ns)
             shutil.rmtree("/etc/netns/" + ns, ignore_errors=True)
+        log("namespaces removed after %.1f s" % (time.monotonic() - t0))
         shutil.rmtree(self.workdir, ignore_errors=True)
         try:
             os.unlink(self.record)
