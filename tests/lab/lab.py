@@ -16,7 +16,11 @@ Everything is named plab<supervisor pid>-...; a lab whose owner PID is dead is
 swept by the next `up` or `down` (only names with our prefix).
 
 Commands (all need root; `up` exits 77 when namespaces cannot be made):
-  lab.py up --state FILE --parleyd PATH     build a lab, write FILE, return
+  lab.py up --state FILE --parleyd PATH [--delay-ms N --packet-delay PATH]
+                                            build a lab, write FILE, return;
+                                            with a delay, the router between the
+                                            client and the rest holds every
+                                            packet N ms each way
   lab.py down --state FILE                  tear it down (and sweep stale labs)
   lab.py scenario NAME --state FILE         apply a scenario's firewall/WPAD
   lab.py exec --state FILE [--ns client] -- CMD...
@@ -24,6 +28,9 @@ Commands (all need root; `up` exits 77 when namespaces cannot be made):
                                             the lab's Kerberos environment)
   lab.py test NAME --state FILE --cli PATH  apply NAME, run parley-cli probe
                                             --json in the client, check it
+  lab.py delay-check --state FILE --parleyd PATH --packet-delay PATH
+                                            a lab with a 20 ms delay each way:
+                                            connect takes >= 40 ms, paths work
   lab.py list                               scenarios and what they expect
   lab.py curl [NAME] --state FILE           check the lab's paths with curl
   lab.py check                              can the lab run here? (0 yes, 77 no)
@@ -47,7 +54,9 @@ import time
 SKIP = 77
 PREFIX = "plab"
 RECORD_DIR = "/run/parley-lab"
-NET = "10.231.0."
+NET = "10.231.0."  # the bridge: router, server, infra, proxies
+CLIENT_NET = "10.231.1."  # the client's link to the router
+ROUTER_IP = NET + "2"
 REALM = "LAB.TEST"
 DOMAIN = "lab.test"
 SEARCH = "corp.lab.test"
@@ -59,7 +68,7 @@ BUMP_CA_NAME = "Parley Lab Inspection CA"
 
 # name -> (namespace role, address)
 HOSTS = {
-    "client.lab.test": ("client", NET + "10"),
+    "client.lab.test": ("client", CLIENT_NET + "10"),
     SERVER: ("server", NET + "20"),
     "ns.lab.test": ("infra", NET + "30"),
     "wpad." + SEARCH: ("infra", NET + "31"),
@@ -72,7 +81,8 @@ HOSTS = {
     "socks-auth.lab.test": ("proxies", NET + "46"),
     "proxy-wpad.lab.test": ("proxies", NET + "47"),
 }
-ROLES = ["client", "server", "infra", "proxies"]
+ROLES = ["client", "server", "infra", "proxies", "router"]
+BRIDGED = ["router", "server", "infra", "proxies"]
 DNS_IP = HOSTS["ns.lab.test"][1]
 
 
@@ -387,13 +397,15 @@ def sbin(tool):
 class Lab:
     """Built and owned by the supervisor process (this PID)."""
 
-    def __init__(self, parleyd, workdir=None):
+    def __init__(self, parleyd, delay_ms=0, packet_delay=None, workdir=None):
         self.owner = os.getpid()
         self.tag = "%s%d" % (PREFIX, self.owner)
         self.parleyd = parleyd
         self.workdir = workdir or tempfile.mkdtemp(prefix=self.tag + "-")
         os.chmod(self.workdir, 0o755)  # squid runs as 'proxy' and reads its dir
         self.ns = {role: "%s-%s" % (self.tag, role[:3]) for role in ROLES + ["switch"]}
+        self.delay_ms = delay_ms
+        self.packet_delay = packet_delay
         self.daemons = []  # (name, Popen)
         self.record = os.path.join(RECORD_DIR, self.tag + ".json")
         self.krb_env = {
@@ -431,6 +443,7 @@ class Lab:
             "server": SERVER,
             "hosts": HOSTS,
             "krb_env": self.krb_env,
+            "delay_ms": self.delay_ms,
             "daemons": {name: p.pid for name, p in self.daemons},
         }
 
@@ -444,17 +457,32 @@ class Lab:
         run(["ip", "-n", sw, "link", "add", "br0", "type", "bridge"])
         run(["ip", "-n", sw, "link", "set", "br0", "up"])
         run(["ip", "-n", sw, "link", "set", "lo", "up"])
-        for role in ROLES:
+        for role in BRIDGED:
             ns = self.ns[role]
             port = "v-" + role[:3]
             run(["ip", "-n", sw, "link", "add", port, "type", "veth", "peer", "name", "eth0",
                  "netns", ns])
             run(["ip", "-n", sw, "link", "set", port, "master", "br0", "up"])
+        # the client hangs off the router, whose forwarding path can hold
+        # packets (--delay-ms); the others reach the client through it
+        rt, cl = self.ns["router"], self.ns["client"]
+        run(["ip", "-n", rt, "link", "add", "cl0", "type", "veth", "peer", "name", "eth0",
+             "netns", cl])
+        run(["ip", "-n", rt, "addr", "add", ROUTER_IP + "/24", "dev", "eth0"])
+        run(["ip", "-n", rt, "addr", "add", CLIENT_NET + "1/24", "dev", "cl0"])
+        run(["ip", "-n", rt, "link", "set", "cl0", "up"])
+        run(["ip", "netns", "exec", rt, "sysctl", "-qw", "net.ipv4.ip_forward=1"])
+        for role in ROLES:
+            ns = self.ns[role]
             run(["ip", "-n", ns, "link", "set", "lo", "up"])
             for name, (r, addr) in HOSTS.items():
                 if r == role:
                     run(["ip", "-n", ns, "addr", "add", addr + "/24", "dev", "eth0"])
             run(["ip", "-n", ns, "link", "set", "eth0", "up"])
+            if role == "client":
+                run(["ip", "-n", ns, "route", "add", "default", "via", CLIENT_NET + "1"])
+            elif role != "router":
+                run(["ip", "-n", ns, "route", "add", CLIENT_NET + "0/24", "via", ROUTER_IP])
             # names: the lab's dnsmasq, with the corp search domain (WPAD)
             os.makedirs("/etc/netns/" + ns, exist_ok=True)
             with open("/etc/netns/%s/resolv.conf" % ns, "w") as f:
@@ -481,6 +509,29 @@ class Lab:
         full_env.update(env or {})
         return run(["ip", "netns", "exec", self.ns[role]] + argv, env=full_env,
                    input_text=input_text, check=check, timeout=timeout)
+
+    def setup_delay(self):
+        """Every packet forwarded by the router waits delay_ms (each way), so a
+        client round trip gains 2 x delay_ms. tests/bench/netdelay/packet_delay
+        holds them in NFQUEUE (no netem here; docs/adr/0006-lab-delay-element.md)."""
+        if not self.delay_ms:
+            return
+        if not self.packet_delay or not os.access(self.packet_delay, os.X_OK):
+            raise RuntimeError("--delay-ms needs --packet-delay (tests/bench/netdelay)")
+        self.start("packet_delay", "router", [self.packet_delay, "--queue", "0",
+                                              "--delay-ms", str(self.delay_ms)])
+        # bound to the queue? (the rule is fail-open: without it packets pass undelayed)
+        deadline = time.monotonic() + 10
+        while True:
+            q = self.ns_run("router", ["cat", "/proc/net/netfilter/nfnetlink_queue"],
+                            check=False)
+            if q.stdout.split()[:1] == ["0"]:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError("packet_delay did not bind NFQUEUE 0 within 10 s")
+            time.sleep(0.05)
+        self.ns_run("router", ["iptables", "-A", "FORWARD", "-j", "NFQUEUE", "--queue-num",
+                               "0", "--queue-bypass"])
 
     def setup_dns_web(self):
         records = ["--host-record=%s,%s" % (name, addr) for name, (_, addr) in HOSTS.items()]
@@ -701,6 +752,7 @@ socks pass {{
     def up(self):
         os.makedirs(self.path("logs"), exist_ok=True)
         self.build_network()
+        self.setup_delay()
         self.setup_dns_web()
         self.setup_kdc()
         self.setup_parleyd()
@@ -977,7 +1029,9 @@ def cmd_up(args):
         # re-exec so /proc/<pid>/cmdline names lab.py (is_lab_owner)
         os.execv(sys.executable, [sys.executable, os.path.abspath(__file__), "_supervise",
                                   "--state", os.path.abspath(args.state), "--parleyd",
-                                  parleyd, "--ttl", str(args.ttl), "--notify", str(w)])
+                                  parleyd, "--ttl", str(args.ttl), "--notify", str(w),
+                                  "--delay-ms", str(args.delay_ms), "--packet-delay",
+                                  os.path.abspath(args.packet_delay or "")])
     os.close(w)
     os.waitpid(pid, 0)
     with os.fdopen(r) as f:
@@ -1000,7 +1054,7 @@ def _tail(path, n=3000):
 
 def cmd_supervise(args):
     notify = int(args.notify)
-    lab = Lab(args.parleyd)
+    lab = Lab(args.parleyd, delay_ms=args.delay_ms, packet_delay=args.packet_delay)
     stop = {"now": False}
 
     def on_signal(signum, frame):
@@ -1065,6 +1119,48 @@ def cmd_down(args):
     return 0
 
 
+def cmd_delay_check(args):
+    """A lab of its own with --delay-ms D: the client's TCP connect to an address
+    (no DNS) must take at least 2 x D (one SYN and one SYN-ACK through the router),
+    and the lab's paths still work. Only a lower bound: a delay cannot make
+    anything faster, while a busy machine can make it slower."""
+    reason = can_make_namespaces()
+    if reason:
+        print("SKIPPED: network lab unavailable: " + reason)
+        return SKIP
+    state_path = args.state
+    up = argparse.Namespace(state=state_path, parleyd=args.parleyd, ttl=600.0,
+                            delay_ms=args.delay_ms, packet_delay=args.packet_delay)
+    if cmd_up(up) != 0:
+        return 1
+    failed = []
+    try:
+        state = load_state(state_path)
+        apply_scenario(state, "open")
+        url = "http://%s/" % ip_of("wpad." + SEARCH)
+        times = []
+        for _ in range(3):
+            p = subprocess.run(["ip", "netns", "exec", state["namespaces"]["client"], "curl",
+                                "-s", "-o", "/dev/null", "--max-time", "10", "-w",
+                                "%{time_connect}", url], capture_output=True, text=True,
+                               env=client_env(state), timeout=30)
+            times.append(float(p.stdout or 0))
+        bound = 2 * args.delay_ms / 1000.0 * 0.95
+        print("TCP connect through the delayed router: %s s (at least %.3f s expected)"
+              % (" ".join("%.3f" % t for t in times), bound))
+        if min(times) < bound:
+            failed.append("connect faster than the delay allows: the delay is not applied")
+        if run_curl(argparse.Namespace(state=state_path, name="socks5")) != 0:
+            failed.append("SOCKS5 path broken with the delay")
+    finally:
+        cmd_down(argparse.Namespace(state=state_path))
+    if failed:
+        print("FAIL: " + "; ".join(failed))
+        return 1
+    print("PASS delay")
+    return 0
+
+
 def cmd_exec(args):
     state = load_state(args.state)
     rc = check_state(state)
@@ -1085,11 +1181,17 @@ def main():
     p.add_argument("--parleyd", required=True)
     p.add_argument("--ttl", type=float, default=3600.0,
                    help="seconds after which the lab tears itself down")
+    p.add_argument("--delay-ms", type=int, default=0,
+                   help="hold every packet between the client and the rest this long, "
+                        "each way (needs --packet-delay)")
+    p.add_argument("--packet-delay", help="tests/bench/netdelay's packet_delay binary")
     p = sub.add_parser("_supervise")
     p.add_argument("--state", required=True)
     p.add_argument("--parleyd", required=True)
     p.add_argument("--ttl", type=float, required=True)
     p.add_argument("--notify", required=True)
+    p.add_argument("--delay-ms", type=int, default=0)
+    p.add_argument("--packet-delay")
     p = sub.add_parser("down")
     p.add_argument("--state", required=True)
     p = sub.add_parser("scenario")
@@ -1108,6 +1210,11 @@ def main():
     p.add_argument("name", nargs="?", choices=sorted(SCENARIOS))
     p.add_argument("--state", required=True)
     sub.add_parser("list")
+    p = sub.add_parser("delay-check")
+    p.add_argument("--state", required=True)
+    p.add_argument("--parleyd", required=True)
+    p.add_argument("--packet-delay", required=True)
+    p.add_argument("--delay-ms", type=int, default=20)
     sub.add_parser("sweep")
     sub.add_parser("check", help="say whether the lab can run here (exit 0) or not (77)")
     p = sub.add_parser("_wait")
@@ -1134,6 +1241,8 @@ def main():
         return run_test(args)
     if args.command == "curl":
         return run_curl(args)
+    if args.command == "delay-check":
+        return cmd_delay_check(args)
     if args.command == "list":
         for name in SCENARIOS:
             print("%-22s %s" % (name, SCENARIOS[name]["about"]))
