@@ -3,7 +3,9 @@
 
 The lab is a small network made of Linux network namespaces on one bridge:
 
-    client  10.231.0.10   the probe runs here; nftables decides what it may reach
+    client  10.231.1.10   the probe runs here; nftables decides what it may reach;
+                          its only link goes to
+    router  10.231.0.2    forwards the client's traffic (optionally delayed)
     server  10.231.0.20   parleyd on 443 and 5228 (parley.lab.test)
     infra   10.231.0.30   dnsmasq (names), .31 wpad web server, .32 MIT KDC
     proxies 10.231.0.41.. squid (basic, ntlm, negotiate, ssl-bump, open/wpad),
