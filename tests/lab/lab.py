@@ -855,6 +855,11 @@ def check_state(state):
     if state.get("status") != "up" or not is_lab_owner(int(state.get("owner", 0))):
         print("lab is not up: " + json.dumps(state)[:500])
         return 1
+    dead = [name for name, pid in state.get("daemons", {}).items() if not pid_alive(pid)]
+    if dead:
+        print("lab daemon(s) died: %s; logs in %s/logs and per daemon dir"
+              % (", ".join(dead), state["workdir"]))
+        return 1
     return None
 
 
@@ -1002,6 +1007,10 @@ def cmd_wait(args):
 
 
 def cmd_up(args):
+    old = load_state(args.state)
+    if old.get("owner") and is_lab_owner(int(old["owner"])):
+        log("a lab is still up for %s: taking it down first" % args.state)
+        cmd_down(argparse.Namespace(state=args.state))
     sweep()
     reason = can_make_namespaces()
     if reason:
