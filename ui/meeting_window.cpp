@@ -1,4 +1,5 @@
 #include "ui/meeting_window.h"
+#include "ui/resources_init.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -19,6 +20,7 @@
 namespace parley::ui {
 
 MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
+  initResources();
   setObjectName(QStringLiteral("meetingWindow"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/parley.svg")));
   resize(1100, 680);

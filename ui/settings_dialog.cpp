@@ -1,4 +1,5 @@
 #include "ui/settings_dialog.h"
+#include "ui/resources_init.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -49,6 +50,7 @@ int portOf(const QLineEdit* edit) { return edit->text().trimmed().toInt(); }
 SettingsDialog::SettingsDialog(SettingsStore& store, SecretStore& secrets,
                                CredentialPrompter* prompter, QWidget* parent)
     : QDialog(parent), store_(store), secrets_(secrets), prompter_(prompter) {
+  initResources();
   setObjectName(QStringLiteral("settingsDialog"));
   setWindowTitle(tr("Connection settings — Parley"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/parley.svg")));

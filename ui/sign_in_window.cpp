@@ -1,4 +1,5 @@
 #include "ui/sign_in_window.h"
+#include "ui/resources_init.h"
 
 #include <QCheckBox>
 #include <QFormLayout>
@@ -25,6 +26,7 @@ void mark(QLineEdit* edit, const QString& problem) {
 }  // namespace
 
 SignInWindow::SignInWindow(QWidget* parent) : QWidget(parent) {
+  initResources();
   setObjectName(QStringLiteral("signInWindow"));
   setWindowTitle(tr("Sign in — Parley"));
   setWindowIcon(QIcon(QStringLiteral(":/icons/parley.svg")));

@@ -20,7 +20,7 @@
 
 #include "app/version.h"
 #include "ui/app_controller.h"
-#include "ui/sign_in_window.h"
+#include "ui/resources_init.h"
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   QApplication::setApplicationName(QStringLiteral("Parley"));
   QApplication::setApplicationVersion(QString::fromLatin1(parley::app::kVersion));
   QApplication::setDesktopFileName(QStringLiteral("org.parley.Parley"));
+  parley::ui::initResources();
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/parley.svg")));
 
   QTranslator qt_translator;

@@ -1,0 +1,255 @@
+// The desktop client against a real parleyd on loopback: signing in shows
+// the meeting window with the participants and the chat of a headless
+// parley-cli; a wrong password keeps the sign-in window with the reason;
+// Test connection shows one row per attempt; remember-me uses the secret
+// store (never a file); a dropped connection shows "reconnecting" and the
+// chat catches up without duplicates.
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSet>
+#include <QTableView>
+#include <QtTest>
+#include <memory>
+
+#include "support/server_fixture.h"
+#include "ui/app_controller.h"
+#include "ui/chat_view.h"
+#include "ui/gui_test_support.h"
+#include "ui/meeting_window.h"
+#include "ui/participant_model.h"
+#include "ui/race_table_model.h"
+#include "ui/secret_store.h"
+#include "ui/session_bridge.h"
+#include "ui/settings_dialog.h"
+#include "ui/settings_store.h"
+#include "ui/sign_in_window.h"
+
+using parley::test::child;
+using namespace parley::ui;
+
+namespace {
+
+constexpr int kWaitMs = 60000;  // generous: ASan builds on two shared cores
+
+ConnectionSettings loopback(const parley::test::ServerFixture& server, const QString& user) {
+  ConnectionSettings s;
+  s.server = QStringLiteral("127.0.0.1");
+  s.tls_port = server.port();
+  s.alt_port = server.port();
+  s.ca_file = QString::fromStdString(server.caFile());
+  s.user = user;
+  s.room = QStringLiteral("lobby");
+  // Hermetic: no environment proxies, WPAD or default names.
+  s.auto_detect = false;
+  s.socks.clear();
+  return s;
+}
+
+int countContaining(const QStringList& lines, const QString& text) {
+  int n = 0;
+  for (const QString& line : lines) {
+    n += line.contains(text) ? 1 : 0;
+  }
+  return n;
+}
+
+}  // namespace
+
+class SignInGuiTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase();
+  void cleanupTestCase();
+  void signInShowsParticipantsAndChat();
+  void wrongPasswordKeepsSignInWindow();
+  void testConnectionShowsOneRowPerAttempt();
+  void reconnectCatchesUpWithoutDuplicates();
+
+ private:
+  std::unique_ptr<parley::test::ServerFixture> server_;
+};
+
+void SignInGuiTest::initTestCase() {
+  server_ = std::make_unique<parley::test::ServerFixture>();
+  server_->start();
+}
+
+void SignInGuiTest::cleanupTestCase() { server_.reset(); }
+
+void SignInGuiTest::signInShowsParticipantsAndChat() {
+  parley::test::CliOptions bob_options;
+  bob_options.user = "bob";
+  bob_options.password = "bob-pw";
+  bob_options.say = {"hello from bob"};
+  bob_options.for_seconds = 120;
+  parley::test::CliProcess bob(*server_, bob_options);
+  QTRY_VERIFY_WITH_TIMEOUT(bob.sawEvent("sent"), kWaitMs);
+
+  parley::test::TempSettings tmp;
+  MemorySecretStore secrets;
+  AppController app({tmp.file(), &secrets});
+  ConnectionSettings s = loopback(*server_, QStringLiteral("alice"));
+  s.remember_password = true;
+  app.prefill(s, QStringLiteral("alice-pw"));
+  app.show();
+  QVERIFY(QTest::qWaitForWindowExposed(app.signInWindow(), kWaitMs));
+  QTest::mouseClick(child<QPushButton>(app.signInWindow(), "signInButton"), Qt::LeftButton);
+
+  QTRY_VERIFY_WITH_TIMEOUT(app.meetingWindow() != nullptr && app.meetingWindow()->isVisible(),
+                           kWaitMs);
+  MeetingWindow* meeting = app.meetingWindow();
+  QVERIFY(!app.signInWindow()->isVisible());
+  QTRY_VERIFY_WITH_TIMEOUT(meeting->participants()->names().contains(QStringLiteral("bob")),
+                           kWaitMs);
+  QVERIFY(meeting->participants()->names().contains(QStringLiteral("alice")));
+  QTRY_VERIFY_WITH_TIMEOUT(
+      countContaining(meeting->chat()->messageTextsForTest(), QStringLiteral("hello from bob")) ==
+          1,
+      kWaitMs);
+  QCOMPARE(meeting->roomName(), QStringLiteral("lobby"));
+  QVERIFY(child<QLabel>(meeting, "connectionLabel")->text().contains(QStringLiteral("TLS 1.3")));
+  // The race had a winner, and the table showed it.
+  QVERIFY(app.signInWindow()->race()->rowCount() >= 1);
+  QVERIFY(app.signInWindow()->race()->winnerRow() >= 0);
+
+  // Remember me: in the secret store, not in the settings file.
+  QTRY_COMPARE_WITH_TIMEOUT(
+      secrets.contentsForTest()[signInSecretKey(QStringLiteral("127.0.0.1"),
+                                                QStringLiteral("alice"))],
+      QStringLiteral("alice-pw"), kWaitMs);
+  QFile f(tmp.file());
+  QVERIFY(f.open(QIODevice::ReadOnly));
+  QVERIFY(!f.readAll().contains("alice-pw"));
+
+  // Our own message: shown once, and bob receives it.
+  auto* input = child<QLineEdit>(meeting, "chatInput");
+  QTest::keyClicks(input, QStringLiteral("hi bob, alice here"));
+  QTest::keyClick(input, Qt::Key_Return);
+  QTRY_VERIFY_WITH_TIMEOUT(
+      countContaining(meeting->chat()->messageTextsForTest(), QStringLiteral("hi bob, alice here")) ==
+              1 &&
+          countContaining(meeting->chat()->messageTextsForTest(), QStringLiteral("sending")) == 0,
+      kWaitMs);
+  QTRY_VERIFY_WITH_TIMEOUT(
+      [&] {
+        for (const auto& line : bob.linesSoFar()) {
+          if (line.find("hi bob, alice here") != std::string::npos) {
+            return true;
+          }
+        }
+        return false;
+      }(),
+      kWaitMs);
+  parley::test::screenshot(meeting, QStringLiteral("meeting-window"));
+
+  // Leave: back to the sign-in window.
+  QTest::keySequence(meeting, QKeySequence(QStringLiteral("Ctrl+W")));
+  QTRY_VERIFY_WITH_TIMEOUT(app.signInWindow()->isVisible(), kWaitMs);
+  QTRY_VERIFY_WITH_TIMEOUT(app.meetingWindow() == nullptr, kWaitMs);
+}
+
+void SignInGuiTest::wrongPasswordKeepsSignInWindow() {
+  parley::test::TempSettings tmp;
+  MemorySecretStore secrets;
+  AppController app({tmp.file(), &secrets});
+  ConnectionSettings s = loopback(*server_, QStringLiteral("carol"));
+  // A closed first port as well, so the table shows a failed route and the
+  // winner (the screenshot of the sign-in window comes from here).
+  s.tls_port = 1;
+  app.prefill(s, QStringLiteral("not-carols-password"));
+  app.show();
+  QVERIFY(QTest::qWaitForWindowExposed(app.signInWindow(), kWaitMs));
+  QSignalSpy failed(&app, &AppController::signInFailed);
+  app.signIn();
+  QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kWaitMs);
+  const QString message = app.signInWindow()->message();
+  QVERIFY2(message.contains(QStringLiteral("did not accept")), qPrintable(message));
+  QVERIFY(app.signInWindow()->isVisible());
+  QVERIFY(!app.signInWindow()->busy());
+  QVERIFY(app.meetingWindow() == nullptr);
+  QVERIFY(app.signInWindow()->race()->rowCount() >= 2);
+  QVERIFY(app.signInWindow()->race()->winnerRow() >= 0);
+  // The user can correct the password and try again.
+  QVERIFY(child<QPushButton>(app.signInWindow(), "signInButton")->isEnabled());
+  QVERIFY(child<QLineEdit>(app.signInWindow(), "passwordEdit")->isEnabled());
+  parley::test::screenshot(app.signInWindow(), QStringLiteral("sign-in-window"));
+}
+
+void SignInGuiTest::testConnectionShowsOneRowPerAttempt() {
+  parley::test::TempSettings tmp;
+  SettingsStore store(tmp.file());
+  MemorySecretStore secrets;
+  SettingsDialog dialog(store, secrets, nullptr);
+  ConnectionSettings s = loopback(*server_, QStringLiteral("alice"));
+  s.tls_port = 1;  // refused: a second, failing row
+  dialog.setSettings(s);
+  dialog.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&dialog, kWaitMs));
+  auto* test = child<QPushButton>(&dialog, "testButton");
+  QVERIFY(test->isEnabled());
+  QTest::mouseClick(test, Qt::LeftButton);
+  auto* summary = child<QLabel>(&dialog, "testSummary");
+  QTRY_VERIFY_WITH_TIMEOUT(summary->text().startsWith(QStringLiteral("Connected")), kWaitMs);
+  auto* table = child<QTableView>(&dialog, "testRaceTable");
+  auto* model = qobject_cast<RaceTableModel*>(table->model());
+  QVERIFY(model);
+  // One row per distinct attempt id the race reported, and a winner.
+  QSet<int> ids;
+  for (const auto& e : model->events()) {
+    ids.insert(e.id);
+  }
+  QCOMPARE(model->rowCount(), ids.size());
+  QVERIFY(model->rowCount() >= 2);
+  QVERIFY(model->winnerRow() >= 0);
+  bool saw_failed_first_port = false;
+  for (int row = 0; row < model->rowCount(); ++row) {
+    const QString target = model->data(model->index(row, RaceTableModel::Target), Qt::DisplayRole).toString();
+    const QString stage = model->data(model->index(row, RaceTableModel::Stage), Qt::DisplayRole).toString();
+    if (target.endsWith(QStringLiteral(":1")) || target.contains(QStringLiteral(":1 "))) {
+      saw_failed_first_port = stage == QStringLiteral("failed");
+    }
+  }
+  QVERIFY(saw_failed_first_port);
+  parley::test::screenshot(&dialog, QStringLiteral("settings-test-connection"));
+}
+
+void SignInGuiTest::reconnectCatchesUpWithoutDuplicates() {
+  parley::test::TempSettings tmp;
+  MemorySecretStore secrets;
+  AppController app({tmp.file(), &secrets});
+  app.prefill(loopback(*server_, QStringLiteral("alice")), QStringLiteral("alice-pw"));
+  app.show();
+  app.signIn();
+  QTRY_VERIFY_WITH_TIMEOUT(app.meetingWindow() != nullptr && app.meetingWindow()->isVisible(),
+                           kWaitMs);
+  MeetingWindow* meeting = app.meetingWindow();
+  app.bridge()->dropConnectionForTest();
+  // While it is down, bob says something; alice must get it exactly once.
+  parley::test::CliOptions bob_options;
+  bob_options.user = "bob";
+  bob_options.password = "bob-pw";
+  bob_options.say = {"said while alice was away"};
+  bob_options.for_seconds = 0;
+  auto run = parley::test::runCli(*server_, bob_options);
+  QCOMPARE(run.exit_code, 0);
+  QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(meeting, "reconnectBanner")->isVisible() ||
+                               countContaining(meeting->chat()->messageTextsForTest(),
+                                               QStringLiteral("Reconnected")) > 0,
+                           kWaitMs);
+  QTRY_VERIFY_WITH_TIMEOUT(countContaining(meeting->chat()->messageTextsForTest(),
+                                           QStringLiteral("said while alice was away")) == 1,
+                           kWaitMs);
+  QTRY_VERIFY_WITH_TIMEOUT(!child<QLabel>(meeting, "reconnectBanner")->isVisible(), kWaitMs);
+  // Still exactly once after everything settled.
+  QTest::qWait(500);
+  QCOMPARE(countContaining(meeting->chat()->messageTextsForTest(),
+                           QStringLiteral("said while alice was away")),
+           1);
+  QCOMPARE(countContaining(meeting->chat()->messageTextsForTest(), QStringLiteral("hello from bob")),
+           1);
+}
+
+QTEST_MAIN(SignInGuiTest)
+#include "sign_in_gui_test.moc"

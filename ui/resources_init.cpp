@@ -1,0 +1,19 @@
+#include "ui/resources_init.h"
+
+#include <QtGlobal>
+
+// Q_INIT_RESOURCE must be used outside any namespace.
+static void parleyInitResources() {
+  Q_INIT_RESOURCE(parley);
+  Q_INIT_RESOURCE(parley_i18n);
+}
+
+namespace parley::ui {
+void initResources() {
+  static const bool once = [] {
+    parleyInitResources();
+    return true;
+  }();
+  (void)once;
+}
+}  // namespace parley::ui
