@@ -83,6 +83,11 @@ HOSTS = {
     "socks-auth.lab.test": ("proxies", NET + "46"),
     "proxy-wpad.lab.test": ("proxies", NET + "47"),
 }
+# every TCP service of the lab
+SERVICES = ["ns.lab.test:53", SERVER + ":443", SERVER + ":5228", "wpad.%s:80" % SEARCH,
+            "kdc.lab.test:88", "proxy-basic.lab.test:3128", "proxy-ntlm.lab.test:3128",
+            "proxy-negotiate.lab.test:3128", "proxy-bump.lab.test:3128",
+            "proxy-wpad.lab.test:3128", "socks.lab.test:1080", "socks-auth.lab.test:1080"]
 ROLES = ["client", "server", "infra", "proxies", "router"]
 BRIDGED = ["router", "server", "infra", "proxies"]
 DNS_IP = HOSTS["ns.lab.test"][1]
@@ -733,13 +738,8 @@ socks pass {{
 
     def wait_ready(self, timeout_s=30.0):
         """Every service answers TCP from the client namespace, through lab names."""
-        endpoints = ["ns.lab.test:53", SERVER + ":443", SERVER + ":5228",
-                     "wpad.%s:80" % SEARCH, "kdc.lab.test:88", "proxy-basic.lab.test:3128",
-                     "proxy-ntlm.lab.test:3128", "proxy-negotiate.lab.test:3128",
-                     "proxy-bump.lab.test:3128", "proxy-wpad.lab.test:3128",
-                     "socks.lab.test:1080", "socks-auth.lab.test:1080"]
         p = self.ns_run("client", [sys.executable, os.path.abspath(__file__), "_wait",
-                                   "--timeout", str(timeout_s)] + endpoints,
+                                   "--timeout", str(timeout_s)] + SERVICES,
                         check=False, timeout=timeout_s + 10)
         if p.returncode != 0:
             dead = [n for n, proc in self.daemons if proc.poll() is not None]
@@ -919,6 +919,10 @@ def run_test(args):
     name = args.name
     scenario = SCENARIOS[name]
     apply_scenario(state, name)
+    wrong = check_firewall(state, name)
+    if wrong:
+        print("FAIL %s: the lab's firewall is wrong (not the client): %s" % (name, wrong))
+        return 1
     argv = ["ip", "netns", "exec", state["namespaces"]["client"], args.cli, "probe",
             "--server", SERVER, "--ca", state["ca"], "--json"] + scenario["args"]
     env = client_env(state, {"PARLEY_PROXY_PASSWORD": scenario.get("password", "")})
@@ -963,6 +967,11 @@ def run_curl(args):
     for name in names:
         scenario = SCENARIOS[name]
         apply_scenario(state, name)
+        wrong = check_firewall(state, name)
+        print("%-22s %s  firewall%s" % (name, "FAIL" if wrong else "ok  ",
+                                         ": " + "; ".join(wrong) if wrong else
+                                         " (only the allowed services answer)"))
+        failed += 1 if wrong else 0
         extra = scenario.get("curl")
         if extra is None and scenario["expect"]["exit"] == 0:
             extra = []
@@ -983,6 +992,49 @@ def run_curl(args):
             p.stderr.strip()[-200:]))
         failed += 0 if ok else 1
     return 1 if failed else 0
+
+
+def cmd_reach(args):
+    """Prints {endpoint: true|false}: a TCP connect within the timeout, all at once."""
+    import threading
+    result = {}
+
+    def attempt(ep):
+        host, _, port = ep.rpartition(":")
+        try:
+            with socket.create_connection((host, int(port)), timeout=args.timeout):
+                result[ep] = True
+        except OSError:
+            result[ep] = False
+
+    threads = [threading.Thread(target=attempt, args=(ep,)) for ep in args.endpoints]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print(json.dumps(result))
+    return 0
+
+
+def check_firewall(state, name):
+    """Only the scenario's allowed services answer a TCP connect from the client."""
+    scenario = SCENARIOS[name]
+    allowed = set()
+    for item in ALWAYS + scenario["allow"]:
+        for ep in SERVICES:
+            if item == "<all>" or item == ep or item == ep.rpartition(":")[0]:
+                allowed.add(ep)
+    # by address: the name lookup itself must not be what fails
+    by_ip = {"%s:%s" % (ip_of(ep.rpartition(":")[0]), ep.rpartition(":")[2]): ep
+             for ep in SERVICES}
+    p = subprocess.run(["ip", "netns", "exec", state["namespaces"]["client"], sys.executable,
+                        os.path.abspath(__file__), "_reach", "--timeout", "1.5"] +
+                       sorted(by_ip), capture_output=True, text=True, timeout=30)
+    reach = {by_ip[k]: v for k, v in json.loads(p.stdout).items()}
+    wrong = ["%s %s" % (ep, "answers but should be blocked" if ok else
+                        "blocked but should answer")
+             for ep, ok in sorted(reach.items()) if ok != (ep in allowed)]
+    return wrong
 
 
 def cmd_wait(args):
@@ -1228,6 +1280,9 @@ def main():
     p.add_argument("--delay-ms", type=int, default=20)
     sub.add_parser("sweep")
     sub.add_parser("check", help="say whether the lab can run here (exit 0) or not (77)")
+    p = sub.add_parser("_reach")
+    p.add_argument("--timeout", type=float, default=1.5)
+    p.add_argument("endpoints", nargs="+")
     p = sub.add_parser("_wait")
     p.add_argument("--timeout", type=float, default=30.0)
     p.add_argument("endpoints", nargs="+")
@@ -1269,6 +1324,8 @@ def main():
     if args.command == "sweep":
         print("swept %d stale lab(s)" % sweep())
         return 0
+    if args.command == "_reach":
+        return cmd_reach(args)
     if args.command == "_wait":
         return cmd_wait(args)
     return 2
