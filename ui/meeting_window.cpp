@@ -57,9 +57,11 @@ MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
   people_view_->setObjectName(QStringLiteral("participantView"));
   people_view_->setModel(participants_);
   people_view_->verticalHeader()->hide();
-  people_view_->horizontalHeader()->setStretchLastSection(true);
+  people_view_->horizontalHeader()->setStretchLastSection(false);
+  people_view_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   people_view_->horizontalHeader()->setSectionResizeMode(ParticipantModel::Name,
                                                          QHeaderView::Stretch);
+  people_view_->setWordWrap(false);
   people_view_->setSelectionBehavior(QAbstractItemView::SelectRows);
   people_view_->setAccessibleName(tr("Participants"));
   chat_ = new ChatView(side);
@@ -71,6 +73,7 @@ MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
   splitter->addWidget(side);
   splitter->setStretchFactor(0, 3);
   splitter->setStretchFactor(1, 2);
+  splitter->setSizes({620, 460});
   layout->addWidget(splitter, 1);
   setCentralWidget(central);
 

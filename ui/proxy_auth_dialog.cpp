@@ -16,6 +16,7 @@ ProxyAuthDialog::ProxyAuthDialog(const net::ProxyAuthChallenge& challenge, const
   setObjectName(QStringLiteral("proxyAuthDialog"));
   setWindowTitle(tr("Proxy authentication"));
   setModal(true);
+  setMinimumWidth(420);
   const QString proxy = QString::fromStdString(net::proxyHostPort(challenge.proxy));
   const QString scheme = QString::fromStdString(challenge.scheme);
   const bool windows_auth = scheme.compare(QLatin1String("NTLM"), Qt::CaseInsensitive) == 0 ||

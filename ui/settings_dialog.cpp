@@ -80,7 +80,9 @@ SettingsDialog::SettingsDialog(SettingsStore& store, SecretStore& secrets,
   server_form->addRow(tr("&Server:"), server_);
   server_form->addRow(tr("&Port:"), tls_port_);
   server_form->addRow(tr("&Alternative port:"), alt_port_);
-  server_form->addRow(tr("&CA certificate:"), ca_row);
+  auto* ca_label = new QLabel(tr("&CA certificate:"), server_page);
+  ca_label->setBuddy(ca_file_);
+  server_form->addRow(ca_label, ca_row);
   auto* server_note = new QLabel(tr("Parley trusts only your deployment's certificate authority: "
                                     "a certificate from anyone else means the traffic is being "
                                     "inspected, and Parley refuses it."),
@@ -113,6 +115,7 @@ SettingsDialog::SettingsDialog(SettingsStore& store, SecretStore& secrets,
   proxy_layout->addRow(auto_detect_);
   proxy_layout->addRow(detected_);
   proxy_layout->addRow(manual_proxy_, manual_row);
+  proxy_host_->setAccessibleDescription(tr("HTTP proxy host name"));
   proxy_layout->addRow(tr("P&AC URL:"), pac_url_);
   tabs_->addTab(proxy_page, tr("&Web proxy"));
 

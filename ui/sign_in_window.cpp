@@ -78,6 +78,9 @@ SignInWindow::SignInWindow(QWidget* parent) : QWidget(parent) {
   message_ = new QLabel(this);
   message_->setObjectName(QStringLiteral("messageLabel"));
   message_->setWordWrap(true);
+  QFont message_font = message_->font();
+  message_font.setBold(true);
+  message_->setFont(message_font);
   message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   action_ = new QPushButton(this);
   action_->setObjectName(QStringLiteral("actionButton"));

@@ -10,12 +10,16 @@ PARLEY_BUILD_PACKAGES=(
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   protobuf-compiler libprotobuf-dev nlohmann-json3-dev
   catch2 qt6-base-dev
+  # the desktop client: keychain, SVG icons, translations (lupdate/lrelease)
+  qtkeychain-qt6-dev qt6-svg-dev libqt6svg6 qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libcurl4-openssl-dev duktape-dev libkrb5-dev
 )
 
 # Tools the test suite drives (real peers, not mocks).
 PARLEY_TEST_PACKAGES=(
   procps python3
+  # GUI screenshots under a virtual X server (docs/screenshots)
+  xvfb xauth
   # the network lab (tests/lab): real proxies, a KDC, names, firewall rules
   iproute2 nftables curl squid-openssl dante-server microsocks dnsmasq-base
   krb5-kdc krb5-admin-server krb5-user

@@ -150,6 +150,7 @@ void SettingsGuiTest::dialogValidatesInPlaceAndSaves() {
   socks->item(row, 1)->setText(QStringLiteral("1081"));
   QVERIFY(save->isEnabled());
 
+  dialog.showTab(SettingsDialog::ProxyTab);
   parley::test::screenshot(&dialog, QStringLiteral("settings-dialog"));
   QTest::mouseClick(save, Qt::LeftButton);
   QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tmp.file()), 10000);
