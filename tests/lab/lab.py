@@ -70,7 +70,7 @@ BUMP_CA_NAME = "Parley Lab Inspection CA"
 
 # name -> (namespace role, address)
 HOSTS = {
-    "client.lab.test": ("client", CLIENT_NET + "10"),
+    "client.corp.lab.test": ("client", CLIENT_NET + "10"),
     SERVER: ("server", NET + "20"),
     "ns.lab.test": ("infra", NET + "30"),
     "wpad." + SEARCH: ("infra", NET + "31"),
@@ -830,6 +830,16 @@ def apply_scenario(state, name):
         os.unlink(wpad)
 
 
+CLIENT_HOSTNAME = "client." + SEARCH
+
+
+def in_client(state, argv):
+    """argv run in the client namespace, with its own host name (a UTS namespace)
+    in the corp domain, as a desktop in that office would have."""
+    return ["ip", "netns", "exec", state["namespaces"]["client"], "unshare", "--uts", "--",
+            "sh", "-c", 'hostname "$0" && exec "$@"', CLIENT_HOSTNAME] + argv
+
+
 def client_env(state, extra=None):
     env = {k: v for k, v in os.environ.items()
            if k.lower() not in ("http_proxy", "https_proxy", "all_proxy", "no_proxy",
@@ -923,11 +933,11 @@ def run_test(args):
     if wrong:
         print("FAIL %s: the lab's firewall is wrong (not the client): %s" % (name, wrong))
         return 1
-    argv = ["ip", "netns", "exec", state["namespaces"]["client"], args.cli, "probe",
-            "--server", SERVER, "--ca", state["ca"], "--json"] + scenario["args"]
+    probe = [args.cli, "probe", "--server", SERVER, "--ca", state["ca"], "--json"]
+    argv = in_client(state, probe + scenario["args"])
     env = client_env(state, {"PARLEY_PROXY_PASSWORD": scenario.get("password", "")})
     print("scenario %s: %s" % (name, scenario["about"]))
-    print("$ " + " ".join(argv[4:]))
+    print("$ " + " ".join(probe + scenario["args"]))
     started = time.monotonic()
     try:
         p = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
@@ -978,10 +988,10 @@ def run_curl(args):
         if extra is None:
             continue
         port = scenario["expect"].get("port", 443)
-        argv = ["ip", "netns", "exec", state["namespaces"]["client"], "curl", "-s", "-o",
-                "/dev/null", "--max-time", "8", "--cacert", state["ca"], "-w",
-                "%{time_appconnect} %{ssl_verify_result}"] + extra + [
-                    "https://%s:%d/" % (SERVER, port)]
+        argv = in_client(state, ["curl", "-s", "-o", "/dev/null", "--max-time", "8",
+                                 "--cacert", state["ca"], "-w",
+                                 "%{time_appconnect} %{ssl_verify_result}"] + extra + [
+                                     "https://%s:%d/" % (SERVER, port)])
         p = subprocess.run(argv, capture_output=True, text=True, env=client_env(state),
                            timeout=30)
         out = p.stdout.strip()
@@ -1232,6 +1242,8 @@ def cmd_exec(args):
     if args.scenario:
         apply_scenario(state, args.scenario)
     cmd = args.cmd[1:] if args.cmd and args.cmd[0] == "--" else args.cmd
+    if args.ns == "client":
+        return subprocess.call(in_client(state, cmd), env=client_env(state))
     return subprocess.call(["ip", "netns", "exec", state["namespaces"][args.ns]] + cmd,
                            env=client_env(state))
 
