@@ -1,0 +1,143 @@
+// A real parleyd with the administrator features on: Prometheus metrics over
+// HTTP counting what clients did, and log lines reaching a UDP syslog
+// collector as RFC 5424 messages.
+
+#include <asio/connect.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/ip/udp.hpp>
+#include <asio/read.hpp>
+#include <asio/write.hpp>
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "support/process.h"
+#include "support/server_fixture.h"
+
+using namespace parley::test;
+
+namespace {
+
+std::string scrape(std::uint16_t port, const std::string& path = "/metrics") {
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect({asio::ip::make_address("127.0.0.1"), port});
+  asio::write(socket, asio::buffer("GET " + path + " HTTP/1.1\r\nHost: parleyd\r\n\r\n"));
+  std::string reply;
+  asio::error_code ec;
+  asio::read(socket, asio::dynamic_buffer(reply), ec);
+  return reply;
+}
+
+// The value of one sample line ("name{labels} value"), or -1.
+long long sample(const std::string& text, const std::string& series) {
+  const auto at = text.find("\n" + series + " ");
+  if (at == std::string::npos) {
+    return -1;
+  }
+  return std::stoll(text.substr(at + series.size() + 2));
+}
+
+}  // namespace
+
+TEST_CASE("parleyd serves metrics that count sign-ins, rooms and forwarded frames",
+          "[integration][metrics]") {
+  ServerFixture::Options options;
+  options.config = {{"enabled", "true"}, {"address", "\"127.0.0.1:0\""}};
+  ServerFixture server(options);
+  server.start();
+  const auto ports = nlohmann::json::parse(readFile(server.dir() + "/ports.json"));
+  REQUIRE(ports.contains("metrics"));
+  const auto metrics_port = ports.at("metrics").at("port").get<std::uint16_t>();
+  REQUIRE(metrics_port != 0);
+
+  auto before = scrape(metrics_port);
+  REQUIRE_THAT(before, Catch::StartsWith("HTTP/1.1 200 OK"));
+  CHECK(sample(before, "parley_sign_ins_total") == 0);
+
+  CliOptions bob;
+  bob.user = "bob";
+  bob.password = "bob-pw";
+  bob.for_seconds = 4;
+  CliProcess listener(server, bob);
+  REQUIRE(eventually([&] { return listener.sawEvent("joined"); }, std::chrono::seconds(30)));
+  const auto during = scrape(metrics_port);
+  CHECK(sample(during, "parley_participants") == 1);
+  CHECK(sample(during, "parley_rooms_open") == 1);
+
+  CliOptions alice;
+  alice.say = {"hello metrics"};
+  CHECK(runCli(server, alice).exit_code == 0);
+  CliOptions wrong;
+  wrong.password = "not-the-password";
+  CHECK(runCli(server, wrong).exit_code != 0);
+  listener.wait();
+
+  const auto after = scrape(metrics_port);
+  CHECK(sample(after, "parley_sign_ins_total") == 2);
+  CHECK(sample(after, "parley_sign_in_failures_total{reason=\"wrong_password\"}") == 1);
+  const std::string accepted = "parley_connections_accepted_total{port=\"" +
+                               std::to_string(server.port()) + "\",method=\"direct\"}";
+  CHECK(sample(after, accepted) >= 3);
+  // alice's chat reached bob, and join/leave notices went to the other member.
+  CHECK(sample(after, "parley_forwarded_packets_total") >= 2);
+  CHECK(sample(after, "parley_forwarded_bytes_total") >
+        sample(after, "parley_forwarded_packets_total"));
+  CHECK(sample(after, "parley_participants") == 0);
+
+  CHECK_THAT(scrape(metrics_port, "/"), Catch::StartsWith("HTTP/1.1 404"));
+  CHECK(server.terminate() == 0);
+}
+
+TEST_CASE("metrics are off unless enabled", "[integration][metrics]") {
+  ServerFixture server;
+  server.start();
+  const auto ports = nlohmann::json::parse(readFile(server.dir() + "/ports.json"));
+  CHECK_FALSE(ports.contains("metrics"));
+  CHECK(server.terminate() == 0);
+}
+
+TEST_CASE("parleyd sends its log to a UDP syslog collector", "[integration][syslog]") {
+  asio::io_context io;
+  asio::ip::udp::socket collector(io, {asio::ip::make_address("127.0.0.1"), 0});
+  collector.non_blocking(true);
+  const auto port = collector.local_endpoint().port();
+
+  ServerFixture::Options options;
+  // [log] has only `level` uncommented; the syslog keys go on the lines after it.
+  options.config = {{"level", "\"info\"\nsyslog = \"udp\"\nsyslog_collector = \"127.0.0.1:" +
+                                  std::to_string(port) + "\"\nsyslog_facility = \"local4\""}};
+  ServerFixture server(options);
+  server.start();
+
+  std::vector<std::string> datagrams;
+  const bool got = eventually(
+      [&] {
+        std::array<char, 4096> buffer{};
+        asio::ip::udp::endpoint from;
+        asio::error_code ec;
+        const auto n = collector.receive_from(asio::buffer(buffer), from, 0, ec);
+        if (!ec) {
+          datagrams.emplace_back(buffer.data(), n);
+        }
+        for (const auto& d : datagrams) {
+          if (d.find("listening on") != std::string::npos) {
+            return true;
+          }
+        }
+        return false;
+      },
+      std::chrono::seconds(20));
+  REQUIRE(got);
+  // local4 (20) * 8 + informational (6) = 166; version 1; then time, host,
+  // app, pid, no msgid, no structured data.
+  const std::regex header(
+      R"(<166>1 \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z \S+ parleyd (\d+) - - .*)");
+  std::smatch match;
+  REQUIRE(std::regex_match(datagrams.front(), match, header));
+  CHECK(std::stol(match[1].str()) == server.pid());
+  // The journal/stderr copy is still written.
+  CHECK_THAT(server.log(), Catch::Contains("listening on"));
+  CHECK(server.terminate() == 0);
+}
