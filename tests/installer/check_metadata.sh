@@ -106,7 +106,7 @@ if command -v systemd-analyze >/dev/null; then
   mkdir -p "$work/unit"
   sed "s|^ExecStart=/usr/bin/parleyd|ExecStart=$work/server/usr/bin/parleyd|" "$unit" \
     >"$work/unit/parleyd.service"
-  if ! out=$(systemd-analyze verify "$work/unit/parleyd.service" 2>&1); then
+  if ! out=$(systemd-analyze verify --man=no "$work/unit/parleyd.service" 2>&1); then
     bad "systemd-analyze verify: $out"
   elif [ -n "$out" ]; then
     echo "systemd-analyze verify: $out"
