@@ -1,0 +1,84 @@
+#include "net/proxy/pac_evaluator.h"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+
+#include "net/proxy/pac_helper_protocol.h"
+
+namespace parley::net {
+
+std::string defaultPacHelperPath() {
+  constexpr const char* kName = "parley-pac-helper";
+#if defined(__linux__)
+  char buf[4096] = {};
+  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n > 0) {
+    std::string path(buf, static_cast<std::size_t>(n));
+    const auto slash = path.rfind('/');
+    if (slash != std::string::npos) {
+      return path.substr(0, slash + 1) + kName;
+    }
+  }
+#endif
+  return kName;
+}
+
+std::unique_ptr<Subprocess> evaluatePac(asio::any_io_executor executor,
+                                        const PacEvaluatorOptions& options,
+                                        const std::string& script, const std::string& url,
+                                        const std::string& host, PacAnswer done) {
+  SubprocessOptions sub;
+  sub.argv = {options.helper_path.empty() ? defaultPacHelperPath() : options.helper_path};
+  sub.extra_env = options.extra_env;
+  sub.timeout = options.timeout;
+  sub.max_output = pac::kMaxReplyLength;
+  sub.input = pac::encodeRequest(script, url, host);
+  return Subprocess::start(
+      std::move(executor), std::move(sub),
+      [done = std::move(done)](Result<SubprocessOutput> result) {
+        if (!result) {
+          const Error& e = result.error();
+          if (e.code == ErrorCode::TimedOut) {
+            done(makeError(ErrorCode::PacFailed, "PAC evaluation " + e.detail));
+          } else {
+            done(makeError(ErrorCode::PacFailed, "PAC helper: " + e.detail));
+          }
+          return;
+        }
+        const SubprocessOutput& out = *result;
+        if (out.signal != 0) {
+          const char* why =
+              out.signal == SIGXCPU || out.signal == SIGKILL ? " (CPU or memory limit)" : "";
+          done(makeError(ErrorCode::PacFailed, "the PAC helper was killed by signal " +
+                                                   std::to_string(out.signal) + why));
+          return;
+        }
+        std::string text = out.out;
+        if (!text.empty() && text.back() == '\n') {
+          text.pop_back();
+        }
+        if (out.exit_code == 0 && text.rfind("OK ", 0) == 0) {
+          done(text.substr(3));
+          return;
+        }
+        if (out.exit_code == 0 && text == "OK") {
+          done(std::string());
+          return;
+        }
+        if (text.rfind("ERR ", 0) == 0) {
+          done(makeError(ErrorCode::PacFailed, text.substr(4)));
+          return;
+        }
+        if (out.exit_code == 127 || (text.empty() && out.exit_code != 0)) {
+          done(makeError(ErrorCode::PacFailed, "the PAC helper failed (exit " +
+                                                   std::to_string(out.exit_code) +
+                                                   "; is parley-pac-helper installed?)"));
+          return;
+        }
+        done(makeError(ErrorCode::PacFailed, "the PAC helper answered something unexpected"));
+      });
+}
+
+}  // namespace parley::net

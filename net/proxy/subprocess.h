@@ -1,0 +1,66 @@
+#pragma once
+// Subprocess: runs one program (no shell) with a given stdin, collects at most
+// `max_output` bytes of its stdout without blocking the loop, and bounds it
+// in time. Used for parley-pac-helper and the desktop settings tools
+// (gsettings, kreadconfig5).
+//
+// Owned by its caller; runs on the executor it is given, `done` comes on it,
+// exactly once, unless the Subprocess is destroyed first. Destroying it kills
+// the child (SIGKILL, by its PID) and reaps it: no zombie stays behind and no
+// callback comes afterwards. POSIX only (posix_spawn).
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <asio/any_io_executor.hpp>
+
+#include "core/base/result.h"
+
+namespace parley::net {
+
+struct SubprocessOptions {
+  // argv[0] is the program: an absolute path, or a name looked up in PATH
+  // when `search_path`.
+  std::vector<std::string> argv;
+  bool search_path = false;
+  // Extra "NAME=value" entries added to the inherited environment.
+  std::vector<std::string> extra_env;
+  // Given on stdin (from an anonymous file, so no pipe write can block).
+  std::string input;
+  std::size_t max_output = 64 * 1024;
+  std::chrono::milliseconds timeout{5000};
+};
+
+struct SubprocessOutput {
+  std::string out;
+  // Exit code when the program exited, -1 when a signal ended it.
+  int exit_code = -1;
+  int signal = 0;
+};
+
+class Subprocess {
+ public:
+  // Errors: the program cannot be started; Timeout (the child was killed);
+  // ResponseTooLarge (more than max_output bytes; the child was killed).
+  using Done = std::function<void(Result<SubprocessOutput>)>;
+
+  static std::unique_ptr<Subprocess> start(asio::any_io_executor executor,
+                                           SubprocessOptions options, Done done);
+  ~Subprocess();
+  Subprocess(const Subprocess&) = delete;
+  Subprocess& operator=(const Subprocess&) = delete;
+
+  // The child's PID while it runs (0 after it was reaped or never started).
+  int pidForTest() const;
+
+  struct State;
+
+ private:
+  explicit Subprocess(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace parley::net
