@@ -8,6 +8,7 @@ fail=0
 bad() { echo "FAIL: $*" >&2; fail=1; }
 
 one() {  # exactly one package matching the pattern
+  # shellcheck disable=SC2206 # $1 is a glob on purpose
   local found=("$dir"/$1)
   if [ "${#found[@]}" -ne 1 ] || [ ! -f "${found[0]}" ]; then
     echo "FAIL: want exactly one $dir/$1, found: ${found[*]}" >&2
@@ -35,7 +36,7 @@ done
 # dpkg-shlibdeps must have found the libraries the binaries link.
 server_deps=$(field "$server" Depends)
 # Package names of a Depends field, one a line (versions and alternatives cut).
-names() { tr ',|' '\n\n' <<<"$1" | sed 's/(.*//; s/ //g' | sed '/^$/d'; }
+names() { tr ',|' '\n' <<<"$1" | sed 's/(.*//; s/ //g' | sed '/^$/d'; }
 depends_on() { names "$1" | grep -qxF "$2"; }
 for lib in adduser libc6 libssl3 libsqlite3-0 libsodium23 libprotobuf32 libstdc++6; do
   depends_on "$server_deps" $lib || bad "parleyd Depends lacks $lib: $server_deps"
@@ -70,8 +71,12 @@ if grep -qE '\./(etc|var)/' "$work/server.list"; then bad "parleyd ships files i
 # The binaries are stripped.
 dpkg-deb -x "$server" "$work/server"
 dpkg-deb -x "$client" "$work/client"
-file "$work/server/usr/bin/parleyd" | grep -q 'stripped' && ! file "$work/server/usr/bin/parleyd" | grep -q 'not stripped' ||
-  bad "parleyd is not stripped"
+for binary in "$work/server/usr/bin/parleyd" "$work/client/usr/bin/parley-cli"; do
+  kind=$(file "$binary")
+  if grep -q 'not stripped' <<<"$kind" || ! grep -q 'stripped' <<<"$kind"; then
+    bad "$binary is not stripped: $kind"
+  fi
+done
 # Maintainer scripts are there and executable.
 dpkg-deb -e "$server" "$work/server-control"
 for s in postinst prerm postrm; do

@@ -22,6 +22,7 @@ mirror=${PARLEY_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 one() {
+  # shellcheck disable=SC2206 # $1 is a glob on purpose
   local found=("$pkg_dir"/$1)
   if [ "${#found[@]}" -ne 1 ] || [ ! -f "${found[0]}" ]; then
     echo "FAIL: want exactly one $pkg_dir/$1, found: ${found[*]}" >&2
@@ -80,7 +81,9 @@ hostname parley-test.example.org
 work=$(mktemp -d /tmp/parley-install-cycle.XXXXXX)
 root="$work/root"
 cleanup() {
-  [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true
+  if [ -n "${server_pid:-}" ]; then
+    kill "$server_pid" 2>/dev/null || true
+  fi
   umount -R "$root/proc" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -166,6 +169,7 @@ start_like_unit() {  # CAPS ("+net_bind_service" or "-all")
   rm -f "$root/var/lib/parleyd/ports.json"
   local cap_args=(--inh-caps=-all --ambient-caps=-all --bounding-set=-all)
   if [ "$caps" = "+net_bind_service" ]; then
+    # shellcheck disable=SC2054 # commas belong to setpriv's capability lists
     cap_args=(--inh-caps=+net_bind_service --ambient-caps=+net_bind_service
       --bounding-set=-all,+net_bind_service)
   fi
@@ -216,6 +220,7 @@ key_sum=$(sha /etc/parleyd/server.key)
 step "upgrade to a newer version keeps config, keys and accounts"
 "$here/repack_version.sh" "$server" "$version.1" "$root/tmp/upgrade.deb"
 in_root dpkg -i /tmp/upgrade.deb
+# shellcheck disable=SC2016 # dpkg-query's own ${Version}
 [ "$(in_root dpkg-query -W -f='${Version}' parleyd)" = "$version.1" ] || fail "upgrade not installed"
 [ "$(sha /etc/parleyd/parleyd.toml)" = "$config_sum" ] || fail "upgrade changed the config"
 [ "$(sha /etc/parleyd/ca.crt)" = "$ca_sum" ] || fail "upgrade changed the CA"
