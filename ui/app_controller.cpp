@@ -37,6 +37,7 @@ AppController::AppController(Options options, QObject* parent) : QObject(parent)
   connect(sign_in_, &SignInWindow::signInRequested, this, &AppController::signIn);
   connect(sign_in_, &SignInWindow::cancelRequested, this, [this] {
     bridge_->cancel();
+    savePending();
     signing_in_ = false;
     sign_in_->setBusy(false);
     sign_in_->showNote(tr("Sign-in cancelled."));
@@ -84,7 +85,7 @@ AppController::AppController(Options options, QObject* parent) : QObject(parent)
   });
   connect(bridge_, &SessionBridge::disconnected, this,
           [this](const QString& reason, bool will_retry, int retry_in_ms) {
-            if (meeting_ && will_retry) {
+            if (inMeeting() && will_retry) {
               meeting_->reconnecting(reason, retry_in_ms);
             } else if (signing_in_ && will_retry) {
               sign_in_->showNote(tr("The connection dropped (%1); trying again…").arg(reason));
@@ -101,12 +102,14 @@ AppController::AppController(Options options, QObject* parent) : QObject(parent)
 }
 
 AppController::~AppController() {
+  savePending();
   delete meeting_;
   delete settings_dialog_;
   delete sign_in_;
 }
 
 MeetingWindow* AppController::meetingWindow() const { return meeting_.data(); }
+bool AppController::inMeeting() const { return meeting_ && meeting_->isVisible(); }
 SettingsDialog* AppController::settingsDialog() const { return settings_dialog_.data(); }
 
 void AppController::loadSecrets() {
@@ -141,6 +144,10 @@ void AppController::show() {
   sign_in_->show();
   sign_in_->raise();
   sign_in_->activateWindow();
+  // Build the (hidden) meeting window while the user types: creating its
+  // widgets costs the GUI thread tens of milliseconds, better spent now than
+  // between Sign in and the room.
+  QTimer::singleShot(0, this, &AppController::ensureMeetingWindow);
 }
 
 void AppController::prefill(const ConnectionSettings& overrides, const QString& password) {
@@ -166,16 +173,19 @@ void AppController::signIn() {
         FailureAdvice::Action::Settings, {}});
     return;
   }
-  const QStringList problems = store_->save(settings_);
+  const QStringList problems = validateSettings(settings_);
   if (!problems.isEmpty()) {
     sign_in_->showNote(problems.join(QLatin1Char('\n')));
     return;
   }
+  // Written once the sign-in is over (QSettings syncs to disk: milliseconds
+  // the GUI thread should not spend while the race is on screen).
+  save_pending_ = true;
   const QString password = sign_in_->password();
   QPointer<AppController> self(this);
   const QString key = signInSecretKey(settings_.server, settings_.user);
   auto report = [self](const SecretResult& r) {
-    if (self && !r.ok && self->meeting_) {
+    if (self && !r.ok && self->inMeeting()) {
       self->meeting_->chat()->addNotice(r.error);
     } else if (self && !r.ok) {
       self->sign_in_->showNote(r.error);
@@ -202,30 +212,37 @@ void AppController::signIn() {
   signing_in_ = true;
   const QString error = bridge_->signIn(request);
   if (!error.isEmpty()) {
+    savePending();
     signing_in_ = false;
     sign_in_->setBusy(false);
     sign_in_->showFailure(FailureAdvice{error, FailureAdvice::Action::Settings, {}});
   }
 }
 
+void AppController::ensureMeetingWindow() {
+  if (meeting_) {
+    return;
+  }
+  meeting_ = new MeetingWindow;
+  meeting_->setAttribute(Qt::WA_DeleteOnClose);
+  connect(meeting_, &MeetingWindow::leaveRequested, this, [this] {
+    bridge_->leave();  // bounded by the session's leave timeout; left() follows
+  });
+  connect(meeting_, &MeetingWindow::settingsRequested, this,
+          [this] { openSettings(SettingsDialog::ProxyTab); });
+  connect(meeting_->chat(), &ChatView::sendRequested, this, [this](const QString& text) {
+    const quint64 id = bridge_->sendChat(text);
+    if (id != 0 && meeting_) {
+      meeting_->chat()->addPending(id, settings_.user, text);
+    }
+  });
+}
+
 void AppController::onJoined(const QString& room,
                              const std::vector<client::ParticipantInfo>& people) {
-  if (!meeting_) {
-    meeting_ = new MeetingWindow;
-    meeting_->setAttribute(Qt::WA_DeleteOnClose);
+  ensureMeetingWindow();
+  if (signing_in_) {
     meeting_->setSelf(self_id_, settings_.user);
-    connect(meeting_, &MeetingWindow::leaveRequested, this, [this] {
-      bridge_->leave();
-      // leave() is bounded by the session's leave timeout; onLeft follows.
-    });
-    connect(meeting_, &MeetingWindow::settingsRequested, this,
-            [this] { openSettings(SettingsDialog::ProxyTab); });
-    connect(meeting_->chat(), &ChatView::sendRequested, this, [this](const QString& text) {
-      const quint64 id = bridge_->sendChat(text);
-      if (id != 0 && meeting_) {
-        meeting_->chat()->addPending(id, settings_.user, text);
-      }
-    });
   }
   meeting_->setConnection(connectionText(connection_));
   meeting_->joined(room, people);
@@ -239,12 +256,21 @@ void AppController::onJoined(const QString& room,
     meeting_->activateWindow();
     sign_in_->hide();
     Q_EMIT meetingShown();
+    QTimer::singleShot(0, this, &AppController::savePending);
+  }
+}
+
+void AppController::savePending() {
+  if (save_pending_) {
+    save_pending_ = false;
+    store_->save(settings_);
   }
 }
 
 void AppController::onFailed(const Error& error) {
+  savePending();
   const FailureAdvice advice = adviceFor(error, sign_in_->race()->events());
-  if (meeting_) {
+  if (inMeeting()) {
     backToSignIn(advice.message);
     sign_in_->showFailure(advice);
   } else {
@@ -262,6 +288,7 @@ void AppController::backToSignIn(const QString& message) {
     meeting_->hide();
     meeting_->deleteLater();
     meeting_ = nullptr;
+    QTimer::singleShot(0, this, &AppController::ensureMeetingWindow);
   }
   sign_in_->setBusy(false);
   sign_in_->showNote(message);
@@ -270,7 +297,7 @@ void AppController::backToSignIn(const QString& message) {
 
 SettingsDialog* AppController::openSettings(int tab) {
   if (!settings_dialog_) {
-    QWidget* parent = meeting_ ? static_cast<QWidget*>(meeting_.data()) : sign_in_;
+    QWidget* parent = inMeeting() ? static_cast<QWidget*>(meeting_.data()) : sign_in_;
     settings_dialog_ = new SettingsDialog(*store_, *secrets_, prompter_, parent);
     settings_dialog_->setAttribute(Qt::WA_DeleteOnClose);
     connect(settings_dialog_, &SettingsDialog::saved, this,

@@ -46,7 +46,9 @@ class AppController final : public QObject {
   void signIn();
 
   [[nodiscard]] SignInWindow* signInWindow() const { return sign_in_; }
+  // The meeting window; it exists hidden (built ahead) while not in a room.
   [[nodiscard]] MeetingWindow* meetingWindow() const;
+  [[nodiscard]] bool inMeeting() const;
   [[nodiscard]] SettingsDialog* settingsDialog() const;
   [[nodiscard]] SessionBridge* bridge() const { return bridge_; }
   [[nodiscard]] CredentialPrompter* prompter() const { return prompter_; }
@@ -64,6 +66,8 @@ class AppController final : public QObject {
   void onFailed(const Error& error);
   void backToSignIn(const QString& message);
   void loadSecrets();
+  void savePending();
+  void ensureMeetingWindow();
 
   std::unique_ptr<SettingsStore> store_;
   std::unique_ptr<SecretStore> owned_secrets_;
@@ -79,6 +83,7 @@ class AppController final : public QObject {
   client::ConnectionInfo connection_;
   quint64 self_id_ = 0;
   bool signing_in_ = false;
+  bool save_pending_ = false;
 };
 
 }  // namespace parley::ui

@@ -84,6 +84,10 @@ FailureAdvice adviceFor(const Error& error, const std::vector<net::AttemptEvent>
     case ErrorCode::InvalidRoomName:
       advice.message = tr("The server does not accept this room name: %1").arg(detail);
       return advice;
+    case ErrorCode::InvalidArgument:
+      advice.message = tr("Parley cannot start the connection: %1. Check Settings.").arg(detail);
+      advice.action = FailureAdvice::Action::Settings;
+      return advice;
     case ErrorCode::UnsupportedVersion:
       advice.message =
           tr("This version of Parley cannot talk to the server (%1). Update Parley.").arg(detail);

@@ -3,6 +3,9 @@
 #include <QCoreApplication>
 #include <QMetaObject>
 
+#include <asio/post.hpp>
+#include <optional>
+
 #include "core/client/client_session.h"
 #include "net/event/io_thread.h"
 #include "net/tls/tls_context.h"
@@ -91,6 +94,67 @@ class SessionBridge::Observer final : public client::SessionObserver {
   quint64 generation_;
 };
 
+namespace {
+
+// Fails at once: the CA file could not be used.
+class FailingConnector final : public net::Connector {
+ public:
+  FailingConnector(asio::any_io_executor executor, Error error)
+      : executor_(std::move(executor)), error_(std::move(error)) {}
+  void connect(const net::ConnectTarget& /*target*/, Done done) override {
+    asio::post(executor_, [alive = alive_, done = std::move(done), error = error_] {
+      if (*alive) {
+        done(makeError(error));
+      }
+    });
+  }
+  void cancel() override { *alive_ = false; }
+  ~FailingConnector() override { *alive_ = false; }
+
+ private:
+  asio::any_io_executor executor_;
+  Error error_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+// Builds the TLS context (reading the CA file, OpenSSL set-up: milliseconds
+// of work) on the network thread, the first time the session connects, so
+// that the Sign in click stays short on the GUI thread. Keeps one
+// RacingConnectorFactory, so the winning route is remembered for reconnects.
+class LazyTlsConnectorFactory final : public net::ConnectorFactory {
+ public:
+  LazyTlsConnectorFactory(asio::any_io_executor executor, std::string ca_file,
+                          net::RaceSettings race)
+      : executor_(std::move(executor)), ca_file_(std::move(ca_file)), race_(std::move(race)) {}
+
+  // Called by the session on its strand (network thread), one at a time.
+  [[nodiscard]] std::unique_ptr<net::Connector> create() const override {
+    if (!racing_ && !error_) {
+      auto tls = net::makeClientTlsContext(ca_file_);
+      if (tls) {
+        racing_ = std::make_unique<net::RacingConnectorFactory>(executor_, *tls, race_);
+      } else {
+        error_ = Error{ErrorCode::InvalidArgument,
+                       "the CA certificate file '" + ca_file_ +
+                           "' cannot be used: " + tls.error().detail};
+      }
+    }
+    if (error_) {
+      return std::make_unique<FailingConnector>(executor_, *error_);
+    }
+    return racing_->create();
+  }
+
+ private:
+  asio::any_io_executor executor_;
+  std::string ca_file_;
+  net::RaceSettings race_;
+  mutable std::unique_ptr<net::RacingConnectorFactory> racing_;
+  mutable std::optional<Error> error_;
+};
+
+}  // namespace
+
 SessionBridge::SessionBridge(QObject* parent)
     : QObject(parent), io_(std::make_unique<net::IoThreads>(1)) {}
 
@@ -110,10 +174,8 @@ void SessionBridge::stopSession() {
 
 QString SessionBridge::signIn(const SignInRequest& request) {
   stopSession();
-  auto tls = net::makeClientTlsContext(request.ca_file.toStdString());
-  if (!tls) {
-    return tr("The CA certificate file \"%1\" cannot be used: %2")
-        .arg(request.ca_file, QString::fromStdString(tls.error().detail));
+  if (request.ca_file.trimmed().isEmpty()) {
+    return tr("Choose your deployment's CA certificate file in Settings first.");
   }
   client::SessionConfig config;
   config.target.host = request.server.trimmed().toStdString();
@@ -124,8 +186,8 @@ QString SessionBridge::signIn(const SignInRequest& request) {
   config.room = request.room.trimmed().toStdString();
   config.client_name = "parley-desktop/" + QCoreApplication::applicationVersion().toStdString();
   auto executor = io_->context().get_executor();
-  auto connectors =
-      std::make_shared<net::RacingConnectorFactory>(executor, *tls, request.race);
+  auto connectors = std::make_shared<LazyTlsConnectorFactory>(
+      executor, request.ca_file.trimmed().toStdString(), request.race);
   observer_ = std::make_unique<Observer>(this, generation_.load());
   session_ = std::make_unique<client::ClientSession>(executor, config, connectors, *observer_);
   session_->start();

@@ -48,7 +48,9 @@ class SessionBridge final : public QObject {
   ~SessionBridge() override;
 
   // Starts a new session (stopping any previous one). Returns an empty
-  // string when started, else why not (unreadable CA file): nothing started.
+  // string when started, else why not (no CA file given): nothing started.
+  // An unreadable CA file is found on the network thread and reported
+  // through failed() (InvalidArgument).
   QString signIn(const SignInRequest& request);
   // Stops the session now (cancel during sign-in). No signal follows.
   void cancel();

@@ -147,7 +147,7 @@ void SignInGuiTest::signInShowsParticipantsAndChat() {
   // Leave: back to the sign-in window.
   QTest::keySequence(meeting, QKeySequence(QStringLiteral("Ctrl+W")));
   QTRY_VERIFY_WITH_TIMEOUT(app.signInWindow()->isVisible(), kWaitMs);
-  QTRY_VERIFY_WITH_TIMEOUT(app.meetingWindow() == nullptr, kWaitMs);
+  QTRY_VERIFY_WITH_TIMEOUT(!app.inMeeting(), kWaitMs);
 }
 
 void SignInGuiTest::wrongPasswordKeepsSignInWindow() {
@@ -168,7 +168,7 @@ void SignInGuiTest::wrongPasswordKeepsSignInWindow() {
   QVERIFY2(message.contains(QStringLiteral("did not accept")), qPrintable(message));
   QVERIFY(app.signInWindow()->isVisible());
   QVERIFY(!app.signInWindow()->busy());
-  QVERIFY(app.meetingWindow() == nullptr);
+  QVERIFY(!app.inMeeting());
   QVERIFY(app.signInWindow()->race()->rowCount() >= 2);
   QVERIFY(app.signInWindow()->race()->winnerRow() >= 0);
   // The user can correct the password and try again.
