@@ -133,6 +133,13 @@ grep -q '^path = "/var/lib/parleyd/parley.db"' "$root/etc/parleyd/parleyd.toml" 
 openssl x509 -in "$root/etc/parleyd/server.crt" -noout -ext subjectAltName |
   grep -q 'parley-test.example.org' || fail "server certificate not issued for the host name"
 
+step "network-requirements reads the installed config by default"
+nr=$(in_root parleyd network-requirements --participants 3)
+grep -qE '^\| 443 +\| TCP' <<<"$nr" || fail "no TCP 443 row: $nr"
+grep -qE '^\| 5228 +\| UDP' <<<"$nr" || fail "no UDP 5228 row: $nr"
+grep -q 'For 3 participants' <<<"$nr" || fail "no bandwidth plan: $nr"
+echo "443/TCP, 5228/TCP+UDP and the bandwidth plan listed"
+
 step "every binary prints the package's version"
 want_version() {  # OUTPUT
   grep -qF "$version" <<<"$1" || fail "'$1' does not carry version $version"
