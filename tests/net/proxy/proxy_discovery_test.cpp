@@ -1,0 +1,293 @@
+// PAC fetching against a local HTTP server (including an endless and an
+// oversized body), WPAD through a DHCP lease file, and ProxyDiscovery end to
+// end with manual + environment + pac_url. Loopback only.
+
+#include "net/proxy/proxy_discovery.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+
+#include <asio/io_context.hpp>
+#include <catch2/catch.hpp>
+
+#include "net/proxy/pac_fetch.h"
+#include "net/proxy/proxy_source.h"
+#include "tests/net/proxy/pac_http_server.h"
+
+using namespace parley::net;  // NOLINT(google-build-using-namespace)
+using parley::ErrorCode;
+using parley::Result;
+using parley::test::PacHttpServer;
+
+namespace {
+
+constexpr const char* kPac =
+    "function FindProxyForURL(url, host) {\n"
+    "  if (dnsDomainIs(host, '.example.com'))\n"
+    "    return 'PROXY pac-proxy:3128; SOCKS5 pac-socks:1080; DIRECT';\n"
+    "  return 'DIRECT';\n"
+    "}\n";
+
+Result<std::string> fetch(const std::string& url,
+                          std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  asio::io_context io;
+  std::optional<Result<std::string>> out;
+  auto f = PacFetch::start(io.get_executor(), url, timeout,
+                           [&](Result<std::string> r) { out = std::move(r); });
+  io.run();
+  REQUIRE(out);
+  return std::move(*out);
+}
+
+std::string tempFile(const std::string& name, const std::string& text) {
+  const std::string path = std::string(PARLEY_BINARY_DIR) + "/tests/net/proxy/" + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+struct Discovered {
+  std::vector<ProxyServer> proxies;
+  std::vector<std::string> found_notes;
+  int finished_count = 0;
+  bool direct = true;
+  std::vector<std::string> notes;
+};
+
+Discovered discover(ProxySettings settings, const std::string& host = "conf.example.com") {
+  asio::io_context io;
+  Discovered d;
+  settings.pac_helper_path = PARLEY_PAC_HELPER;
+  auto discovery = ProxyDiscovery::create(io.get_executor(), settings);
+  discovery->discover(
+      host, 443,
+      [&](std::vector<ProxyServer> proxies, std::string note) {
+        for (auto& p : proxies) {
+          d.proxies.push_back(std::move(p));
+        }
+        d.found_notes.push_back(std::move(note));
+      },
+      [&](bool direct, std::vector<std::string> notes) {
+        ++d.finished_count;
+        d.direct = direct;
+        d.notes = std::move(notes);
+      });
+  io.run();
+  return d;
+}
+
+// Environment variables for one test, restored afterwards.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) {  // NOLINT(concurrency-mt-unsafe)
+      old_ = old;
+    }
+    ::setenv(name, value, 1);
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+}  // namespace
+
+TEST_CASE("PAC fetch: http and file URLs") {
+  PacHttpServer server;
+  server.serve("/wpad.dat", kPac);
+  auto body = fetch(server.url("/wpad.dat"));
+  REQUIRE(body);
+  CHECK(*body == kPac);
+
+  const std::string path = tempFile("fetch_test.pac", kPac);
+  body = fetch("file://" + path);
+  REQUIRE(body);
+  CHECK(*body == kPac);
+
+  body = fetch(server.url("/missing"));
+  REQUIRE_FALSE(body);
+  CHECK(body.error().code == ErrorCode::NotFound);
+  body = fetch("file:///nonexistent/wpad.dat");
+  CHECK_FALSE(body);
+  body = fetch("https://127.0.0.1/wpad.dat");
+  REQUIRE_FALSE(body);
+  CHECK(body.error().code == ErrorCode::InvalidArgument);
+  body = fetch("ftp://x/wpad.dat");
+  CHECK_FALSE(body);
+}
+
+TEST_CASE("PAC fetch: a 1 GB wpad.dat fails at once with ResponseTooLarge") {
+  PacHttpServer server;
+  const auto body = fetch(server.url("/huge"));
+  REQUIRE_FALSE(body);
+  CHECK(body.error().code == ErrorCode::ResponseTooLarge);
+}
+
+TEST_CASE("PAC fetch: an endless body stops at the size bound") {
+  PacHttpServer server;
+  const auto body = fetch(server.url("/endless"));
+  REQUIRE_FALSE(body);
+  CHECK(body.error().code == ErrorCode::ResponseTooLarge);
+}
+
+TEST_CASE("PAC fetch: a server that never answers hits the time bound") {
+  PacHttpServer server;
+  const auto body = fetch(server.url("/silent"), std::chrono::milliseconds(300));
+  REQUIRE_FALSE(body);
+  CHECK(body.error().code == ErrorCode::TimedOut);
+}
+
+TEST_CASE("PAC fetch: an oversized file:// PAC fails") {
+  const std::string path = tempFile("huge.pac", std::string(kMaxPacFileSize + 1, ' '));
+  const auto body = fetch("file://" + path);
+  REQUIRE_FALSE(body);
+  CHECK(body.error().code == ErrorCode::ResponseTooLarge);
+}
+
+TEST_CASE("WPAD: the URL from a DHCP lease is fetched and evaluated") {
+  PacHttpServer server;
+  server.serve("/wpad.dat", kPac);
+  const std::string lease =
+      tempFile("dhclient.leases", "lease {\n  interface \"eth0\";\n  option wpad \"" +
+                                      server.url("/wpad.dat") + "\\000\";\n}\n");
+  asio::io_context io;
+  detail::WpadOptions options;
+  options.use_dns = false;
+  options.lease_files = {lease};
+  options.evaluator.helper_path = PARLEY_PAC_HELPER;
+  auto source = detail::makeWpadSource(io.get_executor(), options);
+  std::optional<detail::SourceResult> result;
+  source->start({"conf.example.com", 443}, [&](detail::SourceResult r) { result = std::move(r); });
+  io.run();
+  REQUIRE(result);
+  REQUIRE(result->pac_answered);
+  REQUIRE(result->proxies.size() == 2);
+  CHECK(result->proxies[0].host == "pac-proxy");
+  CHECK(result->proxies[0].origin == ProxyOrigin::Wpad);
+  CHECK(result->pac_direct);
+}
+
+TEST_CASE("WPAD: nothing to find is an answer, not a hang") {
+  asio::io_context io;
+  detail::WpadOptions options;
+  options.use_dns = true;
+  options.resolv_conf = "/nonexistent/resolv.conf";
+  options.hostname = "plainhost";
+  options.lease_files = {"/nonexistent/lease"};
+  auto source = detail::makeWpadSource(io.get_executor(), options);
+  std::optional<detail::SourceResult> result;
+  source->start({"h", 443}, [&](detail::SourceResult r) { result = std::move(r); });
+  io.run();
+  REQUIRE(result);
+  CHECK(result->proxies.empty());
+  CHECK_FALSE(result->pac_answered);
+}
+
+TEST_CASE("ProxyDiscovery: manual + environment + pac_url, deduplicated, in order") {
+  PacHttpServer server;
+  server.serve("/proxy.pac", kPac);
+  ScopedEnv https("https_proxy", "http://env-proxy:3128");
+  ScopedEnv http("http_proxy", "http://manual-proxy:8080");  // same as the manual one
+  ScopedEnv no("no_proxy", "");
+  ProxySettings settings;
+  ProxyServer manual;
+  manual.kind = ProxyKind::Http;
+  manual.host = "manual-proxy";
+  manual.port = 8080;
+  settings.manual = {manual};
+  settings.pac_url = server.url("/proxy.pac");
+  settings.default_names = false;
+  const Discovered d = discover(settings);
+  CHECK(d.finished_count == 1);
+  CHECK(d.direct);
+  auto has = [&](const std::string& host, ProxyOrigin origin) {
+    return std::count_if(d.proxies.begin(), d.proxies.end(), [&](const ProxyServer& p) {
+             return p.host == host && p.origin == origin;
+           }) == 1;
+  };
+  CHECK(has("manual-proxy", ProxyOrigin::Manual));
+  CHECK(has("env-proxy", ProxyOrigin::Environment));
+  CHECK(has("pac-proxy", ProxyOrigin::Pac));
+  CHECK(has("pac-socks", ProxyOrigin::Pac));
+  CHECK(d.proxies.size() == 4);  // manual-proxy once, from the first origin
+  CHECK_FALSE(d.notes.empty());
+}
+
+TEST_CASE("ProxyDiscovery: a PAC answer without DIRECT clears direct_allowed") {
+  PacHttpServer server;
+  server.serve("/strict.pac", "function FindProxyForURL(u, h) { return 'PROXY only:3128'; }");
+  ProxySettings settings;
+  settings.auto_detect = false;
+  settings.default_names = false;
+  settings.pac_url = server.url("/strict.pac");
+  const Discovered d = discover(settings);
+  CHECK(d.finished_count == 1);
+  CHECK_FALSE(d.direct);
+  REQUIRE(d.proxies.size() == 1);
+  CHECK(d.proxies[0].host == "only");
+}
+
+TEST_CASE("ProxyDiscovery: a broken PAC is a note; finished still comes once") {
+  PacHttpServer server;
+  server.serve("/loop.pac", "function FindProxyForURL(u, h) { for (;;) {} }");
+  ProxySettings settings;
+  settings.auto_detect = false;
+  settings.default_names = false;
+  settings.pac_url = server.url("/loop.pac");
+  settings.timeout = std::chrono::milliseconds(800);
+  const Discovered d = discover(settings);
+  CHECK(d.finished_count == 1);
+  CHECK(d.proxies.empty());
+  CHECK(d.direct);
+  CHECK_FALSE(d.notes.empty());
+}
+
+TEST_CASE("ProxyDiscovery: no_proxy matching the target drops the environment's proxy") {
+  ScopedEnv https("https_proxy", "http://env-proxy:3128");
+  ScopedEnv no("no_proxy", ".example.com");
+  ProxySettings settings;
+  settings.default_names = false;
+  settings.pac_url = "file:///nonexistent.pac";  // keeps WPAD out of the test
+  const Discovered d = discover(settings);
+  CHECK(d.finished_count == 1);
+  for (const auto& p : d.proxies) {
+    CHECK(p.host != "env-proxy");
+  }
+}
+
+TEST_CASE("ProxyDiscovery: nothing configured still finishes once") {
+  ProxySettings settings;
+  settings.auto_detect = false;
+  settings.default_names = false;
+  const Discovered d = discover(settings);
+  CHECK(d.finished_count == 1);
+  CHECK(d.proxies.empty());
+}
+
+TEST_CASE("ProxyDiscovery: destroyed mid-evaluation, no callback and no zombie") {
+  PacHttpServer server;
+  server.serve("/loop.pac", "function FindProxyForURL(u, h) { for (;;) {} }");
+  asio::io_context io;
+  ProxySettings settings;
+  settings.auto_detect = false;
+  settings.default_names = false;
+  settings.pac_url = server.url("/loop.pac");
+  settings.pac_helper_path = PARLEY_PAC_HELPER;
+  int callbacks = 0;
+  auto discovery = ProxyDiscovery::create(io.get_executor(), settings);
+  discovery->discover(
+      "h", 443, [&](auto, auto) { ++callbacks; }, [&](auto, auto) { ++callbacks; });
+  // Let the fetch finish and the helper start.
+  io.run_for(std::chrono::milliseconds(300));
+  discovery.reset();
+  io.run();
+  CHECK(callbacks == 0);
+}
