@@ -42,8 +42,7 @@ AppController::AppController(Options options, QObject* parent) : QObject(parent)
     sign_in_->setBusy(false);
     sign_in_->showNote(tr("Sign-in cancelled."));
   });
-  connect(sign_in_, &SignInWindow::settingsRequested, this,
-          [this](int tab) { openSettings(tab); });
+  connect(sign_in_, &SignInWindow::settingsRequested, this, [this](int tab) { openSettings(tab); });
   connect(sign_in_, &SignInWindow::proxyCredentialsRequested, this,
           [this](const QString&) { openSettings(SettingsDialog::AuthTab); });
 
@@ -168,9 +167,10 @@ void AppController::signIn() {
   }
   settings_ = sign_in_->settings(settings_);
   if (settings_.ca_file.isEmpty()) {
-    sign_in_->showFailure(FailureAdvice{
-        tr("Choose your deployment's CA certificate file in Settings first."),
-        FailureAdvice::Action::Settings, {}});
+    sign_in_->showFailure(
+        FailureAdvice{tr("Choose your deployment's CA certificate file in Settings first."),
+                      FailureAdvice::Action::Settings,
+                      {}});
     return;
   }
   const QStringList problems = validateSettings(settings_);
@@ -300,17 +300,16 @@ SettingsDialog* AppController::openSettings(int tab) {
     QWidget* parent = inMeeting() ? static_cast<QWidget*>(meeting_.data()) : sign_in_;
     settings_dialog_ = new SettingsDialog(*store_, *secrets_, prompter_, parent);
     settings_dialog_->setAttribute(Qt::WA_DeleteOnClose);
-    connect(settings_dialog_, &SettingsDialog::saved, this,
-            [this](const ConnectionSettings& s) {
-              settings_ = s;
-              sign_in_->setSettings(sign_in_->settings(s));
-              QPointer<AppController> self(this);
-              secrets_->read(proxySecretKey(), [self](const SecretResult& r) {
-                if (self && r.ok) {
-                  self->proxy_password_ = r.value;
-                }
-              });
-            });
+    connect(settings_dialog_, &SettingsDialog::saved, this, [this](const ConnectionSettings& s) {
+      settings_ = s;
+      sign_in_->setSettings(sign_in_->settings(s));
+      QPointer<AppController> self(this);
+      secrets_->read(proxySecretKey(), [self](const SecretResult& r) {
+        if (self && r.ok) {
+          self->proxy_password_ = r.value;
+        }
+      });
+    });
   }
   settings_dialog_->setSettings(sign_in_->settings(settings_));
   settings_dialog_->showTab(tab);

@@ -75,8 +75,9 @@ FailureAdvice adviceFor(const Error& error, const std::vector<net::AttemptEvent>
   const QString detail = q(error.detail);
   switch (error.code) {
     case ErrorCode::AuthFailed:
-      advice.message = tr("The server did not accept this user name and password. Check them "
-                          "and sign in again.");
+      advice.message =
+          tr("The server did not accept this user name and password. Check them "
+             "and sign in again.");
       return advice;
     case ErrorCode::RateLimited:
       advice.message = tr("Too many sign-in attempts. Wait a minute, then try again.");
@@ -113,8 +114,7 @@ FailureAdvice adviceFor(const Error& error, const std::vector<net::AttemptEvent>
     return advice;
   }
   for (const auto& e : attempts) {
-    if (e.stage == net::AttemptEvent::Stage::Failed &&
-        e.error == ErrorCode::ProxyAuthRequired) {
+    if (e.stage == net::AttemptEvent::Stage::Failed && e.error == ErrorCode::ProxyAuthRequired) {
       advice.message = tr("Proxy %1 requires authentication. Enter the user name and password "
                           "your organisation gave you for it.")
                            .arg(q(e.via));

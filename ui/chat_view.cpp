@@ -12,7 +12,7 @@
 namespace parley::ui {
 namespace {
 
-constexpr int kMaxItems = 5000;      // older lines are dropped from the view
+constexpr int kMaxItems = 5000;       // older lines are dropped from the view
 constexpr int kMaxInputChars = 4000;  // the server refuses longer chat anyway
 constexpr int kRoleSeq = Qt::UserRole + 1;
 

@@ -83,8 +83,8 @@ QString ConnectionProbe::start(const QString& server, int tls_port, int alt_port
         info.port = w.port;
         info.tls_version = w.tls.version;
         info.cipher = w.tls.cipher;
-        summary = ConnectionProbe::tr("Connected: %1; the server answered.")
-                      .arg(connectionText(info));
+        summary =
+            ConnectionProbe::tr("Connected: %1; the server answered.").arg(connectionText(info));
         asio::error_code ignored;
         w.stream->lowest_layer().close(ignored);
         w.stream.reset();

@@ -31,7 +31,8 @@ QString validateHost(const QString& host) {
   if (address.setAddress(literal)) {
     return {};
   }
-  static const QRegularExpression kLabel(QStringLiteral("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"));
+  static const QRegularExpression kLabel(
+      QStringLiteral("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"));
   const QStringList labels = h.split(u'.');
   for (const QString& label : labels) {
     if (!kLabel.match(label).hasMatch()) {

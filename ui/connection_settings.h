@@ -24,10 +24,10 @@ struct SocksEntry {
 
 struct ConnectionSettings {
   // Sign-in
-  QString server;         // host name or address
-  int tls_port = 443;     // first port tried
-  int alt_port = 5228;    // second port tried
-  QString ca_file;        // the deployment's CA (pinned)
+  QString server;       // host name or address
+  int tls_port = 443;   // first port tried
+  int alt_port = 5228;  // second port tried
+  QString ca_file;      // the deployment's CA (pinned)
   QString user;
   QString room = QStringLiteral("lobby");
   bool remember_password = false;
@@ -38,8 +38,7 @@ struct ConnectionSettings {
   int proxy_port = 8088;
   QString pac_url;
   // SOCKS
-  QList<SocksEntry> socks{SocksEntry{QStringLiteral("socks-server"), 1080,
-                                     net::ProxyKind::Socks5}};
+  QList<SocksEntry> socks{SocksEntry{QStringLiteral("socks-server"), 1080, net::ProxyKind::Socks5}};
   // Proxy authentication (the password is in the SecretStore)
   QString proxy_user;
   QString proxy_domain;
@@ -63,7 +62,6 @@ std::optional<net::ProxyKind> socksVersionFromName(const QString& name);
 
 // The race the core runs for these settings. `default_names` and auto
 // detection follow the settings; proxy_password is the stored secret.
-net::RaceSettings toRaceSettings(const ConnectionSettings& settings,
-                                 const QString& proxy_password);
+net::RaceSettings toRaceSettings(const ConnectionSettings& settings, const QString& proxy_password);
 
 }  // namespace parley::ui

@@ -24,7 +24,8 @@ void ParticipantModel::reset(const std::vector<client::ParticipantInfo>& people)
 
 void ParticipantModel::add(const client::ParticipantInfo& person) {
   if (people_.size() >= kMaxParticipants ||
-      std::any_of(people_.begin(), people_.end(), [&](const auto& q) { return q.id == person.id; })) {
+      std::any_of(people_.begin(), people_.end(),
+                  [&](const auto& q) { return q.id == person.id; })) {
     return;
   }
   const int row = static_cast<int>(people_.size());
@@ -83,8 +84,9 @@ QVariant ParticipantModel::data(const QModelIndex& index, int role) const {
     }
   }
   if (role == Qt::ToolTipRole && index.column() != Name) {
-    return tr("Voice, camera and screen sharing arrive with the media update; until then "
-              "Parley carries chat only, relayed by the server.");
+    return tr(
+        "Voice, camera and screen sharing arrive with the media update; until then "
+        "Parley carries chat only, relayed by the server.");
   }
   if (role == Qt::FontRole && self) {
     QFont f;

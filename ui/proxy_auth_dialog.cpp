@@ -29,14 +29,13 @@ ProxyAuthDialog::ProxyAuthDialog(const net::ProxyAuthChallenge& challenge, const
   if (windows_auth) {
     text = tr("The proxy <b>%1</b> asks you to sign in (%2).").arg(proxy.toHtmlEscaped(), scheme);
     if (challenge.previous_failed) {
-      text += QStringLiteral("<br>") +
-              tr("The credentials you are logged in with were not accepted.");
+      text +=
+          QStringLiteral("<br>") + tr("The credentials you are logged in with were not accepted.");
     }
   } else {
     text = tr("The proxy <b>%1</b> asks for a user name and password.").arg(proxy.toHtmlEscaped()) +
            QStringLiteral("<br>") +
-           tr("Realm: <b>%1</b>")
-               .arg(QString::fromStdString(challenge.realm).toHtmlEscaped());
+           tr("Realm: <b>%1</b>").arg(QString::fromStdString(challenge.realm).toHtmlEscaped());
     if (challenge.previous_failed) {
       text += QStringLiteral("<br>") + tr("The last user name and password were not accepted.");
     }

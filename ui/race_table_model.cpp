@@ -21,7 +21,8 @@ void RaceTableModel::apply(const net::AttemptEvent& event) {
   if (events_.size() < kMaxEvents) {
     events_.push_back(event);
   }
-  auto it = std::find_if(rows_.begin(), rows_.end(), [&](const Row& r) { return r.id == event.id; });
+  auto it =
+      std::find_if(rows_.begin(), rows_.end(), [&](const Row& r) { return r.id == event.id; });
   int row = 0;
   if (it == rows_.end()) {
     if (rows_.size() >= kMaxRows) {

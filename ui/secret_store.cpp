@@ -1,8 +1,8 @@
 #include "ui/secret_store.h"
 
+#include <qt6keychain/keychain.h>
 #include <QPointer>
 #include <QTimer>
-#include <qt6keychain/keychain.h>
 
 namespace parley::ui {
 namespace {
@@ -10,8 +10,9 @@ namespace {
 const QString kService = QStringLiteral("Parley");
 
 QString keychainError(const QKeychain::Job& job) {
-  return KeychainStore::tr("The system keychain is not available (%1); the password is not "
-                           "remembered.")
+  return KeychainStore::tr(
+             "The system keychain is not available (%1); the password is not "
+             "remembered.")
       .arg(job.errorString());
 }
 

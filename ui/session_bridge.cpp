@@ -17,8 +17,7 @@ namespace parley::ui {
 // it observes has stopped.
 class SessionBridge::Observer final : public client::SessionObserver {
  public:
-  Observer(SessionBridge* bridge, quint64 generation)
-      : bridge_(bridge), generation_(generation) {}
+  Observer(SessionBridge* bridge, quint64 generation) : bridge_(bridge), generation_(generation) {}
 
   void onAttempt(const net::AttemptEvent& e) override {
     post([e](SessionBridge& b) { Q_EMIT b.attempt(e); });
@@ -134,9 +133,8 @@ class LazyTlsConnectorFactory final : public net::ConnectorFactory {
       if (tls) {
         racing_ = std::make_unique<net::RacingConnectorFactory>(executor_, *tls, race_);
       } else {
-        error_ = Error{ErrorCode::InvalidArgument,
-                       "the CA certificate file '" + ca_file_ +
-                           "' cannot be used: " + tls.error().detail};
+        error_ = Error{ErrorCode::InvalidArgument, "the CA certificate file '" + ca_file_ +
+                                                       "' cannot be used: " + tls.error().detail};
       }
     }
     if (error_) {
@@ -186,8 +184,9 @@ QString SessionBridge::signIn(const SignInRequest& request) {
   config.room = request.room.trimmed().toStdString();
   config.client_name = "parley-desktop/" + QCoreApplication::applicationVersion().toStdString();
   auto executor = io_->context().get_executor();
-  auto connectors = std::make_shared<LazyTlsConnectorFactory>(
-      executor, request.ca_file.trimmed().toStdString(), request.race);
+  auto connectors =
+      std::make_shared<LazyTlsConnectorFactory>(executor, request.ca_file.trimmed().toStdString(),
+                                                request.race);
   observer_ = std::make_unique<Observer>(this, generation_.load());
   session_ = std::make_unique<client::ClientSession>(executor, config, connectors, *observer_);
   session_->start();

@@ -39,8 +39,8 @@ QLineEdit* lineEdit(QWidget* parent, const char* name, const QString& accessible
 void mark(QLineEdit* edit, const QString& problem) {
   edit->setToolTip(problem);
   edit->setProperty("invalid", !problem.isEmpty());
-  edit->setStyleSheet(problem.isEmpty() ? QString()
-                                        : QStringLiteral("QLineEdit { border: 2px solid #d9534f; }"));
+  edit->setStyleSheet(
+      problem.isEmpty() ? QString() : QStringLiteral("QLineEdit { border: 2px solid #d9534f; }"));
 }
 
 int portOf(const QLineEdit* edit) { return edit->text().trimmed().toInt(); }
@@ -68,8 +68,9 @@ SettingsDialog::SettingsDialog(SettingsStore& store, SecretStore& secrets,
   ca_file_->setPlaceholderText(tr("the deployment's ca.crt"));
   auto* browse = new QPushButton(tr("&Browse…"), server_page);
   connect(browse, &QPushButton::clicked, this, [this] {
-    const QString file = QFileDialog::getOpenFileName(this, tr("CA certificate"), ca_file_->text(),
-                                                      tr("Certificates (*.crt *.pem);;All files (*)"));
+    const QString file =
+        QFileDialog::getOpenFileName(this, tr("CA certificate"), ca_file_->text(),
+                                     tr("Certificates (*.crt *.pem);;All files (*)"));
     if (!file.isEmpty()) {
       ca_file_->setText(file);
     }
@@ -245,7 +246,8 @@ void SettingsDialog::addSocksRow(const SocksEntry& entry) {
   socks_->setItem(row, SocksHost, new QTableWidgetItem(entry.host));
   socks_->setItem(row, SocksPort, new QTableWidgetItem(QString::number(entry.port)));
   auto* version = new QComboBox(socks_);
-  version->addItems({QStringLiteral("SOCKS4"), QStringLiteral("SOCKS4a"), QStringLiteral("SOCKS5")});
+  version->addItems(
+      {QStringLiteral("SOCKS4"), QStringLiteral("SOCKS4a"), QStringLiteral("SOCKS5")});
   version->setCurrentText(socksVersionName(entry.version));
   connect(version, &QComboBox::currentTextChanged, this, &SettingsDialog::validate);
   socks_->setCellWidget(row, SocksVersion, version);
@@ -300,8 +302,10 @@ ConnectionSettings SettingsDialog::settings() const {
   s.socks.clear();
   for (int row = 0; row < socks_->rowCount(); ++row) {
     SocksEntry e;
-    e.host = socks_->item(row, SocksHost) ? socks_->item(row, SocksHost)->text().trimmed() : QString();
-    e.port = socks_->item(row, SocksPort) ? socks_->item(row, SocksPort)->text().trimmed().toInt() : 0;
+    e.host =
+        socks_->item(row, SocksHost) ? socks_->item(row, SocksHost)->text().trimmed() : QString();
+    e.port =
+        socks_->item(row, SocksPort) ? socks_->item(row, SocksPort)->text().trimmed().toInt() : 0;
     auto* combo = qobject_cast<QComboBox*>(socks_->cellWidget(row, SocksVersion));
     e.version = combo ? socksVersionFromName(combo->currentText()).value_or(net::ProxyKind::Socks5)
                       : net::ProxyKind::Socks5;

@@ -19,8 +19,8 @@ namespace {
 
 void mark(QLineEdit* edit, const QString& problem) {
   edit->setToolTip(problem);
-  edit->setStyleSheet(problem.isEmpty() ? QString()
-                                        : QStringLiteral("QLineEdit { border: 2px solid #d9534f; }"));
+  edit->setStyleSheet(
+      problem.isEmpty() ? QString() : QStringLiteral("QLineEdit { border: 2px solid #d9534f; }"));
 }
 
 }  // namespace
@@ -170,8 +170,8 @@ QStringList SignInWindow::validateFields() {
 
 void SignInWindow::setBusy(bool busy) {
   busy_ = busy;
-  for (QWidget* w : std::initializer_list<QWidget*>{server_, user_, password_, room_, remember_,
-                                                    settings_}) {
+  for (QWidget* w :
+       std::initializer_list<QWidget*>{server_, user_, password_, room_, remember_, settings_}) {
     w->setEnabled(!busy);
   }
   cancel_->setVisible(busy);

@@ -18,8 +18,8 @@ void CredentialPrompter::setSaved(const QString& user, const QString& password,
 void CredentialPrompter::ask(const net::ProxyAuthChallenge& challenge,
                              const net::ProxyCredentialProvider::Answer& answer) {
   if (!challenge.previous_failed && !user_.isEmpty() && !password_.isEmpty()) {
-    answer(net::ProxyCredentials{user_.toStdString(), password_.toStdString(),
-                                 domain_.toStdString()});
+    answer(
+        net::ProxyCredentials{user_.toStdString(), password_.toStdString(), domain_.toStdString()});
     return;
   }
   auto* dialog = new ProxyAuthDialog(challenge, user_, domain_, parent_window_);
@@ -55,7 +55,8 @@ void UiCredentialProvider::requestCredentials(const net::ProxyAuthChallenge& cha
   // GUI thread, inside the queued call. The application object outlives
   // every race (the bridge joins its network thread before it is deleted).
   QMetaObject::invokeMethod(
-      QCoreApplication::instance(), [p = prompter_, challenge, answer] {
+      QCoreApplication::instance(),
+      [p = prompter_, challenge, answer] {
         if (p) {
           p->ask(challenge, answer);
         } else {

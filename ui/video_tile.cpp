@@ -19,7 +19,8 @@ void VideoTile::paintEvent(QPaintEvent* /*event*/) {
   QRectF r = QRectF(rect()).adjusted(4, 4, -4, -4);
   QPainterPath frame;
   frame.addRoundedRect(r, 10, 10);
-  p.fillPath(frame, pal.color(QPalette::AlternateBase).darker(pal.color(QPalette::Window).lightness() > 128 ? 105 : 80));
+  p.fillPath(frame, pal.color(QPalette::AlternateBase)
+                        .darker(pal.color(QPalette::Window).lightness() > 128 ? 105 : 80));
   p.setPen(QPen(pal.color(self_ ? QPalette::Highlight : QPalette::Mid), self_ ? 2 : 1));
   p.drawPath(frame);
 

@@ -146,8 +146,9 @@ int main(int argc, char** argv) {
               median(sign_in), *std::max_element(sign_in.begin(), sign_in.end()));
   std::printf("| longest GUI event-loop stall during sign-in | %.1f ms | %.1f ms |\n",
               median(stalls), *std::max_element(stalls.begin(), stalls.end()));
-  std::printf("| of which: the Sign in click's own work (settings, TLS context, session start) "
-              "| %.1f ms | %.1f ms |\n",
-              median(sign_in_call), *std::max_element(sign_in_call.begin(), sign_in_call.end()));
+  std::printf(
+      "| of which: the Sign in click's own work (settings, TLS context, session start) "
+      "| %.1f ms | %.1f ms |\n",
+      median(sign_in_call), *std::max_element(sign_in_call.begin(), sign_in_call.end()));
   return 0;
 }

@@ -48,9 +48,10 @@ class Fake407Proxy : public QObject {
           }
           requests_ << QString::fromLatin1(buffer_[socket].left(end));
           buffer_[socket].remove(0, end + 4);
-          socket->write("HTTP/1.1 407 Proxy Authentication Required\r\n"
-                        "Proxy-Authenticate: Basic realm=\"Parley Lab\"\r\n"
-                        "Content-Length: 0\r\n\r\n");
+          socket->write(
+              "HTTP/1.1 407 Proxy Authentication Required\r\n"
+              "Proxy-Authenticate: Basic realm=\"Parley Lab\"\r\n"
+              "Content-Length: 0\r\n\r\n");
         });
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
       }
@@ -111,7 +112,8 @@ void ProxyAuthGuiTest::basicPromptFromNetworkThreadShowsRealmAndAnswers() {
   QVERIFY(dialog->isModal());
   QCOMPARE(dialog->realmText(), QStringLiteral("Parley Lab"));
   QVERIFY(child<QLabel>(dialog, "proxyAuthMessage")->text().contains(QStringLiteral("Parley Lab")));
-  QVERIFY(child<QLabel>(dialog, "proxyAuthMessage")->text().contains(QStringLiteral("web-proxy:8088")));
+  QVERIFY(
+      child<QLabel>(dialog, "proxyAuthMessage")->text().contains(QStringLiteral("web-proxy:8088")));
   QVERIFY(child<QLineEdit>(dialog, "proxyDomain") == nullptr);  // Basic has no domain
   QTest::keyClicks(child<QLineEdit>(dialog, "proxyUser"), QStringLiteral("labuser"));
   QTest::keyClicks(child<QLineEdit>(dialog, "proxyPassword"), QStringLiteral("labpass"));
@@ -149,7 +151,8 @@ void ProxyAuthGuiTest::ntlmAsksForDomain() {
   ProxyAuthDialog dialog(c, QStringLiteral("jdoe"), QStringLiteral("CORP"));
   QVERIFY(child<QLineEdit>(&dialog, "proxyDomain") != nullptr);
   QCOMPARE(child<QLineEdit>(&dialog, "proxyDomain")->text(), QStringLiteral("CORP"));
-  QVERIFY(child<QLabel>(&dialog, "proxyAuthMessage")->text().contains(QStringLiteral("not accepted")));
+  QVERIFY(
+      child<QLabel>(&dialog, "proxyAuthMessage")->text().contains(QStringLiteral("not accepted")));
   child<QLineEdit>(&dialog, "proxyPassword")->setText(QStringLiteral("pw"));
   const auto creds = dialog.credentials();
   QCOMPARE(QString::fromStdString(creds.domain), QStringLiteral("CORP"));

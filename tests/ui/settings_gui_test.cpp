@@ -68,10 +68,11 @@ void SettingsGuiTest::nonsenseFileLoadsDefaultsWithWarnings() {
   {
     QFile f(tmp.file());
     QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("[server]\nhost=not a host!!\ntls_port=99999\nalt_port=abc\nroom=\n"
-            "remember_password=perhaps\n[proxy]\nport=-3\nhost=ok-proxy\npac_url=ftp://x/y\n"
-            "[socks]\nsize=2\n1\\host=good\n1\\port=1080\n1\\version=SOCKS9\n"
-            "\x01\x02 garbage line without equals\n");
+    f.write(
+        "[server]\nhost=not a host!!\ntls_port=99999\nalt_port=abc\nroom=\n"
+        "remember_password=perhaps\n[proxy]\nport=-3\nhost=ok-proxy\npac_url=ftp://x/y\n"
+        "[socks]\nsize=2\n1\\host=good\n1\\port=1080\n1\\version=SOCKS9\n"
+        "\x01\x02 garbage line without equals\n");
   }
   SettingsStore store(tmp.file());
   const LoadedSettings loaded = store.load();
@@ -201,8 +202,9 @@ void SettingsGuiTest::dialogShowsMissingKeychain() {
   parley::test::TempSettings tmp;
   SettingsStore store(tmp.file());
   MemorySecretStore secrets;
-  secrets.setFailureForTest(QStringLiteral("The system keychain is not available (no secret "
-                                           "service); the password is not remembered."));
+  secrets.setFailureForTest(
+      QStringLiteral("The system keychain is not available (no secret "
+                     "service); the password is not remembered."));
   SettingsDialog dialog(store, secrets, nullptr);
   child<QLineEdit>(&dialog, "proxyPasswordEdit")->setText(QStringLiteral("pw"));
   QVERIFY(dialog.save());

@@ -104,10 +104,9 @@ void SignInGuiTest::signInShowsParticipantsAndChat() {
   QTRY_VERIFY_WITH_TIMEOUT(meeting->participants()->names().contains(QStringLiteral("bob")),
                            kWaitMs);
   QVERIFY(meeting->participants()->names().contains(QStringLiteral("alice")));
-  QTRY_VERIFY_WITH_TIMEOUT(
-      countContaining(meeting->chat()->messageTextsForTest(), QStringLiteral("hello from bob")) ==
-          1,
-      kWaitMs);
+  QTRY_VERIFY_WITH_TIMEOUT(countContaining(meeting->chat()->messageTextsForTest(),
+                                           QStringLiteral("hello from bob")) == 1,
+                           kWaitMs);
   QCOMPARE(meeting->roomName(), QStringLiteral("lobby"));
   QVERIFY(child<QLabel>(meeting, "connectionLabel")->text().contains(QStringLiteral("TLS 1.3")));
   // The race had a winner, and the table showed it.
@@ -115,10 +114,9 @@ void SignInGuiTest::signInShowsParticipantsAndChat() {
   QVERIFY(app.signInWindow()->race()->winnerRow() >= 0);
 
   // Remember me: in the secret store, not in the settings file.
-  QTRY_COMPARE_WITH_TIMEOUT(
-      secrets.contentsForTest()[signInSecretKey(QStringLiteral("127.0.0.1"),
-                                                QStringLiteral("alice"))],
-      QStringLiteral("alice-pw"), kWaitMs);
+  QTRY_COMPARE_WITH_TIMEOUT(secrets.contentsForTest()[signInSecretKey(QStringLiteral("127.0.0.1"),
+                                                                      QStringLiteral("alice"))],
+                            QStringLiteral("alice-pw"), kWaitMs);
   QFile f(tmp.file());
   QVERIFY(f.open(QIODevice::ReadOnly));
   QVERIFY(!f.readAll().contains("alice-pw"));
@@ -127,11 +125,11 @@ void SignInGuiTest::signInShowsParticipantsAndChat() {
   auto* input = child<QLineEdit>(meeting, "chatInput");
   QTest::keyClicks(input, QStringLiteral("hi bob, alice here"));
   QTest::keyClick(input, Qt::Key_Return);
-  QTRY_VERIFY_WITH_TIMEOUT(
-      countContaining(meeting->chat()->messageTextsForTest(), QStringLiteral("hi bob, alice here")) ==
-              1 &&
-          countContaining(meeting->chat()->messageTextsForTest(), QStringLiteral("sending")) == 0,
-      kWaitMs);
+  QTRY_VERIFY_WITH_TIMEOUT(countContaining(meeting->chat()->messageTextsForTest(),
+                                           QStringLiteral("hi bob, alice here")) == 1 &&
+                               countContaining(meeting->chat()->messageTextsForTest(),
+                                               QStringLiteral("sending")) == 0,
+                           kWaitMs);
   QTRY_VERIFY_WITH_TIMEOUT(
       [&] {
         for (const auto& line : bob.linesSoFar()) {
@@ -205,8 +203,10 @@ void SignInGuiTest::testConnectionShowsOneRowPerAttempt() {
   QVERIFY(model->winnerRow() >= 0);
   bool saw_failed_first_port = false;
   for (int row = 0; row < model->rowCount(); ++row) {
-    const QString target = model->data(model->index(row, RaceTableModel::Target), Qt::DisplayRole).toString();
-    const QString stage = model->data(model->index(row, RaceTableModel::Stage), Qt::DisplayRole).toString();
+    const QString target =
+        model->data(model->index(row, RaceTableModel::Target), Qt::DisplayRole).toString();
+    const QString stage =
+        model->data(model->index(row, RaceTableModel::Stage), Qt::DisplayRole).toString();
     if (target.endsWith(QStringLiteral(":1")) || target.contains(QStringLiteral(":1 "))) {
       saw_failed_first_port = stage == QStringLiteral("failed");
     }
@@ -247,7 +247,8 @@ void SignInGuiTest::reconnectCatchesUpWithoutDuplicates() {
   QCOMPARE(countContaining(meeting->chat()->messageTextsForTest(),
                            QStringLiteral("said while alice was away")),
            1);
-  QCOMPARE(countContaining(meeting->chat()->messageTextsForTest(), QStringLiteral("hello from bob")),
+  QCOMPARE(countContaining(meeting->chat()->messageTextsForTest(),
+                           QStringLiteral("hello from bob")),
            1);
 }
 
