@@ -189,10 +189,15 @@ std::unique_ptr<Subprocess> Subprocess::start(asio::any_io_executor executor,
     return fail("cannot stage the program's input");
   }
   int out_pipe[2] = {-1, -1};
-  if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
+  // pipe + FD_CLOEXEC rather than pipe2 (macOS has no pipe2); other threads
+  // spawning between the two calls could inherit the ends, which only delays
+  // our EOF until they exit, never blocks us past the deadline.
+  if (::pipe(out_pipe) != 0) {
     ::close(in_fd);
     return fail("pipe");
   }
+  ::fcntl(out_pipe[0], F_SETFD, FD_CLOEXEC);
+  ::fcntl(out_pipe[1], F_SETFD, FD_CLOEXEC);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
