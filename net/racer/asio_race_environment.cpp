@@ -1,7 +1,14 @@
 #include "net/racer/asio_race_environment.h"
 
-#include <asio/ip/tcp.hpp>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
+#include <asio/thread_pool.hpp>
+#include <cstring>
+#include <mutex>
 
 namespace parley::net {
 namespace {
@@ -21,18 +28,60 @@ struct TimerTask final : Cancellable {
   }
 };
 
+// One name lookup. getaddrinfo blocks, and Asio's resolver runs every lookup
+// of an io_context on one private thread, one after another: the race would
+// then resolve the server for the alt port only after the TLS port, and a
+// proxy's name after both. Lookups run on a small pool of their own instead;
+// the answer is posted back only while the handle is alive, under `mu`, so a
+// late answer never touches a finished race or a destroyed io_context (the
+// handle dies on the race's thread before its io_context does).
 struct ResolveTask final : Cancellable {
   struct State {
-    explicit State(const asio::any_io_executor& ex) : resolver(ex) {}
-    asio::ip::tcp::resolver resolver;
-    bool cancelled = false;
+    std::mutex mu;
+    bool alive = true;  // guarded by mu
   };
-  std::shared_ptr<State> state;
+  std::shared_ptr<State> state = std::make_shared<State>();
   ~ResolveTask() override {
-    state->cancelled = true;
-    state->resolver.cancel();
+    std::lock_guard lock(state->mu);
+    state->alive = false;
   }
 };
+
+asio::thread_pool& lookupPool() {
+  static asio::thread_pool pool(4);
+  return pool;
+}
+
+Result<std::vector<asio::ip::address>> lookUp(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_ADDRCONFIG;
+  addrinfo* list = nullptr;
+  const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &list);
+  if (rc != 0) {
+    return makeError(ErrorCode::ResolveFailed, ::gai_strerror(rc));
+  }
+  std::vector<asio::ip::address> addresses;
+  for (const addrinfo* ai = list; ai != nullptr; ai = ai->ai_next) {
+    if (ai->ai_family == AF_INET) {
+      const auto* sin = reinterpret_cast<const sockaddr_in*>(ai->ai_addr);
+      asio::ip::address_v4::bytes_type bytes;
+      std::memcpy(bytes.data(), &sin->sin_addr, bytes.size());
+      addresses.emplace_back(asio::ip::address_v4(bytes));
+    } else if (ai->ai_family == AF_INET6) {
+      const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(ai->ai_addr);
+      asio::ip::address_v6::bytes_type bytes;
+      std::memcpy(bytes.data(), &sin6->sin6_addr, bytes.size());
+      addresses.emplace_back(asio::ip::address_v6(bytes, sin6->sin6_scope_id));
+    }
+  }
+  ::freeaddrinfo(list);
+  if (addresses.empty()) {
+    return makeError(ErrorCode::ResolveFailed, "no IPv4 or IPv6 address");
+  }
+  return addresses;
+}
 
 }  // namespace
 
@@ -52,24 +101,23 @@ std::unique_ptr<Cancellable> AsioScheduler::schedule(std::chrono::milliseconds d
 
 std::unique_ptr<Cancellable> AsioHostResolver::resolve(const std::string& host, Done done) {
   auto handle = std::make_unique<ResolveTask>();
-  handle->state = std::make_shared<ResolveTask::State>(executor_);
-  handle->state->resolver.async_resolve(
-      host, "0",
-      [state = handle->state, host, done = std::move(done)](
-          const asio::error_code& ec, const asio::ip::tcp::resolver::results_type& results) {
-        if (state->cancelled) {
+  asio::post(lookupPool(), [state = handle->state, executor = executor_, host,
+                            done = std::move(done)]() mutable {
+    auto result = lookUp(host);
+    std::lock_guard lock(state->mu);
+    if (!state->alive) {
+      return;
+    }
+    asio::post(executor, [state, result = std::move(result), done = std::move(done)]() mutable {
+      {
+        std::lock_guard guard(state->mu);
+        if (!state->alive) {
           return;
         }
-        if (ec) {
-          done(makeError(ErrorCode::ResolveFailed, ec.message()));
-          return;
-        }
-        std::vector<asio::ip::address> addresses;
-        for (const auto& entry : results) {
-          addresses.push_back(entry.endpoint().address());
-        }
-        done(std::move(addresses));
-      });
+      }
+      done(std::move(result));
+    });
+  });
   return handle;
 }
 
