@@ -1,8 +1,7 @@
 // DefaultNameSource: a conventional proxy name (socks-server, web-proxy) that
-// counts when it resolves. The lookup is asynchronous (Asio's resolver).
+// counts when it resolves. The lookup runs off the loop (lookupName).
 
-#include <asio/ip/tcp.hpp>
-
+#include "net/proxy/name_lookup.h"
 #include "net/proxy/proxy_source.h"
 
 namespace parley::net::detail {
@@ -22,19 +21,17 @@ class DefaultNameSource : public ProxySource {
 
   void start(const DiscoveryTarget& /*target*/, Done done) override {
     done_ = std::move(done);
-    resolver_.async_resolve(name_, std::to_string(port_),
-                            [this, alive = alive_](const asio::error_code& ec,
-                                                   const asio::ip::tcp::resolver::results_type&) {
-                              if (*alive) {
-                                onResolved(ec);
-                              }
-                            });
+    lookupName(executor_, name_, [this, alive = alive_](bool resolved) {
+      if (*alive) {
+        onResolved(resolved);
+      }
+    });
   }
 
  private:
-  void onResolved(const asio::error_code& ec) {
+  void onResolved(bool resolved) {
     SourceResult r;
-    if (ec) {
+    if (!resolved) {
       r.notes.push_back("default: " + name_ + " does not resolve");
     } else {
       for (ProxyKind kind : kinds_) {
@@ -54,7 +51,7 @@ class DefaultNameSource : public ProxySource {
     }
   }
 
-  asio::ip::tcp::resolver resolver_;
+  asio::any_io_executor executor_;
   std::string name_;
   std::uint16_t port_;
   std::vector<ProxyKind> kinds_;

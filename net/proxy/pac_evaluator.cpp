@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 
 #include "net/proxy/pac_helper_protocol.h"
@@ -11,18 +12,30 @@ namespace parley::net {
 
 std::string defaultPacHelperPath() {
   constexpr const char* kName = "parley-pac-helper";
+  // An explicit override (the network lab, packaging tests).
+  if (const char* env = std::getenv("PARLEY_PAC_HELPER");  // NOLINT(concurrency-mt-unsafe)
+      env != nullptr && *env != '\0') {
+    return env;
+  }
 #if defined(__linux__)
   char buf[4096] = {};
   const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
   if (n > 0) {
-    std::string path(buf, static_cast<std::size_t>(n));
+    const std::string path(buf, static_cast<std::size_t>(n));
     const auto slash = path.rfind('/');
     if (slash != std::string::npos) {
-      return path.substr(0, slash + 1) + kName;
+      const std::string dir = path.substr(0, slash + 1);
+      // Installed: beside the program. Build tree: app/<program>/ next to
+      // app/parley-pac-helper/.
+      for (const std::string& candidate : {dir + kName, dir + "../parley-pac-helper/" + kName}) {
+        if (::access(candidate.c_str(), X_OK) == 0) {
+          return candidate;
+        }
+      }
     }
   }
 #endif
-  return kName;
+  return kName;  // looked up in PATH
 }
 
 std::unique_ptr<Subprocess> evaluatePac(asio::any_io_executor executor,
@@ -31,6 +44,7 @@ std::unique_ptr<Subprocess> evaluatePac(asio::any_io_executor executor,
                                         const std::string& host, PacAnswer done) {
   SubprocessOptions sub;
   sub.argv = {options.helper_path.empty() ? defaultPacHelperPath() : options.helper_path};
+  sub.search_path = sub.argv.front().find('/') == std::string::npos;
   sub.extra_env = options.extra_env;
   sub.timeout = options.timeout;
   sub.max_output = pac::kMaxReplyLength;

@@ -22,7 +22,7 @@
 namespace parley::net {
 
 struct PacEvaluatorOptions {
-  // Empty: parley-pac-helper next to the running executable.
+  // Empty: defaultPacHelperPath().
   std::string helper_path;
   std::chrono::milliseconds timeout{3000};
   // "NAME=value" for the helper (tests: PARLEY_PAC_NOW=<ms since epoch>).
@@ -38,7 +38,9 @@ std::unique_ptr<Subprocess> evaluatePac(asio::any_io_executor executor,
                                         const std::string& script, const std::string& url,
                                         const std::string& host, PacAnswer done);
 
-// parley-pac-helper beside the running program (/proc/self/exe on Linux).
+// $PARLEY_PAC_HELPER if set; else parley-pac-helper beside the running
+// program (or, in the build tree, in app/parley-pac-helper/); else the bare
+// name, looked up in PATH.
 std::string defaultPacHelperPath();
 
 }  // namespace parley::net

@@ -1,6 +1,6 @@
 // WpadSource: Web Proxy Auto-Discovery. First DHCP option 252 (where the OS
 // leaves it), then the DNS walk wpad.<domain> from the machine's domain
-// (wpad.h). All candidate names are resolved at once; the most specific one
+// (wpad.h). All candidate names are resolved at once (lookupName); the most specific one
 // that resolves is fetched (http://wpad.<domain>/wpad.dat) and evaluated by
 // a PacSource (origin Wpad). When a candidate's PAC fails, the next one is
 // tried.
@@ -9,9 +9,9 @@
 
 #include <fstream>
 
-#include <asio/ip/tcp.hpp>
 #include <asio/post.hpp>
 
+#include "net/proxy/name_lookup.h"
 #include "net/proxy/proxy_source.h"
 #include "net/proxy/wpad.h"
 
@@ -61,20 +61,16 @@ class WpadSource : public ProxySource {
     }
     resolved_.assign(names_.size(), Resolution::Pending);
     for (std::size_t i = 0; i < names_.size(); ++i) {
-      resolvers_.push_back(std::make_unique<asio::ip::tcp::resolver>(executor_));
-      resolvers_.back()->async_resolve(
-          names_[i], "80",
-          [this, i, alive = alive_](const asio::error_code& ec,
-                                    const asio::ip::tcp::resolver::results_type&) {
-            if (!*alive) {
-              return;
-            }
-            resolved_[i] = ec ? Resolution::Failed : Resolution::Resolved;
-            if (ec) {
-              notes_.push_back("wpad: " + names_[i] + " does not resolve");
-            }
-            advance();
-          });
+      lookupName(executor_, names_[i], [this, i, alive = alive_](bool resolved) {
+        if (!*alive) {
+          return;
+        }
+        resolved_[i] = resolved ? Resolution::Resolved : Resolution::Failed;
+        if (!resolved) {
+          notes_.push_back("wpad: " + names_[i] + " does not resolve");
+        }
+        advance();
+      });
     }
     // Never answer synchronously.
     asio::post(executor_, [this, alive = alive_] {
@@ -157,7 +153,6 @@ class WpadSource : public ProxySource {
   bool dhcp_tried_ = false;
   std::vector<std::string> names_;
   std::vector<Resolution> resolved_;
-  std::vector<std::unique_ptr<asio::ip::tcp::resolver>> resolvers_;
   std::size_t next_ = 0;
   std::unique_ptr<ProxySource> pac_;
   std::vector<std::string> notes_;
