@@ -11,7 +11,7 @@ class DefaultNameSource : public ProxySource {
  public:
   DefaultNameSource(asio::any_io_executor executor, std::string name, std::uint16_t port,
                     std::vector<ProxyKind> kinds)
-      : resolver_(std::move(executor)),
+      : executor_(std::move(executor)),
         name_(std::move(name)),
         port_(port),
         kinds_(std::move(kinds)) {}
