@@ -1,5 +1,5 @@
 // DefaultNameSource: a conventional proxy name (socks-server, web-proxy) that
-// counts when it resolves. The lookup runs off the loop (lookupName).
+// counts when it resolves. The lookup runs off the loop (NameLookup).
 
 #include "net/proxy/name_lookup.h"
 #include "net/proxy/proxy_source.h"
@@ -21,7 +21,7 @@ class DefaultNameSource : public ProxySource {
 
   void start(const DiscoveryTarget& /*target*/, Done done) override {
     done_ = std::move(done);
-    lookupName(executor_, name_, [this, alive = alive_](bool resolved) {
+    lookup_ = NameLookup::start(executor_, name_, [this, alive = alive_](bool resolved) {
       if (*alive) {
         onResolved(resolved);
       }
@@ -52,6 +52,7 @@ class DefaultNameSource : public ProxySource {
   }
 
   asio::any_io_executor executor_;
+  std::unique_ptr<NameLookup> lookup_;
   std::string name_;
   std::uint16_t port_;
   std::vector<ProxyKind> kinds_;

@@ -3,6 +3,8 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include <asio/execution/outstanding_work.hpp>
@@ -11,10 +13,21 @@
 
 namespace parley::net::detail {
 
-void lookupName(asio::any_io_executor executor, std::string name,
-                std::function<void(bool resolved)> done) {
-  auto work = asio::prefer(executor, asio::execution::outstanding_work.tracked);
-  std::thread([work = std::move(work), name = std::move(name), done = std::move(done)]() mutable {
+// Shared by the NameLookup (executor thread) and the lookup thread.
+struct NameLookup::Shared {
+  std::mutex mu;
+  // Set while an answer may still be posted; reset by cancellation or once
+  // posted. Holds outstanding work on the executor.
+  std::optional<asio::any_io_executor> work;  // guarded by mu
+  std::function<void(bool)> done;             // guarded by mu
+};
+
+std::unique_ptr<NameLookup> NameLookup::start(asio::any_io_executor executor, std::string name,
+                                              std::function<void(bool resolved)> done) {
+  auto shared = std::make_shared<Shared>();
+  shared->work.emplace(asio::prefer(executor, asio::execution::outstanding_work.tracked));
+  shared->done = std::move(done);
+  std::thread([shared, name = std::move(name)] {
     addrinfo hints{};
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* result = nullptr;
@@ -23,8 +36,29 @@ void lookupName(asio::any_io_executor executor, std::string name,
     if (result != nullptr) {
       ::freeaddrinfo(result);
     }
-    asio::post(work, [done = std::move(done), resolved] { done(resolved); });
+    std::lock_guard lock(shared->mu);
+    if (shared->work) {
+      asio::post(*shared->work, [shared, resolved] {
+        std::function<void(bool)> callback;
+        {
+          std::lock_guard inner(shared->mu);
+          callback = std::move(shared->done);
+          shared->done = nullptr;
+        }
+        if (callback) {
+          callback(resolved);
+        }
+      });
+      shared->work.reset();
+    }
   }).detach();
+  return std::unique_ptr<NameLookup>(new NameLookup(std::move(shared)));
+}
+
+NameLookup::~NameLookup() {
+  std::lock_guard lock(shared_->mu);
+  shared_->work.reset();
+  shared_->done = nullptr;
 }
 
 }  // namespace parley::net::detail

@@ -1,6 +1,6 @@
 // WpadSource: Web Proxy Auto-Discovery. First DHCP option 252 (where the OS
 // leaves it), then the DNS walk wpad.<domain> from the machine's domain
-// (wpad.h). All candidate names are resolved at once (lookupName); the most specific one
+// (wpad.h). All candidate names are resolved at once (NameLookup); the most specific one
 // that resolves is fetched (http://wpad.<domain>/wpad.dat) and evaluated by
 // a PacSource (origin Wpad). When a candidate's PAC fails, the next one is
 // tried.
@@ -61,16 +61,17 @@ class WpadSource : public ProxySource {
     }
     resolved_.assign(names_.size(), Resolution::Pending);
     for (std::size_t i = 0; i < names_.size(); ++i) {
-      lookupName(executor_, names_[i], [this, i, alive = alive_](bool resolved) {
-        if (!*alive) {
-          return;
-        }
-        resolved_[i] = resolved ? Resolution::Resolved : Resolution::Failed;
-        if (!resolved) {
-          notes_.push_back("wpad: " + names_[i] + " does not resolve");
-        }
-        advance();
-      });
+      lookups_.push_back(
+          NameLookup::start(executor_, names_[i], [this, i, alive = alive_](bool resolved) {
+            if (!*alive) {
+              return;
+            }
+            resolved_[i] = resolved ? Resolution::Resolved : Resolution::Failed;
+            if (!resolved) {
+              notes_.push_back("wpad: " + names_[i] + " does not resolve");
+            }
+            advance();
+          }));
     }
     // Never answer synchronously.
     asio::post(executor_, [this, alive = alive_] {
@@ -153,6 +154,7 @@ class WpadSource : public ProxySource {
   bool dhcp_tried_ = false;
   std::vector<std::string> names_;
   std::vector<Resolution> resolved_;
+  std::vector<std::unique_ptr<NameLookup>> lookups_;
   std::size_t next_ = 0;
   std::unique_ptr<ProxySource> pac_;
   std::vector<std::string> notes_;

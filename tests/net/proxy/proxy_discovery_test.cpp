@@ -294,3 +294,34 @@ TEST_CASE("ProxyDiscovery: destroyed mid-evaluation, no callback and no zombie")
   io.run();
   CHECK(callbacks == 0);
 }
+
+TEST_CASE("Default names: a name counts only when it resolves") {
+  asio::io_context io;
+  auto yes = detail::makeDefaultNameSource(io.get_executor(), "localhost", 1080,
+                                           {ProxyKind::Socks5, ProxyKind::Socks4});
+  auto no = detail::makeDefaultNameSource(io.get_executor(), "socks-server.invalid", 1080,
+                                          {ProxyKind::Socks5});
+  std::optional<detail::SourceResult> got_yes;
+  std::optional<detail::SourceResult> got_no;
+  yes->start({"h", 443}, [&](detail::SourceResult r) { got_yes = std::move(r); });
+  no->start({"h", 443}, [&](detail::SourceResult r) { got_no = std::move(r); });
+  io.run();
+  REQUIRE(got_yes);
+  REQUIRE(got_yes->proxies.size() == 2);
+  CHECK(got_yes->proxies[0].kind == ProxyKind::Socks5);
+  CHECK(got_yes->proxies[1].kind == ProxyKind::Socks4);
+  CHECK(got_yes->proxies[0].origin == ProxyOrigin::Default);
+  REQUIRE(got_no);
+  CHECK(got_no->proxies.empty());
+}
+
+TEST_CASE("Default names: destroyed before the lookup answers, no callback") {
+  asio::io_context io;
+  bool called = false;
+  auto source = detail::makeDefaultNameSource(io.get_executor(), "localhost", 1080,
+                                              {ProxyKind::Socks5});
+  source->start({"h", 443}, [&](detail::SourceResult) { called = true; });
+  source.reset();
+  io.run();
+  CHECK_FALSE(called);
+}
