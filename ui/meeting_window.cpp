@@ -175,8 +175,7 @@ void MeetingWindow::rebuildTiles() {
   const int n = static_cast<int>(names.size());
   const int columns = std::max(1, static_cast<int>(std::ceil(std::sqrt(n))));
   for (int i = 0; i < n; ++i) {
-    const QModelIndex idx = participants_->index(i, 0);
-    const bool self = participants_->data(idx, Qt::FontRole).isValid();
+    const bool self = participants_->isSelf(i);
     tile_grid_->addWidget(new VideoTile(names[i], self, tiles_), i / columns, i % columns);
   }
 }

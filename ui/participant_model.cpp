@@ -54,6 +54,11 @@ QStringList ParticipantModel::names() const {
   return out;
 }
 
+bool ParticipantModel::isSelf(int row) const {
+  return row >= 0 && row < static_cast<int>(people_.size()) &&
+         people_[static_cast<std::size_t>(row)].id == self_;
+}
+
 int ParticipantModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(people_.size());
 }

@@ -25,6 +25,7 @@ class ParticipantModel final : public QAbstractTableModel {
   void add(const client::ParticipantInfo& person);
   void remove(quint64 participant_id);
   [[nodiscard]] QStringList names() const;
+  [[nodiscard]] bool isSelf(int row) const;
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;

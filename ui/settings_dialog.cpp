@@ -317,13 +317,9 @@ ConnectionSettings SettingsDialog::settings() const {
 }
 
 QStringList SettingsDialog::problems() const {
+  // Port fields hold text; settings() turns "abc" into 0, which
+  // validateSettings refuses like any other out-of-range port.
   QStringList out = validateSettings(settings());
-  // Port fields hold text: "abc" must not pass as the number 0 elsewhere.
-  for (QLineEdit* edit : {tls_port_, alt_port_}) {
-    if (!validatePortText(edit->text()).isEmpty() && out.isEmpty()) {
-      out << validatePortText(edit->text());
-    }
-  }
   out.removeDuplicates();
   return out;
 }
