@@ -13,6 +13,8 @@
 #include <asio/steady_timer.hpp>
 #include <asio/write.hpp>
 
+#include "net/proxy/pac_fetch_curl.h"
+
 namespace parley::net {
 namespace {
 
@@ -164,6 +166,7 @@ struct PacFetch::State : std::enable_shared_from_this<PacFetch::State> {
   bool chunked = false;
   Done done;
   bool finished = false;
+  std::unique_ptr<detail::CurlFetch> curl;  // https:// only
 
   void finish(Result<std::string> result) {
     if (finished) {
@@ -174,6 +177,7 @@ struct PacFetch::State : std::enable_shared_from_this<PacFetch::State> {
     resolver.cancel();
     socket.close(ignored);
     deadline.cancel();
+    curl.reset();
     auto callback = std::move(done);
     done = nullptr;
     if (callback) {
@@ -383,13 +387,19 @@ std::unique_ptr<PacFetch> PacFetch::start(asio::any_io_executor executor, const 
                [state, body = std::move(body)]() mutable { state->finish(std::move(body)); });
     return self;
   }
+  if (scheme == "https") {
+    state->curl =
+        detail::CurlFetch::start(executor, url, timeout, max_size,
+                                 [weak = std::weak_ptr<State>(state)](Result<std::string> body) {
+                                   if (auto s = weak.lock()) {
+                                     s->finish(std::move(body));
+                                   }
+                                 });
+    return self;
+  }
   auto parsed = parseHttpUrl(url);
   if (!parsed) {
-    Error error = scheme == "https" ? Error{ErrorCode::InvalidArgument,
-                                            "https:// PAC URLs are not supported yet; use http:// "
-                                            "or file://"}
-                                    : parsed.error();
-    asio::post(executor, [state, error = std::move(error)]() mutable {
+    asio::post(executor, [state, error = parsed.error()]() mutable {
       state->finish(makeError(std::move(error)));
     });
     return self;

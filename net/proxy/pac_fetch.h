@@ -1,9 +1,9 @@
 #pragma once
 // PacFetch: downloads a PAC file (http:// with a small HTTP/1.0 client on
-// Asio, file:// read directly), bounded in size (kMaxPacFileSize; a bigger
-// answer fails with ResponseTooLarge as soon as that is known) and in time.
-// https:// PAC URLs are refused (not supported yet; see
-// docs/proxy-discovery.md).
+// Asio, https:// through libcurl on a thread of its own (pac_fetch_curl.h),
+// file:// read directly), bounded in size (kMaxPacFileSize; a bigger answer
+// fails with ResponseTooLarge as soon as that is known) and in time. The
+// fetch never goes through a proxy.
 //
 // The returned object is the download: destroying it cancels it and `done`
 // is then not called. Runs on `executor`; `done` comes on it once.
