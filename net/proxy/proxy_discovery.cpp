@@ -25,8 +25,12 @@ using detail::SourceResult;
 
 class ProxyDiscoveryImpl : public ProxyDiscovery {
  public:
-  ProxyDiscoveryImpl(asio::any_io_executor executor, ProxySettings settings)
-      : executor_(std::move(executor)), settings_(std::move(settings)), timer_(executor_) {}
+  ProxyDiscoveryImpl(asio::any_io_executor executor, ProxySettings settings,
+                     detail::DiscoverySeams seams)
+      : executor_(std::move(executor)),
+        settings_(std::move(settings)),
+        seams_(std::move(seams)),
+        timer_(executor_) {}
 
   ~ProxyDiscoveryImpl() override {
     *alive_ = false;
@@ -45,9 +49,13 @@ class ProxyDiscoveryImpl : public ProxyDiscovery {
       add(detail::makeManualSource(executor_, settings_.manual), false);
     }
     if (settings_.auto_detect) {
-      add(detail::makeEnvironmentSource(executor_, processEnvironment()), false);
-      add(detail::makeSystemSource(executor_, settings_.timeout), false);
-      if (settings_.pac_url.empty()) {
+      add(detail::makeEnvironmentSource(executor_, seams_.environment ? seams_.environment
+                                                                      : processEnvironment()),
+          false);
+      if (seams_.system_settings) {
+        add(detail::makeSystemSource(executor_, settings_.timeout), false);
+      }
+      if (settings_.pac_url.empty() && seams_.wpad) {
         detail::WpadOptions wpad;
         wpad.evaluator = evaluatorOptions();
         wpad.fetch_timeout = settings_.timeout;
@@ -58,10 +66,11 @@ class ProxyDiscoveryImpl : public ProxyDiscovery {
       addPac(settings_.pac_url);
     }
     if (settings_.default_names) {
-      add(detail::makeDefaultNameSource(executor_, "socks-server", 1080,
+      add(detail::makeDefaultNameSource(executor_, seams_.socks_server_name, 1080,
                                         {ProxyKind::Socks5, ProxyKind::Socks4}),
           false);
-      add(detail::makeDefaultNameSource(executor_, "web-proxy", 8088, {ProxyKind::Http}), true);
+      add(detail::makeDefaultNameSource(executor_, seams_.web_proxy_name, 8088, {ProxyKind::Http}),
+          true);
     }
     timer_.expires_after(settings_.timeout);
     timer_.async_wait([this, alive = alive_](const asio::error_code& ec) {
@@ -243,6 +252,7 @@ class ProxyDiscoveryImpl : public ProxyDiscovery {
 
   asio::any_io_executor executor_;
   ProxySettings settings_;
+  detail::DiscoverySeams seams_;
   asio::steady_timer timer_;
   DiscoveryTarget target_;
   Found found_;
@@ -261,7 +271,19 @@ class ProxyDiscoveryImpl : public ProxyDiscovery {
 
 std::unique_ptr<ProxyDiscovery> ProxyDiscovery::create(asio::any_io_executor executor,
                                                        ProxySettings settings) {
-  return std::make_unique<ProxyDiscoveryImpl>(std::move(executor), std::move(settings));
+  return std::make_unique<ProxyDiscoveryImpl>(std::move(executor), std::move(settings),
+                                              detail::DiscoverySeams{});
 }
+
+namespace detail {
+
+std::unique_ptr<ProxyDiscovery> createProxyDiscoveryForTest(asio::any_io_executor executor,
+                                                            ProxySettings settings,
+                                                            DiscoverySeams seams) {
+  return std::make_unique<ProxyDiscoveryImpl>(std::move(executor), std::move(settings),
+                                              std::move(seams));
+}
+
+}  // namespace detail
 
 }  // namespace parley::net

@@ -20,6 +20,7 @@
 
 #include "net/proxy/env_proxy.h"
 #include "net/proxy/pac_evaluator.h"
+#include "net/proxy/proxy_discovery.h"
 #include "net/proxy/proxy_server.h"
 
 namespace parley::net::detail {
@@ -94,7 +95,19 @@ std::unique_ptr<ProxySource> makeDefaultNameSource(asio::any_io_executor executo
 std::string dhcpWpadUrl(const std::vector<std::string>& lease_files,
                         std::vector<std::string>& notes);
 
-// "PROXY p1:3128; DIRECT" style summary of proxies (for notes).
+// What ProxyDiscovery::create fixes and tests may change.
+struct DiscoverySeams {
+  EnvLookup environment;  // empty: the process environment
+  bool system_settings = true;
+  bool wpad = true;
+  std::string socks_server_name = "socks-server";
+  std::string web_proxy_name = "web-proxy";
+};
+std::unique_ptr<ProxyDiscovery> createProxyDiscoveryForTest(asio::any_io_executor executor,
+                                                            ProxySettings settings,
+                                                            DiscoverySeams seams);
+
+// "kind host:port, ..." summary of proxies (for notes).
 std::string describeProxies(const std::vector<ProxyServer>& proxies);
 
 }  // namespace parley::net::detail

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <optional>
 
 #include <asio/io_context.hpp>
@@ -325,4 +326,84 @@ TEST_CASE("Default names: destroyed before the lookup answers, no callback") {
   source.reset();
   io.run();
   CHECK_FALSE(called);
+}
+
+namespace {
+
+Discovered discoverWith(ProxySettings settings, detail::DiscoverySeams seams) {
+  asio::io_context io;
+  Discovered d;
+  settings.pac_helper_path = PARLEY_PAC_HELPER;
+  auto discovery = detail::createProxyDiscoveryForTest(io.get_executor(), settings, seams);
+  discovery->discover(
+      "conf.example.com", 443,
+      [&](std::vector<ProxyServer> proxies, std::string note) {
+        for (auto& p : proxies) {
+          d.proxies.push_back(std::move(p));
+        }
+        d.found_notes.push_back(std::move(note));
+      },
+      [&](bool direct, std::vector<std::string> notes) {
+        ++d.finished_count;
+        d.direct = direct;
+        d.notes = std::move(notes);
+      });
+  io.run();
+  return d;
+}
+
+detail::DiscoverySeams hermetic(std::map<std::string, std::string> env) {
+  detail::DiscoverySeams seams;
+  seams.environment = [env = std::move(env)](const char* name) -> std::optional<std::string> {
+    const auto it = env.find(name);
+    return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  seams.system_settings = false;
+  seams.wpad = false;
+  seams.socks_server_name = "localhost";  // resolves
+  seams.web_proxy_name = "localhost";
+  return seams;
+}
+
+}  // namespace
+
+TEST_CASE("Default names: socks-server at once, web-proxy only when no HTTP proxy was detected") {
+  ProxySettings settings;
+  const Discovered none = discoverWith(settings, hermetic({}));
+  CHECK(none.finished_count == 1);
+  REQUIRE(none.proxies.size() == 3);
+  CHECK(none.proxies[0].kind == ProxyKind::Socks5);
+  CHECK(none.proxies[1].kind == ProxyKind::Socks4);
+  CHECK(none.proxies[2].kind == ProxyKind::Http);  // web-proxy, handed out last
+  CHECK(none.proxies[2].port == 8088);
+  CHECK(none.proxies[2].origin == ProxyOrigin::Default);
+
+  const Discovered with_env =
+      discoverWith(settings, hermetic({{"https_proxy", "http://env-proxy:3128"}}));
+  CHECK(with_env.finished_count == 1);
+  for (const auto& p : with_env.proxies) {
+    CHECK(p.port != 8088);
+  }
+  CHECK(std::count_if(with_env.proxies.begin(), with_env.proxies.end(),
+                      [](const ProxyServer& p) { return p.host == "env-proxy"; }) == 1);
+
+  settings.default_names = false;
+  const Discovered off = discoverWith(settings, hermetic({}));
+  CHECK(off.proxies.empty());
+  CHECK(off.finished_count == 1);
+}
+
+TEST_CASE("ProxyDiscovery: the overall timeout ends a slow source with a note") {
+  PacHttpServer server;
+  ProxySettings settings;
+  settings.default_names = false;
+  settings.pac_url = server.url("/silent");
+  settings.timeout = std::chrono::milliseconds(300);
+  const Discovered d = discoverWith(settings, hermetic({{"http_proxy", "p:1"}}));
+  CHECK(d.finished_count == 1);
+  REQUIRE(d.proxies.size() == 1);
+  CHECK(d.proxies[0].host == "p");
+  CHECK(std::any_of(d.notes.begin(), d.notes.end(), [](const std::string& n) {
+    return n.find("within 300 ms") != std::string::npos;  // the overall or the fetch bound
+  }));
 }
