@@ -1,0 +1,216 @@
+#include "net/tunnel/curl_try.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+
+namespace parley::net {
+
+UniqueFd::~UniqueFd() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+  }
+}
+
+UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+    fd_ = other.release();
+  }
+  return *this;
+}
+
+namespace {
+
+std::string bracketed(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+bool startsWithNoCase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) !=
+        std::tolower(static_cast<unsigned char>(prefix[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+long proxyType(ProxyKind kind) {
+  switch (kind) {
+    case ProxyKind::Http:
+      return CURLPROXY_HTTP;
+    case ProxyKind::Socks4:
+      return CURLPROXY_SOCKS4;
+    case ProxyKind::Socks4a:
+      return CURLPROXY_SOCKS4A;
+    case ProxyKind::Socks5:
+      return CURLPROXY_SOCKS5_HOSTNAME;
+  }
+  return CURLPROXY_HTTP;
+}
+
+}  // namespace
+
+std::unique_ptr<CurlTry> CurlTry::start(std::shared_ptr<CurlDriver> driver, const TryConfig& config,
+                                        std::function<void()> connected, Done done) {
+  std::unique_ptr<CurlTry> self(new CurlTry());
+  self->driver_ = std::move(driver);
+  self->connected_ = std::move(connected);
+  self->done_ = std::move(done);
+  CURL* easy = curl_easy_init();
+  self->easy_ = easy;
+  if (easy == nullptr) {
+    self->outcome_.code = CURLE_OUT_OF_MEMORY;
+    self->outcome_.error_text = "curl_easy_init failed";
+    return self;
+  }
+  const std::string url =
+      "http://" + bracketed(config.target_host) + ":" + std::to_string(config.target_port) + "/";
+  curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http");
+  curl_easy_setopt(easy, CURLOPT_CONNECT_ONLY, 1L);
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_IGNORED));
+  curl_easy_setopt(easy, CURLOPT_NOPROXY, "");  // ignore no_proxy/NO_PROXY: only our settings
+  curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, self->error_);
+  const std::string proxy = bracketed(config.proxy_host);
+  curl_easy_setopt(easy, CURLOPT_PROXY, proxy.c_str());
+  curl_easy_setopt(easy, CURLOPT_PROXYPORT, static_cast<long>(config.proxy_port));
+  curl_easy_setopt(easy, CURLOPT_PROXYTYPE, proxyType(config.kind));
+  if (config.kind == ProxyKind::Http) {
+    curl_easy_setopt(easy, CURLOPT_HTTPPROXYTUNNEL, 1L);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &CurlTry::headerCallback);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, self.get());
+  }
+  if (!config.proxy_address.empty() && config.proxy_address != config.proxy_host) {
+    // The DNS cache that CURLOPT_RESOLVE fills is also used for the proxy's
+    // name (tests/net/tunnel checks it with an unresolvable name).
+    const std::string entry = config.proxy_host + ":" + std::to_string(config.proxy_port) + ":" +
+                              bracketed(config.proxy_address);
+    self->resolve_ = curl_slist_append(nullptr, entry.c_str());
+    curl_easy_setopt(easy, CURLOPT_RESOLVE, self->resolve_);
+  }
+  const long timeout_ms = std::max<long>(1, static_cast<long>(config.timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+  if (config.gss_ticket) {
+    curl_easy_setopt(easy, CURLOPT_PROXYUSERPWD, ":");  // 7.88: else no GSS attempt
+    curl_easy_setopt(easy, CURLOPT_PROXYAUTH, static_cast<unsigned long>(CURLAUTH_NEGOTIATE));
+  } else if (config.auth != CURLAUTH_NONE) {
+    curl_easy_setopt(easy, CURLOPT_PROXYUSERNAME, config.user.c_str());
+    curl_easy_setopt(easy, CURLOPT_PROXYPASSWORD, config.password.c_str());
+    curl_easy_setopt(easy, CURLOPT_PROXYAUTH, config.auth);
+  }
+  self->driver_->configureEasy(easy);
+  CurlTry* raw = self.get();
+  CurlDriver::Hooks hooks;
+  hooks.done = [raw](CURLcode code) { raw->finish(code); };
+  hooks.connected = [raw] {
+    raw->outcome_.tcp_connected = true;
+    if (raw->connected_) {
+      raw->connected_();
+    }
+  };
+  auto added = self->driver_->add(easy, std::move(hooks));
+  if (!added) {
+    self->outcome_.code = CURLE_FAILED_INIT;
+    self->outcome_.error_text = added.error().detail;
+  } else {
+    self->started_ = true;
+  }
+  return self;
+}
+
+CurlTry::~CurlTry() { cleanup(); }
+
+void CurlTry::cleanup() {
+  if (easy_ != nullptr) {
+    driver_->remove(easy_);
+    curl_easy_cleanup(easy_);  // closes curl's sockets through closeSocketCallback
+    easy_ = nullptr;
+  }
+  if (resolve_ != nullptr) {
+    curl_slist_free_all(resolve_);
+    resolve_ = nullptr;
+  }
+}
+
+std::size_t CurlTry::headerCallback(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* self = static_cast<CurlTry*>(user);
+  const std::size_t bytes = size * count;
+  self->header_bytes_ += bytes;
+  if (self->header_bytes_ > kMaxProxyHeaderBytes) {
+    self->outcome_.headers_too_large = true;
+    return 0;  // CURLE_WRITE_ERROR: fails the try
+  }
+  const std::string_view line = trim(std::string_view(data, bytes));
+  if (self->outcome_.first_line.empty() && !line.empty()) {
+    for (const char c : line.substr(0, 80)) {
+      self->outcome_.first_line.push_back(std::isprint(static_cast<unsigned char>(c)) != 0 ? c
+                                                                                           : '?');
+    }
+  }
+  if (startsWithNoCase(line, "HTTP/")) {
+    self->outcome_.status_line = std::string(line.substr(0, 200));
+    self->outcome_.challenges.clear();
+  } else if (startsWithNoCase(line, "Proxy-Authenticate:")) {
+    if (self->outcome_.challenges.size() < 16) {
+      self->outcome_.challenges.emplace_back(
+          trim(line.substr(std::string_view("Proxy-Authenticate:").size())).substr(0, 1024));
+    }
+  }
+  return bytes;
+}
+
+void CurlTry::finish(CURLcode code) {
+  outcome_.code = code;
+  outcome_.error_text = error_;
+  curl_easy_getinfo(easy_, CURLINFO_HTTP_CONNECTCODE, &outcome_.connect_code);
+  long proxy_error = 0;
+  if (curl_easy_getinfo(easy_, CURLINFO_PROXY_ERROR, &proxy_error) == CURLE_OK) {
+    outcome_.proxy_error = proxy_error;
+  }
+  curl_easy_getinfo(easy_, CURLINFO_OS_ERRNO, &outcome_.os_errno);
+  curl_easy_getinfo(easy_, CURLINFO_CONNECT_TIME_T, &outcome_.connect_time_us);
+  if (code == CURLE_OK) {
+    curl_socket_t fd = CURL_SOCKET_BAD;
+    if (curl_easy_getinfo(easy_, CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK && fd != CURL_SOCKET_BAD) {
+      // Deregister before the dup exists: an epoll registration lives as long
+      // as the open file description, not the descriptor number.
+      driver_->forget(fd);
+      outcome_.fd = UniqueFd(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
+    }
+    if (outcome_.fd.get() < 0) {
+      outcome_.code = CURLE_COULDNT_CONNECT;
+      outcome_.error_text = "could not take over the tunnel's socket";
+    }
+  }
+  cleanup();
+  auto done = std::move(done_);
+  done_ = nullptr;
+  if (done) {
+    done(std::move(outcome_));  // may destroy this
+  }
+}
+
+}  // namespace parley::net

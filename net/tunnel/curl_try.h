@@ -1,0 +1,106 @@
+#pragma once
+// CurlTry: one libcurl easy handle that builds one tunnel through one proxy
+// with one set of credentials (ProxyTunnel retries with a new CurlTry after a
+// 407 or a SOCKS5 authentication failure). Runs on its driver's thread; its
+// hooks are called there. Internal to net/tunnel.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <curl/curl.h>
+
+#include "net/proxy/proxy_server.h"
+#include "net/tunnel/curl_driver.h"
+
+namespace parley::net {
+
+// Owns one file descriptor; closes it unless released.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  ~UniqueFd();
+  UniqueFd(UniqueFd&& other) noexcept : fd_(other.release()) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept;
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  [[nodiscard]] int get() const { return fd_; }
+  int release() {
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+struct TryConfig {
+  ProxyKind kind = ProxyKind::Http;
+  std::string proxy_host;
+  std::uint16_t proxy_port = 0;
+  std::string proxy_address;  // pins proxy_host (CURLOPT_RESOLVE) when set
+  std::string target_host;    // name, or an IPv4 literal for SOCKS4
+  std::uint16_t target_port = 0;
+  unsigned long auth = CURLAUTH_NONE;  // CURLOPT_PROXYAUTH; NONE: no credentials
+  std::string user;                    // never logged
+  std::string password;                // never logged
+  bool gss_ticket = false;             // Negotiate with the ticket cache (":")
+  std::chrono::milliseconds timeout{10000};
+};
+
+inline constexpr std::size_t kMaxProxyHeaderBytes = 64 * 1024;
+
+struct TryOutcome {
+  CURLcode code = CURLE_OK;
+  long connect_code = 0;  // CURLINFO_HTTP_CONNECTCODE
+  long proxy_error = 0;   // CURLINFO_PROXY_ERROR (CURLproxycode)
+  long os_errno = 0;
+  std::string error_text;               // CURLOPT_ERRORBUFFER
+  std::string status_line;              // the last "HTTP/1.1 407 ..." line, trimmed
+  std::vector<std::string> challenges;  // Proxy-Authenticate values of the last response
+  bool headers_too_large = false;
+  std::string first_line;  // the reply's first line, printable, at most 80 bytes
+  bool tcp_connected = false;
+  curl_off_t connect_time_us = 0;
+  UniqueFd fd;  // on success: a dup of curl's socket, ours to keep
+};
+
+class CurlTry {
+ public:
+  using Done = std::function<void(TryOutcome)>;
+
+  // On the driver's thread. `connected` (TCP to the proxy) and `done` are
+  // called there; `done` exactly once unless abort() or destruction first.
+  static std::unique_ptr<CurlTry> start(std::shared_ptr<CurlDriver> driver, const TryConfig& config,
+                                        std::function<void()> connected, Done done);
+  ~CurlTry();
+  // False when the handle could not even be set up; then takeStartError()
+  // holds why and `done` will never be called.
+  [[nodiscard]] bool started() const { return started_; }
+  TryOutcome takeStartError() { return std::move(outcome_); }
+  CurlTry(const CurlTry&) = delete;
+  CurlTry& operator=(const CurlTry&) = delete;
+
+ private:
+  CurlTry() = default;
+  static std::size_t headerCallback(char* data, std::size_t size, std::size_t count, void* user);
+  void finish(CURLcode code);
+  void cleanup();
+
+  std::shared_ptr<CurlDriver> driver_;
+  CURL* easy_ = nullptr;
+  curl_slist* resolve_ = nullptr;
+  char error_[CURL_ERROR_SIZE] = {};
+  std::size_t header_bytes_ = 0;
+  TryOutcome outcome_;
+  std::function<void()> connected_;
+  Done done_;
+  bool started_ = false;
+};
+
+}  // namespace parley::net

@@ -1,0 +1,603 @@
+#include "net/tunnel/proxy_tunnel.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <optional>
+#include <vector>
+
+#include <asio/post.hpp>
+
+#include "net/tunnel/curl_try.h"
+#include "net/tunnel/gss_thread.h"
+
+namespace parley::net {
+namespace {
+
+constexpr int kMaxPrompts = 3;
+
+struct Challenge {
+  std::string scheme;  // as we spell it: "Negotiate", "NTLM", "Digest", "Basic"
+  std::string realm;
+};
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+// One Proxy-Authenticate value: `Basic realm="Corp"`, `NTLM`, `Negotiate`.
+std::optional<Challenge> parseChallenge(std::string_view value) {
+  const std::size_t space = value.find_first_of(" \t");
+  const std::string scheme = lower(value.substr(0, space));
+  Challenge challenge;
+  if (scheme == "negotiate") {
+    challenge.scheme = "Negotiate";
+  } else if (scheme == "ntlm") {
+    challenge.scheme = "NTLM";
+  } else if (scheme == "digest") {
+    challenge.scheme = "Digest";
+  } else if (scheme == "basic") {
+    challenge.scheme = "Basic";
+  } else {
+    return std::nullopt;
+  }
+  const std::string params =
+      space == std::string_view::npos ? "" : std::string(value.substr(space));
+  const std::string lowered = lower(params);
+  const std::size_t at = lowered.find("realm=");
+  if (at != std::string::npos) {
+    std::size_t begin = at + 6;
+    std::size_t end = 0;
+    if (begin < params.size() && params[begin] == '"') {
+      ++begin;
+      end = params.find('"', begin);
+    } else {
+      end = params.find_first_of(", \t", begin);
+    }
+    challenge.realm =
+        params.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+    if (challenge.realm.size() > 256) {
+      challenge.realm.resize(256);
+    }
+  }
+  return challenge;
+}
+
+int strength(const std::string& scheme) {
+  if (scheme == "Negotiate") {
+    return 4;
+  }
+  if (scheme == "NTLM") {
+    return 3;
+  }
+  if (scheme == "Digest") {
+    return 2;
+  }
+  return 1;
+}
+
+unsigned long curlAuth(const std::string& scheme) {
+  if (scheme == "NTLM") {
+    return CURLAUTH_NTLM;
+  }
+  if (scheme == "Digest") {
+    return CURLAUTH_DIGEST;
+  }
+  if (scheme == "Negotiate") {
+    return CURLAUTH_NEGOTIATE;
+  }
+  return CURLAUTH_BASIC;
+}
+
+std::string describeChallenge(const Challenge& challenge) {
+  if (challenge.realm.empty()) {
+    return challenge.scheme;
+  }
+  return challenge.scheme + " realm=\"" + challenge.realm + "\"";
+}
+
+const char* socksReplyMeaning(long code) {
+  switch (code) {
+    case CURLPX_REPLY_GENERAL_SERVER_FAILURE:
+      return "general SOCKS server failure (reply 1)";
+    case CURLPX_REPLY_NOT_ALLOWED:
+      return "connection not allowed by ruleset (reply 2)";
+    case CURLPX_REPLY_NETWORK_UNREACHABLE:
+      return "network unreachable (reply 3)";
+    case CURLPX_REPLY_HOST_UNREACHABLE:
+      return "host unreachable (reply 4)";
+    case CURLPX_REPLY_CONNECTION_REFUSED:
+      return "connection refused by the destination (reply 5)";
+    case CURLPX_REPLY_TTL_EXPIRED:
+      return "TTL expired (reply 6)";
+    case CURLPX_REPLY_COMMAND_NOT_SUPPORTED:
+      return "command not supported (reply 7)";
+    case CURLPX_REPLY_ADDRESS_TYPE_NOT_SUPPORTED:
+      return "address type not supported (reply 8)";
+    case CURLPX_REPLY_UNASSIGNED:
+      return "unassigned reply code";
+    case CURLPX_REQUEST_FAILED:
+      return "request rejected or failed";
+    default:
+      return nullptr;
+  }
+}
+
+class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
+ public:
+  TunnelCore(asio::any_io_executor executor, TunnelRequest request, ProxyTunnel::Progress progress,
+             ProxyTunnel::Done done)
+      : executor_(std::move(executor)),
+        request_(std::move(request)),
+        progress_(std::move(progress)),
+        done_(std::move(done)),
+        resolver_(executor_) {}
+
+  void begin() {
+    deadline_ = std::chrono::steady_clock::now() + request_.timeout;
+    if (!request_.proxy.user.empty()) {
+      configured_ = ProxyCredentials{request_.proxy.user, request_.proxy.password, {}};
+    }
+    target_ = request_.target_host;
+    if (request_.proxy.kind != ProxyKind::Socks4) {
+      firstTry();
+      return;
+    }
+    // SOCKS4 carries an IPv4 address only: resolve the target here first.
+    std::weak_ptr<TunnelCore> weak = weak_from_this();
+    resolver_.async_resolve(
+        asio::ip::tcp::v4(), request_.target_host, std::to_string(request_.target_port),
+        [weak](const asio::error_code& ec, const asio::ip::tcp::resolver::results_type& results) {
+          auto self = weak.lock();
+          if (!self || self->finished_) {
+            return;
+          }
+          if (ec || results.empty()) {
+            self->fail(makeError(ErrorCode::ResolveFailed,
+                                 self->request_.target_host +
+                                     " does not resolve to an IPv4 address (SOCKS4 needs one)")
+                           .error);
+            return;
+          }
+          self->target_ = results.begin()->endpoint().address().to_string();
+          self->firstTry();
+        });
+  }
+
+  void cancel() {
+    finished_ = true;
+    progress_ = nullptr;
+    done_ = nullptr;
+    resolver_.cancel();
+    try_.reset();
+    dropGssTry();
+  }
+
+ private:
+  void firstTry() {
+    TryConfig config = baseConfig();
+    if (configured_) {
+      // Without Negotiate: GSS-API never runs on the caller's thread.
+      config.auth = CURLAUTH_ANY & ~CURLAUTH_NEGOTIATE;
+      config.user = configured_->user;
+      config.password = configured_->password;
+      used_credentials_ = true;
+    }
+    runTry(config, false);
+  }
+
+  TryConfig baseConfig() const {
+    TryConfig config;
+    config.kind = request_.proxy.kind;
+    config.proxy_host = request_.proxy.host;
+    config.proxy_port = request_.proxy.port;
+    config.proxy_address = request_.proxy_address;
+    config.target_host = target_;
+    config.target_port = request_.target_port;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline_ - std::chrono::steady_clock::now());
+    config.timeout = std::max(left, std::chrono::milliseconds(1));
+    return config;
+  }
+
+  void runTry(const TryConfig& config, bool on_gss) {
+    const int generation = ++generation_;
+    std::weak_ptr<TunnelCore> weak = weak_from_this();
+    auto main = executor_;
+    auto connected = [weak, main, generation] {
+      asio::post(main, [weak, generation] {
+        auto self = weak.lock();
+        if (self && !self->finished_ && generation == self->generation_) {
+          self->reportTcp("connected to proxy " + proxyHostPort(self->request_.proxy));
+        }
+      });
+    };
+    auto done = [weak, main, generation](TryOutcome outcome) {
+      asio::post(main, [weak, generation, outcome = std::move(outcome)]() mutable {
+        auto self = weak.lock();
+        if (self && !self->finished_ && generation == self->generation_) {
+          self->onOutcome(std::move(outcome));
+        }
+      });
+    };
+    if (!on_gss) {
+      try_.reset();
+      driver_ = driver_ ? driver_ : CurlDriver::forExecutor(executor_);
+      try_ = CurlTry::start(driver_, config, connected, done);
+      if (!try_->started()) {
+        done(try_->takeStartError());
+        try_.reset();
+      }
+      return;
+    }
+    dropGssTry();
+    gss_ = gss_ ? gss_ : GssThread::acquire();
+    auto holder = std::make_shared<std::unique_ptr<CurlTry>>();
+    gss_try_ = holder;
+    auto gss_executor = gss_->executor();
+    asio::post(gss_executor, [holder, gss_executor, config, connected, done] {
+      auto driver = CurlDriver::forExecutor(gss_executor);
+      *holder = CurlTry::start(driver, config, connected, [holder, done](TryOutcome outcome) {
+        done(std::move(outcome));
+        holder->reset();  // on the GSS thread, where its driver lives
+      });
+      if (!(*holder)->started()) {
+        done((*holder)->takeStartError());
+        holder->reset();
+      }
+    });
+  }
+
+  void dropGssTry() {
+    if (gss_try_ && gss_) {
+      asio::post(gss_->executor(), [holder = std::move(gss_try_)] { holder->reset(); });
+    }
+    gss_try_.reset();
+    if (finished_) {
+      gss_.reset();  // the last user joins the GSS thread (after the reset above)
+    }
+  }
+
+  void reportTcp(std::string detail) {
+    if (tcp_reported_) {
+      return;
+    }
+    tcp_reported_ = true;
+    report(AttemptEvent::Stage::TcpConnected, std::move(detail));
+  }
+
+  void report(AttemptEvent::Stage stage, std::string detail) {
+    if (progress_ && !finished_) {
+      auto keep = shared_from_this();
+      progress_(stage, std::move(detail));
+    }
+  }
+
+  void fail(Error error) {
+    if (finished_) {
+      return;
+    }
+    auto done = std::move(done_);
+    cancel();
+    if (done) {
+      done(makeError(std::move(error)));
+    }
+  }
+
+  [[nodiscard]] std::string proxyText() const { return proxyHostPort(request_.proxy); }
+  [[nodiscard]] std::string targetText() const {
+    const bool v6 = request_.target_host.find(':') != std::string::npos;
+    return (v6 ? "[" + request_.target_host + "]" : request_.target_host) + ":" +
+           std::to_string(request_.target_port);
+  }
+
+  void onOutcome(TryOutcome outcome) {
+    try_.reset();
+    gss_try_.reset();  // already reset on the GSS thread by its done hook
+    const bool was_gss = gss_try_active_;
+    gss_try_active_ = false;
+    if (outcome.tcp_connected) {
+      reportTcp("connected to proxy " + proxyText());
+    }
+    if (outcome.code == CURLE_OK && outcome.fd.get() >= 0) {
+      succeed(std::move(outcome));
+      return;
+    }
+    const bool http = request_.proxy.kind == ProxyKind::Http;
+    if (http &&
+        (outcome.connect_code == 407 ||
+         (was_gss && (outcome.code == CURLE_AUTH_ERROR || outcome.code == CURLE_LOGIN_DENIED)))) {
+      onHttpAuth(outcome);
+      return;
+    }
+    if (request_.proxy.kind == ProxyKind::Socks5 && outcome.code == CURLE_PROXY &&
+        (outcome.proxy_error == CURLPX_NO_AUTH || outcome.proxy_error == CURLPX_USER_REJECTED)) {
+      Challenge socks{"SOCKS5", ""};
+      prompt(socks, used_credentials_ || outcome.proxy_error == CURLPX_USER_REJECTED,
+             "SOCKS5 proxy " + proxyText() + " requires a user name and password");
+      return;
+    }
+    fail(classify(outcome));
+  }
+
+  void onHttpAuth(const TryOutcome& outcome) {
+    if (!outcome.challenges.empty()) {
+      offered_.clear();
+      for (const auto& value : outcome.challenges) {
+        if (auto challenge = parseChallenge(value)) {
+          offered_.push_back(*challenge);
+        }
+      }
+      std::stable_sort(offered_.begin(), offered_.end(), [](const auto& a, const auto& b) {
+        return strength(a.scheme) > strength(b.scheme);
+      });
+    }
+    if (offered_.empty()) {
+      fail(Error{ErrorCode::ProxyAuthRequired,
+                 "proxy " + proxyText() +
+                     " requires authentication (407) with a scheme Parley "
+                     "does not support" +
+                     (outcome.challenges.empty() ? "" : ": " + outcome.challenges.front())});
+      return;
+    }
+    const Challenge& strongest = offered_.front();
+    if (strongest.scheme == "Negotiate" && !negotiate_tried_) {
+      negotiate_tried_ = true;
+      report(AttemptEvent::Stage::ProxyAuth, "Negotiate (Kerberos ticket)");
+      if (finished_) {
+        return;
+      }
+      TryConfig config = baseConfig();
+      config.gss_ticket = true;
+      gss_try_active_ = true;
+      runTry(config, true);
+      return;
+    }
+    const Challenge* password_scheme = nullptr;
+    for (const auto& challenge : offered_) {
+      if (challenge.scheme != "Negotiate") {
+        password_scheme = &challenge;
+        break;
+      }
+    }
+    if (password_scheme == nullptr) {
+      fail(Error{ErrorCode::ProxyAuthRequired,
+                 "proxy " + proxyText() +
+                     " requires Negotiate (Kerberos) and did not accept this session's ticket "
+                     "(is there one? see klist/kinit)"});
+      return;
+    }
+    prompt(*password_scheme, used_credentials_,
+           "proxy " + proxyText() + " requires " + describeChallenge(*password_scheme));
+  }
+
+  void prompt(const Challenge& challenge, bool previous_failed, const std::string& why) {
+    if (request_.credentials == nullptr) {
+      fail(Error{ErrorCode::ProxyAuthRequired, why + " and no credentials were given"});
+      return;
+    }
+    if (prompts_ >= kMaxPrompts) {
+      fail(Error{ErrorCode::ProxyAuthRequired,
+                 why + "; the credentials were refused " + std::to_string(prompts_) + " times"});
+      return;
+    }
+    ++prompts_;
+    report(AttemptEvent::Stage::ProxyAuth, describeChallenge(challenge));
+    if (finished_) {
+      return;
+    }
+    // The time a person takes to answer does not count against the tunnel.
+    paused_left_ = deadline_ - std::chrono::steady_clock::now();
+    ProxyAuthChallenge question;
+    question.proxy = request_.proxy;
+    question.proxy.user.clear();
+    question.proxy.password.clear();
+    question.scheme = challenge.scheme;
+    question.realm = challenge.realm;
+    question.previous_failed = previous_failed;
+    const int generation = ++generation_;
+    std::weak_ptr<TunnelCore> weak = weak_from_this();
+    auto main = executor_;
+    request_.credentials->requestCredentials(question, [weak, main, generation, challenge, why](
+                                                           std::optional<ProxyCredentials> answer) {
+      asio::post(main, [weak, generation, challenge, why, answer = std::move(answer)] {
+        auto self = weak.lock();
+        if (self && !self->finished_ && generation == self->generation_) {
+          self->onAnswer(challenge, why, answer);
+        }
+      });
+    });
+  }
+
+  void onAnswer(const Challenge& challenge, const std::string& why,
+                const std::optional<ProxyCredentials>& answer) {
+    if (!answer) {
+      fail(Error{ErrorCode::ProxyAuthRequired, why + "; no credentials were entered"});
+      return;
+    }
+    deadline_ = std::chrono::steady_clock::now() + paused_left_;
+    TryConfig config = baseConfig();
+    config.auth = curlAuth(challenge.scheme);
+    config.user = answer->user;
+    if (challenge.scheme == "NTLM" && !answer->domain.empty()) {
+      config.user = answer->domain + "\\" + answer->user;
+    }
+    config.password = answer->password;
+    used_credentials_ = true;
+    runTry(config, false);
+  }
+
+  Error classify(const TryOutcome& outcome) const {
+    const std::string proxy = proxyText();
+    const std::string target = targetText();
+    if (outcome.headers_too_large) {
+      return {ErrorCode::ProxyProtocolError,
+              "proxy " + proxy + " sent more than 64 KiB of reply headers"};
+    }
+    if (outcome.connect_code == 407) {
+      return {ErrorCode::ProxyAuthRequired, "proxy " + proxy + " requires authentication"};
+    }
+    if (outcome.connect_code == 403) {
+      return {ErrorCode::ProxyRefused,
+              "proxy " + proxy + " refused to connect to " + target + " (403 Forbidden)"};
+    }
+    if (outcome.connect_code >= 100 || (!outcome.status_line.empty() && outcome.code != CURLE_OK)) {
+      return {ErrorCode::TunnelFailed, "proxy " + proxy + " could not open a tunnel to " + target +
+                                           ": " + outcome.status_line};
+    }
+    if (request_.proxy.kind == ProxyKind::Http && outcome.status_line.empty() &&
+        !outcome.first_line.empty()) {
+      return {ErrorCode::ProxyProtocolError, "proxy " + proxy +
+                                                 " did not answer as an HTTP proxy (it sent \"" +
+                                                 outcome.first_line + "\")"};
+    }
+    const std::string curl_text =
+        outcome.error_text.empty() ? curl_easy_strerror(outcome.code) : outcome.error_text;
+    switch (outcome.code) {
+      case CURLE_COULDNT_RESOLVE_PROXY:
+        return {ErrorCode::ResolveFailed,
+                "proxy name " + request_.proxy.host + " does not resolve"};
+      case CURLE_COULDNT_RESOLVE_HOST:
+        return {ErrorCode::ResolveFailed, request_.target_host + " does not resolve"};
+      case CURLE_COULDNT_CONNECT:
+        if (outcome.os_errno == ECONNREFUSED) {
+          return {ErrorCode::ConnectionRefused, "proxy " + proxy + " refused the connection"};
+        }
+        if (outcome.os_errno == ENETUNREACH || outcome.os_errno == EHOSTUNREACH) {
+          return {ErrorCode::NetworkUnreachable, "proxy " + proxy + " is unreachable"};
+        }
+        return {ErrorCode::ConnectFailed, "could not connect to proxy " + proxy + ": " + curl_text};
+      case CURLE_OPERATION_TIMEDOUT:
+        if (tcp_reported_ || outcome.tcp_connected) {
+          return {ErrorCode::TimedOut, "proxy " + proxy +
+                                           " accepted the connection but did not answer within " +
+                                           std::to_string(request_.timeout.count()) + " ms"};
+        }
+        return {ErrorCode::TimedOut, "no connection to proxy " + proxy + " within " +
+                                         std::to_string(request_.timeout.count()) + " ms"};
+      case CURLE_PROXY: {
+        const long px = outcome.proxy_error;
+        if (const char* meaning = socksReplyMeaning(px)) {
+          return {ErrorCode::SocksRejected,
+                  "SOCKS proxy " + proxy + " refused to connect to " + target + ": " + meaning};
+        }
+        if (px == CURLPX_RESOLVE_HOST) {
+          return {ErrorCode::ResolveFailed, request_.target_host + " does not resolve"};
+        }
+        if (px == CURLPX_CLOSED) {
+          return {ErrorCode::ProxyProtocolError,
+                  "SOCKS proxy " + proxy + " closed the connection in the middle of its reply"};
+        }
+        if (px == CURLPX_LONG_HOSTNAME || px == CURLPX_LONG_USER || px == CURLPX_LONG_PASSWD) {
+          return {ErrorCode::InvalidArgument, "SOCKS: " + curl_text};
+        }
+        return {ErrorCode::ProxyProtocolError,
+                "SOCKS proxy " + proxy + " sent a malformed or truncated reply: " + curl_text};
+      }
+      case CURLE_WEIRD_SERVER_REPLY:
+      case CURLE_UNSUPPORTED_PROTOCOL:
+        return {ErrorCode::ProxyProtocolError,
+                "proxy " + proxy + " did not answer as an HTTP proxy: " + curl_text};
+      case CURLE_GOT_NOTHING:
+      case CURLE_RECV_ERROR:
+      case CURLE_SEND_ERROR:
+        return {ErrorCode::ConnectionClosed,
+                "proxy " + proxy + " closed the connection without answering: " + curl_text};
+      default:
+        return {ErrorCode::TunnelFailed, "tunnel through proxy " + proxy + " failed: " + curl_text +
+                                             " (curl error " +
+                                             std::to_string(static_cast<int>(outcome.code)) + ")"};
+    }
+  }
+
+  void succeed(TryOutcome outcome) {
+    const int fd = outcome.fd.get();
+    char byte = 0;
+    // A proxy that says 200 and hangs up at once: seen here when the close has
+    // already arrived; a later close is left to the TLS stage.
+    if (::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
+      fail(Error{ErrorCode::ConnectionClosed, "proxy " + proxyText() + " accepted the tunnel to " +
+                                                  targetText() + " but closed it at once"});
+      return;
+    }
+    sockaddr_storage local{};
+    socklen_t local_len = sizeof(local);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len);
+    asio::ip::tcp::socket socket(executor_);
+    asio::error_code ec;
+    socket.assign(local.ss_family == AF_INET6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), fd, ec);
+    if (ec) {
+      fail(Error{ErrorCode::Internal, "could not take over the tunnel's socket: " + ec.message()});
+      return;
+    }
+    outcome.fd.release();
+    if (!tcp_reported_) {
+      reportTcp("connected to proxy " + proxyText() + " after " +
+                std::to_string(outcome.connect_time_us / 1000) + " ms (time reported by curl)");
+    }
+    report(AttemptEvent::Stage::TunnelUp,
+           request_.proxy.kind == ProxyKind::Http && !outcome.status_line.empty()
+               ? outcome.status_line
+               : std::string(proxyKindName(request_.proxy.kind)) + " tunnel to " + targetText());
+    if (finished_) {
+      return;
+    }
+    auto done = std::move(done_);
+    cancel();
+    if (done) {
+      done(std::move(socket));
+    }
+  }
+
+  asio::any_io_executor executor_;
+  TunnelRequest request_;
+  ProxyTunnel::Progress progress_;
+  ProxyTunnel::Done done_;
+  asio::ip::tcp::resolver resolver_;
+  std::shared_ptr<CurlDriver> driver_;
+  std::unique_ptr<CurlTry> try_;
+  std::shared_ptr<GssThread> gss_;
+  std::shared_ptr<std::unique_ptr<CurlTry>> gss_try_;
+  bool gss_try_active_ = false;
+  std::string target_;
+  std::chrono::steady_clock::time_point deadline_;
+  std::chrono::steady_clock::duration paused_left_{};
+  std::optional<ProxyCredentials> configured_;
+  std::vector<Challenge> offered_;
+  int generation_ = 0;
+  int prompts_ = 0;
+  bool used_credentials_ = false;
+  bool negotiate_tried_ = false;
+  bool tcp_reported_ = false;
+  bool finished_ = false;
+};
+
+class TunnelHandle final : public ProxyTunnel {
+ public:
+  explicit TunnelHandle(std::shared_ptr<TunnelCore> core) : core_(std::move(core)) {}
+  ~TunnelHandle() override { core_->cancel(); }
+  TunnelHandle(const TunnelHandle&) = delete;
+  TunnelHandle& operator=(const TunnelHandle&) = delete;
+
+ private:
+  std::shared_ptr<TunnelCore> core_;
+};
+
+}  // namespace
+
+std::unique_ptr<ProxyTunnel> ProxyTunnel::start(asio::any_io_executor executor,
+                                                TunnelRequest request, Progress progress,
+                                                Done done) {
+  auto core = std::make_shared<TunnelCore>(std::move(executor), std::move(request),
+                                           std::move(progress), std::move(done));
+  core->begin();
+  return std::make_unique<TunnelHandle>(std::move(core));
+}
+
+}  // namespace parley::net
