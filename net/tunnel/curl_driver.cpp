@@ -162,7 +162,9 @@ int CurlDriver::timerCallback(CURLM* /*multi*/, long timeout_ms, void* user) {
 }
 
 int CurlDriver::closeSocketCallback(void* user, curl_socket_t fd) {
-  static_cast<CurlDriver*>(user)->forget(fd);
+  auto* self = static_cast<CurlDriver*>(user);
+  self->forget(fd);
+  self->owners_.erase(fd);
   return ::close(fd);
 }
 

@@ -58,6 +58,14 @@ class CurlDriver : public std::enable_shared_from_this<CurlDriver> {
   void forget(curl_socket_t fd);
   // Sets the options the driver relies on (close-socket callback).
   void configureEasy(CURL* easy);
+  // Socket bookkeeping: which try opened a descriptor that curl has not yet
+  // closed. Connections curl keeps in its cache after a failed try are shut
+  // down by their try (CurlTry), so the proxy sees them end at once.
+  void adopt(curl_socket_t fd, const void* owner) { owners_[fd] = owner; }
+  [[nodiscard]] const void* owner(curl_socket_t fd) const {
+    auto it = owners_.find(fd);
+    return it == owners_.end() ? nullptr : it->second;
+  }
 
  private:
   struct Watch;
@@ -76,6 +84,7 @@ class CurlDriver : public std::enable_shared_from_this<CurlDriver> {
   asio::steady_timer timer_;
   std::map<curl_socket_t, std::shared_ptr<Watch>> watches_;
   std::map<CURL*, Hooks> easies_;
+  std::map<curl_socket_t, const void*> owners_;
   bool in_action_ = false;
 };
 

@@ -1,6 +1,7 @@
 #include "net/tunnel/curl_try.h"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -122,6 +123,8 @@ std::unique_ptr<CurlTry> CurlTry::start(std::shared_ptr<CurlDriver> driver, cons
     curl_easy_setopt(easy, CURLOPT_PROXYAUTH, config.auth);
   }
   self->driver_->configureEasy(easy);
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &CurlTry::openSocketCallback);
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, self.get());
   CurlTry* raw = self.get();
   CurlDriver::Hooks hooks;
   hooks.done = [raw](CURLcode code) { raw->finish(code); };
@@ -143,7 +146,31 @@ std::unique_ptr<CurlTry> CurlTry::start(std::shared_ptr<CurlDriver> driver, cons
 
 CurlTry::~CurlTry() { cleanup(); }
 
+curl_socket_t CurlTry::openSocketCallback(void* user, curlsocktype /*purpose*/,
+                                          curl_sockaddr* address) {
+  auto* self = static_cast<CurlTry*>(user);
+  const int fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  if (fd < 0) {
+    return CURL_SOCKET_BAD;
+  }
+  self->driver_->adopt(fd, self);
+  if (self->opened_.size() < 64) {
+    self->opened_.push_back(fd);
+  }
+  return fd;
+}
+
 void CurlTry::cleanup() {
+  if (!succeeded_) {
+    // curl keeps a failed try's connection in its cache for a while; end it
+    // now. Only descriptors this try opened and curl has not closed yet.
+    for (const curl_socket_t fd : opened_) {
+      if (driver_->owner(fd) == this) {
+        ::shutdown(fd, SHUT_RDWR);
+      }
+    }
+  }
+  opened_.clear();
   if (easy_ != nullptr) {
     driver_->remove(easy_);
     curl_easy_cleanup(easy_);  // closes curl's sockets through closeSocketCallback
@@ -200,6 +227,7 @@ void CurlTry::finish(CURLcode code) {
       driver_->forget(fd);
       outcome_.fd = UniqueFd(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
     }
+    succeeded_ = outcome_.fd.get() >= 0;
     if (outcome_.fd.get() < 0) {
       outcome_.code = CURLE_COULDNT_CONNECT;
       outcome_.error_text = "could not take over the tunnel's socket";

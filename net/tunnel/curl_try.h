@@ -88,6 +88,7 @@ class CurlTry {
 
  private:
   CurlTry() = default;
+  static curl_socket_t openSocketCallback(void* user, curlsocktype purpose, curl_sockaddr* address);
   static std::size_t headerCallback(char* data, std::size_t size, std::size_t count, void* user);
   void finish(CURLcode code);
   void cleanup();
@@ -101,6 +102,8 @@ class CurlTry {
   std::function<void()> connected_;
   Done done_;
   bool started_ = false;
+  bool succeeded_ = false;
+  std::vector<curl_socket_t> opened_;
 };
 
 }  // namespace parley::net
