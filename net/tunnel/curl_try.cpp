@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <string_view>
 
 namespace parley::net {
@@ -94,6 +95,9 @@ std::unique_ptr<CurlTry> CurlTry::start(std::shared_ptr<CurlDriver> driver, cons
   curl_easy_setopt(easy, CURLOPT_NOPROXY, "");  // ignore no_proxy/NO_PROXY: only our settings
   curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, self->error_);
+  if (std::getenv("PARLEY_CURL_VERBOSE") != nullptr) {  // debugging aid: curl's trace on stderr
+    curl_easy_setopt(easy, CURLOPT_VERBOSE, 1L);
+  }
   const std::string proxy = bracketed(config.proxy_host);
   curl_easy_setopt(easy, CURLOPT_PROXY, proxy.c_str());
   curl_easy_setopt(easy, CURLOPT_PROXYPORT, static_cast<long>(config.proxy_port));

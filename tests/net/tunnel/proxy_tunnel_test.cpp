@@ -2,6 +2,7 @@
 
 #include "net/tunnel/proxy_tunnel.h"
 
+#include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/read.hpp>
 #include <asio/write.hpp>
@@ -71,9 +72,12 @@ Outcome run(asio::io_context& io, TunnelRequest request) {
         outcome.result.emplace(std::move(result));
       });
   io.restart();
+  // Like Parley's io threads: the context keeps running while a prompt is open.
+  auto work = asio::make_work_guard(io);
   for (int i = 0; i < 300 && !outcome.result; ++i) {
     io.run_for(std::chrono::milliseconds(50));
   }
+  work.reset();
   tunnel.reset();
   io.restart();
   io.poll();
