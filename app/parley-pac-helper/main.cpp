@@ -40,6 +40,14 @@
 #include "app/parley-pac-helper/pac_library.js.h"
 #include "net/proxy/pac_helper_protocol.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define PARLEY_PAC_HELPER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PARLEY_PAC_HELPER_ASAN 1
+#endif
+#endif
+
 namespace {
 
 using parley::net::pac::kMaxPacHostLength;
@@ -70,7 +78,11 @@ void setLimits() {
     (void)setrlimit(resource, &r);
   };
   limit(RLIMIT_CPU, kCpuSeconds);
+#if !defined(PARLEY_PAC_HELPER_ASAN)
+  // AddressSanitizer reserves terabytes of shadow memory at startup; under it
+  // only the heap cap below bounds memory.
   limit(RLIMIT_AS, kAddressSpace);
+#endif
   limit(RLIMIT_FSIZE, 64 * 1024);  // stdout may be a file; nothing else is written
   limit(RLIMIT_CORE, 0);
 #if defined(__linux__)
