@@ -3,7 +3,7 @@
 // gss_init_sec_context can block on KDC and DNS look-ups for seconds. Started
 // on first use, shared by every tunnel that needs it (shared_ptr), stopped and
 // joined when the last user lets go (the handlers already posted to it run
-// first), so nothing survives process exit. See docs/adr/0011.
+// first), so nothing survives process exit. See docs/adr/0012.
 //
 // Users must drop their reference on a thread other than the GSS thread itself
 // (tunnels do: they live on the caller's executor).

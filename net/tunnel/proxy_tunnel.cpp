@@ -95,6 +95,20 @@ unsigned long curlAuth(const std::string& scheme) {
   return CURLAUTH_BASIC;
 }
 
+// What this process's libcurl can do (docs/adr/0011: NTLM may be missing from
+// a platform's curl built from 8.20 on).
+bool curlSupports(const std::string& scheme) {
+  const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+  if (scheme == "NTLM") {
+    return (info->features & CURL_VERSION_NTLM) != 0;
+  }
+  if (scheme == "Negotiate") {
+    return (info->features & CURL_VERSION_SPNEGO) != 0 &&
+           (info->features & CURL_VERSION_GSSAPI) != 0;
+  }
+  return true;
+}
+
 std::string describeChallenge(const Challenge& challenge) {
   if (challenge.realm.empty()) {
     return challenge.scheme;
@@ -330,7 +344,8 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
     if (!outcome.challenges.empty()) {
       offered_.clear();
       for (const auto& value : outcome.challenges) {
-        if (auto challenge = parseChallenge(value)) {
+        auto challenge = parseChallenge(value);
+        if (challenge && curlSupports(challenge->scheme)) {
           offered_.push_back(*challenge);
         }
       }

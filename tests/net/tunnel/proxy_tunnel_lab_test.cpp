@@ -1,0 +1,285 @@
+// ProxyTunnel against the real proxies Debian ships, each started here on a
+// free loopback port with its own configuration in a temporary directory and
+// stopped by PID (label lab): squid (Basic with basic_ncsa_auth, NTLM with
+// ntlm_fake_auth), dante (SOCKS4/5; it has no 4a) and microsocks (SOCKS5 + RFC 1929).
+// A daemon that is not installed makes its test exit 77 (CTest: skipped),
+// with the reason on stdout.
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+#include <asio/read.hpp>
+#include <asio/write.hpp>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "net/tunnel/fake_server.h"
+#include "net/tunnel/proxy_tunnel.h"
+
+extern char** environ;
+
+namespace parley::net {
+namespace {
+
+namespace fs = std::filesystem;
+using test::FakeServer;
+
+void skipUnless(const std::string& path) {
+  if (::access(path.c_str(), X_OK) != 0) {
+    std::printf("SKIP: %s is not installed\n", path.c_str());
+    std::fflush(stdout);
+    std::_Exit(77);
+  }
+}
+
+std::uint16_t freePort() {
+  FakeServer probe([](int) {}, 0);
+  return probe.port();
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "parley-tunnel-lab-XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data());
+    ::chmod(path_.c_str(), 0777);  // squid and dante drop privileges
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] std::string file(const std::string& name) const { return path_ + "/" + name; }
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(file(name)) << text;
+    ::chmod(file(name).c_str(), 0644);
+  }
+
+ private:
+  std::string path_;
+};
+
+// A daemon started by this test; stopped by its PID.
+class Daemon {
+ public:
+  Daemon(std::vector<std::string> argv, std::uint16_t port) {
+    std::vector<char*> args;
+    for (auto& arg : argv) {
+      args.push_back(arg.data());
+    }
+    args.push_back(nullptr);
+    if (::posix_spawn(&pid_, args[0], nullptr, nullptr, args.data(), environ) != 0) {
+      pid_ = -1;
+      return;
+    }
+    for (int i = 0; i < 200; ++i) {  // up to 10 s
+      const int fd = test::connectLoopback(port);
+      if (fd >= 0) {
+        ::close(fd);
+        ready_ = true;
+        return;
+      }
+      ::usleep(50000);
+    }
+  }
+  ~Daemon() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      for (int i = 0; i < 100; ++i) {
+        if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
+          return;
+        }
+        ::usleep(50000);
+      }
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+  [[nodiscard]] bool ready() const { return ready_; }
+
+ private:
+  pid_t pid_ = -1;
+  bool ready_ = false;
+};
+
+struct Provider : ProxyCredentialProvider {
+  explicit Provider(std::vector<ProxyCredentials> given) : answers(std::move(given)) {}
+  void requestCredentials(const ProxyAuthChallenge& challenge, Answer answer) override {
+    challenges.push_back(challenge);
+    if (challenges.size() > answers.size()) {
+      answer(std::nullopt);
+      return;
+    }
+    answer(answers[challenges.size() - 1]);
+  }
+  std::vector<ProxyCredentials> answers;
+  std::vector<ProxyAuthChallenge> challenges;
+};
+
+Result<asio::ip::tcp::socket> runTunnel(asio::io_context& io, TunnelRequest request) {
+  std::optional<Result<asio::ip::tcp::socket>> result;
+  auto tunnel = ProxyTunnel::start(
+      io.get_executor(), std::move(request), [](AttemptEvent::Stage, const std::string&) {},
+      [&result](Result<asio::ip::tcp::socket> r) { result.emplace(std::move(r)); });
+  io.restart();
+  auto work = asio::make_work_guard(io);
+  for (int i = 0; i < 400 && !result; ++i) {
+    io.run_for(std::chrono::milliseconds(50));
+  }
+  work.reset();
+  tunnel.reset();
+  REQUIRE(result.has_value());
+  if (!result->has_value()) {
+    UNSCOPED_INFO("tunnel error: " << result->error().detail);
+  }
+  return std::move(*result);
+}
+
+void checkEcho(asio::ip::tcp::socket& socket) {
+  const std::string ping = "through a real proxy";
+  asio::write(socket, asio::buffer(ping));
+  std::string reply(ping.size(), '\0');
+  asio::read(socket, asio::buffer(reply));
+  CHECK(reply == ping);
+}
+
+TunnelRequest request(ProxyKind kind, std::uint16_t proxy_port, std::uint16_t target_port) {
+  TunnelRequest r;
+  r.proxy.kind = kind;
+  r.proxy.host = "127.0.0.1";
+  r.proxy.port = proxy_port;
+  r.target_host = "127.0.0.1";
+  r.target_port = target_port;
+  r.timeout = std::chrono::milliseconds(10000);
+  return r;
+}
+
+std::string squidConfig(const TempDir& dir, std::uint16_t port, const std::string& auth) {
+  return "http_port 127.0.0.1:" + std::to_string(port) + "\n" + "pid_filename " +
+         dir.file("squid.pid") + "\n" + "cache_log " + dir.file("cache.log") + "\n" +
+         "access_log none\ncache deny all\ncache_mem 8 MB\nshutdown_lifetime 0 seconds\n" +
+         "coredump_dir " + dir.file("") + "\n" + auth +
+         "acl authed proxy_auth REQUIRED\nhttp_access allow authed\nhttp_access deny all\n";
+}
+
+constexpr const char* kSquid = "/usr/sbin/squid";
+
+TEST_CASE("squid: Basic with basic_ncsa_auth, wrong password then the right one", "[lab]") {
+  skipUnless(kSquid);
+  skipUnless("/usr/lib/squid/basic_ncsa_auth");
+  TempDir dir;
+  // htpasswd line made with `openssl passwd -apr1`
+  std::FILE* pipe = ::popen("openssl passwd -apr1 -salt parleyla secret", "r");
+  REQUIRE(pipe != nullptr);
+  char hash[128] = {};
+  REQUIRE(std::fgets(hash, sizeof(hash), pipe) != nullptr);
+  ::pclose(pipe);
+  dir.write("htpasswd", std::string("alice:") + hash);
+  const std::uint16_t port = freePort();
+  dir.write("squid.conf",
+            squidConfig(dir, port,
+                        "auth_param basic program /usr/lib/squid/basic_ncsa_auth " +
+                            dir.file("htpasswd") + "\nauth_param basic realm ParleyLab\n"));
+  FakeServer echo(test::echoScript());
+  Daemon squid({kSquid, "-N", "-f", dir.file("squid.conf")}, port);
+  REQUIRE(squid.ready());
+  asio::io_context io;
+  Provider provider({{"alice", "wrong", ""}, {"alice", "secret", ""}});
+  auto r = request(ProxyKind::Http, port, echo.port());
+  r.credentials = &provider;
+  auto result = runTunnel(io, r);
+  REQUIRE(result.has_value());
+  REQUIRE(provider.challenges.size() == 2);
+  CHECK(provider.challenges[0].scheme == "Basic");
+  CHECK(provider.challenges[0].realm == "ParleyLab");
+  CHECK(provider.challenges[1].previous_failed);
+  checkEcho(result.value());
+}
+
+TEST_CASE("squid: NTLM (ntlm_fake_auth) is preferred over Basic", "[lab]") {
+  skipUnless(kSquid);
+  skipUnless("/usr/lib/squid/ntlm_fake_auth");
+  TempDir dir;
+  const std::uint16_t port = freePort();
+  dir.write("squid.conf", squidConfig(dir, port,
+                                      "auth_param ntlm program /usr/lib/squid/ntlm_fake_auth\n"
+                                      "auth_param ntlm children 2\n"
+                                      "auth_param basic program /usr/lib/squid/basic_fake_auth\n"
+                                      "auth_param basic realm ParleyLab\n"));
+  FakeServer echo(test::echoScript());
+  Daemon squid({kSquid, "-N", "-f", dir.file("squid.conf")}, port);
+  REQUIRE(squid.ready());
+  asio::io_context io;
+  Provider provider({{"alice", "secret", "CORP"}});
+  auto r = request(ProxyKind::Http, port, echo.port());
+  r.credentials = &provider;
+  auto result = runTunnel(io, r);
+  REQUIRE(result.has_value());
+  REQUIRE(provider.challenges.size() == 1);
+  CHECK(provider.challenges[0].scheme == "NTLM");
+  checkEcho(result.value());
+}
+
+TEST_CASE("dante: SOCKS4 and SOCKS5 without authentication", "[lab]") {
+  skipUnless("/usr/sbin/danted");
+  TempDir dir;
+  const std::uint16_t port = freePort();
+  dir.write("danted.conf", "logoutput: " + dir.file("danted.log") +
+                               "\n"
+                               "internal: 127.0.0.1 port = " +
+                               std::to_string(port) +
+                               "\n"
+                               "external: 127.0.0.1\n"
+                               "clientmethod: none\nsocksmethod: none\n"
+                               "user.privileged: root\nuser.unprivileged: nobody\n"
+                               "client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }\n"
+                               "socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }\n");
+  FakeServer echo(test::echoScript(), 16);
+  Daemon dante({"/usr/sbin/danted", "-f", dir.file("danted.conf"), "-p", dir.file("danted.pid")},
+               port);
+  REQUIRE(dante.ready());
+  asio::io_context io;
+  // Dante has no SOCKS4a (it rejects the request, reply 91): 4a is checked
+  // against the fake server in proxy_tunnel_test.
+  for (const auto kind : {ProxyKind::Socks5, ProxyKind::Socks4}) {
+    INFO(proxyKindName(kind));
+    auto result = runTunnel(io, request(kind, port, echo.port()));
+    REQUIRE(result.has_value());
+    checkEcho(result.value());
+  }
+}
+
+TEST_CASE("microsocks: SOCKS5 with RFC 1929 user/password", "[lab]") {
+  skipUnless("/usr/bin/microsocks");
+  const std::uint16_t port = freePort();
+  FakeServer echo(test::echoScript());
+  Daemon microsocks({"/usr/bin/microsocks", "-i", "127.0.0.1", "-p", std::to_string(port), "-u",
+                     "alice", "-P", "secret"},
+                    port);
+  REQUIRE(microsocks.ready());
+  asio::io_context io;
+  Provider provider({{"alice", "secret", ""}});
+  auto r = request(ProxyKind::Socks5, port, echo.port());
+  r.credentials = &provider;
+  auto result = runTunnel(io, r);
+  REQUIRE(result.has_value());
+  REQUIRE(provider.challenges.size() == 1);
+  CHECK(provider.challenges[0].scheme == "SOCKS5");
+  checkEcho(result.value());
+}
+
+}  // namespace
+}  // namespace parley::net
