@@ -80,7 +80,7 @@ std::unique_ptr<ProxySource> makeEnvironmentSource(asio::any_io_executor executo
           r.notes.push_back("env: " + note);
         }
         if (r.notes.empty()) {
-          r.notes.push_back("env: no proxy variables set");
+          r.notes.emplace_back("env: no proxy variables set");
         }
         return r;
       });

@@ -150,7 +150,7 @@ Result<HttpUrl> parseHttpUrl(const std::string& url) {
 }
 
 struct PacFetch::State : std::enable_shared_from_this<PacFetch::State> {
-  explicit State(asio::any_io_executor executor)
+  explicit State(const asio::any_io_executor& executor)
       : resolver(executor), socket(executor), deadline(executor) {}
 
   asio::ip::tcp::resolver resolver;
@@ -365,9 +365,9 @@ struct PacFetch::State : std::enable_shared_from_this<PacFetch::State> {
   }
 };
 
-std::unique_ptr<PacFetch> PacFetch::start(asio::any_io_executor executor, const std::string& url,
-                                          std::chrono::milliseconds timeout, Done done,
-                                          std::size_t max_size) {
+std::unique_ptr<PacFetch> PacFetch::start(const asio::any_io_executor& executor,
+                                          const std::string& url, std::chrono::milliseconds timeout,
+                                          Done done, std::size_t max_size) {
   auto state = std::make_shared<State>(executor);
   state->done = std::move(done);
   state->max_size = max_size;
@@ -410,8 +410,11 @@ std::unique_ptr<PacFetch> PacFetch::start(asio::any_io_executor executor, const 
 }
 
 PacFetch::~PacFetch() {
-  state_->done = nullptr;
-  state_->finish(makeError(ErrorCode::Cancelled, "cancelled"));
+  try {
+    state_->done = nullptr;
+    state_->finish(makeError(ErrorCode::Cancelled, "cancelled"));
+  } catch (...) {  // NOLINT(bugprone-empty-catch): nothing to do in a destructor
+  }
 }
 
 }  // namespace parley::net

@@ -28,9 +28,9 @@ class PacFetch {
   // than 200, missing file), Io.
   using Done = std::function<void(Result<std::string> body)>;
 
-  static std::unique_ptr<PacFetch> start(asio::any_io_executor executor, const std::string& url,
-                                         std::chrono::milliseconds timeout, Done done,
-                                         std::size_t max_size = kMaxPacFileSize);
+  static std::unique_ptr<PacFetch> start(const asio::any_io_executor& executor,
+                                         const std::string& url, std::chrono::milliseconds timeout,
+                                         Done done, std::size_t max_size = kMaxPacFileSize);
   ~PacFetch();
   PacFetch(const PacFetch&) = delete;
   PacFetch& operator=(const PacFetch&) = delete;

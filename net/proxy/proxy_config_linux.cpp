@@ -26,8 +26,10 @@ bool inPath(const std::string& tool) {
   std::string_view rest = path != nullptr ? path : "/usr/bin:/bin";
   while (!rest.empty()) {
     const auto colon = rest.find(':');
-    const std::string dir(rest.substr(0, colon));
-    if (!dir.empty() && ::access((dir + "/" + tool).c_str(), X_OK) == 0) {
+    std::string candidate(rest.substr(0, colon));
+    candidate += '/';
+    candidate += tool;
+    if (candidate.size() > tool.size() + 1 && ::access(candidate.c_str(), X_OK) == 0) {
       return true;
     }
     rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
@@ -60,8 +62,9 @@ class LinuxSystemSource : public ProxySource {
     options.search_path = true;
     options.timeout = std::min(timeout_, std::chrono::milliseconds(3000));
     options.max_output = 64 * 1024;
-    gsettings_ = Subprocess::start(executor_, std::move(options),
-                                   [this](Result<SubprocessOutput> out) { onGsettings(out); });
+    gsettings_ =
+        Subprocess::start(executor_, std::move(options),
+                          [this](const Result<SubprocessOutput>& out) { onGsettings(out); });
   }
 
  private:
@@ -131,7 +134,7 @@ class LinuxSystemSource : public ProxySource {
     auto done = std::move(done_);
     done_ = nullptr;
     if (result_.notes.empty()) {
-      result_.notes.push_back("system: no desktop proxy settings found");
+      result_.notes.emplace_back("system: no desktop proxy settings found");
     }
     if (done) {
       done(std::move(result_));

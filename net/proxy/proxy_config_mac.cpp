@@ -3,6 +3,10 @@
 // and returns HTTPS/HTTP/SOCKS proxies in order, or a PAC URL that the owner
 // then fetches and evaluates in parley-pac-helper). Compiled on macOS only.
 
+// Only built on macOS (net/proxy/CMakeLists.txt); the guard keeps tools that
+// visit every file (clang-tidy in scripts/lint) from compiling it elsewhere.
+#if defined(__APPLE__)
+
 #include <CFNetwork/CFNetwork.h>
 #include <CoreFoundation/CoreFoundation.h>
 
@@ -135,3 +139,5 @@ std::unique_ptr<ProxySource> makeSystemSource(asio::any_io_executor executor,
 }
 
 }  // namespace parley::net::detail
+
+#endif  // defined(__APPLE__)

@@ -6,6 +6,10 @@
 // WinHTTP's own sandboxed service) on a worker thread. Compiled on Windows
 // only.
 
+// Only built on Windows (net/proxy/CMakeLists.txt); the guard keeps tools that
+// visit every file (clang-tidy in scripts/lint) from compiling it elsewhere.
+#if defined(_WIN32)
+
 #include <windows.h>
 #include <winhttp.h>
 
@@ -244,3 +248,5 @@ std::unique_ptr<ProxySource> makeSystemSource(asio::any_io_executor executor,
 }
 
 }  // namespace parley::net::detail
+
+#endif  // defined(_WIN32)

@@ -34,8 +34,11 @@ class ProxyDiscoveryImpl : public ProxyDiscovery {
 
   ~ProxyDiscoveryImpl() override {
     *alive_ = false;
-    timer_.cancel();
-    slots_.clear();  // kills a running PAC helper, closes sockets
+    try {
+      timer_.cancel();
+      slots_.clear();  // kills a running PAC helper, closes sockets
+    } catch (...) {    // NOLINT(bugprone-empty-catch): nothing to do in a destructor
+    }
   }
 
   void discover(const std::string& target_host, std::uint16_t target_port, Found found,
@@ -226,7 +229,7 @@ class ProxyDiscoveryImpl : public ProxyDiscovery {
         SourceResult held = std::move(s.held);
         s.held = {};
         if (auto_found_http_) {
-          notes_.push_back("default: web-proxy not used, an HTTP proxy was detected");
+          notes_.emplace_back("default: web-proxy not used, an HTTP proxy was detected");
           continue;
         }
         const auto alive = alive_;

@@ -1,7 +1,6 @@
 #include "net/proxy/subprocess.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -9,6 +8,7 @@
 
 #include <array>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 
@@ -21,7 +21,7 @@ extern char** environ;  // NOLINT(readability-redundant-declaration)
 namespace parley::net {
 
 struct Subprocess::State : std::enable_shared_from_this<Subprocess::State> {
-  explicit State(asio::any_io_executor executor)
+  explicit State(const asio::any_io_executor& executor)
       : out(executor), deadline(executor), reap_timer(executor) {}
 
   asio::posix::stream_descriptor out;
@@ -267,7 +267,10 @@ std::unique_ptr<Subprocess> Subprocess::start(asio::any_io_executor executor,
 Subprocess::~Subprocess() {
   state_->done = nullptr;
   state_->killAndReap();
-  state_->finish(makeError(ErrorCode::Cancelled, "cancelled"));
+  try {
+    state_->finish(makeError(ErrorCode::Cancelled, "cancelled"));
+  } catch (...) {  // NOLINT(bugprone-empty-catch): nothing to do in a destructor
+  }
 }
 
 int Subprocess::pidForTest() const { return state_->pid; }

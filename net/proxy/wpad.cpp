@@ -71,13 +71,11 @@ std::string wpadDomain(std::string_view resolv_conf, std::string_view fqdn) {
       return;
     }
     std::string_view rest;
-    if (line.substr(0, 6) == "search" && line.size() > 6 && isSpace(line[6])) {
-      rest = trim(line.substr(6));
-    } else if (line.substr(0, 6) == "domain" && line.size() > 6 && isSpace(line[6])) {
-      rest = trim(line.substr(6));
-    } else {
+    const std::string_view keyword = line.substr(0, 6);
+    if ((keyword != "search" && keyword != "domain") || line.size() <= 6 || !isSpace(line[6])) {
       return;
     }
+    rest = trim(line.substr(6));
     std::string first = lower(rest.substr(0, rest.find_first_of(" \t")));
     if (!first.empty() && first.back() == '.') {
       first.pop_back();

@@ -23,7 +23,10 @@ std::vector<std::string> filesIn(const std::string& dir, const std::string& must
   while (dirent* e = ::readdir(d)) {
     const std::string name = e->d_name;
     if (name.find(must_contain) != std::string::npos && out.size() < 32) {
-      out.push_back(dir + "/" + name);
+      std::string path = dir;
+      path += '/';
+      path += name;
+      out.push_back(std::move(path));
     }
   }
   ::closedir(d);

@@ -107,7 +107,7 @@ class WpadSource : public ProxySource {
     }
     SourceResult r;
     r.notes = std::move(notes_);
-    r.notes.push_back("wpad: no WPAD server found");
+    r.notes.emplace_back("wpad: no WPAD server found");
     finish(std::move(r));
   }
 
