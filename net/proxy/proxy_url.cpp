@@ -36,12 +36,14 @@ Result<std::string> percentDecode(std::string_view s) {
       continue;
     }
     if (i + 2 >= s.size()) {
-      return makeError(ErrorCode::InvalidArgument, "a % in the credentials is not followed by two hex digits");
+      return makeError(ErrorCode::InvalidArgument,
+                       "a % in the credentials is not followed by two hex digits");
     }
     const int hi = hexValue(s[i + 1]);
     const int lo = hexValue(s[i + 2]);
     if (hi < 0 || lo < 0) {
-      return makeError(ErrorCode::InvalidArgument, "a % in the credentials is not followed by two hex digits");
+      return makeError(ErrorCode::InvalidArgument,
+                       "a % in the credentials is not followed by two hex digits");
     }
     out += static_cast<char>(hi * 16 + lo);
     i += 2;
@@ -60,8 +62,8 @@ Result<ProxyServer> parseProxyUrl(std::string_view url, ProxyKind default_kind) 
     return makeError(ErrorCode::InvalidArgument, "empty proxy address");
   }
   if (url.size() > kMaxProxyUrlLength) {
-    return makeError(ErrorCode::InvalidArgument, "proxy address longer than " +
-                                                     std::to_string(kMaxProxyUrlLength) + " bytes");
+    return makeError(ErrorCode::InvalidArgument,
+                     "proxy address longer than " + std::to_string(kMaxProxyUrlLength) + " bytes");
   }
   ProxyServer proxy;
   proxy.kind = default_kind;
@@ -80,8 +82,8 @@ Result<ProxyServer> parseProxyUrl(std::string_view url, ProxyKind default_kind) 
       return makeError(ErrorCode::InvalidArgument,
                        "https:// proxies (TLS to the proxy) are not supported; use http://");
     } else {
-      return makeError(ErrorCode::InvalidArgument, "unknown proxy scheme '" + scheme +
-                                                       "' (http, socks4, socks4a, socks5)");
+      return makeError(ErrorCode::InvalidArgument,
+                       "unknown proxy scheme '" + scheme + "' (http, socks4, socks4a, socks5)");
     }
     rest.remove_prefix(pos + 3);
   }
@@ -142,7 +144,8 @@ Result<ProxyServer> parseProxyUrl(std::string_view url, ProxyKind default_kind) 
     proxy.port = proxy.kind == ProxyKind::Http ? 8080 : 1080;
   } else {
     unsigned port = 0;
-    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    const auto [end, ec] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
     if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
         port > 65535) {
       return makeError(ErrorCode::InvalidArgument,
