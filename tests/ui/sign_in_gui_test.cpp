@@ -66,6 +66,7 @@ class SignInGuiTest : public QObject {
   void wrongPasswordKeepsSignInWindow();
   void testConnectionShowsOneRowPerAttempt();
   void reconnectCatchesUpWithoutDuplicates();
+  void cancelDuringSignInStaysSignedOut();
 
  private:
   std::unique_ptr<parley::test::ServerFixture> server_;
@@ -250,6 +251,26 @@ void SignInGuiTest::reconnectCatchesUpWithoutDuplicates() {
   QCOMPARE(countContaining(meeting->chat()->messageTextsForTest(),
                            QStringLiteral("hello from bob")),
            1);
+}
+
+void SignInGuiTest::cancelDuringSignInStaysSignedOut() {
+  parley::test::TempSettings tmp;
+  MemorySecretStore secrets;
+  AppController app({tmp.file(), &secrets});
+  app.prefill(loopback(*server_, QStringLiteral("alice")), QStringLiteral("alice-pw"));
+  app.show();
+  app.signIn();
+  QVERIFY(app.signInWindow()->busy());
+  auto* cancel = child<QPushButton>(app.signInWindow(), "cancelButton");
+  QVERIFY(cancel->isVisible());
+  QTest::mouseClick(cancel, Qt::LeftButton);  // before any network event is handled
+  QVERIFY(!app.signInWindow()->busy());
+  QVERIFY(app.signInWindow()->message().contains(QStringLiteral("cancelled")));
+  // Events of the cancelled session that were already queued change nothing.
+  QTest::qWait(1000);
+  QVERIFY(!app.inMeeting());
+  QVERIFY(app.signInWindow()->isVisible());
+  QVERIFY(!app.bridge()->active());
 }
 
 QTEST_MAIN(SignInGuiTest)
