@@ -157,9 +157,10 @@ class ScriptedProvider : public ProxyCredentialProvider {
   std::vector<std::thread> threads_;
 };
 
-// 407 Basic realm="Corp" until the request carries alice:secret.
-FakeServer::Script basicAuthProxy(std::uint16_t target_port) {
-  return [target_port](int fd) {
+// 407 Basic realm="Corp" (after `extra` challenges) until the request carries
+// alice:secret.
+FakeServer::Script basicAuthProxy(std::uint16_t target_port, std::string extra = "") {
+  return [target_port, extra](int fd) {
     for (;;) {
       const std::string head = readHead(fd);
       if (head.empty()) {
@@ -173,10 +174,9 @@ FakeServer::Script basicAuthProxy(std::uint16_t target_port) {
         ::close(upstream);
         return;
       }
-      if (!writeAll(fd,
-                    "HTTP/1.1 407 Proxy Authentication Required\r\n"
-                    "Proxy-Authenticate: Basic realm=\"Corp\"\r\n"
-                    "Content-Length: 0\r\n\r\n")) {
+      if (!writeAll(fd, "HTTP/1.1 407 Proxy Authentication Required\r\n" + extra +
+                            "Proxy-Authenticate: Basic realm=\"Corp\"\r\n"
+                            "Content-Length: 0\r\n\r\n")) {
         return;
       }
     }
@@ -226,6 +226,33 @@ TEST_CASE("407 Basic asks for credentials with the realm, then the tunnel is up"
   CHECK_FALSE(provider.challenges[0].previous_failed);
   CHECK(outcome.hasStage(AttemptEvent::Stage::ProxyAuth));
   CHECK(echoThrough(outcome.result->value()) == "ping through the tunnel");
+}
+
+TEST_CASE("Negotiate is tried first (GSS thread); without a ticket, Basic is asked for",
+          "[tunnel]") {
+  asio::io_context io;
+  FakeServer echo(test::echoScript());
+  FakeServer proxy(basicAuthProxy(echo.port(),
+                                  "Proxy-Authenticate: Negotiate\r\nProxy-Authenticate: NTLM\r\n"),
+                   16);
+  ScriptedProvider provider(
+      {ProxyCredentials{"alice", "wrong", ""}, ProxyCredentials{"alice", "secret", ""}});
+  auto request = makeRequest(ProxyKind::Http, proxy.port(), echo.port());
+  request.credentials = &provider;
+  ::setenv("KRB5CCNAME", "FILE:/nonexistent/parley-test-ccache", 1);
+  auto outcome = run(io, request);
+  // NTLM is the strongest password scheme offered; this fake only takes Basic,
+  // so NTLM is refused and asked again; the prompt count bounds it.
+  REQUIRE(outcome.events.size() >= 2);
+  bool negotiate_reported = false;
+  for (const auto& [stage, detail] : outcome.events) {
+    negotiate_reported = negotiate_reported || (stage == AttemptEvent::Stage::ProxyAuth &&
+                                                detail.find("Negotiate") != std::string::npos);
+  }
+  CHECK(negotiate_reported);
+  REQUIRE_FALSE(provider.challenges.empty());
+  CHECK(provider.challenges[0].scheme == "NTLM");
+  CHECK(outcome.code() == ErrorCode::ProxyAuthRequired);
 }
 
 TEST_CASE("configured credentials are used without asking", "[tunnel]") {
