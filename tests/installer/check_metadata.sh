@@ -45,8 +45,11 @@ client_deps=$(field "$client" Depends)
 for lib in libc6 libssl3 libprotobuf32 libstdc++6; do
   depends_on "$client_deps" $lib || bad "parley Depends lacks $lib: $client_deps"
 done
-if dpkg-deb -c "$client" | grep -qE '\./usr/bin/parley$'; then
-  depends_on "$client_deps" libqt6widgets6 || bad "parley (GUI) Depends lacks libqt6widgets6"
+client_files=$(dpkg-deb -c "$client")
+if grep -qE '\./usr/bin/parley$' <<<"$client_files"; then
+  for lib in libqt6widgets6 libqt6svg6; do
+    depends_on "$client_deps" $lib || bad "parley (GUI) Depends lacks $lib: $client_deps"
+  done
 fi
 
 # --- contents -------------------------------------------------------------------
