@@ -6,22 +6,39 @@
 // busy polling, no thread per attempt). Once the tunnel is up the socket is
 // handed over (dup'ed, curl's handle cleaned up) for Parley's own TLS.
 //
-// Proxy authentication: Basic, Digest, NTLM, Negotiate. NTLM and Negotiate
-// first try the logged-in credentials (Kerberos ticket cache); when the proxy
-// still answers 407 the ProxyCredentialProvider is asked and the tunnel is
-// retried. Schemes the 407 lists are offered one at a time, strongest first,
-// because curl's CURLAUTH_ANY does not fall back from a failed Negotiate.
-// GSS-API can block on KDC look-ups, so Negotiate runs on a thread of its own,
-// never on the thread that serves the race's other attempts.
+// Proxy authentication, as a person expects: the first try goes without
+// credentials, or with ProxyServer::user/password when configured (then curl
+// picks Basic, Digest or NTLM itself). On a 407 the schemes the proxy lists
+// are tried one at a time, strongest first, because curl's CURLAUTH_ANY does
+// not fall back from a failed Negotiate: Negotiate with the Kerberos ticket
+// cache, then the strongest of NTLM, Digest, Basic with the configured
+// credentials or, when those are missing or refused, with what the
+// ProxyCredentialProvider answers (at most 3 prompts; NTLM user is
+// "domain\user" when a domain is given). Schemes this process's libcurl lacks
+// are skipped (docs/adr/0011). SOCKS5 asks the provider (scheme "SOCKS5") when
+// the server wants RFC 1929 user/password. GSS-API can block on KDC look-ups,
+// so Negotiate tries run on one shared GSS thread (docs/adr/0012), never on the
+// thread that serves the race's other attempts.
 //
-// Every stage is bounded: the whole tunnel by `timeout`, the proxy's reply
-// headers by size; a proxy that answers garbage, a 502, headers that never
-// end, a 200 and then closes, a SOCKS reply that is malformed or truncated,
-// or silence: each fails this tunnel with a clear Error.
+// Every stage is bounded: the whole tunnel by `timeout` (time spent waiting for
+// a person's answer does not count), the proxy's reply headers by 64 KiB. A
+// proxy that answers garbage, a 502, headers that never end, a 200 and then
+// closes at once, a SOCKS reply that is malformed or truncated, or silence:
+// each fails this tunnel with an Error (codes and texts: docs/tunnels.md).
+// A close that comes after the hand-over is left to the TLS stage.
 //
-// Threads: start() and the destructor run on `executor`; `progress` and
-// `done` are called there. Destroying the tunnel cancels it: no socket,
-// timer, thread hand-off or curl handle survives it, and no callback comes.
+// Progress: TcpConnected when the socket to the proxy is writable and has a
+// peer (live, from the curl driver; CURLINFO_CONNECT_TIME_T as a fallback, said
+// in the detail), ProxyAuth per authentication try ("Basic realm=\"Corp\"",
+// "Negotiate (Kerberos ticket)"), TunnelUp with the proxy's status line.
+//
+// Threads: start() and the destructor run on `executor`, whose context must be
+// run by one thread (the curl driver of that context has no lock); `progress`
+// and `done` are called there, never from inside start(). Destroying the
+// tunnel cancels it: no socket, timer, thread hand-off or curl handle survives
+// it, and no callback comes. The credential provider's answer may come on any
+// thread, also after the tunnel is gone (it is then ignored), but not after
+// the executor's context is destroyed.
 
 #include <chrono>
 #include <cstdint>

@@ -6,6 +6,7 @@
 #include <asio/io_context.hpp>
 #include <asio/read.hpp>
 #include <asio/write.hpp>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <mutex>
 #include <optional>
@@ -590,6 +591,38 @@ TEST_CASE("destroying a tunnel cancels it: no callback, no handle left", "[tunne
     }
     CHECK(connected);
     tunnel.reset();
+    io.restart();
+    io.run_for(std::chrono::milliseconds(100));
+    CHECK(calls == 0);
+  }
+  SECTION("while a Negotiate try runs on the GSS thread") {
+    std::atomic<int> connections{0};
+    FakeServer proxy([&connections](int fd) {
+      readHead(fd);
+      if (++connections == 1) {
+        writeAll(fd,
+                 "HTTP/1.1 407 Proxy Authentication Required\r\n"
+                 "Proxy-Authenticate: Negotiate\r\nContent-Length: 0\r\n\r\n");
+      }
+      waitForClose(fd);  // the Negotiate try gets no answer
+    });
+    int calls = 0;
+    bool negotiating = false;
+    auto tunnel = ProxyTunnel::start(
+        io.get_executor(), makeRequest(ProxyKind::Http, proxy.port(), 443),
+        [&](AttemptEvent::Stage stage, const std::string& detail) {
+          negotiating = negotiating || (stage == AttemptEvent::Stage::ProxyAuth &&
+                                        detail.find("Negotiate") != std::string::npos);
+        },
+        [&](Result<asio::ip::tcp::socket>) { ++calls; });
+    auto work = asio::make_work_guard(io);
+    for (int i = 0; i < 100 && connections < 2; ++i) {
+      io.run_for(std::chrono::milliseconds(20));
+    }
+    CHECK(negotiating);
+    CHECK(connections == 2);
+    tunnel.reset();  // posts the clean-up to the GSS thread and joins it
+    work.reset();
     io.restart();
     io.run_for(std::chrono::milliseconds(100));
     CHECK(calls == 0);
