@@ -233,6 +233,62 @@ TEST_CASE("squid: NTLM (ntlm_fake_auth) is preferred over Basic", "[lab]") {
   checkEcho(result.value());
 }
 
+int shell(const std::string& command) { return std::system(command.c_str()); }
+
+TEST_CASE("squid: Negotiate with a Kerberos ticket from a KDC on loopback (GSS thread)", "[lab]") {
+  skipUnless(kSquid);
+  skipUnless("/usr/sbin/krb5kdc");
+  skipUnless("/usr/sbin/kdb5_util");
+  skipUnless("/usr/bin/kinit");
+  skipUnless("/usr/lib/squid/negotiate_kerberos_auth");
+  TempDir dir;
+  const std::uint16_t kdc_port = freePort();
+  const std::uint16_t port = freePort();
+  dir.write("krb5.conf",
+            "[libdefaults]\n default_realm = PARLEY.TEST\n dns_lookup_kdc = false\n"
+            " dns_lookup_realm = false\n dns_canonicalize_hostname = false\n"
+            " rdns = false\n[realms]\n PARLEY.TEST = {\n  kdc = 127.0.0.1:" +
+                std::to_string(kdc_port) + "\n }\n[domain_realm]\n localhost = PARLEY.TEST\n");
+  dir.write("kdc.conf",
+            "[kdcdefaults]\n kdc_ports = " + std::to_string(kdc_port) +
+                "\n kdc_tcp_ports = " + std::to_string(kdc_port) +
+                "\n[realms]\n PARLEY.TEST = {\n  database_name = " + dir.file("principal") +
+                "\n  key_stash_file = " + dir.file("stash") + "\n }\n");
+  ::setenv("KRB5_CONFIG", dir.file("krb5.conf").c_str(), 1);
+  ::setenv("KRB5_KDC_PROFILE", dir.file("kdc.conf").c_str(), 1);
+  ::setenv("KRB5CCNAME", ("FILE:" + dir.file("ccache")).c_str(), 1);
+  ::setenv("KRB5_KTNAME", ("FILE:" + dir.file("http.keytab")).c_str(), 1);
+  const std::string quiet = " >/dev/null 2>&1";
+  REQUIRE(shell("kdb5_util create -s -P masterpw -r PARLEY.TEST" + quiet) == 0);
+  REQUIRE(shell("kadmin.local -q 'addprinc -pw secret alice'" + quiet) == 0);
+  REQUIRE(shell("kadmin.local -q 'addprinc -randkey HTTP/localhost'" + quiet) == 0);
+  REQUIRE(shell("kadmin.local -q 'ktadd -k " + dir.file("http.keytab") + " HTTP/localhost'" +
+                quiet) == 0);
+  ::chmod(dir.file("http.keytab").c_str(), 0644);  // squid's helper runs as `proxy`
+  Daemon kdc({"/usr/sbin/krb5kdc", "-n", "-P", dir.file("kdc.pid")}, kdc_port);
+  REQUIRE(kdc.ready());
+  REQUIRE(shell("echo secret | kinit alice" + quiet) == 0);
+  dir.write("squid.conf",
+            squidConfig(dir, port,
+                        "auth_param negotiate program /usr/lib/squid/negotiate_kerberos_auth -s "
+                        "HTTP/localhost@PARLEY.TEST\nauth_param negotiate children 2\n"
+                        "auth_param basic program /usr/lib/squid/basic_fake_auth\n"
+                        "auth_param basic realm ParleyLab\n"));
+  FakeServer echo(test::echoScript());
+  Daemon squid({kSquid, "-N", "-f", dir.file("squid.conf")}, port);
+  REQUIRE(squid.ready());
+  asio::io_context io;
+  Provider provider({});
+  auto r = request(ProxyKind::Http, port, echo.port());
+  r.proxy.host = "localhost";  // the service principal is HTTP/localhost
+  r.proxy_address = "127.0.0.1";
+  r.credentials = &provider;
+  auto result = runTunnel(io, r);
+  REQUIRE(result.has_value());
+  CHECK(provider.challenges.empty());  // the ticket was enough: nobody was asked
+  checkEcho(result.value());
+}
+
 TEST_CASE("dante: SOCKS4 and SOCKS5 without authentication", "[lab]") {
   skipUnless("/usr/sbin/danted");
   TempDir dir;
