@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <string_view>
 
@@ -70,6 +71,30 @@ long proxyType(ProxyKind kind) {
   return CURLPROXY_HTTP;
 }
 
+// PARLEY_CURL_VERBOSE: curl's trace with the credentials taken out.
+int debugCallback(CURL* /*easy*/, curl_infotype type, char* data, std::size_t size,
+                  void* /*user*/) {
+  if (type != CURLINFO_TEXT && type != CURLINFO_HEADER_IN && type != CURLINFO_HEADER_OUT) {
+    return 0;
+  }
+  const char* prefix = type == CURLINFO_TEXT ? "* " : type == CURLINFO_HEADER_IN ? "< " : "> ";
+  std::string_view text(data, size);
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end == std::string_view::npos ? text.size() : end + 1);
+    text.remove_prefix(line.size());
+    if (startsWithNoCase(line, "Proxy-Authorization:") ||
+        startsWithNoCase(line, "Authorization:")) {
+      line = line.substr(0, line.find(':') + 1);
+      std::fprintf(stderr, "%s%.*s <redacted>\n", prefix, static_cast<int>(line.size()),
+                   line.data());
+      continue;
+    }
+    std::fprintf(stderr, "%s%.*s", prefix, static_cast<int>(line.size()), line.data());
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::unique_ptr<CurlTry> CurlTry::start(std::shared_ptr<CurlDriver> driver, const TryConfig& config,
@@ -96,6 +121,7 @@ std::unique_ptr<CurlTry> CurlTry::start(std::shared_ptr<CurlDriver> driver, cons
   curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, self->error_);
   if (std::getenv("PARLEY_CURL_VERBOSE") != nullptr) {  // debugging aid: curl's trace on stderr
+    curl_easy_setopt(easy, CURLOPT_DEBUGFUNCTION, &debugCallback);
     curl_easy_setopt(easy, CURLOPT_VERBOSE, 1L);
   }
   const std::string proxy = bracketed(config.proxy_host);

@@ -324,7 +324,7 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
       return;
     }
     const bool http = request_.proxy.kind == ProxyKind::Http;
-    if (http &&
+    if (http && !outcome.headers_too_large &&
         (outcome.connect_code == 407 ||
          (was_gss && (outcome.code == CURLE_AUTH_ERROR || outcome.code == CURLE_LOGIN_DENIED)))) {
       onHttpAuth(outcome);
