@@ -8,6 +8,7 @@
 #include <asio/write.hpp>
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -572,6 +573,54 @@ TEST_CASE("SOCKS4 resolves locally, SOCKS4a sends the name", "[tunnel]") {
     auto outcome = run(io, makeRequest(ProxyKind::Socks4a, proxy.port(), 443));
     CHECK(outcome.code() == ErrorCode::SocksRejected);
   }
+}
+
+std::size_t openDescriptors() {
+  std::size_t count = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    ++count;
+  }
+  return count;
+}
+
+TEST_CASE("no descriptor outlives the tunnels, the handed-over sockets and the driver",
+          "[tunnel]") {
+  FakeServer echo(test::echoScript());
+  FakeServer proxy(
+      [&echo](int fd) {
+        const std::string head = readHead(fd);
+        if (head.find("deny.test") != std::string::npos) {
+          writeAll(fd, "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+          waitForClose(fd);
+          return;
+        }
+        writeAll(fd, kEstablished);
+        const int upstream = test::connectLoopback(echo.port());
+        test::splice(fd, upstream);
+        ::close(upstream);
+      },
+      16);
+  FakeServer basic(basicAuthProxy(1), 16);
+  const std::size_t before = openDescriptors();
+  {
+    asio::io_context io;
+    for (int i = 0; i < 3; ++i) {
+      auto ok = run(io, makeRequest(ProxyKind::Http, proxy.port(), echo.port()));
+      REQUIRE(ok.code() == ErrorCode::Ok);
+      CHECK(echoThrough(ok.result->value()) == "ping through the tunnel");
+      ok.result->value().close();  // the fake proxy serves one connection at a time
+      auto denied = makeRequest(ProxyKind::Http, proxy.port(), 443);
+      denied.target_host = "deny.test";
+      CHECK(run(io, denied).code() == ErrorCode::ProxyRefused);
+      CHECK(run(io, makeRequest(ProxyKind::Http, basic.port(), 1)).code() ==
+            ErrorCode::ProxyAuthRequired);
+    }
+  }
+  // The fake servers (same process) close their ends once they see ours close.
+  for (int i = 0; i < 100 && openDescriptors() != before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  CHECK(openDescriptors() == before);
 }
 
 TEST_CASE("destroying a tunnel cancels it: no callback, no handle left", "[tunnel]") {
