@@ -8,7 +8,7 @@
 //   200-299  net: connecting, TLS
 //   300-399  server: accounts, rooms, store, config
 //   400-499  client session
-//   500-599  media (reserved)
+//   500-599  media
 //
 // Each entry is PARLEY_ERROR(Name, number, "short-name"). The short name is
 // what JSON output and the wire carry; it is stable, like the number.
@@ -77,3 +77,11 @@ PARLEY_ERROR(InvalidUserName, 307, "invalid_user_name")
 PARLEY_ERROR(AllAttemptsFailed, 400, "all_attempts_failed")
 PARLEY_ERROR(SessionClosed, 401, "session_closed")
 PARLEY_ERROR(OutboxFull, 402, "outbox_full")
+
+// media
+PARLEY_ERROR(MediaMalformedPacket, 500, "media_malformed_packet")
+PARLEY_ERROR(MediaCodecFailed, 501, "media_codec_failed")
+PARLEY_ERROR(MediaFileInvalid, 502, "media_file_invalid")
+PARLEY_ERROR(SrtpFailed, 503, "srtp_failed")
+PARLEY_ERROR(MediaUnsupported, 504, "media_unsupported")
+PARLEY_ERROR(CaptureFailed, 505, "capture_failed")

@@ -6,6 +6,7 @@
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
 #include <asio/write.hpp>
+#include <array>
 #include <list>
 
 namespace parley::server {
@@ -22,6 +23,8 @@ struct MetricsHttpServer::State : std::enable_shared_from_this<MetricsHttpServer
     asio::steady_timer timer;
     std::string request;
     std::string response;
+    std::array<char, 4096> discard{};
+    std::size_t drained = 0;
   };
 
   asio::strand<asio::io_context::executor_type> strand;
@@ -64,10 +67,33 @@ struct MetricsHttpServer::State : std::enable_shared_from_this<MetricsHttpServer
                            "\r\nContent-Length: " + std::to_string(body.size()) +
                            "\r\nConnection: close\r\n\r\n" + (head_only ? "" : body);
     asio::async_write(connection->socket, asio::buffer(connection->response),
-                      [self = shared_from_this(), connection](const asio::error_code&,
+                      [self = shared_from_this(), connection](const asio::error_code& ec,
                                                               std::size_t) {
-                        self->finish(connection);
+                        if (ec) {
+                          self->finish(connection);
+                          return;
+                        }
+                        asio::error_code ignored;
+                        connection->socket.shutdown(tcp::socket::shutdown_send, ignored);
+                        self->drain(connection);
                       });
+  }
+
+  // Lingering close: a client may still be sending (a head past the bound). Closing with
+  // unread bytes makes the kernel answer with RST, which can destroy the response before
+  // the client reads it, so read and discard until the client closes, bounded in bytes and
+  // by the request timer.
+  void drain(const std::shared_ptr<Connection>& connection) {
+    connection->socket.async_read_some(
+        asio::buffer(connection->discard),
+        [self = shared_from_this(), connection](const asio::error_code& ec, std::size_t n) {
+          connection->drained += n;
+          if (ec || connection->drained > kMaxDrain) {
+            self->finish(connection);
+            return;
+          }
+          self->drain(connection);
+        });
   }
 
   void serve(const std::shared_ptr<Connection>& connection) {

@@ -28,6 +28,8 @@ class MetricsHttpServer {
   using Provider = std::function<std::string()>;
   static constexpr std::size_t kMaxRequestHead = 8 * 1024;
   static constexpr std::size_t kMaxConnections = 16;
+  // Bytes read and thrown away after an answer, before the connection is closed anyway.
+  static constexpr std::size_t kMaxDrain = 256 * 1024;
   static constexpr std::chrono::seconds kRequestTimeout{5};
 
   MetricsHttpServer(asio::io_context& io, Provider provider);

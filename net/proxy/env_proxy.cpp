@@ -10,26 +10,13 @@
 #include <cstring>
 
 #include "net/proxy/proxy_url.h"
+#include "net/proxy/text_util.h"
 
 namespace parley::net {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
+using text::lower;
+using text::trim;
 
 std::string_view stripBrackets(std::string_view s) {
   if (s.size() >= 2 && s.front() == '[' && s.back() == ']') {

@@ -14,17 +14,14 @@
 #include <asio/write.hpp>
 
 #include "net/proxy/pac_fetch_curl.h"
+#include "net/proxy/text_util.h"
 
 namespace parley::net {
 namespace {
 
-constexpr std::size_t kMaxHeaderSize = 16 * 1024;
+using text::lower;
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
+constexpr std::size_t kMaxHeaderSize = 16 * 1024;
 
 // Percent-decoding of a file:// path ("%20" -> " ").
 std::string decodePath(std::string_view s) {

@@ -4,28 +4,14 @@
 #include <cctype>
 
 #include "net/proxy/proxy_url.h"
+#include "net/proxy/text_util.h"
 
 namespace parley::net {
 namespace {
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && isSpace(s.front())) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && isSpace(s.back())) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-std::string upper(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return out;
-}
+using text::isSpace;
+using text::trim;
+using text::upper;
 
 bool hasPort(std::string_view host_port) {
   if (!host_port.empty() && host_port.front() == '[') {

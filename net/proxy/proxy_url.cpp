@@ -3,16 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include "net/proxy/text_util.h"
 
 namespace parley::net {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+using text::lower;
 
 int hexValue(char c) {
   if (c >= '0' && c <= '9') {

@@ -5,21 +5,14 @@
 #include <map>
 
 #include "net/proxy/proxy_url.h"
+#include "net/proxy/text_util.h"
 
 namespace parley::net {
 namespace {
 
-constexpr std::size_t kMaxInput = 64 * 1024;
+using text::trim;
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
+constexpr std::size_t kMaxInput = 64 * 1024;
 
 std::string unquote(std::string_view v) {
   v = trim(v);
@@ -51,25 +44,12 @@ unsigned toPort(std::string_view s) {
   return ec == std::errc() && end == s.data() + s.size() ? v : 0;
 }
 
-template <typename F>
-void forEachLine(std::string_view text, F&& f) {
-  text = text.substr(0, kMaxInput);
-  while (!text.empty()) {
-    const auto nl = text.find('\n');
-    f(trim(text.substr(0, nl)));
-    if (nl == std::string_view::npos) {
-      break;
-    }
-    text.remove_prefix(nl + 1);
-  }
-}
-
 }  // namespace
 
 SystemProxyConfig parseGsettingsProxy(std::string_view text) {
   // "org.gnome.system.proxy.https host 'p'" -> values["https.host"] = "p"
   std::map<std::string, std::string> values;
-  forEachLine(text, [&](std::string_view line) {
+  text::forEachLine(text, kMaxInput, [&](std::string_view line) {
     constexpr std::string_view kSchema = "org.gnome.system.proxy";
     if (line.substr(0, kSchema.size()) != kSchema) {
       return;
@@ -126,7 +106,7 @@ SystemProxyConfig parseGsettingsProxy(std::string_view text) {
 SystemProxyConfig parseKioslaverc(std::string_view text) {
   std::map<std::string, std::string> values;
   bool in_section = false;
-  forEachLine(text, [&](std::string_view line) {
+  text::forEachLine(text, kMaxInput, [&](std::string_view line) {
     if (!line.empty() && line.front() == '[') {
       in_section = line == "[Proxy Settings]";
       return;

@@ -3,30 +3,16 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include "net/proxy/text_util.h"
 
 namespace parley::net {
 namespace {
 
+using text::isSpace;
+using text::lower;
+using text::trim;
+
 constexpr std::size_t kMaxInput = 64 * 1024;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && isSpace(s.front())) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && isSpace(s.back())) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 bool plausibleDomain(std::string_view d) {
   if (d.empty() || d.size() > 253 || d.front() == '.' || d.back() == '.' ||
@@ -36,19 +22,6 @@ bool plausibleDomain(std::string_view d) {
   return std::all_of(d.begin(), d.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == '_';
   });
-}
-
-template <typename F>
-void forEachLine(std::string_view text, F&& f) {
-  text = text.substr(0, kMaxInput);
-  while (!text.empty()) {
-    const auto nl = text.find('\n');
-    f(trim(text.substr(0, nl)));
-    if (nl == std::string_view::npos) {
-      break;
-    }
-    text.remove_prefix(nl + 1);
-  }
 }
 
 }  // namespace
@@ -66,7 +39,7 @@ bool isMultiLabelPublicSuffix(std::string_view suffix) {
 
 std::string wpadDomain(std::string_view resolv_conf, std::string_view fqdn) {
   std::string found;
-  forEachLine(resolv_conf, [&](std::string_view line) {
+  text::forEachLine(resolv_conf, kMaxInput, [&](std::string_view line) {
     if (!found.empty()) {
       return;
     }
@@ -126,7 +99,7 @@ std::vector<std::string> wpadCandidates(std::string_view domain_in) {
 
 std::string wpadUrlFromLease(std::string_view lease_text) {
   std::string url;
-  forEachLine(lease_text, [&](std::string_view line) {
+  text::forEachLine(lease_text, kMaxInput, [&](std::string_view line) {
     std::string_view value;
     const std::string low = lower(line);
     if (low.rfind("option ", 0) == 0) {

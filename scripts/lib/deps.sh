@@ -13,11 +13,16 @@ PARLEY_BUILD_PACKAGES=(
   # the desktop client: keychain, SVG icons, translations (lupdate/lrelease)
   qtkeychain-qt6-dev qt6-svg-dev libqt6svg6 qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libcurl4-openssl-dev duktape-dev libkrb5-dev
+  # media: voice, video, screen capture, SRTP, echo cancellation, PNG frames
+  libopus-dev libvpx-dev libsrtp2-dev libwebrtc-audio-processing-dev libpng-dev
+  libavdevice-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
 )
 
 # Tools the test suite drives (real peers, not mocks).
 PARLEY_TEST_PACKAGES=(
   procps python3
+  # speech to send and measure (media tests)
+  espeak-ng sox
   # GUI screenshots under a virtual X server (docs/screenshots)
   xvfb xauth
   # the network lab (tests/lab): real proxies, a KDC, names, firewall rules
