@@ -4,12 +4,26 @@
 
 namespace parley::client {
 
-protocol::Envelope makeClientHello(const std::string& client_name, std::uint64_t client_instance) {
+std::string helloConnectionMethod(std::string_view race_method) {
+  if (race_method == "http") {
+    return "http_proxy";  // the protocol names the kind of path, not the scheme
+  }
+  for (const char* same : {"direct", "socks4", "socks4a", "socks5"}) {
+    if (race_method == same) {
+      return same;
+    }
+  }
+  return {};
+}
+
+protocol::Envelope makeClientHello(const std::string& client_name, std::uint64_t client_instance,
+                                   std::string_view connection_method) {
   protocol::Envelope hello;
   auto* h = hello.mutable_client_hello();
   h->set_protocol_version(protocol::kProtocolVersion);
   h->set_client_name(client_name);
   h->set_client_instance(client_instance);
+  h->set_connection_method(std::string(connection_method));
   return hello;
 }
 
@@ -17,6 +31,13 @@ net::Greeting makeHelloGreeting(const std::string& client_name, std::uint64_t cl
   net::Greeting greeting;
   (void)protocol::appendEnvelopeFrame(makeClientHello(client_name, client_instance),
                                       greeting.request);
+  greeting.request_for = [client_name, client_instance](std::string_view method) {
+    std::string request;
+    (void)protocol::appendEnvelopeFrame(makeClientHello(client_name, client_instance,
+                                                        helloConnectionMethod(method)),
+                                        request);
+    return request;
+  };
   greeting.check = [](std::string_view reply) -> Result<void> {
     auto envelope = protocol::parseEnvelope(reply);
     if (!envelope) {

@@ -27,6 +27,22 @@ bool hasControlCharacter(std::string_view text, bool allow_newline_and_tab) {
   return false;
 }
 
+Result<void> validateMediaState(const proto::MediaState& media) {
+  if (static_cast<std::size_t>(media.video_decoders_size()) > kMaxVideoDecoders) {
+    return makeError(ErrorCode::MalformedMessage, "more than " +
+                                                      std::to_string(kMaxVideoDecoders) +
+                                                      " video decoders listed");
+  }
+  for (const auto& codec : media.video_decoders()) {
+    if (codec.size() > kMaxCodecNameBytes) {
+      return makeError(ErrorCode::MalformedMessage, "video codec name longer than " +
+                                                        std::to_string(kMaxCodecNameBytes) +
+                                                        " bytes");
+    }
+  }
+  return {};
+}
+
 // Structural bounds: breaking these is not a user mistake but a broken or
 // hostile peer, so the connection closes.
 Result<void> validateStructure(const Envelope& envelope) {
@@ -35,7 +51,14 @@ Result<void> validateStructure(const Envelope& envelope) {
       if (envelope.client_hello().client_name().size() > 256) {
         return makeError(ErrorCode::MalformedMessage, "client name longer than 256 bytes");
       }
+      if (envelope.client_hello().connection_method().size() > 32) {
+        return makeError(ErrorCode::MalformedMessage, "connection method longer than 32 bytes");
+      }
       return {};
+    case Envelope::kJoinRoom:
+      return validateMediaState(envelope.join_room().media());
+    case Envelope::kMediaState:
+      return validateMediaState(envelope.media_state());
     case Envelope::kSignIn:
       if (envelope.sign_in().password().size() > kMaxPasswordBytes) {
         return makeError(ErrorCode::MalformedMessage, "password longer than 1024 bytes");
@@ -148,6 +171,18 @@ std::string_view bodyName(const Envelope& envelope) {
       return "pong";
     case Envelope::kError:
       return "error";
+    case Envelope::kMediaOffer:
+      return "media_offer";
+    case Envelope::kMediaPacket:
+      return "media_packet";
+    case Envelope::kMediaTransport:
+      return "media_transport";
+    case Envelope::kMediaState:
+      return "media_state";
+    case Envelope::kVideoCodecChanged:
+      return "video_codec_changed";
+    case Envelope::kParticipantMedia:
+      return "participant_media";
     case Envelope::BODY_NOT_SET:
       return "none";
   }

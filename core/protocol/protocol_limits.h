@@ -16,6 +16,11 @@ inline constexpr std::size_t kMaxRoomNameBytes = 64;
 inline constexpr std::size_t kMaxUserNameBytes = 64;
 inline constexpr std::size_t kMaxPasswordBytes = 1024;
 inline constexpr std::chrono::seconds kHandshakeTimeout{10};
+// Media over the channel: one SRTP/SRTCP packet per MediaPacket. Larger ones
+// are dropped and counted (like an oversized UDP datagram), not fatal.
+inline constexpr std::size_t kMaxMediaPacketBytes = 2048;
+inline constexpr std::size_t kMaxVideoDecoders = 8;
+inline constexpr std::size_t kMaxCodecNameBytes = 16;
 inline constexpr std::chrono::seconds kDefaultIdleTimeout{120};
 inline constexpr std::chrono::seconds kDefaultKeepaliveInterval{20};
 

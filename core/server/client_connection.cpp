@@ -5,6 +5,7 @@
 
 #include "core/base/thread_check.h"
 #include "core/protocol/protocol_limits.h"
+#include "core/server/media_router.h"
 #include "core/server/password_hasher.h"
 #include "core/server/room.h"
 #include "core/server/server_context.h"
@@ -169,6 +170,18 @@ void ClientConnection::onMessage(Envelope&& envelope) {
           return onLeave();
         case Envelope::kChatSend:
           return onChat(std::move(*envelope.mutable_chat_send()));
+        case Envelope::kMediaPacket:
+          return onMediaPacket(std::move(*envelope.mutable_media_packet()->mutable_packet()));
+        case Envelope::kMediaTransport:
+          if (room_ && ctx_->media) {
+            ctx_->media->setClientUsesUdp(id_, envelope.media_transport().udp());
+          }
+          return;
+        case Envelope::kMediaState:
+          if (room_) {
+            room_->setMedia(id_, std::move(*envelope.mutable_media_state()));
+          }
+          return;
         default:
           return unexpected();
       }
@@ -178,6 +191,8 @@ void ClientConnection::onMessage(Envelope&& envelope) {
 }
 
 void ClientConnection::onHello(const proto::ClientHello& hello) {
+  // Counted before the version check: how old clients get here matters too.
+  ctx_->metrics.helloReceived(hello.connection_method());
   if (hello.protocol_version() != protocol::kProtocolVersion) {
     spdlog::info("{}: client '{}' speaks protocol {}", describe(), hello.client_name(),
                  hello.protocol_version());
@@ -197,7 +212,8 @@ void ClientConnection::onHello(const proto::ClientHello& hello) {
   h->set_idle_timeout_s(static_cast<std::uint32_t>(ctx_->config.idle_timeout.count()));
   h->set_max_chat_bytes(static_cast<std::uint32_t>(protocol::kMaxChatBytes));
   channel_->send(reply);
-  spdlog::debug("{}: hello from '{}'", describe(), hello.client_name());
+  spdlog::debug("{}: hello from '{}' ({})", describe(), hello.client_name(),
+                hello.connection_method().empty() ? "method unknown" : hello.connection_method());
 }
 
 std::optional<std::chrono::milliseconds> ClientConnection::signInWait(
@@ -336,7 +352,12 @@ void ClientConnection::onJoin(const proto::JoinRoom& join) {
     leaveRoom("left", false);
   }
   room_ = ctx_->rooms.acquire(ctx_, join.room());
-  room_->join(Room::Member{id_, user_, channel_}, join.has_resume(), join.resume_after_seq());
+  Room::Member member;
+  member.participant_id = id_;
+  member.user = user_;
+  member.channel = channel_;
+  member.media = join.media();
+  room_->join(std::move(member), join.has_resume(), join.resume_after_seq());
 }
 
 void ClientConnection::onLeave() {
@@ -360,6 +381,14 @@ void ClientConnection::onChat(proto::ChatSend&& chat) {
     return;
   }
   room_->chat(id_, client_instance_, chat.client_msg_id(), std::move(*chat.mutable_text()));
+}
+
+void ClientConnection::onMediaPacket(std::string&& packet) {
+  // Media from a client that is not in a room is dropped quietly: it may
+  // still be in flight after a leave.
+  if (room_ && ctx_->media) {
+    ctx_->media->onTcpPacket(id_, std::move(packet));
+  }
 }
 
 void ClientConnection::onClosed(const Error& reason) {

@@ -53,6 +53,7 @@ class ClientConnection : public transport::MessageChannel::Handler,
   void onJoin(const proto::JoinRoom& join);
   void onLeave();
   void onChat(proto::ChatSend&& chat);
+  void onMediaPacket(std::string&& packet);
   void leaveRoom(const std::string& reason, bool reply);
   void fail(ErrorCode code, std::string reason);
   void refuse(ErrorCode code, std::string reason, std::uint64_t client_msg_id);

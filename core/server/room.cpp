@@ -4,6 +4,8 @@
 #include <asio/post.hpp>
 
 #include "core/base/thread_check.h"
+#include "core/server/media_router.h"
+#include "core/server/media_ssrc.h"
 #include "core/server/server_context.h"
 
 namespace parley::server {
@@ -21,7 +23,102 @@ std::shared_ptr<const std::string> frameOf(const protocol::Envelope& envelope) {
   return frame;
 }
 
+constexpr std::uint32_t kOpusPayloadType = 111;
+constexpr std::uint32_t kVp8PayloadType = 96;
+constexpr std::uint32_t kVp9PayloadType = 98;
+
+std::uint32_t payloadTypeOf(const std::string& codec) {
+  return codec == "VP9" ? kVp9PayloadType : kVp8PayloadType;
+}
+
 }  // namespace
+
+std::string Room::agreeVideoCodec(const std::vector<Member>& members) {
+  for (const auto& m : members) {
+    const auto& decoders = m.media.video_decoders();
+    if (decoders.empty()) {
+      continue;  // receives no video: has no say
+    }
+    if (std::find(decoders.begin(), decoders.end(), "VP9") == decoders.end()) {
+      return "VP8";
+    }
+  }
+  return "VP9";
+}
+
+void Room::fillParticipant(const Member& m, proto::Participant& p) const {
+  p.set_id(m.participant_id);
+  p.set_user(m.user);
+  p.set_audio_ssrc(mediaSsrc(m.participant_id, StreamKind::Audio));
+  p.set_video_ssrc(mediaSsrc(m.participant_id, StreamKind::Video));
+  p.set_screen_ssrc(mediaSsrc(m.participant_id, StreamKind::Screen));
+  *p.mutable_media() = m.media;
+}
+
+void Room::broadcast(const protocol::Envelope& envelope, std::uint64_t except_participant) {
+  if (auto frame = frameOf(envelope)) {
+    for (auto& m : members_) {
+      if (m.participant_id != except_participant) {
+        m.channel->sendFrame(frame);
+        ctx_->metrics.forwarded(frame->size());
+      }
+    }
+  }
+}
+
+void Room::updateVideoCodec() {
+  PARLEY_DCHECK_RUN_ON(strand_);
+  auto codec = agreeVideoCodec(members_);
+  if (codec == video_codec_) {
+    return;
+  }
+  spdlog::info("room '{}': video codec {} -> {}", name_, video_codec_, codec);
+  video_codec_ = std::move(codec);
+  protocol::Envelope changed;
+  changed.mutable_video_codec_changed()->set_video_codec(video_codec_);
+  changed.mutable_video_codec_changed()->set_video_payload_type(payloadTypeOf(video_codec_));
+  broadcast(changed, 0);
+}
+
+void Room::offerMedia(const Member& member) {
+  protocol::Envelope offer;
+  auto* o = offer.mutable_media_offer();
+  o->set_udp_port(ctx_->media ? ctx_->media->udpPort() : 0);
+  o->set_audio_ssrc(mediaSsrc(member.participant_id, StreamKind::Audio));
+  o->set_video_ssrc(mediaSsrc(member.participant_id, StreamKind::Video));
+  o->set_screen_ssrc(mediaSsrc(member.participant_id, StreamKind::Screen));
+  o->set_server_ssrc(kServerSsrc);
+  o->set_video_codec(video_codec_);
+  o->set_audio_payload_type(kOpusPayloadType);
+  o->set_video_payload_type(payloadTypeOf(video_codec_));
+  member.channel->send(offer);
+  if (ctx_->media) {
+    MediaLegInfo leg;
+    leg.participant_id = member.participant_id;
+    leg.room = name_;
+    leg.ssrcs = {o->audio_ssrc(), o->video_ssrc(), o->screen_ssrc()};
+    leg.keying = member.channel->mediaKeyingMaterial();
+    leg.channel = member.channel;
+    ctx_->media->addLeg(std::move(leg));
+  }
+}
+
+void Room::setMedia(std::uint64_t participant_id, proto::MediaState media) {
+  asio::post(strand_, [self = shared_from_this(), participant_id,
+                       media = std::move(media)]() mutable {
+    auto& room = *self;
+    Member* member = room.find(participant_id);
+    if (member == nullptr) {
+      return;
+    }
+    member->media = std::move(media);
+    protocol::Envelope notice;
+    notice.mutable_participant_media()->set_participant_id(participant_id);
+    *notice.mutable_participant_media()->mutable_media() = member->media;
+    room.broadcast(notice, participant_id);
+    room.updateVideoCodec();
+  });
+}
 
 Room::Room(std::shared_ptr<ServerContext> ctx, std::string name)
     : ctx_(std::move(ctx)), name_(std::move(name)), strand_(asio::make_strand(ctx_->io)) {}
@@ -77,15 +174,12 @@ void Room::join(Member member, bool has_resume, std::uint64_t resume_after_seq) 
     protocol::Envelope joined_notice;
     auto* pj = joined_notice.mutable_participant_joined();
     pj->set_room(room.name_);
-    pj->mutable_participant()->set_id(member.participant_id);
-    pj->mutable_participant()->set_user(member.user);
-    if (auto frame = frameOf(joined_notice)) {
-      for (auto& m : room.members_) {
-        m.channel->sendFrame(frame);
-        room.ctx_->metrics.forwarded(frame->size());
-      }
-    }
+    room.fillParticipant(member, *pj->mutable_participant());
+    room.broadcast(joined_notice, member.participant_id);
     room.members_.push_back(member);
+    // Everyone switches codec (VP9 -> VP8) before the newcomer's offer, so
+    // the offer names the codec the room now uses.
+    room.updateVideoCodec();
     room.ctx_->metrics.participantJoined();
     room.members_.back().live = false;
 
@@ -94,11 +188,10 @@ void Room::join(Member member, bool has_resume, std::uint64_t resume_after_seq) 
     j->set_room(room.name_);
     j->set_last_seq(room.record_.last_seq);
     for (const auto& m : room.members_) {
-      auto* p = j->add_participants();
-      p->set_id(m.participant_id);
-      p->set_user(m.user);
+      room.fillParticipant(m, *j->add_participants());
     }
     member.channel->send(joined);
+    room.offerMedia(member);
 
     std::uint64_t after = 0;
     if (has_resume) {
@@ -169,6 +262,9 @@ void Room::leave(std::uint64_t participant_id, std::string reason, bool reply) {
       Member leaver = std::move(*it);
       room.members_.erase(it);
       room.ctx_->metrics.participantLeft();
+      if (room.ctx_->media) {
+        room.ctx_->media->removeLeg(leaver.participant_id);
+      }
       if (reply) {
         protocol::Envelope left;
         left.mutable_left()->set_room(room.name_);
@@ -180,12 +276,9 @@ void Room::leave(std::uint64_t participant_id, std::string reason, bool reply) {
       pl->mutable_participant()->set_id(leaver.participant_id);
       pl->mutable_participant()->set_user(leaver.user);
       pl->set_reason(reason);
-      if (auto frame = frameOf(notice)) {
-        for (auto& m : room.members_) {
-          m.channel->sendFrame(frame);
-          room.ctx_->metrics.forwarded(frame->size());
-        }
-      }
+      room.broadcast(notice, 0);
+      // The one who could not decode VP9 may have left.
+      room.updateVideoCodec();
       spdlog::info("room '{}': {} (participant {}) left ({}); {} present", room.name_, leaver.user,
                    leaver.participant_id, reason, room.members_.size());
     } else if (reply) {

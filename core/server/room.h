@@ -31,6 +31,8 @@ class Room : public std::enable_shared_from_this<Room> {
     // which already holds everything broadcast meanwhile.
     bool live = false;
     std::uint64_t cursor = 0;
+    // What the member sends and can decode (JoinRoom, then MediaState).
+    proto::MediaState media;
   };
 
   Room(std::shared_ptr<ServerContext> ctx, std::string name);
@@ -46,6 +48,13 @@ class Room : public std::enable_shared_from_this<Room> {
   // Stores then broadcasts one chat message (or re-acks a resend).
   void chat(std::uint64_t participant_id, std::uint64_t client_instance,
             std::uint64_t client_msg_id, std::string text);
+  // The member's media state changed: everyone else hears of it, and the
+  // room's video codec follows what every member can decode.
+  void setMedia(std::uint64_t participant_id, proto::MediaState media);
+
+  // The best video codec every member can decode: VP9 when all that decode
+  // video list it, else VP8. Members that list no decoder have no say.
+  static std::string agreeVideoCodec(const std::vector<Member>& members);
 
  private:
   bool ensureLoaded();
@@ -55,6 +64,11 @@ class Room : public std::enable_shared_from_this<Room> {
   // Sends the member the next page of history; makes it live when done,
   // else schedules the next page behind this one in its channel's queue.
   void catchUp(std::uint64_t participant_id);
+  void fillParticipant(const Member& m, proto::Participant& p) const;
+  void broadcast(const protocol::Envelope& envelope, std::uint64_t except_participant);
+  // Recomputes the room's codec; tells everyone when it changed.
+  void updateVideoCodec();
+  void offerMedia(const Member& member);
 
   std::shared_ptr<ServerContext> ctx_;
   const std::string name_;
@@ -62,6 +76,7 @@ class Room : public std::enable_shared_from_this<Room> {
   bool loaded_ = false;
   RoomRecord record_;
   std::vector<Member> members_;
+  std::string video_codec_ = "VP9";
 };
 
 }  // namespace parley::server

@@ -12,6 +12,7 @@
 
 #include "core/protocol/protocol_limits.h"
 #include "core/server/client_connection.h"
+#include "core/server/media_router.h"
 #include "core/server/password_hasher.h"
 #include "core/server/room.h"
 #include "core/server/server_context.h"
@@ -66,6 +67,9 @@ Server::~Server() {
     listener->acceptor.close(ignored);
   }
   ctx_->rooms.clear();
+  if (ctx_->media) {
+    ctx_->media->stop();
+  }
   // Connections still open when the I/O stopped never reach onClosed.
   ctx_->connections.clear();
 }
@@ -104,11 +108,34 @@ Result<std::vector<Endpoint>> Server::start() {
     bound.push_back(actual);
     listeners_.push_back(listener);
   }
+  if (auto media = startMedia(); !media) {
+    return makeError(std::move(media).error());
+  }
   for (auto& listener : listeners_) {
     asio::dispatch(listener->strand, [this, listener] { accept(listener); });
   }
   return bound;
 }
+
+Result<void> Server::startMedia() {
+  MediaRouterConfig media;
+  asio::error_code ec;
+  media.udp = asio::ip::udp::endpoint(asio::ip::make_address(ctx_->config.udp.address, ec),
+                                      ctx_->config.udp.port);
+  if (ec) {
+    return makeError(ErrorCode::ConfigInvalid,
+                     "[server] udp: not a numeric address: " + ctx_->config.udp.address);
+  }
+  auto router = std::make_shared<MediaRouter>(io_, media, ctx_->metrics, ctx_->clock);
+  auto port = router->start();
+  if (!port) {
+    return makeError(std::move(port).error());
+  }
+  ctx_->media = std::move(router);
+  return {};
+}
+
+std::uint16_t Server::mediaPort() const { return ctx_->media ? ctx_->media->udpPort() : 0; }
 
 void Server::accept(const std::shared_ptr<Listener>& listener) {
   if (listener->closed) {

@@ -39,6 +39,8 @@ class Server {
   // Binds and listens on every configured address; returns the bound
   // endpoints (ephemeral ports resolved). Synchronous.
   Result<std::vector<Endpoint>> start();
+  // The UDP media port (RTP/RTCP muxed), once started.
+  [[nodiscard]] std::uint16_t mediaPort() const;
 
   // Stops accepting, tells every connection the server is shutting down and
   // waits (at most `grace`) for their queues to flush. `done` runs on an I/O
@@ -55,6 +57,7 @@ class Server {
   Server(asio::io_context& io, std::shared_ptr<ServerContext> ctx);
   void accept(const std::shared_ptr<Listener>& listener);
   void handshake(asio::ip::tcp::socket socket);
+  Result<void> startMedia();
 
   asio::io_context& io_;
   std::shared_ptr<ServerContext> ctx_;

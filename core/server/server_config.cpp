@@ -194,7 +194,9 @@ class Parser {
 
     // [log]
     const auto& log = section("log");
-    if (auto ok = checkKeys(log, "log", {"level", "syslog", "syslog_collector", "syslog_facility"});
+    if (auto ok =
+            checkKeys(log, "log",
+                      {"level", "syslog", "syslog_collector", "syslog_socket", "syslog_facility"});
         !ok) {
       return makeError(std::move(ok).error());
     }
@@ -259,6 +261,20 @@ class Parser {
       config.syslog_collector = *ep;
     } else if (!collector->empty()) {
       return bad("log", "syslog_collector", "is only used with syslog = \"udp\"");
+    }
+    auto socket = string(log, "log", "syslog_socket");
+    if (!socket) {
+      return makeError(std::move(socket).error());
+    }
+    if (!socket->empty()) {
+      if (config.syslog != ServerConfig::Syslog::Local) {
+        return bad("log", "syslog_socket", "is only used with syslog = \"local\"");
+      }
+      // 107: what fits in sockaddr_un::sun_path with its terminating NUL.
+      if (socket->front() != '/' || socket->size() > 107) {
+        return bad("log", "syslog_socket", "must be an absolute path of at most 107 bytes");
+      }
+      config.syslog_socket = *socket;
     }
     auto facility = string(log, "log", "syslog_facility");
     if (!facility) {
@@ -598,7 +614,8 @@ std::string renderDefaultConfig(const std::string& name, const std::vector<Endpo
   out += "lockout_max_s = 300\n\n";
   out += "[log]\n";
   out += "level = \"info\"\n";
-  out += "# syslog = \"local\"             # also to the local syslog socket\n";
+  out += "# syslog = \"local\"             # also to the local syslog socket,\n";
+  out += "# syslog_socket = \"/dev/log\"     # this one\n";
   out += "# syslog = \"udp\"               # or RFC 5424 datagrams to a collector:\n";
   out += "# syslog_collector = \"192.0.2.10:514\"\n";
   out += "# syslog_facility = \"daemon\"     # daemon, user, local0..local7\n\n";

@@ -60,6 +60,7 @@ struct ServerConfig {
   enum class Syslog { Off, Local, Udp };
   Syslog syslog = Syslog::Off;
   Endpoint syslog_collector;               // Udp: RFC 5424 datagrams to this address
+  std::string syslog_socket = "/dev/log";  // Local: the syslog daemon's datagram socket
   std::string syslog_facility = "daemon";  // RFC 5424 facility name
   // [metrics] Prometheus text over HTTP; off unless enabled, loopback by default.
   bool metrics_enabled = false;

@@ -29,6 +29,7 @@ namespace parley::server {
 
 class Room;
 class ClientConnection;
+class MediaRouter;
 struct ServerContext;
 
 // Name -> live Room. A room lives while some connection holds it (between
@@ -95,6 +96,9 @@ struct ServerContext {
   RoomRegistry rooms;
   ConnectionRegistry connections;
   ServerMetrics metrics;
+  // The media forwarder; set by Server::start (null until then, and in tests
+  // that run rooms without media).
+  std::shared_ptr<MediaRouter> media;
 };
 
 }  // namespace parley::server

@@ -38,6 +38,21 @@ void ServerMetrics::tlsHandshakeFailed(std::uint16_t port) {
   ++ports_[port].tls_failed;
 }
 
+void ServerMetrics::helloReceived(std::string_view method) {
+  std::size_t index = kMethodLabels.size() - 1;  // "other"
+  if (method.empty()) {
+    index = kMethodLabels.size() - 2;  // "unknown"
+  } else {
+    for (std::size_t i = 0; i + 2 < kMethodLabels.size(); ++i) {
+      if (method == kMethodLabels[i]) {
+        index = i;
+        break;
+      }
+    }
+  }
+  by_method_[index].fetch_add(1, std::memory_order_relaxed);
+}
+
 void ServerMetrics::signInSucceeded() { sign_ins_.fetch_add(1, std::memory_order_relaxed); }
 
 void ServerMetrics::signInFailed(const std::string& reason) {
@@ -84,6 +99,12 @@ std::string ServerMetrics::renderPrometheus(const Gauges& gauges,
   for (const auto& [port, c] : ports) {
     out << "parley_tls_handshakes_failed_total{port=\"" << port << "\",method=\"" << method(port)
         << "\"} " << c.tls_failed << "\n";
+  }
+  help(out, "parley_connections_total", "counter",
+       "Connections that said hello, by the method the client reached the server with.");
+  for (std::size_t i = 0; i < kMethodLabels.size(); ++i) {
+    out << "parley_connections_total{method=\"" << kMethodLabels[i] << "\"} "
+        << by_method_[i].load(std::memory_order_relaxed) << "\n";
   }
   help(out, "parley_connections_open", "gauge", "Client connections open now.");
   out << "parley_connections_open " << gauges.connections_open << "\n";

@@ -5,11 +5,13 @@
 // counters are relaxed atomics (a scrape needs no cross-counter consistency),
 // the per-port map is guarded by its mutex.
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "core/base/thread_check.h"
 
@@ -18,10 +20,19 @@ namespace parley::server {
 class ServerMetrics {
  public:
   // A TCP connection accepted on the listener with local port `port`. The
-  // server cannot see how the client got there; by the race's design, 443
-  // carries direct and web-proxy (CONNECT) clients and 5228 direct and SOCKS.
+  // port alone cannot tell how the client got there (by the race's design,
+  // 443 carries direct and web-proxy clients, 5228 direct and SOCKS); the
+  // method each client names in its hello is counted by helloReceived().
   void connectionAccepted(std::uint16_t port);
   void tlsHandshakeFailed(std::uint16_t port);
+  // A connection said hello; `method` is its ClientHello.connection_method.
+  // Counted under a bounded set of labels: the protocol's methods, "unknown"
+  // (empty: an older client or a connector that cannot tell) and "other"
+  // (anything else; a client's string never becomes a label).
+  void helloReceived(std::string_view method);
+  static constexpr std::array<const char*, 7> kMethodLabels = {"direct",  "http_proxy", "socks4",
+                                                               "socks4a", "socks5",     "unknown",
+                                                               "other"};
   void signInSucceeded();
   // reason: "wrong_password" (or unknown user), "rate_limited", "store".
   void signInFailed(const std::string& reason);
@@ -48,6 +59,7 @@ class ServerMetrics {
   mutable std::mutex mu_;
   std::map<std::uint16_t, PortCounters> ports_ PARLEY_GUARDED_BY(mu_);
   std::map<std::string, std::uint64_t> sign_in_failures_ PARLEY_GUARDED_BY(mu_);
+  std::array<std::atomic<std::uint64_t>, kMethodLabels.size()> by_method_{};
   std::atomic<std::uint64_t> sign_ins_{0};
   std::atomic<std::int64_t> participants_{0};
   std::atomic<std::uint64_t> forwarded_packets_{0};

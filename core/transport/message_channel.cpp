@@ -6,6 +6,8 @@
 #include <asio/write.hpp>
 
 #include "core/base/thread_check.h"
+#include "net/srtp/srtp_session.h"
+#include "net/tls/tls_context.h"
 
 namespace parley::transport {
 namespace {
@@ -32,6 +34,10 @@ MessageChannel::MessageChannel(std::unique_ptr<net::TlsStream> stream, Limits li
     peer_address_ = endpoint.address().to_string();
     peer_port_ = endpoint.port();
   }
+  if (auto keying =
+          net::exportKeyingMaterial(*stream_, net::kMediaExporterLabel, net::kMediaKeyingBytes)) {
+    media_keying_ = std::move(*keying);
+  }
 }
 
 void MessageChannel::start(std::weak_ptr<Handler> handler) {
@@ -56,18 +62,38 @@ void MessageChannel::sendFrame(std::shared_ptr<const std::string> frame) {
   });
 }
 
-void MessageChannel::enqueue(std::shared_ptr<const std::string> frame) {
+void MessageChannel::sendMedia(const Envelope& envelope, bool urgent) {
+  auto frame = std::make_shared<std::string>();
+  if (auto ok = protocol::appendEnvelopeFrame(envelope, *frame); !ok) {
+    return;  // a media packet never fits badly; nothing to tell the peer
+  }
+  asio::dispatch(strand_, [self = shared_from_this(), frame = std::move(frame), urgent]() mutable {
+    if (self->queued_bytes_ + frame->size() > kMaxQueuedMediaBytes) {
+      ++self->dropped_media_;
+      return;
+    }
+    self->enqueue(std::move(frame), urgent);
+  });
+}
+
+void MessageChannel::enqueue(std::shared_ptr<const std::string> frame, bool urgent) {
   PARLEY_DCHECK_RUN_ON(strand_);
   if (state_ != State::Open) {
     return;
   }
   queued_bytes_ += frame->size();
-  queue_.push_back(std::move(frame));
+  if (urgent) {
+    queue_.insert(queue_.begin() + static_cast<std::ptrdiff_t>(urgent_queued_), std::move(frame));
+    ++urgent_queued_;
+  } else {
+    queue_.push_back(std::move(frame));
+  }
   if (queued_bytes_ > limits_.max_queued_bytes) {
     // The peer is not reading: drop its queue rather than grow without bound.
     // It loses nothing: chat resumes from its last sequence number.
     queue_.clear();
     queued_bytes_ = 0;
+    urgent_queued_ = 0;
     state_ = State::Closing;
     close_reason_ =
         Error{ErrorCode::SlowConsumer, "more than " + std::to_string(limits_.max_queued_bytes) +
@@ -97,6 +123,7 @@ void MessageChannel::writeMore() {
   if (queue_.size() == 1 || queue_.front()->size() >= kCoalesceLimit) {
     in_flight_ = std::move(queue_.front());
     queue_.pop_front();
+    urgent_queued_ -= urgent_queued_ > 0 ? 1 : 0;
     queued_bytes_ -= in_flight_->size();
     buffer = asio::buffer(*in_flight_);
   } else {
@@ -105,6 +132,7 @@ void MessageChannel::writeMore() {
       coalesced_ += *queue_.front();
       queued_bytes_ -= queue_.front()->size();
       queue_.pop_front();
+      urgent_queued_ -= urgent_queued_ > 0 ? 1 : 0;
     }
     buffer = asio::buffer(coalesced_);
   }

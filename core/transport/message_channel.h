@@ -18,6 +18,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/base/error.h"
 #include "core/protocol/frame_codec.h"
@@ -60,6 +61,22 @@ class MessageChannel : public std::enable_shared_from_this<MessageChannel> {
   // Queues an already framed message (shared by many channels for fan-out).
   void sendFrame(std::shared_ptr<const std::string> frame);
 
+  // Media over the channel (the TCP fallback). A late media packet is worth
+  // nothing, so instead of growing the queue toward the slow-consumer limit
+  // it is dropped once kMaxQueuedMediaBytes are waiting. `urgent` (audio)
+  // goes ahead of every queued non-urgent frame, behind earlier urgent ones,
+  // so voice never waits behind video or a chat history page.
+  static constexpr std::size_t kMaxQueuedMediaBytes = 512 * 1024;
+  void sendMedia(const Envelope& envelope, bool urgent);
+  [[nodiscard]] std::uint64_t droppedMediaForTest() const { return dropped_media_; }
+
+  // The TLS session's exporter output for media keys (net::kMediaKeyingBytes,
+  // label net::kMediaExporterLabel), read once when the channel is created;
+  // empty if the stream had no completed handshake. Any thread (immutable).
+  [[nodiscard]] const std::vector<std::byte>& mediaKeyingMaterial() const {
+    return media_keying_;
+  }
+
   // Sends `reason` to the peer as a fatal ErrorNotice (when notify_peer), then
   // flushes, shuts TLS down and closes. onClosed(reason) follows.
   void close(Error reason, bool notify_peer = true);
@@ -77,7 +94,7 @@ class MessageChannel : public std::enable_shared_from_this<MessageChannel> {
  private:
   void readMore();
   void onRead(const asio::error_code& ec, std::size_t bytes);
-  void enqueue(std::shared_ptr<const std::string> frame);
+  void enqueue(std::shared_ptr<const std::string> frame, bool urgent = false);
   void writeMore();
   void beginShutdown();
   // finish() after limits_.shutdown_timeout unless something ends the channel first.
@@ -93,6 +110,9 @@ class MessageChannel : public std::enable_shared_from_this<MessageChannel> {
 
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::size_t queued_bytes_ = 0;
+  std::size_t urgent_queued_ = 0;  // urgent frames at the front of queue_
+  std::uint64_t dropped_media_ = 0;
+  std::vector<std::byte> media_keying_;
   std::string coalesced_;                         // write in flight, when coalesced
   std::shared_ptr<const std::string> in_flight_;  // write in flight, when single
   bool writing_ = false;

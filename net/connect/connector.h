@@ -80,10 +80,20 @@ struct ConnectedStream {
 // TCP-terminating middlebox accepts anything). `request` is written as is;
 // the reply is one frame, a u32 big-endian length then at most
 // kMaxGreetingReply bytes, and `check` decides whether it is a good answer.
+// `request_for`, when set, is called once per attempt, on the attempt's
+// executor, with the attempt's method ("direct", "http", "socks4", "socks4a",
+// "socks5") and its result is written instead of `request`, so that the
+// server can learn how this connection reached it.
 struct Greeting {
   static constexpr std::size_t kMaxGreetingReply = 64 * 1024;
   std::string request;
+  std::function<std::string(std::string_view method)> request_for;
   std::function<Result<void>(std::string_view reply)> check;
+
+  [[nodiscard]] bool empty() const { return !request_for && request.empty(); }
+  [[nodiscard]] std::string requestFor(std::string_view method) const {
+    return request_for ? request_for(method) : request;
+  }
 };
 
 class Connector {

@@ -153,12 +153,14 @@ struct AttemptCore : std::enable_shared_from_this<AttemptCore> {
   }
 
   void startGreeting() {
-    if (settings.greeting.request.empty()) {
+    if (settings.greeting.empty()) {
       succeed();
       return;
     }
     step = Step::Greeting;
-    asio::async_write(*stream, asio::buffer(settings.greeting.request),
+    // The hello names this attempt's method (the server's metrics count it).
+    greeting_request = settings.greeting.requestFor(plan.route.method());
+    asio::async_write(*stream, asio::buffer(greeting_request),
                       [self = shared_from_this()](const asio::error_code& ec, std::size_t) {
                         if (self->cancelled) {
                           return;
@@ -254,6 +256,7 @@ struct AttemptCore : std::enable_shared_from_this<AttemptCore> {
   std::unique_ptr<ProxyTunnel> tunnel;
   asio::steady_timer timer;
   std::array<unsigned char, 4> length_bytes{};
+  std::string greeting_request;  // as sent; alive until the write completes
   std::string reply;
   TlsSessionInfo tls_info;
   Step step = Step::Connecting;

@@ -25,7 +25,7 @@ namespace parley::net {
 
 struct SecureAttemptSettings {
   std::shared_ptr<asio::ssl::context> tls;
-  Greeting greeting;  // empty request: success at TLS
+  Greeting greeting;  // empty(): success at TLS
   // Nullable; asked when a proxy wants credentials it was not given.
   std::shared_ptr<ProxyCredentialProvider> credentials;
   // Bound on one attempt from its start to the greeting's answer.

@@ -86,4 +86,18 @@ TlsSessionInfo describeTlsSession(TlsStream& stream) {
   return info;
 }
 
+Result<std::vector<std::byte>> exportKeyingMaterial(TlsStream& stream, std::string_view label,
+                                                    std::size_t length) {
+  std::vector<std::byte> out(length);
+  const std::string label_copy(label);
+  if (SSL_export_keying_material(stream.native_handle(),
+                                 reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                                 label_copy.c_str(), label_copy.size(), nullptr, 0, 0) != 1) {
+    ERR_clear_error();
+    return makeError(ErrorCode::TlsHandshakeFailed,
+                     "cannot export keying material (is the TLS handshake complete?)");
+  }
+  return out;
+}
+
 }  // namespace parley::net

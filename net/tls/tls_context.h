@@ -5,6 +5,8 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <asio/ip/tcp.hpp>
 #include <asio/ssl.hpp>
@@ -31,5 +33,11 @@ struct TlsSessionInfo {
 };
 
 TlsSessionInfo describeTlsSession(TlsStream& stream);
+
+// RFC 5705 / RFC 8446 section 7.5 exporter: `length` bytes bound to this TLS
+// session and `label` (no context). Both ends get the same bytes; nobody else
+// can compute them. Call after the handshake.
+Result<std::vector<std::byte>> exportKeyingMaterial(TlsStream& stream, std::string_view label,
+                                                    std::size_t length);
 
 }  // namespace parley::net

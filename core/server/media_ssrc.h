@@ -1,0 +1,21 @@
+#pragma once
+// The RTP SSRCs the server assigns: each participant gets one per stream kind,
+// derived from its participant id, so they are unique among the live
+// participants of a server without a table and a packet's SSRC names its
+// sender. Ids wrap after 2^29 participants (half a billion connections of one
+// process); the router refuses a duplicate if that ever happens.
+
+#include <cstdint>
+
+namespace parley::server {
+
+enum class StreamKind : std::uint32_t { Audio = 1, Video = 2, Screen = 3 };
+
+inline constexpr std::uint32_t kServerSsrc = 0xFFFFFFFEu;
+
+inline std::uint32_t mediaSsrc(std::uint64_t participant_id, StreamKind kind) {
+  return static_cast<std::uint32_t>(((participant_id & 0x1FFFFFFFu) << 2) |
+                                    static_cast<std::uint32_t>(kind));
+}
+
+}  // namespace parley::server
