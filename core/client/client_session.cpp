@@ -124,6 +124,21 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
 
   // ---- public entry points (any thread) ----
 
+  void setMediaLink(MediaLink* link) {
+    asio::post(strand_, [self = shared_from_this(), link] { self->media_link_ = link; });
+  }
+
+  void setMediaState(MediaStateInfo media) {
+    asio::post(strand_, [self = shared_from_this(), media = std::move(media)]() mutable {
+      self->config_.media = std::move(media);
+      if (self->channel_ && self->state_ == State::InRoom) {
+        Envelope envelope;
+        toProto(self->config_.media, *envelope.mutable_media_state());
+        self->channel_->send(envelope);
+      }
+    });
+  }
+
   void start() {
     asio::post(strand_, [self = shared_from_this()] {
       if (self->state_ == State::Idle && !self->stopRequested()) {
@@ -204,6 +219,79 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
                             }
                           });
                         });
+  }
+
+  static void toProto(const MediaStateInfo& in, proto::MediaState& out) {
+    out.set_audio_muted(in.audio_muted);
+    out.set_camera_on(in.camera_on);
+    out.set_sharing_screen(in.sharing_screen);
+    for (const auto& codec : in.video_decoders) {
+      out.add_video_decoders(codec);
+    }
+  }
+  static MediaStateInfo fromProto(const proto::MediaState& in) {
+    MediaStateInfo out;
+    out.audio_muted = in.audio_muted();
+    out.camera_on = in.camera_on();
+    out.sharing_screen = in.sharing_screen();
+    out.video_decoders.assign(in.video_decoders().begin(), in.video_decoders().end());
+    return out;
+  }
+  static ParticipantInfo fromProto(const proto::Participant& in) {
+    ParticipantInfo out;
+    out.id = in.id();
+    out.user = in.user();
+    out.audio_ssrc = in.audio_ssrc();
+    out.video_ssrc = in.video_ssrc();
+    out.screen_ssrc = in.screen_ssrc();
+    out.media = fromProto(in.media());
+    return out;
+  }
+
+  void participantsChanged() {
+    if (media_link_ == nullptr) {
+      return;
+    }
+    std::vector<ParticipantInfo> list;
+    list.reserve(participants_.size());
+    for (const auto& [id, p] : participants_) {
+      list.push_back(p);
+    }
+    media_link_->onParticipantsChanged(list);
+  }
+
+  void onMediaOffer(const proto::MediaOffer& offer) {
+    if (media_link_ == nullptr || !channel_) {
+      return;
+    }
+    MediaOfferInfo info;
+    info.server_host = config_.target.host;
+    info.udp_port = static_cast<std::uint16_t>(offer.udp_port() & 0xffff);
+    info.audio_ssrc = offer.audio_ssrc();
+    info.video_ssrc = offer.video_ssrc();
+    info.screen_ssrc = offer.screen_ssrc();
+    info.server_ssrc = offer.server_ssrc();
+    info.video_codec = offer.video_codec();
+    info.audio_payload_type = static_cast<std::uint8_t>(offer.audio_payload_type() & 0x7f);
+    info.video_payload_type = static_cast<std::uint8_t>(offer.video_payload_type() & 0x7f);
+    info.keying = channel_->mediaKeyingMaterial();
+    // Bound to this channel: after a reconnect the old senders do nothing.
+    std::weak_ptr<MessageChannel> weak_channel = channel_;
+    info.send_packet = [weak_channel](std::string packet, bool urgent) {
+      if (auto channel = weak_channel.lock()) {
+        Envelope envelope;
+        *envelope.mutable_media_packet()->mutable_packet() = std::move(packet);
+        channel->sendMedia(envelope, urgent);
+      }
+    };
+    info.send_transport = [weak_channel](bool udp) {
+      if (auto channel = weak_channel.lock()) {
+        Envelope envelope;
+        envelope.mutable_media_transport()->set_udp(udp);
+        channel->send(envelope);
+      }
+    };
+    media_link_->onMediaOffer(std::move(info));
   }
 
   [[nodiscard]] Envelope makeClientHello() const {
@@ -306,16 +394,48 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
         break;
       case Envelope::kParticipantJoined: {
         const auto& pj = envelope.participant_joined();
-        ParticipantInfo p{pj.participant().id(), pj.participant().user()};
-        participants_[p.id] = p.user;
+        ParticipantInfo p = fromProto(pj.participant());
+        participants_[p.id] = p;
         notify([&](SessionObserver& o) { o.onParticipantJoined(pj.room(), p); });
+        participantsChanged();
         break;
       }
       case Envelope::kParticipantLeft: {
         const auto& pl = envelope.participant_left();
-        ParticipantInfo p{pl.participant().id(), pl.participant().user()};
-        participants_.erase(p.id);
+        ParticipantInfo p = fromProto(pl.participant());
+        if (auto it = participants_.find(p.id); it != participants_.end()) {
+          p = it->second;
+          participants_.erase(it);
+        }
         notify([&](SessionObserver& o) { o.onParticipantLeft(pl.room(), p, pl.reason()); });
+        participantsChanged();
+        break;
+      }
+      case Envelope::kParticipantMedia: {
+        const auto& pm = envelope.participant_media();
+        auto media = fromProto(pm.media());
+        if (auto it = participants_.find(pm.participant_id()); it != participants_.end()) {
+          it->second.media = media;
+        }
+        notify([&](SessionObserver& o) { o.onParticipantMedia(pm.participant_id(), media); });
+        participantsChanged();
+        break;
+      }
+      case Envelope::kMediaOffer:
+        onMediaOffer(envelope.media_offer());
+        break;
+      case Envelope::kMediaPacket:
+        if (media_link_ != nullptr) {
+          media_link_->onMediaPacket(std::move(*envelope.mutable_media_packet()->mutable_packet()));
+        }
+        break;
+      case Envelope::kVideoCodecChanged: {
+        const auto& vc = envelope.video_codec_changed();
+        if (media_link_ != nullptr) {
+          media_link_->onVideoCodecChanged(
+              vc.video_codec(), static_cast<std::uint8_t>(vc.video_payload_type() & 0x7f));
+        }
+        notify([&](SessionObserver& o) { o.onVideoCodecChanged(vc.video_codec()); });
         break;
       }
       case Envelope::kPing:
@@ -400,6 +520,7 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
     j->set_room(config_.room);
     j->set_has_resume(request.has_resume);
     j->set_resume_after_seq(request.resume_after_seq);
+    toProto(config_.media, *j->mutable_media());
     channel_->send(join);
     state_ = State::Joining;
   }
@@ -417,10 +538,12 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
     std::vector<ParticipantInfo> list;
     list.reserve(static_cast<std::size_t>(joined.participants_size()));
     for (const auto& p : joined.participants()) {
-      participants_[p.id()] = p.user();
-      list.push_back(ParticipantInfo{p.id(), p.user()});
+      auto info = fromProto(p);
+      participants_[info.id] = info;
+      list.push_back(std::move(info));
     }
     notify([&](SessionObserver& o) { o.onJoined(joined.room(), list, joined.last_seq()); });
+    participantsChanged();
     // Re-send in order what the server has not confirmed; it dedupes.
     for (const auto& entry : outbox_.pending()) {
       sendChatSend(entry.client_msg_id, entry.text);
@@ -659,6 +782,9 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
     }
     link_.reset();
     pending_notice_.reset();
+    if (media_link_ != nullptr) {
+      media_link_->onMediaStopped();
+    }
   }
 
   Strand strand_;
@@ -687,7 +813,8 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
   std::optional<Error> pending_notice_;
   ConnectionInfo info_;
   std::uint64_t participant_id_ = 0;
-  std::map<std::uint64_t, std::string> participants_;
+  std::map<std::uint64_t, ParticipantInfo> participants_;
+  MediaLink* media_link_ = nullptr;
   Clock::TimePoint last_received_{};
   std::uint64_t ping_nonce_ = 0;
   bool ever_joined_ = false;
@@ -711,6 +838,8 @@ std::uint64_t ClientSession::sendChat(std::string text) { return impl_->sendChat
 void ClientSession::leave() { impl_->leave(); }
 void ClientSession::stop() { impl_->stop(); }
 void ClientSession::dropConnectionForTest() { impl_->dropConnection(); }
+void ClientSession::setMediaLink(MediaLink* link) { impl_->setMediaLink(link); }
+void ClientSession::setMediaState(MediaStateInfo media) { impl_->setMediaState(std::move(media)); }
 std::uint64_t ClientSession::clientInstance() const { return impl_->clientInstance(); }
 
 }  // namespace parley::client

@@ -30,6 +30,7 @@
 
 #include "core/base/clock.h"
 #include "core/client/chat_outbox.h"
+#include "core/client/media_link.h"
 #include "core/client/reconnect_backoff.h"
 #include "core/client/session_observer.h"
 #include "net/connect/connector.h"
@@ -53,6 +54,8 @@ struct SessionConfig {
   // When the very first connection fails (server unreachable, refused), a
   // CLI wants to fail fast (onError) while a GUI may prefer to keep trying.
   bool retry_before_first_join = false;
+  // What this client sends and decodes, announced on every join.
+  MediaStateInfo media;
 };
 
 class ClientSession {
@@ -85,6 +88,14 @@ class ClientSession {
   // Cuts the TCP connection as if the network dropped it (no TLS close, no
   // notice), to exercise reconnect and resume.
   void dropConnectionForTest();
+
+  // Sets where the media side of the meeting goes (see MediaLink). Call
+  // before start(); `link` must outlive the session's stop().
+  void setMediaLink(MediaLink* link);
+
+  // Announces a change of what this client sends (mute, camera, sharing);
+  // kept for later rejoins. Async.
+  void setMediaState(MediaStateInfo media);
 
   // Random per session, stable across its reconnects (scopes client_msg_id).
   [[nodiscard]] std::uint64_t clientInstance() const;

@@ -31,9 +31,21 @@ struct ConnectionInfo {
   std::chrono::seconds keepalive_interval{0};  // in effect for this connection
 };
 
+// What a participant sends and can decode (the protocol's MediaState).
+struct MediaStateInfo {
+  bool audio_muted = true;  // also when it has no microphone
+  bool camera_on = false;
+  bool sharing_screen = false;
+  std::vector<std::string> video_decoders;  // "VP9", "VP8", best first
+};
+
 struct ParticipantInfo {
   std::uint64_t id = 0;
   std::string user;
+  std::uint32_t audio_ssrc = 0;
+  std::uint32_t video_ssrc = 0;
+  std::uint32_t screen_ssrc = 0;
+  MediaStateInfo media;
 };
 
 struct ChatInfo {
@@ -67,6 +79,11 @@ class SessionObserver {
   virtual void onParticipantLeft(const std::string& /*room*/,
                                  const ParticipantInfo& /*participant*/,
                                  const std::string& /*reason*/) {}
+  // A participant's media state changed (muted, camera, sharing).
+  virtual void onParticipantMedia(std::uint64_t /*participant_id*/,
+                                  const MediaStateInfo& /*media*/) {}
+  // The room's video codec changed (someone who cannot decode VP9 joined).
+  virtual void onVideoCodecChanged(const std::string& /*codec*/) {}
   // Each chat message exactly once, in seq order, across reconnects.
   virtual void onChat(const ChatInfo& /*chat*/) {}
   // The server stored our message `client_msg_id` as `seq`.

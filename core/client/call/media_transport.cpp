@@ -1,0 +1,238 @@
+#include "core/client/call/media_transport.h"
+
+#include <asio/ip/udp.hpp>
+
+#include "media/rtp/rtcp_packet.h"
+#include "media/rtp/rtp_packet.h"
+
+namespace parley::client {
+
+const char* mediaPathName(MediaPath path) {
+  switch (path) {
+    case MediaPath::Off:
+      return "off";
+    case MediaPath::Probing:
+      return "probing";
+    case MediaPath::Udp:
+      return "udp";
+    case MediaPath::Tcp:
+      return "tcp";
+  }
+  return "off";
+}
+
+MediaTransport::MediaTransport(asio::any_io_executor executor, MediaTransportConfig config,
+                               const Clock& clock)
+    : executor_(std::move(executor)),
+      config_(config),
+      clock_(clock),
+      probe_timer_(executor_) {}
+
+MediaTransport::~MediaTransport() {
+  *alive_ = false;
+  stop();
+}
+
+void MediaTransport::configure(MediaOfferInfo offer) {
+  stop();
+  ++generation_;
+  offer_ = std::move(offer);
+  auto keys = net::splitMediaKeys(offer_.keying);
+  if (!keys) {
+    return;  // no keys, no media: the call reports the path as off
+  }
+  auto out = net::SrtpSession::create(net::SrtpSession::Direction::Outbound, keys->client_write);
+  auto in = net::SrtpSession::create(net::SrtpSession::Direction::Inbound, keys->server_write);
+  if (!out || !in) {
+    return;
+  }
+  outbound_.emplace(std::move(*out));
+  inbound_.emplace(std::move(*in));
+  if (!config_.allow_udp || offer_.udp_port == 0) {
+    setPath(MediaPath::Tcp);
+    return;
+  }
+  probing_since_ = clock_.now();
+  setPath(MediaPath::Probing);
+  resolveAndOpen();
+}
+
+void MediaTransport::stop() {
+  probe_timer_.cancel();
+  if (udp_) {
+    udp_->close();
+    udp_.reset();
+  }
+  udp_open_ = false;
+  outbound_.reset();
+  inbound_.reset();
+  ++generation_;
+  setPath(MediaPath::Off);
+}
+
+void MediaTransport::resolveAndOpen() {
+  auto resolver = std::make_shared<asio::ip::udp::resolver>(executor_);
+  std::weak_ptr<bool> alive = alive_;
+  const auto gen = generation_;
+  resolver->async_resolve(
+      offer_.server_host, std::to_string(offer_.udp_port),
+      [this, alive, gen, resolver](const asio::error_code& ec,
+                                   asio::ip::udp::resolver::results_type results) {
+        auto still = alive.lock();
+        if (!still || !*still || gen != generation_) {
+          return;
+        }
+        if (ec || results.empty()) {
+          setPath(MediaPath::Tcp);  // no address for UDP: the channel carries media
+          return;
+        }
+        openUdp(results.begin()->endpoint());
+      });
+  // The answer timeout runs from configure(), resolution included.
+  armProbe(config_.udp_answer_timeout);
+}
+
+void MediaTransport::openUdp(const asio::ip::udp::endpoint& server) {
+  udp_ = std::make_unique<net::UdpMediaSocket>(executor_, config_.dscp);
+  const asio::ip::udp::endpoint local(
+      server.address().is_v6() ? asio::ip::udp::v6() : asio::ip::udp::v4(), 0);
+  if (auto bound = udp_->bind(local); !bound) {
+    udp_.reset();
+    setPath(MediaPath::Tcp);
+    return;
+  }
+  server_udp_ = server;
+  udp_open_ = true;
+  udp_->start([this](std::span<std::byte> datagram, const asio::ip::udp::endpoint& from) {
+    if (from == server_udp_) {
+      onDatagram(datagram);
+    }
+  });
+  sendProbe();
+  armProbe(config_.probe_interval);
+}
+
+void MediaTransport::armProbe(std::chrono::milliseconds after) {
+  probe_timer_.expires_after(after);
+  std::weak_ptr<bool> alive = alive_;
+  const auto gen = generation_;
+  probe_timer_.async_wait([this, alive, gen](const asio::error_code& ec) {
+    auto still = alive.lock();
+    if (ec || !still || !*still || gen != generation_) {
+      return;
+    }
+    onProbeTimer();
+  });
+}
+
+void MediaTransport::onProbeTimer() {
+  const auto now = clock_.now();
+  switch (path_) {
+    case MediaPath::Probing:
+      if (now - probing_since_ >= config_.udp_answer_timeout) {
+        setPath(MediaPath::Tcp);
+      }
+      break;
+    case MediaPath::Udp:
+      if (now - last_udp_rx_ >= config_.udp_silence_timeout) {
+        setPath(MediaPath::Tcp);
+      }
+      break;
+    case MediaPath::Tcp:
+    case MediaPath::Off:
+      break;
+  }
+  if (udp_open_) {
+    sendProbe();
+  }
+  armProbe(path_ == MediaPath::Probing ? config_.probe_interval : config_.keepalive_interval);
+}
+
+void MediaTransport::sendProbe() {
+  if (!outbound_ || !udp_) {
+    return;
+  }
+  // An empty receiver report from our audio SSRC: the server answers every
+  // authenticated RTCP on UDP, which proves both directions.
+  std::vector<std::byte> probe;
+  media::ReceiverReport rr;
+  rr.ssrc = offer_.audio_ssrc;
+  media::appendReceiverReport(rr, probe);
+  if (outbound_->protectRtcp(probe)) {
+    udp_->send(probe, server_udp_, net::TrafficClass::Control);
+  }
+}
+
+void MediaTransport::send(std::vector<std::byte> plain, bool rtcp,
+                          net::TrafficClass traffic_class) {
+  if (!outbound_) {
+    ++counters_.dropped_not_ready;
+    return;
+  }
+  if (auto ok = rtcp ? outbound_->protectRtcp(plain) : outbound_->protectRtp(plain); !ok) {
+    ++counters_.dropped_not_ready;
+    return;
+  }
+  counters_.sent_bytes += plain.size();
+  if (path_ == MediaPath::Udp && udp_) {
+    ++counters_.sent_udp;
+    udp_->send(plain, server_udp_, traffic_class);
+    return;
+  }
+  if (offer_.send_packet) {
+    ++counters_.sent_tcp;
+    offer_.send_packet(std::string(reinterpret_cast<const char*>(plain.data()), plain.size()),
+                       traffic_class == net::TrafficClass::Audio);
+  }
+}
+
+void MediaTransport::onChannelPacket(std::string packet) {
+  std::span<std::byte> bytes(reinterpret_cast<std::byte*>(packet.data()), packet.size());
+  deliver(bytes, false);
+}
+
+void MediaTransport::onDatagram(std::span<std::byte> datagram) { deliver(datagram, true); }
+
+void MediaTransport::deliver(std::span<std::byte> packet, bool via_udp) {
+  if (!inbound_) {
+    ++counters_.dropped_not_ready;
+    return;
+  }
+  const bool rtcp = media::isRtcp(packet);
+  auto plain = rtcp ? inbound_->unprotectRtcp(packet) : inbound_->unprotectRtp(packet);
+  if (!plain) {
+    ++counters_.dropped_auth;
+    return;
+  }
+  counters_.received_bytes += packet.size();
+  if (via_udp) {
+    ++counters_.received_udp;
+    last_udp_rx_ = clock_.now();
+    if (path_ != MediaPath::Udp) {
+      setPath(MediaPath::Udp);
+    }
+  } else {
+    ++counters_.received_tcp;
+  }
+  if (receiver_) {
+    receiver_(packet.first(*plain), rtcp);
+  }
+}
+
+void MediaTransport::setPath(MediaPath path) {
+  if (path == path_) {
+    return;
+  }
+  const MediaPath before = path_;
+  path_ = path;
+  // Tell the server which way to send: only UDP once we have heard it on UDP.
+  if (offer_.send_transport && path != MediaPath::Off &&
+      (path == MediaPath::Udp || before == MediaPath::Udp)) {
+    offer_.send_transport(path == MediaPath::Udp);
+  }
+  if (path_observer_) {
+    path_observer_(path);
+  }
+}
+
+}  // namespace parley::client

@@ -1,0 +1,131 @@
+#pragma once
+// MediaTransport: the client's end of one media leg to the server. It
+// protects what the call sends with SRTP and delivers what arrives, over UDP
+// when UDP gets through and inside the TLS channel when it does not:
+//
+//            configure(offer)
+//                  |
+//                  v
+//   +---------- Probing ----------+   an authenticated answer on UDP
+//   | media goes over TCP         |------------------------------+
+//   | probes every 250 ms         |                              v
+//   +-----------------------------+                             Udp
+//          | no answer in 2 s                  |  media over UDP, keep-alive
+//          v                                   |  probe every 1 s
+//         Tcp  <-------------------------------+  nothing heard for 3 s
+//   media over TCP, a probe every 1 s;
+//   an answer switches back to Udp
+//
+// While probing, media already flows over TCP, so a call starts without a
+// gap and a network that drops UDP silently costs nothing but the probes.
+// The server sends on the path this client names (MediaTransport message).
+//
+// Threads: everything on the session's strand (the executor given); the
+// receive callback runs there. Ownership: owned by the Call; destroying it
+// closes the UDP socket and cancels its timers.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/ip/udp.hpp>
+#include <asio/steady_timer.hpp>
+
+#include "core/base/clock.h"
+#include "core/client/media_link.h"
+#include "net/media/dscp.h"
+#include "net/media/udp_media_socket.h"
+#include "net/srtp/srtp_session.h"
+
+namespace parley::client {
+
+struct MediaTransportConfig {
+  bool allow_udp = true;  // false: TCP only (e.g. --media-transport tcp)
+  net::DscpMarks dscp;
+  std::chrono::milliseconds probe_interval{250};
+  std::chrono::milliseconds udp_answer_timeout{2000};
+  std::chrono::milliseconds keepalive_interval{1000};
+  std::chrono::milliseconds udp_silence_timeout{3000};
+};
+
+enum class MediaPath { Off, Probing, Udp, Tcp };
+const char* mediaPathName(MediaPath path);
+
+class MediaTransport {
+ public:
+  // plain: the decrypted RTP or RTCP packet; rtcp tells which.
+  using Receiver = std::function<void(std::span<const std::byte> plain, bool rtcp)>;
+  using PathObserver = std::function<void(MediaPath)>;
+
+  struct Counters {
+    std::uint64_t sent_udp = 0;
+    std::uint64_t sent_tcp = 0;
+    std::uint64_t sent_bytes = 0;
+    std::uint64_t received_udp = 0;
+    std::uint64_t received_tcp = 0;
+    std::uint64_t received_bytes = 0;
+    std::uint64_t dropped_auth = 0;  // bad tag, replay, not SRTP
+    std::uint64_t dropped_not_ready = 0;
+  };
+
+  MediaTransport(asio::any_io_executor executor, MediaTransportConfig config, const Clock& clock);
+  ~MediaTransport();
+  MediaTransport(const MediaTransport&) = delete;
+  MediaTransport& operator=(const MediaTransport&) = delete;
+
+  void setReceiver(Receiver receiver) { receiver_ = std::move(receiver); }
+  void setPathObserver(PathObserver observer) { path_observer_ = std::move(observer); }
+
+  // A new leg: keys, SSRCs, where the server's UDP port is. Starts probing.
+  void configure(MediaOfferInfo offer);
+  // The connection is gone: stop sending until the next configure().
+  void stop();
+
+  // Protects and sends one plain RTP packet (or RTCP when `rtcp`).
+  // `audio` marks voice: urgent on TCP, EF on UDP.
+  void send(std::vector<std::byte> plain, bool rtcp, net::TrafficClass traffic_class);
+  // A MediaPacket from the channel.
+  void onChannelPacket(std::string packet);
+
+  [[nodiscard]] MediaPath path() const { return path_; }
+  [[nodiscard]] const Counters& counters() const { return counters_; }
+  [[nodiscard]] bool ready() const { return outbound_.has_value(); }
+  [[nodiscard]] const MediaOfferInfo& offer() const { return offer_; }
+
+ private:
+  void resolveAndOpen();
+  void openUdp(const asio::ip::udp::endpoint& server);
+  void onDatagram(std::span<std::byte> datagram);
+  void deliver(std::span<std::byte> packet, bool via_udp);
+  void sendProbe();
+  void armProbe(std::chrono::milliseconds after);
+  void onProbeTimer();
+  void setPath(MediaPath path);
+
+  asio::any_io_executor executor_;
+  MediaTransportConfig config_;
+  const Clock& clock_;
+  MediaOfferInfo offer_;
+  std::optional<net::SrtpSession> outbound_;
+  std::optional<net::SrtpSession> inbound_;
+  std::unique_ptr<net::UdpMediaSocket> udp_;
+  asio::ip::udp::endpoint server_udp_;
+  bool udp_open_ = false;
+  MediaPath path_ = MediaPath::Off;
+  Clock::TimePoint probing_since_{};
+  Clock::TimePoint last_udp_rx_{};
+  asio::steady_timer probe_timer_;
+  std::uint64_t generation_ = 0;  // bumps on configure/stop: stale callbacks do nothing
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  Receiver receiver_;
+  PathObserver path_observer_;
+  Counters counters_;
+};
+
+}  // namespace parley::client
