@@ -64,6 +64,7 @@ void MediaTransport::stop() {
     udp_.reset();
   }
   udp_open_ = false;
+  probe_sent_at_.reset();
   outbound_.reset();
   inbound_.reset();
   ++generation_;
@@ -159,7 +160,9 @@ void MediaTransport::sendProbe() {
   rr.ssrc = offer_.audio_ssrc;
   media::appendReceiverReport(rr, probe);
   if (outbound_->protectRtcp(probe)) {
-    udp_->send(probe, server_udp_, net::TrafficClass::Control);
+    if (udp_->send(probe, server_udp_, net::TrafficClass::Control)) {
+      probe_sent_at_ = clock_.now();
+    }
   }
 }
 
@@ -208,6 +211,15 @@ void MediaTransport::deliver(std::span<std::byte> packet, bool via_udp) {
   if (via_udp) {
     ++counters_.received_udp;
     last_udp_rx_ = clock_.now();
+    // The server answers each probe at once with an RTCP packet of its own.
+    if (rtcp && probe_sent_at_ && *plain >= 8 &&
+        ((static_cast<std::uint32_t>(packet[4]) << 24) |
+         (static_cast<std::uint32_t>(packet[5]) << 16) |
+         (static_cast<std::uint32_t>(packet[6]) << 8) | static_cast<std::uint32_t>(packet[7])) ==
+            offer_.server_ssrc) {
+      rtt_ = last_udp_rx_ - *probe_sent_at_;
+      probe_sent_at_.reset();
+    }
     if (path_ != MediaPath::Udp) {
       setPath(MediaPath::Udp);
     }

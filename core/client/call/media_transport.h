@@ -97,6 +97,8 @@ class MediaTransport {
   [[nodiscard]] const Counters& counters() const { return counters_; }
   [[nodiscard]] bool ready() const { return outbound_.has_value(); }
   [[nodiscard]] const MediaOfferInfo& offer() const { return offer_; }
+  // Round trip over UDP, from the last probe and the server's answer.
+  [[nodiscard]] std::optional<Clock::Duration> udpRoundTrip() const { return rtt_; }
 
  private:
   void resolveAndOpen();
@@ -120,6 +122,8 @@ class MediaTransport {
   MediaPath path_ = MediaPath::Off;
   Clock::TimePoint probing_since_{};
   Clock::TimePoint last_udp_rx_{};
+  std::optional<Clock::TimePoint> probe_sent_at_;
+  std::optional<Clock::Duration> rtt_;
   asio::steady_timer probe_timer_;
   std::uint64_t generation_ = 0;  // bumps on configure/stop: stale callbacks do nothing
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

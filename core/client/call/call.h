@@ -1,0 +1,116 @@
+#pragma once
+// Call: the media side of one meeting on the client. It is the session's
+// MediaLink: each (re)join's offer configures a MediaTransport (SRTP over UDP
+// or inside the TLS channel) and tells the AudioEngine which SSRC to send
+// as; packets from the server go to the engine by payload type.
+//
+//   ClientSession --MediaLink--> Call --> MediaTransport <--> server
+//                                  |            ^
+//                                  v            | (drain on the call strand)
+//                              AudioEngine (own 20 ms thread, devices)
+//
+// Threads: MediaLink calls arrive on the session's strand and are posted to
+// the call's own strand, where the transport and all call state live. The
+// engine runs its own thread. Ownership: the front end owns the Call and its
+// devices, starts it before the session and stops it after the session.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/strand.hpp>
+
+#include "core/base/clock.h"
+#include "core/base/result.h"
+#include "core/client/call/media_transport.h"
+#include "core/client/media_link.h"
+#include "media/engine/audio_engine.h"
+
+namespace parley::client {
+
+struct CallConfig {
+  MediaTransportConfig transport;
+  media::AudioEngineConfig audio;
+};
+
+struct CallStreamStats {
+  std::uint32_t ssrc = 0;
+  std::string user;  // empty when the sender is not (or no longer) listed
+  std::string kind;  // "audio"
+  std::uint64_t packets = 0;
+  std::uint64_t lost = 0;
+  std::uint64_t concealed = 0;
+  double jitter_ms = 0;
+  double kbps = 0;  // since the previous stats() call
+};
+
+struct CallStats {
+  std::string path;  // "udp", "tcp", "probing", "off"
+  double audio_sent_kbps = 0;
+  std::uint64_t audio_packets_sent = 0;
+  std::uint64_t dtx_skipped = 0;
+  double received_kbps = 0;
+  std::optional<double> rtt_ms;  // over UDP, from the probe answers
+  std::vector<CallStreamStats> streams;
+  MediaTransport::Counters transport;
+};
+
+class Call final : public MediaLink {
+ public:
+  Call(asio::any_io_executor executor, CallConfig config, media::AudioInput& input,
+       media::AudioOutput& output, const Clock& clock);
+  ~Call() override;
+  Call(const Call&) = delete;
+  Call& operator=(const Call&) = delete;
+
+  // Creates the audio engine and starts its thread. Synchronous.
+  Result<void> start();
+  // Stops the engine (joins its thread) and the transport. Call after the
+  // session has stopped; do not call from the call's strand.
+  void stop();
+
+  void setMuted(bool muted);
+  // Path changes, on the call strand.
+  void setPathObserver(std::function<void(MediaPath)> observer);
+  // Collects statistics on the call strand and hands them to `done` there.
+  void stats(std::function<void(CallStats)> done);
+
+  // MediaLink (any thread; posted to the call strand).
+  void onMediaOffer(MediaOfferInfo offer) override;
+  void onMediaPacket(std::string packet) override;
+  void onVideoCodecChanged(const std::string& codec, std::uint8_t payload_type) override;
+  void onParticipantsChanged(const std::vector<ParticipantInfo>& participants) override;
+  void onMediaStopped() override;
+
+ private:
+  void onPlain(std::span<const std::byte> plain, bool rtcp);
+  void drainAudio();
+
+  asio::strand<asio::any_io_executor> strand_;
+  CallConfig config_;
+  media::AudioInput& input_;
+  media::AudioOutput& output_;
+  const Clock& clock_;
+  std::unique_ptr<MediaTransport> transport_;
+  std::unique_ptr<media::AudioEngine> engine_;
+  std::atomic<bool> drain_scheduled_{false};
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+
+  // Call-strand state.
+  std::uint8_t audio_pt_ = 111;
+  std::map<std::uint32_t, std::string> ssrc_users_;
+  std::map<std::uint32_t, std::uint64_t> received_bytes_;  // per SSRC, RTP bytes
+  Clock::TimePoint last_stats_{};
+  std::uint64_t last_sent_bytes_ = 0;
+  std::uint64_t last_received_total_ = 0;
+  std::map<std::uint32_t, std::uint64_t> last_received_bytes_;
+  std::function<void(MediaPath)> path_observer_;
+};
+
+}  // namespace parley::client

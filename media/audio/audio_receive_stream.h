@@ -1,0 +1,53 @@
+#pragma once
+// AudioReceiveStream: everything that turns one remote sender's Opus packets
+// into 20 ms of PCM: a JitterBuffer and an OpusDecoder. Owned by the client's
+// audio engine, one per remote participant; not thread-safe: onPacket() and
+// pullFrame() run on the audio pull thread (packets reach it through an SPSC
+// queue from the network thread). pullFrame() does not allocate or lock.
+
+#include <cstdint>
+#include <span>
+
+#include "core/base/clock.h"
+#include "core/base/result.h"
+#include "media/audio/audio_format.h"
+#include "media/audio/jitter_buffer.h"
+#include "media/audio/opus_decoder.h"
+
+namespace parley::media {
+
+struct AudioReceiveStats {
+  std::uint64_t decoded = 0;        // frames decoded from their own packet
+  std::uint64_t fec_recovered = 0;  // frames rebuilt from the next packet's FEC
+  std::uint64_t concealed = 0;      // frames made up by PLC
+  std::uint64_t silent = 0;         // silence (DTX gap, or not started)
+  std::uint64_t decode_errors = 0;  // bad payloads (then concealed)
+  JitterBufferStats jitter;
+};
+
+class AudioReceiveStream {
+ public:
+  static Result<AudioReceiveStream> create(const JitterBufferConfig& config = {});
+
+  AudioReceiveStream(AudioReceiveStream&&) noexcept = default;
+  AudioReceiveStream& operator=(AudioReceiveStream&&) noexcept = default;
+
+  // One RTP packet of this stream (payload only, header already parsed).
+  JitterBuffer::InsertResult onPacket(std::uint16_t seq, std::uint32_t rtp_timestamp,
+                                      std::span<const std::byte> payload, Clock::TimePoint arrival);
+
+  // The next 20 ms to play: decoded, FEC-recovered, concealed or silence.
+  AudioFrame pullFrame(Clock::TimePoint now);
+
+  [[nodiscard]] AudioReceiveStats stats() const;
+
+ private:
+  explicit AudioReceiveStream(OpusDecoder decoder, const JitterBufferConfig& config);
+
+  OpusDecoder decoder_;
+  // Heap-held: the buffer is ~75 KB of packet slots, too big to move around.
+  std::unique_ptr<JitterBuffer> jitter_;
+  AudioReceiveStats stats_;
+};
+
+}  // namespace parley::media

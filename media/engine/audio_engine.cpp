@@ -1,0 +1,279 @@
+#include "media/engine/audio_engine.h"
+
+#include <pthread.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "media/audio/audio_mixer.h"
+
+namespace parley::media {
+namespace {
+
+// What the echo canceller assumes between playing a frame and hearing it
+// again: one frame out, one frame in, plus typical device buffering.
+constexpr int kEchoPathDelayMs = 60;
+
+void raiseThreadPriority() {
+  // Real-time scheduling where the system allows it (rtkit, limits.conf or
+  // root); otherwise the thread keeps normal priority and still works.
+  sched_param param{};
+  param.sched_priority = 10;
+  (void)pthread_setschedparam(pthread_self(), SCHED_FIFO, &param);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<AudioEngine>> AudioEngine::create(AudioEngineConfig config,
+                                                         AudioInput& input, AudioOutput& output,
+                                                         const Clock& clock) {
+  auto encoder = OpusEncoder::create(config.opus);
+  if (!encoder) {
+    return makeError(std::move(encoder).error());
+  }
+  std::unique_ptr<EchoCanceller> aec;
+  if (config.echo_cancellation) {
+    auto created = EchoCanceller::create();
+    if (!created) {
+      return makeError(std::move(created).error());
+    }
+    aec = std::move(*created);
+  }
+  return std::unique_ptr<AudioEngine>(
+      new AudioEngine(config, input, output, clock, std::move(*encoder), std::move(aec)));
+}
+
+AudioEngine::AudioEngine(AudioEngineConfig config, AudioInput& input, AudioOutput& output,
+                         const Clock& clock, OpusEncoder encoder,
+                         std::unique_ptr<EchoCanceller> aec)
+    : config_(config),
+      input_(input),
+      output_(output),
+      clock_(clock),
+      encoder_(std::move(encoder)),
+      aec_(std::move(aec)),
+      incoming_(config.ring_capacity),
+      outgoing_(config.ring_capacity) {
+  streams_.reserve(config_.max_streams);
+  mix_frames_.resize(config_.max_streams);
+  mix_inputs_.reserve(config_.max_streams);
+  rtp_scratch_.reserve(kMaxMediaPacketSize);
+  working_.streams.reserve(config_.max_streams);
+  published_.streams.reserve(config_.max_streams);
+}
+
+AudioEngine::~AudioEngine() { stop(); }
+
+void AudioEngine::start(PacketsReady packets_ready) {
+  packets_ready_ = std::move(packets_ready);
+  running_ = true;
+  thread_ = std::thread([this] { run(); });
+}
+
+void AudioEngine::stop() {
+  running_ = false;
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+void AudioEngine::run() {
+  if (config_.realtime_priority) {
+    raiseThreadPriority();
+  }
+  // The thread keeps its own deadline schedule on the steady clock: each
+  // tick is due 20 ms after the previous one, so a late wake-up is caught up
+  // instead of drifting.
+  auto due = std::chrono::steady_clock::now();
+  while (running_.load(std::memory_order_acquire)) {
+    tick(clock_.now());
+    due += kAudioFrameDuration;
+    const auto now = std::chrono::steady_clock::now();
+    if (now > due + kAudioFrameDuration) {
+      ++working_.late_ticks;
+      due = now;  // far behind (suspended, debugger): start a new schedule
+    }
+    std::this_thread::sleep_until(due);
+  }
+  publishStats(true);
+}
+
+void AudioEngine::tickForTest(Clock::TimePoint now) {
+  tick(now);
+  publishStats(true);
+}
+
+void AudioEngine::tick(Clock::TimePoint now) {
+  ++working_.ticks;
+  receive(now);
+  playout(now);
+  capture();
+  if (++ticks_since_publish_ >= 50) {
+    publishStats(false);
+  }
+}
+
+bool AudioEngine::pushIncoming(std::span<const std::byte> rtp, Clock::TimePoint arrival) {
+  if (rtp.size() > kMaxMediaPacketSize) {
+    return false;
+  }
+  return incoming_.tryPush([&](Slot& slot) {
+    std::memcpy(slot.bytes.data(), rtp.data(), rtp.size());
+    slot.size = rtp.size();
+    slot.arrival = arrival;
+  });
+}
+
+void AudioEngine::drainOutgoing(const std::function<void(std::span<const std::byte>)>& use) {
+  while (outgoing_.tryPop(
+      [&](Slot& slot) { use(std::span<const std::byte>(slot.bytes.data(), slot.size)); })) {
+  }
+}
+
+void AudioEngine::setSendStream(std::uint32_t ssrc, std::uint8_t payload_type) {
+  send_pt_ = payload_type;
+  send_ssrc_ = ssrc;
+}
+
+void AudioEngine::setMuted(bool muted) { muted_ = muted; }
+void AudioEngine::setTargetBitrate(int bits_per_second) { target_bitrate_ = bits_per_second; }
+void AudioEngine::setExpectedLoss(int percent) { expected_loss_ = percent; }
+
+AudioEngine::Stream* AudioEngine::streamFor(std::uint32_t ssrc, Clock::TimePoint now) {
+  for (auto& s : streams_) {
+    if (s.ssrc == ssrc) {
+      return &s;
+    }
+  }
+  if (streams_.size() >= config_.max_streams) {
+    return nullptr;
+  }
+  auto created = AudioReceiveStream::create(config_.jitter);
+  if (!created) {
+    return nullptr;
+  }
+  streams_.push_back(
+      Stream{ssrc, std::make_unique<AudioReceiveStream>(std::move(*created)), now});
+  return &streams_.back();
+}
+
+void AudioEngine::receive(Clock::TimePoint now) {
+  while (incoming_.tryPop([&](Slot& slot) {
+    auto rtp = parseRtp(std::span<const std::byte>(slot.bytes.data(), slot.size));
+    if (!rtp) {
+      ++working_.incoming_malformed;
+      return;
+    }
+    Stream* stream = streamFor(rtp->header.ssrc, now);
+    if (stream == nullptr) {
+      ++working_.incoming_dropped;
+      return;
+    }
+    stream->last_heard = slot.arrival;
+    (void)stream->stream->onPacket(rtp->header.sequence, rtp->header.timestamp, rtp->payload,
+                                   slot.arrival);
+  })) {
+  }
+  // Forget senders that went quiet for good (left, or stopped sending).
+  std::erase_if(streams_, [&](const Stream& s) {
+    return now - s.last_heard > config_.stream_idle_timeout;
+  });
+}
+
+void AudioEngine::playout(Clock::TimePoint now) {
+  mix_inputs_.clear();
+  for (std::size_t i = 0; i < streams_.size(); ++i) {
+    mix_frames_[i] = streams_[i].stream->pullFrame(now);
+    mix_inputs_.push_back(&mix_frames_[i]);
+  }
+  AudioFrame mix{};
+  mixFrames(std::span<const AudioFrame* const>(mix_inputs_.data(), mix_inputs_.size()), mix);
+  output_.write(mix);
+  if (aec_) {
+    (void)aec_->processRender(mix);
+  }
+}
+
+void AudioEngine::capture() {
+  AudioFrame frame{};
+  const bool captured = input_.read(frame);
+  // The RTP clock runs with real time, sent or not, so receivers can place
+  // the packet after a silence (RFC 7587 section 4.1).
+  const std::uint32_t ts = timestamp_;
+  timestamp_ += kRtpTicksPerFrame;
+  const std::uint32_t ssrc = send_ssrc_.load();
+  if (!captured || muted_.load() || ssrc == 0) {
+    talkspurt_ = false;
+    return;
+  }
+  ++working_.frames_captured;
+  if (aec_) {
+    (void)aec_->processCapture(frame, kEchoPathDelayMs);
+  }
+  if (const int bitrate = target_bitrate_.exchange(0); bitrate > 0) {
+    (void)encoder_.setBitrate(bitrate);
+  }
+  if (const int loss = expected_loss_.exchange(-1); loss >= 0) {
+    (void)encoder_.setExpectedLossPercent(loss);
+  }
+  auto size = encoder_.encode(frame, opus_scratch_);
+  if (!size) {
+    return;
+  }
+  if (OpusEncoder::isDtxPacket(*size)) {
+    // Silence: a keep-alive now and then, nothing otherwise.
+    if (dtx_run_++ % config_.dtx_keepalive_frames != 0) {
+      ++working_.dtx_skipped;
+      talkspurt_ = false;
+      return;
+    }
+  } else {
+    dtx_run_ = 0;
+  }
+  RtpHeader header;
+  header.payload_type = send_pt_.load();
+  header.sequence = sequence_++;
+  header.timestamp = ts;
+  header.ssrc = ssrc;
+  // RFC 3551: the marker flags the first packet of a talkspurt.
+  header.marker = !talkspurt_;
+  talkspurt_ = !OpusEncoder::isDtxPacket(*size);
+  writeRtp(header, std::span<const std::byte>(opus_scratch_.data(), *size), rtp_scratch_);
+  const bool queued = outgoing_.tryPush([&](Slot& slot) {
+    std::memcpy(slot.bytes.data(), rtp_scratch_.data(), rtp_scratch_.size());
+    slot.size = rtp_scratch_.size();
+  });
+  if (!queued) {
+    ++working_.outgoing_dropped;
+    return;
+  }
+  ++working_.packets_sent;
+  working_.bytes_sent += rtp_scratch_.size();
+  if (packets_ready_) {
+    packets_ready_();
+  }
+}
+
+void AudioEngine::publishStats(bool force) {
+  std::unique_lock lock(stats_mu_, std::defer_lock);
+  if (force) {
+    lock.lock();
+  } else if (!lock.try_lock()) {
+    return;  // a reader holds it: publish next time, never wait
+  }
+  ticks_since_publish_ = 0;
+  working_.streams.clear();
+  for (const auto& s : streams_) {
+    working_.streams.push_back(AudioStreamStats{s.ssrc, s.stream->stats()});
+  }
+  // Assignment reuses published_'s capacity (both reserved for max_streams).
+  published_ = working_;
+}
+
+AudioEngineStats AudioEngine::stats() const {
+  std::lock_guard lock(stats_mu_);
+  return published_;
+}
+
+}  // namespace parley::media
