@@ -174,4 +174,40 @@ void CliPrinter::printError(const Error& error) {
        true);
 }
 
+void CliPrinter::printStats(const client::CallStats& stats) {
+  nlohmann::ordered_json streams = nlohmann::ordered_json::array();
+  std::string text = "media " + stats.path + ": sending audio " +
+                     std::to_string(static_cast<int>(stats.audio_sent_kbps)) + " kbit/s";
+  for (const auto& s : stats.streams) {
+    streams.push_back({{"ssrc", s.ssrc},
+                       {"user", s.user},
+                       {"kind", s.kind},
+                       {"kbps", s.kbps},
+                       {"packets", s.packets},
+                       {"lost", s.lost},
+                       {"concealed", s.concealed},
+                       {"jitter_ms", s.jitter_ms}});
+    text += "; " + (s.user.empty() ? std::to_string(s.ssrc) : s.user) + " " + s.kind + " " +
+            std::to_string(static_cast<int>(s.kbps)) + " kbit/s, lost " + std::to_string(s.lost);
+  }
+  nlohmann::ordered_json fields = {
+      {"path", stats.path},
+      {"sent", {{"audio_kbps", stats.audio_sent_kbps},
+                {"audio_packets", stats.audio_packets_sent},
+                {"dtx_skipped", stats.dtx_skipped},
+                {"udp_packets", stats.transport.sent_udp},
+                {"tcp_packets", stats.transport.sent_tcp}}},
+      {"received", {{"kbps", stats.received_kbps},
+                    {"udp_packets", stats.transport.received_udp},
+                    {"tcp_packets", stats.transport.received_tcp},
+                    {"dropped_auth", stats.transport.dropped_auth}}},
+      {"rtt_ms", stats.rtt_ms ? nlohmann::ordered_json(*stats.rtt_ms) : nlohmann::ordered_json()},
+      {"streams", streams}};
+  emit("stats", std::move(fields), text);
+}
+
+void CliPrinter::printMediaPath(const std::string& path) {
+  emit("media_path", {{"path", path}}, "media path: " + path);
+}
+
 }  // namespace parley::cli

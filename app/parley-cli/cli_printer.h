@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/client/call/call.h"
 #include "core/client/session_observer.h"
 
 namespace parley::cli {
@@ -57,6 +58,10 @@ class CliPrinter final : public client::SessionObserver {
 
   // A problem found by the CLI itself (usage, unconfirmed messages).
   void printError(const Error& error);
+  // --stats: one line of media statistics.
+  void printStats(const client::CallStats& stats);
+  // The media path changed (probing, udp, tcp).
+  void printMediaPath(const std::string& path);
 
  private:
   void emit(const std::string& event, nlohmann::ordered_json fields, const std::string& text,

@@ -3,11 +3,13 @@
 //   parley-cli --version
 //   parley-cli join --server HOST [--tls-port 443] [--alt-port 5228] --ca FILE
 //                   --user NAME --room ROOM [--say TEXT]... [--for SECONDS]
-//                   [--interactive] [--json] [network options]
+//                   [--interactive] [--json] [network options] [media options]
 //   parley-cli probe --server HOST --ca FILE [--tls-port N] [--alt-port N]
 //                   [--json] [network options]
 //   network options: [--proxy URL]... [--socks URL]... [--pac URL] [--no-auto]
 //                    [--proxy-user USER] (password: PARLEY_PROXY_PASSWORD)
+//   media options:   [--send-audio FILE.wav] [--record-audio FILE.wav] [--stats]
+//                    [--media-transport auto|tcp] [--video-decoders VP9,VP8] [--no-dscp]
 //
 // The password comes from PARLEY_PASSWORD, else from the first line of stdin.
 // Exit codes: see exit_codes.h.
@@ -18,6 +20,7 @@
 #include <cstdlib>
 #include <deque>
 #include <iostream>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -25,6 +28,7 @@
 
 #include "app/parley-cli/cli_printer.h"
 #include "app/parley-cli/exit_codes.h"
+#include "app/parley-cli/media_options.h"
 #include "app/version.h"
 #include "core/client/client_session.h"
 #include "app/parley-cli/network_options.h"
@@ -52,6 +56,7 @@ struct JoinOptions {
   bool interactive = false;
   bool json = false;
   cli::NetworkOptions network;
+  cli::MediaOptions media;
 };
 
 constexpr auto kAckWait = 5s;
@@ -103,8 +108,18 @@ int runJoin(const JoinOptions& options) {
     }
   });
 
+  auto call = cli::CliCall::create(executor, options.media, parley::SystemClock::instance());
+  if (!call) {
+    printer.printError(call.error());
+    return cli::kExitUsage;
+  }
+  (*call)->call().setPathObserver([&printer](parley::client::MediaPath path) {
+    printer.printMediaPath(parley::client::mediaPathName(path));
+  });
+
   parley::client::SessionConfig config;
   config.target = {options.server, options.tls_port, options.alt_port};
+  config.media = (*call)->mediaState();
   config.user = options.user;
   config.password = password;
   config.room = options.room;
@@ -121,7 +136,30 @@ int runJoin(const JoinOptions& options) {
       std::make_shared<parley::net::RacingConnectorFactory>(executor, *tls, std::move(*race));
   auto session =
       std::make_unique<parley::client::ClientSession>(executor, config, connectors, printer);
+  session->setMediaLink(&(*call)->call());
   session->start();
+  // --stats: a line a second while the session runs.
+  std::atomic<bool> stats_running{options.media.stats};
+  std::thread stats_thread;
+  if (options.media.stats) {
+    stats_thread = std::thread([&] {
+      auto next = std::chrono::steady_clock::now();
+      while (stats_running.load()) {
+        next += 1s;
+        std::this_thread::sleep_until(next);
+        if (stats_running.load()) {
+          (*call)->call().stats(
+              [&printer](parley::client::CallStats stats) { printer.printStats(stats); });
+        }
+      }
+    });
+  }
+  auto stopStats = [&] {
+    stats_running = false;
+    if (stats_thread.joinable()) {
+      stats_thread.join();
+    }
+  };
 
   // Waits until the predicate holds or `deadline`; returns the predicate.
   auto waitUntil = [&state](auto deadline, auto predicate) {
@@ -136,10 +174,12 @@ int runJoin(const JoinOptions& options) {
     std::lock_guard lock(state.mu);
     if (state.fatal) {
       const int code = cli::exitCodeFor(state.fatal->code);
+      stopStats();
       session.reset();
       return code == cli::kExitOk ? cli::kExitOther : code;
     }
     if (!state.joined) {  // interrupted before joining
+      stopStats();
       session.reset();
       return cli::kExitOk;
     }
@@ -235,8 +275,13 @@ int runJoin(const JoinOptions& options) {
     waitUntil(std::chrono::steady_clock::now() + kLeaveWait,
               [](cli::CliState& s) { return s.left || s.fatal; });
   }
+  stopStats();
   session->stop();
   session.reset();
+  if (auto finished = (*call)->finish(); !finished) {
+    printer.printError(finished.error());
+    exit_code = exit_code == cli::kExitOk ? cli::kExitOther : exit_code;
+  }
   signals.cancel();
   return exit_code;
 }
@@ -267,6 +312,7 @@ int main(int argc, char** argv) {
                  "send each further stdin line as chat (password from PARLEY_PASSWORD)");
   join->add_flag("--json", options.json, "one JSON object a line for each event");
   cli::addNetworkOptions(*join, options.network);
+  cli::addMediaOptions(*join, options.media);
 
   cli::ProbeOptions probe_options;
   auto* probe = app.add_subcommand(

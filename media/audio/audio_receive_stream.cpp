@@ -30,10 +30,10 @@ AudioFrame AudioReceiveStream::pullFrame(Clock::TimePoint now) {
       ++stats_.silent;
       return AudioFrame{};
     case JitterBuffer::PlayoutKind::Packet: {
-      auto frame = decoder_.decode(playout.payload);
-      if (frame) {
+      AudioFrame frame;
+      if (decoder_.tryDecode(playout.payload, false, frame)) {
         ++stats_.decoded;
-        return *frame;
+        return frame;
       }
       // A peer's bad packet costs one concealed frame, nothing more.
       ++stats_.decode_errors;
@@ -42,9 +42,10 @@ AudioFrame AudioReceiveStream::pullFrame(Clock::TimePoint now) {
     }
     case JitterBuffer::PlayoutKind::Lost:
       if (!playout.payload.empty()) {
-        if (auto frame = decoder_.decodeFec(playout.payload)) {
+        AudioFrame frame;
+        if (decoder_.tryDecode(playout.payload, true, frame)) {
           ++stats_.fec_recovered;
-          return *frame;
+          return frame;
         }
         ++stats_.decode_errors;
       }

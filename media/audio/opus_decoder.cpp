@@ -45,37 +45,72 @@ AudioFrame OpusDecoder::conceal() {
   return frame;
 }
 
-Result<AudioFrame> OpusDecoder::run(std::span<const std::byte> payload, bool fec) {
+namespace {
+
+// Why a payload was refused, without building a string (see tryDecode()).
+struct Check {
+  int opus_error = OPUS_OK;  // from libopus, when it refused the packet
+  int samples = 0;           // when the packet is not 20 ms
+  bool size_out_of_range = false;
+  [[nodiscard]] bool ok() const {
+    return opus_error == OPUS_OK && !size_out_of_range &&
+           samples == static_cast<int>(kAudioFrameSamples);
+  }
+};
+
+Check decodeChecked(::OpusDecoder* decoder, std::span<const std::byte> payload, bool fec,
+                    AudioFrame& out) {
+  Check check;
   // libopus treats an empty packet as "lost", which would hide a caller bug
   // or a hostile peer behind concealment.
   if (payload.empty() || payload.size() > kMaxAudioPayloadBytes) {
-    return makeError(ErrorCode::MediaCodecFailed,
-                     "opus payload size " + std::to_string(payload.size()) + " out of range");
+    check.size_out_of_range = true;
+    return check;
   }
   const auto* data = reinterpret_cast<const unsigned char*>(payload.data());
   const auto len = static_cast<opus_int32>(payload.size());
   // Checked before decoding: a 10 ms or 40 ms packet would decode "fine" and
   // desynchronize the 20 ms playout clock.
-  const int samples = opus_packet_get_nb_samples(data, len, kAudioSampleRateHz);
-  if (samples < 0) {
-    return makeError(ErrorCode::MediaCodecFailed,
-                     std::string("opus packet invalid: ") + opus_strerror(samples));
+  check.samples = opus_packet_get_nb_samples(data, len, kAudioSampleRateHz);
+  if (check.samples < 0) {
+    check.opus_error = check.samples;
+    return check;
   }
-  if (samples != static_cast<int>(kAudioFrameSamples)) {
-    return makeError(ErrorCode::MediaCodecFailed,
-                     "opus packet holds " + std::to_string(samples) + " samples, expected 960");
+  if (check.samples != static_cast<int>(kAudioFrameSamples)) {
+    return check;
   }
-  AudioFrame frame{};
-  const int n = opus_decode(decoder_.get(), data, len, frame.data(), static_cast<int>(frame.size()),
-                            fec ? 1 : 0);
+  const int n =
+      opus_decode(decoder, data, len, out.data(), static_cast<int>(out.size()), fec ? 1 : 0);
   if (n < 0) {
-    return makeError(ErrorCode::MediaCodecFailed, std::string("opus decode: ") + opus_strerror(n));
+    check.opus_error = n;
+  } else {
+    check.samples = n;
   }
-  if (n != static_cast<int>(frame.size())) {
+  return check;
+}
+
+}  // namespace
+
+bool OpusDecoder::tryDecode(std::span<const std::byte> payload, bool fec, AudioFrame& out) {
+  return decodeChecked(decoder_.get(), payload, fec, out).ok();
+}
+
+Result<AudioFrame> OpusDecoder::run(std::span<const std::byte> payload, bool fec) {
+  AudioFrame frame{};
+  const Check check = decodeChecked(decoder_.get(), payload, fec, frame);
+  if (check.ok()) {
+    return frame;
+  }
+  if (check.size_out_of_range) {
     return makeError(ErrorCode::MediaCodecFailed,
-                     "opus decoded " + std::to_string(n) + " samples, expected 960");
+                     "opus payload size " + std::to_string(payload.size()) + " out of range");
   }
-  return frame;
+  if (check.opus_error != OPUS_OK) {
+    return makeError(ErrorCode::MediaCodecFailed,
+                     std::string("opus packet invalid: ") + opus_strerror(check.opus_error));
+  }
+  return makeError(ErrorCode::MediaCodecFailed,
+                   "opus packet holds " + std::to_string(check.samples) + " samples, expected 960");
 }
 
 }  // namespace parley::media

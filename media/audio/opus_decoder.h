@@ -34,6 +34,11 @@ class OpusDecoder {
   // Packet loss concealment for one missing frame (no data at all).
   AudioFrame conceal();
 
+  // The same as decode() / decodeFec() for the audio callback: false instead
+  // of an Error, so a peer sending garbage cannot make that thread allocate.
+  // `out` is unspecified on failure.
+  [[nodiscard]] bool tryDecode(std::span<const std::byte> payload, bool fec, AudioFrame& out);
+
  private:
   struct Deleter {
     void operator()(::OpusDecoder* decoder) const;

@@ -1,0 +1,60 @@
+#pragma once
+// parley-cli join's media options and the devices they stand for:
+//   --send-audio FILE.wav     speak the file into the room (then silence)
+//   --record-audio FILE.wav   record what everyone else says (mixed, 48 kHz mono)
+//   --stats                   a media statistics line every second
+//   --media-transport auto|tcp  tcp: never try UDP (media inside the TLS channel)
+//   --video-decoders LIST     what this client says it can decode ("VP9,VP8",
+//                             "VP8" to act as a VP8-only participant)
+// Wiring only: the call itself is core/client/call.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <asio/any_io_executor.hpp>
+
+#include "core/base/clock.h"
+#include "core/base/result.h"
+#include "core/client/call/call.h"
+#include "core/client/session_observer.h"
+#include "media/engine/file_audio_devices.h"
+
+namespace parley::cli {
+
+struct MediaOptions {
+  std::string send_audio;
+  std::string record_audio;
+  bool stats = false;
+  std::string transport = "auto";
+  std::string video_decoders;
+  bool no_dscp = false;
+};
+
+void addMediaOptions(CLI::App& command, MediaOptions& options);
+
+// The call and its file devices, for one parley-cli join.
+class CliCall {
+ public:
+  static Result<std::unique_ptr<CliCall>> create(asio::any_io_executor executor,
+                                                 const MediaOptions& options, const Clock& clock);
+  ~CliCall();
+
+  client::Call& call() { return *call_; }
+  // What the session announces on join.
+  [[nodiscard]] client::MediaStateInfo mediaState() const { return media_state_; }
+  // Stops the call and closes the recording (its header is fixed).
+  Result<void> finish();
+
+ private:
+  CliCall() = default;
+  std::unique_ptr<media::AudioInput> input_;
+  std::unique_ptr<media::AudioOutput> output_;
+  media::WavFileOutput* recording_ = nullptr;
+  std::unique_ptr<client::Call> call_;
+  client::MediaStateInfo media_state_;
+  bool finished_ = false;
+};
+
+}  // namespace parley::cli
