@@ -1,14 +1,17 @@
 // A real parleyd with the administrator features on: Prometheus metrics over
 // HTTP counting what clients did, and log lines reaching a UDP syslog
-// collector as RFC 5424 messages.
+// collector as RFC 5424 messages and the local syslog socket.
 
 #include <asio/connect.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/ip/udp.hpp>
+#include <asio/local/datagram_protocol.hpp>
 #include <asio/read.hpp>
 #include <asio/write.hpp>
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -80,6 +83,10 @@ TEST_CASE("parleyd serves metrics that count sign-ins, rooms and forwarded frame
   const std::string accepted = "parley_connections_accepted_total{port=\"" +
                                std::to_string(server.port()) + "\",method=\"direct\"}";
   CHECK(sample(after, accepted) >= 3);
+  // Every client raced and named its (direct) method in its hello.
+  CHECK(sample(after, "parley_connections_total{method=\"direct\"}") >= 3);
+  CHECK(sample(after, "parley_connections_total{method=\"unknown\"}") == 0);
+  CHECK(sample(after, "parley_connections_total{method=\"other\"}") == 0);
   // alice's chat reached bob, and join/leave notices went to the other member.
   CHECK(sample(after, "parley_forwarded_packets_total") >= 2);
   CHECK(sample(after, "parley_forwarded_bytes_total") >
@@ -140,4 +147,49 @@ TEST_CASE("parleyd sends its log to a UDP syslog collector", "[integration][sysl
   // The journal/stderr copy is still written.
   CHECK_THAT(server.log(), Catch::Contains("listening on"));
   CHECK(server.terminate() == 0);
+}
+
+TEST_CASE("parleyd sends its log to the local syslog socket", "[integration][syslog]") {
+  // A temporary datagram socket stands in for /dev/log.
+  char dir_template[] = "/tmp/parley-devlog-XXXXXX";
+  REQUIRE(::mkdtemp(dir_template) != nullptr);
+  const std::string path = std::string(dir_template) + "/log";
+  asio::io_context io;
+  asio::local::datagram_protocol::socket daemon(io, asio::local::datagram_protocol::endpoint(path));
+  daemon.non_blocking(true);
+
+  ServerFixture::Options options;
+  options.config = {{"level", "\"info\"\nsyslog = \"local\"\nsyslog_socket = \"" + path +
+                                  "\"\nsyslog_facility = \"local4\""}};
+  ServerFixture server(options);
+  server.start();
+
+  std::vector<std::string> datagrams;
+  const bool got = eventually(
+      [&] {
+        std::array<char, 4096> buffer{};
+        asio::error_code ec;
+        const auto n = daemon.receive(asio::buffer(buffer), 0, ec);
+        if (!ec) {
+          datagrams.emplace_back(buffer.data(), n);
+        }
+        for (const auto& d : datagrams) {
+          if (d.find("listening on") != std::string::npos) {
+            return true;
+          }
+        }
+        return false;
+      },
+      std::chrono::seconds(20));
+  REQUIRE(got);
+  // local4 (20) * 8 + informational (6) = 166, then "Mmm dd hh:mm:ss", the
+  // tag with the pid, and the text: what syslog(3) would have written.
+  const std::regex form(R"(<166>[A-Z][a-z]{2} [ 123]\d \d\d:\d\d:\d\d parleyd\[(\d+)\]: .+)");
+  std::smatch match;
+  REQUIRE(std::regex_match(datagrams.front(), match, form));
+  CHECK(std::stol(match[1].str()) == server.pid());
+  CHECK_THAT(server.log(), Catch::Contains("listening on"));
+  CHECK(server.terminate() == 0);
+  daemon.close();
+  std::filesystem::remove_all(dir_template);
 }
