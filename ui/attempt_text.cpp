@@ -1,12 +1,35 @@
 #include "ui/attempt_text.h"
 
 #include <QCoreApplication>
+#include <string>
+#include <string_view>
 
 namespace parley::ui {
 namespace {
 
 QString tr(const char* text) { return QCoreApplication::translate("AttemptText", text); }
 QString q(const std::string& s) { return QString::fromStdString(s); }
+
+// "certificate issued by <issuer>" from the TLS check's detail ("... was
+// issued by '<issuer>', not by this deployment's pinned Parley CA; ..."), so
+// the person reads who inspects, not the whole technical sentence; the detail
+// as it is when it names no issuer.
+QString inspectorText(const std::string& detail) {
+  static constexpr std::string_view kOpen = "issued by '";
+  const std::size_t begin = detail.find(kOpen);
+  if (begin == std::string::npos) {
+    return q(detail);
+  }
+  const std::size_t from = begin + kOpen.size();
+  std::size_t end = detail.find("', not by", from);
+  if (end == std::string::npos) {
+    end = detail.find('\'', from);
+  }
+  if (end == std::string::npos) {
+    return q(detail);
+  }
+  return tr("certificate issued by %1").arg(q(detail.substr(from, end - from)));
+}
 
 }  // namespace
 
@@ -102,7 +125,7 @@ FailureAdvice adviceFor(const Error& error, const std::vector<net::AttemptEvent>
       advice.message = tr("Your network inspects encrypted traffic (%1). Parley does not allow "
                           "that. Use another network, or ask your administrator to let Parley "
                           "through without inspection.")
-                           .arg(q(e.detail));
+                           .arg(inspectorText(e.detail));
       return advice;
     }
   }
@@ -110,7 +133,7 @@ FailureAdvice adviceFor(const Error& error, const std::vector<net::AttemptEvent>
     advice.message = tr("Your network inspects encrypted traffic (%1). Parley does not allow "
                         "that. Use another network, or ask your administrator to let Parley "
                         "through without inspection.")
-                         .arg(detail);
+                         .arg(inspectorText(error.detail));
     return advice;
   }
   for (const auto& e : attempts) {

@@ -8,7 +8,7 @@ The lab is a small network made of Linux network namespaces on one bridge:
     router  10.231.0.2    forwards the client's traffic (optionally delayed)
     server  10.231.0.20   parleyd on 443 and 5228 (parley.lab.test)
     infra   10.231.0.30   dnsmasq (names), .31 wpad web server, .32 MIT KDC
-    proxies 10.231.0.41.. squid (basic, ntlm, negotiate, ssl-bump, open/wpad),
+    proxies 10.231.0.41.. squid (basic, ntlm, negotiate, ssl-bump, open/wpad, digest),
                           dante (SOCKS4/5), microsocks (SOCKS5 user/password)
 
 One supervisor process owns a lab: it builds it, records itself as the owner,
@@ -484,6 +484,17 @@ http_access allow authed
 http_access deny all""".format(lib=lib, d=self.path("squid-basic")))
         self.write("squid-basic/passwd", "%s:%s\n" % (USER, h))
         self.start_squid("squid-basic")
+
+        # Digest only (digest_file_auth, plain-text user:password file)
+        self.squid_conf("squid-digest", ip_of("proxy-digest.lab.test"), auth="""
+auth_param digest program {lib}digest_file_auth {d}/digest_passwd
+auth_param digest children 2
+auth_param digest realm Parley Lab Digest
+acl authed proxy_auth REQUIRED
+http_access allow authed
+http_access deny all""".format(lib=lib, d=self.path("squid-digest")))
+        self.write("squid-digest/digest_passwd", "%s:%s\n" % (USER, PASSWORD))
+        self.start_squid("squid-digest")
 
         # NTLM (fake helper: any user, the handshake is real)
         self.squid_conf("squid-ntlm", ip_of("proxy-ntlm.lab.test"), auth="""

@@ -29,12 +29,14 @@ HOSTS = {
     "socks.lab.test": ("proxies", NET + "45"),
     "socks-auth.lab.test": ("proxies", NET + "46"),
     "proxy-wpad.lab.test": ("proxies", NET + "47"),
+    "proxy-digest.lab.test": ("proxies", NET + "48"),
 }
 # every TCP service of the lab
 SERVICES = ["ns.lab.test:53", SERVER + ":443", SERVER + ":5228", "wpad.%s:80" % SEARCH,
             "kdc.lab.test:88", "proxy-basic.lab.test:3128", "proxy-ntlm.lab.test:3128",
             "proxy-negotiate.lab.test:3128", "proxy-bump.lab.test:3128",
-            "proxy-wpad.lab.test:3128", "socks.lab.test:1080", "socks-auth.lab.test:1080"]
+            "proxy-wpad.lab.test:3128", "proxy-digest.lab.test:3128", "socks.lab.test:1080",
+            "socks-auth.lab.test:1080"]
 ROLES = ["client", "server", "infra", "proxies", "router"]
 BRIDGED = ["router", "server", "infra", "proxies"]
 DNS_IP = HOSTS["ns.lab.test"][1]

@@ -2,7 +2,12 @@
 // `Proxy-Authenticate: Basic realm="Parley Lab"` makes the desktop client ask
 // with a modal dialog that shows the realm; Cancel fails that attempt only;
 // NTLM/Negotiate ask for a domain too. The proxy is a scripted fake on
-// 127.0.0.1 (QTcpServer) that records what it was sent.
+// 127.0.0.1 (QTcpServer) that records what it was sent; one case signs in
+// through a real squid (Basic, basic_ncsa_auth) started here on loopback.
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <QCheckBox>
 #include <QLabel>
@@ -11,15 +16,24 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QtTest>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <optional>
 #include <thread>
 
+#include "support/process.h"
 #include "support/server_fixture.h"
+#include "ui/app_controller.h"
+#include "ui/attempt_text.h"
 #include "ui/gui_test_support.h"
+#include "ui/meeting_window.h"
 #include "ui/proxy_auth_dialog.h"
+#include "ui/race_table_model.h"
 #include "ui/secret_store.h"
 #include "ui/settings_dialog.h"
 #include "ui/settings_store.h"
+#include "ui/sign_in_window.h"
 #include "ui/ui_credential_provider.h"
 
 using parley::test::child;
@@ -67,6 +81,108 @@ class Fake407Proxy : public QObject {
   QStringList requests_;
 };
 
+constexpr const char* kSquid = "/usr/sbin/squid";
+constexpr const char* kBasicNcsaAuth = "/usr/lib/squid/basic_ncsa_auth";
+constexpr const char* kOpenssl = "/usr/bin/openssl";  // the htpasswd line (apr1)
+
+// A real squid on 127.0.0.1 asking for Basic auth (basic_ncsa_auth against an
+// htpasswd file), configured in a temporary directory and stopped by its PID
+// (ChildProcess). Its own hosts file sends CONNECTs for `localhost` to
+// `server_address`, so the proxy reaches a server the client cannot reach
+// directly. Waits (bounded) until it accepts connections.
+class LoopbackSquid {
+ public:
+  LoopbackSquid(const QString& user, const QString& password, const QString& realm,
+                const QString& server_address) {
+    // squid drops privileges (user proxy) and still writes its logs here.
+    ::chmod(dir_.path().toLocal8Bit().constData(), 0777);
+    auto hash = parley::test::runProgram(
+        {kOpenssl, "passwd", "-apr1", "-salt", "parleygu", password.toStdString()});
+    if (hash.exit_code != 0) {
+      setup_error_ = QStringLiteral("openssl passwd failed: ") + QString::fromStdString(hash.err);
+      return;
+    }
+    write("htpasswd", user + QLatin1Char(':') + QString::fromStdString(hash.out));
+    write("hosts", server_address + QStringLiteral(" localhost\n"));
+    {
+      QTcpServer probe;  // a free loopback port for squid
+      probe.listen(QHostAddress::LocalHost, 0);
+      port_ = probe.serverPort();
+    }
+    const QString d = dir_.path();
+    write(
+        "squid.conf",
+        QStringLiteral("http_port 127.0.0.1:%1\n").arg(port_) +
+            QStringLiteral("pid_filename %1/squid.pid\ncache_log %1/cache.log\n"
+                           "coredump_dir %1\nhosts_file %1/hosts\n")
+                .arg(d) +
+            QStringLiteral("access_log none\ncache deny all\ncache_mem 8 MB\n"
+                           "shutdown_lifetime 0 seconds\n"
+                           // Names not in the hosts file go nowhere but loopback.
+                           "dns_nameservers 127.0.0.1\n") +
+            QStringLiteral("auth_param basic program %1 %2/htpasswd\n")
+                .arg(QString::fromLatin1(kBasicNcsaAuth), d) +
+            QStringLiteral("auth_param basic children 2\nauth_param basic realm %1\n").arg(realm) +
+            QStringLiteral("acl authed proxy_auth REQUIRED\nhttp_access allow authed\n"
+                           "http_access deny all\n"));
+    parley::test::ChildProcess::Options options;
+    options.argv = {kSquid, "-N", "-f", (d + QStringLiteral("/squid.conf")).toStdString()};
+    options.stderr_path = (d + QStringLiteral("/squid.err")).toStdString();
+    process_ = std::make_unique<parley::test::ChildProcess>(options);
+    ready_ = parley::test::eventually(
+        [this] {
+          if (!process_->running()) {
+            return true;
+          }
+          QTcpSocket socket;
+          socket.connectToHost(QHostAddress::LocalHost, port_);
+          return socket.waitForConnected(200);
+        },
+        std::chrono::seconds(20));
+    ready_ = ready_ && process_->running();
+  }
+  // ChildProcess's destructor kills and reaps it; SIGTERM first for a clean exit.
+  ~LoopbackSquid() {
+    if (process_ && process_->running()) {
+      process_->signal(SIGTERM);
+      process_->waitFor(std::chrono::seconds(10));
+    }
+  }
+  LoopbackSquid(const LoopbackSquid&) = delete;
+  LoopbackSquid& operator=(const LoopbackSquid&) = delete;
+
+  [[nodiscard]] bool ready() const { return ready_; }
+  [[nodiscard]] quint16 port() const { return port_; }
+  [[nodiscard]] QString log() const {
+    return setup_error_ +
+           QString::fromStdString(
+               parley::test::readFile((dir_.path() + QStringLiteral("/cache.log")).toStdString()) +
+               parley::test::readFile((dir_.path() + QStringLiteral("/squid.err")).toStdString()));
+  }
+
+ private:
+  void write(const QString& name, const QString& text) const {
+    const QString path = dir_.filePath(name);
+    parley::test::writeFile(path.toStdString(), text.toStdString());
+    ::chmod(path.toLocal8Bit().constData(), 0644);
+  }
+
+  QTemporaryDir dir_;
+  quint16 port_ = 0;
+  std::unique_ptr<parley::test::ChildProcess> process_;
+  bool ready_ = false;
+  QString setup_error_;
+};
+
+void skipUnlessInstalled(const char* path) {
+  if (::access(path, X_OK) != 0) {
+    // CTest reads 77 as "skipped" (SKIP_RETURN_CODE), with this line as the reason.
+    std::printf("SKIP: %s is not installed\n", path);
+    std::fflush(stdout);
+    std::_Exit(77);
+  }
+}
+
 parley::net::ProxyAuthChallenge basicChallenge() {
   parley::net::ProxyAuthChallenge c;
   c.proxy.kind = parley::net::ProxyKind::Http;
@@ -87,6 +203,7 @@ class ProxyAuthGuiTest : public QObject {
   void ntlmAsksForDomain();
   void savedCredentialsAnswerWithoutPrompt();
   void proxyAsking407TriggersPromptWithRealm();
+  void signInThroughRealSquidBasicPrompt();
 };
 
 void ProxyAuthGuiTest::basicPromptFromNetworkThreadShowsRealmAndAnswers() {
@@ -217,6 +334,105 @@ void ProxyAuthGuiTest::proxyAsking407TriggersPromptWithRealm() {
   QTRY_VERIFY_WITH_TIMEOUT(
       child<QLabel>(&dialog, "testSummary")->text().startsWith(QStringLiteral("No route")),
       kWaitMs);
+}
+
+// End to end through a real squid: the only way out configured is a manual
+// proxy (127.0.0.1:<squid>), squid asks for Basic with its realm, the person
+// types a wrong password, is asked again, types the right one, and the
+// meeting window opens with the connection label naming the proxy.
+//
+// The direct route is unreachable without root or firewall rules: parleyd
+// listens on 127.0.0.2 only, the client signs in to `localhost` (127.0.0.1,
+// where nothing of ours listens, and ::1), and squid's own hosts file maps
+// `localhost` to 127.0.0.2. The certificate names localhost, so TLS through
+// the tunnel is checked as usual.
+void ProxyAuthGuiTest::signInThroughRealSquidBasicPrompt() {
+  skipUnlessInstalled(kSquid);
+  skipUnlessInstalled(kBasicNcsaAuth);
+  skipUnlessInstalled(kOpenssl);
+  parley::test::ServerFixture::Options server_options;
+  server_options.config["tcp"] = "[\"127.0.0.2:0\"]";
+  parley::test::ServerFixture server(server_options);
+  server.start();
+  const QString realm = QStringLiteral("Parley GUI Lab");
+  LoopbackSquid squid(QStringLiteral("labuser"), QStringLiteral("lab-pass-1"), realm,
+                      QStringLiteral("127.0.0.2"));
+  QVERIFY2(squid.ready(), qPrintable(squid.log()));
+  const QString proxy = QStringLiteral("127.0.0.1:%1").arg(squid.port());
+
+  parley::test::TempSettings tmp;
+  MemorySecretStore secrets;
+  AppController app({tmp.file(), &secrets});
+  ConnectionSettings s;
+  s.server = QStringLiteral("localhost");
+  s.tls_port = server.port();  // the proxy CONNECTs here; direct finds nobody
+  s.alt_port = server.port();
+  s.ca_file = QString::fromStdString(server.caFile());
+  s.user = QStringLiteral("alice");
+  s.room = QStringLiteral("lobby");
+  s.auto_detect = false;  // hermetic: no environment proxies, WPAD or default names
+  s.socks.clear();
+  s.manual_proxy = true;
+  s.proxy_host = QStringLiteral("127.0.0.1");
+  s.proxy_port = squid.port();
+  app.prefill(s, QStringLiteral("alice-pw"));
+  QList<QPointer<QWidget>> prompts;
+  connect(app.prompter(), &CredentialPrompter::prompted, this,
+          [&](QWidget* d) { prompts << QPointer<QWidget>(d); });
+  app.show();
+  QVERIFY(QTest::qWaitForWindowExposed(app.signInWindow(), kWaitMs));
+  QTest::mouseClick(child<QPushButton>(app.signInWindow(), "signInButton"), Qt::LeftButton);
+
+  // squid's 407: Basic, with its realm.
+  QTRY_VERIFY_WITH_TIMEOUT(prompts.size() == 1 && prompts[0], kWaitMs);
+  auto* first = qobject_cast<ProxyAuthDialog*>(prompts[0].data());
+  QVERIFY(first);
+  QVERIFY(first->isModal());
+  QCOMPARE(first->realmText(), realm);
+  auto* message = child<QLabel>(first, "proxyAuthMessage");
+  QVERIFY2(message->text().contains(realm), qPrintable(message->text()));
+  QVERIFY2(message->text().contains(proxy), qPrintable(message->text()));
+  QVERIFY(!message->text().contains(QStringLiteral("not accepted")));
+  QVERIFY(child<QLineEdit>(first, "proxyDomain") == nullptr);
+  QTest::keyClicks(child<QLineEdit>(first, "proxyUser"), QStringLiteral("labuser"));
+  QTest::keyClicks(child<QLineEdit>(first, "proxyPassword"), QStringLiteral("not-it"));
+  QTest::keyClick(child<QLineEdit>(first, "proxyPassword"), Qt::Key_Return);
+
+  // squid refused it: asked again, saying so.
+  QTRY_VERIFY_WITH_TIMEOUT(prompts.size() == 2 && prompts[1], kWaitMs);
+  auto* second = qobject_cast<ProxyAuthDialog*>(prompts[1].data());
+  QVERIFY(second);
+  QCOMPARE(second->realmText(), realm);
+  QVERIFY2(
+      child<QLabel>(second, "proxyAuthMessage")->text().contains(QStringLiteral("not accepted")),
+      qPrintable(child<QLabel>(second, "proxyAuthMessage")->text()));
+  auto* user = child<QLineEdit>(second, "proxyUser");
+  user->clear();
+  QTest::keyClicks(user, QStringLiteral("labuser"));
+  QTest::keyClicks(child<QLineEdit>(second, "proxyPassword"), QStringLiteral("lab-pass-1"));
+  QTest::keyClick(child<QLineEdit>(second, "proxyPassword"), Qt::Key_Return);
+
+  QTRY_VERIFY_WITH_TIMEOUT(app.meetingWindow() != nullptr && app.meetingWindow()->isVisible(),
+                           kWaitMs);
+  QCOMPARE(prompts.size(), 2);
+  MeetingWindow* meeting = app.meetingWindow();
+  QCOMPARE(meeting->roomName(), QStringLiteral("lobby"));
+  const QString connection = child<QLabel>(meeting, "connectionLabel")->text();
+  QVERIFY2(connection.contains(QStringLiteral("via %1 (HTTP proxy)").arg(proxy)),
+           qPrintable(connection));
+  QVERIFY2(connection.contains(QStringLiteral("TLS 1.3")), qPrintable(connection));
+
+  // The race shows it: the direct route failed, the proxy won.
+  RaceTableModel* race = app.signInWindow()->race();
+  bool direct_failed = false;
+  for (const auto& e : race->events()) {
+    direct_failed =
+        direct_failed || (e.via.empty() && e.stage == parley::net::AttemptEvent::Stage::Failed);
+  }
+  QVERIFY(direct_failed);
+  const int winner = race->winnerRow();
+  QVERIFY(winner >= 0);
+  QCOMPARE(race->data(race->index(winner, RaceTableModel::Via), Qt::DisplayRole).toString(), proxy);
 }
 
 QTEST_MAIN(ProxyAuthGuiTest)

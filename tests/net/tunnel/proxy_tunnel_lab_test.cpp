@@ -1,9 +1,9 @@
 // ProxyTunnel against the real proxies Debian ships, each started here on a
 // free loopback port with its own configuration in a temporary directory and
-// stopped by PID (label lab): squid (Basic with basic_ncsa_auth, NTLM with
-// ntlm_fake_auth), dante (SOCKS4/5; it has no 4a) and microsocks (SOCKS5 + RFC 1929).
-// A daemon that is not installed makes its test exit 77 (CTest: skipped),
-// with the reason on stdout.
+// stopped by PID (label lab): squid (Basic with basic_ncsa_auth, Digest with
+// digest_file_auth, NTLM with ntlm_fake_auth), dante (SOCKS4/5; it has no 4a) and microsocks
+// (SOCKS5 + RFC 1929). A daemon that is not installed makes its test exit 77 (CTest: skipped), with
+// the reason on stdout.
 
 #include <signal.h>
 #include <spawn.h>
@@ -205,6 +205,108 @@ TEST_CASE("squid: Basic with basic_ncsa_auth, wrong password then the right one"
   REQUIRE(provider.challenges.size() == 2);
   CHECK(provider.challenges[0].scheme == "Basic");
   CHECK(provider.challenges[0].realm == "ParleyLab");
+  CHECK(provider.challenges[1].previous_failed);
+  checkEcho(result.value());
+}
+
+// Digest (RFC 7616 as squid speaks it: MD5, qop=auth) with digest_file_auth
+// reading a plain-text `user:password` file. `extra` adds more schemes.
+std::string digestAuth(const TempDir& dir, const std::string& extra = "") {
+  dir.write("digest_passwd", "alice:secret\n");
+  return "auth_param digest program /usr/lib/squid/digest_file_auth " + dir.file("digest_passwd") +
+         "\nauth_param digest children 2\nauth_param digest realm ParleyDigest\n" + extra;
+}
+
+TEST_CASE("squid: Digest with digest_file_auth, the right password", "[lab]") {
+  skipUnless(kSquid);
+  skipUnless("/usr/lib/squid/digest_file_auth");
+  TempDir dir;
+  const std::uint16_t port = freePort();
+  dir.write("squid.conf", squidConfig(dir, port, digestAuth(dir)));
+  FakeServer echo(test::echoScript());
+  Daemon squid({kSquid, "-N", "-f", dir.file("squid.conf")}, port);
+  REQUIRE(squid.ready());
+  asio::io_context io;
+  Provider provider({{"alice", "secret", ""}});
+  auto r = request(ProxyKind::Http, port, echo.port());
+  r.credentials = &provider;
+  auto result = runTunnel(io, r);
+  REQUIRE(result.has_value());
+  REQUIRE(provider.challenges.size() == 1);
+  CHECK(provider.challenges[0].scheme == "Digest");
+  CHECK(provider.challenges[0].realm == "ParleyDigest");
+  CHECK_FALSE(provider.challenges[0].previous_failed);
+  checkEcho(result.value());
+}
+
+TEST_CASE("squid: Digest with a wrong password asks again, then fails naming Digest", "[lab]") {
+  skipUnless(kSquid);
+  skipUnless("/usr/lib/squid/digest_file_auth");
+  TempDir dir;
+  const std::uint16_t port = freePort();
+  dir.write("squid.conf", squidConfig(dir, port, digestAuth(dir)));
+  FakeServer echo(test::echoScript());
+  Daemon squid({kSquid, "-N", "-f", dir.file("squid.conf")}, port);
+  REQUIRE(squid.ready());
+  asio::io_context io;
+
+  SECTION("the person gives up after the first refusal") {
+    Provider provider({{"alice", "wrong", ""}});
+    auto r = request(ProxyKind::Http, port, echo.port());
+    r.credentials = &provider;
+    auto result = runTunnel(io, r);
+    REQUIRE_FALSE(result.has_value());
+    CHECK(result.error().code == ErrorCode::ProxyAuthRequired);
+    CHECK_THAT(result.error().detail, Catch::Contains("Digest realm=\"ParleyDigest\""));
+    REQUIRE(provider.challenges.size() == 2);  // asked again after the refusal
+    CHECK(provider.challenges[1].scheme == "Digest");
+    CHECK(provider.challenges[1].realm == "ParleyDigest");
+    CHECK(provider.challenges[1].previous_failed);
+  }
+  SECTION("always the wrong password: bounded, then refused") {
+    Provider provider({{"alice", "wrong", ""},
+                       {"alice", "wrong", ""},
+                       {"alice", "wrong", ""},
+                       {"alice", "wrong", ""},
+                       {"alice", "wrong", ""}});
+    auto r = request(ProxyKind::Http, port, echo.port());
+    r.credentials = &provider;
+    auto result = runTunnel(io, r);
+    REQUIRE_FALSE(result.has_value());
+    CHECK(result.error().code == ErrorCode::ProxyAuthRequired);
+    CHECK_THAT(result.error().detail, Catch::Contains("Digest") && Catch::Contains("refused"));
+    CHECK(provider.challenges.size() == 3);  // kMaxPrompts: not forever
+    for (const auto& c : provider.challenges) {
+      CHECK(c.scheme == "Digest");
+    }
+  }
+}
+
+TEST_CASE("squid: Digest is preferred over Basic when both are offered", "[lab]") {
+  skipUnless(kSquid);
+  skipUnless("/usr/lib/squid/digest_file_auth");
+  skipUnless("/usr/lib/squid/basic_fake_auth");
+  TempDir dir;
+  const std::uint16_t port = freePort();
+  // basic_fake_auth accepts any password: if Basic were used, "wrong" would pass.
+  dir.write("squid.conf", squidConfig(dir, port,
+                                      digestAuth(dir,
+                                                 "auth_param basic program "
+                                                 "/usr/lib/squid/basic_fake_auth\n"
+                                                 "auth_param basic realm ParleyBasic\n")));
+  FakeServer echo(test::echoScript());
+  Daemon squid({kSquid, "-N", "-f", dir.file("squid.conf")}, port);
+  REQUIRE(squid.ready());
+  asio::io_context io;
+  Provider provider({{"alice", "wrong", ""}, {"alice", "secret", ""}});
+  auto r = request(ProxyKind::Http, port, echo.port());
+  r.credentials = &provider;
+  auto result = runTunnel(io, r);
+  REQUIRE(result.has_value());
+  REQUIRE(provider.challenges.size() == 2);
+  CHECK(provider.challenges[0].scheme == "Digest");
+  CHECK(provider.challenges[0].realm == "ParleyDigest");
+  CHECK(provider.challenges[1].scheme == "Digest");
   CHECK(provider.challenges[1].previous_failed);
   checkEcho(result.value());
 }
