@@ -244,6 +244,8 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
     out.audio_ssrc = in.audio_ssrc();
     out.video_ssrc = in.video_ssrc();
     out.screen_ssrc = in.screen_ssrc();
+    out.video_low_ssrc = in.video_low_ssrc();
+    out.screen_low_ssrc = in.screen_low_ssrc();
     out.media = fromProto(in.media());
     return out;
   }
@@ -270,6 +272,8 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
     info.audio_ssrc = offer.audio_ssrc();
     info.video_ssrc = offer.video_ssrc();
     info.screen_ssrc = offer.screen_ssrc();
+    info.video_low_ssrc = offer.video_low_ssrc();
+    info.screen_low_ssrc = offer.screen_low_ssrc();
     info.server_ssrc = offer.server_ssrc();
     info.video_codec = offer.video_codec();
     info.audio_payload_type = static_cast<std::uint8_t>(offer.audio_payload_type() & 0x7f);

@@ -30,6 +30,8 @@ struct MediaOfferInfo {
   std::uint32_t audio_ssrc = 0;
   std::uint32_t video_ssrc = 0;
   std::uint32_t screen_ssrc = 0;
+  std::uint32_t video_low_ssrc = 0;
+  std::uint32_t screen_low_ssrc = 0;
   std::uint32_t server_ssrc = 0;
   std::string video_codec;  // "VP9" or "VP8"
   std::uint8_t audio_payload_type = 111;

@@ -45,6 +45,8 @@ struct ParticipantInfo {
   std::uint32_t audio_ssrc = 0;
   std::uint32_t video_ssrc = 0;
   std::uint32_t screen_ssrc = 0;
+  std::uint32_t video_low_ssrc = 0;
+  std::uint32_t screen_low_ssrc = 0;
   MediaStateInfo media;
 };
 

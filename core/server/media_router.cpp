@@ -7,9 +7,14 @@
 #include "core/base/thread_check.h"
 #include "core/protocol/protocol_limits.h"
 #include "core/server/media_ssrc.h"
+#include "core/server/rate_meter.h"
+#include "core/server/video_forwarding.h"
 #include "core/server/server_metrics.h"
+#include "media/rtp/payload_types.h"
 #include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
+#include "media/rtp/vp8_payload.h"
+#include "media/rtp/vp9_payload.h"
 
 namespace parley::server {
 namespace {
@@ -30,6 +35,34 @@ bool packetSsrc(std::span<const std::byte> packet, bool rtcp, std::uint32_t& ssr
   return true;
 }
 
+// The first packet of a key frame, from the payload descriptor (VP8: S=1,
+// PID=0 and the payload header's P bit clear, RFC 7741 section 4.3; VP9:
+// B=1 and P=0, RFC 9628 section 4.2).
+bool isKeyFrameStart(std::uint8_t payload_type, std::span<const std::byte> payload) {
+  if (payload_type == media::kVp8PayloadType) {
+    auto d = media::parseVp8Descriptor(payload);
+    if (!d || !d->frameStart() || payload.size() <= d->size) {
+      return false;
+    }
+    return (static_cast<std::uint8_t>(payload[d->size]) & 0x01) == 0;
+  }
+  if (payload_type == media::kVp9PayloadType) {
+    auto d = media::parseVp9Descriptor(payload);
+    return d && d->begin_of_frame && !d->inter_predicted;
+  }
+  return false;
+}
+
+constexpr std::size_t kAudio = 0;
+constexpr std::size_t kVideo = 1;
+constexpr std::size_t kScreen = 2;
+constexpr std::size_t kVideoLow = 3;
+constexpr std::size_t kScreenLow = 4;
+constexpr auto kPlanInterval = std::chrono::milliseconds(500);
+// Senders get at most one key-frame request per stream this often, however
+// many receivers ask.
+constexpr auto kPliInterval = std::chrono::milliseconds(300);
+
 }  // namespace
 
 struct MediaRouter::Leg {
@@ -45,6 +78,12 @@ struct MediaRouter::Leg {
   // Latest feedback from this receiver.
   std::uint64_t remb_bps = 0;
   std::uint8_t fraction_lost = 0;
+  // What arrives from this participant, per stream kind (StreamKind - 1).
+  std::array<RateMeter, kStreamKinds> in_rates;
+  std::array<Clock::TimePoint, kStreamKinds> last_pli{};
+  // Which layers of the others' video this participant gets.
+  ReceiverVideoForwarding video;
+  Clock::TimePoint last_plan{};
 };
 
 MediaRouter::MediaRouter(asio::io_context& io, MediaRouterConfig config, ServerMetrics& metrics,
@@ -238,23 +277,130 @@ void MediaRouter::handlePlain(Leg& from, std::span<std::byte> plain, bool rtcp) 
     ++counters_.dropped_malformed;
     return;
   }
-  forwardRtp(from, plain, rtp->header.ssrc);
+  forwardRtp(from, plain, *rtp);
 }
 
-void MediaRouter::forwardRtp(Leg& from, std::span<const std::byte> plain, std::uint32_t ssrc) {
+void MediaRouter::forwardRtp(Leg& from, std::span<const std::byte> plain,
+                             const media::RtpPacketView& rtp) {
+  const auto& ssrcs = from.info.ssrcs;
+  const auto it = std::find(ssrcs.begin(), ssrcs.end(), rtp.header.ssrc);
+  if (it == ssrcs.end()) {
+    ++counters_.dropped_foreign_ssrc;
+    return;
+  }
+  const auto kind = static_cast<std::size_t>(it - ssrcs.begin());
+  from.in_rates[kind].add(plain.size(), clock_.now());
+  if (kind != kAudio) {
+    forwardVideo(from, plain, rtp, kind);
+    return;
+  }
   auto room = rooms_.find(from.info.room);
   if (room == rooms_.end()) {
     return;
   }
-  const bool audio = ssrc == from.info.ssrcs[0];
-  const auto cls = audio ? net::TrafficClass::Audio : net::TrafficClass::Video;
+  // Voice goes to everyone, always: it is never traded for video.
   for (Leg* to : room->second) {
     if (to == &from) {
       continue;
     }
     scratch_.assign(plain.begin(), plain.end());
-    sendTo(*to, scratch_, false, cls);
+    sendTo(*to, scratch_, false, net::TrafficClass::Audio);
   }
+}
+
+void MediaRouter::forwardVideo(Leg& from, std::span<const std::byte> plain,
+                               const media::RtpPacketView& rtp, std::size_t kind) {
+  auto room = rooms_.find(from.info.room);
+  if (room == rooms_.end()) {
+    return;
+  }
+  const auto& ssrcs = from.info.ssrcs;
+  const bool screen = kind == kScreen || kind == kScreenLow;
+  const std::uint32_t high = ssrcs[screen ? kScreen : kVideo];
+  const std::uint32_t low = ssrcs[screen ? kScreenLow : kVideoLow];
+  const bool key_frame = isKeyFrameStart(rtp.header.payload_type, rtp.payload);
+  const auto now = clock_.now();
+  for (Leg* to : room->second) {
+    if (to == &from) {
+      continue;
+    }
+    maybePlan(*to, now);
+    const auto decision = to->video.onPacket(high, low, rtp.header.ssrc, key_frame, now);
+    if (decision.request_key_frame) {
+      requestKeyFrame(from, *decision.request_key_frame, now);
+    }
+    if (!decision.forward) {
+      ++counters_.dropped_video_budget;
+      continue;
+    }
+    scratch_.assign(plain.begin(), plain.end());
+    sendTo(*to, scratch_, false, net::TrafficClass::Video);
+  }
+}
+
+void MediaRouter::maybePlan(Leg& receiver, Clock::TimePoint now) {
+  if (now - receiver.last_plan < kPlanInterval) {
+    return;
+  }
+  receiver.last_plan = now;
+  auto room = rooms_.find(receiver.info.room);
+  if (room == rooms_.end()) {
+    return;
+  }
+  // The receiver's estimate (REMB), else what we allow before hearing from it;
+  // lowered further when it reports heavy loss (its estimate lags a cliff).
+  double budget = receiver.remb_bps > 0
+                      ? static_cast<double>(receiver.remb_bps)
+                      : static_cast<double>(config_.initial_video_budget_kbps) * 1000.0;
+  const double loss = receiver.fraction_lost / 256.0;
+  if (loss > 0.10) {
+    budget *= 1.0 - 0.5 * loss;
+  }
+  std::vector<VideoSourceRates> sources;
+  for (Leg* other : room->second) {
+    if (other == &receiver) {
+      continue;
+    }
+    // Voice first: whatever the others' audio takes is not there for video.
+    budget -= static_cast<double>(other->in_rates[kAudio].bitsPerSecond(now));
+    for (const bool screen : {false, true}) {
+      VideoSourceRates s;
+      s.screen = screen;
+      s.high_ssrc = other->info.ssrcs[screen ? kScreen : kVideo];
+      s.low_ssrc = other->info.ssrcs[screen ? kScreenLow : kVideoLow];
+      s.high_bps = other->in_rates[screen ? kScreen : kVideo].bitsPerSecond(now);
+      s.low_bps = other->in_rates[screen ? kScreenLow : kVideoLow].bitsPerSecond(now);
+      if (s.high_bps > 0 || s.low_bps > 0) {
+        sources.push_back(s);
+      }
+    }
+  }
+  const auto video_budget = budget > 0 ? static_cast<std::uint64_t>(budget) : 0;
+  for (const auto ssrc : receiver.video.plan(video_budget, sources, now)) {
+    if (auto owner = by_ssrc_.find(ssrc); owner != by_ssrc_.end()) {
+      requestKeyFrame(*owner->second, ssrc, now);
+    }
+  }
+  // Every 20 plans (10 s), forgetting the reports lets a receiver that
+  // recovered from loss climb back.
+  receiver.fraction_lost = static_cast<std::uint8_t>(receiver.fraction_lost / 2);
+}
+
+void MediaRouter::requestKeyFrame(Leg& sender, std::uint32_t ssrc, Clock::TimePoint now) {
+  const auto& ssrcs = sender.info.ssrcs;
+  const auto it = std::find(ssrcs.begin(), ssrcs.end(), ssrc);
+  if (it == ssrcs.end()) {
+    return;
+  }
+  auto& last = sender.last_pli[static_cast<std::size_t>(it - ssrcs.begin())];
+  if (last != Clock::TimePoint{} && now - last < kPliInterval) {
+    return;
+  }
+  last = now;
+  ++counters_.key_frame_requests;
+  scratch_.clear();
+  media::appendPli(media::Pli{kServerSsrc, ssrc}, scratch_);
+  sendTo(sender, scratch_, true, net::TrafficClass::Video);
 }
 
 void MediaRouter::handleRtcp(Leg& from, std::span<const std::byte> plain) {
@@ -265,6 +411,11 @@ void MediaRouter::handleRtcp(Leg& from, std::span<const std::byte> plain) {
   }
   for (const auto& rr : compound->receiver_reports) {
     for (const auto& block : rr.report_blocks) {
+      from.fraction_lost = std::max(from.fraction_lost, block.fraction_lost);
+    }
+  }
+  for (const auto& sr : compound->sender_reports) {
+    for (const auto& block : sr.report_blocks) {
       from.fraction_lost = std::max(from.fraction_lost, block.fraction_lost);
     }
   }
@@ -283,10 +434,7 @@ void MediaRouter::handleRtcp(Leg& from, std::span<const std::byte> plain) {
   };
   for (const auto& pli : compound->plis) {
     if (Leg* owner = ownerOf(pli.media_ssrc)) {
-      scratch_.clear();
-      media::Pli out{kServerSsrc, pli.media_ssrc};
-      media::appendPli(out, scratch_);
-      sendTo(*owner, scratch_, true, net::TrafficClass::Video);
+      requestKeyFrame(*owner, pli.media_ssrc, clock_.now());
     }
   }
   for (const auto& nack : compound->nacks) {

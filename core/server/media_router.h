@@ -38,6 +38,7 @@
 #include "core/base/clock.h"
 #include "core/base/result.h"
 #include "core/transport/message_channel.h"
+#include "media/rtp/rtp_packet.h"
 #include "net/media/dscp.h"
 #include "net/media/udp_media_socket.h"
 #include "net/srtp/srtp_session.h"
@@ -59,7 +60,8 @@ struct MediaRouterConfig {
 struct MediaLegInfo {
   std::uint64_t participant_id = 0;
   std::string room;
-  std::array<std::uint32_t, 3> ssrcs{};  // audio, video, screen
+  // By StreamKind - 1: audio, video, screen, video low, screen low.
+  std::array<std::uint32_t, 5> ssrcs{};
   std::vector<std::byte> keying;         // the channel's exporter output
   std::weak_ptr<transport::MessageChannel> channel;
 };
@@ -77,6 +79,7 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
     std::uint64_t dropped_malformed = 0;
     std::uint64_t dropped_foreign_ssrc = 0;  // an SSRC that is not the leg's
     std::uint64_t dropped_video_budget = 0;  // video held back for a slow receiver
+    std::uint64_t key_frame_requests = 0;    // PLIs the server sent to senders
   };
 
   MediaRouter(asio::io_context& io, MediaRouterConfig config, ServerMetrics& metrics,
@@ -114,7 +117,12 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
   void removeLegNow(std::uint64_t participant_id);
   void onDatagram(std::span<std::byte> datagram, const asio::ip::udp::endpoint& from);
   void handlePlain(Leg& from, std::span<std::byte> plain, bool rtcp);
-  void forwardRtp(Leg& from, std::span<const std::byte> plain, std::uint32_t ssrc);
+  void forwardRtp(Leg& from, std::span<const std::byte> plain, const media::RtpPacketView& rtp);
+  void forwardVideo(Leg& from, std::span<const std::byte> plain, const media::RtpPacketView& rtp,
+                    std::size_t kind_index);
+  // Re-plans which layers `receiver` gets, at most every 500 ms.
+  void maybePlan(Leg& receiver, Clock::TimePoint now);
+  void requestKeyFrame(Leg& sender, std::uint32_t ssrc, Clock::TimePoint now);
   void handleRtcp(Leg& from, std::span<const std::byte> plain);
   void answerProbe(Leg& leg);
   void sendTo(Leg& to, std::vector<std::byte>& plain, bool rtcp, net::TrafficClass cls);

@@ -5,16 +5,26 @@
 // sender. Ids wrap after 2^29 participants (half a billion connections of one
 // process); the router refuses a duplicate if that ever happens.
 
+#include <cstddef>
 #include <cstdint>
 
 namespace parley::server {
 
-enum class StreamKind : std::uint32_t { Audio = 1, Video = 2, Screen = 3 };
+// Video goes out as two simulcast layers (full and a quarter-size one), so the
+// server can give a slow receiver the small layer without slowing the rest.
+enum class StreamKind : std::uint32_t {
+  Audio = 1,
+  Video = 2,
+  Screen = 3,
+  VideoLow = 4,
+  ScreenLow = 5
+};
+inline constexpr std::size_t kStreamKinds = 5;
 
 inline constexpr std::uint32_t kServerSsrc = 0xFFFFFFFEu;
 
 inline std::uint32_t mediaSsrc(std::uint64_t participant_id, StreamKind kind) {
-  return static_cast<std::uint32_t>(((participant_id & 0x1FFFFFFFu) << 2) |
+  return static_cast<std::uint32_t>(((participant_id & 0x1FFFFFFFu) << 3) |
                                     static_cast<std::uint32_t>(kind));
 }
 

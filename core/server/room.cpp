@@ -7,6 +7,7 @@
 #include "core/server/media_router.h"
 #include "core/server/media_ssrc.h"
 #include "core/server/server_context.h"
+#include "media/rtp/payload_types.h"
 
 namespace parley::server {
 namespace {
@@ -23,12 +24,10 @@ std::shared_ptr<const std::string> frameOf(const protocol::Envelope& envelope) {
   return frame;
 }
 
-constexpr std::uint32_t kOpusPayloadType = 111;
-constexpr std::uint32_t kVp8PayloadType = 96;
-constexpr std::uint32_t kVp9PayloadType = 98;
+using media::kOpusPayloadType;
 
 std::uint32_t payloadTypeOf(const std::string& codec) {
-  return codec == "VP9" ? kVp9PayloadType : kVp8PayloadType;
+  return codec == "VP9" ? media::kVp9PayloadType : media::kVp8PayloadType;
 }
 
 }  // namespace
@@ -52,6 +51,8 @@ void Room::fillParticipant(const Member& m, proto::Participant& p) const {
   p.set_audio_ssrc(mediaSsrc(m.participant_id, StreamKind::Audio));
   p.set_video_ssrc(mediaSsrc(m.participant_id, StreamKind::Video));
   p.set_screen_ssrc(mediaSsrc(m.participant_id, StreamKind::Screen));
+  p.set_video_low_ssrc(mediaSsrc(m.participant_id, StreamKind::VideoLow));
+  p.set_screen_low_ssrc(mediaSsrc(m.participant_id, StreamKind::ScreenLow));
   *p.mutable_media() = m.media;
 }
 
@@ -87,6 +88,8 @@ void Room::offerMedia(const Member& member) {
   o->set_audio_ssrc(mediaSsrc(member.participant_id, StreamKind::Audio));
   o->set_video_ssrc(mediaSsrc(member.participant_id, StreamKind::Video));
   o->set_screen_ssrc(mediaSsrc(member.participant_id, StreamKind::Screen));
+  o->set_video_low_ssrc(mediaSsrc(member.participant_id, StreamKind::VideoLow));
+  o->set_screen_low_ssrc(mediaSsrc(member.participant_id, StreamKind::ScreenLow));
   o->set_server_ssrc(kServerSsrc);
   o->set_video_codec(video_codec_);
   o->set_audio_payload_type(kOpusPayloadType);
@@ -96,7 +99,8 @@ void Room::offerMedia(const Member& member) {
     MediaLegInfo leg;
     leg.participant_id = member.participant_id;
     leg.room = name_;
-    leg.ssrcs = {o->audio_ssrc(), o->video_ssrc(), o->screen_ssrc()};
+    leg.ssrcs = {o->audio_ssrc(), o->video_ssrc(), o->screen_ssrc(), o->video_low_ssrc(),
+                 o->screen_low_ssrc()};
     leg.keying = member.channel->mediaKeyingMaterial();
     leg.channel = member.channel;
     ctx_->media->addLeg(std::move(leg));

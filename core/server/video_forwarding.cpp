@@ -1,0 +1,105 @@
+#include "core/server/video_forwarding.h"
+
+#include <algorithm>
+
+namespace parley::server {
+namespace {
+
+// A layer "fits" with some headroom: rates fluctuate (key frames), and a
+// budget exceeded by a whisker means queueing delay for everything.
+constexpr double kHeadroom = 1.15;
+
+bool fits(std::uint64_t rate, std::uint64_t left) {
+  return static_cast<double>(rate) * kHeadroom <= static_cast<double>(left);
+}
+
+}  // namespace
+
+const char* videoLayerName(VideoLayer layer) {
+  switch (layer) {
+    case VideoLayer::None:
+      return "none";
+    case VideoLayer::Low:
+      return "low";
+    case VideoLayer::High:
+      return "high";
+  }
+  return "none";
+}
+
+ReceiverVideoForwarding::Source& ReceiverVideoForwarding::sourceFor(std::uint32_t high_ssrc,
+                                                                    std::uint32_t low_ssrc) {
+  auto& source = sources_[high_ssrc];
+  source.low_ssrc = low_ssrc;
+  return source;
+}
+
+std::vector<std::uint32_t> ReceiverVideoForwarding::plan(
+    std::uint64_t budget_bps, const std::vector<VideoSourceRates>& sources, Clock::TimePoint now) {
+  // Screens first: a shared screen is what everyone is looking at.
+  std::vector<const VideoSourceRates*> order;
+  order.reserve(sources.size());
+  for (const auto& s : sources) {
+    order.push_back(&s);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto* a, const auto* b) { return a->screen && !b->screen; });
+  std::vector<std::uint32_t> requests;
+  std::uint64_t left = budget_bps;
+  for (const auto* s : order) {
+    Source& state = sourceFor(s->high_ssrc, s->low_ssrc);
+    VideoLayer target = VideoLayer::None;
+    if (s->high_bps > 0 && fits(s->high_bps, left)) {
+      target = VideoLayer::High;
+      left -= s->high_bps;
+    } else if (s->low_bps > 0 && fits(s->low_bps, left)) {
+      target = VideoLayer::Low;
+      left -= s->low_bps;
+    } else if (s->high_bps == 0 && s->low_bps == 0) {
+      target = state.target;  // nothing measured yet: keep what we had
+    }
+    if (target != state.target) {
+      state.target = target;
+      if (target != VideoLayer::None && target != state.current) {
+        state.last_request = now;
+        requests.push_back(target == VideoLayer::High ? s->high_ssrc : s->low_ssrc);
+      }
+    }
+  }
+  return requests;
+}
+
+ReceiverVideoForwarding::Decision ReceiverVideoForwarding::onPacket(std::uint32_t high_ssrc,
+                                                                    std::uint32_t low_ssrc,
+                                                                    std::uint32_t ssrc,
+                                                                    bool key_frame_start,
+                                                                    Clock::TimePoint now) {
+  Source& state = sourceFor(high_ssrc, low_ssrc);
+  const VideoLayer layer = ssrc == high_ssrc ? VideoLayer::High : VideoLayer::Low;
+  Decision decision;
+  if (state.target == VideoLayer::None) {
+    state.current = VideoLayer::None;  // stop at once: the receiver has no room
+    return decision;
+  }
+  if (state.current != state.target && layer == state.target && key_frame_start) {
+    state.current = state.target;  // the switch: this key frame starts the new layer
+  }
+  decision.forward = layer == state.current;
+  if (state.current != state.target && now - state.last_request >= kKeyFrameRequestInterval) {
+    state.last_request = now;
+    decision.request_key_frame = state.target == VideoLayer::High ? high_ssrc : low_ssrc;
+  }
+  return decision;
+}
+
+VideoLayer ReceiverVideoForwarding::currentLayer(std::uint32_t high_ssrc) const {
+  auto it = sources_.find(high_ssrc);
+  return it == sources_.end() ? VideoLayer::None : it->second.current;
+}
+
+VideoLayer ReceiverVideoForwarding::targetLayer(std::uint32_t high_ssrc) const {
+  auto it = sources_.find(high_ssrc);
+  return it == sources_.end() ? VideoLayer::None : it->second.target;
+}
+
+}  // namespace parley::server
