@@ -1,9 +1,7 @@
 // `parleyd run`: serve until SIGINT/SIGTERM.
 
 #include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
-#include <syslog.h>
 #include <unistd.h>
 #include <asio/signal_set.hpp>
 #include <cstdio>
@@ -19,6 +17,7 @@
 #include "core/server/server.h"
 #include "core/server/server_config.h"
 #include "core/server/store.h"
+#include "core/server/syslog_local_sink.h"
 #include "core/server/syslog_udp_sink.h"
 #include "net/event/io_thread.h"
 
@@ -57,9 +56,12 @@ bool addSyslogSink(const server::ServerConfig& config) {
   const int facility = server::syslogFacilityNumber(config.syslog_facility);
   spdlog::sink_ptr sink;
   if (config.syslog == server::ServerConfig::Syslog::Local) {
-    // openlog() takes LOG_DAEMON-style values: the facility number shifted.
-    sink =
-        std::make_shared<spdlog::sinks::syslog_sink_mt>("parleyd", LOG_PID, facility << 3, false);
+    auto local = server::SyslogLocalSink::create(config.syslog_socket, facility, "parleyd");
+    if (!local) {
+      spdlog::critical("{}", local.error().detail);
+      return false;
+    }
+    sink = *local;
   } else if (config.syslog == server::ServerConfig::Syslog::Udp) {
     auto udp = server::SyslogUdpSink::create(config.syslog_collector, facility, "parleyd");
     if (!udp) {

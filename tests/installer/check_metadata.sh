@@ -42,7 +42,8 @@ for lib in adduser libc6 libssl3 libsqlite3-0 libsodium23 libprotobuf32 libstdc+
   depends_on "$server_deps" $lib || bad "parleyd Depends lacks $lib: $server_deps"
 done
 client_deps=$(field "$client" Depends)
-for lib in libc6 libssl3 libprotobuf32 libstdc++6; do
+# libduktape207: parley-pac-helper, the PAC evaluator.
+for lib in libc6 libssl3 libprotobuf32 libstdc++6 libduktape207; do
   depends_on "$client_deps" $lib || bad "parley Depends lacks $lib: $client_deps"
 done
 client_files=$(dpkg-deb -c "$client")
@@ -64,6 +65,10 @@ expect "$work/server.list" -rw-r--r-- /usr/share/doc/parleyd/copyright
 expect "$work/server.list" -rw-r--r-- /usr/share/doc/parleyd/changelog.gz
 expect "$work/server.list" -rw-r--r-- /usr/share/doc/parleyd/server-admin.md
 expect "$work/client.list" -rwxr-xr-x /usr/bin/parley-cli
+expect "$work/client.list" -rwxr-xr-x /usr/bin/parley-pac-helper
+expect "$work/client.list" -rw-r--r-- /usr/share/man/man1/parley-cli.1.gz
+expect "$work/client.list" -rw-r--r-- /usr/share/man/man1/parley-pac-helper.1.gz
+expect "$work/server.list" -rw-r--r-- /usr/share/man/man8/parleyd.8.gz
 expect "$work/client.list" -rw-r--r-- /usr/share/applications/org.parley.Parley.desktop
 expect "$work/client.list" -rw-r--r-- /usr/share/metainfo/org.parley.Parley.metainfo.xml
 expect "$work/client.list" -rw-r--r-- /usr/share/icons/hicolor/scalable/apps/org.parley.Parley.svg
@@ -74,7 +79,8 @@ if grep -qE '\./(etc|var)/' "$work/server.list"; then bad "parleyd ships files i
 # The binaries are stripped.
 dpkg-deb -x "$server" "$work/server"
 dpkg-deb -x "$client" "$work/client"
-for binary in "$work/server/usr/bin/parleyd" "$work/client/usr/bin/parley-cli"; do
+for binary in "$work/server/usr/bin/parleyd" "$work/client/usr/bin/parley-cli" \
+  "$work/client/usr/bin/parley-pac-helper"; do
   kind=$(file "$binary")
   if grep -q 'not stripped' <<<"$kind" || ! grep -q 'stripped' <<<"$kind"; then
     bad "$binary is not stripped: $kind"

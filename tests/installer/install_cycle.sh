@@ -2,7 +2,7 @@
 # Installs the packages into a fresh Debian 12 root and runs the whole life
 # cycle with dpkg inside it (maintainer scripts included):
 #   install -> every file of the packages present -> the same version from
-#   every binary -> a user added -> parleyd started as the systemd unit would
+#   every binary -> the PAC helper runs (and its limits hold) -> a user added -> parleyd started as the systemd unit would
 #   (user parleyd, only CAP_NET_BIND_SERVICE, read-only root but
 #   /var/lib/parleyd) and listening on 443 and 5228; refused without the
 #   capability -> upgrade keeps config, keys and accounts -> remove keeps them
@@ -150,6 +150,31 @@ want_version "$(in_root parley-cli --version)"
 if [ -x "$root/usr/bin/parley" ]; then
   want_version "$(QT_QPA_PLATFORM=offscreen in_root parley --version 2>/dev/null)"
 fi
+
+step "parley-pac-helper evaluates a PAC script from the installed files"
+pac_request() {  # SCRIPT URL HOST: the helper's stdin (net/proxy/pac_helper_protocol.h)
+  # ASCII only: ${#x} counts characters, the helper wants bytes.
+  printf 'PARLEY-PAC 1\n%d %d %d\n%s%s%s' "${#1}" "${#2}" "${#3}" "$1" "$2" "$3"
+}
+pac='function FindProxyForURL(url, host) {
+  if (dnsDomainIs(host, ".example.org") && shExpMatch(url, "https://*")) return "PROXY web-proxy:8088; SOCKS5 socks-server:1080; DIRECT";
+  return "DIRECT";
+}'
+answer=$(pac_request "$pac" "https://parley.example.org:443/" "parley.example.org" |
+  in_root /usr/bin/parley-pac-helper) || fail "parley-pac-helper failed: $answer"
+[ "$answer" = "OK PROXY web-proxy:8088; SOCKS5 socks-server:1080; DIRECT" ] ||
+  fail "parley-pac-helper answered '$answer'"
+echo "$answer"
+# Its limits hold in the installed system too: a script that never returns
+# is stopped (CPU/wall-clock limit) and answers nothing.
+rc=0
+answer=$(pac_request 'function FindProxyForURL(u, h) { for (;;) {} }' "https://a/" "a" |
+  timeout 60 chroot "$root" /usr/bin/parley-pac-helper) || rc=$?
+if [ "$rc" -eq 0 ] || [ "$rc" -eq 124 ]; then
+  fail "an endless PAC script was not stopped by the helper's limits (exit $rc)"
+fi
+grep -q '^OK' <<<"$answer" && fail "an endless PAC script answered '$answer'"
+echo "an endless script was stopped (exit $rc)"
 
 step "an account, added as the service user"
 as_service() {

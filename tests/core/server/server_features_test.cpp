@@ -1,18 +1,24 @@
 // The server features for administrators: [metrics]/[media]/[interconnect]/
 // syslog config, network-requirements (golden files), the Prometheus
-// registry and its HTTP responder, and the RFC 5424 UDP syslog sink.
+// registry and its HTTP responder, the RFC 5424 UDP syslog sink and the
+// local (/dev/log) syslog sink.
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <asio/connect.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/ip/udp.hpp>
+#include <asio/local/datagram_protocol.hpp>
 #include <asio/read.hpp>
 #include <asio/write.hpp>
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <optional>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -20,6 +26,7 @@
 #include "core/server/network_requirements.h"
 #include "core/server/server_config.h"
 #include "core/server/server_metrics.h"
+#include "core/server/syslog_local_sink.h"
 #include "core/server/syslog_udp_sink.h"
 
 using namespace parley::server;
@@ -79,6 +86,7 @@ TEST_CASE("new config sections have safe defaults", "[server][config]") {
   CHECK_FALSE(config->metrics_enabled);
   CHECK(config->metrics_address.toString() == "127.0.0.1:9464");
   CHECK(config->syslog == ServerConfig::Syslog::Off);
+  CHECK(config->syslog_socket == "/dev/log");
   CHECK(config->audio_kbps == 120);
   CHECK(config->max_upload_kbps == 2500);
   CHECK(config->interconnect_peers.empty());
@@ -99,6 +107,10 @@ TEST_CASE("bad admin settings are refused with the key named", "[server][config]
   CHECK_THAT(configError("[log]\nsyslog = \"remote\"\n"), Catch::Contains("[log] syslog: must be"));
   CHECK_THAT(configError("[log]\nsyslog = \"udp\"\nsyslog_collector = \"loghost:514\"\n"),
              Catch::Contains("not a numeric IP address"));
+  CHECK_THAT(configError("[log]\nsyslog_socket = \"/dev/log\"\n"),
+             Catch::Contains("[log] syslog_socket: is only used with syslog = \"local\""));
+  CHECK_THAT(configError("[log]\nsyslog = \"local\"\nsyslog_socket = \"dev/log\"\n"),
+             Catch::Contains("[log] syslog_socket: must be an absolute path"));
   CHECK_THAT(configError("[log]\nsyslog_facility = \"kern\"\n"),
              Catch::Contains("[log] syslog_facility"));
   CHECK_THAT(configError("[metrics]\nenabled = \"yes\"\n"),
@@ -183,6 +195,13 @@ TEST_CASE("metrics render in Prometheus text format", "[server][metrics]") {
   metrics.participantLeft();
   metrics.forwarded(100);
   metrics.forwarded(28);
+  metrics.helloReceived("direct");
+  metrics.helloReceived("direct");
+  metrics.helloReceived("http_proxy");
+  metrics.helloReceived("socks4a");
+  metrics.helloReceived("");
+  metrics.helloReceived("carrier-pigeon\"}");  // a client's string never becomes a label
+  metrics.helloReceived("DIRECT");
   const auto text = metrics.renderPrometheus({3, 1}, "1.2.3\"x");
   CHECK_THAT(text, Catch::Contains("parley_build_info{version=\"1.2.3\\\"x\"} 1\n"));
   CHECK_THAT(
@@ -196,6 +215,15 @@ TEST_CASE("metrics render in Prometheus text format", "[server][metrics]") {
       text,
       Catch::Contains(
           "parley_tls_handshakes_failed_total{port=\"5228\",method=\"direct_or_socks\"} 1\n"));
+  CHECK_THAT(text, Catch::Contains("# TYPE parley_connections_total counter\n"));
+  CHECK_THAT(text, Catch::Contains("parley_connections_total{method=\"direct\"} 2\n"));
+  CHECK_THAT(text, Catch::Contains("parley_connections_total{method=\"http_proxy\"} 1\n"));
+  CHECK_THAT(text, Catch::Contains("parley_connections_total{method=\"socks4\"} 0\n"));
+  CHECK_THAT(text, Catch::Contains("parley_connections_total{method=\"socks4a\"} 1\n"));
+  CHECK_THAT(text, Catch::Contains("parley_connections_total{method=\"socks5\"} 0\n"));
+  CHECK_THAT(text, Catch::Contains("parley_connections_total{method=\"unknown\"} 1\n"));
+  CHECK_THAT(text, Catch::Contains("parley_connections_total{method=\"other\"} 2\n"));
+  CHECK_THAT(text, !Catch::Contains("pigeon"));
   CHECK_THAT(text, Catch::Contains("parley_connections_open 3\n"));
   CHECK_THAT(text, Catch::Contains("parley_rooms_open 1\n"));
   CHECK_THAT(text, Catch::Contains("parley_participants 1\n"));
@@ -294,4 +322,76 @@ TEST_CASE("the UDP syslog sink sends one datagram per log line", "[server][syslo
 
   auto bad = SyslogUdpSink::create({"127.0.0.1", 0}, 3, "parleyd");
   CHECK_FALSE(bad);
+}
+
+TEST_CASE("local syslog messages have the form syslog(3) writes to /dev/log", "[server][syslog]") {
+  using namespace std::chrono;
+  // The local form carries local time, as syslog(3) writes it: pin the zone.
+  const char* old_tz = std::getenv("TZ");
+  const std::optional<std::string> saved_tz =
+      old_tz != nullptr ? std::optional<std::string>(old_tz) : std::nullopt;
+  ::setenv("TZ", "UTC0", 1);
+  ::tzset();
+  const auto t = system_clock::time_point(seconds(1767323045) + microseconds(678901));
+  CHECK(formatLocalSyslog(3, 6, t, "parleyd", 42, "hello\nworld") ==
+        "<30>Jan  2 03:04:05 parleyd[42]: hello world");
+  CHECK(formatLocalSyslog(20, 3, t, "my app[1]:", 7, "x") ==
+        "<163>Jan  2 03:04:05 my_app_1__[7]: x");
+  const auto cut = formatLocalSyslog(3, 6, t, "a", 1, std::string(10, 'x') + "\xC3\xA9", 37);
+  CHECK(cut.size() == 36);  // 26 bytes of header, 10 x, "é" (2 bytes) not split
+  CHECK(cut.back() == 'x');
+  if (saved_tz) {
+    ::setenv("TZ", saved_tz->c_str(), 1);
+  } else {
+    ::unsetenv("TZ");
+  }
+  ::tzset();
+}
+
+TEST_CASE("the local syslog sink sends one datagram per line to the socket", "[server][syslog]") {
+  // A temporary datagram socket stands in for /dev/log (journald, rsyslog).
+  char dir_template[] = "/tmp/parley-syslog-XXXXXX";
+  REQUIRE(::mkdtemp(dir_template) != nullptr);
+  const std::filesystem::path dir(dir_template);
+  const std::string path = (dir / "log").string();
+  asio::io_context io;
+  auto daemon = std::make_unique<asio::local::datagram_protocol::socket>(
+      io, asio::local::datagram_protocol::endpoint(path));
+
+  auto sink = SyslogLocalSink::create(path, 20, "parleyd");  // local4
+  REQUIRE(sink);
+  (*sink)->set_pattern("%v");
+  spdlog::logger logger("local-syslog-test", *sink);
+  logger.warn("room '{}' is full", "lobby");
+  logger.error("two\nlines");
+
+  std::array<char, 4096> buffer{};
+  auto n = daemon->receive(asio::buffer(buffer));
+  const std::string first(buffer.data(), n);
+  // local4 (20) * 8 + warning (4) = 164; "Mmm dd hh:mm:ss", tag[pid]: text.
+  const std::regex form(R"(<164>[A-Z][a-z]{2} [ 123]\d \d\d:\d\d:\d\d parleyd\[(\d+)\]: (.*))");
+  std::smatch match;
+  REQUIRE(std::regex_match(first, match, form));
+  CHECK(std::stol(match[1].str()) == static_cast<long>(::getpid()));
+  CHECK(match[2].str() == "room 'lobby' is full");
+  n = daemon->receive(asio::buffer(buffer));
+  const std::string second(buffer.data(), n);
+  CHECK_THAT(second, Catch::StartsWith("<163>"));
+  CHECK_THAT(second, Catch::EndsWith("]: two lines"));
+
+  // The daemon restarts: lines meanwhile are dropped (the caller never
+  // fails or blocks), and the next line reaches the new socket.
+  daemon.reset();
+  std::filesystem::remove(path);
+  logger.info("while the daemon is away");
+  daemon = std::make_unique<asio::local::datagram_protocol::socket>(
+      io, asio::local::datagram_protocol::endpoint(path));
+  logger.info("back");
+  n = daemon->receive(asio::buffer(buffer));
+  CHECK_THAT(std::string(buffer.data(), n), Catch::EndsWith("]: back"));
+
+  CHECK_FALSE(SyslogLocalSink::create("", 3, "parleyd"));
+  CHECK_FALSE(SyslogLocalSink::create("/" + std::string(200, 'x'), 3, "parleyd"));
+  daemon.reset();
+  std::filesystem::remove_all(dir);
 }
