@@ -7,9 +7,11 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "core/protocol/protocol_limits.h"
+#include "core/server/media_ssrc.h"
 #include "core/server/password_hasher.h"
 #include "core/server/server.h"
 #include "core/server/server_init.h"
@@ -42,8 +44,26 @@ class TestClient : public transport::MessageChannel::Handler,
 
   void onMessage(Envelope&& envelope) override {
     std::lock_guard lock(mu_);
-    inbox_.push_back(std::move(envelope));
+    // Media set-up (the offer after each join, codec changes) has tests of
+    // its own; the chat flows below read the rest in order.
+    const auto body = envelope.body_case();
+    if (body == Envelope::kMediaOffer || body == Envelope::kVideoCodecChanged) {
+      media_inbox_.push_back(std::move(envelope));
+    } else {
+      inbox_.push_back(std::move(envelope));
+    }
     cv_.notify_all();
+  }
+  // The next media set-up message, or nullopt after `timeout`.
+  std::optional<Envelope> nextMedia(std::chrono::milliseconds timeout = 5000ms) {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, timeout, [&] { return !media_inbox_.empty(); });
+    if (media_inbox_.empty()) {
+      return std::nullopt;
+    }
+    auto e = std::move(media_inbox_.front());
+    media_inbox_.pop_front();
+    return e;
   }
   void onClosed(const Error& reason) override {
     std::lock_guard lock(mu_);
@@ -101,9 +121,13 @@ class TestClient : public transport::MessageChannel::Handler,
     e.mutable_sign_in()->set_password(password);
     channel->send(e);
   }
-  void join(const std::string& room, std::optional<std::uint64_t> resume = std::nullopt) {
+  void join(const std::string& room, std::optional<std::uint64_t> resume = std::nullopt,
+            const std::vector<std::string>& video_decoders = {}) {
     Envelope e;
     e.mutable_join_room()->set_room(room);
+    for (const auto& codec : video_decoders) {
+      e.mutable_join_room()->mutable_media()->add_video_decoders(codec);
+    }
     e.mutable_join_room()->set_has_resume(resume.has_value());
     e.mutable_join_room()->set_resume_after_seq(resume.value_or(0));
     channel->send(e);
@@ -133,6 +157,7 @@ class TestClient : public transport::MessageChannel::Handler,
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Envelope> inbox_;
+  std::deque<Envelope> media_inbox_;
   std::optional<Error> closed_;
 };
 
@@ -142,6 +167,7 @@ struct Fixture {
     options.dir = dir.path();
     options.hosts = {"127.0.0.1"};
     options.tcp = {{"127.0.0.1", 0}};
+    options.udp = {"127.0.0.1", 0};
     options.rsa_bits = 2048;
     auto init = initServerDirectory(options);
     REQUIRE(init);
@@ -452,4 +478,80 @@ TEST_CASE("a channel whose peer stops reading closes within its timeout", "[serv
   }
   REQUIRE(recorder->closed.has_value());
   CHECK(recorder->closed->code == ErrorCode::SlowConsumer);
+}
+
+TEST_CASE("each join is followed by a media offer with the participant's own SSRCs",
+          "[server][flow][media]") {
+  Fixture f;
+  REQUIRE(f.server->mediaPort() != 0);
+  auto alice = f.client();
+  auto bob = f.client();
+  const auto alice_id = alice->signInFully("alice", "alice-pw", 11);
+  const auto bob_id = bob->signInFully("bob", "bob-pw", 22);
+  alice->join("media");
+  alice->expect(Envelope::kJoined);
+  auto offer = alice->nextMedia();
+  REQUIRE(offer);
+  REQUIRE(offer->has_media_offer());
+  const auto& o = offer->media_offer();
+  CHECK(o.udp_port() == f.server->mediaPort());
+  CHECK(o.audio_ssrc() == mediaSsrc(alice_id, StreamKind::Audio));
+  CHECK(o.screen_low_ssrc() == mediaSsrc(alice_id, StreamKind::ScreenLow));
+  CHECK(o.audio_payload_type() == 111);
+  // Every SSRC of one participant differs from every other's.
+  bob->join("media");
+  auto bob_joined = bob->expect(Envelope::kJoined);
+  std::set<std::uint32_t> ssrcs;
+  for (const auto& p : bob_joined.joined().participants()) {
+    for (auto ssrc : {p.audio_ssrc(), p.video_ssrc(), p.screen_ssrc(), p.video_low_ssrc(),
+                      p.screen_low_ssrc()}) {
+      CHECK(ssrc != 0);
+      CHECK(ssrcs.insert(ssrc).second);
+    }
+  }
+  CHECK(ssrcs.size() == 10);
+  auto bob_offer = bob->nextMedia();
+  REQUIRE(bob_offer);
+  CHECK(bob_offer->media_offer().audio_ssrc() == mediaSsrc(bob_id, StreamKind::Audio));
+}
+
+TEST_CASE("the room's video codec falls back to VP8 for a VP8-only participant and back",
+          "[server][flow][media]") {
+  Fixture f;
+  auto alice = f.client();
+  auto bob = f.client();
+  alice->signInFully("alice", "alice-pw", 11);
+  bob->signInFully("bob", "bob-pw", 22);
+  alice->join("codec", std::nullopt, {"VP9", "VP8"});
+  alice->expect(Envelope::kJoined);
+  auto offer = alice->nextMedia();
+  REQUIRE(offer);
+  CHECK(offer->media_offer().video_codec() == "VP9");
+  CHECK(offer->media_offer().video_payload_type() == 98);
+
+  // A participant that cannot decode VP9 joins: everyone switches first, and
+  // its offer already names VP8.
+  bob->join("codec", std::nullopt, {"VP8"});
+  bob->expect(Envelope::kJoined);
+  auto changed = alice->nextMedia();
+  REQUIRE(changed);
+  REQUIRE(changed->has_video_codec_changed());
+  CHECK(changed->video_codec_changed().video_codec() == "VP8");
+  CHECK(changed->video_codec_changed().video_payload_type() == 96);
+  bool bob_offered_vp8 = false;
+  for (int i = 0; i < 2 && !bob_offered_vp8; ++i) {
+    auto m = bob->nextMedia();
+    REQUIRE(m);
+    bob_offered_vp8 = m->has_media_offer() && m->media_offer().video_codec() == "VP8";
+  }
+  CHECK(bob_offered_vp8);
+
+  // It leaves: back to VP9.
+  Envelope leave;
+  leave.mutable_leave_room();
+  bob->channel->send(leave);
+  auto back = alice->nextMedia();
+  REQUIRE(back);
+  REQUIRE(back->has_video_codec_changed());
+  CHECK(back->video_codec_changed().video_codec() == "VP9");
 }
