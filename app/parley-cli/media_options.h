@@ -6,6 +6,10 @@
 //   --media-transport auto|tcp  tcp: never try UDP (media inside the TLS channel)
 //   --video-decoders LIST     what this client says it can decode ("VP9,VP8",
 //                             "VP8" to act as a VP8-only participant)
+//   --send-video synthetic    a camera: a moving test pattern, 640x360
+//   --share-screen DISPLAY    share an X display (":99"), or file:IMAGE.png
+//   --share-window ID         with --share-screen DISPLAY: only this X window
+//   --dump-video DIR          decoded remote video as PNG, per sender and kind
 // Wiring only: the call itself is core/client/call.
 
 #include <memory>
@@ -28,8 +32,12 @@ struct MediaOptions {
   std::string record_audio;
   bool stats = false;
   std::string transport = "auto";
-  std::string video_decoders;
+  std::string video_decoders = "VP9,VP8";
   bool no_dscp = false;
+  std::string send_video;
+  std::string share_screen;
+  std::string share_window;
+  std::string dump_video;
 };
 
 void addMediaOptions(CLI::App& command, MediaOptions& options);
@@ -55,6 +63,7 @@ class CliCall {
   std::unique_ptr<client::Call> call_;
   client::MediaStateInfo media_state_;
   bool finished_ = false;
+  std::shared_ptr<class VideoDumper> dumper_;
 };
 
 }  // namespace parley::cli

@@ -10,6 +10,7 @@
 #include "core/server/rate_meter.h"
 #include "core/server/video_forwarding.h"
 #include "core/server/server_metrics.h"
+#include "media/congestion/delay_based_estimator.h"
 #include "media/rtp/payload_types.h"
 #include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
@@ -84,6 +85,14 @@ struct MediaRouter::Leg {
   // Which layers of the others' video this participant gets.
   ReceiverVideoForwarding video;
   Clock::TimePoint last_plan{};
+  // This participant's uplink, estimated from the delay of its biggest video
+  // stream and sent back to it as REMB (what it may send).
+  media::DelayBasedEstimator uplink;
+  std::uint32_t uplink_ssrc = 0;
+  Clock::TimePoint uplink_chosen{};
+  std::uint32_t uplink_last_ts = 0;
+  std::int64_t uplink_ts = 0;
+  bool uplink_has_ts = false;
 };
 
 MediaRouter::MediaRouter(asio::io_context& io, MediaRouterConfig config, ServerMetrics& metrics,
@@ -320,6 +329,7 @@ void MediaRouter::forwardVideo(Leg& from, std::span<const std::byte> plain,
   const std::uint32_t low = ssrcs[screen ? kScreenLow : kVideoLow];
   const bool key_frame = isKeyFrameStart(rtp.header.payload_type, rtp.payload);
   const auto now = clock_.now();
+  estimateUplink(from, rtp, plain.size(), now);
   for (Leg* to : room->second) {
     if (to == &from) {
       continue;
@@ -335,6 +345,56 @@ void MediaRouter::forwardVideo(Leg& from, std::span<const std::byte> plain,
     }
     scratch_.assign(plain.begin(), plain.end());
     sendTo(*to, scratch_, false, net::TrafficClass::Video);
+  }
+}
+
+void MediaRouter::estimateUplink(Leg& from, const media::RtpPacketView& rtp, std::size_t size,
+                                 Clock::TimePoint now) {
+  // Follow the sender's busiest video stream (re-chosen every 2 s): one
+  // stream's RTP clock is what the delay estimate needs.
+  if (from.uplink_ssrc == 0 || now - from.uplink_chosen > std::chrono::seconds(2)) {
+    std::uint64_t best = 0;
+    std::uint32_t best_ssrc = rtp.header.ssrc;
+    for (const std::size_t kind : {kVideo, kScreen, kVideoLow, kScreenLow}) {
+      const auto bps = from.in_rates[kind].bitsPerSecond(now);
+      if (bps > best) {
+        best = bps;
+        best_ssrc = from.info.ssrcs[kind];
+      }
+    }
+    from.uplink_chosen = now;
+    if (best_ssrc != from.uplink_ssrc) {
+      media::DelayBasedEstimatorConfig config;
+      if (from.uplink_ssrc != 0) {
+        config.start_bps = std::max<std::int64_t>(from.uplink.estimateBps(now), config.min_bps);
+      }
+      from.uplink = media::DelayBasedEstimator(config);
+      from.uplink_ssrc = best_ssrc;
+      from.uplink_has_ts = false;
+      from.uplink_ts = 0;
+    }
+  }
+  if (rtp.header.ssrc != from.uplink_ssrc) {
+    return;
+  }
+  if (!from.uplink_has_ts) {
+    from.uplink_has_ts = true;
+    from.uplink_last_ts = rtp.header.timestamp;
+  }
+  from.uplink_ts += static_cast<std::int32_t>(rtp.header.timestamp - from.uplink_last_ts);
+  from.uplink_last_ts = rtp.header.timestamp;
+  from.uplink.onPacket(now, from.uplink_ts * 1000 / 90, size);
+  if (from.uplink.shouldSendRemb(now)) {
+    scratch_.clear();
+    media::ReceiverReport rr;
+    rr.ssrc = kServerSsrc;
+    media::appendReceiverReport(rr, scratch_);
+    media::Remb remb;
+    remb.sender_ssrc = kServerSsrc;
+    remb.bitrate_bps = static_cast<std::uint64_t>(from.uplink.estimateBps(now));
+    remb.ssrcs = {from.uplink_ssrc};
+    media::appendRemb(remb, scratch_);
+    sendTo(from, scratch_, true, net::TrafficClass::Video);
   }
 }
 

@@ -122,6 +122,8 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
                     std::size_t kind_index);
   // Re-plans which layers `receiver` gets, at most every 500 ms.
   void maybePlan(Leg& receiver, Clock::TimePoint now);
+  void estimateUplink(Leg& from, const media::RtpPacketView& rtp, std::size_t size,
+                      Clock::TimePoint now);
   void requestKeyFrame(Leg& sender, std::uint32_t ssrc, Clock::TimePoint now);
   void handleRtcp(Leg& from, std::span<const std::byte> plain);
   void answerProbe(Leg& leg);

@@ -15,6 +15,8 @@ PARLEY_BUILD_PACKAGES=(
   libcurl4-openssl-dev duktape-dev libkrb5-dev
   # media: voice, video, screen capture, SRTP, echo cancellation, PNG frames
   libopus-dev libvpx-dev libsrtp2-dev libwebrtc-audio-processing-dev libpng-dev
+  # screen sharing: the list of windows to share (media/video/screen_capture_x11.cpp)
+  libx11-dev
   libavdevice-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
 )
 

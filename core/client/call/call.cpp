@@ -3,6 +3,9 @@
 #include <asio/post.hpp>
 #include <future>
 
+#include "media/congestion/bitrate_allocator.h"
+#include "media/rtp/payload_types.h"
+#include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
 
 namespace parley::client {
@@ -29,23 +32,88 @@ Call::~Call() {
   stop();
 }
 
+void Call::setVideoSources(std::unique_ptr<media::VideoSource> camera,
+                           std::unique_ptr<media::VideoSource> screen) {
+  camera_source_ = std::move(camera);
+  screen_source_ = std::move(screen);
+}
+
+void Call::scheduleDrain(std::atomic<bool>& flag, void (Call::*drain)()) {
+  // Media threads: one drain task in flight at a time per kind.
+  if (flag.exchange(true)) {
+    return;
+  }
+  asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_), drain] {
+    if (auto still = alive.lock(); still && *still) {
+      (this->*drain)();
+    }
+  });
+}
+
 Result<void> Call::start() {
   auto engine = media::AudioEngine::create(config_.audio, input_, output_, clock_);
   if (!engine) {
     return makeError(std::move(engine).error());
   }
   engine_ = std::move(*engine);
-  std::weak_ptr<bool> alive = alive_;
-  engine_->start([this, alive] {
-    // Audio thread: one drain task in flight at a time.
-    if (drain_scheduled_.exchange(true)) {
-      return;
+  engine_->start([this] { scheduleDrain(drain_scheduled_, &Call::drainAudio); });
+
+  auto makeSender = [this](std::unique_ptr<media::VideoSource> source,
+                           bool screen) -> Result<std::unique_ptr<media::VideoSender>> {
+    media::VideoSenderConfig config;
+    config.screen = screen;
+    // Sharp text matters more than motion for a shared screen (DESIGN.md 6).
+    config.max_fps = screen ? 15 : 30;
+    config.high_kbps = screen ? 1000 : 500;
+    config.low_kbps = screen ? 200 : 150;
+    auto sender = media::VideoSender::create(config, std::move(source), clock_);
+    if (!sender) {
+      return makeError(std::move(sender).error());
     }
-    asio::post(strand_, [this, alive] {
-      if (auto still = alive.lock(); still && *still) {
-        drainAudio();
-      }
-    });
+    (*sender)->start([this] { scheduleDrain(video_drain_scheduled_, &Call::drainVideo); });
+    return sender;
+  };
+  if (camera_source_) {
+    auto sender = makeSender(std::move(camera_source_), false);
+    if (!sender) {
+      return makeError(std::move(sender).error());
+    }
+    camera_ = std::move(*sender);
+  }
+  if (screen_source_) {
+    auto sender = makeSender(std::move(screen_source_), true);
+    if (!sender) {
+      return makeError(std::move(sender).error());
+    }
+    screen_ = std::move(*sender);
+  }
+  video_receiver_ = std::make_unique<media::VideoReceiver>(clock_);
+  std::weak_ptr<bool> alive = alive_;
+  video_receiver_->start(
+      [this](const media::VideoSourceKey& key, const media::VideoFrame& frame) {
+        if (!video_sink_) {
+          return;
+        }
+        std::string user;
+        {
+          std::lock_guard lock(users_mu_);
+          if (auto it = users_for_sink_.find(key.participant_id); it != users_for_sink_.end()) {
+            user = it->second;
+          }
+        }
+        video_sink_(user.empty() ? std::to_string(key.participant_id) : user, key.screen, frame);
+      },
+      [this, alive](std::uint32_t ssrc) {
+        asio::post(strand_, [this, alive, ssrc] {
+          if (auto still = alive.lock(); still && *still) {
+            sendKeyFrameRequest(ssrc);
+          }
+        });
+      });
+  asio::post(strand_, [this, alive] {
+    if (auto still = alive.lock(); still && *still) {
+      armFeedbackTimer();
+    }
   });
   return {};
 }
@@ -54,6 +122,14 @@ void Call::stop() {
   if (engine_) {
     engine_->stop();
   }
+  for (auto* sender : {camera_.get(), screen_.get()}) {
+    if (sender != nullptr) {
+      sender->stop();
+    }
+  }
+  if (video_receiver_) {
+    video_receiver_->stop();
+  }
   // The transport's socket and timers belong to the strand; closing them
   // there keeps their handlers from racing the close.
   std::promise<void> done;
@@ -61,6 +137,9 @@ void Call::stop() {
   asio::post(strand_, [this, &done] {
     if (transport_) {
       transport_->stop();
+    }
+    if (feedback_timer_) {
+      feedback_timer_->cancel();
     }
     done.set_value();
   });
@@ -92,18 +171,161 @@ void Call::drainAudio() {
   });
 }
 
+void Call::drainVideo() {
+  video_drain_scheduled_ = false;
+  for (auto* sender : {camera_.get(), screen_.get()}) {
+    if (sender == nullptr) {
+      continue;
+    }
+    sender->drainOutgoing([this](std::span<const std::byte> rtp) {
+      last_video_sent_bytes_ += rtp.size();
+      transport_->send(std::vector<std::byte>(rtp.begin(), rtp.end()), false,
+                       net::TrafficClass::Video);
+    });
+  }
+}
+
 void Call::onPlain(std::span<const std::byte> plain, bool rtcp) {
   if (rtcp) {
-    return;  // the server's probe answers; feedback for video comes with video
+    onRtcp(plain);
+    return;
   }
   auto rtp = media::parseRtp(plain);
   if (!rtp) {
     return;
   }
-  if (rtp->header.payload_type == audio_pt_ && engine_) {
+  const auto pt = rtp->header.payload_type;
+  if (pt == audio_pt_ && engine_) {
     received_bytes_[rtp->header.ssrc] += plain.size();
     (void)engine_->pushIncoming(plain, clock_.now());
+  } else if ((pt == media::kVp8PayloadType || pt == media::kVp9PayloadType) && video_receiver_) {
+    video_stream_bytes_[rtp->header.ssrc] += plain.size();
+    feedEstimator(*rtp, plain.size());
+    (void)video_receiver_->pushIncoming(plain);
   }
+}
+
+void Call::onRtcp(std::span<const std::byte> plain) {
+  auto compound = media::parseRtcp(plain);
+  if (!compound) {
+    return;
+  }
+  for (const auto& pli : compound->plis) {
+    for (auto* sender : {camera_.get(), screen_.get()}) {
+      if (sender != nullptr) {
+        sender->requestKeyFrame(pli.media_ssrc);
+      }
+    }
+  }
+  for (const auto& remb : compound->rembs) {
+    // The server's estimate of what our uplink carries.
+    applySendBudget(static_cast<std::int64_t>(std::min<std::uint64_t>(remb.bitrate_bps, INT64_MAX)));
+  }
+}
+
+void Call::applySendBudget(std::int64_t bps) {
+  send_budget_bps_ = std::min(bps, config_.max_send_bps);
+  std::vector<media::VideoSourceDemand> demands;
+  std::vector<media::VideoSender*> senders;
+  if (screen_) {
+    media::VideoSourceDemand d;
+    d.kind = media::VideoSourceKind::Screen;
+    d.high = media::kScreenLayerLimits;
+    demands.push_back(d);
+    senders.push_back(screen_.get());
+  }
+  if (camera_) {
+    demands.push_back(media::VideoSourceDemand{});
+    senders.push_back(camera_.get());
+  }
+  if (senders.empty()) {
+    return;
+  }
+  const auto allocation = media::allocateBitrate(send_budget_bps_, media::AudioDemand{}, demands);
+  for (std::size_t i = 0; i < senders.size(); ++i) {
+    senders[i]->setBitrates(static_cast<int>(allocation.video[i].high_bps / 1000),
+                            static_cast<int>(allocation.video[i].low_bps / 1000));
+  }
+}
+
+void Call::feedEstimator(const media::RtpPacketView& rtp, std::size_t size) {
+  if (rtp.header.ssrc != estimator_ssrc_) {
+    return;
+  }
+  // 90 kHz RTP time unwrapped to microseconds on the sender's clock.
+  if (!estimator_has_ts_) {
+    estimator_has_ts_ = true;
+    estimator_last_ts_ = rtp.header.timestamp;
+  }
+  estimator_ts_ += static_cast<std::int32_t>(rtp.header.timestamp - estimator_last_ts_);
+  estimator_last_ts_ = rtp.header.timestamp;
+  estimator_.onPacket(clock_.now(), estimator_ts_ * 1000 / 90, size);
+}
+
+void Call::sendKeyFrameRequest(std::uint32_t ssrc) {
+  if (!transport_->ready()) {
+    return;
+  }
+  std::vector<std::byte> rtcp;
+  media::ReceiverReport rr;
+  rr.ssrc = offer_.audio_ssrc;
+  media::appendReceiverReport(rr, rtcp);
+  media::appendPli(media::Pli{offer_.audio_ssrc, ssrc}, rtcp);
+  transport_->send(std::move(rtcp), true, net::TrafficClass::Video);
+}
+
+void Call::armFeedbackTimer() {
+  if (!feedback_timer_) {
+    feedback_timer_ = std::make_unique<asio::steady_timer>(strand_);
+  }
+  feedback_timer_->expires_after(std::chrono::milliseconds(250));
+  feedback_timer_->async_wait([this, alive = std::weak_ptr<bool>(alive_)](const asio::error_code& ec) {
+    auto still = alive.lock();
+    if (ec || !still || !*still) {
+      return;
+    }
+    sendFeedback();
+    armFeedbackTimer();
+  });
+}
+
+void Call::sendFeedback() {
+  const auto now = clock_.now();
+  // Follow the biggest video stream we receive: its timestamps drive the
+  // delay-based estimate of our downlink.
+  std::uint32_t biggest = 0;
+  std::uint64_t most = 0;
+  for (const auto& [ssrc, bytes] : video_stream_bytes_) {
+    const auto recent = bytes - last_video_stream_bytes_[ssrc];
+    if (recent > most) {
+      most = recent;
+      biggest = ssrc;
+    }
+  }
+  last_video_stream_bytes_ = video_stream_bytes_;
+  if (biggest != 0 && biggest != estimator_ssrc_) {
+    media::DelayBasedEstimatorConfig config;
+    config.start_bps = estimator_ssrc_ == 0 ? config.start_bps
+                                            : std::max<std::int64_t>(estimator_.estimateBps(now),
+                                                                     config.min_bps);
+    estimator_ = media::DelayBasedEstimator(config);
+    estimator_ssrc_ = biggest;
+    estimator_has_ts_ = false;
+    estimator_ts_ = 0;
+  }
+  if (estimator_ssrc_ == 0 || !transport_->ready() || !estimator_.shouldSendRemb(now)) {
+    return;
+  }
+  std::vector<std::byte> rtcp;
+  media::ReceiverReport rr;
+  rr.ssrc = offer_.audio_ssrc;
+  media::appendReceiverReport(rr, rtcp);
+  media::Remb remb;
+  remb.sender_ssrc = offer_.audio_ssrc;
+  remb.bitrate_bps = static_cast<std::uint64_t>(estimator_.estimateBps(now));
+  remb.ssrcs = {estimator_ssrc_};
+  media::appendRemb(remb, rtcp);
+  transport_->send(std::move(rtcp), true, net::TrafficClass::Video);
 }
 
 void Call::onMediaOffer(MediaOfferInfo offer) {
@@ -116,6 +338,22 @@ void Call::onMediaOffer(MediaOfferInfo offer) {
     if (engine_) {
       engine_->setSendStream(offer.audio_ssrc, offer.audio_payload_type);
     }
+    if (camera_) {
+      camera_->setStream(offer.video_ssrc, offer.video_low_ssrc, offer.video_payload_type);
+    }
+    if (screen_) {
+      screen_->setStream(offer.screen_ssrc, offer.screen_low_ssrc, offer.video_payload_type);
+    }
+    offer_.audio_ssrc = offer.audio_ssrc;
+    offer_.video_ssrc = offer.video_ssrc;
+    offer_.video_low_ssrc = offer.video_low_ssrc;
+    offer_.screen_ssrc = offer.screen_ssrc;
+    offer_.screen_low_ssrc = offer.screen_low_ssrc;
+    offer_.server_ssrc = offer.server_ssrc;
+    offer_.video_payload_type = offer.video_payload_type;
+    // Until the server's estimate arrives: a start that any link of a
+    // meeting can take, raised within seconds when there is more.
+    applySendBudget(send_budget_bps_ > 0 ? send_budget_bps_ : 1'000'000);
     transport_->configure(std::move(offer));
   });
 }
@@ -129,14 +367,43 @@ void Call::onMediaPacket(std::string packet) {
   });
 }
 
-void Call::onVideoCodecChanged(const std::string& /*codec*/, std::uint8_t /*payload_type*/) {}
+void Call::onVideoCodecChanged(const std::string& /*codec*/, std::uint8_t payload_type) {
+  asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_), payload_type] {
+    if (auto still = alive.lock(); !still || !*still) {
+      return;
+    }
+    offer_.video_payload_type = payload_type;
+    if (camera_) {
+      camera_->setStream(offer_.video_ssrc, offer_.video_low_ssrc, payload_type);
+    }
+    if (screen_) {
+      screen_->setStream(offer_.screen_ssrc, offer_.screen_low_ssrc, payload_type);
+    }
+  });
+}
 
 void Call::onParticipantsChanged(const std::vector<ParticipantInfo>& participants) {
   std::map<std::uint32_t, std::string> users;
+  std::map<std::uint32_t, media::VideoSourceKey> video_sources;
+  {
+    std::lock_guard lock(users_mu_);
+    users_for_sink_.clear();
+    for (const auto& p : participants) {
+      users_for_sink_[p.id] = p.user;
+    }
+  }
   for (const auto& p : participants) {
-    users[p.audio_ssrc] = p.user;
-    users[p.video_ssrc] = p.user;
-    users[p.screen_ssrc] = p.user;
+    for (auto ssrc :
+         {p.audio_ssrc, p.video_ssrc, p.screen_ssrc, p.video_low_ssrc, p.screen_low_ssrc}) {
+      users[ssrc] = p.user;
+    }
+    video_sources[p.video_ssrc] = media::VideoSourceKey{p.id, false};
+    video_sources[p.video_low_ssrc] = media::VideoSourceKey{p.id, false};
+    video_sources[p.screen_ssrc] = media::VideoSourceKey{p.id, true};
+    video_sources[p.screen_low_ssrc] = media::VideoSourceKey{p.id, true};
+  }
+  if (video_receiver_) {
+    video_receiver_->setSources(std::move(video_sources));
   }
   asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_),
                        users = std::move(users)]() mutable {
@@ -200,6 +467,35 @@ void Call::stats(std::function<void(CallStats)> done) {
         out.streams.push_back(std::move(stream));
       }
     }
+    if (video_receiver_) {
+      const auto video = video_receiver_->stats();
+      for (const auto& source : video.sources) {
+        CallStreamStats stream;
+        stream.ssrc = source.last_ssrc;
+        stream.kind = source.key.screen ? "screen" : "video";
+        if (auto it = ssrc_users_.find(source.last_ssrc); it != ssrc_users_.end()) {
+          stream.user = it->second;
+        }
+        stream.frames = source.frames_decoded;
+        stream.lost = source.frames_lost;
+        stream.width = source.width;
+        stream.height = source.height;
+        // Per source, whichever layer the server forwards (both count).
+        auto& last = last_source_bytes_[source.key];
+        stream.kbps = rate(source.bytes - last);
+        last = source.bytes;
+        out.streams.push_back(std::move(stream));
+      }
+    }
+    for (auto* sender : {camera_.get(), screen_.get()}) {
+      if (sender != nullptr) {
+        out.senders.push_back(sender->stats());
+      }
+    }
+    out.video_sent_kbps = rate(last_video_sent_bytes_ - last_video_sent_reported_);
+    last_video_sent_reported_ = last_video_sent_bytes_;
+    out.send_budget_bps = send_budget_bps_;
+    out.receive_estimate_bps = estimator_ssrc_ != 0 ? estimator_.estimateBps(now) : 0;
     out.received_kbps = rate(out.transport.received_bytes - last_received_total_);
     last_received_total_ = out.transport.received_bytes;
     last_stats_ = now;

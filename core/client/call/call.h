@@ -20,34 +20,49 @@
 #include <map>
 #include <optional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include <asio/any_io_executor.hpp>
+#include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
 
 #include "core/base/clock.h"
 #include "core/base/result.h"
 #include "core/client/call/media_transport.h"
 #include "core/client/media_link.h"
+#include "media/congestion/delay_based_estimator.h"
 #include "media/engine/audio_engine.h"
+#include "media/engine/video_receiver.h"
+#include "media/engine/video_sender.h"
 
 namespace parley::client {
 
 struct CallConfig {
   MediaTransportConfig transport;
   media::AudioEngineConfig audio;
+  // What this client sends at most in total (DESIGN.md section 6).
+  std::int64_t max_send_bps = 2'500'000;
 };
+
+// A decoded remote picture, on the video decode thread: must not block long.
+using RemoteVideoSink =
+    std::function<void(const std::string& user, bool screen, const media::VideoFrame& frame)>;
 
 struct CallStreamStats {
   std::uint32_t ssrc = 0;
   std::string user;  // empty when the sender is not (or no longer) listed
-  std::string kind;  // "audio"
+  std::string kind;  // "audio", "video", "screen"
   std::uint64_t packets = 0;
   std::uint64_t lost = 0;
   std::uint64_t concealed = 0;
   double jitter_ms = 0;
   double kbps = 0;  // since the previous stats() call
+  // Video: frames decoded and the picture size of the last one.
+  std::uint64_t frames = 0;
+  int width = 0;
+  int height = 0;
 };
 
 struct CallStats {
@@ -57,6 +72,10 @@ struct CallStats {
   std::uint64_t dtx_skipped = 0;
   double received_kbps = 0;
   std::optional<double> rtt_ms;  // over UDP, from the probe answers
+  double video_sent_kbps = 0;
+  std::int64_t send_budget_bps = 0;     // what the server's estimate allows us
+  std::int64_t receive_estimate_bps = 0;  // what we tell the server we can take
+  std::vector<media::VideoSenderStats> senders;  // camera, then screen (when sending)
   std::vector<CallStreamStats> streams;
   MediaTransport::Counters transport;
 };
@@ -69,7 +88,13 @@ class Call final : public MediaLink {
   Call(const Call&) = delete;
   Call& operator=(const Call&) = delete;
 
-  // Creates the audio engine and starts its thread. Synchronous.
+  // What to send as video (before start()): either may be null.
+  void setVideoSources(std::unique_ptr<media::VideoSource> camera,
+                       std::unique_ptr<media::VideoSource> screen);
+  // Where decoded remote video goes (before start()).
+  void setRemoteVideoSink(RemoteVideoSink sink) { video_sink_ = std::move(sink); }
+
+  // Creates the audio engine and the video threads and starts them. Synchronous.
   Result<void> start();
   // Stops the engine (joins its thread) and the transport. Call after the
   // session has stopped; do not call from the call's strand.
@@ -90,7 +115,15 @@ class Call final : public MediaLink {
 
  private:
   void onPlain(std::span<const std::byte> plain, bool rtcp);
+  void onRtcp(std::span<const std::byte> plain);
   void drainAudio();
+  void drainVideo();
+  void scheduleDrain(std::atomic<bool>& flag, void (Call::*drain)());
+  void sendKeyFrameRequest(std::uint32_t ssrc);
+  void applySendBudget(std::int64_t bps);
+  void feedEstimator(const media::RtpPacketView& rtp, std::size_t size);
+  void sendFeedback();
+  void armFeedbackTimer();
 
   asio::strand<asio::any_io_executor> strand_;
   CallConfig config_;
@@ -100,6 +133,16 @@ class Call final : public MediaLink {
   std::unique_ptr<MediaTransport> transport_;
   std::unique_ptr<media::AudioEngine> engine_;
   std::atomic<bool> drain_scheduled_{false};
+  std::atomic<bool> video_drain_scheduled_{false};
+  std::unique_ptr<media::VideoSource> camera_source_;
+  std::unique_ptr<media::VideoSource> screen_source_;
+  std::unique_ptr<media::VideoSender> camera_;
+  std::unique_ptr<media::VideoSender> screen_;
+  std::unique_ptr<media::VideoReceiver> video_receiver_;
+  RemoteVideoSink video_sink_;
+  // Guards users_for_sink_, read by the decode thread for the sink's names.
+  std::mutex users_mu_;
+  std::map<std::uint64_t, std::string> users_for_sink_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
   // Call-strand state.
@@ -111,6 +154,22 @@ class Call final : public MediaLink {
   std::uint64_t last_received_total_ = 0;
   std::map<std::uint32_t, std::uint64_t> last_received_bytes_;
   std::function<void(MediaPath)> path_observer_;
+  MediaOfferInfo offer_;  // the current leg's SSRCs
+  // Downlink estimate (what we can receive), from the largest video stream.
+  media::DelayBasedEstimator estimator_;
+  std::uint32_t estimator_ssrc_ = 0;
+  std::uint64_t estimator_bytes_ = 0;
+  std::map<std::uint32_t, std::uint64_t> video_bytes_;  // per SSRC, this period
+  std::int64_t send_budget_bps_ = 0;
+  std::uint64_t last_video_sent_bytes_ = 0;
+  std::uint64_t last_video_sent_reported_ = 0;
+  std::map<media::VideoSourceKey, std::uint64_t> last_source_bytes_;
+  std::unique_ptr<asio::steady_timer> feedback_timer_;
+  std::uint32_t estimator_last_ts_ = 0;
+  std::int64_t estimator_ts_ = 0;  // unwrapped 90 kHz
+  bool estimator_has_ts_ = false;
+  std::map<std::uint32_t, std::uint64_t> video_stream_bytes_;  // per SSRC, cumulative
+  std::map<std::uint32_t, std::uint64_t> last_video_stream_bytes_;
 };
 
 }  // namespace parley::client

@@ -1,0 +1,214 @@
+#include "media/engine/video_receiver.h"
+
+#include <cstring>
+#include <optional>
+
+#include "media/rtp/payload_types.h"
+#include "media/rtp/vp8_payload.h"
+#include "media/rtp/vp9_payload.h"
+#include "media/video/vpx_decoder.h"
+
+namespace parley::media {
+namespace {
+
+// A receiver asks for a key frame at most this often per stream: the answer
+// is a big frame, and the first request is usually enough.
+constexpr auto kKeyFrameRequestInterval = std::chrono::milliseconds(500);
+
+}  // namespace
+
+struct VideoReceiver::Stream {
+  std::uint8_t payload_type = 0;
+  std::optional<Vp8Depacketizer> vp8;
+  std::optional<Vp9Depacketizer> vp9;
+  Clock::TimePoint last_request{};
+};
+
+struct VideoReceiver::Decoder {
+  std::uint8_t payload_type = 0;
+  std::optional<VpxDecoder> decoder;
+  VideoReceiverStats::Source stats;
+};
+
+VideoReceiver::VideoReceiver(const Clock& clock, std::size_t ring_capacity)
+    : clock_(clock), incoming_(ring_capacity) {}
+
+VideoReceiver::~VideoReceiver() { stop(); }
+
+void VideoReceiver::start(FrameSink sink, KeyFrameRequest request_key_frame) {
+  sink_ = std::move(sink);
+  request_key_frame_ = std::move(request_key_frame);
+  running_ = true;
+  thread_ = std::thread([this] { run(); });
+}
+
+void VideoReceiver::stop() {
+  {
+    std::lock_guard lock(wake_mu_);
+    running_ = false;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+void VideoReceiver::setSources(std::map<std::uint32_t, VideoSourceKey> sources) {
+  std::lock_guard lock(sources_mu_);
+  sources_ = std::move(sources);
+  ++sources_version_;
+}
+
+bool VideoReceiver::pushIncoming(std::span<const std::byte> rtp) {
+  if (rtp.size() > kMaxMediaPacketSize) {
+    return false;
+  }
+  const bool queued = incoming_.tryPush([&](Slot& slot) {
+    std::memcpy(slot.bytes.data(), rtp.data(), rtp.size());
+    slot.size = rtp.size();
+  });
+  if (!queued) {
+    std::lock_guard lock(stats_mu_);
+    ++stats_.ring_dropped;
+    return false;
+  }
+  wake_.notify_one();
+  return true;
+}
+
+VideoReceiverStats VideoReceiver::stats() const {
+  std::lock_guard lock(stats_mu_);
+  return stats_;
+}
+
+void VideoReceiver::run() {
+  while (running_.load()) {
+    {
+      std::unique_lock lock(wake_mu_);
+      // Woken by each push; the timeout only bounds how long a missed wake-up
+      // (push between the empty check and the wait) can delay a frame.
+      wake_.wait_for(lock, std::chrono::milliseconds(5),
+                     [&] { return !running_.load() || !incoming_.empty(); });
+    }
+    {
+      std::lock_guard lock(sources_mu_);
+      if (sources_version_ != known_version_) {
+        known_ = sources_;
+        known_version_ = sources_version_;
+      }
+    }
+    bool any = false;
+    while (incoming_.tryPop([&](Slot& slot) {
+      handle(std::span<const std::byte>(slot.bytes.data(), slot.size));
+    })) {
+      any = true;
+    }
+    if (any) {
+      publishStats();
+    }
+  }
+}
+
+void VideoReceiver::handle(std::span<const std::byte> packet) {
+  auto rtp = parseRtp(packet);
+  ++working_.packets;
+  if (!rtp) {
+    ++working_.malformed;
+    return;
+  }
+  const auto ssrc = rtp->header.ssrc;
+  const auto source = known_.find(ssrc);
+  if (source == known_.end()) {
+    ++working_.unknown_ssrc;
+    return;
+  }
+  const std::uint8_t pt = rtp->header.payload_type;
+  if (pt != kVp8PayloadType && pt != kVp9PayloadType) {
+    ++working_.malformed;
+    return;
+  }
+  auto& stream = streams_[ssrc];
+  if (!stream || stream->payload_type != pt) {
+    stream = std::make_unique<Stream>();
+    stream->payload_type = pt;
+    if (pt == kVp8PayloadType) {
+      stream->vp8.emplace();
+    } else {
+      stream->vp9.emplace();
+    }
+  }
+  std::vector<AssembledFrame> ready;
+  auto inserted = stream->vp8 ? stream->vp8->insert(rtp->header.sequence, rtp->header.timestamp,
+                                                    rtp->header.marker, rtp->payload, ready)
+                              : stream->vp9->insert(rtp->header.sequence, rtp->header.timestamp,
+                                                    rtp->header.marker, rtp->payload, ready);
+  if (!inserted) {
+    ++working_.malformed;
+    return;
+  }
+  auto& decoder = decoders_[source->second];
+  if (!decoder) {
+    decoder = std::make_unique<Decoder>();
+    decoder->stats.key = source->second;
+  }
+  const auto now = clock_.now();
+  auto askForKeyFrame = [&] {
+    if (now - stream->last_request >= kKeyFrameRequestInterval) {
+      stream->last_request = now;
+      ++working_.key_frame_requests;
+      if (request_key_frame_) {
+        request_key_frame_(ssrc);
+      }
+    }
+  };
+  for (auto& frame : ready) {
+    if (!decoder->decoder || decoder->payload_type != pt) {
+      auto created = VpxDecoder::create(pt == kVp8PayloadType ? VideoCodec::Vp8 : VideoCodec::Vp9,
+                                        2);
+      if (!created) {
+        continue;
+      }
+      decoder->decoder.emplace(std::move(*created));
+      decoder->payload_type = pt;
+    }
+    // A delta frame after a loss, or from a layer we just switched to, cannot
+    // be decoded: skip to the next key frame and ask for one.
+    if (frame.after_loss && !frame.key_frame) {
+      ++decoder->stats.frames_lost;
+      askForKeyFrame();
+      continue;
+    }
+    if (decoder->stats.last_ssrc != ssrc && !frame.key_frame) {
+      continue;  // the previous layer's picture stays until the new one starts
+    }
+    auto decoded = decoder->decoder->decode(frame.data, frame.timestamp);
+    if (!decoded) {
+      ++decoder->stats.frames_lost;
+      askForKeyFrame();
+      continue;
+    }
+    decoder->stats.last_ssrc = ssrc;
+    decoder->stats.bytes += frame.data.size();
+    if (*decoded) {
+      ++decoder->stats.frames_decoded;
+      decoder->stats.width = (*decoded)->width();
+      decoder->stats.height = (*decoded)->height();
+      if (sink_) {
+        sink_(source->second, **decoded);
+      }
+    }
+  }
+}
+
+void VideoReceiver::publishStats() {
+  working_.sources.clear();
+  for (const auto& [key, d] : decoders_) {
+    working_.sources.push_back(d->stats);
+  }
+  std::lock_guard lock(stats_mu_);
+  const auto ring_dropped = stats_.ring_dropped;  // counted by the producer
+  stats_ = working_;
+  stats_.ring_dropped = ring_dropped;
+}
+
+}  // namespace parley::media

@@ -1,0 +1,120 @@
+#pragma once
+// VideoReceiver: every remote video stream of a call, on one decode thread.
+// Packets arrive from the network (SPSC ring), are put back together into
+// frames per SSRC (VP8/VP9 depacketizers), and decoded per source: one
+// decoder for a participant's camera and one for its screen, whichever
+// simulcast layer (SSRC) the server forwards. A layer switch arrives as a
+// key frame of the new SSRC, so the decoder simply goes on with it.
+//
+//   network --pushIncoming--> [ring] --> depacketizer(ssrc) --> decoder(source) --> sink
+//                                              |  loss / decode error
+//                                              v
+//                                 key frame request (rate limited) --> network
+//
+// Threads: the decode thread owns depacketizers and decoders; the sink and
+// the key-frame callback run there (they must not block long). setSources
+// from any thread (rare; a mutex). Ownership: owned by the Call; stop()
+// joins the thread.
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <thread>
+
+#include "core/base/clock.h"
+#include "core/base/result.h"
+#include "media/engine/spsc_ring.h"
+#include "media/rtp/rtp_packet.h"
+#include "media/video/video_frame.h"
+
+namespace parley::media {
+
+struct VideoSourceKey {
+  std::uint64_t participant_id = 0;
+  bool screen = false;
+  auto operator<=>(const VideoSourceKey&) const = default;
+};
+
+struct VideoReceiverStats {
+  struct Source {
+    VideoSourceKey key;
+    std::uint32_t last_ssrc = 0;  // the layer last decoded
+    std::uint64_t frames_decoded = 0;
+    std::uint64_t frames_lost = 0;  // incomplete or undecodable
+    std::uint64_t bytes = 0;
+    int width = 0;
+    int height = 0;
+  };
+  std::vector<Source> sources;
+  std::uint64_t packets = 0;
+  std::uint64_t unknown_ssrc = 0;
+  std::uint64_t malformed = 0;
+  std::uint64_t ring_dropped = 0;
+  std::uint64_t key_frame_requests = 0;
+};
+
+class VideoReceiver {
+ public:
+  using FrameSink = std::function<void(const VideoSourceKey&, const VideoFrame&)>;
+  using KeyFrameRequest = std::function<void(std::uint32_t ssrc)>;
+
+  explicit VideoReceiver(const Clock& clock, std::size_t ring_capacity = 4096);
+  ~VideoReceiver();
+  VideoReceiver(const VideoReceiver&) = delete;
+  VideoReceiver& operator=(const VideoReceiver&) = delete;
+
+  void start(FrameSink sink, KeyFrameRequest request_key_frame);
+  void stop();
+
+  // Which source each SSRC belongs to (from the participant list).
+  void setSources(std::map<std::uint32_t, VideoSourceKey> sources);
+
+  // Network side (one producer): one plain RTP packet of a video stream.
+  bool pushIncoming(std::span<const std::byte> rtp);
+
+  [[nodiscard]] VideoReceiverStats stats() const;
+
+ private:
+  struct Slot {
+    std::array<std::byte, kMaxMediaPacketSize> bytes{};
+    std::size_t size = 0;
+  };
+  struct Stream;
+  struct Decoder;
+
+  void run();
+  void handle(std::span<const std::byte> packet);
+  void publishStats();
+
+  const Clock& clock_;
+  SpscRing<Slot> incoming_;
+  FrameSink sink_;
+  KeyFrameRequest request_key_frame_;
+  std::thread thread_;
+  std::atomic<bool> running_{false};
+  std::mutex wake_mu_;
+  std::condition_variable wake_;
+
+  mutable std::mutex sources_mu_;
+  std::map<std::uint32_t, VideoSourceKey> sources_;
+  std::uint64_t sources_version_ = 0;
+
+  // Decode-thread state.
+  std::map<std::uint32_t, VideoSourceKey> known_;
+  std::uint64_t known_version_ = 0;
+  std::map<std::uint32_t, std::unique_ptr<Stream>> streams_;
+  std::map<VideoSourceKey, std::unique_ptr<Decoder>> decoders_;
+  VideoReceiverStats working_;
+
+  mutable std::mutex stats_mu_;
+  VideoReceiverStats stats_;
+};
+
+}  // namespace parley::media

@@ -1,0 +1,36 @@
+# Video: VP8/VP9 (libvpx), frame conversion (libswscale), PNG files
+# (libpng), sources (synthetic pattern, still image, screen capture through
+# libavdevice). Included by media/CMakeLists.txt; adds to parley_media.
+pkg_check_modules(VPX REQUIRED IMPORTED_TARGET vpx)
+pkg_check_modules(AVDEVICE REQUIRED IMPORTED_TARGET libavdevice)
+pkg_check_modules(AVFORMAT REQUIRED IMPORTED_TARGET libavformat)
+pkg_check_modules(AVCODEC REQUIRED IMPORTED_TARGET libavcodec)
+pkg_check_modules(AVUTIL REQUIRED IMPORTED_TARGET libavutil)
+pkg_check_modules(SWSCALE REQUIRED IMPORTED_TARGET libswscale)
+pkg_check_modules(PNG REQUIRED IMPORTED_TARGET libpng)
+
+target_sources(parley_media PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/frame_convert.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/image_source.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/png_image.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/synthetic_source.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/video_quality.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/vpx_decoder.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/vpx_encoder.cpp)
+
+# Platform capture, chosen at build time (as net/proxy/ does): x11grab plus
+# libX11 for the window list on Linux and the BSDs; a stub elsewhere until
+# the gdigrab/ddagrab and avfoundation grabbers exist.
+if(UNIX AND NOT APPLE)
+  pkg_check_modules(X11 REQUIRED IMPORTED_TARGET x11)
+  target_sources(parley_media PRIVATE ${CMAKE_CURRENT_LIST_DIR}/screen_capture_x11.cpp)
+  target_link_libraries(parley_media PRIVATE PkgConfig::X11)
+else()
+  target_sources(parley_media PRIVATE ${CMAKE_CURRENT_LIST_DIR}/screen_capture_other.cpp)
+endif()
+
+# PRIVATE: no public header includes a library header (libvpx, FFmpeg,
+# libpng and Xlib types stay in the .cpp files).
+target_link_libraries(parley_media PRIVATE
+  PkgConfig::VPX PkgConfig::AVDEVICE PkgConfig::AVFORMAT PkgConfig::AVCODEC PkgConfig::AVUTIL
+  PkgConfig::SWSCALE PkgConfig::PNG)
