@@ -179,31 +179,68 @@ void CliPrinter::printStats(const client::CallStats& stats) {
   std::string text = "media " + stats.path + ": sending audio " +
                      std::to_string(static_cast<int>(stats.audio_sent_kbps)) + " kbit/s";
   for (const auto& s : stats.streams) {
-    streams.push_back({{"ssrc", s.ssrc},
-                       {"user", s.user},
-                       {"kind", s.kind},
-                       {"kbps", s.kbps},
-                       {"packets", s.packets},
-                       {"lost", s.lost},
-                       {"concealed", s.concealed},
-                       {"jitter_ms", s.jitter_ms}});
+    nlohmann::ordered_json stream = {{"ssrc", s.ssrc},
+                                     {"user", s.user},
+                                     {"kind", s.kind},
+                                     {"kbps", s.kbps},
+                                     {"lost", s.lost}};
+    if (s.kind == "audio") {
+      stream["packets"] = s.packets;
+      stream["concealed"] = s.concealed;
+      stream["jitter_ms"] = s.jitter_ms;
+    } else {
+      stream["frames"] = s.frames;
+      stream["width"] = s.width;
+      stream["height"] = s.height;
+    }
+    streams.push_back(std::move(stream));
     text += "; " + (s.user.empty() ? std::to_string(s.ssrc) : s.user) + " " + s.kind + " " +
             std::to_string(static_cast<int>(s.kbps)) + " kbit/s, lost " + std::to_string(s.lost);
+  }
+  nlohmann::ordered_json senders = nlohmann::ordered_json::array();
+  for (const auto& v : stats.senders) {
+    senders.push_back({{"codec", v.codec},
+                       {"width", v.width},
+                       {"height", v.height},
+                       {"frames", v.frames_captured},
+                       {"key_frames", v.key_frames},
+                       {"encode_ms", v.last_encode_ms},
+                       {"error", v.error}});
   }
   nlohmann::ordered_json fields = {
       {"path", stats.path},
       {"sent", {{"audio_kbps", stats.audio_sent_kbps},
                 {"audio_packets", stats.audio_packets_sent},
                 {"dtx_skipped", stats.dtx_skipped},
+                {"video_kbps", stats.video_sent_kbps},
+                {"budget_kbps", stats.send_budget_bps / 1000},
                 {"udp_packets", stats.transport.sent_udp},
-                {"tcp_packets", stats.transport.sent_tcp}}},
+                {"tcp_packets", stats.transport.sent_tcp},
+                {"video", senders}}},
       {"received", {{"kbps", stats.received_kbps},
+                    {"estimate_kbps", stats.receive_estimate_bps / 1000},
                     {"udp_packets", stats.transport.received_udp},
                     {"tcp_packets", stats.transport.received_tcp},
                     {"dropped_auth", stats.transport.dropped_auth}}},
       {"rtt_ms", stats.rtt_ms ? nlohmann::ordered_json(*stats.rtt_ms) : nlohmann::ordered_json()},
       {"streams", streams}};
   emit("stats", std::move(fields), text);
+}
+
+void CliPrinter::onVideoCodecChanged(const std::string& codec) {
+  emit("video_codec", {{"codec", codec}}, "the room's video codec is now " + codec);
+}
+
+void CliPrinter::onParticipantMedia(std::uint64_t participant_id,
+                                    const client::MediaStateInfo& media) {
+  emit("participant_media",
+       {{"id", participant_id},
+        {"audio_muted", media.audio_muted},
+        {"camera_on", media.camera_on},
+        {"sharing_screen", media.sharing_screen}},
+       "participant " + std::to_string(participant_id) +
+           (media.sharing_screen ? " shares a screen" : "") + (media.camera_on ? ", camera on" : "") +
+           (media.audio_muted ? ", muted" : ""));
 }
 
 void CliPrinter::printMediaPath(const std::string& path) {

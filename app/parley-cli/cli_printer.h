@@ -54,6 +54,9 @@ class CliPrinter final : public client::SessionObserver {
                       std::chrono::milliseconds retry_in) override;
   void onLeft(const std::string& room) override;
   void onWarning(const Error& warning) override;
+  void onVideoCodecChanged(const std::string& codec) override;
+  void onParticipantMedia(std::uint64_t participant_id,
+                          const client::MediaStateInfo& media) override;
   void onError(const Error& error) override;
 
   // A problem found by the CLI itself (usage, unconfirmed messages).

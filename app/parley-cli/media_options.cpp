@@ -196,7 +196,9 @@ Result<void> CliCall::finish() {
     return {};
   }
   finished_ = true;
-  call_->stop();
+  if (call_) {
+    call_->stop();
+  }
   if (recording_ != nullptr) {
     return recording_->close();
   }

@@ -60,6 +60,7 @@ constexpr std::size_t kScreen = 2;
 constexpr std::size_t kVideoLow = 3;
 constexpr std::size_t kScreenLow = 4;
 constexpr auto kPlanInterval = std::chrono::milliseconds(500);
+constexpr std::int64_t kUplinkStartBps = 2'000'000;
 // Senders get at most one key-frame request per stream this often, however
 // many receivers ask.
 constexpr auto kPliInterval = std::chrono::milliseconds(300);
@@ -365,6 +366,9 @@ void MediaRouter::estimateUplink(Leg& from, const media::RtpPacketView& rtp, std
     from.uplink_chosen = now;
     if (best_ssrc != from.uplink_ssrc) {
       media::DelayBasedEstimatorConfig config;
+      // A sender starts with room for a full screen share and its small
+      // layer; the delay signal cuts this within a second where it is too much.
+      config.start_bps = kUplinkStartBps;
       if (from.uplink_ssrc != 0) {
         config.start_bps = std::max<std::int64_t>(from.uplink.estimateBps(now), config.min_bps);
       }

@@ -48,14 +48,27 @@ std::vector<std::uint32_t> ReceiverVideoForwarding::plan(
   std::uint64_t left = budget_bps;
   for (const auto* s : order) {
     Source& state = sourceFor(s->high_ssrc, s->low_ssrc);
+    // Smoothed over a few plans: a key frame is a second's worth of bits in
+    // one burst, and must not read as a stream that no longer fits.
+    auto smooth = [](double& avg, std::uint64_t now_bps) {
+      avg = avg == 0 ? static_cast<double>(now_bps) : 0.6 * avg + 0.4 * static_cast<double>(now_bps);
+      return static_cast<std::uint64_t>(avg);
+    };
+    const auto high_bps = smooth(state.high_avg, s->high_bps);
+    const auto low_bps = smooth(state.low_avg, s->low_bps);
+    // Hysteresis: a layer we already forward stays while it fits at all; one
+    // we would switch up to must fit with headroom.
+    auto keeps = [&](VideoLayer layer, std::uint64_t rate) {
+      return state.target == layer ? rate <= left : fits(rate, left);
+    };
     VideoLayer target = VideoLayer::None;
-    if (s->high_bps > 0 && fits(s->high_bps, left)) {
+    if (high_bps > 0 && keeps(VideoLayer::High, high_bps)) {
       target = VideoLayer::High;
-      left -= s->high_bps;
-    } else if (s->low_bps > 0 && fits(s->low_bps, left)) {
+      left -= high_bps;
+    } else if (low_bps > 0 && keeps(VideoLayer::Low, low_bps)) {
       target = VideoLayer::Low;
-      left -= s->low_bps;
-    } else if (s->high_bps == 0 && s->low_bps == 0) {
+      left -= low_bps;
+    } else if (high_bps == 0 && low_bps == 0) {
       target = state.target;  // nothing measured yet: keep what we had
     }
     if (target != state.target) {

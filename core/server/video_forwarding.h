@@ -70,6 +70,8 @@ class ReceiverVideoForwarding {
     VideoLayer target = VideoLayer::Low;
     std::uint32_t low_ssrc = 0;
     Clock::TimePoint last_request{};
+    double high_avg = 0;  // smoothed layer rates, bit/s
+    double low_avg = 0;
   };
   Source& sourceFor(std::uint32_t high_ssrc, std::uint32_t low_ssrc);
 

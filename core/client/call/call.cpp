@@ -305,7 +305,11 @@ void Call::sendFeedback() {
   last_video_stream_bytes_ = video_stream_bytes_;
   if (biggest != 0 && biggest != estimator_ssrc_) {
     media::DelayBasedEstimatorConfig config;
-    config.start_bps = estimator_ssrc_ == 0 ? config.start_bps
+    // A receiver assumes its downlink takes the whole budget until the delay
+    // signal says otherwise (then the estimate falls within a second): the
+    // server caps what it forwards by this, so a low start would show
+    // everyone the small layer for the first seconds of every call.
+    config.start_bps = estimator_ssrc_ == 0 ? config.max_bps
                                             : std::max<std::int64_t>(estimator_.estimateBps(now),
                                                                      config.min_bps);
     estimator_ = media::DelayBasedEstimator(config);
@@ -353,7 +357,7 @@ void Call::onMediaOffer(MediaOfferInfo offer) {
     offer_.video_payload_type = offer.video_payload_type;
     // Until the server's estimate arrives: a start that any link of a
     // meeting can take, raised within seconds when there is more.
-    applySendBudget(send_budget_bps_ > 0 ? send_budget_bps_ : 1'000'000);
+    applySendBudget(send_budget_bps_ > 0 ? send_budget_bps_ : 2'000'000);
     transport_->configure(std::move(offer));
   });
 }

@@ -1,13 +1,6 @@
 // Screen capture from a real X server: Xvfb started by the test (it picks a
 // free display itself through -displayfd), a known picture drawn with
 // libX11, captured through x11grab and compared by PSNR.
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <cstring>
@@ -20,119 +13,10 @@
 #include "media/video/video_quality.h"
 #include "media/video/vpx_decoder.h"
 #include "media/video/vpx_encoder.h"
-
-// Xlib last: its macros (None, Bool, Status) clash with other headers.
-#include <X11/Xlib.h>
-#include <X11/Xutil.h>
-
-extern char** environ;
+#include "support/xvfb_server.h"
 
 namespace parley::media {
 namespace {
-
-std::string findXvfb() {
-  for (const char* dir : {"/usr/bin", "/usr/local/bin", "/bin"}) {
-    const std::string path = std::string(dir) + "/Xvfb";
-    if (::access(path.c_str(), X_OK) == 0) {
-      return path;
-    }
-  }
-  return {};
-}
-
-// One Xvfb server for the test, stopped by PID when it goes out of scope.
-class XvfbServer {
- public:
-  XvfbServer() {
-    const std::string xvfb = findXvfb();
-    if (xvfb.empty()) {
-      error_ = "Xvfb is not installed (apt-get install xvfb)";
-      return;
-    }
-    int fds[2];
-    if (::pipe(fds) != 0) {
-      error_ = "pipe failed";
-      return;
-    }
-    const std::string fd = std::to_string(fds[1]);
-    const char* argv[] = {xvfb.c_str(),   "-displayfd", fd.c_str(), "-screen",  "0",
-                          "1920x1080x24", "-nolisten",  "tcp",      "-noreset", nullptr};
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    // Xvfb's chatter is noise in the test log.
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    const int rc = posix_spawn(&pid_, xvfb.c_str(), &actions, nullptr,
-                               const_cast<char* const*>(argv), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);
-    if (rc != 0) {
-      pid_ = -1;
-      ::close(fds[0]);
-      error_ = "cannot start Xvfb: " + std::string(std::strerror(rc));
-      return;
-    }
-    // Xvfb writes the display number once it accepts connections.
-    std::string number;
-    pollfd pfd{fds[0], POLLIN, 0};
-    while (::poll(&pfd, 1, 10000) > 0) {
-      char c = 0;
-      if (::read(fds[0], &c, 1) != 1 || c == '\n') {
-        break;
-      }
-      number += c;
-    }
-    ::close(fds[0]);
-    if (number.empty()) {
-      error_ = "Xvfb did not report a display within 10 s";
-      return;
-    }
-    display_ = ":" + number;
-  }
-  XvfbServer(const XvfbServer&) = delete;
-  XvfbServer& operator=(const XvfbServer&) = delete;
-  ~XvfbServer() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
-  }
-  [[nodiscard]] const std::string& display() const { return display_; }
-  [[nodiscard]] const std::string& error() const { return error_; }
-
- private:
-  pid_t pid_ = -1;
-  std::string display_;
-  std::string error_;
-};
-
-// A window showing `image` (Bgra, as a 24-bit TrueColor visual stores it).
-Window showImage(Display* d, const PackedImage& image, int x, int y, const char* title) {
-  const int screen = XDefaultScreen(d);
-  XSetWindowAttributes attrs{};
-  attrs.override_redirect = False;
-  attrs.background_pixel = XBlackPixel(d, screen);
-  const Window w =
-      XCreateWindow(d, XRootWindow(d, screen), x, y, static_cast<unsigned>(image.width),
-                    static_cast<unsigned>(image.height), 0, CopyFromParent, InputOutput,
-                    XDefaultVisual(d, screen), CWBackPixel, &attrs);
-  XStoreName(d, w, title);
-  XMapWindow(d, w);
-  XSync(d, False);
-  XImage* ximage =
-      XCreateImage(d, XDefaultVisual(d, screen), 24, ZPixmap, 0,
-                   const_cast<char*>(reinterpret_cast<const char*>(image.pixels.data())),
-                   static_cast<unsigned>(image.width), static_cast<unsigned>(image.height), 32,
-                   image.stride());
-  REQUIRE(ximage != nullptr);
-  XPutImage(d, w, XDefaultGC(d, screen), ximage, 0, 0, 0, 0, static_cast<unsigned>(image.width),
-            static_cast<unsigned>(image.height));
-  ximage->data = nullptr;  // ours, not Xlib's to free
-  XDestroyImage(ximage);
-  XSync(d, False);
-  return w;
-}
 
 VideoFrame captureOne(ScreenCapture& capture) {
   for (int attempt = 0; attempt < 5; ++attempt) {
@@ -148,23 +32,24 @@ VideoFrame captureOne(ScreenCapture& capture) {
 }
 
 TEST_CASE("x11grab captures a known picture from Xvfb", "[video][capture][xvfb]") {
-  XvfbServer server;
+  parley::test::XvfbServer server;
   if (!server.error().empty()) {
     WARN("skipping the Xvfb capture test: " << server.error());
     return;
   }
-  Display* d = XOpenDisplay(server.display().c_str());
-  REQUIRE(d != nullptr);
-  const std::unique_ptr<Display, int (*)(Display*)> close_display(d, XCloseDisplay);
-
   const PackedImage desktop = test::renderDesktop(1920, 1080, 0, false, PixelFormat::Bgra);
-  showImage(d, desktop, 0, 0, "parley desktop");
+  auto shown_desktop =
+      parley::test::ShownImage::show(server.display(), desktop, 0, 0, "parley desktop");
+  REQUIRE(shown_desktop);
   auto synthetic = SyntheticSource::create(640, 360);
   REQUIRE(synthetic);
   FrameConverter converter;
   auto small_rgb = converter.fromI420((*synthetic)->render(7), PixelFormat::Bgra);
   REQUIRE(small_rgb);
-  const Window small = showImage(d, *small_rgb, 300, 200, "parley test window");
+  auto shown_small =
+      parley::test::ShownImage::show(server.display(), *small_rgb, 300, 200, "parley test window");
+  REQUIRE(shown_small);
+  const auto small = shown_small->window();
 
   SECTION("the list of shareable targets has the screen and the windows") {
     auto targets = listShareableTargets(server.display());
