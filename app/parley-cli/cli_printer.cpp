@@ -88,7 +88,8 @@ void CliPrinter::onConnected(const client::ConnectionInfo& info) {
         {"cipher", info.cipher},
         {"server", server}},
        "* connected to " + info.address + " port " + std::to_string(info.port) + " (" +
-           info.method + (info.via.empty() ? "" : " via " + info.via) + ", " + info.tls_version + " " + info.cipher + ", " + server + ")");
+           info.method + (info.via.empty() ? "" : " via " + info.via) + ", " + info.tls_version +
+           " " + info.cipher + ", " + server + ")");
 }
 
 void CliPrinter::onJoined(const std::string& room,
@@ -179,11 +180,8 @@ void CliPrinter::printStats(const client::CallStats& stats) {
   std::string text = "media " + stats.path + ": sending audio " +
                      std::to_string(static_cast<int>(stats.audio_sent_kbps)) + " kbit/s";
   for (const auto& s : stats.streams) {
-    nlohmann::ordered_json stream = {{"ssrc", s.ssrc},
-                                     {"user", s.user},
-                                     {"kind", s.kind},
-                                     {"kbps", s.kbps},
-                                     {"lost", s.lost}};
+    nlohmann::ordered_json stream = {
+        {"ssrc", s.ssrc}, {"user", s.user}, {"kind", s.kind}, {"kbps", s.kbps}, {"lost", s.lost}};
     if (s.kind == "audio") {
       stream["packets"] = s.packets;
       stream["concealed"] = s.concealed;
@@ -207,23 +205,25 @@ void CliPrinter::printStats(const client::CallStats& stats) {
                        {"encode_ms", v.last_encode_ms},
                        {"error", v.error}});
   }
-  nlohmann::ordered_json fields = {
-      {"path", stats.path},
-      {"sent", {{"audio_kbps", stats.audio_sent_kbps},
-                {"audio_packets", stats.audio_packets_sent},
-                {"dtx_skipped", stats.dtx_skipped},
-                {"video_kbps", stats.video_sent_kbps},
-                {"budget_kbps", stats.send_budget_bps / 1000},
-                {"udp_packets", stats.transport.sent_udp},
-                {"tcp_packets", stats.transport.sent_tcp},
-                {"video", senders}}},
-      {"received", {{"kbps", stats.received_kbps},
-                    {"estimate_kbps", stats.receive_estimate_bps / 1000},
-                    {"udp_packets", stats.transport.received_udp},
-                    {"tcp_packets", stats.transport.received_tcp},
-                    {"dropped_auth", stats.transport.dropped_auth}}},
-      {"rtt_ms", stats.rtt_ms ? nlohmann::ordered_json(*stats.rtt_ms) : nlohmann::ordered_json()},
-      {"streams", streams}};
+  nlohmann::ordered_json fields = {{"path", stats.path},
+                                   {"sent",
+                                    {{"audio_kbps", stats.audio_sent_kbps},
+                                     {"audio_packets", stats.audio_packets_sent},
+                                     {"dtx_skipped", stats.dtx_skipped},
+                                     {"video_kbps", stats.video_sent_kbps},
+                                     {"budget_kbps", stats.send_budget_bps / 1000},
+                                     {"udp_packets", stats.transport.sent_udp},
+                                     {"tcp_packets", stats.transport.sent_tcp},
+                                     {"video", senders}}},
+                                   {"received",
+                                    {{"kbps", stats.received_kbps},
+                                     {"estimate_kbps", stats.receive_estimate_bps / 1000},
+                                     {"udp_packets", stats.transport.received_udp},
+                                     {"tcp_packets", stats.transport.received_tcp},
+                                     {"dropped_auth", stats.transport.dropped_auth}}},
+                                   {"rtt_ms", stats.rtt_ms ? nlohmann::ordered_json(*stats.rtt_ms)
+                                                           : nlohmann::ordered_json()},
+                                   {"streams", streams}};
   emit("stats", std::move(fields), text);
 }
 
@@ -239,8 +239,8 @@ void CliPrinter::onParticipantMedia(std::uint64_t participant_id,
         {"camera_on", media.camera_on},
         {"sharing_screen", media.sharing_screen}},
        "participant " + std::to_string(participant_id) +
-           (media.sharing_screen ? " shares a screen" : "") + (media.camera_on ? ", camera on" : "") +
-           (media.audio_muted ? ", muted" : ""));
+           (media.sharing_screen ? " shares a screen" : "") +
+           (media.camera_on ? ", camera on" : "") + (media.audio_muted ? ", muted" : ""));
 }
 
 void CliPrinter::printMediaPath(const std::string& path) {

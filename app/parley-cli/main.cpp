@@ -16,11 +16,11 @@
 
 #include <CLI/CLI.hpp>
 #include <asio/signal_set.hpp>
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <deque>
 #include <iostream>
-#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -29,12 +29,12 @@
 #include "app/parley-cli/cli_printer.h"
 #include "app/parley-cli/exit_codes.h"
 #include "app/parley-cli/media_options.h"
-#include "app/version.h"
-#include "core/client/client_session.h"
 #include "app/parley-cli/network_options.h"
 #include "app/parley-cli/probe_command.h"
-#include "net/racer/racing_connector.h"
+#include "app/version.h"
+#include "core/client/client_session.h"
 #include "net/event/io_thread.h"
+#include "net/racer/racing_connector.h"
 #include "net/tls/tls_context.h"
 
 namespace {
@@ -315,8 +315,9 @@ int main(int argc, char** argv) {
   cli::addMediaOptions(*join, options.media);
 
   cli::ProbeOptions probe_options;
-  auto* probe = app.add_subcommand(
-      "probe", "race every way to the server once and print each attempt's stages (ms)");
+  auto* probe =
+      app.add_subcommand("probe",
+                         "race every way to the server once and print each attempt's stages (ms)");
   probe->add_option("--server", probe_options.server, "server host name or address")->required();
   probe->add_option("--ca", probe_options.ca, "the deployment's CA certificate (PEM), pinned")
       ->required();

@@ -363,7 +363,8 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
       if (envelope && envelope.value().has_server_hello()) {
         onServerHello(envelope.value().server_hello());
       } else {
-        connectionLost(Error{ErrorCode::HelloFailed, "the server's answer to hello was not a hello"});
+        connectionLost(
+            Error{ErrorCode::HelloFailed, "the server's answer to hello was not a hello"});
       }
     }
   }
@@ -436,8 +437,8 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
       case Envelope::kVideoCodecChanged: {
         const auto& vc = envelope.video_codec_changed();
         if (media_link_ != nullptr) {
-          media_link_->onVideoCodecChanged(
-              vc.video_codec(), static_cast<std::uint8_t>(vc.video_payload_type() & 0x7f));
+          media_link_->onVideoCodecChanged(vc.video_codec(), static_cast<std::uint8_t>(
+                                                                 vc.video_payload_type() & 0x7f));
         }
         notify([&](SessionObserver& o) { o.onVideoCodecChanged(vc.video_codec()); });
         break;

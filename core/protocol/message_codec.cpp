@@ -29,9 +29,8 @@ bool hasControlCharacter(std::string_view text, bool allow_newline_and_tab) {
 
 Result<void> validateMediaState(const proto::MediaState& media) {
   if (static_cast<std::size_t>(media.video_decoders_size()) > kMaxVideoDecoders) {
-    return makeError(ErrorCode::MalformedMessage, "more than " +
-                                                      std::to_string(kMaxVideoDecoders) +
-                                                      " video decoders listed");
+    return makeError(ErrorCode::MalformedMessage,
+                     "more than " + std::to_string(kMaxVideoDecoders) + " video decoders listed");
   }
   for (const auto& codec : media.video_decoders()) {
     if (codec.size() > kMaxCodecNameBytes) {

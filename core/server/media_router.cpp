@@ -8,8 +8,8 @@
 #include "core/protocol/protocol_limits.h"
 #include "core/server/media_ssrc.h"
 #include "core/server/rate_meter.h"
-#include "core/server/video_forwarding.h"
 #include "core/server/server_metrics.h"
+#include "core/server/video_forwarding.h"
 #include "media/congestion/delay_based_estimator.h"
 #include "media/rtp/payload_types.h"
 #include "media/rtp/rtcp_packet.h"
@@ -118,10 +118,10 @@ Result<std::uint16_t> MediaRouter::start() {
   std::weak_ptr<MediaRouter> weak = weak_from_this();
   asio::post(strand_, [weak] {
     if (auto self = weak.lock(); self && self->udp_) {
-      self->udp_->start([raw = self.get()](std::span<std::byte> d,
-                                           const asio::ip::udp::endpoint& from) {
-        raw->onDatagram(d, from);
-      });
+      self->udp_->start(
+          [raw = self.get()](std::span<std::byte> d, const asio::ip::udp::endpoint& from) {
+            raw->onDatagram(d, from);
+          });
     }
   });
   spdlog::info("media: UDP on {}:{}", bound->address().to_string(), bound->port());
@@ -198,7 +198,8 @@ void MediaRouter::removeLegNow(std::uint64_t participant_id) {
 }
 
 void MediaRouter::onTcpPacket(std::uint64_t participant_id, std::string packet) {
-  asio::post(strand_, [self = shared_from_this(), participant_id, packet = std::move(packet)]() mutable {
+  asio::post(strand_, [self = shared_from_this(), participant_id,
+                       packet = std::move(packet)]() mutable {
     auto it = self->legs_.find(participant_id);
     if (it == self->legs_.end()) {
       ++self->counters_.dropped_unknown_ssrc;
@@ -490,8 +491,7 @@ void MediaRouter::handleRtcp(Leg& from, std::span<const std::byte> plain) {
   // with the sender's keys. Only streams in the same room.
   auto ownerOf = [&](std::uint32_t media_ssrc) -> Leg* {
     auto it = by_ssrc_.find(media_ssrc);
-    if (it == by_ssrc_.end() || it->second == &from ||
-        it->second->info.room != from.info.room) {
+    if (it == by_ssrc_.end() || it->second == &from || it->second->info.room != from.info.room) {
       return nullptr;
     }
     return it->second;
@@ -528,8 +528,7 @@ bool MediaRouter::udpAlive(const Leg& leg) const {
          clock_.now() - leg.last_udp < config_.udp_alive;
 }
 
-void MediaRouter::sendTo(Leg& to, std::vector<std::byte>& plain, bool rtcp,
-                         net::TrafficClass cls) {
+void MediaRouter::sendTo(Leg& to, std::vector<std::byte>& plain, bool rtcp, net::TrafficClass cls) {
   auto ok = rtcp ? to.outbound.protectRtcp(plain) : to.outbound.protectRtp(plain);
   if (!ok) {
     ++counters_.dropped_malformed;

@@ -22,11 +22,11 @@
 
 #include <array>
 #include <atomic>
-#include <functional>
-#include <span>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -62,7 +62,7 @@ struct MediaLegInfo {
   std::string room;
   // By StreamKind - 1: audio, video, screen, video low, screen low.
   std::array<std::uint32_t, 5> ssrcs{};
-  std::vector<std::byte> keying;         // the channel's exporter output
+  std::vector<std::byte> keying;  // the channel's exporter output
   std::weak_ptr<transport::MessageChannel> channel;
 };
 

@@ -1,12 +1,12 @@
 #include "core/server/metrics_http_server.h"
 
+#include <array>
 #include <asio/ip/tcp.hpp>
 #include <asio/post.hpp>
 #include <asio/read_until.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
 #include <asio/write.hpp>
-#include <array>
 #include <list>
 
 namespace parley::server {
@@ -84,16 +84,16 @@ struct MetricsHttpServer::State : std::enable_shared_from_this<MetricsHttpServer
   // the client reads it, so read and discard until the client closes, bounded in bytes and
   // by the request timer.
   void drain(const std::shared_ptr<Connection>& connection) {
-    connection->socket.async_read_some(
-        asio::buffer(connection->discard),
-        [self = shared_from_this(), connection](const asio::error_code& ec, std::size_t n) {
-          connection->drained += n;
-          if (ec || connection->drained > kMaxDrain) {
-            self->finish(connection);
-            return;
-          }
-          self->drain(connection);
-        });
+    connection->socket.async_read_some(asio::buffer(connection->discard),
+                                       [self = shared_from_this(),
+                                        connection](const asio::error_code& ec, std::size_t n) {
+                                         connection->drained += n;
+                                         if (ec || connection->drained > kMaxDrain) {
+                                           self->finish(connection);
+                                           return;
+                                         }
+                                         self->drain(connection);
+                                       });
   }
 
   void serve(const std::shared_ptr<Connection>& connection) {

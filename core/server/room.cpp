@@ -108,20 +108,20 @@ void Room::offerMedia(const Member& member) {
 }
 
 void Room::setMedia(std::uint64_t participant_id, proto::MediaState media) {
-  asio::post(strand_, [self = shared_from_this(), participant_id,
-                       media = std::move(media)]() mutable {
-    auto& room = *self;
-    Member* member = room.find(participant_id);
-    if (member == nullptr) {
-      return;
-    }
-    member->media = std::move(media);
-    protocol::Envelope notice;
-    notice.mutable_participant_media()->set_participant_id(participant_id);
-    *notice.mutable_participant_media()->mutable_media() = member->media;
-    room.broadcast(notice, participant_id);
-    room.updateVideoCodec();
-  });
+  asio::post(strand_,
+             [self = shared_from_this(), participant_id, media = std::move(media)]() mutable {
+               auto& room = *self;
+               Member* member = room.find(participant_id);
+               if (member == nullptr) {
+                 return;
+               }
+               member->media = std::move(media);
+               protocol::Envelope notice;
+               notice.mutable_participant_media()->set_participant_id(participant_id);
+               *notice.mutable_participant_media()->mutable_media() = member->media;
+               room.broadcast(notice, participant_id);
+               room.updateVideoCodec();
+             });
 }
 
 Room::Room(std::shared_ptr<ServerContext> ctx, std::string name)

@@ -51,7 +51,8 @@ std::vector<std::uint32_t> ReceiverVideoForwarding::plan(
     // Smoothed over a few plans: a key frame is a second's worth of bits in
     // one burst, and must not read as a stream that no longer fits.
     auto smooth = [](double& avg, std::uint64_t now_bps) {
-      avg = avg == 0 ? static_cast<double>(now_bps) : 0.6 * avg + 0.4 * static_cast<double>(now_bps);
+      avg =
+          avg == 0 ? static_cast<double>(now_bps) : 0.6 * avg + 0.4 * static_cast<double>(now_bps);
       return static_cast<std::uint64_t>(avg);
     };
     const auto high_bps = smooth(state.high_avg, s->high_bps);

@@ -73,9 +73,7 @@ class MessageChannel : public std::enable_shared_from_this<MessageChannel> {
   // The TLS session's exporter output for media keys (net::kMediaKeyingBytes,
   // label net::kMediaExporterLabel), read once when the channel is created;
   // empty if the stream had no completed handshake. Any thread (immutable).
-  [[nodiscard]] const std::vector<std::byte>& mediaKeyingMaterial() const {
-    return media_keying_;
-  }
+  [[nodiscard]] const std::vector<std::byte>& mediaKeyingMaterial() const { return media_keying_; }
 
   // Sends `reason` to the peer as a fatal ErrorNotice (when notify_peer), then
   // flushes, shuts TLS down and closes. onClosed(reason) follows.

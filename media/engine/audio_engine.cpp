@@ -153,8 +153,7 @@ AudioEngine::Stream* AudioEngine::streamFor(std::uint32_t ssrc, Clock::TimePoint
   if (!created) {
     return nullptr;
   }
-  streams_.push_back(
-      Stream{ssrc, std::make_unique<AudioReceiveStream>(std::move(*created)), now});
+  streams_.push_back(Stream{ssrc, std::make_unique<AudioReceiveStream>(std::move(*created)), now});
   return &streams_.back();
 }
 
@@ -176,9 +175,8 @@ void AudioEngine::receive(Clock::TimePoint now) {
   })) {
   }
   // Forget senders that went quiet for good (left, or stopped sending).
-  std::erase_if(streams_, [&](const Stream& s) {
-    return now - s.last_heard > config_.stream_idle_timeout;
-  });
+  std::erase_if(streams_,
+                [&](const Stream& s) { return now - s.last_heard > config_.stream_idle_timeout; });
 }
 
 void AudioEngine::playout(Clock::TimePoint now) {

@@ -46,7 +46,7 @@ namespace parley::media {
 struct AudioEngineConfig {
   OpusEncoderConfig opus;
   JitterBufferConfig jitter;
-  bool echo_cancellation = false;  // on for real microphones and speakers
+  bool echo_cancellation = false;   // on for real microphones and speakers
   std::size_t ring_capacity = 256;  // packets each way (5 s of one stream)
   std::size_t max_streams = 32;     // remote senders mixed at once
   // A stream nobody heard for this long is dropped (frees its decoder).
@@ -125,8 +125,8 @@ class AudioEngine {
     Clock::TimePoint last_heard{};
   };
 
-  AudioEngine(AudioEngineConfig config, AudioInput& input, AudioOutput& output,
-              const Clock& clock, OpusEncoder encoder, std::unique_ptr<EchoCanceller> aec);
+  AudioEngine(AudioEngineConfig config, AudioInput& input, AudioOutput& output, const Clock& clock,
+              OpusEncoder encoder, std::unique_ptr<EchoCanceller> aec);
   void run();
   void tick(Clock::TimePoint now);
   void receive(Clock::TimePoint now);

@@ -98,9 +98,8 @@ void VideoReceiver::run() {
       }
     }
     bool any = false;
-    while (incoming_.tryPop([&](Slot& slot) {
-      handle(std::span<const std::byte>(slot.bytes.data(), slot.size));
-    })) {
+    while (incoming_.tryPop(
+        [&](Slot& slot) { handle(std::span<const std::byte>(slot.bytes.data(), slot.size)); })) {
       any = true;
     }
     if (any) {
@@ -163,8 +162,8 @@ void VideoReceiver::handle(std::span<const std::byte> packet) {
   };
   for (auto& frame : ready) {
     if (!decoder->decoder || decoder->payload_type != pt) {
-      auto created = VpxDecoder::create(pt == kVp8PayloadType ? VideoCodec::Vp8 : VideoCodec::Vp9,
-                                        2);
+      auto created =
+          VpxDecoder::create(pt == kVp8PayloadType ? VideoCodec::Vp8 : VideoCodec::Vp9, 2);
       if (!created) {
         continue;
       }

@@ -202,8 +202,8 @@ void VideoSender::encodeFrame(const VideoFrame& frame) {
     }
     for (const auto& e : *encoded) {
       keys += e.key_frame ? 1 : 0;
-      auto payloads = layer.vp8 ? layer.vp8->packetize(e.bytes)
-                                : layer.vp9->packetize(e.bytes, e.key_frame);
+      auto payloads =
+          layer.vp8 ? layer.vp8->packetize(e.bytes) : layer.vp9->packetize(e.bytes, e.key_frame);
       if (!payloads) {
         ++errors;
         continue;

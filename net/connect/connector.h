@@ -65,9 +65,9 @@ const char* attemptStageName(AttemptEvent::Stage stage);
 
 struct ConnectedStream {
   std::unique_ptr<TlsStream> stream;
-  std::string method;   // "direct", "http", "socks4", "socks4a", "socks5"
-  std::string via;      // the proxy's host:port; empty for direct
-  std::string address;  // the first hop's IP as text (server or proxy)
+  std::string method;      // "direct", "http", "socks4", "socks4a", "socks5"
+  std::string via;         // the proxy's host:port; empty for direct
+  std::string address;     // the first hop's IP as text (server or proxy)
   std::uint16_t port = 0;  // the server's port
   TlsSessionInfo tls;
   // The server's answer to Greeting::request (one frame's payload), when a

@@ -30,7 +30,11 @@ Error connectError(const asio::error_code& ec, const std::string& where) {
 struct AttemptCore : std::enable_shared_from_this<AttemptCore> {
   AttemptCore(asio::any_io_executor ex, const SecureAttemptSettings& s, AttemptPlan p,
               AttemptObserver& o)
-      : executor(std::move(ex)), settings(s), plan(std::move(p)), observer(o), socket(executor),
+      : executor(std::move(ex)),
+        settings(s),
+        plan(std::move(p)),
+        observer(o),
+        socket(executor),
         timer(executor) {}
 
   void start() {
@@ -72,8 +76,8 @@ struct AttemptCore : std::enable_shared_from_this<AttemptCore> {
                          : "no answer from " + serverText() + " (" + plan.address.to_string() +
                                ") within " + within + "; the port may be silently dropped"};
       case Step::Tls:
-        return Error{ErrorCode::TimedOut, "connected, but the TLS handshake with " +
-                                              serverText() + " did not finish within " + within};
+        return Error{ErrorCode::TimedOut, "connected, but the TLS handshake with " + serverText() +
+                                              " did not finish within " + within};
       case Step::Greeting:
         return Error{ErrorCode::TimedOut,
                      "TLS is up, but the server did not answer hello within " + within};
@@ -88,8 +92,8 @@ struct AttemptCore : std::enable_shared_from_this<AttemptCore> {
         return;
       }
       if (ec) {
-        self->fail(connectError(ec, self->serverText() + " (" + self->plan.address.to_string() +
-                                        ")"));
+        self->fail(
+            connectError(ec, self->serverText() + " (" + self->plan.address.to_string() + ")"));
         return;
       }
       self->observer.onAttemptStage(self->plan.id, AttemptEvent::Stage::TcpConnected,
@@ -135,21 +139,20 @@ struct AttemptCore : std::enable_shared_from_this<AttemptCore> {
     socket.set_option(asio::ip::tcp::no_delay(true), ignored);
     stream = std::make_unique<TlsStream>(std::move(socket), *settings.tls);
     check = PinnedCertificateCheck::install(*stream, plan.server_host);
-    stream->async_handshake(asio::ssl::stream_base::client,
-                            [self = shared_from_this()](const asio::error_code& ec) {
-                              if (self->cancelled) {
-                                return;
-                              }
-                              if (ec) {
-                                self->fail(self->check->describeFailure(ec.message()));
-                                return;
-                              }
-                              self->tls_info = describeTlsSession(*self->stream);
-                              self->observer.onAttemptStage(
-                                  self->plan.id, AttemptEvent::Stage::TlsDone,
-                                  self->tls_info.version + " " + self->tls_info.cipher);
-                              self->startGreeting();
-                            });
+    stream->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this()](
+                                                                const asio::error_code& ec) {
+      if (self->cancelled) {
+        return;
+      }
+      if (ec) {
+        self->fail(self->check->describeFailure(ec.message()));
+        return;
+      }
+      self->tls_info = describeTlsSession(*self->stream);
+      self->observer.onAttemptStage(self->plan.id, AttemptEvent::Stage::TlsDone,
+                                    self->tls_info.version + " " + self->tls_info.cipher);
+      self->startGreeting();
+    });
   }
 
   void startGreeting() {
@@ -160,47 +163,47 @@ struct AttemptCore : std::enable_shared_from_this<AttemptCore> {
     step = Step::Greeting;
     // The hello names this attempt's method (the server's metrics count it).
     greeting_request = settings.greeting.requestFor(plan.route.method());
-    asio::async_write(*stream, asio::buffer(greeting_request),
-                      [self = shared_from_this()](const asio::error_code& ec, std::size_t) {
-                        if (self->cancelled) {
-                          return;
-                        }
-                        if (ec) {
-                          self->fail(Error{ErrorCode::HelloFailed,
-                                           "could not send hello: " + ec.message()});
-                          return;
-                        }
-                        self->readReplyLength();
-                      });
-  }
-
-  void readReplyLength() {
-    asio::async_read(
-        *stream, asio::buffer(length_bytes),
+    asio::async_write(
+        *stream, asio::buffer(greeting_request),
         [self = shared_from_this()](const asio::error_code& ec, std::size_t) {
           if (self->cancelled) {
             return;
           }
           if (ec) {
-            self->fail(Error{ErrorCode::HelloFailed,
-                             "the connection closed before the server answered hello (" +
-                                 ec.message() + ")"});
+            self->fail(Error{ErrorCode::HelloFailed, "could not send hello: " + ec.message()});
             return;
           }
-          std::uint32_t length = 0;
-          for (unsigned char b : self->length_bytes) {
-            length = (length << 8U) | b;
-          }
-          if (length == 0 || length > Greeting::kMaxGreetingReply) {
-            self->fail(Error{ErrorCode::HelloFailed, "the server's answer to hello has length " +
-                                                         std::to_string(length) + " (limit " +
-                                                         std::to_string(Greeting::kMaxGreetingReply) +
-                                                         ")"});
-            return;
-          }
-          self->reply.resize(length);
-          self->readReplyBody();
+          self->readReplyLength();
         });
+  }
+
+  void readReplyLength() {
+    asio::async_read(*stream, asio::buffer(length_bytes),
+                     [self = shared_from_this()](const asio::error_code& ec, std::size_t) {
+                       if (self->cancelled) {
+                         return;
+                       }
+                       if (ec) {
+                         self->fail(
+                             Error{ErrorCode::HelloFailed,
+                                   "the connection closed before the server answered hello (" +
+                                       ec.message() + ")"});
+                         return;
+                       }
+                       std::uint32_t length = 0;
+                       for (unsigned char b : self->length_bytes) {
+                         length = (length << 8U) | b;
+                       }
+                       if (length == 0 || length > Greeting::kMaxGreetingReply) {
+                         self->fail(Error{ErrorCode::HelloFailed,
+                                          "the server's answer to hello has length " +
+                                              std::to_string(length) + " (limit " +
+                                              std::to_string(Greeting::kMaxGreetingReply) + ")"});
+                         return;
+                       }
+                       self->reply.resize(length);
+                       self->readReplyBody();
+                     });
   }
 
   void readReplyBody() {
@@ -220,8 +223,8 @@ struct AttemptCore : std::enable_shared_from_this<AttemptCore> {
                            return;
                          }
                        }
-                       self->observer.onAttemptStage(self->plan.id,
-                                                     AttemptEvent::Stage::HelloDone, "");
+                       self->observer.onAttemptStage(self->plan.id, AttemptEvent::Stage::HelloDone,
+                                                     "");
                        self->succeed();
                      });
   }

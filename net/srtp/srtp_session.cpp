@@ -44,10 +44,9 @@ std::string describe(srtp_err_status_t status) {
 
 Result<MediaKeys> splitMediaKeys(std::span<const std::byte> exported) {
   if (exported.size() != kMediaKeyingBytes) {
-    return makeError(ErrorCode::SrtpFailed, "media keying material has " +
-                                                std::to_string(exported.size()) +
-                                                " bytes, expected " +
-                                                std::to_string(kMediaKeyingBytes));
+    return makeError(ErrorCode::SrtpFailed,
+                     "media keying material has " + std::to_string(exported.size()) +
+                         " bytes, expected " + std::to_string(kMediaKeyingBytes));
   }
   MediaKeys keys;
   auto take = [&exported](std::size_t offset, std::size_t n, std::byte* out) {
@@ -133,8 +132,8 @@ Result<void> SrtpSession::protect(std::vector<std::byte>& packet, bool rtcp) {
   // RTP needs at least its fixed header, RTCP its common header plus the sender SSRC.
   const std::size_t minimum = rtcp ? 8 : 12;
   if (packet.size() < minimum ||
-      packet.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) -
-                          SRTP_MAX_TRAILER_LEN) {
+      packet.size() >
+          static_cast<std::size_t>(std::numeric_limits<int>::max()) - SRTP_MAX_TRAILER_LEN) {
     return makeError(ErrorCode::MediaMalformedPacket, "packet too short or too long to protect");
   }
   const std::size_t plain = packet.size();

@@ -101,8 +101,8 @@ TEST_CASE("a screen shared from an X display arrives sharp", "[integration][medi
     WARN("skipping: " << x.error());
     return;
   }
-  const auto desktop = parley::media::test::renderDesktop(1920, 1080, 0, false,
-                                                         media::PixelFormat::Bgra);
+  const auto desktop =
+      parley::media::test::renderDesktop(1920, 1080, 0, false, media::PixelFormat::Bgra);
   auto shown = ShownImage::show(x.display(), desktop, 0, 0, "parley shared desktop");
   REQUIRE(shown);
   ServerFixture server;

@@ -49,8 +49,8 @@ XvfbServer::XvfbServer(const std::string& geometry) {
   posix_spawn_file_actions_addclose(&actions, fds[0]);
   // Xvfb's chatter is noise in the test log.
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  const int rc = posix_spawn(&pid_, xvfb.c_str(), &actions, nullptr,
-                             const_cast<char* const*>(argv), environ);
+  const int rc =
+      posix_spawn(&pid_, xvfb.c_str(), &actions, nullptr, const_cast<char* const*>(argv), environ);
   posix_spawn_file_actions_destroy(&actions);
   ::close(fds[1]);
   if (rc != 0) {

@@ -23,10 +23,7 @@ const char* mediaPathName(MediaPath path) {
 
 MediaTransport::MediaTransport(asio::any_io_executor executor, MediaTransportConfig config,
                                const Clock& clock)
-    : executor_(std::move(executor)),
-      config_(config),
-      clock_(clock),
-      probe_timer_(executor_) {}
+    : executor_(std::move(executor)), config_(config), clock_(clock), probe_timer_(executor_) {}
 
 MediaTransport::~MediaTransport() {
   *alive_ = false;
@@ -75,28 +72,30 @@ void MediaTransport::resolveAndOpen() {
   auto resolver = std::make_shared<asio::ip::udp::resolver>(executor_);
   std::weak_ptr<bool> alive = alive_;
   const auto gen = generation_;
-  resolver->async_resolve(
-      offer_.server_host, std::to_string(offer_.udp_port),
-      [this, alive, gen, resolver](const asio::error_code& ec,
-                                   asio::ip::udp::resolver::results_type results) {
-        auto still = alive.lock();
-        if (!still || !*still || gen != generation_) {
-          return;
-        }
-        if (ec || results.empty()) {
-          setPath(MediaPath::Tcp);  // no address for UDP: the channel carries media
-          return;
-        }
-        openUdp(results.begin()->endpoint());
-      });
+  resolver->async_resolve(offer_.server_host, std::to_string(offer_.udp_port),
+                          [this, alive, gen,
+                           resolver](const asio::error_code& ec,
+                                     asio::ip::udp::resolver::results_type results) {
+                            auto still = alive.lock();
+                            if (!still || !*still || gen != generation_) {
+                              return;
+                            }
+                            if (ec || results.empty()) {
+                              setPath(
+                                  MediaPath::Tcp);  // no address for UDP: the channel carries media
+                              return;
+                            }
+                            openUdp(results.begin()->endpoint());
+                          });
   // The answer timeout runs from configure(), resolution included.
   armProbe(config_.udp_answer_timeout);
 }
 
 void MediaTransport::openUdp(const asio::ip::udp::endpoint& server) {
   udp_ = std::make_unique<net::UdpMediaSocket>(executor_, config_.dscp);
-  const asio::ip::udp::endpoint local(
-      server.address().is_v6() ? asio::ip::udp::v6() : asio::ip::udp::v4(), 0);
+  const asio::ip::udp::endpoint local(server.address().is_v6() ? asio::ip::udp::v6()
+                                                               : asio::ip::udp::v4(),
+                                      0);
   if (auto bound = udp_->bind(local); !bound) {
     udp_.reset();
     setPath(MediaPath::Tcp);

@@ -53,12 +53,12 @@ struct Client {
     info.keying = keying(seed);
     auto keys = net::splitMediaKeys(info.keying);
     REQUIRE(keys);
-    out.emplace(
-        std::move(net::SrtpSession::create(net::SrtpSession::Direction::Outbound, keys->client_write))
-            .value());
-    in.emplace(
-        std::move(net::SrtpSession::create(net::SrtpSession::Direction::Inbound, keys->server_write))
-            .value());
+    out.emplace(std::move(net::SrtpSession::create(net::SrtpSession::Direction::Outbound,
+                                                   keys->client_write))
+                    .value());
+    in.emplace(std::move(net::SrtpSession::create(net::SrtpSession::Direction::Inbound,
+                                                  keys->server_write))
+                   .value());
     socket.non_blocking(true);
   }
   void sendRaw(const std::vector<std::byte>& bytes, const udp::endpoint& to) {
@@ -99,14 +99,13 @@ MediaRouter::Counters countersOf(MediaRouter& router) {
 
 }  // namespace
 
-TEST_CASE("the router forwards authenticated media and drops every bad packet",
-          "[server][media]") {
+TEST_CASE("the router forwards authenticated media and drops every bad packet", "[server][media]") {
   net::IoThreads threads(1);
   ServerMetrics metrics;
   MediaRouterConfig config;
   config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
-  auto router = std::make_shared<MediaRouter>(threads.context(), config, metrics,
-                                              SystemClock::instance());
+  auto router =
+      std::make_shared<MediaRouter>(threads.context(), config, metrics, SystemClock::instance());
   auto port = router->start();
   REQUIRE(port);
   const udp::endpoint server(asio::ip::make_address("127.0.0.1"), *port);
@@ -139,11 +138,11 @@ TEST_CASE("the router forwards authenticated media and drops every bad packet",
   // The bad ones.
   auto tampered = alice.protect(rtp(8, alice.info.ssrcs[0]));
   tampered[20] ^= std::byte{0xff};
-  alice.sendRaw(tampered, server);                                // bad tag
-  alice.sendRaw(genuine, server);                                 // replay
-  alice.sendRaw(alice.protect(rtp(9, 0x7777)), server);           // nobody's SSRC
-  alice.sendRaw(alice.protect(rtp(10, bob.info.ssrcs[0])), server);  // bob's SSRC, alice's keys
-  alice.sendRaw(std::vector<std::byte>(5, std::byte{0x80}), server);   // truncated
+  alice.sendRaw(tampered, server);                                       // bad tag
+  alice.sendRaw(genuine, server);                                        // replay
+  alice.sendRaw(alice.protect(rtp(9, 0x7777)), server);                  // nobody's SSRC
+  alice.sendRaw(alice.protect(rtp(10, bob.info.ssrcs[0])), server);      // bob's SSRC, alice's keys
+  alice.sendRaw(std::vector<std::byte>(5, std::byte{0x80}), server);     // truncated
   alice.sendRaw(std::vector<std::byte>(3000, std::byte{0x80}), server);  // oversized
   CHECK(bob.receive(300ms).empty());
 

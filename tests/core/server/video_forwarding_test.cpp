@@ -26,8 +26,7 @@ const Clock::TimePoint t0 = Clock::TimePoint(std::chrono::hours(100));
 
 }  // namespace
 
-TEST_CASE("the plan gives each source the best layer that fits, screens first",
-          "[server][video]") {
+TEST_CASE("the plan gives each source the best layer that fits, screens first", "[server][video]") {
   struct Case {
     const char* name;
     std::uint64_t budget;

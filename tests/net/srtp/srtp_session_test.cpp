@@ -81,7 +81,7 @@ TEST_CASE("SRTP and SRTCP round trip with AES-256-GCM", "[srtp]") {
   const auto plain = rtp(1, 0x11);
   auto packet = plain;
   REQUIRE(leg.out.protectRtp(packet));
-  CHECK(packet.size() == plain.size() + 16);  // the GCM tag
+  CHECK(packet.size() == plain.size() + 16);                                      // the GCM tag
   CHECK_FALSE(std::equal(plain.begin() + 12, plain.end(), packet.begin() + 12));  // encrypted
   auto n = leg.in.unprotectRtp(packet);
   REQUIRE(n);
