@@ -2,6 +2,7 @@
 
 #include <QTimer>
 
+#include "media/video/screen_capture.h"
 #include "ui/attempt_text.h"
 #include "ui/chat_view.h"
 #include "ui/meeting_window.h"
@@ -10,12 +11,16 @@
 #include "ui/session_bridge.h"
 #include "ui/settings_dialog.h"
 #include "ui/settings_store.h"
+#include "ui/share_dialog.h"
 #include "ui/sign_in_window.h"
 #include "ui/ui_credential_provider.h"
 
 namespace parley::ui {
 
-AppController::AppController(Options options, QObject* parent) : QObject(parent) {
+AppController::AppController(Options options, QObject* parent)
+    : QObject(parent),
+      media_options_(std::move(options.media)),
+      share_display_(options.share_display) {
   store_ = options.settings_file.isEmpty() ? std::make_unique<SettingsStore>()
                                            : std::make_unique<SettingsStore>(options.settings_file);
   if (options.secrets != nullptr) {
@@ -36,7 +41,7 @@ AppController::AppController(Options options, QObject* parent) : QObject(parent)
 
   connect(sign_in_, &SignInWindow::signInRequested, this, &AppController::signIn);
   connect(sign_in_, &SignInWindow::cancelRequested, this, [this] {
-    bridge_->cancel();
+    stopMedia();
     savePending();
     signing_in_ = false;
     sign_in_->setBusy(false);
@@ -65,6 +70,12 @@ AppController::AppController(Options options, QObject* parent) : QObject(parent)
           [this](const client::ParticipantInfo& p, const QString& reason) {
             if (meeting_) {
               meeting_->participantLeft(p, reason);
+            }
+          });
+  connect(bridge_, &SessionBridge::participantMedia, this,
+          [this](quint64 id, const client::MediaStateInfo& media) {
+            if (meeting_ && id != self_id_) {
+              meeting_->participantMedia(id, media);
             }
           });
   connect(bridge_, &SessionBridge::chat, this, [this](const client::ChatInfo& c) {
@@ -102,6 +113,7 @@ AppController::AppController(Options options, QObject* parent) : QObject(parent)
 
 AppController::~AppController() {
   savePending();
+  stopMedia();
   delete meeting_;
   delete settings_dialog_;
   delete sign_in_;
@@ -210,13 +222,99 @@ void AppController::signIn() {
   request.race.credentials = std::make_shared<UiCredentialProvider>(prompter_);
   sign_in_->setBusy(true);
   signing_in_ = true;
+  startMedia(request);
   const QString error = bridge_->signIn(request);
   if (!error.isEmpty()) {
+    stopMedia();
     savePending();
     signing_in_ = false;
     sign_in_->setBusy(false);
     sign_in_->showFailure(FailureAdvice{error, FailureAdvice::Action::Settings, {}});
   }
+}
+
+void AppController::startMedia(SignInRequest& request) {
+  stopMedia();
+  media_ = std::make_unique<MeetingMedia>(bridge_->executor(), media_options_);
+  media_error_ = media_->start();
+  if (!media_error_.isEmpty()) {
+    return;  // chat still works; the window says why there is no media
+  }
+  request.media_link = media_->call();
+  request.media = media_->state();
+  MeetingMedia* media = media_.get();
+  connect(media, &MeetingMedia::stateChanged, this, [this](const client::MediaStateInfo& s) {
+    bridge_->setMediaState(s);
+    if (meeting_) {
+      meeting_->setOwnMedia(s);
+    }
+  });
+  connect(media, &MeetingMedia::remoteVideo, this,
+          [this](const QString& user, bool screen, const QImage& image) {
+            if (meeting_) {
+              meeting_->remoteVideo(user, screen, image);
+            }
+          });
+  connect(media, &MeetingMedia::pathChanged, this, [this](const QString& path) {
+    if (meeting_) {
+      meeting_->setMediaPath(path);
+    }
+  });
+  connect(media, &MeetingMedia::sharingEnded, this, [this](const QString& reason) {
+    if (meeting_) {
+      meeting_->setSharing({});
+      meeting_->mediaNotice(tr("Screen sharing stopped: %1").arg(reason));
+    }
+  });
+  connect(media, &MeetingMedia::cameraEnded, this, [this](const QString& reason) {
+    if (meeting_) {
+      meeting_->mediaNotice(tr("The camera stopped: %1").arg(reason));
+    }
+  });
+}
+
+void AppController::stopMedia() {
+  bridge_->cancel();  // no session callback (nor MediaLink call) runs after this
+  media_.reset();     // stops the call, then closes the devices
+}
+
+ShareDialog* AppController::shareDialog() const { return share_dialog_.data(); }
+
+ShareDialog* AppController::openShareChooser() {
+  if (!meeting_ || !media_) {
+    return nullptr;
+  }
+  if (share_dialog_) {
+    share_dialog_->raise();
+    return share_dialog_;
+  }
+  const QString display =
+      share_display_.isEmpty() ? qEnvironmentVariable("DISPLAY") : share_display_;
+  // A few local X round trips per window: quick, and never the network.
+  auto targets = media::listShareableTargets(display.toStdString());
+  std::vector<media::ShareableTarget> list;
+  QString error;
+  if (targets) {
+    list = std::move(*targets);
+  } else {
+    error = QString::fromStdString(targets.error().detail);
+  }
+  share_dialog_ = new ShareDialog(std::move(list), error, meeting_);
+  share_dialog_->setAttribute(Qt::WA_DeleteOnClose);
+  connect(share_dialog_, &ShareDialog::shareChosen, this,
+          [this, display](const media::ShareableTarget& target) {
+            if (!media_ || !meeting_) {
+              return;
+            }
+            const QString why = media_->startSharing(target, display);
+            if (!why.isEmpty()) {
+              meeting_->mediaNotice(tr("Sharing did not start: %1").arg(why));
+              return;
+            }
+            meeting_->setSharing(media_->sharingName());
+          });
+  share_dialog_->open();
+  return share_dialog_;
 }
 
 void AppController::ensureMeetingWindow() {
@@ -230,6 +328,29 @@ void AppController::ensureMeetingWindow() {
   });
   connect(meeting_, &MeetingWindow::settingsRequested, this,
           [this] { openSettings(SettingsDialog::ProxyTab); });
+  connect(meeting_, &MeetingWindow::muteRequested, this, [this](bool muted) {
+    if (media_) {
+      media_->setMuted(muted);
+      meeting_->setOwnMedia(media_->state());  // also when nothing changed (no microphone)
+    }
+  });
+  connect(meeting_, &MeetingWindow::cameraRequested, this, [this](bool on) {
+    if (!media_) {
+      return;
+    }
+    const QString why = media_->setCameraOn(on);
+    if (!why.isEmpty()) {
+      meeting_->mediaNotice(tr("The camera did not start: %1").arg(why));
+    }
+    meeting_->setOwnMedia(media_->state());
+  });
+  connect(meeting_, &MeetingWindow::shareRequested, this, [this] { openShareChooser(); });
+  connect(meeting_, &MeetingWindow::stopSharingRequested, this, [this] {
+    if (media_) {
+      media_->stopSharing();
+    }
+    meeting_->setSharing({});
+  });
   connect(meeting_->chat(), &ChatView::sendRequested, this, [this](const QString& text) {
     const quint64 id = bridge_->sendChat(text);
     if (id != 0 && meeting_) {
@@ -243,6 +364,14 @@ void AppController::onJoined(const QString& room,
   ensureMeetingWindow();
   if (signing_in_) {
     meeting_->setSelf(self_id_, settings_.user);
+    if (media_ && media_error_.isEmpty()) {
+      meeting_->setDevices(media_->microphoneName(), media_->speakerName(),
+                           media_->cameraAvailable() ? media_->cameraName() : QString(), {});
+      meeting_->setOwnMedia(media_->state());
+      meeting_->setSharing(media_->sharingName());
+    } else {
+      meeting_->setDevices({}, {}, {}, media_error_.isEmpty() ? tr("not started") : media_error_);
+    }
   }
   meeting_->setConnection(connectionText(connection_));
   meeting_->joined(room, people);
@@ -278,12 +407,13 @@ void AppController::onFailed(const Error& error) {
     sign_in_->setBusy(false);
     sign_in_->showFailure(advice);
   }
-  bridge_->cancel();
+  stopMedia();
   Q_EMIT signInFailed(advice.message);
 }
 
 void AppController::backToSignIn(const QString& message) {
   signing_in_ = false;
+  stopMedia();
   if (meeting_) {
     meeting_->hide();
     meeting_->deleteLater();

@@ -14,11 +14,14 @@
 
 #include "core/client/session_observer.h"
 #include "ui/connection_settings.h"
+#include "ui/meeting_media.h"
 
 namespace parley::ui {
 
 class CredentialPrompter;
 class MeetingWindow;
+class ShareDialog;
+struct SignInRequest;
 class SecretStore;
 class SessionBridge;
 class SettingsDialog;
@@ -29,9 +32,16 @@ class AppController final : public QObject {
   Q_OBJECT
  public:
   struct Options {
+    Options() = default;
+    Options(QString settings, SecretStore* store)
+        : settings_file(std::move(settings)), secrets(store) {}
     QString settings_file;  // empty: the user's QSettings (organization "Parley")
     // Null: the OS keychain. Tests pass a MemorySecretStore (not owned).
     SecretStore* secrets = nullptr;
+    // Sound devices and camera (empty: the system's; tests inject files).
+    MediaDeviceOptions media;
+    // The X display whose screens and windows can be shared (empty: $DISPLAY).
+    QString share_display;
   };
 
   explicit AppController(Options options, QObject* parent = nullptr);
@@ -55,6 +65,11 @@ class AppController final : public QObject {
   [[nodiscard]] const ConnectionSettings& settings() const { return settings_; }
 
   SettingsDialog* openSettings(int tab);
+  // Opens the share chooser over the meeting window (Share screen…).
+  ShareDialog* openShareChooser();
+  [[nodiscard]] ShareDialog* shareDialog() const;
+  // The media of the current sign-in (null between sign-ins).
+  [[nodiscard]] MeetingMedia* media() const { return media_.get(); }
 
  Q_SIGNALS:
   // The meeting window is shown (benchmarks and tests time this).
@@ -68,6 +83,10 @@ class AppController final : public QObject {
   void loadSecrets();
   void savePending();
   void ensureMeetingWindow();
+  // Creates and starts the call of a new sign-in; fills `request`'s media.
+  void startMedia(SignInRequest& request);
+  // Stops the session first, then its call (the call outlives the session).
+  void stopMedia();
 
   std::unique_ptr<SettingsStore> store_;
   std::unique_ptr<SecretStore> owned_secrets_;
@@ -80,6 +99,11 @@ class AppController final : public QObject {
   SignInWindow* sign_in_ = nullptr;  // owned here (top-level, no parent)
   QPointer<MeetingWindow> meeting_;
   QPointer<SettingsDialog> settings_dialog_;
+  QPointer<ShareDialog> share_dialog_;
+  MediaDeviceOptions media_options_;
+  QString share_display_;
+  std::unique_ptr<MeetingMedia> media_;
+  QString media_error_;
   client::ConnectionInfo connection_;
   quint64 self_id_ = 0;
   bool signing_in_ = false;

@@ -1,21 +1,29 @@
 #pragma once
 // MeetingWindow: the room. Room name and connection method at the top, the
-// video grid (one tile per participant), the participant list and the chat
-// on the right, and the controls: mute, camera, share screen (present, and
-// honest that they arrive with the media update), settings, leave. Shows
-// "reconnecting" while the session recovers a dropped connection.
+// video grid (a camera tile per participant, and a large tile for each
+// shared screen), the participant list (muted, camera, sharing, path) and
+// the chat on the right, and the controls: mute, camera, share screen,
+// settings, leave. While we share, a banner says what is shared, with a
+// Stop sharing button. Shows "reconnecting" while the session recovers a
+// dropped connection. The media controls only ask (signals); AppController
+// carries the request to MeetingMedia and reports the outcome back.
 //
 // Threads: GUI thread. Fed by AppController from SessionBridge signals; it
 // never talks to the network itself.
 
+#include <QImage>
 #include <QMainWindow>
 #include <map>
+#include <utility>
 
 #include "core/client/session_observer.h"
 
 class QGridLayout;
 class QLabel;
 class QTableView;
+class QAction;
+class QFrame;
+class QPushButton;
 class QToolButton;
 
 namespace parley::ui {
@@ -36,6 +44,24 @@ class MeetingWindow final : public QMainWindow {
   void participantLeft(const client::ParticipantInfo& person, const QString& reason);
   void reconnecting(const QString& reason, int retry_in_ms);
 
+  // What this computer has: empty names mean none (shown as such).
+  void setDevices(const QString& microphone, const QString& speakers, const QString& camera,
+                  const QString& media_error);
+  // Our own announced state (mute, camera, sharing).
+  void setOwnMedia(const client::MediaStateInfo& media);
+  // What we share (empty: nothing): the banner and the Share button.
+  void setSharing(const QString& name);
+  void participantMedia(quint64 participant_id, const client::MediaStateInfo& media);
+  // The newest picture of `user`'s camera or screen (GUI thread, queued from decode).
+  void remoteVideo(const QString& user, bool screen, const QImage& image);
+  // Our media path ("udp", "tcp", "probing", "off").
+  void setMediaPath(const QString& path);
+  // A media notice in the status bar (camera failed, share ended).
+  void mediaNotice(const QString& text);
+
+  // The tile of `user`'s camera or screen, or null.
+  [[nodiscard]] class VideoTile* tile(const QString& user, bool screen) const;
+
   [[nodiscard]] ChatView* chat() const { return chat_; }
   [[nodiscard]] ParticipantModel* participants() const { return participants_; }
   [[nodiscard]] QString roomName() const { return room_; }
@@ -43,6 +69,10 @@ class MeetingWindow final : public QMainWindow {
  Q_SIGNALS:
   void leaveRequested();
   void settingsRequested();
+  void muteRequested(bool muted);
+  void cameraRequested(bool on);
+  void shareRequested();
+  void stopSharingRequested();
 
  protected:
   void changeEvent(QEvent* event) override;
@@ -51,10 +81,26 @@ class MeetingWindow final : public QMainWindow {
  private:
   void rebuildTiles();
   void updateTitle();
+  void updateStatus();
+  [[nodiscard]] QString tileStatus(const client::ParticipantInfo& p, bool screen) const;
 
   QLabel* room_label_ = nullptr;
   QLabel* connection_label_ = nullptr;
   QLabel* banner_ = nullptr;
+  QFrame* sharing_banner_ = nullptr;
+  QLabel* sharing_label_ = nullptr;
+  QAction* mute_ = nullptr;
+  QAction* camera_ = nullptr;
+  QAction* share_ = nullptr;
+  std::map<std::pair<QString, bool>, VideoTile*> tile_map_;
+  std::map<std::pair<QString, bool>, QImage> images_;  // newest per tile, across rebuilds
+  QString microphone_;
+  QString speakers_;
+  QString camera_name_;
+  QString media_error_;
+  QString path_;
+  QString sharing_;
+  client::MediaStateInfo own_;
   QWidget* tiles_ = nullptr;
   QGridLayout* tile_grid_ = nullptr;
   QTableView* people_view_ = nullptr;

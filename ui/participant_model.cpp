@@ -46,6 +46,37 @@ void ParticipantModel::remove(quint64 participant_id) {
   endRemoveRows();
 }
 
+bool ParticipantModel::setMedia(quint64 participant_id, const client::MediaStateInfo& media) {
+  auto it = std::find_if(people_.begin(), people_.end(),
+                         [&](const auto& q) { return q.id == participant_id; });
+  if (it == people_.end()) {
+    return false;
+  }
+  it->media = media;
+  const int row = static_cast<int>(it - people_.begin());
+  Q_EMIT dataChanged(index(row, Audio), index(row, Path));
+  return true;
+}
+
+void ParticipantModel::setSelfPath(const QString& path) {
+  self_path_ = path;
+  for (int row = 0; row < static_cast<int>(people_.size()); ++row) {
+    if (isSelf(row)) {
+      Q_EMIT dataChanged(index(row, Path), index(row, Path));
+    }
+  }
+}
+
+const client::ParticipantInfo* ParticipantModel::find(const QString& user) const {
+  const std::string name = user.toStdString();
+  for (const auto& p : people_) {
+    if (p.user == name) {
+      return &p;
+    }
+  }
+  return nullptr;
+}
+
 QStringList ParticipantModel::names() const {
   QStringList out;
   for (const auto& p : people_) {
@@ -79,19 +110,33 @@ QVariant ParticipantModel::data(const QModelIndex& index, int role) const {
         return self ? tr("%1 (you)").arg(QString::fromStdString(p.user))
                     : QString::fromStdString(p.user);
       case Audio:
-        return tr("no audio yet");
+        return p.media.audio_muted ? tr("muted") : tr("on");
+      case Camera:
+        return p.media.camera_on ? tr("on") : tr("off");
       case Sharing:
-        return tr("not sharing");
+        return p.media.sharing_screen ? tr("sharing") : tr("—");
       case Path:
+        if (self && self_path_ == QLatin1String("udp")) {
+          return tr("relayed, UDP");
+        }
+        if (self && self_path_ == QLatin1String("tcp")) {
+          return tr("relayed, TCP");
+        }
+        if (self && self_path_ == QLatin1String("probing")) {
+          return tr("relayed, trying UDP…");
+        }
         return tr("relayed");
       default:
         return {};
     }
   }
-  if (role == Qt::ToolTipRole && index.column() != Name) {
-    return tr(
-        "Voice, camera and screen sharing arrive with the media update; until then "
-        "Parley carries chat only, relayed by the server.");
+  if (role == Qt::ToolTipRole && index.column() == Path) {
+    return self ? tr("Your media goes through the room server: over UDP when it gets through, "
+                     "else inside the encrypted TLS connection (TCP).")
+                : tr("Media in this room is relayed by the server.");
+  }
+  if (role == Qt::ToolTipRole && index.column() == Audio && p.media.audio_muted) {
+    return tr("Muted, or no microphone.");
   }
   if (role == Qt::FontRole && self) {
     QFont f;
@@ -113,6 +158,8 @@ QVariant ParticipantModel::headerData(int section, Qt::Orientation orientation, 
       return tr("Name");
     case Audio:
       return tr("Audio");
+    case Camera:
+      return tr("Camera");
     case Sharing:
       return tr("Screen");
     case Path:

@@ -1,8 +1,9 @@
 #pragma once
-// ParticipantModel: the people in the room, one row each: name, audio,
-// screen sharing and the media path. Audio, sharing and path are shown
-// honestly as "not yet" until the media update lands: the server relays
-// everything today.
+// ParticipantModel: the people in the room, one row each: name, audio
+// (muted or on), camera, screen sharing (from each participant's announced
+// MediaState) and the media path: everything is relayed by the server; our
+// own row also says whether our media goes over UDP or inside the TLS
+// connection (TCP), from the call's statistics.
 //
 // Threads: GUI thread only.
 
@@ -16,7 +17,7 @@ namespace parley::ui {
 class ParticipantModel final : public QAbstractTableModel {
   Q_OBJECT
  public:
-  enum Column { Name, Audio, Sharing, Path, ColumnCount };
+  enum Column { Name, Audio, Camera, Sharing, Path, ColumnCount };
 
   using QAbstractTableModel::QAbstractTableModel;
 
@@ -24,6 +25,12 @@ class ParticipantModel final : public QAbstractTableModel {
   void reset(const std::vector<client::ParticipantInfo>& people);
   void add(const client::ParticipantInfo& person);
   void remove(quint64 participant_id);
+  // A participant's announced media state; false when not listed.
+  bool setMedia(quint64 participant_id, const client::MediaStateInfo& media);
+  // Our own media path ("udp", "tcp", "probing", "off"; empty: no media).
+  void setSelfPath(const QString& path);
+  [[nodiscard]] const std::vector<client::ParticipantInfo>& people() const { return people_; }
+  [[nodiscard]] const client::ParticipantInfo* find(const QString& user) const;
   [[nodiscard]] QStringList names() const;
   [[nodiscard]] bool isSelf(int row) const;
 
@@ -35,6 +42,7 @@ class ParticipantModel final : public QAbstractTableModel {
  private:
   std::vector<client::ParticipantInfo> people_;
   quint64 self_ = 0;
+  QString self_path_;
 };
 
 }  // namespace parley::ui

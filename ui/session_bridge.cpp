@@ -43,6 +43,14 @@ class SessionBridge::Observer final : public client::SessionObserver {
       Q_EMIT b.participantLeft(p, reason);
     });
   }
+  void onParticipantMedia(std::uint64_t id, const client::MediaStateInfo& media) override {
+    post([id, media](SessionBridge& b) { Q_EMIT b.participantMedia(id, media); });
+  }
+  void onVideoCodecChanged(const std::string& codec) override {
+    post([codec = QString::fromStdString(codec)](SessionBridge& b) {
+      Q_EMIT b.videoCodecChanged(codec);
+    });
+  }
   void onChat(const client::ChatInfo& c) override {
     post([c](SessionBridge& b) { Q_EMIT b.chat(c); });
   }
@@ -183,17 +191,29 @@ QString SessionBridge::signIn(const SignInRequest& request) {
   config.password = request.password.toStdString();
   config.room = request.room.trimmed().toStdString();
   config.client_name = "parley-desktop/" + QCoreApplication::applicationVersion().toStdString();
+  config.media = request.media;
   auto executor = io_->context().get_executor();
   auto connectors =
       std::make_shared<LazyTlsConnectorFactory>(executor, request.ca_file.trimmed().toStdString(),
                                                 request.race);
   observer_ = std::make_unique<Observer>(this, generation_.load());
   session_ = std::make_unique<client::ClientSession>(executor, config, connectors, *observer_);
+  if (request.media_link != nullptr) {
+    session_->setMediaLink(request.media_link);
+  }
   session_->start();
   return {};
 }
 
 void SessionBridge::cancel() { stopSession(); }
+
+void SessionBridge::setMediaState(const client::MediaStateInfo& media) {
+  if (session_) {
+    session_->setMediaState(media);
+  }
+}
+
+asio::any_io_executor SessionBridge::executor() const { return io_->context().get_executor(); }
 
 void SessionBridge::leave() {
   if (session_) {

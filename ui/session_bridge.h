@@ -18,6 +18,9 @@
 #include <memory>
 #include <vector>
 
+#include <asio/any_io_executor.hpp>
+
+#include "core/client/media_link.h"
 #include "core/client/session_observer.h"
 #include "net/racer/racing_connector.h"
 
@@ -39,6 +42,10 @@ struct SignInRequest {
   QString password;
   QString room;
   net::RaceSettings race;
+  // The media side (not owned; null: chat only). It must outlive the
+  // session: the owner calls cancel() before destroying it.
+  client::MediaLink* media_link = nullptr;
+  client::MediaStateInfo media;
 };
 
 class SessionBridge final : public QObject {
@@ -58,7 +65,11 @@ class SessionBridge final : public QObject {
   void leave();
   // Queues chat; returns its client_msg_id (0 when no session).
   quint64 sendChat(const QString& text);
+  // Announces mute/camera/sharing changes to the room (kept for rejoins).
+  void setMediaState(const client::MediaStateInfo& media);
   [[nodiscard]] bool active() const { return session_ != nullptr; }
+  // The network thread's executor, for the call of the next sign-in.
+  [[nodiscard]] asio::any_io_executor executor() const;
   void dropConnectionForTest();
 
  Q_SIGNALS:
@@ -68,6 +79,8 @@ class SessionBridge final : public QObject {
   void joined(const QString& room, const std::vector<parley::client::ParticipantInfo>& people);
   void participantJoined(const parley::client::ParticipantInfo& participant);
   void participantLeft(const parley::client::ParticipantInfo& participant, const QString& reason);
+  void participantMedia(quint64 participant_id, const parley::client::MediaStateInfo& media);
+  void videoCodecChanged(const QString& codec);
   void chat(const parley::client::ChatInfo& chat);
   void chatAcknowledged(quint64 client_msg_id, quint64 seq);
   void chatRefused(quint64 client_msg_id, const QString& reason);

@@ -1,10 +1,13 @@
 #pragma once
-// VideoTile: one participant's place in the meeting's video grid. Until the
-// media update brings cameras and screen sharing, it shows the person's
-// initials and says the camera is off.
+// VideoTile: one picture in the meeting's video grid: a participant's
+// camera (or their initial while the camera is off), or a screen someone
+// shares. The newest remote picture is set by the meeting window; the tile
+// draws it scaled to fit, keeping its aspect, with the name and the state
+// ("muted", "camera off", "sharing") along the bottom.
 //
 // Threads: GUI thread.
 
+#include <QImage>
 #include <QWidget>
 
 namespace parley::ui {
@@ -12,16 +15,30 @@ namespace parley::ui {
 class VideoTile final : public QWidget {
   Q_OBJECT
  public:
-  VideoTile(const QString& name, bool self, QWidget* parent = nullptr);
+  VideoTile(const QString& name, bool self, bool screen, QWidget* parent = nullptr);
   [[nodiscard]] QString name() const { return name_; }
-  QSize sizeHint() const override { return {220, 150}; }
+  [[nodiscard]] bool isScreen() const { return screen_; }
+  QSize sizeHint() const override { return screen_ ? QSize(480, 300) : QSize(220, 150); }
+
+  void setImage(const QImage& image);
+  void clearImage();
+  [[nodiscard]] bool hasPicture() const { return !image_.isNull(); }
+  [[nodiscard]] const QImage& image() const { return image_; }
+  // What the label says on the right ("muted", "camera off", ...).
+  void setStatus(const QString& status);
+  [[nodiscard]] QString status() const { return status_; }
 
  protected:
   void paintEvent(QPaintEvent* event) override;
 
  private:
+  void updateAccessibleName();
+
   QString name_;
   bool self_;
+  bool screen_;
+  QImage image_;
+  QString status_;
 };
 
 }  // namespace parley::ui

@@ -12,6 +12,9 @@ PARLEY_BUILD_PACKAGES=(
   catch2 qt6-base-dev
   # the desktop client: keychain, SVG icons, translations (lupdate/lrelease)
   qtkeychain-qt6-dev qt6-svg-dev libqt6svg6 qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  # the desktop client's sound devices and camera (Qt Multimedia; its GStreamer
+  # backend finds cameras through v4l2src, in plugins-good)
+  qt6-multimedia-dev libqt6multimedia6 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   libcurl4-openssl-dev duktape-dev libkrb5-dev
   # media: voice, video, screen capture, SRTP, echo cancellation, PNG frames
   libopus-dev libvpx-dev libsrtp2-dev libwebrtc-audio-processing-dev libpng-dev

@@ -50,6 +50,70 @@ void Call::scheduleDrain(std::atomic<bool>& flag, void (Call::*drain)()) {
   });
 }
 
+Result<std::unique_ptr<media::VideoSender>> Call::makeSender(
+    std::unique_ptr<media::VideoSource> source, bool screen) {
+  media::VideoSenderConfig config;
+  config.screen = screen;
+  // Sharp text matters more than motion for a shared screen (DESIGN.md 6).
+  config.max_fps = screen ? 15 : 30;
+  config.high_kbps = screen ? 1000 : 500;
+  config.low_kbps = screen ? 200 : 150;
+  auto sender = media::VideoSender::create(config, std::move(source), clock_);
+  if (!sender) {
+    return makeError(std::move(sender).error());
+  }
+  (*sender)->start([this] { scheduleDrain(video_drain_scheduled_, &Call::drainVideo); });
+  return sender;
+}
+
+void Call::setCameraSource(std::unique_ptr<media::VideoSource> source,
+                           std::function<void(Result<void>)> done) {
+  swapSender(false, std::move(source), std::move(done));
+}
+
+void Call::setScreenSource(std::unique_ptr<media::VideoSource> source,
+                           std::function<void(Result<void>)> done) {
+  swapSender(true, std::move(source), std::move(done));
+}
+
+void Call::swapSender(bool screen, std::unique_ptr<media::VideoSource> source,
+                      std::function<void(Result<void>)> done) {
+  // std::function needs a copyable callable: the source travels in a shared_ptr.
+  auto moved = std::make_shared<std::unique_ptr<media::VideoSource>>(std::move(source));
+  asio::post(strand_,
+             [this, alive = std::weak_ptr<bool>(alive_), screen, moved, done = std::move(done)] {
+               if (auto still = alive.lock(); !still || !*still) {
+                 return;
+               }
+               std::unique_ptr<media::VideoSender> fresh;
+               Result<void> outcome;
+               if (*moved) {
+                 auto sender = makeSender(std::move(*moved), screen);
+                 if (sender) {
+                   fresh = std::move(*sender);
+                 } else {
+                   outcome = makeError(std::move(sender).error());
+                 }
+               }
+               auto& slot = screen ? screen_ : camera_;
+               std::unique_ptr<media::VideoSender> old = std::move(slot);
+               slot = std::move(fresh);
+               if (slot && offer_.audio_ssrc != 0) {
+                 // Already in a leg: send as this leg's SSRCs (a rejoin's offer sets them again).
+                 slot->setStream(screen ? offer_.screen_ssrc : offer_.video_ssrc,
+                                 screen ? offer_.screen_low_ssrc : offer_.video_low_ssrc,
+                                 offer_.video_payload_type);
+               }
+               applySendBudget(send_budget_bps_ > 0 ? send_budget_bps_ : 2'000'000);
+               if (old) {
+                 old->stop();  // joins its encode thread; its unsent packets are dropped
+               }
+               if (done) {
+                 done(std::move(outcome));
+               }
+             });
+}
+
 Result<void> Call::start() {
   auto engine = media::AudioEngine::create(config_.audio, input_, output_, clock_);
   if (!engine) {
@@ -58,21 +122,6 @@ Result<void> Call::start() {
   engine_ = std::move(*engine);
   engine_->start([this] { scheduleDrain(drain_scheduled_, &Call::drainAudio); });
 
-  auto makeSender = [this](std::unique_ptr<media::VideoSource> source,
-                           bool screen) -> Result<std::unique_ptr<media::VideoSender>> {
-    media::VideoSenderConfig config;
-    config.screen = screen;
-    // Sharp text matters more than motion for a shared screen (DESIGN.md 6).
-    config.max_fps = screen ? 15 : 30;
-    config.high_kbps = screen ? 1000 : 500;
-    config.low_kbps = screen ? 200 : 150;
-    auto sender = media::VideoSender::create(config, std::move(source), clock_);
-    if (!sender) {
-      return makeError(std::move(sender).error());
-    }
-    (*sender)->start([this] { scheduleDrain(video_drain_scheduled_, &Call::drainVideo); });
-    return sender;
-  };
   if (camera_source_) {
     auto sender = makeSender(std::move(camera_source_), false);
     if (!sender) {
@@ -122,30 +171,37 @@ void Call::stop() {
   if (engine_) {
     engine_->stop();
   }
-  for (auto* sender : {camera_.get(), screen_.get()}) {
-    if (sender != nullptr) {
-      sender->stop();
-    }
-  }
   if (video_receiver_) {
     video_receiver_->stop();
   }
   // The transport's socket and timers belong to the strand; closing them
-  // there keeps their handlers from racing the close.
-  std::promise<void> done;
-  auto finished = done.get_future();
-  asio::post(strand_, [this, &done] {
+  // there keeps their handlers from racing the close. The video senders too:
+  // setCameraSource/setScreenSource swap them there.
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  asio::post(strand_, [this, done] {
+    for (auto* sender : {camera_.get(), screen_.get()}) {
+      if (sender != nullptr) {
+        sender->stop();
+      }
+    }
     if (transport_) {
       transport_->stop();
     }
     if (feedback_timer_) {
       feedback_timer_->cancel();
     }
-    done.set_value();
+    done->set_value();
   });
   // The strand's executor may already be stopped (the io_context ended):
   // then nothing runs there any more and there is nothing to race.
-  (void)finished.wait_for(std::chrono::seconds(2));
+  if (finished.wait_for(std::chrono::seconds(2)) != std::future_status::ready) {
+    for (auto* sender : {camera_.get(), screen_.get()}) {
+      if (sender != nullptr) {
+        sender->stop();
+      }
+    }
+  }
 }
 
 void Call::setMuted(bool muted) {

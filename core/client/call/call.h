@@ -93,6 +93,17 @@ class Call final : public MediaLink {
                        std::unique_ptr<media::VideoSource> screen);
   // Where decoded remote video goes (before start()).
   void setRemoteVideoSink(RemoteVideoSink sink) { video_sink_ = std::move(sink); }
+  // Starts, replaces or (null) stops the camera / the shared screen during
+  // the call, after start(). Any thread; asynchronous: the sender is built
+  // here and swapped in on the call strand, which announces nothing (the
+  // front end tells the session with ClientSession::setMediaState). The old
+  // sender's thread is joined on the strand (at most one frame interval).
+  // A source that fails to start is dropped and reported through `done`
+  // (on the call strand; may be empty).
+  void setCameraSource(std::unique_ptr<media::VideoSource> source,
+                       std::function<void(Result<void>)> done = {});
+  void setScreenSource(std::unique_ptr<media::VideoSource> source,
+                       std::function<void(Result<void>)> done = {});
 
   // Creates the audio engine and the video threads and starts them. Synchronous.
   Result<void> start();
@@ -119,6 +130,10 @@ class Call final : public MediaLink {
   void drainAudio();
   void drainVideo();
   void scheduleDrain(std::atomic<bool>& flag, void (Call::*drain)());
+  Result<std::unique_ptr<media::VideoSender>> makeSender(std::unique_ptr<media::VideoSource> source,
+                                                         bool screen);
+  void swapSender(bool screen, std::unique_ptr<media::VideoSource> source,
+                  std::function<void(Result<void>)> done);
   void sendKeyFrameRequest(std::uint32_t ssrc);
   void applySendBudget(std::int64_t bps);
   void feedEstimator(const media::RtpPacketView& rtp, std::size_t size);
@@ -136,6 +151,7 @@ class Call final : public MediaLink {
   std::atomic<bool> video_drain_scheduled_{false};
   std::unique_ptr<media::VideoSource> camera_source_;
   std::unique_ptr<media::VideoSource> screen_source_;
+  // Created in start(); after that swapped and used on the call strand only.
   std::unique_ptr<media::VideoSender> camera_;
   std::unique_ptr<media::VideoSender> screen_;
   std::unique_ptr<media::VideoReceiver> video_receiver_;

@@ -1,0 +1,360 @@
+// Media in the desktop client against a real parleyd on loopback and a
+// parley-cli in the same room: the CLI's camera (synthetic), voice
+// (espeak-ng) and a shared image show in the meeting window as tiles with
+// real pixels and as the participant's state; muting and the camera in the
+// window are seen by the CLI (participant_media events, dumped video); the
+// share chooser lists the screen of an Xvfb display and sharing it delivers
+// that picture to the CLI (PSNR against what is shown). Screenshots of the
+// meeting window and of the chooser when PARLEY_SCREENSHOT_DIR is set.
+
+#include <QAction>
+#include <QDir>
+#include <QFile>
+#include <QFrame>
+#include <QLabel>
+#include <QListWidget>
+#include <QProcess>
+#include <QPushButton>
+#include <QtTest>
+#include <cmath>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "media/engine/file_audio_devices.h"
+#include "media/video/desktop_image.h"
+#include "media/video/png_image.h"
+#include "media/video/synthetic_source.h"
+#include "media/video/video_quality.h"
+#include "support/process.h"
+#include "support/server_fixture.h"
+#include "support/xvfb_server.h"
+#include "ui/app_controller.h"
+#include "ui/gui_test_support.h"
+#include "ui/meeting_window.h"
+#include "ui/participant_model.h"
+#include "ui/secret_store.h"
+#include "ui/share_dialog.h"
+#include "ui/video_tile.h"
+
+using parley::test::child;
+using namespace parley::ui;
+namespace media = parley::media;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kWaitMs = 60000;  // generous: ASan builds on two shared cores
+
+ConnectionSettings loopback(const parley::test::ServerFixture& server, const QString& room) {
+  ConnectionSettings s;
+  s.server = QStringLiteral("127.0.0.1");
+  s.tls_port = server.port();
+  s.alt_port = server.port();
+  s.ca_file = QString::fromStdString(server.caFile());
+  s.user = QStringLiteral("alice");
+  s.room = room;
+  s.auto_detect = false;
+  s.socks.clear();
+  return s;
+}
+
+// The JSON events named `event` the CLI printed so far.
+std::vector<json> events(const parley::test::CliProcess& cli, const std::string& event) {
+  std::vector<json> out;
+  for (const auto& line : cli.linesSoFar()) {
+    auto j = json::parse(line, nullptr, false);
+    if (!j.is_discarded() && j.is_object() && j.value("event", "") == event) {
+      out.push_back(std::move(j));
+    }
+  }
+  return out;
+}
+
+bool sawMedia(const parley::test::CliProcess& cli, const char* key, bool value) {
+  for (const auto& e : events(cli, "participant_media")) {
+    if (e.contains(key) && e[key] == value) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A picture with content: many distinct colours, not one flat fill.
+int distinctColours(const QImage& image) {
+  std::set<QRgb> seen;
+  const QImage small = image.scaled(64, 36);
+  for (int y = 0; y < small.height(); ++y) {
+    for (int x = 0; x < small.width(); ++x) {
+      seen.insert(small.pixel(x, y));
+    }
+  }
+  return static_cast<int>(seen.size());
+}
+
+// 440 Hz, looping: a microphone that always has something to say.
+std::unique_ptr<media::AudioInput> toneInput() {
+  std::vector<std::int16_t> samples(48000);
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    samples[i] = static_cast<std::int16_t>(8000 * std::sin(2 * M_PI * 440.0 * i / 48000.0));
+  }
+  return std::make_unique<media::WavFileInput>(std::move(samples), true);
+}
+
+// The options of a hermetic GUI client: no real sound devices.
+AppController::Options hermetic(const parley::test::TempSettings& tmp, MemorySecretStore& secrets) {
+  AppController::Options options(tmp.file(), &secrets);
+  options.media.no_sound_devices = true;
+  return options;
+}
+
+void signInAndWait(AppController& app, const ConnectionSettings& s) {
+  app.prefill(s, QStringLiteral("alice-pw"));
+  app.show();
+  app.signIn();
+  QTRY_VERIFY_WITH_TIMEOUT(app.meetingWindow() != nullptr && app.meetingWindow()->isVisible(),
+                           kWaitMs);
+}
+
+double psnrY(const media::PackedImage& reference, const QString& png) {
+  auto received = media::readPng(png.toStdString());
+  if (!received) {
+    return 0;
+  }
+  media::FrameConverter converter;
+  auto ref = converter.toI420(media::view(reference));
+  auto got = converter.toI420(media::view(*received));
+  if (!ref || !got) {
+    return 0;
+  }
+  auto score = media::psnr(*ref, *got);
+  return score ? score->y : 0;
+}
+
+}  // namespace
+
+class MediaGuiTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase();
+  void cleanupTestCase();
+  void remoteCameraVoiceAndScreenShow();
+  void muteAndCameraAreSeenByCli();
+  void shareChooserSharesXvfbScreen();
+
+ private:
+  std::unique_ptr<parley::test::ServerFixture> server_;
+  QTemporaryDir dir_;
+};
+
+void MediaGuiTest::initTestCase() {
+  QVERIFY(dir_.isValid());
+  server_ = std::make_unique<parley::test::ServerFixture>();
+  server_->start();
+}
+
+void MediaGuiTest::cleanupTestCase() { server_.reset(); }
+
+void MediaGuiTest::remoteCameraVoiceAndScreenShow() {
+  const QString speech = dir_.filePath(QStringLiteral("speech.wav"));
+  QCOMPARE(QProcess::execute(QStringLiteral("espeak-ng"),
+                             {QStringLiteral("-w"), speech,
+                              QStringLiteral("Hello from Bob. The quarterly numbers look fine.")}),
+           0);
+  const QString shared = dir_.filePath(QStringLiteral("desktop.png"));
+  QVERIFY(media::writePng(shared.toStdString(), media::test::renderDesktop(1280, 720)));
+
+  parley::test::CliOptions bob_options;
+  bob_options.user = "bob";
+  bob_options.password = "bob-pw";
+  bob_options.room = "media-show";
+  bob_options.for_seconds = 300;
+  bob_options.extra = {"--send-video",       "synthetic",      "--send-audio",
+                       speech.toStdString(), "--share-screen", "file:" + shared.toStdString()};
+  parley::test::CliProcess bob(*server_, bob_options);
+  QTRY_VERIFY_WITH_TIMEOUT(bob.sawEvent("joined"), kWaitMs);
+
+  parley::test::TempSettings tmp;
+  MemorySecretStore secrets;
+  AppController app(hermetic(tmp, secrets));
+  signInAndWait(app, loopback(*server_, QStringLiteral("media-show")));
+  MeetingWindow* meeting = app.meetingWindow();
+  app.meetingWindow()->resize(1280, 760);
+
+  // Bob's state, as he announced it.
+  QTRY_VERIFY_WITH_TIMEOUT(meeting->participants()->find(QStringLiteral("bob")) != nullptr,
+                           kWaitMs);
+  const auto* bob_row = meeting->participants()->find(QStringLiteral("bob"));
+  QVERIFY(bob_row->media.camera_on);
+  QVERIFY(bob_row->media.sharing_screen);
+  QVERIFY(!bob_row->media.audio_muted);
+  auto* model = meeting->participants();
+  int row = -1;
+  for (int r = 0; r < model->rowCount(); ++r) {
+    if (model->data(model->index(r, ParticipantModel::Name), Qt::UserRole).toString() ==
+        QStringLiteral("bob")) {
+      row = r;
+    }
+  }
+  QVERIFY(row >= 0);
+  QCOMPARE(model->data(model->index(row, ParticipantModel::Audio), Qt::DisplayRole).toString(),
+           QStringLiteral("on"));
+  QCOMPARE(model->data(model->index(row, ParticipantModel::Camera), Qt::DisplayRole).toString(),
+           QStringLiteral("on"));
+  QCOMPARE(model->data(model->index(row, ParticipantModel::Sharing), Qt::DisplayRole).toString(),
+           QStringLiteral("sharing"));
+
+  // His camera and his screen as tiles with real pictures.
+  QTRY_VERIFY_WITH_TIMEOUT(meeting->tile(QStringLiteral("bob"), false) != nullptr &&
+                               meeting->tile(QStringLiteral("bob"), false)->hasPicture(),
+                           kWaitMs);
+  QTRY_VERIFY_WITH_TIMEOUT(meeting->tile(QStringLiteral("bob"), true) != nullptr &&
+                               meeting->tile(QStringLiteral("bob"), true)->hasPicture(),
+                           kWaitMs);
+  const QImage camera = meeting->tile(QStringLiteral("bob"), false)->image();
+  QVERIFY2(distinctColours(camera) > 16, "the camera tile shows a flat picture");
+  // The full layer (640x360) or, while the server's estimate settles, the small one.
+  QVERIFY2(camera.width() == 640 || camera.width() == 320,
+           qPrintable(QString::number(camera.width())));
+  const QImage screen = meeting->tile(QStringLiteral("bob"), true)->image();
+  QVERIFY2(distinctColours(screen) > 16, "the screen tile shows a flat picture");
+  QVERIFY2(screen.width() == 1280 || screen.width() == 640,
+           qPrintable(QString::number(screen.width())));
+
+  // Our own media path, from the call's statistics.
+  QTRY_VERIFY_WITH_TIMEOUT(app.media() != nullptr && (app.media()->path() == QLatin1String("udp") ||
+                                                      app.media()->path() == QLatin1String("tcp")),
+                           kWaitMs);
+  // No sound devices here: the window says so instead of offering Mute.
+  auto* mute = meeting->findChild<QAction*>(QStringLiteral("muteAction"));
+  QVERIFY(mute);
+  QVERIFY(!mute->isEnabled());
+  QCOMPARE(mute->text(), QStringLiteral("No microphone"));
+  // A second picture replaces the first (the tile follows the stream).
+  const qint64 first = camera.cacheKey();
+  QTRY_VERIFY_WITH_TIMEOUT(meeting->tile(QStringLiteral("bob"), false)->image().cacheKey() != first,
+                           kWaitMs);
+  parley::test::screenshot(meeting, QStringLiteral("meeting-media"));
+}
+
+void MediaGuiTest::muteAndCameraAreSeenByCli() {
+  const QString dump = dir_.filePath(QStringLiteral("mute-dump"));
+  parley::test::CliOptions bob_options;
+  bob_options.user = "bob";
+  bob_options.password = "bob-pw";
+  bob_options.room = "media-mute";
+  bob_options.for_seconds = 300;
+  bob_options.extra = {"--dump-video", dump.toStdString()};
+  parley::test::CliProcess bob(*server_, bob_options);
+  QTRY_VERIFY_WITH_TIMEOUT(bob.sawEvent("joined"), kWaitMs);
+
+  parley::test::TempSettings tmp;
+  MemorySecretStore secrets;
+  AppController::Options options = hermetic(tmp, secrets);
+  options.media.audio_input = [] { return toneInput(); };
+  options.media.camera = []() -> std::unique_ptr<media::VideoSource> {
+    auto source = media::SyntheticSource::create(640, 360, 30);
+    return source ? std::move(*source) : nullptr;
+  };
+  AppController app(std::move(options));
+  signInAndWait(app, loopback(*server_, QStringLiteral("media-mute")));
+  MeetingWindow* meeting = app.meetingWindow();
+  auto* mute = meeting->findChild<QAction*>(QStringLiteral("muteAction"));
+  auto* camera = meeting->findChild<QAction*>(QStringLiteral("cameraAction"));
+  QVERIFY(mute->isEnabled());
+  QVERIFY(!mute->isChecked());  // a microphone: we start unmuted
+  QVERIFY(!app.media()->state().audio_muted);
+
+  mute->trigger();
+  QVERIFY(app.media()->state().audio_muted);
+  QCOMPARE(mute->text().remove(QLatin1Char('&')), QStringLiteral("Unmute"));
+  QTRY_VERIFY_WITH_TIMEOUT(sawMedia(bob, "audio_muted", true), kWaitMs);
+  mute->trigger();
+  QTRY_VERIFY_WITH_TIMEOUT(sawMedia(bob, "audio_muted", false), kWaitMs);
+
+  // The camera, started mid-call: bob sees the state and the picture.
+  QVERIFY(camera->isEnabled());
+  camera->trigger();
+  QVERIFY(app.media()->state().camera_on);
+  QTRY_VERIFY_WITH_TIMEOUT(sawMedia(bob, "camera_on", true), kWaitMs);
+  QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(dump + QStringLiteral("/alice-video.png")), kWaitMs);
+  camera->trigger();
+  QTRY_VERIFY_WITH_TIMEOUT(sawMedia(bob, "camera_on", false), kWaitMs);
+}
+
+void MediaGuiTest::shareChooserSharesXvfbScreen() {
+  parley::test::XvfbServer x("1280x720x24");
+  if (!x.error().empty()) {
+    QSKIP(qPrintable(QStringLiteral("no Xvfb: ") + QString::fromStdString(x.error())));
+  }
+  const auto shown_bgra = media::test::renderDesktop(1280, 720, 0, false, media::PixelFormat::Bgra);
+  auto shown = parley::test::ShownImage::show(x.display(), shown_bgra, 0, 0, "quarterly report");
+  QVERIFY(shown);
+  const QString dump = dir_.filePath(QStringLiteral("share-dump"));
+  parley::test::CliOptions bob_options;
+  bob_options.user = "bob";
+  bob_options.password = "bob-pw";
+  bob_options.room = "media-share";
+  bob_options.for_seconds = 300;
+  bob_options.extra = {"--dump-video", dump.toStdString()};
+  parley::test::CliProcess bob(*server_, bob_options);
+  QTRY_VERIFY_WITH_TIMEOUT(bob.sawEvent("joined"), kWaitMs);
+
+  parley::test::TempSettings tmp;
+  MemorySecretStore secrets;
+  AppController::Options options = hermetic(tmp, secrets);
+  options.share_display = QString::fromStdString(x.display());
+  AppController app(std::move(options));
+  signInAndWait(app, loopback(*server_, QStringLiteral("media-share")));
+  MeetingWindow* meeting = app.meetingWindow();
+  meeting->resize(1100, 680);
+
+  auto* share = meeting->findChild<QAction*>(QStringLiteral("shareAction"));
+  QVERIFY(share->isEnabled());
+  share->trigger();
+  ShareDialog* chooser = app.shareDialog();
+  QVERIFY(chooser);
+  QTRY_VERIFY_WITH_TIMEOUT(chooser->isVisible(), kWaitMs);
+  auto* list = child<QListWidget>(chooser, "shareTargetList");
+  QVERIFY(list->count() >= 1);
+  int screen_row = -1;
+  bool saw_window = false;
+  for (int i = 0; i < list->count(); ++i) {
+    const QString text = list->item(i)->text();
+    if (text.startsWith(QStringLiteral("Screen ")) && screen_row < 0) {
+      screen_row = i;
+    }
+    saw_window = saw_window || text.contains(QStringLiteral("quarterly report"));
+  }
+  QVERIFY2(screen_row >= 0, "the chooser lists no screen");
+  QVERIFY2(saw_window, "the chooser does not list the shown window");
+  QVERIFY(list->item(screen_row)->text().contains(QStringLiteral("1280")));
+  chooser->select(screen_row);
+  parley::test::screenshot(chooser, QStringLiteral("share-chooser"));
+  QTest::mouseClick(child<QPushButton>(chooser, "shareButton"), Qt::LeftButton);
+
+  // The banner says what is shared, and the room hears of it.
+  auto* banner = child<QFrame>(meeting, "sharingBanner");
+  QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), kWaitMs);
+  QVERIFY(
+      child<QLabel>(meeting, "sharingLabel")->text().startsWith(QStringLiteral("You are sharing")));
+  QVERIFY(app.media()->state().sharing_screen);
+  QTRY_VERIFY_WITH_TIMEOUT(sawMedia(bob, "sharing_screen", true), kWaitMs);
+
+  // Bob receives the screen, sharp: PSNR against what the display shows.
+  const auto shown_rgba = media::test::renderDesktop(1280, 720);
+  const QString received = dump + QStringLiteral("/alice-screen.png");
+  double score = 0;
+  QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(received) && (score = psnrY(shown_rgba, received)) >= 30.0,
+                           kWaitMs);
+  qInfo("PSNR Y of the shared screen at the CLI: %.1f dB", score);
+  parley::test::screenshot(meeting, QStringLiteral("meeting-sharing"));
+
+  QTest::mouseClick(child<QPushButton>(meeting, "stopSharingButton"), Qt::LeftButton);
+  QVERIFY(!banner->isVisible());
+  QVERIFY(!app.media()->state().sharing_screen);
+  QTRY_VERIFY_WITH_TIMEOUT(sawMedia(bob, "sharing_screen", false), kWaitMs);
+}
+
+QTEST_MAIN(MediaGuiTest)
+#include "media_gui_test.moc"

@@ -1,0 +1,116 @@
+#pragma once
+// MeetingMedia: the media side of one sign-in in the desktop client. It owns
+// the sound devices (Qt Multimedia, or "no microphone"/null output when
+// there are none), the camera feed, the screen share and the client::Call
+// that is the session's MediaLink. AppController creates it for each
+// sign-in, starts it before the session and destroys it after the session
+// has stopped. Decoded remote video arrives on the call's decode thread, is
+// converted to a QImage there and handed to the GUI thread queued, keeping
+// only the newest picture per tile when the GUI is behind.
+//
+//   QtAudioInput/Output --> Call (strand, engine, video threads) --> remote sink
+//   CameraFeed / ScreenCapture --setCameraSource/setScreenSource-->   |
+//                                                                      v
+//                                           [newest QImage per tile] -> remoteVideo()
+//
+// Threads: GUI thread (the call's threads are its own). Ownership: owned
+// by AppController; destruction stops the call (joins its threads), then
+// closes the devices.
+
+#include <QImage>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <utility>
+
+#include <asio/any_io_executor.hpp>
+
+#include "core/client/call/call.h"
+#include "core/client/session_observer.h"
+#include "media/engine/audio_device.h"
+#include "media/video/screen_capture.h"
+#include "media/video/video_source.h"
+
+namespace parley::ui {
+
+class AudioDeviceThread;
+class CameraFeed;
+
+// Devices that replace the system's (tests, the demo). Any left empty is
+// the real device.
+struct MediaDeviceOptions {
+  std::function<std::unique_ptr<media::AudioInput>()> audio_input;
+  std::function<std::unique_ptr<media::AudioOutput>()> audio_output;
+  std::function<std::unique_ptr<media::VideoSource>()> camera;
+  // Skip Qt Multimedia's sound devices (no microphone, null output).
+  bool no_sound_devices = false;
+};
+
+class MeetingMedia final : public QObject {
+  Q_OBJECT
+ public:
+  MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions options,
+               QObject* parent = nullptr);
+  ~MeetingMedia() override;
+
+  // Opens the devices and starts the call. Returns why not (empty: started);
+  // when it fails the session goes on without media.
+  QString start();
+  [[nodiscard]] client::Call* call() const { return started_ ? call_.get() : nullptr; }
+  // What the session announces (mute, camera, sharing, decoders).
+  [[nodiscard]] const client::MediaStateInfo& state() const { return state_; }
+
+  // Empty when there is none.
+  [[nodiscard]] QString microphoneName() const { return microphone_; }
+  [[nodiscard]] QString speakerName() const { return speakers_; }
+  [[nodiscard]] bool cameraAvailable() const;
+  [[nodiscard]] QString cameraName() const;
+
+  void setMuted(bool muted);
+  // Starts/stops the camera; returns why it could not start (empty: ok).
+  QString setCameraOn(bool on);
+  // Shares `target` of X display `display` (empty: $DISPLAY); returns why not.
+  QString startSharing(const media::ShareableTarget& target, const QString& display);
+  void stopSharing();
+  [[nodiscard]] QString sharingName() const { return sharing_name_; }
+  [[nodiscard]] QString path() const { return path_; }
+
+ Q_SIGNALS:
+  // The state to announce changed (AppController tells the session).
+  void stateChanged(const parley::client::MediaStateInfo& state);
+  // The newest decoded picture of `user`'s camera or shared screen.
+  void remoteVideo(const QString& user, bool screen, const QImage& image);
+  // The media path to the server changed ("udp", "tcp", "probing", "off").
+  void pathChanged(const QString& path);
+  // The share ended by itself (window closed, display gone): why.
+  void sharingEnded(const QString& reason);
+  void cameraEnded(const QString& reason);
+
+ private:
+  struct Handoff;
+  void onStats(const client::CallStats& stats);
+  void deliverQueued(const QString& user, bool screen);
+
+  MediaDeviceOptions options_;
+  client::MediaStateInfo state_;
+  QString microphone_;
+  QString speakers_;
+  QString sharing_name_;
+  QString path_;
+  bool started_ = false;
+  // Declared before the call: destroyed after it (the call uses them).
+  std::unique_ptr<AudioDeviceThread> audio_thread_;
+  std::unique_ptr<media::AudioInput> input_;
+  std::unique_ptr<media::AudioOutput> output_;
+  std::shared_ptr<Handoff> handoff_;
+  std::unique_ptr<client::Call> call_;
+  CameraFeed* camera_feed_ = nullptr;  // child QObject
+  QTimer stats_timer_;
+};
+
+}  // namespace parley::ui
