@@ -2,10 +2,14 @@
 
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
+#include "core/base/thread_check.h"
 #include "media/video/frame_convert.h"
 #include "media/video/image_source.h"
 #include "media/video/png_image.h"
@@ -20,13 +24,15 @@ void addMediaOptions(CLI::App& command, MediaOptions& options) {
   command.add_option("--record-audio", options.record_audio,
                      "WAV file to record what the others say (48 kHz mono)");
   command.add_flag("--stats", options.stats, "print media statistics every second");
-  command.add_option("--media-transport", options.transport,
-                     "auto: UDP when it gets through, else inside the TLS channel; tcp: never UDP")
+  command
+      .add_option("--media-transport", options.transport,
+                  "auto: UDP when it gets through, else inside the TLS channel; tcp: never UDP")
       ->check(CLI::IsMember({"auto", "tcp"}));
   command.add_option("--video-decoders", options.video_decoders,
                      "video codecs to announce as decodable, best first (e.g. VP9,VP8 or VP8)");
   command.add_flag("--no-dscp", options.no_dscp, "do not mark media packets with DSCP");
-  command.add_option("--send-video", options.send_video, "send a camera: 'synthetic' (test pattern)")
+  command
+      .add_option("--send-video", options.send_video, "send a camera: 'synthetic' (test pattern)")
       ->check(CLI::IsMember({"synthetic"}));
   command.add_option("--share-screen", options.share_screen,
                      "share an X display (':99') or a still image (file:IMAGE.png)");
@@ -39,16 +45,37 @@ void addMediaOptions(CLI::App& command, MediaOptions& options) {
 
 // Writes what the decode thread hands over: the newest picture of each
 // sender and kind, and a numbered copy at most once a second.
+//
+// Two threads: onFrame() runs on the call's decode thread and only decides
+// and converts (a few ms); PNG encoding, about 230 ms for a 1920x1080 frame
+// here, runs on the dumper's own writer thread. Done on the decode thread it
+// cost more than a second per second of screen video, so decoding fell
+// further behind all the time (found by tests/lab media-tbf). The mailbox
+// holds one picture per file name; a newer picture replaces one not yet
+// written. Destruction writes what is still pending, then joins the writer:
+// USER-screen.png is on disk when the CLI exits.
 class VideoDumper {
  public:
-  explicit VideoDumper(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  explicit VideoDumper(std::filesystem::path dir)
+      : dir_(std::move(dir)), writer_([this] { run(); }) {}
+  ~VideoDumper() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    writer_.join();
+  }
+  VideoDumper(const VideoDumper&) = delete;
+  VideoDumper& operator=(const VideoDumper&) = delete;
+
+  // Decode thread only.
   void onFrame(const std::string& user, bool screen, const media::VideoFrame& frame) {
     const std::string base = safeName(user) + (screen ? "-screen" : "-video");
     const auto now = std::chrono::steady_clock::now();
     auto& last = last_numbered_[base];
-    const bool numbered = last == std::chrono::steady_clock::time_point{} ||
-                          now - last >= std::chrono::seconds(1);
-    // PNG encoding of a big picture takes a while: only when a file is due.
+    const bool numbered =
+        last == std::chrono::steady_clock::time_point{} || now - last >= std::chrono::seconds(1);
     if (!numbered && now - last_latest_[base] < std::chrono::milliseconds(200)) {
       return;
     }
@@ -57,14 +84,46 @@ class VideoDumper {
     if (!rgb) {
       return;
     }
-    writeAtomically(dir_ / (base + ".png"), *rgb);
     if (numbered) {
       last = now;
-      writeAtomically(dir_ / (base + "-" + std::to_string(++counts_[base]) + ".png"), *rgb);
     }
+    {
+      std::lock_guard lock(mu_);
+      Job& job = pending_[base];
+      job.image = std::move(*rgb);
+      if (numbered) {
+        job.number = ++counts_[base];
+      }
+    }
+    wake_.notify_one();
   }
 
  private:
+  struct Job {
+    media::PackedImage image;
+    int number = 0;  // > 0: also write BASE-number.png
+  };
+
+  // Writer thread: one pending picture at a time, the lock released while
+  // encoding; ends once stopping and nothing is left.
+  void run() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+      if (pending_.empty()) {
+        return;
+      }
+      auto node = pending_.extract(pending_.begin());
+      lock.unlock();
+      const std::string& base = node.key();
+      writeAtomically(dir_ / (base + ".png"), node.mapped().image);
+      if (node.mapped().number > 0) {
+        writeAtomically(dir_ / (base + "-" + std::to_string(node.mapped().number) + ".png"),
+                        node.mapped().image);
+      }
+      lock.lock();
+    }
+  }
   // A reader never sees half a file: write beside it, then rename over it.
   static void writeAtomically(const std::filesystem::path& path, const media::PackedImage& image) {
     auto tmp = path;
@@ -81,22 +140,28 @@ class VideoDumper {
     }
     return out.empty() ? "unknown" : out;
   }
-  std::filesystem::path dir_;
+  const std::filesystem::path dir_;
+  // Decode thread only.
   media::FrameConverter converter_;
   std::map<std::string, std::chrono::steady_clock::time_point> last_numbered_;
   std::map<std::string, std::chrono::steady_clock::time_point> last_latest_;
   std::map<std::string, int> counts_;
+  // Between the decode thread and the writer.
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::map<std::string, Job> pending_ PARLEY_GUARDED_BY(mu_);
+  bool stopping_ PARLEY_GUARDED_BY(mu_) = false;
+  std::thread writer_;  // last: starts once the rest exists
 };
 
 Result<std::unique_ptr<CliCall>> CliCall::create(asio::any_io_executor executor,
-                                                 const MediaOptions& options,
-                                                 const Clock& clock) {
+                                                 const MediaOptions& options, const Clock& clock) {
   std::unique_ptr<CliCall> cli_call(new CliCall());
   if (!options.send_audio.empty()) {
     auto input = media::WavFileInput::open(options.send_audio);
     if (!input) {
-      return makeError(input.error().code, "--send-audio " + options.send_audio + ": " +
-                                               input.error().detail);
+      return makeError(input.error().code,
+                       "--send-audio " + options.send_audio + ": " + input.error().detail);
     }
     cli_call->input_ = std::move(*input);
     cli_call->media_state_.audio_muted = false;
@@ -106,8 +171,8 @@ Result<std::unique_ptr<CliCall>> CliCall::create(asio::any_io_executor executor,
   if (!options.record_audio.empty()) {
     auto output = media::WavFileOutput::create(options.record_audio);
     if (!output) {
-      return makeError(output.error().code, "--record-audio " + options.record_audio + ": " +
-                                                output.error().detail);
+      return makeError(output.error().code,
+                       "--record-audio " + options.record_audio + ": " + output.error().detail);
     }
     cli_call->recording_ = output->get();
     cli_call->output_ = std::move(*output);
@@ -167,8 +232,8 @@ Result<std::unique_ptr<CliCall>> CliCall::create(asio::any_io_executor executor,
   config.transport.dscp.enabled = !options.no_dscp;
   // Files, not a room with speakers: no echo to cancel.
   config.audio.echo_cancellation = false;
-  cli_call->call_ = std::make_unique<client::Call>(std::move(executor), config,
-                                                   *cli_call->input_, *cli_call->output_, clock);
+  cli_call->call_ = std::make_unique<client::Call>(std::move(executor), config, *cli_call->input_,
+                                                   *cli_call->output_, clock);
   cli_call->call_->setVideoSources(std::move(camera), std::move(screen));
   if (!options.dump_video.empty()) {
     std::error_code ec;

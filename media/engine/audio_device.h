@@ -18,6 +18,14 @@ class AudioInput {
   // Fills `frame` with the next 20 ms; false when there is nothing to send
   // (no microphone, end of file): the engine then sends nothing.
   virtual bool read(AudioFrame& frame) = 0;
+  // Called instead of read() while there is no call to send to (before the
+  // first join, between reconnects). A live microphone drops its 20 ms so
+  // nothing stale is sent later; a file keeps its place, so a recording
+  // starts from its beginning once the call does.
+  virtual void idle() {
+    AudioFrame discarded;
+    (void)read(discarded);
+  }
 };
 
 class AudioOutput {

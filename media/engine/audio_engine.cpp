@@ -194,14 +194,19 @@ void AudioEngine::playout(Clock::TimePoint now) {
 }
 
 void AudioEngine::capture() {
-  AudioFrame frame{};
-  const bool captured = input_.read(frame);
   // The RTP clock runs with real time, sent or not, so receivers can place
   // the packet after a silence (RFC 7587 section 4.1).
   const std::uint32_t ts = timestamp_;
   timestamp_ += kRtpTicksPerFrame;
   const std::uint32_t ssrc = send_ssrc_.load();
-  if (!captured || muted_.load() || ssrc == 0) {
+  if (ssrc == 0) {
+    input_.idle();  // no call to send to yet
+    talkspurt_ = false;
+    return;
+  }
+  AudioFrame frame{};
+  const bool captured = input_.read(frame);
+  if (!captured || muted_.load()) {
     talkspurt_ = false;
     return;
   }

@@ -28,6 +28,7 @@ class WavFileInput final : public AudioInput {
   explicit WavFileInput(std::vector<std::int16_t> samples, bool loop)
       : samples_(std::move(samples)), loop_(loop) {}
   bool read(AudioFrame& frame) override;
+  void idle() override {}  // the file waits for the call
   [[nodiscard]] bool finished() const { return finished_.load(); }
   [[nodiscard]] std::size_t sampleCount() const { return samples_.size(); }
 

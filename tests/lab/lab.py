@@ -5,6 +5,8 @@ The lab is a small network made of Linux network namespaces on one bridge:
 
     client  10.231.1.10   the probe runs here; nftables decides what it may reach;
                           its only link goes to
+    home    10.231.2.10   a second client (media tests: tc tbf shapes its link),
+                          also behind
     router  10.231.0.2    forwards the client's traffic (optionally delayed)
     server  10.231.0.20   parleyd on 443 and 5228 (parley.lab.test)
     infra   10.231.0.30   dnsmasq (names), .31 wpad web server, .32 MIT KDC
@@ -34,6 +36,10 @@ Commands (all need root; `up` exits 77 when namespaces cannot be made):
                                             a lab with a 20 ms delay each way:
                                             connect takes >= 40 ms, paths work
   lab.py list                               scenarios and what they expect
+  lab.py media NAME --state FILE --cli PATH --check PATH
+                                            a media test (media.py): parley-cli
+                                            clients in a room, voice and video
+                                            through a firewall or a tc tbf link
   lab.py curl [NAME] --state FILE           check the lab's paths with curl
   lab.py check                              can the lab run here? (0 yes, 77 no)
   lab.py sweep                              remove stale labs (dead owners)
@@ -56,10 +62,11 @@ import time
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 
 from topology import (  # noqa: E402
-    BRIDGED, BUMP_CA_NAME, CLIENT_NET, DNS_IP, DOMAIN, HOSTS, KRB_PASSWORD, KRB_USER,
-    PASSWORD, PREFIX, REALM, RECORD_DIR, ROLES, ROUTER_IP, SEARCH, SERVER, SERVICES, SKIP,
-    SOCKS_PASSWORD, SOCKS_USER, USER, ip_of)
+    BRIDGED, BUMP_CA_NAME, DNS_IP, DOMAIN, HOSTS, KRB_PASSWORD, KRB_USER, MEDIA_USERS,
+    PASSWORD, PREFIX, REALM, RECORD_DIR, ROLES, ROUTED, ROUTER_IP, SEARCH, SERVER, SERVICES,
+    SKIP, SOCKS_PASSWORD, SOCKS_USER, USER, ip_of)
 from scenarios import ALWAYS, SCENARIOS, check_probe, nft_rules  # noqa: E402
+import media  # noqa: E402
 
 
 # --------------------------------------------------------------------------
@@ -293,14 +300,16 @@ class Lab:
             run(["ip", "-n", sw, "link", "add", port, "type", "veth", "peer", "name", "eth0",
                  "netns", ns])
             run(["ip", "-n", sw, "link", "set", port, "master", "br0", "up"])
-        # the client hangs off the router, whose forwarding path can hold
-        # packets (--delay-ms); the others reach the client through it
-        rt, cl = self.ns["router"], self.ns["client"]
-        run(["ip", "-n", rt, "link", "add", "cl0", "type", "veth", "peer", "name", "eth0",
-             "netns", cl])
+        # the clients hang off the router, whose forwarding path can hold
+        # packets (--delay-ms); the others reach the clients through it.
+        # "home" is a second client (the media tests shape its link with tc).
+        rt = self.ns["router"]
         run(["ip", "-n", rt, "addr", "add", ROUTER_IP + "/24", "dev", "eth0"])
-        run(["ip", "-n", rt, "addr", "add", CLIENT_NET + "1/24", "dev", "cl0"])
-        run(["ip", "-n", rt, "link", "set", "cl0", "up"])
+        for role, (dev, net) in ROUTED.items():
+            run(["ip", "-n", rt, "link", "add", dev, "type", "veth", "peer", "name", "eth0",
+                 "netns", self.ns[role]])
+            run(["ip", "-n", rt, "addr", "add", net + "1/24", "dev", dev])
+            run(["ip", "-n", rt, "link", "set", dev, "up"])
         run(["ip", "netns", "exec", rt, "sysctl", "-qw", "net.ipv4.ip_forward=1"])
         for role in ROLES:
             ns = self.ns[role]
@@ -309,10 +318,11 @@ class Lab:
                 if r == role:
                     run(["ip", "-n", ns, "addr", "add", addr + "/24", "dev", "eth0"])
             run(["ip", "-n", ns, "link", "set", "eth0", "up"])
-            if role == "client":
-                run(["ip", "-n", ns, "route", "add", "default", "via", CLIENT_NET + "1"])
+            if role in ROUTED:
+                run(["ip", "-n", ns, "route", "add", "default", "via", ROUTED[role][1] + "1"])
             elif role != "router":
-                run(["ip", "-n", ns, "route", "add", CLIENT_NET + "0/24", "via", ROUTER_IP])
+                for _, net in ROUTED.values():
+                    run(["ip", "-n", ns, "route", "add", net + "0/24", "via", ROUTER_IP])
             # names: the lab's dnsmasq, with the corp search domain (WPAD)
             os.makedirs("/etc/netns/" + ns, exist_ok=True)
             with open("/etc/netns/%s/resolv.conf" % ns, "w") as f:
@@ -428,8 +438,9 @@ class Lab:
         srv = ip_of(SERVER)
         run([self.parleyd, "init", "--dir", d, "--host", SERVER, "--tcp", srv + ":443",
              "--tcp", srv + ":5228", "--udp", srv + ":5564", "--rsa-bits", "2048"])
-        run([self.parleyd, "user", "add", USER, "--config", os.path.join(d, "parleyd.toml")],
-            input_text=PASSWORD + "\n")
+        for user in [USER] + MEDIA_USERS:
+            run([self.parleyd, "user", "add", user, "--config", os.path.join(d, "parleyd.toml")],
+                input_text=PASSWORD + "\n")
         self.start("parleyd", "server",
                    [self.parleyd, "run", "--config", os.path.join(d, "parleyd.toml")], cwd=d)
 
@@ -995,6 +1006,28 @@ def cmd_delay_check(args):
     return 0
 
 
+def run_media(args):
+    """A media test (media.py): real clients in the lab's client namespaces."""
+    state = load_state(args.state)
+    rc = check_state(state)
+    if rc is not None:
+        return rc
+    for tool in ["espeak-ng", "tc"]:
+        if shutil.which(tool) is None and not os.path.exists("/usr/sbin/" + tool):
+            print("SKIPPED: media lab test needs %s (see scripts/lib/deps.sh)" % tool)
+            return SKIP
+    print("media %s: %s" % (args.name, media.TESTS[args.name]))
+    started = time.monotonic()
+    failures = media.run(args.name, state, os.path.abspath(args.cli), os.path.abspath(args.check),
+                         lambda: apply_scenario(state, "open"), in_client)
+    print("(%.1f s)" % (time.monotonic() - started))
+    if failures:
+        print("FAIL media %s:\n  %s" % (args.name, "\n  ".join(failures)))
+        return 1
+    print("PASS media %s" % args.name)
+    return 0
+
+
 def cmd_exec(args):
     state = load_state(args.state)
     rc = check_state(state)
@@ -1042,6 +1075,11 @@ def main():
     p.add_argument("name", choices=sorted(SCENARIOS))
     p.add_argument("--state", required=True)
     p.add_argument("--cli", required=True)
+    p = sub.add_parser("media")
+    p.add_argument("name", choices=sorted(media.TESTS))
+    p.add_argument("--state", required=True)
+    p.add_argument("--cli", required=True)
+    p.add_argument("--check", required=True, help="tests/lab's lab_media_check binary")
     p = sub.add_parser("curl")
     p.add_argument("name", nargs="?", choices=sorted(SCENARIOS))
     p.add_argument("--state", required=True)
@@ -1080,6 +1118,8 @@ def main():
         return run_test(args)
     if args.command == "curl":
         return run_curl(args)
+    if args.command == "media":
+        return run_media(args)
     if args.command == "delay-check":
         return cmd_delay_check(args)
     if args.command == "list":

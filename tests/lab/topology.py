@@ -5,6 +5,7 @@ PREFIX = "plab"
 RECORD_DIR = "/run/parley-lab"
 NET = "10.231.0."  # the bridge: router, server, infra, proxies
 CLIENT_NET = "10.231.1."  # the client's link to the router
+HOME_NET = "10.231.2."  # a second client (media tests: a receiver on a shaped link)
 ROUTER_IP = NET + "2"
 REALM = "LAB.TEST"
 DOMAIN = "lab.test"
@@ -13,11 +14,14 @@ SERVER = "parley.lab.test"
 USER, PASSWORD = "alice", "lab-Secret-1"
 SOCKS_USER, SOCKS_PASSWORD = "bob", "socks-Secret-2"
 KRB_USER, KRB_PASSWORD = "carol", "krb-Secret-3"
+# parleyd accounts for the media tests (several people in one room), PASSWORD each
+MEDIA_USERS = ["dave", "erin"]
 BUMP_CA_NAME = "Parley Lab Inspection CA"
 
 # name -> (namespace role, address)
 HOSTS = {
     "client.corp.lab.test": ("client", CLIENT_NET + "10"),
+    "home.lab.test": ("home", HOME_NET + "10"),
     SERVER: ("server", NET + "20"),
     "ns.lab.test": ("infra", NET + "30"),
     "wpad." + SEARCH: ("infra", NET + "31"),
@@ -37,7 +41,9 @@ SERVICES = ["ns.lab.test:53", SERVER + ":443", SERVER + ":5228", "wpad.%s:80" % 
             "proxy-negotiate.lab.test:3128", "proxy-bump.lab.test:3128",
             "proxy-wpad.lab.test:3128", "proxy-digest.lab.test:3128", "socks.lab.test:1080",
             "socks-auth.lab.test:1080"]
-ROLES = ["client", "server", "infra", "proxies", "router"]
+ROLES = ["client", "home", "server", "infra", "proxies", "router"]
+# namespaces hanging off the router: role -> (router's interface, subnet prefix)
+ROUTED = {"client": ("cl0", CLIENT_NET), "home": ("cl1", HOME_NET)}
 BRIDGED = ["router", "server", "infra", "proxies"]
 DNS_IP = HOSTS["ns.lab.test"][1]
 
