@@ -187,4 +187,59 @@ double rmsDbfs(std::span<const std::int16_t> samples) {
   return std::max(-120.0, 20.0 * std::log10(r / 32768.0));
 }
 
+std::size_t PieceAlignment::atLeast(double threshold) const {
+  return static_cast<std::size_t>(
+      std::count_if(correlations.begin(), correlations.end(),
+                    [threshold](double c) { return c >= threshold; }));
+}
+
+double PieceAlignment::worst() const {
+  return correlations.empty() ? 0.0 : *std::min_element(correlations.begin(), correlations.end());
+}
+
+PieceAlignment alignPieces(std::span<const std::int16_t> reference,
+                           std::span<const std::int16_t> recorded, std::ptrdiff_t lag,
+                           std::size_t piece_samples, std::size_t slack_samples,
+                           double silence_dbfs) {
+  PieceAlignment out;
+  if (piece_samples == 0) {
+    return out;
+  }
+  // Coarse (1 ms steps at 48 kHz) then fine, on the stretch of the recording
+  // that can hold the piece (correlationAtLag walks whatever it is given).
+  constexpr std::ptrdiff_t kStep = 48;
+  const auto reach = static_cast<std::ptrdiff_t>(slack_samples) + kStep;
+  for (std::size_t at = 0; at + piece_samples <= reference.size(); at += piece_samples) {
+    const auto ref = reference.subspan(at, piece_samples);
+    if (rmsDbfs(ref) < silence_dbfs) {
+      continue;  // a pause between words: nothing to compare
+    }
+    const std::ptrdiff_t expected = static_cast<std::ptrdiff_t>(at) + lag;
+    const std::ptrdiff_t from = std::max<std::ptrdiff_t>(0, expected - reach);
+    const std::ptrdiff_t to =
+        std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(recorded.size()),
+                                 expected + static_cast<std::ptrdiff_t>(piece_samples) + reach);
+    double best_c = 0.0;
+    if (to > from) {
+      const auto rec = recorded.subspan(static_cast<std::size_t>(from),
+                                        static_cast<std::size_t>(to - from));
+      const std::ptrdiff_t centre = expected - from;  // rec[n + lag] lines up with ref[n]
+      std::ptrdiff_t best = centre;
+      best_c = -1.0;
+      for (std::ptrdiff_t l = centre - reach + kStep; l <= centre + reach - kStep; l += kStep) {
+        if (const double v = correlationAtLag(ref, rec, l); v > best_c) {
+          best_c = v;
+          best = l;
+        }
+      }
+      for (std::ptrdiff_t l = best - kStep; l <= best + kStep; ++l) {
+        best_c = std::max(best_c, correlationAtLag(ref, rec, l));
+      }
+    }
+    out.correlations.push_back(best_c);
+  }
+  return out;
+}
+
 }  // namespace parley::media
+

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 namespace parley::media {
 
@@ -36,6 +37,23 @@ double correlationAtLag(std::span<const std::int16_t> reference,
 // overlap.
 double snrDb(std::span<const std::int16_t> reference, std::span<const std::int16_t> recorded,
              std::ptrdiff_t lag);
+
+// Piece by piece: each voiced piece (`piece_samples` long, louder than
+// `silence_dbfs`) of the reference aligned on its own within `slack_samples`
+// of `lag`. A jitter buffer holds or skips frames to follow the network's
+// delay, so a playout drifts by tens of milliseconds over a sentence and one
+// global lag understates a faithful recording; a lost stretch still shows as
+// a bad piece.
+struct PieceAlignment {
+  std::vector<double> correlations;  // one per voiced piece, in order
+  [[nodiscard]] std::size_t voiced() const { return correlations.size(); }
+  [[nodiscard]] std::size_t atLeast(double threshold) const;
+  [[nodiscard]] double worst() const;
+};
+PieceAlignment alignPieces(std::span<const std::int16_t> reference,
+                           std::span<const std::int16_t> recorded, std::ptrdiff_t lag,
+                           std::size_t piece_samples, std::size_t slack_samples,
+                           double silence_dbfs = -40.0);
 
 // Root mean square, in sample units (0..32768); 0 for an empty span.
 double rms(std::span<const std::int16_t> samples);

@@ -62,56 +62,20 @@ int wavCompare(const std::string& ref_path, const std::string& rec_path, double 
   const auto alignment = media::bestAlignment(*reference, *recorded,
                                               static_cast<std::size_t>(max_lag_s * kRate));
   const double snr = media::snrDb(*reference, *recorded, alignment.lag);
-  // Piece by piece: every voiced half second of the reference, aligned on its
-  // own within SLACK_MS of the global lag (the jitter buffer holds or skips
-  // frames to follow the network's delay, so the playout drifts), so a lost
-  // stretch shows as a bad piece even when the whole still correlates well.
-  const std::size_t piece = static_cast<std::size_t>(kRate / 2);
-  const std::size_t slack = static_cast<std::size_t>(kRate * slack_ms / 1000.0);
+  // Each voiced half second aligned on its own within SLACK_MS of the global
+  // lag (speech_metrics.h says why).
+  const auto aligned = media::alignPieces(*reference, *recorded, alignment.lag,
+                                          static_cast<std::size_t>(kRate / 2),
+                                          static_cast<std::size_t>(kRate * slack_ms / 1000.0));
   std::string pieces;
-  int voiced = 0;
-  int good = 0;
-  double worst = 1.0;
-  for (std::size_t at = 0; at + piece <= reference->size(); at += piece) {
-    const std::span<const std::int16_t> ref(reference->data() + at, piece);
-    if (media::rmsDbfs(ref) < -40.0) {
-      continue;  // a pause between words: nothing to compare
-    }
-    // Coarse (1 ms steps) then fine, on the stretch of the recording that
-    // can hold the piece (correlationAtLag walks whatever it is given).
-    constexpr std::ptrdiff_t kStep = 48;
-    const auto reach = static_cast<std::ptrdiff_t>(slack) + kStep;
-    const std::ptrdiff_t expected = static_cast<std::ptrdiff_t>(at) + alignment.lag;
-    const std::ptrdiff_t from = std::max<std::ptrdiff_t>(0, expected - reach);
-    const std::ptrdiff_t to = std::min<std::ptrdiff_t>(
-        static_cast<std::ptrdiff_t>(recorded->size()),
-        expected + static_cast<std::ptrdiff_t>(piece) + reach);
-    double c = 0.0;
-    if (to > from) {
-      const std::span<const std::int16_t> rec(recorded->data() + from,
-                                              static_cast<std::size_t>(to - from));
-      // rec[n + lag] lines up with ref[n]; the expected lag is expected - from
-      const std::ptrdiff_t centre = expected - from;
-      std::ptrdiff_t best = centre;
-      c = -1.0;
-      for (std::ptrdiff_t lag = centre - reach + kStep; lag <= centre + reach - kStep;
-           lag += kStep) {
-        if (const double v = media::correlationAtLag(ref, rec, lag); v > c) {
-          c = v;
-          best = lag;
-        }
-      }
-      for (std::ptrdiff_t lag = best - kStep; lag <= best + kStep; ++lag) {
-        c = std::max(c, media::correlationAtLag(ref, rec, lag));
-      }
-    }
-    ++voiced;
-    good += c >= 0.5 ? 1 : 0;
-    worst = std::min(worst, c);
+  for (const double c : aligned.correlations) {
     char text[16];
     std::snprintf(text, sizeof text, "%s%.2f", pieces.empty() ? "" : ", ", c);
     pieces += text;
   }
+  const int voiced = static_cast<int>(aligned.voiced());
+  const int good = static_cast<int>(aligned.atLeast(0.5));
+  const double worst = aligned.worst();
   std::printf(
       "{\"lag_samples\": %td, \"lag_s\": %.3f, \"correlation\": %.4f, \"snr_db\": %.2f, "
       "\"reference_s\": %.2f, \"recorded_s\": %.2f, \"recorded_rms_dbfs\": %.1f, "
