@@ -7,6 +7,8 @@
 #include <optional>
 #include <thread>
 
+#include <openssl/crypto.h>
+
 #include <asio/execution/outstanding_work.hpp>
 #include <asio/post.hpp>
 #include <asio/prefer.hpp>
@@ -103,6 +105,10 @@ std::unique_ptr<CurlFetch> CurlFetch::start(asio::any_io_executor executor, std:
   shared->max_size = max_size;
   std::thread([shared, url = std::move(url), timeout] {
     auto result = transfer(*shared, url, timeout);
+    // This thread is detached: free OpenSSL's per-thread state (its error
+    // queue) now, before the result is handed on, rather than in a thread-exit
+    // handler that may still be pending when the process ends.
+    OPENSSL_thread_stop();
     std::lock_guard lock(shared->mu);
     if (shared->work) {
       asio::post(*shared->work, [shared, result = std::move(result)]() mutable {
