@@ -6,18 +6,12 @@
 #include <algorithm>
 #include <string>
 
+#include "media/video/vpx_error.h"
+
 namespace parley::media {
 namespace {
 
-Unexpected vpxError(vpx_codec_ctx_t* ctx, const char* what) {
-  std::string detail = std::string("libvpx ") + what + ": " + vpx_codec_error(ctx);
-  if (const char* more = vpx_codec_error_detail(ctx); more != nullptr) {
-    detail += " (";
-    detail += more;
-    detail += ")";
-  }
-  return makeError(ErrorCode::MediaCodecFailed, std::move(detail));
-}
+using detail::vpxError;
 
 Unexpected outOfRange(const char* what, int value, int lo, int hi) {
   return makeError(ErrorCode::MediaUnsupported,
