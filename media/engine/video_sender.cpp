@@ -18,11 +18,14 @@ struct VideoSender::Layer {
   std::uint16_t sequence = 0;
   int kbps = 0;
   std::vector<std::byte> rtp;
+  std::chrono::steady_clock::time_point last_key{};
 };
 
 namespace {
 
 int evenHalf(int v) { return std::max(2, (v / 2) & ~1); }
+
+constexpr auto kMinKeyFrameInterval = std::chrono::seconds(1);
 
 }  // namespace
 
@@ -139,7 +142,7 @@ Result<void> VideoSender::ensureEncoders(int width, int height, std::uint8_t pay
     if (!encoder) {
       return makeError(std::move(encoder).error());
     }
-    auto layer = std::unique_ptr<Layer>(new Layer{std::move(*encoder), {}, {}, 0, kbps, {}});
+    auto layer = std::unique_ptr<Layer>(new Layer{std::move(*encoder), {}, {}, 0, kbps, {}, {}});
     if (codec == VideoCodec::Vp8) {
       layer->vp8.emplace();
     } else {
@@ -195,13 +198,27 @@ void VideoSender::encodeFrame(const VideoFrame& frame) {
       layer.kbps = kbps;
       (void)layer.encoder.setBitrate(kbps);
     }
-    auto encoded = layer.encoder.encode(picture, key_flag.exchange(false));
+    // Key frames on request, but at most one a second per layer: a 1080p
+    // screen key frame is over 100 KB, and several receivers switching
+    // layers at once would otherwise burst far past the sending budget. A
+    // request inside the second waits for it (the flag stays set).
+    const auto now = std::chrono::steady_clock::now();
+    const bool key_due =
+        key_flag.load() && (layer.last_key == std::chrono::steady_clock::time_point{} ||
+                            now - layer.last_key >= kMinKeyFrameInterval);
+    if (key_due) {
+      key_flag = false;
+    }
+    auto encoded = layer.encoder.encode(picture, key_due);
     if (!encoded) {
       ++errors;
       return false;
     }
     for (const auto& e : *encoded) {
       keys += e.key_frame ? 1 : 0;
+      if (e.key_frame) {
+        layer.last_key = now;
+      }
       auto payloads =
           layer.vp8 ? layer.vp8->packetize(e.bytes) : layer.vp9->packetize(e.bytes, e.key_frame);
       if (!payloads) {
