@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <algorithm>
 #include <asio/post.hpp>
+#include <optional>
 
 #include "core/base/thread_check.h"
 #include "core/protocol/protocol_limits.h"
@@ -68,11 +69,32 @@ constexpr auto kPliInterval = std::chrono::milliseconds(300);
 }  // namespace
 
 struct MediaRouter::Leg {
-  Leg(MediaLegInfo i, net::SrtpSession in, net::SrtpSession out)
-      : info(std::move(i)), inbound(std::move(in)), outbound(std::move(out)) {}
+  Leg(MediaLegInfo i, const net::MediaKeys& k) : info(std::move(i)), keys(k) {}
+  // The SRTP sessions are made on first use: a participant that never sends
+  // or receives media (a chat-only client, a bot) costs no crypto contexts.
+  net::SrtpSession* inbound() { return session(inbound_, net::SrtpSession::Direction::Inbound); }
+  net::SrtpSession* outbound() { return session(outbound_, net::SrtpSession::Direction::Outbound); }
+  net::SrtpSession* session(std::optional<net::SrtpSession>& slot,
+                            net::SrtpSession::Direction direction) {
+    if (!slot && !crypto_failed) {
+      auto made =
+          net::SrtpSession::create(direction, direction == net::SrtpSession::Direction::Inbound
+                                                  ? keys.client_write
+                                                  : keys.server_write);
+      if (!made) {
+        spdlog::error("media: participant {}: {}", info.participant_id, made.error().toString());
+        crypto_failed = true;
+        return nullptr;
+      }
+      slot.emplace(std::move(*made));
+    }
+    return slot ? &*slot : nullptr;
+  }
   MediaLegInfo info;
-  net::SrtpSession inbound;   // the client's writes
-  net::SrtpSession outbound;  // what the server sends this client
+  net::MediaKeys keys;
+  std::optional<net::SrtpSession> inbound_;   // the client's writes
+  std::optional<net::SrtpSession> outbound_;  // what the server sends this client
+  bool crypto_failed = false;
   bool has_udp_address = false;
   asio::ip::udp::endpoint udp_address;
   Clock::TimePoint last_udp{};
@@ -147,16 +169,10 @@ void MediaRouter::addLeg(MediaLegInfo info) {
                    keys.error().toString());
       return;
     }
-    auto in = net::SrtpSession::create(net::SrtpSession::Direction::Inbound, keys->client_write);
-    auto out = net::SrtpSession::create(net::SrtpSession::Direction::Outbound, keys->server_write);
-    if (!in || !out) {
-      spdlog::error("media: participant {}: {}", info.participant_id,
-                    (!in ? in.error() : out.error()).toString());
-      return;
-    }
     const auto id = info.participant_id;
     self->removeLegNow(id);
-    auto leg = std::make_unique<Leg>(std::move(info), std::move(*in), std::move(*out));
+    info.keying.clear();  // cut into `keys`; no second copy of the secret
+    auto leg = std::make_unique<Leg>(std::move(info), *keys);
     for (const auto ssrc : leg->info.ssrcs) {
       if (self->by_ssrc_.count(ssrc) != 0) {
         spdlog::error("media: SSRC {} already in use; participant {} gets no media", ssrc, id);
@@ -221,7 +237,12 @@ void MediaRouter::onTcpPacket(std::uint64_t participant_id, std::string packet) 
       ++self->counters_.dropped_foreign_ssrc;
       return;
     }
-    auto plain = rtcp ? leg.inbound.unprotectRtcp(bytes) : leg.inbound.unprotectRtp(bytes);
+    auto* inbound = leg.inbound();
+    if (inbound == nullptr) {
+      ++self->counters_.dropped_auth;
+      return;
+    }
+    auto plain = rtcp ? inbound->unprotectRtcp(bytes) : inbound->unprotectRtp(bytes);
     if (!plain) {
       ++self->counters_.dropped_auth;
       return;
@@ -260,7 +281,12 @@ void MediaRouter::onDatagram(std::span<std::byte> datagram, const asio::ip::udp:
     return;
   }
   Leg& leg = *it->second;
-  auto plain = rtcp ? leg.inbound.unprotectRtcp(datagram) : leg.inbound.unprotectRtp(datagram);
+  auto* inbound = leg.inbound();
+  if (inbound == nullptr) {
+    ++counters_.dropped_auth;
+    return;
+  }
+  auto plain = rtcp ? inbound->unprotectRtcp(datagram) : inbound->unprotectRtp(datagram);
   if (!plain) {
     ++counters_.dropped_auth;
     return;
@@ -518,7 +544,11 @@ void MediaRouter::answerProbe(Leg& leg) {
   media::ReceiverReport rr;
   rr.ssrc = kServerSsrc;
   media::appendReceiverReport(rr, scratch_);
-  if (auto ok = leg.outbound.protectRtcp(scratch_); ok && udp_) {
+  auto* outbound = leg.outbound();
+  if (outbound == nullptr) {
+    return;
+  }
+  if (auto ok = outbound->protectRtcp(scratch_); ok && udp_) {
     udp_->send(scratch_, leg.udp_address, net::TrafficClass::Control);
   }
 }
@@ -529,7 +559,12 @@ bool MediaRouter::udpAlive(const Leg& leg) const {
 }
 
 void MediaRouter::sendTo(Leg& to, std::vector<std::byte>& plain, bool rtcp, net::TrafficClass cls) {
-  auto ok = rtcp ? to.outbound.protectRtcp(plain) : to.outbound.protectRtp(plain);
+  auto* outbound = to.outbound();
+  if (outbound == nullptr) {
+    ++counters_.dropped_malformed;
+    return;
+  }
+  auto ok = rtcp ? outbound->protectRtcp(plain) : outbound->protectRtp(plain);
   if (!ok) {
     ++counters_.dropped_malformed;
     return;
