@@ -23,9 +23,11 @@ constexpr Clock::Duration kShrinkHysteresis = std::chrono::milliseconds(10);
 // Far too much delay during speech: drop a packet rather than wait for
 // silence (after a burst that followed an outage, for instance).
 constexpr Clock::Duration kForceShrinkExcess = 3 * kAudioFrameDuration;
-// Peak decay: each packet pulls the peak 1/256 of the way towards its own
-// relative delay, about 5 s time constant at 50 packets/s.
-constexpr double kPeakDecay = 1.0 / 256.0;
+// Peak decay: each packet pulls the peak towards its own relative delay with
+// a 5 s time constant. In time, not per packet: with DTX a talker sends a few
+// packets a second, and a per-packet decay would keep a spike's delay for
+// minutes (1/256 a packet is the same 5 s at 50 packets/s).
+constexpr double kPeakDecaySeconds = 5.12;
 // Minimum transit is tracked over two buckets of this many packets (~1 s
 // each), so a route that got slower is forgotten within about 2 s.
 constexpr int kBucketPackets = 50;
@@ -63,6 +65,7 @@ void JitterBuffer::reset() {
   consecutive_conceal_ = 0;
   seen_.fill(-1);
   have_transit_ = false;
+  have_last_arrival_ = false;
   jitter_ns_ = 0;
   peak_ns_ = static_cast<double>(
       std::max(nanoseconds(0), nanoseconds(config_.initial_delay) - nanoseconds(kMargin)).count());
@@ -110,10 +113,17 @@ void JitterBuffer::measure(std::int64_t ext_ts, Clock::TimePoint arrival) {
   bucket_min_ = std::min(bucket_min_, transit);
   const Clock::Duration window_min = std::min(bucket_min_, prev_bucket_min_);
   const auto relative = static_cast<double>(nanoseconds(transit - window_min).count());
+  const double since_last =
+      have_last_arrival_ ? std::chrono::duration<double>(arrival - last_arrival_).count() : 0.0;
+  last_arrival_ = arrival;
+  have_last_arrival_ = true;
   if (relative > peak_ns_) {
     peak_ns_ = relative;  // a spike: follow at once
   } else {
-    peak_ns_ += (relative - peak_ns_) * kPeakDecay;
+    // One packet's share of the decay; at least what a 20 ms frame gets, so a
+    // burst of packets arriving together still decays.
+    const double dt = std::max(since_last, 0.02);
+    peak_ns_ += (relative - peak_ns_) * (1.0 - std::exp(-dt / kPeakDecaySeconds));
   }
 }
 

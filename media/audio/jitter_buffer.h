@@ -144,6 +144,8 @@ class JitterBuffer {
   // Timing estimates.
   bool have_transit_ = false;
   Clock::Duration prev_transit_{};
+  Clock::TimePoint last_arrival_{};
+  bool have_last_arrival_ = false;
   Clock::Duration bucket_min_{};       // minimum transit in the current bucket
   Clock::Duration prev_bucket_min_{};  // ... and in the previous one
   int bucket_packets_ = 0;
