@@ -114,6 +114,7 @@ AppController::AppController(Options options, QObject* parent)
 AppController::~AppController() {
   savePending();
   stopMedia();
+  prepared_media_.reset();
   delete meeting_;
   delete settings_dialog_;
   delete sign_in_;
@@ -159,6 +160,15 @@ void AppController::show() {
   // widgets costs the GUI thread tens of milliseconds, better spent now than
   // between Sign in and the room.
   QTimer::singleShot(0, this, &AppController::ensureMeetingWindow);
+  // Likewise the sound devices and the call: opening them asks the sound
+  // server (tens of milliseconds, more when none answers).
+  QTimer::singleShot(0, this, &AppController::prepareMedia);
+}
+
+void AppController::prepareMedia() {
+  if (!prepared_media_) {
+    prepared_media_ = std::make_unique<MeetingMedia>(bridge_->executor(), media_options_);
+  }
 }
 
 void AppController::prefill(const ConnectionSettings& overrides, const QString& password) {
@@ -235,7 +245,8 @@ void AppController::signIn() {
 
 void AppController::startMedia(SignInRequest& request) {
   stopMedia();
-  media_ = std::make_unique<MeetingMedia>(bridge_->executor(), media_options_);
+  media_ = prepared_media_ ? std::move(prepared_media_)
+                           : std::make_unique<MeetingMedia>(bridge_->executor(), media_options_);
   media_error_ = media_->start();
   if (!media_error_.isEmpty()) {
     return;  // chat still works; the window says why there is no media
@@ -275,7 +286,12 @@ void AppController::startMedia(SignInRequest& request) {
 
 void AppController::stopMedia() {
   bridge_->cancel();  // no session callback (nor MediaLink call) runs after this
-  media_.reset();     // stops the call, then closes the devices
+  const bool had_media = media_ != nullptr;
+  media_.reset();  // stops the call, then closes the devices
+  if (had_media) {
+    // Ready for the next sign-in, opened while the user reads or types.
+    QTimer::singleShot(0, this, &AppController::prepareMedia);
+  }
 }
 
 ShareDialog* AppController::shareDialog() const { return share_dialog_.data(); }

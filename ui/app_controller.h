@@ -87,6 +87,8 @@ class AppController final : public QObject {
   void startMedia(SignInRequest& request);
   // Stops the session first, then its call (the call outlives the session).
   void stopMedia();
+  // Opens the sound devices and builds the next sign-in's call ahead of time.
+  void prepareMedia();
 
   std::unique_ptr<SettingsStore> store_;
   std::unique_ptr<SecretStore> owned_secrets_;
@@ -103,6 +105,7 @@ class AppController final : public QObject {
   MediaDeviceOptions media_options_;
   QString share_display_;
   std::unique_ptr<MeetingMedia> media_;
+  std::unique_ptr<MeetingMedia> prepared_media_;  // for the next sign-in
   QString media_error_;
   client::ConnectionInfo connection_;
   quint64 self_id_ = 0;
