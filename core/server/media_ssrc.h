@@ -5,6 +5,7 @@
 // sender. Ids wrap after 2^29 participants (half a billion connections of one
 // process); the router refuses a duplicate if that ever happens.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
@@ -26,6 +27,16 @@ inline constexpr std::uint32_t kServerSsrc = 0xFFFFFFFEu;
 inline std::uint32_t mediaSsrc(std::uint64_t participant_id, StreamKind kind) {
   return static_cast<std::uint32_t>(((participant_id & 0x1FFFFFFFu) << 3) |
                                     static_cast<std::uint32_t>(kind));
+}
+
+// All of a participant's SSRCs, indexed by StreamKind - 1 (the order of
+// MediaLegInfo::ssrcs).
+inline std::array<std::uint32_t, kStreamKinds> mediaSsrcs(std::uint64_t participant_id) {
+  return {mediaSsrc(participant_id, StreamKind::Audio),
+          mediaSsrc(participant_id, StreamKind::Video),
+          mediaSsrc(participant_id, StreamKind::Screen),
+          mediaSsrc(participant_id, StreamKind::VideoLow),
+          mediaSsrc(participant_id, StreamKind::ScreenLow)};
 }
 
 }  // namespace parley::server

@@ -99,8 +99,7 @@ void Room::offerMedia(const Member& member) {
     MediaLegInfo leg;
     leg.participant_id = member.participant_id;
     leg.room = name_;
-    leg.ssrcs = {o->audio_ssrc(), o->video_ssrc(), o->screen_ssrc(), o->video_low_ssrc(),
-                 o->screen_low_ssrc()};
+    leg.ssrcs = mediaSsrcs(member.participant_id);
     leg.keying = member.channel->mediaKeyingMaterial();
     leg.channel = member.channel;
     ctx_->media->addLeg(std::move(leg));

@@ -47,9 +47,7 @@ struct Client {
   Client(asio::io_context& io, std::uint64_t id, std::uint8_t seed) : socket(io, {udp::v4(), 0}) {
     info.participant_id = id;
     info.room = "room";
-    info.ssrcs = {mediaSsrc(id, StreamKind::Audio), mediaSsrc(id, StreamKind::Video),
-                  mediaSsrc(id, StreamKind::Screen), mediaSsrc(id, StreamKind::VideoLow),
-                  mediaSsrc(id, StreamKind::ScreenLow)};
+    info.ssrcs = mediaSsrcs(id);
     info.keying = keying(seed);
     auto keys = net::splitMediaKeys(info.keying);
     REQUIRE(keys);
