@@ -144,6 +144,7 @@ std::optional<net::ProxyKind> socksVersionFromName(const QString& name) {
 
 net::RaceSettings toRaceSettings(const ConnectionSettings& s, const QString& proxy_password) {
   net::RaceSettings race;
+  race.auth_hints = net::ProxyAuthHints::forThisUser();
   race.proxies.auto_detect = s.auto_detect;
   // The default names (web-proxy:8088, socks-server:1080) belong to
   // auto-detection: a user who turned it off gets only what they listed.

@@ -53,8 +53,9 @@ void addNetworkOptions(CLI::App& command, NetworkOptions& options) {
   command.add_option("--proxy-user", options.proxy_user,
                      "user name for proxies that ask ([DOMAIN\\]user); the password comes from "
                      "PARLEY_PROXY_PASSWORD");
-  command.add_option("--race-timeout", options.race_timeout_s,
-                     "seconds before the whole connection race gives up")
+  command
+      .add_option("--race-timeout", options.race_timeout_s,
+                  "seconds before the whole connection race gives up")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 600.0));
 }
@@ -87,11 +88,13 @@ Result<net::RaceSettings> makeRaceSettings(const NetworkOptions& options) {
   settings.try_direct = !options.no_direct;
   settings.proxies.auto_detect = !options.no_auto;
   settings.proxies.default_names = !options.no_auto;
-  settings.options.race_timeout = std::chrono::milliseconds(
-      static_cast<std::int64_t>(options.race_timeout_s * 1000.0));
+  settings.options.race_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(options.race_timeout_s * 1000.0));
   const char* password = std::getenv("PARLEY_PROXY_PASSWORD");
-  settings.credentials = std::make_shared<CliCredentialProvider>(
-      options.proxy_user, password != nullptr ? password : "");
+  settings.credentials =
+      std::make_shared<CliCredentialProvider>(options.proxy_user,
+                                              password != nullptr ? password : "");
+  settings.auth_hints = net::ProxyAuthHints::forThisUser();
   return settings;
 }
 

@@ -31,6 +31,7 @@ void RacingConnector::connect(const ConnectTarget& target, Done done) {
   attempt_settings.tls = tls_;
   attempt_settings.greeting = greeting();
   attempt_settings.credentials = settings_.credentials;
+  attempt_settings.auth_hints = settings_.auth_hints;
   attempt_settings.attempt_timeout = settings_.attempt_timeout;
   attempts_ = std::make_unique<SecureAttemptFactory>(executor_, std::move(attempt_settings));
   racer_ = std::make_unique<ConnectionRacer>(*scheduler_, *resolver_, *attempts_, target.host,
@@ -54,7 +55,7 @@ void RacingConnector::connect(const ConnectTarget& target, Done done) {
     discovery_ = ProxyDiscovery::create(executor_, settings_.proxies);
     discovery_->discover(
         target.host, target.tls_port,
-        [this](std::vector<ProxyServer> proxies, const std::string& /*note*/) {
+        [this](const std::vector<ProxyServer>& proxies, const std::string& /*note*/) {
           addProxyRoutes(proxies);
         },
         [this](bool /*direct_allowed*/, const std::vector<std::string>& /*notes*/) {

@@ -31,6 +31,9 @@ struct RaceSettings {
   RaceOptions options;
   std::chrono::milliseconds attempt_timeout{15000};
   std::shared_ptr<ProxyCredentialProvider> credentials;  // nullable
+  // Nullable: the authentication scheme each HTTP proxy asked for before, so
+  // the first CONNECT through it already carries it (ProxyAuthHints).
+  std::shared_ptr<ProxyAuthHints> auth_hints;
   bool try_direct = true;
 };
 

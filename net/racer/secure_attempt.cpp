@@ -28,10 +28,9 @@ Error connectError(const asio::error_code& ec, const std::string& where) {
 // Everything with an operation in flight. Callbacks hold it by shared_ptr
 // and check `cancelled`, so destroying the attempt returns at once.
 struct AttemptCore : std::enable_shared_from_this<AttemptCore> {
-  AttemptCore(asio::any_io_executor ex, const SecureAttemptSettings& s, AttemptPlan p,
-              AttemptObserver& o)
+  AttemptCore(asio::any_io_executor ex, SecureAttemptSettings s, AttemptPlan p, AttemptObserver& o)
       : executor(std::move(ex)),
-        settings(s),
+        settings(std::move(s)),
         plan(std::move(p)),
         observer(o),
         socket(executor),
@@ -109,6 +108,7 @@ struct AttemptCore : std::enable_shared_from_this<AttemptCore> {
     request.target_host = plan.server_host;
     request.target_port = plan.route.server_port;
     request.credentials = settings.credentials.get();
+    request.auth_hints = settings.auth_hints;
     request.timeout = settings.attempt_timeout;
     std::weak_ptr<AttemptCore> weak = weak_from_this();
     tunnel = ProxyTunnel::start(

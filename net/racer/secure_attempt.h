@@ -19,6 +19,7 @@
 
 #include "net/connect/connector.h"
 #include "net/racer/race_environment.h"
+#include "net/tunnel/proxy_auth_hints.h"
 #include "net/tunnel/proxy_credentials.h"
 
 namespace parley::net {
@@ -28,6 +29,8 @@ struct SecureAttemptSettings {
   Greeting greeting;  // empty(): success at TLS
   // Nullable; asked when a proxy wants credentials it was not given.
   std::shared_ptr<ProxyCredentialProvider> credentials;
+  // Nullable; which scheme each proxy asked for before (ProxyAuthHints).
+  std::shared_ptr<ProxyAuthHints> auth_hints;
   // Bound on one attempt from its start to the greeting's answer.
   std::chrono::milliseconds attempt_timeout{15000};
 };

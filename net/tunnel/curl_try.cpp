@@ -229,6 +229,9 @@ std::size_t CurlTry::headerCallback(char* data, std::size_t size, std::size_t co
   }
   if (startsWithNoCase(line, "HTTP/")) {
     self->outcome_.status_line = std::string(line.substr(0, 200));
+    if (!self->outcome_.challenges.empty()) {
+      self->outcome_.earlier_challenges = std::move(self->outcome_.challenges);
+    }
     self->outcome_.challenges.clear();
   } else if (startsWithNoCase(line, "Proxy-Authenticate:")) {
     if (self->outcome_.challenges.size() < 16) {
@@ -249,6 +252,7 @@ void CurlTry::finish(CURLcode code) {
   }
   curl_easy_getinfo(easy_, CURLINFO_OS_ERRNO, &outcome_.os_errno);
   curl_easy_getinfo(easy_, CURLINFO_CONNECT_TIME_T, &outcome_.connect_time_us);
+  curl_easy_getinfo(easy_, CURLINFO_PROXYAUTH_AVAIL, &outcome_.proxyauth_avail);
   if (code == CURLE_OK) {
     curl_socket_t fd = CURL_SOCKET_BAD;
     if (curl_easy_getinfo(easy_, CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK && fd != CURL_SOCKET_BAD) {

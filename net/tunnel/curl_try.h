@@ -63,11 +63,14 @@ struct TryOutcome {
   std::string error_text;               // CURLOPT_ERRORBUFFER
   std::string status_line;              // the last "HTTP/1.1 407 ..." line, trimmed
   std::vector<std::string> challenges;  // Proxy-Authenticate values of the last response
+  // ... of the last earlier response that had any (the 407 curl answered itself)
+  std::vector<std::string> earlier_challenges;
   bool headers_too_large = false;
   std::string first_line;  // the reply's first line, printable, at most 80 bytes
   bool tcp_connected = false;
   curl_off_t connect_time_us = 0;
-  UniqueFd fd;  // on success: a dup of curl's socket, ours to keep
+  long proxyauth_avail = 0;  // CURLINFO_PROXYAUTH_AVAIL: schemes the last 407 offered
+  UniqueFd fd;               // on success: a dup of curl's socket, ours to keep
 };
 
 class CurlTry {

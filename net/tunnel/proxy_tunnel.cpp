@@ -195,6 +195,9 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
 
  private:
   void firstTry() {
+    if (tryRemembered()) {
+      return;
+    }
     TryConfig config = baseConfig();
     if (configured_) {
       // Without Negotiate: GSS-API never runs on the caller's thread.
@@ -204,6 +207,44 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
       used_credentials_ = true;
     }
     runTry(config, false);
+  }
+
+  // The scheme this proxy asked for last time, used on the first CONNECT.
+  bool tryRemembered() {
+    if (request_.proxy.kind != ProxyKind::Http || !request_.auth_hints) {
+      return false;
+    }
+    const auto hint = request_.auth_hints->lookup(proxyText());
+    if (!hint || !curlSupports(hint->scheme)) {
+      return false;
+    }
+    remembered_ = true;
+    const Challenge challenge{hint->scheme, hint->realm};
+    if (hint->scheme == "Negotiate") {
+      negotiate_tried_ = true;
+      report(AttemptEvent::Stage::ProxyAuth, "Negotiate (Kerberos ticket, remembered)");
+      if (finished_) {
+        return true;
+      }
+      TryConfig config = baseConfig();
+      config.gss_ticket = true;
+      gss_try_active_ = true;
+      tried_scheme_ = challenge;
+      runTry(config, true);
+      return true;
+    }
+    if (configured_) {
+      report(AttemptEvent::Stage::ProxyAuth, describeChallenge(challenge) + " (remembered)");
+      if (finished_) {
+        return true;
+      }
+      runWithCredentials(challenge, *configured_);
+      return true;
+    }
+    prompt(challenge, false,
+           "proxy " + proxyText() + " requires " + describeChallenge(challenge) +
+               " (as it did before)");
+    return true;
   }
 
   TryConfig baseConfig() const {
@@ -371,6 +412,7 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
       TryConfig config = baseConfig();
       config.gss_ticket = true;
       gss_try_active_ = true;
+      tried_scheme_ = strongest;
       runTry(config, true);
       return;
     }
@@ -388,7 +430,13 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
                      "(is there one? see klist/kinit)"});
       return;
     }
-    prompt(*password_scheme, used_credentials_,
+    // Credentials sent with a scheme the proxy no longer offers (a remembered
+    // Basic to a proxy that now wants Digest) were not judged, only ignored.
+    const bool judged =
+        !tried_scheme_ || std::any_of(offered_.begin(), offered_.end(), [this](const auto& c) {
+          return c.scheme == tried_scheme_->scheme;
+        });
+    prompt(*password_scheme, used_credentials_ && judged,
            "proxy " + proxyText() + " requires " + describeChallenge(*password_scheme));
   }
 
@@ -403,7 +451,8 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
       return;
     }
     ++prompts_;
-    report(AttemptEvent::Stage::ProxyAuth, describeChallenge(challenge));
+    report(AttemptEvent::Stage::ProxyAuth,
+           describeChallenge(challenge) + (remembered_ && prompts_ == 1 ? " (remembered)" : ""));
     if (finished_) {
       return;
     }
@@ -437,14 +486,19 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
       return;
     }
     deadline_ = std::chrono::steady_clock::now() + paused_left_;
+    runWithCredentials(challenge, *answer);
+  }
+
+  void runWithCredentials(const Challenge& challenge, const ProxyCredentials& credentials) {
     TryConfig config = baseConfig();
     config.auth = curlAuth(challenge.scheme);
-    config.user = answer->user;
-    if (challenge.scheme == "NTLM" && !answer->domain.empty()) {
-      config.user = answer->domain + "\\" + answer->user;
+    config.user = credentials.user;
+    if (challenge.scheme == "NTLM" && !credentials.domain.empty()) {
+      config.user = credentials.domain + "\\" + credentials.user;
     }
-    config.password = answer->password;
+    config.password = credentials.password;
     used_credentials_ = true;
+    tried_scheme_ = challenge;
     runTry(config, false);
   }
 
@@ -552,6 +606,7 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
       return;
     }
     outcome.fd.release();
+    learnScheme(outcome);
     if (!tcp_reported_) {
       reportTcp("connected to proxy " + proxyText() + " after " +
                 std::to_string(outcome.connect_time_us / 1000) + " ms (time reported by curl)");
@@ -570,6 +625,35 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
     }
   }
 
+  // What the next tunnel through this proxy should start with.
+  void learnScheme(const TryOutcome& outcome) {
+    if (request_.proxy.kind != ProxyKind::Http || !request_.auth_hints) {
+      return;
+    }
+    std::optional<Challenge> used = tried_scheme_;
+    if (!used && outcome.proxyauth_avail != 0) {
+      // The configured credentials went with CURLAUTH_ANY: curl took the
+      // strongest scheme the 407 offered (never Negotiate, which is excluded).
+      for (const char* scheme : {"NTLM", "Digest", "Basic"}) {
+        if ((outcome.proxyauth_avail & static_cast<long>(curlAuth(scheme))) != 0) {
+          used = Challenge{scheme, ""};
+          for (const auto& value : outcome.earlier_challenges) {
+            const auto offered = parseChallenge(value);
+            if (offered && offered->scheme == scheme) {
+              used->realm = offered->realm;
+            }
+          }
+          break;
+        }
+      }
+    }
+    if (used) {
+      request_.auth_hints->remember(proxyText(), ProxyAuthHint{used->scheme, used->realm});
+    } else {
+      request_.auth_hints->forget(proxyText());  // it let us through without asking
+    }
+  }
+
   asio::any_io_executor executor_;
   TunnelRequest request_;
   ProxyTunnel::Progress progress_;
@@ -585,10 +669,12 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
   std::chrono::steady_clock::duration paused_left_{};
   std::optional<ProxyCredentials> configured_;
   std::vector<Challenge> offered_;
+  std::optional<Challenge> tried_scheme_;  // the scheme of the try in flight, when one was chosen
   int generation_ = 0;
   int prompts_ = 0;
   bool used_credentials_ = false;
   bool negotiate_tried_ = false;
+  bool remembered_ = false;  // the first try used the scheme from auth_hints
   bool tcp_reported_ = false;
   bool finished_ = false;
 };

@@ -6,9 +6,11 @@
 // busy polling, no thread per attempt). Once the tunnel is up the socket is
 // handed over (dup'ed, curl's handle cleaned up) for Parley's own TLS.
 //
-// Proxy authentication, as a person expects: the first try goes without
-// credentials, or with ProxyServer::user/password when configured (then curl
-// picks Basic, Digest or NTLM itself). On a 407 the schemes the proxy lists
+// Proxy authentication, as a person expects: when `auth_hints` knows the
+// scheme this proxy asked for before, the first try uses it at once (asking
+// the provider first when no credentials are configured); otherwise the
+// first try goes without credentials, or with ProxyServer::user/password when
+// configured (then curl picks Basic, Digest or NTLM itself). On a 407 the schemes the proxy lists
 // are tried one at a time, strongest first, because curl's CURLAUTH_ANY does
 // not fall back from a failed Negotiate: Negotiate with the Kerberos ticket
 // cache, then the strongest of NTLM, Digest, Basic with the configured
@@ -52,6 +54,7 @@
 #include "core/base/result.h"
 #include "net/connect/connector.h"
 #include "net/proxy/proxy_server.h"
+#include "net/tunnel/proxy_auth_hints.h"
 #include "net/tunnel/proxy_credentials.h"
 
 namespace parley::net {
@@ -66,6 +69,9 @@ struct TunnelRequest {
                             // SOCKS4 resolves it locally first
   std::uint16_t target_port = 0;
   ProxyCredentialProvider* credentials = nullptr;  // nullable: then a 407 fails the tunnel
+  // Nullable. The scheme this proxy asked for before is used on the first
+  // CONNECT; the one that worked is remembered for the next tunnel.
+  std::shared_ptr<ProxyAuthHints> auth_hints;
   std::chrono::milliseconds timeout{10000};
 };
 

@@ -588,9 +588,24 @@ socks pass {{
                         check=False, timeout=timeout_s + 10)
         if p.returncode != 0:
             dead = [n for n, proc in self.daemons if proc.poll() is not None]
+            for name in dead:
+                self.print_log_tail(name)
             raise RuntimeError("lab services not ready: %s %s; exited daemons: %s (logs in %s)"
                                % (p.stdout.strip(), p.stderr.strip(), dead or "none",
                                   self.path("logs")))
+
+    def print_log_tail(self, name, lines=25):
+        """The lab's directory is removed on the way down, so a daemon that died
+        says why here, in the test's output (its own log and, for squid, cache.log)."""
+        for path in (self.path("logs", name + ".log"), self.path(name, "cache.log")):
+            try:
+                with open(path, errors="replace") as f:
+                    tail = f.read().splitlines()[-lines:]
+            except OSError:
+                continue
+            log("--- last lines of %s" % path)
+            for line in tail:
+                log("    " + line)
 
     def kinit(self):
         self.ns_run("client", [shutil.which("kinit") or "kinit", KRB_USER], env=self.krb_env,
@@ -693,29 +708,16 @@ def check_state(state):
     return None
 
 
-def run_test(args):
-    state = load_state(args.state)
-    rc = check_state(state)
-    if rc is not None:
-        return rc
-    name = args.name
-    scenario = SCENARIOS[name]
-    apply_scenario(state, name)
-    wrong = check_firewall(state, name)
-    if wrong:
-        print("FAIL %s: the lab's firewall is wrong (not the client): %s" % (name, wrong))
-        return 1
-    probe = [args.cli, "probe", "--server", SERVER, "--ca", state["ca"], "--json"]
-    argv = in_client(state, probe + scenario["args"])
-    env = client_env(state, {"PARLEY_PROXY_PASSWORD": scenario.get("password", "")})
-    print("scenario %s: %s" % (name, scenario["about"]))
-    print("$ " + " ".join(probe + scenario["args"]))
+def run_probe(state, cli, args, env):
+    """parley-cli probe --json in the client namespace: (exit, JSON report, seconds, stderr)."""
+    probe = [cli, "probe", "--server", SERVER, "--ca", state["ca"], "--json"]
+    print("$ " + " ".join(probe + args))
     started = time.monotonic()
     try:
-        p = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
+        p = subprocess.run(in_client(state, probe + args), capture_output=True, text=True,
+                           env=env, timeout=120)
     except subprocess.TimeoutExpired:
-        print("FAIL: the probe did not finish within 120 s")
-        return 1
+        return None, None, 120.0, "the probe did not finish within 120 s"
     elapsed = time.monotonic() - started
     result = None
     for line in p.stdout.splitlines():
@@ -729,7 +731,61 @@ def run_test(args):
     print(json.dumps(result, indent=1) if result is not None else p.stdout)
     if p.stderr.strip():
         print("stderr:\n" + p.stderr.strip()[-3000:])
-    failures = check_probe(name, result, elapsed, p.returncode)
+    return p.returncode, result, elapsed, p.stderr
+
+
+def proxy_407_count(state, via):
+    """407 replies in the access log of the squid serving `via` (proxy-NAME.lab.test:3128)."""
+    name = "squid-" + via.split(".")[0].replace("proxy-", "")
+    try:
+        with open(os.path.join(state["workdir"], name, "access.log")) as f:
+            return sum(1 for line in f if "/407 " in line)
+    except OSError:
+        return 0
+
+
+def check_remembered(state, name, scenario, cli, env):
+    """The second sign-in through the same proxy starts with the scheme it asked
+    for the first time (net/tunnel/proxy_auth_hints.h)."""
+    via = scenario["expect"]["via"]
+    before = proxy_407_count(state, via)
+    print("scenario %s, again with what the first run remembered:" % name)
+    code, result, elapsed, _ = run_probe(state, cli, scenario["args"], env)
+    failures = check_probe(name, result, elapsed, code)
+    won = [a for a in (result or {}).get("attempts", []) if a.get("outcome") == "won"]
+    if not won or "remembered" not in (won[0].get("detail") or ""):
+        failures.append("the winner's proxy_auth does not say it used the remembered scheme")
+    if scenario["again"] == "no-407":
+        added = proxy_407_count(state, via) - before
+        if added != 0:
+            failures.append("the proxy still answered %d x 407 on the second run" % added)
+    return failures
+
+
+def run_test(args):
+    state = load_state(args.state)
+    rc = check_state(state)
+    if rc is not None:
+        return rc
+    name = args.name
+    scenario = SCENARIOS[name]
+    apply_scenario(state, name)
+    wrong = check_firewall(state, name)
+    if wrong:
+        print("FAIL %s: the lab's firewall is wrong (not the client): %s" % (name, wrong))
+        return 1
+    # Each scenario starts with nothing remembered (its own XDG_STATE_HOME).
+    client_state = tempfile.mkdtemp(prefix="state-%s-" % name, dir=state["workdir"])
+    env = client_env(state, {"PARLEY_PROXY_PASSWORD": scenario.get("password", ""),
+                             "XDG_STATE_HOME": client_state})
+    print("scenario %s: %s" % (name, scenario["about"]))
+    code, result, elapsed, stderr = run_probe(state, args.cli, scenario["args"], env)
+    if code is None:
+        print("FAIL: " + stderr)
+        return 1
+    failures = check_probe(name, result, elapsed, code)
+    if not failures and scenario.get("again"):
+        failures = check_remembered(state, name, scenario, args.cli, env)
     if failures:
         print("FAIL %s:\n  %s" % (name, "\n  ".join(failures)))
         return 1

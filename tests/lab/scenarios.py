@@ -12,6 +12,9 @@ from topology import BUMP_CA_NAME, PASSWORD, SEARCH, SERVER, SOCKS_PASSWORD, SOC
 #            "errors": [slug, ...] (one attempt at least has each),
 #            "detail_has": text (in some attempt's detail),
 #            "within_s": bound on the probe's wall time}
+#   again: run the probe a second time with what the first remembered; its
+#          winner must say "remembered", and with "no-407" the proxy's access
+#          log must show no 407 for that second run
 ALWAYS = ["ns.lab.test:53"]
 SCENARIOS = {
     "open": {
@@ -44,6 +47,8 @@ SCENARIOS = {
         "curl": ["--proxy", "http://proxy-basic.lab.test:3128", "--proxy-user",
                  USER + ":" + PASSWORD],
         "expect": {"exit": 0, "method": "http", "via": "proxy-basic.lab.test:3128"},
+        # a second run sends Basic on its first CONNECT: squid logs no 407
+        "again": "no-407",
     },
     "basic-wrong-password": {
         "about": "only a Basic-auth squid, wrong password: proxy_auth_required",
@@ -64,6 +69,7 @@ SCENARIOS = {
         "curl": ["--proxy", "http://proxy-digest.lab.test:3128", "--proxy-digest",
                  "--proxy-user", USER + ":" + PASSWORD],
         "expect": {"exit": 0, "method": "http", "via": "proxy-digest.lab.test:3128"},
+        "again": "scheme",  # Digest needs the proxy's nonce: a 407 every time
     },
     "digest-wrong-password": {
         "about": "only a Digest-auth squid, wrong password: 407 naming Digest",
@@ -83,6 +89,7 @@ SCENARIOS = {
         "curl": ["--proxy", "http://proxy-ntlm.lab.test:3128", "--proxy-ntlm", "--proxy-user",
                  "LAB\\" + USER + ":" + PASSWORD],
         "expect": {"exit": 0, "method": "http", "via": "proxy-ntlm.lab.test:3128"},
+        "again": "scheme",  # NTLM's challenge comes in a 407 every time
     },
     "negotiate": {
         "about": "only a squid with Negotiate/Kerberos; the client has a ticket, no prompt",
@@ -92,6 +99,7 @@ SCENARIOS = {
         "curl": ["--proxy", "http://proxy-negotiate.lab.test:3128", "--proxy-negotiate",
                  "--proxy-user", ":"],
         "expect": {"exit": 0, "method": "http", "via": "proxy-negotiate.lab.test:3128"},
+        "again": "no-407",  # the ticket goes on the first CONNECT
     },
     "wpad": {
         "about": "an open squid known only from http://wpad.corp.lab.test/wpad.dat",

@@ -159,14 +159,27 @@ class ScriptedProvider : public ProxyCredentialProvider {
   std::vector<std::thread> threads_;
 };
 
+// What a fake proxy saw: connections and CONNECT requests.
+struct ProxyCounts {
+  std::atomic<int> connections{0};
+  std::atomic<int> requests{0};
+};
+
 // 407 Basic realm="Corp" (after `extra` challenges) until the request carries
 // alice:secret.
-FakeServer::Script basicAuthProxy(std::uint16_t target_port, std::string extra = "") {
-  return [target_port, extra](int fd) {
+FakeServer::Script basicAuthProxy(std::uint16_t target_port, std::string extra = "",
+                                  ProxyCounts* counts = nullptr) {
+  return [target_port, extra, counts](int fd) {
+    if (counts != nullptr) {
+      ++counts->connections;
+    }
     for (;;) {
       const std::string head = readHead(fd);
       if (head.empty()) {
         return;
+      }
+      if (counts != nullptr) {
+        ++counts->requests;
       }
       // base64("alice:secret")
       if (head.find("Proxy-Authorization: Basic YWxpY2U6c2VjcmV0\r\n") != std::string::npos) {
@@ -284,6 +297,98 @@ TEST_CASE("wrong credentials: asked again (previous_failed), at most 3 times", "
   REQUIRE(provider.challenges.size() == 3);
   CHECK_FALSE(provider.challenges[0].previous_failed);
   CHECK(provider.challenges[1].previous_failed);
+}
+
+TEST_CASE("the scheme a proxy asked for is remembered and sent on the next first CONNECT",
+          "[tunnel][hints]") {
+  asio::io_context io;
+  FakeServer echo(test::echoScript());
+  ProxyCounts first;
+  ProxyCounts second;
+  auto hints = std::make_shared<ProxyAuthHints>();
+  {
+    FakeServer proxy(basicAuthProxy(echo.port(), "", &first));
+    ScriptedProvider provider({ProxyCredentials{"alice", "secret", ""}});
+    auto request = makeRequest(ProxyKind::Http, proxy.port(), echo.port());
+    request.credentials = &provider;
+    request.auth_hints = hints;
+    REQUIRE(run(io, request).code() == ErrorCode::Ok);
+    CHECK(first.requests == 2);  // the 407, then the authenticated CONNECT
+    CHECK(hints->lookup("127.0.0.1:" + std::to_string(proxy.port())) ==
+          ProxyAuthHint{"Basic", "Corp"});
+    // The next tunnel through the same proxy: Basic on the first CONNECT.
+    FakeServer again(basicAuthProxy(echo.port(), "", &second));
+    hints->remember("127.0.0.1:" + std::to_string(again.port()), {"Basic", "Corp"});
+    ScriptedProvider provider2({ProxyCredentials{"alice", "secret", ""}});
+    auto request2 = makeRequest(ProxyKind::Http, again.port(), echo.port());
+    request2.credentials = &provider2;
+    request2.auth_hints = hints;
+    auto outcome = run(io, request2);
+    REQUIRE(outcome.code() == ErrorCode::Ok);
+    CHECK(second.connections == 1);
+    CHECK(second.requests == 1);
+    REQUIRE(provider2.challenges.size() == 1);
+    CHECK(provider2.challenges[0].scheme == "Basic");
+    CHECK(provider2.challenges[0].realm == "Corp");
+    CHECK_FALSE(provider2.challenges[0].previous_failed);
+    bool remembered = false;
+    for (const auto& [stage, detail] : outcome.events) {
+      remembered = remembered || (stage == AttemptEvent::Stage::ProxyAuth &&
+                                  detail.find("remembered") != std::string::npos);
+    }
+    CHECK(remembered);
+    CHECK(echoThrough(outcome.result->value()) == "ping through the tunnel");
+  }
+}
+
+TEST_CASE("configured credentials: the scheme curl picked is learned with its realm",
+          "[tunnel][hints]") {
+  asio::io_context io;
+  FakeServer echo(test::echoScript());
+  FakeServer proxy(basicAuthProxy(echo.port()));
+  auto hints = std::make_shared<ProxyAuthHints>();
+  auto request = makeRequest(ProxyKind::Http, proxy.port(), echo.port());
+  request.proxy.user = "alice";
+  request.proxy.password = "secret";
+  request.auth_hints = hints;
+  REQUIRE(run(io, request).code() == ErrorCode::Ok);
+  CHECK(hints->lookup("127.0.0.1:" + std::to_string(proxy.port())) ==
+        ProxyAuthHint{"Basic", "Corp"});
+}
+
+TEST_CASE("a remembered scheme the proxy no longer offers is not a refusal", "[tunnel][hints]") {
+  asio::io_context io;
+  FakeServer echo(test::echoScript());
+  FakeServer proxy(basicAuthProxy(echo.port()));  // Basic only
+  const std::string key = "127.0.0.1:" + std::to_string(proxy.port());
+  auto hints = std::make_shared<ProxyAuthHints>();
+  hints->remember(key, {"Digest", "Old"});
+  ScriptedProvider provider(
+      {ProxyCredentials{"alice", "secret", ""}, ProxyCredentials{"alice", "secret", ""}});
+  auto request = makeRequest(ProxyKind::Http, proxy.port(), echo.port());
+  request.credentials = &provider;
+  request.auth_hints = hints;
+  auto outcome = run(io, request);
+  REQUIRE(outcome.code() == ErrorCode::Ok);
+  REQUIRE(provider.challenges.size() == 2);
+  CHECK(provider.challenges[0].scheme == "Digest");
+  CHECK(provider.challenges[1].scheme == "Basic");
+  CHECK_FALSE(provider.challenges[1].previous_failed);
+  CHECK(hints->lookup(key) == ProxyAuthHint{"Basic", "Corp"});
+}
+
+TEST_CASE("a proxy that lets the tunnel through without asking is forgotten", "[tunnel][hints]") {
+  asio::io_context io;
+  FakeServer echo(test::echoScript());
+  FakeServer proxy(httpProxy(kEstablished, echo.port()));
+  const std::string key = "127.0.0.1:" + std::to_string(proxy.port());
+  auto hints = std::make_shared<ProxyAuthHints>();
+  hints->remember("other:1", {"NTLM", ""});
+  auto request = makeRequest(ProxyKind::Http, proxy.port(), echo.port());
+  request.auth_hints = hints;
+  REQUIRE(run(io, request).code() == ErrorCode::Ok);
+  CHECK_FALSE(hints->lookup(key));
+  CHECK(hints->lookup("other:1"));
 }
 
 TEST_CASE("407 without a provider or with a cancelled prompt fails with the scheme", "[tunnel]") {

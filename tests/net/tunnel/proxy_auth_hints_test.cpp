@@ -1,0 +1,136 @@
+// ProxyAuthHints: the file format, its bounds, and persistence (label unit).
+
+#include "net/tunnel/proxy_auth_hints.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace parley::net {
+namespace {
+
+std::string tempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "parley-hints-XXXXXX").string();
+  REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+  return pattern;
+}
+
+TEST_CASE("hints round-trip through their text form", "[tunnel][hints]") {
+  std::map<std::string, ProxyAuthHint> hints;
+  hints["proxy.corp:8080"] = {"Basic", "Corp \"main\" proxy"};
+  hints["[2001:db8::1]:3128"] = {"Negotiate", ""};
+  hints["ntlm.corp:80"] = {"NTLM", ""};
+  CHECK(parseProxyAuthHints(formatProxyAuthHints(hints)) == hints);
+}
+
+TEST_CASE("lines that do not parse are dropped, the rest kept", "[tunnel][hints]") {
+  const std::string text =
+      "good:1\tBasic\tCorp\n"
+      "no-tabs Basic Corp\n"
+      "unknown:2\tBearer\t\n"
+      "noport\tBasic\t\n"
+      "ctl:3\tBasic\tbad\x01realm\n"
+      ":\tDigest\n"
+      "long:4\tBasic\t" +
+      std::string(600, 'x') +
+      "\n"
+      "\n"
+      "also-good:5\tDigest\t\n";
+  const auto hints = parseProxyAuthHints(text);
+  REQUIRE(hints.size() == 2);
+  CHECK(hints.at("good:1") == ProxyAuthHint{"Basic", "Corp"});
+  CHECK(hints.at("also-good:5") == ProxyAuthHint{"Digest", ""});
+}
+
+TEST_CASE("the number of hints is bounded, in the file and in memory", "[tunnel][hints]") {
+  std::string text;
+  for (int i = 0; i < 1000; ++i) {
+    text += "p" + std::to_string(i) + ":1\tBasic\t\n";
+  }
+  CHECK(parseProxyAuthHints(text).size() == kMaxHints);
+
+  ProxyAuthHints memory;
+  for (int i = 0; i < 200; ++i) {
+    memory.remember("p" + std::to_string(i) + ":1", {"NTLM", ""});
+  }
+  CHECK(memory.lookup("p199:1").has_value());
+  int kept = 0;
+  for (int i = 0; i < 200; ++i) {
+    kept += memory.lookup("p" + std::to_string(i) + ":1").has_value() ? 1 : 0;
+  }
+  CHECK(kept == static_cast<int>(kMaxHints));
+}
+
+TEST_CASE("what a proxy sends cannot inject lines or unknown schemes", "[tunnel][hints]") {
+  ProxyAuthHints memory;
+  memory.remember("p:1", {"Basic", "line\nbreak"});
+  memory.remember("q:1", {"Bearer", ""});
+  memory.remember("bad key:1", {"Basic", ""});
+  CHECK_FALSE(memory.lookup("p:1"));
+  CHECK_FALSE(memory.lookup("q:1"));
+  CHECK_FALSE(memory.lookup("bad key:1"));
+}
+
+TEST_CASE("hints persist in a private file and are forgotten on request", "[tunnel][hints]") {
+  const std::string dir = tempDir();
+  const std::string file = dir + "/state/parley/proxy-auth-hints";
+  {
+    ProxyAuthHints hints(file);
+    CHECK_FALSE(hints.lookup("proxy.corp:8080"));
+    hints.remember("proxy.corp:8080", {"Basic", "Corp"});
+    hints.remember("kerberos.corp:3128", {"Negotiate", ""});
+  }
+  struct stat info {};
+  REQUIRE(::stat(file.c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);
+  {
+    std::ifstream in(file);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text.find("secret") == std::string::npos);
+  }
+  {
+    ProxyAuthHints hints(file);
+    CHECK(hints.lookup("proxy.corp:8080") == ProxyAuthHint{"Basic", "Corp"});
+    hints.forget("proxy.corp:8080");
+  }
+  ProxyAuthHints again(file);
+  CHECK_FALSE(again.lookup("proxy.corp:8080"));
+  CHECK(again.lookup("kerberos.corp:3128") == ProxyAuthHint{"Negotiate", ""});
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("an unreadable or missing file means no hints, not an error", "[tunnel][hints]") {
+  ProxyAuthHints missing("/nonexistent/parley/proxy-auth-hints");
+  CHECK_FALSE(missing.lookup("p:1"));
+  missing.remember("p:1", {"Basic", ""});  // cannot be saved: kept in memory
+  CHECK(missing.lookup("p:1") == ProxyAuthHint{"Basic", ""});
+}
+
+TEST_CASE("the default file follows XDG_STATE_HOME, then HOME", "[tunnel][hints]") {
+  const char* old_state = std::getenv("XDG_STATE_HOME");
+  const std::string saved_state = old_state != nullptr ? old_state : "";
+  const char* old_home = std::getenv("HOME");
+  const std::string saved_home = old_home != nullptr ? old_home : "";
+  ::setenv("XDG_STATE_HOME", "/x/state", 1);
+  CHECK(defaultProxyAuthHintsPath() == "/x/state/parley/proxy-auth-hints");
+  ::setenv("XDG_STATE_HOME", "relative", 1);  // not absolute: ignored, as the spec says
+  ::setenv("HOME", "/home/u", 1);
+  CHECK(defaultProxyAuthHintsPath() == "/home/u/.local/state/parley/proxy-auth-hints");
+  if (old_state != nullptr) {
+    ::setenv("XDG_STATE_HOME", saved_state.c_str(), 1);
+  } else {
+    ::unsetenv("XDG_STATE_HOME");
+  }
+  if (old_home != nullptr) {
+    ::setenv("HOME", saved_home.c_str(), 1);
+  } else {
+    ::unsetenv("HOME");
+  }
+}
+
+}  // namespace
+}  // namespace parley::net
