@@ -21,11 +21,13 @@ class DefaultNameSource : public ProxySource {
 
   void start(const DiscoveryTarget& /*target*/, Done done) override {
     done_ = std::move(done);
-    lookup_ = NameLookup::start(executor_, name_, [this, alive = alive_](bool resolved) {
-      if (*alive) {
-        onResolved(resolved);
-      }
-    });
+    lookup_ =
+        NameLookup::start(executor_, name_,
+                          [this, alive = alive_](const std::vector<asio::ip::address>& addresses) {
+                            if (*alive) {
+                              onResolved(!addresses.empty());
+                            }
+                          });
   }
 
  private:

@@ -182,7 +182,7 @@ struct PacFetch::State : std::enable_shared_from_this<PacFetch::State> {
     }
   }
 
-  void start(std::chrono::milliseconds timeout) {
+  void start(std::chrono::milliseconds timeout, const std::vector<asio::ip::address>& addresses) {
     deadline.expires_after(timeout);
     deadline.async_wait([weak = weak_from_this(), timeout](const asio::error_code& ec) {
       auto self = weak.lock();
@@ -191,6 +191,14 @@ struct PacFetch::State : std::enable_shared_from_this<PacFetch::State> {
                                                         std::to_string(timeout.count()) + " ms"));
       }
     });
+    if (!addresses.empty()) {
+      std::vector<asio::ip::tcp::endpoint> endpoints;
+      for (const auto& address : addresses) {
+        endpoints.emplace_back(address, url.port);
+      }
+      connect(endpoints);
+      return;
+    }
     resolver.async_resolve(
         url.host, std::to_string(url.port),
         [self = shared_from_this()](const asio::error_code& ec,
@@ -207,7 +215,8 @@ struct PacFetch::State : std::enable_shared_from_this<PacFetch::State> {
         });
   }
 
-  void connect(const asio::ip::tcp::resolver::results_type& results) {
+  template <typename Endpoints>
+  void connect(const Endpoints& results) {
     asio::async_connect(
         socket, results,
         [self = shared_from_this()](const asio::error_code& ec, const asio::ip::tcp::endpoint&) {
@@ -364,7 +373,8 @@ struct PacFetch::State : std::enable_shared_from_this<PacFetch::State> {
 
 std::unique_ptr<PacFetch> PacFetch::start(const asio::any_io_executor& executor,
                                           const std::string& url, std::chrono::milliseconds timeout,
-                                          Done done, std::size_t max_size) {
+                                          Done done, std::size_t max_size,
+                                          const std::vector<asio::ip::address>& addresses) {
   auto state = std::make_shared<State>(executor);
   state->done = std::move(done);
   state->max_size = max_size;
@@ -402,7 +412,7 @@ std::unique_ptr<PacFetch> PacFetch::start(const asio::any_io_executor& executor,
     return self;
   }
   state->url = std::move(parsed).value();
-  state->start(timeout);
+  state->start(timeout, addresses);
   return self;
 }
 

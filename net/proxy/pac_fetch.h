@@ -12,8 +12,10 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <asio/any_io_executor.hpp>
+#include <asio/ip/address.hpp>
 
 #include "core/base/result.h"
 
@@ -28,9 +30,12 @@ class PacFetch {
   // than 200, missing file), Io.
   using Done = std::function<void(Result<std::string> body)>;
 
+  // `addresses`: for http://, the host's addresses when the caller has just
+  // looked them up (WPAD); the fetch then connects to them without resolving.
   static std::unique_ptr<PacFetch> start(const asio::any_io_executor& executor,
                                          const std::string& url, std::chrono::milliseconds timeout,
-                                         Done done, std::size_t max_size = kMaxPacFileSize);
+                                         Done done, std::size_t max_size = kMaxPacFileSize,
+                                         const std::vector<asio::ip::address>& addresses = {});
   ~PacFetch();
   PacFetch(const PacFetch&) = delete;
   PacFetch& operator=(const PacFetch&) = delete;

@@ -21,8 +21,10 @@ class PacSource : public ProxySource {
   void start(const DiscoveryTarget& target, Done done) override {
     target_ = target;
     done_ = std::move(done);
-    fetch_ = PacFetch::start(executor_, options_.url, options_.fetch_timeout,
-                             [this](Result<std::string> body) { onBody(std::move(body)); });
+    fetch_ = PacFetch::start(
+        executor_, options_.url, options_.fetch_timeout,
+        [this](Result<std::string> body) { onBody(std::move(body)); }, kMaxPacFileSize,
+        options_.addresses);
   }
 
  private:

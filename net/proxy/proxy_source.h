@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <asio/any_io_executor.hpp>
+#include <asio/ip/address.hpp>
 
 #include "net/proxy/env_proxy.h"
 #include "net/proxy/pac_evaluator.h"
@@ -64,6 +65,8 @@ struct PacSourceOptions {
   ProxyOrigin origin = ProxyOrigin::Pac;  // Wpad when WPAD found the URL
   PacEvaluatorOptions evaluator;
   std::chrono::milliseconds fetch_timeout{5000};
+  // When set, an http:// URL's host was just looked up: connect to these.
+  std::vector<asio::ip::address> addresses;
 };
 std::unique_ptr<ProxySource> makePacSource(asio::any_io_executor executor,
                                            PacSourceOptions options);

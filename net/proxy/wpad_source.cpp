@@ -1,7 +1,8 @@
 // WpadSource: Web Proxy Auto-Discovery. First DHCP option 252 (where the OS
 // leaves it), then the DNS walk wpad.<domain> from the machine's domain
 // (wpad.h). All candidate names are resolved at once (NameLookup); the most specific one
-// that resolves is fetched (http://wpad.<domain>/wpad.dat) and evaluated by
+// that resolves is fetched (http://wpad.<domain>/wpad.dat, from the addresses
+// that lookup found) and evaluated by
 // a PacSource (origin Wpad). When a candidate's PAC fails, the next one is
 // tried.
 
@@ -60,18 +61,23 @@ class WpadSource : public ProxySource {
       }
     }
     resolved_.assign(names_.size(), Resolution::Pending);
+    addresses_.assign(names_.size(), {});
     for (std::size_t i = 0; i < names_.size(); ++i) {
       lookups_.push_back(
-          NameLookup::start(executor_, names_[i], [this, i, alive = alive_](bool resolved) {
-            if (!*alive) {
-              return;
-            }
-            resolved_[i] = resolved ? Resolution::Resolved : Resolution::Failed;
-            if (!resolved) {
-              notes_.push_back("wpad: " + names_[i] + " does not resolve");
-            }
-            advance();
-          }));
+          NameLookup::start(executor_, names_[i],
+                            [this, i,
+                             alive = alive_](const std::vector<asio::ip::address>& addresses) {
+                              if (!*alive) {
+                                return;
+                              }
+                              const bool resolved = !addresses.empty();
+                              resolved_[i] = resolved ? Resolution::Resolved : Resolution::Failed;
+                              addresses_[i] = addresses;
+                              if (!resolved) {
+                                notes_.push_back("wpad: " + names_[i] + " does not resolve");
+                              }
+                              advance();
+                            }));
     }
     // Never answer synchronously.
     asio::post(executor_, [this, alive = alive_] {
@@ -101,7 +107,9 @@ class WpadSource : public ProxySource {
       }
       const std::size_t i = next_++;
       if (resolved_[i] == Resolution::Resolved) {
-        runPac("http://" + names_[i] + "/wpad.dat");
+        // The fetch connects to what was just looked up: a second DNS query
+        // for the same name would cost the sign-in another round trip.
+        runPac("http://" + names_[i] + "/wpad.dat", addresses_[i]);
         return;
       }
     }
@@ -111,9 +119,10 @@ class WpadSource : public ProxySource {
     finish(std::move(r));
   }
 
-  void runPac(const std::string& url) {
+  void runPac(const std::string& url, std::vector<asio::ip::address> addresses = {}) {
     PacSourceOptions pac;
     pac.url = url;
+    pac.addresses = std::move(addresses);
     pac.origin = ProxyOrigin::Wpad;
     pac.evaluator = options_.evaluator;
     pac.fetch_timeout = options_.fetch_timeout;
@@ -154,6 +163,7 @@ class WpadSource : public ProxySource {
   bool dhcp_tried_ = false;
   std::vector<std::string> names_;
   std::vector<Resolution> resolved_;
+  std::vector<std::vector<asio::ip::address>> addresses_;
   std::vector<std::unique_ptr<NameLookup>> lookups_;
   std::size_t next_ = 0;
   std::unique_ptr<ProxySource> pac_;

@@ -39,6 +39,11 @@ class PacHttpServer {
     bodies_[path] = std::move(body);
   }
   int requests() const { return requests_; }
+  // The Host header of the last request.
+  std::string lastHost() const {
+    std::lock_guard lock(mu_);
+    return last_host_;
+  }
 
  private:
   struct Conn {
@@ -71,6 +76,13 @@ class PacHttpServer {
     std::string method;
     std::string path;
     is >> method >> path;
+    std::string line;
+    while (std::getline(is, line)) {
+      if (line.rfind("Host: ", 0) == 0) {
+        std::lock_guard lock(mu_);
+        last_host_ = line.substr(6, line.find_last_not_of("\r") - 5);
+      }
+    }
     if (path == "/silent") {
       silent_.push_back(conn);
       return;
@@ -120,7 +132,8 @@ class PacHttpServer {
   asio::io_context io_;
   asio::ip::tcp::acceptor acceptor_;
   std::thread thread_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
+  std::string last_host_;  // guarded by mu_
   std::map<std::string, std::string> bodies_;
   std::vector<std::shared_ptr<Conn>> silent_;
   std::atomic<int> requests_{0};

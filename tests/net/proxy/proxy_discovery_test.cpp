@@ -126,6 +126,26 @@ TEST_CASE("PAC fetch: http and file URLs") {
   CHECK_FALSE(body);
 }
 
+TEST_CASE("PAC fetch: addresses looked up already are used, the name is not asked again") {
+  PacHttpServer server;
+  server.serve("/wpad.dat", kPac);
+  // The host's name does not resolve: only the pinned address can reach it.
+  std::string url = server.url("/wpad.dat");
+  const std::string host = "127.0.0.1";
+  url.replace(url.find(host), host.size(), "wpad.parley-test.invalid");
+  asio::io_context io;
+  std::optional<Result<std::string>> out;
+  auto f = PacFetch::start(io.get_executor(), url, std::chrono::seconds(10),
+                           [&](Result<std::string> r) { out = std::move(r); },
+                           parley::net::kMaxPacFileSize, {asio::ip::make_address("127.0.0.1")});
+  io.run();
+  REQUIRE(out);
+  REQUIRE(*out);
+  CHECK(**out == kPac);
+  CHECK(server.lastHost().rfind("wpad.parley-test.invalid", 0) == 0);  // the name, not the IP
+  REQUIRE_FALSE(fetch(url));  // without the address it does not resolve
+}
+
 TEST_CASE("PAC fetch: a 1 GB wpad.dat fails at once with ResponseTooLarge") {
   PacHttpServer server;
   const auto body = fetch(server.url("/huge"));
