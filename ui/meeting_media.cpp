@@ -51,6 +51,9 @@ MeetingMedia::MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions op
       }
     }
   }
+  if (!options_.camera) {
+    camera_ = CameraFeed::defaultCamera();
+  }
   const bool real_devices = !options_.audio_input && !microphone_.isEmpty() && !speakers_.isEmpty();
   if (!input_) {
     input_ = std::make_unique<media::SilentInput>();
@@ -137,14 +140,14 @@ QString MeetingMedia::start() {
 }
 
 bool MeetingMedia::cameraAvailable() const {
-  return static_cast<bool>(options_.camera) || !CameraFeed::defaultCamera().isNull();
+  return static_cast<bool>(options_.camera) || !camera_.isNull();
 }
 
 QString MeetingMedia::cameraName() const {
   if (options_.camera) {
     return tr("test camera");
   }
-  return CameraFeed::defaultCamera().description();
+  return camera_.description();
 }
 
 void MeetingMedia::setMuted(bool muted) {
@@ -184,7 +187,7 @@ QString MeetingMedia::setCameraOn(bool on) {
     }
   } else {
     if (camera_feed_ == nullptr) {
-      camera_feed_ = new CameraFeed(CameraFeed::defaultCamera(), this);
+      camera_feed_ = new CameraFeed(camera_, this);
       connect(camera_feed_, &CameraFeed::failed, this, [this](const QString& reason) {
         (void)setCameraOn(false);
         Q_EMIT cameraEnded(reason);

@@ -17,6 +17,7 @@
 // by AppController; destruction stops the call (joins its threads), then
 // closes the devices.
 
+#include <QCameraDevice>
 #include <QImage>
 #include <QObject>
 #include <QString>
@@ -110,6 +111,10 @@ class MeetingMedia final : public QObject {
   std::shared_ptr<Handoff> handoff_;
   std::unique_ptr<client::Call> call_;
   CameraFeed* camera_feed_ = nullptr;  // child QObject
+  // Looked up once, here: Qt enumerates the video devices on its first
+  // question (tens of milliseconds), which belongs to preparing, not to the
+  // sign-in that shows the device names.
+  QCameraDevice camera_;
   QTimer stats_timer_;
 };
 
