@@ -104,10 +104,18 @@ TEST_CASE("hints persist in a private file and are forgotten on request", "[tunn
 }
 
 TEST_CASE("an unreadable or missing file means no hints, not an error", "[tunnel][hints]") {
-  ProxyAuthHints missing("/nonexistent/parley/proxy-auth-hints");
-  CHECK_FALSE(missing.lookup("p:1"));
-  missing.remember("p:1", {"Basic", ""});  // cannot be saved: kept in memory
-  CHECK(missing.lookup("p:1") == ProxyAuthHint{"Basic", ""});
+  // Below a regular file: no directory can be made there, not even by root.
+  const std::string dir = tempDir();
+  std::ofstream(dir + "/plain-file") << "x";
+  const std::string file = dir + "/plain-file/parley/proxy-auth-hints";
+  {
+    ProxyAuthHints missing(file);
+    CHECK_FALSE(missing.lookup("p:1"));
+    missing.remember("p:1", {"Basic", ""});  // cannot be saved: kept in memory
+    CHECK(missing.lookup("p:1") == ProxyAuthHint{"Basic", ""});
+  }
+  CHECK_FALSE(ProxyAuthHints(file).lookup("p:1"));
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("the default file follows XDG_STATE_HOME, then HOME", "[tunnel][hints]") {
