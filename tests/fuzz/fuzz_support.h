@@ -4,10 +4,9 @@
 // normal compiler as a "replay" executable that runs the same entry point over
 // every file of the checked-in corpus (replay_main.cpp).
 
-#include <cstdio>
-#include <cstdlib>
-
 #include <google/protobuf/stubs/logging.h>
+
+#include "tests/fuzz/fuzz_check.h"
 
 namespace parley::fuzz {
 
@@ -19,13 +18,6 @@ inline void silenceProtobufLogs() {
     return true;
   }();
   (void)silenced;
-}
-
-// A property the fuzzer checks failed: report and crash so libFuzzer keeps
-// the input.
-[[noreturn]] inline void fail(const char* what) {
-  std::fprintf(stderr, "fuzz check failed: %s\n", what);
-  std::abort();
 }
 
 }  // namespace parley::fuzz

@@ -9,13 +9,9 @@
 #include <string_view>
 
 #include "net/tunnel/proxy_auth_hints.h"
+#include "tests/fuzz/fuzz_check.h"
 
-namespace {
-[[noreturn]] void fail(const char* what) {
-  std::fprintf(stderr, "fuzz check failed: %s\n", what);
-  std::abort();
-}
-}  // namespace
+using parley::fuzz::fail;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using parley::net::formatProxyAuthHints;

@@ -14,13 +14,9 @@
 #include "net/proxy/proxy_url.h"
 #include "net/proxy/system_proxy_parse.h"
 #include "net/proxy/wpad.h"
+#include "tests/fuzz/fuzz_check.h"
 
-namespace {
-[[noreturn]] void fail(const char* what) {
-  std::fprintf(stderr, "fuzz check failed: %s\n", what);
-  std::abort();
-}
-}  // namespace
+using parley::fuzz::fail;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace parley::net;  // NOLINT(google-build-using-namespace)

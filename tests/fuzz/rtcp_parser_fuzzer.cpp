@@ -16,13 +16,9 @@
 
 #include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
+#include "tests/fuzz/fuzz_check.h"
 
-namespace {
-[[noreturn]] void fail(const char* what) {
-  std::fprintf(stderr, "fuzz check failed: %s\n", what);
-  std::abort();
-}
-}  // namespace
+using parley::fuzz::fail;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace parley::media;  // NOLINT(google-build-using-namespace)
