@@ -11,13 +11,15 @@ Clock::Duration RateLimiter::lockoutFor(std::uint32_t failures) const {
     return Clock::Duration::zero();
   }
   const std::uint32_t exponent = failures - policy_.max_failures;
-  const auto cap = std::chrono::duration_cast<Clock::Duration>(policy_.lockout_max);
-  if (exponent >= 40) {
-    return cap;
+  // Doubled in whole seconds and capped before the conversion to the clock's
+  // (nanosecond) ticks, which a large lockout_first would overflow.
+  const std::int64_t cap_s = policy_.lockout_max.count();
+  std::int64_t wait_s = policy_.lockout_first.count();
+  for (std::uint32_t i = 0; i < exponent && wait_s > 0 && wait_s < cap_s; ++i) {
+    wait_s *= 2;
   }
-  const auto wait = std::chrono::duration_cast<Clock::Duration>(
-      std::chrono::seconds(std::int64_t{1} << exponent));
-  return std::min(wait, cap);
+  return std::chrono::duration_cast<Clock::Duration>(
+      std::chrono::seconds(std::min(wait_s, cap_s)));
 }
 
 std::optional<std::chrono::milliseconds> RateLimiter::check(const std::string& key) {

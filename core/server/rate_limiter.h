@@ -2,7 +2,7 @@
 // RateLimiter: slows down password guessing. Keyed by strings such as
 // "user:alice" and "addr:192.0.2.7". The first `max_failures` failures of a
 // key are free; after that each attempt must wait
-//   min(2^(failures - max_failures) s, lockout_max)
+//   min(lockout_first * 2^(failures - max_failures), lockout_max)
 // after the key's last failure. A success clears the key (the server clears
 // only the account key; an address that guesses stays slowed).
 //
@@ -32,6 +32,8 @@ class RateLimiter {
     std::chrono::seconds lockout_max{300};
     std::size_t max_keys = 100000;
     std::chrono::seconds forget_after{3600};
+    // The first lockout; each further failure doubles it.
+    std::chrono::seconds lockout_first{1};
   };
 
   RateLimiter(const Clock& clock, Policy policy);

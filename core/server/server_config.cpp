@@ -160,7 +160,7 @@ class Parser {
     const auto& acc = section("accounts");
     if (auto ok = checkKeys(acc, "accounts",
                             {"argon2_opslimit", "argon2_memlimit_kib", "max_failures",
-                             "address_max_failures", "lockout_max_s"});
+                             "address_max_failures", "lockout_first_s", "lockout_max_s"});
         !ok) {
       return makeError(std::move(ok).error());
     }
@@ -185,6 +185,11 @@ class Parser {
       return makeError(std::move(v).error());
     } else if (*v >= 0) {
       config.address_max_failures = static_cast<std::uint32_t>(*v);
+    }
+    if (auto v = integer(acc, "accounts", "lockout_first_s", 1, 86400); !v) {
+      return makeError(std::move(v).error());
+    } else if (*v >= 0) {
+      config.lockout_first = std::chrono::seconds(*v);
     }
     if (auto v = integer(acc, "accounts", "lockout_max_s", 1, 86400); !v) {
       return makeError(std::move(v).error());
@@ -611,6 +616,7 @@ std::string renderDefaultConfig(const std::string& name, const std::vector<Endpo
   out += "argon2_memlimit_kib = 65536\n";
   out += "max_failures = 5           # per account\n";
   out += "address_max_failures = 20 # per source address, across accounts\n";
+  out += "lockout_first_s = 1         # doubled by each further failure\n";
   out += "lockout_max_s = 300\n\n";
   out += "[log]\n";
   out += "level = \"info\"\n";

@@ -53,6 +53,8 @@ struct ServerConfig {
   // slowed too. Higher than max_failures: people behind one NAT or proxy
   // share an address, and one of them mistyping must not lock out the rest.
   std::uint32_t address_max_failures = 20;
+  // The first lockout past a threshold; each further failure doubles it.
+  std::chrono::seconds lockout_first{1};
   std::chrono::seconds lockout_max{300};
   // [log]
   std::string log_level = "info";

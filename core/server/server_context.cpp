@@ -17,9 +17,13 @@ ServerContext::ServerContext(asio::io_context& io_context, ServerConfig server_c
       store(account_store),
       clock(server_clock),
       tls(std::move(tls_context)),
-      account_limiter(server_clock, RateLimiter::Policy{config.max_failures, config.lockout_max}),
+      account_limiter(server_clock, RateLimiter::Policy{.max_failures = config.max_failures,
+                                                        .lockout_max = config.lockout_max,
+                                                        .lockout_first = config.lockout_first}),
       address_limiter(server_clock,
-                      RateLimiter::Policy{config.address_max_failures, config.lockout_max}),
+                      RateLimiter::Policy{.max_failures = config.address_max_failures,
+                                          .lockout_max = config.lockout_max,
+                                          .lockout_first = config.lockout_first}),
       hash_pool(config.effectiveThreads()) {}
 
 std::shared_ptr<Room> RoomRegistry::acquire(const std::shared_ptr<ServerContext>& ctx,

@@ -116,8 +116,15 @@ TEST_CASE("rooms are separate", "[integration]") {
   CHECK(chats(rb).empty());
 }
 
+// Lockouts in these tests last far longer than any run of them (a sanitized
+// parley-cli start takes most of a second on a slow machine; the 1 s default
+// first lockout could expire between two runs).
+constexpr const char* kLongLockout = "600";
+
 TEST_CASE("a wrong password is refused with a clear reason, then rate limited", "[integration]") {
-  ServerFixture server;
+  ServerFixture::Options options;
+  options.config = {{"lockout_first_s", kLongLockout}, {"lockout_max_s", kLongLockout}};
+  ServerFixture server(options);
   server.start();
   CliOptions wrong;
   wrong.password = "not-the-password";
@@ -205,7 +212,9 @@ TEST_CASE("TLS 1.2 and AES-128-only clients are refused; TLS 1.3 AES-256 is acce
 
 TEST_CASE("an address that guesses across many accounts is slowed down", "[integration]") {
   ServerFixture::Options options;
-  options.config = {{"address_max_failures", "3"}};
+  options.config = {{"address_max_failures", "3"},
+                    {"lockout_first_s", kLongLockout},
+                    {"lockout_max_s", kLongLockout}};
   ServerFixture server(options);
   server.start();
   // One wrong guess per account: no account reaches its own limit...

@@ -34,6 +34,8 @@ TEST_CASE("the file init writes parses to the defaults", "[server][config]") {
   CHECK(config->history_on_join == 200);
   CHECK(config->argon2_opslimit == 2);
   CHECK(config->argon2_memlimit_kib == 65536);
+  CHECK(config->lockout_first == std::chrono::seconds(1));
+  CHECK(config->lockout_max == std::chrono::seconds(300));
   CHECK(config->synchronous == Synchronous::Normal);
 }
 
@@ -104,6 +106,10 @@ TEST_CASE("config errors name the key and the problem", "[server][config]") {
   SECTION("keepalive not shorter than idle timeout") {
     CHECK_THAT(errorOf("[rooms]\nidle_timeout_s = 10\nkeepalive_interval_s = 10\n"),
                Catch::Contains("keepalive_interval_s"));
+  }
+  SECTION("first lockout out of range") {
+    CHECK_THAT(errorOf("[accounts]\nlockout_first_s = 0\n"),
+               Catch::Contains("[accounts] lockout_first_s") && Catch::Contains("out of range"));
   }
   SECTION("bad log level") {
     CHECK_THAT(errorOf("[log]\nlevel = \"loud\"\n"), Catch::Contains("[log] level"));
