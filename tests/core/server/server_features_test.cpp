@@ -28,6 +28,7 @@
 #include "core/server/server_metrics.h"
 #include "core/server/syslog_local_sink.h"
 #include "core/server/syslog_udp_sink.h"
+#include "parley_test_paths.h"
 
 using namespace parley::server;
 using parley::ErrorCode;

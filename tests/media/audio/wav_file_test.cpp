@@ -273,7 +273,9 @@ TEST_CASE("wav: malformed and unsupported files give clear errors", "[wav]") {
     const char* detail;  // must appear in the message
   };
   auto truncated = wav({}, pcm);
-  truncated.resize(truncated.size() - 100);
+  // erase, not resize: GCC 12 at -O1 cannot see that size() >= 100 here and
+  // reports resize's fill as a huge memset (-Wstringop-overflow).
+  truncated.erase(truncated.end() - 100, truncated.end());
   auto huge_chunk = [&] {
     Bytes b;
     b.tag("RIFF").u32(100).tag("WAVE").raw(fmtChunk({})).tag("LIST").u32(0x7FFFFFF0).u32(0);
