@@ -11,11 +11,18 @@ from topology import BUMP_CA_NAME, PASSWORD, SEARCH, SERVER, SOCKS_PASSWORD, SOC
 #   expect: {"exit": 0|1, "method": ..., "via": ..., "port": ...,
 #            "errors": [slug, ...] (one attempt at least has each),
 #            "detail_has": text (in some attempt's detail),
-#            "within_s": bound on the probe's wall time}
+#            "within_s": bound on the probe's own time, from the start of its race
+#                        to the last attempt's end (its --json stages, in ms);
+#                        its wall time, process start and exit on a busy
+#                        machine included, is only bounded by WALL_BOUND_S}
 #   again: run the probe a second time with what the first remembered; its
 #          winner must say "remembered", and with "no-407" the proxy's access
 #          log must show no 407 for that second run
 ALWAYS = ["ns.lab.test:53"]
+# A probe with "within_s" must also end (start under ASan in a namespace, race,
+# exit) within this, on the busiest machine: far below the ~2 minutes a TCP
+# connect to a silent address takes without the race's bound.
+WALL_BOUND_S = 60
 SCENARIOS = {
     "open": {
         "about": "nothing blocked: the server directly",
@@ -241,6 +248,11 @@ def check_probe(name, result, elapsed_s, exit_code):
     if "detail_has" in exp:
         if not any(exp["detail_has"] in (a.get("detail") or "") for a in attempts):
             failures.append("no attempt detail names %r" % exp["detail_has"])
-    if "within_s" in exp and elapsed_s > exp["within_s"]:
-        failures.append("took %.1f s, bound %d s" % (elapsed_s, exp["within_s"]))
+    if "within_s" in exp:
+        own_s = max([ms for a in attempts for ms in (a.get("stages") or {}).values()] or [0]) / 1e3
+        if own_s > exp["within_s"]:
+            failures.append("its race took %.1f s, bound %d s" % (own_s, exp["within_s"]))
+        if elapsed_s > WALL_BOUND_S:
+            failures.append("the probe took %.1f s from start to exit, bound %d s"
+                            % (elapsed_s, WALL_BOUND_S))
     return failures
