@@ -3,7 +3,8 @@
 //   parley-cli --version
 //   parley-cli join --server HOST [--tls-port 443] [--alt-port 5228] --ca FILE
 //                   --user NAME --room ROOM [--say TEXT]... [--for SECONDS]
-//                   [--interactive] [--json] [network options] [media options]
+//                   [--ack-wait SECONDS] [--interactive] [--json]
+//                   [network options] [media options]
 //   parley-cli probe --server HOST --ca FILE [--tls-port N] [--alt-port N]
 //                   [--json] [network options]
 //   network options: [--proxy URL]... [--socks URL]... [--pac URL] [--no-auto]
@@ -22,6 +23,7 @@
 #include <deque>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,13 +55,17 @@ struct JoinOptions {
   std::string room;
   std::vector<std::string> say;
   double for_seconds = -1;
+  // How long, before leaving, to wait for the server to confirm each --say as
+  // stored. Short by default so Ctrl-C ends the CLI promptly; a script on a
+  // slow link or a loaded machine may ask for longer (the wait ends as soon
+  // as the acks are in, so a long bound costs nothing when all is well).
+  double ack_wait_seconds = 5;
   bool interactive = false;
   bool json = false;
   cli::NetworkOptions network;
   cli::MediaOptions media;
 };
 
-constexpr auto kAckWait = 5s;
 constexpr auto kLeaveWait = 4s;
 
 int runJoin(const JoinOptions& options) {
@@ -244,7 +250,9 @@ int runJoin(const JoinOptions& options) {
 
   // 4. "Sent" means stored: wait (bounded) for every --say to be acknowledged.
   int exit_code = cli::kExitOk;
-  waitUntil(std::chrono::steady_clock::now() + kAckWait,
+  const auto ack_wait = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(options.ack_wait_seconds));
+  waitUntil(std::chrono::steady_clock::now() + ack_wait,
             [](cli::CliState& s) { return s.awaiting_ack.empty() || s.fatal; });
   std::size_t unconfirmed = 0;
   int refused = 0;
@@ -262,10 +270,14 @@ int runJoin(const JoinOptions& options) {
     }
   } else {
     if (unconfirmed > 0) {
+      std::ostringstream wait_text;
+      wait_text << options.ack_wait_seconds;
       printer.printError(Error{ErrorCode::TimedOut,
                                std::to_string(unconfirmed) +
                                    " message(s) given with --say were not confirmed as stored by "
-                                   "the server within 5 s; they may not have been delivered"});
+                                   "the server within " +
+                                   wait_text.str() +
+                                   " s (--ack-wait); they may not have been delivered"});
       exit_code = cli::kExitConnect;
     } else if (refused > 0) {
       exit_code = cli::kExitOther;
@@ -307,6 +319,11 @@ int main(int argc, char** argv) {
   join->add_option("--room", options.room, "room to join")->required();
   join->add_option("--say", options.say, "chat message to send once joined (repeatable)");
   join->add_option("--for", options.for_seconds, "seconds to stay after joining, then leave")
+      ->check(CLI::NonNegativeNumber);
+  join->add_option("--ack-wait", options.ack_wait_seconds,
+                   "seconds to wait, before leaving, for the server to confirm each --say as "
+                   "stored; unconfirmed messages make the exit code 5")
+      ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   join->add_flag("--interactive", options.interactive,
                  "send each further stdin line as chat (password from PARLEY_PASSWORD)");

@@ -41,27 +41,35 @@ std::string dump(const CliRun& run) {
 TEST_CASE("two clients chat in both directions", "[integration]") {
   ServerFixture server;
   server.start();
+  // Alice stays until told; bob comes once her message is stored, so he
+  // meets it (as history) and she hears his live.
   CliOptions alice;
   alice.say = {"hello from alice"};
-  alice.for_seconds = 3;
+  alice.for_seconds = CliOptions::kUntilStopped;
+  CliProcess a(server, alice);
+  REQUIRE(a.waitForEvent("sent"));
   CliOptions bob;
   bob.user = "bob";
   bob.password = "bob-pw";
   bob.say = {"hello from bob"};
-  bob.for_seconds = 3;
-  CliProcess a(server, alice);
-  CliProcess b(server, bob);
-  const CliRun ra = a.wait();
-  const CliRun rb = b.wait();
-  INFO(dump(ra));
+  bob.for_seconds = 0;
+  const CliRun rb = runCli(server, bob);
   INFO(dump(rb));
+  const bool alice_heard = a.waitForEvent("chat", [](const json& c) {
+    return c.at("sender") == "bob" && c.at("text") == "hello from bob";
+  });
+  const CliRun ra = a.stop();
+  INFO(dump(ra));
+  CHECK(alice_heard);
   REQUIRE(ra.exit_code == 0);
   REQUIRE(rb.exit_code == 0);
   CHECK(hasChat(ra, "bob", "hello from bob"));
   CHECK(hasChat(rb, "alice", "hello from alice"));
   // Each sender's own message is acknowledged with its sequence number.
   REQUIRE(ra.eventsOf("sent").size() == 1);
-  CHECK(json::parse(ra.eventsOf("sent")[0]).at("seq").get<int>() >= 1);
+  CHECK(json::parse(ra.eventsOf("sent")[0]).at("seq").get<int>() == 1);
+  REQUIRE(rb.eventsOf("sent").size() == 1);
+  CHECK(json::parse(rb.eventsOf("sent")[0]).at("seq").get<int>() == 2);
   // The connected event reports the channel.
   REQUIRE_FALSE(ra.eventsOf("connected").empty());
   const auto connected = json::parse(ra.eventsOf("connected")[0]);
@@ -84,8 +92,10 @@ TEST_CASE("a late joiner receives the history in order", "[integration]") {
   CliOptions carol;
   carol.user = "carol";
   carol.password = "carol-pw";
-  carol.for_seconds = 1;
-  const CliRun rc = runCli(server, carol);
+  carol.for_seconds = CliOptions::kUntilStopped;
+  CliProcess late(server, carol);
+  late.waitForEvent("chat", [](const json& c) { return c.at("text") == "three"; });
+  const CliRun rc = late.stop();
   INFO(dump(rc));
   REQUIRE(rc.exit_code == 0);
   const auto history = chats(rc);
@@ -106,14 +116,21 @@ TEST_CASE("rooms are separate", "[integration]") {
   alice.say = {"only for room a"};
   alice.for_seconds = 0;
   REQUIRE(runCli(server, alice).exit_code == 0);
+  // Bob's own message is acknowledged after the server has handled his join,
+  // and so after any history of his room has reached him.
   CliOptions bob;
   bob.user = "bob";
   bob.password = "bob-pw";
   bob.room = "room-b";
-  bob.for_seconds = 1;
+  bob.say = {"only for room b"};
+  bob.for_seconds = 0;
   const CliRun rb = runCli(server, bob);
+  INFO(dump(rb));
   REQUIRE(rb.exit_code == 0);
-  CHECK(chats(rb).empty());
+  REQUIRE(rb.eventsOf("sent").size() == 1);
+  for (const auto& c : chats(rb)) {
+    CHECK(c.at("text") == "only for room b");
+  }
 }
 
 // Lockouts in these tests last far longer than any run of them (a sanitized
@@ -137,15 +154,21 @@ TEST_CASE("a wrong password is refused with a clear reason, then rate limited", 
   CHECK_FALSE(error.at("reason").get<std::string>().empty());
   CHECK(first.eventsOf("joined").empty());
 
-  // Keep failing until the account is locked; even the right password then waits.
-  bool limited = false;
-  for (int i = 0; i < 8 && !limited; ++i) {
+  // max_failures is 5 and every wrong password counts once it is checked:
+  // attempts 2 to 5 are still checked (and fail), the sixth finds the account
+  // locked for lockout_first_s, which outlasts the test.
+  for (int attempt = 2; attempt <= 5; ++attempt) {
     const CliRun again = runCli(server, wrong);
-    for (const auto& line : again.eventsOf("error")) {
-      limited = limited || json::parse(line).at("code") == "rate_limited";
-    }
+    INFO("attempt " << attempt << "\n" << dump(again));
+    CHECK(again.exit_code == 3);
+    REQUIRE_FALSE(again.eventsOf("error").empty());
+    CHECK(json::parse(again.eventsOf("error")[0]).at("code") == "auth_failed");
   }
-  CHECK(limited);
+  const CliRun sixth = runCli(server, wrong);
+  INFO(dump(sixth));
+  CHECK(sixth.exit_code == 3);
+  REQUIRE_FALSE(sixth.eventsOf("error").empty());
+  CHECK(json::parse(sixth.eventsOf("error")[0]).at("code") == "rate_limited");
   const CliRun right = runCli(server, CliOptions{});
   INFO(dump(right));
   CHECK(right.exit_code == 3);
@@ -217,14 +240,23 @@ TEST_CASE("an address that guesses across many accounts is slowed down", "[integ
                     {"lockout_max_s", kLongLockout}};
   ServerFixture server(options);
   server.start();
-  // One wrong guess per account: no account reaches its own limit...
-  for (const std::string user : {"alice", "bob", "carol", "alice"}) {
-    CliOptions guess;
-    guess.user = user;
-    guess.password = "guess";
-    runCli(server, guess);
-  }
-  // ...but the address has, so even a right password from it must wait.
+  // One wrong guess per account: no account reaches its own limit (5)...
+  auto guess = [&](const std::string& user) {
+    CliOptions guesser;
+    guesser.user = user;
+    guesser.password = "guess";
+    const CliRun run = runCli(server, guesser);
+    INFO(user << "\n" << dump(run));
+    CHECK(run.exit_code == 3);
+    REQUIRE_FALSE(run.eventsOf("error").empty());
+    return json::parse(run.eventsOf("error")[0]).at("code").get<std::string>();
+  };
+  CHECK(guess("alice") == "auth_failed");
+  CHECK(guess("bob") == "auth_failed");
+  CHECK(guess("carol") == "auth_failed");
+  // ...but the address has (3), so its next guess is not even checked...
+  CHECK(guess("alice") == "rate_limited");
+  // ...and even a right password from it must wait.
   CliOptions bob;
   bob.user = "bob";
   bob.password = "bob-pw";

@@ -2,6 +2,7 @@
 // connections that are cut, and a server that is killed, lose nothing that
 // was acknowledged and deliver nothing twice.
 
+#include <algorithm>
 #include <asio/strand.hpp>
 #include <catch2/catch.hpp>
 #include <set>
@@ -68,8 +69,8 @@ TEST_CASE("a client whose TCP connection is cut reconnects and misses nothing", 
   net::IoThreads io(2);
   Client alice(io, server, relay.port(), "alice", "alice-pw");
   Client bob(io, server, server.port(), "bob", "bob-pw");
-  REQUIRE(alice.recorder.waitFor([](auto& s) { return s.joins == 1; }, 20s));
-  REQUIRE(bob.recorder.waitFor([](auto& s) { return s.joins == 1; }, 20s));
+  REQUIRE(alice.recorder.waitFor([](auto& s) { return s.joins == 1; }, 60s));
+  REQUIRE(bob.recorder.waitFor([](auto& s) { return s.joins == 1; }, 60s));
 
   std::multiset<std::string> sent;
   auto say = [&](Client& who, const std::string& text) {
@@ -80,24 +81,32 @@ TEST_CASE("a client whose TCP connection is cut reconnects and misses nothing", 
     say(alice, "alice before " + std::to_string(i));
     say(bob, "bob before " + std::to_string(i));
   }
-  REQUIRE(alice.recorder.waitFor([](auto& s) { return s.chats.size() == 10; }, 20s));
+  REQUIRE(alice.recorder.waitFor([](auto& s) { return s.chats.size() == 10; }, 60s));
 
   relay.cutAll();  // mid-conversation: the network drops alice's connection
   for (int i = 0; i < 5; ++i) {
     say(bob, "bob during " + std::to_string(i));
     say(alice, "alice during " + std::to_string(i));  // queued until she is back
   }
-  REQUIRE(alice.recorder.waitFor([](auto& s) { return s.joins >= 2; }, 30s));
+  REQUIRE(alice.recorder.waitFor([](auto& s) { return s.joins >= 2; }, 60s));
   for (int i = 0; i < 5; ++i) {
     say(alice, "alice after " + std::to_string(i));
     say(bob, "bob after " + std::to_string(i));
   }
-  const std::size_t total = sent.size();
   REQUIRE(alice.recorder.waitFor(
-      [&](auto& s) { return s.chats.size() >= total && s.acks.size() == 15; }, 30s));
-  REQUIRE(bob.recorder.waitFor([&](auto& s) { return s.chats.size() >= total; }, 30s));
-  // Give any duplicate a moment to show up before judging.
-  std::this_thread::sleep_for(300ms);
+      [&](auto& s) { return s.chats.size() >= sent.size() && s.acks.size() == 15; }, 60s));
+  REQUIRE(bob.recorder.waitFor([&](auto& s) { return s.chats.size() >= sent.size(); }, 60s));
+  // One last message after all of them: the server sends each connection its
+  // messages in order, so a duplicate of any earlier one would arrive before
+  // this one does.
+  say(bob, "bob last");
+  const std::size_t total = sent.size();
+  auto sawLast = [](auto& s) {
+    return std::any_of(s.chats.begin(), s.chats.end(),
+                       [](const client::ChatInfo& c) { return c.text == "bob last"; });
+  };
+  REQUIRE(alice.recorder.waitFor(sawLast, 60s));
+  REQUIRE(bob.recorder.waitFor(sawLast, 60s));
 
   const auto a = alice.recorder.snapshot();
   const auto b = bob.recorder.snapshot();
@@ -117,11 +126,11 @@ TEST_CASE("a server killed with SIGKILL loses no acknowledged message", "[integr
   std::set<std::string> acknowledged;
   {
     Client alice(io, server, server.port(), "alice", "alice-pw");
-    REQUIRE(alice.recorder.waitFor([](auto& s) { return s.joins == 1; }, 20s));
+    REQUIRE(alice.recorder.waitFor([](auto& s) { return s.joins == 1; }, 60s));
     for (int i = 0; i < 20; ++i) {
       alice.session->sendChat("durable " + std::to_string(i));
     }
-    REQUIRE(alice.recorder.waitFor([](auto& s) { return s.acks.size() == 20; }, 30s));
+    REQUIRE(alice.recorder.waitFor([](auto& s) { return s.acks.size() == 20; }, 60s));
     for (int i = 0; i < 20; ++i) {
       acknowledged.insert("durable " + std::to_string(i));
     }
@@ -132,17 +141,17 @@ TEST_CASE("a server killed with SIGKILL loses no acknowledged message", "[integr
       alice.session->sendChat("while down " + std::to_string(i));
       acknowledged.insert("while down " + std::to_string(i));
     }
-    REQUIRE(alice.recorder.waitFor([](auto& s) { return !s.disconnects.empty(); }, 20s));
+    REQUIRE(alice.recorder.waitFor([](auto& s) { return !s.disconnects.empty(); }, 60s));
     server.restart();
     REQUIRE(
-        alice.recorder.waitFor([](auto& s) { return s.joins >= 2 && s.acks.size() == 23; }, 40s));
+        alice.recorder.waitFor([](auto& s) { return s.joins >= 2 && s.acks.size() == 23; }, 60s));
     const auto a = alice.recorder.snapshot();
     checkExactlyOnceInOrder(a.chats, 23);
   }
 
   // A newcomer after the restart sees every acknowledged message, once.
   Client carol(io, server, server.port(), "carol", "carol-pw");
-  REQUIRE(carol.recorder.waitFor([](auto& s) { return s.chats.size() >= 23; }, 20s));
+  REQUIRE(carol.recorder.waitFor([](auto& s) { return s.chats.size() >= 23; }, 60s));
   const auto c = carol.recorder.snapshot();
   checkExactlyOnceInOrder(c.chats, 23);
   std::set<std::string> seen;
@@ -157,7 +166,7 @@ TEST_CASE("a wrong password stops the session without retrying", "[integration]"
   server.start();
   net::IoThreads io(1);
   Client mallory(io, server, server.port(), "alice", "wrong");
-  REQUIRE(mallory.recorder.waitFor([](auto& s) { return !s.errors.empty(); }, 20s));
+  REQUIRE(mallory.recorder.waitFor([](auto& s) { return !s.errors.empty(); }, 60s));
   const auto m = mallory.recorder.snapshot();
   CHECK(m.errors.front().code == ErrorCode::AuthFailed);
   CHECK(m.joins == 0);

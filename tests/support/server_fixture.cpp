@@ -6,6 +6,8 @@
 #include <regex>
 #include <stdexcept>
 
+#include "parley_test_paths.h"
+
 namespace parley::test {
 
 std::string parleydPath() { return std::string(PARLEY_BINARY_DIR) + "/app/parleyd/parleyd"; }
@@ -66,7 +68,7 @@ void ServerFixture::start() {
   process_ = std::make_unique<ChildProcess>(options);
   const bool listening =
       eventually([&] { return !readFile(ports).empty() || !process_->running(); },
-                 std::chrono::seconds(20));
+                 std::chrono::seconds(60));
   if (!listening || readFile(ports).empty()) {
     throw std::runtime_error("parleyd did not start: " + log());
   }
@@ -81,7 +83,7 @@ void ServerFixture::kill9() {
 
 int ServerFixture::terminate() {
   process_->signal(SIGTERM);
-  auto code = process_->waitFor(std::chrono::seconds(15));
+  auto code = process_->waitFor(std::chrono::seconds(60));
   return code ? *code : -1;
 }
 
@@ -123,17 +125,18 @@ CliProcess::CliProcess(const ServerFixture& server, const CliOptions& options, s
   const std::string p = std::to_string(port != 0 ? port : server.port());
   dir_ = makeTempDir("cli");
   ChildProcess::Options child;
-  child.argv = {parleyCliPath(), "join",
-                "--server",      "127.0.0.1",
-                "--tls-port",    p,
-                "--alt-port",    p,
-                "--ca",          options.ca.empty() ? server.caFile() : options.ca,
-                "--user",        options.user,
-                "--room",        options.room,
-                "--for",         std::to_string(options.for_seconds),
-                "--json",
+  child.argv = {parleyCliPath(), "join", "--server", "127.0.0.1", "--tls-port", p, "--alt-port", p,
+                "--ca", options.ca.empty() ? server.caFile() : options.ca, "--user", options.user,
+                "--room", options.room, "--json",
                 // Hermetic: the machine's proxy settings must not change a test.
-                "--no-auto"};
+                "--no-auto",
+                // A loaded machine may take seconds to store a chat; the
+                // default (5 s) would turn that into a failed --say.
+                "--ack-wait", "60"};
+  if (options.for_seconds != CliOptions::kUntilStopped) {
+    child.argv.push_back("--for");
+    child.argv.push_back(std::to_string(options.for_seconds));
+  }
   for (const auto& text : options.say) {
     child.argv.push_back("--say");
     child.argv.push_back(text);
@@ -153,6 +156,59 @@ bool CliProcess::sawEvent(const std::string& event) const {
   CliRun run;
   run.lines = linesSoFar();
   return !run.eventsOf(event).empty();
+}
+
+std::vector<nlohmann::json> CliProcess::events(const std::string& event) const {
+  std::vector<nlohmann::json> out;
+  for (const auto& line : linesSoFar()) {
+    auto json = nlohmann::json::parse(line, nullptr, false);
+    if (!json.is_discarded() && json.is_object() && json.value("event", "") == event) {
+      out.push_back(std::move(json));
+    }
+  }
+  return out;
+}
+
+bool CliProcess::waitForEvent(const std::string& event,
+                              const std::function<bool(const nlohmann::json&)>& match,
+                              std::chrono::seconds timeout) {
+  // Parses only what was printed since the last look: a --stats run prints
+  // a line a second, and this polls every 10 ms.
+  std::size_t parsed = 0;
+  auto seen = [&] {
+    const std::string out = readFile(dir_ + "/out");
+    const auto complete = out.rfind('\n');
+    if (complete == std::string::npos || complete + 1 <= parsed) {
+      return false;
+    }
+    const auto fresh = splitLines(out.substr(parsed, complete + 1 - parsed));
+    parsed = complete + 1;
+    for (const auto& line : fresh) {
+      auto json = nlohmann::json::parse(line, nullptr, false);
+      if (!json.is_discarded() && json.is_object() && json.value("event", "") == event &&
+          (!match || match(json))) {
+        return true;
+      }
+    }
+    return false;
+  };
+  bool ended = false;
+  const bool found = eventually(
+      [&] {
+        if (seen()) {
+          return true;
+        }
+        ended = !process_->running();
+        return ended;
+      },
+      timeout);
+  // What it printed just before it ended still counts.
+  return found && (!ended || seen());
+}
+
+CliRun CliProcess::stop(std::chrono::seconds timeout) {
+  process_->signal(SIGTERM);
+  return wait(timeout);
 }
 
 CliRun CliProcess::wait(std::chrono::seconds timeout) {

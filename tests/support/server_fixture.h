@@ -4,9 +4,12 @@
 // fast), listening on 127.0.0.1 with an ephemeral port, driven as a child
 // process. Can be SIGKILLed and restarted on the same port.
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -66,10 +69,15 @@ struct CliRun {
 };
 
 struct CliOptions {
+  // for_seconds: no --for at all; the CLI stays until CliProcess::stop().
+  static constexpr int kUntilStopped = -1;
+
   std::string user = "alice";
   std::string password = "alice-pw";
   std::string room = "lobby";
   std::vector<std::string> say;
+  // --for: how long to stay after joining. A test that needs something to
+  // happen while the CLI is in the room uses kUntilStopped and waits for it.
   int for_seconds = 1;
   std::string ca;  // default: the fixture's
   std::vector<std::string> extra;
@@ -81,8 +89,19 @@ class CliProcess {
   CliProcess(const ServerFixture& server, const CliOptions& options, std::uint16_t port = 0);
   [[nodiscard]] std::vector<std::string> linesSoFar() const;
   [[nodiscard]] bool sawEvent(const std::string& event) const;
+  // The JSON events named `event` printed so far, in order.
+  [[nodiscard]] std::vector<nlohmann::json> events(const std::string& event) const;
+  // Waits (bounded) until an `event` line for which `match` (if given) holds
+  // has been printed. False at the deadline, or as soon as the process ended
+  // without printing one.
+  bool waitForEvent(const std::string& event,
+                    const std::function<bool(const nlohmann::json&)>& match = {},
+                    std::chrono::seconds timeout = std::chrono::seconds(60));
   // Waits (bounded) for the process to end.
   CliRun wait(std::chrono::seconds timeout = std::chrono::seconds(60));
+  // SIGTERM, then wait (bounded): parley-cli waits for its --say acks,
+  // leaves the room and exits 0.
+  CliRun stop(std::chrono::seconds timeout = std::chrono::seconds(60));
   ChildProcess& process() { return *process_; }
 
  private:
