@@ -4,6 +4,7 @@
 
 #include "core/client/client_session.h"
 
+#include <algorithm>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/strand.hpp>
@@ -11,6 +12,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "net/event/io_thread.h"
@@ -104,10 +106,15 @@ struct Recorder final : parley::client::SessionObserver {
     events.push_back(std::move(event));
     cv.notify_all();
   }
-  bool waitFor(const std::string& event, std::chrono::milliseconds timeout = 5s) {
+  // `timeout` is only a bound for a broken session, far above any run's time.
+  bool waitFor(const std::string& event, std::chrono::milliseconds timeout = 20s) {
+    return waitForCount(event, 1, timeout);
+  }
+  bool waitForCount(const std::string& event, std::size_t n,
+                    std::chrono::milliseconds timeout = 20s) {
     std::unique_lock lock(mu);
     return cv.wait_for(lock, timeout, [&] {
-      return std::find(events.begin(), events.end(), event) != events.end();
+      return static_cast<std::size_t>(std::count(events.begin(), events.end(), event)) >= n;
     });
   }
   std::size_t count(const std::string& event) {
@@ -159,15 +166,17 @@ TEST_CASE("with retry_before_first_join the session backs off and retries", "[cl
   cfg.retry_before_first_join = true;
   ClientSession session(io.context().get_executor(), cfg, factory, recorder);
   session.start();
-  for (int i = 0; i < 200 && factory->created < 5; ++i) {
-    std::this_thread::sleep_for(5ms);
-  }
+  // Each attempt is reported (onAttempt) by the connector it creates.
+  REQUIRE(recorder.waitForCount("attempt direct:4443", 5));
   session.stop();
   const std::size_t after_stop = recorder.size();
   CHECK(factory->created >= 5);  // a fresh connector per attempt
   CHECK(recorder.count("error connect_failed") == 0);
+  // Nothing after stop(): a window longer than the largest backoff (48 ms),
+  // so a reconnect timer stop() failed to cancel would show. Only a negative
+  // check: a slow run makes it pass more easily, never fail.
   std::this_thread::sleep_for(100ms);
-  CHECK(recorder.size() == after_stop);  // nothing after stop()
+  CHECK(recorder.size() == after_stop);
   std::lock_guard lock(recorder.mu);
   REQUIRE(recorder.delays.size() >= 4);
   CHECK(recorder.delays[0] >= 8ms);

@@ -2,6 +2,8 @@
 // FakeServer: a scripted TCP server on 127.0.0.1:0 for the tunnel tests. Each
 // accepted connection runs `script(fd)` on the server's own thread with
 // blocking I/O (bounded by SO_RCVTIMEO); the destructor stops and joins it.
+// Every wait here ends at once when the peer acts or closes; the bounds
+// (kFakeBoundSeconds) are only for a peer that never does, far above any run's time.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -16,6 +18,8 @@
 #include <thread>
 
 namespace parley::test {
+
+inline constexpr int kFakeBoundSeconds = 60;
 
 inline bool writeAll(int fd, const std::string& data) {
   std::size_t sent = 0;
@@ -56,10 +60,10 @@ inline std::string readHead(int fd, std::size_t limit = 16384) {
   return head;
 }
 
-// Waits until the peer closes (or 10 s pass).
+// Waits until the peer closes (or kFakeBoundSeconds pass).
 inline void waitForClose(int fd) {
   char buf[256];
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; i < kFakeBoundSeconds * 10; ++i) {
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, 100) > 0 && ::recv(fd, buf, sizeof(buf), 0) <= 0) {
       return;
@@ -85,7 +89,7 @@ inline void splice(int a, int b) {
   char buf[4096];
   for (;;) {
     pollfd p[2] = {{a, POLLIN, 0}, {b, POLLIN, 0}};
-    if (::poll(p, 2, 10000) <= 0) {
+    if (::poll(p, 2, kFakeBoundSeconds * 1000) <= 0) {
       return;
     }
     for (int i = 0; i < 2; ++i) {
@@ -127,7 +131,7 @@ class FakeServer {
         if (fd < 0) {
           return;
         }
-        timeval tv{10, 0};
+        timeval tv{kFakeBoundSeconds, 0};
         ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
         ++accepted_;
         script_(fd);

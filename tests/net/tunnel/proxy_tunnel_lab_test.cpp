@@ -15,6 +15,7 @@
 #include <asio/read.hpp>
 #include <asio/write.hpp>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -83,14 +84,23 @@ class Daemon {
       pid_ = -1;
       return;
     }
-    for (int i = 0; i < 200; ++i) {  // up to 10 s
+    // Until it listens, or it exited (a bad configuration), or 50 s passed
+    // (only for a daemon that hangs; CTest gives each lab test 60 s).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(50);
+    while (std::chrono::steady_clock::now() < deadline) {
       const int fd = test::connectLoopback(port);
       if (fd >= 0) {
         ::close(fd);
         ready_ = true;
         return;
       }
-      ::usleep(50000);
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_ && (WIFEXITED(status) || WIFSIGNALED(status))) {
+        std::printf("%s exited before listening on port %u\n", argv.front().c_str(), port);
+        pid_ = -1;  // reaped
+        return;
+      }
+      ::usleep(20000);
     }
   }
   ~Daemon() {
@@ -129,6 +139,10 @@ struct Provider : ProxyCredentialProvider {
   std::vector<ProxyAuthChallenge> challenges;
 };
 
+// The tunnels' own bound: only for a broken proxy, far above any run's time
+// for a tunnel on loopback (a first request may start squid's helpers).
+constexpr std::chrono::milliseconds kTunnelBound = std::chrono::seconds(40);
+
 Result<asio::ip::tcp::socket> runTunnel(asio::io_context& io, TunnelRequest request) {
   std::optional<Result<asio::ip::tcp::socket>> result;
   auto tunnel = ProxyTunnel::start(
@@ -136,8 +150,10 @@ Result<asio::ip::tcp::socket> runTunnel(asio::io_context& io, TunnelRequest requ
       [&result](Result<asio::ip::tcp::socket> r) { result.emplace(std::move(r)); });
   io.restart();
   auto work = asio::make_work_guard(io);
-  for (int i = 0; i < 400 && !result; ++i) {
-    io.run_for(std::chrono::milliseconds(50));
+  // Past the tunnel's own bound (kTunnelBound), which ends it first.
+  const auto deadline = std::chrono::steady_clock::now() + kTunnelBound + std::chrono::seconds(5);
+  while (!result && std::chrono::steady_clock::now() < deadline) {
+    io.run_for(std::chrono::milliseconds(20));
   }
   work.reset();
   tunnel.reset();
@@ -163,7 +179,7 @@ TunnelRequest request(ProxyKind kind, std::uint16_t proxy_port, std::uint16_t ta
   r.proxy.port = proxy_port;
   r.target_host = "127.0.0.1";
   r.target_port = target_port;
-  r.timeout = std::chrono::milliseconds(10000);
+  r.timeout = kTunnelBound;
   return r;
 }
 
