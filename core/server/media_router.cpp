@@ -99,21 +99,11 @@ struct MediaRouter::Leg {
   asio::ip::udp::endpoint udp_address;
   Clock::TimePoint last_udp{};
   bool client_uses_udp = false;
-  // What this receiver may get, from its feedback (REMB and reports), and
-  // what it gets (RTP forwarded to it).
-  ReceiverBudget budget{0};
-  RateMeter out_rate;
+  // Latest feedback from this receiver.
+  std::uint64_t remb_bps = 0;
+  std::uint8_t fraction_lost = 0;
   // What arrives from this participant, per stream kind (StreamKind - 1).
   std::array<RateMeter, kStreamKinds> in_rates;
-  // Per stream kind: the latest complete key frame's size, and the one
-  // being received (bytes of its RTP timestamp).
-  struct KeyFrameSize {
-    std::uint64_t last_bytes = 0;
-    std::uint64_t bytes = 0;
-    std::uint32_t timestamp = 0;
-    bool receiving = false;
-  };
-  std::array<KeyFrameSize, kStreamKinds> key_frames{};
   std::array<Clock::TimePoint, kStreamKinds> last_pli{};
   // Which layers of the others' video this participant gets.
   ReceiverVideoForwarding video;
@@ -183,8 +173,6 @@ void MediaRouter::addLeg(MediaLegInfo info) {
     self->removeLegNow(id);
     info.keying.clear();  // cut into `keys`; no second copy of the secret
     auto leg = std::make_unique<Leg>(std::move(info), *keys);
-    leg->budget =
-        ReceiverBudget(static_cast<std::uint64_t>(self->config_.initial_video_budget_kbps) * 1000);
     for (const auto ssrc : leg->info.ssrcs) {
       if (self->by_ssrc_.count(ssrc) != 0) {
         spdlog::error("media: SSRC {} already in use; participant {} gets no media", ssrc, id);
@@ -369,17 +357,6 @@ void MediaRouter::forwardVideo(Leg& from, std::span<const std::byte> plain,
   const std::uint32_t low = ssrcs[screen ? kScreenLow : kVideoLow];
   const bool key_frame = isKeyFrameStart(rtp.header.payload_type, rtp.payload);
   const auto now = clock_.now();
-  auto& key = from.key_frames[kind];
-  if (key.receiving && rtp.header.timestamp != key.timestamp) {
-    key.receiving = false;  // the next frame began: the key frame is complete
-    key.last_bytes = key.bytes;
-  }
-  if (key_frame) {
-    key = {key.last_bytes, 0, rtp.header.timestamp, true};
-  }
-  if (key.receiving) {
-    key.bytes += plain.size();
-  }
   estimateUplink(from, rtp, plain.size(), now);
   for (Leg* to : room->second) {
     if (to == &from) {
@@ -461,11 +438,16 @@ void MediaRouter::maybePlan(Leg& receiver, Clock::TimePoint now) {
   if (room == rooms_.end()) {
     return;
   }
-  // The receiver's estimate (REMB), else what we allow before hearing from it,
-  // lowered by the loss it reports (its delay estimate misses a short queue).
-  auto budget = static_cast<double>(receiver.budget.bps());
+  // The receiver's estimate (REMB), else what we allow before hearing from it;
+  // lowered further when it reports heavy loss (its estimate lags a cliff).
+  double budget = receiver.remb_bps > 0
+                      ? static_cast<double>(receiver.remb_bps)
+                      : static_cast<double>(config_.initial_video_budget_kbps) * 1000.0;
+  const double loss = receiver.fraction_lost / 256.0;
+  if (loss > 0.10) {
+    budget *= 1.0 - 0.5 * loss;
+  }
   std::vector<VideoSourceRates> sources;
-  std::string key_log;  // key frame sizes, high/low KB
   for (Leg* other : room->second) {
     if (other == &receiver) {
       continue;
@@ -479,31 +461,20 @@ void MediaRouter::maybePlan(Leg& receiver, Clock::TimePoint now) {
       s.low_ssrc = other->info.ssrcs[screen ? kScreenLow : kVideoLow];
       s.high_bps = other->in_rates[screen ? kScreen : kVideo].bitsPerSecond(now);
       s.low_bps = other->in_rates[screen ? kScreenLow : kVideoLow].bitsPerSecond(now);
-      s.high_key_bits = other->key_frames[screen ? kScreen : kVideo].last_bytes * 8;
-      s.low_key_bits = other->key_frames[screen ? kScreenLow : kVideoLow].last_bytes * 8;
-      key_log += fmt::format(" {}:{}/{}", screen ? "screen" : "camera", s.high_key_bits / 8000,
-                             s.low_key_bits / 8000);
       if (s.high_bps > 0 || s.low_bps > 0) {
         sources.push_back(s);
       }
     }
   }
   const auto video_budget = budget > 0 ? static_cast<std::uint64_t>(budget) : 0;
-  const auto requests = receiver.video.plan(video_budget, sources, now);
-  if (!requests.empty()) {
-    // A layer switch: rare (it costs a key frame), and what tells why a
-    // receiver got what it got.
-    spdlog::info(
-        "media: participant {} switches layers: budget {} kbit/s (video {}), loss {:.0f}%, key "
-        "frames KB{}",
-        receiver.info.participant_id, receiver.budget.bps() / 1000, video_budget / 1000,
-        receiver.budget.lastLoss() * 100, key_log);
-  }
-  for (const auto ssrc : requests) {
+  for (const auto ssrc : receiver.video.plan(video_budget, sources, now)) {
     if (auto owner = by_ssrc_.find(ssrc); owner != by_ssrc_.end()) {
       requestKeyFrame(*owner->second, ssrc, now);
     }
   }
+  // Every 20 plans (10 s), forgetting the reports lets a receiver that
+  // recovered from loss climb back.
+  receiver.fraction_lost = static_cast<std::uint8_t>(receiver.fraction_lost / 2);
 }
 
 void MediaRouter::requestKeyFrame(Leg& sender, std::uint32_t ssrc, Clock::TimePoint now) {
@@ -529,15 +500,18 @@ void MediaRouter::handleRtcp(Leg& from, std::span<const std::byte> plain) {
     ++counters_.dropped_malformed;
     return;
   }
-  const auto now = clock_.now();
-  for (const auto& remb : compound->rembs) {
-    from.budget.onRemb(remb.bitrate_bps);
-  }
   for (const auto& rr : compound->receiver_reports) {
-    from.budget.onReportBlocks(now, rr.report_blocks, from.out_rate.bitsPerSecond(now));
+    for (const auto& block : rr.report_blocks) {
+      from.fraction_lost = std::max(from.fraction_lost, block.fraction_lost);
+    }
   }
   for (const auto& sr : compound->sender_reports) {
-    from.budget.onReportBlocks(now, sr.report_blocks, from.out_rate.bitsPerSecond(now));
+    for (const auto& block : sr.report_blocks) {
+      from.fraction_lost = std::max(from.fraction_lost, block.fraction_lost);
+    }
+  }
+  for (const auto& remb : compound->rembs) {
+    from.remb_bps = remb.bitrate_bps;
   }
   // Feedback about a stream goes to whoever sends that stream, re-protected
   // with the sender's keys. Only streams in the same room.
@@ -597,9 +571,6 @@ void MediaRouter::sendTo(Leg& to, std::vector<std::byte>& plain, bool rtcp, net:
   }
   ++counters_.forwarded_packets;
   counters_.forwarded_bytes += plain.size();
-  if (!rtcp) {
-    to.out_rate.add(plain.size(), clock_.now());
-  }
   metrics_.forwarded(plain.size());
   if (udpAlive(to)) {
     udp_->send(plain, to.udp_address, cls);

@@ -1,7 +1,6 @@
 #include "core/server/video_forwarding.h"
 
 #include <algorithm>
-#include <cstdint>
 
 namespace parley::server {
 namespace {
@@ -15,58 +14,6 @@ bool fits(std::uint64_t rate, std::uint64_t left) {
 }
 
 }  // namespace
-
-namespace {
-
-media::LossBasedControllerConfig budgetConfig(std::uint64_t start_bps) {
-  media::LossBasedControllerConfig config;
-  config.start_bps = static_cast<std::int64_t>(start_bps);
-  // The receiver's REMB is the cap; without one, what the router allows.
-  config.max_bps = std::max<std::int64_t>(config.start_bps, config.max_bps);
-  return config;
-}
-
-}  // namespace
-
-ReceiverBudget::ReceiverBudget(std::uint64_t start_bps) : controller_(budgetConfig(start_bps)) {}
-
-void ReceiverBudget::onReportBlocks(Clock::TimePoint now,
-                                    const std::vector<media::ReportBlock>& blocks,
-                                    std::uint64_t forwarded_bps) {
-  std::int64_t expected = 0;
-  double lost = 0;
-  for (const auto& block : blocks) {
-    auto [it, first] = last_highest_seq_.try_emplace(block.ssrc, block.extended_highest_seq);
-    const auto delta = static_cast<std::int64_t>(block.extended_highest_seq) -
-                       static_cast<std::int64_t>(it->second);
-    it->second = block.extended_highest_seq;
-    // A first block, or one of a stream the receiver started over (a
-    // resumed layer), has no interval the fraction can be weighted by.
-    if (first || delta <= 0 || delta > 0x8000) {
-      continue;
-    }
-    expected += delta;
-    lost += static_cast<double>(delta) * block.fraction_lost / 256.0;
-  }
-  if (expected < kMinPacketsPerReport) {
-    return;
-  }
-  last_loss_ = lost / static_cast<double>(expected);
-  const double reach = kThroughputFactor * static_cast<double>(forwarded_bps) + kThroughputSlackBps;
-  if (last_loss_ < 0.02 && static_cast<double>(controller_.targetBps()) >= reach) {
-    return;  // no increase without the traffic to test it
-  }
-  controller_.onReceiverReport(now, static_cast<std::uint8_t>(
-                                        std::clamp(last_loss_ * 256.0, 0.0, 255.0)));
-}
-
-void ReceiverBudget::onRemb(std::uint64_t bps) {
-  controller_.onRemb(static_cast<std::int64_t>(std::min<std::uint64_t>(bps, INT64_MAX)));
-}
-
-std::uint64_t ReceiverBudget::bps() const {
-  return static_cast<std::uint64_t>(std::max<std::int64_t>(controller_.targetBps(), 0));
-}
 
 const char* videoLayerName(VideoLayer layer) {
   switch (layer) {
@@ -112,18 +59,14 @@ std::vector<std::uint32_t> ReceiverVideoForwarding::plan(
     const auto low_bps = smooth(state.low_avg, s->low_bps);
     // Hysteresis: a layer we already forward stays while it fits at all; one
     // we would switch up to must fit with headroom.
-    auto keeps = [&](VideoLayer layer, std::uint64_t rate, std::uint64_t key_bits) {
-      const double burst_s = std::chrono::duration<double>(kMaxKeyFrameBurst).count();
-      if (static_cast<double>(key_bits) > burst_s * static_cast<double>(budget_bps)) {
-        return false;
-      }
+    auto keeps = [&](VideoLayer layer, std::uint64_t rate) {
       return state.target == layer ? rate <= left : fits(rate, left);
     };
     VideoLayer target = VideoLayer::None;
-    if (high_bps > 0 && keeps(VideoLayer::High, high_bps, s->high_key_bits)) {
+    if (high_bps > 0 && keeps(VideoLayer::High, high_bps)) {
       target = VideoLayer::High;
       left -= high_bps;
-    } else if (low_bps > 0 && keeps(VideoLayer::Low, low_bps, s->low_key_bits)) {
+    } else if (low_bps > 0 && keeps(VideoLayer::Low, low_bps)) {
       target = VideoLayer::Low;
       left -= low_bps;
     } else if (high_bps == 0 && low_bps == 0) {

@@ -9,11 +9,6 @@
 #include "media/rtp/rtp_packet.h"
 
 namespace parley::client {
-namespace {
-
-constexpr auto kReportInterval = std::chrono::milliseconds(500);
-
-}  // namespace
 
 Call::Call(asio::any_io_executor executor, CallConfig config, media::AudioInput& input,
            media::AudioOutput& output, const Clock& clock)
@@ -256,7 +251,6 @@ void Call::onPlain(std::span<const std::byte> plain, bool rtcp) {
     return;
   }
   const auto pt = rtp->header.payload_type;
-  loss_.onPacket(rtp->header.ssrc, rtp->header.sequence, clock_.now());
   if (pt == audio_pt_ && engine_) {
     received_bytes_[rtp->header.ssrc] += plain.size();
     (void)engine_->pushIncoming(plain, clock_.now());
@@ -281,8 +275,7 @@ void Call::onRtcp(std::span<const std::byte> plain) {
   }
   for (const auto& remb : compound->rembs) {
     // The server's estimate of what our uplink carries.
-    applySendBudget(
-        static_cast<std::int64_t>(std::min<std::uint64_t>(remb.bitrate_bps, INT64_MAX)));
+    applySendBudget(static_cast<std::int64_t>(std::min<std::uint64_t>(remb.bitrate_bps, INT64_MAX)));
   }
 }
 
@@ -342,15 +335,14 @@ void Call::armFeedbackTimer() {
     feedback_timer_ = std::make_unique<asio::steady_timer>(strand_);
   }
   feedback_timer_->expires_after(std::chrono::milliseconds(250));
-  feedback_timer_->async_wait(
-      [this, alive = std::weak_ptr<bool>(alive_)](const asio::error_code& ec) {
-        auto still = alive.lock();
-        if (ec || !still || !*still) {
-          return;
-        }
-        sendFeedback();
-        armFeedbackTimer();
-      });
+  feedback_timer_->async_wait([this, alive = std::weak_ptr<bool>(alive_)](const asio::error_code& ec) {
+    auto still = alive.lock();
+    if (ec || !still || !*still) {
+      return;
+    }
+    sendFeedback();
+    armFeedbackTimer();
+  });
 }
 
 void Call::sendFeedback() {
@@ -373,39 +365,26 @@ void Call::sendFeedback() {
     // signal says otherwise (then the estimate falls within a second): the
     // server caps what it forwards by this, so a low start would show
     // everyone the small layer for the first seconds of every call.
-    config.start_bps = estimator_ssrc_ == 0
-                           ? config.max_bps
-                           : std::max<std::int64_t>(estimator_.estimateBps(now), config.min_bps);
+    config.start_bps = estimator_ssrc_ == 0 ? config.max_bps
+                                            : std::max<std::int64_t>(estimator_.estimateBps(now),
+                                                                     config.min_bps);
     estimator_ = media::DelayBasedEstimator(config);
     estimator_ssrc_ = biggest;
     estimator_has_ts_ = false;
     estimator_ts_ = 0;
   }
-  if (!transport_->ready()) {
-    return;
-  }
-  const bool remb_due = estimator_ssrc_ != 0 && estimator_.shouldSendRemb(now);
-  // Twice a second: often enough that the server steps a lossy receiver down
-  // within a second or two, with enough packets per interval to mean something.
-  const bool report_due = now - last_report_ >= kReportInterval;
-  if (!remb_due && !report_due) {
+  if (estimator_ssrc_ == 0 || !transport_->ready() || !estimator_.shouldSendRemb(now)) {
     return;
   }
   std::vector<std::byte> rtcp;
   media::ReceiverReport rr;
   rr.ssrc = offer_.audio_ssrc;
-  if (report_due) {
-    last_report_ = now;
-    rr.report_blocks = loss_.reportBlocks(now);
-  }
   media::appendReceiverReport(rr, rtcp);
-  if (remb_due) {
-    media::Remb remb;
-    remb.sender_ssrc = offer_.audio_ssrc;
-    remb.bitrate_bps = static_cast<std::uint64_t>(estimator_.estimateBps(now));
-    remb.ssrcs = {estimator_ssrc_};
-    media::appendRemb(remb, rtcp);
-  }
+  media::Remb remb;
+  remb.sender_ssrc = offer_.audio_ssrc;
+  remb.bitrate_bps = static_cast<std::uint64_t>(estimator_.estimateBps(now));
+  remb.ssrcs = {estimator_ssrc_};
+  media::appendRemb(remb, rtcp);
   transport_->send(std::move(rtcp), true, net::TrafficClass::Video);
 }
 
@@ -440,12 +419,12 @@ void Call::onMediaOffer(MediaOfferInfo offer) {
 }
 
 void Call::onMediaPacket(std::string packet) {
-  asio::post(strand_,
-             [this, alive = std::weak_ptr<bool>(alive_), packet = std::move(packet)]() mutable {
-               if (auto still = alive.lock(); still && *still) {
-                 transport_->onChannelPacket(std::move(packet));
-               }
-             });
+  asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_),
+                       packet = std::move(packet)]() mutable {
+    if (auto still = alive.lock(); still && *still) {
+      transport_->onChannelPacket(std::move(packet));
+    }
+  });
 }
 
 void Call::onVideoCodecChanged(const std::string& /*codec*/, std::uint8_t payload_type) {
@@ -486,12 +465,12 @@ void Call::onParticipantsChanged(const std::vector<ParticipantInfo>& participant
   if (video_receiver_) {
     video_receiver_->setSources(std::move(video_sources));
   }
-  asio::post(strand_,
-             [this, alive = std::weak_ptr<bool>(alive_), users = std::move(users)]() mutable {
-               if (auto still = alive.lock(); still && *still) {
-                 ssrc_users_ = std::move(users);
-               }
-             });
+  asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_),
+                       users = std::move(users)]() mutable {
+    if (auto still = alive.lock(); still && *still) {
+      ssrc_users_ = std::move(users);
+    }
+  });
 }
 
 void Call::onMediaStopped() {
@@ -517,9 +496,10 @@ void Call::stats(std::function<void(CallStats)> done) {
       out.rtt_ms = std::chrono::duration<double, std::milli>(*rtt).count();
     }
     const auto now = clock_.now();
-    const double seconds = last_stats_ == Clock::TimePoint{}
-                               ? 0.0
-                               : std::chrono::duration<double>(now - last_stats_).count();
+    const double seconds =
+        last_stats_ == Clock::TimePoint{}
+            ? 0.0
+            : std::chrono::duration<double>(now - last_stats_).count();
     auto rate = [seconds](std::uint64_t bytes) {
       return seconds > 0 ? static_cast<double>(bytes) * 8.0 / 1000.0 / seconds : 0.0;
     };

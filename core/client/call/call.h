@@ -18,9 +18,9 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,7 +33,6 @@
 #include "core/client/call/media_transport.h"
 #include "core/client/media_link.h"
 #include "media/congestion/delay_based_estimator.h"
-#include "media/congestion/receive_loss.h"
 #include "media/engine/audio_engine.h"
 #include "media/engine/video_receiver.h"
 #include "media/engine/video_sender.h"
@@ -74,8 +73,8 @@ struct CallStats {
   double received_kbps = 0;
   std::optional<double> rtt_ms;  // over UDP, from the probe answers
   double video_sent_kbps = 0;
-  std::int64_t send_budget_bps = 0;              // what the server's estimate allows us
-  std::int64_t receive_estimate_bps = 0;         // what we tell the server we can take
+  std::int64_t send_budget_bps = 0;     // what the server's estimate allows us
+  std::int64_t receive_estimate_bps = 0;  // what we tell the server we can take
   std::vector<media::VideoSenderStats> senders;  // camera, then screen (when sending)
   std::vector<CallStreamStats> streams;
   MediaTransport::Counters transport;
@@ -182,10 +181,6 @@ class Call final : public MediaLink {
   std::uint64_t last_video_sent_reported_ = 0;
   std::map<media::VideoSourceKey, std::uint64_t> last_source_bytes_;
   std::unique_ptr<asio::steady_timer> feedback_timer_;
-  // Loss of what the server forwards us, reported in our receiver reports:
-  // how the server notices a link that drops before it queues.
-  media::ReceiveLossCounter loss_;
-  Clock::TimePoint last_report_{};
   std::uint32_t estimator_last_ts_ = 0;
   std::int64_t estimator_ts_ = 0;  // unwrapped 90 kHz
   bool estimator_has_ts_ = false;

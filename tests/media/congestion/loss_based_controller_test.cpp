@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "media/congestion/loss_based_controller.h"
-#include "media/congestion/receive_loss.h"
 #include "tests/fakes/fake_clock.h"
 
 namespace parley::media {
@@ -145,82 +144,4 @@ TEST_CASE("loss-based target: sustained 5% loss never grows, 1% loss grows <= 8%
   CHECK(slow.targetBps() <= 1'537'554);
 }
 
-}  // namespace parley::media
-
-// ReceiveLossCounter on virtual time: what a receiver reports as lost.
-namespace parley::media {
-namespace {
-
-const Clock::TimePoint kT0 = Clock::TimePoint(std::chrono::hours(10));
-
-TEST_CASE("receive loss: the fraction lost since the previous report", "[congestion][loss]") {
-  ReceiveLossCounter loss;
-  // 100 packets 10 ms apart, every fourth one missing.
-  for (int i = 0; i < 100; ++i) {
-    if (i % 4 != 3) {
-      loss.onPacket(7, static_cast<std::uint16_t>(65500 + i), kT0 + milliseconds(10 * i));
-    }
-  }
-  auto blocks = loss.reportBlocks(kT0 + milliseconds(1000));
-  REQUIRE(blocks.size() == 1);
-  CHECK(blocks[0].ssrc == 7);
-  // Expected 99 (the last packet, number 99, is lost and not yet known), got 75.
-  CHECK(blocks[0].fraction_lost == (24 << 8) / 99);
-  CHECK(blocks[0].cumulative_lost == 24);
-  CHECK(blocks[0].extended_highest_seq == 0x10000 + static_cast<std::uint16_t>(65500 + 98));
-  // The next interval: all arrive; number 99 shows as lost in it now.
-  for (int i = 100; i < 150; ++i) {
-    loss.onPacket(7, static_cast<std::uint16_t>(65500 + i), kT0 + milliseconds(10 * i));
-  }
-  blocks = loss.reportBlocks(kT0 + milliseconds(1500));
-  REQUIRE(blocks.size() == 1);
-  CHECK(blocks[0].fraction_lost == (1 << 8) / 51);
-  CHECK(blocks[0].cumulative_lost == 25);
-  // Then nothing lost.
-  for (int i = 150; i < 200; ++i) {
-    loss.onPacket(7, static_cast<std::uint16_t>(65500 + i), kT0 + milliseconds(10 * i));
-  }
-  blocks = loss.reportBlocks(kT0 + milliseconds(2000));
-  REQUIRE(blocks.size() == 1);
-  CHECK(blocks[0].fraction_lost == 0);
-}
-
-TEST_CASE("receive loss: a paused layer that resumes is not loss", "[congestion][loss]") {
-  ReceiveLossCounter loss;
-  for (int i = 0; i < 50; ++i) {
-    loss.onPacket(9, static_cast<std::uint16_t>(i), kT0 + milliseconds(10 * i));
-  }
-  (void)loss.reportBlocks(kT0 + milliseconds(500));
-  // The server forwarded the other layer for 2 s: 400 numbers used meanwhile.
-  for (int i = 0; i < 50; ++i) {
-    loss.onPacket(9, static_cast<std::uint16_t>(450 + i), kT0 + milliseconds(2500 + 10 * i));
-  }
-  auto blocks = loss.reportBlocks(kT0 + milliseconds(3000));
-  REQUIRE(blocks.size() == 1);
-  CHECK(blocks[0].fraction_lost == 0);
-  CHECK(blocks[0].cumulative_lost == 0);
-  // A stream silent for longer than the restart time is not reported.
-  CHECK(loss.reportBlocks(kT0 + milliseconds(4000)).empty());
-}
-
-TEST_CASE("receive loss: a jump no real loss makes starts over", "[congestion][loss]") {
-  ReceiveLossCounter loss;
-  loss.onPacket(3, 100, kT0);
-  loss.onPacket(3, 101, kT0 + milliseconds(10));
-  loss.onPacket(3, 9000, kT0 + milliseconds(20));
-  loss.onPacket(3, 9001, kT0 + milliseconds(30));
-  auto blocks = loss.reportBlocks(kT0 + milliseconds(40));
-  REQUIRE(blocks.size() == 1);
-  CHECK(blocks[0].fraction_lost == 0);
-  CHECK(blocks[0].extended_highest_seq == 9001);
-  // A late (reordered) packet counts as received and moves nothing.
-  loss.onPacket(3, 9003, kT0 + milliseconds(50));
-  loss.onPacket(3, 9002, kT0 + milliseconds(60));
-  blocks = loss.reportBlocks(kT0 + milliseconds(70));
-  REQUIRE(blocks.size() == 1);
-  CHECK(blocks[0].fraction_lost == 0);
-  CHECK(blocks[0].extended_highest_seq == 9003);
-}
-
-}  // namespace
 }  // namespace parley::media
