@@ -168,8 +168,10 @@ echo "$answer"
 # Its limits hold in the installed system too: a script that never returns
 # is stopped (CPU/wall-clock limit) and answers nothing.
 rc=0
+# The outer timeout only catches a helper whose limits failed: far above its
+# own 10 s wall-clock alarm, so a busy machine cannot reach it.
 answer=$(pac_request 'function FindProxyForURL(u, h) { for (;;) {} }' "https://a/" "a" |
-  timeout 60 chroot "$root" /usr/bin/parley-pac-helper) || rc=$?
+  timeout 120 chroot "$root" /usr/bin/parley-pac-helper) || rc=$?
 if [ "$rc" -eq 0 ] || [ "$rc" -eq 124 ]; then
   fail "an endless PAC script was not stopped by the helper's limits (exit $rc)"
 fi
@@ -211,9 +213,19 @@ start_like_unit() {  # CAPS ("+net_bind_service" or "-all")
     $exec_start --ports-file /var/lib/parleyd/ports.json >"$work/server.log" 2>&1 &
   server_pid=$!
 }
+# Waits (bounded: generous, for a busy machine) until $server_pid has ended;
+# false if it is still running at the deadline.
+ended_within() {  # SECONDS
+  local deadline=$((SECONDS + $1))
+  while kill -0 "$server_pid" 2>/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.1
+  done
+}
 stop_like_unit() {
   kill -TERM "$server_pid"
   local rc=0
+  ended_within 60 || { echo "parleyd still running 60 s after SIGTERM" >&2; return 1; }
   wait "$server_pid" || rc=$?
   server_pid=""
   umount "$work/jail/tmp" "$work/jail/var/lib/parleyd" "$work/jail"
@@ -223,12 +235,17 @@ stop_like_unit() {
 step "parleyd starts from the installed files with the unit's settings"
 ip link set lo up 2>/dev/null || true
 start_like_unit +net_bind_service
-for _ in $(seq 1 300); do
-  [ -s "$root/var/lib/parleyd/ports.json" ] && break
-  kill -0 "$server_pid" 2>/dev/null || break
+# parleyd writes the ports file (atomically, by rename) once it listens;
+# wait for that (or its exit), bounded generously for a busy machine.
+deadline=$((SECONDS + 120))
+while [ ! -s "$root/var/lib/parleyd/ports.json" ] && kill -0 "$server_pid" 2>/dev/null &&
+  [ "$SECONDS" -lt "$deadline" ]; do
   sleep 0.1
 done
-[ -s "$root/var/lib/parleyd/ports.json" ] || { cat "$work/server.log"; fail "parleyd did not start"; }
+if [ ! -s "$root/var/lib/parleyd/ports.json" ]; then
+  cat "$work/server.log"
+  fail "parleyd did not start (no ports file within 120 s, or it exited)"
+fi
 cat "$root/var/lib/parleyd/ports.json"
 grep -q '"port":443' "$root/var/lib/parleyd/ports.json" || fail "not listening on 443"
 grep -q '"port":5228' "$root/var/lib/parleyd/ports.json" || fail "not listening on 5228"
@@ -238,6 +255,11 @@ echo "started, listened on 443 and 5228, stopped on SIGTERM"
 step "without CAP_NET_BIND_SERVICE it cannot bind 443 (the capability is what makes it work)"
 start_like_unit -all
 rc=0
+# It must exit by itself; still running after a generous bound means it started.
+if ! ended_within 120; then
+  cat "$work/server.log"
+  fail "parleyd started without the capability (still running after 120 s)"
+fi
 wait "$server_pid" || rc=$?
 server_pid=""
 umount "$work/jail/tmp" "$work/jail/var/lib/parleyd" "$work/jail"

@@ -232,7 +232,7 @@ void AttemptTextTest::connectionTextNamesTheRoute() {
 void AttemptTextTest::actionButtonFollowsTheAdvice() {
   SignInWindow window;
   window.show();
-  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QVERIFY(QTest::qWaitForWindowExposed(&window, parley::test::kLocalWaitMs));
   auto* button = child<QPushButton>(&window, "actionButton");
   QVERIFY(button);
   QSignalSpy credentials(&window, &SignInWindow::proxyCredentialsRequested);
@@ -277,13 +277,13 @@ void AttemptTextTest::credentialsButtonOpensProxySignInTab() {
   MemorySecretStore secrets;
   AppController app({tmp.file(), &secrets});
   app.show();
-  QVERIFY(QTest::qWaitForWindowExposed(app.signInWindow()));
+  QVERIFY(QTest::qWaitForWindowExposed(app.signInWindow(), parley::test::kLocalWaitMs));
   app.signInWindow()->showFailure(
       adviceFor(Error{ErrorCode::ProxyAuthRequired, "x"}, {directRefused(), proxyAsked()}));
   QTest::mouseClick(child<QPushButton>(app.signInWindow(), "actionButton"), Qt::LeftButton);
   SettingsDialog* dialog = app.settingsDialog();
   QVERIFY(dialog);
-  QTRY_VERIFY(dialog->isVisible());
+  QTRY_VERIFY_WITH_TIMEOUT(dialog->isVisible(), parley::test::kLocalWaitMs);
   auto* tabs = dialog->findChild<QTabWidget*>();
   QVERIFY(tabs);
   QCOMPARE(tabs->currentIndex(), int(SettingsDialog::AuthTab));

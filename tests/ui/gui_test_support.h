@@ -1,13 +1,25 @@
 #pragma once
 // Helpers shared by the GUI tests: a temporary settings file (the user's own
-// settings are never touched), child widgets by object name, and optional
-// screenshots (PARLEY_SCREENSHOT_DIR).
+// settings are never touched), child widgets by object name, optional
+// screenshots (PARLEY_SCREENSHOT_DIR), the tests' time bounds, and what a
+// parley-cli did, for failure messages.
 
+#include <QByteArray>
 #include <QString>
 #include <QTemporaryDir>
 #include <QWidget>
 
+#include "support/server_fixture.h"
+
 namespace parley::test {
+
+// Bounds for waiting on an event, never durations anything must fit in:
+// generous, because these tests run ASan builds on two shared cores, and
+// reached only when something is broken.
+// - anything waiting on another process, a sign-in, TLS or video;
+inline constexpr int kProcessWaitMs = 60000;
+// - a window being exposed, and in-process asynchronous work.
+inline constexpr int kLocalWaitMs = 20000;
 
 // A fresh directory with a settings.ini path inside; removed at the end.
 class TempSettings {
@@ -24,6 +36,10 @@ template <typename T>
 T* child(const QWidget* parent, const char* name) {
   return parent->findChild<T*>(QString::fromLatin1(name));
 }
+
+// Whether `cli` is still running (or how it exited) and the lines it printed
+// so far: the message of a failed wait on it.
+QByteArray cliReport(CliProcess& cli);
 
 // Saves `widget` as $PARLEY_SCREENSHOT_DIR/<name>.png when that is set.
 void screenshot(QWidget* widget, const QString& name);

@@ -44,7 +44,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kWaitMs = 60000;  // generous: ASan builds on two shared cores
+constexpr int kWaitMs = parley::test::kProcessWaitMs;  // parleyd, parley-cli, video
 
 ConnectionSettings loopback(const parley::test::ServerFixture& server, const QString& room) {
   ConnectionSettings s;
@@ -168,11 +168,13 @@ void MediaGuiTest::remoteCameraVoiceAndScreenShow() {
   bob_options.user = "bob";
   bob_options.password = "bob-pw";
   bob_options.room = "media-show";
-  bob_options.for_seconds = 300;
+  bob_options.for_seconds = parley::test::CliOptions::kUntilStopped;  // ended below
   bob_options.extra = {"--send-video",       "synthetic",      "--send-audio",
                        speech.toStdString(), "--share-screen", "file:" + shared.toStdString()};
   parley::test::CliProcess bob(*server_, bob_options);
-  QTRY_VERIFY_WITH_TIMEOUT(bob.sawEvent("joined"), kWaitMs);
+  // No window yet, so no event loop to keep running; ends early if bob exits.
+  QVERIFY2(bob.waitForEvent("joined", {}, std::chrono::seconds(kWaitMs / 1000)),
+           parley::test::cliReport(bob).constData());
 
   parley::test::TempSettings tmp;
   MemorySecretStore secrets;
@@ -235,6 +237,8 @@ void MediaGuiTest::remoteCameraVoiceAndScreenShow() {
   QTRY_VERIFY_WITH_TIMEOUT(meeting->tile(QStringLiteral("bob"), false)->image().cacheKey() != first,
                            kWaitMs);
   parley::test::screenshot(meeting, QStringLiteral("meeting-media"));
+  const parley::test::CliRun bob_run = bob.stop();
+  QVERIFY2(bob_run.exit_code == 0, bob_run.err.c_str());
 }
 
 void MediaGuiTest::muteAndCameraAreSeenByCli() {
@@ -243,10 +247,12 @@ void MediaGuiTest::muteAndCameraAreSeenByCli() {
   bob_options.user = "bob";
   bob_options.password = "bob-pw";
   bob_options.room = "media-mute";
-  bob_options.for_seconds = 300;
+  bob_options.for_seconds = parley::test::CliOptions::kUntilStopped;  // ended below
   bob_options.extra = {"--dump-video", dump.toStdString()};
   parley::test::CliProcess bob(*server_, bob_options);
-  QTRY_VERIFY_WITH_TIMEOUT(bob.sawEvent("joined"), kWaitMs);
+  // No window yet, so no event loop to keep running; ends early if bob exits.
+  QVERIFY2(bob.waitForEvent("joined", {}, std::chrono::seconds(kWaitMs / 1000)),
+           parley::test::cliReport(bob).constData());
 
   parley::test::TempSettings tmp;
   MemorySecretStore secrets;
@@ -280,12 +286,22 @@ void MediaGuiTest::muteAndCameraAreSeenByCli() {
   QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(dump + QStringLiteral("/alice-video.png")), kWaitMs);
   camera->trigger();
   QTRY_VERIFY_WITH_TIMEOUT(sawMedia(bob, "camera_on", false), kWaitMs);
+  const parley::test::CliRun bob_run = bob.stop();
+  QVERIFY2(bob_run.exit_code == 0, bob_run.err.c_str());
 }
 
 void MediaGuiTest::shareChooserSharesXvfbScreen() {
-  parley::test::XvfbServer x("1280x720x24");
+  // Skipped only when Xvfb is not installed; installed but not coming up fails.
+  std::unique_ptr<parley::test::XvfbServer> xvfb;
+  try {
+    xvfb = std::make_unique<parley::test::XvfbServer>("1280x720x24");
+  } catch (const std::exception& e) {
+    QFAIL(e.what());
+  }
+  const parley::test::XvfbServer& x = *xvfb;
   if (!x.error().empty()) {
-    QSKIP(qPrintable(QStringLiteral("no Xvfb: ") + QString::fromStdString(x.error())));
+    QSKIP(qPrintable(QStringLiteral("SKIPPED: sharing an X screen is NOT tested here: ") +
+                     QString::fromStdString(x.error())));
   }
   const auto shown_bgra = media::test::renderDesktop(1280, 720, 0, false, media::PixelFormat::Bgra);
   auto shown = parley::test::ShownImage::show(x.display(), shown_bgra, 0, 0, "quarterly report");
@@ -295,10 +311,12 @@ void MediaGuiTest::shareChooserSharesXvfbScreen() {
   bob_options.user = "bob";
   bob_options.password = "bob-pw";
   bob_options.room = "media-share";
-  bob_options.for_seconds = 300;
+  bob_options.for_seconds = parley::test::CliOptions::kUntilStopped;  // ended below
   bob_options.extra = {"--dump-video", dump.toStdString()};
   parley::test::CliProcess bob(*server_, bob_options);
-  QTRY_VERIFY_WITH_TIMEOUT(bob.sawEvent("joined"), kWaitMs);
+  // No window yet, so no event loop to keep running; ends early if bob exits.
+  QVERIFY2(bob.waitForEvent("joined", {}, std::chrono::seconds(kWaitMs / 1000)),
+           parley::test::cliReport(bob).constData());
 
   parley::test::TempSettings tmp;
   MemorySecretStore secrets;
@@ -354,6 +372,8 @@ void MediaGuiTest::shareChooserSharesXvfbScreen() {
   QVERIFY(!banner->isVisible());
   QVERIFY(!app.media()->state().sharing_screen);
   QTRY_VERIFY_WITH_TIMEOUT(sawMedia(bob, "sharing_screen", false), kWaitMs);
+  const parley::test::CliRun bob_run = bob.stop();
+  QVERIFY2(bob_run.exit_code == 0, bob_run.err.c_str());
 }
 
 QTEST_MAIN(MediaGuiTest)

@@ -41,7 +41,7 @@ using namespace parley::ui;
 
 namespace {
 
-constexpr int kWaitMs = 60000;
+constexpr int kWaitMs = parley::test::kProcessWaitMs;
 
 // Answers every request with 407 Basic realm="Parley Lab" and keeps the
 // request heads it read (bounded).
@@ -138,7 +138,7 @@ class LoopbackSquid {
           socket.connectToHost(QHostAddress::LocalHost, port_);
           return socket.waitForConnected(200);
         },
-        std::chrono::seconds(20));
+        std::chrono::milliseconds(parley::test::kProcessWaitMs));
     ready_ = ready_ && process_->running();
   }
   // ChildProcess's destructor kills and reaps it; SIGTERM first for a clean exit.
@@ -322,7 +322,7 @@ void ProxyAuthGuiTest::proxyAsking407TriggersPromptWithRealm() {
   s.proxy_port = proxy.port();
   dialog.setSettings(s);
   dialog.show();
-  QVERIFY(QTest::qWaitForWindowExposed(&dialog, kWaitMs));
+  QVERIFY(QTest::qWaitForWindowExposed(&dialog, parley::test::kLocalWaitMs));
   QTest::mouseClick(child<QPushButton>(&dialog, "testButton"), Qt::LeftButton);
   QTRY_VERIFY_WITH_TIMEOUT(shown != nullptr, kWaitMs);
   auto* prompt = qobject_cast<ProxyAuthDialog*>(shown.data());
@@ -380,7 +380,7 @@ void ProxyAuthGuiTest::signInThroughRealSquidBasicPrompt() {
   connect(app.prompter(), &CredentialPrompter::prompted, this,
           [&](QWidget* d) { prompts << QPointer<QWidget>(d); });
   app.show();
-  QVERIFY(QTest::qWaitForWindowExposed(app.signInWindow(), kWaitMs));
+  QVERIFY(QTest::qWaitForWindowExposed(app.signInWindow(), parley::test::kLocalWaitMs));
   QTest::mouseClick(child<QPushButton>(app.signInWindow(), "signInButton"), Qt::LeftButton);
 
   // squid's 407: Basic, with its realm.

@@ -17,6 +17,7 @@
 #include "ui/settings_store.h"
 
 using parley::test::child;
+using parley::test::kLocalWaitMs;  // in-process work and window exposure
 using namespace parley::ui;
 
 class SettingsGuiTest : public QObject {
@@ -109,7 +110,7 @@ void SettingsGuiTest::dialogValidatesInPlaceAndSaves() {
   MemorySecretStore secrets;
   SettingsDialog dialog(store, secrets, nullptr);
   dialog.show();
-  QVERIFY(QTest::qWaitForWindowExposed(&dialog, 10000));
+  QVERIFY(QTest::qWaitForWindowExposed(&dialog, kLocalWaitMs));
   auto* save = child<QPushButton>(&dialog, "saveButton");
   auto* problems = child<QLabel>(&dialog, "problemsLabel");
   auto* manual = child<QCheckBox>(&dialog, "manualProxyCheck");
@@ -154,7 +155,7 @@ void SettingsGuiTest::dialogValidatesInPlaceAndSaves() {
   dialog.showTab(SettingsDialog::ProxyTab);
   parley::test::screenshot(&dialog, QStringLiteral("settings-dialog"));
   QTest::mouseClick(save, Qt::LeftButton);
-  QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tmp.file()), 10000);
+  QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tmp.file()), kLocalWaitMs);
 
   SettingsStore reload(tmp.file());
   const LoadedSettings loaded = reload.load();
@@ -184,7 +185,7 @@ void SettingsGuiTest::dialogKeepsProxyPasswordInKeychainOnly() {
   child<QLineEdit>(&dialog, "proxyPasswordEdit")->setText(QStringLiteral("s3cret-proxy"));
   QVERIFY(dialog.save());
   QTRY_COMPARE_WITH_TIMEOUT(secrets.contentsForTest()[proxySecretKey()],
-                            QStringLiteral("s3cret-proxy"), 10000);
+                            QStringLiteral("s3cret-proxy"), kLocalWaitMs);
   QFile f(tmp.file());
   QVERIFY(f.open(QIODevice::ReadOnly));
   const QByteArray contents = f.readAll();
@@ -195,7 +196,7 @@ void SettingsGuiTest::dialogKeepsProxyPasswordInKeychainOnly() {
   SettingsDialog again(store, secrets, nullptr);
   again.setSettings(store.load().settings);
   QTRY_COMPARE_WITH_TIMEOUT(child<QLineEdit>(&again, "proxyPasswordEdit")->text(),
-                            QStringLiteral("s3cret-proxy"), 10000);
+                            QStringLiteral("s3cret-proxy"), kLocalWaitMs);
 }
 
 void SettingsGuiTest::dialogShowsMissingKeychain() {
@@ -210,7 +211,7 @@ void SettingsGuiTest::dialogShowsMissingKeychain() {
   QVERIFY(dialog.save());
   QTRY_VERIFY_WITH_TIMEOUT(
       child<QLabel>(&dialog, "keychainNote")->text().contains(QStringLiteral("not available")),
-      10000);
+      kLocalWaitMs);
   QVERIFY(secrets.contentsForTest().empty());
   QFile f(tmp.file());
   QVERIFY(f.open(QIODevice::ReadOnly));
