@@ -88,24 +88,9 @@ bool senderHas(const json& stats, const std::string& key, const json& value) {
   return false;
 }
 
-// The first sender of the last stats line printed while still in the call
-// (after SIGTERM the CLI leaves, its media path goes "off", and the stats
-// thread may print once more).
+// The first video stream alice sent, from her last stats line in the call.
 json lastSender(const CliRun& run) {
-  std::optional<json> last;
-  for (const auto& line : run.lines) {
-    auto event = json::parse(line, nullptr, false);
-    if (event.is_discarded() || !event.is_object()) {
-      continue;
-    }
-    const auto name = event.value("event", "");
-    if (name == "left" || (name == "media_path" && event.value("path", "") == "off")) {
-      break;
-    }
-    if (name == "stats") {
-      last = std::move(event);
-    }
-  }
+  const auto last = run.lastStatsInCall();
   REQUIRE(last);
   REQUIRE_FALSE(last->at("sent").at("video").empty());
   return last->at("sent").at("video")[0];

@@ -42,24 +42,8 @@ std::string makeSpeech(const std::string& dir) {
   return path;
 }
 
-// The last stats line of a run printed while it was still in the call: after
-// SIGTERM the CLI leaves and its media path goes "off", and the stats thread
-// may print once more before it stops.
 json lastStats(const CliRun& run) {
-  std::optional<json> last;
-  for (const auto& line : run.lines) {
-    auto event = json::parse(line, nullptr, false);
-    if (event.is_discarded() || !event.is_object()) {
-      continue;
-    }
-    const auto name = event.value("event", "");
-    if (name == "left" || (name == "media_path" && event.value("path", "") == "off")) {
-      break;
-    }
-    if (name == "stats") {
-      last = std::move(event);
-    }
-  }
+  const auto last = run.lastStatsInCall();
   REQUIRE(last);
   return *last;
 }

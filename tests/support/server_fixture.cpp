@@ -104,6 +104,24 @@ std::vector<std::string> CliRun::eventsOf(const std::string& event) const {
   return out;
 }
 
+std::optional<nlohmann::json> CliRun::lastStatsInCall() const {
+  std::optional<nlohmann::json> last;
+  for (const auto& line : lines) {
+    auto event = nlohmann::json::parse(line, nullptr, false);
+    if (event.is_discarded() || !event.is_object()) {
+      continue;
+    }
+    const auto name = event.value("event", "");
+    if (name == "left" || (name == "media_path" && event.value("path", "") == "off")) {
+      break;
+    }
+    if (name == "stats") {
+      last = std::move(event);
+    }
+  }
+  return last;
+}
+
 std::vector<std::string> splitLines(const std::string& text) {
   std::vector<std::string> lines;
   std::size_t start = 0;

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,10 @@ struct CliRun {
   std::vector<std::string> lines;
   std::string err;
   [[nodiscard]] std::vector<std::string> eventsOf(const std::string& event) const;
+  // The last stats line printed while the run was still in the call (after
+  // SIGTERM the CLI leaves, its media path goes "off", and the stats thread
+  // may print once more); nullopt when there is none.
+  [[nodiscard]] std::optional<nlohmann::json> lastStatsInCall() const;
 };
 
 struct CliOptions {
