@@ -200,7 +200,7 @@ TEST_CASE("a certificate from another CA is reported as possible inspection", "[
   CHECK(run.eventsOf("joined").empty());
 }
 
-TEST_CASE("TLS 1.2 and AES-128-only clients are refused; TLS 1.3 AES-256 is accepted",
+TEST_CASE("TLS 1.2 and AES-128-only clients are refused, TLS 1.3 AES-256 is accepted",
           "[integration]") {
   ServerFixture server;
   server.start();

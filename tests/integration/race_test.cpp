@@ -117,7 +117,7 @@ TEST_CASE("probe: the open port wins, the refused one is named", "[integration][
   CHECK(stages.at("tls_done").get<int>() <= stages.at("hello_done").get<int>());
 }
 
-TEST_CASE("probe: TCP alone does not win; the path that completes the handshake does",
+TEST_CASE("probe: TCP alone does not win, the path that completes the handshake does",
           "[integration][race]") {
   ServerFixture server;
   server.start();
