@@ -185,7 +185,7 @@ TEST_CASE("with retry_before_first_join the session backs off and retries", "[cl
   CHECK(recorder.delays[3] <= 48ms);
 }
 
-TEST_CASE("invalid chat is refused locally; leave while connecting ends the session",
+TEST_CASE("invalid chat is refused locally, leave while connecting ends the session",
           "[client][session]") {
   parley::net::IoThreads io(1);
   auto factory = std::make_shared<Factory<HangingConnector>>(io.context().get_executor());

@@ -40,7 +40,7 @@ TEST_CASE("PAC answer: spacing, case, empty entries, default ports") {
   CHECK_FALSE(r->direct);
 }
 
-TEST_CASE("PAC answer: empty means DIRECT; DIRECT alone") {
+TEST_CASE("PAC answer: empty means DIRECT, DIRECT alone") {
   auto r = parsePacResult("");
   REQUIRE(r);
   CHECK(r->direct);

@@ -317,7 +317,7 @@ TEST_CASE("ProxyDiscovery: a PAC answer without DIRECT clears direct_allowed") {
   CHECK(d.proxies[0].host == "only");
 }
 
-TEST_CASE("ProxyDiscovery: a broken PAC is a note; finished still comes once") {
+TEST_CASE("ProxyDiscovery: a broken PAC is a note, finished still comes once") {
   PacHttpServer server;
   server.serve("/loop.pac", "function FindProxyForURL(u, h) { for (;;) {} }");
   // The overall bound far above the evaluation's own (at most 5 s, or the

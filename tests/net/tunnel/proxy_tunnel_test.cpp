@@ -262,7 +262,7 @@ TEST_CASE("407 Basic asks for credentials with the realm, then the tunnel is up"
   CHECK(echoThrough(outcome.result->value()) == "ping through the tunnel");
 }
 
-TEST_CASE("Negotiate is tried first (GSS thread); without a ticket, Basic is asked for",
+TEST_CASE("Negotiate is tried first (GSS thread), without a ticket, Basic is asked for",
           "[tunnel]") {
   asio::io_context io;
   FakeServer echo(test::echoScript());
