@@ -185,7 +185,10 @@ void CliPrinter::printStats(const client::CallStats& stats) {
     if (s.kind == "audio") {
       stream["packets"] = s.packets;
       stream["concealed"] = s.concealed;
+      stream["late"] = s.late;
+      stream["discarded"] = s.discarded;
       stream["jitter_ms"] = s.jitter_ms;
+      stream["delay_ms"] = s.delay_ms;
     } else {
       stream["frames"] = s.frames;
       stream["width"] = s.width;
@@ -223,6 +226,7 @@ void CliPrinter::printStats(const client::CallStats& stats) {
                                      {"dropped_auth", stats.transport.dropped_auth}}},
                                    {"rtt_ms", stats.rtt_ms ? nlohmann::ordered_json(*stats.rtt_ms)
                                                            : nlohmann::ordered_json()},
+                                   {"audio_late_ticks", stats.audio_late_ticks},
                                    {"streams", streams}};
   emit("stats", std::move(fields), text);
 }

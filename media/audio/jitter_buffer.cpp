@@ -21,8 +21,14 @@ constexpr Clock::Duration kMargin = std::chrono::milliseconds(5);
 // not oscillate by a frame around the target.
 constexpr Clock::Duration kShrinkHysteresis = std::chrono::milliseconds(10);
 // Far too much delay during speech: drop a packet rather than wait for
-// silence (after a burst that followed an outage, for instance).
-constexpr Clock::Duration kForceShrinkExcess = 3 * kAudioFrameDuration;
+// silence (after a burst that followed an outage, for instance). Well above
+// what a decaying peak leaves between two pauses (a 200 ms start-up spike
+// leaves about 60 ms after 2 s of talk): below this, the next silence takes
+// the excess away unheard, and 100 ms of extra delay for a few seconds is
+// kinder than a 20 ms hole in a word. Each dropped packet is a hole, so they
+// are spread out: one per kForceShrinkSpacing pulls at most.
+constexpr Clock::Duration kForceShrinkExcess = 6 * kAudioFrameDuration;
+constexpr int kForceShrinkSpacing = 5;
 // Peak decay: each packet pulls the peak towards its own relative delay with
 // a 5 s time constant. In time, not per packet: with DTX a talker sends a few
 // packets a second, and a per-packet decay would keep a spike's delay for
@@ -63,6 +69,7 @@ void JitterBuffer::reset() {
   playing_ = false;
   last_was_dtx_ = false;
   consecutive_conceal_ = 0;
+  pulls_since_force_shrink_ = kForceShrinkSpacing;
   seen_.fill(-1);
   have_transit_ = false;
   have_last_arrival_ = false;
@@ -97,8 +104,22 @@ void JitterBuffer::measure(std::int64_t ext_ts, Clock::TimePoint arrival) {
   const Clock::Duration transit = arrival.time_since_epoch() - tsToDuration(ext_ts);
   if (!have_transit_) {
     have_transit_ = true;
-    prev_transit_ = bucket_min_ = prev_bucket_min_ = transit;
+    prev_transit_ = bucket_min_ = prev_bucket_min_ = lowest_transit_ = transit;
     bucket_packets_ = 0;
+  }
+  if (transit < lowest_transit_) {
+    // Faster than any packet of this stream so far: every earlier packet,
+    // the peak one included, was that much later than measured. Typical at a
+    // stream's start, when the first packet was held up (the sender's or the
+    // server's start-up) and its successors came through faster. The delay
+    // built for the first packet is then jitter to keep, not an excess to
+    // cut out of speech one packet at a time. Against the stream's lowest,
+    // not the window's: the window's minimum rises and falls with jitter,
+    // and each fall would ratchet the peak up.
+    const auto shift = static_cast<double>(nanoseconds(lowest_transit_ - transit).count());
+    peak_ns_ =
+        std::min(peak_ns_ + shift, static_cast<double>(nanoseconds(config_.max_delay).count()));
+    lowest_transit_ = transit;
   }
   // RFC 3550 section 6.4.1, in arrival order.
   const auto d = static_cast<double>(nanoseconds(transit - prev_transit_).count());
@@ -299,8 +320,12 @@ JitterBuffer::Playout JitterBuffer::pull(Clock::TimePoint now) {
   stats_.current_delay = duration_cast<microseconds>(excess + target);
 
   Slot* next = earliest();
-  if (next != nullptr && next->ts == playout_ts_ && excess >= kForceShrinkExcess) {
-    // One frame per pull at most, so speech is thinned rather than cut.
+  if (pulls_since_force_shrink_ < kForceShrinkSpacing) {
+    ++pulls_since_force_shrink_;
+  }
+  if (next != nullptr && next->ts == playout_ts_ && excess >= kForceShrinkExcess &&
+      pulls_since_force_shrink_ >= kForceShrinkSpacing) {
+    pulls_since_force_shrink_ = 0;
     last_seq_ = next->seq;
     playout_ts_ += kFrameTicks;
     release(*next);

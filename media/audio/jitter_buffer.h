@@ -21,9 +21,13 @@
 // fastest observed arrival (minimum transit over the last ~2 s) the playout
 // point is; it is compared with the target delay, which is the peak relative
 // delay of recent packets plus a margin (fast attack, slow decay), clamped to
-// [min_delay, max_delay]. Delay grows by holding playout_ts (one frame of
-// concealment or silence) when the buffer runs dry, and shrinks by skipping
-// a frame during silence, or a packet when far too high.
+// [min_delay, max_delay]. A packet faster than any before raises the peak by
+// the difference (the earlier packets were that much later than measured),
+// so a stream whose first packet was held up keeps that delay as jitter
+// instead of cutting it out of speech. Delay grows by holding playout_ts
+// (one frame of concealment or silence) when the buffer runs dry, and
+// shrinks by skipping a frame during silence, or (far too high, 120 ms over)
+// a packet in speech, one in five at most.
 
 #include <array>
 #include <chrono>
@@ -138,6 +142,7 @@ class JitterBuffer {
   std::int64_t last_seq_ = 0;  // last played (or declared lost) sequence number
   bool last_was_dtx_ = false;
   int consecutive_conceal_ = 0;
+  int pulls_since_force_shrink_ = 0;  // spaces out packets dropped in speech
   // Seen sequence numbers, for duplicate detection: index ext % size.
   std::array<std::int64_t, 256> seen_{};
 
@@ -148,6 +153,7 @@ class JitterBuffer {
   bool have_last_arrival_ = false;
   Clock::Duration bucket_min_{};       // minimum transit in the current bucket
   Clock::Duration prev_bucket_min_{};  // ... and in the previous one
+  Clock::Duration lowest_transit_{};   // since the stream (re)started
   int bucket_packets_ = 0;
   double jitter_ns_ = 0;  // RFC 3550 estimate
   double peak_ns_ = 0;    // peak relative delay, fast attack, slow decay

@@ -169,7 +169,13 @@ std::string describe(const VoiceResult& r) {
 
 // Opus at 24 kbit/s keeps the waveform closely: every voiced half second of
 // the sentence is there and correlates with the source far above what other
-// speech or noise would (unrelated speech stays under 0.3).
+// speech or noise would (unrelated speech stays under 0.3). Judged piece by
+// piece, not by the whole sentence at one lag: the playout delay may change
+// during the sentence (a held-up first packet raises it; silences and, when
+// far too high, a dropped packet bring it down), and each change of even one
+// frame pulls the one-lag figure down while every word is still there. A
+// piece only finds its match within 60 ms of the global lag, so the delay
+// cannot wander further than that either.
 void checkSpeech(const VoiceResult& r) {
   // The whole sentence is in the recording.
   CHECK(r.alignment.lag + static_cast<std::ptrdiff_t>(r.reference_samples) <=
@@ -177,7 +183,6 @@ void checkSpeech(const VoiceResult& r) {
   REQUIRE(r.pieces.voiced() >= 8);
   CHECK(r.pieces.atLeast(0.8) * 10 >= r.pieces.voiced() * 9);
   CHECK(r.pieces.worst() > 0.5);
-  CHECK(r.alignment.correlation > 0.5);
 }
 
 }  // namespace

@@ -202,14 +202,16 @@ def _udp_dropped(state):
     return dropped
 
 
-def judge_voice(user, cmp, min_good=0.9, min_whole=0.4):
-    """The recording matches the source. Opus keeps the waveform, so once
-    aligned the whole correlates far above unrelated speech (~0.1), but the
-    jitter buffer's small playout adjustments (a frame held or skipped) pull
-    the whole-sentence figure down to 0.5-0.7 on a busy machine; so the whole
-    only has to stand clear of unrelated speech, and every
-    voiced half second on its own (lab_media_check's pieces): a lost stretch
-    of speech makes its pieces fail however well the rest lines up."""
+def judge_voice(user, cmp, min_good=0.9, min_whole=None):
+    """The recording matches the source, judged by every voiced half second
+    on its own (lab_media_check's pieces, each within its slack of the global
+    lag): a lost stretch of speech makes its pieces fail however well the rest
+    lines up. Not by the whole sentence at one lag: the jitter buffer's
+    playout adjustments (a held-up first packet keeps its delay, silences and
+    dropped packets bring it down) move the lag during the sentence, which
+    pulls the one-lag figure below unrelated speech's (~0.3) on a busy
+    machine while every word is there. min_whole is for a caller that knows
+    its delay cannot move."""
     if "error" in cmp:
         return ["%s: cannot compare the recording: %s" % (user, cmp["error"])]
     failures = []

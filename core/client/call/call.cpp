@@ -507,6 +507,7 @@ void Call::stats(std::function<void(CallStats)> done) {
       const auto audio = engine_->stats();
       out.audio_packets_sent = audio.packets_sent;
       out.dtx_skipped = audio.dtx_skipped;
+      out.audio_late_ticks = audio.late_ticks;
       out.audio_sent_kbps = rate(audio.bytes_sent - last_sent_bytes_);
       last_sent_bytes_ = audio.bytes_sent;
       for (const auto& s : audio.streams) {
@@ -519,6 +520,10 @@ void Call::stats(std::function<void(CallStats)> done) {
         stream.packets = s.receive.jitter.received;
         stream.lost = s.receive.jitter.lost;
         stream.concealed = s.receive.concealed;
+        stream.late = s.receive.jitter.late;
+        stream.discarded = s.receive.jitter.discarded;
+        stream.delay_ms =
+            std::chrono::duration<double, std::milli>(s.receive.jitter.current_delay).count();
         stream.jitter_ms =
             std::chrono::duration<double, std::milli>(s.receive.jitter.jitter).count();
         const auto bytes = received_bytes_[s.ssrc];

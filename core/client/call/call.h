@@ -57,7 +57,10 @@ struct CallStreamStats {
   std::uint64_t packets = 0;
   std::uint64_t lost = 0;
   std::uint64_t concealed = 0;
+  std::uint64_t late = 0;       // arrived after their playout time (played as concealment)
+  std::uint64_t discarded = 0;  // dropped on purpose to cut the delay
   double jitter_ms = 0;
+  double delay_ms = 0;  // playout delay at the last pull
   double kbps = 0;  // since the previous stats() call
   // Video: frames decoded and the picture size of the last one.
   std::uint64_t frames = 0;
@@ -70,6 +73,9 @@ struct CallStats {
   double audio_sent_kbps = 0;
   std::uint64_t audio_packets_sent = 0;
   std::uint64_t dtx_skipped = 0;
+  // Audio ticks that woke more than a frame late (the machine starved the
+  // audio thread): each one is a glitch a listener may hear.
+  std::uint64_t audio_late_ticks = 0;
   double received_kbps = 0;
   std::optional<double> rtt_ms;  // over UDP, from the probe answers
   double video_sent_kbps = 0;

@@ -171,6 +171,9 @@ TEST_CASE("jitter buffer: playout under network conditions", "[jitter]") {
        .played = 46,
        .concealed = 8,
        .late = 4},
+      {.name = "first packet held up, the next ones faster: its delay kept, no speech cut",
+       .delay_ms = [](int i) { return i == 0 ? 130 : (i <= 5 ? 140 - 20 * i : 30); },
+       .played = 50},
       {.name = "sequence and timestamp wraparound",
        .first_seq = 65520,
        .first_ts = 0xFFFFF000U,
@@ -241,6 +244,64 @@ TEST_CASE("jitter buffer: target delay follows jitter, fast up and slowly down",
   CHECK(oj.stats.jitter <= milliseconds(40));
   CHECK(oj.stats.target_delay >= milliseconds(40));
   CHECK(oj.stats.target_delay <= milliseconds(50));
+}
+
+TEST_CASE("jitter buffer: far too much delay in speech is thinned, one packet in five",
+          "[jitter]") {
+  // Two spikes raise the playout delay, then 30 s of talk without a pause:
+  // the target decays while no silence comes to shrink the delay into, so
+  // packets are dropped, but only once the excess is far too high, and never
+  // two close together.
+  testing::FakeClock clock;
+  const Clock::TimePoint t0 = clock.now();
+  JitterBuffer jb;
+  std::vector<Event> events;
+  for (int i = 0; i < 1500; ++i) {
+    // Packets 10..19 and 40..49 each held up and released together, the
+    // first of each 250 ms late.
+    const auto held = [i](int first) {
+      return i >= first && i < first + 10 ? (first + 9) * 20 + 70 - 20 * i : 30;
+    };
+    const int delay = i < 30 ? held(10) : held(40);
+    events.push_back({t0 + milliseconds(20 * i + delay), static_cast<std::uint16_t>(i),
+                      static_cast<std::uint32_t>(960 * i),
+                      std::vector<std::byte>(60, std::byte{1})});
+  }
+  std::stable_sort(events.begin(), events.end(),
+                   [](const Event& a, const Event& b) { return a.arrival < b.arrival; });
+  clock.advance(milliseconds(3));
+  std::size_t next = 0;
+  std::uint64_t discarded = 0;
+  std::vector<int> drops;  // the pulls that dropped a packet
+  std::chrono::microseconds most_excess{};
+  for (int pull = 0; pull < 1600 && next < events.size(); ++pull) {
+    while (next < events.size() && events[next].arrival <= clock.now()) {
+      const Event& e = events[next++];
+      (void)jb.insert(e.seq, e.ts, e.payload, e.arrival);
+    }
+    (void)jb.pull(clock.now());
+    const JitterBufferStats st = jb.stats();
+    if (st.discarded > discarded) {
+      drops.push_back(pull);
+      discarded = st.discarded;
+    }
+    if (st.current_delay - st.target_delay > most_excess) {
+      most_excess = st.current_delay - st.target_delay;
+    }
+    clock.advance(milliseconds(20));
+  }
+  INFO("most excess " << most_excess.count() << " us, drops " << drops.size());
+  REQUIRE(!drops.empty());
+  for (std::size_t i = 1; i < drops.size(); ++i) {
+    CHECK(drops[i] - drops[i - 1] >= 5);
+  }
+  // The excess reached the 120 ms threshold before the first drop, and the
+  // drops held it near there.
+  CHECK(most_excess >= milliseconds(120));
+  CHECK(most_excess < milliseconds(160));
+  // The first hold-up finds a short delay (all ten late); the second finds
+  // the delay grown by the first.
+  CHECK(jb.stats().late == 10);
 }
 
 TEST_CASE("jitter buffer: a raised delay shrinks again during silence", "[jitter]") {
