@@ -218,6 +218,10 @@ void Call::setPathObserver(std::function<void(MediaPath)> observer) {
 
 void Call::drainAudio() {
   drain_scheduled_ = false;
+  sendWaitingAudio();
+}
+
+void Call::sendWaitingAudio() {
   if (!engine_) {
     return;
   }
@@ -234,6 +238,11 @@ void Call::drainVideo() {
       continue;
     }
     sender->drainOutgoing([this](std::span<const std::byte> rtp) {
+      // Voice first: a key frame is hundreds of packets, and protecting and
+      // sending them on a busy machine takes long enough that a voice packet
+      // queued behind them arrives late and is concealed. Whatever voice is
+      // waiting goes out before each video packet.
+      sendWaitingAudio();
       last_video_sent_bytes_ += rtp.size();
       transport_->send(std::vector<std::byte>(rtp.begin(), rtp.end()), false,
                        net::TrafficClass::Video);

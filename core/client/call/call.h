@@ -134,6 +134,7 @@ class Call final : public MediaLink {
   void onPlain(std::span<const std::byte> plain, bool rtcp);
   void onRtcp(std::span<const std::byte> plain);
   void drainAudio();
+  void sendWaitingAudio();  // on the strand: the audio ring's one consumer
   void drainVideo();
   void scheduleDrain(std::atomic<bool>& flag, void (Call::*drain)());
   Result<std::unique_ptr<media::VideoSender>> makeSender(std::unique_ptr<media::VideoSource> source,
