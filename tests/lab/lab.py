@@ -48,6 +48,7 @@ Standard library only.
 """
 
 import argparse
+import glob
 import json
 import os
 import re
@@ -1079,6 +1080,24 @@ def cmd_delay_check(args):
     return 0
 
 
+def keep_media_output(state, state_path, name):
+    """Copies the failed media test's client output (JSON lines and stderr)
+    out of the lab's workdir, which `down` removes, to lab-media-failures/
+    beside the state file: a failure on a busy machine is rarely repeated on
+    demand, and its stats are what explains it."""
+    runs = sorted(glob.glob(os.path.join(state["workdir"], "%s-media-*" % state["tag"])),
+                  key=os.path.getmtime)
+    if not runs:
+        return None
+    dest = os.path.join(os.path.dirname(os.path.abspath(state_path)), "lab-media-failures",
+                        "%s-%s" % (name, time.strftime("%Y%m%dT%H%M%S")))
+    os.makedirs(dest, exist_ok=True)
+    for path in glob.glob(os.path.join(runs[-1], "*.jsonl")) + glob.glob(
+            os.path.join(runs[-1], "*.err")):
+        shutil.copy(path, dest)
+    return dest
+
+
 def run_media(args):
     """A media test (media.py): real clients in the lab's client namespaces."""
     state = load_state(args.state)
@@ -1096,6 +1115,9 @@ def run_media(args):
     print("(%.1f s)" % (time.monotonic() - started))
     if failures:
         print("FAIL media %s:\n  %s" % (args.name, "\n  ".join(failures)))
+        kept = keep_media_output(state, args.state, args.name)
+        if kept:
+            print("the clients' output (stats, events, stderr) is kept in " + kept)
         return 1
     print("PASS media %s" % args.name)
     return 0
