@@ -283,8 +283,13 @@ void Call::onRtcp(std::span<const std::byte> plain) {
     }
   }
   for (const auto& remb : compound->rembs) {
+    last_remb_ = clock_.now();
     // The server's estimate of what our uplink carries.
-    applySendBudget(static_cast<std::int64_t>(std::min<std::uint64_t>(remb.bitrate_bps, INT64_MAX)));
+    applySendBudget(
+        static_cast<std::int64_t>(std::min<std::uint64_t>(remb.bitrate_bps, INT64_MAX)));
+    if (!video_paused_) {
+      restart_wait_ = std::chrono::seconds(2);
+    }
   }
 }
 
@@ -307,10 +312,34 @@ void Call::applySendBudget(std::int64_t bps) {
     return;
   }
   const auto allocation = media::allocateBitrate(send_budget_bps_, media::AudioDemand{}, demands);
+  video_paused_ = true;
   for (std::size_t i = 0; i < senders.size(); ++i) {
     senders[i]->setBitrates(static_cast<int>(allocation.video[i].high_bps / 1000),
                             static_cast<int>(allocation.video[i].low_bps / 1000));
+    video_paused_ = video_paused_ && allocation.video[i].paused();
   }
+  // Demands are in priority order: the first one's first layer restarts first.
+  const auto& first = demands.front();
+  unpause_bps_ =
+      media::AudioDemand{}.bps + (first.simulcast ? first.low.min_bps : first.high.min_bps);
+}
+
+void Call::restartPausedVideo(Clock::TimePoint now) {
+  // A budget that paused every video layer leaves the server's estimate of
+  // our uplink without the video packets it measures, so no REMB would ever
+  // raise it again: seen under CPU starvation, where one encode stall cut
+  // the budget to 72 kbit/s and video stayed off for good. After a quiet
+  // while without a REMB, the first layer restarts at its minimum: a probe
+  // that the server's estimate then confirms or cuts again. On an uplink that
+  // really is that thin each probe costs a burst, so the wait doubles (2 s
+  // to 32 s) until a REMB lets video run again.
+  constexpr auto kLongestWait = std::chrono::seconds(32);
+  if (!video_paused_ || send_budget_bps_ <= 0 || now - last_remb_ < restart_wait_) {
+    return;
+  }
+  last_remb_ = now;
+  restart_wait_ = std::min<Clock::Duration>(restart_wait_ * 2, kLongestWait);
+  applySendBudget(std::max(send_budget_bps_ * 3 / 2, unpause_bps_));
 }
 
 void Call::feedEstimator(const media::RtpPacketView& rtp, std::size_t size) {
@@ -344,14 +373,16 @@ void Call::armFeedbackTimer() {
     feedback_timer_ = std::make_unique<asio::steady_timer>(strand_);
   }
   feedback_timer_->expires_after(std::chrono::milliseconds(250));
-  feedback_timer_->async_wait([this, alive = std::weak_ptr<bool>(alive_)](const asio::error_code& ec) {
-    auto still = alive.lock();
-    if (ec || !still || !*still) {
-      return;
-    }
-    sendFeedback();
-    armFeedbackTimer();
-  });
+  feedback_timer_->async_wait(
+      [this, alive = std::weak_ptr<bool>(alive_)](const asio::error_code& ec) {
+        auto still = alive.lock();
+        if (ec || !still || !*still) {
+          return;
+        }
+        sendFeedback();
+        restartPausedVideo(clock_.now());
+        armFeedbackTimer();
+      });
 }
 
 void Call::sendFeedback() {
@@ -374,9 +405,9 @@ void Call::sendFeedback() {
     // signal says otherwise (then the estimate falls within a second): the
     // server caps what it forwards by this, so a low start would show
     // everyone the small layer for the first seconds of every call.
-    config.start_bps = estimator_ssrc_ == 0 ? config.max_bps
-                                            : std::max<std::int64_t>(estimator_.estimateBps(now),
-                                                                     config.min_bps);
+    config.start_bps = estimator_ssrc_ == 0
+                           ? config.max_bps
+                           : std::max<std::int64_t>(estimator_.estimateBps(now), config.min_bps);
     estimator_ = media::DelayBasedEstimator(config);
     estimator_ssrc_ = biggest;
     estimator_has_ts_ = false;
@@ -428,12 +459,12 @@ void Call::onMediaOffer(MediaOfferInfo offer) {
 }
 
 void Call::onMediaPacket(std::string packet) {
-  asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_),
-                       packet = std::move(packet)]() mutable {
-    if (auto still = alive.lock(); still && *still) {
-      transport_->onChannelPacket(std::move(packet));
-    }
-  });
+  asio::post(strand_,
+             [this, alive = std::weak_ptr<bool>(alive_), packet = std::move(packet)]() mutable {
+               if (auto still = alive.lock(); still && *still) {
+                 transport_->onChannelPacket(std::move(packet));
+               }
+             });
 }
 
 void Call::onVideoCodecChanged(const std::string& /*codec*/, std::uint8_t payload_type) {
@@ -474,12 +505,12 @@ void Call::onParticipantsChanged(const std::vector<ParticipantInfo>& participant
   if (video_receiver_) {
     video_receiver_->setSources(std::move(video_sources));
   }
-  asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_),
-                       users = std::move(users)]() mutable {
-    if (auto still = alive.lock(); still && *still) {
-      ssrc_users_ = std::move(users);
-    }
-  });
+  asio::post(strand_,
+             [this, alive = std::weak_ptr<bool>(alive_), users = std::move(users)]() mutable {
+               if (auto still = alive.lock(); still && *still) {
+                 ssrc_users_ = std::move(users);
+               }
+             });
 }
 
 void Call::onMediaStopped() {
@@ -505,10 +536,9 @@ void Call::stats(std::function<void(CallStats)> done) {
       out.rtt_ms = std::chrono::duration<double, std::milli>(*rtt).count();
     }
     const auto now = clock_.now();
-    const double seconds =
-        last_stats_ == Clock::TimePoint{}
-            ? 0.0
-            : std::chrono::duration<double>(now - last_stats_).count();
+    const double seconds = last_stats_ == Clock::TimePoint{}
+                               ? 0.0
+                               : std::chrono::duration<double>(now - last_stats_).count();
     auto rate = [seconds](std::uint64_t bytes) {
       return seconds > 0 ? static_cast<double>(bytes) * 8.0 / 1000.0 / seconds : 0.0;
     };

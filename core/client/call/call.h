@@ -18,9 +18,9 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,7 +61,7 @@ struct CallStreamStats {
   std::uint64_t discarded = 0;  // dropped on purpose to cut the delay
   double jitter_ms = 0;
   double delay_ms = 0;  // playout delay at the last pull
-  double kbps = 0;  // since the previous stats() call
+  double kbps = 0;      // since the previous stats() call
   // Video: frames decoded and the picture size of the last one.
   std::uint64_t frames = 0;
   int width = 0;
@@ -79,8 +79,8 @@ struct CallStats {
   double received_kbps = 0;
   std::optional<double> rtt_ms;  // over UDP, from the probe answers
   double video_sent_kbps = 0;
-  std::int64_t send_budget_bps = 0;     // what the server's estimate allows us
-  std::int64_t receive_estimate_bps = 0;  // what we tell the server we can take
+  std::int64_t send_budget_bps = 0;              // what the server's estimate allows us
+  std::int64_t receive_estimate_bps = 0;         // what we tell the server we can take
   std::vector<media::VideoSenderStats> senders;  // camera, then screen (when sending)
   std::vector<CallStreamStats> streams;
   MediaTransport::Counters transport;
@@ -136,6 +136,7 @@ class Call final : public MediaLink {
   void drainAudio();
   void sendWaitingAudio();  // on the strand: the audio ring's one consumer
   void drainVideo();
+  void restartPausedVideo(Clock::TimePoint now);
   void scheduleDrain(std::atomic<bool>& flag, void (Call::*drain)());
   Result<std::unique_ptr<media::VideoSender>> makeSender(std::unique_ptr<media::VideoSource> source,
                                                          bool screen);
@@ -184,6 +185,12 @@ class Call final : public MediaLink {
   std::uint64_t estimator_bytes_ = 0;
   std::map<std::uint32_t, std::uint64_t> video_bytes_;  // per SSRC, this period
   std::int64_t send_budget_bps_ = 0;
+  // The budget paused every video layer, and what un-pauses the first one
+  // (with voice): see restartPausedVideo().
+  bool video_paused_ = false;
+  std::int64_t unpause_bps_ = 0;
+  Clock::TimePoint last_remb_{};
+  Clock::Duration restart_wait_ = std::chrono::seconds(2);  // doubles per restart, to 32 s
   std::uint64_t last_video_sent_bytes_ = 0;
   std::uint64_t last_video_sent_reported_ = 0;
   std::map<media::VideoSourceKey, std::uint64_t> last_source_bytes_;
