@@ -191,6 +191,7 @@ void CliPrinter::printStats(const client::CallStats& stats) {
       stream["delay_ms"] = s.delay_ms;
     } else {
       stream["frames"] = s.frames;
+      stream["late"] = s.late;
       stream["width"] = s.width;
       stream["height"] = s.height;
     }

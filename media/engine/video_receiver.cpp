@@ -14,6 +14,8 @@ namespace {
 // A receiver asks for a key frame at most this often per stream: the answer
 // is a big frame, and the first request is usually enough.
 constexpr auto kKeyFrameRequestInterval = std::chrono::milliseconds(500);
+// While the thread works through a backlog, the stats still move this often.
+constexpr auto kStatsInterval = std::chrono::milliseconds(100);
 
 }  // namespace
 
@@ -22,11 +24,21 @@ struct VideoReceiver::Stream {
   std::optional<Vp8Depacketizer> vp8;
   std::optional<Vp9Depacketizer> vp9;
   Clock::TimePoint last_request{};
+  bool dropping_late = false;  // inside a run of packets dropped for age
+
+  void resetDepacketizer() {
+    if (vp8) {
+      vp8.emplace();
+    } else {
+      vp9.emplace();
+    }
+  }
 };
 
 struct VideoReceiver::Decoder {
   std::uint8_t payload_type = 0;
   std::optional<VpxDecoder> decoder;
+  bool need_key_frame = false;  // packets were dropped: delta frames cannot decode
   VideoReceiverStats::Source stats;
 };
 
@@ -66,6 +78,7 @@ bool VideoReceiver::pushIncoming(std::span<const std::byte> rtp) {
   const bool queued = incoming_.tryPush([&](Slot& slot) {
     std::memcpy(slot.bytes.data(), rtp.data(), rtp.size());
     slot.size = rtp.size();
+    slot.arrival = clock_.now();
   });
   if (!queued) {
     std::lock_guard lock(stats_mu_);
@@ -97,18 +110,23 @@ void VideoReceiver::run() {
         known_version_ = sources_version_;
       }
     }
-    bool any = false;
-    while (incoming_.tryPop(
-        [&](Slot& slot) { handle(std::span<const std::byte>(slot.bytes.data(), slot.size)); })) {
-      any = true;
+    bool pending = false;
+    while (incoming_.tryPop([&](Slot& slot) {
+      handle(std::span<const std::byte>(slot.bytes.data(), slot.size), slot.arrival);
+    })) {
+      pending = true;
+      if (clock_.now() - last_publish_ >= kStatsInterval) {
+        publishStats();
+        pending = false;
+      }
     }
-    if (any) {
+    if (pending) {
       publishStats();
     }
   }
 }
 
-void VideoReceiver::handle(std::span<const std::byte> packet) {
+void VideoReceiver::handle(std::span<const std::byte> packet, Clock::TimePoint arrival) {
   auto rtp = parseRtp(packet);
   ++working_.packets;
   if (!rtp) {
@@ -136,15 +154,6 @@ void VideoReceiver::handle(std::span<const std::byte> packet) {
       stream->vp9.emplace();
     }
   }
-  std::vector<AssembledFrame> ready;
-  auto inserted = stream->vp8 ? stream->vp8->insert(rtp->header.sequence, rtp->header.timestamp,
-                                                    rtp->header.marker, rtp->payload, ready)
-                              : stream->vp9->insert(rtp->header.sequence, rtp->header.timestamp,
-                                                    rtp->header.marker, rtp->payload, ready);
-  if (!inserted) {
-    ++working_.malformed;
-    return;
-  }
   auto& decoder = decoders_[source->second];
   if (!decoder) {
     decoder = std::make_unique<Decoder>();
@@ -160,6 +169,28 @@ void VideoReceiver::handle(std::span<const std::byte> packet) {
       }
     }
   };
+  if (now - arrival > kMaxDecodeBacklog) {
+    // Decoding this would show a picture from more than a second ago, and
+    // everything queued behind it later still. Skip ahead instead.
+    ++decoder->stats.packets_too_late;
+    if (!stream->dropping_late) {
+      stream->dropping_late = true;
+      stream->resetDepacketizer();  // it holds parts of frames now never completed
+    }
+    decoder->need_key_frame = true;
+    askForKeyFrame();
+    return;
+  }
+  stream->dropping_late = false;
+  std::vector<AssembledFrame> ready;
+  auto inserted = stream->vp8 ? stream->vp8->insert(rtp->header.sequence, rtp->header.timestamp,
+                                                    rtp->header.marker, rtp->payload, ready)
+                              : stream->vp9->insert(rtp->header.sequence, rtp->header.timestamp,
+                                                    rtp->header.marker, rtp->payload, ready);
+  if (!inserted) {
+    ++working_.malformed;
+    return;
+  }
   for (auto& frame : ready) {
     if (!decoder->decoder || decoder->payload_type != pt) {
       auto created =
@@ -180,6 +211,11 @@ void VideoReceiver::handle(std::span<const std::byte> packet) {
     if (decoder->stats.last_ssrc != ssrc && !frame.key_frame) {
       continue;  // the previous layer's picture stays until the new one starts
     }
+    if (decoder->need_key_frame && !frame.key_frame) {
+      ++decoder->stats.frames_lost;
+      askForKeyFrame();
+      continue;
+    }
     auto decoded = decoder->decoder->decode(frame.data, frame.timestamp);
     if (!decoded) {
       ++decoder->stats.frames_lost;
@@ -187,6 +223,7 @@ void VideoReceiver::handle(std::span<const std::byte> packet) {
       continue;
     }
     decoder->stats.last_ssrc = ssrc;
+    decoder->need_key_frame = false;
     decoder->stats.bytes += frame.data.size();
     if (*decoded) {
       ++decoder->stats.frames_decoded;
@@ -200,6 +237,7 @@ void VideoReceiver::handle(std::span<const std::byte> packet) {
 }
 
 void VideoReceiver::publishStats() {
+  last_publish_ = clock_.now();
   working_.sources.clear();
   for (const auto& [key, d] : decoders_) {
     working_.sources.push_back(d->stats);

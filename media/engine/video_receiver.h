@@ -11,6 +11,12 @@
 //                                              v
 //                                 key frame request (rate limited) --> network
 //
+// A decoder that falls behind (a machine too slow for what it receives)
+// does not show the past ever later: a packet that waited in the ring longer
+// than kMaxDecodeBacklog is dropped, its source starts again at the next key
+// frame, and one is asked for. Stats are published while the thread works
+// through a backlog, not only once the ring is empty.
+//
 // Threads: the decode thread owns depacketizers and decoders; the sink and
 // the key-frame callback run there (they must not block long). setSources
 // from any thread (rare; a mutex). Ownership: owned by the Call; stop()
@@ -47,7 +53,8 @@ struct VideoReceiverStats {
     VideoSourceKey key;
     std::uint32_t last_ssrc = 0;  // the layer last decoded
     std::uint64_t frames_decoded = 0;
-    std::uint64_t frames_lost = 0;  // incomplete or undecodable
+    std::uint64_t frames_lost = 0;       // incomplete or undecodable
+    std::uint64_t packets_too_late = 0;  // waited longer than kMaxDecodeBacklog
     std::uint64_t bytes = 0;
     int width = 0;
     int height = 0;
@@ -62,6 +69,10 @@ struct VideoReceiverStats {
 
 class VideoReceiver {
  public:
+  // Longer than any frame should wait for the decoder: at 30 frames/s this
+  // is a backlog of 30 frames, far past what a person takes for live.
+  static constexpr auto kMaxDecodeBacklog = std::chrono::seconds(1);
+
   using FrameSink = std::function<void(const VideoSourceKey&, const VideoFrame&)>;
   using KeyFrameRequest = std::function<void(std::uint32_t ssrc)>;
 
@@ -85,12 +96,13 @@ class VideoReceiver {
   struct Slot {
     std::array<std::byte, kMaxMediaPacketSize> bytes{};
     std::size_t size = 0;
+    Clock::TimePoint arrival{};
   };
   struct Stream;
   struct Decoder;
 
   void run();
-  void handle(std::span<const std::byte> packet);
+  void handle(std::span<const std::byte> packet, Clock::TimePoint arrival);
   void publishStats();
 
   const Clock& clock_;
@@ -112,6 +124,7 @@ class VideoReceiver {
   std::map<std::uint32_t, std::unique_ptr<Stream>> streams_;
   std::map<VideoSourceKey, std::unique_ptr<Decoder>> decoders_;
   VideoReceiverStats working_;
+  Clock::TimePoint last_publish_{};
 
   mutable std::mutex stats_mu_;
   VideoReceiverStats stats_;

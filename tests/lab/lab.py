@@ -1120,6 +1120,9 @@ def run_media(args):
             print("the clients' output (stats, events, stderr) is kept in " + kept)
         return 1
     print("PASS media %s" % args.name)
+    if os.environ.get("PARLEY_LAB_KEEP"):
+        print("the clients' output is kept in %s (PARLEY_LAB_KEEP)"
+              % keep_media_output(state, args.state, args.name))
     return 0
 
 

@@ -582,6 +582,7 @@ void Call::stats(std::function<void(CallStats)> done) {
         }
         stream.frames = source.frames_decoded;
         stream.lost = source.frames_lost;
+        stream.late = source.packets_too_late;
         stream.width = source.width;
         stream.height = source.height;
         // Per source, whichever layer the server forwards (both count).

@@ -57,7 +57,9 @@ struct CallStreamStats {
   std::uint64_t packets = 0;
   std::uint64_t lost = 0;
   std::uint64_t concealed = 0;
-  std::uint64_t late = 0;       // arrived after their playout time (played as concealment)
+  // Audio: arrived after their playout time (played as concealment). Video:
+  // packets dropped because they waited too long for a busy decoder.
+  std::uint64_t late = 0;
   std::uint64_t discarded = 0;  // dropped on purpose to cut the delay
   double jitter_ms = 0;
   double delay_ms = 0;  // playout delay at the last pull
