@@ -5,10 +5,10 @@
 
 set(_parley_allowed_parley_base "")
 set(_parley_allowed_parley_protocol "parley_base")
-set(_parley_allowed_parley_net "parley_base;parley_asio;parley_proxy_parsers")
+set(_parley_allowed_parley_net "parley_base;parley_asio;parley_proxy_parsers;parley_platform")
 set(_parley_allowed_parley_media "parley_base;parley_media_packets")
-set(_parley_allowed_parley_core "parley_base;parley_protocol;parley_net;parley_media;parley_media_packets;parley_asio;parley_proxy_parsers")
-set(_parley_allowed_parley_ui "parley_base;parley_protocol;parley_net;parley_media;parley_media_packets;parley_core;parley_asio;parley_proxy_parsers")
+set(_parley_allowed_parley_core "parley_base;parley_protocol;parley_net;parley_media;parley_media_packets;parley_asio;parley_proxy_parsers;parley_platform")
+set(_parley_allowed_parley_ui "parley_base;parley_protocol;parley_net;parley_media;parley_media_packets;parley_core;parley_asio;parley_proxy_parsers;parley_platform")
 set(_parley_layers parley_base parley_protocol parley_net parley_media parley_core parley_ui)
 
 function(_parley_collect_links target out_var)

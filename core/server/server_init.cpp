@@ -3,6 +3,7 @@
 #include <system_error>
 
 #include "core/server/store.h"
+#include "net/platform/private_file.h"
 #include "net/tls/certificate_authority.h"
 
 namespace parley::server {

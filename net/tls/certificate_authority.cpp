@@ -1,11 +1,5 @@
 #include "net/tls/certificate_authority.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <memory>
 
 #include <openssl/bio.h>
@@ -301,41 +295,6 @@ Result<std::string> certificateSha256Fingerprint(const std::string& certificate_
     out += kHex[digest[i] & 0x0f];
   }
   return out;
-}
-
-Result<void> writeNewFile(const std::string& path, const std::string& contents, unsigned mode) {
-  // O_EXCL: never follow or overwrite an existing file; the mode applies at
-  // creation, so the key is never readable by others, not even briefly.
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                        static_cast<mode_t>(mode));
-  if (fd < 0) {
-    const int err = errno;
-    return makeError(err == EEXIST ? ErrorCode::AlreadyExists : ErrorCode::Io,
-                     "cannot create " + path + ": " + std::strerror(err));
-  }
-  // The umask may have removed bits; set exactly what was asked.
-  if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) {
-    const int err = errno;
-    ::close(fd);
-    return makeError(ErrorCode::Io, "cannot set mode of " + path + ": " + std::strerror(err));
-  }
-  std::size_t written = 0;
-  while (written < contents.size()) {
-    const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      const int err = errno;
-      ::close(fd);
-      return makeError(ErrorCode::Io, "cannot write " + path + ": " + std::strerror(err));
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    return makeError(ErrorCode::Io, "cannot flush " + path + ": " + std::strerror(errno));
-  }
-  return {};
 }
 
 }  // namespace parley::net

@@ -31,8 +31,4 @@ Result<PemKeyPair> issueServerCertificate(const PemKeyPair& ca,
 // "AB:CD:..." SHA-256 over the certificate's DER encoding.
 Result<std::string> certificateSha256Fingerprint(const std::string& certificate_pem);
 
-// Writes `contents` to `path` created with `mode` (0600 for keys) without a
-// window where the file is readable by others. Fails if the file exists.
-Result<void> writeNewFile(const std::string& path, const std::string& contents, unsigned mode);
-
 }  // namespace parley::net

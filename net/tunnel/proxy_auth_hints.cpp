@@ -1,12 +1,11 @@
 #include "net/tunnel/proxy_auth_hints.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+
+#include "net/platform/private_file.h"
 
 namespace parley::net {
 namespace {
@@ -139,17 +138,7 @@ void ProxyAuthHints::save() {
   std::error_code ec;
   const std::filesystem::path path(file_);
   std::filesystem::create_directories(path.parent_path(), ec);
-  const std::string tmp = file_ + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return;
-  }
-  const std::string text = formatProxyAuthHints(hints_);
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ::close(fd);
-  if (!written || std::rename(tmp.c_str(), file_.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-  }
+  (void)replacePrivateFile(file_, formatProxyAuthHints(hints_));
 }
 
 }  // namespace parley::net

@@ -5,12 +5,9 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
-#include <sys/stat.h>
 
 #include <catch2/catch.hpp>
 #include <memory>
-
-#include "test_dir.h"
 
 using namespace parley::net;
 
@@ -99,16 +96,4 @@ TEST_CASE("keys under 2048 bits and bad hosts are refused", "[server][certificat
   CHECK_FALSE(issueServerCertificate(*ca, {"localhost"}, 2047, 30));
   CHECK_FALSE(issueServerCertificate(*ca, {"bad host,DNS:evil"}, kMinimumRsaBits, 30));
   CHECK_FALSE(issueServerCertificate(*ca, {}, kMinimumRsaBits, 30));
-}
-
-TEST_CASE("writeNewFile creates with the mode and never overwrites", "[server][certificate]") {
-  parley::testing::TempDir dir;
-  const auto path = (dir.path() / "key.pem").string();
-  REQUIRE(writeNewFile(path, "secret", 0600));
-  struct stat st {};
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  CHECK((st.st_mode & 0777) == 0600);
-  auto again = writeNewFile(path, "other", 0600);
-  REQUIRE_FALSE(again);
-  CHECK(again.error().code == parley::ErrorCode::AlreadyExists);
 }
