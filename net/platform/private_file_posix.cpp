@@ -11,7 +11,7 @@
 namespace parley::net {
 namespace {
 
-Result<void> ioError(const std::string& what, const std::string& path, int err) {
+Unexpected ioError(const std::string& what, const std::string& path, int err) {
   return makeError(ErrorCode::Io, what + " " + path + ": " + std::strerror(err));
 }
 

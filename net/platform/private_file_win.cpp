@@ -47,7 +47,7 @@ std::string systemMessage(DWORD code) {
   return out;
 }
 
-Result<void> ioError(const std::string& what, const std::string& path, DWORD code) {
+Unexpected ioError(const std::string& what, const std::string& path, DWORD code) {
   return makeError(ErrorCode::Io, what + " " + path + ": " + systemMessage(code));
 }
 
