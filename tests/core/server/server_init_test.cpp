@@ -1,33 +1,12 @@
 #include "core/server/server_init.h"
 
-#include <sys/stat.h>
-
 #include <catch2/catch.hpp>
-#include <fstream>
-#include <sstream>
 
 #include "core/server/server_config.h"
 #include "core/server/store.h"
 #include "test_dir.h"
 
 using namespace parley::server;
-
-namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-unsigned modeOf(const std::filesystem::path& p) {
-  struct stat st {};
-  REQUIRE(::stat(p.c_str(), &st) == 0);
-  return st.st_mode & 0777;
-}
-
-}  // namespace
 
 TEST_CASE("init creates a complete deployment", "[server][init]") {
   parley::testing::TempDir dir;
@@ -41,11 +20,11 @@ TEST_CASE("init creates a complete deployment", "[server][init]") {
   for (const auto& name : initFileNames()) {
     CHECK(std::filesystem::exists(options.dir / name));
   }
-  CHECK(modeOf(options.dir / "ca.key") == 0600);
-  CHECK(modeOf(options.dir / "server.key") == 0600);
+  CHECK(parley::testing::fileMode(options.dir / "ca.key") == 0600);
+  CHECK(parley::testing::fileMode(options.dir / "server.key") == 0600);
   // server.crt is a chain: leaf then CA.
-  const auto chain = slurp(options.dir / "server.crt");
-  const auto ca = slurp(options.dir / "ca.crt");
+  const auto chain = parley::testing::readFile(options.dir / "server.crt");
+  const auto ca = parley::testing::readFile(options.dir / "ca.crt");
   CHECK(chain.size() > ca.size());
   CHECK(chain.substr(chain.size() - ca.size()) == ca);
   CHECK(result->ca_fingerprint.size() == 95);
@@ -72,7 +51,7 @@ TEST_CASE("init refuses a directory that already holds a deployment", "[server][
   CHECK(result.error().code == parley::ErrorCode::AlreadyExists);
   CHECK_THAT(result.error().detail, Catch::Contains("parleyd.toml"));
   // Nothing destroyed, nothing added.
-  CHECK(slurp(dir.path() / "parleyd.toml") == "# mine\n");
+  CHECK(parley::testing::readFile(dir.path() / "parleyd.toml") == "# mine\n");
   CHECK_FALSE(std::filesystem::exists(dir.path() / "ca.key"));
 }
 

@@ -1,8 +1,11 @@
 #pragma once
-// A fresh temporary directory per test, removed afterwards.
+// A fresh temporary directory per test, removed afterwards, and what tests
+// read back from the files written into it.
 
 #include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 
 namespace parley::testing {
@@ -26,5 +29,18 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The whole file, or "" when it cannot be read.
+inline std::string readFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// The permission bits of `path` itself (a link is not followed).
+inline unsigned fileMode(const std::filesystem::path& path) {
+  return static_cast<unsigned>(std::filesystem::symlink_status(path).permissions()) & 0777U;
+}
 
 }  // namespace parley::testing

@@ -1,31 +1,12 @@
 #include "net/platform/private_file.h"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <fstream>
-#include <sstream>
 
 #include "core/server/test_dir.h"
 
 namespace parley::net {
-namespace {
-
-std::string readAll(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-unsigned modeOf(const std::filesystem::path& path) {
-  struct stat st {};
-  REQUIRE(::lstat(path.c_str(), &st) == 0);
-  return st.st_mode & 0777U;
-}
-
-}  // namespace
 
 TEST_CASE("writeNewFile creates with the mode and never overwrites", "[platform][file]") {
   testing::TempDir dir;
@@ -33,15 +14,15 @@ TEST_CASE("writeNewFile creates with the mode and never overwrites", "[platform]
   const mode_t old_umask = ::umask(0);  // the mode is exact whatever the umask
   REQUIRE(writeNewFile(path, "secret", 0600));
   ::umask(old_umask);
-  CHECK(modeOf(path) == 0600);
-  CHECK(readAll(path) == "secret");
+  CHECK(testing::fileMode(path) == 0600);
+  CHECK(testing::readFile(path) == "secret");
   REQUIRE(writeNewFile((dir.path() / "cert.pem").string(), "public", 0644));
-  CHECK(modeOf(dir.path() / "cert.pem") == 0644);
+  CHECK(testing::fileMode(dir.path() / "cert.pem") == 0644);
 
   auto again = writeNewFile(path, "other", 0600);
   REQUIRE_FALSE(again);
   CHECK(again.error().code == ErrorCode::AlreadyExists);
-  CHECK(readAll(path) == "secret");
+  CHECK(testing::readFile(path) == "secret");
 
   // A link planted where the key goes is neither followed nor replaced.
   const auto target = dir.path() / "elsewhere";
@@ -61,22 +42,22 @@ TEST_CASE("replacePrivateFile replaces whole, readable by this user only", "[pla
   testing::TempDir dir;
   const auto path = dir.path() / "hints";
   REQUIRE(replacePrivateFile(path.string(), "one\n"));
-  CHECK(readAll(path) == "one\n");
-  CHECK(modeOf(path) == 0600);
+  CHECK(testing::readFile(path) == "one\n");
+  CHECK(testing::fileMode(path) == 0600);
 
   // An existing file, even a readable one, becomes the new private one.
   std::filesystem::permissions(path, std::filesystem::perms::others_read,
                                std::filesystem::perm_options::add);
   REQUIRE(replacePrivateFile(path.string(), "two\n"));
-  CHECK(readAll(path) == "two\n");
-  CHECK(modeOf(path) == 0600);
+  CHECK(testing::readFile(path) == "two\n");
+  CHECK(testing::fileMode(path) == 0600);
 
   // A leftover of an interrupted write, or a link planted in its place, is
   // removed rather than written through.
   const auto target = dir.path() / "elsewhere";
   std::filesystem::create_symlink(target, dir.path() / "hints.tmp");
   REQUIRE(replacePrivateFile(path.string(), "three\n"));
-  CHECK(readAll(path) == "three\n");
+  CHECK(testing::readFile(path) == "three\n");
   CHECK_FALSE(std::filesystem::exists(target));
   CHECK_FALSE(std::filesystem::exists(dir.path() / "hints.tmp"));
 
