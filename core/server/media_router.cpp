@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <algorithm>
 #include <asio/post.hpp>
+#include <limits>
 #include <optional>
 
 #include "core/base/thread_check.h"
@@ -12,6 +13,7 @@
 #include "core/server/server_metrics.h"
 #include "core/server/video_forwarding.h"
 #include "media/congestion/delay_based_estimator.h"
+#include "media/congestion/loss_based_controller.h"
 #include "media/rtp/payload_types.h"
 #include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
@@ -69,7 +71,8 @@ constexpr auto kPliInterval = std::chrono::milliseconds(300);
 }  // namespace
 
 struct MediaRouter::Leg {
-  Leg(MediaLegInfo i, const net::MediaKeys& k) : info(std::move(i)), keys(k) {}
+  Leg(MediaLegInfo i, const net::MediaKeys& k, const media::LossBasedControllerConfig& downlink)
+      : info(std::move(i)), keys(k), downlink_loss(downlink) {}
   // The SRTP sessions are made on first use: a participant that never sends
   // or receives media (a chat-only client, a bot) costs no crypto contexts.
   net::SrtpSession* inbound() { return session(inbound_, net::SrtpSession::Direction::Inbound); }
@@ -99,9 +102,11 @@ struct MediaRouter::Leg {
   asio::ip::udp::endpoint udp_address;
   Clock::TimePoint last_udp{};
   bool client_uses_udp = false;
-  // Latest feedback from this receiver.
-  std::uint64_t remb_bps = 0;
-  std::uint8_t fraction_lost = 0;
+  // What this receiver may be sent in total: its delay-based estimate (REMB)
+  // lowered by the loss it reports (GCC's loss-based half, kept here because
+  // the server is the sender of everything the receiver gets). A token
+  // bucket that drops instead of queueing never moves the delay estimate.
+  media::LossBasedController downlink_loss;
   // What arrives from this participant, per stream kind (StreamKind - 1).
   std::array<RateMeter, kStreamKinds> in_rates;
   std::array<Clock::TimePoint, kStreamKinds> last_pli{};
@@ -172,7 +177,10 @@ void MediaRouter::addLeg(MediaLegInfo info) {
     const auto id = info.participant_id;
     self->removeLegNow(id);
     info.keying.clear();  // cut into `keys`; no second copy of the secret
-    auto leg = std::make_unique<Leg>(std::move(info), *keys);
+    media::LossBasedControllerConfig downlink;
+    downlink.max_bps = std::int64_t{self->config_.initial_video_budget_kbps} * 1000;
+    downlink.start_bps = downlink.max_bps;
+    auto leg = std::make_unique<Leg>(std::move(info), *keys, downlink);
     for (const auto ssrc : leg->info.ssrcs) {
       if (self->by_ssrc_.count(ssrc) != 0) {
         spdlog::error("media: SSRC {} already in use; participant {} gets no media", ssrc, id);
@@ -438,15 +446,9 @@ void MediaRouter::maybePlan(Leg& receiver, Clock::TimePoint now) {
   if (room == rooms_.end()) {
     return;
   }
-  // The receiver's estimate (REMB), else what we allow before hearing from it;
-  // lowered further when it reports heavy loss (its estimate lags a cliff).
-  double budget = receiver.remb_bps > 0
-                      ? static_cast<double>(receiver.remb_bps)
-                      : static_cast<double>(config_.initial_video_budget_kbps) * 1000.0;
-  const double loss = receiver.fraction_lost / 256.0;
-  if (loss > 0.10) {
-    budget *= 1.0 - 0.5 * loss;
-  }
+  // The receiver's estimate (REMB) lowered by the loss it reports; before
+  // any feedback, what we allow a new receiver.
+  auto budget = static_cast<double>(receiver.downlink_loss.targetBps());
   std::vector<VideoSourceRates> sources;
   for (Leg* other : room->second) {
     if (other == &receiver) {
@@ -472,9 +474,6 @@ void MediaRouter::maybePlan(Leg& receiver, Clock::TimePoint now) {
       requestKeyFrame(*owner->second, ssrc, now);
     }
   }
-  // Every 20 plans (10 s), forgetting the reports lets a receiver that
-  // recovered from loss climb back.
-  receiver.fraction_lost = static_cast<std::uint8_t>(receiver.fraction_lost / 2);
 }
 
 void MediaRouter::requestKeyFrame(Leg& sender, std::uint32_t ssrc, Clock::TimePoint now) {
@@ -500,18 +499,27 @@ void MediaRouter::handleRtcp(Leg& from, std::span<const std::byte> plain) {
     ++counters_.dropped_malformed;
     return;
   }
-  for (const auto& rr : compound->receiver_reports) {
-    for (const auto& block : rr.report_blocks) {
-      from.fraction_lost = std::max(from.fraction_lost, block.fraction_lost);
+  // The REMB first: a decrease for loss starts from the current estimate.
+  for (const auto& remb : compound->rembs) {
+    from.downlink_loss.onRemb(static_cast<std::int64_t>(
+        std::min<std::uint64_t>(remb.bitrate_bps, std::numeric_limits<std::int64_t>::max())));
+  }
+  // One report per compound: the worst stream's loss since the last one.
+  const auto report = [&](const std::vector<media::ReportBlock>& blocks) {
+    if (blocks.empty()) {
+      return;
     }
+    std::uint8_t worst = 0;
+    for (const auto& block : blocks) {
+      worst = std::max(worst, block.fraction_lost);
+    }
+    from.downlink_loss.onReceiverReport(clock_.now(), worst);
+  };
+  for (const auto& rr : compound->receiver_reports) {
+    report(rr.report_blocks);
   }
   for (const auto& sr : compound->sender_reports) {
-    for (const auto& block : sr.report_blocks) {
-      from.fraction_lost = std::max(from.fraction_lost, block.fraction_lost);
-    }
-  }
-  for (const auto& remb : compound->rembs) {
-    from.remb_bps = remb.bitrate_bps;
+    report(sr.report_blocks);
   }
   // Feedback about a stream goes to whoever sends that stream, re-protected
   // with the sender's keys. Only streams in the same room.

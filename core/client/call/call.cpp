@@ -260,6 +260,7 @@ void Call::onPlain(std::span<const std::byte> plain, bool rtcp) {
     return;
   }
   const auto pt = rtp->header.payload_type;
+  reception_.onPacket(clock_.now(), rtp->header.ssrc, rtp->header.sequence);
   if (pt == audio_pt_ && engine_) {
     received_bytes_[rtp->header.ssrc] += plain.size();
     (void)engine_->pushIncoming(plain, clock_.now());
@@ -413,18 +414,33 @@ void Call::sendFeedback() {
     estimator_has_ts_ = false;
     estimator_ts_ = 0;
   }
-  if (estimator_ssrc_ == 0 || !transport_->ready() || !estimator_.shouldSendRemb(now)) {
+  if (!transport_->ready()) {
     return;
   }
-  std::vector<std::byte> rtcp;
+  // Loss goes out every kReportInterval whatever the delay estimate does; a
+  // REMB rides along when the estimator has one due (and brings the report
+  // forward: its decreases must not wait).
+  constexpr auto kReportInterval = std::chrono::milliseconds(500);
+  const bool remb_due = estimator_ssrc_ != 0 && estimator_.shouldSendRemb(now);
+  if (!remb_due && now - last_report_ < kReportInterval) {
+    return;
+  }
   media::ReceiverReport rr;
   rr.ssrc = offer_.audio_ssrc;
+  rr.report_blocks = reception_.reportBlocks(now);
+  if (!remb_due && rr.report_blocks.empty()) {
+    return;
+  }
+  last_report_ = now;
+  std::vector<std::byte> rtcp;
   media::appendReceiverReport(rr, rtcp);
-  media::Remb remb;
-  remb.sender_ssrc = offer_.audio_ssrc;
-  remb.bitrate_bps = static_cast<std::uint64_t>(estimator_.estimateBps(now));
-  remb.ssrcs = {estimator_ssrc_};
-  media::appendRemb(remb, rtcp);
+  if (remb_due) {
+    media::Remb remb;
+    remb.sender_ssrc = offer_.audio_ssrc;
+    remb.bitrate_bps = static_cast<std::uint64_t>(estimator_.estimateBps(now));
+    remb.ssrcs = {estimator_ssrc_};
+    media::appendRemb(remb, rtcp);
+  }
   transport_->send(std::move(rtcp), true, net::TrafficClass::Video);
 }
 

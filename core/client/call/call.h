@@ -36,6 +36,7 @@
 #include "media/engine/audio_engine.h"
 #include "media/engine/video_receiver.h"
 #include "media/engine/video_sender.h"
+#include "media/rtp/reception_statistics.h"
 
 namespace parley::client {
 
@@ -202,6 +203,10 @@ class Call final : public MediaLink {
   bool estimator_has_ts_ = false;
   std::map<std::uint32_t, std::uint64_t> video_stream_bytes_;  // per SSRC, cumulative
   std::map<std::uint32_t, std::uint64_t> last_video_stream_bytes_;
+  // Loss per source we receive, reported to the server in receiver reports
+  // (its loss-based controller lowers what it forwards to us).
+  media::ReceptionStatistics reception_;
+  Clock::TimePoint last_report_{};
 };
 
 }  // namespace parley::client
