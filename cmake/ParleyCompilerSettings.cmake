@@ -69,3 +69,10 @@ endif()
 if(PARLEY_SANITIZE MATCHES "thread" AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   target_compile_options(parley_warnings INTERFACE -Wno-tsan)
 endif()
+
+# Windows headers: no winsock.h behind windows.h (Asio needs winsock2.h), no
+# min/max macros, and the Windows 10 API (WinHTTP, Desktop Duplication).
+if(WIN32)
+  target_compile_definitions(parley_warnings INTERFACE
+    WIN32_LEAN_AND_MEAN NOMINMAX _WIN32_WINNT=0x0A00 WINVER=0x0A00)
+endif()

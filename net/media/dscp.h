@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/base/result.h"
+#include "net/platform/socket_api.h"
 
 namespace parley::net {
 
@@ -33,11 +34,14 @@ struct DscpMarks {
   }
 };
 
-// Sets the DSCP of every packet later sent on `fd` (IP_TOS or IPV6_TCLASS,
-// the two ECN bits left 0). `ipv6`: the socket's family.
-Result<void> setSocketDscp(int fd, bool ipv6, std::uint8_t dscp);
+// Sets the DSCP of every packet later sent on `socket` (IP_TOS or
+// IPV6_TCLASS, the two ECN bits left 0). `ipv6`: the socket's family.
+// dscp_posix.cpp does it; dscp_win.cpp refuses with Unsupported: Windows
+// ignores IP_TOS and marks only through qWAVE flows (per destination, and
+// the DSCP of a flow only with administrator rights or a Group Policy).
+Result<void> setSocketDscp(NativeSocket socket, bool ipv6, std::uint8_t dscp);
 
 // Reads it back (for tests and diagnostics).
-Result<std::uint8_t> socketDscp(int fd, bool ipv6);
+Result<std::uint8_t> socketDscp(NativeSocket socket, bool ipv6);
 
 }  // namespace parley::net

@@ -58,7 +58,7 @@ class UdpMediaSocket {
   void close();
 
   [[nodiscard]] const Counters& counters() const { return counters_; }
-  [[nodiscard]] int nativeHandleForTest() { return socket_.native_handle(); }
+  [[nodiscard]] NativeSocket nativeHandleForTest() { return socket_.native_handle(); }
   // The DSCP warning, when the OS refused a mark (empty otherwise).
   [[nodiscard]] const std::string& dscpProblem() const { return dscp_problem_; }
 

@@ -1,7 +1,5 @@
 #include "net/proxy/env_proxy.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -9,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "net/platform/socket_api.h"
 #include "net/proxy/proxy_url.h"
 #include "net/proxy/text_util.h"
 

@@ -1,8 +1,5 @@
 #include "net/proxy/name_lookup.h"
 
-#include <netdb.h>
-#include <sys/socket.h>
-
 #include <cstring>
 #include <mutex>
 #include <optional>
@@ -11,6 +8,8 @@
 #include <asio/execution/outstanding_work.hpp>
 #include <asio/post.hpp>
 #include <asio/prefer.hpp>
+
+#include "net/platform/socket_api.h"
 
 namespace parley::net::detail {
 

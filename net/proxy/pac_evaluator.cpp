@@ -1,6 +1,8 @@
 #include "net/proxy/pac_evaluator.h"
 
+#if defined(__linux__)
 #include <unistd.h>
+#endif
 
 #include <csignal>
 #include <cstdlib>
@@ -9,6 +11,21 @@
 #include "net/proxy/pac_helper_protocol.h"
 
 namespace parley::net {
+namespace {
+
+// The helper's rlimits end it with SIGXCPU (CPU time) or SIGKILL (memory);
+// Windows has neither signal (a Job object's limit ends the process with an
+// exit code instead).
+bool endedByLimit(int signal_number) {
+#if defined(SIGXCPU) && defined(SIGKILL)
+  return signal_number == SIGXCPU || signal_number == SIGKILL;
+#else
+  (void)signal_number;
+  return false;
+#endif
+}
+
+}  // namespace
 
 std::string defaultPacHelperPath() {
   constexpr const char* kName = "parley-pac-helper";
@@ -63,8 +80,7 @@ std::unique_ptr<Subprocess> evaluatePac(asio::any_io_executor executor,
         }
         const SubprocessOutput& out = *result;
         if (out.signal != 0) {
-          const char* why =
-              out.signal == SIGXCPU || out.signal == SIGKILL ? " (CPU or memory limit)" : "";
+          const char* why = endedByLimit(out.signal) ? " (CPU or memory limit)" : "";
           done(makeError(ErrorCode::PacFailed, "the PAC helper was killed by signal " +
                                                    std::to_string(out.signal) + why));
           return;

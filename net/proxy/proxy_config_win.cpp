@@ -10,6 +10,9 @@
 // visit every file (clang-tidy in scripts/lint) from compiling it elsewhere.
 #if defined(_WIN32)
 
+// Asio first: it wants winsock2.h before anything brings in winsock.h.
+#include <asio/post.hpp>
+
 #include <windows.h>
 #include <winhttp.h>
 
@@ -17,8 +20,6 @@
 #include <atomic>
 #include <mutex>
 #include <thread>
-
-#include <asio/post.hpp>
 
 #include "net/proxy/pac_result.h"
 #include "net/proxy/proxy_source.h"

@@ -1,14 +1,12 @@
 #include "net/racer/asio_race_environment.h"
 
-#include <netdb.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/thread_pool.hpp>
 #include <cstring>
 #include <mutex>
+
+#include "net/platform/socket_api.h"
 
 namespace parley::net {
 namespace {

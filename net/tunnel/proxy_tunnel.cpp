@@ -1,7 +1,5 @@
 #include "net/tunnel/proxy_tunnel.h"
 
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -10,6 +8,7 @@
 
 #include <asio/post.hpp>
 
+#include "net/platform/socket_api.h"
 #include "net/tunnel/curl_try.h"
 #include "net/tunnel/gss_thread.h"
 

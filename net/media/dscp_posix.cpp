@@ -1,15 +1,13 @@
 #include "net/media/dscp.h"
 
-#include <netinet/in.h>
 #include <netinet/ip.h>
-#include <sys/socket.h>
 
 #include <cerrno>
 #include <cstring>
 
 namespace parley::net {
 
-Result<void> setSocketDscp(int fd, bool ipv6, std::uint8_t dscp) {
+Result<void> setSocketDscp(NativeSocket fd, bool ipv6, std::uint8_t dscp) {
   if (dscp > 63) {
     return makeError(ErrorCode::InvalidArgument, "DSCP must be 0..63");
   }
@@ -22,7 +20,7 @@ Result<void> setSocketDscp(int fd, bool ipv6, std::uint8_t dscp) {
   return {};
 }
 
-Result<std::uint8_t> socketDscp(int fd, bool ipv6) {
+Result<std::uint8_t> socketDscp(NativeSocket fd, bool ipv6) {
   int tos = 0;
   socklen_t len = sizeof(tos);
   const int rc = ipv6 ? getsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, &len)
