@@ -1,13 +1,16 @@
 #pragma once
 // EchoCanceller: acoustic echo cancellation, noise suppression and a
-// high-pass filter for the local microphone, wrapping webrtc-audio-processing
-// 0.3 (webrtc::AudioProcessing). Uses the full AEC: the mobile canceller
-// (AECM) refuses 48 kHz streams in this library version. Owned by the client's audio engine, one
-// per microphone. Call both processRender() and processCapture() from the audio thread (the duplex
-// callback, or the capture thread with render frames handed over through an SPSC queue); the
-// library serialises the two internally, but its lock is never contended that way. Works on 20 ms
-// frames and feeds the library 10 ms chunks (480 samples at 48 kHz) from preallocated buffers: no
-// allocation after create().
+// high-pass filter for the local microphone. Two engines behind one class
+// (docs/adr/0014-echo-cancellation-engines.md): webrtc-audio-processing 0.3
+// (echo_canceller_webrtc.cpp, the full AEC: the mobile canceller refuses
+// 48 kHz in that version) where Debian ships it, and speexdsp's MDF canceller
+// with its preprocessor (echo_canceller_speexdsp.cpp) for Windows, whose
+// webrtc-audio-processing sources Debian's archive does not serve. Owned by
+// the client's audio engine, one per microphone. Call both processRender()
+// and processCapture() from the audio thread (the duplex callback, or the
+// capture thread with render frames handed over through an SPSC queue).
+// Works on 20 ms frames, fed to the engine in 10 ms chunks (480 samples at
+// 48 kHz) from preallocated buffers: no allocation after create().
 
 #include <array>
 #include <memory>
@@ -15,19 +18,18 @@
 #include "core/base/result.h"
 #include "media/audio/audio_format.h"
 
-namespace webrtc {
-class AudioProcessing;
-}
-
 namespace parley::media {
 
 struct EchoCancellerConfig {
   bool echo_cancellation = true;
   bool noise_suppression = true;
   bool high_pass_filter = true;
-  // Extended filter: longer echo tails, more robust to delay errors (AEC only).
+  // Longer echo tails, more robust to delay errors (webrtc: the extended
+  // filter; speexdsp: a 200 ms adaptive filter instead of 100 ms).
   bool extended_filter = true;
-  // Let the AEC estimate the delay itself when the reported one is wrong.
+  // Let the AEC estimate the delay itself when the reported one is wrong
+  // (webrtc; speexdsp aligns on the reported delay, its filter absorbs errors
+  // up to its length).
   bool delay_agnostic = true;
   enum class Level { Low, Moderate, High };
   Level suppression = Level::Moderate;  // echo suppressor and noise suppressor aggressiveness
@@ -54,15 +56,11 @@ class EchoCanceller {
   [[nodiscard]] bool streamHasEcho() const;
 
  private:
-  struct Deleter {
-    void operator()(webrtc::AudioProcessing* apm) const;
-  };
-  EchoCanceller(std::unique_ptr<webrtc::AudioProcessing, Deleter> apm,
-                const EchoCancellerConfig& config);
+  struct Engine;  // the library's state, in the engine's own .cpp
+  EchoCanceller(std::unique_ptr<Engine> engine, const EchoCancellerConfig& config);
 
-  std::unique_ptr<webrtc::AudioProcessing, Deleter> apm_;
+  std::unique_ptr<Engine> engine_;
   EchoCancellerConfig config_;
-  std::array<float, kChunkSamples> scratch_{};
 };
 
 }  // namespace parley::media

@@ -17,7 +17,7 @@ PARLEY_BUILD_PACKAGES=(
   qt6-multimedia-dev libqt6multimedia6 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   libcurl4-openssl-dev duktape-dev libkrb5-dev
   # media: voice, video, screen capture, SRTP, echo cancellation, PNG frames
-  libopus-dev libvpx-dev libsrtp2-dev libwebrtc-audio-processing-dev libpng-dev
+  libopus-dev libvpx-dev libsrtp2-dev libwebrtc-audio-processing-dev libspeexdsp-dev libpng-dev
   # screen sharing: the list of windows to share (media/video/screen_capture_x11.cpp)
   libx11-dev
   libavdevice-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev

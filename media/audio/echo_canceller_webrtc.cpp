@@ -20,11 +20,13 @@ webrtc::StreamConfig monoConfig() { return webrtc::StreamConfig(kAudioSampleRate
 
 }  // namespace
 
-void EchoCanceller::Deleter::operator()(webrtc::AudioProcessing* apm) const { delete apm; }
+struct EchoCanceller::Engine {
+  std::unique_ptr<webrtc::AudioProcessing> apm;
+  std::array<float, kChunkSamples> scratch{};
+};
 
-EchoCanceller::EchoCanceller(std::unique_ptr<webrtc::AudioProcessing, Deleter> apm,
-                             const EchoCancellerConfig& config)
-    : apm_(std::move(apm)), config_(config) {}
+EchoCanceller::EchoCanceller(std::unique_ptr<Engine> engine, const EchoCancellerConfig& config)
+    : engine_(std::move(engine)), config_(config) {}
 
 EchoCanceller::~EchoCanceller() = default;
 
@@ -34,7 +36,7 @@ Result<std::unique_ptr<EchoCanceller>> EchoCanceller::create(const EchoCanceller
   // by default. Config::Set takes ownership of the raw pointers.
   extra.Set<webrtc::ExtendedFilter>(new webrtc::ExtendedFilter(config.extended_filter));
   extra.Set<webrtc::DelayAgnostic>(new webrtc::DelayAgnostic(config.delay_agnostic));
-  std::unique_ptr<webrtc::AudioProcessing, Deleter> apm(webrtc::AudioProcessing::Create(extra));
+  std::unique_ptr<webrtc::AudioProcessing> apm(webrtc::AudioProcessing::Create(extra));
   if (!apm) {
     return makeError(ErrorCode::MediaCodecFailed, "audio processing: Create() failed");
   }
@@ -78,17 +80,19 @@ Result<std::unique_ptr<EchoCanceller>> EchoCanceller::create(const EchoCanceller
       return apmError("noise_suppression", rc);
     }
   }
-  return std::unique_ptr<EchoCanceller>(new EchoCanceller(std::move(apm), config));
+  auto engine = std::make_unique<Engine>();
+  engine->apm = std::move(apm);
+  return std::unique_ptr<EchoCanceller>(new EchoCanceller(std::move(engine), config));
 }
 
 Result<void> EchoCanceller::processRender(const AudioFrame& frame) {
   const webrtc::StreamConfig stream = monoConfig();
   for (std::size_t chunk = 0; chunk < 2; ++chunk) {
     for (std::size_t i = 0; i < kChunkSamples; ++i) {
-      scratch_[i] = static_cast<float>(frame[chunk * kChunkSamples + i]) / 32768.0F;
+      engine_->scratch[i] = static_cast<float>(frame[chunk * kChunkSamples + i]) / 32768.0F;
     }
-    float* channels[1] = {scratch_.data()};
-    if (int rc = apm_->ProcessReverseStream(channels, stream, stream, channels); rc != 0) {
+    float* channels[1] = {engine_->scratch.data()};
+    if (int rc = engine_->apm->ProcessReverseStream(channels, stream, stream, channels); rc != 0) {
       return apmError("ProcessReverseStream", rc);
     }
   }
@@ -99,17 +103,17 @@ Result<void> EchoCanceller::processCapture(AudioFrame& frame, int delay_ms) {
   const webrtc::StreamConfig stream = monoConfig();
   for (std::size_t chunk = 0; chunk < 2; ++chunk) {
     for (std::size_t i = 0; i < kChunkSamples; ++i) {
-      scratch_[i] = static_cast<float>(frame[chunk * kChunkSamples + i]) / 32768.0F;
+      engine_->scratch[i] = static_cast<float>(frame[chunk * kChunkSamples + i]) / 32768.0F;
     }
     // The library rejects delays outside [0, 500] ms; clamping keeps a bad
     // device estimate from disabling the canceller.
-    (void)apm_->set_stream_delay_ms(std::clamp(delay_ms, 0, 500));
-    float* channels[1] = {scratch_.data()};
-    if (int rc = apm_->ProcessStream(channels, stream, stream, channels); rc != 0) {
+    (void)engine_->apm->set_stream_delay_ms(std::clamp(delay_ms, 0, 500));
+    float* channels[1] = {engine_->scratch.data()};
+    if (int rc = engine_->apm->ProcessStream(channels, stream, stream, channels); rc != 0) {
       return apmError("ProcessStream", rc);
     }
     for (std::size_t i = 0; i < kChunkSamples; ++i) {
-      const float scaled = std::round(scratch_[i] * 32768.0F);
+      const float scaled = std::round(engine_->scratch[i] * 32768.0F);
       frame[chunk * kChunkSamples + i] =
           static_cast<std::int16_t>(std::clamp(scaled, -32768.0F, 32767.0F));
     }
@@ -118,7 +122,7 @@ Result<void> EchoCanceller::processCapture(AudioFrame& frame, int delay_ms) {
 }
 
 bool EchoCanceller::streamHasEcho() const {
-  return config_.echo_cancellation && apm_->echo_cancellation()->stream_has_echo();
+  return config_.echo_cancellation && engine_->apm->echo_cancellation()->stream_has_echo();
 }
 
 }  // namespace parley::media
