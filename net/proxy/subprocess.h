@@ -7,7 +7,8 @@
 // Owned by its caller; runs on the executor it is given, `done` comes on it,
 // exactly once, unless the Subprocess is destroyed first. Destroying it kills
 // the child (SIGKILL, by its PID) and reaps it: no zombie stays behind and no
-// callback comes afterwards. POSIX only (posix_spawn).
+// callback comes afterwards. subprocess_posix.cpp (posix_spawn) and
+// subprocess_win.cpp (CreateProcessW in a kill-on-close Job object).
 
 #include <chrono>
 #include <functional>
