@@ -22,6 +22,16 @@ extern "C" {
 namespace parley::media {
 namespace {
 
+// fopen by path: Windows paths are wide, and its fopen would read them as
+// the ANSI code page.
+std::FILE* openFile(const std::filesystem::path& path, bool for_writing) {
+#ifdef _WIN32
+  return ::_wfopen(path.c_str(), for_writing ? L"wb" : L"rb");
+#else
+  return std::fopen(path.c_str(), for_writing ? "wb" : "rb");
+#endif
+}
+
 static_assert(std::endian::native == std::endian::little,
               "WAV sample decoding assumes a little-endian host");
 
@@ -383,7 +393,7 @@ Result<std::vector<std::int16_t>> readWavAs48kMono(const std::filesystem::path& 
   struct Closer {
     void operator()(std::FILE* f) const { std::fclose(f); }
   };
-  std::unique_ptr<std::FILE, Closer> file(std::fopen(path.c_str(), "rb"));
+  std::unique_ptr<std::FILE, Closer> file(openFile(path, false));
   if (!file) {
     return invalid("cannot open " + path.string() + ": " + std::strerror(errno));
   }
@@ -449,7 +459,7 @@ WavWriter& WavWriter::operator=(WavWriter&& other) noexcept {
 WavWriter::~WavWriter() { (void)close(); }
 
 Result<WavWriter> WavWriter::create(const std::filesystem::path& path) {
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "wb"));
+  std::unique_ptr<std::FILE, FileCloser> file(openFile(path, true));
   if (!file) {
     return invalid("cannot create " + path.string() + ": " + std::strerror(errno));
   }

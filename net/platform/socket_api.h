@@ -6,6 +6,7 @@
 // would cut it). Winsock itself is started by Asio's winsock_init, which
 // every executable that opens a socket links in.
 
+#include <cerrno>
 #include <cstdint>
 
 #ifdef _WIN32
@@ -16,6 +17,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #endif
 
 namespace parley::net {
@@ -27,5 +29,61 @@ using SockLen = int;
 using NativeSocket = int;
 using SockLen = socklen_t;
 #endif
+
+// A socket no child process inherits (Parley starts its PAC helper): the
+// close-on-exec flag on POSIX, a non-inheritable handle on Windows. Overlapped
+// on Windows, so Asio's I/O completion port can take it.
+inline NativeSocket openSocketNoInherit(int family, int type, int protocol) {
+#ifdef _WIN32
+  return ::WSASocketW(family, type, protocol, nullptr, 0,
+                      WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+#else
+  return ::socket(family, type | SOCK_CLOEXEC, protocol);
+#endif
+}
+
+inline bool validSocket(NativeSocket socket) {
+#ifdef _WIN32
+  return socket != INVALID_SOCKET;
+#else
+  return socket >= 0;
+#endif
+}
+
+inline int closeSocket(NativeSocket socket) {
+#ifdef _WIN32
+  return ::closesocket(socket);
+#else
+  return ::close(socket);
+#endif
+}
+
+// Both directions, so the peer sees the end at once even while another
+// reference to the socket stays open.
+inline int shutdownSocket(NativeSocket socket) {
+#ifdef _WIN32
+  return ::shutdown(socket, SD_BOTH);
+#else
+  return ::shutdown(socket, SHUT_RDWR);
+#endif
+}
+
+// The socket error numbers a connect reports, as curl's CURLINFO_OS_ERRNO
+// gives them: errno on POSIX, WSAGetLastError() on Windows.
+inline bool connectionRefused(long code) {
+#ifdef _WIN32
+  return code == WSAECONNREFUSED;
+#else
+  return code == ECONNREFUSED;
+#endif
+}
+
+inline bool networkUnreachable(long code) {
+#ifdef _WIN32
+  return code == WSAENETUNREACH || code == WSAEHOSTUNREACH;
+#else
+  return code == ENETUNREACH || code == EHOSTUNREACH;
+#endif
+}
 
 }  // namespace parley::net

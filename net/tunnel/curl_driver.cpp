@@ -1,35 +1,42 @@
 #include "net/tunnel/curl_driver.h"
 
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <mutex>
 
 #include <asio/execution/context.hpp>
-#include <asio/posix/stream_descriptor.hpp>
 #include <asio/query.hpp>
+
+#include "net/platform/socket_api.h"
 
 namespace parley::net {
 
 struct CurlDriver::Watch {
-  Watch(const asio::any_io_executor& ex, curl_socket_t f, CURL* e) : fd(f), easy(e), desc(ex, f) {}
-  ~Watch() { release(); }
+  Watch(asio::ip::tcp::socket s, curl_socket_t f, CURL* e) : socket(std::move(s)), fd(f), easy(e) {}
+  ~Watch() {
+    // Curl's socket, not ours: let go of it without closing.
+    if (socket.is_open()) {
+      asio::error_code ec;
+      (void)socket.release(ec);
+    }
+  }
   Watch(const Watch&) = delete;
   Watch& operator=(const Watch&) = delete;
 
-  // Deregisters the fd from the reactor and gives it back without closing.
-  void release() {
-    active = false;
-    if (desc.is_open()) {
-      (void)desc.release();
-    }
+  // Ends the waits in flight; their handlers see a newer generation and do
+  // nothing, so a wait armed right after is not mistaken for the old one.
+  void stop() {
+    ++generation;
+    read_pending = false;
+    write_pending = false;
+    asio::error_code ec;
+    socket.cancel(ec);
   }
 
+  asio::ip::tcp::socket socket;
   curl_socket_t fd;
   CURL* easy;
-  asio::posix::stream_descriptor desc;
   int what = 0;
-  bool active = true;
+  unsigned generation = 0;
+  int errors_in_a_row = 0;  // waits that ended in an error, not readiness
   bool read_pending = false;
   bool write_pending = false;
   bool reported_connected = false;
@@ -52,9 +59,16 @@ std::map<const void*, std::weak_ptr<CurlDriver>>& registry() {
 bool socketConnected(curl_socket_t fd) {
   // Not SO_ERROR: reading it clears the error curl is about to look at.
   sockaddr_storage peer{};
-  socklen_t peer_len = sizeof(peer);
+  SockLen peer_len = sizeof(peer);
   return getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) == 0;
 }
+
+// A wait that ends in an error (on Windows the zero-byte receive behind a read
+// wait reports a reset) is readiness for curl, whose own send or receive then
+// meets the error; a few in a row with no change of curl's interest stop the
+// re-arming, so a socket stuck in an error cannot spin the thread until
+// curl's timeout.
+constexpr int kMaxWaitErrorsInARow = 3;
 
 }  // namespace
 
@@ -90,7 +104,7 @@ CurlDriver::~CurlDriver() {
   easies_.clear();
   curl_multi_cleanup(multi_);  // may close cached connections: closeSocketCallback
   for (auto& [fd, watch] : watches_) {
-    watch->release();
+    watch->stop();
   }
   watches_.clear();
   timer_.cancel();
@@ -117,23 +131,42 @@ void CurlDriver::remove(CURL* easy) {
     return;
   }
   curl_multi_remove_handle(multi_, easy);
-  // curl normally says CURL_POLL_REMOVE; make sure no watch outlives the handle.
-  for (auto it = watches_.begin(); it != watches_.end();) {
-    if (it->second->easy == easy) {
-      it->second->release();
-      it = watches_.erase(it);
-    } else {
-      ++it;
+  // curl normally says CURL_POLL_REMOVE; make sure no wait outlives the
+  // handle. Sockets curl keeps in its cache keep their watch, idle.
+  for (auto& [fd, watch] : watches_) {
+    if (watch->easy == easy) {
+      watch->stop();
+      watch->easy = nullptr;
     }
   }
 }
 
-void CurlDriver::forget(curl_socket_t fd) {
+std::optional<asio::ip::tcp::socket> CurlDriver::registerSocket(curl_socket_t fd) {
+  auto owner = owners_.find(fd);
+  const int family = owner == owners_.end() ? AF_INET : owner->second.family;
+  asio::ip::tcp::socket socket(executor_);
+  asio::error_code ec;
+  socket.assign(family == AF_INET6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), fd, ec);
+  if (ec) {
+    return std::nullopt;
+  }
+  return socket;
+}
+
+std::optional<asio::ip::tcp::socket> CurlDriver::take(curl_socket_t fd) {
+  std::optional<asio::ip::tcp::socket> socket;
   auto it = watches_.find(fd);
   if (it != watches_.end()) {
-    it->second->release();
+    it->second->stop();
+    socket.emplace(std::move(it->second->socket));
     watches_.erase(it);
+  } else {
+    socket = registerSocket(fd);
   }
+  if (socket) {
+    taken_.insert(fd);
+  }
+  return socket;
 }
 
 int CurlDriver::socketCallback(CURL* easy, curl_socket_t fd, int what, void* user,
@@ -163,67 +196,94 @@ int CurlDriver::timerCallback(CURLM* /*multi*/, long timeout_ms, void* user) {
 
 int CurlDriver::closeSocketCallback(void* user, curl_socket_t fd) {
   auto* self = static_cast<CurlDriver*>(user);
-  self->forget(fd);
   self->owners_.erase(fd);
-  return ::close(fd);
+  if (self->taken_.erase(fd) != 0) {
+    return 0;  // the tunnel's now
+  }
+  auto it = self->watches_.find(fd);
+  if (it == self->watches_.end()) {
+    return closeSocket(fd);
+  }
+  // Closed through Asio, which drops its registration with the socket.
+  const std::shared_ptr<Watch> watch = it->second;
+  self->watches_.erase(it);
+  watch->stop();
+  asio::error_code ec;
+  watch->socket.close(ec);
+  return ec ? -1 : 0;
 }
 
 void CurlDriver::onSocket(CURL* easy, curl_socket_t fd, int what) {
+  auto it = watches_.find(fd);
   if (what == CURL_POLL_REMOVE) {
-    forget(fd);
+    if (it != watches_.end()) {
+      it->second->stop();
+      it->second->what = 0;
+    }
     return;
   }
-  auto& watch = watches_[fd];
-  if (!watch) {
-    watch = std::make_shared<Watch>(executor_, fd, easy);
+  if (it == watches_.end()) {
+    auto socket = registerSocket(fd);
+    if (!socket) {
+      return;  // curl's timeout ends the transfer
+    }
+    it = watches_.emplace(fd, std::make_shared<Watch>(std::move(*socket), fd, easy)).first;
   }
+  const std::shared_ptr<Watch>& watch = it->second;
   watch->easy = easy;
   watch->what = what;
+  watch->errors_in_a_row = 0;
   arm(watch);
 }
 
 void CurlDriver::arm(const std::shared_ptr<Watch>& watch) {
-  if (!watch->active) {
+  if (watch->errors_in_a_row >= kMaxWaitErrorsInARow) {
     return;
   }
   std::weak_ptr<CurlDriver> weak = weak_from_this();
+  const unsigned generation = watch->generation;
   if ((watch->what & CURL_POLL_IN) != 0 && !watch->read_pending) {
     watch->read_pending = true;
-    watch->desc.async_wait(asio::posix::descriptor_base::wait_read,
-                           [weak, watch](const asio::error_code& ec) {
-                             watch->read_pending = false;
-                             auto driver = weak.lock();
-                             if (ec || !driver || !watch->active) {
-                               return;
-                             }
-                             driver->action(watch->fd, CURL_CSELECT_IN);
-                             driver->arm(watch);
-                           });
+    watch->socket.async_wait(asio::socket_base::wait_read, [weak, watch, generation](
+                                                               const asio::error_code& ec) {
+      auto driver = weak.lock();
+      if (!driver || generation != watch->generation || ec == asio::error::operation_aborted) {
+        return;
+      }
+      watch->read_pending = false;
+      watch->errors_in_a_row = ec ? watch->errors_in_a_row + 1 : 0;
+      driver->action(watch->fd, CURL_CSELECT_IN);
+      if (generation == watch->generation) {
+        driver->arm(watch);
+      }
+    });
   }
   if ((watch->what & CURL_POLL_OUT) != 0 && !watch->write_pending) {
     watch->write_pending = true;
-    watch->desc.async_wait(asio::posix::descriptor_base::wait_write,
-                           [weak, watch](const asio::error_code& ec) {
-                             watch->write_pending = false;
-                             auto driver = weak.lock();
-                             if (ec || !driver || !watch->active) {
-                               return;
-                             }
-                             if (!watch->reported_connected) {
-                               watch->reported_connected = true;
-                               auto it = driver->easies_.find(watch->easy);
-                               if (it != driver->easies_.end() && it->second.connected &&
-                                   socketConnected(watch->fd)) {
-                                 auto connected = it->second.connected;
-                                 connected();
-                               }
-                             }
-                             if (!watch->active) {
-                               return;
-                             }
-                             driver->action(watch->fd, CURL_CSELECT_OUT);
-                             driver->arm(watch);
-                           });
+    watch->socket.async_wait(asio::socket_base::wait_write, [weak, watch, generation](
+                                                                const asio::error_code& ec) {
+      auto driver = weak.lock();
+      if (!driver || generation != watch->generation || ec == asio::error::operation_aborted) {
+        return;
+      }
+      watch->write_pending = false;
+      watch->errors_in_a_row = ec ? watch->errors_in_a_row + 1 : 0;
+      if (!watch->reported_connected && !ec) {
+        watch->reported_connected = true;
+        auto it = driver->easies_.find(watch->easy);
+        if (it != driver->easies_.end() && it->second.connected && socketConnected(watch->fd)) {
+          auto connected = it->second.connected;
+          connected();
+        }
+      }
+      if (generation != watch->generation) {
+        return;
+      }
+      driver->action(watch->fd, CURL_CSELECT_OUT);
+      if (generation == watch->generation) {
+        driver->arm(watch);
+      }
+    });
   }
 }
 

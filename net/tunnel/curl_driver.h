@@ -3,13 +3,17 @@
 //
 // curl tells us which sockets to watch (CURLMOPT_SOCKETFUNCTION) and when to
 // wake up (CURLMOPT_TIMERFUNCTION); we watch them with
-// asio::posix::stream_descriptor::async_wait and a steady_timer and call
-// curl_multi_socket_action on readiness. No busy polling, no thread.
+// asio::ip::tcp::socket::async_wait and a steady_timer and call
+// curl_multi_socket_action on readiness. No busy polling, no thread. The same
+// code runs on epoll and on Windows' I/O completion port, where a wait for
+// reading is a zero-byte overlapped receive.
 //
-// The descriptors are curl's: a watch never closes them. A watch is released
-// (epoll deregistration, fd left open) on CURL_POLL_REMOVE and, through
-// CURLOPT_CLOSESOCKETFUNCTION (closeSocketCallback), right before curl closes
-// a socket, so a descriptor number is never left registered after close.
+// Every socket curl uses is opened by its try (CURLOPT_OPENSOCKETFUNCTION)
+// and registered here with adopt(). A watch is made on the socket's first
+// CURL_POLL_* and lives until the socket is closed (closeSocketCallback, where
+// the watch closes it) or taken over by the tunnel (take()): an I/O completion
+// port cannot let go of a socket once it has it, so a socket is registered
+// once and its waits are only cancelled when curl says CURL_POLL_REMOVE.
 //
 // One driver per execution context (forExecutor), shared by every tunnel on
 // it. The context must run on one thread (Parley's io threads do): the driver
@@ -18,9 +22,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 
 #include <curl/curl.h>
 #include <asio/any_io_executor.hpp>
+#include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 
 #include "core/base/result.h"
@@ -54,17 +61,23 @@ class CurlDriver : public std::enable_shared_from_this<CurlDriver> {
   // Removes `easy`; no hook is called for it afterwards. Safe to call for a
   // handle that was never added. Does not clean the handle up.
   void remove(CURL* easy);
-  // Stops watching `fd` without closing it (before handing the fd over).
-  void forget(curl_socket_t fd);
+  // Takes `fd` over from curl for good: its waits end, and curl's close of it
+  // (when its easy handle is removed) leaves it open. Empty when it cannot be
+  // registered with the context.
+  std::optional<asio::ip::tcp::socket> take(curl_socket_t fd);
   // Sets the options the driver relies on (close-socket callback).
   void configureEasy(CURL* easy);
-  // Socket bookkeeping: which try opened a descriptor that curl has not yet
-  // closed. Connections curl keeps in its cache after a failed try are shut
-  // down by their try (CurlTry), so the proxy sees them end at once.
-  void adopt(curl_socket_t fd, const void* owner) { owners_[fd] = owner; }
+  // Socket bookkeeping: which try opened a socket that curl has not yet
+  // closed, and its address family. Connections curl keeps in its cache after
+  // a failed try are shut down by their try (CurlTry), so the proxy sees them
+  // end at once.
+  void adopt(curl_socket_t fd, const void* owner, int family) {
+    owners_[fd] = {owner, family};
+    taken_.erase(fd);  // a new socket under a number the tunnel has since closed
+  }
   [[nodiscard]] const void* owner(curl_socket_t fd) const {
     auto it = owners_.find(fd);
-    return it == owners_.end() ? nullptr : it->second;
+    return it == owners_.end() ? nullptr : it->second.owner;
   }
 
  private:
@@ -74,7 +87,13 @@ class CurlDriver : public std::enable_shared_from_this<CurlDriver> {
   static int timerCallback(CURLM* multi, long timeout_ms, void* user);
   static int closeSocketCallback(void* user, curl_socket_t fd);
 
+  struct Owner {
+    const void* owner = nullptr;
+    int family = 0;
+  };
+
   void onSocket(CURL* easy, curl_socket_t fd, int what);
+  std::optional<asio::ip::tcp::socket> registerSocket(curl_socket_t fd);
   void arm(const std::shared_ptr<Watch>& watch);
   void action(curl_socket_t fd, int events);
   void checkDone();
@@ -84,7 +103,8 @@ class CurlDriver : public std::enable_shared_from_this<CurlDriver> {
   asio::steady_timer timer_;
   std::map<curl_socket_t, std::shared_ptr<Watch>> watches_;
   std::map<CURL*, Hooks> easies_;
-  std::map<curl_socket_t, const void*> owners_;
+  std::map<curl_socket_t, Owner> owners_;
+  std::set<curl_socket_t> taken_;  // taken over; curl's close must not close them
   bool in_action_ = false;
 };
 

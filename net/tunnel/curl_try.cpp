@@ -1,32 +1,14 @@
 #include "net/tunnel/curl_try.h"
 
-#include <fcntl.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
 
+#include "net/platform/socket_api.h"
+
 namespace parley::net {
-
-UniqueFd::~UniqueFd() {
-  if (fd_ >= 0) {
-    ::close(fd_);
-  }
-}
-
-UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-    fd_ = other.release();
-  }
-  return *this;
-}
 
 namespace {
 
@@ -179,11 +161,12 @@ CurlTry::~CurlTry() { cleanup(); }
 curl_socket_t CurlTry::openSocketCallback(void* user, curlsocktype /*purpose*/,
                                           curl_sockaddr* address) {
   auto* self = static_cast<CurlTry*>(user);
-  const int fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
-  if (fd < 0) {
+  const NativeSocket fd =
+      openSocketNoInherit(address->family, address->socktype, address->protocol);
+  if (!validSocket(fd)) {
     return CURL_SOCKET_BAD;
   }
-  self->driver_->adopt(fd, self);
+  self->driver_->adopt(fd, self, address->family);
   if (self->opened_.size() < 64) {
     self->opened_.push_back(fd);
   }
@@ -196,7 +179,7 @@ void CurlTry::cleanup() {
     // now. Only descriptors this try opened and curl has not closed yet.
     for (const curl_socket_t fd : opened_) {
       if (driver_->owner(fd) == this) {
-        ::shutdown(fd, SHUT_RDWR);
+        shutdownSocket(fd);
       }
     }
   }
@@ -256,13 +239,14 @@ void CurlTry::finish(CURLcode code) {
   if (code == CURLE_OK) {
     curl_socket_t fd = CURL_SOCKET_BAD;
     if (curl_easy_getinfo(easy_, CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK && fd != CURL_SOCKET_BAD) {
-      // Deregister before the dup exists: an epoll registration lives as long
-      // as the open file description, not the descriptor number.
-      driver_->forget(fd);
-      outcome_.fd = UniqueFd(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
+      // Taken, not duplicated: Windows has no dup of a socket within one
+      // process, and one registration with the context serves both systems.
+      // curl closes a CONNECT_ONLY connection when its handle is removed
+      // (cleanup() below), and that close leaves a taken socket open.
+      outcome_.socket = driver_->take(fd);
     }
-    succeeded_ = outcome_.fd.get() >= 0;
-    if (outcome_.fd.get() < 0) {
+    succeeded_ = outcome_.socket.has_value();
+    if (!succeeded_) {
       outcome_.code = CURLE_COULDNT_CONNECT;
       outcome_.error_text = "could not take over the tunnel's socket";
     }

@@ -8,36 +8,17 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <curl/curl.h>
+#include <asio/ip/tcp.hpp>
 
 #include "net/proxy/proxy_server.h"
 #include "net/tunnel/curl_driver.h"
 
 namespace parley::net {
-
-// Owns one file descriptor; closes it unless released.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  ~UniqueFd();
-  UniqueFd(UniqueFd&& other) noexcept : fd_(other.release()) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept;
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  [[nodiscard]] int get() const { return fd_; }
-  int release() {
-    const int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
- private:
-  int fd_ = -1;
-};
 
 struct TryConfig {
   ProxyKind kind = ProxyKind::Http;
@@ -70,7 +51,8 @@ struct TryOutcome {
   bool tcp_connected = false;
   curl_off_t connect_time_us = 0;
   long proxyauth_avail = 0;  // CURLINFO_PROXYAUTH_AVAIL: schemes the last 407 offered
-  UniqueFd fd;               // on success: a dup of curl's socket, ours to keep
+  // On success: curl's socket, taken over (CurlDriver::take) and ours to keep.
+  std::optional<asio::ip::tcp::socket> socket;
 };
 
 class CurlTry {

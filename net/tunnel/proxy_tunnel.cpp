@@ -1,8 +1,8 @@
 #include "net/tunnel/proxy_tunnel.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
-#include <cerrno>
 #include <optional>
 #include <vector>
 
@@ -16,6 +16,19 @@ namespace parley::net {
 namespace {
 
 constexpr int kMaxPrompts = 3;
+
+// True when the peer's end of the stream has already arrived, unread data
+// aside: a peek that neither waits nor consumes.
+bool closedAlready(asio::ip::tcp::socket& socket) {
+  asio::error_code ec;
+  socket.non_blocking(true, ec);
+  std::array<char, 1> byte{};
+  (void)socket.receive(asio::buffer(byte), asio::socket_base::message_peek, ec);
+  const bool closed = ec == asio::error::eof;
+  asio::error_code restore;
+  socket.non_blocking(false, restore);
+  return closed;
+}
 
 struct Challenge {
   std::string scheme;  // as we spell it: "Negotiate", "NTLM", "Digest", "Basic"
@@ -359,7 +372,7 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
     if (outcome.tcp_connected) {
       reportTcp("connected to proxy " + proxyText());
     }
-    if (outcome.code == CURLE_OK && outcome.fd.get() >= 0) {
+    if (outcome.code == CURLE_OK && outcome.socket) {
       succeed(std::move(outcome));
       return;
     }
@@ -534,10 +547,10 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
       case CURLE_COULDNT_RESOLVE_HOST:
         return {ErrorCode::ResolveFailed, request_.target_host + " does not resolve"};
       case CURLE_COULDNT_CONNECT:
-        if (outcome.os_errno == ECONNREFUSED) {
+        if (connectionRefused(outcome.os_errno)) {
           return {ErrorCode::ConnectionRefused, "proxy " + proxy + " refused the connection"};
         }
-        if (outcome.os_errno == ENETUNREACH || outcome.os_errno == EHOSTUNREACH) {
+        if (networkUnreachable(outcome.os_errno)) {
           return {ErrorCode::NetworkUnreachable, "proxy " + proxy + " is unreachable"};
         }
         return {ErrorCode::ConnectFailed, "could not connect to proxy " + proxy + ": " + curl_text};
@@ -585,26 +598,14 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
   }
 
   void succeed(TryOutcome outcome) {
-    const int fd = outcome.fd.get();
-    char byte = 0;
+    asio::ip::tcp::socket socket = std::move(*outcome.socket);
     // A proxy that says 200 and hangs up at once: seen here when the close has
     // already arrived; a later close is left to the TLS stage.
-    if (::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
+    if (closedAlready(socket)) {
       fail(Error{ErrorCode::ConnectionClosed, "proxy " + proxyText() + " accepted the tunnel to " +
                                                   targetText() + " but closed it at once"});
       return;
     }
-    sockaddr_storage local{};
-    socklen_t local_len = sizeof(local);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len);
-    asio::ip::tcp::socket socket(executor_);
-    asio::error_code ec;
-    socket.assign(local.ss_family == AF_INET6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), fd, ec);
-    if (ec) {
-      fail(Error{ErrorCode::Internal, "could not take over the tunnel's socket: " + ec.message()});
-      return;
-    }
-    outcome.fd.release();
     learnScheme(outcome);
     if (!tcp_reported_) {
       reportTcp("connected to proxy " + proxyText() + " after " +
