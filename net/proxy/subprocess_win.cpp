@@ -1,25 +1,25 @@
 // Subprocess on Windows: CreateProcessW with only the three standard handles
 // inherited (PROC_THREAD_ATTRIBUTE_HANDLE_LIST, so a child started at the
 // same time on another thread inherits nothing of ours), inside a Job object
-// that kills it with the job (kill-on-close: no child outlives us). Input
-// from a delete-on-close temporary file, so no pipe write can block; output
-// through an overlapped named pipe that Asio reads. After the output ends the
-// process is polled briefly for its exit code, as the POSIX side does with
-// waitpid: asio::windows::object_handle's thread-pool wait raced with closing
-// it under Wine (a completion posted after the io_context was gone; heap
-// corruption seen once in a few runs). Same contract as subprocess_posix.cpp
-// (subprocess.h).
+// that kills it and anything it starts (kill-on-close: no child outlives
+// us). Input from a delete-on-close temporary file, so no pipe write can
+// block; output through an anonymous pipe read by a thread of its own with
+// plain blocking ReadFile, which posts the whole output to the executor once:
+// a helper writes a few hundred bytes per PAC answer, and the pipe stays out
+// of the I/O completion port. After the output ends the process is polled
+// briefly for its exit code, as the POSIX side does with waitpid. Same
+// contract as subprocess_posix.cpp (subprocess.h).
 
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
-#include <asio/windows/stream_handle.hpp>
 
 #include <windows.h>
 
 #include <algorithm>
 #include <array>
-#include <atomic>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "net/proxy/subprocess.h"
@@ -157,34 +157,54 @@ OwnedHandle inputHandle(const std::string& input) {
   return OwnedHandle(file.release());
 }
 
-std::atomic<unsigned> g_pipe_serial{0};
-
 }  // namespace
 
 struct Subprocess::State : std::enable_shared_from_this<Subprocess::State> {
-  explicit State(const asio::any_io_executor& executor)
-      : out(executor), deadline(executor), reap_timer(executor) {}
+  explicit State(const asio::any_io_executor& ex) : executor(ex), deadline(ex), reap_timer(ex) {}
+  ~State() { stopReader(); }
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
 
-  asio::windows::stream_handle out;
+  asio::any_io_executor executor;
   asio::steady_timer deadline;
   asio::steady_timer reap_timer;
   OwnedHandle process;
   OwnedHandle job;
   DWORD pid = 0;
   std::size_t max_output = 0;
-  std::string buffer;
-  std::array<char, 4096> chunk{};
+  std::string output;
   Done done;
   bool finished = false;
 
-  // Ends the child (idempotent): TerminateProcess cannot be refused, and the
-  // wait that follows returns as soon as the process object is signalled.
+  // The reader thread posts only while `accepting`: once the result is out
+  // (or the State goes) nothing more may reach the executor.
+  std::thread reader;
+  std::mutex post_mutex;
+  bool accepting = true;
+
+  // Ends the child and everything it started (idempotent): the job's
+  // termination cannot be refused, and the wait that follows returns as soon
+  // as the process object is signalled. With every process gone, the
+  // pipe's write end is closed and the reader's ReadFile returns.
   void killAndReap() {
+    if (job.get() != nullptr) {
+      ::TerminateJobObject(job.get(), 1);
+    }
     if (pid != 0 && process.get() != nullptr) {
-      ::TerminateProcess(process.get(), 1);
       ::WaitForSingleObject(process.get(), INFINITE);
     }
     pid = 0;
+  }
+
+  void stopReader() {
+    {
+      std::lock_guard lock(post_mutex);
+      accepting = false;
+    }
+    if (reader.joinable()) {
+      killAndReap();  // the reader ends with the last writer
+      reader.join();
+    }
   }
 
   void finish(Result<SubprocessOutput> result) {
@@ -192,8 +212,7 @@ struct Subprocess::State : std::enable_shared_from_this<Subprocess::State> {
       return;
     }
     finished = true;
-    asio::error_code ignored;
-    out.close(ignored);
+    stopReader();
     deadline.cancel();
     reap_timer.cancel();
     auto callback = std::move(done);
@@ -203,28 +222,42 @@ struct Subprocess::State : std::enable_shared_from_this<Subprocess::State> {
     }
   }
 
-  void read() {
-    out.async_read_some(asio::buffer(chunk), [self = shared_from_this()](const asio::error_code& ec,
-                                                                         std::size_t n) {
-      if (self->finished) {
+  // On the reader thread: everything the child writes, up to one byte past
+  // the bound, then one post.
+  static void readAll(HANDLE pipe, std::size_t max_output, std::weak_ptr<State> weak, State* raw) {
+    std::string collected;
+    std::array<char, 4096> chunk{};
+    bool too_large = false;
+    for (;;) {
+      DWORD n = 0;
+      if (::ReadFile(pipe, chunk.data(), static_cast<DWORD>(chunk.size()), &n, nullptr) == 0 ||
+          n == 0) {
+        break;  // ERROR_BROKEN_PIPE: every writer is gone
+      }
+      collected.append(chunk.data(), n);
+      if (collected.size() > max_output) {
+        too_large = true;
+        break;
+      }
+    }
+    ::CloseHandle(pipe);
+    std::lock_guard lock(raw->post_mutex);
+    if (!raw->accepting) {
+      return;
+    }
+    asio::post(raw->executor, [weak, collected = std::move(collected), too_large]() mutable {
+      auto self = weak.lock();
+      if (!self || self->finished) {
         return;
       }
-      if (!ec) {
-        if (self->buffer.size() + n > self->max_output) {
-          self->killAndReap();
-          self->finish(makeError(ErrorCode::ResponseTooLarge, "the program wrote more than " +
-                                                                  std::to_string(self->max_output) +
-                                                                  " bytes"));
-          return;
-        }
-        self->buffer.append(self->chunk.data(), n);
-        self->read();
+      if (too_large) {
+        self->killAndReap();
+        self->finish(makeError(ErrorCode::ResponseTooLarge, "the program wrote more than " +
+                                                                std::to_string(self->max_output) +
+                                                                " bytes"));
         return;
       }
-      // End of output (ERROR_BROKEN_PIPE) or a read error: collect the
-      // exit code.
-      asio::error_code ignored;
-      self->out.close(ignored);
+      self->output = std::move(collected);
       self->tryReap();
     });
   }
@@ -237,13 +270,13 @@ struct Subprocess::State : std::enable_shared_from_this<Subprocess::State> {
     }
     if (::WaitForSingleObject(process.get(), 0) == WAIT_OBJECT_0) {
       DWORD code = 0;
-      SubprocessOutput output;
-      output.out = std::move(buffer);
+      SubprocessOutput result;
+      result.out = std::move(output);
       if (::GetExitCodeProcess(process.get(), &code) != 0) {
-        output.exit_code = static_cast<int>(code);
+        result.exit_code = static_cast<int>(code);
       }
       pid = 0;
-      finish(std::move(output));
+      finish(std::move(result));
       return;
     }
     reap_timer.expires_after(std::chrono::milliseconds(5));
@@ -274,24 +307,19 @@ std::unique_ptr<Subprocess> Subprocess::start(asio::any_io_executor executor,
   if (input.get() == nullptr) {
     return fail(lastErrorText("cannot stage the program's input"));
   }
-  // The read end overlapped (Asio's stream_handle needs it); anonymous pipes
-  // cannot be, so a uniquely named one.
-  const std::wstring pipe_name = L"\\\\.\\pipe\\parley-subprocess-" +
-                                 std::to_wstring(::GetCurrentProcessId()) + L"-" +
-                                 std::to_wstring(g_pipe_serial.fetch_add(1));
-  OwnedHandle read_end(::CreateNamedPipeW(
-      pipe_name.c_str(), PIPE_ACCESS_INBOUND | FILE_FLAG_OVERLAPPED | FILE_FLAG_FIRST_PIPE_INSTANCE,
-      PIPE_TYPE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS, 1, 0, 64 * 1024, 0, nullptr));
-  if (read_end.get() == nullptr) {
+  SECURITY_ATTRIBUTES inherit{static_cast<DWORD>(sizeof(SECURITY_ATTRIBUTES)), nullptr, TRUE};
+  HANDLE pipe_read = nullptr;
+  HANDLE pipe_write = nullptr;
+  if (::CreatePipe(&pipe_read, &pipe_write, &inherit, 64 * 1024) == 0) {
     return fail(lastErrorText("cannot create the output pipe"));
   }
-  SECURITY_ATTRIBUTES inherit{static_cast<DWORD>(sizeof(SECURITY_ATTRIBUTES)), nullptr, TRUE};
-  OwnedHandle write_end(::CreateFileW(pipe_name.c_str(), GENERIC_WRITE, 0, &inherit, OPEN_EXISTING,
-                                      FILE_ATTRIBUTE_NORMAL, nullptr));
+  OwnedHandle read_end(pipe_read);
+  OwnedHandle write_end(pipe_write);
+  ::SetHandleInformation(read_end.get(), HANDLE_FLAG_INHERIT, 0);
   OwnedHandle null_out(::CreateFileW(L"NUL", GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
                                      &inherit, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr));
-  if (write_end.get() == nullptr || null_out.get() == nullptr) {
-    return fail(lastErrorText("cannot open the output pipe"));
+  if (null_out.get() == nullptr) {
+    return fail(lastErrorText("cannot open NUL for the program's errors"));
   }
 
   OwnedHandle job(::CreateJobObjectW(nullptr, nullptr));
@@ -354,9 +382,10 @@ std::unique_ptr<Subprocess> Subprocess::start(asio::any_io_executor executor,
   state->pid = info.dwProcessId;
   state->job = std::move(job);
   state->process = OwnedHandle(info.hProcess);
-  state->out.assign(read_end.release());
+  state->reader = std::thread(&State::readAll, read_end.release(), state->max_output,
+                              std::weak_ptr<State>(state), state.get());
   // write_end and null_out close here: the child holds the only write end,
-  // so its exit ends our read.
+  // so its exit ends the reader's ReadFile.
   state->deadline.expires_after(options.timeout);
   state->deadline.async_wait(
       [weak = std::weak_ptr<State>(state), timeout = options.timeout](const asio::error_code& ec) {
@@ -369,7 +398,6 @@ std::unique_ptr<Subprocess> Subprocess::start(asio::any_io_executor executor,
                                                      std::to_string(timeout.count()) +
                                                      " ms and was killed"));
       });
-  state->read();
   return self;
 }
 
