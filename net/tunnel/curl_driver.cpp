@@ -141,10 +141,11 @@ void CurlDriver::remove(CURL* easy) {
   }
 }
 
-std::optional<asio::ip::tcp::socket> CurlDriver::registerSocket(curl_socket_t fd) {
+std::optional<asio::ip::tcp::socket> CurlDriver::registerSocket(
+    curl_socket_t fd, const asio::any_io_executor& executor) {
   auto owner = owners_.find(fd);
   const int family = owner == owners_.end() ? AF_INET : owner->second.family;
-  asio::ip::tcp::socket socket(executor_);
+  asio::ip::tcp::socket socket(executor);
   asio::error_code ec;
   socket.assign(family == AF_INET6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), fd, ec);
   if (ec) {
@@ -153,15 +154,30 @@ std::optional<asio::ip::tcp::socket> CurlDriver::registerSocket(curl_socket_t fd
   return socket;
 }
 
-std::optional<asio::ip::tcp::socket> CurlDriver::take(curl_socket_t fd) {
+std::optional<asio::ip::tcp::socket> CurlDriver::take(curl_socket_t fd,
+                                                      const asio::any_io_executor& home) {
+  const bool same_context = !home || &asio::query(home, asio::execution::context) ==
+                                         &asio::query(executor_, asio::execution::context);
   std::optional<asio::ip::tcp::socket> socket;
   auto it = watches_.find(fd);
   if (it != watches_.end()) {
     it->second->stop();
-    socket.emplace(std::move(it->second->socket));
+    if (same_context) {
+      socket.emplace(std::move(it->second->socket));
+    } else {
+      // Off this context's reactor (epoll, or the completion port through
+      // FileReplaceCompletionInformation on Windows 8.1 and later) before
+      // the other context takes it.
+      asio::error_code ec;
+      (void)it->second->socket.release(ec);
+      if (ec) {
+        return std::nullopt;  // still curl's: its close closes it
+      }
+    }
     watches_.erase(it);
-  } else {
-    socket = registerSocket(fd);
+  }
+  if (!socket) {
+    socket = registerSocket(fd, same_context ? executor_ : home);
   }
   if (socket) {
     taken_.insert(fd);
@@ -223,7 +239,7 @@ void CurlDriver::onSocket(CURL* easy, curl_socket_t fd, int what) {
     return;
   }
   if (it == watches_.end()) {
-    auto socket = registerSocket(fd);
+    auto socket = registerSocket(fd, executor_);
     if (!socket) {
       return;  // curl's timeout ends the transfer
     }

@@ -61,10 +61,12 @@ class CurlDriver : public std::enable_shared_from_this<CurlDriver> {
   // Removes `easy`; no hook is called for it afterwards. Safe to call for a
   // handle that was never added. Does not clean the handle up.
   void remove(CURL* easy);
-  // Takes `fd` over from curl for good: its waits end, and curl's close of it
-  // (when its easy handle is removed) leaves it open. Empty when it cannot be
-  // registered with the context.
-  std::optional<asio::ip::tcp::socket> take(curl_socket_t fd);
+  // Takes `fd` over from curl for good, as a socket of `home`'s context (the
+  // driver's own when `home` is empty or on the same context): its waits end,
+  // and curl's close of it (when its easy handle is removed) leaves it open.
+  // A socket moves to another context by release and assign here, on the
+  // thread that owns its registration. Empty when that fails.
+  std::optional<asio::ip::tcp::socket> take(curl_socket_t fd, const asio::any_io_executor& home);
   // Sets the options the driver relies on (close-socket callback).
   void configureEasy(CURL* easy);
   // Socket bookkeeping: which try opened a socket that curl has not yet
@@ -93,7 +95,8 @@ class CurlDriver : public std::enable_shared_from_this<CurlDriver> {
   };
 
   void onSocket(CURL* easy, curl_socket_t fd, int what);
-  std::optional<asio::ip::tcp::socket> registerSocket(curl_socket_t fd);
+  std::optional<asio::ip::tcp::socket> registerSocket(curl_socket_t fd,
+                                                      const asio::any_io_executor& executor);
   void arm(const std::shared_ptr<Watch>& watch);
   void action(curl_socket_t fd, int events);
   void checkDone();

@@ -83,6 +83,7 @@ std::unique_ptr<CurlTry> CurlTry::start(std::shared_ptr<CurlDriver> driver, cons
                                         std::function<void()> connected, Done done) {
   std::unique_ptr<CurlTry> self(new CurlTry());
   self->driver_ = std::move(driver);
+  self->home_ = config.home;
   self->connected_ = std::move(connected);
   self->done_ = std::move(done);
   CURL* easy = curl_easy_init();
@@ -243,7 +244,7 @@ void CurlTry::finish(CURLcode code) {
       // process, and one registration with the context serves both systems.
       // curl closes a CONNECT_ONLY connection when its handle is removed
       // (cleanup() below), and that close leaves a taken socket open.
-      outcome_.socket = driver_->take(fd);
+      outcome_.socket = driver_->take(fd, home_);
     }
     succeeded_ = outcome_.socket.has_value();
     if (!succeeded_) {

@@ -32,6 +32,9 @@ struct TryConfig {
   std::string password;                // never logged
   bool gss_ticket = false;             // Negotiate with the ticket cache (":")
   std::chrono::milliseconds timeout{10000};
+  // The context the tunnel's socket goes to on success (the tunnel's own; a
+  // Negotiate try runs on the GSS thread's). Empty: the driver's.
+  asio::any_io_executor home;
 };
 
 inline constexpr std::size_t kMaxProxyHeaderBytes = 64 * 1024;
@@ -89,6 +92,7 @@ class CurlTry {
   bool started_ = false;
   bool succeeded_ = false;
   std::vector<curl_socket_t> opened_;
+  asio::any_io_executor home_;
 };
 
 }  // namespace parley::net

@@ -273,7 +273,9 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
     return config;
   }
 
-  void runTry(const TryConfig& config, bool on_gss) {
+  void runTry(const TryConfig& base, bool on_gss) {
+    TryConfig config = base;
+    config.home = executor_;
     const int generation = ++generation_;
     std::weak_ptr<TunnelCore> weak = weak_from_this();
     auto main = executor_;
