@@ -3,6 +3,8 @@
 #include <ctime>
 #include <iostream>
 
+#include "core/base/calendar_time.h"
+
 namespace parley::cli {
 namespace {
 
@@ -10,8 +12,7 @@ std::string stageName(net::AttemptEvent::Stage stage) { return net::attemptStage
 
 std::string clockTime(std::chrono::system_clock::time_point t) {
   const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  localtime_r(&secs, &tm);
+  const std::tm tm = localCalendarTime(secs);
   char buf[16];
   std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
   return buf;
@@ -23,8 +24,7 @@ std::string isoTimeUtc(std::chrono::system_clock::time_point t) {
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
   const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
+  const std::tm tm = utcCalendarTime(secs);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
   char out[48];

@@ -353,7 +353,9 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? cli::kExitOk : cli::kExitUsage;
   }
+#ifdef SIGPIPE  // POSIX: a write to a closed socket is an error, not a signal
   std::signal(SIGPIPE, SIG_IGN);
+#endif
   try {
     if (join->parsed()) {
       return runJoin(options);

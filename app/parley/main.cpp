@@ -23,7 +23,9 @@
 #include "ui/resources_init.h"
 
 int main(int argc, char** argv) {
+#ifdef SIGPIPE  // POSIX: a write to a closed socket is an error, not a signal
   std::signal(SIGPIPE, SIG_IGN);
+#endif
   QApplication::setHighDpiScaleFactorRoundingPolicy(
       Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
   QApplication app(argc, argv);

@@ -17,8 +17,10 @@
 #include "core/server/server.h"
 #include "core/server/server_config.h"
 #include "core/server/store.h"
+#ifndef _WIN32
 #include "core/server/syslog_local_sink.h"
 #include "core/server/syslog_udp_sink.h"
+#endif
 #include "net/event/io_thread.h"
 
 namespace parley::app {
@@ -53,6 +55,14 @@ bool writePortsFile(const std::filesystem::path& path,
 // Adds the syslog sink the config asks for to the default logger. The
 // journal/stderr sink stays: syslog is in addition, as administrators expect.
 bool addSyslogSink(const server::ServerConfig& config) {
+#ifdef _WIN32
+  if (config.syslog != server::ServerConfig::Syslog::Off) {
+    spdlog::critical(
+        "[log] syslog is not available in parleyd for Windows yet: set syslog = \"off\"");
+    return false;
+  }
+  return true;
+#else
   const int facility = server::syslogFacilityNumber(config.syslog_facility);
   spdlog::sink_ptr sink;
   if (config.syslog == server::ServerConfig::Syslog::Local) {
@@ -75,6 +85,7 @@ bool addSyslogSink(const server::ServerConfig& config) {
   sink->set_pattern("%v");  // the syslog header carries time, level and process
   spdlog::default_logger()->sinks().push_back(std::move(sink));
   return true;
+#endif
 }
 
 }  // namespace

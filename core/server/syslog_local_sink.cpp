@@ -10,6 +10,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "core/base/calendar_time.h"
+
 namespace parley::server {
 
 struct SyslogLocalSink::Socket {
@@ -43,8 +45,7 @@ std::string formatLocalSyslog(int facility, int severity,
   static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const std::time_t t = std::chrono::system_clock::to_time_t(time);
-  std::tm tm{};
-  localtime_r(&t, &tm);
+  const std::tm tm = localCalendarTime(t);
   // "%h %e %T" in the C locale, whatever the process's locale is.
   char stamp[32];
   std::snprintf(stamp, sizeof stamp, "%s %2d %02d:%02d:%02d", kMonths[tm.tm_mon % 12], tm.tm_mday,

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/base/calendar_time.h"
+
 namespace parley::server {
 
 struct SyslogUdpSink::Socket {
@@ -57,8 +59,7 @@ std::string formatRfc5424(int facility, int severity, std::chrono::system_clock:
   const auto secs = duration_cast<seconds>(since_epoch);
   const auto micros = duration_cast<microseconds>(since_epoch - secs).count();
   const std::time_t t = static_cast<std::time_t>(secs.count());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
+  const std::tm tm = utcCalendarTime(t);
   char stamp[128];
   std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
