@@ -108,7 +108,6 @@ class CurlDriver : public std::enable_shared_from_this<CurlDriver> {
   std::map<CURL*, Hooks> easies_;
   std::map<curl_socket_t, Owner> owners_;
   std::set<curl_socket_t> taken_;  // taken over; curl's close must not close them
-  bool in_action_ = false;
 };
 
 }  // namespace parley::net
