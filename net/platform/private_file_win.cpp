@@ -11,6 +11,7 @@
 #include <string>
 
 #include "net/platform/private_file.h"
+#include "net/platform/wide_string.h"
 
 namespace parley::net {
 namespace {
@@ -22,17 +23,6 @@ struct HandleCloser {
   void operator()(HANDLE h) const { ::CloseHandle(h); }
 };
 using UniqueHandle = std::unique_ptr<void, HandleCloser>;
-
-std::wstring widen(const std::string& utf8) {
-  if (utf8.empty()) {
-    return {};
-  }
-  const int n =
-      ::MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), nullptr, 0);
-  std::wstring out(static_cast<std::size_t>(n), L'\0');
-  ::MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), out.data(), n);
-  return out;
-}
 
 std::string systemMessage(DWORD code) {
   char* text = nullptr;

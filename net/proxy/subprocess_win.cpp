@@ -22,21 +22,11 @@
 #include <thread>
 #include <vector>
 
+#include "net/platform/wide_string.h"
 #include "net/proxy/subprocess.h"
 
 namespace parley::net {
 namespace {
-
-std::wstring wide(const std::string& utf8) {
-  if (utf8.empty()) {
-    return {};
-  }
-  const int n =
-      ::MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), nullptr, 0);
-  std::wstring out(static_cast<std::size_t>(n), L'\0');
-  ::MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), out.data(), n);
-  return out;
-}
 
 std::string lastErrorText(const std::string& what) {
   const DWORD code = ::GetLastError();
@@ -84,7 +74,7 @@ std::vector<wchar_t> environmentBlock(const std::vector<std::string>& extra) {
     ::FreeEnvironmentStringsW(env);
   }
   for (const auto& e : extra) {
-    const std::wstring entry = wide(e);
+    const std::wstring entry = widen(e);
     block.insert(block.end(), entry.begin(), entry.end());
     block.push_back(L'\0');
   }
@@ -354,9 +344,9 @@ std::unique_ptr<Subprocess> Subprocess::start(asio::any_io_executor executor,
     if (!command_line.empty()) {
       command_line += L' ';
     }
-    appendQuoted(command_line, wide(arg));
+    appendQuoted(command_line, widen(arg));
   }
-  const std::wstring program = wide(options.argv.front());
+  const std::wstring program = widen(options.argv.front());
   std::vector<wchar_t> environment = environmentBlock(options.extra_env);
   PROCESS_INFORMATION info{};
   // No application name when searching: CreateProcessW then looks the first
