@@ -18,6 +18,8 @@ PARLEY_BUILD_PACKAGES=(
   libcurl4-openssl-dev duktape-dev libkrb5-dev
   # media: voice, video, screen capture, SRTP, echo cancellation, PNG frames
   libopus-dev libvpx-dev libsrtp2-dev libwebrtc-audio-processing-dev libspeexdsp-dev libpng-dev
+  # peer-to-peer paths: ICE (STUN, TURN) for two-person rooms
+  libnice-dev
   # screen sharing: the list of windows to share (media/video/screen_capture_x11.cpp)
   libx11-dev
   libavdevice-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
@@ -33,6 +35,8 @@ PARLEY_TEST_PACKAGES=(
   # the network lab (tests/lab): real proxies, a KDC, names, firewall rules
   iproute2 nftables curl squid-openssl dante-server microsocks dnsmasq-base
   krb5-kdc krb5-admin-server krb5-user
+  # TURN for the peer-to-peer lab tests
+  coturn
   # the lab's delay element (tests/bench/netdelay): NFQUEUE through iptables
   iptables libnetfilter-queue-dev
 )
