@@ -177,7 +177,10 @@ void CliPrinter::printError(const Error& error) {
 
 void CliPrinter::printStats(const client::CallStats& stats) {
   nlohmann::ordered_json streams = nlohmann::ordered_json::array();
-  std::string text = "media " + stats.path + ": sending audio " +
+  std::string text = "media " + stats.path + " (" + stats.peer_path +
+                     (stats.peer_rtt_ms ? ", rtt " + std::to_string(static_cast<int>(*stats.peer_rtt_ms)) + " ms"
+                                        : std::string()) +
+                     "): sending audio " +
                      std::to_string(static_cast<int>(stats.audio_sent_kbps)) + " kbit/s";
   for (const auto& s : stats.streams) {
     nlohmann::ordered_json stream = {
@@ -228,6 +231,15 @@ void CliPrinter::printStats(const client::CallStats& stats) {
                                    {"rtt_ms", stats.rtt_ms ? nlohmann::ordered_json(*stats.rtt_ms)
                                                            : nlohmann::ordered_json()},
                                    {"audio_late_ticks", stats.audio_late_ticks},
+                                   {"peer",
+                                    {{"path", stats.peer_path},
+                                     {"rtt_ms", stats.peer_rtt_ms
+                                                    ? nlohmann::ordered_json(*stats.peer_rtt_ms)
+                                                    : nlohmann::ordered_json()},
+                                     {"sent_packets", stats.peer_sent},
+                                     {"received_packets", stats.peer_received},
+                                     {"duplicates_dropped", stats.duplicates_dropped},
+                                     {"candidates", stats.peer_candidates}}},
                                    {"streams", streams}};
   emit("stats", std::move(fields), text);
 }
@@ -246,6 +258,11 @@ void CliPrinter::onParticipantMedia(std::uint64_t participant_id,
        "participant " + std::to_string(participant_id) +
            (media.sharing_screen ? " shares a screen" : "") +
            (media.camera_on ? ", camera on" : "") + (media.audio_muted ? ", muted" : ""));
+}
+
+void CliPrinter::onParticipantPath(std::uint64_t participant_id, const std::string& path) {
+  emit("participant_path", {{"id", participant_id}, {"path", path}},
+       "participant " + std::to_string(participant_id) + ": media " + path);
 }
 
 void CliPrinter::printMediaPath(const std::string& path) {

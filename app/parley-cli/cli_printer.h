@@ -57,6 +57,7 @@ class CliPrinter final : public client::SessionObserver {
   void onVideoCodecChanged(const std::string& codec) override;
   void onParticipantMedia(std::uint64_t participant_id,
                           const client::MediaStateInfo& media) override;
+  void onParticipantPath(std::uint64_t participant_id, const std::string& path) override;
   void onError(const Error& error) override;
 
   // A problem found by the CLI itself (usage, unconfirmed messages).

@@ -41,6 +41,19 @@ void addMediaOptions(CLI::App& command, MediaOptions& options) {
   command.add_option("--dump-video", options.dump_video,
                      "write decoded remote video to DIR as PNG (USER-video.png, USER-screen.png, "
                      "and numbered frames once a second)");
+  command.add_flag("--no-p2p", options.no_p2p,
+                   "never try a peer-to-peer path in two-person rooms (media via the server)");
+  command
+      .add_option("--ice-interfaces", options.ice_interfaces,
+                  "peer paths: gather only on these interfaces (names, 'eth*' prefixes; 'lo' "
+                  "allows loopback)")
+      ->delimiter(',');
+  command
+      .add_option("--ice-exclude", options.ice_exclude,
+                  "peer paths: never gather on these interfaces (e.g. a VPN: 'tun*')")
+      ->delimiter(',');
+  command.add_flag("--hide-local-addresses", options.hide_local_addresses,
+                   "peer paths: do not show the other participant this machine's LAN addresses");
 }
 
 // Writes what the decode thread hands over: the newest picture of each
@@ -232,6 +245,12 @@ Result<std::unique_ptr<CliCall>> CliCall::create(asio::any_io_executor executor,
   config.transport.dscp.enabled = !options.no_dscp;
   // Files, not a room with speakers: no echo to cancel.
   config.audio.echo_cancellation = false;
+  config.peer_enabled = !options.no_p2p;
+  config.peer.interfaces.allow = options.ice_interfaces;
+  for (const auto& name : options.ice_exclude) {
+    config.peer.interfaces.deny.push_back(name);
+  }
+  config.peer.hide_local_addresses = options.hide_local_addresses;
   cli_call->call_ = std::make_unique<client::Call>(std::move(executor), config, *cli_call->input_,
                                                    *cli_call->output_, clock);
   cli_call->call_->setVideoSources(std::move(camera), std::move(screen));

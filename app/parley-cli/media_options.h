@@ -10,6 +10,11 @@
 //   --share-screen DISPLAY    share an X display (":99"), or file:IMAGE.png
 //   --share-window ID         with --share-screen DISPLAY: only this X window
 //   --dump-video DIR          decoded remote video as PNG, per sender and kind
+//   --no-p2p                  never a peer-to-peer path (media via the server)
+//   --ice-interfaces LIST     gather host candidates only on these interfaces
+//                             ("eth0,wlan*"; "lo" allows loopback)
+//   --ice-exclude LIST        never on these (added to the container bridges)
+//   --hide-local-addresses    offer the peer no LAN address (STUN/TURN only)
 // Wiring only: the call itself is core/client/call.
 
 #include <memory>
@@ -38,6 +43,10 @@ struct MediaOptions {
   std::string share_screen;
   std::string share_window;
   std::string dump_video;
+  bool no_p2p = false;
+  std::vector<std::string> ice_interfaces;
+  std::vector<std::string> ice_exclude;
+  bool hide_local_addresses = false;
 };
 
 void addMediaOptions(CLI::App& command, MediaOptions& options);

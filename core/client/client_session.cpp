@@ -13,6 +13,7 @@
 #include "core/base/thread_check.h"
 #include "core/client/chat_resume_tracker.h"
 #include "core/client/hello_greeting.h"
+#include "core/client/peer_signalling.h"
 #include "core/protocol/message_codec.h"
 #include "core/protocol/protocol_limits.h"
 #include "core/transport/message_channel.h"
@@ -247,7 +248,38 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
     out.video_low_ssrc = in.video_low_ssrc();
     out.screen_low_ssrc = in.screen_low_ssrc();
     out.media = fromProto(in.media());
+    if (!in.media_path().empty()) {
+      out.media_path = in.media_path();
+    }
     return out;
+  }
+
+  // The peer-path messages: routed between the server and the call.
+  void onPeerPathStart(const proto::PeerPathStart& start) {
+    if (media_link_ == nullptr || !channel_) {
+      return;
+    }
+    std::weak_ptr<MessageChannel> weak_channel = channel_;
+    PeerSignalSender send_signal = [weak_channel](PeerSignalInfo signal) {
+      if (auto channel = weak_channel.lock()) {
+        Envelope envelope;
+        peerSignalToProto(signal, *envelope.mutable_peer_signal());
+        channel->send(envelope);
+      }
+    };
+    PeerStateSender send_state = [weak_channel](std::uint64_t attempt, std::string path,
+                                                std::uint32_t rtt_ms) {
+      if (auto channel = weak_channel.lock()) {
+        Envelope envelope;
+        auto* state = envelope.mutable_peer_path_state();
+        state->set_attempt(attempt);
+        state->set_path(std::move(path));
+        state->set_rtt_ms(rtt_ms);
+        channel->send(envelope);
+      }
+    };
+    media_link_->onPeerPathStart(peerStartFromProto(start), std::move(send_signal),
+                                 std::move(send_state));
   }
 
   void participantsChanged() {
@@ -429,6 +461,28 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
       case Envelope::kMediaOffer:
         onMediaOffer(envelope.media_offer());
         break;
+      case Envelope::kPeerPathStart:
+        onPeerPathStart(envelope.peer_path_start());
+        break;
+      case Envelope::kPeerSignal:
+        if (media_link_ != nullptr) {
+          media_link_->onPeerSignal(peerSignalFromProto(envelope.peer_signal()));
+        }
+        break;
+      case Envelope::kPeerPathStop:
+        if (media_link_ != nullptr) {
+          media_link_->onPeerPathStop(envelope.peer_path_stop().attempt(),
+                                      envelope.peer_path_stop().reason());
+        }
+        break;
+      case Envelope::kParticipantPath: {
+        const auto& pp = envelope.participant_path();
+        if (auto it = participants_.find(pp.participant_id()); it != participants_.end()) {
+          it->second.media_path = pp.path();
+        }
+        notify([&](SessionObserver& o) { o.onParticipantPath(pp.participant_id(), pp.path()); });
+        break;
+      }
       case Envelope::kMediaPacket:
         if (media_link_ != nullptr) {
           media_link_->onMediaPacket(std::move(*envelope.mutable_media_packet()->mutable_packet()));

@@ -41,6 +41,39 @@ struct MediaOfferInfo {
   MediaTransportSender send_transport;
 };
 
+// Peer paths (two-person rooms): what the server hands each member, and the
+// signals relayed between them (core/protocol/parley.proto, PeerPathStart).
+struct IceServerInfo {
+  std::string kind;       // "stun" or "turn"
+  std::string transport;  // "udp", "tcp", "tls"
+  std::string address;    // numeric
+  std::uint16_t port = 0;
+  std::string username;
+  std::string password;
+};
+
+struct PeerPathStartInfo {
+  std::uint64_t attempt = 0;
+  std::uint64_t peer_participant_id = 0;
+  bool controlling = false;
+  std::vector<IceServerInfo> servers;
+};
+
+struct PeerSignalInfo {
+  std::uint64_t attempt = 0;
+  std::string ice_ufrag;
+  std::string ice_pwd;
+  std::string dtls_fingerprint;
+  std::vector<std::string> candidates;
+  bool end_of_candidates = false;
+};
+
+using PeerSignalSender = std::function<void(PeerSignalInfo)>;
+// Tells the server where this member's media goes now ("peer-to-peer",
+// "relayed (TURN)", "via server") for the participants list.
+using PeerStateSender =
+    std::function<void(std::uint64_t attempt, std::string path, std::uint32_t rtt_ms)>;
+
 class MediaLink {
  public:
   virtual ~MediaLink() = default;
@@ -52,6 +85,12 @@ class MediaLink {
   virtual void onParticipantsChanged(const std::vector<ParticipantInfo>& participants) = 0;
   // The connection is gone (a reconnect may follow with a new offer).
   virtual void onMediaStopped() = 0;
+  // The server asks for a peer-path attempt, relays the peer's signals, and
+  // ends the attempt. Links without peer paths ignore them.
+  virtual void onPeerPathStart(PeerPathStartInfo /*start*/, PeerSignalSender /*send_signal*/,
+                               PeerStateSender /*send_state*/) {}
+  virtual void onPeerSignal(PeerSignalInfo /*signal*/) {}
+  virtual void onPeerPathStop(std::uint64_t /*attempt*/, std::string /*reason*/) {}
 };
 
 }  // namespace parley::client

@@ -48,6 +48,9 @@ struct ParticipantInfo {
   std::uint32_t video_low_ssrc = 0;
   std::uint32_t screen_low_ssrc = 0;
   MediaStateInfo media;
+  // Where this participant's media goes: "via server", "peer-to-peer",
+  // "relayed (TURN)".
+  std::string media_path = "via server";
 };
 
 struct ChatInfo {
@@ -84,6 +87,8 @@ class SessionObserver {
   // A participant's media state changed (muted, camera, sharing).
   virtual void onParticipantMedia(std::uint64_t /*participant_id*/,
                                   const MediaStateInfo& /*media*/) {}
+  // Where a participant's media goes changed (ParticipantInfo::media_path).
+  virtual void onParticipantPath(std::uint64_t /*participant_id*/, const std::string& /*path*/) {}
   // The room's video codec changed (someone who cannot decode VP9 joined).
   virtual void onVideoCodecChanged(const std::string& /*codec*/) {}
   // Each chat message exactly once, in seq order, across reconnects.

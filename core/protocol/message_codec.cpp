@@ -42,6 +42,29 @@ Result<void> validateMediaState(const proto::MediaState& media) {
   return {};
 }
 
+Result<void> validatePeerSignal(const proto::PeerSignal& signal) {
+  if (static_cast<std::size_t>(signal.candidates_size()) > kMaxCandidatesPerSignal) {
+    return makeError(ErrorCode::MalformedMessage, "more than " +
+                                                      std::to_string(kMaxCandidatesPerSignal) +
+                                                      " candidates in one peer signal");
+  }
+  for (const auto& candidate : signal.candidates()) {
+    if (candidate.size() > kMaxPeerFieldBytes) {
+      return makeError(ErrorCode::MalformedMessage, "peer candidate longer than " +
+                                                        std::to_string(kMaxPeerFieldBytes) +
+                                                        " bytes");
+    }
+  }
+  if (signal.ice_ufrag().size() > kMaxPeerFieldBytes ||
+      signal.ice_pwd().size() > kMaxPeerFieldBytes ||
+      signal.dtls_fingerprint().size() > kMaxPeerFieldBytes) {
+    return makeError(ErrorCode::MalformedMessage, "peer credentials longer than " +
+                                                      std::to_string(kMaxPeerFieldBytes) +
+                                                      " bytes");
+  }
+  return {};
+}
+
 // Structural bounds: breaking these is not a user mistake but a broken or
 // hostile peer, so the connection closes.
 Result<void> validateStructure(const Envelope& envelope) {
@@ -64,6 +87,13 @@ Result<void> validateStructure(const Envelope& envelope) {
       }
       if (envelope.sign_in().user().size() > 4 * kMaxUserNameBytes) {
         return makeError(ErrorCode::MalformedMessage, "user name far over the limit");
+      }
+      return {};
+    case Envelope::kPeerSignal:
+      return validatePeerSignal(envelope.peer_signal());
+    case Envelope::kPeerPathState:
+      if (envelope.peer_path_state().path().size() > 32) {
+        return makeError(ErrorCode::MalformedMessage, "peer path name longer than 32 bytes");
       }
       return {};
     case Envelope::kError:
@@ -182,6 +212,16 @@ std::string_view bodyName(const Envelope& envelope) {
       return "video_codec_changed";
     case Envelope::kParticipantMedia:
       return "participant_media";
+    case Envelope::kPeerPathStart:
+      return "peer_path_start";
+    case Envelope::kPeerPathStop:
+      return "peer_path_stop";
+    case Envelope::kPeerSignal:
+      return "peer_signal";
+    case Envelope::kPeerPathState:
+      return "peer_path_state";
+    case Envelope::kParticipantPath:
+      return "participant_path";
     case Envelope::BODY_NOT_SET:
       return "none";
   }

@@ -21,6 +21,13 @@ inline constexpr std::chrono::seconds kHandshakeTimeout{10};
 inline constexpr std::size_t kMaxMediaPacketBytes = 2048;
 inline constexpr std::size_t kMaxVideoDecoders = 8;
 inline constexpr std::size_t kMaxCodecNameBytes = 16;
+// Peer-path signalling: candidates per PeerSignal, and the longest candidate,
+// ICE credential or fingerprint (net/ice checks the content itself).
+inline constexpr std::size_t kMaxCandidatesPerSignal = 16;
+inline constexpr std::size_t kMaxPeerFieldBytes = 256;
+// Peer signals one member may send per attempt; more closes nothing but is
+// dropped (a client trickles a handful of candidates).
+inline constexpr std::size_t kMaxPeerSignalsPerAttempt = 64;
 inline constexpr std::chrono::seconds kDefaultIdleTimeout{120};
 inline constexpr std::chrono::seconds kDefaultKeepaliveInterval{20};
 

@@ -182,6 +182,16 @@ void ClientConnection::onMessage(Envelope&& envelope) {
             room_->setMedia(id_, std::move(*envelope.mutable_media_state()));
           }
           return;
+        case Envelope::kPeerSignal:
+          if (room_) {
+            room_->peerSignal(id_, std::move(*envelope.mutable_peer_signal()));
+          }
+          return;
+        case Envelope::kPeerPathState:
+          if (room_) {
+            room_->peerPathState(id_, std::move(*envelope.mutable_peer_path_state()));
+          }
+          return;
         default:
           return unexpected();
       }

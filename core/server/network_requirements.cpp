@@ -143,6 +143,27 @@ std::vector<PortRequirement> networkRequirements(const ServerConfig& c) {
                     c.syslog_collector.address, "", c.syslog_collector.address,
                     "Logging: syslog (RFC 5424) to your collector", "parley syslog", false});
   }
+  // STUN and TURN servers the clients are told to use: flows from the
+  // clients to those servers (which are usually not parleyd).
+  if (c.peer_enabled && c.peer_stun) {
+    rows.push_back({"UDP", c.peer_stun->port, PortRequirement::Direction::Outbound,
+                    "any (clients)", c.peer_stun->address, "", c.peer_stun->address,
+                    "Peer paths: clients ask this STUN server for their public address",
+                    "parley peer STUN", false});
+  }
+  if (c.peer_enabled) {
+    for (const auto& turn : c.peer_turn) {
+      const bool udp = turn.transport == "udp";
+      rows.push_back({udp ? "UDP" : "TCP", turn.endpoint.port,
+                      PortRequirement::Direction::Outbound, "any (clients)",
+                      turn.endpoint.address, "", turn.endpoint.address,
+                      std::string("Peer paths: clients relay media through this TURN server (") +
+                          (turn.transport == "tls" ? "TURN over TLS, also through web proxies"
+                                                   : "TURN over " + turn.transport) +
+                          "); the relay itself uses UDP 49152-65535 between clients",
+                      "parley peer TURN " + turn.transport, false});
+    }
+  }
   return rows;
 }
 
@@ -200,7 +221,15 @@ std::string renderRequirementsTable(const ServerConfig& c, std::uint64_t partici
   }
   out +=
       "\nClients only connect outwards: to TCP 443 and 5228 (directly, through a web proxy "
-      "to 443, or through a SOCKS server to 5228) and to the UDP media port.\n\n";
+      "to 443, or through a SOCKS server to 5228) and to the UDP media port.\n";
+  if (c.peer_enabled) {
+    out +=
+        "Two-person rooms also try a peer-to-peer path: UDP between the two clients on "
+        "ephemeral ports, in both directions (ICE). Where that is blocked, media stays on the "
+        "server or goes through the TURN servers listed above; [peer] peer_to_peer = false turns "
+        "peer paths off.\n";
+  }
+  out += "\n";
   return out + renderBandwidth(c, participants);
 }
 

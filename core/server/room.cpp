@@ -54,6 +54,7 @@ void Room::fillParticipant(const Member& m, proto::Participant& p) const {
   p.set_video_low_ssrc(mediaSsrc(m.participant_id, StreamKind::VideoLow));
   p.set_screen_low_ssrc(mediaSsrc(m.participant_id, StreamKind::ScreenLow));
   *p.mutable_media() = m.media;
+  p.set_media_path(m.media_path);
 }
 
 void Room::broadcast(const protocol::Envelope& envelope, std::uint64_t except_participant) {
@@ -124,7 +125,10 @@ void Room::setMedia(std::uint64_t participant_id, proto::MediaState media) {
 }
 
 Room::Room(std::shared_ptr<ServerContext> ctx, std::string name)
-    : ctx_(std::move(ctx)), name_(std::move(name)), strand_(asio::make_strand(ctx_->io)) {}
+    : ctx_(std::move(ctx)),
+      name_(std::move(name)),
+      strand_(asio::make_strand(ctx_->io)),
+      peer_timer_(strand_) {}
 
 bool Room::ensureLoaded() {
   PARLEY_DCHECK_RUN_ON(strand_);
@@ -204,6 +208,7 @@ void Room::join(Member member, bool has_resume, std::uint64_t resume_after_seq) 
     }
     room.members_.back().cursor = after;
     room.catchUp(member.participant_id);
+    room.updatePeerPath(false);
     spdlog::info("room '{}': {} (participant {}) joined; {} present, last seq {}", room.name_,
                  member.user, member.participant_id, room.members_.size(), room.record_.last_seq);
   });
@@ -282,6 +287,7 @@ void Room::leave(std::uint64_t participant_id, std::string reason, bool reply) {
       room.broadcast(notice, 0);
       // The one who could not decode VP9 may have left.
       room.updateVideoCodec();
+      room.updatePeerPath(true);
       spdlog::info("room '{}': {} (participant {}) left ({}); {} present", room.name_, leaver.user,
                    leaver.participant_id, reason, room.members_.size());
     } else if (reply) {

@@ -7,6 +7,7 @@
 // may be called from any thread (connections call them from their strands,
 // and their order per caller is kept). No locks.
 
+#include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
 #include <cstdint>
 #include <memory>
@@ -33,6 +34,9 @@ class Room : public std::enable_shared_from_this<Room> {
     std::uint64_t cursor = 0;
     // What the member sends and can decode (JoinRoom, then MediaState).
     proto::MediaState media;
+    // Where its media goes ("via server", "peer-to-peer", "relayed (TURN)").
+    std::string media_path = "via server";
+    std::size_t peer_signals = 0;  // in the current attempt
   };
 
   Room(std::shared_ptr<ServerContext> ctx, std::string name);
@@ -52,6 +56,11 @@ class Room : public std::enable_shared_from_this<Room> {
   // room's video codec follows what every member can decode.
   void setMedia(std::uint64_t participant_id, proto::MediaState media);
 
+  // Peer paths (room_peer_path.cpp): a signal for the other member of the
+  // current attempt, and where a member's media goes now.
+  void peerSignal(std::uint64_t participant_id, proto::PeerSignal signal);
+  void peerPathState(std::uint64_t participant_id, proto::PeerPathState state);
+
   // The best video codec every member can decode: VP9 when all that decode
   // video list it, else VP8. Members that list no decoder have no say.
   static std::string agreeVideoCodec(const std::vector<Member>& members);
@@ -69,6 +78,12 @@ class Room : public std::enable_shared_from_this<Room> {
   // Recomputes the room's codec; tells everyone when it changed.
   void updateVideoCodec();
   void offerMedia(const Member& member);
+  // After every join and leave: starts a peer-path attempt when the room is
+  // two (after a pause when it shrank to two), stops it when it is not.
+  void updatePeerPath(bool shrank);
+  void startPeerAttempt();
+  void stopPeerAttempt(const std::string& reason);
+  void setMediaPath(Member& member, std::string path);
 
   std::shared_ptr<ServerContext> ctx_;
   const std::string name_;
@@ -77,6 +92,12 @@ class Room : public std::enable_shared_from_this<Room> {
   RoomRecord record_;
   std::vector<Member> members_;
   std::string video_codec_ = "VP9";
+  // The current peer-path attempt: its number (0: none yet) and its pair.
+  std::uint64_t peer_attempt_ = 0;
+  bool peer_active_ = false;
+  std::uint64_t peer_a_ = 0;  // controlling (the earlier joiner)
+  std::uint64_t peer_b_ = 0;
+  asio::steady_timer peer_timer_;
 };
 
 }  // namespace parley::server

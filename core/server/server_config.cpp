@@ -27,12 +27,12 @@ class Parser {
     ServerConfig config;
     if (auto ok = checkKeys(root_, "",
                             {"server", "tls", "store", "rooms", "accounts", "log", "metrics",
-                             "media", "interconnect"});
+                             "media", "interconnect", "peer"});
         !ok) {
       return makeError(std::move(ok).error());
     }
     for (const char* section : {"server", "tls", "store", "rooms", "accounts", "log", "metrics",
-                                "media", "interconnect"}) {
+                                "media", "interconnect", "peer"}) {
       if (const auto* node = root_.get(section); node != nullptr && !node->is_table()) {
         return bad(section, "", "must be a table ([" + std::string(section) + "])");
       }
@@ -229,6 +229,9 @@ class Parser {
     if (auto ok = parseInterconnect(section("interconnect"), config); !ok) {
       return makeError(std::move(ok).error());
     }
+    if (auto ok = parsePeer(section("peer"), config); !ok) {
+      return makeError(std::move(ok).error());
+    }
     return config;
   }
 
@@ -374,6 +377,73 @@ class Parser {
     }
     if (*port >= 0) {
       config.interconnect_port = static_cast<std::uint16_t>(*port);
+    }
+    return {};
+  }
+
+  Result<void> parsePeer(const toml::table& t, ServerConfig& config) const {
+    if (auto ok = checkKeys(t, "peer", {"peer_to_peer", "stun", "turn", "turn_secret", "turn_ttl_s"});
+        !ok) {
+      return makeError(std::move(ok).error());
+    }
+    if (const auto* node = t.get("peer_to_peer")) {
+      const auto* b = node->as_boolean();
+      if (b == nullptr) {
+        return bad("peer", "peer_to_peer", "must be true or false");
+      }
+      config.peer_enabled = b->get();
+    }
+    // parseEndpoint takes numeric addresses only; port 0 means nothing here.
+    const auto numeric = [](const Endpoint& ep) { return ep.port != 0; };
+    auto stun = string(t, "peer", "stun");
+    if (!stun) {
+      return makeError(std::move(stun).error());
+    }
+    if (!stun->empty()) {
+      auto ep = parseEndpoint(*stun);
+      if (!ep || !numeric(*ep)) {
+        return bad("peer", "stun", "must be \"ADDRESS:PORT\" with a numeric address");
+      }
+      config.peer_stun = *ep;
+    }
+    if (const auto* node = t.get("turn")) {
+      const auto* arr = node->as_array();
+      if (arr == nullptr || arr->size() > 8) {
+        return bad("peer", "turn", "must be an array of at most 8 \"udp|tcp|tls:ADDRESS:PORT\"");
+      }
+      for (std::size_t i = 0; i < arr->size(); ++i) {
+        const auto* s = (*arr)[i].as_string();
+        const std::string text = s == nullptr ? std::string() : s->get();
+        const auto colon = text.find(':');
+        const std::string transport = text.substr(0, colon);
+        if (colon == std::string::npos ||
+            (transport != "udp" && transport != "tcp" && transport != "tls")) {
+          return bad("peer", "turn",
+                     "entry " + std::to_string(i + 1) + " must start with udp:, tcp: or tls:");
+        }
+        auto ep = parseEndpoint(text.substr(colon + 1));
+        if (!ep || !numeric(*ep)) {
+          return bad("peer", "turn",
+                     "entry " + std::to_string(i + 1) + " needs a numeric ADDRESS:PORT");
+        }
+        config.peer_turn.push_back({transport, *ep});
+      }
+    }
+    auto secret = string(t, "peer", "turn_secret");
+    if (!secret) {
+      return makeError(std::move(secret).error());
+    }
+    config.peer_turn_secret = *secret;
+    if (!config.peer_turn.empty() && config.peer_turn_secret.size() < 16) {
+      return bad("peer", "turn_secret",
+                 "TURN servers need coturn's static-auth-secret here (16 characters or more)");
+    }
+    auto ttl = integer(t, "peer", "turn_ttl_s", 60, 7 * 24 * 3600);
+    if (!ttl) {
+      return makeError(std::move(ttl).error());
+    }
+    if (*ttl >= 0) {
+      config.peer_turn_ttl = std::chrono::seconds(*ttl);
     }
     return {};
   }
@@ -635,7 +705,13 @@ std::string renderDefaultConfig(const std::string& name, const std::vector<Endpo
   out += "max_upload_kbps = 2500\n\n";
   out += "[interconnect]               # servers that relay rooms between them\n";
   out += "peers = []                   # e.g. [\"198.51.100.7\"]\n";
-  out += "port = 5564                  # UDP: RTP on port, RTCP on port + 1\n";
+  out += "port = 5564                  # UDP: RTP on port, RTCP on port + 1\n\n";
+  out += "[peer]                       # peer-to-peer paths for two-person rooms\n";
+  out += "peer_to_peer = true          # false: media always through this server\n";
+  out += "# stun = \"192.0.2.5:3478\"     # handed to clients for their public address\n";
+  out += "# turn = [\"udp:192.0.2.5:3478\", \"tls:192.0.2.5:5349\"]\n";
+  out += "# turn_secret = \"...\"         # coturn's static-auth-secret (use-auth-secret)\n";
+  out += "# turn_ttl_s = 3600            # lifetime of the credentials clients get\n";
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,6 +79,19 @@ struct ServerConfig {
   // pair (RTP on `port`, RTCP on `port + 1`). Empty peers = not configured.
   std::vector<std::string> interconnect_peers;  // numeric addresses of the other servers
   std::uint16_t interconnect_port = 5564;
+  // [peer] Peer-to-peer paths for two-person rooms (docs/media.md). Off: no
+  // client is ever asked to try one, so no peer traffic at all.
+  bool peer_enabled = true;
+  std::optional<Endpoint> peer_stun;  // handed to clients; numeric address
+  struct TurnServer {
+    std::string transport;  // "udp", "tcp", "tls"
+    Endpoint endpoint;      // numeric address
+  };
+  std::vector<TurnServer> peer_turn;
+  // coturn's static-auth-secret (use-auth-secret): clients get time-limited
+  // credentials made from it, never a long-term TURN password.
+  std::string peer_turn_secret;
+  std::chrono::seconds peer_turn_ttl{3600};
 
   // Worker count after resolving 0 to the number of cores.
   [[nodiscard]] unsigned effectiveThreads() const;

@@ -441,6 +441,13 @@ class Lab:
         srv = ip_of(SERVER)
         run([self.parleyd, "init", "--dir", d, "--host", SERVER, "--tcp", srv + ":443",
              "--tcp", srv + ":5228", "--udp", srv + ":5564", "--rsa-bits", "2048"])
+        # The media scenarios measure the server path; peer paths have their
+        # own scenarios, which turn them on.
+        conf = os.path.join(d, "parleyd.toml")
+        with open(conf) as f:
+            text = f.read()
+        with open(conf, "w") as f:
+            f.write(text.replace("peer_to_peer = true", "peer_to_peer = false"))
         for user in [USER] + MEDIA_USERS:
             run([self.parleyd, "user", "add", user, "--config", os.path.join(d, "parleyd.toml")],
                 input_text=PASSWORD + "\n")

@@ -29,6 +29,9 @@ ServerFixture::ServerFixture(Options options) : options_(std::move(options)) {
   // interactive defaults.
   setConfig("argon2_opslimit", "1");
   setConfig("argon2_memlimit_kib", "64");
+  // Peer paths only where a test asks for them (with clients told which
+  // interfaces to gather on): the others test the server path.
+  setConfig("peer_to_peer", "false");
   for (const auto& [key, value] : options_.config) {
     setConfig(key, value);
   }

@@ -185,6 +185,10 @@ void Call::stop() {
         sender->stop();
       }
     }
+    peer_.reset();  // joins the ICE agent's thread
+    if (route_timer_) {
+      route_timer_->cancel();
+    }
     if (transport_) {
       transport_->stop();
     }
@@ -226,8 +230,7 @@ void Call::sendWaitingAudio() {
     return;
   }
   engine_->drainOutgoing([this](std::span<const std::byte> rtp) {
-    transport_->send(std::vector<std::byte>(rtp.begin(), rtp.end()), false,
-                     net::TrafficClass::Audio);
+    sendMedia(std::vector<std::byte>(rtp.begin(), rtp.end()), false, net::TrafficClass::Audio);
   });
 }
 
@@ -244,19 +247,23 @@ void Call::drainVideo() {
       // waiting goes out before each video packet.
       sendWaitingAudio();
       last_video_sent_bytes_ += rtp.size();
-      transport_->send(std::vector<std::byte>(rtp.begin(), rtp.end()), false,
-                       net::TrafficClass::Video);
+      sendMedia(std::vector<std::byte>(rtp.begin(), rtp.end()), false, net::TrafficClass::Video);
     });
   }
 }
 
-void Call::onPlain(std::span<const std::byte> plain, bool rtcp) {
+void Call::onPlain(std::span<const std::byte> plain, bool rtcp, bool from_peer) {
   if (rtcp) {
-    onRtcp(plain);
+    onRtcp(plain, from_peer);
     return;
   }
   auto rtp = media::parseRtp(plain);
   if (!rtp) {
+    return;
+  }
+  // During a switch both paths deliver: play what came first.
+  if (duplicates_.seen(rtp->header.ssrc, rtp->header.sequence)) {
+    ++duplicates_dropped_;
     return;
   }
   const auto pt = rtp->header.payload_type;
@@ -271,7 +278,7 @@ void Call::onPlain(std::span<const std::byte> plain, bool rtcp) {
   }
 }
 
-void Call::onRtcp(std::span<const std::byte> plain) {
+void Call::onRtcp(std::span<const std::byte> plain, bool from_peer) {
   auto compound = media::parseRtcp(plain);
   if (!compound) {
     return;
@@ -284,6 +291,11 @@ void Call::onRtcp(std::span<const std::byte> plain) {
     }
   }
   for (const auto& remb : compound->rembs) {
+    // The estimate that counts is the one of the path our media takes: the
+    // server's on the server path, the peer's own on the peer path.
+    if (from_peer != (route_ == Route::Peer)) {
+      continue;
+    }
     last_remb_ = clock_.now();
     // The server's estimate of what our uplink carries.
     applySendBudget(
@@ -366,7 +378,7 @@ void Call::sendKeyFrameRequest(std::uint32_t ssrc) {
   rr.ssrc = offer_.audio_ssrc;
   media::appendReceiverReport(rr, rtcp);
   media::appendPli(media::Pli{offer_.audio_ssrc, ssrc}, rtcp);
-  transport_->send(std::move(rtcp), true, net::TrafficClass::Video);
+  sendMedia(std::move(rtcp), true, net::TrafficClass::Video);
 }
 
 void Call::armFeedbackTimer() {
@@ -441,7 +453,7 @@ void Call::sendFeedback() {
     remb.ssrcs = {estimator_ssrc_};
     media::appendRemb(remb, rtcp);
   }
-  transport_->send(std::move(rtcp), true, net::TrafficClass::Video);
+  sendMedia(std::move(rtcp), true, net::TrafficClass::Video);
 }
 
 void Call::onMediaOffer(MediaOfferInfo offer) {
@@ -532,6 +544,7 @@ void Call::onParticipantsChanged(const std::vector<ParticipantInfo>& participant
 void Call::onMediaStopped() {
   asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_)] {
     if (auto still = alive.lock(); still && *still) {
+      endPeerPath(false, "the connection to the server is gone");
       transport_->stop();
       if (engine_) {
         engine_->setSendStream(0, audio_pt_);  // nothing to send until the next offer
@@ -620,6 +633,16 @@ void Call::stats(std::function<void(CallStats)> done) {
     out.received_kbps = rate(out.transport.received_bytes - last_received_total_);
     last_received_total_ = out.transport.received_bytes;
     last_stats_ = now;
+    if (peer_) {
+      out.peer_path = peer_->state() == PeerPath::State::Verified ? peer_->pathName() : "connecting";
+      if (auto rtt = peer_->roundTrip()) {
+        out.peer_rtt_ms = std::chrono::duration<double, std::milli>(*rtt).count();
+      }
+      out.peer_candidates = peer_->localCandidates();
+      out.peer_sent = peer_->counters().sent;
+      out.peer_received = peer_->counters().received;
+    }
+    out.duplicates_dropped = duplicates_dropped_;
     done(std::move(out));
   });
 }

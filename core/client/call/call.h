@@ -31,11 +31,13 @@
 #include "core/base/clock.h"
 #include "core/base/result.h"
 #include "core/client/call/media_transport.h"
+#include "core/client/call/peer_path.h"
 #include "core/client/media_link.h"
 #include "media/congestion/delay_based_estimator.h"
 #include "media/engine/audio_engine.h"
 #include "media/engine/video_receiver.h"
 #include "media/engine/video_sender.h"
+#include "media/rtp/duplicate_filter.h"
 #include "media/rtp/reception_statistics.h"
 
 namespace parley::client {
@@ -45,6 +47,9 @@ struct CallConfig {
   media::AudioEngineConfig audio;
   // What this client sends at most in total (DESIGN.md section 6).
   std::int64_t max_send_bps = 2'500'000;
+  // Peer paths in two-person rooms (call_peer.cpp); false: always the server.
+  bool peer_enabled = true;
+  PeerPathConfig peer;
 };
 
 // A decoded remote picture, on the video decode thread: must not block long.
@@ -87,6 +92,14 @@ struct CallStats {
   std::vector<media::VideoSenderStats> senders;  // camera, then screen (when sending)
   std::vector<CallStreamStats> streams;
   MediaTransport::Counters transport;
+  // Where media goes: "via server", "connecting", "peer-to-peer",
+  // "relayed (TURN)"; the peer path's round trip and what it carried.
+  std::string peer_path = "via server";
+  std::optional<double> peer_rtt_ms;
+  std::vector<std::string> peer_candidates;  // ours, as offered
+  std::uint64_t peer_sent = 0;
+  std::uint64_t peer_received = 0;
+  std::uint64_t duplicates_dropped = 0;  // both paths delivered it (a switch)
 };
 
 class Call final : public MediaLink {
@@ -132,10 +145,22 @@ class Call final : public MediaLink {
   void onVideoCodecChanged(const std::string& codec, std::uint8_t payload_type) override;
   void onParticipantsChanged(const std::vector<ParticipantInfo>& participants) override;
   void onMediaStopped() override;
+  void onPeerPathStart(PeerPathStartInfo start, PeerSignalSender send_signal,
+                       PeerStateSender send_state) override;
+  void onPeerSignal(PeerSignalInfo signal) override;
+  void onPeerPathStop(std::uint64_t attempt, std::string reason) override;
 
  private:
-  void onPlain(std::span<const std::byte> plain, bool rtcp);
-  void onRtcp(std::span<const std::byte> plain);
+  // Where outgoing media goes (call_peer.cpp): the server, both paths
+  // during a switch, or the peer path alone.
+  enum class Route { Server, Both, Peer };
+  void sendMedia(std::vector<std::byte> plain, bool rtcp, net::TrafficClass traffic_class);
+  void onPeerState(PeerPath::State state, const std::string& why);
+  void setRoute(Route route);
+  void endPeerPath(bool overlap, const std::string& why);
+  void requestOwnKeyFrames();
+  void onPlain(std::span<const std::byte> plain, bool rtcp, bool from_peer = false);
+  void onRtcp(std::span<const std::byte> plain, bool from_peer);
   void drainAudio();
   void sendWaitingAudio();  // on the strand: the audio ring's one consumer
   void drainVideo();
@@ -207,6 +232,16 @@ class Call final : public MediaLink {
   // (its loss-based controller lowers what it forwards to us).
   media::ReceptionStatistics reception_;
   Clock::TimePoint last_report_{};
+
+  // Peer path (call strand).
+  std::unique_ptr<PeerPath> peer_;
+  PeerSignalSender peer_signal_;
+  PeerStateSender peer_state_;
+  Route route_ = Route::Server;
+  std::unique_ptr<asio::steady_timer> route_timer_;
+  std::uint64_t route_generation_ = 0;  // a stale route timer does nothing
+  media::DuplicateFilter duplicates_;
+  std::uint64_t duplicates_dropped_ = 0;
 };
 
 }  // namespace parley::client

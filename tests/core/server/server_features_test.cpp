@@ -28,6 +28,7 @@
 #include "core/server/server_metrics.h"
 #include "core/server/syslog_local_sink.h"
 #include "core/server/syslog_udp_sink.h"
+#include "core/server/turn_credentials.h"
 #include "parley_test_paths.h"
 
 using namespace parley::server;
@@ -128,7 +129,12 @@ TEST_CASE("bad admin settings are refused with the key named", "[server][config]
 
 TEST_CASE("network requirements list every flow of the config", "[server][netreq]") {
   const auto rows = networkRequirements(knownConfig());
-  REQUIRE(rows.size() == 7);
+  REQUIRE(rows.size() == 10);
+  // The peer-path servers the clients use: STUN, TURN over UDP and TLS.
+  CHECK(rows[7].port == 3478);
+  CHECK(rows[8].protocol == "UDP");
+  CHECK(rows[9].protocol == "TCP");
+  CHECK(rows[9].port == 5349);
   CHECK(rows[0].protocol == "TCP");
   CHECK(rows[0].port == 443);
   CHECK(rows[1].port == 5228);
@@ -395,4 +401,42 @@ TEST_CASE("the local syslog sink sends one datagram per line to the socket", "[s
   CHECK_FALSE(SyslogLocalSink::create("/" + std::string(200, 'x'), 3, "parleyd"));
   daemon.reset();
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("[peer]: STUN and TURN servers, the TURN secret, and clear errors", "[server][config]") {
+  auto config = parseServerConfig(
+      "[peer]\npeer_to_peer = true\nstun = \"192.0.2.1:3478\"\n"
+      "turn = [\"udp:192.0.2.1:3478\", \"tls:[2001:db8::1]:5349\"]\n"
+      "turn_secret = \"a-long-enough-secret\"\nturn_ttl_s = 600\n",
+      "/etc/parleyd", "parleyd.toml");
+  REQUIRE(config);
+  CHECK(config->peer_enabled);
+  REQUIRE(config->peer_stun);
+  CHECK(config->peer_stun->port == 3478);
+  REQUIRE(config->peer_turn.size() == 2);
+  CHECK(config->peer_turn[1].transport == "tls");
+  CHECK(config->peer_turn[1].endpoint.address == "2001:db8::1");
+  CHECK(config->peer_turn_ttl == std::chrono::seconds(600));
+
+  auto off = parseServerConfig("[peer]\npeer_to_peer = false\n", "/x", "x.toml");
+  REQUIRE(off);
+  CHECK_FALSE(off->peer_enabled);
+
+  CHECK_THAT(configError("[peer]\npeer_to_peer = 1\n"), Catch::Contains("[peer] peer_to_peer"));
+  CHECK_THAT(configError("[peer]\nstun = \"stun.example.com:3478\"\n"),
+             Catch::Contains("[peer] stun"));
+  CHECK_THAT(configError("[peer]\nturn = [\"sctp:192.0.2.1:3478\"]\nturn_secret = \"x\"\n"),
+             Catch::Contains("udp:, tcp: or tls:"));
+  CHECK_THAT(configError("[peer]\nturn = [\"udp:192.0.2.1:3478\"]\n"),
+             Catch::Contains("static-auth-secret"));
+  CHECK_THAT(configError("[peer]\nturn_ttl_s = 5\n"), Catch::Contains("[peer] turn_ttl_s"));
+  CHECK_THAT(configError("[peer]\nrelay = true\n"), Catch::Contains("relay"));
+}
+
+TEST_CASE("TURN credentials are coturn's use-auth-secret form", "[server][config]") {
+  // Expected value from Python: base64(hmac.new(secret, username, sha1)).
+  const auto c = makeTurnCredentials("0123456789abcdef-secret", "alice", 1700000000,
+                                     std::chrono::seconds(3600));
+  CHECK(c.username == "1700003600:alice");
+  CHECK(c.password == "RdimA65Hn6XcpWiLB0HmFEQZlmY=");
 }

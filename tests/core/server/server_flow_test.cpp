@@ -51,7 +51,9 @@ class TestClient : public transport::MessageChannel::Handler,
     // Media set-up (the offer after each join, codec changes) has tests of
     // its own; the chat flows below read the rest in order.
     const auto body = envelope.body_case();
-    if (body == Envelope::kMediaOffer || body == Envelope::kVideoCodecChanged) {
+    if (body == Envelope::kMediaOffer || body == Envelope::kVideoCodecChanged ||
+        body == Envelope::kPeerPathStart || body == Envelope::kPeerPathStop ||
+        body == Envelope::kPeerSignal || body == Envelope::kParticipantPath) {
       media_inbox_.push_back(std::move(envelope));
     } else {
       inbox_.push_back(std::move(envelope));
@@ -166,7 +168,8 @@ class TestClient : public transport::MessageChannel::Handler,
 };
 
 struct Fixture {
-  Fixture() {
+  // `peer`: peer paths on, with a STUN and a TURN server to hand out.
+  explicit Fixture(bool peer = false) {
     InitOptions options;
     options.dir = dir.path();
     options.hosts = {"127.0.0.1"};
@@ -186,6 +189,14 @@ struct Fixture {
     config.lockout_first = std::chrono::seconds(300);
     config.lockout_max = std::chrono::seconds(3600);
     config.history_on_join = 2;
+    // These flows are about chat and presence; peer paths have their own
+    // test below, which turns them on.
+    config.peer_enabled = peer;
+    if (peer) {
+      config.peer_stun = Endpoint{"192.0.2.20", 3478};
+      config.peer_turn = {{"udp", Endpoint{"192.0.2.20", 3478}}};
+      config.peer_turn_secret = "flow-test-static-auth-secret";
+    }
     config.threads = 2;
     auto opened = Store::open(config.store_path.string(), config.synchronous, false);
     REQUIRE(opened);
@@ -582,4 +593,139 @@ TEST_CASE("the room's video codec falls back to VP8 for a VP8-only participant a
   REQUIRE(back);
   REQUIRE(back->has_video_codec_changed());
   CHECK(back->video_codec_changed().video_codec() == "VP9");
+}
+
+namespace {
+
+// The next peer-path message (media offers and codec changes skipped).
+Envelope nextPeer(TestClient& client) {
+  for (;;) {
+    auto e = client.nextMedia();
+    REQUIRE(e.has_value());
+    if (e->body_case() != Envelope::kMediaOffer && e->body_case() != Envelope::kVideoCodecChanged) {
+      return *e;
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("two members get a peer-path attempt; a third stops it; two again retry",
+          "[server][flow][peer]") {
+  Fixture f(true);
+  auto alice = f.client();
+  auto bob = f.client();
+  auto carol = f.client();
+  const auto alice_id = alice->signInFully("alice", "alice-pw", 11);
+  const auto bob_id = bob->signInFully("bob", "bob-pw", 22);
+  carol->signInFully("carol", "carol-pw", 33);
+  alice->join("pair");
+  alice->expect(Envelope::kJoined);
+  bob->join("pair");
+  bob->expect(Envelope::kJoined);
+
+  const auto a_start = nextPeer(*alice);
+  const auto b_start = nextPeer(*bob);
+  REQUIRE(a_start.body_case() == Envelope::kPeerPathStart);
+  REQUIRE(b_start.body_case() == Envelope::kPeerPathStart);
+  const auto& as = a_start.peer_path_start();
+  const auto& bs = b_start.peer_path_start();
+  CHECK(as.attempt() == bs.attempt());
+  CHECK(as.controlling());  // the earlier joiner
+  CHECK_FALSE(bs.controlling());
+  CHECK(as.peer_participant_id() == bob_id);
+  CHECK(bs.peer_participant_id() == alice_id);
+  REQUIRE(as.ice_servers_size() == 2);
+  CHECK(as.ice_servers(0).kind() == "stun");
+  CHECK(as.ice_servers(1).kind() == "turn");
+  // Time-limited TURN credentials of alice's own, never the secret.
+  CHECK(as.ice_servers(1).username().ends_with(":alice"));
+  CHECK(as.ice_servers(1).password().size() == 28);  // base64 of HMAC-SHA1
+  CHECK(as.ice_servers(1).password() != f.config.peer_turn_secret);
+
+  // A signal of another attempt is dropped; the current one reaches bob.
+  Envelope stale;
+  stale.mutable_peer_signal()->set_attempt(as.attempt() + 7);
+  stale.mutable_peer_signal()->set_ice_ufrag("old0");
+  alice->channel->send(stale);
+  Envelope signal;
+  signal.mutable_peer_signal()->set_attempt(as.attempt());
+  signal.mutable_peer_signal()->set_ice_ufrag("abcd");
+  signal.mutable_peer_signal()->set_ice_pwd("0123456789abcdefghijkl");
+  signal.mutable_peer_signal()->set_dtls_fingerprint("sha-256 00");
+  signal.mutable_peer_signal()->add_candidates("candidate:1 1 UDP 1 10.0.0.1 4000 typ host");
+  signal.mutable_peer_signal()->set_from_participant_id(999);  // the server sets it
+  alice->channel->send(signal);
+  const auto relayed = nextPeer(*bob);
+  REQUIRE(relayed.body_case() == Envelope::kPeerSignal);
+  CHECK(relayed.peer_signal().ice_ufrag() == "abcd");
+  CHECK(relayed.peer_signal().from_participant_id() == alice_id);
+  CHECK(relayed.peer_signal().candidates_size() == 1);
+
+  // Alice's media goes peer-to-peer: the room hears of it.
+  Envelope state;
+  state.mutable_peer_path_state()->set_attempt(as.attempt());
+  state.mutable_peer_path_state()->set_path("peer-to-peer");
+  alice->channel->send(state);
+  for (auto* c : {alice.get(), bob.get()}) {
+    const auto path = nextPeer(*c);
+    REQUIRE(path.body_case() == Envelope::kParticipantPath);
+    CHECK(path.participant_path().participant_id() == alice_id);
+    CHECK(path.participant_path().path() == "peer-to-peer");
+  }
+
+  // A third member: the attempt stops, alice is back on the server.
+  carol->join("pair");
+  carol->expect(Envelope::kJoined);
+  for (auto* c : {alice.get(), bob.get()}) {
+    const auto stop = nextPeer(*c);
+    REQUIRE(stop.body_case() == Envelope::kPeerPathStop);
+    CHECK(stop.peer_path_stop().attempt() == as.attempt());
+  }
+  const auto back = nextPeer(*bob);
+  REQUIRE(back.body_case() == Envelope::kParticipantPath);
+  CHECK(back.participant_path().path() == "via server");
+
+  // Down to two again: a new attempt after a short pause.
+  carol->channel->send([] {
+    Envelope leave;
+    leave.mutable_leave_room();
+    return leave;
+  }());
+  auto retry = nextPeer(*alice);
+  while (retry.body_case() == Envelope::kParticipantPath) {
+    retry = nextPeer(*alice);
+  }
+  REQUIRE(retry.body_case() == Envelope::kPeerPathStart);
+  CHECK(retry.peer_path_start().attempt() == as.attempt() + 1);
+}
+
+TEST_CASE("with peer paths off, two members get no attempt and signals go nowhere",
+          "[server][flow][peer]") {
+  Fixture f(false);
+  auto alice = f.client();
+  auto bob = f.client();
+  alice->signInFully("alice", "alice-pw", 11);
+  bob->signInFully("bob", "bob-pw", 22);
+  alice->join("pair");
+  alice->expect(Envelope::kJoined);
+  bob->join("pair");
+  bob->expect(Envelope::kJoined);
+  Envelope signal;
+  signal.mutable_peer_signal()->set_attempt(1);
+  signal.mutable_peer_signal()->set_ice_ufrag("abcd");
+  alice->channel->send(signal);
+  // A chat round trip orders everything before it.
+  alice->say(1, "after the signal");
+  bob->until(Envelope::kChatMessage);
+  for (auto* c : {alice.get(), bob.get()}) {
+    for (;;) {
+      auto e = c->nextMedia(std::chrono::milliseconds(200));
+      if (!e) {
+        break;
+      }
+      CHECK(e->body_case() != Envelope::kPeerPathStart);
+      CHECK(e->body_case() != Envelope::kPeerSignal);
+    }
+  }
 }

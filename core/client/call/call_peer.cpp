@@ -1,0 +1,196 @@
+// The Call's side of peer paths: which path outgoing media takes, and the
+// switches between the server and a PeerPath.
+//
+//   Server --peer path verified--> Both (1 s) --> Peer
+//     ^                                            |
+//     +-- Both (0.5 s) <-- the server stops it ----+  (a third member joined)
+//     +------------------ the path failed ----------+  (at once)
+//
+// While both paths carry media the receiver plays whichever copy arrives
+// first (DuplicateFilter in onPlain), so a switch loses nothing; each switch
+// asks our own encoders for key frames, so pictures continue on the new path
+// at once. The server path (MediaTransport) stays configured and probing the
+// whole time, so going back needs no setup.
+
+#include <asio/post.hpp>
+
+#include "core/client/call/call.h"
+#include "media/rtp/rtp_packet.h"
+
+namespace parley::client {
+
+namespace {
+
+constexpr auto kSwitchInOverlap = std::chrono::milliseconds(1000);
+constexpr auto kSwitchOutOverlap = std::chrono::milliseconds(500);
+
+std::uint32_t ssrcOf(const std::vector<std::byte>& rtp) {
+  if (rtp.size() < 12) {
+    return 0;
+  }
+  return (std::to_integer<std::uint32_t>(rtp[8]) << 24) |
+         (std::to_integer<std::uint32_t>(rtp[9]) << 16) |
+         (std::to_integer<std::uint32_t>(rtp[10]) << 8) | std::to_integer<std::uint32_t>(rtp[11]);
+}
+
+}  // namespace
+
+void Call::sendMedia(std::vector<std::byte> plain, bool rtcp, net::TrafficClass traffic_class) {
+  const bool peer_ready = peer_ && peer_->state() == PeerPath::State::Verified;
+  // The small simulcast layers exist for the server to choose from; the
+  // peer gets the full pictures.
+  const bool small_layer =
+      !rtcp && (ssrcOf(plain) == offer_.video_low_ssrc || ssrcOf(plain) == offer_.screen_low_ssrc);
+  const bool to_peer = peer_ready && route_ != Route::Server && !small_layer;
+  const bool to_server = route_ != Route::Peer || !peer_ready;
+  if (to_peer && to_server) {
+    (void)peer_->send(plain, rtcp);
+    transport_->send(std::move(plain), rtcp, traffic_class);
+  } else if (to_peer) {
+    (void)peer_->send(std::move(plain), rtcp);
+  } else if (to_server) {
+    transport_->send(std::move(plain), rtcp, traffic_class);
+  }
+}
+
+void Call::requestOwnKeyFrames() {
+  if (camera_) {
+    camera_->requestKeyFrame(offer_.video_ssrc);
+  }
+  if (screen_) {
+    screen_->requestKeyFrame(offer_.screen_ssrc);
+  }
+}
+
+void Call::setRoute(Route route) {
+  ++route_generation_;
+  if (route_timer_) {
+    route_timer_->cancel();
+  }
+  if (route != route_) {
+    route_ = route;
+    requestOwnKeyFrames();
+  }
+}
+
+void Call::onPeerPathStart(PeerPathStartInfo start, PeerSignalSender send_signal,
+                           PeerStateSender send_state) {
+  asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_), start = std::move(start),
+                       send_signal = std::move(send_signal),
+                       send_state = std::move(send_state)]() mutable {
+    if (auto still = alive.lock(); !still || !*still) {
+      return;
+    }
+    endPeerPath(false, "a new attempt");
+    if (!config_.peer_enabled) {
+      send_state(start.attempt, "via server", 0);
+      return;
+    }
+    peer_signal_ = std::move(send_signal);
+    peer_state_ = std::move(send_state);
+    peer_ = std::make_unique<PeerPath>(strand_, config_.peer, clock_, std::move(start),
+                                       offer_.audio_ssrc, peer_signal_);
+    peer_->setReceiver([this](std::span<const std::byte> plain, bool rtcp) {
+      onPlain(plain, rtcp, true);
+    });
+    peer_->setStateObserver(
+        [this](PeerPath::State state, const std::string& why) { onPeerState(state, why); });
+    peer_->start();
+  });
+}
+
+void Call::onPeerSignal(PeerSignalInfo signal) {
+  asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_), signal = std::move(signal)] {
+    if (auto still = alive.lock(); still && *still && peer_) {
+      peer_->onSignal(signal);
+    }
+  });
+}
+
+void Call::onPeerPathStop(std::uint64_t attempt, std::string reason) {
+  asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_), attempt,
+                       reason = std::move(reason)] {
+    if (auto still = alive.lock(); still && *still && peer_ && peer_->attempt() == attempt) {
+      endPeerPath(true, reason);
+    }
+  });
+}
+
+void Call::onPeerState(PeerPath::State state, const std::string& why) {
+  if (!peer_) {
+    return;
+  }
+  const auto attempt = peer_->attempt();
+  if (state == PeerPath::State::Verified) {
+    setRoute(Route::Both);
+    const auto rtt = peer_->roundTrip();
+    if (peer_state_) {
+      peer_state_(attempt, peer_->pathName(),
+                  rtt ? static_cast<std::uint32_t>(
+                            std::chrono::duration_cast<std::chrono::milliseconds>(*rtt).count())
+                      : 0);
+    }
+    if (!route_timer_) {
+      route_timer_ = std::make_unique<asio::steady_timer>(strand_);
+    }
+    route_timer_->expires_after(kSwitchInOverlap);
+    const auto generation = route_generation_;
+    route_timer_->async_wait([this, alive = std::weak_ptr<bool>(alive_),
+                              generation](const asio::error_code& ec) {
+      auto still = alive.lock();
+      if (ec || !still || !*still || generation != route_generation_) {
+        return;
+      }
+      if (peer_ && peer_->state() == PeerPath::State::Verified) {
+        route_ = Route::Peer;
+      }
+    });
+    return;
+  }
+  if (state == PeerPath::State::Failed) {
+    if (peer_state_) {
+      peer_state_(attempt, "via server", 0);
+    }
+    (void)why;
+    // Not from inside the path's own callback: destroy it on the next step.
+    asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_), attempt] {
+      if (auto still = alive.lock(); still && *still && peer_ && peer_->attempt() == attempt) {
+        endPeerPath(false, "failed");
+      }
+    });
+    setRoute(Route::Server);
+  }
+}
+
+void Call::endPeerPath(bool overlap, const std::string& /*why*/) {
+  if (!peer_) {
+    setRoute(Route::Server);
+    return;
+  }
+  if (!overlap || peer_->state() != PeerPath::State::Verified) {
+    setRoute(Route::Server);
+    peer_.reset();
+    return;
+  }
+  // Both paths for a moment, then the server's alone.
+  setRoute(Route::Both);
+  if (!route_timer_) {
+    route_timer_ = std::make_unique<asio::steady_timer>(strand_);
+  }
+  route_timer_->expires_after(kSwitchOutOverlap);
+  const auto generation = route_generation_;
+  const auto attempt = peer_->attempt();
+  route_timer_->async_wait([this, alive = std::weak_ptr<bool>(alive_), generation,
+                            attempt](const asio::error_code& ec) {
+    auto still = alive.lock();
+    if (ec || !still || !*still || generation != route_generation_) {
+      return;
+    }
+    setRoute(Route::Server);
+    if (peer_ && peer_->attempt() == attempt) {
+      peer_.reset();
+    }
+  });
+}
+
+}  // namespace parley::client
