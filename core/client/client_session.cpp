@@ -1,6 +1,7 @@
 #include "core/client/client_session.h"
 
 #include <atomic>
+#include <charconv>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -311,6 +312,19 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
     info.audio_payload_type = static_cast<std::uint8_t>(offer.audio_payload_type() & 0x7f);
     info.video_payload_type = static_cast<std::uint8_t>(offer.video_payload_type() & 0x7f);
     info.keying = channel_->mediaKeyingMaterial();
+    info.connection_method = info_.method;
+    info.first_hop_address = info_.address;  // the proxy's address when there is one
+    info.first_hop_port = info_.port;
+    if (const auto colon = info_.via.rfind(':'); !info_.via.empty() && colon != std::string::npos) {
+      // `port` is the server's; the proxy's own port is in "host:port".
+      unsigned via_port = 0;
+      const auto* begin = info_.via.data() + colon + 1;
+      const auto* end = info_.via.data() + info_.via.size();
+      if (std::from_chars(begin, end, via_port).ec == std::errc{} && via_port > 0 &&
+          via_port <= 65535) {
+        info.first_hop_port = static_cast<std::uint16_t>(via_port);
+      }
+    }
     // Bound to this channel: after a reconnect the old senders do nothing.
     std::weak_ptr<MessageChannel> weak_channel = channel_;
     info.send_packet = [weak_channel](std::string packet, bool urgent) {

@@ -37,6 +37,12 @@ struct MediaOfferInfo {
   std::uint8_t audio_payload_type = 111;
   std::uint8_t video_payload_type = 96;
   std::vector<std::byte> keying;  // the channel's exporter output
+  // How the control connection got out ("direct", "http", "socks5", ...)
+  // and its first hop: TURN over TCP/TLS for peer paths takes the same way
+  // out when it is a proxy.
+  std::string connection_method;
+  std::string first_hop_address;
+  std::uint16_t first_hop_port = 0;
   MediaPacketSender send_packet;
   MediaTransportSender send_transport;
 };

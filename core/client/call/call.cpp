@@ -479,6 +479,9 @@ void Call::onMediaOffer(MediaOfferInfo offer) {
     offer_.screen_low_ssrc = offer.screen_low_ssrc;
     offer_.server_ssrc = offer.server_ssrc;
     offer_.video_payload_type = offer.video_payload_type;
+    offer_.connection_method = offer.connection_method;
+    offer_.first_hop_address = offer.first_hop_address;
+    offer_.first_hop_port = offer.first_hop_port;
     // Until the server's estimate arrives: a start that any link of a
     // meeting can take, raised within seconds when there is more.
     applySendBudget(send_budget_bps_ > 0 ? send_budget_bps_ : 2'000'000);

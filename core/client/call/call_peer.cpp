@@ -88,7 +88,19 @@ void Call::onPeerPathStart(PeerPathStartInfo start, PeerSignalSender send_signal
     }
     peer_signal_ = std::move(send_signal);
     peer_state_ = std::move(send_state);
-    peer_ = std::make_unique<PeerPath>(strand_, config_.peer, clock_, std::move(start),
+    // TURN over TCP/TLS leaves the way the control connection did: through
+    // the same web proxy or SOCKS5 server (libnice speaks HTTP CONNECT with
+    // Basic credentials and SOCKS5), or directly.
+    PeerPathConfig peer_config = config_.peer;
+    if (offer_.connection_method == "http" || offer_.connection_method == "socks5") {
+      peer_config.proxy.type = offer_.connection_method == "http" ? net::IceProxy::Type::Http
+                                                                   : net::IceProxy::Type::Socks5;
+      peer_config.proxy.ip = offer_.first_hop_address;
+      peer_config.proxy.port = offer_.first_hop_port;
+    } else {
+      peer_config.proxy.type = net::IceProxy::Type::None;
+    }
+    peer_ = std::make_unique<PeerPath>(strand_, peer_config, clock_, std::move(start),
                                        offer_.audio_ssrc, peer_signal_);
     peer_->setReceiver([this](std::span<const std::byte> plain, bool rtcp) {
       onPlain(plain, rtcp, true);
