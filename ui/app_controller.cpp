@@ -78,6 +78,11 @@ AppController::AppController(Options options, QObject* parent)
               meeting_->participantMedia(id, media);
             }
           });
+  connect(bridge_, &SessionBridge::participantPath, this, [this](quint64 id, const QString& path) {
+    if (meeting_) {
+      meeting_->participantPath(id, path);
+    }
+  });
   connect(bridge_, &SessionBridge::chat, this, [this](const client::ChatInfo& c) {
     if (meeting_) {
       meeting_->chat()->addChat(c);

@@ -67,6 +67,7 @@ MeetingMedia::MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions op
   client::CallConfig config;
   // A microphone next to speakers hears the meeting: cancel that echo.
   config.audio.echo_cancellation = real_devices;
+  config.peer.interfaces.allow = options_.ice_interfaces;
   call_ = std::make_unique<client::Call>(std::move(executor), config, *input_, *output_,
                                          SystemClock::instance());
   call_->setRemoteVideoSink([handoff = handoff_, this](const std::string& user, bool screen,

@@ -27,7 +27,9 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include <asio/any_io_executor.hpp>
 
@@ -50,6 +52,9 @@ struct MediaDeviceOptions {
   std::function<std::unique_ptr<media::VideoSource>()> camera;
   // Skip Qt Multimedia's sound devices (no microphone, null output).
   bool no_sound_devices = false;
+  // Peer paths: the interfaces host candidates come from (empty: every one
+  // but loopback, link-local and container bridges; tests name "lo").
+  std::vector<std::string> ice_interfaces;
 };
 
 class MeetingMedia final : public QObject {

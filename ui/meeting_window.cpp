@@ -272,6 +272,14 @@ void MeetingWindow::setSharing(const QString& name) {
   }
 }
 
+void MeetingWindow::participantPath(quint64 participant_id, const QString& path) {
+  participants_->setPath(participant_id, path);
+  if (participant_id == self_) {
+    peer_path_ = path;
+    updateStatus();
+  }
+}
+
 void MeetingWindow::participantMedia(quint64 participant_id, const client::MediaStateInfo& media) {
   const client::ParticipantInfo* before = nullptr;
   bool was_sharing = false;
@@ -364,7 +372,11 @@ void MeetingWindow::updateStatus() {
   } else {
     parts << (microphone_.isEmpty() ? tr("No microphone") : tr("Microphone: %1").arg(microphone_));
     parts << (speakers_.isEmpty() ? tr("No speakers") : tr("Speakers: %1").arg(speakers_));
-    if (path_ == QLatin1String("udp")) {
+    if (peer_path_ == QLatin1String("peer-to-peer")) {
+      parts << tr("media peer-to-peer");
+    } else if (peer_path_ == QLatin1String("relayed (TURN)")) {
+      parts << tr("media relayed (TURN)");
+    } else if (path_ == QLatin1String("udp")) {
       parts << tr("media over UDP");
     } else if (path_ == QLatin1String("tcp")) {
       parts << tr("media inside the TLS connection (TCP)");

@@ -52,6 +52,7 @@ class MeetingWindow final : public QMainWindow {
   // What we share (empty: nothing): the banner and the Share button.
   void setSharing(const QString& name);
   void participantMedia(quint64 participant_id, const client::MediaStateInfo& media);
+  void participantPath(quint64 participant_id, const QString& path);
   // The newest picture of `user`'s camera or screen (GUI thread, queued from decode).
   void remoteVideo(const QString& user, bool screen, const QImage& image);
   // Our media path ("udp", "tcp", "probing", "off").
@@ -99,6 +100,7 @@ class MeetingWindow final : public QMainWindow {
   QString camera_name_;
   QString media_error_;
   QString path_;
+  QString peer_path_;  // ours, as the server told the room ("peer-to-peer", ...)
   QString sharing_;
   client::MediaStateInfo own_;
   QWidget* tiles_ = nullptr;

@@ -58,6 +58,18 @@ bool ParticipantModel::setMedia(quint64 participant_id, const client::MediaState
   return true;
 }
 
+bool ParticipantModel::setPath(quint64 participant_id, const QString& path) {
+  auto it = std::find_if(people_.begin(), people_.end(),
+                         [&](const auto& q) { return q.id == participant_id; });
+  if (it == people_.end()) {
+    return false;
+  }
+  it->media_path = path.toStdString();
+  const int row = static_cast<int>(it - people_.begin());
+  Q_EMIT dataChanged(index(row, Path), index(row, Path));
+  return true;
+}
+
 void ParticipantModel::setSelfPath(const QString& path) {
   self_path_ = path;
   for (int row = 0; row < static_cast<int>(people_.size()); ++row) {
@@ -116,24 +128,40 @@ QVariant ParticipantModel::data(const QModelIndex& index, int role) const {
       case Sharing:
         return p.media.sharing_screen ? tr("sharing") : tr("—");
       case Path:
+        if (p.media_path == "peer-to-peer") {
+          return tr("peer-to-peer");
+        }
+        if (p.media_path == "relayed (TURN)") {
+          return tr("relayed (TURN)");
+        }
         if (self && self_path_ == QLatin1String("udp")) {
-          return tr("relayed, UDP");
+          return tr("via server, UDP");
         }
         if (self && self_path_ == QLatin1String("tcp")) {
-          return tr("relayed, TCP");
+          return tr("via server, TCP");
         }
         if (self && self_path_ == QLatin1String("probing")) {
-          return tr("relayed, trying UDP…");
+          return tr("via server, trying UDP…");
         }
-        return tr("relayed");
+        return tr("via server");
       default:
         return {};
     }
   }
+  if (role == Qt::ToolTipRole && index.column() == Path && p.media_path == "peer-to-peer") {
+    return tr(
+        "Media goes directly between the two of you, encrypted end to end (DTLS-SRTP); "
+        "chat still goes through the server.");
+  }
+  if (role == Qt::ToolTipRole && index.column() == Path && p.media_path == "relayed (TURN)") {
+    return tr(
+        "Media goes between the two of you through a TURN relay, encrypted end to end "
+        "(DTLS-SRTP).");
+  }
   if (role == Qt::ToolTipRole && index.column() == Path) {
     return self ? tr("Your media goes through the room server: over UDP when it gets through, "
                      "else inside the encrypted TLS connection (TCP).")
-                : tr("Media in this room is relayed by the server.");
+                : tr("This participant's media is relayed by the room server.");
   }
   if (role == Qt::ToolTipRole && index.column() == Audio && p.media.audio_muted) {
     return tr("Muted, or no microphone.");

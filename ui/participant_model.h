@@ -3,7 +3,9 @@
 // (muted or on), camera, screen sharing (from each participant's announced
 // MediaState) and the media path: everything is relayed by the server; our
 // own row also says whether our media goes over UDP or inside the TLS
-// connection (TCP), from the call's statistics.
+// connection (TCP), from the call's statistics; in a two-person room a row
+// says "peer-to-peer" or "relayed (TURN)" once that member's media takes a
+// peer path (the server tells the room: ParticipantPath).
 //
 // Threads: GUI thread only.
 
@@ -29,6 +31,9 @@ class ParticipantModel final : public QAbstractTableModel {
   bool setMedia(quint64 participant_id, const client::MediaStateInfo& media);
   // Our own media path ("udp", "tcp", "probing", "off"; empty: no media).
   void setSelfPath(const QString& path);
+  // Where a participant's media goes ("via server", "peer-to-peer",
+  // "relayed (TURN)"); false when not listed.
+  bool setPath(quint64 participant_id, const QString& path);
   [[nodiscard]] const std::vector<client::ParticipantInfo>& people() const { return people_; }
   [[nodiscard]] const client::ParticipantInfo* find(const QString& user) const;
   [[nodiscard]] QStringList names() const;

@@ -46,6 +46,11 @@ class SessionBridge::Observer final : public client::SessionObserver {
   void onParticipantMedia(std::uint64_t id, const client::MediaStateInfo& media) override {
     post([id, media](SessionBridge& b) { Q_EMIT b.participantMedia(id, media); });
   }
+  void onParticipantPath(std::uint64_t id, const std::string& path) override {
+    post([id, path = QString::fromStdString(path)](SessionBridge& b) {
+      Q_EMIT b.participantPath(id, path);
+    });
+  }
   void onVideoCodecChanged(const std::string& codec) override {
     post([codec = QString::fromStdString(codec)](SessionBridge& b) {
       Q_EMIT b.videoCodecChanged(codec);

@@ -80,6 +80,8 @@ class SessionBridge final : public QObject {
   void participantJoined(const parley::client::ParticipantInfo& participant);
   void participantLeft(const parley::client::ParticipantInfo& participant, const QString& reason);
   void participantMedia(quint64 participant_id, const parley::client::MediaStateInfo& media);
+  // "via server", "peer-to-peer", "relayed (TURN)".
+  void participantPath(quint64 participant_id, const QString& path);
   void videoCodecChanged(const QString& codec);
   void chat(const parley::client::ChatInfo& chat);
   void chatAcknowledged(quint64 client_msg_id, quint64 seq);

@@ -177,11 +177,11 @@ void CliPrinter::printError(const Error& error) {
 
 void CliPrinter::printStats(const client::CallStats& stats) {
   nlohmann::ordered_json streams = nlohmann::ordered_json::array();
-  std::string text = "media " + stats.path + " (" + stats.peer_path +
-                     (stats.peer_rtt_ms ? ", rtt " + std::to_string(static_cast<int>(*stats.peer_rtt_ms)) + " ms"
-                                        : std::string()) +
-                     "): sending audio " +
-                     std::to_string(static_cast<int>(stats.audio_sent_kbps)) + " kbit/s";
+  std::string text =
+      "media " + stats.path + " (" + stats.peer_path +
+      (stats.peer_rtt_ms ? ", rtt " + std::to_string(static_cast<int>(*stats.peer_rtt_ms)) + " ms"
+                         : std::string()) +
+      "): sending audio " + std::to_string(static_cast<int>(stats.audio_sent_kbps)) + " kbit/s";
   for (const auto& s : stats.streams) {
     nlohmann::ordered_json stream = {
         {"ssrc", s.ssrc}, {"user", s.user}, {"kind", s.kind}, {"kbps", s.kbps}, {"lost", s.lost}};
@@ -212,35 +212,34 @@ void CliPrinter::printStats(const client::CallStats& stats) {
                        {"encode_ms", v.last_encode_ms},
                        {"error", v.error}});
   }
-  nlohmann::ordered_json fields = {{"path", stats.path},
-                                   {"sent",
-                                    {{"audio_kbps", stats.audio_sent_kbps},
-                                     {"audio_packets", stats.audio_packets_sent},
-                                     {"dtx_skipped", stats.dtx_skipped},
-                                     {"video_kbps", stats.video_sent_kbps},
-                                     {"budget_kbps", stats.send_budget_bps / 1000},
-                                     {"udp_packets", stats.transport.sent_udp},
-                                     {"tcp_packets", stats.transport.sent_tcp},
-                                     {"video", senders}}},
-                                   {"received",
-                                    {{"kbps", stats.received_kbps},
-                                     {"estimate_kbps", stats.receive_estimate_bps / 1000},
-                                     {"udp_packets", stats.transport.received_udp},
-                                     {"tcp_packets", stats.transport.received_tcp},
-                                     {"dropped_auth", stats.transport.dropped_auth}}},
-                                   {"rtt_ms", stats.rtt_ms ? nlohmann::ordered_json(*stats.rtt_ms)
-                                                           : nlohmann::ordered_json()},
-                                   {"audio_late_ticks", stats.audio_late_ticks},
-                                   {"peer",
-                                    {{"path", stats.peer_path},
-                                     {"rtt_ms", stats.peer_rtt_ms
-                                                    ? nlohmann::ordered_json(*stats.peer_rtt_ms)
-                                                    : nlohmann::ordered_json()},
-                                     {"sent_packets", stats.peer_sent},
-                                     {"received_packets", stats.peer_received},
-                                     {"duplicates_dropped", stats.duplicates_dropped},
-                                     {"candidates", stats.peer_candidates}}},
-                                   {"streams", streams}};
+  nlohmann::ordered_json fields = {
+      {"path", stats.path},
+      {"sent",
+       {{"audio_kbps", stats.audio_sent_kbps},
+        {"audio_packets", stats.audio_packets_sent},
+        {"dtx_skipped", stats.dtx_skipped},
+        {"video_kbps", stats.video_sent_kbps},
+        {"budget_kbps", stats.send_budget_bps / 1000},
+        {"udp_packets", stats.transport.sent_udp},
+        {"tcp_packets", stats.transport.sent_tcp},
+        {"video", senders}}},
+      {"received",
+       {{"kbps", stats.received_kbps},
+        {"estimate_kbps", stats.receive_estimate_bps / 1000},
+        {"udp_packets", stats.transport.received_udp},
+        {"tcp_packets", stats.transport.received_tcp},
+        {"dropped_auth", stats.transport.dropped_auth}}},
+      {"rtt_ms", stats.rtt_ms ? nlohmann::ordered_json(*stats.rtt_ms) : nlohmann::ordered_json()},
+      {"audio_late_ticks", stats.audio_late_ticks},
+      {"peer",
+       {{"path", stats.peer_path},
+        {"rtt_ms",
+         stats.peer_rtt_ms ? nlohmann::ordered_json(*stats.peer_rtt_ms) : nlohmann::ordered_json()},
+        {"sent_packets", stats.peer_sent},
+        {"received_packets", stats.peer_received},
+        {"duplicates_dropped", stats.duplicates_dropped},
+        {"candidates", stats.peer_candidates}}},
+      {"streams", streams}};
   emit("stats", std::move(fields), text);
 }
 

@@ -114,7 +114,14 @@ int runJoin(const JoinOptions& options) {
     }
   });
 
-  auto call = cli::CliCall::create(executor, options.media, parley::SystemClock::instance());
+  // TURN through a proxy (peer paths) signs in like the control connection:
+  // the same user, Basic only (what libnice speaks).
+  cli::MediaOptions media = options.media;
+  media.proxy_user = options.network.proxy_user;
+  if (const char* proxy_password = std::getenv("PARLEY_PROXY_PASSWORD")) {
+    media.proxy_password = proxy_password;
+  }
+  auto call = cli::CliCall::create(executor, media, parley::SystemClock::instance());
   if (!call) {
     printer.printError(call.error());
     return cli::kExitUsage;
@@ -345,6 +352,12 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 65535));
   probe->add_flag("--json", probe_options.json, "one JSON object: winner and attempts");
+  probe
+      ->add_option("--ice-interfaces", probe_options.ice_interfaces,
+                   "ICE candidates: gather only on these interfaces ('lo' allows loopback)")
+      ->delimiter(',');
+  probe->add_option("--stun", probe_options.stun,
+                    "ICE candidates: also ask this STUN server (ADDRESS:PORT) for the public one");
   cli::addNetworkOptions(*probe, probe_options.network);
 
   try {

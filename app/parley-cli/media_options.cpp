@@ -251,6 +251,8 @@ Result<std::unique_ptr<CliCall>> CliCall::create(asio::any_io_executor executor,
     config.peer.interfaces.deny.push_back(name);
   }
   config.peer.hide_local_addresses = options.hide_local_addresses;
+  config.peer.proxy.username = options.proxy_user;
+  config.peer.proxy.password = options.proxy_password;
   cli_call->call_ = std::make_unique<client::Call>(std::move(executor), config, *cli_call->input_,
                                                    *cli_call->output_, clock);
   cli_call->call_->setVideoSources(std::move(camera), std::move(screen));

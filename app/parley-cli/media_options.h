@@ -47,6 +47,9 @@ struct MediaOptions {
   std::vector<std::string> ice_interfaces;
   std::vector<std::string> ice_exclude;
   bool hide_local_addresses = false;
+  // Not options: the proxy sign-in, for TURN through the proxy (main.cpp).
+  std::string proxy_user;
+  std::string proxy_password;
 };
 
 void addMediaOptions(CLI::App& command, MediaOptions& options);

@@ -1,16 +1,18 @@
 #include "app/parley-cli/probe_command.h"
 
+#include <charconv>
 #include <condition_variable>
 #include <cstdio>
+#include <future>
 #include <iostream>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <future>
 #include <optional>
 #include <random>
 
 #include "app/parley-cli/exit_codes.h"
+#include "app/parley-cli/ice_gathering.h"
 #include "app/version.h"
 #include "core/client/hello_greeting.h"
 #include "net/event/io_thread.h"
@@ -133,14 +135,10 @@ nlohmann::ordered_json toJson(const ProbeState& state, const net::ConnectedStrea
   }
   nlohmann::ordered_json out;
   if (winner != nullptr) {
-    out["winner"] = {{"method", winner->method},
-                     {"via", winner->via},
-                     {"port", winner->port},
-                     {"address", winner->address},
-                     {"ms", state.finished_ms},
-                     {"attempt", winner_id},
-                     {"tls_version", winner->tls.version},
-                     {"cipher", winner->tls.cipher}};
+    out["winner"] = {
+        {"method", winner->method},           {"via", winner->via},          {"port", winner->port},
+        {"address", winner->address},         {"ms", state.finished_ms},     {"attempt", winner_id},
+        {"tls_version", winner->tls.version}, {"cipher", winner->tls.cipher}};
   } else {
     out["winner"] = nullptr;
   }
@@ -174,19 +172,18 @@ int runProbe(const ProbeOptions& options) {
   asio::post(executor, [&] {
     net::RacingConnectorFactory factory(executor, *tls, *settings);
     connector = factory.create();
-    connector->setGreeting(client::makeHelloGreeting(
-        std::string("parley-cli/") + app::kVersion + " probe", instance));
+    connector->setGreeting(
+        client::makeHelloGreeting(std::string("parley-cli/") + app::kVersion + " probe", instance));
     connector->setProgressHandler([&state](const net::AttemptEvent& e) { record(state, e); });
-    connector->connect(
-        net::ConnectTarget{options.server, options.tls_port, options.alt_port},
-        [&state, started](Result<net::ConnectedStream> result) {
-          std::lock_guard lock(state.mu);
-          state.finished_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::steady_clock::now() - started)
-                                  .count();
-          state.result = std::move(result);
-          state.cv.notify_all();
-        });
+    connector->connect(net::ConnectTarget{options.server, options.tls_port, options.alt_port},
+                       [&state, started](Result<net::ConnectedStream> result) {
+                         std::lock_guard lock(state.mu);
+                         state.finished_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 std::chrono::steady_clock::now() - started)
+                                                 .count();
+                         state.result = std::move(result);
+                         state.cv.notify_all();
+                       });
   });
 
   {
@@ -214,8 +211,32 @@ int runProbe(const ProbeOptions& options) {
       winner_id = id;
     }
   }
+  // The candidates a peer path could use from here (5 s at most for STUN).
+  net::InterfacePolicy interfaces;
+  interfaces.allow = options.ice_interfaces;
+  std::optional<net::IceStunServer> stun;
+  if (!options.stun.empty()) {
+    const auto colon = options.stun.rfind(':');
+    unsigned port = 0;
+    if (colon == std::string::npos ||
+        std::from_chars(options.stun.data() + colon + 1, options.stun.data() + options.stun.size(),
+                        port)
+                .ec != std::errc{} ||
+        port == 0 || port > 65535) {
+      std::cerr << "parley-cli probe: --stun wants ADDRESS:PORT\n";
+      return kExitUsage;
+    }
+    stun = net::IceStunServer{options.stun.substr(0, colon), static_cast<std::uint16_t>(port)};
+  }
+  auto ice = gatherIceCandidates(interfaces, stun, std::chrono::seconds(5));
   if (options.json) {
-    std::cout << toJson(state, result ? &result.value() : nullptr, winner_id).dump() << std::endl;
+    auto out = toJson(state, result ? &result.value() : nullptr, winner_id);
+    if (ice) {
+      out["ice"] = {{"candidates", ice->candidates}, {"complete", ice->complete}};
+    } else {
+      out["ice"] = {{"error", ice.error().detail}};
+    }
+    std::cout << out.dump() << std::endl;
   } else {
     std::string line;
     if (result) {
@@ -229,6 +250,15 @@ int runProbe(const ProbeOptions& options) {
              result.error().detail;
     }
     printTable(state, line);
+    if (ice) {
+      std::printf("ICE candidates a peer-to-peer path could use (%zu%s):\n", ice->candidates.size(),
+                  ice->complete ? "" : ", gathering cut short");
+      for (const auto& candidate : ice->candidates) {
+        std::printf("  %s\n", candidate.c_str());
+      }
+    } else {
+      std::printf("ICE candidates: %s\n", ice.error().detail.c_str());
+    }
   }
   return result ? kExitOk : kExitOther;
 }

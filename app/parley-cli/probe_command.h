@@ -3,10 +3,12 @@
 // the milliseconds to each stage, and the winner: the same data the desktop
 // client shows while signing in, in the shape of the port tables network
 // administrators read. Exit 0 when a secure connection (TLS + server hello)
-// was made, 1 otherwise, 2 for usage errors.
+// was made, 1 otherwise, 2 for usage errors. Then the ICE candidates this
+// machine could offer a peer in a two-person room (gathered, not checked).
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "app/parley-cli/network_options.h"
 
@@ -19,6 +21,9 @@ struct ProbeOptions {
   std::uint16_t alt_port = 5228;
   bool json = false;
   NetworkOptions network;
+  // ICE: the candidates a peer path could use from here.
+  std::vector<std::string> ice_interfaces;
+  std::string stun;  // "ADDRESS:PORT", numeric; empty: host candidates only
 };
 
 int runProbe(const ProbeOptions& options);

@@ -146,17 +146,16 @@ std::vector<PortRequirement> networkRequirements(const ServerConfig& c) {
   // STUN and TURN servers the clients are told to use: flows from the
   // clients to those servers (which are usually not parleyd).
   if (c.peer_enabled && c.peer_stun) {
-    rows.push_back({"UDP", c.peer_stun->port, PortRequirement::Direction::Outbound,
-                    "any (clients)", c.peer_stun->address, "", c.peer_stun->address,
+    rows.push_back({"UDP", c.peer_stun->port, PortRequirement::Direction::Outbound, "any (clients)",
+                    c.peer_stun->address, "", c.peer_stun->address,
                     "Peer paths: clients ask this STUN server for their public address",
                     "parley peer STUN", false});
   }
   if (c.peer_enabled) {
     for (const auto& turn : c.peer_turn) {
       const bool udp = turn.transport == "udp";
-      rows.push_back({udp ? "UDP" : "TCP", turn.endpoint.port,
-                      PortRequirement::Direction::Outbound, "any (clients)",
-                      turn.endpoint.address, "", turn.endpoint.address,
+      rows.push_back({udp ? "UDP" : "TCP", turn.endpoint.port, PortRequirement::Direction::Outbound,
+                      "any (clients)", turn.endpoint.address, "", turn.endpoint.address,
                       std::string("Peer paths: clients relay media through this TURN server (") +
                           (turn.transport == "tls" ? "TURN over TLS, also through web proxies"
                                                    : "TURN over " + turn.transport) +

@@ -28,8 +28,8 @@ void Room::updatePeerPath(bool shrank) {
   if (!ctx_->config.peer_enabled) {
     return;
   }
-  const bool pair_still_here = members_.size() == 2 && find(peer_a_) != nullptr &&
-                               find(peer_b_) != nullptr;
+  const bool pair_still_here =
+      members_.size() == 2 && find(peer_a_) != nullptr && find(peer_b_) != nullptr;
   if (peer_active_ && !pair_still_here) {
     stopPeerAttempt(members_.size() > 2 ? "a third participant joined" : "the peer left");
   }

@@ -382,7 +382,8 @@ class Parser {
   }
 
   Result<void> parsePeer(const toml::table& t, ServerConfig& config) const {
-    if (auto ok = checkKeys(t, "peer", {"peer_to_peer", "stun", "turn", "turn_secret", "turn_ttl_s"});
+    if (auto ok =
+            checkKeys(t, "peer", {"peer_to_peer", "stun", "turn", "turn_secret", "turn_ttl_s"});
         !ok) {
       return makeError(std::move(ok).error());
     }

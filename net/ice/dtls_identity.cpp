@@ -6,6 +6,8 @@
 
 #include <array>
 
+#include "net/proxy/text_util.h"
+
 namespace parley::net {
 
 namespace {
@@ -37,7 +39,8 @@ Result<std::shared_ptr<const DtlsIdentity>> DtlsIdentity::create(int valid_days)
   }
   serial[0] &= 0x7f;  // positive
   BIGNUM* bn = BN_bin2bn(serial.data(), static_cast<int>(serial.size()), nullptr);
-  const bool serial_ok = bn != nullptr && BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert)) != nullptr;
+  const bool serial_ok =
+      bn != nullptr && BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert)) != nullptr;
   BN_free(bn);
   if (!serial_ok || X509_set_version(cert, 2) != 1 ||
       X509_gmtime_adj(X509_getm_notBefore(cert), -86400) == nullptr ||
@@ -63,7 +66,8 @@ DtlsIdentity::~DtlsIdentity() {
 std::string sha256Fingerprint(X509* certificate) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
-  if (certificate == nullptr || X509_digest(certificate, EVP_sha256(), digest.data(), &length) != 1) {
+  if (certificate == nullptr ||
+      X509_digest(certificate, EVP_sha256(), digest.data(), &length) != 1) {
     return {};
   }
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -84,14 +88,11 @@ bool sameFingerprint(const std::string& a, const std::string& b) {
   if (a.size() != kLength || b.size() != kLength) {
     return false;
   }
-  unsigned char differ = 0;
+  unsigned char differ = 0;  // compared in full: no early exit on the first difference
   for (std::size_t i = 0; i < kLength; ++i) {
-    const auto lower = [](char c) {
-      return static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    };
-    differ |= static_cast<unsigned char>(lower(a[i]) ^ lower(b[i]));
+    differ |= static_cast<unsigned char>(text::asciiLower(a[i]) ^ text::asciiLower(b[i]));
   }
-  return differ == 0 && a.starts_with("sha-256 ");
+  return differ == 0 && text::lower(a.substr(0, 8)) == "sha-256 ";
 }
 
 }  // namespace parley::net

@@ -78,8 +78,8 @@ int verifyPeer(int /*preverified*/, X509_STORE_CTX* store) {
   if (X509_STORE_CTX_get_error_depth(store) != 0) {
     return 1;
   }
-  auto* ssl = static_cast<SSL*>(
-      X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  auto* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
   auto* self = static_cast<DtlsSrtpHandshake*>(SSL_get_app_data(ssl));
   X509* leaf = X509_STORE_CTX_get_current_cert(store);
   return self != nullptr && self->fingerprintMatches(sha256Fingerprint(leaf)) ? 1 : 0;
@@ -93,8 +93,9 @@ Result<std::unique_ptr<DtlsSrtpHandshake>> DtlsSrtpHandshake::create(
   if (!identity || !send) {
     return makeError(ErrorCode::InvalidArgument, "DTLS: no identity or no way to send");
   }
-  std::unique_ptr<DtlsSrtpHandshake> handshake(new DtlsSrtpHandshake(
-      role, std::move(identity), std::move(expected_peer_fingerprint), std::move(send)));
+  std::unique_ptr<DtlsSrtpHandshake> handshake(
+      new DtlsSrtpHandshake(role, std::move(identity), std::move(expected_peer_fingerprint),
+                            std::move(send)));
   if (auto ok = handshake->init(); !ok) {
     return makeError(std::move(ok).error());
   }
@@ -254,8 +255,7 @@ Result<MediaKeys> DtlsSrtpHandshake::keys() const {
   std::vector<std::byte> material(kMediaKeyingBytes);
   static constexpr char kLabel[] = "EXTRACTOR-dtls_srtp";
   if (SSL_export_keying_material(ssl_, reinterpret_cast<unsigned char*>(material.data()),
-                                 material.size(), kLabel, sizeof(kLabel) - 1, nullptr, 0,
-                                 0) != 1) {
+                                 material.size(), kLabel, sizeof(kLabel) - 1, nullptr, 0, 0) != 1) {
     return makeError(ErrorCode::DtlsFailed, "DTLS: keying material export failed");
   }
   return splitMediaKeys(material);

@@ -3,93 +3,15 @@
 #include <nice/agent.h>
 
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <future>
 #include <mutex>
 #include <string_view>
 #include <thread>
 
-#include <asio/ip/address.hpp>
-
 namespace parley::net {
 
-const char* iceStateName(IceState state) {
-  switch (state) {
-    case IceState::New:
-      return "new";
-    case IceState::Gathering:
-      return "gathering";
-    case IceState::Checking:
-      return "checking";
-    case IceState::Connected:
-      return "connected";
-    case IceState::Failed:
-      return "failed";
-    case IceState::Closed:
-      return "closed";
-  }
-  return "new";
-}
-
-const char* iceCandidateTypeName(IceCandidateType type) {
-  switch (type) {
-    case IceCandidateType::Host:
-      return "host";
-    case IceCandidateType::ServerReflexive:
-      return "srflx";
-    case IceCandidateType::PeerReflexive:
-      return "prflx";
-    case IceCandidateType::Relayed:
-      return "relay";
-  }
-  return "host";
-}
-
 namespace {
-
-std::vector<std::string_view> splitSpaces(std::string_view text) {
-  std::vector<std::string_view> tokens;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const auto end = text.find(' ', pos);
-    const auto stop = end == std::string_view::npos ? text.size() : end;
-    if (stop > pos) {
-      tokens.push_back(text.substr(pos, stop - pos));
-    }
-    pos = stop + 1;
-  }
-  return tokens;
-}
-
-bool allDigits(std::string_view text) {
-  if (text.empty() || text.size() > 10) {
-    return false;
-  }
-  for (const char c : text) {
-    if (c < '0' || c > '9') {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool equalsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i])) {
-      return false;
-    }
-  }
-  return true;
-}
-
-Unexpected badCandidate(std::string detail) {
-  return makeError(ErrorCode::IceCandidateInvalid, std::move(detail));
-}
 
 IceCandidateType typeOf(const NiceCandidate* candidate) {
   switch (candidate->type) {
@@ -125,71 +47,6 @@ NiceRelayType relayType(IceTurnServer::Transport transport) {
 }
 
 }  // namespace
-
-Result<void> validateCandidateLine(std::string_view line) {
-  if (line.size() > kMaxCandidateLength) {
-    return badCandidate("candidate longer than " + std::to_string(kMaxCandidateLength));
-  }
-  for (const char c : line) {
-    if (c < 0x20 || c > 0x7e) {
-      return badCandidate("candidate has a control or non-ASCII character");
-    }
-  }
-  constexpr std::string_view kPrefix = "candidate:";
-  if (line.substr(0, kPrefix.size()) != kPrefix) {
-    return badCandidate("not a candidate attribute");
-  }
-  const auto tokens = splitSpaces(line.substr(kPrefix.size()));
-  // foundation component transport priority address port "typ" type
-  if (tokens.size() < 8 || tokens.size() > 16) {
-    return badCandidate("candidate has " + std::to_string(tokens.size()) + " fields");
-  }
-  if (tokens[0].size() > 32 || tokens[1] != "1") {
-    return badCandidate("candidate foundation or component invalid");
-  }
-  if (!equalsNoCase(tokens[2], "udp") && !equalsNoCase(tokens[2], "tcp")) {
-    return badCandidate("candidate transport is neither UDP nor TCP");
-  }
-  if (!allDigits(tokens[3])) {
-    return badCandidate("candidate priority is not a number");
-  }
-  asio::error_code ec;
-  const auto address = asio::ip::make_address(std::string(tokens[4]), ec);
-  if (ec || address.is_unspecified() || address.is_multicast()) {
-    return badCandidate("candidate address is not a unicast IP address");
-  }
-  unsigned port = 0;
-  const auto* port_end = tokens[5].data() + tokens[5].size();
-  if (!allDigits(tokens[5]) || std::from_chars(tokens[5].data(), port_end, port).ec != std::errc{} ||
-      port == 0 || port > 65535) {
-    return badCandidate("candidate port out of range");
-  }
-  if (tokens[6] != "typ" ||
-      (tokens[7] != "host" && tokens[7] != "srflx" && tokens[7] != "prflx" &&
-       tokens[7] != "relay")) {
-    return badCandidate("candidate type unknown");
-  }
-  return {};
-}
-
-Result<void> validateCredentials(const IceCredentials& credentials) {
-  const auto ice_chars = [](const std::string& text) {
-    for (const char c : text) {
-      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                      c == '+' || c == '/';
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
-  };
-  if (credentials.ufrag.size() < 4 || credentials.ufrag.size() > kMaxIceCredentialLength ||
-      credentials.pwd.size() < 22 || credentials.pwd.size() > kMaxIceCredentialLength ||
-      !ice_chars(credentials.ufrag) || !ice_chars(credentials.pwd)) {
-    return makeError(ErrorCode::IceCandidateInvalid, "ICE credentials malformed");
-  }
-  return {};
-}
 
 class IceAgent::Impl {
  public:
@@ -339,7 +196,9 @@ class IceAgent::Impl {
     self->state_ = IceState::Closed;
     nice_agent_close_async(
         self->agent_,
-        [](GObject*, GAsyncResult*, gpointer user) { g_main_loop_quit(static_cast<GMainLoop*>(user)); },
+        [](GObject*, GAsyncResult*, gpointer user) {
+          g_main_loop_quit(static_cast<GMainLoop*>(user));
+        },
         self->loop_);
     // TURN servers that never answer the release must not hold us.
     g_timeout_add_full(G_PRIORITY_DEFAULT, 500, &Impl::quitLoop, self->loop_, nullptr);
@@ -504,7 +363,8 @@ Result<void> IceAgent::addRemoteCandidate(const std::string& line) {
 }
 
 void IceAgent::remoteGatheringDone() {
-  impl_->onLoop([this] { nice_agent_peer_candidate_gathering_done(impl_->agent_, impl_->stream_); });
+  impl_->onLoop(
+      [this] { nice_agent_peer_candidate_gathering_done(impl_->agent_, impl_->stream_); });
 }
 
 bool IceAgent::send(std::span<const std::byte> datagram) {

@@ -20,9 +20,8 @@ std::vector<std::string> selectHostAddresses(const std::vector<LocalInterfaceAdd
   };
   std::vector<std::string> selected;
   for (const auto& entry : addresses) {
-    const bool named_exactly =
-        std::find(policy.allow.begin(), policy.allow.end(), entry.interface_name) !=
-        policy.allow.end();
+    const bool named_exactly = std::find(policy.allow.begin(), policy.allow.end(),
+                                         entry.interface_name) != policy.allow.end();
     if ((entry.loopback || entry.link_local) && !named_exactly) {
       continue;
     }

@@ -1,8 +1,8 @@
 // Windows: the adapters' unicast addresses (GetAdaptersAddresses). Compiled
 // for the Windows build; the ICE agent that uses it is not built there yet
 // (docs/windows.md).
-#include <winsock2.h>
 #include <iphlpapi.h>
+#include <winsock2.h>
 #include <ws2tcpip.h>
 
 #include <array>
@@ -40,11 +40,13 @@ std::vector<LocalInterfaceAddress> listLocalInterfaceAddresses() {
       if (sa->sa_family == AF_INET) {
         const auto* v4 = reinterpret_cast<const sockaddr_in*>(sa);
         inet_ntop(AF_INET, &v4->sin_addr, text.data(), text.size());
-        item.link_local = v4->sin_addr.S_un.S_un_b.s_b1 == 169 && v4->sin_addr.S_un.S_un_b.s_b2 == 254;
+        item.link_local =
+            v4->sin_addr.S_un.S_un_b.s_b1 == 169 && v4->sin_addr.S_un.S_un_b.s_b2 == 254;
       } else if (sa->sa_family == AF_INET6) {
         const auto* v6 = reinterpret_cast<const sockaddr_in6*>(sa);
         inet_ntop(AF_INET6, &v6->sin6_addr, text.data(), text.size());
-        item.link_local = v6->sin6_addr.u.Byte[0] == 0xfe && (v6->sin6_addr.u.Byte[1] & 0xc0) == 0x80;
+        item.link_local =
+            v6->sin6_addr.u.Byte[0] == 0xfe && (v6->sin6_addr.u.Byte[1] & 0xc0) == 0x80;
       } else {
         continue;
       }

@@ -33,7 +33,8 @@ std::string makeTone(const std::string& dir, int seconds) {
   REQUIRE(writer);
   std::vector<std::int16_t> samples(static_cast<std::size_t>(kRate) * (seconds + 1), 0);
   for (std::size_t i = kRate; i < samples.size(); ++i) {
-    samples[i] = static_cast<std::int16_t>(8000 * std::sin(2 * M_PI * 440.0 * static_cast<double>(i) / kRate));
+    samples[i] = static_cast<std::int16_t>(
+        8000 * std::sin(2 * M_PI * 440.0 * static_cast<double>(i) / kRate));
   }
   REQUIRE(writer->write(samples));
   REQUIRE(writer->close());
@@ -140,10 +141,10 @@ TEST_CASE("two clients go peer-to-peer; a third moves them to the server and bac
       before = s;
       return false;
     }
-    const bool server_still = s.at("sent").at("udp_packets") != before->at("sent").at("udp_packets");
-    const bool peer_grows =
-        s.at("peer").at("sent_packets").get<std::uint64_t>() >
-        before->at("peer").at("sent_packets").get<std::uint64_t>() + 20;
+    const bool server_still =
+        s.at("sent").at("udp_packets") != before->at("sent").at("udp_packets");
+    const bool peer_grows = s.at("peer").at("sent_packets").get<std::uint64_t>() >
+                            before->at("peer").at("sent_packets").get<std::uint64_t>() + 20;
     before = s;
     return !server_still && peer_grows;
   });

@@ -143,6 +143,32 @@ table inet filter {
 """ % (masq, self.block_rules(udp_blocked))
             self.nft(nat, rules)
 
+    def add_delay(self, packet_delay, delay_ms):
+        """Every packet each NAT forwards waits delay_ms (tests/bench/netdelay,
+        NFQUEUE; docs/adr/0006-lab-delay-element.md): with both NATs delayed,
+        a client-to-client and a client-server-client round trip both gain
+        4 x delay_ms, a client-to-server one 2 x delay_ms."""
+        for side in ["a", "b"]:
+            role = "pnat" + side
+            self.start("packet_delay_" + side, role, [packet_delay, "--queue", "0",
+                                                      "--delay-ms", str(delay_ms)])
+            deadline = time.monotonic() + 60
+            while True:
+                q = self.ns_run(role, ["cat", "/proc/net/netfilter/nfnetlink_queue"], check=False)
+                if q.stdout.split()[:1] == ["0"]:
+                    break
+                if time.monotonic() > deadline:
+                    raise RuntimeError("packet_delay did not bind NFQUEUE 0 in " + role)
+                time.sleep(0.05)
+            self.ns_run(role, ["iptables", "-A", "FORWARD", "-j", "NFQUEUE", "--queue-num", "0",
+                               "--queue-bypass"])
+
+    def pid_of(self, name):
+        for n, p in self.daemons:
+            if n == name:
+                return p.pid
+        return None
+
     def block_rules(self, udp_blocked):
         if not udp_blocked:
             return ""
@@ -168,7 +194,7 @@ table inet cut {
 
     # --- daemons
 
-    def setup_server(self, stun, turn):
+    def setup_server(self, stun, turn, peer_to_peer=True):
         d = self.path("parleyd")
         run([self.parleyd, "init", "--dir", d, "--host", SERVER_IP, "--tcp", SERVER_IP + ":443",
              "--udp", SERVER_IP + ":5564", "--rsa-bits", "2048"])
@@ -177,7 +203,7 @@ table inet cut {
             run([self.parleyd, "user", "add", user, "--config", conf], input_text=PASSWORD + "\n")
         with open(conf) as f:
             text = f.read()
-        peer = ["[peer]", "peer_to_peer = true"]
+        peer = ["[peer]", "peer_to_peer = %s" % ("true" if peer_to_peer else "false")]
         if stun:
             peer.append('stun = "%s:3478"' % SERVER_IP)
         if turn:

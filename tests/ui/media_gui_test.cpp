@@ -141,6 +141,7 @@ class MediaGuiTest : public QObject {
   void remoteCameraVoiceAndScreenShow();
   void muteAndCameraAreSeenByCli();
   void shareChooserSharesXvfbScreen();
+  void peerPathShowsInTheList();
 
  private:
   std::unique_ptr<parley::test::ServerFixture> server_;
@@ -372,6 +373,68 @@ void MediaGuiTest::shareChooserSharesXvfbScreen() {
   QVERIFY(!banner->isVisible());
   QVERIFY(!app.media()->state().sharing_screen);
   QTRY_VERIFY_WITH_TIMEOUT(sawMedia(bob, "sharing_screen", false), kWaitMs);
+  const parley::test::CliRun bob_run = bob.stop();
+  QVERIFY2(bob_run.exit_code == 0, bob_run.err.c_str());
+}
+
+// A two-person room with peer paths on (on loopback: both name "lo" for
+// their host candidates): the list says "peer-to-peer" for both rows, and
+// bob's camera and screen keep showing over the peer path.
+void MediaGuiTest::peerPathShowsInTheList() {
+  parley::test::ServerFixture::Options server_options;
+  server_options.config["peer_to_peer"] = "true";
+  parley::test::ServerFixture server(server_options);
+  server.start();
+  const QString shared = dir_.filePath(QStringLiteral("peer-desktop.png"));
+  QVERIFY(media::writePng(shared.toStdString(), media::test::renderDesktop(1280, 720)));
+  parley::test::CliOptions bob_options;
+  bob_options.user = "bob";
+  bob_options.password = "bob-pw";
+  bob_options.room = "peer-show";
+  bob_options.for_seconds = parley::test::CliOptions::kUntilStopped;  // ended below
+  bob_options.extra = {"--send-video",     "synthetic",
+                       "--share-screen",   "file:" + shared.toStdString(),
+                       "--ice-interfaces", "lo",
+                       "--stats"};
+  parley::test::CliProcess bob(server, bob_options);
+  QVERIFY2(bob.waitForEvent("joined", {}, std::chrono::seconds(kWaitMs / 1000)),
+           parley::test::cliReport(bob).constData());
+
+  parley::test::TempSettings tmp;
+  MemorySecretStore secrets;
+  auto options = hermetic(tmp, secrets);
+  options.media.ice_interfaces = {"lo"};
+  AppController app(options);
+  signInAndWait(app, loopback(server, QStringLiteral("peer-show")));
+  MeetingWindow* meeting = app.meetingWindow();
+  meeting->resize(1280, 760);
+  auto* model = meeting->participants();
+  const auto pathOf = [model](const QString& user) {
+    for (int r = 0; r < model->rowCount(); ++r) {
+      if (model->data(model->index(r, ParticipantModel::Name), Qt::UserRole).toString() == user) {
+        return model->data(model->index(r, ParticipantModel::Path), Qt::DisplayRole).toString();
+      }
+    }
+    return QString();
+  };
+  QTRY_COMPARE_WITH_TIMEOUT(pathOf(QStringLiteral("bob")), QStringLiteral("peer-to-peer"), kWaitMs);
+  QTRY_COMPARE_WITH_TIMEOUT(pathOf(QStringLiteral("alice")), QStringLiteral("peer-to-peer"),
+                            kWaitMs);
+  // Bob's pictures arrive over the peer path: they keep changing.
+  QTRY_VERIFY_WITH_TIMEOUT(meeting->tile(QStringLiteral("bob"), true) != nullptr &&
+                               meeting->tile(QStringLiteral("bob"), true)->hasPicture(),
+                           kWaitMs);
+  QTRY_VERIFY_WITH_TIMEOUT(meeting->tile(QStringLiteral("bob"), false) != nullptr &&
+                               meeting->tile(QStringLiteral("bob"), false)->hasPicture(),
+                           kWaitMs);
+  const qint64 first = meeting->tile(QStringLiteral("bob"), false)->image().cacheKey();
+  QTRY_VERIFY_WITH_TIMEOUT(meeting->tile(QStringLiteral("bob"), false)->image().cacheKey() != first,
+                           kWaitMs);
+  QVERIFY(bob.waitForEvent("stats", [](const nlohmann::json& s) {
+    return s.at("peer").at("path") == "peer-to-peer" &&
+           s.at("peer").at("received_packets").get<std::uint64_t>() > 0;
+  }));
+  parley::test::screenshot(meeting, QStringLiteral("meeting-peer-to-peer"));
   const parley::test::CliRun bob_run = bob.stop();
   QVERIFY2(bob_run.exit_code == 0, bob_run.err.c_str());
 }

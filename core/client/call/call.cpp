@@ -637,7 +637,8 @@ void Call::stats(std::function<void(CallStats)> done) {
     last_received_total_ = out.transport.received_bytes;
     last_stats_ = now;
     if (peer_) {
-      out.peer_path = peer_->state() == PeerPath::State::Verified ? peer_->pathName() : "connecting";
+      out.peer_path =
+          peer_->state() == PeerPath::State::Verified ? peer_->pathName() : "connecting";
       if (auto rtt = peer_->roundTrip()) {
         out.peer_rtt_ms = std::chrono::duration<double, std::milli>(*rtt).count();
       }

@@ -82,6 +82,10 @@ void Call::onPeerPathStart(PeerPathStartInfo start, PeerSignalSender send_signal
       return;
     }
     endPeerPath(false, "a new attempt");
+#ifndef PARLEY_HAVE_ICE
+    // This build has no ICE agent (docs/windows.md): the server carries all.
+    config_.peer_enabled = false;
+#endif
     if (!config_.peer_enabled) {
       send_state(start.attempt, "via server", 0);
       return;
@@ -94,7 +98,7 @@ void Call::onPeerPathStart(PeerPathStartInfo start, PeerSignalSender send_signal
     PeerPathConfig peer_config = config_.peer;
     if (offer_.connection_method == "http" || offer_.connection_method == "socks5") {
       peer_config.proxy.type = offer_.connection_method == "http" ? net::IceProxy::Type::Http
-                                                                   : net::IceProxy::Type::Socks5;
+                                                                  : net::IceProxy::Type::Socks5;
       peer_config.proxy.ip = offer_.first_hop_address;
       peer_config.proxy.port = offer_.first_hop_port;
     } else {
@@ -102,9 +106,8 @@ void Call::onPeerPathStart(PeerPathStartInfo start, PeerSignalSender send_signal
     }
     peer_ = std::make_unique<PeerPath>(strand_, peer_config, clock_, std::move(start),
                                        offer_.audio_ssrc, peer_signal_);
-    peer_->setReceiver([this](std::span<const std::byte> plain, bool rtcp) {
-      onPlain(plain, rtcp, true);
-    });
+    peer_->setReceiver(
+        [this](std::span<const std::byte> plain, bool rtcp) { onPlain(plain, rtcp, true); });
     peer_->setStateObserver(
         [this](PeerPath::State state, const std::string& why) { onPeerState(state, why); });
     peer_->start();
@@ -147,16 +150,16 @@ void Call::onPeerState(PeerPath::State state, const std::string& why) {
     }
     route_timer_->expires_after(kSwitchInOverlap);
     const auto generation = route_generation_;
-    route_timer_->async_wait([this, alive = std::weak_ptr<bool>(alive_),
-                              generation](const asio::error_code& ec) {
-      auto still = alive.lock();
-      if (ec || !still || !*still || generation != route_generation_) {
-        return;
-      }
-      if (peer_ && peer_->state() == PeerPath::State::Verified) {
-        route_ = Route::Peer;
-      }
-    });
+    route_timer_->async_wait(
+        [this, alive = std::weak_ptr<bool>(alive_), generation](const asio::error_code& ec) {
+          auto still = alive.lock();
+          if (ec || !still || !*still || generation != route_generation_) {
+            return;
+          }
+          if (peer_ && peer_->state() == PeerPath::State::Verified) {
+            route_ = Route::Peer;
+          }
+        });
     return;
   }
   if (state == PeerPath::State::Failed) {
@@ -192,17 +195,17 @@ void Call::endPeerPath(bool overlap, const std::string& /*why*/) {
   route_timer_->expires_after(kSwitchOutOverlap);
   const auto generation = route_generation_;
   const auto attempt = peer_->attempt();
-  route_timer_->async_wait([this, alive = std::weak_ptr<bool>(alive_), generation,
-                            attempt](const asio::error_code& ec) {
-    auto still = alive.lock();
-    if (ec || !still || !*still || generation != route_generation_) {
-      return;
-    }
-    setRoute(Route::Server);
-    if (peer_ && peer_->attempt() == attempt) {
-      peer_.reset();
-    }
-  });
+  route_timer_->async_wait(
+      [this, alive = std::weak_ptr<bool>(alive_), generation, attempt](const asio::error_code& ec) {
+        auto still = alive.lock();
+        if (ec || !still || !*still || generation != route_generation_) {
+          return;
+        }
+        setRoute(Route::Server);
+        if (peer_ && peer_->attempt() == attempt) {
+          peer_.reset();
+        }
+      });
 }
 
 }  // namespace parley::client

@@ -107,7 +107,9 @@ void PeerPath::start() {
       send_signal_(std::move(signal));
     });
   };
-  events.on_state = [this, post](net::IceState state) { post([this, state] { onIceState(state); }); };
+  events.on_state = [this, post](net::IceState state) {
+    post([this, state] { onIceState(state); });
+  };
   events.on_selected_pair = [this, post](net::IceSelectedPair pair) {
     post([this, pair = std::move(pair)] { pair_ = pair; });
   };
@@ -183,12 +185,12 @@ void PeerPath::maybeStartDtls() {
   // The controlling side is the DTLS client (both sides know who that is
   // from PeerPathStart, so no a=setup negotiation is needed).
   const auto role = start_.controlling ? net::DtlsRole::Client : net::DtlsRole::Server;
-  auto dtls = net::DtlsSrtpHandshake::create(
-      role, identity_, remote_fingerprint_, [this](std::span<const std::byte> datagram) {
-        if (agent_) {
-          agent_->send(datagram);
-        }
-      });
+  auto dtls = net::DtlsSrtpHandshake::create(role, identity_, remote_fingerprint_,
+                                             [this](std::span<const std::byte> datagram) {
+                                               if (agent_) {
+                                                 agent_->send(datagram);
+                                               }
+                                             });
   if (!dtls) {
     fail(dtls.error().detail);
     return;
@@ -378,8 +380,8 @@ void PeerPath::onTick() {
   }
   const auto now = clock_.now();
   if (state_ == State::Connecting && now - started_at_ >= config_.connect_timeout) {
-    fail("the peer path did not connect within " +
-         std::to_string(config_.connect_timeout.count()) + " ms");
+    fail("the peer path did not connect within " + std::to_string(config_.connect_timeout.count()) +
+         " ms");
     return;
   }
   if (state_ == State::Verified && now - last_rx_ >= config_.silence_timeout) {

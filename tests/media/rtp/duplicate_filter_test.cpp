@@ -49,9 +49,9 @@ TEST_CASE("older than the window counts as seen; the slots a jump skips are free
   DuplicateFilter filter;
   CHECK_FALSE(filter.seen(4, 1000));
   CHECK_FALSE(filter.seen(4, 1000 + 2000));
-  CHECK(filter.seen(4, 1000));         // 2000 behind: outside the window
-  CHECK_FALSE(filter.seen(4, 2999));   // inside, never seen
-  CHECK_FALSE(filter.seen(4, 2000));   // the slot 1000 used is clear again
+  CHECK(filter.seen(4, 1000));        // 2000 behind: outside the window
+  CHECK_FALSE(filter.seen(4, 2999));  // inside, never seen
+  CHECK_FALSE(filter.seen(4, 2000));  // the slot 1000 used is clear again
 }
 
 TEST_CASE("the number of streams is bounded") {

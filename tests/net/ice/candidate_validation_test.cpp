@@ -19,19 +19,19 @@ TEST_CASE("well-formed candidates of every type pass") {
 TEST_CASE("malformed candidates are refused with ice_candidate_invalid") {
   const std::vector<std::string> bad = {
       "",
-      "a=candidate:1 1 UDP 1 10.0.0.1 1 typ host",        // the SDP prefix is ours to add
-      "candidate:1 1 UDP 1 10.0.0.1 1 typ",                // no type
-      "candidate:1 2 UDP 1 10.0.0.1 1 typ host",           // component 2: RTCP is muxed
-      "candidate:1 1 SCTP 1 10.0.0.1 1 typ host",          // transport
-      "candidate:1 1 UDP -5 10.0.0.1 1 typ host",          // priority
-      "candidate:1 1 UDP 99999999999 10.0.0.1 1 typ host", // priority overflow
-      "candidate:1 1 UDP 1 evil.example 1 typ host",       // a name, not an address
-      "candidate:1 1 UDP 1 0.0.0.0 1 typ host",            // unspecified
-      "candidate:1 1 UDP 1 224.0.0.1 1 typ host",          // multicast
-      "candidate:1 1 UDP 1 10.0.0.1 0 typ host",           // port 0
-      "candidate:1 1 UDP 1 10.0.0.1 70000 typ host",       // port range
-      "candidate:1 1 UDP 1 10.0.0.1 1 typ gateway",        // type
-      "candidate:1 1 UDP 1 10.0.0.1 1 typ host\r\na=x",    // control characters
+      "a=candidate:1 1 UDP 1 10.0.0.1 1 typ host",          // the SDP prefix is ours to add
+      "candidate:1 1 UDP 1 10.0.0.1 1 typ",                 // no type
+      "candidate:1 2 UDP 1 10.0.0.1 1 typ host",            // component 2: RTCP is muxed
+      "candidate:1 1 SCTP 1 10.0.0.1 1 typ host",           // transport
+      "candidate:1 1 UDP -5 10.0.0.1 1 typ host",           // priority
+      "candidate:1 1 UDP 99999999999 10.0.0.1 1 typ host",  // priority overflow
+      "candidate:1 1 UDP 1 evil.example 1 typ host",        // a name, not an address
+      "candidate:1 1 UDP 1 0.0.0.0 1 typ host",             // unspecified
+      "candidate:1 1 UDP 1 224.0.0.1 1 typ host",           // multicast
+      "candidate:1 1 UDP 1 10.0.0.1 0 typ host",            // port 0
+      "candidate:1 1 UDP 1 10.0.0.1 70000 typ host",        // port range
+      "candidate:1 1 UDP 1 10.0.0.1 1 typ gateway",         // type
+      "candidate:1 1 UDP 1 10.0.0.1 1 typ host\r\na=x",     // control characters
       "candidate:1 1 UDP 1 10.0.0.1 1 kind host",
   };
   for (const auto& line : bad) {
@@ -40,8 +40,8 @@ TEST_CASE("malformed candidates are refused with ice_candidate_invalid") {
     REQUIRE_FALSE(result);
     CHECK(result.error().code == ErrorCode::IceCandidateInvalid);
   }
-  CHECK_FALSE(validateCandidateLine("candidate:1 1 UDP 1 10.0.0.1 1 typ host " +
-                                    std::string(300, 'x')));
+  CHECK_FALSE(
+      validateCandidateLine("candidate:1 1 UDP 1 10.0.0.1 1 typ host " + std::string(300, 'x')));
 }
 
 TEST_CASE("ICE credentials: lengths and characters") {

@@ -36,9 +36,10 @@ struct Pair {
                                           }
                                           to_server.emplace_back(d.begin(), d.end());
                                         });
-    server = *DtlsSrtpHandshake::create(
-        DtlsRole::Server, server_id, server_expects,
-        [this](std::span<const std::byte> d) { to_client.emplace_back(d.begin(), d.end()); });
+    server = *DtlsSrtpHandshake::create(DtlsRole::Server, server_id, server_expects,
+                                        [this](std::span<const std::byte> d) {
+                                          to_client.emplace_back(d.begin(), d.end());
+                                        });
   }
 
   // Delivers what is in flight until nothing moves (bounded).

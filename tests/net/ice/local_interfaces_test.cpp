@@ -10,14 +10,10 @@ using namespace parley::net;
 namespace {
 
 std::vector<LocalInterfaceAddress> sample() {
-  return {{"lo", "127.0.0.1", true, false},
-          {"eth0", "192.168.1.20", false, false},
-          {"eth0", "fe80::1", false, true},
-          {"eth0", "2001:db8::20", false, false},
-          {"wlan0", "10.0.0.5", false, false},
-          {"docker0", "172.17.0.1", false, false},
-          {"tun0", "10.8.0.2", false, false},
-          {"eth0", "169.254.10.10", false, true}};
+  return {{"lo", "127.0.0.1", true, false},    {"eth0", "192.168.1.20", false, false},
+          {"eth0", "fe80::1", false, true},    {"eth0", "2001:db8::20", false, false},
+          {"wlan0", "10.0.0.5", false, false}, {"docker0", "172.17.0.1", false, false},
+          {"tun0", "10.8.0.2", false, false},  {"eth0", "169.254.10.10", false, true}};
 }
 
 }  // namespace
