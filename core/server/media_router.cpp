@@ -19,6 +19,7 @@
 #include "media/rtp/rtp_packet.h"
 #include "media/rtp/vp8_payload.h"
 #include "media/rtp/vp9_payload.h"
+#include "net/ice/stun_binding.h"
 
 namespace parley::server {
 namespace {
@@ -271,12 +272,42 @@ void MediaRouter::inspect(std::function<void(const Counters&)> f) {
   asio::post(strand_, [self = shared_from_this(), f = std::move(f)] { f(self->counters_); });
 }
 
+void MediaRouter::answerStun(std::span<const std::byte> request,
+                             const asio::ip::udp::endpoint& from) {
+  // A client's ICE agent asks where it comes from: its server-reflexive
+  // candidate for a peer path (docs/media.md, "Peer paths").
+  net::StunPeerAddress peer;
+  peer.port = from.port();
+  if (from.address().is_v6() && !from.address().to_v6().is_v4_mapped()) {
+    peer.ipv6 = true;
+    const auto bytes = from.address().to_v6().to_bytes();
+    std::copy(bytes.begin(), bytes.end(), peer.bytes.begin());
+  } else {
+    const auto v4 = from.address().is_v6()
+                        ? asio::ip::make_address_v4(asio::ip::v4_mapped, from.address().to_v6())
+                        : from.address().to_v4();
+    const auto bytes = v4.to_bytes();
+    std::copy(bytes.begin(), bytes.end(), peer.bytes.begin());
+  }
+  auto answer = net::answerStunBinding(request, peer);
+  if (!answer || !udp_) {
+    ++counters_.dropped_malformed;
+    return;
+  }
+  ++counters_.stun_answered;
+  (void)udp_->send(*answer, from, net::TrafficClass::Control);
+}
+
 void MediaRouter::injectDatagramForTest(std::span<std::byte> datagram,
                                         const asio::ip::udp::endpoint& from) {
   onDatagram(datagram, from);
 }
 
 void MediaRouter::onDatagram(std::span<std::byte> datagram, const asio::ip::udp::endpoint& from) {
+  if (net::looksLikeStun(datagram)) {
+    answerStun(datagram, from);
+    return;
+  }
   const bool rtcp = media::isRtcp(datagram);
   std::uint32_t ssrc = 0;
   if (!packetSsrc(datagram, rtcp, ssrc)) {

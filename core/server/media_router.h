@@ -80,6 +80,7 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
     std::uint64_t dropped_foreign_ssrc = 0;  // an SSRC that is not the leg's
     std::uint64_t dropped_video_budget = 0;  // video held back for a slow receiver
     std::uint64_t key_frame_requests = 0;    // PLIs the server sent to senders
+    std::uint64_t stun_answered = 0;         // Binding requests (peer paths' public address)
   };
 
   MediaRouter(asio::io_context& io, MediaRouterConfig config, ServerMetrics& metrics,
@@ -115,6 +116,7 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
  private:
   struct Leg;
   void removeLegNow(std::uint64_t participant_id);
+  void answerStun(std::span<const std::byte> request, const asio::ip::udp::endpoint& from);
   void onDatagram(std::span<std::byte> datagram, const asio::ip::udp::endpoint& from);
   void handlePlain(Leg& from, std::span<std::byte> plain, bool rtcp);
   void forwardRtp(Leg& from, std::span<const std::byte> plain, const media::RtpPacketView& rtp);

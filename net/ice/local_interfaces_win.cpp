@@ -1,9 +1,12 @@
 // Windows: the adapters' unicast addresses (GetAdaptersAddresses). Compiled
 // for the Windows build; the ICE agent that uses it is not built there yet
 // (docs/windows.md).
-#include <iphlpapi.h>
+// iphlpapi.h needs Winsock's types first.
+// clang-format off
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <iphlpapi.h>
+// clang-format on
 
 #include <array>
 #include <vector>

@@ -51,6 +51,10 @@ if [ "${PARLEY_INSIDE:-0}" != 1 ]; then
     fi
   }
   deps=$(tr ',' '\n' <<<"$deps" | while read -r d; do real_package "$d"; done | sort -u | paste -sd, -)
+  # Deeper down, libnice (peer paths) pulls in libsoup, glib-networking and
+  # dconf-service, which needs "default-dbus-session-bus | dbus-session-bus":
+  # virtual too, and debootstrap's dpkg stops there. dbus-x11 provides it.
+  deps="$deps,dbus-x11"
   key=$(printf '%s\n%s\n' "$deps" "$mirror" | sha1sum | cut -c1-12)
   mkdir -p "$cache_dir"
   tarball="$cache_dir/bookworm-minbase-$key.tar"

@@ -8,6 +8,8 @@ everything down; each process is started here and ended by its PID.
   eim          both NATs endpoint-independent (masquerade keeps the port): the
                clients go peer-to-peer through their server-reflexive
                addresses; a tone sent by one is recorded by the other.
+  server-stun  the same with no STUN server configured: the server-reflexive
+               addresses come from parleyd's own media port.
   symmetric    both NATs map each destination to a new port (masquerade
                fully-random), no TURN: the attempt fails and media stays on
                the server; the tone still arrives.
@@ -339,6 +341,7 @@ def longest_gap_ms(path):
 SCENARIOS = {
     # name: (nat mode, udp blocked, stun, TURN transport or None, expected path)
     "eim": ("eim", False, True, None, "peer-to-peer"),
+    "server-stun": ("eim", False, False, None, "peer-to-peer"),
     "symmetric": ("symmetric", False, True, None, "via server"),
     "symmetric-turn": ("symmetric", False, True, "udp", "relayed (TURN)"),
     "turn-proxy": ("eim", True, True, "tls", "relayed (TURN)"),

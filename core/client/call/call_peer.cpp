@@ -104,6 +104,9 @@ void Call::onPeerPathStart(PeerPathStartInfo start, PeerSignalSender send_signal
     } else {
       peer_config.proxy.type = net::IceProxy::Type::None;
     }
+    if (auto server = transport_->serverUdpEndpoint()) {
+      peer_config.fallback_stun = net::IceStunServer{server->address().to_string(), server->port()};
+    }
     peer_ = std::make_unique<PeerPath>(strand_, peer_config, clock_, std::move(start),
                                        offer_.audio_ssrc, peer_signal_);
     peer_->setReceiver(

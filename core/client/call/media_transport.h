@@ -97,6 +97,10 @@ class MediaTransport {
   [[nodiscard]] const Counters& counters() const { return counters_; }
   [[nodiscard]] bool ready() const { return outbound_.has_value(); }
   [[nodiscard]] const MediaOfferInfo& offer() const { return offer_; }
+  // The server's media port, once resolved (it also answers STUN Binding).
+  [[nodiscard]] std::optional<asio::ip::udp::endpoint> serverUdpEndpoint() const {
+    return udp_open_ ? std::optional(server_udp_) : std::nullopt;
+  }
   // Round trip over UDP, from the last probe and the server's answer.
   [[nodiscard]] std::optional<Clock::Duration> udpRoundTrip() const { return rtt_; }
 

@@ -118,6 +118,9 @@ void PeerPath::start() {
       onDatagram(std::move(copy));
     });
   };
+  if (!ice.stun && config_.fallback_stun) {
+    ice.stun = config_.fallback_stun;
+  }
   auto agent = net::IceAgent::create(std::move(ice), std::move(events));
   if (!agent) {
     fail(agent.error().detail);

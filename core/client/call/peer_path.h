@@ -46,6 +46,9 @@ struct PeerPathConfig {
   // How TURN over TCP/TLS leaves when only a proxy lets traffic out (the
   // proxy that won the connection race, when it is one libnice can use).
   net::IceProxy proxy;
+  // Asked for our public address when the server names no STUN server:
+  // parleyd's own media port answers Binding requests.
+  std::optional<net::IceStunServer> fallback_stun;
   std::chrono::milliseconds keepalive_interval{100};
   std::chrono::milliseconds silence_timeout{500};
   // Checks that have not connected by then never will on a network a
