@@ -7,6 +7,7 @@ namespace {
 constexpr std::uint32_t kMagicCookie = 0x2112A442;
 constexpr std::uint16_t kBindingRequest = 0x0001;
 constexpr std::uint16_t kBindingSuccess = 0x0101;
+constexpr std::uint16_t kMappedAddress = 0x0001;
 constexpr std::uint16_t kXorMappedAddress = 0x0020;
 constexpr std::uint16_t kFingerprint = 0x8028;
 constexpr std::uint32_t kFingerprintXor = 0x5354554e;
@@ -53,8 +54,8 @@ std::uint32_t crc32(std::span<const std::byte> data) {
 }
 
 bool looksLikeStun(std::span<const std::byte> datagram) {
-  return datagram.size() >= 20 && (std::to_integer<unsigned>(datagram[0]) & 0xc0U) == 0 &&
-         read32(datagram, 4) == kMagicCookie;
+  // RTP and RTCP start with version 2 (0b10......); STUN with 0b00.
+  return datagram.size() >= 20 && (std::to_integer<unsigned>(datagram[0]) & 0xc0U) == 0;
 }
 
 std::optional<std::vector<std::byte>> answerStunBinding(std::span<const std::byte> request,
@@ -72,6 +73,23 @@ std::optional<std::vector<std::byte>> answerStunBinding(std::span<const std::byt
   put16(out, kBindingSuccess);
   put16(out, 0);                                                     // length, set below
   out.insert(out.end(), request.begin() + 4, request.begin() + 20);  // cookie + transaction
+  if (read32(request, 4) != kMagicCookie) {
+    // An RFC 3489 client (libnice discovers server-reflexive candidates
+    // this way): a 128-bit transaction ID and a plain MAPPED-ADDRESS, as
+    // RFC 8489 section 12 asks servers to keep answering. IPv4 only.
+    if (from.ipv6) {
+      return std::nullopt;
+    }
+    put16(out, kMappedAddress);
+    put16(out, 8);
+    put16(out, 0x0001);
+    put16(out, from.port);
+    for (std::size_t i = 0; i < 4; ++i) {
+      out.push_back(static_cast<std::byte>(from.bytes[i]));
+    }
+    setLength(out);
+    return out;
+  }
   // XOR-MAPPED-ADDRESS: the port with the cookie's top half, the address
   // with the cookie (and for IPv6 the transaction ID) so NATs rewriting
   // addresses in payloads leave it alone.

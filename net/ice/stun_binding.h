@@ -25,12 +25,15 @@ struct StunPeerAddress {
 // The largest request answered (RFC 8489's 548-byte IPv4 guidance).
 inline constexpr std::size_t kMaxStunRequest = 548;
 
-// True when the datagram is shaped like a STUN message (first two bits zero
-// and the magic cookie): it then never reaches the SRTP code.
+// True when the datagram is shaped like a STUN message (at least a header,
+// first two bits zero; RTP and RTCP start 0b10): it then never reaches the
+// SRTP code.
 bool looksLikeStun(std::span<const std::byte> datagram);
 
 // The Binding success response for a well-formed Binding request from
-// `from`; nothing for anything else (other methods, bad length, no cookie).
+// `from`; nothing for anything else (other methods, bad length). RFC 8489
+// requests (magic cookie) get XOR-MAPPED-ADDRESS and FINGERPRINT; RFC 3489
+// ones (no cookie, IPv4) a plain MAPPED-ADDRESS.
 std::optional<std::vector<std::byte>> answerStunBinding(std::span<const std::byte> request,
                                                         const StunPeerAddress& from);
 

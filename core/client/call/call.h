@@ -158,6 +158,7 @@ class Call final : public MediaLink {
   void onPeerState(PeerPath::State state, const std::string& why);
   void setRoute(Route route);
   void endPeerPath(bool overlap, const std::string& why);
+  void startPeerPath(PeerPathStartInfo start, int tries_left);
   void requestOwnKeyFrames();
   void onPlain(std::span<const std::byte> plain, bool rtcp, bool from_peer = false);
   void onRtcp(std::span<const std::byte> plain, bool from_peer);
@@ -242,6 +243,11 @@ class Call final : public MediaLink {
   std::uint64_t route_generation_ = 0;  // a stale route timer does nothing
   media::DuplicateFilter duplicates_;
   std::uint64_t duplicates_dropped_ = 0;
+  // An attempt waiting for the server's media port to resolve, and the
+  // peer's signals that arrived meanwhile.
+  std::optional<std::uint64_t> pending_attempt_;
+  std::vector<PeerSignalInfo> pending_signals_;
+  std::unique_ptr<asio::steady_timer> peer_start_timer_;
 };
 
 }  // namespace parley::client

@@ -12,6 +12,7 @@
 // at once. The server path (MediaTransport) stays configured and probing the
 // whole time, so going back needs no setup.
 
+#include <algorithm>
 #include <asio/post.hpp>
 
 #include "core/client/call/call.h"
@@ -23,6 +24,9 @@ namespace {
 
 constexpr auto kSwitchInOverlap = std::chrono::milliseconds(1000);
 constexpr auto kSwitchOutOverlap = std::chrono::milliseconds(500);
+// 50 ms each: how long a new attempt waits for the server's media port to
+// resolve (its STUN answer is our public address).
+constexpr int kStartWaitTries = 40;
 
 std::uint32_t ssrcOf(const std::vector<std::byte>& rtp) {
   if (rtp.size() < 12) {
@@ -75,23 +79,55 @@ void Call::setRoute(Route route) {
 
 void Call::onPeerPathStart(PeerPathStartInfo start, PeerSignalSender send_signal,
                            PeerStateSender send_state) {
-  asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_), start = std::move(start),
-                       send_signal = std::move(send_signal),
-                       send_state = std::move(send_state)]() mutable {
-    if (auto still = alive.lock(); !still || !*still) {
-      return;
-    }
-    endPeerPath(false, "a new attempt");
+  asio::post(strand_,
+             [this, alive = std::weak_ptr<bool>(alive_), start = std::move(start),
+              send_signal = std::move(send_signal), send_state = std::move(send_state)]() mutable {
+               if (auto still = alive.lock(); !still || !*still) {
+                 return;
+               }
+               endPeerPath(false, "a new attempt");
 #ifndef PARLEY_HAVE_ICE
-    // This build has no ICE agent (docs/windows.md): the server carries all.
-    config_.peer_enabled = false;
+               // This build has no ICE agent (docs/windows.md): the server carries all.
+               config_.peer_enabled = false;
 #endif
-    if (!config_.peer_enabled) {
-      send_state(start.attempt, "via server", 0);
-      return;
+               if (!config_.peer_enabled) {
+                 send_state(start.attempt, "via server", 0);
+                 return;
+               }
+               peer_signal_ = std::move(send_signal);
+               peer_state_ = std::move(send_state);
+               pending_signals_.clear();
+               pending_attempt_ = start.attempt;
+               startPeerPath(std::move(start), kStartWaitTries);
+             });
+}
+
+void Call::startPeerPath(PeerPathStartInfo start, int tries_left) {
+  if (pending_attempt_ != start.attempt) {
+    return;  // a newer attempt, or stopped meanwhile
+  }
+  // With no STUN server named, our public address comes from the server's
+  // media port, which the transport resolves just after the offer: wait
+  // for it a little (the peer's signals are kept meanwhile).
+  const bool named_stun = std::any_of(start.servers.begin(), start.servers.end(),
+                                      [](const IceServerInfo& s) { return s.kind == "stun"; });
+  if (!named_stun && !transport_->serverUdpEndpoint() && transport_->path() == MediaPath::Probing &&
+      tries_left > 0) {
+    if (!peer_start_timer_) {
+      peer_start_timer_ = std::make_unique<asio::steady_timer>(strand_);
     }
-    peer_signal_ = std::move(send_signal);
-    peer_state_ = std::move(send_state);
+    peer_start_timer_->expires_after(std::chrono::milliseconds(50));
+    peer_start_timer_->async_wait([this, alive = std::weak_ptr<bool>(alive_),
+                                   start = std::move(start),
+                                   tries_left](const asio::error_code& ec) mutable {
+      if (auto still = alive.lock(); !ec && still && *still) {
+        startPeerPath(std::move(start), tries_left - 1);
+      }
+    });
+    return;
+  }
+  pending_attempt_.reset();
+  {
     // TURN over TCP/TLS leaves the way the control connection did: through
     // the same web proxy or SOCKS5 server (libnice speaks HTTP CONNECT with
     // Basic credentials and SOCKS5), or directly.
@@ -114,24 +150,37 @@ void Call::onPeerPathStart(PeerPathStartInfo start, PeerSignalSender send_signal
     peer_->setStateObserver(
         [this](PeerPath::State state, const std::string& why) { onPeerState(state, why); });
     peer_->start();
-  });
+    for (const auto& signal : std::exchange(pending_signals_, {})) {
+      if (peer_) {
+        peer_->onSignal(signal);
+      }
+    }
+  }
 }
 
 void Call::onPeerSignal(PeerSignalInfo signal) {
   asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_), signal = std::move(signal)] {
-    if (auto still = alive.lock(); still && *still && peer_) {
+    if (auto still = alive.lock(); !still || !*still) {
+      return;
+    }
+    if (peer_) {
       peer_->onSignal(signal);
+    } else if (pending_attempt_ == signal.attempt && pending_signals_.size() < 64) {
+      pending_signals_.push_back(signal);  // the path starts in a moment
     }
   });
 }
 
 void Call::onPeerPathStop(std::uint64_t attempt, std::string reason) {
-  asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_), attempt,
-                       reason = std::move(reason)] {
-    if (auto still = alive.lock(); still && *still && peer_ && peer_->attempt() == attempt) {
-      endPeerPath(true, reason);
-    }
-  });
+  asio::post(strand_,
+             [this, alive = std::weak_ptr<bool>(alive_), attempt, reason = std::move(reason)] {
+               if (auto still = alive.lock(); !still || !*still) {
+                 return;
+               }
+               if ((peer_ && peer_->attempt() == attempt) || pending_attempt_ == attempt) {
+                 endPeerPath(true, reason);
+               }
+             });
 }
 
 void Call::onPeerState(PeerPath::State state, const std::string& why) {
@@ -181,6 +230,8 @@ void Call::onPeerState(PeerPath::State state, const std::string& why) {
 }
 
 void Call::endPeerPath(bool overlap, const std::string& /*why*/) {
+  pending_attempt_.reset();
+  pending_signals_.clear();
   if (!peer_) {
     setRoute(Route::Server);
     return;

@@ -91,7 +91,7 @@ TEST_CASE("anything but a well-formed Binding request gets no answer") {
   bad[1] = std::byte{0x03};  // Allocate
   CHECK_FALSE(answerStunBinding(bad, from));
   bad = bindingRequest();
-  bad[7] = std::byte{0x00};  // no magic cookie
+  bad[0] = std::byte{0x80};  // an RTP header
   CHECK_FALSE(answerStunBinding(bad, from));
   CHECK_FALSE(looksLikeStun(bad));
   bad = bindingRequest(4);
@@ -106,4 +106,22 @@ TEST_CASE("anything but a well-formed Binding request gets no answer") {
   CHECK_FALSE(answerStunBinding(huge, from));
   std::vector<std::byte> rtp(40, std::byte{0x80});
   CHECK_FALSE(looksLikeStun(rtp));
+}
+
+TEST_CASE("an RFC 3489 request (no magic cookie) gets a plain MAPPED-ADDRESS") {
+  auto request = bindingRequest();
+  request[4] = std::byte{0x1f};  // a 128-bit transaction ID instead of the cookie
+  StunPeerAddress from;
+  from.bytes = {10, 232, 2, 10};
+  from.port = 43328;
+  const auto answer = answerStunBinding(request, from);
+  REQUIRE(answer);
+  REQUIRE(answer->size() == 20 + 12);
+  CHECK(std::equal(answer->begin() + 4, answer->begin() + 20, request.begin() + 4));
+  CHECK(at(*answer, 21) == 0x01);  // MAPPED-ADDRESS
+  CHECK(((at(*answer, 26) << 8) | at(*answer, 27)) == 43328);
+  CHECK(at(*answer, 28) == 10);
+  CHECK(at(*answer, 31) == 10);
+  from.ipv6 = true;
+  CHECK_FALSE(answerStunBinding(request, from));
 }
