@@ -292,6 +292,10 @@ class IceAgent::Impl {
         std::span<const std::byte>(reinterpret_cast<const std::byte*>(buffer), length));
   }
 
+ private:
+  // IceAgent's methods reach the agent, its stream and its state.
+  friend class IceAgent;
+
   IceAgentConfig config_;
   IceEvents events_;
   GMainContext* context_ = nullptr;

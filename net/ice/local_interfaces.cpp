@@ -14,7 +14,7 @@ bool interfaceMatches(const std::string& name, const std::string& pattern) {
 
 std::vector<std::string> selectHostAddresses(const std::vector<LocalInterfaceAddress>& addresses,
                                              const InterfacePolicy& policy) {
-  const auto matchesAny = [](const std::string& name, const std::vector<std::string>& patterns) {
+  const auto matches_any = [](const std::string& name, const std::vector<std::string>& patterns) {
     return std::any_of(patterns.begin(), patterns.end(),
                        [&name](const std::string& p) { return interfaceMatches(name, p); });
   };
@@ -28,10 +28,10 @@ std::vector<std::string> selectHostAddresses(const std::vector<LocalInterfaceAdd
     if (!policy.ipv6 && entry.address.find(':') != std::string::npos) {
       continue;
     }
-    if (!policy.allow.empty() && !matchesAny(entry.interface_name, policy.allow)) {
+    if (!policy.allow.empty() && !matches_any(entry.interface_name, policy.allow)) {
       continue;
     }
-    if (!named_exactly && matchesAny(entry.interface_name, policy.deny)) {
+    if (!named_exactly && matches_any(entry.interface_name, policy.deny)) {
       continue;
     }
     if (std::find(selected.begin(), selected.end(), entry.address) == selected.end()) {
