@@ -172,8 +172,20 @@ void AppController::show() {
 
 void AppController::prepareMedia() {
   if (!prepared_media_) {
-    prepared_media_ = std::make_unique<MeetingMedia>(bridge_->executor(), media_options_);
+    prepared_media_ = std::make_unique<MeetingMedia>(bridge_->executor(), mediaOptions());
   }
+}
+
+MediaDeviceOptions AppController::mediaOptions() const {
+  MediaDeviceOptions options = media_options_;
+  options.peer_to_peer = settings_.peer_to_peer;
+  options.hide_local_addresses = settings_.hide_local_addresses;
+  // The user's list wins over the one the program was started with.
+  if (auto allow = interfaceList(settings_.ice_interfaces); !allow.empty()) {
+    options.ice_interfaces = std::move(allow);
+  }
+  options.ice_exclude = interfaceList(settings_.ice_exclude);
+  return options;
 }
 
 void AppController::prefill(const ConnectionSettings& overrides, const QString& password) {
@@ -250,8 +262,12 @@ void AppController::signIn() {
 
 void AppController::startMedia(SignInRequest& request) {
   stopMedia();
+  const MediaDeviceOptions options = mediaOptions();
+  if (prepared_media_ && !samePeerOptions(prepared_media_->options(), options)) {
+    prepared_media_.reset();  // prepared before the settings changed
+  }
   media_ = prepared_media_ ? std::move(prepared_media_)
-                           : std::make_unique<MeetingMedia>(bridge_->executor(), media_options_);
+                           : std::make_unique<MeetingMedia>(bridge_->executor(), options);
   media_error_ = media_->start();
   if (!media_error_.isEmpty()) {
     return;  // chat still works; the window says why there is no media

@@ -89,6 +89,8 @@ class AppController final : public QObject {
   void stopMedia();
   // Opens the sound devices and builds the next sign-in's call ahead of time.
   void prepareMedia();
+  // The media options with the user's peer-to-peer settings applied.
+  [[nodiscard]] MediaDeviceOptions mediaOptions() const;
 
   std::unique_ptr<SettingsStore> store_;
   std::unique_ptr<SecretStore> owned_secrets_;

@@ -12,6 +12,7 @@ QString tr(const char* text) { return QCoreApplication::translate("ConnectionSet
 
 constexpr int kMaxHostLength = 253;
 constexpr int kMaxRoomLength = 64;
+constexpr int kMaxInterfaceNames = 16;
 
 }  // namespace
 
@@ -87,6 +88,31 @@ QString validateRoom(const QString& room) {
   return {};
 }
 
+QString validateInterfaceList(const QString& list) {
+  static const QRegularExpression kName(QStringLiteral("^[A-Za-z0-9_.:-]{1,15}\\*?$"));
+  const QStringList names =
+      list.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
+  if (names.size() > kMaxInterfaceNames) {
+    return tr("At most 16 interfaces.");
+  }
+  for (const QString& name : names) {
+    if (!kName.match(name).hasMatch()) {
+      return tr("\"%1\" is not an interface name (like eth0, or wlan* for a prefix).")
+          .arg(name.left(20));
+    }
+  }
+  return {};
+}
+
+std::vector<std::string> interfaceList(const QString& list) {
+  std::vector<std::string> out;
+  for (const QString& name :
+       list.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts)) {
+    out.push_back(name.toStdString());
+  }
+  return out;
+}
+
 QStringList validateSettings(const ConnectionSettings& s) {
   QStringList problems;
   auto add = [&problems](const QString& what, const QString& problem) {
@@ -104,6 +130,8 @@ QStringList validateSettings(const ConnectionSettings& s) {
     add(tr("HTTP proxy port"), validatePort(s.proxy_port));
   }
   add(tr("PAC URL"), validatePacUrl(s.pac_url));
+  add(tr("Peer-to-peer interfaces"), validateInterfaceList(s.ice_interfaces));
+  add(tr("Excluded interfaces"), validateInterfaceList(s.ice_exclude));
   for (const SocksEntry& entry : s.socks) {
     add(tr("SOCKS server"), validateHost(entry.host));
     add(tr("SOCKS port"), validatePort(entry.port));

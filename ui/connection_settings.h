@@ -10,6 +10,8 @@
 #include <QString>
 #include <QStringList>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "net/racer/racing_connector.h"
 
@@ -42,6 +44,15 @@ struct ConnectionSettings {
   // Proxy authentication (the password is in the SecretStore)
   QString proxy_user;
   QString proxy_domain;
+  // Peer-to-peer in two-person meetings: whether to try it, whether to keep
+  // our LAN addresses from the other person, and which network interfaces
+  // host candidates may come from ("eth0, wlan*": names, or prefixes ending
+  // in '*'; empty allow list: every interface but loopback, link-local and
+  // container bridges).
+  bool peer_to_peer = true;
+  bool hide_local_addresses = false;
+  QString ice_interfaces;
+  QString ice_exclude;
 
   friend bool operator==(const ConnectionSettings&, const ConnectionSettings&) = default;
 };
@@ -53,6 +64,9 @@ QString validatePort(int port);
 QString validatePortText(const QString& text);
 QString validatePacUrl(const QString& url);
 QString validateRoom(const QString& room);
+// A list of interface names or prefixes ("eth0, wlan*"), at most 16.
+QString validateInterfaceList(const QString& list);
+std::vector<std::string> interfaceList(const QString& list);
 // Every problem in the settings, one line each; empty when they can be saved.
 QStringList validateSettings(const ConnectionSettings& settings);
 

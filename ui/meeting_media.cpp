@@ -21,6 +21,11 @@ struct MeetingMedia::Handoff {
   std::set<std::pair<QString, bool>> queued;          // guarded by mu
 };
 
+bool samePeerOptions(const MediaDeviceOptions& a, const MediaDeviceOptions& b) {
+  return a.ice_interfaces == b.ice_interfaces && a.ice_exclude == b.ice_exclude &&
+         a.peer_to_peer == b.peer_to_peer && a.hide_local_addresses == b.hide_local_addresses;
+}
+
 MeetingMedia::MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions options,
                            QObject* parent)
     : QObject(parent), options_(std::move(options)), handoff_(std::make_shared<Handoff>()) {
@@ -67,7 +72,11 @@ MeetingMedia::MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions op
   client::CallConfig config;
   // A microphone next to speakers hears the meeting: cancel that echo.
   config.audio.echo_cancellation = real_devices;
+  config.peer_enabled = options_.peer_to_peer;
   config.peer.interfaces.allow = options_.ice_interfaces;
+  config.peer.interfaces.deny.insert(config.peer.interfaces.deny.end(),
+                                     options_.ice_exclude.begin(), options_.ice_exclude.end());
+  config.peer.hide_local_addresses = options_.hide_local_addresses;
   call_ = std::make_unique<client::Call>(std::move(executor), config, *input_, *output_,
                                          SystemClock::instance());
   call_->setRemoteVideoSink([handoff = handoff_, this](const std::string& user, bool screen,

@@ -53,9 +53,17 @@ struct MediaDeviceOptions {
   // Skip Qt Multimedia's sound devices (no microphone, null output).
   bool no_sound_devices = false;
   // Peer paths: the interfaces host candidates come from (empty: every one
-  // but loopback, link-local and container bridges; tests name "lo").
+  // but loopback, link-local and container bridges; tests name "lo"),
+  // interfaces never used, whether to try at all, and whether to offer
+  // only public and relayed addresses (the user's settings).
   std::vector<std::string> ice_interfaces;
+  std::vector<std::string> ice_exclude;
+  bool peer_to_peer = true;
+  bool hide_local_addresses = false;
 };
+
+// Whether two sets of options make the same peer-path configuration.
+bool samePeerOptions(const MediaDeviceOptions& a, const MediaDeviceOptions& b);
 
 class MeetingMedia final : public QObject {
   Q_OBJECT
@@ -70,6 +78,7 @@ class MeetingMedia final : public QObject {
   [[nodiscard]] client::Call* call() const { return started_ ? call_.get() : nullptr; }
   // What the session announces (mute, camera, sharing, decoders).
   [[nodiscard]] const client::MediaStateInfo& state() const { return state_; }
+  [[nodiscard]] const MediaDeviceOptions& options() const { return options_; }
 
   // Empty when there is none.
   [[nodiscard]] QString microphoneName() const { return microphone_; }

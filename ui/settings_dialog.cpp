@@ -179,6 +179,33 @@ SettingsDialog::SettingsDialog(SettingsStore& store, SecretStore& secrets,
   auth_form->addRow(keychain_note_);
   tabs_->addTab(auth_page, tr("Proxy si&gn-in"));
 
+  // Peer-to-peer
+  auto* peer_page = new QWidget(tabs_);
+  auto* peer_form = new QFormLayout(peer_page);
+  peer_to_peer_ = new QCheckBox(tr("Try a &direct path in two-person meetings"), peer_page);
+  peer_to_peer_->setObjectName(QStringLiteral("peerToPeerCheck"));
+  hide_local_ = new QCheckBox(tr("&Keep my local network addresses private"), peer_page);
+  hide_local_->setObjectName(QStringLiteral("hideLocalCheck"));
+  ice_interfaces_ = lineEdit(peer_page, "iceInterfacesEdit", tr("Only these interfaces"));
+  ice_interfaces_->setPlaceholderText(tr("every interface (e.g. eth0, wlan*)"));
+  ice_exclude_ = lineEdit(peer_page, "iceExcludeEdit", tr("Never these interfaces"));
+  ice_exclude_->setPlaceholderText(tr("e.g. tun*, vpn0"));
+  auto* peer_note = new QLabel(tr("With two people in a meeting, Parley looks for a direct path "
+                                  "between them (or a relay the server names) and moves voice, "
+                                  "camera and screen to it once it is proven; chat always goes "
+                                  "through the server. Keeping local addresses private offers "
+                                  "only the public and relayed ones. Container bridges are never "
+                                  "used."),
+                               peer_page);
+  peer_note->setWordWrap(true);
+  peer_form->addRow(peer_note);
+  peer_form->addRow(peer_to_peer_);
+  peer_form->addRow(hide_local_);
+  peer_form->addRow(tr("&Only these interfaces:"), ice_interfaces_);
+  peer_form->addRow(tr("&Never these interfaces:"), ice_exclude_);
+  tabs_->addTab(peer_page, tr("P&eer-to-peer"));
+  connect(peer_to_peer_, &QCheckBox::toggled, this, &SettingsDialog::validate);
+
   // Test connection
   race_ = new RaceTableModel(this);
   race_view_ = new QTableView(this);
@@ -230,7 +257,7 @@ SettingsDialog::SettingsDialog(SettingsStore& store, SecretStore& secrets,
   layout->addWidget(buttons);
 
   for (QLineEdit* edit : {server_, tls_port_, alt_port_, ca_file_, proxy_host_, proxy_port_,
-                          pac_url_, proxy_user_, proxy_domain_}) {
+                          pac_url_, proxy_user_, proxy_domain_, ice_interfaces_, ice_exclude_}) {
     connect(edit, &QLineEdit::textChanged, this, &SettingsDialog::validate);
   }
   connect(manual_proxy_, &QCheckBox::toggled, this, &SettingsDialog::validate);
@@ -270,6 +297,10 @@ void SettingsDialog::setSettings(const ConnectionSettings& s) {
   }
   proxy_user_->setText(s.proxy_user);
   proxy_domain_->setText(s.proxy_domain);
+  peer_to_peer_->setChecked(s.peer_to_peer);
+  hide_local_->setChecked(s.hide_local_addresses);
+  ice_interfaces_->setText(s.ice_interfaces);
+  ice_exclude_->setText(s.ice_exclude);
   proxy_password_->clear();
   keychain_note_->clear();
   QPointer<SettingsDialog> self(this);
@@ -313,6 +344,10 @@ ConnectionSettings SettingsDialog::settings() const {
   }
   s.proxy_user = proxy_user_->text().trimmed();
   s.proxy_domain = proxy_domain_->text().trimmed();
+  s.peer_to_peer = peer_to_peer_->isChecked();
+  s.hide_local_addresses = hide_local_->isChecked();
+  s.ice_interfaces = ice_interfaces_->text().trimmed();
+  s.ice_exclude = ice_exclude_->text().trimmed();
   return s;
 }
 
@@ -334,6 +369,13 @@ void SettingsDialog::validate() {
   mark(proxy_host_, manual ? validateHost(proxy_host_->text()) : QString());
   mark(proxy_port_, manual ? validatePortText(proxy_port_->text()) : QString());
   mark(pac_url_, validatePacUrl(pac_url_->text()));
+  const bool peer = peer_to_peer_->isChecked();
+  for (QWidget* w : {static_cast<QWidget*>(hide_local_), static_cast<QWidget*>(ice_interfaces_),
+                     static_cast<QWidget*>(ice_exclude_)}) {
+    w->setEnabled(peer);
+  }
+  mark(ice_interfaces_, validateInterfaceList(ice_interfaces_->text()));
+  mark(ice_exclude_, validateInterfaceList(ice_exclude_->text()));
   detected_->setEnabled(auto_detect_->isChecked());
   const QStringList p = problems();
   problems_->setText(p.join(QLatin1Char('\n')));

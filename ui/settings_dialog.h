@@ -2,7 +2,8 @@
 // SettingsDialog: where and how to connect. Tabs: Server (address, ports,
 // CA file), Web proxy (auto-detect with what was found, manual host:port,
 // PAC URL), SOCKS (a list of host:port with version), Proxy sign-in (user,
-// password, domain). Every field is validated in place; Save stays disabled
+// password, domain), Peer-to-peer (try it in two-person meetings, keep LAN
+// addresses private, which interfaces). Every field is validated in place; Save stays disabled
 // while anything is invalid, so nothing invalid is saved. "Test connection"
 // runs one race with the values on screen and shows a row per attempt.
 //
@@ -49,7 +50,7 @@ class SettingsDialog final : public QDialog {
   // Saves what is on screen; false (and nothing written) when invalid.
   bool save();
 
-  enum Tab { ServerTab, ProxyTab, SocksTab, AuthTab };
+  enum Tab { ServerTab, ProxyTab, SocksTab, AuthTab, PeerTab };
 
  Q_SIGNALS:
   void saved(const parley::ui::ConnectionSettings& settings);
@@ -82,6 +83,10 @@ class SettingsDialog final : public QDialog {
   QLineEdit* proxy_password_ = nullptr;
   QLineEdit* proxy_domain_ = nullptr;
   QLabel* keychain_note_ = nullptr;
+  QCheckBox* peer_to_peer_ = nullptr;
+  QCheckBox* hide_local_ = nullptr;
+  QLineEdit* ice_interfaces_ = nullptr;
+  QLineEdit* ice_exclude_ = nullptr;
   QLabel* problems_ = nullptr;
   QPushButton* save_ = nullptr;
   QPushButton* test_ = nullptr;

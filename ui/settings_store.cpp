@@ -109,6 +109,10 @@ LoadedSettings SettingsStore::load() const {
   r.text(QStringLiteral("proxy/pac_url"), s.pac_url, validatePacUrl);
   r.text(QStringLiteral("proxy/user"), s.proxy_user);
   r.text(QStringLiteral("proxy/domain"), s.proxy_domain);
+  r.flag(QStringLiteral("peer/enabled"), s.peer_to_peer);
+  r.flag(QStringLiteral("peer/hide_local_addresses"), s.hide_local_addresses);
+  r.text(QStringLiteral("peer/interfaces"), s.ice_interfaces, validateInterfaceList);
+  r.text(QStringLiteral("peer/exclude"), s.ice_exclude, validateInterfaceList);
 
   if (settings_->childGroups().contains(QStringLiteral("socks"))) {
     QList<SocksEntry> socks;
@@ -163,6 +167,10 @@ QStringList SettingsStore::save(const ConnectionSettings& s) {
   q.setValue(QStringLiteral("proxy/pac_url"), s.pac_url.trimmed());
   q.setValue(QStringLiteral("proxy/user"), s.proxy_user.trimmed());
   q.setValue(QStringLiteral("proxy/domain"), s.proxy_domain.trimmed());
+  q.setValue(QStringLiteral("peer/enabled"), s.peer_to_peer);
+  q.setValue(QStringLiteral("peer/hide_local_addresses"), s.hide_local_addresses);
+  q.setValue(QStringLiteral("peer/interfaces"), s.ice_interfaces.trimmed());
+  q.setValue(QStringLiteral("peer/exclude"), s.ice_exclude.trimmed());
   q.remove(QStringLiteral("socks"));
   q.beginWriteArray(QStringLiteral("socks"), static_cast<int>(s.socks.size()));
   for (int i = 0; i < s.socks.size(); ++i) {

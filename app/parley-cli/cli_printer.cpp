@@ -194,6 +194,8 @@ void CliPrinter::printStats(const client::CallStats& stats) {
       stream["delay_ms"] = s.delay_ms;
     } else {
       stream["frames"] = s.frames;
+      stream["key_frames"] = s.key_frames;
+      stream["longest_frame_gap_ms"] = s.longest_frame_gap_ms;
       stream["late"] = s.late;
       stream["width"] = s.width;
       stream["height"] = s.height;
@@ -211,6 +213,10 @@ void CliPrinter::printStats(const client::CallStats& stats) {
                        {"key_frames", v.key_frames},
                        {"encode_ms", v.last_encode_ms},
                        {"error", v.error}});
+  }
+  nlohmann::ordered_json connect_ms = nlohmann::ordered_json::object();
+  for (const auto& [step, ms] : stats.peer_connect_ms) {
+    connect_ms[step] = ms;
   }
   nlohmann::ordered_json fields = {
       {"path", stats.path},
@@ -238,7 +244,11 @@ void CliPrinter::printStats(const client::CallStats& stats) {
         {"sent_packets", stats.peer_sent},
         {"received_packets", stats.peer_received},
         {"duplicates_dropped", stats.duplicates_dropped},
-        {"candidates", stats.peer_candidates}}},
+        {"candidates", stats.peer_candidates},
+        {"failures", stats.peer_failures},
+        {"last_failure", stats.peer_last_failure},
+        {"rejected_candidates", stats.peer_rejected_candidates},
+        {"connect_ms", connect_ms}}},
       {"streams", streams}};
   emit("stats", std::move(fields), text);
 }

@@ -1,5 +1,6 @@
 #include "media/engine/video_receiver.h"
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 
@@ -39,6 +40,7 @@ struct VideoReceiver::Decoder {
   std::uint8_t payload_type = 0;
   std::optional<VpxDecoder> decoder;
   bool need_key_frame = false;  // packets were dropped: delta frames cannot decode
+  std::optional<Clock::TimePoint> last_decoded;
   VideoReceiverStats::Source stats;
 };
 
@@ -226,6 +228,17 @@ void VideoReceiver::handle(std::span<const std::byte> packet, Clock::TimePoint a
     decoder->need_key_frame = false;
     decoder->stats.bytes += frame.data.size();
     if (*decoded) {
+      const auto decoded_at = clock_.now();
+      if (decoder->last_decoded) {
+        decoder->stats.longest_frame_gap =
+            std::max(decoder->stats.longest_frame_gap,
+                     std::chrono::duration_cast<std::chrono::milliseconds>(decoded_at -
+                                                                           *decoder->last_decoded));
+      }
+      decoder->last_decoded = decoded_at;
+      if (frame.key_frame) {
+        ++decoder->stats.key_frames_decoded;
+      }
       ++decoder->stats.frames_decoded;
       decoder->stats.width = (*decoded)->width();
       decoder->stats.height = (*decoded)->height();

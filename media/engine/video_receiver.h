@@ -24,6 +24,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -53,6 +54,10 @@ struct VideoReceiverStats {
     VideoSourceKey key;
     std::uint32_t last_ssrc = 0;  // the layer last decoded
     std::uint64_t frames_decoded = 0;
+    std::uint64_t key_frames_decoded = 0;
+    // The longest wait between two decoded pictures: how long the picture
+    // stood still (a switch of path or layer, a loss waiting for a key frame).
+    std::chrono::milliseconds longest_frame_gap{0};
     std::uint64_t frames_lost = 0;       // incomplete or undecodable
     std::uint64_t packets_too_late = 0;  // waited longer than kMaxDecodeBacklog
     std::uint64_t bytes = 0;

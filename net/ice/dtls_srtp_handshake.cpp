@@ -5,6 +5,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -16,6 +17,15 @@ namespace {
 // included (the same bound WebRTC stacks use).
 constexpr long kDtlsMtu = 1200;
 constexpr std::size_t kMaxDatagram = 2048;
+// OpenSSL waits a whole second before it resends a lost first flight: a
+// second added to the switch to the peer path. Start at 200 ms (a few round
+// trips of any path worth taking) and double, up to 3 s.
+constexpr unsigned int kInitialResendUs = 200'000;
+constexpr unsigned int kMaxResendUs = 3'000'000;
+
+unsigned int nextResendTimer(SSL* /*ssl*/, unsigned int timer_us) {
+  return timer_us == 0 ? kInitialResendUs : std::min(timer_us * 2, kMaxResendUs);
+}
 
 std::string openSslErrors() {
   std::string text;
@@ -151,6 +161,7 @@ Result<void> DtlsSrtpHandshake::init() {
   SSL_set_bio(ssl_, in_, out);
   SSL_set_options(ssl_, SSL_OP_NO_QUERY_MTU);
   DTLS_set_link_mtu(ssl_, kDtlsMtu);
+  DTLS_set_timer_cb(ssl_, &nextResendTimer);
   if (role_ == DtlsRole::Client) {
     SSL_set_connect_state(ssl_);
   } else {

@@ -372,7 +372,11 @@ void IceAgent::remoteGatheringDone() {
 }
 
 bool IceAgent::send(std::span<const std::byte> datagram) {
-  if (impl_->state_ != IceState::Connected) {
+  // Not gated on Connected: with trickle, libnice goes back to connecting
+  // while it checks a late candidate, but keeps (and sends on) the pair it
+  // selected; without one, nice_agent_send refuses.
+  const auto state = impl_->state_.load();
+  if (state == IceState::Failed || state == IceState::Closed) {
     return false;
   }
   const auto sent =

@@ -19,7 +19,6 @@ Prints a Markdown section for docs/benchmarks.md.
 """
 
 import argparse
-import datetime
 import os
 import statistics
 import subprocess
@@ -32,10 +31,6 @@ import peer_lab  # noqa: E402
 
 DELAY_MS = 10  # per NAT, each way
 TONE_S = 16
-
-
-def event_time(e):
-    return datetime.datetime.strptime(e["time"], "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
 
 
 def cpu_seconds(pid):
@@ -65,7 +60,8 @@ def one_call(build, peer_on, with_third):
         if peer_on:
             p2p = lab.wait_for("bob", "participant_path",
                                lambda e: e["id"] == alice_id and e["path"] == "peer-to-peer", 30)
-            result["to_peer_s"] = event_time(p2p) - event_time(joined) if p2p else None
+            result["to_peer_s"] = (peer_lab.event_time(p2p) - peer_lab.event_time(joined)
+                                   if p2p else None)
         if with_third:
             time.sleep(4)
             carol = lab.client("b", "carol", "pair", [], 4)
@@ -81,6 +77,12 @@ def one_call(build, peer_on, with_third):
         if rtts:
             result["server_rtt_ms"] = statistics.median(r[0] for r in rtts)
             result["peer_rtt_ms"] = statistics.median(r[1] for r in rtts)
+        for user in ["alice", "bob"]:
+            # Where the first attempt spent its time, as each client saw it.
+            steps = [e["peer"]["connect_ms"] for e in lab.events(user, "stats")
+                     if "verified" in e.get("peer", {}).get("connect_ms", {})]
+            if steps:
+                result[user + "_connect_ms"] = {k: round(v) for k, v in steps[0].items()}
         switches = [e["path"] for e in lab.events("bob", "participant_path")
                     if e["id"] == alice_id]
         result["switches"] = switches

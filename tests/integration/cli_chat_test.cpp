@@ -28,14 +28,6 @@ bool hasChat(const CliRun& run, const std::string& sender, const std::string& te
   return false;
 }
 
-std::string dump(const CliRun& run) {
-  std::string out = "exit " + std::to_string(run.exit_code) + "\n";
-  for (const auto& l : run.lines) {
-    out += l + "\n";
-  }
-  return out + run.err;
-}
-
 }  // namespace
 
 TEST_CASE("two clients chat in both directions", "[integration]") {
@@ -54,12 +46,12 @@ TEST_CASE("two clients chat in both directions", "[integration]") {
   bob.say = {"hello from bob"};
   bob.for_seconds = 0;
   const CliRun rb = runCli(server, bob);
-  INFO(dump(rb));
+  INFO(rb.transcript());
   const bool alice_heard = a.waitForEvent("chat", [](const json& c) {
     return c.at("sender") == "bob" && c.at("text") == "hello from bob";
   });
   const CliRun ra = a.stop();
-  INFO(dump(ra));
+  INFO(ra.transcript());
   CHECK(alice_heard);
   REQUIRE(ra.exit_code == 0);
   REQUIRE(rb.exit_code == 0);
@@ -85,7 +77,7 @@ TEST_CASE("a late joiner receives the history in order", "[integration]") {
   alice.say = {"one", "two", "three"};
   alice.for_seconds = 0;
   const CliRun ra = runCli(server, alice);
-  INFO(dump(ra));
+  INFO(ra.transcript());
   REQUIRE(ra.exit_code == 0);
   REQUIRE(ra.eventsOf("sent").size() == 3);
 
@@ -96,7 +88,7 @@ TEST_CASE("a late joiner receives the history in order", "[integration]") {
   CliProcess late(server, carol);
   late.waitForEvent("chat", [](const json& c) { return c.at("text") == "three"; });
   const CliRun rc = late.stop();
-  INFO(dump(rc));
+  INFO(rc.transcript());
   REQUIRE(rc.exit_code == 0);
   const auto history = chats(rc);
   REQUIRE(history.size() == 3);
@@ -125,7 +117,7 @@ TEST_CASE("rooms are separate", "[integration]") {
   bob.say = {"only for room b"};
   bob.for_seconds = 0;
   const CliRun rb = runCli(server, bob);
-  INFO(dump(rb));
+  INFO(rb.transcript());
   REQUIRE(rb.exit_code == 0);
   REQUIRE(rb.eventsOf("sent").size() == 1);
   for (const auto& c : chats(rb)) {
@@ -146,7 +138,7 @@ TEST_CASE("a wrong password is refused with a clear reason, then rate limited", 
   CliOptions wrong;
   wrong.password = "not-the-password";
   const CliRun first = runCli(server, wrong);
-  INFO(dump(first));
+  INFO(first.transcript());
   CHECK(first.exit_code == 3);
   REQUIRE_FALSE(first.eventsOf("error").empty());
   const auto error = json::parse(first.eventsOf("error")[0]);
@@ -159,18 +151,18 @@ TEST_CASE("a wrong password is refused with a clear reason, then rate limited", 
   // locked for lockout_first_s, which outlasts the test.
   for (int attempt = 2; attempt <= 5; ++attempt) {
     const CliRun again = runCli(server, wrong);
-    INFO("attempt " << attempt << "\n" << dump(again));
+    INFO("attempt " << attempt << "\n" << again.transcript());
     CHECK(again.exit_code == 3);
     REQUIRE_FALSE(again.eventsOf("error").empty());
     CHECK(json::parse(again.eventsOf("error")[0]).at("code") == "auth_failed");
   }
   const CliRun sixth = runCli(server, wrong);
-  INFO(dump(sixth));
+  INFO(sixth.transcript());
   CHECK(sixth.exit_code == 3);
   REQUIRE_FALSE(sixth.eventsOf("error").empty());
   CHECK(json::parse(sixth.eventsOf("error")[0]).at("code") == "rate_limited");
   const CliRun right = runCli(server, CliOptions{});
-  INFO(dump(right));
+  INFO(right.transcript());
   CHECK(right.exit_code == 3);
   REQUIRE_FALSE(right.eventsOf("error").empty());
   CHECK(json::parse(right.eventsOf("error")[0]).at("code") == "rate_limited");
@@ -189,7 +181,7 @@ TEST_CASE("a certificate from another CA is reported as possible inspection", "[
   CliOptions alice;
   alice.ca = other.caFile();
   const CliRun run = runCli(server, alice);
-  INFO(dump(run));
+  INFO(run.transcript());
   CHECK(run.exit_code == 4);
   REQUIRE_FALSE(run.eventsOf("error").empty());
   const auto error = json::parse(run.eventsOf("error")[0]);
@@ -246,7 +238,7 @@ TEST_CASE("an address that guesses across many accounts is slowed down", "[integ
     guesser.user = user;
     guesser.password = "guess";
     const CliRun run = runCli(server, guesser);
-    INFO(user << "\n" << dump(run));
+    INFO(user << "\n" << run.transcript());
     CHECK(run.exit_code == 3);
     REQUIRE_FALSE(run.eventsOf("error").empty());
     return json::parse(run.eventsOf("error")[0]).at("code").get<std::string>();
@@ -261,7 +253,7 @@ TEST_CASE("an address that guesses across many accounts is slowed down", "[integ
   bob.user = "bob";
   bob.password = "bob-pw";
   const CliRun run = runCli(server, bob);
-  INFO(dump(run));
+  INFO(run.transcript());
   CHECK(run.exit_code == 3);
   REQUIRE_FALSE(run.eventsOf("error").empty());
   CHECK(json::parse(run.eventsOf("error")[0]).at("code") == "rate_limited");

@@ -23,14 +23,6 @@ namespace media = parley::media;
 
 namespace {
 
-std::string dump(const CliRun& run) {
-  std::string out = "exit " + std::to_string(run.exit_code) + "\n";
-  for (const auto& l : run.lines) {
-    out += l + "\n";
-  }
-  return out + run.err;
-}
-
 // Luma PSNR of what the receiver dumped against the picture that was shared,
 // or nothing while there is no picture yet.
 std::optional<double> receivedPsnr(const media::PackedImage& reference, const std::string& dumped) {
@@ -125,8 +117,8 @@ TEST_CASE("a shared image arrives sharp at the other client", "[integration][med
   });
   const CliRun shared = sender.stop();
   const CliRun heard = receiver.stop();
-  INFO(dump(shared));
-  INFO(dump(heard));
+  INFO(shared.transcript());
+  INFO(heard.transcript());
   INFO("PSNR Y " << score << " dB");
   CHECK(score >= 35.0);
   CHECK(full_size);
@@ -167,8 +159,8 @@ TEST_CASE("a screen shared from an X display arrives sharp", "[integration][medi
   const double score = waitForSharpPicture(rgba, dir + "/dump/alice-screen.png", 35.0);
   const CliRun shared = sender.stop();
   const CliRun heard = receiver.stop();
-  INFO(dump(shared));
-  INFO(dump(heard));
+  INFO(shared.transcript());
+  INFO(heard.transcript());
   INFO("PSNR Y " << score << " dB");
   CHECK(score >= 35.0);
   CHECK(shared.exit_code == 0);
@@ -226,9 +218,9 @@ TEST_CASE("the room switches to VP8 when a VP8-only participant joins",
   const CliRun alice_run = sender.stop();
   const CliRun vp8_run = vp8_only.stop();
   const CliRun bob_run = receiver.stop();
-  INFO(dump(alice_run));
-  INFO(dump(bob_run));
-  INFO(dump(vp8_run));
+  INFO(alice_run.transcript());
+  INFO(bob_run.transcript());
+  INFO(vp8_run.transcript());
   CHECK(alice_run.exit_code == 0);
   CHECK(bob_run.exit_code == 0);
   CHECK(vp8_run.exit_code == 0);

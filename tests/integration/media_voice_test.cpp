@@ -24,14 +24,6 @@ constexpr const char* kSentence =
     "Hello, this is Parley. The quick brown fox jumps over the lazy dog, "
     "and voice goes first, always.";
 
-std::string dump(const CliRun& run) {
-  std::string out = "exit " + std::to_string(run.exit_code) + "\n";
-  for (const auto& l : run.lines) {
-    out += l + "\n";
-  }
-  return out + run.err;
-}
-
 // The sentence after a second of silence, as a person speaks some time after
 // joining: the stream's start-up (a first packet held up by a busy server
 // builds delay) is taken away in that silence, where skipping frames is
@@ -151,8 +143,8 @@ VoiceResult sendSpeech(ServerFixture& server, const std::vector<std::string>& tr
     return e.at("user") == "alice";
   });
   result.receiver = receiver.stop();
-  INFO(dump(result.sender));
-  INFO(dump(result.receiver));
+  INFO(result.sender.transcript());
+  INFO(result.receiver.transcript());
   REQUIRE(spoken);
   REQUIRE(received);
   CHECK(saw_leave);
@@ -206,8 +198,8 @@ TEST_CASE("speech sent over UDP is recorded by the other client", "[integration]
   ServerFixture server;
   server.start();
   const auto r = sendSpeech(server, {}, "udp");
-  INFO(dump(r.sender));
-  INFO(dump(r.receiver));
+  INFO(r.sender.transcript());
+  INFO(r.receiver.transcript());
   INFO(describe(r));
   REQUIRE(r.sender.exit_code == 0);
   REQUIRE(r.receiver.exit_code == 0);
@@ -242,8 +234,8 @@ TEST_CASE("speech travels inside the TLS channel when UDP is not used", "[integr
   ServerFixture server;
   server.start();
   const auto r = sendSpeech(server, {"--media-transport", "tcp"}, "tcp");
-  INFO(dump(r.sender));
-  INFO(dump(r.receiver));
+  INFO(r.sender.transcript());
+  INFO(r.receiver.transcript());
   INFO(describe(r));
   REQUIRE(r.sender.exit_code == 0);
   REQUIRE(r.receiver.exit_code == 0);

@@ -10,10 +10,10 @@
 
 #include <catch2/catch.hpp>
 
-#include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "integration/tone.h"
 #include "media/audio/wav_file.h"
 #include "support/process.h"
 #include "support/server_fixture.h"
@@ -22,68 +22,6 @@ using namespace parley::test;
 using nlohmann::json;
 
 namespace {
-
-constexpr int kRate = 48000;
-
-// A second of silence, then a steady 440 Hz tone: Opus never skips a tone
-// as silence (DTX), so any hole in the recording is a hole in the path.
-std::string makeTone(const std::string& dir, int seconds) {
-  const std::string path = dir + "/tone.wav";
-  auto writer = parley::media::WavWriter::create(path);
-  REQUIRE(writer);
-  std::vector<std::int16_t> samples(static_cast<std::size_t>(kRate) * (seconds + 1), 0);
-  for (std::size_t i = kRate; i < samples.size(); ++i) {
-    samples[i] = static_cast<std::int16_t>(
-        8000 * std::sin(2 * M_PI * 440.0 * static_cast<double>(i) / kRate));
-  }
-  REQUIRE(writer->write(samples));
-  REQUIRE(writer->close());
-  return path;
-}
-
-struct Gap {
-  double longest_ms = 0;
-  double tone_seconds = 0;
-};
-
-// The longest stretch of near-silence (5 ms windows under a tenth of the
-// tone's level) between the first and the last loud window.
-Gap longestGap(const std::vector<std::int16_t>& samples) {
-  constexpr std::size_t kWindow = kRate / 200;
-  std::vector<bool> loud;
-  for (std::size_t start = 0; start + kWindow <= samples.size(); start += kWindow) {
-    int peak = 0;
-    for (std::size_t i = start; i < start + kWindow; ++i) {
-      peak = std::max(peak, std::abs(static_cast<int>(samples[i])));
-    }
-    loud.push_back(peak > 800);
-  }
-  const auto first = std::find(loud.begin(), loud.end(), true);
-  const auto last = std::find(loud.rbegin(), loud.rend(), true);
-  Gap gap;
-  if (first == loud.end()) {
-    return gap;
-  }
-  const auto begin = static_cast<std::size_t>(first - loud.begin());
-  const auto end = loud.size() - static_cast<std::size_t>(last - loud.rbegin());
-  std::size_t run = 0;
-  std::size_t longest = 0;
-  for (std::size_t i = begin; i < end; ++i) {
-    run = loud[i] ? 0 : run + 1;
-    longest = std::max(longest, run);
-  }
-  gap.longest_ms = static_cast<double>(longest) * 5.0;
-  gap.tone_seconds = static_cast<double>(end - begin) * 0.005;
-  return gap;
-}
-
-std::string dump(const CliRun& run) {
-  std::string out = "exit " + std::to_string(run.exit_code) + "\n";
-  for (const auto& l : run.lines) {
-    out += l + "\n";
-  }
-  return out + run.err;
-}
 
 bool pathOf(const json& event, std::uint64_t id, const std::string& path) {
   return event.at("id").get<std::uint64_t>() == id && event.at("path") == path;
@@ -97,7 +35,7 @@ ServerFixture::Options peerOn() {
 
 }  // namespace
 
-TEST_CASE("two clients go peer-to-peer; a third moves them to the server and back, no gap",
+TEST_CASE("two clients go peer-to-peer, a third moves them to the server and back, no gap",
           "[integration][media][peer]") {
   ServerFixture server(peerOn());
   server.start();
@@ -183,9 +121,9 @@ TEST_CASE("two clients go peer-to-peer; a third moves them to the server and bac
       std::chrono::seconds(90));
   CliRun alice_run = sender.stop();
   CliRun bob_run = receiver.stop();
-  INFO(dump(alice_run));
-  INFO(dump(bob_run));
-  INFO(dump(carol_run));
+  INFO(alice_run.transcript());
+  INFO(bob_run.transcript());
+  INFO(carol_run.transcript());
   REQUIRE(peer);
   CHECK(peer_only);
   CHECK(back_to_server);
@@ -223,7 +161,7 @@ TEST_CASE("peer paths off on the server: no attempt and no peer traffic",
   const bool waited = sender.waitForEvent("stats", [&](const json&) { return ++lines >= 3; });
   CliRun alice_run = sender.stop();
   CliRun bob_run = receiver.stop();
-  INFO(dump(alice_run));
+  INFO(alice_run.transcript());
   REQUIRE(waited);
   for (const auto* run : {&alice_run, &bob_run}) {
     const auto stats = run->lastStatsInCall();
@@ -259,8 +197,8 @@ TEST_CASE("a client with --no-p2p keeps both on the server", "[integration][medi
   const bool waited = sender.waitForEvent("stats", [&](const json&) { return ++lines >= 3; });
   CliRun alice_run = sender.stop();
   CliRun bob_run = receiver.stop();
-  INFO(dump(alice_run));
-  INFO(dump(bob_run));
+  INFO(alice_run.transcript());
+  INFO(bob_run.transcript());
   REQUIRE(waited);
   const auto stats = alice_run.lastStatsInCall();
   REQUIRE(stats);

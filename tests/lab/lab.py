@@ -232,6 +232,37 @@ def sbin(tool):
 # the lab
 
 
+
+def squid_conf_text(hostname, addr, d, ports, dns=None, auth="", port_opts="", extra=""):
+    """A squid that only tunnels (CONNECT to `ports`), logs into `d`, keeps
+    nothing, and answers on addr:3128; `auth` and `extra` add access rules."""
+    return """# {hostname}: written by tests/lab
+http_port {addr}:3128 {port_opts}
+pid_filename none
+cache_effective_user proxy
+cache_effective_group proxy
+access_log stdio:{d}/access.log
+cache_log {d}/cache.log
+cache_store_log none
+logfile_rotate 0
+coredump_dir {d}
+netdb_filename none
+icp_port 0
+htcp_port 0
+shutdown_lifetime 0 seconds
+{dns}hosts_file none
+visible_hostname {hostname}
+cache deny all
+acl CONNECT method CONNECT
+acl tunnel_ports port {ports}
+http_access deny !CONNECT
+http_access deny CONNECT !tunnel_ports
+{auth}
+{extra}
+""".format(hostname=hostname, addr=addr, port_opts=port_opts, d=d,
+           dns=("dns_nameservers %s\n" % dns) if dns else "", auth=auth, extra=extra,
+           ports=" ".join(str(p) for p in ports))
+
 class Lab:
     """Built and owned by the supervisor process (this PID)."""
 
@@ -457,33 +488,9 @@ class Lab:
     def squid_conf(self, name, addr, auth="", port_opts="", extra=""):
         d = self.path(name)
         os.makedirs(d, exist_ok=True)
-        conf = """# {name}: written by tests/lab/lab.py
-http_port {addr}:3128 {port_opts}
-pid_filename none
-cache_effective_user proxy
-cache_effective_group proxy
-access_log stdio:{d}/access.log
-cache_log {d}/cache.log
-cache_store_log none
-logfile_rotate 0
-coredump_dir {d}
-netdb_filename none
-icp_port 0
-htcp_port 0
-shutdown_lifetime 0 seconds
-dns_nameservers {dns}
-hosts_file none
-visible_hostname {name}.lab.test
-cache deny all
-acl CONNECT method CONNECT
-acl parley_ports port 443 5228
-http_access deny !CONNECT
-http_access deny CONNECT !parley_ports
-{auth}
-{extra}
-""".format(name=name, addr=addr, port_opts=port_opts, d=d, dns=DNS_IP, auth=auth,
-           extra=extra)
-        self.write(name + "/squid.conf", conf)
+        self.write(name + "/squid.conf",
+                   squid_conf_text(name + ".lab.test", addr, d, [443, 5228], dns=DNS_IP,
+                                   auth=auth, port_opts=port_opts, extra=extra))
         return d
 
     def start_squid(self, name, env=None):

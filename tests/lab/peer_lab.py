@@ -20,12 +20,19 @@ everything down; each process is started here and ended by its PID.
   break        endpoint-independent NATs; once peer-to-peer, the NATs start
                dropping everything between them: media is back on the server
                within a second (the longest hole in the recorded tone).
+  third        endpoint-independent NATs; alice speaks and shares a screen,
+               bob records. Once they are peer-to-peer a third client joins
+               for a few seconds: both move to the server and back to the
+               peer path when it leaves. No hole of 100 ms in the tone, and
+               the shared screen never stands still for 500 ms (the longest
+               wait between decoded pictures; a key frame after each switch).
 
     peer_lab.py run SCENARIO --parleyd PATH --cli PATH
 Exit 77 (skipped) without root, namespaces, or coturn/squid.
 """
 
 import argparse
+import datetime
 import json
 import math
 import os
@@ -37,9 +44,11 @@ import sys
 import tempfile
 import time
 import wave
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lab import PREFIX, kill_pids, log, remove_netns, run, sbin, sweep  # noqa: E402
+from lab import (PREFIX, kill_pids, log, remove_netns, run, sbin,  # noqa: E402
+                 squid_conf_text, sweep)
 
 SKIP = 77
 PUBLIC = "10.232.0."
@@ -229,28 +238,8 @@ table inet cut {
         sq = self.path("squid")
         os.makedirs(sq)
         with open(os.path.join(sq, "squid.conf"), "w") as f:
-            f.write("""http_port {ip}:3128
-pid_filename none
-cache_effective_user proxy
-cache_effective_group proxy
-access_log stdio:{d}/access.log
-cache_log {d}/cache.log
-cache_store_log none
-logfile_rotate 0
-coredump_dir {d}
-netdb_filename none
-icp_port 0
-htcp_port 0
-shutdown_lifetime 0 seconds
-hosts_file none
-visible_hostname proxy.peer.lab.test
-cache deny all
-acl CONNECT method CONNECT
-acl peer_ports port 443 5349
-http_access deny !CONNECT
-http_access deny CONNECT !peer_ports
-http_access allow all
-""".format(ip=SERVER_IP, d=sq))
+            f.write(squid_conf_text("proxy.peer.lab.test", SERVER_IP, sq, [443, 5349],
+                                    auth="http_access allow all"))
         run(["chown", "-R", "proxy:proxy", sq])
         self.start("squid", "psrv", [sbin("squid"), "-N", "-f", os.path.join(sq, "squid.conf")])
         self.wait_listening([443, 3478, 5349, 3128])
@@ -316,6 +305,36 @@ def make_tone(path, seconds):
         w.writeframes(bytes(frames))
 
 
+def make_screen_png(path, width=960, height=540):
+    """A desktop-like picture: bands, blocks and fine stripes (detail the
+    encoder has to keep)."""
+    rows = bytearray()
+    for y in range(height):
+        rows.append(0)  # filter: none
+        for x in range(width):
+            if (x // 120 + y // 90) % 2:
+                rgb = (230, 232, 236)
+            elif (x // 4) % 2 and y % 90 < 20:
+                rgb = (20, 20, 20)
+            else:
+                rgb = (40 + x * 180 // width, 90, 200 - y * 150 // height)
+            rows += bytes(rgb)
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n")
+        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)))
+        f.write(chunk(b"IDAT", zlib.compress(bytes(rows), 6)))
+        f.write(chunk(b"IEND", b""))
+
+
+def event_time(e):
+    """An event's own clock (the client stamps each line, in UTC)."""
+    return datetime.datetime.strptime(e["time"], "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
+
+
 def longest_gap_ms(path):
     """The longest stretch of 5 ms windows under a tenth of the tone's level,
     between the first and the last loud one; and how long the tone lasted."""
@@ -346,10 +365,97 @@ SCENARIOS = {
     "symmetric-turn": ("symmetric", False, True, "udp", "relayed (TURN)"),
     "turn-proxy": ("eim", True, True, "tls", "relayed (TURN)"),
     "break": ("eim", False, True, None, "peer-to-peer"),
+    "third": ("eim", False, True, None, "peer-to-peer"),
 }
+THIRD_TONE_S = 26
+CAROL_S = 6
+
+
+def run_third(lab):
+    """A third member joins during speech and a shared screen, then leaves."""
+    lab.build("eim", False)
+    lab.setup_server(True, None)
+    tone = lab.path("tone.wav")
+    make_tone(tone, THIRD_TONE_S)
+    screen = lab.path("desktop.png")
+    make_screen_png(screen)
+    recording = lab.path("heard.wav")
+    bob = lab.client("b", "bob", "pair", ["--record-audio", recording], THIRD_TONE_S + 12)
+    if not lab.wait_for("bob", "joined"):
+        return "bob never joined"
+    alice = lab.client("a", "alice", "pair",
+                       ["--send-audio", tone, "--share-screen", "file:" + screen],
+                       THIRD_TONE_S + 8)
+    joined = lab.wait_for("bob", "participant_joined", lambda e: e.get("user") == "alice")
+    if not joined:
+        return "alice never joined"
+    alice_id = joined["id"]
+
+    def alice_path(path, after, timeout_s):
+        return lab.wait_for("bob", "participant_path",
+                            lambda e: e["id"] == alice_id and e["path"] == path
+                            and event_time(e) > after, timeout_s)
+    problems = []
+    switches = []
+    first = alice_path("peer-to-peer", 0, 30)
+    if not first:
+        return "alice never went peer-to-peer"
+    time.sleep(2)  # the switch's overlap is over: media on the peer path alone
+    carol = lab.client("a", "carol", "pair", [], CAROL_S)
+    away = alice_path("via server", event_time(first), 20)
+    if not away:
+        problems.append("a third member joined, alice stayed on %s" % first["path"])
+    else:
+        switches.append(event_time(away))
+        log("third: carol joined, alice via server")
+        try:
+            carol.wait(timeout=CAROL_S + 20)
+        except subprocess.TimeoutExpired:
+            kill_pids([carol.pid])
+        back = alice_path("peer-to-peer", event_time(away), 20)
+        if not back:
+            problems.append("carol left, alice never went back to the peer path")
+        else:
+            switches.append(event_time(back))
+            log("third: carol left, alice peer-to-peer again after %.2f s"
+                % (event_time(back) - event_time(away)))
+    for p in [alice, bob]:
+        try:
+            p.wait(timeout=THIRD_TONE_S + 40)
+        except subprocess.TimeoutExpired:
+            kill_pids([p.pid])
+            problems.append("a client overstayed its --for")
+    gap, heard_s = longest_gap_ms(recording) if os.path.exists(recording) else (None, 0.0)
+    log("third: tone heard for %.1f s, longest gap %s ms" % (heard_s, gap))
+    if gap is None or heard_s < THIRD_TONE_S - 1:
+        problems.append("the tone was not heard through (%.1f s of %d)"
+                        % (heard_s, THIRD_TONE_S))
+    elif gap >= 100.0:
+        problems.append("a gap of %.0f ms in the tone (limit 100)" % gap)
+    screens = [(event_time(e), st) for e in lab.events("bob", "stats")
+               for st in e.get("streams", [])
+               if st.get("user") == "alice" and st.get("kind") == "screen"]
+    if not screens:
+        problems.append("bob never decoded alice's screen")
+        return "; ".join(problems)
+    last = screens[-1][1]
+    log("third: screen %d frames, %d key frames, longest still %.0f ms"
+        % (last["frames"], last["key_frames"], last["longest_frame_gap_ms"]))
+    if last["longest_frame_gap_ms"] >= 500:
+        problems.append("the shared screen stood still for %.0f ms (limit 500)"
+                        % last["longest_frame_gap_ms"])
+    for t in switches:
+        before = [st["key_frames"] for when, st in screens if when <= t]
+        after = [st["key_frames"] for when, st in screens if t < when <= t + 2.5]
+        if before and after and max(after) <= before[-1]:
+            problems.append("no key frame of the screen followed the switch at %.1f s"
+                            % (t - switches[0]))
+    return "; ".join(problems) if problems else None
 
 
 def run_scenario(lab, name):
+    if name == "third":
+        return run_third(lab)
     nat_mode, udp_blocked, stun, turn, expected = SCENARIOS[name]
     lab.build(nat_mode, udp_blocked)
     lab.setup_server(stun, turn)
@@ -451,7 +557,7 @@ def main():
     finally:
         lab.down()
     if problem:
-        for name in ["alice", "bob"]:
+        for name in ["alice", "bob", "carol"]:
             for e in lab.events(name)[-40:]:
                 if e.get("event") != "stats":
                     print(name, json.dumps(e))

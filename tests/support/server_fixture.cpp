@@ -96,6 +96,14 @@ void ServerFixture::restart() {
   start();
 }
 
+std::string CliRun::transcript() const {
+  std::string out = "exit " + std::to_string(exit_code) + "\n";
+  for (const auto& l : lines) {
+    out += l + "\n";
+  }
+  return out + err;
+}
+
 std::vector<std::string> CliRun::eventsOf(const std::string& event) const {
   std::vector<std::string> out;
   for (const auto& line : lines) {

@@ -67,6 +67,8 @@ struct CliRun {
   std::vector<std::string> lines;
   std::string err;
   [[nodiscard]] std::vector<std::string> eventsOf(const std::string& event) const;
+  // The exit code, every line printed and stderr: what a failed check shows.
+  [[nodiscard]] std::string transcript() const;
   // The last stats line printed while the run was still in the call (after
   // SIGTERM the CLI leaves, its media path goes "off", and the stats thread
   // may print once more); nullopt when there is none.

@@ -50,6 +50,10 @@ void SettingsGuiTest::storeRoundTrip() {
              SocksEntry{QStringLiteral("10.0.0.5"), 1081, parley::net::ProxyKind::Socks4a}};
   s.proxy_user = QStringLiteral("jdoe");
   s.proxy_domain = QStringLiteral("CORP");
+  s.peer_to_peer = false;
+  s.hide_local_addresses = true;
+  s.ice_interfaces = QStringLiteral("eth0, wlan*");
+  s.ice_exclude = QStringLiteral("tun*");
   {
     SettingsStore store(tmp.file());
     QVERIFY(store.save(s).isEmpty());
@@ -72,6 +76,7 @@ void SettingsGuiTest::nonsenseFileLoadsDefaultsWithWarnings() {
     f.write(
         "[server]\nhost=not a host!!\ntls_port=99999\nalt_port=abc\nroom=\n"
         "remember_password=perhaps\n[proxy]\nport=-3\nhost=ok-proxy\npac_url=ftp://x/y\n"
+        "[peer]\nenabled=sometimes\ninterfaces=eth0 $(reboot)\nexclude=tun*\n"
         "[socks]\nsize=2\n1\\host=good\n1\\port=1080\n1\\version=SOCKS9\n"
         "\x01\x02 garbage line without equals\n");
   }
@@ -87,7 +92,10 @@ void SettingsGuiTest::nonsenseFileLoadsDefaultsWithWarnings() {
   QCOMPARE(loaded.settings.proxy_host, QStringLiteral("ok-proxy"));  // the sound value stays
   QCOMPARE(loaded.settings.pac_url, defaults.pac_url);
   QCOMPARE(loaded.settings.socks, defaults.socks);
-  QVERIFY(loaded.warnings.size() >= 7);
+  QCOMPARE(loaded.settings.peer_to_peer, defaults.peer_to_peer);
+  QCOMPARE(loaded.settings.ice_interfaces, defaults.ice_interfaces);
+  QCOMPARE(loaded.settings.ice_exclude, QStringLiteral("tun*"));
+  QVERIFY(loaded.warnings.size() >= 9);
   QVERIFY(validateSettings(loaded.settings).isEmpty());
 }
 
@@ -102,6 +110,12 @@ void SettingsGuiTest::storeRefusesInvalid() {
   s.proxy_port = 8088;
   s.socks = {SocksEntry{QStringLiteral("bad host"), 1080, parley::net::ProxyKind::Socks5}};
   QVERIFY(!store.save(s).isEmpty());
+  s.socks.clear();
+  s.ice_exclude = QStringLiteral("eth0 $(reboot)");
+  QVERIFY(!store.save(s).isEmpty());
+  s.ice_exclude = QStringLiteral("a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q");  // 17
+  QVERIFY(!store.save(s).isEmpty());
+  QVERIFY(!QFile::exists(tmp.file()));
 }
 
 void SettingsGuiTest::dialogValidatesInPlaceAndSaves() {
@@ -152,6 +166,25 @@ void SettingsGuiTest::dialogValidatesInPlaceAndSaves() {
   socks->item(row, 1)->setText(QStringLiteral("1081"));
   QVERIFY(save->isEnabled());
 
+  // Peer-to-peer: an interface list is checked in place; turning peer paths
+  // off greys out what only matters with them on.
+  auto* peer = child<QCheckBox>(&dialog, "peerToPeerCheck");
+  auto* hide = child<QCheckBox>(&dialog, "hideLocalCheck");
+  auto* interfaces = child<QLineEdit>(&dialog, "iceInterfacesEdit");
+  QVERIFY(peer && hide && interfaces);
+  QVERIFY(peer->isChecked());
+  interfaces->setText(QStringLiteral("eth0, wl an!"));
+  QVERIFY(!save->isEnabled());
+  QVERIFY(interfaces->property("invalid").toBool());
+  interfaces->setText(QStringLiteral("eth0, wlan*"));
+  QVERIFY(save->isEnabled());
+  hide->setChecked(true);
+  dialog.showTab(SettingsDialog::PeerTab);
+  parley::test::screenshot(&dialog, QStringLiteral("settings-peer-to-peer"));
+  peer->setChecked(false);
+  QVERIFY(!interfaces->isEnabled());
+  peer->setChecked(true);
+
   dialog.showTab(SettingsDialog::ProxyTab);
   parley::test::screenshot(&dialog, QStringLiteral("settings-dialog"));
   QTest::mouseClick(save, Qt::LeftButton);
@@ -168,6 +201,9 @@ void SettingsGuiTest::dialogValidatesInPlaceAndSaves() {
   QCOMPARE(loaded.settings.socks.size(), 2);
   QCOMPARE(loaded.settings.socks[1].host, QStringLiteral("socks2.example"));
   QCOMPARE(loaded.settings.socks[1].port, 1081);
+  QVERIFY(loaded.settings.peer_to_peer);
+  QVERIFY(loaded.settings.hide_local_addresses);
+  QCOMPARE(loaded.settings.ice_interfaces, QStringLiteral("eth0, wlan*"));
 
   // A second dialog shows what was saved.
   SettingsDialog second(reload, secrets, nullptr);

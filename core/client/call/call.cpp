@@ -613,6 +613,8 @@ void Call::stats(std::function<void(CallStats)> done) {
           stream.user = it->second;
         }
         stream.frames = source.frames_decoded;
+        stream.key_frames = source.key_frames_decoded;
+        stream.longest_frame_gap_ms = static_cast<double>(source.longest_frame_gap.count());
         stream.lost = source.frames_lost;
         stream.late = source.packets_too_late;
         stream.width = source.width;
@@ -645,8 +647,26 @@ void Call::stats(std::function<void(CallStats)> done) {
       out.peer_candidates = peer_->localCandidates();
       out.peer_sent = peer_->counters().sent;
       out.peer_received = peer_->counters().received;
+      const auto ms = [&](Clock::Duration d) {
+        return std::chrono::duration<double, std::milli>(peer_start_waited_ + d).count();
+      };
+      const auto& steps = peer_->milestones();
+      out.peer_connect_ms.emplace_back("started", ms({}));
+      for (const auto& [name, at] :
+           {std::pair{"first_candidate", steps.first_candidate},
+            std::pair{"remote_credentials", steps.remote_credentials},
+            std::pair{"ice_connected", steps.ice_connected},
+            std::pair{"dtls_done", steps.dtls_done}, std::pair{"verified", steps.verified}}) {
+        if (at) {
+          out.peer_connect_ms.emplace_back(name, ms(*at));
+        }
+      }
     }
     out.duplicates_dropped = duplicates_dropped_;
+    out.peer_failures = peer_failures_;
+    out.peer_last_failure = peer_last_failure_;
+    out.peer_rejected_candidates =
+        peer_rejected_candidates_ + (peer_ ? peer_->counters().rejected_candidates : 0);
     done(std::move(out));
   });
 }

@@ -72,6 +72,8 @@ struct CallStreamStats {
   double kbps = 0;      // since the previous stats() call
   // Video: frames decoded and the picture size of the last one.
   std::uint64_t frames = 0;
+  std::uint64_t key_frames = 0;
+  double longest_frame_gap_ms = 0;  // the longest the picture stood still
   int width = 0;
   int height = 0;
 };
@@ -100,6 +102,15 @@ struct CallStats {
   std::uint64_t peer_sent = 0;
   std::uint64_t peer_received = 0;
   std::uint64_t duplicates_dropped = 0;  // both paths delivered it (a switch)
+  // Attempts that failed in this call, why the last one did ("slug: detail"),
+  // and the peer's candidates refused over all attempts.
+  std::uint64_t peer_failures = 0;
+  std::string peer_last_failure;
+  std::uint64_t peer_rejected_candidates = 0;
+  // The current attempt's steps, in ms from the server's PeerPathStart:
+  // ("started", ..), ("first_candidate", ..), ("remote_credentials", ..),
+  // ("ice_connected", ..), ("dtls_done", ..), ("verified", ..); those reached.
+  std::vector<std::pair<std::string, double>> peer_connect_ms;
 };
 
 class Call final : public MediaLink {
@@ -158,6 +169,7 @@ class Call final : public MediaLink {
   void onPeerState(PeerPath::State state, const std::string& why);
   void setRoute(Route route);
   void endPeerPath(bool overlap, const std::string& why);
+  void dropPeerPath();  // destroys the path, keeping its counts
   void startPeerPath(PeerPathStartInfo start, int tries_left);
   void requestOwnKeyFrames();
   void onPlain(std::span<const std::byte> plain, bool rtcp, bool from_peer = false);
@@ -243,6 +255,11 @@ class Call final : public MediaLink {
   std::uint64_t route_generation_ = 0;  // a stale route timer does nothing
   media::DuplicateFilter duplicates_;
   std::uint64_t duplicates_dropped_ = 0;
+  std::uint64_t peer_failures_ = 0;
+  std::string peer_last_failure_;
+  std::uint64_t peer_rejected_candidates_ = 0;  // of attempts already over
+  Clock::TimePoint peer_start_received_{};      // the current attempt's PeerPathStart
+  Clock::Duration peer_start_waited_{};         // until its PeerPath started
   // An attempt waiting for the server's media port to resolve, and the
   // peer's signals that arrived meanwhile.
   std::optional<std::uint64_t> pending_attempt_;

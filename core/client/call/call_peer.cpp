@@ -86,6 +86,7 @@ void Call::onPeerPathStart(PeerPathStartInfo start, PeerSignalSender send_signal
                  return;
                }
                endPeerPath(false, "a new attempt");
+               peer_start_received_ = clock_.now();
 #ifndef PARLEY_HAVE_ICE
                // This build has no ICE agent (docs/windows.md): the server carries all.
                config_.peer_enabled = false;
@@ -143,6 +144,7 @@ void Call::startPeerPath(PeerPathStartInfo start, int tries_left) {
     if (auto server = transport_->serverUdpEndpoint()) {
       peer_config.fallback_stun = net::IceStunServer{server->address().to_string(), server->port()};
     }
+    peer_start_waited_ = clock_.now() - peer_start_received_;
     peer_ = std::make_unique<PeerPath>(strand_, peer_config, clock_, std::move(start),
                                        offer_.audio_ssrc, peer_signal_);
     peer_->setReceiver(
@@ -218,7 +220,8 @@ void Call::onPeerState(PeerPath::State state, const std::string& why) {
     if (peer_state_) {
       peer_state_(attempt, "via server", 0);
     }
-    (void)why;
+    ++peer_failures_;
+    peer_last_failure_ = why;
     // Not from inside the path's own callback: destroy it on the next step.
     asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_), attempt] {
       if (auto still = alive.lock(); still && *still && peer_ && peer_->attempt() == attempt) {
@@ -238,7 +241,7 @@ void Call::endPeerPath(bool overlap, const std::string& /*why*/) {
   }
   if (!overlap || peer_->state() != PeerPath::State::Verified) {
     setRoute(Route::Server);
-    peer_.reset();
+    dropPeerPath();
     return;
   }
   // Both paths for a moment, then the server's alone.
@@ -257,9 +260,16 @@ void Call::endPeerPath(bool overlap, const std::string& /*why*/) {
         }
         setRoute(Route::Server);
         if (peer_ && peer_->attempt() == attempt) {
-          peer_.reset();
+          dropPeerPath();
         }
       });
+}
+
+void Call::dropPeerPath() {
+  if (peer_) {
+    peer_rejected_candidates_ += peer_->counters().rejected_candidates;
+    peer_.reset();
+  }
 }
 
 }  // namespace parley::client

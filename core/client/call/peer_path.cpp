@@ -92,6 +92,7 @@ void PeerPath::start() {
   net::IceEvents events;
   events.on_candidate = [this, post](std::string candidate) {
     post([this, candidate = std::move(candidate)] {
+      mark(milestones_.first_candidate);
       local_candidates_.push_back(candidate);
       PeerSignalInfo signal;
       signal.attempt = start_.attempt;
@@ -111,7 +112,10 @@ void PeerPath::start() {
     post([this, state] { onIceState(state); });
   };
   events.on_selected_pair = [this, post](net::IceSelectedPair pair) {
-    post([this, pair = std::move(pair)] { pair_ = pair; });
+    post([this, pair = std::move(pair)] {
+      pair_ = pair;
+      flushDtls();
+    });
   };
   events.on_datagram = [this, post](std::span<const std::byte> datagram) {
     post([this, copy = std::vector<std::byte>(datagram.begin(), datagram.end())]() mutable {
@@ -152,12 +156,15 @@ void PeerPath::onSignal(const PeerSignalInfo& signal) {
       return;
     }
     have_remote_credentials_ = true;
+    mark(milestones_.remote_credentials);
     remote_fingerprint_ = signal.dtls_fingerprint;
     maybeStartDtls();
   }
   for (const auto& candidate : signal.candidates) {
     // One bad candidate is the peer's problem, not the path's: skip it.
-    (void)agent_->addRemoteCandidate(candidate);
+    if (!agent_->addRemoteCandidate(candidate)) {
+      ++counters_.rejected_candidates;
+    }
   }
   if (signal.end_of_candidates) {
     agent_->remoteGatheringDone();
@@ -175,6 +182,7 @@ void PeerPath::onIceState(net::IceState state) {
   }
   if (state == net::IceState::Connected && !ice_connected_) {
     ice_connected_ = true;
+    mark(milestones_.ice_connected);
     maybeStartDtls();
   }
 }
@@ -190,9 +198,7 @@ void PeerPath::maybeStartDtls() {
   const auto role = start_.controlling ? net::DtlsRole::Client : net::DtlsRole::Server;
   auto dtls = net::DtlsSrtpHandshake::create(role, identity_, remote_fingerprint_,
                                              [this](std::span<const std::byte> datagram) {
-                                               if (agent_) {
-                                                 agent_->send(datagram);
-                                               }
+                                               sendDtls(datagram);
                                              });
   if (!dtls) {
     fail(dtls.error().detail);
@@ -209,7 +215,7 @@ void PeerPath::onDtlsProgress() {
   }
   switch (dtls_->state()) {
     case net::DtlsSrtpHandshake::State::Failed:
-      fail(dtls_->error().detail);
+      fail(dtls_->error().toString());
       return;
     case net::DtlsSrtpHandshake::State::Done:
       if (!outbound_) {
@@ -229,6 +235,7 @@ void PeerPath::onDtlsProgress() {
         }
         outbound_.emplace(std::move(*out));
         inbound_.emplace(std::move(*in));
+        mark(milestones_.dtls_done);
         dtls_timer_.cancel();
         sendKeepalive();  // the peer's proof of life, at once
       }
@@ -265,6 +272,7 @@ void PeerPath::onDatagram(std::vector<std::byte> datagram) {
       // The peer finished its checks first and its ClientHello is here
       // before our own Connected: start now, the agent can already send.
       ice_connected_ = true;
+      mark(milestones_.ice_connected);
       maybeStartDtls();
     }
     if (dtls_) {
@@ -288,6 +296,7 @@ void PeerPath::onDatagram(std::vector<std::byte> datagram) {
   const std::span<const std::byte> packet(datagram.data(), *plain);
   if (state_ == State::Connecting) {
     state_ = State::Verified;  // ICE connected, DTLS done, and the peer's SRTP arrived
+    mark(milestones_.verified);
     if (observer_) {
       observer_(state_, pathName());
     }
@@ -394,6 +403,35 @@ void PeerPath::onTick() {
   }
   sendKeepalive();
   armTick();
+}
+
+void PeerPath::sendDtls(std::span<const std::byte> datagram) {
+  if (!agent_) {
+    return;
+  }
+  // The peer's ClientHello can arrive before our own agent has selected a
+  // pair to answer on: keep the answer until it has, rather than lose it to
+  // the peer's resend timer.
+  if (!pair_ || !agent_->send(datagram)) {
+    if (unsent_dtls_.size() < kMaxUnsentDtls) {
+      unsent_dtls_.emplace_back(datagram.begin(), datagram.end());
+    }
+  }
+}
+
+void PeerPath::flushDtls() {
+  if (!agent_) {
+    return;
+  }
+  while (!unsent_dtls_.empty() && agent_->send(unsent_dtls_.front())) {
+    unsent_dtls_.pop_front();
+  }
+}
+
+void PeerPath::mark(std::optional<Clock::Duration>& milestone) {
+  if (!milestone) {
+    milestone = clock_.now() - started_at_;
+  }
 }
 
 std::string PeerPath::pathName() const {

@@ -21,6 +21,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -66,6 +67,16 @@ class PeerPath {
     std::uint64_t sent = 0;
     std::uint64_t received = 0;
     std::uint64_t dropped_auth = 0;
+    std::uint64_t rejected_candidates = 0;  // the peer's, not understood or not allowed
+  };
+  // How long each step took, from start(): where a slow connect spends
+  // its time (stats, benchmarks).
+  struct Milestones {
+    std::optional<Clock::Duration> first_candidate;
+    std::optional<Clock::Duration> remote_credentials;
+    std::optional<Clock::Duration> ice_connected;
+    std::optional<Clock::Duration> dtls_done;
+    std::optional<Clock::Duration> verified;
   };
 
   PeerPath(asio::any_io_executor executor, PeerPathConfig config, const Clock& clock,
@@ -92,6 +103,7 @@ class PeerPath {
   [[nodiscard]] std::string pathName() const;
   [[nodiscard]] std::optional<Clock::Duration> roundTrip() const { return rtt_; }
   [[nodiscard]] const Counters& counters() const { return counters_; }
+  [[nodiscard]] const Milestones& milestones() const { return milestones_; }
   [[nodiscard]] const std::vector<std::string>& localCandidates() const {
     return local_candidates_;
   }
@@ -107,6 +119,9 @@ class PeerPath {
   void armTick();
   void onTick();
   void sendKeepalive();
+  void mark(std::optional<Clock::Duration>& milestone);
+  void sendDtls(std::span<const std::byte> datagram);
+  void flushDtls();
   [[nodiscard]] std::uint32_t ntpMiddle(Clock::TimePoint at) const;
 
   asio::any_io_executor executor_;
@@ -127,6 +142,11 @@ class PeerPath {
   std::optional<net::SrtpSession> inbound_;
   std::string remote_fingerprint_;
   bool have_remote_credentials_ = false;
+  Milestones milestones_;
+  // DTLS records made before the agent had a pair to send them on (one
+  // flight at most: a handful of datagrams).
+  static constexpr std::size_t kMaxUnsentDtls = 8;
+  std::deque<std::vector<std::byte>> unsent_dtls_;
   bool ice_connected_ = false;
   std::optional<net::IceSelectedPair> pair_;
   std::vector<std::string> local_candidates_;

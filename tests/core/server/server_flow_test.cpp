@@ -610,7 +610,7 @@ Envelope nextPeer(TestClient& client) {
 
 }  // namespace
 
-TEST_CASE("two members get a peer-path attempt; a third stops it; two again retry",
+TEST_CASE("two members get a peer-path attempt, a third stops it, two again retry",
           "[server][flow][peer]") {
   Fixture f(true);
   auto alice = f.client();

@@ -45,7 +45,7 @@ TEST_CASE("two interleaved copies of a long stream: every packet exactly once") 
   CHECK(passed == 70000);
 }
 
-TEST_CASE("older than the window counts as seen; the slots a jump skips are free") {
+TEST_CASE("older than the window counts as seen, the slots a jump skips are free") {
   DuplicateFilter filter;
   CHECK_FALSE(filter.seen(4, 1000));
   CHECK_FALSE(filter.seen(4, 1000 + 2000));

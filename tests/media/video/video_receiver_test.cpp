@@ -177,4 +177,29 @@ TEST_CASE("VideoReceiver decodes every frame of a stream that is not behind", "[
   CHECK(s.frames_lost == 0);
 }
 
+TEST_CASE("VideoReceiver counts key frames and the longest wait between pictures",
+          "[video][receiver]") {
+  testing::FakeClock clock;
+  VideoReceiver receiver(clock);
+  receiver.setSources({{kSsrc, kCamera}});
+  receiver.start([](const VideoSourceKey&, const VideoFrame&) {}, [](std::uint32_t) {});
+  Vp9Stream stream;
+  std::uint64_t pushed = 0;
+  for (int i = 0; i < 8; ++i) {
+    // 33 ms apart, but 300 ms stand between the 4th and 5th picture (a path
+    // switch), and the 5th is a key frame.
+    clock.advance(std::chrono::milliseconds(i == 4 ? 300 : 33));
+    for (const auto& p : stream.nextFrame(i == 0 || i == 4)) {
+      REQUIRE(receiver.pushIncoming(p));
+      ++pushed;
+    }
+    REQUIRE(handled(receiver, pushed));
+  }
+  receiver.stop();
+  const auto s = cameraStats(receiver);
+  CHECK(s.frames_decoded == 8);
+  CHECK(s.key_frames_decoded == 2);
+  CHECK(s.longest_frame_gap == std::chrono::milliseconds(300));
+}
+
 }  // namespace parley::media
