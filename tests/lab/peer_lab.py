@@ -14,6 +14,7 @@ everything down; each process is started here and ended by its PID.
                fully-random), no TURN: the attempt fails and media stays on
                the server; the tone still arrives.
   symmetric-turn  the same NATs with coturn configured: relayed (TURN).
+  symmetric-turn-tcp  the same, TURN offered over TCP only.
   turn-proxy   UDP blocked on both NATs and no direct TCP either: the only
                way out is squid (HTTP CONNECT). The control connection goes
                through it, and so does TURN over TLS: relayed (TURN).
@@ -363,6 +364,7 @@ SCENARIOS = {
     "server-stun": ("eim", False, False, None, "peer-to-peer"),
     "symmetric": ("symmetric", False, True, None, "via server"),
     "symmetric-turn": ("symmetric", False, True, "udp", "relayed (TURN)"),
+    "symmetric-turn-tcp": ("symmetric", False, True, "tcp", "relayed (TURN)"),
     "turn-proxy": ("eim", True, True, "tls", "relayed (TURN)"),
     "break": ("eim", False, True, None, "peer-to-peer"),
     "third": ("eim", False, True, None, "peer-to-peer"),
