@@ -35,9 +35,11 @@ void addMediaOptions(CLI::App& command, MediaOptions& options) {
       .add_option("--send-video", options.send_video, "send a camera: 'synthetic' (test pattern)")
       ->check(CLI::IsMember({"synthetic"}));
   command.add_option("--share-screen", options.share_screen,
-                     "share an X display (':99') or a still image (file:IMAGE.png)");
+                     "share an X display (':99'; on Windows any name, e.g. 'desktop', means the "
+                     "desktop) or a still image (file:IMAGE.png)");
   command.add_option("--share-window", options.share_window,
-                     "with --share-screen DISPLAY: share only this X window (id, e.g. 0x1e00007)");
+                     "with --share-screen DISPLAY: share only this window (X window id, e.g. "
+                     "0x1e00007; on Windows its handle)");
   command.add_option("--dump-video", options.dump_video,
                      "write decoded remote video to DIR as PNG (USER-video.png, USER-screen.png, "
                      "and numbered frames once a second)");

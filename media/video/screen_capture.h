@@ -1,9 +1,10 @@
 #pragma once
 // Screen sharing capture. ScreenCapture grabs a whole screen, one window or
-// a region through FFmpeg's libavdevice (x11grab on X11; the other
-// platforms' grabbers are not written yet and open() fails with
-// MediaUnsupported there), decodes the raw packets and converts them to I420
-// with libswscale. listShareableTargets() lists what the GUI's chooser
+// a region: through FFmpeg's libavdevice on X11 (x11grab, raw packets
+// decoded and converted to I420 with libswscale), through DXGI Desktop
+// Duplication or GDI on Windows (media/video/win_screen_grabber.h; there
+// window_id is a window handle); on macOS open() fails with
+// MediaUnsupported until its grabber is written. listShareableTargets() lists what the GUI's chooser
 // offers. Owned by the send pipeline of the screen share; not thread-safe,
 // use it from one capture thread.
 

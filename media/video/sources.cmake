@@ -19,12 +19,16 @@ target_sources(parley_media PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/vpx_encoder.cpp)
 
 # Platform capture, chosen at build time (as net/proxy/ does): x11grab plus
-# libX11 for the window list on Linux and the BSDs; a stub elsewhere until
-# the gdigrab/ddagrab and avfoundation grabbers exist.
+# libX11 for the window list on Linux and the BSDs; Desktop Duplication or
+# GDI on Windows; a stub on macOS until the avfoundation grabber exists.
 if(UNIX AND NOT APPLE)
   pkg_check_modules(X11 REQUIRED IMPORTED_TARGET x11)
   target_sources(parley_media PRIVATE ${CMAKE_CURRENT_LIST_DIR}/screen_capture_x11.cpp)
   target_link_libraries(parley_media PRIVATE PkgConfig::X11)
+elseif(WIN32)
+  target_sources(parley_media PRIVATE ${CMAKE_CURRENT_LIST_DIR}/screen_capture_win.cpp
+                                      ${CMAKE_CURRENT_LIST_DIR}/win_screen_grabber.cpp)
+  target_link_libraries(parley_media PRIVATE d3d11 dxgi gdi32 user32)
 else()
   target_sources(parley_media PRIVATE ${CMAKE_CURRENT_LIST_DIR}/screen_capture_other.cpp)
 endif()
