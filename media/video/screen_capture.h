@@ -4,9 +4,9 @@
 // decoded and converted to I420 with libswscale), through DXGI Desktop
 // Duplication or GDI on Windows (media/video/win_screen_grabber.h; there
 // window_id is a window handle); on macOS open() fails with
-// MediaUnsupported until its grabber is written. listShareableTargets() lists what the GUI's chooser
-// offers. Owned by the send pipeline of the screen share; not thread-safe,
-// use it from one capture thread.
+// MediaUnsupported until its grabber is written. listShareableTargets() lists what the GUI's
+// chooser offers. Owned by the send pipeline of the screen share; not thread-safe, use it from one
+// capture thread.
 
 #include <cstdint>
 #include <memory>
