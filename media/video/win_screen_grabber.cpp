@@ -175,15 +175,16 @@ class Duplication {
            device_->CreateTexture2D(&staging, nullptr, staging_.out()) == S_OK;
   }
 
-  // The next picture; the previous one again when nothing changed; an
-  // error when the duplication was lost (mode change, secure desktop).
-  Result<PackedImage> grab() {
+  // The next picture; the previous one again when nothing changed; none
+  // when nothing changed and there is no previous one yet; an error when the
+  // duplication was lost (mode change, secure desktop).
+  Result<std::optional<PackedImage>> grab() {
     DXGI_OUTDUPL_FRAME_INFO info{};
     Com<IDXGIResource> resource;
     const HRESULT acquired =
         duplication_->AcquireNextFrame(kDuplicationWaitMs, &info, resource.out());
-    if (acquired == DXGI_ERROR_WAIT_TIMEOUT && !last_.pixels.empty()) {
-      return last_;
+    if (acquired == DXGI_ERROR_WAIT_TIMEOUT) {
+      return last_.pixels.empty() ? std::nullopt : std::optional<PackedImage>(last_);
     }
     if (acquired != S_OK) {
       return captureFailed("the desktop duplication was lost");
@@ -209,7 +210,7 @@ class Duplication {
     }
     context_->Unmap(staging_.get(), 0);
     last_ = image;
-    return image;
+    return std::optional<PackedImage>(std::move(image));
   }
 
   [[nodiscard]] int width() const { return width_; }
@@ -235,10 +236,14 @@ struct WinScreenGrabber::Impl {
 
   Result<PackedImage> grabDesktop() {
     if (duplication) {
-      if (auto image = duplication->grab()) {
-        return image;
+      auto image = duplication->grab();
+      if (image && *image) {
+        return std::move(**image);
       }
-      duplication.reset();  // lost: GDI from now on
+      if (!image) {
+        duplication.reset();  // lost: GDI from now on
+      }
+      // Else nothing new and no picture yet: this one from GDI.
     }
     const int w = area.right - area.left;
     const int h = area.bottom - area.top;
