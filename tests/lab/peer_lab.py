@@ -373,6 +373,25 @@ THIRD_TONE_S = 26
 CAROL_S = 6
 
 
+def judge_tone(name, clients, recording, tone_s, limit_ms):
+    """Waits (bounded) for the clients to leave, then judges the recorded
+    tone: heard through, and no hole of `limit_ms` or more."""
+    problems = []
+    for p in clients:
+        try:
+            p.wait(timeout=tone_s + 40)
+        except subprocess.TimeoutExpired:
+            kill_pids([p.pid])
+            problems.append("a client overstayed its --for")
+    gap, heard_s = longest_gap_ms(recording) if os.path.exists(recording) else (None, 0.0)
+    log("%s: tone heard for %.1f s, longest gap %s ms" % (name, heard_s, gap))
+    if gap is None or heard_s < tone_s - 1:
+        problems.append("the tone was not heard through (%.1f s of %d)" % (heard_s, tone_s))
+    elif gap >= limit_ms:
+        problems.append("a gap of %.0f ms in the tone (limit %.0f)" % (gap, limit_ms))
+    return problems
+
+
 def run_third(lab):
     """A third member joins during speech and a shared screen, then leaves."""
     lab.build("eim", False)
@@ -421,19 +440,7 @@ def run_third(lab):
             switches.append(event_time(back))
             log("third: carol left, alice peer-to-peer again after %.2f s"
                 % (event_time(back) - event_time(away)))
-    for p in [alice, bob]:
-        try:
-            p.wait(timeout=THIRD_TONE_S + 40)
-        except subprocess.TimeoutExpired:
-            kill_pids([p.pid])
-            problems.append("a client overstayed its --for")
-    gap, heard_s = longest_gap_ms(recording) if os.path.exists(recording) else (None, 0.0)
-    log("third: tone heard for %.1f s, longest gap %s ms" % (heard_s, gap))
-    if gap is None or heard_s < THIRD_TONE_S - 1:
-        problems.append("the tone was not heard through (%.1f s of %d)"
-                        % (heard_s, THIRD_TONE_S))
-    elif gap >= 100.0:
-        problems.append("a gap of %.0f ms in the tone (limit 100)" % gap)
+    problems += judge_tone("third", [alice, bob], recording, THIRD_TONE_S, 100.0)
     screens = [(event_time(e), st) for e in lab.events("bob", "stats")
                for st in e.get("streams", [])
                if st.get("user") == "alice" and st.get("kind") == "screen"]
@@ -499,22 +506,10 @@ def run_scenario(lab, name):
                             lambda e: e["id"] == alice_id and e["path"] == "via server", 20)
         if not back:
             problems.append("alice never went back to the server after the cut")
-    for p in [alice, bob]:
-        try:
-            p.wait(timeout=TONE_S + 40)
-        except subprocess.TimeoutExpired:
-            kill_pids([p.pid])
-            problems.append("a client overstayed its --for")
-    gap, heard_s = longest_gap_ms(recording) if os.path.exists(recording) else (None, 0.0)
-    log("%s: tone heard for %.1f s, longest gap %s ms" % (name, heard_s, gap))
-    if gap is None or heard_s < TONE_S - 1:
-        problems.append("the tone was not heard through (%.1f s of %d)" % (heard_s, TONE_S))
-    else:
-        # A switch (break: a failure noticed after 500 ms of silence) costs
-        # at most this much of the recording.
-        limit = 1000.0 if name == "break" else 100.0
-        if gap >= limit:
-            problems.append("a gap of %.0f ms in the tone (limit %.0f)" % (gap, limit))
+    # A switch (break: a failure noticed after 500 ms of silence) costs at
+    # most this much of the recording.
+    problems += judge_tone(name, [alice, bob], recording, TONE_S,
+                           1000.0 if name == "break" else 100.0)
     if name != "symmetric":
         stats = [e for e in lab.events("bob", "stats") if e.get("peer", {}).get("received_packets")]
         if not stats:
