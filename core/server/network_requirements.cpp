@@ -149,7 +149,7 @@ std::vector<PortRequirement> networkRequirements(const ServerConfig& c) {
     rows.push_back({"UDP", c.peer_stun->port, PortRequirement::Direction::Outbound, "any (clients)",
                     c.peer_stun->address, "", c.peer_stun->address,
                     "Peer paths: clients ask this STUN server for their public address",
-                    "parley peer STUN", false});
+                    "parley peer STUN", false, true});
   }
   if (c.peer_enabled) {
     for (const auto& turn : c.peer_turn) {
@@ -160,7 +160,7 @@ std::vector<PortRequirement> networkRequirements(const ServerConfig& c) {
                           (turn.transport == "tls" ? "TURN over TLS, also through web proxies"
                                                    : "TURN over " + turn.transport) +
                           "); the relay itself uses UDP 49152-65535 between clients",
-                      "parley peer TURN " + turn.transport, false});
+                      "parley peer TURN " + turn.transport, false, true});
     }
   }
   return rows;
@@ -255,8 +255,9 @@ std::string renderRequirementsAcl(const ServerConfig& c, std::uint64_t participa
             " host " + server + " eq " + port + "\n";
         break;
       case PortRequirement::Direction::Outbound:
-        lines += "permit " + proto + " host <parleyd address> host " + r.remote_address + " eq " +
-                 port + "\n";
+        lines += "permit " + proto +
+                 (r.clients_only ? std::string(" any") : std::string(" host <parleyd address>")) +
+                 " host " + r.remote_address + " eq " + port + "\n";
         break;
       case PortRequirement::Direction::Both:
         lines += "permit " + proto + " host <parleyd address> host " + r.remote_address + " eq " +
@@ -284,8 +285,8 @@ std::string renderRequirementsNftables(const ServerConfig& c, std::uint64_t part
   std::string input;
   std::string output;
   for (const auto& r : networkRequirements(c)) {
-    if (r.loopback_only) {
-      continue;
+    if (r.loopback_only || r.clients_only) {
+      continue;  // not this host's traffic
     }
     const std::string proto = r.protocol == "TCP" ? "tcp" : "udp";
     const std::string port = std::to_string(r.port);

@@ -27,6 +27,10 @@ struct PortRequirement {
   std::string purpose;
   std::string label;           // short name for ACL remarks and nftables comments
   bool loopback_only = false;  // bound to loopback: no firewall rule needed
+  // A flow between clients and another server (STUN, TURN) that parleyd's
+  // own host never carries: a perimeter ACL lists it from any client, the
+  // host's nftables rule set does not.
+  bool clients_only = false;
 };
 
 std::vector<PortRequirement> networkRequirements(const ServerConfig& config);
