@@ -7,28 +7,20 @@
 //        followed by the three byte strings back to back
 //   out: "OK <FindProxyForURL answer>\n"  exit 0
 //        "ERR <reason>\n"                 exit 2
-// Fences, in order: RLIMIT_CPU, RLIMIT_AS, RLIMIT_FSIZE (64 KiB) and RLIMIT_CORE=0;
-// a wall-clock alarm; a Duktape heap cap (custom allocator); and the parent,
-// which kills this process by PID on its own timeout.
+// Fences, in order: the process limits (helper_limits.h: rlimits and an
+// alarm on POSIX; the parent's Job object and a watchdog thread on Windows);
+// a Duktape heap cap (custom allocator); and the parent, which kills this
+// process on its own timeout.
+//
+// This file is the portable core (protocol, Duktape, heap cap); what the
+// systems do differently is in helper_limits_*.cpp and helper_addresses_*.cpp.
 //
 // Test seams (environment): PARLEY_PAC_NOW=<ms since the epoch> fixes the
 // clock the date/time functions see.
 
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <net/if.h>
-#include <netdb.h>
-#include <sys/resource.h>
-#include <sys/time.h>
-#include <unistd.h>
-
-#if defined(__linux__)
-#include <sys/prctl.h>
-#endif
-
 #include <algorithm>
 #include <array>
-#include <csignal>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -37,16 +29,11 @@
 
 #include <duktape.h>
 
+#include "app/parley-pac-helper/helper_addresses.h"
+#include "app/parley-pac-helper/helper_limits.h"
 #include "app/parley-pac-helper/pac_library.js.h"
+#include "net/platform/socket_api.h"
 #include "net/proxy/pac_helper_protocol.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define PARLEY_PAC_HELPER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PARLEY_PAC_HELPER_ASAN 1
-#endif
-#endif
 
 namespace {
 
@@ -54,9 +41,6 @@ using parley::net::pac::kMaxPacHostLength;
 using parley::net::pac::kMaxPacScriptLength;
 using parley::net::pac::kMaxPacUrlLength;
 
-constexpr rlim_t kCpuSeconds = 2;
-constexpr rlim_t kAddressSpace = 256ull * 1024 * 1024;
-constexpr unsigned kWallSeconds = 10;
 constexpr std::size_t kHeapLimit = 64ull * 1024 * 1024;
 constexpr std::size_t kMaxAnswer = 16 * 1024;
 constexpr int kMaxAddresses = 32;
@@ -70,25 +54,6 @@ constexpr int kMaxAddresses = 32;
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);
   std::_Exit(ok ? 0 : 2);
-}
-
-void setLimits() {
-  const auto limit = [](int resource, rlim_t value) {
-    rlimit r{value, value};
-    (void)setrlimit(resource, &r);
-  };
-  limit(RLIMIT_CPU, kCpuSeconds);
-#if !defined(PARLEY_PAC_HELPER_ASAN)
-  // AddressSanitizer reserves terabytes of shadow memory at startup; under it
-  // only the heap cap below bounds memory.
-  limit(RLIMIT_AS, kAddressSpace);
-#endif
-  limit(RLIMIT_FSIZE, 64 * 1024);  // stdout may be a file; nothing else is written
-  limit(RLIMIT_CORE, 0);
-#if defined(__linux__)
-  (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-#endif
-  (void)alarm(kWallSeconds);
 }
 
 // --- heap cap ---------------------------------------------------------------
@@ -192,30 +157,22 @@ std::vector<std::string> resolve(const std::string& host, int family) {
 
 std::vector<std::string> localAddresses(int family) {
   std::vector<std::string> out;
-  ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) {
-    return out;
-  }
-  for (ifaddrs* it = list; it != nullptr && static_cast<int>(out.size()) < kMaxAddresses;
-       it = it->ifa_next) {
-    if (it->ifa_addr == nullptr || (it->ifa_flags & IFF_UP) == 0 ||
-        (it->ifa_flags & IFF_LOOPBACK) != 0) {
-      continue;
+  parley::pac::forEachLocalAddress([&](const sockaddr* sa) {
+    const int f = sa->sa_family;
+    if (static_cast<int>(out.size()) >= kMaxAddresses || (family != AF_UNSPEC && f != family)) {
+      return;
     }
-    const int f = it->ifa_addr->sa_family;
-    if ((f != AF_INET && f != AF_INET6) || (family != AF_UNSPEC && f != family)) {
-      continue;
-    }
+    // fe80::/10 needs its scope to mean anything, and a PAC script compares
+    // addresses without one.
     if (f == AF_INET6 &&
-        IN6_IS_ADDR_LINKLOCAL(&reinterpret_cast<const sockaddr_in6*>(it->ifa_addr)->sin6_addr)) {
-      continue;
+        IN6_IS_ADDR_LINKLOCAL(&reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr)) {
+      return;
     }
-    std::string text = addressText(it->ifa_addr);
+    std::string text = addressText(sa);
     if (!text.empty() && std::find(out.begin(), out.end(), text) == out.end()) {
       out.push_back(std::move(text));
     }
-  }
-  freeifaddrs(list);
+  });
   return out;
 }
 
@@ -422,7 +379,8 @@ std::string errorText(duk_context* ctx) {
 }  // namespace
 
 int main() {
-  setLimits();
+  parley::pac::fenceThisProcess();
+  (void)parley::pac::startSocketApi();  // without it dnsResolve finds nothing
   if (readLine(32) != parley::net::pac::kRequestMagic) {
     finish(false, "malformed request (magic)");
   }

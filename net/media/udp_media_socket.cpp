@@ -75,6 +75,15 @@ void UdpMediaSocket::readMore() {
         ++owner.counters_.oversized;
         continue;
       }
+      if (n == 0) {
+        // On Windows a datagram larger than the buffer comes back as 0 bytes
+        // and no error (Asio clears WSAEMSGSIZE); elsewhere 0 bytes is an
+        // empty datagram. Neither carries media.
+#ifdef _WIN32
+        ++owner.counters_.oversized;
+#endif
+        continue;
+      }
       ++owner.counters_.received;
       owner.counters_.received_bytes += n;
       self->receiver(std::span<std::byte>(self->buffer.data(), n), self->from);

@@ -4,7 +4,9 @@
 #include <unistd.h>
 #endif
 
+#include <chrono>
 #include <csignal>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 
@@ -24,6 +26,13 @@ bool endedByLimit(int signal_number) {
   return false;
 #endif
 }
+
+// The helper's memory and CPU bounds: on POSIX it sets them itself as
+// RLIMIT_AS and RLIMIT_CPU (app/parley-pac-helper/helper_limits_posix.cpp,
+// the same values); on Windows only the Job object the parent starts it in
+// can, so they travel with the subprocess options.
+constexpr std::size_t kHelperMemoryLimit = 256ull * 1024 * 1024;
+constexpr std::chrono::milliseconds kHelperCpuLimit{2000};
 
 }  // namespace
 
@@ -66,6 +75,8 @@ std::unique_ptr<Subprocess> evaluatePac(asio::any_io_executor executor,
   sub.timeout = options.timeout;
   sub.max_output = pac::kMaxReplyLength;
   sub.input = pac::encodeRequest(script, url, host);
+  sub.memory_limit = kHelperMemoryLimit;
+  sub.cpu_limit = kHelperCpuLimit;
   return Subprocess::start(
       std::move(executor), std::move(sub),
       [done = std::move(done)](Result<SubprocessOutput> result) {
@@ -101,6 +112,17 @@ std::unique_ptr<Subprocess> evaluatePac(asio::any_io_executor executor,
           done(makeError(ErrorCode::PacFailed, text.substr(4)));
           return;
         }
+#if defined(_WIN32)
+        // A missing helper fails in CreateProcessW (above); one that ends
+        // without a word was stopped: by the Job object's CPU limit, by its
+        // own watchdog (helper_limits_win.cpp) or by a crash.
+        if (text.empty() && out.exit_code != 0) {
+          done(makeError(ErrorCode::PacFailed, "the PAC helper ended without an answer (exit " +
+                                                   std::to_string(out.exit_code) +
+                                                   "; a CPU or time limit, or a crash)"));
+          return;
+        }
+#endif
         if (out.exit_code == 127 || (text.empty() && out.exit_code != 0)) {
           done(makeError(ErrorCode::PacFailed, "the PAC helper failed (exit " +
                                                    std::to_string(out.exit_code) +

@@ -8,7 +8,8 @@
 // exactly once, unless the Subprocess is destroyed first. Destroying it kills
 // the child (SIGKILL, by its PID) and reaps it: no zombie stays behind and no
 // callback comes afterwards. subprocess_posix.cpp (posix_spawn) and
-// subprocess_win.cpp (CreateProcessW in a kill-on-close Job object).
+// subprocess_win.cpp (CreateProcessW in a kill-on-close Job object, which
+// also carries the optional memory and CPU limits).
 
 #include <chrono>
 #include <functional>
@@ -33,6 +34,14 @@ struct SubprocessOptions {
   std::string input;
   std::size_t max_output = 64 * 1024;
   std::chrono::milliseconds timeout{5000};
+  // Per-process bounds the child cannot lift, 0 for none. Windows only: the
+  // Job object's JOB_OBJECT_LIMIT_PROCESS_MEMORY (committed bytes; an
+  // allocation beyond it fails) and JOB_OBJECT_LIMIT_PROCESS_TIME (user-mode
+  // CPU time; the process is ended). POSIX ignores them: posix_spawn cannot
+  // set another process's rlimits, so a program that wants them sets its own
+  // (parley-pac-helper does, helper_limits_posix.cpp).
+  std::size_t memory_limit = 0;
+  std::chrono::milliseconds cpu_limit{0};
 };
 
 struct SubprocessOutput {

@@ -169,6 +169,9 @@ int inputDescriptor(const std::string& input) {
 
 std::unique_ptr<Subprocess> Subprocess::start(asio::any_io_executor executor,
                                               SubprocessOptions options, Done done) {
+  // options.memory_limit and cpu_limit are the Windows Job object's: here the
+  // child sets its own rlimits (parley-pac-helper does), as posix_spawn
+  // cannot set them for it.
   auto state = std::make_shared<State>(executor);
   state->done = std::move(done);
   state->max_output = options.max_output;

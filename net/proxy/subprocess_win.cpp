@@ -2,7 +2,8 @@
 // inherited (PROC_THREAD_ATTRIBUTE_HANDLE_LIST, so a child started at the
 // same time on another thread inherits nothing of ours), inside a Job object
 // that kills it and anything it starts (kill-on-close: no child outlives
-// us). Input from a delete-on-close temporary file, so no pipe write can
+// us) and, when asked, bounds its memory and CPU time (SubprocessOptions).
+// Input from a delete-on-close temporary file, so no pipe write can
 // block; output through an anonymous pipe read by a thread of its own with
 // plain blocking ReadFile, which posts the whole output to the executor once:
 // a helper writes a few hundred bytes per PAC answer, and the pipe stays out
@@ -318,7 +319,27 @@ std::unique_ptr<Subprocess> Subprocess::start(asio::any_io_executor executor,
   }
   JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits{};
   limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
-  ::SetInformationJobObject(job.get(), JobObjectExtendedLimitInformation, &limits, sizeof(limits));
+  // What RLIMIT_AS and RLIMIT_CPU are on POSIX, set from outside: the child
+  // is in the job before its first instruction (CREATE_SUSPENDED below), so
+  // it never runs unbounded. Per process, so anything it starts is bounded
+  // alike.
+  const bool bounded = options.memory_limit > 0 || options.cpu_limit.count() > 0;
+  if (options.memory_limit > 0) {
+    limits.BasicLimitInformation.LimitFlags |= JOB_OBJECT_LIMIT_PROCESS_MEMORY;
+    limits.ProcessMemoryLimit = options.memory_limit;
+  }
+  if (options.cpu_limit.count() > 0) {
+    limits.BasicLimitInformation.LimitFlags |= JOB_OBJECT_LIMIT_PROCESS_TIME;
+    // In 100 ns ticks.
+    limits.BasicLimitInformation.PerProcessUserTimeLimit.QuadPart =
+        static_cast<LONGLONG>(options.cpu_limit.count()) * 10'000;
+  }
+  if (::SetInformationJobObject(job.get(), JobObjectExtendedLimitInformation, &limits,
+                                sizeof(limits)) == 0 &&
+      bounded) {
+    // A child that asked for bounds is not started without them.
+    return fail(lastErrorText("cannot set the job's limits"));
+  }
 
   // Only these three handles are inherited.
   std::array<HANDLE, 3> inherited = {input.get(), write_end.get(), null_out.get()};

@@ -127,9 +127,11 @@ std::unique_ptr<CurlTry> CurlTry::start(std::shared_ptr<CurlDriver> driver, cons
   const long timeout_ms = std::max<long>(1, static_cast<long>(config.timeout.count()));
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout_ms);
-  if (config.gss_ticket) {
-    curl_easy_setopt(easy, CURLOPT_PROXYUSERPWD, ":");  // 7.88: else no GSS attempt
-    curl_easy_setopt(easy, CURLOPT_PROXYAUTH, static_cast<unsigned long>(CURLAUTH_NEGOTIATE));
+  if (config.logged_on_user) {
+    curl_easy_setopt(easy, CURLOPT_PROXYUSERPWD, ":");  // 7.88: else no GSS/SSPI attempt
+    const unsigned long auth =
+        config.auth != CURLAUTH_NONE ? config.auth : static_cast<unsigned long>(CURLAUTH_NEGOTIATE);
+    curl_easy_setopt(easy, CURLOPT_PROXYAUTH, auth);
   } else if (config.auth != CURLAUTH_NONE) {
     curl_easy_setopt(easy, CURLOPT_PROXYUSERNAME, config.user.c_str());
     curl_easy_setopt(easy, CURLOPT_PROXYPASSWORD, config.password.c_str());

@@ -30,7 +30,10 @@ struct TryConfig {
   unsigned long auth = CURLAUTH_NONE;  // CURLOPT_PROXYAUTH; NONE: no credentials
   std::string user;                    // never logged
   std::string password;                // never logged
-  bool gss_ticket = false;             // Negotiate with the ticket cache (":")
+  // The logged-on user's own credentials (":"), for `auth` (NONE: Negotiate):
+  // the Kerberos ticket cache through GSS-API, or Windows' logon session
+  // through SSPI, which also answers NTLM that way.
+  bool logged_on_user = false;
   std::chrono::milliseconds timeout{10000};
   // The context the tunnel's socket goes to on success (the tunnel's own; a
   // Negotiate try runs on the GSS thread's). Empty: the driver's.

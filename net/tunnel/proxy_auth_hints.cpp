@@ -67,6 +67,15 @@ std::string formatProxyAuthHints(const std::map<std::string, ProxyAuthHint>& hin
 }
 
 std::string defaultProxyAuthHintsPath() {
+#ifdef _WIN32
+  // Per user and machine, not roaming: what was learnt of this network's
+  // proxies means nothing on another machine.
+  const char* local = std::getenv("LOCALAPPDATA");
+  if (local != nullptr && std::filesystem::path(local).is_absolute()) {
+    return (std::filesystem::path(local) / "Parley" / "proxy-auth-hints").string();
+  }
+  return {};
+#else
   const char* state = std::getenv("XDG_STATE_HOME");
   if (state != nullptr && state[0] == '/') {
     return std::string(state) + "/parley/proxy-auth-hints";
@@ -76,6 +85,7 @@ std::string defaultProxyAuthHintsPath() {
     return std::string(home) + "/.local/state/parley/proxy-auth-hints";
   }
   return {};
+#endif
 }
 
 ProxyAuthHints::ProxyAuthHints(std::string file) : file_(std::move(file)) {

@@ -43,7 +43,8 @@ std::map<std::string, ProxyAuthHint> parseProxyAuthHints(std::string_view text);
 std::string formatProxyAuthHints(const std::map<std::string, ProxyAuthHint>& hints);
 
 // $XDG_STATE_HOME/parley/proxy-auth-hints, else ~/.local/state/parley/...;
-// empty when neither is known (then hints live in memory only).
+// on Windows %LOCALAPPDATA%\Parley\proxy-auth-hints. Empty when none is
+// known (then hints live in memory only).
 std::string defaultProxyAuthHintsPath();
 
 class ProxyAuthHints {

@@ -116,9 +116,31 @@ bool curlSupports(const std::string& scheme) {
   }
   if (scheme == "Negotiate") {
     return (info->features & CURL_VERSION_SPNEGO) != 0 &&
-           (info->features & CURL_VERSION_GSSAPI) != 0;
+           (info->features & (CURL_VERSION_GSSAPI | CURL_VERSION_SSPI)) != 0;
   }
   return true;
+}
+
+// Windows' SSPI signs in as the logged-on user when curl is given empty
+// credentials, for NTLM as for Negotiate; GSS-API (Kerberos elsewhere) has a
+// ticket cache for Negotiate only.
+bool curlHasSspi() {
+  return (curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_SSPI) != 0;
+}
+
+bool loggedOnUserCan(const std::string& scheme) {
+  if (scheme == "Negotiate") {
+    return curlSupports(scheme);
+  }
+  return scheme == "NTLM" && curlSupports(scheme) && curlHasSspi();
+}
+
+// What the progress line says a logged-on-user try uses.
+std::string loggedOnUserText(const std::string& scheme) {
+  if (curlHasSspi()) {
+    return scheme + " (the Windows sign-in of this user)";
+  }
+  return scheme + " (Kerberos ticket)";
 }
 
 std::string describeChallenge(const Challenge& challenge) {
@@ -232,17 +254,8 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
     }
     remembered_ = true;
     const Challenge challenge{hint->scheme, hint->realm};
-    if (hint->scheme == "Negotiate") {
-      negotiate_tried_ = true;
-      report(AttemptEvent::Stage::ProxyAuth, "Negotiate (Kerberos ticket, remembered)");
-      if (finished_) {
-        return true;
-      }
-      TryConfig config = baseConfig();
-      config.gss_ticket = true;
-      gss_try_active_ = true;
-      tried_scheme_ = challenge;
-      runTry(config, true);
+    if (hint->scheme == "Negotiate" || (!configured_ && loggedOnUserCan(hint->scheme))) {
+      runLoggedOnUser(challenge, ", remembered");
       return true;
     }
     if (configured_) {
@@ -417,17 +430,9 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
       return;
     }
     const Challenge& strongest = offered_.front();
-    if (strongest.scheme == "Negotiate" && !negotiate_tried_) {
-      negotiate_tried_ = true;
-      report(AttemptEvent::Stage::ProxyAuth, "Negotiate (Kerberos ticket)");
-      if (finished_) {
-        return;
-      }
-      TryConfig config = baseConfig();
-      config.gss_ticket = true;
-      gss_try_active_ = true;
-      tried_scheme_ = strongest;
-      runTry(config, true);
+    if (loggedOnUserCan(strongest.scheme) && !logged_on_tried_ &&
+        (strongest.scheme == "Negotiate" || !configured_)) {
+      runLoggedOnUser(strongest, "");
       return;
     }
     const Challenge* password_scheme = nullptr;
@@ -440,8 +445,10 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
     if (password_scheme == nullptr) {
       fail(Error{ErrorCode::ProxyAuthRequired,
                  "proxy " + proxyText() +
-                     " requires Negotiate (Kerberos) and did not accept this session's ticket "
-                     "(is there one? see klist/kinit)"});
+                     (curlHasSspi() ? " requires Negotiate and did not accept the Windows sign-in "
+                                      "of this user"
+                                    : " requires Negotiate (Kerberos) and did not accept this "
+                                      "session's ticket (is there one? see klist/kinit)")});
       return;
     }
     // Credentials sent with a scheme the proxy no longer offers (a remembered
@@ -452,6 +459,27 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
         });
     prompt(*password_scheme, used_credentials_ && judged,
            "proxy " + proxyText() + " requires " + describeChallenge(*password_scheme));
+  }
+
+  // Signs in as the logged-on user (no password asked): Negotiate with the
+  // Kerberos ticket, or on Windows NTLM/Negotiate with the logon session. On
+  // the GSS thread, because either may block on a KDC.
+  void runLoggedOnUser(const Challenge& challenge, const std::string& note) {
+    logged_on_tried_ = true;
+    std::string text = loggedOnUserText(challenge.scheme);
+    if (!note.empty()) {
+      text.insert(text.size() - 1, note);
+    }
+    report(AttemptEvent::Stage::ProxyAuth, text);
+    if (finished_) {
+      return;
+    }
+    TryConfig config = baseConfig();
+    config.logged_on_user = true;
+    config.auth = curlAuth(challenge.scheme);
+    gss_try_active_ = true;
+    tried_scheme_ = challenge;
+    runTry(config, true);
   }
 
   void prompt(const Challenge& challenge, bool previous_failed, const std::string& why) {
@@ -675,8 +703,8 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
   int generation_ = 0;
   int prompts_ = 0;
   bool used_credentials_ = false;
-  bool negotiate_tried_ = false;
-  bool remembered_ = false;  // the first try used the scheme from auth_hints
+  bool logged_on_tried_ = false;  // the logged-on user's credentials were tried
+  bool remembered_ = false;       // the first try used the scheme from auth_hints
   bool tcp_reported_ = false;
   bool finished_ = false;
 };

@@ -5,7 +5,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <poll.h>
 #include <asio/io_context.hpp>
 #include <asio/ip/udp.hpp>
 
@@ -17,6 +16,7 @@
 #include "core/server/server_metrics.h"
 #include "net/event/io_thread.h"
 #include "net/srtp/srtp_session.h"
+#include "support/socket_wait.h"
 
 using namespace parley;
 using namespace parley::server;
@@ -72,8 +72,7 @@ struct Client {
   // The next datagram, or nullopt when none came within `wait` (a bound for
   // a datagram that must come, far above any run's delivery time).
   std::optional<std::vector<std::byte>> next(std::chrono::milliseconds wait = 10s) {
-    pollfd p{socket.native_handle(), POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(wait.count())) <= 0) {
+    if (!testing::waitReadable(socket.native_handle(), static_cast<int>(wait.count()))) {
       return std::nullopt;
     }
     std::array<std::byte, 2048> buf{};

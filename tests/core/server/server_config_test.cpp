@@ -46,18 +46,25 @@ TEST_CASE("an empty file gives the defaults", "[server][config]") {
   CHECK(config->ca_certificate == "/x/ca.crt");
 }
 
+// An absolute path is kept as written.
+#ifdef _WIN32
+constexpr const char* kAbsoluteKey = "C:/abs/server.key";
+#else
+constexpr const char* kAbsoluteKey = "/abs/server.key";
+#endif
+
 TEST_CASE("relative paths are resolved against the config file's directory", "[server][config]") {
   parley::testing::TempDir dir;
   std::filesystem::create_directories(dir.path() / "etc");
   {
     std::ofstream out(dir.path() / "etc" / "parleyd.toml");
-    out << "[tls]\ncertificate = \"../certs/server.crt\"\nprivate_key = \"/abs/server.key\"\n"
-           "[store]\npath = \"data/parley.db\"\n";
+    out << "[tls]\ncertificate = \"../certs/server.crt\"\nprivate_key = \"" << kAbsoluteKey
+        << "\"\n[store]\npath = \"data/parley.db\"\n";
   }
   auto config = loadServerConfig(dir.path() / "etc" / "parleyd.toml");
   REQUIRE(config);
   CHECK(config->certificate == dir.path() / "certs" / "server.crt");
-  CHECK(config->private_key == "/abs/server.key");
+  CHECK(config->private_key == kAbsoluteKey);
   CHECK(config->store_path == dir.path() / "etc" / "data" / "parley.db");
 }
 

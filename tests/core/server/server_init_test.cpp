@@ -20,8 +20,10 @@ TEST_CASE("init creates a complete deployment", "[server][init]") {
   for (const auto& name : initFileNames()) {
     CHECK(std::filesystem::exists(options.dir / name));
   }
+#ifndef _WIN32  // Windows protects them with an ACL (tests/windows/private_file_wine_test.cpp)
   CHECK(parley::testing::fileMode(options.dir / "ca.key") == 0600);
   CHECK(parley::testing::fileMode(options.dir / "server.key") == 0600);
+#endif
   // server.crt is a chain: leaf then CA.
   const auto chain = parley::testing::readFile(options.dir / "server.crt");
   const auto ca = parley::testing::readFile(options.dir / "ca.crt");
@@ -40,7 +42,7 @@ TEST_CASE("init creates a complete deployment", "[server][init]") {
 TEST_CASE("init refuses a directory that already holds a deployment", "[server][init]") {
   parley::testing::TempDir dir;
   {
-    std::ofstream out(dir.path() / "parleyd.toml");
+    std::ofstream out(dir.path() / "parleyd.toml", std::ios::binary);
     out << "# mine\n";
   }
   InitOptions options;

@@ -3,8 +3,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -15,6 +13,7 @@
 
 #include "media/audio/speech_metrics.h"
 #include "media/audio/wav_file.h"
+#include "support/test_env.h"
 
 namespace parley::media {
 namespace {
@@ -106,7 +105,9 @@ double zeroCrossingHz(std::span<const std::int16_t> s, double rate) {
 
 class TempDir {
  public:
-  TempDir() : path_(fs::temp_directory_path() / ("parley_wav_test_" + std::to_string(::getpid()))) {
+  TempDir()
+      : path_(fs::temp_directory_path() /
+              ("parley_wav_test_" + std::to_string(testing::processId()))) {
     fs::create_directories(path_);
   }
   ~TempDir() {

@@ -1,19 +1,18 @@
 #include "media/video/png_image.h"
 
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <fstream>
 
 #include "media/video/desktop_image.h"
+#include "support/test_env.h"
 
 namespace parley::media {
 namespace {
 
 std::filesystem::path tempPath(const std::string& name) {
   return std::filesystem::temp_directory_path() /
-         ("parley_png_" + std::to_string(::getpid()) + "_" + name);
+         ("parley_png_" + std::to_string(testing::processId()) + "_" + name);
 }
 
 std::uint32_t crc32(const std::uint8_t* data, std::size_t size) {

@@ -1,4 +1,3 @@
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -7,6 +6,7 @@
 #include "media/video/png_image.h"
 #include "media/video/synthetic_source.h"
 #include "media/video/video_quality.h"
+#include "support/test_env.h"
 
 namespace parley::media {
 namespace {
@@ -43,7 +43,7 @@ TEST_CASE("SyntheticSource is deterministic, moves, and carries its frame number
 TEST_CASE("ImageSource shares the same still picture every frame", "[video][source]") {
   PackedImage desktop = test::renderDesktop(800, 600);
   const auto path = std::filesystem::temp_directory_path() /
-                    ("parley_image_source_" + std::to_string(::getpid()) + ".png");
+                    ("parley_image_source_" + std::to_string(testing::processId()) + ".png");
   REQUIRE(writePng(path, desktop));
   auto source = ImageSource::open(path, 10);
   std::filesystem::remove(path);

@@ -2,8 +2,10 @@
 // process (PARLEY_PAC_HELPER), plus the helper's failure modes: a script that
 // throws, loops forever or allocates without end.
 
+#ifndef _WIN32
 #include <signal.h>
 #include <sys/wait.h>
+#endif
 
 #include <optional>
 
@@ -208,7 +210,13 @@ TEST_CASE("PAC helper: an endless loop also hits the helper's own CPU limit") {
   const auto r = run("function FindProxyForURL(u, h) { for (;;) {} }");
   REQUIRE_FALSE(r);
   CHECK(r.error().code == parley::ErrorCode::PacFailed);
+#ifdef _WIN32
+  // The Job object's CPU limit, or the helper's own 10 s watchdog where the
+  // limit is not enforced (Wine).
+  CHECK(r.error().detail.find("limit") != std::string::npos);
+#else
   CHECK(r.error().detail.find("signal") != std::string::npos);
+#endif
 }
 
 TEST_CASE("PAC helper: endless allocation fails") {
@@ -218,6 +226,7 @@ TEST_CASE("PAC helper: endless allocation fails") {
   CHECK(r.error().code == parley::ErrorCode::PacFailed);
 }
 
+#ifndef _WIN32  // held with SIGSTOP; Windows: tests/windows/subprocess_wine_test.cpp
 TEST_CASE("PAC helper: destroying the evaluation kills and reaps the helper") {
   asio::io_context io;
   PacEvaluatorOptions options;
@@ -239,6 +248,7 @@ TEST_CASE("PAC helper: destroying the evaluation kills and reaps the helper") {
   // Reaped: the PID is no longer our child.
   CHECK(::waitpid(pid, nullptr, WNOHANG) == -1);
 }
+#endif
 
 TEST_CASE("PAC helper: a missing helper is an error") {
   asio::io_context io;

@@ -1,9 +1,9 @@
 // ProxyAuthHints: the file format, its bounds, and persistence (label unit).
 
 #include "net/tunnel/proxy_auth_hints.h"
+#include "support/test_env.h"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -13,11 +13,7 @@
 namespace parley::net {
 namespace {
 
-std::string tempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "parley-hints-XXXXXX").string();
-  REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-  return pattern;
-}
+std::string tempDir() { return testing::makeTempDir("parley-hints-").string(); }
 
 TEST_CASE("hints round-trip through their text form", "[tunnel][hints]") {
   std::map<std::string, ProxyAuthHint> hints;
@@ -84,9 +80,11 @@ TEST_CASE("hints persist in a private file and are forgotten on request", "[tunn
     hints.remember("proxy.corp:8080", {"Basic", "Corp"});
     hints.remember("kerberos.corp:3128", {"Negotiate", ""});
   }
+#ifndef _WIN32  // Windows: an ACL (tests/windows/private_file_wine_test.cpp)
   struct stat info {};
   REQUIRE(::stat(file.c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0600);
+#endif
   {
     std::ifstream in(file);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -118,27 +116,23 @@ TEST_CASE("an unreadable or missing file means no hints, not an error", "[tunnel
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("the default file follows XDG_STATE_HOME, then HOME", "[tunnel][hints]") {
-  const char* old_state = std::getenv("XDG_STATE_HOME");
-  const std::string saved_state = old_state != nullptr ? old_state : "";
-  const char* old_home = std::getenv("HOME");
-  const std::string saved_home = old_home != nullptr ? old_home : "";
-  ::setenv("XDG_STATE_HOME", "/x/state", 1);
-  CHECK(defaultProxyAuthHintsPath() == "/x/state/parley/proxy-auth-hints");
-  ::setenv("XDG_STATE_HOME", "relative", 1);  // not absolute: ignored, as the spec says
-  ::setenv("HOME", "/home/u", 1);
-  CHECK(defaultProxyAuthHintsPath() == "/home/u/.local/state/parley/proxy-auth-hints");
-  if (old_state != nullptr) {
-    ::setenv("XDG_STATE_HOME", saved_state.c_str(), 1);
-  } else {
-    ::unsetenv("XDG_STATE_HOME");
-  }
-  if (old_home != nullptr) {
-    ::setenv("HOME", saved_home.c_str(), 1);
-  } else {
-    ::unsetenv("HOME");
-  }
+#ifdef _WIN32
+TEST_CASE("the default file is in the user's local application data", "[tunnel][hints]") {
+  testing::ScopedEnv local("LOCALAPPDATA", "C:\\Users\\u\\AppData\\Local");
+  CHECK(defaultProxyAuthHintsPath() == "C:\\Users\\u\\AppData\\Local\\Parley\\proxy-auth-hints");
+  testing::ScopedEnv relative("LOCALAPPDATA", "relative");  // not absolute: no file
+  CHECK(defaultProxyAuthHintsPath().empty());
 }
+#else
+TEST_CASE("the default file follows XDG_STATE_HOME, then HOME", "[tunnel][hints]") {
+  testing::ScopedEnv state("XDG_STATE_HOME", "/x/state");
+  CHECK(defaultProxyAuthHintsPath() == "/x/state/parley/proxy-auth-hints");
+  testing::ScopedEnv relative("XDG_STATE_HOME",
+                              "relative");  // not absolute: ignored, as the spec says
+  testing::ScopedEnv home("HOME", "/home/u");
+  CHECK(defaultProxyAuthHintsPath() == "/home/u/.local/state/parley/proxy-auth-hints");
+}
+#endif
 
 }  // namespace
 }  // namespace parley::net

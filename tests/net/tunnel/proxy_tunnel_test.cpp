@@ -2,9 +2,9 @@
 
 #include "net/tunnel/proxy_tunnel.h"
 
-#include <netinet/in.h>
+#ifndef _WIN32
 #include <netinet/tcp.h>
-#include <poll.h>
+#endif
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/read.hpp>
@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "net/tunnel/fake_server.h"
+#include "support/test_env.h"
 
 namespace parley::net {
 namespace {
@@ -117,7 +118,7 @@ std::string echoThrough(asio::ip::tcp::socket& socket) {
 // connection to 127.0.0.1:`target_port`.
 FakeServer::Script httpProxy(std::string reply, std::uint16_t target_port,
                              std::string* seen_head = nullptr) {
-  return [reply = std::move(reply), target_port, seen_head](int fd) {
+  return [reply = std::move(reply), target_port, seen_head](test::Socket fd) {
     const std::string head = readHead(fd);
     if (seen_head != nullptr) {
       *seen_head = head;
@@ -126,10 +127,10 @@ FakeServer::Script httpProxy(std::string reply, std::uint16_t target_port,
       return;
     }
     if (reply.rfind("HTTP/1.1 2", 0) == 0 && target_port != 0) {
-      const int upstream = test::connectLoopback(target_port);
-      if (upstream >= 0) {
+      const test::Socket upstream = test::connectLoopback(target_port);
+      if (upstream != test::kNoSocket) {
         test::splice(fd, upstream);
-        ::close(upstream);
+        closeSocket(upstream);
       }
       return;
     }
@@ -188,7 +189,7 @@ struct ProxyCounts {
 // alice:secret.
 FakeServer::Script basicAuthProxy(std::uint16_t target_port, std::string extra = "",
                                   ProxyCounts* counts = nullptr) {
-  return [target_port, extra, counts](int fd) {
+  return [target_port, extra, counts](test::Socket fd) {
     if (counts != nullptr) {
       ++counts->connections;
     }
@@ -203,9 +204,9 @@ FakeServer::Script basicAuthProxy(std::uint16_t target_port, std::string extra =
       // base64("alice:secret")
       if (head.find("Proxy-Authorization: Basic YWxpY2U6c2VjcmV0\r\n") != std::string::npos) {
         writeAll(fd, kEstablished);
-        const int upstream = test::connectLoopback(target_port);
+        const test::Socket upstream = test::connectLoopback(target_port);
         test::splice(fd, upstream);
-        ::close(upstream);
+        closeSocket(upstream);
         return;
       }
       if (!writeAll(fd, "HTTP/1.1 407 Proxy Authentication Required\r\n" + extra +
@@ -273,7 +274,7 @@ TEST_CASE("Negotiate is tried first (GSS thread), without a ticket, Basic is ask
       {ProxyCredentials{"alice", "wrong", ""}, ProxyCredentials{"alice", "secret", ""}});
   auto request = makeRequest(ProxyKind::Http, proxy.port(), echo.port());
   request.credentials = &provider;
-  ::setenv("KRB5CCNAME", "FILE:/nonexistent/parley-test-ccache", 1);
+  testing::setEnv("KRB5CCNAME", "FILE:/nonexistent/parley-test-ccache");
   auto outcome = run(io, request);
   // NTLM is the strongest password scheme offered; this fake only takes Basic,
   // so NTLM is refused and asked again; the prompt count bounds it.
@@ -450,7 +451,7 @@ TEST_CASE("HTTP proxy failures map to codes a person can act on", "[tunnel]") {
     CHECK(outcome.detail().find("SSH-2.0") != std::string::npos);
   }
   SECTION("headers that never end") {
-    FakeServer proxy([](int fd) {
+    FakeServer proxy([](test::Socket fd) {
       readHead(fd);
       writeAll(fd, "HTTP/1.1 200 OK\r\n");
       for (int i = 0; i < 20000; ++i) {
@@ -465,7 +466,7 @@ TEST_CASE("HTTP proxy failures map to codes a person can act on", "[tunnel]") {
     CHECK(outcome.detail().find("64 KiB") != std::string::npos);
   }
   SECTION("accepts, then silence") {
-    FakeServer proxy([](int fd) { waitForClose(fd); });
+    FakeServer proxy([](test::Socket fd) { waitForClose(fd); });
     auto request = makeRequest(ProxyKind::Http, proxy.port(), 443);
     // Long enough that the connect on loopback is always reported first,
     // however slowly the run goes; the silence then lasts for ever.
@@ -477,20 +478,26 @@ TEST_CASE("HTTP proxy failures map to codes a person can act on", "[tunnel]") {
     CHECK(outcome.hasStage(AttemptEvent::Stage::TcpConnected));
   }
   SECTION("closes without answering") {
-    FakeServer proxy([](int fd) { readHead(fd); });
+    FakeServer proxy([](test::Socket fd) { readHead(fd); });
     auto outcome = run(io, makeRequest(ProxyKind::Http, proxy.port(), 443));
     CHECK(outcome.code() == ErrorCode::ConnectionClosed);
   }
   SECTION("200, then closed") {
-    FakeServer proxy([](int fd) {
+    FakeServer proxy([](test::Socket fd) {
       readHead(fd);
       // The 200 and the FIN normally leave in one segment (corked until the
       // shutdown), so the tunnel sees both at once. TCP_CORK holds data for
       // 200 ms at most: a fake descheduled longer sends the 200 alone.
+#ifndef _WIN32
       const int on = 1;
       ::setsockopt(fd, IPPROTO_TCP, TCP_CORK, &on, sizeof(on));
+#endif
       writeAll(fd, kEstablished);
+#ifdef _WIN32
+      ::shutdown(fd, SD_SEND);
+#else
       ::shutdown(fd, SHUT_WR);
+#endif
       waitForClose(fd);
     });
     auto outcome = run(io, makeRequest(ProxyKind::Http, proxy.port(), 443));
@@ -499,8 +506,7 @@ TEST_CASE("HTTP proxy failures map to codes a person can act on", "[tunnel]") {
     // TLS stage to see, and then the socket holds nothing but the end.
     if (outcome.code() == ErrorCode::Ok) {
       auto& socket = outcome.result->value();
-      pollfd p{socket.native_handle(), POLLIN, 0};
-      REQUIRE(::poll(&p, 1, static_cast<int>(kMustHappen.count())) == 1);
+      REQUIRE(testing::waitReadable(socket.native_handle(), static_cast<int>(kMustHappen.count())));
       char byte = 0;
       asio::error_code ec;
       const std::size_t n = socket.read_some(asio::buffer(&byte, 1), ec);
@@ -529,7 +535,7 @@ enum class SocksMode { Normal, Truncated, Malformed };
 FakeServer::Script socks5Proxy(int auth, int reply, std::uint16_t target_port,
                                SocksMode mode = SocksMode::Normal,
                                std::string* seen_host = nullptr) {
-  return [=](int fd) {
+  return [=](test::Socket fd) {
     std::string greeting;
     if (!readExact(fd, greeting, 2) || greeting[0] != 5) {
       return;
@@ -586,9 +592,9 @@ FakeServer::Script socks5Proxy(int auth, int reply, std::uint16_t target_port,
     writeAll(fd, std::string("\x05", 1) + static_cast<char>(reply) +
                      std::string("\x00\x01\x7f\x00\x00\x01\x00\x00", 8));
     if (reply == 0) {
-      const int upstream = test::connectLoopback(target_port);
+      const test::Socket upstream = test::connectLoopback(target_port);
       test::splice(fd, upstream);
-      ::close(upstream);
+      closeSocket(upstream);
     } else {
       waitForClose(fd);
     }
@@ -663,7 +669,7 @@ TEST_CASE("SOCKS5 rejections and broken replies", "[tunnel]") {
 
 // SOCKS4/4a: answers `reply` (0x5a granted, 0x5b rejected).
 FakeServer::Script socks4Proxy(int reply, std::uint16_t target_port, std::string* seen) {
-  return [=](int fd) {
+  return [=](test::Socket fd) {
     std::string head;
     readExact(fd, head, 8);
     std::string rest;
@@ -685,9 +691,9 @@ FakeServer::Script socks4Proxy(int reply, std::uint16_t target_port, std::string
     }
     writeAll(fd, std::string("\x00", 1) + static_cast<char>(reply) + std::string(6, '\0'));
     if (reply == 0x5a) {
-      const int upstream = test::connectLoopback(target_port);
+      const test::Socket upstream = test::connectLoopback(target_port);
       test::splice(fd, upstream);
-      ::close(upstream);
+      closeSocket(upstream);
     } else {
       waitForClose(fd);
     }
@@ -732,7 +738,7 @@ TEST_CASE("no descriptor outlives the tunnels, the handed-over sockets and the d
           "[tunnel]") {
   FakeServer echo(test::echoScript());
   FakeServer proxy(
-      [&echo](int fd) {
+      [&echo](test::Socket fd) {
         const std::string head = readHead(fd);
         if (head.find("deny.test") != std::string::npos) {
           writeAll(fd, "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
@@ -740,9 +746,9 @@ TEST_CASE("no descriptor outlives the tunnels, the handed-over sockets and the d
           return;
         }
         writeAll(fd, kEstablished);
-        const int upstream = test::connectLoopback(echo.port());
+        const test::Socket upstream = test::connectLoopback(echo.port());
         test::splice(fd, upstream);
-        ::close(upstream);
+        closeSocket(upstream);
       },
       16);
   FakeServer basic(basicAuthProxy(1), 16);
@@ -772,7 +778,7 @@ TEST_CASE("no descriptor outlives the tunnels, the handed-over sockets and the d
 TEST_CASE("destroying a tunnel cancels it: no callback, no handle left", "[tunnel]") {
   asio::io_context io;
   SECTION("while the proxy is silent") {
-    FakeServer proxy([](int fd) { waitForClose(fd); });
+    FakeServer proxy([](test::Socket fd) { waitForClose(fd); });
     int calls = 0;
     bool connected = false;
     auto tunnel = ProxyTunnel::start(
@@ -791,7 +797,7 @@ TEST_CASE("destroying a tunnel cancels it: no callback, no handle left", "[tunne
   }
   SECTION("while a Negotiate try runs on the GSS thread") {
     std::atomic<int> connections{0};
-    FakeServer proxy([&connections](int fd) {
+    FakeServer proxy([&connections](test::Socket fd) {
       readHead(fd);
       if (++connections == 1) {
         writeAll(fd,
