@@ -7,12 +7,16 @@
 //                   [network options] [media options]
 //   parley-cli probe --server HOST --ca FILE [--tls-port N] [--alt-port N]
 //                   [--json] [network options]
+//   parley-cli password save|forget (--server HOST --user NAME | --proxy)
 //   network options: [--proxy URL]... [--socks URL]... [--pac URL] [--no-auto]
-//                    [--proxy-user USER] (password: PARLEY_PROXY_PASSWORD)
+//                    [--proxy-user USER] (password: PARLEY_PROXY_PASSWORD,
+//                    else the stored proxy password)
 //   media options:   [--send-audio FILE.wav] [--record-audio FILE.wav] [--stats]
 //                    [--media-transport auto|tcp] [--video-decoders VP9,VP8] [--no-dscp]
 //
-// The password comes from PARLEY_PASSWORD, else from the first line of stdin.
+// The password comes from PARLEY_PASSWORD, else from the system's credential
+// store (`parley-cli password save`; Windows only), else from the first line
+// of stdin.
 // Exit codes: see exit_codes.h.
 
 #include <CLI/CLI.hpp>
@@ -33,6 +37,7 @@
 #include "app/parley-cli/media_options.h"
 #include "app/parley-cli/network_options.h"
 #include "app/parley-cli/probe_command.h"
+#include "app/parley-cli/stored_secrets.h"
 #include "app/version.h"
 #include "core/client/client_session.h"
 #include "net/event/io_thread.h"
@@ -78,6 +83,8 @@ int runJoin(const JoinOptions& options) {
   std::string password;
   if (env_password != nullptr) {
     password = env_password;
+  } else if (auto stored = cli::storedSignInPassword(options.server, options.user)) {
+    password = std::move(*stored);
   } else if (options.interactive) {
     printer.printError(Error{ErrorCode::InvalidArgument,
                              "--interactive reads chat from stdin, so the password must come "
@@ -118,8 +125,8 @@ int runJoin(const JoinOptions& options) {
   // the same user, Basic only (what libnice speaks).
   cli::MediaOptions media = options.media;
   media.proxy_user = options.network.proxy_user;
-  if (const char* proxy_password = std::getenv("PARLEY_PROXY_PASSWORD")) {
-    media.proxy_password = proxy_password;
+  if (!media.proxy_user.empty()) {
+    media.proxy_password = cli::proxyPassword();
   }
   auto call = cli::CliCall::create(executor, media, parley::SystemClock::instance());
   if (!call) {
@@ -360,6 +367,10 @@ int main(int argc, char** argv) {
                     "ICE candidates: also ask this STUN server (ADDRESS:PORT) for the public one");
   cli::addNetworkOptions(*probe, probe_options.network);
 
+  cli::PasswordOptions password_options;
+  CLI::App* password = nullptr;
+  cli::addPasswordCommand(app, password_options, password);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -375,6 +386,9 @@ int main(int argc, char** argv) {
     }
     if (probe->parsed()) {
       return cli::runProbe(probe_options);
+    }
+    if (password->parsed()) {
+      return cli::runPassword(password_options);
     }
   } catch (const std::exception& e) {
     std::cerr << "parley-cli: " << e.what() << '\n';

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "app/parley-cli/stored_secrets.h"
 #include "net/proxy/proxy_url.h"
 
 namespace parley::cli {
@@ -90,10 +91,10 @@ Result<net::RaceSettings> makeRaceSettings(const NetworkOptions& options) {
   settings.proxies.default_names = !options.no_auto;
   settings.options.race_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(options.race_timeout_s * 1000.0));
-  const char* password = std::getenv("PARLEY_PROXY_PASSWORD");
   settings.credentials =
-      std::make_shared<CliCredentialProvider>(options.proxy_user,
-                                              password != nullptr ? password : "");
+      std::make_shared<CliCredentialProvider>(options.proxy_user, options.proxy_user.empty()
+                                                                      ? std::string()
+                                                                      : proxyPassword());
   settings.auth_hints = net::ProxyAuthHints::forThisUser();
   return settings;
 }

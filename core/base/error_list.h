@@ -27,6 +27,7 @@ PARLEY_ERROR(TimedOut, 5, "timed_out")
 PARLEY_ERROR(NotFound, 6, "not_found")
 PARLEY_ERROR(AlreadyExists, 7, "already_exists")
 PARLEY_ERROR(ShuttingDown, 8, "shutting_down")
+PARLEY_ERROR(Unavailable, 9, "unavailable")  // this system lacks the facility
 
 // protocol and framing
 PARLEY_ERROR(FrameTooLarge, 100, "frame_too_large")

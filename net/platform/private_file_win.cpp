@@ -12,6 +12,7 @@
 
 #include "net/platform/private_file.h"
 #include "net/platform/wide_string.h"
+#include "net/platform/win_error.h"
 
 namespace parley::net {
 namespace {
@@ -24,21 +25,8 @@ struct HandleCloser {
 };
 using UniqueHandle = std::unique_ptr<void, HandleCloser>;
 
-std::string systemMessage(DWORD code) {
-  char* text = nullptr;
-  const DWORD n = ::FormatMessageA(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM |
-                                       FORMAT_MESSAGE_IGNORE_INSERTS,
-                                   nullptr, code, 0, reinterpret_cast<char*>(&text), 0, nullptr);
-  std::unique_ptr<char, LocalFreeDeleter> owner(text);
-  std::string out = n > 0 ? std::string(text, n) : "error " + std::to_string(code);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r' || out.back() == ' ')) {
-    out.pop_back();
-  }
-  return out;
-}
-
 Unexpected ioError(const std::string& what, const std::string& path, DWORD code) {
-  return makeError(ErrorCode::Io, what + " " + path + ": " + systemMessage(code));
+  return makeError(ErrorCode::Io, what + " " + path + ": " + windowsErrorText(code));
 }
 
 // "D:P(A;;FA;;;<this user's SID>)": full access for the current user, nothing
@@ -87,7 +75,7 @@ Result<void> createExclusive(const std::string& path, std::string_view contents,
     const DWORD code = ::GetLastError();
     if (code == ERROR_FILE_EXISTS || code == ERROR_ALREADY_EXISTS) {
       return makeError(ErrorCode::AlreadyExists,
-                       "cannot create " + path + ": " + systemMessage(code));
+                       "cannot create " + path + ": " + windowsErrorText(code));
     }
     return ioError("cannot create", path, code);
   }
