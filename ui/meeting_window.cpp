@@ -16,6 +16,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "ui/app_icon.h"
 #include "ui/chat_view.h"
 #include "ui/participant_model.h"
 #include "ui/video_tile.h"
@@ -25,7 +26,7 @@ namespace parley::ui {
 MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
   initResources();
   setObjectName(QStringLiteral("meetingWindow"));
-  setWindowIcon(QIcon(QStringLiteral(":/icons/parley.svg")));
+  setWindowIcon(appIcon());
   resize(1100, 680);
 
   auto* central = new QWidget(this);

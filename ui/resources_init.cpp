@@ -6,6 +6,9 @@
 static void parleyInitResources() {
   Q_INIT_RESOURCE(parley);
   Q_INIT_RESOURCE(parley_i18n);
+#ifdef _WIN32
+  Q_INIT_RESOURCE(parley_icons);  // PNGs of the icon: ui/app_icon.h
+#endif
 }
 
 namespace parley::ui {

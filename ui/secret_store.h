@@ -1,7 +1,8 @@
 #pragma once
 // SecretStore: where the client keeps secrets (the remembered sign-in
-// password, the proxy password). The real one is the OS keychain through
-// QtKeychain (KeychainStore); tests use MemorySecretStore. There is no plain
+// password, the proxy password). The real one is the OS keychain
+// (KeychainStore: QtKeychain, or on Windows the Credential Manager); tests
+// use MemorySecretStore. There is no plain
 // file fallback: when no keychain is available, saving fails with a message
 // the window shows, and nothing is remembered.
 //
@@ -38,8 +39,9 @@ class SecretStore : public QObject {
 QString signInSecretKey(const QString& server, const QString& user);
 QString proxySecretKey();
 
-// The OS keychain (Secret Service / KWallet, macOS Keychain, Windows
-// Credential Manager) through QtKeychain, service "Parley".
+// The OS keychain: Secret Service / KWallet or the macOS Keychain through
+// QtKeychain, service "Parley" (secret_store_qtkeychain.cpp); the Windows
+// Credential Manager's generic credentials (secret_store_credman.cpp).
 class KeychainStore final : public SecretStore {
   Q_OBJECT
  public:

@@ -17,6 +17,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "ui/app_icon.h"
 #include "ui/connection_probe.h"
 #include "ui/race_table_model.h"
 #include "ui/secret_store.h"
@@ -53,7 +54,7 @@ SettingsDialog::SettingsDialog(SettingsStore& store, SecretStore& secrets,
   initResources();
   setObjectName(QStringLiteral("settingsDialog"));
   setWindowTitle(tr("Connection settings — Parley"));
-  setWindowIcon(QIcon(QStringLiteral(":/icons/parley.svg")));
+  setWindowIcon(appIcon());
   resize(820, 640);
   tabs_ = new QTabWidget(this);
 

@@ -11,6 +11,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "ui/app_icon.h"
 #include "ui/race_table_model.h"
 #include "ui/settings_dialog.h"
 
@@ -29,11 +30,11 @@ SignInWindow::SignInWindow(QWidget* parent) : QWidget(parent) {
   initResources();
   setObjectName(QStringLiteral("signInWindow"));
   setWindowTitle(tr("Sign in — Parley"));
-  setWindowIcon(QIcon(QStringLiteral(":/icons/parley.svg")));
+  setWindowIcon(appIcon());
   resize(720, 560);
 
   auto* logo = new QLabel(this);
-  logo->setPixmap(QIcon(QStringLiteral(":/icons/parley.svg")).pixmap(QSize(56, 56)));
+  logo->setPixmap(appIcon().pixmap(QSize(56, 56)));
   auto* title = new QLabel(tr("<b>Parley</b><br>Sign in to your conference server"), this);
   QFont tf = title->font();
   tf.setPointSizeF(tf.pointSizeF() * 1.2);

@@ -10,7 +10,6 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QIcon>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QTimer>
@@ -20,6 +19,7 @@
 
 #include "app/version.h"
 #include "ui/app_controller.h"
+#include "ui/app_icon.h"
 #include "ui/resources_init.h"
 
 int main(int argc, char** argv) {
@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
   QApplication::setApplicationVersion(QString::fromLatin1(parley::app::kVersion));
   QApplication::setDesktopFileName(QStringLiteral("org.parley.Parley"));
   parley::ui::initResources();
-  QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/parley.svg")));
+  QApplication::setWindowIcon(parley::ui::appIcon());
 
   QTranslator qt_translator;
   if (qt_translator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),

@@ -33,3 +33,12 @@ set(ENV{PKG_CONFIG_SYSROOT_DIR} "")
 
 # Tests and tools run under Wine.
 set(CMAKE_CROSSCOMPILING_EMULATOR wine)  # Debian: /usr/bin/wine runs 64-bit .exe files too
+
+# Qt cross-built into the prefix (scripts/windows-deps --gui) runs its tools
+# (moc, rcc, uic, lrelease) from the Linux Qt 6.4, the same version.
+if(NOT QT_HOST_PATH)
+  set(QT_HOST_PATH /usr)
+  execute_process(COMMAND dpkg-architecture -qDEB_HOST_MULTIARCH
+                  OUTPUT_VARIABLE parley_host_multiarch OUTPUT_STRIP_TRAILING_WHITESPACE)
+  set(QT_HOST_PATH_CMAKE_DIR /usr/lib/${parley_host_multiarch}/cmake)
+endif()
