@@ -12,7 +12,8 @@ QString proxySecretKey() { return QStringLiteral("proxy"); }
 
 void MemorySecretStore::finish(Done done, SecretResult result) {
   // Asynchronous like the real store, so callers cannot rely on ordering.
-  QTimer::singleShot(0, this, [done = std::move(done), result] { done(result); });
+  QTimer::singleShot(0, this,
+                     [done = std::move(done), result = std::move(result)] { done(result); });
 }
 
 void MemorySecretStore::read(const QString& key, Done done) {
