@@ -6,13 +6,12 @@
 #include <fstream>
 
 #include "net/platform/private_file.h"
+#include "net/tunnel/proxy_challenge.h"
 
 namespace parley::net {
 namespace {
 
-bool knownScheme(std::string_view scheme) {
-  return scheme == "Basic" || scheme == "Digest" || scheme == "NTLM" || scheme == "Negotiate";
-}
+bool knownScheme(std::string_view scheme) { return authSchemeFromName(scheme).has_value(); }
 
 // Keys and realms come from proxies: no control characters, no tabs, bounded.
 bool printable(std::string_view text) {
@@ -50,7 +49,8 @@ std::map<std::string, ProxyAuthHint> parseProxyAuthHints(std::string_view text) 
     const std::string_view key = line.substr(0, tab1);
     const std::string_view scheme = line.substr(tab1 + 1, tab2 - tab1 - 1);
     const std::string_view realm = line.substr(tab2 + 1);
-    if (!validKey(key) || !knownScheme(scheme) || realm.size() > 256 || !printable(realm)) {
+    if (!validKey(key) || !knownScheme(scheme) || realm.size() > kMaxRealmBytes ||
+        !printable(realm)) {
       continue;
     }
     hints[std::string(key)] = ProxyAuthHint{std::string(scheme), std::string(realm)};
@@ -117,7 +117,7 @@ std::optional<ProxyAuthHint> ProxyAuthHints::lookup(const std::string& proxy) co
 }
 
 void ProxyAuthHints::remember(const std::string& proxy, const ProxyAuthHint& hint) {
-  if (!validKey(proxy) || !knownScheme(hint.scheme) || hint.realm.size() > 256 ||
+  if (!validKey(proxy) || !knownScheme(hint.scheme) || hint.realm.size() > kMaxRealmBytes ||
       !printable(hint.realm)) {
     return;
   }

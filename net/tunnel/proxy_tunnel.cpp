@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <optional>
 #include <vector>
 
@@ -11,6 +10,7 @@
 #include "net/platform/socket_api.h"
 #include "net/tunnel/curl_try.h"
 #include "net/tunnel/gss_thread.h"
+#include "net/tunnel/proxy_challenge.h"
 
 namespace parley::net {
 namespace {
@@ -30,91 +30,44 @@ bool closedAlready(asio::ip::tcp::socket& socket) {
   return closed;
 }
 
-struct Challenge {
-  std::string scheme;  // as we spell it: "Negotiate", "NTLM", "Digest", "Basic"
-  std::string realm;
-};
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
-// One Proxy-Authenticate value: `Basic realm="Corp"`, `NTLM`, `Negotiate`.
-std::optional<Challenge> parseChallenge(std::string_view value) {
-  const std::size_t space = value.find_first_of(" \t");
-  const std::string scheme = lower(value.substr(0, space));
-  Challenge challenge;
-  if (scheme == "negotiate") {
-    challenge.scheme = "Negotiate";
-  } else if (scheme == "ntlm") {
-    challenge.scheme = "NTLM";
-  } else if (scheme == "digest") {
-    challenge.scheme = "Digest";
-  } else if (scheme == "basic") {
-    challenge.scheme = "Basic";
-  } else {
-    return std::nullopt;
-  }
-  const std::string params =
-      space == std::string_view::npos ? "" : std::string(value.substr(space));
-  const std::string lowered = lower(params);
-  const std::size_t at = lowered.find("realm=");
-  if (at != std::string::npos) {
-    std::size_t begin = at + 6;
-    std::size_t end = 0;
-    if (begin < params.size() && params[begin] == '"') {
-      ++begin;
-      end = params.find('"', begin);
-    } else {
-      end = params.find_first_of(", \t", begin);
-    }
-    challenge.realm =
-        params.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
-    if (challenge.realm.size() > 256) {
-      challenge.realm.resize(256);
-    }
-  }
-  return challenge;
-}
-
-int strength(const std::string& scheme) {
-  if (scheme == "Negotiate") {
-    return 4;
-  }
-  if (scheme == "NTLM") {
-    return 3;
-  }
-  if (scheme == "Digest") {
-    return 2;
+// Of the schemes a 407 offers, the strongest is tried first: a ticket or the
+// Windows sign-in asks nobody, and a password is better hashed than sent.
+int strength(AuthScheme scheme) {
+  switch (scheme) {
+    case AuthScheme::Negotiate:
+      return 4;
+    case AuthScheme::Ntlm:
+      return 3;
+    case AuthScheme::Digest:
+      return 2;
+    case AuthScheme::Basic:
+      return 1;
   }
   return 1;
 }
 
-unsigned long curlAuth(const std::string& scheme) {
-  if (scheme == "NTLM") {
-    return CURLAUTH_NTLM;
-  }
-  if (scheme == "Digest") {
-    return CURLAUTH_DIGEST;
-  }
-  if (scheme == "Negotiate") {
-    return CURLAUTH_NEGOTIATE;
+unsigned long curlAuth(AuthScheme scheme) {
+  switch (scheme) {
+    case AuthScheme::Ntlm:
+      return CURLAUTH_NTLM;
+    case AuthScheme::Digest:
+      return CURLAUTH_DIGEST;
+    case AuthScheme::Negotiate:
+      return CURLAUTH_NEGOTIATE;
+    case AuthScheme::Basic:
+      return CURLAUTH_BASIC;
   }
   return CURLAUTH_BASIC;
 }
 
 // What this process's libcurl can do (docs/adr/0011: NTLM may be missing from
 // a platform's curl built from 8.20 on).
-bool curlSupports(const std::string& scheme) {
+bool curlSupports(AuthScheme scheme) {
   const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
-  if (scheme == "NTLM") {
+  if (scheme == AuthScheme::Ntlm) {
     return (info->features & CURL_VERSION_NTLM) != 0;
   }
-  if (scheme == "Negotiate") {
+  if (scheme == AuthScheme::Negotiate) {
     return (info->features & CURL_VERSION_SPNEGO) != 0 &&
            (info->features & (CURL_VERSION_GSSAPI | CURL_VERSION_SSPI)) != 0;
   }
@@ -128,26 +81,36 @@ bool curlHasSspi() {
   return (curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_SSPI) != 0;
 }
 
-bool loggedOnUserCan(const std::string& scheme) {
-  if (scheme == "Negotiate") {
+bool loggedOnUserCan(AuthScheme scheme) {
+  if (scheme == AuthScheme::Negotiate) {
     return curlSupports(scheme);
   }
-  return scheme == "NTLM" && curlSupports(scheme) && curlHasSspi();
+  return scheme == AuthScheme::Ntlm && curlSupports(scheme) && curlHasSspi();
 }
 
 // What the progress line says a logged-on-user try uses.
-std::string loggedOnUserText(const std::string& scheme) {
+std::string loggedOnUserText(AuthScheme scheme) {
+  const std::string name(authSchemeName(scheme));
   if (curlHasSspi()) {
-    return scheme + " (the Windows sign-in of this user)";
+    return name + " (the Windows sign-in of this user)";
   }
-  return scheme + " (Kerberos ticket)";
+  return name + " (Kerberos ticket)";
 }
 
-std::string describeChallenge(const Challenge& challenge) {
-  if (challenge.realm.empty()) {
-    return challenge.scheme;
+// What a password is asked for: an HTTP proxy's challenge, or none for the
+// SOCKS5 user/password sub-negotiation (RFC 1929), which has neither scheme
+// nor realm.
+using PasswordFor = std::optional<AuthChallenge>;
+
+std::string schemeText(const PasswordFor& what) {
+  return what ? std::string(authSchemeName(what->scheme)) : "SOCKS5";
+}
+
+std::string describeChallenge(const PasswordFor& what) {
+  if (!what || what->realm.empty()) {
+    return schemeText(what);
   }
-  return challenge.scheme + " realm=\"" + challenge.realm + "\"";
+  return schemeText(what) + " realm=\"" + what->realm + "\"";
 }
 
 const char* socksReplyMeaning(long code) {
@@ -249,12 +212,13 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
       return false;
     }
     const auto hint = request_.auth_hints->lookup(proxyText());
-    if (!hint || !curlSupports(hint->scheme)) {
+    const auto scheme = hint ? authSchemeFromName(hint->scheme) : std::nullopt;
+    if (!scheme || !curlSupports(*scheme)) {
       return false;
     }
     remembered_ = true;
-    const Challenge challenge{hint->scheme, hint->realm};
-    if (hint->scheme == "Negotiate" || (!configured_ && loggedOnUserCan(hint->scheme))) {
+    const AuthChallenge challenge{*scheme, hint->realm};
+    if (*scheme == AuthScheme::Negotiate || (!configured_ && loggedOnUserCan(*scheme))) {
       runLoggedOnUser(challenge, ", remembered");
       return true;
     }
@@ -400,8 +364,7 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
     }
     if (request_.proxy.kind == ProxyKind::Socks5 && outcome.code == CURLE_PROXY &&
         (outcome.proxy_error == CURLPX_NO_AUTH || outcome.proxy_error == CURLPX_USER_REJECTED)) {
-      Challenge socks{"SOCKS5", ""};
-      prompt(socks, used_credentials_ || outcome.proxy_error == CURLPX_USER_REJECTED,
+      prompt(std::nullopt, used_credentials_ || outcome.proxy_error == CURLPX_USER_REJECTED,
              "SOCKS5 proxy " + proxyText() + " requires a user name and password");
       return;
     }
@@ -412,7 +375,7 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
     if (!outcome.challenges.empty()) {
       offered_.clear();
       for (const auto& value : outcome.challenges) {
-        auto challenge = parseChallenge(value);
+        auto challenge = parseProxyChallenge(value);
         if (challenge && curlSupports(challenge->scheme)) {
           offered_.push_back(*challenge);
         }
@@ -429,15 +392,15 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
                      (outcome.challenges.empty() ? "" : ": " + outcome.challenges.front())});
       return;
     }
-    const Challenge& strongest = offered_.front();
+    const AuthChallenge& strongest = offered_.front();
     if (loggedOnUserCan(strongest.scheme) && !logged_on_tried_ &&
-        (strongest.scheme == "Negotiate" || !configured_)) {
+        (strongest.scheme == AuthScheme::Negotiate || !configured_)) {
       runLoggedOnUser(strongest, "");
       return;
     }
-    const Challenge* password_scheme = nullptr;
+    const AuthChallenge* password_scheme = nullptr;
     for (const auto& challenge : offered_) {
-      if (challenge.scheme != "Negotiate") {
+      if (challenge.scheme != AuthScheme::Negotiate) {
         password_scheme = &challenge;
         break;
       }
@@ -464,7 +427,7 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
   // Signs in as the logged-on user (no password asked): Negotiate with the
   // Kerberos ticket, or on Windows NTLM/Negotiate with the logon session. On
   // the GSS thread, because either may block on a KDC.
-  void runLoggedOnUser(const Challenge& challenge, const std::string& note) {
+  void runLoggedOnUser(const AuthChallenge& challenge, const std::string& note) {
     logged_on_tried_ = true;
     std::string text = loggedOnUserText(challenge.scheme);
     if (!note.empty()) {
@@ -482,7 +445,7 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
     runTry(config, true);
   }
 
-  void prompt(const Challenge& challenge, bool previous_failed, const std::string& why) {
+  void prompt(const PasswordFor& challenge, bool previous_failed, const std::string& why) {
     if (request_.credentials == nullptr) {
       fail(Error{ErrorCode::ProxyAuthRequired, why + " and no credentials were given"});
       return;
@@ -504,8 +467,8 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
     question.proxy = request_.proxy;
     question.proxy.user.clear();
     question.proxy.password.clear();
-    question.scheme = challenge.scheme;
-    question.realm = challenge.realm;
+    question.scheme = schemeText(challenge);
+    question.realm = challenge ? challenge->realm : std::string();
     question.previous_failed = previous_failed;
     const int generation = ++generation_;
     std::weak_ptr<TunnelCore> weak = weak_from_this();
@@ -521,7 +484,7 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
     });
   }
 
-  void onAnswer(const Challenge& challenge, const std::string& why,
+  void onAnswer(const PasswordFor& challenge, const std::string& why,
                 const std::optional<ProxyCredentials>& answer) {
     if (!answer) {
       fail(Error{ErrorCode::ProxyAuthRequired, why + "; no credentials were entered"});
@@ -531,11 +494,11 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
     runWithCredentials(challenge, *answer);
   }
 
-  void runWithCredentials(const Challenge& challenge, const ProxyCredentials& credentials) {
+  void runWithCredentials(const PasswordFor& challenge, const ProxyCredentials& credentials) {
     TryConfig config = baseConfig();
-    config.auth = curlAuth(challenge.scheme);
+    config.auth = curlAuth(challenge ? challenge->scheme : AuthScheme::Basic);
     config.user = credentials.user;
-    if (challenge.scheme == "NTLM" && !credentials.domain.empty()) {
+    if (challenge && challenge->scheme == AuthScheme::Ntlm && !credentials.domain.empty()) {
       config.user = credentials.domain + "\\" + credentials.user;
     }
     config.password = credentials.password;
@@ -660,15 +623,15 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
     if (request_.proxy.kind != ProxyKind::Http || !request_.auth_hints) {
       return;
     }
-    std::optional<Challenge> used = tried_scheme_;
+    std::optional<AuthChallenge> used = tried_scheme_;
     if (!used && outcome.proxyauth_avail != 0) {
       // The configured credentials went with CURLAUTH_ANY: curl took the
       // strongest scheme the 407 offered (never Negotiate, which is excluded).
-      for (const char* scheme : {"NTLM", "Digest", "Basic"}) {
+      for (const AuthScheme scheme : {AuthScheme::Ntlm, AuthScheme::Digest, AuthScheme::Basic}) {
         if ((outcome.proxyauth_avail & static_cast<long>(curlAuth(scheme))) != 0) {
-          used = Challenge{scheme, ""};
+          used = AuthChallenge{scheme, ""};
           for (const auto& value : outcome.earlier_challenges) {
-            const auto offered = parseChallenge(value);
+            const auto offered = parseProxyChallenge(value);
             if (offered && offered->scheme == scheme) {
               used->realm = offered->realm;
             }
@@ -678,7 +641,9 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
       }
     }
     if (used) {
-      request_.auth_hints->remember(proxyText(), ProxyAuthHint{used->scheme, used->realm});
+      request_.auth_hints->remember(proxyText(),
+                                    ProxyAuthHint{std::string(authSchemeName(used->scheme)),
+                                                  used->realm});
     } else {
       request_.auth_hints->forget(proxyText());  // it let us through without asking
     }
@@ -698,8 +663,9 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
   std::chrono::steady_clock::time_point deadline_;
   std::chrono::steady_clock::duration paused_left_{};
   std::optional<ProxyCredentials> configured_;
-  std::vector<Challenge> offered_;
-  std::optional<Challenge> tried_scheme_;  // the scheme of the try in flight, when one was chosen
+  std::vector<AuthChallenge> offered_;
+  std::optional<AuthChallenge>
+      tried_scheme_;  // the scheme of the try in flight, when one was chosen
   int generation_ = 0;
   int prompts_ = 0;
   bool used_credentials_ = false;

@@ -3,12 +3,9 @@
 // pair with arbitrary frames delivered in arbitrary order.
 //
 // Input layout: byte 0 picks the mode.
-//  - 0 (mod 4) VP8, 2 (mod 4) VP9: a stream of records, each [seq hi]
-//    [seq lo][timestamp index][flags][length][payload...]; flags bit 0 =
-//    marker, bit 1 = padding-only packet, bit 2 = call skipIncomplete after
-//    it. Properties: no crash or sanitizer report; memory within the
-//    documented bounds; frames come out in increasing sequence order, each
-//    within kMaxAssembledFrameBytes.
+//  - 0 (mod 4) VP8, 2 (mod 4) VP9: a stream of packet records, with the
+//    properties of depacketizer_fuzz.h (vp9_depacketizer_fuzzer goes further
+//    into VP9: its descriptor alone and its packetizer).
 //  - odd: byte 1 sets the payload size limit, byte 2 seeds the delivery
 //    order, the rest is one frame. Properties: packetizing then delivering
 //    the payloads shuffled (with one duplicated) yields exactly that frame.
@@ -16,101 +13,18 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <numeric>
-#include <optional>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
-#include "media/rtp/rtp_packet.h"
 #include "media/rtp/vp8_payload.h"
 #include "media/rtp/vp9_payload.h"
+#include "tests/fuzz/depacketizer_fuzz.h"
 
 namespace {
 
 using namespace parley::media;  // NOLINT(google-build-using-namespace)
-
-[[noreturn]] void fail(const char* what) {
-  std::fprintf(stderr, "fuzz check failed: %s\n", what);
-  std::abort();
-}
-
-// Mirrors the assembler's sequence unwrapping (fed every sequence number the
-// assembler saw, in the same order) and remembers the unwrapped number of
-// each buffered packet, to check that emitted frames only move forward.
-// Consecutive frames may be more than half the 16-bit space apart (a jump
-// ahead forces an old frame out), so the 16-bit numbers alone cannot tell.
-struct OrderCheck {
-  SequenceUnwrapper unwrapper;
-  std::unordered_map<std::uint16_t, std::int64_t> buffered;
-  std::optional<std::int64_t> last;
-
-  void saw(std::uint16_t seq, bool kept) {
-    const std::int64_t v = unwrapper.unwrap(seq);
-    if (kept) {
-      buffered[seq] = v;
-    }
-  }
-  void check(const std::vector<AssembledFrame>& frames) {
-    for (const AssembledFrame& f : frames) {
-      if (f.data.empty() || f.data.size() > kMaxAssembledFrameBytes) {
-        fail("emitted frame size out of bounds");
-      }
-      const auto first = buffered.find(f.first_sequence);
-      const auto end = buffered.find(f.last_sequence);
-      if (first == buffered.end() || end == buffered.end()) {
-        fail("emitted a frame from packets never buffered");
-      }
-      if (end->second < first->second || (last && first->second <= *last)) {
-        fail("frames out of sequence order");
-      }
-      last = end->second;
-    }
-  }
-};
-
-void checkBounds(const FrameAssembler& a) {
-  if (a.pendingFrames() > kMaxPendingFrames || a.bufferedPackets() > kMaxBufferedPackets ||
-      a.bufferedBytes() > kMaxBufferedBytes) {
-    fail("assembler holds more than its bounds");
-  }
-}
-
-template <typename Depacketizer>
-void fuzzStream(std::span<const std::byte> in) {
-  Depacketizer depacketizer;
-  std::vector<AssembledFrame> out;
-  OrderCheck order;
-  std::size_t pos = 0;
-  while (in.size() - pos >= 5) {
-    const auto seq = static_cast<std::uint16_t>((static_cast<unsigned>(in[pos]) << 8U) |
-                                                static_cast<unsigned>(in[pos + 1]));
-    const auto ts = static_cast<std::uint32_t>(in[pos + 2]) * 3000U;
-    const auto flags = static_cast<unsigned>(in[pos + 3]);
-    const std::size_t len = std::min(static_cast<std::size_t>(in[pos + 4]), in.size() - pos - 5);
-    const auto payload = in.subspan(pos + 5, len);
-    pos += 5 + len;
-    if ((flags & 0x02U) != 0) {
-      depacketizer.assembler().insertPadding(seq, out);
-      order.saw(seq, false);
-    } else if (const auto r = depacketizer.insert(seq, ts, (flags & 0x01U) != 0, payload, out)) {
-      order.saw(seq, *r == InsertOutcome::Buffered);
-    }
-    order.check(out);
-    out.clear();
-    if ((flags & 0x04U) != 0) {
-      (void)depacketizer.assembler().skipIncomplete(out);
-      order.check(out);
-      out.clear();
-    }
-    checkBounds(depacketizer.assembler());
-    if (depacketizer.assembler().takeDroppedFrames().size() > kMaxDroppedFramesKept) {
-      fail("too many dropped frames kept");
-    }
-  }
-}
+using parley::fuzz::fail;
+using parley::fuzz::fuzzStream;
 
 void fuzzRoundTrip(std::span<const std::byte> in) {
   if (in.size() < 3) {
@@ -128,15 +42,7 @@ void fuzzRoundTrip(std::span<const std::byte> in) {
     }
     return;
   }
-  std::vector<std::size_t> order(payloads->size());
-  std::iota(order.begin(), order.end(), 0);
-  for (std::size_t i = order.size(); i > 1; --i) {
-    state ^= state << 13U;
-    state ^= state >> 17U;
-    state ^= state << 5U;
-    std::swap(order[i - 1], order[state % i]);
-  }
-  order.push_back(order[state % order.size()]);  // one duplicate
+  const std::vector<std::size_t> order = parley::fuzz::shuffledDelivery(payloads->size(), state);
 
   const auto first_seq = static_cast<std::uint16_t>(state >> 7U);
   Vp8Depacketizer depacketizer;
