@@ -1,8 +1,9 @@
 #pragma once
 // Connector: how a session gets a TLS-authenticated byte stream to the
-// server. The direct connector (this issue) and the connection racer (direct,
-// HTTP CONNECT, SOCKS in parallel; next issue) both implement it, so the
-// session never knows which path won.
+// server. The session sees only this interface, so it never knows which path
+// won: RacingConnector (net/racer) races direct TCP, HTTP CONNECT and SOCKS
+// routes and is the one that connects; the others are stand-ins that only
+// fail or hang (the desktop client's unusable CA file, unit tests' fakes).
 //
 // Contract:
 //  - connect() is asynchronous; `done` is called exactly once on the
@@ -51,7 +52,7 @@ struct AttemptEvent {
     Failed,
     Cancelled
   };
-  std::string method;  // "direct:443" for the direct connector; "direct" etc. in the race
+  std::string method;
   Stage stage = Stage::Started;
   std::chrono::milliseconds elapsed{0};  // since the race (not the attempt) started
   std::string detail;

@@ -8,8 +8,8 @@
 #include <set>
 
 #include "core/client/client_session.h"
-#include "net/connect/direct_connector.h"
 #include "net/event/io_thread.h"
+#include "support/direct_routes.h"
 #include "support/server_fixture.h"
 #include "support/session_recorder.h"
 #include "support/tcp_relay.h"
@@ -34,8 +34,8 @@ struct Client {
     config.client_name = "session-test";
     config.reconnect.initial = 50ms;
     config.reconnect.max = 500ms;
-    session = std::make_unique<client::ClientSession>(
-        strand, config, std::make_shared<net::DirectConnectorFactory>(strand, *tls), recorder);
+    session = std::make_unique<client::ClientSession>(strand, config,
+                                                      directOnlyConnectors(strand, *tls), recorder);
     session->start();
   }
   ~Client() { session->stop(); }

@@ -10,7 +10,6 @@
 #include <set>
 
 #include "core/client/client_session.h"
-#include "net/connect/direct_connector.h"
 #include "net/event/io_thread.h"
 #include "support/server_fixture.h"
 #include "support/session_swarm.h"

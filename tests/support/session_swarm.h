@@ -1,8 +1,10 @@
 #pragma once
 // SessionSwarm: many real ClientSessions of one account joining one room,
 // each on its own strand of a shared io_context and with its own
-// SessionRecorder. For load tests and benchmarks. Stops every session when
-// destroyed; the io_context (IoThreads) must outlive the swarm.
+// SessionRecorder, connecting as the product does (the racing connector, with
+// direct routes only: support/direct_routes.h). For load tests and
+// benchmarks. Stops every session when destroyed; the io_context (IoThreads)
+// must outlive the swarm.
 
 #include <algorithm>
 #include <asio/strand.hpp>
@@ -15,8 +17,8 @@
 #include <vector>
 
 #include "core/client/client_session.h"
-#include "net/connect/direct_connector.h"
 #include "net/event/io_thread.h"
+#include "support/direct_routes.h"
 #include "support/server_fixture.h"
 #include "support/session_recorder.h"
 
@@ -59,9 +61,9 @@ struct SessionSwarm {
         options.configure(config);
       }
       recorders.push_back(std::make_unique<SessionRecorder>());
-      sessions.push_back(std::make_unique<client::ClientSession>(
-          strand, config, std::make_shared<net::DirectConnectorFactory>(strand, *tls),
-          *recorders.back()));
+      sessions.push_back(std::make_unique<client::ClientSession>(strand, config,
+                                                                 directOnlyConnectors(strand, *tls),
+                                                                 *recorders.back()));
     }
     const std::size_t batch = options.batch == 0 ? sessions.size() : options.batch;
     for (std::size_t first = 0; first < sessions.size(); first += batch) {
