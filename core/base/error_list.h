@@ -51,7 +51,7 @@ PARLEY_ERROR(TlsHandshakeFailed, 203, "tls_handshake_failed")
 PARLEY_ERROR(TlsInspection, 204, "tls_inspection")
 PARLEY_ERROR(TlsPolicy, 205, "tls_policy")
 PARLEY_ERROR(CertificateGeneration, 206, "certificate_generation")
-// connecting through proxies and the race (issue 4)
+// connecting through proxies, and the race
 PARLEY_ERROR(ConnectionRefused, 207, "connection_refused")
 PARLEY_ERROR(ProxyAuthRequired, 208, "proxy_auth_required")
 PARLEY_ERROR(ProxyRefused, 209, "proxy_refused")

@@ -35,7 +35,7 @@ struct PortRequirement {
 
 std::vector<PortRequirement> networkRequirements(const ServerConfig& config);
 
-// Kbit/s, from the [media] budget (DESIGN.md section 6). A producer sends
+// Kbit/s, from the [media] budget (docs/server-admin.md). A producer sends
 // voice and camera; one presenter at a time adds a screen share. Every value
 // is clamped to the per-client cap (max_upload_kbps).
 struct BandwidthPlan {

@@ -68,9 +68,10 @@ struct ServerConfig {
   // [metrics] Prometheus text over HTTP; off unless enabled, loopback by default.
   bool metrics_enabled = false;
   Endpoint metrics_address = {"127.0.0.1", 9464};
-  // [media] The per-stream budget (DESIGN.md section 6; kbit/s on the wire).
-  // The media forwarder reads these once it lands; `parleyd
-  // network-requirements` plans bandwidth from them today.
+  // [media] The per-stream budget (kbit/s on the wire; docs/server-admin.md).
+  // Only `parleyd network-requirements` reads these, to plan bandwidth: the
+  // forwarder passes on what clients send, and each client sets its own rates
+  // under its 2.5 Mbit/s cap (docs/media.md, "Bandwidth").
   std::uint32_t audio_kbps = 120;        // Opus voice, about 15 KB/s a stream
   std::uint32_t video_kbps = 880;        // camera
   std::uint32_t screen_kbps = 1500;      // screen sharing, one presenter at a time

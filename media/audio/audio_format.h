@@ -1,5 +1,5 @@
 #pragma once
-// The one voice format Parley uses end to end (DESIGN.md section 6): Opus at
+// The one voice format Parley uses end to end (docs/media.md, "Voice"): Opus at
 // 48 kHz, mono, 20 ms frames, int16 PCM between capture, codec, mixer and
 // playback. Anything else (WAV files, sound devices) converts at the edge.
 

@@ -27,8 +27,9 @@ struct LayerLimits {
   std::int64_t max_bps = 0;
 };
 
-// Defaults from DESIGN.md section 6 and the bandwidth part of issue 6: a
-// 1080p screen at up to 15 fps, a 640x360 camera, a thumbnail-sized low layer.
+// Each layer's share of the 2.5 Mbit/s budget (docs/media.md, "Bandwidth"),
+// sized for a 1080p screen at up to 15 fps, a 640x360 camera and a
+// thumbnail-sized low layer.
 inline constexpr LayerLimits kScreenLayerLimits{150'000, 1'500'000};
 inline constexpr LayerLimits kCameraLayerLimits{100'000, 880'000};
 inline constexpr LayerLimits kLowLayerLimits{100'000, 250'000};

@@ -50,7 +50,7 @@ namespace parley::media {
 
 struct DelayBasedEstimatorConfig {
   std::int64_t min_bps = 50'000;
-  std::int64_t max_bps = 2'500'000;    // DESIGN.md section 6: a client's whole budget
+  std::int64_t max_bps = 2'500'000;    // a client's whole budget (docs/media.md)
   std::int64_t start_bps = 1'000'000;  // until the first overuse tells us better
   // Incoming bitrate window: long enough to average a few video frames, short
   // enough that a decrease follows a shrinking link within a second.

@@ -22,7 +22,7 @@ namespace parley::media {
 
 struct LossBasedControllerConfig {
   std::int64_t min_bps = 50'000;
-  std::int64_t max_bps = 2'500'000;  // DESIGN.md section 6
+  std::int64_t max_bps = 2'500'000;  // a client's whole budget (docs/media.md)
   std::int64_t start_bps = 1'000'000;
   double increase_per_report = 0.05;
   double max_increase_per_second = 0.08;

@@ -1,9 +1,9 @@
 #pragma once
 // SpscRing: a bounded single-producer single-consumer queue of fixed slots,
 // lock-free and allocation-free after construction, for handing media
-// between the network thread and the audio thread (STYLE.md: the audio path
-// never allocates or locks). A full ring refuses the item (the caller counts
-// a drop); it never blocks.
+// between the network thread and the audio thread (the audio thread never
+// allocates or locks after start: docs/media.md, "Voice"). A full ring refuses
+// the item (the caller counts a drop); it never blocks.
 //
 // Threads: exactly one producer thread (or strand) calls tryPush, exactly one
 // consumer calls tryPop; the two may differ. Ownership: by value, not movable

@@ -1,7 +1,7 @@
 // Screen capture on platforms where Parley has no grabber yet (macOS: the
 // avfoundation grabber is still to be written; Windows has its own,
 // screen_capture_win.cpp).
-// TODO(video): issue 6 - the macOS grabber.
+// TODO(video): the macOS avfoundation grabber.
 #include "media/video/screen_capture.h"
 
 namespace parley::media {

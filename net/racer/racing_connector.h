@@ -9,7 +9,8 @@
 // everything again (a laptop that changed networks must not stay stuck).
 //
 // Routes: direct to tls_port and alt_port; HTTP proxies to tls_port; SOCKS
-// servers to alt_port (as DESIGN.md section 3 says).
+// servers to alt_port, or tls_port when there is none (docs/connecting.md,
+// "Routes").
 //
 // Threads: one executor; see Connector for the contract.
 

@@ -1,4 +1,4 @@
-// Media speed, measured side by side in one run (issue 6, "Speed"). Prints
+// Media speed, measured side by side in one run (targets: docs/benchmarks.md). Prints
 // Markdown sections; scripts/bench appends them to docs/benchmarks.md. Not a
 // test: nothing here fails on a number.
 //

@@ -1,8 +1,8 @@
 // Video encode benchmark: time per 1920x1080 frame of typical desktop
 // content for VP9 in screen mode and VP8, on one thread, with the bitrate
 // each produced and the quality the receiver sees. Prints a markdown table
-// for docs/benchmarks.md. Target (issue 6): under 30 ms per 1080p screen
-// frame on one core.
+// for docs/benchmarks.md. Target (docs/benchmarks.md, (g)): under 30 ms per
+// 1080p screen frame on one core.
 //
 //   video_encode_bench [frames]     (default 150: 10 s at 15 frames/s)
 #include <algorithm>

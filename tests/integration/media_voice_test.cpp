@@ -28,8 +28,8 @@ constexpr const char* kSentence =
 // joining: the stream's start-up (a first packet held up by a busy server
 // builds delay) is taken away in that silence, where skipping frames is
 // unheard. Speech in the stream's very first packet, under CPU starvation,
-// loses its first half second to the delay cut in speech: a known gap (issue
-// 21's busy machine, docs/media.md), not what this test measures.
+// loses its first half second to the delay cut in speech: a known gap
+// (docs/media.md, "Not yet": time-stretching), not what this test measures.
 std::string makeSpeech(const std::string& dir) {
   const std::string spoken = dir + "/sentence.wav";
   auto made = runProgram({"/usr/bin/espeak-ng", "-w", spoken, kSentence});

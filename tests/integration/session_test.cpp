@@ -101,12 +101,12 @@ TEST_CASE("a client whose TCP connection is cut reconnects and misses nothing", 
   // this one does.
   say(bob, "bob last");
   const std::size_t total = sent.size();
-  auto sawLast = [](auto& s) {
+  auto saw_last = [](auto& s) {
     return std::any_of(s.chats.begin(), s.chats.end(),
                        [](const client::ChatInfo& c) { return c.text == "bob last"; });
   };
-  REQUIRE(alice.recorder.waitFor(sawLast, 60s));
-  REQUIRE(bob.recorder.waitFor(sawLast, 60s));
+  REQUIRE(alice.recorder.waitFor(saw_last, 60s));
+  REQUIRE(bob.recorder.waitFor(saw_last, 60s));
 
   const auto a = alice.recorder.snapshot();
   const auto b = bob.recorder.snapshot();

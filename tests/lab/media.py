@@ -447,7 +447,7 @@ def run_tbf(state, cli, check, apply_open, in_client):
                 elif user == "dave" and kind != "audio" and summary[user][kind]["frames"] <= 0:
                     # The unlimited receiver decodes both. Erin's screen can
                     # stall for seconds behind tbf (a key frame that crosses
-                    # the queue unpaced loses packets again; issue 21): her
+                    # the queue unpaced loses packets again): her
                     # video is judged as a whole below.
                     failures.append("%s decoded no %s frame from alice after settling"
                                     % (user, kind))

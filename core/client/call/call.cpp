@@ -54,7 +54,8 @@ Result<std::unique_ptr<media::VideoSender>> Call::makeSender(
     std::unique_ptr<media::VideoSource> source, bool screen) {
   media::VideoSenderConfig config;
   config.screen = screen;
-  // Sharp text matters more than motion for a shared screen (DESIGN.md 6).
+  // Sharp text matters more than motion for a shared screen (docs/media.md,
+  // "Video").
   config.max_fps = screen ? 15 : 30;
   config.high_kbps = screen ? 1000 : 500;
   config.low_kbps = screen ? 200 : 150;

@@ -45,7 +45,7 @@ namespace parley::client {
 struct CallConfig {
   MediaTransportConfig transport;
   media::AudioEngineConfig audio;
-  // What this client sends at most in total (DESIGN.md section 6).
+  // What this client sends at most in total (docs/media.md, "Bandwidth").
   std::int64_t max_send_bps = 2'500'000;
   // Peer paths in two-person rooms (call_peer.cpp); false: always the server.
   bool peer_enabled = true;

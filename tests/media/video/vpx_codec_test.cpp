@@ -85,7 +85,7 @@ TEST_CASE("VP8 and VP9 camera round trips keep the picture", "[video][codec]") {
 }
 
 // A still desktop shared at 15 frames/s: after a few frames the text must be
-// sharp (the 35 dB acceptance level), measured both on luma and as
+// sharp (at least 35 dB PSNR), measured both on luma and as
 // the receiver shows it (RGB against the source picture).
 void stillScreen(VideoCodec codec, int kbps, double min_psnr) {
   FrameConverter converter;
