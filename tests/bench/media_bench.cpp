@@ -740,6 +740,11 @@ LatencyRound latencyRound(const test::ServerFixture& server,
   const auto bob_stats = statsOf(bob_call);
   alice->stop();
   bob->stop();
+  // The sessions' destructors stop them again on their strands, after this
+  // function's links and calls are gone: detach the links first (the strand
+  // runs these after the shutdowns above and before that one).
+  alice->setMediaLink(nullptr);
+  bob->setMediaLink(nullptr);
   std::this_thread::sleep_for(200ms);
   alice_call.stop();
   bob_call.stop();
