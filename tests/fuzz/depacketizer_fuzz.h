@@ -115,4 +115,27 @@ inline std::vector<std::size_t> shuffledDelivery(std::size_t count, std::uint32_
   return order;
 }
 
+// A packetizer's payloads of one frame fed to a fresh depacketizer in
+// `order`, each checked against the packetizer's size limit; the frames the
+// depacketizer gave back, which a round trip expects to be exactly one.
+template <typename Depacketizer, typename Payloads>
+std::vector<media::AssembledFrame> deliver(const Payloads& payloads,
+                                           const std::vector<std::size_t>& order,
+                                           std::uint16_t first_seq, std::size_t max_payload) {
+  Depacketizer depacketizer;
+  std::vector<media::AssembledFrame> out;
+  for (const std::size_t i : order) {
+    const auto& p = payloads[i];
+    if (p.size() > max_payload) {
+      fail("payload over the size limit");
+    }
+    const auto r = depacketizer.insert(static_cast<std::uint16_t>(first_seq + i), 90000,
+                                       i + 1 == payloads.size(), p, out);
+    if (!r) {
+      fail("depacketizer refused a packetizer payload");
+    }
+  }
+  return out;
+}
+
 }  // namespace parley::fuzz

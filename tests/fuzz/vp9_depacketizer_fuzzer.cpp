@@ -80,19 +80,8 @@ void fuzzRoundTrip(std::span<const std::byte> in) {
   }
   const std::vector<std::size_t> order = parley::fuzz::shuffledDelivery(payloads->size(), state);
   const auto first_seq = static_cast<std::uint16_t>(state >> 7U);
-  Vp9Depacketizer depacketizer;
-  std::vector<AssembledFrame> out;
-  for (const std::size_t i : order) {
-    const auto& p = (*payloads)[i];
-    if (p.size() > max_payload) {
-      fail("payload over the size limit");
-    }
-    const auto r = depacketizer.insert(static_cast<std::uint16_t>(first_seq + i), 90000,
-                                       i + 1 == payloads->size(), p, out);
-    if (!r) {
-      fail("depacketizer refused a packetizer payload");
-    }
-  }
+  const std::vector<AssembledFrame> out =
+      parley::fuzz::deliver<Vp9Depacketizer>(*payloads, order, first_seq, max_payload);
   if (out.size() != 1 ||
       !std::equal(out[0].data.begin(), out[0].data.end(), frame.begin(), frame.end())) {
     fail("round trip did not give back the frame");
