@@ -377,6 +377,7 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
 
     pending_notice_.reset();
     channel_ = MessageChannel::create(std::move(connected.stream));
+    channel_since_media_stopped_ = true;
     link_ = std::make_shared<Link>(weak_from_this(), strand_, gen);
     channel_->start(link_);
 
@@ -855,9 +856,12 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
     }
     link_.reset();
     pending_notice_.reset();
-    if (media_link_ != nullptr) {
+    // Once per channel: a second teardown (the destructor's stop after
+    // stop()) must not reach a link its owner may have destroyed since.
+    if (channel_since_media_stopped_ && media_link_ != nullptr) {
       media_link_->onMediaStopped();
     }
+    channel_since_media_stopped_ = false;
   }
 
   Strand strand_;
@@ -865,6 +869,10 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
   std::shared_ptr<net::ConnectorFactory> connectors_;
   SessionObserver& observer_;
   Clock& clock_;
+
+  // A channel was opened since the media link last heard onMediaStopped():
+  // media runs only over one, so only then is there anything to stop.
+  bool channel_since_media_stopped_ = false;
 
   // Held while an observer callback runs; stop() takes it to wait one out.
   std::recursive_mutex observer_mu_;

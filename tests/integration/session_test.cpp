@@ -3,13 +3,19 @@
 // was acknowledged and deliver nothing twice.
 
 #include <algorithm>
+#include <asio/post.hpp>
 #include <asio/strand.hpp>
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <future>
+#include <optional>
 #include <set>
 
 #include "core/client/client_session.h"
+#include "core/client/media_link.h"
 #include "net/event/io_thread.h"
 #include "support/direct_routes.h"
+#include "support/process.h"
 #include "support/server_fixture.h"
 #include "support/session_recorder.h"
 #include "support/tcp_relay.h"
@@ -22,10 +28,10 @@ namespace {
 
 struct Client {
   Client(net::IoThreads& io, const ServerFixture& server, std::uint16_t port, std::string user,
-         std::string password, std::string room = "lobby") {
+         std::string password, std::string room = "lobby")
+      : strand(asio::make_strand(io.context())) {
     auto tls = net::makeClientTlsContext(server.caFile());
     REQUIRE(tls);
-    auto strand = asio::make_strand(io.context());
     client::SessionConfig config;
     config.target = {"127.0.0.1", port, port};
     config.user = std::move(user);
@@ -40,6 +46,7 @@ struct Client {
   }
   ~Client() { session->stop(); }
 
+  asio::strand<asio::io_context::executor_type> strand;
   SessionRecorder recorder;
   std::unique_ptr<client::ClientSession> session;
 };
@@ -60,7 +67,45 @@ std::multiset<std::string> texts(const std::vector<client::ChatInfo>& chats) {
   return out;
 }
 
+// Counts the stops a call would be told of; no media is sent in these tests.
+struct CountingMediaLink final : client::MediaLink {
+  void onMediaOffer(client::MediaOfferInfo /*offer*/) override {}
+  void onMediaPacket(std::string /*packet*/) override {}
+  void onVideoCodecChanged(const std::string& /*codec*/, std::uint8_t /*type*/) override {}
+  void onParticipantsChanged(const std::vector<client::ParticipantInfo>& /*list*/) override {}
+  void onMediaStopped() override { ++stops; }
+  std::atomic<int> stops{0};
+};
+
 }  // namespace
+
+TEST_CASE("the media link hears once per connection that media stopped", "[integration]") {
+  ServerFixture server;
+  server.start();
+  TcpRelay relay(server.port());
+  CountingMediaLink link;  // outlives the io threads and the session
+  net::IoThreads io(2);
+  std::optional<asio::strand<asio::io_context::executor_type>> session_strand;
+  {
+    Client alice(io, server, relay.port(), "alice", "alice-pw");
+    session_strand = alice.strand;
+    alice.session->setMediaLink(&link);
+    REQUIRE(alice.recorder.waitFor([](auto& s) { return s.joins == 1; }, 60s));
+    relay.cutAll();  // the connection goes: media stops, a reconnect brings a new offer
+    REQUIRE(alice.recorder.waitFor([](auto& s) { return s.joins >= 2; }, 60s));
+    REQUIRE(eventually([&] { return link.stops.load() == 1; }, 60s));
+    alice.session->stop();  // leaving: media stops once more...
+    REQUIRE(eventually([&] { return link.stops.load() == 2; }, 60s));
+    alice.session->stop();  // ...and a second stop finds nothing left to stop,
+    // nor do the stops of Client's destructor and of the session's own.
+  }
+  // The session posted those stops to its strand: once a later post has run,
+  // they have too.
+  std::promise<void> drained;
+  asio::post(*session_strand, [&drained] { drained.set_value(); });
+  REQUIRE(drained.get_future().wait_for(60s) == std::future_status::ready);
+  CHECK(link.stops.load() == 2);
+}
 
 TEST_CASE("a client whose TCP connection is cut reconnects and misses nothing", "[integration]") {
   ServerFixture server;
