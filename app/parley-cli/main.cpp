@@ -40,8 +40,8 @@
 #include "app/parley-cli/stored_secrets.h"
 #include "app/version.h"
 #include "core/client/client_session.h"
-#include "net/event/io_thread.h"
-#include "net/racer/racing_connector.h"
+#include "net/connect/racing_connector.h"
+#include "net/io_thread.h"
 #include "net/tls/tls_context.h"
 
 namespace {

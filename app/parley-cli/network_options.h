@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/base/result.h"
-#include "net/racer/racing_connector.h"
+#include "net/connect/racing_connector.h"
 
 namespace parley::cli {
 

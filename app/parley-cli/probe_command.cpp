@@ -15,8 +15,8 @@
 #include "app/parley-cli/ice_gathering.h"
 #include "app/version.h"
 #include "core/client/hello_greeting.h"
-#include "net/event/io_thread.h"
-#include "net/racer/racing_connector.h"
+#include "net/connect/racing_connector.h"
+#include "net/io_thread.h"
 #include "net/tls/tls_context.h"
 
 namespace parley::cli {

@@ -18,9 +18,9 @@
 #include <cstdlib>
 
 #include "app/version.h"
-#include "ui/app_controller.h"
-#include "ui/app_icon.h"
-#include "ui/resources_init.h"
+#include "ui/application/app_controller.h"
+#include "ui/application/app_icon.h"
+#include "ui/application/resources_init.h"
 
 int main(int argc, char** argv) {
 #ifdef SIGPIPE  // POSIX: a write to a closed socket is an error, not a signal

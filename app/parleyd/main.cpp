@@ -6,9 +6,9 @@
 
 #include "app/parleyd/commands.h"
 #include "app/version.h"
-#include "core/server/network_requirements.h"
-#include "core/server/server_config.h"
-#include "core/server/server_init.h"
+#include "core/server/deployment/network_requirements.h"
+#include "core/server/deployment/server_config.h"
+#include "core/server/deployment/server_init.h"
 #include "net/tls/certificate_authority.h"
 
 namespace {

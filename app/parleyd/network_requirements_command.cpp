@@ -4,8 +4,8 @@
 #include <iostream>
 
 #include "app/parleyd/commands.h"
-#include "core/server/network_requirements.h"
-#include "core/server/server_config.h"
+#include "core/server/deployment/network_requirements.h"
+#include "core/server/deployment/server_config.h"
 
 namespace parley::app {
 

@@ -13,15 +13,15 @@
 
 #include "app/parleyd/commands.h"
 #include "app/version.h"
-#include "core/server/metrics_http_server.h"
+#include "core/server/deployment/server_config.h"
+#include "core/server/observability/metrics_http_server.h"
 #include "core/server/server.h"
-#include "core/server/server_config.h"
-#include "core/server/store.h"
+#include "core/server/store/store.h"
 #ifndef _WIN32
-#include "core/server/syslog_local_sink.h"
-#include "core/server/syslog_udp_sink.h"
+#include "core/server/observability/syslog_local_sink.h"
+#include "core/server/observability/syslog_udp_sink.h"
 #endif
-#include "net/event/io_thread.h"
+#include "net/io_thread.h"
 
 namespace parley::app {
 namespace {

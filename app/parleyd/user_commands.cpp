@@ -6,9 +6,9 @@
 #include "app/parleyd/commands.h"
 #include "core/base/clock.h"
 #include "core/protocol/message_codec.h"
-#include "core/server/password_hasher.h"
-#include "core/server/server_config.h"
-#include "core/server/store.h"
+#include "core/server/accounts/password_hasher.h"
+#include "core/server/deployment/server_config.h"
+#include "core/server/store/store.h"
 
 namespace parley::app {
 

@@ -5,9 +5,9 @@
 
 #include "core/base/thread_check.h"
 #include "core/protocol/protocol_limits.h"
-#include "core/server/media_router.h"
-#include "core/server/password_hasher.h"
-#include "core/server/room.h"
+#include "core/server/accounts/password_hasher.h"
+#include "core/server/media/media_router.h"
+#include "core/server/rooms/room.h"
 #include "core/server/server_context.h"
 
 namespace parley::server {

@@ -11,10 +11,10 @@
 #include <asio/steady_timer.hpp>
 
 #include "core/protocol/protocol_limits.h"
+#include "core/server/accounts/password_hasher.h"
 #include "core/server/client_connection.h"
-#include "core/server/media_router.h"
-#include "core/server/password_hasher.h"
-#include "core/server/room.h"
+#include "core/server/media/media_router.h"
+#include "core/server/rooms/room.h"
 #include "core/server/server_context.h"
 #include "net/tls/tls_context.h"
 

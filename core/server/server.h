@@ -19,8 +19,8 @@
 
 #include "core/base/clock.h"
 #include "core/base/result.h"
-#include "core/server/server_config.h"
-#include "core/server/store.h"
+#include "core/server/deployment/server_config.h"
+#include "core/server/store/store.h"
 
 namespace parley::server {
 

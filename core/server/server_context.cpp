@@ -2,9 +2,9 @@
 
 #include <sodium.h>
 
+#include "core/server/accounts/password_hasher.h"
 #include "core/server/client_connection.h"
-#include "core/server/password_hasher.h"
-#include "core/server/room.h"
+#include "core/server/rooms/room.h"
 
 namespace parley::server {
 
@@ -20,10 +20,9 @@ ServerContext::ServerContext(asio::io_context& io_context, ServerConfig server_c
       account_limiter(server_clock, RateLimiter::Policy{.max_failures = config.max_failures,
                                                         .lockout_max = config.lockout_max,
                                                         .lockout_first = config.lockout_first}),
-      address_limiter(server_clock,
-                      RateLimiter::Policy{.max_failures = config.address_max_failures,
-                                          .lockout_max = config.lockout_max,
-                                          .lockout_first = config.lockout_first}),
+      address_limiter(server_clock, RateLimiter::Policy{.max_failures = config.address_max_failures,
+                                                        .lockout_max = config.lockout_max,
+                                                        .lockout_first = config.lockout_first}),
       hash_pool(config.effectiveThreads()) {}
 
 std::shared_ptr<Room> RoomRegistry::acquire(const std::shared_ptr<ServerContext>& ctx,

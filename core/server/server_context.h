@@ -19,11 +19,11 @@
 
 #include "core/base/clock.h"
 #include "core/base/thread_check.h"
-#include "core/server/rate_limiter.h"
-#include "core/server/server_config.h"
-#include "core/server/server_metrics.h"
-#include "core/server/sign_in_gate.h"
-#include "core/server/store.h"
+#include "core/server/accounts/rate_limiter.h"
+#include "core/server/accounts/sign_in_gate.h"
+#include "core/server/deployment/server_config.h"
+#include "core/server/observability/server_metrics.h"
+#include "core/server/store/store.h"
 
 namespace parley::server {
 

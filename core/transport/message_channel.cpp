@@ -6,7 +6,7 @@
 #include <asio/write.hpp>
 
 #include "core/base/thread_check.h"
-#include "net/srtp/srtp_session.h"
+#include "net/media_transport/srtp_session.h"
 #include "net/tls/tls_context.h"
 
 namespace parley::transport {

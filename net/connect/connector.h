@@ -1,7 +1,7 @@
 #pragma once
 // Connector: how a session gets a TLS-authenticated byte stream to the
 // server. The session sees only this interface, so it never knows which path
-// won: RacingConnector (net/racer) races direct TCP, HTTP CONNECT and SOCKS
+// won: RacingConnector (racing_connector.h) races direct TCP, HTTP CONNECT and SOCKS
 // routes and is the one that connects; the others are stand-ins that only
 // fail or hang (the desktop client's unusable CA file, unit tests' fakes).
 //

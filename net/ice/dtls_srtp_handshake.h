@@ -25,7 +25,7 @@
 
 #include "core/base/result.h"
 #include "net/ice/dtls_identity.h"
-#include "net/srtp/srtp_session.h"
+#include "net/media_transport/srtp_session.h"
 
 struct ssl_st;
 struct ssl_ctx_st;

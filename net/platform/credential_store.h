@@ -20,7 +20,7 @@ namespace parley::net {
 
 inline constexpr std::size_t kMaxStoredSecretBytes = 512;
 
-// The target names the desktop client uses (ui/secret_store.cpp).
+// The target names the desktop client uses (ui/secrets/secret_store.cpp).
 std::string signInCredentialTarget(const std::string& server, const std::string& user);
 inline constexpr const char* kProxyCredentialTarget = "proxy";
 

@@ -1,4 +1,4 @@
-#include "bench/bare_tls_pair.h"
+#include "tests/bench/bare_tls_pair.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

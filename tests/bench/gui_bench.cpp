@@ -25,10 +25,10 @@
 #include <string>
 #include <vector>
 
-#include "support/server_fixture.h"
-#include "ui/app_controller.h"
-#include "ui/secret_store.h"
-#include "ui/sign_in_window.h"
+#include "tests/support/server_fixture.h"
+#include "ui/application/app_controller.h"
+#include "ui/secrets/secret_store.h"
+#include "ui/sign_in/sign_in_window.h"
 
 using namespace parley::ui;
 
@@ -162,8 +162,8 @@ int main(int argc, char** argv) {
     }
     sign_in.push_back(ms);
     stalls.push_back(std::max(0.0, static_cast<double>(worst_gap) / 1e6 - 1.0));
-    std::fprintf(stderr, "gui_bench: round %d: sign-in %.1f ms, longest stall %.1f ms\n", i + 1,
-                 ms, stalls.back());
+    std::fprintf(stderr, "gui_bench: round %d: sign-in %.1f ms, longest stall %.1f ms\n", i + 1, ms,
+                 stalls.back());
   }
 
   std::printf("### Desktop client (`tests/bench/gui_bench %d`, QPA %s)\n\n", rounds,

@@ -14,13 +14,13 @@
 #include <set>
 #include <sstream>
 
-#include "bench/bare_tls_pair.h"
 #include "core/client/client_session.h"
 #include "core/transport/message_channel.h"
-#include "net/event/io_thread.h"
-#include "support/raw_tls_client.h"
-#include "support/server_fixture.h"
-#include "support/session_swarm.h"
+#include "net/io_thread.h"
+#include "tests/bench/bare_tls_pair.h"
+#include "tests/support/raw_tls_client.h"
+#include "tests/support/server_fixture.h"
+#include "tests/support/session_swarm.h"
 
 using namespace parley;
 using namespace parley::test;

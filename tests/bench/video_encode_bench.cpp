@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "media/video/desktop_image.h"
 #include "media/video/video_quality.h"
 #include "media/video/vpx_decoder.h"
 #include "media/video/vpx_encoder.h"
+#include "tests/media/video/desktop_image.h"
 
 namespace {
 

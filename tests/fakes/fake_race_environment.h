@@ -1,5 +1,5 @@
 #pragma once
-// Virtual-time stand-ins for the race's environment (net/racer/race_environment.h):
+// Virtual-time stand-ins for the race's environment (net/connect/race_environment.h):
 // a scheduler on FakeClock, a resolver and an attempt factory driven by
 // tables. Nothing touches the network; time moves only in runFor().
 // Single-threaded, like the racer.
@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "fakes/fake_clock.h"
-#include "net/racer/race_environment.h"
+#include "net/connect/race_environment.h"
+#include "tests/fakes/fake_clock.h"
 
 namespace parley::testing {
 

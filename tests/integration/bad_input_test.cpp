@@ -10,8 +10,8 @@
 
 #include "core/base/error.h"
 #include "core/protocol/protocol_limits.h"
-#include "support/raw_tls_client.h"
-#include "support/server_fixture.h"
+#include "tests/support/raw_tls_client.h"
+#include "tests/support/server_fixture.h"
 
 using namespace parley;
 using namespace parley::test;

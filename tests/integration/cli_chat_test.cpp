@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "support/server_fixture.h"
+#include "tests/support/server_fixture.h"
 
 using namespace parley::test;
 using nlohmann::json;

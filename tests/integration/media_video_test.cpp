@@ -9,13 +9,13 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "media/video/desktop_image.h"
 #include "media/video/frame_convert.h"
 #include "media/video/png_image.h"
 #include "media/video/video_quality.h"
-#include "support/process.h"
-#include "support/server_fixture.h"
-#include "support/xvfb_server.h"
+#include "tests/media/video/desktop_image.h"
+#include "tests/support/process.h"
+#include "tests/support/server_fixture.h"
+#include "tests/support/xvfb_server.h"
 
 using namespace parley::test;
 using nlohmann::json;

@@ -12,8 +12,8 @@
 
 #include "media/audio/speech_metrics.h"
 #include "media/audio/wav_file.h"
-#include "support/process.h"
-#include "support/server_fixture.h"
+#include "tests/support/process.h"
+#include "tests/support/server_fixture.h"
 
 using namespace parley::test;
 using nlohmann::json;

@@ -13,10 +13,10 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "integration/tone.h"
 #include "media/audio/wav_file.h"
-#include "support/process.h"
-#include "support/server_fixture.h"
+#include "tests/support/process.h"
+#include "tests/support/server_fixture.h"
+#include "tests/support/tone.h"
 
 using namespace parley::test;
 using nlohmann::json;

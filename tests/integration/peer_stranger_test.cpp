@@ -20,11 +20,11 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "integration/tone.h"
 #include "net/ice/dtls_srtp_handshake.h"
 #include "net/ice/ice_agent.h"
-#include "support/raw_tls_client.h"
-#include "support/server_fixture.h"
+#include "tests/support/raw_tls_client.h"
+#include "tests/support/server_fixture.h"
+#include "tests/support/tone.h"
 
 using namespace parley;
 using namespace parley::test;

@@ -10,11 +10,11 @@
 #include <thread>
 
 #include "core/client/hello_greeting.h"
-#include "net/event/io_thread.h"
-#include "net/racer/racing_connector.h"
+#include "net/connect/racing_connector.h"
+#include "net/io_thread.h"
 #include "net/tls/tls_context.h"
-#include "support/process.h"
-#include "support/server_fixture.h"
+#include "tests/support/process.h"
+#include "tests/support/server_fixture.h"
 
 using json = nlohmann::json;
 using namespace std::chrono_literals;

@@ -15,8 +15,8 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
-#include "support/process.h"
-#include "support/server_fixture.h"
+#include "tests/support/process.h"
+#include "tests/support/server_fixture.h"
 
 using namespace parley::test;
 

@@ -13,12 +13,12 @@
 
 #include "core/client/client_session.h"
 #include "core/client/media_link.h"
-#include "net/event/io_thread.h"
-#include "support/direct_routes.h"
-#include "support/process.h"
-#include "support/server_fixture.h"
-#include "support/session_recorder.h"
-#include "support/tcp_relay.h"
+#include "net/io_thread.h"
+#include "tests/support/direct_routes.h"
+#include "tests/support/process.h"
+#include "tests/support/server_fixture.h"
+#include "tests/support/session_recorder.h"
+#include "tests/support/tcp_relay.h"
 
 using namespace parley;
 using namespace parley::test;

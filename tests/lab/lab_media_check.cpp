@@ -26,10 +26,10 @@
 
 #include "media/audio/speech_metrics.h"
 #include "media/audio/wav_file.h"
-#include "media/video/desktop_image.h"
 #include "media/video/frame_convert.h"
 #include "media/video/png_image.h"
 #include "media/video/video_quality.h"
+#include "tests/media/video/desktop_image.h"
 
 namespace {
 
@@ -59,14 +59,14 @@ int wavCompare(const std::string& ref_path, const std::string& rec_path, double 
   if (!recorded) {
     return fail(rec_path, recorded.error());
   }
-  const auto alignment = media::bestAlignment(*reference, *recorded,
-                                              static_cast<std::size_t>(max_lag_s * kRate));
+  const auto alignment =
+      media::bestAlignment(*reference, *recorded, static_cast<std::size_t>(max_lag_s * kRate));
   const double snr = media::snrDb(*reference, *recorded, alignment.lag);
   // Each voiced half second aligned on its own within SLACK_MS of the global
   // lag (speech_metrics.h says why).
-  const auto aligned = media::alignPieces(*reference, *recorded, alignment.lag,
-                                          static_cast<std::size_t>(kRate / 2),
-                                          static_cast<std::size_t>(kRate * slack_ms / 1000.0));
+  const auto aligned =
+      media::alignPieces(*reference, *recorded, alignment.lag, static_cast<std::size_t>(kRate / 2),
+                         static_cast<std::size_t>(kRate * slack_ms / 1000.0));
   std::string pieces;
   for (const double c : aligned.correlations) {
     char text[16];
@@ -82,9 +82,8 @@ int wavCompare(const std::string& ref_path, const std::string& rec_path, double 
       "\"voiced_pieces\": %d, \"good_pieces\": %d, \"worst_piece\": %.3f, "
       "\"pieces\": [%s]}\n",
       alignment.lag, static_cast<double>(alignment.lag) / kRate, alignment.correlation, snr,
-      static_cast<double>(reference->size()) / kRate,
-      static_cast<double>(recorded->size()) / kRate, media::rmsDbfs(*recorded), voiced, good,
-      voiced > 0 ? worst : 0.0, pieces.c_str());
+      static_cast<double>(reference->size()) / kRate, static_cast<double>(recorded->size()) / kRate,
+      media::rmsDbfs(*recorded), voiced, good, voiced > 0 ? worst : 0.0, pieces.c_str());
   return 0;
 }
 

@@ -10,9 +10,9 @@
 #include <set>
 
 #include "core/client/client_session.h"
-#include "net/event/io_thread.h"
-#include "support/server_fixture.h"
-#include "support/session_swarm.h"
+#include "net/io_thread.h"
+#include "tests/support/server_fixture.h"
+#include "tests/support/session_swarm.h"
 
 using namespace parley;
 using namespace parley::test;

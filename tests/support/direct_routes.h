@@ -10,7 +10,7 @@
 
 #include <asio/any_io_executor.hpp>
 
-#include "net/racer/racing_connector.h"
+#include "net/connect/racing_connector.h"
 
 namespace parley::test {
 

@@ -1,4 +1,4 @@
-#include "support/raw_tls_client.h"
+#include "tests/support/raw_tls_client.h"
 
 #include <sys/socket.h>
 

@@ -1,4 +1,4 @@
-#include "support/server_fixture.h"
+#include "tests/support/server_fixture.h"
 
 #include <signal.h>
 

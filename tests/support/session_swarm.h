@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "core/client/client_session.h"
-#include "net/event/io_thread.h"
-#include "support/direct_routes.h"
-#include "support/server_fixture.h"
-#include "support/session_recorder.h"
+#include "net/io_thread.h"
+#include "tests/support/direct_routes.h"
+#include "tests/support/server_fixture.h"
+#include "tests/support/session_recorder.h"
 
 namespace parley::test {
 

@@ -1,4 +1,4 @@
-#include "support/tcp_relay.h"
+#include "tests/support/tcp_relay.h"
 
 #include <array>
 #include <asio.hpp>
@@ -6,7 +6,7 @@
 #include <mutex>
 #include <vector>
 
-#include "net/event/io_thread.h"
+#include "net/io_thread.h"
 
 namespace parley::test {
 namespace {

@@ -1,4 +1,4 @@
-#include "ui/gui_test_support.h"
+#include "tests/ui/gui_test_support.h"
 
 #include <QApplication>
 #include <QDir>

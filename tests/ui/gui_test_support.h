@@ -9,7 +9,7 @@
 #include <QTemporaryDir>
 #include <QWidget>
 
-#include "support/server_fixture.h"
+#include "tests/support/server_fixture.h"
 
 namespace parley::test {
 

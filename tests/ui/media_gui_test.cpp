@@ -22,20 +22,20 @@
 #include <set>
 
 #include "media/engine/file_audio_devices.h"
-#include "media/video/desktop_image.h"
 #include "media/video/png_image.h"
 #include "media/video/synthetic_source.h"
 #include "media/video/video_quality.h"
-#include "support/process.h"
-#include "support/server_fixture.h"
-#include "support/xvfb_server.h"
-#include "ui/app_controller.h"
-#include "ui/gui_test_support.h"
-#include "ui/meeting_window.h"
-#include "ui/participant_model.h"
-#include "ui/secret_store.h"
-#include "ui/share_dialog.h"
-#include "ui/video_tile.h"
+#include "tests/media/video/desktop_image.h"
+#include "tests/support/process.h"
+#include "tests/support/server_fixture.h"
+#include "tests/support/xvfb_server.h"
+#include "tests/ui/gui_test_support.h"
+#include "ui/application/app_controller.h"
+#include "ui/meeting/meeting_window.h"
+#include "ui/meeting/participant_model.h"
+#include "ui/meeting/share_dialog.h"
+#include "ui/meeting/video_tile.h"
+#include "ui/secrets/secret_store.h"
 
 using parley::test::child;
 using namespace parley::ui;

@@ -22,19 +22,19 @@
 #include <optional>
 #include <thread>
 
-#include "support/process.h"
-#include "support/server_fixture.h"
-#include "ui/app_controller.h"
-#include "ui/attempt_text.h"
-#include "ui/gui_test_support.h"
-#include "ui/meeting_window.h"
-#include "ui/proxy_auth_dialog.h"
-#include "ui/race_table_model.h"
-#include "ui/secret_store.h"
-#include "ui/settings_dialog.h"
-#include "ui/settings_store.h"
-#include "ui/sign_in_window.h"
-#include "ui/ui_credential_provider.h"
+#include "tests/support/process.h"
+#include "tests/support/server_fixture.h"
+#include "tests/ui/gui_test_support.h"
+#include "ui/application/app_controller.h"
+#include "ui/meeting/meeting_window.h"
+#include "ui/secrets/secret_store.h"
+#include "ui/settings/settings_dialog.h"
+#include "ui/settings/settings_store.h"
+#include "ui/sign_in/attempt_text.h"
+#include "ui/sign_in/proxy_auth_dialog.h"
+#include "ui/sign_in/race_table_model.h"
+#include "ui/sign_in/sign_in_window.h"
+#include "ui/sign_in/ui_credential_provider.h"
 
 using parley::test::child;
 using namespace parley::ui;

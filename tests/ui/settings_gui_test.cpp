@@ -11,10 +11,10 @@
 #include <QTableWidget>
 #include <QtTest>
 
-#include "ui/gui_test_support.h"
-#include "ui/secret_store.h"
-#include "ui/settings_dialog.h"
-#include "ui/settings_store.h"
+#include "tests/ui/gui_test_support.h"
+#include "ui/secrets/secret_store.h"
+#include "ui/settings/settings_dialog.h"
+#include "ui/settings/settings_store.h"
 
 using parley::test::child;
 using parley::test::kLocalWaitMs;  // in-process work and window exposure

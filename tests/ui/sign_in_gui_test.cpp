@@ -13,18 +13,18 @@
 #include <QtTest>
 #include <memory>
 
-#include "support/server_fixture.h"
-#include "ui/app_controller.h"
-#include "ui/chat_view.h"
-#include "ui/gui_test_support.h"
-#include "ui/meeting_window.h"
-#include "ui/participant_model.h"
-#include "ui/race_table_model.h"
-#include "ui/secret_store.h"
-#include "ui/session_bridge.h"
-#include "ui/settings_dialog.h"
-#include "ui/settings_store.h"
-#include "ui/sign_in_window.h"
+#include "tests/support/server_fixture.h"
+#include "tests/ui/gui_test_support.h"
+#include "ui/application/app_controller.h"
+#include "ui/application/session_bridge.h"
+#include "ui/meeting/chat_view.h"
+#include "ui/meeting/meeting_window.h"
+#include "ui/meeting/participant_model.h"
+#include "ui/secrets/secret_store.h"
+#include "ui/settings/settings_dialog.h"
+#include "ui/settings/settings_store.h"
+#include "ui/sign_in/race_table_model.h"
+#include "ui/sign_in/sign_in_window.h"
 
 using parley::test::child;
 using namespace parley::ui;

@@ -39,9 +39,9 @@
 
 #include "core/base/clock.h"
 #include "core/client/media_link.h"
-#include "net/media/dscp.h"
-#include "net/media/udp_media_socket.h"
-#include "net/srtp/srtp_session.h"
+#include "net/media_transport/dscp.h"
+#include "net/media_transport/srtp_session.h"
+#include "net/media_transport/udp_media_socket.h"
 
 namespace parley::client {
 

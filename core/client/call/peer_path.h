@@ -37,7 +37,7 @@
 #include "net/ice/dtls_srtp_handshake.h"
 #include "net/ice/ice_agent.h"
 #include "net/ice/local_interfaces.h"
-#include "net/srtp/srtp_session.h"
+#include "net/media_transport/srtp_session.h"
 
 namespace parley::client {
 

@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "net/event/io_thread.h"
+#include "net/io_thread.h"
 
 using namespace std::chrono_literals;
 using parley::Error;

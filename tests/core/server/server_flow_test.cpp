@@ -11,15 +11,15 @@
 #include <thread>
 
 #include "core/protocol/protocol_limits.h"
-#include "core/server/media_ssrc.h"
-#include "core/server/password_hasher.h"
+#include "core/server/accounts/password_hasher.h"
+#include "core/server/deployment/server_init.h"
+#include "core/server/media/media_ssrc.h"
 #include "core/server/server.h"
-#include "core/server/server_init.h"
-#include "core/server/store.h"
+#include "core/server/store/store.h"
 #include "core/transport/message_channel.h"
-#include "net/event/io_thread.h"
+#include "net/io_thread.h"
 #include "net/tls/tls_context.h"
-#include "test_dir.h"
+#include "tests/support/test_dir.h"
 
 using namespace parley;
 using namespace parley::server;

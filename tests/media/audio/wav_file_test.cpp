@@ -13,7 +13,7 @@
 
 #include "media/audio/speech_metrics.h"
 #include "media/audio/wav_file.h"
-#include "support/test_env.h"
+#include "tests/support/test_env.h"
 
 namespace parley::media {
 namespace {

@@ -2,9 +2,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "media/video/desktop_image.h"
 #include "media/video/video_frame.h"
 #include "media/video/video_quality.h"
+#include "tests/media/video/desktop_image.h"
 
 namespace parley::media {
 namespace {

@@ -4,8 +4,8 @@
 #include <cstring>
 #include <fstream>
 
-#include "media/video/desktop_image.h"
-#include "support/test_env.h"
+#include "tests/media/video/desktop_image.h"
+#include "tests/support/test_env.h"
 
 namespace parley::media {
 namespace {

@@ -8,13 +8,13 @@
 #include <memory>
 #include <string>
 
-#include "media/video/desktop_image.h"
 #include "media/video/screen_capture.h"
 #include "media/video/synthetic_source.h"
 #include "media/video/video_quality.h"
 #include "media/video/vpx_decoder.h"
 #include "media/video/vpx_encoder.h"
-#include "support/xvfb_server.h"
+#include "tests/media/video/desktop_image.h"
+#include "tests/support/xvfb_server.h"
 
 namespace parley::media {
 namespace {

@@ -1,12 +1,12 @@
 
 #include <catch2/catch.hpp>
 
-#include "media/video/desktop_image.h"
 #include "media/video/image_source.h"
 #include "media/video/png_image.h"
 #include "media/video/synthetic_source.h"
 #include "media/video/video_quality.h"
-#include "support/test_env.h"
+#include "tests/media/video/desktop_image.h"
+#include "tests/support/test_env.h"
 
 namespace parley::media {
 namespace {

@@ -2,11 +2,11 @@
 #include <numeric>
 #include <random>
 
-#include "media/video/desktop_image.h"
 #include "media/video/synthetic_source.h"
 #include "media/video/video_quality.h"
 #include "media/video/vpx_decoder.h"
 #include "media/video/vpx_encoder.h"
+#include "tests/media/video/desktop_image.h"
 
 namespace parley::media {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "core/server/test_dir.h"
+#include "tests/support/test_dir.h"
 
 namespace parley::net {
 

@@ -23,8 +23,8 @@
 #include "net/proxy/pac_fetch.h"
 #include "net/proxy/proxy_source.h"
 #include "parley_test_paths.h"
-#include "support/test_env.h"
 #include "tests/net/proxy/pac_http_server.h"
+#include "tests/support/test_env.h"
 
 using namespace parley::net;  // NOLINT(google-build-using-namespace)
 using parley::ErrorCode;

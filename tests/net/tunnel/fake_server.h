@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "net/platform/socket_api.h"
-#include "support/socket_wait.h"
+#include "tests/support/socket_wait.h"
 
 namespace parley::test {
 

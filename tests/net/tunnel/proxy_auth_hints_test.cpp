@@ -1,7 +1,7 @@
 // ProxyAuthHints: the file format, its bounds, and persistence (label unit).
 
 #include "net/tunnel/proxy_auth_hints.h"
-#include "support/test_env.h"
+#include "tests/support/test_env.h"
 
 #include <sys/stat.h>
 

@@ -24,8 +24,8 @@
 #include <string>
 #include <vector>
 
-#include "net/tunnel/fake_server.h"
 #include "net/tunnel/proxy_tunnel.h"
+#include "tests/net/tunnel/fake_server.h"
 
 extern char** environ;
 

@@ -17,8 +17,8 @@
 #include <thread>
 #include <vector>
 
-#include "net/tunnel/fake_server.h"
-#include "support/test_env.h"
+#include "tests/net/tunnel/fake_server.h"
+#include "tests/support/test_env.h"
 
 namespace parley::net {
 namespace {

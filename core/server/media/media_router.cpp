@@ -1,0 +1,629 @@
+#include "core/server/media/media_router.h"
+
+#include <spdlog/spdlog.h>
+#include <algorithm>
+#include <asio/post.hpp>
+#include <limits>
+#include <optional>
+
+#include "core/base/thread_check.h"
+#include "core/protocol/protocol_limits.h"
+#include "core/server/media/media_ssrc.h"
+#include "core/server/media/rate_meter.h"
+#include "core/server/media/video_forwarding.h"
+#include "core/server/observability/server_metrics.h"
+#include "media/congestion/delay_based_estimator.h"
+#include "media/congestion/loss_based_controller.h"
+#include "media/rtp/payload_types.h"
+#include "media/rtp/rtcp_packet.h"
+#include "media/rtp/rtp_packet.h"
+#include "media/rtp/vp8_payload.h"
+#include "media/rtp/vp9_payload.h"
+#include "net/ice/stun_binding.h"
+
+namespace parley::server {
+namespace {
+
+std::uint32_t readBe32(std::span<const std::byte> p, std::size_t at) {
+  return (static_cast<std::uint32_t>(p[at]) << 24) | (static_cast<std::uint32_t>(p[at + 1]) << 16) |
+         (static_cast<std::uint32_t>(p[at + 2]) << 8) | static_cast<std::uint32_t>(p[at + 3]);
+}
+
+// The SSRC a packet is sent under: the RTP header's, or an RTCP packet's
+// sender SSRC (the first packet of a compound; SRTCP authenticates it).
+bool packetSsrc(std::span<const std::byte> packet, bool rtcp, std::uint32_t& ssrc) {
+  const std::size_t at = rtcp ? 4 : 8;
+  if (packet.size() < at + 4) {
+    return false;
+  }
+  ssrc = readBe32(packet, at);
+  return true;
+}
+
+// The first packet of a key frame, from the payload descriptor (VP8: S=1,
+// PID=0 and the payload header's P bit clear, RFC 7741 section 4.3; VP9:
+// B=1 and P=0, RFC 9628 section 4.2).
+bool isKeyFrameStart(std::uint8_t payload_type, std::span<const std::byte> payload) {
+  if (payload_type == media::kVp8PayloadType) {
+    auto d = media::parseVp8Descriptor(payload);
+    if (!d || !d->frameStart() || payload.size() <= d->size) {
+      return false;
+    }
+    return (static_cast<std::uint8_t>(payload[d->size]) & 0x01) == 0;
+  }
+  if (payload_type == media::kVp9PayloadType) {
+    auto d = media::parseVp9Descriptor(payload);
+    return d && d->begin_of_frame && !d->inter_predicted;
+  }
+  return false;
+}
+
+constexpr std::size_t kAudio = 0;
+constexpr std::size_t kVideo = 1;
+constexpr std::size_t kScreen = 2;
+constexpr std::size_t kVideoLow = 3;
+constexpr std::size_t kScreenLow = 4;
+constexpr auto kPlanInterval = std::chrono::milliseconds(500);
+constexpr std::int64_t kUplinkStartBps = 2'000'000;
+// Senders get at most one key-frame request per stream this often, however
+// many receivers ask.
+constexpr auto kPliInterval = std::chrono::milliseconds(300);
+
+}  // namespace
+
+struct MediaRouter::Leg {
+  Leg(MediaLegInfo i, const net::MediaKeys& k, const media::LossBasedControllerConfig& downlink)
+      : info(std::move(i)), keys(k), downlink_loss(downlink) {}
+  // The SRTP sessions are made on first use: a participant that never sends
+  // or receives media (a chat-only client, a bot) costs no crypto contexts.
+  net::SrtpSession* inbound() { return session(inbound_, net::SrtpSession::Direction::Inbound); }
+  net::SrtpSession* outbound() { return session(outbound_, net::SrtpSession::Direction::Outbound); }
+  net::SrtpSession* session(std::optional<net::SrtpSession>& slot,
+                            net::SrtpSession::Direction direction) {
+    if (!slot && !crypto_failed) {
+      auto made =
+          net::SrtpSession::create(direction, direction == net::SrtpSession::Direction::Inbound
+                                                  ? keys.client_write
+                                                  : keys.server_write);
+      if (!made) {
+        spdlog::error("media: participant {}: {}", info.participant_id, made.error().toString());
+        crypto_failed = true;
+        return nullptr;
+      }
+      slot.emplace(std::move(*made));
+    }
+    return slot ? &*slot : nullptr;
+  }
+  MediaLegInfo info;
+  net::MediaKeys keys;
+  std::optional<net::SrtpSession> inbound_;   // the client's writes
+  std::optional<net::SrtpSession> outbound_;  // what the server sends this client
+  bool crypto_failed = false;
+  bool has_udp_address = false;
+  asio::ip::udp::endpoint udp_address;
+  Clock::TimePoint last_udp{};
+  bool client_uses_udp = false;
+  // What this receiver may be sent in total: its delay-based estimate (REMB)
+  // lowered by the loss it reports (GCC's loss-based half, kept here because
+  // the server is the sender of everything the receiver gets). A token
+  // bucket that drops instead of queueing never moves the delay estimate.
+  media::LossBasedController downlink_loss;
+  // What arrives from this participant, per stream kind (StreamKind - 1).
+  std::array<RateMeter, kStreamKinds> in_rates;
+  std::array<Clock::TimePoint, kStreamKinds> last_pli{};
+  // Which layers of the others' video this participant gets.
+  ReceiverVideoForwarding video;
+  Clock::TimePoint last_plan{};
+  // This participant's uplink, estimated from the delay of its biggest video
+  // stream and sent back to it as REMB (what it may send).
+  media::DelayBasedEstimator uplink;
+  std::uint32_t uplink_ssrc = 0;
+  Clock::TimePoint uplink_chosen{};
+  std::uint32_t uplink_last_ts = 0;
+  std::int64_t uplink_ts = 0;
+  bool uplink_has_ts = false;
+};
+
+MediaRouter::MediaRouter(asio::io_context& io, MediaRouterConfig config, ServerMetrics& metrics,
+                         const Clock& clock)
+    : strand_(asio::make_strand(io)), config_(config), metrics_(metrics), clock_(clock) {
+  scratch_.reserve(net::UdpMediaSocket::kMaxDatagram + net::kSrtpMaxOverhead);
+}
+
+MediaRouter::~MediaRouter() = default;
+
+Result<std::uint16_t> MediaRouter::start() {
+  if (!config_.udp_enabled) {
+    return std::uint16_t{0};
+  }
+  udp_ = std::make_unique<net::UdpMediaSocket>(strand_, config_.dscp);
+  auto bound = udp_->bind(config_.udp);
+  if (!bound) {
+    udp_.reset();
+    return makeError(std::move(bound).error());
+  }
+  udp_port_ = bound->port();
+  std::weak_ptr<MediaRouter> weak = weak_from_this();
+  asio::post(strand_, [weak] {
+    if (auto self = weak.lock(); self && self->udp_) {
+      self->udp_->start(
+          [raw = self.get()](std::span<std::byte> d, const asio::ip::udp::endpoint& from) {
+            raw->onDatagram(d, from);
+          });
+    }
+  });
+  spdlog::info("media: UDP on {}:{}", bound->address().to_string(), bound->port());
+  return bound->port();
+}
+
+void MediaRouter::stop() {
+  asio::post(strand_, [self = shared_from_this()] {
+    if (self->udp_) {
+      self->udp_->close();
+    }
+    self->by_ssrc_.clear();
+    self->rooms_.clear();
+    self->legs_.clear();
+  });
+}
+
+void MediaRouter::addLeg(MediaLegInfo info) {
+  asio::post(strand_, [self = shared_from_this(), info = std::move(info)]() mutable {
+    auto keys = net::splitMediaKeys(info.keying);
+    if (!keys) {
+      spdlog::warn("media: participant {}: no media keys: {}", info.participant_id,
+                   keys.error().toString());
+      return;
+    }
+    const auto id = info.participant_id;
+    self->removeLegNow(id);
+    info.keying.clear();  // cut into `keys`; no second copy of the secret
+    media::LossBasedControllerConfig downlink;
+    downlink.max_bps = std::int64_t{self->config_.initial_video_budget_kbps} * 1000;
+    downlink.start_bps = downlink.max_bps;
+    auto leg = std::make_unique<Leg>(std::move(info), *keys, downlink);
+    for (const auto ssrc : leg->info.ssrcs) {
+      if (self->by_ssrc_.count(ssrc) != 0) {
+        spdlog::error("media: SSRC {} already in use; participant {} gets no media", ssrc, id);
+        return;
+      }
+    }
+    for (const auto ssrc : leg->info.ssrcs) {
+      self->by_ssrc_[ssrc] = leg.get();
+    }
+    self->rooms_[leg->info.room].push_back(leg.get());
+    self->legs_[id] = std::move(leg);
+  });
+}
+
+void MediaRouter::removeLeg(std::uint64_t participant_id) {
+  asio::post(strand_,
+             [self = shared_from_this(), participant_id] { self->removeLegNow(participant_id); });
+}
+
+void MediaRouter::removeLegNow(std::uint64_t participant_id) {
+  PARLEY_DCHECK_RUN_ON(strand_);
+  auto it = legs_.find(participant_id);
+  if (it == legs_.end()) {
+    return;
+  }
+  Leg* leg = it->second.get();
+  for (const auto ssrc : leg->info.ssrcs) {
+    if (auto s = by_ssrc_.find(ssrc); s != by_ssrc_.end() && s->second == leg) {
+      by_ssrc_.erase(s);
+    }
+  }
+  if (auto r = rooms_.find(leg->info.room); r != rooms_.end()) {
+    std::erase(r->second, leg);
+    if (r->second.empty()) {
+      rooms_.erase(r);
+    }
+  }
+  legs_.erase(it);
+}
+
+void MediaRouter::onTcpPacket(std::uint64_t participant_id, std::string packet) {
+  asio::post(strand_, [self = shared_from_this(), participant_id,
+                       packet = std::move(packet)]() mutable {
+    auto it = self->legs_.find(participant_id);
+    if (it == self->legs_.end()) {
+      ++self->counters_.dropped_unknown_ssrc;
+      return;
+    }
+    Leg& leg = *it->second;
+    if (packet.size() > protocol::kMaxMediaPacketBytes) {
+      ++self->counters_.dropped_malformed;
+      return;
+    }
+    std::span<std::byte> bytes(reinterpret_cast<std::byte*>(packet.data()), packet.size());
+    const bool rtcp = media::isRtcp(bytes);
+    std::uint32_t ssrc = 0;
+    if (!packetSsrc(bytes, rtcp, ssrc)) {
+      ++self->counters_.dropped_malformed;
+      return;
+    }
+    if (std::find(leg.info.ssrcs.begin(), leg.info.ssrcs.end(), ssrc) == leg.info.ssrcs.end()) {
+      ++self->counters_.dropped_foreign_ssrc;
+      return;
+    }
+    auto* inbound = leg.inbound();
+    if (inbound == nullptr) {
+      ++self->counters_.dropped_auth;
+      return;
+    }
+    auto plain = rtcp ? inbound->unprotectRtcp(bytes) : inbound->unprotectRtp(bytes);
+    if (!plain) {
+      ++self->counters_.dropped_auth;
+      return;
+    }
+    self->handlePlain(leg, bytes.first(*plain), rtcp);
+  });
+}
+
+void MediaRouter::setClientUsesUdp(std::uint64_t participant_id, bool udp) {
+  asio::post(strand_, [self = shared_from_this(), participant_id, udp] {
+    if (auto it = self->legs_.find(participant_id); it != self->legs_.end()) {
+      it->second->client_uses_udp = udp;
+    }
+  });
+}
+
+void MediaRouter::inspect(std::function<void(const Counters&)> f) {
+  asio::post(strand_, [self = shared_from_this(), f = std::move(f)] { f(self->counters_); });
+}
+
+void MediaRouter::answerStun(std::span<const std::byte> request,
+                             const asio::ip::udp::endpoint& from) {
+  // A client's ICE agent asks where it comes from: its server-reflexive
+  // candidate for a peer path (docs/media.md, "Peer paths").
+  net::StunPeerAddress peer;
+  peer.port = from.port();
+  if (from.address().is_v6() && !from.address().to_v6().is_v4_mapped()) {
+    peer.ipv6 = true;
+    const auto bytes = from.address().to_v6().to_bytes();
+    std::copy(bytes.begin(), bytes.end(), peer.bytes.begin());
+  } else {
+    const auto v4 = from.address().is_v6()
+                        ? asio::ip::make_address_v4(asio::ip::v4_mapped, from.address().to_v6())
+                        : from.address().to_v4();
+    const auto bytes = v4.to_bytes();
+    std::copy(bytes.begin(), bytes.end(), peer.bytes.begin());
+  }
+  auto answer = net::answerStunBinding(request, peer);
+  if (!answer || !udp_) {
+    ++counters_.dropped_malformed;
+    return;
+  }
+  ++counters_.stun_answered;
+  (void)udp_->send(*answer, from, net::TrafficClass::Control);
+}
+
+void MediaRouter::injectDatagramForTest(std::span<std::byte> datagram,
+                                        const asio::ip::udp::endpoint& from) {
+  onDatagram(datagram, from);
+}
+
+void MediaRouter::onDatagram(std::span<std::byte> datagram, const asio::ip::udp::endpoint& from) {
+  if (net::looksLikeStun(datagram)) {
+    answerStun(datagram, from);
+    return;
+  }
+  const bool rtcp = media::isRtcp(datagram);
+  std::uint32_t ssrc = 0;
+  if (!packetSsrc(datagram, rtcp, ssrc)) {
+    ++counters_.dropped_malformed;
+    return;
+  }
+  auto it = by_ssrc_.find(ssrc);
+  if (it == by_ssrc_.end()) {
+    ++counters_.dropped_unknown_ssrc;
+    return;
+  }
+  Leg& leg = *it->second;
+  auto* inbound = leg.inbound();
+  if (inbound == nullptr) {
+    ++counters_.dropped_auth;
+    return;
+  }
+  auto plain = rtcp ? inbound->unprotectRtcp(datagram) : inbound->unprotectRtp(datagram);
+  if (!plain) {
+    ++counters_.dropped_auth;
+    return;
+  }
+  // Only an authenticated packet moves the leg's address: a forged one cannot
+  // redirect someone's media.
+  leg.has_udp_address = true;
+  leg.udp_address = from;
+  leg.last_udp = clock_.now();
+  if (rtcp) {
+    answerProbe(leg);
+  }
+  handlePlain(leg, datagram.first(*plain), rtcp);
+}
+
+void MediaRouter::handlePlain(Leg& from, std::span<std::byte> plain, bool rtcp) {
+  if (rtcp) {
+    ++counters_.rtcp_in;
+    handleRtcp(from, plain);
+    return;
+  }
+  ++counters_.rtp_in;
+  auto rtp = media::parseRtp(plain);
+  if (!rtp) {
+    ++counters_.dropped_malformed;
+    return;
+  }
+  forwardRtp(from, plain, *rtp);
+}
+
+void MediaRouter::forwardRtp(Leg& from, std::span<const std::byte> plain,
+                             const media::RtpPacketView& rtp) {
+  const auto& ssrcs = from.info.ssrcs;
+  const auto it = std::find(ssrcs.begin(), ssrcs.end(), rtp.header.ssrc);
+  if (it == ssrcs.end()) {
+    ++counters_.dropped_foreign_ssrc;
+    return;
+  }
+  const auto kind = static_cast<std::size_t>(it - ssrcs.begin());
+  from.in_rates[kind].add(plain.size(), clock_.now());
+  if (kind != kAudio) {
+    forwardVideo(from, plain, rtp, kind);
+    return;
+  }
+  auto room = rooms_.find(from.info.room);
+  if (room == rooms_.end()) {
+    return;
+  }
+  // Voice goes to everyone, always: it is never traded for video.
+  for (Leg* to : room->second) {
+    if (to == &from) {
+      continue;
+    }
+    scratch_.assign(plain.begin(), plain.end());
+    sendTo(*to, scratch_, false, net::TrafficClass::Audio);
+  }
+}
+
+void MediaRouter::forwardVideo(Leg& from, std::span<const std::byte> plain,
+                               const media::RtpPacketView& rtp, std::size_t kind) {
+  auto room = rooms_.find(from.info.room);
+  if (room == rooms_.end()) {
+    return;
+  }
+  const auto& ssrcs = from.info.ssrcs;
+  const bool screen = kind == kScreen || kind == kScreenLow;
+  const std::uint32_t high = ssrcs[screen ? kScreen : kVideo];
+  const std::uint32_t low = ssrcs[screen ? kScreenLow : kVideoLow];
+  const bool key_frame = isKeyFrameStart(rtp.header.payload_type, rtp.payload);
+  const auto now = clock_.now();
+  estimateUplink(from, rtp, plain.size(), now);
+  for (Leg* to : room->second) {
+    if (to == &from) {
+      continue;
+    }
+    maybePlan(*to, now);
+    const auto decision = to->video.onPacket(high, low, rtp.header.ssrc, key_frame, now);
+    if (decision.request_key_frame) {
+      requestKeyFrame(from, *decision.request_key_frame, now);
+    }
+    if (!decision.forward) {
+      ++counters_.dropped_video_budget;
+      continue;
+    }
+    scratch_.assign(plain.begin(), plain.end());
+    sendTo(*to, scratch_, false, net::TrafficClass::Video);
+  }
+}
+
+void MediaRouter::estimateUplink(Leg& from, const media::RtpPacketView& rtp, std::size_t size,
+                                 Clock::TimePoint now) {
+  // Follow the sender's busiest video stream (re-chosen every 2 s): one
+  // stream's RTP clock is what the delay estimate needs.
+  if (from.uplink_ssrc == 0 || now - from.uplink_chosen > std::chrono::seconds(2)) {
+    std::uint64_t best = 0;
+    std::uint32_t best_ssrc = rtp.header.ssrc;
+    for (const std::size_t kind : {kVideo, kScreen, kVideoLow, kScreenLow}) {
+      const auto bps = from.in_rates[kind].bitsPerSecond(now);
+      if (bps > best) {
+        best = bps;
+        best_ssrc = from.info.ssrcs[kind];
+      }
+    }
+    from.uplink_chosen = now;
+    if (best_ssrc != from.uplink_ssrc) {
+      media::DelayBasedEstimatorConfig config;
+      // A sender starts with room for a full screen share and its small
+      // layer; the delay signal cuts this within a second where it is too much.
+      config.start_bps = kUplinkStartBps;
+      if (from.uplink_ssrc != 0) {
+        config.start_bps = std::max<std::int64_t>(from.uplink.estimateBps(now), config.min_bps);
+      }
+      from.uplink = media::DelayBasedEstimator(config);
+      from.uplink_ssrc = best_ssrc;
+      from.uplink_has_ts = false;
+      from.uplink_ts = 0;
+    }
+  }
+  if (rtp.header.ssrc != from.uplink_ssrc) {
+    return;
+  }
+  if (!from.uplink_has_ts) {
+    from.uplink_has_ts = true;
+    from.uplink_last_ts = rtp.header.timestamp;
+  }
+  from.uplink_ts += static_cast<std::int32_t>(rtp.header.timestamp - from.uplink_last_ts);
+  from.uplink_last_ts = rtp.header.timestamp;
+  from.uplink.onPacket(now, from.uplink_ts * 1000 / 90, size);
+  if (from.uplink.shouldSendRemb(now)) {
+    scratch_.clear();
+    media::ReceiverReport rr;
+    rr.ssrc = kServerSsrc;
+    media::appendReceiverReport(rr, scratch_);
+    media::Remb remb;
+    remb.sender_ssrc = kServerSsrc;
+    remb.bitrate_bps = static_cast<std::uint64_t>(from.uplink.estimateBps(now));
+    remb.ssrcs = {from.uplink_ssrc};
+    media::appendRemb(remb, scratch_);
+    sendTo(from, scratch_, true, net::TrafficClass::Video);
+  }
+}
+
+void MediaRouter::maybePlan(Leg& receiver, Clock::TimePoint now) {
+  if (now - receiver.last_plan < kPlanInterval) {
+    return;
+  }
+  receiver.last_plan = now;
+  auto room = rooms_.find(receiver.info.room);
+  if (room == rooms_.end()) {
+    return;
+  }
+  // The receiver's estimate (REMB) lowered by the loss it reports; before
+  // any feedback, what we allow a new receiver.
+  auto budget = static_cast<double>(receiver.downlink_loss.targetBps());
+  std::vector<VideoSourceRates> sources;
+  for (Leg* other : room->second) {
+    if (other == &receiver) {
+      continue;
+    }
+    // Voice first: whatever the others' audio takes is not there for video.
+    budget -= static_cast<double>(other->in_rates[kAudio].bitsPerSecond(now));
+    for (const bool screen : {false, true}) {
+      VideoSourceRates s;
+      s.screen = screen;
+      s.high_ssrc = other->info.ssrcs[screen ? kScreen : kVideo];
+      s.low_ssrc = other->info.ssrcs[screen ? kScreenLow : kVideoLow];
+      s.high_bps = other->in_rates[screen ? kScreen : kVideo].bitsPerSecond(now);
+      s.low_bps = other->in_rates[screen ? kScreenLow : kVideoLow].bitsPerSecond(now);
+      if (s.high_bps > 0 || s.low_bps > 0) {
+        sources.push_back(s);
+      }
+    }
+  }
+  const auto video_budget = budget > 0 ? static_cast<std::uint64_t>(budget) : 0;
+  for (const auto ssrc : receiver.video.plan(video_budget, sources, now)) {
+    if (auto owner = by_ssrc_.find(ssrc); owner != by_ssrc_.end()) {
+      requestKeyFrame(*owner->second, ssrc, now);
+    }
+  }
+}
+
+void MediaRouter::requestKeyFrame(Leg& sender, std::uint32_t ssrc, Clock::TimePoint now) {
+  const auto& ssrcs = sender.info.ssrcs;
+  const auto it = std::find(ssrcs.begin(), ssrcs.end(), ssrc);
+  if (it == ssrcs.end()) {
+    return;
+  }
+  auto& last = sender.last_pli[static_cast<std::size_t>(it - ssrcs.begin())];
+  if (last != Clock::TimePoint{} && now - last < kPliInterval) {
+    return;
+  }
+  last = now;
+  ++counters_.key_frame_requests;
+  scratch_.clear();
+  media::appendPli(media::Pli{kServerSsrc, ssrc}, scratch_);
+  sendTo(sender, scratch_, true, net::TrafficClass::Video);
+}
+
+void MediaRouter::handleRtcp(Leg& from, std::span<const std::byte> plain) {
+  auto compound = media::parseRtcp(plain);
+  if (!compound) {
+    ++counters_.dropped_malformed;
+    return;
+  }
+  // The REMB first: a decrease for loss starts from the current estimate.
+  for (const auto& remb : compound->rembs) {
+    from.downlink_loss.onRemb(static_cast<std::int64_t>(
+        std::min<std::uint64_t>(remb.bitrate_bps, std::numeric_limits<std::int64_t>::max())));
+  }
+  // One report per compound: the worst stream's loss since the last one.
+  const auto report = [&](const std::vector<media::ReportBlock>& blocks) {
+    if (blocks.empty()) {
+      return;
+    }
+    std::uint8_t worst = 0;
+    for (const auto& block : blocks) {
+      worst = std::max(worst, block.fraction_lost);
+    }
+    from.downlink_loss.onReceiverReport(clock_.now(), worst);
+  };
+  for (const auto& rr : compound->receiver_reports) {
+    report(rr.report_blocks);
+  }
+  for (const auto& sr : compound->sender_reports) {
+    report(sr.report_blocks);
+  }
+  // Feedback about a stream goes to whoever sends that stream, re-protected
+  // with the sender's keys. Only streams in the same room.
+  auto ownerOf = [&](std::uint32_t media_ssrc) -> Leg* {
+    auto it = by_ssrc_.find(media_ssrc);
+    if (it == by_ssrc_.end() || it->second == &from || it->second->info.room != from.info.room) {
+      return nullptr;
+    }
+    return it->second;
+  };
+  for (const auto& pli : compound->plis) {
+    if (Leg* owner = ownerOf(pli.media_ssrc)) {
+      requestKeyFrame(*owner, pli.media_ssrc, clock_.now());
+    }
+  }
+  for (const auto& nack : compound->nacks) {
+    if (Leg* owner = ownerOf(nack.media_ssrc); owner != nullptr && !nack.lost_sequences.empty()) {
+      scratch_.clear();
+      media::Nack out{kServerSsrc, nack.media_ssrc, nack.lost_sequences};
+      media::appendNack(out, scratch_);
+      sendTo(*owner, scratch_, true, net::TrafficClass::Video);
+    }
+  }
+}
+
+void MediaRouter::answerProbe(Leg& leg) {
+  // An empty receiver report from the server: proof for the client that UDP
+  // works both ways (its probes are RTCP too).
+  scratch_.clear();
+  media::ReceiverReport rr;
+  rr.ssrc = kServerSsrc;
+  media::appendReceiverReport(rr, scratch_);
+  auto* outbound = leg.outbound();
+  if (outbound == nullptr) {
+    return;
+  }
+  if (auto ok = outbound->protectRtcp(scratch_); ok && udp_) {
+    udp_->send(scratch_, leg.udp_address, net::TrafficClass::Control);
+  }
+}
+
+bool MediaRouter::udpAlive(const Leg& leg) const {
+  return udp_ && leg.has_udp_address && leg.client_uses_udp &&
+         clock_.now() - leg.last_udp < config_.udp_alive;
+}
+
+void MediaRouter::sendTo(Leg& to, std::vector<std::byte>& plain, bool rtcp, net::TrafficClass cls) {
+  auto* outbound = to.outbound();
+  if (outbound == nullptr) {
+    ++counters_.dropped_malformed;
+    return;
+  }
+  auto ok = rtcp ? outbound->protectRtcp(plain) : outbound->protectRtp(plain);
+  if (!ok) {
+    ++counters_.dropped_malformed;
+    return;
+  }
+  ++counters_.forwarded_packets;
+  counters_.forwarded_bytes += plain.size();
+  metrics_.forwarded(plain.size());
+  if (udpAlive(to)) {
+    udp_->send(plain, to.udp_address, cls);
+    return;
+  }
+  auto channel = to.info.channel.lock();
+  if (!channel) {
+    return;
+  }
+  ++counters_.forwarded_tcp;
+  protocol::Envelope envelope;
+  envelope.mutable_media_packet()->set_packet(reinterpret_cast<const char*>(plain.data()),
+                                              plain.size());
+  channel->sendMedia(envelope, cls == net::TrafficClass::Audio);
+}
+
+}  // namespace parley::server

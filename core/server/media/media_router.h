@@ -1,0 +1,148 @@
+#pragma once
+// MediaRouter: the server's selective forwarding unit (SFU). Every
+// participant in a room has one media leg: its SRTP sessions (keys from its
+// TLS channel's exporter), its SSRCs, and the two ways to reach it: the
+// address its authenticated UDP packets come from (latched, so NAT and
+// changing ports just work) and its TLS channel (the TCP fallback). Packets
+// from one participant are checked (tag, replay window, SSRC ownership),
+// decrypted, and re-protected for every other participant of the room with
+// that receiver's own keys; nothing is transcoded.
+//
+// Feedback: a receiver's PLI and NACK go to the sender of the stream they
+// name; its receiver reports and REMB estimates set the video budget the
+// router holds for it (see ReceiverBudget) so a slow receiver gets fewer
+// video frames and never slows the others. Audio is never dropped to make
+// room for video.
+//
+// Threads: all state lives on one strand (the media strand); public methods
+// post to it and may be called from any thread. One strand keeps the hot path
+// free of locks; a server that needs more than one core of forwarding would
+// shard rooms over several routers (docs/adr/0013-media-forwarding.md).
+// Ownership: shared_ptr, held by the ServerContext; stop() closes the socket.
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <asio/io_context.hpp>
+#include <asio/ip/udp.hpp>
+#include <asio/strand.hpp>
+
+#include "core/base/clock.h"
+#include "core/base/result.h"
+#include "core/transport/message_channel.h"
+#include "media/rtp/rtp_packet.h"
+#include "net/media_transport/dscp.h"
+#include "net/media_transport/srtp_session.h"
+#include "net/media_transport/udp_media_socket.h"
+
+namespace parley::server {
+
+class ServerMetrics;
+
+struct MediaRouterConfig {
+  asio::ip::udp::endpoint udp;  // port 0: ephemeral; disabled: TCP only
+  bool udp_enabled = true;
+  net::DscpMarks dscp;
+  // A receiver's UDP path counts as alive this long after its last packet.
+  std::chrono::milliseconds udp_alive{5000};
+  // Video sent to one receiver at most, until its feedback says more.
+  std::uint32_t initial_video_budget_kbps = 2500;
+};
+
+struct MediaLegInfo {
+  std::uint64_t participant_id = 0;
+  std::string room;
+  // By StreamKind - 1: audio, video, screen, video low, screen low.
+  std::array<std::uint32_t, 5> ssrcs{};
+  std::vector<std::byte> keying;  // the channel's exporter output
+  std::weak_ptr<transport::MessageChannel> channel;
+};
+
+class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
+ public:
+  struct Counters {
+    std::uint64_t rtp_in = 0;
+    std::uint64_t rtcp_in = 0;
+    std::uint64_t forwarded_packets = 0;
+    std::uint64_t forwarded_bytes = 0;
+    std::uint64_t forwarded_tcp = 0;
+    std::uint64_t dropped_unknown_ssrc = 0;
+    std::uint64_t dropped_auth = 0;  // bad tag or replay
+    std::uint64_t dropped_malformed = 0;
+    std::uint64_t dropped_foreign_ssrc = 0;  // an SSRC that is not the leg's
+    std::uint64_t dropped_video_budget = 0;  // video held back for a slow receiver
+    std::uint64_t key_frame_requests = 0;    // PLIs the server sent to senders
+    std::uint64_t stun_answered = 0;         // Binding requests (peer paths' public address)
+  };
+
+  MediaRouter(asio::io_context& io, MediaRouterConfig config, ServerMetrics& metrics,
+              const Clock& clock);
+  ~MediaRouter();
+  MediaRouter(const MediaRouter&) = delete;
+  MediaRouter& operator=(const MediaRouter&) = delete;
+
+  // Opens the UDP port (when enabled). Synchronous. Returns the bound port
+  // (0 when UDP is off).
+  Result<std::uint16_t> start();
+  void stop();
+
+  // The UDP port clients are told in MediaOffer (0: TCP only). Any thread.
+  [[nodiscard]] std::uint16_t udpPort() const { return udp_port_; }
+
+  void addLeg(MediaLegInfo info);
+  void removeLeg(std::uint64_t participant_id);
+  // A MediaPacket that arrived on the participant's TLS channel.
+  void onTcpPacket(std::uint64_t participant_id, std::string packet);
+  // The client's choice of path for what the server sends it.
+  void setClientUsesUdp(std::uint64_t participant_id, bool udp);
+
+  // Runs `f(counters)` on the media strand (tests, metrics).
+  void inspect(std::function<void(const Counters&)> f);
+
+  // The forwarding path without sockets, for benchmarks: feeds one datagram
+  // as if it came from `from`. Call on the media strand (or before start()
+  // from a single thread).
+  void injectDatagramForTest(std::span<std::byte> datagram, const asio::ip::udp::endpoint& from);
+  asio::strand<asio::io_context::executor_type>& strand() { return strand_; }
+
+ private:
+  struct Leg;
+  void removeLegNow(std::uint64_t participant_id);
+  void answerStun(std::span<const std::byte> request, const asio::ip::udp::endpoint& from);
+  void onDatagram(std::span<std::byte> datagram, const asio::ip::udp::endpoint& from);
+  void handlePlain(Leg& from, std::span<std::byte> plain, bool rtcp);
+  void forwardRtp(Leg& from, std::span<const std::byte> plain, const media::RtpPacketView& rtp);
+  void forwardVideo(Leg& from, std::span<const std::byte> plain, const media::RtpPacketView& rtp,
+                    std::size_t kind_index);
+  // Re-plans which layers `receiver` gets, at most every 500 ms.
+  void maybePlan(Leg& receiver, Clock::TimePoint now);
+  void estimateUplink(Leg& from, const media::RtpPacketView& rtp, std::size_t size,
+                      Clock::TimePoint now);
+  void requestKeyFrame(Leg& sender, std::uint32_t ssrc, Clock::TimePoint now);
+  void handleRtcp(Leg& from, std::span<const std::byte> plain);
+  void answerProbe(Leg& leg);
+  void sendTo(Leg& to, std::vector<std::byte>& plain, bool rtcp, net::TrafficClass cls);
+  [[nodiscard]] bool udpAlive(const Leg& leg) const;
+
+  asio::strand<asio::io_context::executor_type> strand_;
+  MediaRouterConfig config_;
+  ServerMetrics& metrics_;
+  const Clock& clock_;
+  std::unique_ptr<net::UdpMediaSocket> udp_;
+  std::atomic<std::uint16_t> udp_port_{0};
+  Counters counters_;
+  std::unordered_map<std::uint64_t, std::unique_ptr<Leg>> legs_;
+  std::unordered_map<std::uint32_t, Leg*> by_ssrc_;
+  std::unordered_map<std::string, std::vector<Leg*>> rooms_;
+  std::vector<std::byte> scratch_;
+};
+
+}  // namespace parley::server

@@ -1,0 +1,133 @@
+#include "core/server/observability/server_metrics.h"
+
+#include <sstream>
+
+namespace parley::server {
+namespace {
+
+// Label values are ours (numbers, fixed words, our version), but escape as the
+// format requires anyway.
+std::string escapeLabel(const std::string& value) {
+  std::string out;
+  for (const char c : value) {
+    if (c == '\\' || c == '"') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void help(std::ostringstream& out, const char* name, const char* type, const char* text) {
+  out << "# HELP " << name << " " << text << "\n# TYPE " << name << " " << type << "\n";
+}
+
+}  // namespace
+
+void ServerMetrics::connectionAccepted(std::uint16_t port) {
+  std::lock_guard lock(mu_);
+  ++ports_[port].accepted;
+}
+
+void ServerMetrics::tlsHandshakeFailed(std::uint16_t port) {
+  std::lock_guard lock(mu_);
+  ++ports_[port].tls_failed;
+}
+
+void ServerMetrics::helloReceived(std::string_view method) {
+  std::size_t index = kMethodLabels.size() - 1;  // "other"
+  if (method.empty()) {
+    index = kMethodLabels.size() - 2;  // "unknown"
+  } else {
+    for (std::size_t i = 0; i + 2 < kMethodLabels.size(); ++i) {
+      if (method == kMethodLabels[i]) {
+        index = i;
+        break;
+      }
+    }
+  }
+  by_method_[index].fetch_add(1, std::memory_order_relaxed);
+}
+
+void ServerMetrics::signInSucceeded() { sign_ins_.fetch_add(1, std::memory_order_relaxed); }
+
+void ServerMetrics::signInFailed(const std::string& reason) {
+  std::lock_guard lock(mu_);
+  ++sign_in_failures_[reason];
+}
+
+void ServerMetrics::participantJoined() { participants_.fetch_add(1, std::memory_order_relaxed); }
+
+void ServerMetrics::participantLeft() { participants_.fetch_sub(1, std::memory_order_relaxed); }
+
+void ServerMetrics::forwarded(std::uint64_t bytes) {
+  forwarded_packets_.fetch_add(1, std::memory_order_relaxed);
+  forwarded_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+}
+
+std::string ServerMetrics::renderPrometheus(const Gauges& gauges,
+                                            const std::string& version) const {
+  std::map<std::uint16_t, PortCounters> ports;
+  std::map<std::string, std::uint64_t> failures;
+  {
+    std::lock_guard lock(mu_);
+    ports = ports_;
+    failures = sign_in_failures_;
+  }
+  // The usual reasons are always present, so alerts see 0 rather than nothing.
+  for (const char* reason : {"wrong_password", "rate_limited"}) {
+    failures.try_emplace(reason, 0);
+  }
+  auto method = [](std::uint16_t port) {
+    return port == 443 ? "direct_or_web_proxy" : port == 5228 ? "direct_or_socks" : "direct";
+  };
+  std::ostringstream out;
+  help(out, "parley_build_info", "gauge", "Version of the running parleyd.");
+  out << "parley_build_info{version=\"" << escapeLabel(version) << "\"} 1\n";
+  help(out, "parley_connections_accepted_total", "counter",
+       "TCP connections accepted, by listening port and the client methods that reach it.");
+  for (const auto& [port, c] : ports) {
+    out << "parley_connections_accepted_total{port=\"" << port << "\",method=\"" << method(port)
+        << "\"} " << c.accepted << "\n";
+  }
+  help(out, "parley_tls_handshakes_failed_total", "counter",
+       "Accepted connections whose TLS handshake failed or timed out, by port.");
+  for (const auto& [port, c] : ports) {
+    out << "parley_tls_handshakes_failed_total{port=\"" << port << "\",method=\"" << method(port)
+        << "\"} " << c.tls_failed << "\n";
+  }
+  help(out, "parley_connections_total", "counter",
+       "Connections that said hello, by the method the client reached the server with.");
+  for (std::size_t i = 0; i < kMethodLabels.size(); ++i) {
+    out << "parley_connections_total{method=\"" << kMethodLabels[i] << "\"} "
+        << by_method_[i].load(std::memory_order_relaxed) << "\n";
+  }
+  help(out, "parley_connections_open", "gauge", "Client connections open now.");
+  out << "parley_connections_open " << gauges.connections_open << "\n";
+  help(out, "parley_rooms_open", "gauge", "Rooms loaded now (with at least one participant).");
+  out << "parley_rooms_open " << gauges.rooms_open << "\n";
+  help(out, "parley_participants", "gauge", "Participants in rooms now.");
+  const auto participants = participants_.load(std::memory_order_relaxed);
+  out << "parley_participants " << (participants < 0 ? 0 : participants) << "\n";
+  help(out, "parley_sign_ins_total", "counter", "Successful sign-ins.");
+  out << "parley_sign_ins_total " << sign_ins_.load(std::memory_order_relaxed) << "\n";
+  help(out, "parley_sign_in_failures_total", "counter", "Refused sign-ins, by reason.");
+  for (const auto& [reason, count] : failures) {
+    out << "parley_sign_in_failures_total{reason=\"" << escapeLabel(reason) << "\"} " << count
+        << "\n";
+  }
+  help(out, "parley_forwarded_packets_total", "counter",
+       "Frames forwarded to room members (one per receiver).");
+  out << "parley_forwarded_packets_total " << forwarded_packets_.load(std::memory_order_relaxed)
+      << "\n";
+  help(out, "parley_forwarded_bytes_total", "counter", "Bytes of the frames forwarded.");
+  out << "parley_forwarded_bytes_total " << forwarded_bytes_.load(std::memory_order_relaxed)
+      << "\n";
+  return out.str();
+}
+
+}  // namespace parley::server

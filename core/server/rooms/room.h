@@ -1,0 +1,103 @@
+#pragma once
+// Room: one chat room of a running server: who is present and the room's
+// sequence numbers. Created by RoomRegistry on first use, loaded from the
+// store on its first step.
+//
+// Threads: all state lives on strand_; public methods post to it, so they
+// may be called from any thread (connections call them from their strands,
+// and their order per caller is kept). No locks.
+
+#include <asio/steady_timer.hpp>
+#include <asio/strand.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/server/store/store.h"
+#include "core/transport/message_channel.h"
+
+namespace parley::server {
+
+struct ServerContext;
+
+class Room : public std::enable_shared_from_this<Room> {
+ public:
+  struct Member {
+    std::uint64_t participant_id = 0;
+    std::string user;
+    std::shared_ptr<transport::MessageChannel> channel;
+    // History still owed: a member is live (gets broadcasts) once its cursor
+    // reaches the room's last seq; until then it reads pages from the store,
+    // which already holds everything broadcast meanwhile.
+    bool live = false;
+    std::uint64_t cursor = 0;
+    // What the member sends and can decode (JoinRoom, then MediaState).
+    proto::MediaState media;
+    // Where its media goes ("via server", "peer-to-peer", "relayed (TURN)").
+    std::string media_path = "via server";
+    std::size_t peer_signals = 0;  // in the current attempt
+  };
+
+  Room(std::shared_ptr<ServerContext> ctx, std::string name);
+
+  const std::string& name() const { return name_; }
+
+  // Adds `member`, sends it Joined then history (seq > resume_after_seq when
+  // has_resume, else the last history_on_join), then live chat.
+  void join(Member member, bool has_resume, std::uint64_t resume_after_seq);
+  // Removes the participant; others get ParticipantLeft{reason}; the leaver
+  // gets Left when `reply`. Releases the caller's hold on the room.
+  void leave(std::uint64_t participant_id, std::string reason, bool reply);
+  // Stores then broadcasts one chat message (or re-acks a resend).
+  void chat(std::uint64_t participant_id, std::uint64_t client_instance,
+            std::uint64_t client_msg_id, std::string text);
+  // The member's media state changed: everyone else hears of it, and the
+  // room's video codec follows what every member can decode.
+  void setMedia(std::uint64_t participant_id, proto::MediaState media);
+
+  // Peer paths (room_peer_path.cpp): a signal for the other member of the
+  // current attempt, and where a member's media goes now.
+  void peerSignal(std::uint64_t participant_id, proto::PeerSignal signal);
+  void peerPathState(std::uint64_t participant_id, proto::PeerPathState state);
+
+  // The best video codec every member can decode: VP9 when all that decode
+  // video list it, else VP8. Members that list no decoder have no say.
+  static std::string agreeVideoCodec(const std::vector<Member>& members);
+
+ private:
+  bool ensureLoaded();
+  Member* find(std::uint64_t participant_id);
+  void sendError(transport::MessageChannel& channel, ErrorCode code, std::string reason,
+                 std::uint64_t client_msg_id);
+  // Sends the member the next page of history; makes it live when done,
+  // else schedules the next page behind this one in its channel's queue.
+  void catchUp(std::uint64_t participant_id);
+  void fillParticipant(const Member& m, proto::Participant& p) const;
+  void broadcast(const protocol::Envelope& envelope, std::uint64_t except_participant);
+  // Recomputes the room's codec; tells everyone when it changed.
+  void updateVideoCodec();
+  void offerMedia(const Member& member);
+  // After every join and leave: starts a peer-path attempt when the room is
+  // two (after a pause when it shrank to two), stops it when it is not.
+  void updatePeerPath(bool shrank);
+  void startPeerAttempt();
+  void stopPeerAttempt(const std::string& reason);
+  void setMediaPath(Member& member, std::string path);
+
+  std::shared_ptr<ServerContext> ctx_;
+  const std::string name_;
+  asio::strand<asio::io_context::executor_type> strand_;
+  bool loaded_ = false;
+  RoomRecord record_;
+  std::vector<Member> members_;
+  std::string video_codec_ = "VP9";
+  // The current peer-path attempt: its number (0: none yet) and its pair.
+  std::uint64_t peer_attempt_ = 0;
+  bool peer_active_ = false;
+  std::uint64_t peer_a_ = 0;  // controlling (the earlier joiner)
+  std::uint64_t peer_b_ = 0;
+  asio::steady_timer peer_timer_;
+};
+
+}  // namespace parley::server

@@ -1,0 +1,352 @@
+#include "core/server/store/store.h"
+
+#include <sqlite3.h>
+
+#include <initializer_list>
+
+namespace parley::server {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS users(
+  name TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  created_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS rooms(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS messages(
+  room_id INTEGER NOT NULL REFERENCES rooms(id),
+  seq INTEGER NOT NULL,
+  sender TEXT NOT NULL,
+  text TEXT NOT NULL,
+  server_time_ms INTEGER NOT NULL,
+  client_instance INTEGER NOT NULL,
+  client_msg_id INTEGER NOT NULL,
+  UNIQUE(room_id, seq),
+  UNIQUE(room_id, client_instance, client_msg_id));
+)sql";
+
+// RAII reset of a cached statement so it never stays mid-step.
+class StmtUse {
+ public:
+  explicit StmtUse(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~StmtUse() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  StmtUse(const StmtUse&) = delete;
+  StmtUse& operator=(const StmtUse&) = delete;
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+void bindText(sqlite3_stmt* stmt, int index, const std::string& text) {
+  sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+// SQLite integers are signed 64-bit; client ids are u64 bit patterns.
+std::int64_t toSql(std::uint64_t v) { return static_cast<std::int64_t>(v); }
+std::uint64_t fromSql(std::int64_t v) { return static_cast<std::uint64_t>(v); }
+
+std::string columnText(sqlite3_stmt* stmt, int col) {
+  const auto* data = sqlite3_column_text(stmt, col);
+  const int len = sqlite3_column_bytes(stmt, col);
+  return data == nullptr
+             ? std::string()
+             : std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(len));
+}
+
+}  // namespace
+
+Unexpected Store::storeError(const std::string& what) {
+  return makeError(ErrorCode::StoreFailed,
+                   what + " (" + path_ + "): " + (db_ != nullptr ? sqlite3_errmsg(db_) : "closed"));
+}
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& path, Synchronous synchronous,
+                                           bool create) {
+  std::unique_ptr<Store> store(new Store());
+  store->path_ = path;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  if (sqlite3_open_v2(path.c_str(), &store->db_, flags, nullptr) != SQLITE_OK) {
+    auto err = store->storeError("cannot open the store");
+    return err;
+  }
+  sqlite3_busy_timeout(store->db_, 5000);
+  sqlite3_extended_result_codes(store->db_, 1);
+  if (auto ok = store->exec("PRAGMA journal_mode=WAL;"); !ok) {
+    return makeError(std::move(ok).error());
+  }
+  if (auto ok = store->exec(synchronous == Synchronous::Full ? "PRAGMA synchronous=FULL;"
+                                                             : "PRAGMA synchronous=NORMAL;");
+      !ok) {
+    return makeError(std::move(ok).error());
+  }
+  if (auto ok = store->exec("PRAGMA foreign_keys=ON;"); !ok) {
+    return makeError(std::move(ok).error());
+  }
+  if (auto ok = store->exec(kSchema); !ok) {
+    return makeError(std::move(ok).error());
+  }
+  if (auto ok = store->prepareAll(); !ok) {
+    return makeError(std::move(ok).error());
+  }
+  return store;
+}
+
+Store::~Store() { close(); }
+
+void Store::close() {
+  std::lock_guard lock(mu_);
+  if (db_ == nullptr) {
+    return;
+  }
+  for (sqlite3_stmt* stmt :
+       {add_user_, update_user_, remove_user_, list_users_, get_hash_, find_room_, insert_room_,
+        max_seq_, find_client_, insert_message_, messages_after_}) {
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_exec(db_, "PRAGMA wal_checkpoint(TRUNCATE);", nullptr, nullptr, nullptr);
+  sqlite3_close(db_);
+  db_ = nullptr;
+}
+
+Result<void> Store::exec(const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message != nullptr ? message : "unknown error";
+    sqlite3_free(message);
+    return makeError(ErrorCode::StoreFailed, "store " + path_ + ": " + text);
+  }
+  return {};
+}
+
+Result<sqlite3_stmt*> Store::prepare(const char* sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+    return storeError(std::string("cannot prepare ") + sql);
+  }
+  return stmt;
+}
+
+Result<void> Store::prepareAll() {
+  const std::initializer_list<std::pair<sqlite3_stmt**, const char*>> statements = {
+      {&add_user_, "INSERT INTO users(name, password_hash, created_ms) VALUES(?1, ?2, ?3)"},
+      {&update_user_, "UPDATE users SET password_hash = ?2 WHERE name = ?1"},
+      {&remove_user_, "DELETE FROM users WHERE name = ?1"},
+      {&list_users_, "SELECT name FROM users ORDER BY name"},
+      {&get_hash_, "SELECT password_hash FROM users WHERE name = ?1"},
+      {&find_room_, "SELECT id FROM rooms WHERE name = ?1"},
+      {&insert_room_, "INSERT INTO rooms(name, created_ms) VALUES(?1, ?2)"},
+      {&max_seq_, "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room_id = ?1"},
+      {&find_client_,
+       "SELECT seq FROM messages WHERE room_id = ?1 AND client_instance = ?2 AND "
+       "client_msg_id = ?3"},
+      {&insert_message_,
+       "INSERT INTO messages(room_id, seq, sender, text, server_time_ms, client_instance, "
+       "client_msg_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+      {&messages_after_,
+       "SELECT seq, sender, text, server_time_ms, client_instance, client_msg_id FROM messages "
+       "WHERE room_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"},
+  };
+  for (const auto& [target, sql] : statements) {
+    auto stmt = prepare(sql);
+    if (!stmt) {
+      return makeError(std::move(stmt).error());
+    }
+    *target = *stmt;
+  }
+  return {};
+}
+
+#define PARLEY_STORE_OPEN_OR_FAIL()                                                \
+  if (db_ == nullptr) {                                                            \
+    return makeError(ErrorCode::StoreFailed, "the store " + path_ + " is closed"); \
+  }
+
+Result<void> Store::addUser(const std::string& name, const std::string& password_hash,
+                            std::int64_t created_ms) {
+  std::lock_guard lock(mu_);
+  PARLEY_STORE_OPEN_OR_FAIL();
+  StmtUse use(add_user_);
+  bindText(add_user_, 1, name);
+  bindText(add_user_, 2, password_hash);
+  sqlite3_bind_int64(add_user_, 3, created_ms);
+  const int rc = sqlite3_step(add_user_);
+  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
+    return makeError(ErrorCode::AlreadyExists, "user '" + name + "' already exists");
+  }
+  if (rc != SQLITE_DONE) {
+    return storeError("cannot add user '" + name + "'");
+  }
+  return {};
+}
+
+Result<void> Store::updateUserPassword(const std::string& name, const std::string& password_hash) {
+  std::lock_guard lock(mu_);
+  PARLEY_STORE_OPEN_OR_FAIL();
+  StmtUse use(update_user_);
+  bindText(update_user_, 1, name);
+  bindText(update_user_, 2, password_hash);
+  if (sqlite3_step(update_user_) != SQLITE_DONE) {
+    return storeError("cannot update user '" + name + "'");
+  }
+  if (sqlite3_changes(db_) == 0) {
+    return makeError(ErrorCode::NotFound, "no user named '" + name + "'");
+  }
+  return {};
+}
+
+Result<void> Store::removeUser(const std::string& name) {
+  std::lock_guard lock(mu_);
+  PARLEY_STORE_OPEN_OR_FAIL();
+  StmtUse use(remove_user_);
+  bindText(remove_user_, 1, name);
+  if (sqlite3_step(remove_user_) != SQLITE_DONE) {
+    return storeError("cannot remove user '" + name + "'");
+  }
+  if (sqlite3_changes(db_) == 0) {
+    return makeError(ErrorCode::NotFound, "no user named '" + name + "'");
+  }
+  return {};
+}
+
+Result<std::vector<std::string>> Store::listUsers() {
+  std::lock_guard lock(mu_);
+  PARLEY_STORE_OPEN_OR_FAIL();
+  StmtUse use(list_users_);
+  std::vector<std::string> names;
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(list_users_)) == SQLITE_ROW) {
+    names.push_back(columnText(list_users_, 0));
+  }
+  if (rc != SQLITE_DONE) {
+    return storeError("cannot list users");
+  }
+  return names;
+}
+
+Result<std::optional<std::string>> Store::passwordHash(const std::string& name) {
+  std::lock_guard lock(mu_);
+  PARLEY_STORE_OPEN_OR_FAIL();
+  StmtUse use(get_hash_);
+  bindText(get_hash_, 1, name);
+  const int rc = sqlite3_step(get_hash_);
+  if (rc == SQLITE_ROW) {
+    return std::optional<std::string>(columnText(get_hash_, 0));
+  }
+  if (rc != SQLITE_DONE) {
+    return storeError("cannot look up user '" + name + "'");
+  }
+  return std::optional<std::string>();
+}
+
+Result<RoomRecord> Store::openRoom(const std::string& name, std::int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  PARLEY_STORE_OPEN_OR_FAIL();
+  RoomRecord record;
+  {
+    StmtUse use(find_room_);
+    bindText(find_room_, 1, name);
+    const int rc = sqlite3_step(find_room_);
+    if (rc == SQLITE_ROW) {
+      record.id = sqlite3_column_int64(find_room_, 0);
+    } else if (rc != SQLITE_DONE) {
+      return storeError("cannot look up room '" + name + "'");
+    }
+  }
+  if (record.id == 0) {
+    StmtUse use(insert_room_);
+    bindText(insert_room_, 1, name);
+    sqlite3_bind_int64(insert_room_, 2, now_ms);
+    if (sqlite3_step(insert_room_) != SQLITE_DONE) {
+      return storeError("cannot create room '" + name + "'");
+    }
+    record.id = sqlite3_last_insert_rowid(db_);
+    return record;
+  }
+  StmtUse use(max_seq_);
+  sqlite3_bind_int64(max_seq_, 1, record.id);
+  if (sqlite3_step(max_seq_) != SQLITE_ROW) {
+    return storeError("cannot read the last sequence number of room '" + name + "'");
+  }
+  record.last_seq = fromSql(sqlite3_column_int64(max_seq_, 0));
+  return record;
+}
+
+Result<std::optional<std::uint64_t>> Store::findByClientId(std::int64_t room_id,
+                                                           std::uint64_t client_instance,
+                                                           std::uint64_t client_msg_id) {
+  std::lock_guard lock(mu_);
+  PARLEY_STORE_OPEN_OR_FAIL();
+  StmtUse use(find_client_);
+  sqlite3_bind_int64(find_client_, 1, room_id);
+  sqlite3_bind_int64(find_client_, 2, toSql(client_instance));
+  sqlite3_bind_int64(find_client_, 3, toSql(client_msg_id));
+  const int rc = sqlite3_step(find_client_);
+  if (rc == SQLITE_ROW) {
+    return std::optional<std::uint64_t>(fromSql(sqlite3_column_int64(find_client_, 0)));
+  }
+  if (rc != SQLITE_DONE) {
+    return storeError("cannot look up a chat message");
+  }
+  return std::optional<std::uint64_t>();
+}
+
+Result<void> Store::appendMessage(const StoredMessage& m) {
+  std::lock_guard lock(mu_);
+  PARLEY_STORE_OPEN_OR_FAIL();
+  StmtUse use(insert_message_);
+  sqlite3_bind_int64(insert_message_, 1, m.room_id);
+  sqlite3_bind_int64(insert_message_, 2, toSql(m.seq));
+  bindText(insert_message_, 3, m.sender);
+  bindText(insert_message_, 4, m.text);
+  sqlite3_bind_int64(insert_message_, 5, m.server_time_ms);
+  sqlite3_bind_int64(insert_message_, 6, toSql(m.client_instance));
+  sqlite3_bind_int64(insert_message_, 7, toSql(m.client_msg_id));
+  // Autocommit: when step returns DONE the row is committed to the WAL.
+  const int rc = sqlite3_step(insert_message_);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    return makeError(ErrorCode::AlreadyExists, "message seq " + std::to_string(m.seq) +
+                                                   " or its client id is already stored");
+  }
+  if (rc != SQLITE_DONE) {
+    return storeError("cannot store a chat message");
+  }
+  return {};
+}
+
+Result<std::vector<StoredMessage>> Store::messagesAfter(std::int64_t room_id,
+                                                        std::uint64_t after_seq,
+                                                        std::size_t limit) {
+  std::lock_guard lock(mu_);
+  PARLEY_STORE_OPEN_OR_FAIL();
+  StmtUse use(messages_after_);
+  sqlite3_bind_int64(messages_after_, 1, room_id);
+  sqlite3_bind_int64(messages_after_, 2, toSql(after_seq));
+  sqlite3_bind_int64(messages_after_, 3, static_cast<std::int64_t>(limit));
+  std::vector<StoredMessage> out;
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(messages_after_)) == SQLITE_ROW) {
+    StoredMessage m;
+    m.room_id = room_id;
+    m.seq = fromSql(sqlite3_column_int64(messages_after_, 0));
+    m.sender = columnText(messages_after_, 1);
+    m.text = columnText(messages_after_, 2);
+    m.server_time_ms = sqlite3_column_int64(messages_after_, 3);
+    m.client_instance = fromSql(sqlite3_column_int64(messages_after_, 4));
+    m.client_msg_id = fromSql(sqlite3_column_int64(messages_after_, 5));
+    out.push_back(std::move(m));
+  }
+  if (rc != SQLITE_DONE) {
+    return storeError("cannot read chat history");
+  }
+  return out;
+}
+
+#undef PARLEY_STORE_OPEN_OR_FAIL
+
+}  // namespace parley::server

@@ -1,0 +1,101 @@
+#pragma once
+// Store: parleyd's SQLite database (accounts, rooms, chat history). One
+// connection in WAL mode; every statement prepared once.
+//
+// Threads: called from room strands, the hashing pool and the CLI. One mutex
+// (mu_) guards the connection and every prepared statement; each public
+// method holds it for its whole duration and never calls out while holding it
+// (history is read in pages into memory, then handed to the caller unlocked).
+// Chat appends commit before they return, so an acknowledged message survives
+// a crash ("normal") or also a power loss ("full").
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/base/result.h"
+#include "core/base/thread_check.h"
+#include "core/server/deployment/server_config.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace parley::server {
+
+struct StoredMessage {
+  std::int64_t room_id = 0;
+  std::uint64_t seq = 0;
+  std::string sender;
+  std::string text;
+  std::int64_t server_time_ms = 0;
+  std::uint64_t client_instance = 0;
+  std::uint64_t client_msg_id = 0;
+};
+
+struct RoomRecord {
+  std::int64_t id = 0;
+  std::uint64_t last_seq = 0;
+};
+
+class Store {
+ public:
+  // Opens (creating when `create` and missing) and applies the schema.
+  static Result<std::unique_ptr<Store>> open(const std::string& path, Synchronous synchronous,
+                                             bool create);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Accounts. addUser fails with AlreadyExists, update/remove with NotFound.
+  Result<void> addUser(const std::string& name, const std::string& password_hash,
+                       std::int64_t created_ms);
+  Result<void> updateUserPassword(const std::string& name, const std::string& password_hash);
+  Result<void> removeUser(const std::string& name);
+  Result<std::vector<std::string>> listUsers();
+  Result<std::optional<std::string>> passwordHash(const std::string& name);
+
+  // Rooms: loads the room (its id and highest seq), creating it when new.
+  Result<RoomRecord> openRoom(const std::string& name, std::int64_t now_ms);
+
+  // Chat. appendMessage commits before returning.
+  Result<std::optional<std::uint64_t>> findByClientId(std::int64_t room_id,
+                                                      std::uint64_t client_instance,
+                                                      std::uint64_t client_msg_id);
+  Result<void> appendMessage(const StoredMessage& message);
+  // Up to `limit` messages with seq > after_seq, in seq order.
+  Result<std::vector<StoredMessage>> messagesAfter(std::int64_t room_id, std::uint64_t after_seq,
+                                                   std::size_t limit);
+
+  // Flushes the WAL into the main file and closes; later calls fail.
+  void close();
+
+ private:
+  Store() = default;
+  Result<void> exec(const char* sql);
+  Result<sqlite3_stmt*> prepare(const char* sql);
+  Result<void> prepareAll();
+  Unexpected storeError(const std::string& what);
+
+  // Guards db_ and every statement below. Lock order: innermost (no other
+  // lock is ever taken while holding it).
+  std::mutex mu_;
+  sqlite3* db_ PARLEY_GUARDED_BY(mu_) = nullptr;
+  std::string path_;
+  sqlite3_stmt* add_user_ = nullptr;
+  sqlite3_stmt* update_user_ = nullptr;
+  sqlite3_stmt* remove_user_ = nullptr;
+  sqlite3_stmt* list_users_ = nullptr;
+  sqlite3_stmt* get_hash_ = nullptr;
+  sqlite3_stmt* find_room_ = nullptr;
+  sqlite3_stmt* insert_room_ = nullptr;
+  sqlite3_stmt* max_seq_ = nullptr;
+  sqlite3_stmt* find_client_ = nullptr;
+  sqlite3_stmt* insert_message_ = nullptr;
+  sqlite3_stmt* messages_after_ = nullptr;
+};
+
+}  // namespace parley::server

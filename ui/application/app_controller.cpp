@@ -1,0 +1,489 @@
+#include "ui/application/app_controller.h"
+
+#include <QTimer>
+
+#include "media/video/screen_capture.h"
+#include "ui/application/session_bridge.h"
+#include "ui/meeting/chat_view.h"
+#include "ui/meeting/meeting_window.h"
+#include "ui/meeting/share_dialog.h"
+#include "ui/secrets/secret_store.h"
+#include "ui/settings/settings_dialog.h"
+#include "ui/settings/settings_store.h"
+#include "ui/sign_in/attempt_text.h"
+#include "ui/sign_in/race_table_model.h"
+#include "ui/sign_in/sign_in_window.h"
+#include "ui/sign_in/ui_credential_provider.h"
+
+namespace parley::ui {
+
+AppController::AppController(Options options, QObject* parent)
+    : QObject(parent),
+      media_options_(std::move(options.media)),
+      share_display_(options.share_display) {
+  store_ = options.settings_file.isEmpty() ? std::make_unique<SettingsStore>()
+                                           : std::make_unique<SettingsStore>(options.settings_file);
+  if (options.secrets != nullptr) {
+    secrets_ = options.secrets;
+  } else {
+    owned_secrets_ = std::make_unique<KeychainStore>();
+    secrets_ = owned_secrets_.get();
+  }
+  LoadedSettings loaded = store_->load();
+  settings_ = loaded.settings;
+  load_warnings_ = loaded.warnings;
+
+  bridge_ = new SessionBridge(this);
+  prompter_ = new CredentialPrompter(this);
+  sign_in_ = new SignInWindow;
+  sign_in_->setSettings(settings_);
+  prompter_->setParentWindow(sign_in_);
+
+  connect(sign_in_, &SignInWindow::signInRequested, this, &AppController::signIn);
+  connect(sign_in_, &SignInWindow::cancelRequested, this, [this] {
+    stopMedia();
+    savePending();
+    signing_in_ = false;
+    sign_in_->setBusy(false);
+    sign_in_->showNote(tr("Sign-in cancelled."));
+  });
+  connect(sign_in_, &SignInWindow::settingsRequested, this, [this](int tab) { openSettings(tab); });
+  connect(sign_in_, &SignInWindow::proxyCredentialsRequested, this,
+          [this](const QString&) { openSettings(SettingsDialog::AuthTab); });
+
+  connect(bridge_, &SessionBridge::attempt, this, [this](const net::AttemptEvent& e) {
+    if (signing_in_) {
+      sign_in_->race()->apply(e);
+    }
+  });
+  connect(bridge_, &SessionBridge::connected, this,
+          [this](const client::ConnectionInfo& info) { connection_ = info; });
+  connect(bridge_, &SessionBridge::signedIn, this, [this](quint64 id) { self_id_ = id; });
+  connect(bridge_, &SessionBridge::joined, this, &AppController::onJoined);
+  connect(bridge_, &SessionBridge::participantJoined, this,
+          [this](const client::ParticipantInfo& p) {
+            if (meeting_) {
+              meeting_->participantJoined(p);
+            }
+          });
+  connect(bridge_, &SessionBridge::participantLeft, this,
+          [this](const client::ParticipantInfo& p, const QString& reason) {
+            if (meeting_) {
+              meeting_->participantLeft(p, reason);
+            }
+          });
+  connect(bridge_, &SessionBridge::participantMedia, this,
+          [this](quint64 id, const client::MediaStateInfo& media) {
+            if (meeting_ && id != self_id_) {
+              meeting_->participantMedia(id, media);
+            }
+          });
+  connect(bridge_, &SessionBridge::participantPath, this, [this](quint64 id, const QString& path) {
+    if (meeting_) {
+      meeting_->participantPath(id, path);
+    }
+  });
+  connect(bridge_, &SessionBridge::chat, this, [this](const client::ChatInfo& c) {
+    if (meeting_) {
+      meeting_->chat()->addChat(c);
+    }
+  });
+  connect(bridge_, &SessionBridge::chatAcknowledged, this, [this](quint64 id, quint64 seq) {
+    if (meeting_) {
+      meeting_->chat()->acknowledge(id, seq);
+    }
+  });
+  connect(bridge_, &SessionBridge::chatRefused, this, [this](quint64 id, const QString& why) {
+    if (meeting_) {
+      meeting_->chat()->refuse(id, why);
+    }
+  });
+  connect(bridge_, &SessionBridge::disconnected, this,
+          [this](const QString& reason, bool will_retry, int retry_in_ms) {
+            if (inMeeting() && will_retry) {
+              meeting_->reconnecting(reason, retry_in_ms);
+            } else if (signing_in_ && will_retry) {
+              sign_in_->showNote(tr("The connection dropped (%1); trying again…").arg(reason));
+            }
+          });
+  connect(bridge_, &SessionBridge::left, this, [this] { backToSignIn(tr("You left the room.")); });
+  connect(bridge_, &SessionBridge::failed, this, &AppController::onFailed);
+  connect(bridge_, &SessionBridge::warning, this, [this](const QString& text) {
+    if (meeting_) {
+      meeting_->chat()->addNotice(text);
+    }
+  });
+  loadSecrets();
+}
+
+AppController::~AppController() {
+  savePending();
+  stopMedia();
+  prepared_media_.reset();
+  delete meeting_;
+  delete settings_dialog_;
+  delete sign_in_;
+}
+
+MeetingWindow* AppController::meetingWindow() const { return meeting_.data(); }
+bool AppController::inMeeting() const { return meeting_ && meeting_->isVisible(); }
+SettingsDialog* AppController::settingsDialog() const { return settings_dialog_.data(); }
+
+void AppController::loadSecrets() {
+  QPointer<AppController> self(this);
+  secrets_->read(proxySecretKey(), [self](const SecretResult& r) {
+    if (self && r.ok) {
+      self->proxy_password_ = r.value;
+      self->prompter_->setSaved(self->settings_.proxy_user, r.value, self->settings_.proxy_domain);
+    }
+  });
+  if (settings_.remember_password && !settings_.user.isEmpty()) {
+    secrets_->read(signInSecretKey(settings_.server, settings_.user),
+                   [self](const SecretResult& r) {
+                     if (!self) {
+                       return;
+                     }
+                     if (r.ok && self->sign_in_->password().isEmpty()) {
+                       self->sign_in_->setPassword(r.value);
+                     } else if (!r.ok) {
+                       self->sign_in_->showNote(r.error);
+                     }
+                   });
+  }
+}
+
+void AppController::show() {
+  if (!load_warnings_.isEmpty()) {
+    sign_in_->showNote(tr("Some saved settings were not understood and were reset to their "
+                          "defaults:\n%1")
+                           .arg(load_warnings_.join(QLatin1Char('\n'))));
+  }
+  sign_in_->show();
+  sign_in_->raise();
+  sign_in_->activateWindow();
+  // Build the (hidden) meeting window while the user types: creating its
+  // widgets costs the GUI thread tens of milliseconds, better spent now than
+  // between Sign in and the room.
+  QTimer::singleShot(0, this, &AppController::ensureMeetingWindow);
+  // Likewise the sound devices and the call: opening them asks the sound
+  // server (tens of milliseconds, more when none answers).
+  QTimer::singleShot(0, this, &AppController::prepareMedia);
+}
+
+void AppController::prepareMedia() {
+  if (!prepared_media_) {
+    prepared_media_ = std::make_unique<MeetingMedia>(bridge_->executor(), mediaOptions());
+  }
+}
+
+MediaDeviceOptions AppController::mediaOptions() const {
+  MediaDeviceOptions options = media_options_;
+  options.peer_to_peer = settings_.peer_to_peer;
+  options.hide_local_addresses = settings_.hide_local_addresses;
+  // The user's list wins over the one the program was started with.
+  if (auto allow = interfaceList(settings_.ice_interfaces); !allow.empty()) {
+    options.ice_interfaces = std::move(allow);
+  }
+  options.ice_exclude = interfaceList(settings_.ice_exclude);
+  return options;
+}
+
+void AppController::prefill(const ConnectionSettings& overrides, const QString& password) {
+  settings_ = overrides;
+  sign_in_->setSettings(settings_);
+  if (!password.isEmpty()) {
+    sign_in_->setPassword(password);
+  }
+}
+
+void AppController::signIn() {
+  if (signing_in_) {
+    return;
+  }
+  if (!sign_in_->validateFields().isEmpty()) {
+    sign_in_->showNote(sign_in_->validateFields().join(QLatin1Char(' ')));
+    return;
+  }
+  settings_ = sign_in_->settings(settings_);
+  if (settings_.ca_file.isEmpty()) {
+    sign_in_->showFailure(
+        FailureAdvice{tr("Choose your deployment's CA certificate file in Settings first."),
+                      FailureAdvice::Action::Settings,
+                      {}});
+    return;
+  }
+  const QStringList problems = validateSettings(settings_);
+  if (!problems.isEmpty()) {
+    sign_in_->showNote(problems.join(QLatin1Char('\n')));
+    return;
+  }
+  // Written once the sign-in is over (QSettings syncs to disk: milliseconds
+  // the GUI thread should not spend while the race is on screen).
+  save_pending_ = true;
+  const QString password = sign_in_->password();
+  QPointer<AppController> self(this);
+  const QString key = signInSecretKey(settings_.server, settings_.user);
+  auto report = [self](const SecretResult& r) {
+    if (self && !r.ok && self->inMeeting()) {
+      self->meeting_->chat()->addNotice(r.error);
+    } else if (self && !r.ok) {
+      self->sign_in_->showNote(r.error);
+    }
+  };
+  if (settings_.remember_password) {
+    secrets_->write(key, password, report);
+  } else {
+    secrets_->remove(key, [](const SecretResult&) {});
+  }
+
+  SignInRequest request;
+  request.server = settings_.server;
+  request.tls_port = settings_.tls_port;
+  request.alt_port = settings_.alt_port;
+  request.ca_file = settings_.ca_file;
+  request.user = settings_.user;
+  request.password = password;
+  request.room = settings_.room;
+  request.race = toRaceSettings(settings_, proxy_password_);
+  prompter_->setParentWindow(sign_in_);
+  request.race.credentials = std::make_shared<UiCredentialProvider>(prompter_);
+  sign_in_->setBusy(true);
+  signing_in_ = true;
+  startMedia(request);
+  const QString error = bridge_->signIn(request);
+  if (!error.isEmpty()) {
+    stopMedia();
+    savePending();
+    signing_in_ = false;
+    sign_in_->setBusy(false);
+    sign_in_->showFailure(FailureAdvice{error, FailureAdvice::Action::Settings, {}});
+  }
+}
+
+void AppController::startMedia(SignInRequest& request) {
+  stopMedia();
+  const MediaDeviceOptions options = mediaOptions();
+  if (prepared_media_ && !samePeerOptions(prepared_media_->options(), options)) {
+    prepared_media_.reset();  // prepared before the settings changed
+  }
+  media_ = prepared_media_ ? std::move(prepared_media_)
+                           : std::make_unique<MeetingMedia>(bridge_->executor(), options);
+  media_error_ = media_->start();
+  if (!media_error_.isEmpty()) {
+    return;  // chat still works; the window says why there is no media
+  }
+  request.media_link = media_->call();
+  request.media = media_->state();
+  MeetingMedia* media = media_.get();
+  connect(media, &MeetingMedia::stateChanged, this, [this](const client::MediaStateInfo& s) {
+    bridge_->setMediaState(s);
+    if (meeting_) {
+      meeting_->setOwnMedia(s);
+    }
+  });
+  connect(media, &MeetingMedia::remoteVideo, this,
+          [this](const QString& user, bool screen, const QImage& image) {
+            if (meeting_) {
+              meeting_->remoteVideo(user, screen, image);
+            }
+          });
+  connect(media, &MeetingMedia::pathChanged, this, [this](const QString& path) {
+    if (meeting_) {
+      meeting_->setMediaPath(path);
+    }
+  });
+  connect(media, &MeetingMedia::sharingEnded, this, [this](const QString& reason) {
+    if (meeting_) {
+      meeting_->setSharing({});
+      meeting_->mediaNotice(tr("Screen sharing stopped: %1").arg(reason));
+    }
+  });
+  connect(media, &MeetingMedia::cameraEnded, this, [this](const QString& reason) {
+    if (meeting_) {
+      meeting_->mediaNotice(tr("The camera stopped: %1").arg(reason));
+    }
+  });
+}
+
+void AppController::stopMedia() {
+  bridge_->cancel();  // no session callback (nor MediaLink call) runs after this
+  const bool had_media = media_ != nullptr;
+  media_.reset();  // stops the call, then closes the devices
+  if (had_media) {
+    // Ready for the next sign-in, opened while the user reads or types.
+    QTimer::singleShot(0, this, &AppController::prepareMedia);
+  }
+}
+
+ShareDialog* AppController::shareDialog() const { return share_dialog_.data(); }
+
+ShareDialog* AppController::openShareChooser() {
+  if (!meeting_ || !media_) {
+    return nullptr;
+  }
+  if (share_dialog_) {
+    share_dialog_->raise();
+    return share_dialog_;
+  }
+  const QString display =
+      share_display_.isEmpty() ? qEnvironmentVariable("DISPLAY") : share_display_;
+  // A few local X round trips per window: quick, and never the network.
+  auto targets = media::listShareableTargets(display.toStdString());
+  std::vector<media::ShareableTarget> list;
+  QString error;
+  if (targets) {
+    list = std::move(*targets);
+  } else {
+    error = QString::fromStdString(targets.error().detail);
+  }
+  share_dialog_ = new ShareDialog(std::move(list), error, meeting_);
+  share_dialog_->setAttribute(Qt::WA_DeleteOnClose);
+  connect(share_dialog_, &ShareDialog::shareChosen, this,
+          [this, display](const media::ShareableTarget& target) {
+            if (!media_ || !meeting_) {
+              return;
+            }
+            const QString why = media_->startSharing(target, display);
+            if (!why.isEmpty()) {
+              meeting_->mediaNotice(tr("Sharing did not start: %1").arg(why));
+              return;
+            }
+            meeting_->setSharing(media_->sharingName());
+          });
+  share_dialog_->open();
+  return share_dialog_;
+}
+
+void AppController::ensureMeetingWindow() {
+  if (meeting_) {
+    return;
+  }
+  meeting_ = new MeetingWindow;
+  meeting_->setAttribute(Qt::WA_DeleteOnClose);
+  connect(meeting_, &MeetingWindow::leaveRequested, this, [this] {
+    bridge_->leave();  // bounded by the session's leave timeout; left() follows
+  });
+  connect(meeting_, &MeetingWindow::settingsRequested, this,
+          [this] { openSettings(SettingsDialog::ProxyTab); });
+  connect(meeting_, &MeetingWindow::muteRequested, this, [this](bool muted) {
+    if (media_) {
+      media_->setMuted(muted);
+      meeting_->setOwnMedia(media_->state());  // also when nothing changed (no microphone)
+    }
+  });
+  connect(meeting_, &MeetingWindow::cameraRequested, this, [this](bool on) {
+    if (!media_) {
+      return;
+    }
+    const QString why = media_->setCameraOn(on);
+    if (!why.isEmpty()) {
+      meeting_->mediaNotice(tr("The camera did not start: %1").arg(why));
+    }
+    meeting_->setOwnMedia(media_->state());
+  });
+  connect(meeting_, &MeetingWindow::shareRequested, this, [this] { openShareChooser(); });
+  connect(meeting_, &MeetingWindow::stopSharingRequested, this, [this] {
+    if (media_) {
+      media_->stopSharing();
+    }
+    meeting_->setSharing({});
+  });
+  connect(meeting_->chat(), &ChatView::sendRequested, this, [this](const QString& text) {
+    const quint64 id = bridge_->sendChat(text);
+    if (id != 0 && meeting_) {
+      meeting_->chat()->addPending(id, settings_.user, text);
+    }
+  });
+}
+
+void AppController::onJoined(const QString& room,
+                             const std::vector<client::ParticipantInfo>& people) {
+  ensureMeetingWindow();
+  if (signing_in_) {
+    meeting_->setSelf(self_id_, settings_.user);
+    if (media_ && media_error_.isEmpty()) {
+      meeting_->setDevices(media_->microphoneName(), media_->speakerName(),
+                           media_->cameraAvailable() ? media_->cameraName() : QString(), {});
+      meeting_->setOwnMedia(media_->state());
+      meeting_->setSharing(media_->sharingName());
+    } else {
+      meeting_->setDevices({}, {}, {}, media_error_.isEmpty() ? tr("not started") : media_error_);
+    }
+  }
+  meeting_->setConnection(connectionText(connection_));
+  meeting_->joined(room, people);
+  if (signing_in_) {
+    signing_in_ = false;
+    sign_in_->setBusy(false);
+    sign_in_->showNote({});
+    sign_in_->setPassword(settings_.remember_password ? sign_in_->password() : QString());
+    meeting_->show();
+    meeting_->raise();
+    meeting_->activateWindow();
+    sign_in_->hide();
+    Q_EMIT meetingShown();
+    QTimer::singleShot(0, this, &AppController::savePending);
+  }
+}
+
+void AppController::savePending() {
+  if (save_pending_) {
+    save_pending_ = false;
+    store_->save(settings_);
+  }
+}
+
+void AppController::onFailed(const Error& error) {
+  savePending();
+  const FailureAdvice advice = adviceFor(error, sign_in_->race()->events());
+  if (inMeeting()) {
+    backToSignIn(advice.message);
+    sign_in_->showFailure(advice);
+  } else {
+    signing_in_ = false;
+    sign_in_->setBusy(false);
+    sign_in_->showFailure(advice);
+  }
+  stopMedia();
+  Q_EMIT signInFailed(advice.message);
+}
+
+void AppController::backToSignIn(const QString& message) {
+  signing_in_ = false;
+  stopMedia();
+  if (meeting_) {
+    meeting_->hide();
+    meeting_->deleteLater();
+    meeting_ = nullptr;
+    QTimer::singleShot(0, this, &AppController::ensureMeetingWindow);
+  }
+  sign_in_->setBusy(false);
+  sign_in_->showNote(message);
+  sign_in_->show();
+}
+
+SettingsDialog* AppController::openSettings(int tab) {
+  if (!settings_dialog_) {
+    QWidget* parent = inMeeting() ? static_cast<QWidget*>(meeting_.data()) : sign_in_;
+    settings_dialog_ = new SettingsDialog(*store_, *secrets_, prompter_, parent);
+    settings_dialog_->setAttribute(Qt::WA_DeleteOnClose);
+    connect(settings_dialog_, &SettingsDialog::saved, this, [this](const ConnectionSettings& s) {
+      settings_ = s;
+      sign_in_->setSettings(sign_in_->settings(s));
+      QPointer<AppController> self(this);
+      secrets_->read(proxySecretKey(), [self](const SecretResult& r) {
+        if (self && r.ok) {
+          self->proxy_password_ = r.value;
+        }
+      });
+    });
+  }
+  settings_dialog_->setSettings(sign_in_->settings(settings_));
+  settings_dialog_->showTab(tab);
+  settings_dialog_->show();
+  settings_dialog_->raise();
+  settings_dialog_->activateWindow();
+  return settings_dialog_;
+}
+
+}  // namespace parley::ui

@@ -1,0 +1,118 @@
+#pragma once
+// AppController: the desktop client's flow. Shows the sign-in window, turns
+// a Sign in into a SessionBridge sign-in with the saved settings, feeds the
+// race to the window, opens the meeting window when the room is joined,
+// returns to the sign-in window on leave or fatal error, and opens the
+// settings dialog from either window. It owns the stores, the bridge and
+// the windows; app/parley's main() only builds it.
+//
+// Threads: GUI thread.
+
+#include <QObject>
+#include <QPointer>
+#include <memory>
+
+#include "core/client/session_observer.h"
+#include "ui/meeting/meeting_media.h"
+#include "ui/settings/connection_settings.h"
+
+namespace parley::ui {
+
+class CredentialPrompter;
+class MeetingWindow;
+class ShareDialog;
+struct SignInRequest;
+class SecretStore;
+class SessionBridge;
+class SettingsDialog;
+class SettingsStore;
+class SignInWindow;
+
+class AppController final : public QObject {
+  Q_OBJECT
+ public:
+  struct Options {
+    Options() = default;
+    Options(QString settings, SecretStore* store)
+        : settings_file(std::move(settings)), secrets(store) {}
+    QString settings_file;  // empty: the user's QSettings (organization "Parley")
+    // Null: the OS keychain. Tests pass a MemorySecretStore (not owned).
+    SecretStore* secrets = nullptr;
+    // Sound devices and camera (empty: the system's; tests inject files).
+    MediaDeviceOptions media;
+    // The X display whose screens and windows can be shared (empty: $DISPLAY).
+    QString share_display;
+  };
+
+  explicit AppController(Options options, QObject* parent = nullptr);
+  ~AppController() override;
+
+  // Shows the sign-in window (with the saved settings, and any warning about
+  // a settings file that could not be read).
+  void show();
+  // Fills the sign-in window over the saved settings (command line, demo).
+  void prefill(const ConnectionSettings& overrides, const QString& password);
+  // As if the user pressed Sign in.
+  void signIn();
+
+  [[nodiscard]] SignInWindow* signInWindow() const { return sign_in_; }
+  // The meeting window; it exists hidden (built ahead) while not in a room.
+  [[nodiscard]] MeetingWindow* meetingWindow() const;
+  [[nodiscard]] bool inMeeting() const;
+  [[nodiscard]] SettingsDialog* settingsDialog() const;
+  [[nodiscard]] SessionBridge* bridge() const { return bridge_; }
+  [[nodiscard]] CredentialPrompter* prompter() const { return prompter_; }
+  [[nodiscard]] const ConnectionSettings& settings() const { return settings_; }
+
+  SettingsDialog* openSettings(int tab);
+  // Opens the share chooser over the meeting window (Share screen…).
+  ShareDialog* openShareChooser();
+  [[nodiscard]] ShareDialog* shareDialog() const;
+  // The media of the current sign-in (null between sign-ins).
+  [[nodiscard]] MeetingMedia* media() const { return media_.get(); }
+
+ Q_SIGNALS:
+  // The meeting window is shown (benchmarks and tests time this).
+  void meetingShown();
+  void signInFailed(const QString& message);
+
+ private:
+  void onJoined(const QString& room, const std::vector<client::ParticipantInfo>& people);
+  void onFailed(const Error& error);
+  void backToSignIn(const QString& message);
+  void loadSecrets();
+  void savePending();
+  void ensureMeetingWindow();
+  // Creates and starts the call of a new sign-in; fills `request`'s media.
+  void startMedia(SignInRequest& request);
+  // Stops the session first, then its call (the call outlives the session).
+  void stopMedia();
+  // Opens the sound devices and builds the next sign-in's call ahead of time.
+  void prepareMedia();
+  // The media options with the user's peer-to-peer settings applied.
+  [[nodiscard]] MediaDeviceOptions mediaOptions() const;
+
+  std::unique_ptr<SettingsStore> store_;
+  std::unique_ptr<SecretStore> owned_secrets_;
+  SecretStore* secrets_ = nullptr;
+  ConnectionSettings settings_;
+  QStringList load_warnings_;
+  QString proxy_password_;
+  SessionBridge* bridge_ = nullptr;
+  CredentialPrompter* prompter_ = nullptr;
+  SignInWindow* sign_in_ = nullptr;  // owned here (top-level, no parent)
+  QPointer<MeetingWindow> meeting_;
+  QPointer<SettingsDialog> settings_dialog_;
+  QPointer<ShareDialog> share_dialog_;
+  MediaDeviceOptions media_options_;
+  QString share_display_;
+  std::unique_ptr<MeetingMedia> media_;
+  std::unique_ptr<MeetingMedia> prepared_media_;  // for the next sign-in
+  QString media_error_;
+  client::ConnectionInfo connection_;
+  quint64 self_id_ = 0;
+  bool signing_in_ = false;
+  bool save_pending_ = false;
+};
+
+}  // namespace parley::ui

@@ -1,0 +1,283 @@
+#include "ui/meeting/meeting_media.h"
+
+#include <QMetaObject>
+
+#include "core/base/clock.h"
+#include "media/engine/file_audio_devices.h"
+#include "media/video/frame_convert.h"
+#include "ui/devices/camera_source.h"
+#include "ui/devices/qt_audio_devices.h"
+
+namespace parley::ui {
+
+// Remote pictures between the decode thread and the GUI thread: the newest
+// QImage per (user, screen), and which of them has a delivery queued, so a
+// GUI that is behind gets one delivery with the newest picture instead of a
+// queue of stale ones. The converter is the decode thread's only.
+struct MeetingMedia::Handoff {
+  media::FrameConverter converter;  // decode thread
+  std::mutex mu;
+  std::map<std::pair<QString, bool>, QImage> latest;  // guarded by mu
+  std::set<std::pair<QString, bool>> queued;          // guarded by mu
+};
+
+bool samePeerOptions(const MediaDeviceOptions& a, const MediaDeviceOptions& b) {
+  return a.ice_interfaces == b.ice_interfaces && a.ice_exclude == b.ice_exclude &&
+         a.peer_to_peer == b.peer_to_peer && a.hide_local_addresses == b.hide_local_addresses;
+}
+
+MeetingMedia::MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions options,
+                           QObject* parent)
+    : QObject(parent), options_(std::move(options)), handoff_(std::make_shared<Handoff>()) {
+  state_.audio_muted = true;
+  state_.video_decoders = {"VP9", "VP8"};
+
+  if (options_.audio_input) {
+    input_ = options_.audio_input();
+    microphone_ = tr("test input");
+  }
+  if (options_.audio_output) {
+    output_ = options_.audio_output();
+    speakers_ = tr("test output");
+  }
+  if ((!input_ || !output_) && !options_.no_sound_devices) {
+    audio_thread_ = std::make_unique<AudioDeviceThread>();
+    QString why;
+    if (!input_) {
+      if (auto mic = QtAudioInput::open(*audio_thread_, {}, &why)) {
+        microphone_ = mic->description();
+        input_ = std::move(mic);
+      }
+    }
+    if (!output_) {
+      if (auto out = QtAudioOutput::open(*audio_thread_, {}, &why)) {
+        speakers_ = out->description();
+        output_ = std::move(out);
+      }
+    }
+  }
+  if (!options_.camera) {
+    camera_ = CameraFeed::defaultCamera();
+  }
+  const bool real_devices = !options_.audio_input && !microphone_.isEmpty() && !speakers_.isEmpty();
+  if (!input_) {
+    input_ = std::make_unique<media::SilentInput>();
+  }
+  if (!output_) {
+    output_ = std::make_unique<media::NullOutput>();
+  }
+  // Unmuted when there is something to hear from us.
+  state_.audio_muted = microphone_.isEmpty();
+
+  client::CallConfig config;
+  // A microphone next to speakers hears the meeting: cancel that echo.
+  config.audio.echo_cancellation = real_devices;
+  config.peer_enabled = options_.peer_to_peer;
+  config.peer.interfaces.allow = options_.ice_interfaces;
+  config.peer.interfaces.deny.insert(config.peer.interfaces.deny.end(),
+                                     options_.ice_exclude.begin(), options_.ice_exclude.end());
+  config.peer.hide_local_addresses = options_.hide_local_addresses;
+  call_ = std::make_unique<client::Call>(std::move(executor), config, *input_, *output_,
+                                         SystemClock::instance());
+  call_->setRemoteVideoSink([handoff = handoff_, this](const std::string& user, bool screen,
+                                                       const media::VideoFrame& frame) {
+    // Decode thread. The call stops (joining this thread) before `this` goes.
+    auto rgba = handoff->converter.fromI420(frame, media::PixelFormat::Rgba);
+    if (!rgba) {
+      return;
+    }
+    auto* pixels = new media::PackedImage(std::move(*rgba));
+    QImage image(
+        pixels->pixels.data(), pixels->width, pixels->height, pixels->stride(),
+        QImage::Format_RGBA8888, [](void* p) { delete static_cast<media::PackedImage*>(p); },
+        pixels);
+    const auto key = std::make_pair(QString::fromStdString(user), screen);
+    {
+      std::lock_guard lock(handoff->mu);
+      handoff->latest[key] = std::move(image);
+      if (!handoff->queued.insert(key).second) {
+        return;  // a delivery is already on its way; it will carry this picture
+      }
+    }
+    QMetaObject::invokeMethod(
+        this, [this, key] { deliverQueued(key.first, key.second); }, Qt::QueuedConnection);
+  });
+  call_->setPathObserver([this](client::MediaPath path) {
+    QMetaObject::invokeMethod(
+        this,
+        [this, name = QString::fromStdString(client::mediaPathName(path))] {
+          if (name != path_) {
+            path_ = name;
+            Q_EMIT pathChanged(name);
+          }
+        },
+        Qt::QueuedConnection);
+  });
+  stats_timer_.setInterval(1000);
+  connect(&stats_timer_, &QTimer::timeout, this, [this] {
+    if (!started_) {
+      return;
+    }
+    call_->stats([this](client::CallStats stats) {
+      QMetaObject::invokeMethod(
+          this, [this, stats = std::move(stats)] { onStats(stats); }, Qt::QueuedConnection);
+    });
+  });
+}
+
+MeetingMedia::~MeetingMedia() {
+  stats_timer_.stop();
+  if (camera_feed_ != nullptr) {
+    camera_feed_->stop();
+  }
+  if (call_) {
+    call_->stop();  // joins the engine and the video threads: no sink runs after this
+  }
+  call_.reset();
+  input_.reset();
+  output_.reset();
+  audio_thread_.reset();
+}
+
+QString MeetingMedia::start() {
+  if (auto ok = call_->start(); !ok) {
+    return QString::fromStdString(ok.error().toString());
+  }
+  call_->setMuted(state_.audio_muted);
+  started_ = true;
+  stats_timer_.start();
+  return {};
+}
+
+bool MeetingMedia::cameraAvailable() const {
+  return static_cast<bool>(options_.camera) || !camera_.isNull();
+}
+
+QString MeetingMedia::cameraName() const {
+  if (options_.camera) {
+    return tr("test camera");
+  }
+  return camera_.description();
+}
+
+void MeetingMedia::setMuted(bool muted) {
+  if (microphone_.isEmpty()) {
+    muted = true;  // nothing to unmute: say so rather than pretend
+  }
+  if (call_ && started_) {
+    call_->setMuted(muted);
+  }
+  if (state_.audio_muted != muted) {
+    state_.audio_muted = muted;
+    Q_EMIT stateChanged(state_);
+  }
+}
+
+QString MeetingMedia::setCameraOn(bool on) {
+  if (!started_) {
+    return tr("media is not running");
+  }
+  if (!on) {
+    if (camera_feed_ != nullptr) {
+      camera_feed_->stop();
+    }
+    call_->setCameraSource(nullptr);
+    if (state_.camera_on) {
+      state_.camera_on = false;
+      Q_EMIT stateChanged(state_);
+    }
+    return {};
+  }
+  std::unique_ptr<media::VideoSource> source;
+  QString why;
+  if (options_.camera) {
+    source = options_.camera();
+    if (!source) {
+      why = tr("the test camera did not start");
+    }
+  } else {
+    if (camera_feed_ == nullptr) {
+      camera_feed_ = new CameraFeed(camera_, this);
+      connect(camera_feed_, &CameraFeed::failed, this, [this](const QString& reason) {
+        (void)setCameraOn(false);
+        Q_EMIT cameraEnded(reason);
+      });
+    }
+    source = camera_feed_->start(&why);
+  }
+  if (!source) {
+    return why;
+  }
+  call_->setCameraSource(std::move(source));
+  if (!state_.camera_on) {
+    state_.camera_on = true;
+    Q_EMIT stateChanged(state_);
+  }
+  return {};
+}
+
+QString MeetingMedia::startSharing(const media::ShareableTarget& target, const QString& display) {
+  if (!started_) {
+    return tr("media is not running");
+  }
+  media::ScreenCaptureOptions capture;
+  capture.display = display.toStdString();
+  if (target.kind == media::ShareableTarget::Kind::Window) {
+    capture.window_id = target.id;
+  }
+  // Opening x11grab is a local X round trip or two, not network I/O.
+  auto source = media::ScreenCapture::open(capture);
+  if (!source) {
+    return QString::fromStdString(source.error().detail);
+  }
+  call_->setScreenSource(std::move(*source));
+  sharing_name_ = QString::fromStdString(target.name);
+  if (!state_.sharing_screen) {
+    state_.sharing_screen = true;
+    Q_EMIT stateChanged(state_);
+  }
+  return {};
+}
+
+void MeetingMedia::stopSharing() {
+  if (call_ && started_) {
+    call_->setScreenSource(nullptr);
+  }
+  sharing_name_.clear();
+  if (state_.sharing_screen) {
+    state_.sharing_screen = false;
+    Q_EMIT stateChanged(state_);
+  }
+}
+
+void MeetingMedia::onStats(const client::CallStats& stats) {
+  const QString path = QString::fromStdString(stats.path);
+  if (path != path_) {
+    path_ = path;
+    Q_EMIT pathChanged(path);
+  }
+  // The screen's sender comes last; one that ended (window closed) stops the share.
+  if (state_.sharing_screen && !stats.senders.empty() && !stats.senders.back().error.empty()) {
+    const QString reason = QString::fromStdString(stats.senders.back().error);
+    stopSharing();
+    Q_EMIT sharingEnded(reason);
+  }
+}
+
+void MeetingMedia::deliverQueued(const QString& user, bool screen) {
+  QImage image;
+  {
+    std::lock_guard lock(handoff_->mu);
+    const auto key = std::make_pair(user, screen);
+    handoff_->queued.erase(key);
+    auto it = handoff_->latest.find(key);
+    if (it == handoff_->latest.end()) {
+      return;
+    }
+    image = std::move(it->second);
+    handoff_->latest.erase(it);
+  }
+  Q_EMIT remoteVideo(user, screen, image);
+}
+
+}  // namespace parley::ui

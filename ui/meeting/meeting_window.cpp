@@ -1,0 +1,462 @@
+#include "ui/meeting/meeting_window.h"
+#include "ui/application/resources_init.h"
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QFrame>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableView>
+#include <QToolBar>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "ui/application/app_icon.h"
+#include "ui/meeting/chat_view.h"
+#include "ui/meeting/participant_model.h"
+#include "ui/meeting/video_tile.h"
+
+namespace parley::ui {
+
+MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
+  initResources();
+  setObjectName(QStringLiteral("meetingWindow"));
+  setWindowIcon(appIcon());
+  resize(1100, 680);
+
+  auto* central = new QWidget(this);
+  auto* layout = new QVBoxLayout(central);
+
+  room_label_ = new QLabel(this);
+  room_label_->setObjectName(QStringLiteral("roomLabel"));
+  QFont big = room_label_->font();
+  big.setPointSizeF(big.pointSizeF() * 1.4);
+  big.setBold(true);
+  room_label_->setFont(big);
+  connection_label_ = new QLabel(this);
+  connection_label_->setObjectName(QStringLiteral("connectionLabel"));
+  connection_label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  banner_ = new QLabel(this);
+  banner_->setObjectName(QStringLiteral("reconnectBanner"));
+  banner_->setWordWrap(true);
+  banner_->setAutoFillBackground(true);
+  banner_->setMargin(6);
+  banner_->hide();
+  layout->addWidget(room_label_);
+  layout->addWidget(connection_label_);
+  layout->addWidget(banner_);
+
+  // While we share: a banner that cannot be missed, with the way out.
+  sharing_banner_ = new QFrame(this);
+  sharing_banner_->setObjectName(QStringLiteral("sharingBanner"));
+  sharing_banner_->setAutoFillBackground(true);
+  QPalette share_pal = sharing_banner_->palette();
+  share_pal.setColor(QPalette::Window, QColor(200, 40, 40));
+  share_pal.setColor(QPalette::WindowText, Qt::white);
+  sharing_banner_->setPalette(share_pal);
+  auto* share_row = new QHBoxLayout(sharing_banner_);
+  share_row->setContentsMargins(10, 6, 10, 6);
+  sharing_label_ = new QLabel(sharing_banner_);
+  sharing_label_->setObjectName(QStringLiteral("sharingLabel"));
+  QFont bold = sharing_label_->font();
+  bold.setBold(true);
+  sharing_label_->setFont(bold);
+  auto* stop_sharing = new QPushButton(tr("Stop &sharing"), sharing_banner_);
+  stop_sharing->setObjectName(QStringLiteral("stopSharingButton"));
+  connect(stop_sharing, &QPushButton::clicked, this, &MeetingWindow::stopSharingRequested);
+  share_row->addWidget(sharing_label_, 1);
+  share_row->addWidget(stop_sharing);
+  sharing_banner_->hide();
+  layout->addWidget(sharing_banner_);
+
+  auto* splitter = new QSplitter(Qt::Horizontal, this);
+  tiles_ = new QWidget(splitter);
+  tiles_->setObjectName(QStringLiteral("videoTiles"));
+  tile_grid_ = new QGridLayout(tiles_);
+  auto* side = new QSplitter(Qt::Vertical, splitter);
+  participants_ = new ParticipantModel(this);
+  people_view_ = new QTableView(side);
+  people_view_->setObjectName(QStringLiteral("participantView"));
+  people_view_->setModel(participants_);
+  people_view_->verticalHeader()->hide();
+  people_view_->horizontalHeader()->setStretchLastSection(false);
+  people_view_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  people_view_->horizontalHeader()->setSectionResizeMode(ParticipantModel::Name,
+                                                         QHeaderView::Stretch);
+  people_view_->setWordWrap(false);
+  people_view_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  people_view_->setAccessibleName(tr("Participants"));
+  chat_ = new ChatView(side);
+  connect(chat_, &ChatView::unreadChanged, this, [this] { updateTitle(); });
+  side->addWidget(people_view_);
+  side->addWidget(chat_);
+  side->setStretchFactor(1, 3);
+  splitter->addWidget(tiles_);
+  splitter->addWidget(side);
+  splitter->setStretchFactor(0, 3);
+  splitter->setStretchFactor(1, 2);
+  splitter->setSizes({620, 460});
+  layout->addWidget(splitter, 1);
+  setCentralWidget(central);
+
+  // Controls. Until the devices are known they are disabled and say so.
+  auto* bar = addToolBar(tr("Meeting"));
+  bar->setObjectName(QStringLiteral("meetingToolbar"));
+  bar->setMovable(false);
+  bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  mute_ = bar->addAction(tr("&Mute"));
+  mute_->setObjectName(QStringLiteral("muteAction"));
+  mute_->setCheckable(true);
+  mute_->setShortcut(QKeySequence(tr("Ctrl+D")));
+  mute_->setEnabled(false);
+  connect(mute_, &QAction::triggered, this,
+          [this](bool checked) { Q_EMIT muteRequested(checked); });
+  camera_ = bar->addAction(tr("Start &camera"));
+  camera_->setObjectName(QStringLiteral("cameraAction"));
+  camera_->setCheckable(true);
+  camera_->setShortcut(QKeySequence(tr("Ctrl+E")));
+  camera_->setEnabled(false);
+  connect(camera_, &QAction::triggered, this,
+          [this](bool checked) { Q_EMIT cameraRequested(checked); });
+  share_ = bar->addAction(tr("S&hare screen…"));
+  share_->setObjectName(QStringLiteral("shareAction"));
+  share_->setShortcut(QKeySequence(tr("Ctrl+Shift+S")));
+  share_->setEnabled(false);
+  connect(share_, &QAction::triggered, this, [this] {
+    if (sharing_.isEmpty()) {
+      Q_EMIT shareRequested();
+    } else {
+      Q_EMIT stopSharingRequested();
+    }
+  });
+  bar->addSeparator();
+  auto* settings = bar->addAction(tr("Se&ttings…"));
+  settings->setObjectName(QStringLiteral("meetingSettingsAction"));
+  settings->setShortcut(QKeySequence::Preferences);
+  connect(settings, &QAction::triggered, this, &MeetingWindow::settingsRequested);
+  auto* leave = bar->addAction(tr("&Leave"));
+  leave->setObjectName(QStringLiteral("leaveAction"));
+  leave->setShortcut(QKeySequence(tr("Ctrl+W")));
+  connect(leave, &QAction::triggered, this, [this] {
+    leaving_ = true;
+    Q_EMIT leaveRequested();
+  });
+  setDevices({}, {}, {}, tr("starting…"));
+  updateTitle();
+}
+
+void MeetingWindow::setSelf(quint64 participant_id, const QString& user) {
+  self_ = participant_id;
+  user_ = user;
+  participants_->setSelf(participant_id);
+  chat_->setSelf(participant_id);
+}
+
+void MeetingWindow::setConnection(const QString& text) {
+  connection_label_->setText(tr("Connected %1").arg(text));
+}
+
+void MeetingWindow::joined(const QString& room,
+                           const std::vector<client::ParticipantInfo>& people) {
+  room_ = room;
+  room_label_->setText(tr("Room: %1").arg(room));
+  if (banner_->isVisible()) {
+    banner_->hide();
+    chat_->addNotice(tr("Reconnected; messages sent meanwhile follow."));
+  }
+  chat_->setInputEnabled(true);
+  participants_->reset(people);
+  // The server lists us with what we announced; keep our latest state.
+  participants_->setMedia(self_, own_);
+  participants_->setSelfPath(path_);
+  rebuildTiles();
+  updateTitle();
+}
+
+void MeetingWindow::participantJoined(const client::ParticipantInfo& person) {
+  participants_->add(person);
+  chat_->addNotice(tr("%1 joined").arg(QString::fromStdString(person.user)));
+  rebuildTiles();
+}
+
+void MeetingWindow::participantLeft(const client::ParticipantInfo& person, const QString& reason) {
+  participants_->remove(person.id);
+  images_.erase({QString::fromStdString(person.user), false});
+  images_.erase({QString::fromStdString(person.user), true});
+  chat_->addNotice(reason.isEmpty()
+                       ? tr("%1 left").arg(QString::fromStdString(person.user))
+                       : tr("%1 left (%2)").arg(QString::fromStdString(person.user), reason));
+  rebuildTiles();
+}
+
+void MeetingWindow::reconnecting(const QString& reason, int retry_in_ms) {
+  QPalette pal = banner_->palette();
+  pal.setColor(QPalette::Window, QColor(255, 200, 80));
+  pal.setColor(QPalette::WindowText, Qt::black);
+  banner_->setPalette(pal);
+  banner_->setText(tr("Reconnecting… the connection dropped (%1); next try in %2 s. Messages "
+                      "you write are sent when it is back.")
+                       .arg(reason)
+                       .arg(std::ceil(retry_in_ms / 1000.0)));
+  banner_->show();
+}
+
+void MeetingWindow::setDevices(const QString& microphone, const QString& speakers,
+                               const QString& camera, const QString& media_error) {
+  microphone_ = microphone;
+  speakers_ = speakers;
+  camera_name_ = camera;
+  media_error_ = media_error;
+  const bool media = media_error.isEmpty();
+  mute_->setEnabled(media && !microphone.isEmpty());
+  camera_->setEnabled(media && !camera.isEmpty());
+  share_->setEnabled(media);
+  if (!media) {
+    mute_->setToolTip(tr("No audio: %1").arg(media_error));
+    camera_->setToolTip(tr("No video: %1").arg(media_error));
+    share_->setToolTip(tr("No video: %1").arg(media_error));
+  } else {
+    share_->setToolTip(tr("Share a screen or a window with everyone in the room"));
+  }
+  setOwnMedia(own_);
+}
+
+void MeetingWindow::setOwnMedia(const client::MediaStateInfo& media) {
+  own_ = media;
+  const bool media_ok = media_error_.isEmpty();
+  if (media_ok && microphone_.isEmpty()) {
+    mute_->setText(tr("No microphone"));
+    mute_->setToolTip(
+        tr("No microphone was found: the others cannot hear you. You hear them "
+           "when speakers are there."));
+  } else if (media_ok) {
+    mute_->setText(media.audio_muted ? tr("Un&mute") : tr("&Mute"));
+    mute_->setToolTip(media.audio_muted
+                          ? tr("You are muted: nobody hears you (%1)").arg(microphone_)
+                          : tr("Everyone hears you (%1)").arg(microphone_));
+  }
+  mute_->setChecked(media.audio_muted);
+  if (media_ok && camera_name_.isEmpty()) {
+    camera_->setText(tr("No camera"));
+    camera_->setToolTip(tr("No camera was found on this computer."));
+  } else if (media_ok) {
+    camera_->setText(media.camera_on ? tr("Stop &camera") : tr("Start &camera"));
+    camera_->setToolTip(media.camera_on ? tr("Everyone sees you (%1)").arg(camera_name_)
+                                        : tr("Let everyone see you (%1)").arg(camera_name_));
+  }
+  camera_->setChecked(media.camera_on);
+  if (self_ != 0) {
+    participants_->setMedia(self_, media);
+    if (auto* t = tile(user_, false)) {
+      if (const auto* p = participants_->find(user_)) {
+        t->setStatus(tileStatus(*p, false));
+      }
+    }
+  }
+  updateStatus();
+}
+
+void MeetingWindow::setSharing(const QString& name) {
+  sharing_ = name;
+  if (name.isEmpty()) {
+    sharing_banner_->hide();
+    share_->setText(tr("S&hare screen…"));
+  } else {
+    sharing_label_->setText(tr("You are sharing %1. Everyone in the room sees it.").arg(name));
+    sharing_banner_->show();
+    share_->setText(tr("Stop s&haring"));
+  }
+}
+
+void MeetingWindow::participantPath(quint64 participant_id, const QString& path) {
+  participants_->setPath(participant_id, path);
+  if (participant_id == self_) {
+    peer_path_ = path;
+    updateStatus();
+  }
+}
+
+void MeetingWindow::participantMedia(quint64 participant_id, const client::MediaStateInfo& media) {
+  const client::ParticipantInfo* before = nullptr;
+  bool was_sharing = false;
+  for (const auto& p : participants_->people()) {
+    if (p.id == participant_id) {
+      before = &p;
+      was_sharing = p.media.sharing_screen;
+    }
+  }
+  if (before == nullptr || !participants_->setMedia(participant_id, media)) {
+    return;
+  }
+  const client::ParticipantInfo* now = nullptr;
+  for (const auto& p : participants_->people()) {
+    if (p.id == participant_id) {
+      now = &p;
+    }
+  }
+  const QString user = QString::fromStdString(now->user);
+  if (!media.camera_on) {
+    images_.erase({user, false});
+    if (auto* t = tile(user, false)) {
+      t->clearImage();
+    }
+  }
+  if (!media.sharing_screen) {
+    images_.erase({user, true});
+  }
+  if (was_sharing != media.sharing_screen) {
+    rebuildTiles();
+  } else if (auto* t = tile(user, false)) {
+    t->setStatus(tileStatus(*now, false));
+  }
+}
+
+void MeetingWindow::remoteVideo(const QString& user, bool screen, const QImage& image) {
+  const auto* p = participants_->find(user);
+  if (p == nullptr) {
+    return;  // left meanwhile
+  }
+  images_[{user, screen}] = image;
+  VideoTile* t = tile(user, screen);
+  if (t == nullptr && screen) {
+    // Pictures can arrive just before the "sharing" announcement.
+    rebuildTiles();
+    t = tile(user, screen);
+  }
+  if (t != nullptr) {
+    t->setImage(image);
+    t->setStatus(tileStatus(*p, screen));
+  }
+}
+
+void MeetingWindow::setMediaPath(const QString& path) {
+  path_ = path;
+  participants_->setSelfPath(path);
+  updateStatus();
+}
+
+void MeetingWindow::mediaNotice(const QString& text) {
+  chat_->addNotice(text);
+  statusBar()->showMessage(text, 8000);
+}
+
+VideoTile* MeetingWindow::tile(const QString& user, bool screen) const {
+  auto it = tile_map_.find({user, screen});
+  return it == tile_map_.end() ? nullptr : it->second;
+}
+
+QString MeetingWindow::tileStatus(const client::ParticipantInfo& p, bool screen) const {
+  if (screen) {
+    return images_.count({QString::fromStdString(p.user), true}) != 0
+               ? tr("sharing")
+               : tr("waiting for the picture…");
+  }
+  QStringList parts;
+  if (p.media.audio_muted) {
+    parts << tr("muted");
+  }
+  if (!p.media.camera_on) {
+    parts << tr("camera off");
+  }
+  return parts.join(QStringLiteral(" · "));
+}
+
+void MeetingWindow::updateStatus() {
+  QStringList parts;
+  if (!media_error_.isEmpty()) {
+    parts << tr("Media: %1").arg(media_error_);
+  } else {
+    parts << (microphone_.isEmpty() ? tr("No microphone") : tr("Microphone: %1").arg(microphone_));
+    parts << (speakers_.isEmpty() ? tr("No speakers") : tr("Speakers: %1").arg(speakers_));
+    if (peer_path_ == QLatin1String("peer-to-peer")) {
+      parts << tr("media peer-to-peer");
+    } else if (peer_path_ == QLatin1String("relayed (TURN)")) {
+      parts << tr("media relayed (TURN)");
+    } else if (path_ == QLatin1String("udp")) {
+      parts << tr("media over UDP");
+    } else if (path_ == QLatin1String("tcp")) {
+      parts << tr("media inside the TLS connection (TCP)");
+    } else if (path_ == QLatin1String("probing")) {
+      parts << tr("media: trying UDP…");
+    }
+  }
+  statusBar()->showMessage(parts.join(QStringLiteral(" · ")));
+}
+
+void MeetingWindow::rebuildTiles() {
+  while (QLayoutItem* item = tile_grid_->takeAt(0)) {
+    delete item->widget();
+    delete item;
+  }
+  tile_map_.clear();
+  for (int r = 0; r < tile_grid_->rowCount(); ++r) {
+    tile_grid_->setRowStretch(r, 0);
+  }
+  const auto& people = participants_->people();
+  const int n = static_cast<int>(people.size());
+  const int columns = std::max(1, static_cast<int>(std::ceil(std::sqrt(n))));
+  int row = 0;
+  // Shared screens first and large: that is what a meeting looks at.
+  for (const auto& p : people) {
+    if (!p.media.sharing_screen || p.id == self_) {
+      continue;
+    }
+    const QString user = QString::fromStdString(p.user);
+    auto* t = new VideoTile(user, false, true, tiles_);
+    t->setObjectName(QStringLiteral("screenTile:") + user);
+    if (auto it = images_.find({user, true}); it != images_.end()) {
+      t->setImage(it->second);
+    }
+    t->setStatus(tileStatus(p, true));
+    tile_map_[{user, true}] = t;
+    tile_grid_->addWidget(t, row, 0, 1, columns);
+    tile_grid_->setRowStretch(row, 4);
+    ++row;
+  }
+  for (int i = 0; i < n; ++i) {
+    const auto& p = people[static_cast<std::size_t>(i)];
+    const QString user = QString::fromStdString(p.user);
+    const bool self = participants_->isSelf(i);
+    auto* t = new VideoTile(user, self, false, tiles_);
+    t->setObjectName(QStringLiteral("videoTile:") + user);
+    if (auto it = images_.find({user, false}); it != images_.end() && p.media.camera_on) {
+      t->setImage(it->second);
+    }
+    t->setStatus(tileStatus(p, false));
+    tile_map_[{user, false}] = t;
+    tile_grid_->addWidget(t, row + i / columns, i % columns);
+    tile_grid_->setRowStretch(row + i / columns, 1);
+  }
+}
+
+void MeetingWindow::updateTitle() {
+  const int unread = chat_->unreadCount();
+  QString title = room_.isEmpty() ? tr("Parley") : tr("%1 — Parley").arg(room_);
+  if (unread > 0) {
+    title = QStringLiteral("(%1) ").arg(unread) + title;
+  }
+  setWindowTitle(title);
+}
+
+void MeetingWindow::changeEvent(QEvent* event) {
+  if (event->type() == QEvent::ActivationChange) {
+    chat_->setReading(isActiveWindow());
+    updateTitle();
+  }
+  QMainWindow::changeEvent(event);
+}
+
+void MeetingWindow::closeEvent(QCloseEvent* event) {
+  if (!leaving_) {
+    leaving_ = true;
+    Q_EMIT leaveRequested();
+  }
+  event->accept();
+}
+
+}  // namespace parley::ui

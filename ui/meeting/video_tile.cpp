@@ -1,0 +1,94 @@
+#include "ui/meeting/video_tile.h"
+
+#include <QPainter>
+#include <QPainterPath>
+
+namespace parley::ui {
+
+VideoTile::VideoTile(const QString& name, bool self, bool screen, QWidget* parent)
+    : QWidget(parent), name_(name), self_(self), screen_(screen) {
+  setMinimumSize(screen ? 320 : 160, screen ? 200 : 110);
+  setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+  status_ = screen ? tr("waiting for the picture…") : tr("camera off");
+  updateAccessibleName();
+}
+
+void VideoTile::setImage(const QImage& image) {
+  image_ = image;
+  update();
+}
+
+void VideoTile::clearImage() {
+  image_ = QImage();
+  update();
+}
+
+void VideoTile::setStatus(const QString& status) {
+  if (status != status_) {
+    status_ = status;
+    updateAccessibleName();
+    update();
+  }
+}
+
+void VideoTile::updateAccessibleName() {
+  setAccessibleName(screen_ ? tr("Screen shared by %1, %2").arg(name_, status_)
+                            : tr("%1, %2").arg(name_, status_));
+}
+
+void VideoTile::paintEvent(QPaintEvent* /*event*/) {
+  QPainter p(this);
+  p.setRenderHint(QPainter::Antialiasing);
+  p.setRenderHint(QPainter::SmoothPixmapTransform);
+  const QPalette& pal = palette();
+  QRectF r = QRectF(rect()).adjusted(4, 4, -4, -4);
+  QPainterPath frame;
+  frame.addRoundedRect(r, 10, 10);
+  const bool dark = pal.color(QPalette::Window).lightness() <= 128;
+  p.fillPath(frame, image_.isNull() ? pal.color(QPalette::AlternateBase).darker(dark ? 80 : 105)
+                                    : QColor(16, 16, 16));
+
+  const QRectF label(r.left() + 8, r.bottom() - 26, r.width() - 16, 20);
+  if (!image_.isNull()) {
+    // The picture, fitted inside the frame above the label strip, aspect kept.
+    p.save();
+    p.setClipPath(frame);
+    const QRectF area = r.adjusted(2, 2, -2, -30);
+    QSizeF size = QSizeF(image_.size()).scaled(area.size(), Qt::KeepAspectRatio);
+    const QRectF target(area.center().x() - size.width() / 2, area.center().y() - size.height() / 2,
+                        size.width(), size.height());
+    p.drawImage(target, image_);
+    p.restore();
+  } else if (!screen_) {
+    // A circle with the initial, in a colour derived from the name.
+    const qreal d = std::min(r.width(), r.height()) * 0.42;
+    const QRectF circle(r.center().x() - d / 2, r.center().y() - d / 2 - 10, d, d);
+    const int hue = static_cast<int>(qHash(name_) % 360);
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor::fromHsv(hue, 110, 190));
+    p.drawEllipse(circle);
+    QFont f = font();
+    f.setPixelSize(std::max(8, static_cast<int>(d * 0.45)));
+    f.setBold(true);
+    p.setFont(f);
+    p.setPen(Qt::white);
+    p.drawText(circle, Qt::AlignCenter, name_.left(1).toUpper());
+  }
+  p.setPen(QPen(pal.color(self_ ? QPalette::Highlight : QPalette::Mid), self_ ? 2 : 1));
+  p.setBrush(Qt::NoBrush);
+  p.drawPath(frame);
+
+  const QString who =
+      screen_ ? tr("%1's screen").arg(name_) : (self_ ? tr("%1 (you)").arg(name_) : name_);
+  QFont small = font();
+  p.setFont(small);
+  const QColor text = image_.isNull() ? pal.color(QPalette::Text) : QColor(Qt::white);
+  const QColor muted_text =
+      image_.isNull() ? pal.color(QPalette::Disabled, QPalette::Text) : QColor(220, 220, 220);
+  p.setPen(text);
+  p.drawText(label, Qt::AlignLeft | Qt::AlignVCenter, who);
+  p.setPen(muted_text);
+  p.drawText(label, Qt::AlignRight | Qt::AlignVCenter, status_);
+}
+
+}  // namespace parley::ui
