@@ -23,7 +23,7 @@ const VideoSourceKey kCamera{7, false};
 // frames, packetized, one RTP packet list per frame.
 class Vp9Stream {
  public:
-  Vp9Stream() {
+  explicit Vp9Stream(std::uint32_t ssrc = kSsrc) : ssrc_(ssrc) {
     VpxEncoderConfig config;
     config.key_frame_interval = 0;  // key frames only when asked
     config.target_bitrate_kbps = 300;
@@ -51,7 +51,7 @@ class Vp9Stream {
       header.payload_type = kVp9PayloadType;
       header.sequence = sequence_++;
       header.timestamp = e.rtp_timestamp;
-      header.ssrc = kSsrc;
+      header.ssrc = ssrc_;
       header.marker = i + 1 == payloads->size();
       packets.emplace_back();
       writeRtp(header, (*payloads)[i], packets.back());
@@ -63,6 +63,7 @@ class Vp9Stream {
   std::optional<VpxEncoder> encoder_;
   std::unique_ptr<SyntheticSource> source_;
   Vp9Packetizer packetizer_;
+  std::uint32_t ssrc_;
   std::uint16_t sequence_ = 100;
 };
 
@@ -200,6 +201,86 @@ TEST_CASE("VideoReceiver counts key frames and the longest wait between pictures
   CHECK(s.frames_decoded == 8);
   CHECK(s.key_frames_decoded == 2);
   CHECK(s.longest_frame_gap == std::chrono::milliseconds(300));
+}
+
+TEST_CASE("VideoReceiver switches layers at the new layer's key frame", "[video][receiver]") {
+  constexpr std::uint32_t kOtherLayer = 0x5678;
+  testing::FakeClock clock;
+  VideoReceiver receiver(clock);
+  receiver.setSources({{kSsrc, kCamera}, {kOtherLayer, kCamera}});
+  Seen seen;
+  receiver.start(
+      [&](const VideoSourceKey&, const VideoFrame&) {
+        std::lock_guard lock(seen.mu);
+        ++seen.frames;
+      },
+      [&](std::uint32_t ssrc) {
+        std::lock_guard lock(seen.mu);
+        seen.key_frame_requests.push_back(ssrc);
+      });
+  Vp9Stream first;
+  Vp9Stream second(kOtherLayer);
+  std::uint64_t pushed = 0;
+  auto push = [&](const std::vector<std::vector<std::byte>>& packets) {
+    for (const auto& p : packets) {
+      REQUIRE(receiver.pushIncoming(p));
+      ++pushed;
+    }
+    REQUIRE(handled(receiver, pushed));
+  };
+  push(first.nextFrame(true));
+  push(first.nextFrame(false));
+  CHECK(cameraStats(receiver).last_ssrc == kSsrc);
+  // The server forwards the other layer from one of its delta frames on (its
+  // encoder's first frame, always a key frame, went elsewhere): that delta
+  // cannot follow the first layer's pictures, so the picture stays, and the
+  // new layer is asked for a key frame.
+  (void)second.nextFrame(true);
+  push(second.nextFrame(false));
+  CHECK(cameraStats(receiver).frames_decoded == 2);
+  CHECK(cameraStats(receiver).last_ssrc == kSsrc);
+  {
+    std::lock_guard lock(seen.mu);
+    CHECK(seen.key_frame_requests == std::vector<std::uint32_t>{kOtherLayer});
+  }
+  push(second.nextFrame(true));
+  push(second.nextFrame(false));
+  receiver.stop();
+  const auto s = cameraStats(receiver);
+  CHECK(s.frames_decoded == 4);
+  CHECK(s.key_frames_decoded == 2);
+  CHECK(s.last_ssrc == kOtherLayer);
+  std::lock_guard lock(seen.mu);
+  CHECK(seen.frames == 4);
+}
+
+TEST_CASE("VideoReceiver counts packets it cannot place", "[video][receiver]") {
+  testing::FakeClock clock;
+  VideoReceiver receiver(clock, 4);
+  receiver.setSources({{kSsrc, kCamera}});
+  Vp9Stream stranger(0x9999);  // no source has this SSRC
+  const auto packets = stranger.nextFrame(true);
+  REQUIRE(receiver.pushIncoming(packets.front()));
+  const std::vector<std::byte> junk(5, std::byte{0x80});
+  REQUIRE(receiver.pushIncoming(junk));
+  RtpHeader audio;
+  audio.payload_type = 111;  // not a video payload type
+  audio.ssrc = kSsrc;
+  std::vector<std::byte> opus;
+  writeRtp(audio, junk, opus);
+  REQUIRE(receiver.pushIncoming(opus));
+  CHECK_FALSE(receiver.pushIncoming(std::vector<std::byte>(kMaxMediaPacketSize + 1)));
+  REQUIRE(receiver.pushIncoming(junk));
+  CHECK_FALSE(receiver.pushIncoming(junk));  // the ring holds four
+  receiver.start([](const VideoSourceKey&, const VideoFrame&) {}, [](std::uint32_t) {});
+  REQUIRE(handled(receiver, 4));
+  receiver.stop();
+  const auto stats = receiver.stats();
+  CHECK(stats.packets == 4);
+  CHECK(stats.unknown_ssrc == 1);
+  CHECK(stats.malformed == 3);
+  CHECK(stats.ring_dropped == 1);
+  CHECK(stats.sources.empty());
 }
 
 }  // namespace parley::media
