@@ -323,7 +323,7 @@ TEST_CASE("AudioEngine counts what it cannot take or send", "[engine][audio]") {
     CHECK(engine->stats().incoming_malformed == 2);
   }
   SECTION("more senders than streams, and senders that went quiet") {
-    auto packetFrom = [](std::uint32_t ssrc) {
+    auto packet_from = [](std::uint32_t ssrc) {
       RtpHeader h;
       h.payload_type = kOpusPt;
       h.ssrc = ssrc;
@@ -332,8 +332,8 @@ TEST_CASE("AudioEngine counts what it cannot take or send", "[engine][audio]") {
       writeRtp(h, payload, out);
       return out;
     };
-    CHECK(engine->pushIncoming(packetFrom(1), clock.now()));
-    CHECK(engine->pushIncoming(packetFrom(2), clock.now()));
+    CHECK(engine->pushIncoming(packet_from(1), clock.now()));
+    CHECK(engine->pushIncoming(packet_from(2), clock.now()));
     engine->tickForTest(clock.now());
     auto stats = engine->stats();
     CHECK(stats.incoming_dropped == 1);

@@ -39,7 +39,7 @@ class Vp9Stream {
     auto frame = source_->nextFrame();
     REQUIRE(frame);
     REQUIRE(*frame);
-    auto encoded = encoder_->encode(std::move(**frame), key_frame);
+    auto encoded = encoder_->encode(**frame, key_frame);
     REQUIRE(encoded);
     REQUIRE(encoded->size() == 1);
     const EncodedFrame& e = encoded->front();
