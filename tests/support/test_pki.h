@@ -5,11 +5,13 @@
 // (the TLS contexts load files). Keys are 2048 bits, the policy's minimum:
 // larger ones only make every test binary slower to start under sanitizers.
 //
-// One per process (testPki()), created on first use and removed at exit.
+// One per process (testPki()), created on first use and removed at exit;
+// any thread.
 
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -28,14 +30,9 @@ class TestPki {
     std::filesystem::create_directories(dir_);
     const auto ca = authority("Parley test CA");
     const auto server = issue(ca);
-    // A CA of its own, unknown to the clients: what an inspecting proxy shows.
-    const auto stranger = authority("Stranger CA");
-    const auto stranger_server = issue(stranger);
     write("ca.crt", ca.certificate_pem);
     write("server.crt", server.certificate_pem + ca.certificate_pem);
     write("server.key", server.private_key_pem);
-    write("stranger.crt", stranger_server.certificate_pem + stranger.certificate_pem);
-    write("stranger.key", stranger_server.private_key_pem);
   }
   ~TestPki() {
     std::error_code ec;
@@ -49,6 +46,16 @@ class TestPki {
   // The server's TLS context: its certificate issued by our CA, or (stranger)
   // one for the same names issued by a CA the clients do not trust.
   [[nodiscard]] std::shared_ptr<asio::ssl::context> serverContext(bool stranger = false) const {
+    if (stranger) {
+      std::call_once(stranger_made_, [this] {
+        // A CA of its own, unknown to the clients: what an inspecting proxy
+        // shows. Made only when asked for: RSA keys are slow under sanitizers.
+        const auto other = authority("Stranger CA");
+        const auto other_server = issue(other);
+        write("stranger.crt", other_server.certificate_pem + other.certificate_pem);
+        write("stranger.key", other_server.private_key_pem);
+      });
+    }
     const std::string name = stranger ? "stranger" : "server";
     auto ctx = net::makeServerTlsContext((dir_ / (name + ".crt")).string(),
                                          (dir_ / (name + ".key")).string());
@@ -89,6 +96,7 @@ class TestPki {
   }
 
   std::filesystem::path dir_;
+  mutable std::once_flag stranger_made_;
 };
 
 inline const TestPki& testPki() {
