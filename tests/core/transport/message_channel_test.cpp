@@ -19,8 +19,8 @@
 
 #include "core/protocol/frame_codec.h"
 #include "core/protocol/message_codec.h"
-#include "net/event/io_thread.h"
-#include "net/srtp/srtp_session.h"
+#include "net/io_thread.h"
+#include "net/media_transport/srtp_session.h"
 #include "net/tls/tls_context.h"
 #include "tests/support/test_pki.h"
 

@@ -4,7 +4,7 @@
 // each case is one sequence of events; the only real waits are the attempt's
 // own timeout, set short where a case needs it to fire.
 
-#include "net/racer/secure_attempt.h"
+#include "net/connect/secure_attempt.h"
 
 #include <algorithm>
 #include <array>
