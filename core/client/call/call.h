@@ -13,6 +13,10 @@
 // the call's own strand, where the transport and all call state live. The
 // engine runs its own thread. Ownership: the front end owns the Call and its
 // devices, starts it before the session and stops it after the session.
+//
+// Sources: call.cpp (life, legs), call_send.cpp, call_receive.cpp,
+// call_rate_control.cpp, call_peer.cpp (peer paths, where media goes),
+// call_stats.cpp.
 
 #include <atomic>
 #include <cstdint>
