@@ -418,8 +418,8 @@ TEST_CASE("with peer paths off, the call answers a peer-path start with 'via ser
 }
 
 TEST_CASE(
-    "over UDP: the server's answer to a probe moves media to UDP and says so; silence moves "
-    "it back inside the channel") {
+    "over UDP: the server's answer to a probe moves media to UDP and says so, and silence "
+    "moves it back inside the channel") {
   CallConfig config = quietConfig();
   config.transport.allow_udp = true;
   // Only how often the call looks; what it decides is on the fake clock.
