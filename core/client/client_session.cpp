@@ -46,7 +46,7 @@ ConnectionInfo connectionInfoOf(const net::ConnectedStream& connected) {
 
 }  // namespace
 
-ClientSession::Impl::Impl(asio::any_io_executor executor, SessionConfig config,
+ClientSession::Impl::Impl(const asio::any_io_executor& executor, SessionConfig config,
                           std::shared_ptr<net::ConnectorFactory> connectors,
                           SessionObserver& observer, Clock& clock)
     : strand_(asio::make_strand(executor)),
@@ -77,10 +77,9 @@ void ClientSession::Impl::start() {
 std::uint64_t ClientSession::Impl::sendChat(std::string text) {
   const std::uint64_t id = next_msg_id_.fetch_add(1);
   auto valid = protocol::validateChatText(text);
-  asio::post(strand_, [self = shared_from_this(), id, text = std::move(text),
-                       valid = std::move(valid)]() mutable {
-    self->queueChat(id, std::move(text), std::move(valid));
-  });
+  asio::post(strand_,
+             [self = shared_from_this(), id, text = std::move(text),
+              valid = std::move(valid)]() mutable { self->queueChat(id, text, std::move(valid)); });
   return id;
 }
 
@@ -485,11 +484,11 @@ void ClientSession::Impl::onChannelClosed(std::uint64_t gen, const Error& reason
   connectionLost(std::move(why));
 }
 
-ClientSession::ClientSession(asio::any_io_executor executor, SessionConfig config,
+ClientSession::ClientSession(const asio::any_io_executor& executor, SessionConfig config,
                              std::shared_ptr<net::ConnectorFactory> connectors,
                              SessionObserver& observer, Clock& clock)
-    : impl_(std::make_shared<Impl>(std::move(executor), std::move(config), std::move(connectors),
-                                   observer, clock)) {}
+    : impl_(std::make_shared<Impl>(executor, std::move(config), std::move(connectors), observer,
+                                   clock)) {}
 
 ClientSession::~ClientSession() { impl_->stop(); }
 

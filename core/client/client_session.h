@@ -60,7 +60,7 @@ struct SessionConfig {
 
 class ClientSession {
  public:
-  ClientSession(asio::any_io_executor executor, SessionConfig config,
+  ClientSession(const asio::any_io_executor& executor, SessionConfig config,
                 std::shared_ptr<net::ConnectorFactory> connectors, SessionObserver& observer,
                 Clock& clock = SystemClock::instance());
   ~ClientSession();

@@ -47,7 +47,7 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
  public:
   using Strand = asio::strand<asio::any_io_executor>;
 
-  Impl(asio::any_io_executor executor, SessionConfig config,
+  Impl(const asio::any_io_executor& executor, SessionConfig config,
        std::shared_ptr<net::ConnectorFactory> connectors, SessionObserver& observer, Clock& clock);
 
   // ---- public entry points (any thread): each posts to the strand ----
@@ -166,7 +166,7 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
   void onErrorNotice(const proto::ErrorNotice& notice);
   void onChatMessage(const proto::ChatMessage& message);
   void onChatAck(const proto::ChatAck& ack);
-  void queueChat(std::uint64_t id, std::string text, Result<void> valid);
+  void queueChat(std::uint64_t id, const std::string& text, Result<void> valid);
 
   Strand strand_;
   SessionConfig config_;

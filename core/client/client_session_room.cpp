@@ -169,7 +169,7 @@ void ClientSession::Impl::onChatAck(const proto::ChatAck& ack) {
   }
 }
 
-void ClientSession::Impl::queueChat(std::uint64_t id, std::string text, Result<void> valid) {
+void ClientSession::Impl::queueChat(std::uint64_t id, const std::string& text, Result<void> valid) {
   PARLEY_DCHECK_RUN_ON(strand_);
   if (!valid) {
     notify([&](SessionObserver& o) { o.onChatRefused(id, valid.error()); });

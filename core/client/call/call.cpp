@@ -8,9 +8,9 @@
 
 namespace parley::client {
 
-Call::Call(asio::any_io_executor executor, CallConfig config, media::AudioInput& input,
+Call::Call(const asio::any_io_executor& executor, CallConfig config, media::AudioInput& input,
            media::AudioOutput& output, const Clock& clock)
-    : strand_(asio::make_strand(std::move(executor))),
+    : strand_(asio::make_strand(executor)),
       config_(std::move(config)),
       input_(input),
       output_(output),

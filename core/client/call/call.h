@@ -119,7 +119,7 @@ struct CallStats {
 
 class Call final : public MediaLink {
  public:
-  Call(asio::any_io_executor executor, CallConfig config, media::AudioInput& input,
+  Call(const asio::any_io_executor& executor, CallConfig config, media::AudioInput& input,
        media::AudioOutput& output, const Clock& clock);
   ~Call() override;
   Call(const Call&) = delete;

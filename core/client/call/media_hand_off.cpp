@@ -67,7 +67,7 @@ void MediaHandOff::onPeerPathStart(PeerPathStartInfo start) {
     return;
   }
   std::weak_ptr<MessageChannel> weak_channel = channel_;
-  PeerSignalSender send_signal = [weak_channel](PeerSignalInfo signal) {
+  PeerSignalSender send_signal = [weak_channel](const PeerSignalInfo& signal) {
     if (auto channel = weak_channel.lock()) {
       Envelope envelope;
       peerSignalToProto(signal, *envelope.mutable_peer_signal());

@@ -405,7 +405,7 @@ TEST_CASE("with peer paths off, the call answers a peer-path start with 'via ser
   start.controlling = true;
 
   h.call().onPeerPathStart(
-      start, [&](parley::client::PeerSignalInfo) { ++signals; },
+      start, [&](const parley::client::PeerSignalInfo&) { ++signals; },
       [&](std::uint64_t attempt, std::string path, std::uint32_t rtt_ms) {
         states.emplace_back(attempt, std::move(path), rtt_ms);
       });
