@@ -20,7 +20,7 @@
 #include "media/engine/file_audio_devices.h"
 #include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
-#include "net/srtp/srtp_session.h"
+#include "net/media_transport/srtp_session.h"
 #include "tests/fakes/fake_clock.h"
 
 using namespace std::chrono_literals;
