@@ -33,17 +33,6 @@ std::string describeTarget(const net::ConnectTarget& target) {
   return target.host + " port " + ports;
 }
 
-ConnectionInfo connectionInfoOf(const net::ConnectedStream& connected) {
-  ConnectionInfo info;
-  info.method = connected.method;
-  info.via = connected.via;
-  info.address = connected.address;
-  info.port = connected.port;
-  info.tls_version = connected.tls.version;
-  info.cipher = connected.tls.cipher;
-  return info;
-}
-
 }  // namespace
 
 ClientSession::Impl::Impl(const asio::any_io_executor& executor, SessionConfig config,

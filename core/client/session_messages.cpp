@@ -149,4 +149,15 @@ protocol::Envelope makeLeaveRoom() {
   return envelope;
 }
 
+ConnectionInfo connectionInfoOf(const net::ConnectedStream& connected) {
+  ConnectionInfo info;
+  info.method = connected.method;
+  info.via = connected.via;
+  info.address = connected.address;
+  info.port = connected.port;
+  info.tls_version = connected.tls.version;
+  info.cipher = connected.tls.cipher;
+  return info;
+}
+
 }  // namespace parley::client

@@ -12,6 +12,7 @@
 #include "core/client/media_link.h"
 #include "core/client/session_observer.h"
 #include "core/protocol/message_codec.h"
+#include "net/connect/connector.h"
 
 namespace parley::client {
 
@@ -31,6 +32,12 @@ MediaOfferInfo mediaOfferFromProto(const proto::MediaOffer& in, const std::strin
 Error signInRefusal(const proto::SignInResult& in);
 // The server's reason, or its slug when it gave none.
 Error errorFromNotice(const proto::ErrorNotice& in);
+
+// ---- from the connector ----
+
+// What the front end shows about the path that won (the race table, the
+// connection probe).
+ConnectionInfo connectionInfoOf(const net::ConnectedStream& connected);
 
 // ---- to the server ----
 

@@ -15,7 +15,7 @@ class TempDir {
   TempDir() {
     std::random_device rd;
     path_ = std::filesystem::temp_directory_path() /
-            ("parley-server-test-" + std::to_string(rd()) + std::to_string(rd()));
+            ("parley-test-" + std::to_string(rd()) + std::to_string(rd()));
     std::filesystem::create_directories(path_);
   }
   ~TempDir() {
@@ -25,6 +25,7 @@ class TempDir {
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path file(const std::string& name) const { return path_ / name; }
 
  private:
   std::filesystem::path path_;

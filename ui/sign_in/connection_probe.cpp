@@ -7,6 +7,7 @@
 #include <random>
 
 #include "core/client/hello_greeting.h"
+#include "core/client/session_messages.h"
 #include "net/io_thread.h"
 #include "net/tls/tls_context.h"
 #include "ui/sign_in/attempt_text.h"
@@ -76,13 +77,7 @@ QString ConnectionProbe::start(const QString& server, int tls_port, int alt_port
       bool ok = static_cast<bool>(result);
       if (result) {
         auto& w = result.value();
-        client::ConnectionInfo info;
-        info.method = w.method;
-        info.via = w.via;
-        info.address = w.address;
-        info.port = w.port;
-        info.tls_version = w.tls.version;
-        info.cipher = w.tls.cipher;
+        const auto info = client::connectionInfoOf(w);
         summary =
             ConnectionProbe::tr("Connected: %1; the server answered.").arg(connectionText(info));
         asio::error_code ignored;

@@ -13,6 +13,7 @@
 
 #include "media/audio/speech_metrics.h"
 #include "media/audio/wav_file.h"
+#include "tests/support/test_dir.h"
 #include "tests/support/test_env.h"
 
 namespace parley::media {
@@ -103,22 +104,7 @@ double zeroCrossingHz(std::span<const std::int16_t> s, double rate) {
   return crossings / 2.0 / (static_cast<double>(s.size()) / rate);
 }
 
-class TempDir {
- public:
-  TempDir()
-      : path_(fs::temp_directory_path() /
-              ("parley_wav_test_" + std::to_string(testing::processId()))) {
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path file(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using parley::testing::TempDir;
 
 std::vector<std::byte> readAll(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -19,6 +19,7 @@
 #include "media/audio/wav_file.h"
 #include "media/engine/file_audio_devices.h"
 #include "tests/fakes/fake_clock.h"
+#include "tests/support/test_dir.h"
 
 namespace parley::media {
 namespace {
@@ -28,25 +29,7 @@ using Packet = std::vector<std::byte>;
 
 constexpr std::uint8_t kOpusPt = 111;
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() /
-            ("parley-audio-engine-" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] fs::path file(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using parley::testing::TempDir;
 
 std::vector<std::int16_t> tone(double hz, std::size_t frames, double amplitude) {
   std::vector<std::int16_t> samples(frames * kAudioFrameSamples);

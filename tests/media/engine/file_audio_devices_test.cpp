@@ -8,31 +8,14 @@
 #include <vector>
 
 #include "media/audio/wav_file.h"
+#include "tests/support/test_dir.h"
 
 namespace parley::media {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() /
-            ("parley-audio-devices-" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] fs::path file(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using parley::testing::TempDir;
 
 // 0, 1, 2, ... so every sample says where it came from.
 std::vector<std::int16_t> ramp(std::size_t count) {
