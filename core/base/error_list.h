@@ -73,6 +73,7 @@ PARLEY_ERROR(StoreFailed, 304, "store_failed")
 PARLEY_ERROR(ConfigInvalid, 305, "config_invalid")
 PARLEY_ERROR(ServerShutdown, 306, "server_shutdown")
 PARLEY_ERROR(InvalidUserName, 307, "invalid_user_name")
+PARLEY_ERROR(ClientInstanceTaken, 308, "client_instance_taken")
 
 // client
 PARLEY_ERROR(AllAttemptsFailed, 400, "all_attempts_failed")

@@ -1,8 +1,8 @@
 #pragma once
 // ChatOutbox: chat the user sent that the server has not yet acknowledged as
 // stored. Kept in send order and re-sent, with the same client_msg_id, after a
-// reconnect; the server dedupes on (client_instance, client_msg_id), so a
-// message is stored exactly once however often it is re-sent.
+// reconnect; the server dedupes on (account, client_instance, client_msg_id),
+// so a message is stored exactly once however often it is re-sent.
 // Bounded by count and bytes: beyond that a send is refused (OutboxFull)
 // instead of growing memory while the server is out of reach.
 // Pure value type. Not thread-safe: owned by one ClientSession, on its strand.

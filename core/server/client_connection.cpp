@@ -211,6 +211,14 @@ void ClientConnection::onHello(const proto::ClientHello& hello) {
                                             "; please update Parley");
     return;
   }
+  // The instance scopes chat dedupe and belongs to one account; 0 is what
+  // an unset field reads as, so it cannot tell one client from another.
+  if (hello.client_instance() == 0) {
+    spdlog::info("{}: client '{}' sent no client instance", describe(), hello.client_name());
+    fail(ErrorCode::MalformedMessage,
+         "ClientHello.client_instance must be a random non-zero number chosen per client");
+    return;
+  }
   client_instance_ = hello.client_instance();
   state_ = State::AwaitSignIn;
   Envelope reply;
@@ -299,12 +307,13 @@ void ClientConnection::onSignInTurn(const std::string& user, std::string passwor
     return;
   }
   // Argon2 takes tens of milliseconds and 64 MiB: off the I/O threads.
-  asio::post(ctx_->hash_pool, [self = shared_from_this(), user,
+  asio::post(ctx_->hash_pool, [self = shared_from_this(), user, instance = client_instance_,
                                password = std::move(password)]() mutable {
     auto& ctx = *self->ctx_;
     auto hash = ctx.store.passwordHash(user);
     bool ok = false;
     Error error{ErrorCode::AuthFailed, "wrong user name or password"};
+    std::string instance_owner;
     if (!hash) {
       error =
           Error{ErrorCode::StoreFailed, "the server cannot check passwords right now; try later"};
@@ -316,17 +325,40 @@ void ClientConnection::onSignInTurn(const std::string& user, std::string passwor
     }
     // Wipe the password copy before it goes back to the allocator.
     std::fill(password.begin(), password.end(), '\0');
+    // Only a verified account may claim an instance: a wrong password must
+    // not bind (or probe) anything.
+    if (ok) {
+      auto owner = ctx.store.bindClientInstance(instance, user, ctx.clock.wallMillis());
+      if (!owner) {
+        ok = false;
+        error = Error{ErrorCode::StoreFailed, "the server cannot sign you in right now; try later"};
+        spdlog::error("sign-in: {}", owner.error().toString());
+      } else if (*owner != user) {
+        ok = false;
+        // The reason does not name the owner: that would tell one user
+        // another's account name.
+        error = Error{ErrorCode::ClientInstanceTaken,
+                      "this client instance belongs to another account; restart the client"};
+        instance_owner = std::move(*owner);
+      }
+    }
     asio::post(self->channel_->strand(),
-               [self, ok, error = std::move(error)] { self->onAuthenticated(ok, error); });
+               [self, ok, error = std::move(error), owner = std::move(instance_owner)] {
+                 self->onAuthenticated(ok, error, owner);
+               });
   });
 }
 
-void ClientConnection::onAuthenticated(bool ok, const Error& error) {
+void ClientConnection::onAuthenticated(bool ok, const Error& error,
+                                       const std::string& instance_owner) {
   PARLEY_DCHECK_RUN_ON(channel_->strand());
   const std::string user_key = "user:" + user_;
   const std::string addr_key = "addr:" + channel_->peerAddress();
   // Record the outcome before the next waiting check from this address runs.
-  if (!ok && error.code == ErrorCode::AuthFailed) {
+  // Presenting another account's instance counts like a wrong password, so
+  // a client that keeps doing it is slowed down (and so is its log noise).
+  if (!ok &&
+      (error.code == ErrorCode::AuthFailed || error.code == ErrorCode::ClientInstanceTaken)) {
     ctx_->account_limiter.recordFailure(user_key);
     ctx_->address_limiter.recordFailure(addr_key);
   }
@@ -351,8 +383,15 @@ void ClientConnection::onAuthenticated(bool ok, const Error& error) {
   r->set_error_code(static_cast<std::uint32_t>(error.code));
   r->set_reason(error.detail);
   channel_->send(reply);
-  ctx_->metrics.signInFailed(error.code == ErrorCode::AuthFailed ? "wrong_password" : "store");
-  spdlog::warn("{}: sign-in failed: {}", describe(), error.toString());
+  if (error.code == ErrorCode::ClientInstanceTaken) {
+    // The owner's connections are not touched: refusing this one is all.
+    ctx_->metrics.signInFailed("instance_taken");
+    spdlog::warn("{}: sign-in refused: client instance {:016x} belongs to account '{}'", describe(),
+                 client_instance_, instance_owner);
+  } else {
+    ctx_->metrics.signInFailed(error.code == ErrorCode::AuthFailed ? "wrong_password" : "store");
+    spdlog::warn("{}: sign-in failed: {}", describe(), error.toString());
+  }
   state_ = State::Closed;
   channel_->close(error, false);
 }

@@ -49,7 +49,9 @@ class ClientConnection : public transport::MessageChannel::Handler,
   void onSignInTurn(const std::string& user, std::string password);
   [[nodiscard]] std::optional<std::chrono::milliseconds> signInWait(const std::string& user) const;
   void refuseSignIn(const Error& error, std::chrono::milliseconds retry_after);
-  void onAuthenticated(bool ok, const Error& error);
+  // `instance_owner`: the account the client instance belongs to, when that
+  // is why the sign-in is refused.
+  void onAuthenticated(bool ok, const Error& error, const std::string& instance_owner);
   void onJoin(const proto::JoinRoom& join);
   void onLeave();
   void onChat(proto::ChatSend&& chat);

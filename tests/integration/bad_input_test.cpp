@@ -248,6 +248,7 @@ TEST_CASE("parallel password guesses cannot outrun the sign-in limit", "[integra
     auto c = std::make_unique<RawTlsClient>(server.port(), server.caFile());
     proto::Envelope hello;
     hello.mutable_client_hello()->set_protocol_version(protocol::kProtocolVersion);
+    hello.mutable_client_hello()->set_client_instance(c->clientInstance());
     c->send(hello);
     REQUIRE(c->read(30s));
     guessers.push_back(std::move(c));

@@ -4,6 +4,7 @@
 
 #include <asio.hpp>
 #include <asio/ssl.hpp>
+#include <random>
 #include <stdexcept>
 
 #include "core/protocol/frame_codec.h"
@@ -18,10 +19,23 @@ struct RawTlsClient::Impl {
   std::unique_ptr<net::TlsStream> stream;
   protocol::FrameDecoder decoder;
   bool closed = false;
+  std::uint64_t client_instance = 0;
 };
+
+namespace {
+std::uint64_t randomInstance() {
+  std::random_device device;
+  std::uint64_t value = 0;
+  while (value == 0) {
+    value = (static_cast<std::uint64_t>(device()) << 32) ^ device();
+  }
+  return value;
+}
+}  // namespace
 
 RawTlsClient::RawTlsClient(std::uint16_t port, const std::string& ca_file)
     : impl_(std::make_unique<Impl>()) {
+  impl_->client_instance = randomInstance();
   auto ctx = net::makeClientTlsContext(ca_file);
   if (!ctx) {
     throw std::runtime_error(ctx.error().toString());
@@ -37,6 +51,10 @@ RawTlsClient::RawTlsClient(std::uint16_t port, const std::string& ca_file)
 }
 
 RawTlsClient::~RawTlsClient() = default;
+
+std::uint64_t RawTlsClient::clientInstance() const { return impl_->client_instance; }
+
+void RawTlsClient::setClientInstance(std::uint64_t instance) { impl_->client_instance = instance; }
 
 void RawTlsClient::writeBytes(const std::string& bytes) {
   asio::error_code ec;
@@ -109,7 +127,7 @@ bool RawTlsClient::signIn(const std::string& user, const std::string& password,
   proto::Envelope hello;
   hello.mutable_client_hello()->set_protocol_version(protocol::kProtocolVersion);
   hello.mutable_client_hello()->set_client_name("raw-test-client");
-  hello.mutable_client_hello()->set_client_instance(0x5eed);
+  hello.mutable_client_hello()->set_client_instance(impl_->client_instance);
   send(hello);
   auto server_hello = read(kReplyBound);
   if (!server_hello || !server_hello->has_server_hello()) {

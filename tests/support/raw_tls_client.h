@@ -30,6 +30,11 @@ class RawTlsClient {
   // Hello + sign-in (+ join when room is set); returns false if refused.
   bool signIn(const std::string& user, const std::string& password, const std::string& room = "");
 
+  // The ClientHello.client_instance signIn() sends: random and non-zero per
+  // client, as real clients choose it; a test may present another's.
+  [[nodiscard]] std::uint64_t clientInstance() const;
+  void setClientInstance(std::uint64_t instance);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

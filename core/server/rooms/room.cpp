@@ -307,8 +307,8 @@ void Room::chat(std::uint64_t participant_id, std::uint64_t client_instance,
     if (sender == nullptr) {
       return;  // join failed and was reported; the connection is not in the room
     }
-    auto existing =
-        room.ctx_->store.findByClientId(room.record_.id, client_instance, client_msg_id);
+    auto existing = room.ctx_->store.findByClientId(room.record_.id, sender->user, client_instance,
+                                                    client_msg_id);
     if (!existing) {
       spdlog::error("room '{}': {}", room.name_, existing.error().toString());
       room.sendError(*sender->channel, ErrorCode::StoreFailed,

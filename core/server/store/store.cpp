@@ -25,7 +25,37 @@ CREATE TABLE IF NOT EXISTS messages(
   client_instance INTEGER NOT NULL,
   client_msg_id INTEGER NOT NULL,
   UNIQUE(room_id, seq),
-  UNIQUE(room_id, client_instance, client_msg_id));
+  UNIQUE(room_id, sender, client_instance, client_msg_id));
+CREATE TABLE IF NOT EXISTS client_instances(
+  instance INTEGER PRIMARY KEY,
+  user TEXT NOT NULL,
+  first_used_ms INTEGER NOT NULL);
+)sql";
+
+// PRAGMA user_version of the layout above. Stores written before versions
+// were recorded read 0.
+constexpr std::int64_t kSchemaVersion = 1;
+
+// 0 -> 1: the chat dedupe key gains the sender, so two accounts that happen
+// to present the same (client_instance, client_msg_id) never swallow each
+// other's messages. SQLite cannot alter a table constraint in place: the
+// table is rebuilt and its rows copied. Nothing references messages, so the
+// drop is safe with foreign keys on.
+constexpr const char* kMigrateTo1 = R"sql(
+CREATE TABLE messages_v1(
+  room_id INTEGER NOT NULL REFERENCES rooms(id),
+  seq INTEGER NOT NULL,
+  sender TEXT NOT NULL,
+  text TEXT NOT NULL,
+  server_time_ms INTEGER NOT NULL,
+  client_instance INTEGER NOT NULL,
+  client_msg_id INTEGER NOT NULL,
+  UNIQUE(room_id, seq),
+  UNIQUE(room_id, sender, client_instance, client_msg_id));
+INSERT INTO messages_v1(room_id, seq, sender, text, server_time_ms, client_instance, client_msg_id)
+  SELECT room_id, seq, sender, text, server_time_ms, client_instance, client_msg_id FROM messages;
+DROP TABLE messages;
+ALTER TABLE messages_v1 RENAME TO messages;
 )sql";
 
 // RAII reset of a cached statement so it never stays mid-step.
@@ -88,7 +118,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Synchronous 
   if (auto ok = store->exec("PRAGMA foreign_keys=ON;"); !ok) {
     return makeError(std::move(ok).error());
   }
-  if (auto ok = store->exec(kSchema); !ok) {
+  if (auto ok = store->migrate(); !ok) {
     return makeError(std::move(ok).error());
   }
   if (auto ok = store->prepareAll(); !ok) {
@@ -104,9 +134,9 @@ void Store::close() {
   if (db_ == nullptr) {
     return;
   }
-  for (sqlite3_stmt* stmt :
-       {add_user_, update_user_, remove_user_, list_users_, get_hash_, find_room_, insert_room_,
-        max_seq_, find_client_, insert_message_, messages_after_}) {
+  for (sqlite3_stmt* stmt : {add_user_, update_user_, remove_user_, list_users_, get_hash_,
+                             find_room_, insert_room_, max_seq_, find_client_, insert_message_,
+                             messages_after_, bind_instance_, instance_owner_}) {
     sqlite3_finalize(stmt);
   }
   sqlite3_exec(db_, "PRAGMA wal_checkpoint(TRUNCATE);", nullptr, nullptr, nullptr);
@@ -122,6 +152,65 @@ Result<void> Store::exec(const char* sql) {
     return makeError(ErrorCode::StoreFailed, "store " + path_ + ": " + text);
   }
   return {};
+}
+
+Result<std::optional<std::int64_t>> Store::queryInt(const char* sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) {
+    return storeError(std::string("cannot prepare ") + sql);
+  }
+  const int rc = sqlite3_step(stmt);
+  std::optional<std::int64_t> value;
+  if (rc == SQLITE_ROW) {
+    value = sqlite3_column_int64(stmt, 0);
+  }
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    return storeError(std::string("cannot run ") + sql);
+  }
+  return value;
+}
+
+Result<void> Store::migrate() {
+  // IMMEDIATE: a second process opening the same old store waits here and
+  // then sees the migrated version instead of migrating again.
+  if (auto ok = exec("BEGIN IMMEDIATE;"); !ok) {
+    return ok;
+  }
+  auto steps = [this]() -> Result<void> {
+    auto version = queryInt("PRAGMA user_version;");
+    if (!version) {
+      return makeError(std::move(version).error());
+    }
+    const std::int64_t found = version->value_or(0);
+    if (found > kSchemaVersion) {
+      return makeError(ErrorCode::StoreFailed,
+                       "the store " + path_ + " has schema version " + std::to_string(found) +
+                           ", newer than this parleyd knows (" + std::to_string(kSchemaVersion) +
+                           "); run a newer parleyd");
+    }
+    if (found < 1) {
+      auto has_messages =
+          queryInt("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages';");
+      if (!has_messages) {
+        return makeError(std::move(has_messages).error());
+      }
+      if (has_messages->has_value()) {
+        if (auto ok = exec(kMigrateTo1); !ok) {
+          return ok;
+        }
+      }
+    }
+    if (auto ok = exec(kSchema); !ok) {
+      return ok;
+    }
+    return exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion) + ";").c_str());
+  };
+  if (auto ok = steps(); !ok) {
+    sqlite3_exec(db_, "ROLLBACK;", nullptr, nullptr, nullptr);
+    return ok;
+  }
+  return exec("COMMIT;");
 }
 
 Result<sqlite3_stmt*> Store::prepare(const char* sql) {
@@ -143,14 +232,17 @@ Result<void> Store::prepareAll() {
       {&insert_room_, "INSERT INTO rooms(name, created_ms) VALUES(?1, ?2)"},
       {&max_seq_, "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room_id = ?1"},
       {&find_client_,
-       "SELECT seq FROM messages WHERE room_id = ?1 AND client_instance = ?2 AND "
-       "client_msg_id = ?3"},
+       "SELECT seq FROM messages WHERE room_id = ?1 AND sender = ?2 AND client_instance = ?3 "
+       "AND client_msg_id = ?4"},
       {&insert_message_,
        "INSERT INTO messages(room_id, seq, sender, text, server_time_ms, client_instance, "
        "client_msg_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
       {&messages_after_,
        "SELECT seq, sender, text, server_time_ms, client_instance, client_msg_id FROM messages "
        "WHERE room_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"},
+      {&bind_instance_,
+       "INSERT OR IGNORE INTO client_instances(instance, user, first_used_ms) VALUES(?1, ?2, ?3)"},
+      {&instance_owner_, "SELECT user FROM client_instances WHERE instance = ?1"},
   };
   for (const auto& [target, sql] : statements) {
     auto stmt = prepare(sql);
@@ -277,15 +369,38 @@ Result<RoomRecord> Store::openRoom(const std::string& name, std::int64_t now_ms)
   return record;
 }
 
+Result<std::string> Store::bindClientInstance(std::uint64_t client_instance,
+                                              const std::string& user, std::int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  PARLEY_STORE_OPEN_OR_FAIL();
+  {
+    StmtUse use(bind_instance_);
+    sqlite3_bind_int64(bind_instance_, 1, toSql(client_instance));
+    bindText(bind_instance_, 2, user);
+    sqlite3_bind_int64(bind_instance_, 3, now_ms);
+    if (sqlite3_step(bind_instance_) != SQLITE_DONE) {
+      return storeError("cannot record a client instance");
+    }
+  }
+  StmtUse use(instance_owner_);
+  sqlite3_bind_int64(instance_owner_, 1, toSql(client_instance));
+  if (sqlite3_step(instance_owner_) != SQLITE_ROW) {
+    return storeError("cannot look up a client instance");
+  }
+  return columnText(instance_owner_, 0);
+}
+
 Result<std::optional<std::uint64_t>> Store::findByClientId(std::int64_t room_id,
+                                                           const std::string& sender,
                                                            std::uint64_t client_instance,
                                                            std::uint64_t client_msg_id) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   StmtUse use(find_client_);
   sqlite3_bind_int64(find_client_, 1, room_id);
-  sqlite3_bind_int64(find_client_, 2, toSql(client_instance));
-  sqlite3_bind_int64(find_client_, 3, toSql(client_msg_id));
+  bindText(find_client_, 2, sender);
+  sqlite3_bind_int64(find_client_, 3, toSql(client_instance));
+  sqlite3_bind_int64(find_client_, 4, toSql(client_msg_id));
   const int rc = sqlite3_step(find_client_);
   if (rc == SQLITE_ROW) {
     return std::optional<std::uint64_t>(fromSql(sqlite3_column_int64(find_client_, 0)));

@@ -61,8 +61,16 @@ class Store {
   // Rooms: loads the room (its id and highest seq), creating it when new.
   Result<RoomRecord> openRoom(const std::string& name, std::int64_t now_ms);
 
-  // Chat. appendMessage commits before returning.
+  // Client instances belong to the account that first signed in with them:
+  // binds `client_instance` to `user` unless it is bound already, and
+  // returns the account it is bound to (the caller compares).
+  Result<std::string> bindClientInstance(std::uint64_t client_instance, const std::string& user,
+                                         std::int64_t now_ms);
+
+  // Chat. A message is identified by (room, sender, client instance, client
+  // message id). appendMessage commits before returning.
   Result<std::optional<std::uint64_t>> findByClientId(std::int64_t room_id,
+                                                      const std::string& sender,
                                                       std::uint64_t client_instance,
                                                       std::uint64_t client_msg_id);
   Result<void> appendMessage(const StoredMessage& message);
@@ -76,6 +84,10 @@ class Store {
  private:
   Store() = default;
   Result<void> exec(const char* sql);
+  // The first column of the first row, if any (for PRAGMAs and schema checks).
+  Result<std::optional<std::int64_t>> queryInt(const char* sql);
+  // Brings an older store's schema to the current one, in one transaction.
+  Result<void> migrate();
   Result<sqlite3_stmt*> prepare(const char* sql);
   Result<void> prepareAll();
   Unexpected storeError(const std::string& what);
@@ -96,6 +108,8 @@ class Store {
   sqlite3_stmt* find_client_ = nullptr;
   sqlite3_stmt* insert_message_ = nullptr;
   sqlite3_stmt* messages_after_ = nullptr;
+  sqlite3_stmt* bind_instance_ = nullptr;
+  sqlite3_stmt* instance_owner_ = nullptr;
 };
 
 }  // namespace parley::server

@@ -729,3 +729,92 @@ TEST_CASE("with peer paths off, two members get no attempt and signals go nowher
     }
   }
 }
+
+TEST_CASE("a hello without a client instance is refused", "[server][flow]") {
+  Fixture f;
+  auto c = f.client();
+  c->hello(protocol::kProtocolVersion, 0);
+  auto e = c->expect(Envelope::kError);
+  CHECK(e.error().code() == static_cast<std::uint32_t>(ErrorCode::MalformedMessage));
+  CHECK(e.error().fatal());
+  CHECK(e.error().reason().find("client_instance") != std::string::npos);
+  CHECK(c->waitClosed().has_value());
+}
+
+TEST_CASE("another account presenting a client instance is refused, the owner stays",
+          "[server][flow]") {
+  Fixture f;
+  auto alice = f.client();
+  const auto alice_id = alice->signInFully("alice", "alice-pw", 11);
+  alice->join("lobby");
+  alice->expect(Envelope::kJoined);
+
+  auto bob = f.client();
+  bob->hello(protocol::kProtocolVersion, 11);
+  bob->expect(Envelope::kServerHello);
+  bob->signIn("bob", "bob-pw");
+  auto refused = bob->expect(Envelope::kSignInResult);
+  CHECK_FALSE(refused.sign_in_result().ok());
+  CHECK(refused.sign_in_result().error_code() ==
+        static_cast<std::uint32_t>(ErrorCode::ClientInstanceTaken));
+  // The refusal does not tell bob whose instance it is.
+  CHECK(refused.sign_in_result().reason().find("alice") == std::string::npos);
+  CHECK(bob->waitClosed().has_value());
+
+  // Alice's session is untouched: no one left, and she still chats.
+  alice->say(1, "still mine");
+  auto m = alice->expect(Envelope::kChatMessage);
+  CHECK(m.chat_message().sender() == "alice");
+  CHECK(m.chat_message().sender_participant_id() == alice_id);
+  CHECK(alice->expect(Envelope::kChatAck).chat_ack().seq() == 1);
+  // The owner's own reconnect with the instance is welcome.
+  auto again = f.client();
+  again->signInFully("alice", "alice-pw", 11);
+}
+
+TEST_CASE("equal client ids from two accounts are two messages", "[server][flow]") {
+  Fixture f;
+  // Alice's message from before instances were bound to accounts, so bob
+  // can now hold the instance she used then.
+  auto room = f.store->openRoom("lobby", 0);
+  REQUIRE(room);
+  StoredMessage old;
+  old.room_id = room->id;
+  old.seq = 1;
+  old.sender = "alice";
+  old.text = "from before";
+  old.client_instance = 11;
+  old.client_msg_id = 1;
+  REQUIRE(f.store->appendMessage(old));
+
+  auto alice = f.client();
+  alice->signInFully("alice", "alice-pw", 22);
+  alice->join("lobby");
+  alice->expect(Envelope::kJoined);
+  CHECK(alice->expect(Envelope::kChatMessage).chat_message().seq() == 1);
+  auto bob = f.client();
+  bob->signInFully("bob", "bob-pw", 11);
+  bob->join("lobby");
+  bob->expect(Envelope::kJoined);
+  CHECK(bob->expect(Envelope::kChatMessage).chat_message().seq() == 1);
+
+  bob->say(1, "bob's first");
+  auto bob_message = bob->expect(Envelope::kChatMessage);
+  CHECK(bob_message.chat_message().seq() == 2);
+  CHECK(bob_message.chat_message().text() == "bob's first");
+  CHECK(bob->expect(Envelope::kChatAck).chat_ack().seq() == 2);
+  auto seen_by_alice = alice->until(Envelope::kChatMessage);
+  CHECK(seen_by_alice.chat_message().sender() == "bob");
+  CHECK(seen_by_alice.chat_message().seq() == 2);
+
+  alice->say(1, "alice's first");
+  CHECK(alice->expect(Envelope::kChatMessage).chat_message().seq() == 3);
+  CHECK(alice->expect(Envelope::kChatAck).chat_ack().seq() == 3);
+  CHECK(bob->expect(Envelope::kChatMessage).chat_message().text() == "alice's first");
+
+  auto stored = f.store->messagesAfter(room->id, 0, 10);
+  REQUIRE(stored);
+  REQUIRE(stored->size() == 3);
+  CHECK((*stored)[1].sender == "bob");
+  CHECK((*stored)[2].sender == "alice");
+}

@@ -1,5 +1,7 @@
 #include "core/server/store/store.h"
 
+#include <sqlite3.h>
+
 #include <catch2/catch.hpp>
 
 #include "tests/support/test_dir.h"
@@ -10,17 +12,71 @@ using parley::ErrorCode;
 namespace {
 
 StoredMessage message(std::int64_t room, std::uint64_t seq, std::uint64_t instance,
-                      std::uint64_t msg_id) {
+                      std::uint64_t msg_id, const std::string& sender = "alice") {
   StoredMessage m;
   m.room_id = room;
   m.seq = seq;
-  m.sender = "alice";
+  m.sender = sender;
   m.text = "message " + std::to_string(seq);
   m.server_time_ms = 1000 + static_cast<std::int64_t>(seq);
   m.client_instance = instance;
   m.client_msg_id = msg_id;
   return m;
 }
+
+// Runs SQL on a store file directly, as an older parleyd (or an
+// administrator) would have left it.
+void rawSql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* message = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+  INFO((message != nullptr ? message : ""));
+  sqlite3_free(message);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+std::int64_t userVersion(const std::string& path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA user_version;", -1, &stmt, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+  const std::int64_t version = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return version;
+}
+
+// The schema as parleyd wrote it before the chat dedupe key named the sender
+// and before stores carried a version.
+constexpr const char* kUnversionedSchema = R"sql(
+PRAGMA journal_mode=WAL;
+CREATE TABLE users(
+  name TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  created_ms INTEGER NOT NULL);
+CREATE TABLE rooms(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created_ms INTEGER NOT NULL);
+CREATE TABLE messages(
+  room_id INTEGER NOT NULL REFERENCES rooms(id),
+  seq INTEGER NOT NULL,
+  sender TEXT NOT NULL,
+  text TEXT NOT NULL,
+  server_time_ms INTEGER NOT NULL,
+  client_instance INTEGER NOT NULL,
+  client_msg_id INTEGER NOT NULL,
+  UNIQUE(room_id, seq),
+  UNIQUE(room_id, client_instance, client_msg_id));
+INSERT INTO users VALUES('alice', '$argon2id$a', 1);
+INSERT INTO rooms VALUES(1, 'lobby', 1);
+INSERT INTO messages VALUES(1, 1, 'alice', 'first', 1001, 77, 1);
+INSERT INTO messages VALUES(1, 2, 'bob', 'second', 1002, 88, 1);
+INSERT INTO messages VALUES(1, 3, 'alice', 'third', 1003, 77, 2);
+)sql";
 
 }  // namespace
 
@@ -67,9 +123,9 @@ TEST_CASE("store appends, dedupes by client id, pages history, survives reopen",
     auto dup = s.appendMessage(message(room_id, 11, 77, 105));
     REQUIRE_FALSE(dup);
     CHECK(dup.error().code == ErrorCode::AlreadyExists);
-    CHECK(s.findByClientId(room_id, 77, 105)->value() == 5);
-    CHECK_FALSE(s.findByClientId(room_id, 78, 105)->has_value());
-    CHECK_FALSE(s.findByClientId(other->id, 77, 105)->has_value());
+    CHECK(s.findByClientId(room_id, "alice", 77, 105)->value() == 5);
+    CHECK_FALSE(s.findByClientId(room_id, "alice", 78, 105)->has_value());
+    CHECK_FALSE(s.findByClientId(other->id, "alice", 77, 105)->has_value());
     // Same client id in another room is a different message.
     REQUIRE(s.appendMessage(message(other->id, 1, 77, 105)));
     // Duplicate seq is refused.
@@ -99,7 +155,7 @@ TEST_CASE("client ids use the whole u64 range", "[server][store]") {
   REQUIRE(store);
   auto room = (*store)->openRoom("r", 1);
   REQUIRE((*store)->appendMessage(message(room->id, 1, UINT64_MAX, UINT64_MAX - 1)));
-  CHECK((*store)->findByClientId(room->id, UINT64_MAX, UINT64_MAX - 1)->value() == 1);
+  CHECK((*store)->findByClientId(room->id, "alice", UINT64_MAX, UINT64_MAX - 1)->value() == 1);
   CHECK((*store)->messagesAfter(room->id, 0, 1)->front().client_instance == UINT64_MAX);
 }
 
@@ -108,4 +164,95 @@ TEST_CASE("opening a missing store without create fails clearly", "[server][stor
   auto store = Store::open((dir.path() / "missing.db").string(), Synchronous::Normal, false);
   REQUIRE_FALSE(store);
   CHECK(store.error().code == ErrorCode::StoreFailed);
+}
+
+TEST_CASE("a store from before versions migrates and keeps its accounts and history",
+          "[server][store]") {
+  parley::testing::TempDir dir;
+  const auto path = (dir.path() / "old.db").string();
+  rawSql(path, kUnversionedSchema);
+  REQUIRE(userVersion(path) == 0);
+  {
+    auto store = Store::open(path, Synchronous::Normal, false);
+    REQUIRE(store);
+    auto& s = **store;
+    CHECK(s.passwordHash("alice")->value() == "$argon2id$a");
+    auto room = s.openRoom("lobby", 2);
+    REQUIRE(room);
+    CHECK(room->id == 1);
+    CHECK(room->last_seq == 3);
+    auto history = s.messagesAfter(room->id, 0, 10);
+    REQUIRE(history);
+    REQUIRE(history->size() == 3);
+    CHECK((*history)[0].sender == "alice");
+    CHECK((*history)[0].text == "first");
+    CHECK((*history)[1].sender == "bob");
+    CHECK((*history)[1].client_instance == 88);
+    CHECK((*history)[2].text == "third");
+    CHECK((*history)[2].server_time_ms == 1003);
+    // The old rows are still found by their (now sender-scoped) client ids.
+    CHECK(s.findByClientId(room->id, "alice", 77, 2)->value() == 3);
+    CHECK_FALSE(s.findByClientId(room->id, "bob", 77, 2)->has_value());
+    // The old key would have refused this: bob reusing alice's client id.
+    REQUIRE(s.appendMessage(message(room->id, 4, 77, 1, "bob")));
+    CHECK_FALSE(s.appendMessage(message(room->id, 5, 77, 1, "alice")));
+    // Instances can be bound on a migrated store.
+    CHECK(*s.bindClientInstance(77, "alice", 5) == "alice");
+  }
+  CHECK(userVersion(path) == 1);
+  // Opening again migrates nothing and loses nothing.
+  auto store = Store::open(path, Synchronous::Normal, false);
+  REQUIRE(store);
+  CHECK((*store)->messagesAfter(1, 0, 10)->size() == 4);
+  CHECK(*(*store)->bindClientInstance(77, "bob", 6) == "alice");
+}
+
+TEST_CASE("a store written by a newer parleyd is refused, not rewritten", "[server][store]") {
+  parley::testing::TempDir dir;
+  const auto path = (dir.path() / "new.db").string();
+  rawSql(path, "CREATE TABLE future(x INTEGER); PRAGMA user_version = 99;");
+  auto store = Store::open(path, Synchronous::Normal, false);
+  REQUIRE_FALSE(store);
+  CHECK(store.error().code == ErrorCode::StoreFailed);
+  CHECK(store.error().detail.find("schema version 99") != std::string::npos);
+  CHECK(userVersion(path) == 99);
+}
+
+TEST_CASE("two senders with the same client ids are two messages", "[server][store]") {
+  parley::testing::TempDir dir;
+  auto store = Store::open((dir.path() / "p.db").string(), Synchronous::Normal, true);
+  REQUIRE(store);
+  auto& s = **store;
+  auto room = s.openRoom("r", 1);
+  REQUIRE(room);
+  REQUIRE(s.appendMessage(message(room->id, 1, 42, 7, "alice")));
+  REQUIRE(s.appendMessage(message(room->id, 2, 42, 7, "bob")));
+  CHECK(s.findByClientId(room->id, "alice", 42, 7)->value() == 1);
+  CHECK(s.findByClientId(room->id, "bob", 42, 7)->value() == 2);
+  CHECK_FALSE(s.findByClientId(room->id, "carol", 42, 7)->has_value());
+  // The same sender's resend is still one message.
+  auto dup = s.appendMessage(message(room->id, 3, 42, 7, "bob"));
+  REQUIRE_FALSE(dup);
+  CHECK(dup.error().code == ErrorCode::AlreadyExists);
+  auto history = s.messagesAfter(room->id, 0, 10);
+  REQUIRE(history->size() == 2);
+  CHECK((*history)[1].sender == "bob");
+}
+
+TEST_CASE("a client instance belongs to the first account that used it", "[server][store]") {
+  parley::testing::TempDir dir;
+  const auto path = (dir.path() / "p.db").string();
+  {
+    auto store = Store::open(path, Synchronous::Normal, true);
+    REQUIRE(store);
+    CHECK(*(*store)->bindClientInstance(UINT64_MAX, "alice", 1) == "alice");
+    CHECK(*(*store)->bindClientInstance(UINT64_MAX, "alice", 2) == "alice");
+    CHECK(*(*store)->bindClientInstance(UINT64_MAX, "bob", 3) == "alice");
+    CHECK(*(*store)->bindClientInstance(5, "bob", 4) == "bob");
+  }
+  // Kept across a restart.
+  auto store = Store::open(path, Synchronous::Normal, false);
+  REQUIRE(store);
+  CHECK(*(*store)->bindClientInstance(UINT64_MAX, "bob", 5) == "alice");
+  CHECK(*(*store)->bindClientInstance(5, "alice", 6) == "bob");
 }
