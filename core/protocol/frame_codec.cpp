@@ -1,5 +1,6 @@
 #include "core/protocol/frame_codec.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -47,8 +48,11 @@ Result<void> FrameDecoder::feed(std::span<const std::byte> bytes) {
   if (failed_) {
     return makeError(ErrorCode::FrameTooLarge, "decoder already failed");
   }
-  // Compact consumed bytes before growing so the buffer stays near one frame.
-  if (read_pos_ > 0 && (read_pos_ == buffer_.size() || read_pos_ > 64 * 1024)) {
+  // Compact consumed bytes before growing so the buffer stays near one frame
+  // (a small limit compacts sooner, keeping small connections small).
+  constexpr std::size_t kCompactAfterBytes = 64 * 1024;
+  if (read_pos_ > 0 &&
+      (read_pos_ == buffer_.size() || read_pos_ > std::min(kCompactAfterBytes, max_frame_bytes_))) {
     buffer_.erase(0, read_pos_);
     read_pos_ = 0;
   }

@@ -26,6 +26,11 @@ class FrameDecoder {
   explicit FrameDecoder(std::size_t max_frame_bytes = kMaxFrameBytes)
       : max_frame_bytes_(max_frame_bytes) {}
 
+  // Takes effect from the next header checked, never for a frame whose
+  // header was already accepted.
+  void setMaxFrameBytes(std::size_t max_frame_bytes) { max_frame_bytes_ = max_frame_bytes; }
+  [[nodiscard]] std::size_t maxFrameBytes() const { return max_frame_bytes_; }
+
   // Adds received bytes. Fails (and stays failed) when a header announces a
   // frame over the limit; the caller closes the connection.
   Result<void> feed(std::span<const std::byte> bytes);

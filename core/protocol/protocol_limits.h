@@ -11,6 +11,10 @@ namespace parley::protocol {
 inline constexpr std::uint32_t kProtocolVersion = 1;
 inline constexpr std::size_t kFrameHeaderBytes = 4;
 inline constexpr std::size_t kMaxFrameBytes = 1024 * 1024;  // payload, header excluded
+// Until sign-in succeeds only hello, sign-in, ping, pong and error messages
+// are accepted, all far smaller than this; a stranger announcing more is
+// closed at once instead of holding a megabyte buffer open.
+inline constexpr std::size_t kMaxFrameBytesBeforeSignIn = 16 * 1024;
 inline constexpr std::size_t kMaxChatBytes = 16 * 1024;
 inline constexpr std::size_t kMaxRoomNameBytes = 64;
 inline constexpr std::size_t kMaxUserNameBytes = 64;

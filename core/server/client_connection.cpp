@@ -7,6 +7,7 @@
 #include "core/protocol/protocol_limits.h"
 #include "core/server/accounts/password_hasher.h"
 #include "core/server/media/media_router.h"
+#include "core/server/observability/log_text.h"
 #include "core/server/rooms/room.h"
 #include "core/server/server_context.h"
 
@@ -16,19 +17,37 @@ using protocol::Envelope;
 
 ClientConnection::ClientConnection(std::shared_ptr<ServerContext> ctx,
                                    std::shared_ptr<transport::MessageChannel> channel,
-                                   std::uint64_t id, Clock::TimePoint handshake_deadline)
+                                   std::uint64_t id, Clock::TimePoint handshake_deadline,
+                                   UnauthenticatedLimiter::Ticket unauthenticated)
     : ctx_(std::move(ctx)),
       channel_(std::move(channel)),
       id_(id),
       handshake_deadline_(handshake_deadline),
       last_activity_(ctx_->clock.now()),
-      timer_(channel_->strand()) {}
+      timer_(channel_->strand()),
+      unauthenticated_(std::move(unauthenticated)) {}
+
+namespace {
+// Before sign-in the server sends a hello, a sign-in result, pongs and an
+// error notice, a few hundred bytes: a stranger who does not read is cut
+// long before its queue costs anything.
+constexpr std::size_t kMaxQueuedBytesBeforeSignIn = 16 * 1024;
+}  // namespace
+
+transport::MessageChannel::Limits ClientConnection::limitsBeforeSignIn() {
+  transport::MessageChannel::Limits limits;
+  limits.max_queued_bytes = kMaxQueuedBytesBeforeSignIn;
+  limits.max_frame_bytes = protocol::kMaxFrameBytesBeforeSignIn;
+  return limits;
+}
+
+transport::MessageChannel::Limits ClientConnection::limitsSignedIn() { return {}; }
 
 std::string ClientConnection::describe() const {
   std::string out = channel_->peerAddress() + ":" + std::to_string(channel_->peerPort());
   out += " #" + std::to_string(id_);
   if (!user_.empty()) {
-    out += " (" + user_ + ")";
+    out += " (" + logSafe(user_) + ")";
   }
   return out;
 }
@@ -124,16 +143,24 @@ void ClientConnection::onMessage(Envelope&& envelope) {
     case Envelope::kError:
       if (envelope.error().fatal()) {
         channel_->close(Error{ErrorCode::ConnectionClosed,
-                              "client ended the connection: " + envelope.error().slug() + ": " +
-                                  envelope.error().reason()},
+                              "client ended the connection: " + logSafe(envelope.error().slug()) +
+                                  ": " + logSafe(envelope.error().reason())},
                         false);
       } else {
-        spdlog::info("{}: client reported: {}: {}", describe(), envelope.error().slug(),
-                     envelope.error().reason());
+        spdlog::info("{}: client reported: {}: {}", describe(), logSafe(envelope.error().slug()),
+                     logSafe(envelope.error().reason()));
       }
       return;
     default:
       break;
+  }
+
+  // A stranger gets no further than hello and sign-in: no content checks, no
+  // refusals to log, for anything else.
+  if (state_ != State::SignedIn && !envelope.has_client_hello() && !envelope.has_sign_in()) {
+    fail(ErrorCode::UnexpectedMessage,
+         std::string(protocol::bodyName(envelope)) + " is not expected before sign-in");
+    return;
   }
 
   if (auto valid = protocol::validateContent(envelope); !valid) {
@@ -204,7 +231,7 @@ void ClientConnection::onHello(const proto::ClientHello& hello) {
   // Counted before the version check: how old clients get here matters too.
   ctx_->metrics.helloReceived(hello.connection_method());
   if (hello.protocol_version() != protocol::kProtocolVersion) {
-    spdlog::info("{}: client '{}' speaks protocol {}", describe(), hello.client_name(),
+    spdlog::info("{}: client '{}' speaks protocol {}", describe(), logSafe(hello.client_name()),
                  hello.protocol_version());
     fail(ErrorCode::UnsupportedVersion, "this server speaks protocol " +
                                             std::to_string(protocol::kProtocolVersion) +
@@ -230,8 +257,9 @@ void ClientConnection::onHello(const proto::ClientHello& hello) {
   h->set_idle_timeout_s(static_cast<std::uint32_t>(ctx_->config.idle_timeout.count()));
   h->set_max_chat_bytes(static_cast<std::uint32_t>(protocol::kMaxChatBytes));
   channel_->send(reply);
-  spdlog::debug("{}: hello from '{}' ({})", describe(), hello.client_name(),
-                hello.connection_method().empty() ? "method unknown" : hello.connection_method());
+  spdlog::debug("{}: hello from '{}' ({})", describe(), logSafe(hello.client_name()),
+                hello.connection_method().empty() ? "method unknown"
+                                                  : logSafe(hello.connection_method()));
 }
 
 std::optional<std::chrono::milliseconds> ClientConnection::signInWait(
@@ -254,7 +282,7 @@ void ClientConnection::refuseSignIn(const Error& error, std::chrono::millisecond
       static_cast<std::uint32_t>(std::min<std::int64_t>(retry_after.count(), UINT32_MAX)));
   channel_->send(reply);
   ctx_->metrics.signInFailed(error.code == ErrorCode::RateLimited ? "rate_limited" : "refused");
-  spdlog::warn("{}: sign-in as '{}' refused: {}", describe(), user_, error.toString());
+  spdlog::warn("{}: sign-in as '{}' refused: {}", describe(), logSafe(user_), error.toString());
   state_ = State::Closed;
   channel_->close(error, false);
 }
@@ -372,6 +400,8 @@ void ClientConnection::onAuthenticated(bool ok, const Error& error,
     ctx_->account_limiter.recordSuccess(user_key);
     ctx_->metrics.signInSucceeded();
     state_ = State::SignedIn;
+    unauthenticated_.release();
+    channel_->setLimits(limitsSignedIn());
     r->set_ok(true);
     r->set_participant_id(id_);
     channel_->send(reply);
@@ -444,6 +474,7 @@ void ClientConnection::onClosed(const Error& reason) {
   PARLEY_DCHECK_RUN_ON(channel_->strand());
   state_ = State::Closed;
   timer_.cancel();
+  unauthenticated_.release();
   std::string leave_reason = "disconnected";
   if (reason.code == ErrorCode::KeepaliveTimeout) {
     leave_reason = "timed out";

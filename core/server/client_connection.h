@@ -6,6 +6,11 @@
 //     --(Argon2 on the hash pool)--> SignedIn (JoinRoom/LeaveRoom/ChatSend)
 //   any state --close/error--> Closed
 //
+// Until SignedIn the connection is a stranger's: it holds a ticket of the
+// UnauthenticatedLimiter, its channel has the small limits of
+// limitsBeforeSignIn(), and only hello and sign-in (plus ping, pong and
+// error) are accepted; anything else closes it.
+//
 // Ownership: ConnectionRegistry holds it while its channel is open; the
 // channel holds it weakly (as its Handler). Threads: all state lives on the
 // channel's strand; MessageChannel calls onMessage/onClosed there and the
@@ -19,6 +24,7 @@
 #include <string>
 
 #include "core/base/clock.h"
+#include "core/server/accounts/unauthenticated_limiter.h"
 #include "core/transport/message_channel.h"
 
 namespace parley::server {
@@ -31,7 +37,12 @@ class ClientConnection : public transport::MessageChannel::Handler,
  public:
   ClientConnection(std::shared_ptr<ServerContext> ctx,
                    std::shared_ptr<transport::MessageChannel> channel, std::uint64_t id,
-                   Clock::TimePoint handshake_deadline);
+                   Clock::TimePoint handshake_deadline,
+                   UnauthenticatedLimiter::Ticket unauthenticated = {});
+
+  // The channel's limits until sign-in and after it.
+  static transport::MessageChannel::Limits limitsBeforeSignIn();
+  static transport::MessageChannel::Limits limitsSignedIn();
 
   // Registers, starts reading and arms the timers. Call once.
   void start();
@@ -73,6 +84,7 @@ class ClientConnection : public transport::MessageChannel::Handler,
   Clock::TimePoint handshake_deadline_;
   Clock::TimePoint last_activity_;
   asio::steady_timer timer_;
+  UnauthenticatedLimiter::Ticket unauthenticated_;
 };
 
 }  // namespace parley::server

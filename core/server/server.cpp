@@ -159,12 +159,43 @@ void Server::accept(const std::shared_ptr<Listener>& listener) {
           });
           return;
         }
-        handshake(std::move(socket));
+        if (auto ticket = admit(socket); ticket.held()) {
+          handshake(std::move(socket), std::move(ticket));
+        }
         accept(listener);
       }));
 }
 
-void Server::handshake(tcp::socket socket) {
+UnauthenticatedLimiter::Ticket Server::admit(tcp::socket& socket) {
+  asio::error_code ec;
+  const auto remote = socket.remote_endpoint(ec);
+  if (ec) {
+    socket.close(ec);  // reset before we looked: nothing to serve
+    return {};
+  }
+  auto admission = ctx_->unauthenticated->admit(remote.address());
+  if (!admission.refused) {
+    return std::move(admission.ticket);
+  }
+  // Refused before any TLS work; a reset leaves no TIME_WAIT state here.
+  socket.set_option(asio::socket_base::linger(true, 0), ec);
+  socket.close(ec);
+  const bool per_address = *admission.refused == UnauthenticatedLimiter::Refusal::PerSource;
+  ctx_->metrics.connectionRefused(per_address);
+  const auto decision = ctx_->unauthenticated->logRefusal(admission.source, ctx_->clock.now());
+  if (decision.log) {
+    const auto& limits = ctx_->unauthenticated->limits();
+    spdlog::warn(
+        "{}: connection refused: {} connections not signed in yet {} (max_unauthenticated{}); "
+        "{} more refused since the last line, further refusals are logged at most once every {} s",
+        decision.source, per_address ? limits.per_source : limits.total,
+        per_address ? "from this address" : "in total", per_address ? "_per_address" : "",
+        decision.suppressed, limits.log_interval.count());
+  }
+  return {};
+}
+
+void Server::handshake(tcp::socket socket, UnauthenticatedLimiter::Ticket ticket) {
   asio::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
   const auto local_port = socket.local_endpoint(ec).port();
@@ -179,12 +210,13 @@ void Server::handshake(tcp::socket socket) {
   struct Pending {
     std::unique_ptr<net::TlsStream> stream;
     asio::steady_timer timer;
+    UnauthenticatedLimiter::Ticket ticket;
     bool timed_out = false;
   };
   auto executor = socket.get_executor();
   auto pending = std::make_shared<Pending>(
       Pending{std::make_unique<net::TlsStream>(std::move(socket), *ctx_->tls),
-              asio::steady_timer(executor), false});
+              asio::steady_timer(executor), std::move(ticket), false});
   pending->timer.expires_after(protocol::kHandshakeTimeout);
   pending->timer.async_wait([pending](const asio::error_code& wait_ec) {
     if (!wait_ec) {
@@ -199,6 +231,7 @@ void Server::handshake(tcp::socket socket) {
       [ctx, pending, peer, deadline, local_port](const asio::error_code& hs_ec) {
         pending->timer.cancel();
         if (hs_ec) {
+          pending->ticket.release();
           ctx->metrics.tlsHandshakeFailed(local_port);
           if (pending->timed_out) {
             spdlog::warn("{}: closed: {}: TLS handshake not completed within {} s", peer,
@@ -213,13 +246,16 @@ void Server::handshake(tcp::socket socket) {
           return;
         }
         if (ctx->shutting_down) {
+          pending->ticket.release();
           asio::error_code ignored;
           pending->stream->lowest_layer().close(ignored);
           return;
         }
-        auto channel = transport::MessageChannel::create(std::move(pending->stream));
+        auto channel = transport::MessageChannel::create(std::move(pending->stream),
+                                                         ClientConnection::limitsBeforeSignIn());
         const auto id = ctx->next_participant_id.fetch_add(1);
-        auto connection = std::make_shared<ClientConnection>(ctx, std::move(channel), id, deadline);
+        auto connection = std::make_shared<ClientConnection>(ctx, std::move(channel), id, deadline,
+                                                             std::move(pending->ticket));
         spdlog::debug("{}: TLS established (#{})", peer, id);
         connection->start();
       });
@@ -270,7 +306,8 @@ void Server::shutdown(std::chrono::milliseconds grace, std::function<void()> don
 std::size_t Server::connectionCount() const { return ctx_->connections.size(); }
 
 std::string Server::renderMetrics() const {
-  return ctx_->metrics.renderPrometheus({ctx_->connections.size(), ctx_->rooms.size()},
+  return ctx_->metrics.renderPrometheus({ctx_->connections.size(), ctx_->rooms.size(),
+                                         ctx_->unauthenticated->total()},
                                         ctx_->server_version);
 }
 

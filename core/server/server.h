@@ -19,6 +19,7 @@
 
 #include "core/base/clock.h"
 #include "core/base/result.h"
+#include "core/server/accounts/unauthenticated_limiter.h"
 #include "core/server/deployment/server_config.h"
 #include "core/server/store/store.h"
 
@@ -56,7 +57,9 @@ class Server {
   struct Listener;
   Server(asio::io_context& io, std::shared_ptr<ServerContext> ctx);
   void accept(const std::shared_ptr<Listener>& listener);
-  void handshake(asio::ip::tcp::socket socket);
+  // A ticket for an admitted socket; an empty one after closing a refused one.
+  UnauthenticatedLimiter::Ticket admit(asio::ip::tcp::socket& socket);
+  void handshake(asio::ip::tcp::socket socket, UnauthenticatedLimiter::Ticket ticket);
   Result<void> startMedia();
 
   asio::io_context& io_;

@@ -23,6 +23,9 @@ ServerContext::ServerContext(asio::io_context& io_context, ServerConfig server_c
       address_limiter(server_clock, RateLimiter::Policy{.max_failures = config.address_max_failures,
                                                         .lockout_max = config.lockout_max,
                                                         .lockout_first = config.lockout_first}),
+      unauthenticated(UnauthenticatedLimiter::create(
+          UnauthenticatedLimiter::Limits{.per_source = config.max_unauthenticated_per_address,
+                                         .total = config.max_unauthenticated})),
       hash_pool(config.effectiveThreads()) {}
 
 std::shared_ptr<Room> RoomRegistry::acquire(const std::shared_ptr<ServerContext>& ctx,

@@ -21,6 +21,7 @@
 #include "core/base/thread_check.h"
 #include "core/server/accounts/rate_limiter.h"
 #include "core/server/accounts/sign_in_gate.h"
+#include "core/server/accounts/unauthenticated_limiter.h"
 #include "core/server/deployment/server_config.h"
 #include "core/server/observability/server_metrics.h"
 #include "core/server/store/store.h"
@@ -86,6 +87,8 @@ struct ServerContext {
   RateLimiter address_limiter;
   // Password checks in flight per source address (see SignInGate).
   SignInGate sign_in_gate;
+  // Connections not signed in yet, per source and in total (never null).
+  std::shared_ptr<UnauthenticatedLimiter> unauthenticated;
   // Argon2 runs here, off the I/O threads.
   asio::thread_pool hash_pool;
   // A hash of a random password: verified against when the user does not

@@ -27,6 +27,7 @@ MessageChannel::MessageChannel(std::unique_ptr<net::TlsStream> stream, Limits li
     : stream_(std::move(stream)),
       strand_(asio::make_strand(stream_->get_executor())),
       limits_(limits),
+      decoder_(limits.max_frame_bytes),
       shutdown_timer_(strand_) {
   asio::error_code ec;
   const auto endpoint = stream_->lowest_layer().remote_endpoint(ec);
@@ -44,6 +45,13 @@ void MessageChannel::start(std::weak_ptr<Handler> handler) {
   asio::dispatch(strand_, [self = shared_from_this(), handler = std::move(handler)]() mutable {
     self->handler_ = std::move(handler);
     self->readMore();
+  });
+}
+
+void MessageChannel::setLimits(Limits limits) {
+  asio::dispatch(strand_, [self = shared_from_this(), limits] {
+    self->limits_ = limits;
+    self->decoder_.setMaxFrameBytes(limits.max_frame_bytes);
   });
 }
 

@@ -42,6 +42,8 @@ class MessageChannel : public std::enable_shared_from_this<MessageChannel> {
 
   struct Limits {
     std::size_t max_queued_bytes = 8 * 1024 * 1024;
+    // The largest frame the peer may send (a header announcing more closes).
+    std::size_t max_frame_bytes = protocol::kMaxFrameBytes;
     std::chrono::milliseconds shutdown_timeout{2000};
   };
 
@@ -55,6 +57,11 @@ class MessageChannel : public std::enable_shared_from_this<MessageChannel> {
 
   // Starts reading. Call once.
   void start(std::weak_ptr<Handler> handler);
+
+  // Replaces the limits (any thread): a server keeps a stranger's channel
+  // small and widens it once the peer signed in. A frame whose header was
+  // already accepted is not checked again.
+  void setLimits(Limits limits);
 
   // Queues a message. Serialization happens on the caller's thread.
   void send(const Envelope& envelope);

@@ -33,7 +33,8 @@ std::uint64_t randomInstance() {
 }
 }  // namespace
 
-RawTlsClient::RawTlsClient(std::uint16_t port, const std::string& ca_file)
+RawTlsClient::RawTlsClient(std::uint16_t port, const std::string& ca_file,
+                           const std::string& local_address)
     : impl_(std::make_unique<Impl>()) {
   impl_->client_instance = randomInstance();
   auto ctx = net::makeClientTlsContext(ca_file);
@@ -42,6 +43,11 @@ RawTlsClient::RawTlsClient(std::uint16_t port, const std::string& ca_file)
   }
   impl_->ctx = *ctx;
   impl_->stream = std::make_unique<net::TlsStream>(impl_->io, *impl_->ctx);
+  if (!local_address.empty()) {
+    impl_->stream->lowest_layer().open(asio::ip::tcp::v4());
+    impl_->stream->lowest_layer().bind(
+        asio::ip::tcp::endpoint(asio::ip::make_address(local_address), 0));
+  }
   impl_->stream->lowest_layer().connect(
       asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   // As the real connector does: without it, Nagle holds the first request

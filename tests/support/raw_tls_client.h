@@ -16,7 +16,11 @@ namespace parley::test {
 
 class RawTlsClient {
  public:
-  RawTlsClient(std::uint16_t port, const std::string& ca_file);
+  // `local_address` (e.g. "127.0.0.2"; loopback answers on all of 127/8)
+  // makes the server see another source address. Throws when the TLS
+  // handshake fails.
+  RawTlsClient(std::uint16_t port, const std::string& ca_file,
+               const std::string& local_address = "");
   ~RawTlsClient();
 
   void writeBytes(const std::string& bytes);

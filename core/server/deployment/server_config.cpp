@@ -45,7 +45,10 @@ class Parser {
 
     // [server]
     const auto& srv = section("server");
-    if (auto ok = checkKeys(srv, "server", {"name", "tcp", "udp", "threads"}); !ok) {
+    if (auto ok = checkKeys(srv, "server",
+                            {"name", "tcp", "udp", "threads", "max_unauthenticated_per_address",
+                             "max_unauthenticated"});
+        !ok) {
       return makeError(std::move(ok).error());
     }
     if (auto v = string(srv, "server", "name"); !v) {
@@ -90,6 +93,21 @@ class Parser {
       return makeError(std::move(v).error());
     } else if (*v >= 0) {
       config.threads = static_cast<unsigned>(*v);
+    }
+    if (auto v = integer(srv, "server", "max_unauthenticated_per_address", 1, 100000); !v) {
+      return makeError(std::move(v).error());
+    } else if (*v >= 0) {
+      config.max_unauthenticated_per_address = static_cast<std::uint32_t>(*v);
+    }
+    if (auto v = integer(srv, "server", "max_unauthenticated", 1, 1000000); !v) {
+      return makeError(std::move(v).error());
+    } else if (*v >= 0) {
+      config.max_unauthenticated = static_cast<std::uint32_t>(*v);
+    }
+    if (config.max_unauthenticated_per_address > config.max_unauthenticated) {
+      return bad("server", "max_unauthenticated_per_address",
+                 "must not exceed max_unauthenticated (" +
+                     std::to_string(config.max_unauthenticated) + ")");
     }
 
     // [tls]
@@ -668,7 +686,10 @@ std::string renderDefaultConfig(const std::string& name, const std::vector<Endpo
   out += "name = \"" + name + "\"\n";
   out += "tcp = [" + tcp_list + "]\n";
   out += "udp = \"" + udp.toString() + "\"\n";
-  out += "threads = 0                # 0 = number of cores\n\n";
+  out += "threads = 0                # 0 = number of cores\n";
+  out += "# Connections not signed in yet; past either cap new ones are closed at once.\n";
+  out += "max_unauthenticated_per_address = 32  # per IPv4 address or IPv6 /64\n";
+  out += "max_unauthenticated = 1024            # in total\n\n";
   out += "[tls]\n";
   out += "certificate = \"server.crt\"  # server certificate followed by the CA\n";
   out += "private_key = \"server.key\"\n";

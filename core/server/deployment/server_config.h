@@ -34,6 +34,11 @@ struct ServerConfig {
   std::vector<Endpoint> tcp = {{"0.0.0.0", 443}, {"0.0.0.0", 5228}};
   Endpoint udp = {"0.0.0.0", 5228};
   unsigned threads = 0;  // 0 = number of cores
+  // Connections not yet signed in (TCP accepted, in the TLS handshake, or
+  // before a successful sign-in), per source (IPv4 address or IPv6 /64) and
+  // in total. Past either, new connections are closed right after accept.
+  std::uint32_t max_unauthenticated_per_address = 32;
+  std::uint32_t max_unauthenticated = 1024;
   // [tls]
   std::filesystem::path certificate;
   std::filesystem::path private_key;

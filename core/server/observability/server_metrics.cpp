@@ -38,6 +38,10 @@ void ServerMetrics::tlsHandshakeFailed(std::uint16_t port) {
   ++ports_[port].tls_failed;
 }
 
+void ServerMetrics::connectionRefused(bool per_address) {
+  (per_address ? refused_per_address_ : refused_total_).fetch_add(1, std::memory_order_relaxed);
+}
+
 void ServerMetrics::helloReceived(std::string_view method) {
   std::size_t index = kMethodLabels.size() - 1;  // "other"
   if (method.empty()) {
@@ -100,6 +104,16 @@ std::string ServerMetrics::renderPrometheus(const Gauges& gauges,
     out << "parley_tls_handshakes_failed_total{port=\"" << port << "\",method=\"" << method(port)
         << "\"} " << c.tls_failed << "\n";
   }
+  help(out, "parley_connections_refused_total", "counter",
+       "Connections closed right after accept: their address (IPv4, or IPv6 /64) or the server "
+       "had as many connections not signed in yet as allowed.");
+  out << "parley_connections_refused_total{reason=\"per_address\"} "
+      << refused_per_address_.load(std::memory_order_relaxed) << "\n";
+  out << "parley_connections_refused_total{reason=\"total\"} "
+      << refused_total_.load(std::memory_order_relaxed) << "\n";
+  help(out, "parley_connections_unauthenticated", "gauge",
+       "Connections open now that have not signed in yet (TLS handshake included).");
+  out << "parley_connections_unauthenticated " << gauges.unauthenticated << "\n";
   help(out, "parley_connections_total", "counter",
        "Connections that said hello, by the method the client reached the server with.");
   for (std::size_t i = 0; i < kMethodLabels.size(); ++i) {

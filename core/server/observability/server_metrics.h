@@ -25,6 +25,10 @@ class ServerMetrics {
   // method each client names in its hello is counted by helloReceived().
   void connectionAccepted(std::uint16_t port);
   void tlsHandshakeFailed(std::uint16_t port);
+  // A connection closed right after accept because its source ("per_address")
+  // or the server ("total") already had as many unauthenticated connections
+  // as allowed. Not counted as accepted.
+  void connectionRefused(bool per_address);
   // A connection said hello; `method` is its ClientHello.connection_method.
   // Counted under a bounded set of labels: the protocol's methods, "unknown"
   // (empty: an older client or a connector that cannot tell) and "other"
@@ -45,6 +49,7 @@ class ServerMetrics {
   struct Gauges {
     std::uint64_t connections_open = 0;
     std::uint64_t rooms_open = 0;
+    std::uint64_t unauthenticated = 0;
   };
   // Prometheus text exposition format 0.0.4.
   [[nodiscard]] std::string renderPrometheus(const Gauges& gauges,
@@ -61,6 +66,8 @@ class ServerMetrics {
   std::map<std::string, std::uint64_t> sign_in_failures_ PARLEY_GUARDED_BY(mu_);
   std::array<std::atomic<std::uint64_t>, kMethodLabels.size()> by_method_{};
   std::atomic<std::uint64_t> sign_ins_{0};
+  std::atomic<std::uint64_t> refused_per_address_{0};
+  std::atomic<std::uint64_t> refused_total_{0};
   std::atomic<std::int64_t> participants_{0};
   std::atomic<std::uint64_t> forwarded_packets_{0};
   std::atomic<std::uint64_t> forwarded_bytes_{0};

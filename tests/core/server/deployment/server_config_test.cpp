@@ -211,3 +211,37 @@ TEST_CASE("[peer]: STUN and TURN servers, the TURN secret, and clear errors", "[
   CHECK_THAT(errorOf("[peer]\nturn_ttl_s = 5\n"), Catch::Contains("[peer] turn_ttl_s"));
   CHECK_THAT(errorOf("[peer]\nrelay = true\n"), Catch::Contains("relay"));
 }
+
+TEST_CASE("caps on connections not signed in: defaults, overrides and errors", "[server][config]") {
+  auto defaults = parseServerConfig("", "/x", "empty.toml");
+  REQUIRE(defaults);
+  CHECK(defaults->max_unauthenticated_per_address == 32);
+  CHECK(defaults->max_unauthenticated == 1024);
+
+  auto written =
+      parseServerConfig(renderDefaultConfig("demo", {{"127.0.0.1", 0}}, {"127.0.0.1", 0}), "/x",
+                        "parleyd.toml");
+  REQUIRE(written);
+  CHECK(written->max_unauthenticated_per_address == 32);
+  CHECK(written->max_unauthenticated == 1024);
+
+  auto set =
+      parseServerConfig("[server]\nmax_unauthenticated_per_address = 4\nmax_unauthenticated = 10\n",
+                        "/x", "t.toml");
+  REQUIRE(set);
+  CHECK(set->max_unauthenticated_per_address == 4);
+  CHECK(set->max_unauthenticated == 10);
+
+  CHECK_THAT(errorOf("[server]\nmax_unauthenticated_per_address = 0\n"),
+             Catch::Contains("[server] max_unauthenticated_per_address") &&
+                 Catch::Contains("out of range"));
+  CHECK_THAT(errorOf("[server]\nmax_unauthenticated = 0\n"),
+             Catch::Contains("[server] max_unauthenticated") && Catch::Contains("out of range"));
+  CHECK_THAT(errorOf("[server]\nmax_unauthenticated = \"many\"\n"),
+             Catch::Contains("[server] max_unauthenticated: must be an integer"));
+  CHECK_THAT(errorOf("[server]\nmax_unauthenticated_per_address = 64\nmax_unauthenticated = 10\n"),
+             Catch::Contains("[server] max_unauthenticated_per_address: must not exceed "
+                             "max_unauthenticated (10)"));
+  CHECK_THAT(errorOf("[server]\nmax_unauthenticated_per_ip = 4\n"),
+             Catch::Contains("unknown key 'max_unauthenticated_per_ip'"));
+}
