@@ -81,6 +81,7 @@ TEST_CASE("connections over the per-address cap are closed at once, others sign 
   // until they sign in, and the server keeps them for its handshake timeout
   // (10 s), far longer than the refusals below take.
   std::vector<std::unique_ptr<RawTlsClient>> holders;
+  holders.reserve(kCap);
   for (int i = 0; i < kCap; ++i) {
     holders.push_back(std::make_unique<RawTlsClient>(server.port(), server.caFile(), "127.0.0.2"));
   }
