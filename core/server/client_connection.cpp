@@ -146,9 +146,14 @@ void ClientConnection::onMessage(Envelope&& envelope) {
                               "client ended the connection: " + logSafe(envelope.error().slug()) +
                                   ": " + logSafe(envelope.error().reason())},
                         false);
-      } else {
+      } else if (state_ == State::SignedIn) {
         spdlog::info("{}: client reported: {}: {}", describe(), logSafe(envelope.error().slug()),
                      logSafe(envelope.error().reason()));
+      } else {
+        // A stranger can send these as fast as it likes: bounded fields are
+        // not enough, the number of lines must not be theirs to choose.
+        spdlog::debug("{}: client reported before sign-in: {}: {}", describe(),
+                      logSafe(envelope.error().slug()), logSafe(envelope.error().reason()));
       }
       return;
     default:
