@@ -188,9 +188,8 @@ double rmsDbfs(std::span<const std::int16_t> samples) {
 }
 
 std::size_t PieceAlignment::atLeast(double threshold) const {
-  return static_cast<std::size_t>(
-      std::count_if(correlations.begin(), correlations.end(),
-                    [threshold](double c) { return c >= threshold; }));
+  return static_cast<std::size_t>(std::count_if(correlations.begin(), correlations.end(),
+                                                [threshold](double c) { return c >= threshold; }));
 }
 
 double PieceAlignment::worst() const {
@@ -221,8 +220,8 @@ PieceAlignment alignPieces(std::span<const std::int16_t> reference,
                                  expected + static_cast<std::ptrdiff_t>(piece_samples) + reach);
     double best_c = 0.0;
     if (to > from) {
-      const auto rec = recorded.subspan(static_cast<std::size_t>(from),
-                                        static_cast<std::size_t>(to - from));
+      const auto rec =
+          recorded.subspan(static_cast<std::size_t>(from), static_cast<std::size_t>(to - from));
       const std::ptrdiff_t centre = expected - from;  // rec[n + lag] lines up with ref[n]
       std::ptrdiff_t best = centre;
       best_c = -1.0;
@@ -242,4 +241,3 @@ PieceAlignment alignPieces(std::span<const std::int16_t> reference,
 }
 
 }  // namespace parley::media
-
