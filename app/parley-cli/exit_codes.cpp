@@ -8,6 +8,10 @@ int exitCodeFor(ErrorCode code) {
       return kExitOk;
     case ErrorCode::AuthFailed:
     case ErrorCode::RateLimited:
+    case ErrorCode::ClientInstanceTaken:
+    case ErrorCode::RoomLocked:
+    case ErrorCode::NotInvited:
+    case ErrorCode::RemovedFromRoom:
       return kExitSignInRefused;
     case ErrorCode::TlsInspection:
     case ErrorCode::TlsHandshakeFailed:

@@ -120,6 +120,12 @@ bool ClientSession::Impl::isFatal(ErrorCode code) {
     case ErrorCode::InvalidRoomName:
     case ErrorCode::InvalidUserName:
     case ErrorCode::NotSignedIn:
+    // Another account's instance: retrying with the same one cannot succeed.
+    case ErrorCode::ClientInstanceTaken:
+    // The room's owner said no; rejoining would only be refused again.
+    case ErrorCode::RoomLocked:
+    case ErrorCode::NotInvited:
+    case ErrorCode::RemovedFromRoom:
       return true;
     default:
       return false;
