@@ -1,6 +1,7 @@
 #include "core/server/client_connection.h"
 
 #include <spdlog/spdlog.h>
+#include <asio/ip/address.hpp>
 #include <asio/post.hpp>
 
 #include "core/base/thread_check.h"
@@ -15,6 +16,31 @@ namespace parley::server {
 
 using protocol::Envelope;
 
+namespace {
+
+// The sign-in limits count an IPv6 client by its /64, as the cap on
+// connections before sign-in does (UnauthenticatedLimiter::sourceOf).
+std::string sourceOfPeer(const std::string& address) {
+  asio::error_code ec;
+  const auto parsed = asio::ip::make_address(address, ec);
+  return ec ? address : UnauthenticatedLimiter::sourceOf(parsed);
+}
+
+MessageRateLimits::Limits messageLimits(const ServerConfig& config) {
+  return MessageRateLimits::Limits{.chat_per_s = config.chat_per_s,
+                                   .chat_burst = config.chat_burst,
+                                   .presence_per_s = config.presence_per_s,
+                                   .presence_burst = config.presence_burst,
+                                   .signal_per_s = config.signal_per_s,
+                                   .signal_burst = config.signal_burst,
+                                   .disconnect_after = config.flood_disconnect_after};
+}
+
+static_assert(static_cast<std::size_t>(MessageKind::Signal) + 1 ==
+              ServerMetrics::kMessageKindLabels.size());
+
+}  // namespace
+
 ClientConnection::ClientConnection(std::shared_ptr<ServerContext> ctx,
                                    std::shared_ptr<transport::MessageChannel> channel,
                                    std::uint64_t id, Clock::TimePoint handshake_deadline,
@@ -25,7 +51,10 @@ ClientConnection::ClientConnection(std::shared_ptr<ServerContext> ctx,
       handshake_deadline_(handshake_deadline),
       last_activity_(ctx_->clock.now()),
       timer_(channel_->strand()),
-      unauthenticated_(std::move(unauthenticated)) {}
+      unauthenticated_(std::move(unauthenticated)),
+      source_(sourceOfPeer(channel_->peerAddress())),
+      sign_in_delay_(channel_->strand()),
+      rate_limits_(ctx_->clock, messageLimits(ctx_->config)) {}
 
 namespace {
 // Before sign-in the server sends a hello, a sign-in result, pongs and an
@@ -196,31 +225,46 @@ void ClientConnection::onMessage(Envelope&& envelope) {
       return unexpected();
     case State::SignedIn:
       switch (envelope.body_case()) {
+        // Joins and leaves over the presence limit end the connection:
+        // dropping one would leave the client waiting for its answer.
         case Envelope::kJoinRoom:
+          if (!withinLimits(MessageKind::Presence)) {
+            return fail(ErrorCode::RateLimited,
+                        "joining and leaving rooms too fast; the server's limit is " +
+                            std::to_string(ctx_->config.presence_per_s) + " a second");
+          }
           return onJoin(envelope.join_room());
         case Envelope::kLeaveRoom:
+          if (!withinLimits(MessageKind::Presence)) {
+            return fail(ErrorCode::RateLimited,
+                        "joining and leaving rooms too fast; the server's limit is " +
+                            std::to_string(ctx_->config.presence_per_s) + " a second");
+          }
           return onLeave();
         case Envelope::kChatSend:
           return onChat(std::move(*envelope.mutable_chat_send()));
         case Envelope::kMediaPacket:
           return onMediaPacket(std::move(*envelope.mutable_media_packet()->mutable_packet()));
+        // Presence and signalling over their limits are dropped: each
+        // message restates the sender's state, so the next one let through
+        // repairs what a dropped one would have said.
         case Envelope::kMediaTransport:
-          if (room_ && ctx_->media) {
+          if (room_ && ctx_->media && withinLimits(MessageKind::Presence)) {
             ctx_->media->setClientUsesUdp(id_, envelope.media_transport().udp());
           }
           return;
         case Envelope::kMediaState:
-          if (room_) {
+          if (room_ && withinLimits(MessageKind::Presence)) {
             room_->setMedia(id_, std::move(*envelope.mutable_media_state()));
           }
           return;
         case Envelope::kPeerSignal:
-          if (room_) {
+          if (room_ && withinLimits(MessageKind::Signal)) {
             room_->peerSignal(id_, std::move(*envelope.mutable_peer_signal()));
           }
           return;
         case Envelope::kPeerPathState:
-          if (room_) {
+          if (room_ && withinLimits(MessageKind::Presence)) {
             room_->peerPathState(id_, std::move(*envelope.mutable_peer_path_state()));
           }
           return;
@@ -267,12 +311,18 @@ void ClientConnection::onHello(const proto::ClientHello& hello) {
                                                   : logSafe(hello.connection_method()));
 }
 
+std::string ClientConnection::pairKey() const { return "pair:" + source_ + "|" + user_; }
+
 std::optional<std::chrono::milliseconds> ClientConnection::signInWait(
     const std::string& user) const {
-  auto wait = ctx_->account_limiter.check("user:" + user);
-  auto addr_wait = ctx_->address_limiter.check("addr:" + channel_->peerAddress());
-  if (addr_wait && (!wait || *addr_wait > *wait)) {
-    wait = addr_wait;
+  auto wait = ctx_->pair_limiter.check("pair:" + source_ + "|" + user);
+  // A known sign-in is not held back by what others at its address do; its
+  // pair's own limit above still applies to anyone guessing from there.
+  if (!known_sign_in_) {
+    auto addr_wait = ctx_->address_limiter.check("addr:" + source_);
+    if (addr_wait && (!wait || *addr_wait > *wait)) {
+      wait = addr_wait;
+    }
   }
   return wait;
 }
@@ -302,24 +352,43 @@ Error rateLimitedError(std::chrono::milliseconds wait) {
 
 void ClientConnection::onSignIn(const proto::SignIn& sign_in) {
   user_ = sign_in.user();
+  known_sign_in_ = ctx_->known_sign_ins.contains(user_, source_);
   // Cheap refusal first: a locked-out guesser costs no Argon2 work.
   if (auto wait = signInWait(user_)) {
     refuseSignIn(rateLimitedError(*wait), *wait);
     return;
   }
   state_ = State::Authenticating;
-  // Failures are recorded when Argon2 has answered; the gate keeps parallel
-  // connections from one address from all being checked before any failure
-  // counts. Waiting turns re-check the limits in onSignInTurn().
-  const bool queued =
-      ctx_->sign_in_gate.enter(channel_->peerAddress(), [self = shared_from_this(),
-                                                         user = sign_in.user(),
-                                                         password = sign_in.password()]() mutable {
-        asio::post(self->channel_->strand(),
-                   [self, user = std::move(user), password = std::move(password)]() mutable {
-                     self->onSignInTurn(user, std::move(password));
-                   });
+  // Wrong passwords for this account from anywhere slow it down (never
+  // refuse it); where it signed in before is exempt.
+  const auto delay =
+      known_sign_in_ ? std::chrono::milliseconds::zero() : ctx_->account_backoff.delayFor(user_);
+  if (delay <= std::chrono::milliseconds::zero()) {
+    enterSignInGate(sign_in.password());
+    return;
+  }
+  ctx_->metrics.signInSlowed();
+  sign_in_delay_.expires_after(delay);
+  sign_in_delay_.async_wait(
+      [self = shared_from_this(), password = sign_in.password()](const asio::error_code& ec) {
+        if (!ec && self->state_ == State::Authenticating) {
+          self->enterSignInGate(password);
+        }
       });
+}
+
+void ClientConnection::enterSignInGate(std::string password) {
+  PARLEY_DCHECK_RUN_ON(channel_->strand());
+  // Failures are recorded when Argon2 has answered; the gate keeps parallel
+  // connections from one source from all being checked before any failure
+  // counts. Waiting turns re-check the limits in onSignInTurn().
+  const bool queued = ctx_->sign_in_gate.enter(source_, [self = shared_from_this(), user = user_,
+                                                         password = std::move(password)]() mutable {
+    asio::post(self->channel_->strand(),
+               [self, user = std::move(user), password = std::move(password)]() mutable {
+                 self->onSignInTurn(user, std::move(password));
+               });
+  });
   if (!queued) {
     refuseSignIn(Error{ErrorCode::RateLimited,
                        "too many sign-ins in progress from your address; try again in 1 s"},
@@ -329,80 +398,97 @@ void ClientConnection::onSignIn(const proto::SignIn& sign_in) {
 
 void ClientConnection::onSignInTurn(const std::string& user, std::string password) {
   PARLEY_DCHECK_RUN_ON(channel_->strand());
-  const std::string address = channel_->peerAddress();
   if (state_ != State::Authenticating) {
-    ctx_->sign_in_gate.leave(address);  // closed while waiting (handshake deadline)
+    ctx_->sign_in_gate.leave(source_);  // closed while waiting (handshake deadline)
     return;
   }
   if (auto wait = signInWait(user)) {
-    ctx_->sign_in_gate.leave(address);
+    ctx_->sign_in_gate.leave(source_);
     refuseSignIn(rateLimitedError(*wait), *wait);
     return;
   }
-  // Argon2 takes tens of milliseconds and 64 MiB: off the I/O threads.
-  asio::post(ctx_->hash_pool, [self = shared_from_this(), user, instance = client_instance_,
-                               password = std::move(password)]() mutable {
-    auto& ctx = *self->ctx_;
-    auto hash = ctx.store.passwordHash(user);
-    bool ok = false;
-    Error error{ErrorCode::AuthFailed, "wrong user name or password"};
-    std::string instance_owner;
-    if (!hash) {
-      error =
-          Error{ErrorCode::StoreFailed, "the server cannot check passwords right now; try later"};
-      spdlog::error("sign-in: {}", hash.error().toString());
-    } else if (hash->has_value()) {
-      ok = verifyPassword(**hash, password);
-    } else {
-      (void)verifyPassword(ctx.dummy_hash, password);  // same cost as a wrong password
+  // Argon2 takes tens of milliseconds and 64 MiB: off the I/O threads, in
+  // the HashQueue's order (known sign-ins first; none past its deadline).
+  const auto lane = known_sign_in_ ? HashQueue::Lane::Known : HashQueue::Lane::Other;
+  ctx_->hash_queue.submit(lane, handshake_deadline_,
+                          [self = shared_from_this(), user, instance = client_instance_,
+                           password = std::move(password)](bool run) mutable {
+                            if (!run) {
+                              std::fill(password.begin(), password.end(), '\0');
+                              asio::post(self->channel_->strand(), [self] {
+                                self->onAuthenticated(
+                                    false,
+                                    Error{ErrorCode::HandshakeTimeout,
+                                          "the server was too busy to check the password in "
+                                          "time; try again"},
+                                    "");
+                              });
+                              return;
+                            }
+                            self->checkPassword(user, instance, std::move(password));
+                          });
+}
+
+void ClientConnection::checkPassword(const std::string& user, std::uint64_t instance,
+                                     std::string password) {
+  auto& ctx = *ctx_;
+  auto hash = ctx.store.passwordHash(user);
+  bool ok = false;
+  Error error{ErrorCode::AuthFailed, "wrong user name or password"};
+  std::string instance_owner;
+  if (!hash) {
+    error = Error{ErrorCode::StoreFailed, "the server cannot check passwords right now; try later"};
+    spdlog::error("sign-in: {}", hash.error().toString());
+  } else if (hash->has_value()) {
+    ok = verifyPassword(**hash, password);
+  } else {
+    (void)verifyPassword(ctx.dummy_hash, password);  // same cost as a wrong password
+  }
+  // Wipe the password copy before it goes back to the allocator.
+  std::fill(password.begin(), password.end(), '\0');
+  // Only a verified account may claim an instance: a wrong password must
+  // not bind (or probe) anything.
+  if (ok) {
+    auto owner = ctx.store.bindClientInstance(instance, user, ctx.clock.wallMillis());
+    if (!owner) {
+      ok = false;
+      error = Error{ErrorCode::StoreFailed, "the server cannot sign you in right now; try later"};
+      spdlog::error("sign-in: {}", owner.error().toString());
+    } else if (*owner != user) {
+      ok = false;
+      // The reason does not name the owner: that would tell one user
+      // another's account name.
+      error = Error{ErrorCode::ClientInstanceTaken,
+                    "this client instance belongs to another account; restart the client"};
+      instance_owner = std::move(*owner);
     }
-    // Wipe the password copy before it goes back to the allocator.
-    std::fill(password.begin(), password.end(), '\0');
-    // Only a verified account may claim an instance: a wrong password must
-    // not bind (or probe) anything.
-    if (ok) {
-      auto owner = ctx.store.bindClientInstance(instance, user, ctx.clock.wallMillis());
-      if (!owner) {
-        ok = false;
-        error = Error{ErrorCode::StoreFailed, "the server cannot sign you in right now; try later"};
-        spdlog::error("sign-in: {}", owner.error().toString());
-      } else if (*owner != user) {
-        ok = false;
-        // The reason does not name the owner: that would tell one user
-        // another's account name.
-        error = Error{ErrorCode::ClientInstanceTaken,
-                      "this client instance belongs to another account; restart the client"};
-        instance_owner = std::move(*owner);
-      }
-    }
-    asio::post(self->channel_->strand(),
-               [self, ok, error = std::move(error), owner = std::move(instance_owner)] {
-                 self->onAuthenticated(ok, error, owner);
-               });
-  });
+  }
+  asio::post(channel_->strand(),
+             [self = shared_from_this(), ok, error = std::move(error),
+              owner = std::move(instance_owner)] { self->onAuthenticated(ok, error, owner); });
 }
 
 void ClientConnection::onAuthenticated(bool ok, const Error& error,
                                        const std::string& instance_owner) {
   PARLEY_DCHECK_RUN_ON(channel_->strand());
-  const std::string user_key = "user:" + user_;
-  const std::string addr_key = "addr:" + channel_->peerAddress();
-  // Record the outcome before the next waiting check from this address runs.
+  // Record the outcome before the next waiting check from this source runs.
   // Presenting another account's instance counts like a wrong password, so
   // a client that keeps doing it is slowed down (and so is its log noise).
   if (!ok &&
       (error.code == ErrorCode::AuthFailed || error.code == ErrorCode::ClientInstanceTaken)) {
-    ctx_->account_limiter.recordFailure(user_key);
-    ctx_->address_limiter.recordFailure(addr_key);
+    ctx_->pair_limiter.recordFailure(pairKey());
+    ctx_->address_limiter.recordFailure("addr:" + source_);
+    ctx_->account_backoff.recordFailure(user_);
   }
-  ctx_->sign_in_gate.leave(channel_->peerAddress());
+  ctx_->sign_in_gate.leave(source_);
   if (state_ != State::Authenticating) {
     return;  // closed meanwhile
   }
   Envelope reply;
   auto* r = reply.mutable_sign_in_result();
   if (ok) {
-    ctx_->account_limiter.recordSuccess(user_key);
+    ctx_->pair_limiter.recordSuccess(pairKey());
+    ctx_->known_sign_ins.remember(user_, source_);
     ctx_->metrics.signInSucceeded();
     state_ = State::SignedIn;
     unauthenticated_.release();
@@ -424,7 +510,9 @@ void ClientConnection::onAuthenticated(bool ok, const Error& error,
     spdlog::warn("{}: sign-in refused: client instance {:016x} belongs to account '{}'", describe(),
                  client_instance_, instance_owner);
   } else {
-    ctx_->metrics.signInFailed(error.code == ErrorCode::AuthFailed ? "wrong_password" : "store");
+    ctx_->metrics.signInFailed(error.code == ErrorCode::AuthFailed         ? "wrong_password"
+                               : error.code == ErrorCode::HandshakeTimeout ? "deadline"
+                                                                           : "store");
     spdlog::warn("{}: sign-in failed: {}", describe(), error.toString());
   }
   state_ = State::Closed;
@@ -459,7 +547,42 @@ void ClientConnection::leaveRoom(const std::string& reason, bool reply) {
   }
 }
 
+bool ClientConnection::withinLimits(MessageKind kind) {
+  const auto verdict = rate_limits_.admit(kind);
+  if (verdict == MessageRateLimits::Verdict::Allow) {
+    return true;
+  }
+  ctx_->metrics.messageOverLimit(static_cast<std::size_t>(kind));
+  if (!logged_over_limit_) {
+    // Once per connection: the count is in the metrics, and a flooder must
+    // not choose how many lines the log gets.
+    logged_over_limit_ = true;
+    spdlog::warn("{}: over its {} message limit; refusing or dropping the excess", describe(),
+                 ServerMetrics::kMessageKindLabels[static_cast<std::size_t>(kind)]);
+  }
+  if (verdict == MessageRateLimits::Verdict::Disconnect) {
+    // Closed now, not when the channel reports it: the rest of the flood
+    // already read is not looked at.
+    state_ = State::Closed;
+    ctx_->metrics.floodDisconnected();
+    spdlog::warn("{}: disconnected: {} messages over its limits in a row", describe(),
+                 ctx_->config.flood_disconnect_after);
+    fail(ErrorCode::RateLimited, "far more messages than the server's limits allow; disconnected");
+  }
+  return false;
+}
+
 void ClientConnection::onChat(proto::ChatSend&& chat) {
+  if (!withinLimits(MessageKind::Chat)) {
+    if (state_ != State::Closed) {
+      refuse(ErrorCode::RateLimited,
+             "you are sending chat too fast (the server allows " +
+                 std::to_string(ctx_->config.chat_per_s) + " messages a second, " +
+                 std::to_string(ctx_->config.chat_burst) + " at once); this message was not sent",
+             chat.client_msg_id());
+    }
+    return;
+  }
   if (!room_) {
     refuse(ErrorCode::NotInRoom, "join a room before sending chat", chat.client_msg_id());
     return;
@@ -479,6 +602,7 @@ void ClientConnection::onClosed(const Error& reason) {
   PARLEY_DCHECK_RUN_ON(channel_->strand());
   state_ = State::Closed;
   timer_.cancel();
+  sign_in_delay_.cancel();
   unauthenticated_.release();
   std::string leave_reason = "disconnected";
   if (reason.code == ErrorCode::KeepaliveTimeout) {

@@ -6,6 +6,13 @@
 //     --(Argon2 on the hash pool)--> SignedIn (JoinRoom/LeaveRoom/ChatSend)
 //   any state --close/error--> Closed
 //
+// Sign-in (onSignIn): refused at once while the (account, source) pair or
+// the source is locked out; otherwise waits out the account's backoff, then
+// its source's turn at the SignInGate, then the HashQueue; the outcome is
+// recorded in all of them (docs/server-admin.md, "Sign-in limits").
+// Signed in, each message kind has its own rate limit (MessageRateLimits),
+// applied here on the connection's strand before anything reaches the room.
+//
 // Until SignedIn the connection is a stranger's: it holds a ticket of the
 // UnauthenticatedLimiter, its channel has the small limits of
 // limitsBeforeSignIn(), and only hello and sign-in (plus ping, pong and
@@ -25,6 +32,7 @@
 
 #include "core/base/clock.h"
 #include "core/server/accounts/unauthenticated_limiter.h"
+#include "core/server/rooms/message_rate_limits.h"
 #include "core/transport/message_channel.h"
 
 namespace parley::server {
@@ -57,8 +65,13 @@ class ClientConnection : public transport::MessageChannel::Handler,
 
   void onHello(const proto::ClientHello& hello);
   void onSignIn(const proto::SignIn& sign_in);
+  // After the account's backoff (if any): waits for this source's turn.
+  void enterSignInGate(std::string password);
   void onSignInTurn(const std::string& user, std::string password);
+  // On the hash pool: Argon2, then the client instance; posts the outcome.
+  void checkPassword(const std::string& user, std::uint64_t instance, std::string password);
   [[nodiscard]] std::optional<std::chrono::milliseconds> signInWait(const std::string& user) const;
+  [[nodiscard]] std::string pairKey() const;
   void refuseSignIn(const Error& error, std::chrono::milliseconds retry_after);
   // `instance_owner`: the account the client instance belongs to, when that
   // is why the sign-in is refused.
@@ -66,6 +79,9 @@ class ClientConnection : public transport::MessageChannel::Handler,
   void onJoin(const proto::JoinRoom& join);
   void onLeave();
   void onChat(proto::ChatSend&& chat);
+  // Whether a message of `kind` is within this participant's limits; counts
+  // it when not, and disconnects a participant flooding far past them.
+  [[nodiscard]] bool withinLimits(MessageKind kind);
   void onMediaPacket(std::string&& packet);
   void leaveRoom(const std::string& reason, bool reply);
   void fail(ErrorCode code, std::string reason);
@@ -85,6 +101,14 @@ class ClientConnection : public transport::MessageChannel::Handler,
   Clock::TimePoint last_activity_;
   asio::steady_timer timer_;
   UnauthenticatedLimiter::Ticket unauthenticated_;
+  // Where the client connects from, as the sign-in limits count it (IPv4
+  // address or IPv6 /64), and whether this account signed in from there
+  // before (KnownSignIns).
+  const std::string source_;
+  bool known_sign_in_ = false;
+  asio::steady_timer sign_in_delay_;
+  MessageRateLimits rate_limits_;
+  bool logged_over_limit_ = false;
 };
 
 }  // namespace parley::server

@@ -60,6 +60,7 @@ Server::Server(asio::io_context& io, std::shared_ptr<ServerContext> ctx)
 
 Server::~Server() {
   // No Argon2 job may outlive the store it reads.
+  ctx_->hash_queue.stop();
   ctx_->hash_pool.stop();
   ctx_->hash_pool.join();
   for (auto& listener : listeners_) {
@@ -287,6 +288,7 @@ void Server::shutdown(std::chrono::milliseconds grace, std::function<void()> don
       if (const auto left = ctx->connections.size(); left != 0) {
         spdlog::warn("shutting down: {} connection(s) did not close in time", left);
       }
+      ctx->hash_queue.stop();
       ctx->hash_pool.stop();
       auto finish = std::move(done);
       *poll = nullptr;  // breaks the self-reference

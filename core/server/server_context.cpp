@@ -17,15 +17,19 @@ ServerContext::ServerContext(asio::io_context& io_context, ServerConfig server_c
       store(account_store),
       clock(server_clock),
       tls(std::move(tls_context)),
-      account_limiter(server_clock, RateLimiter::Policy{.max_failures = config.max_failures,
-                                                        .lockout_max = config.lockout_max,
-                                                        .lockout_first = config.lockout_first}),
+      pair_limiter(server_clock, RateLimiter::Policy{.max_failures = config.max_failures,
+                                                     .lockout_max = config.lockout_max,
+                                                     .lockout_first = config.lockout_first}),
       address_limiter(server_clock, RateLimiter::Policy{.max_failures = config.address_max_failures,
                                                         .lockout_max = config.lockout_max,
                                                         .lockout_first = config.lockout_first}),
+      account_backoff(server_clock, AccountBackoff::Policy{.slow_after = config.account_slow_after,
+                                                           .max_delay = config.account_delay_max,
+                                                           .forget_after = config.lockout_max}),
       unauthenticated(UnauthenticatedLimiter::create(
           UnauthenticatedLimiter::Limits{.per_source = config.max_unauthenticated_per_address,
                                          .total = config.max_unauthenticated})),
+      hash_queue(hash_pool, server_clock, config.effectiveThreads()),
       hash_pool(config.effectiveThreads()) {}
 
 std::shared_ptr<Room> RoomRegistry::acquire(const std::shared_ptr<ServerContext>& ctx,

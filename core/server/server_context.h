@@ -19,6 +19,9 @@
 
 #include "core/base/clock.h"
 #include "core/base/thread_check.h"
+#include "core/server/accounts/account_backoff.h"
+#include "core/server/accounts/hash_queue.h"
+#include "core/server/accounts/known_sign_ins.h"
 #include "core/server/accounts/rate_limiter.h"
 #include "core/server/accounts/sign_in_gate.h"
 #include "core/server/accounts/unauthenticated_limiter.h"
@@ -82,14 +85,21 @@ struct ServerContext {
   Store& store;
   const Clock& clock;
   std::shared_ptr<asio::ssl::context> tls;
-  // Wrong passwords per account, and per source address across accounts.
-  RateLimiter account_limiter;
+  // The sign-in limits (docs/server-admin.md, "Sign-in limits"). Keys are
+  // sources (IPv4 address or IPv6 /64): wrong passwords per (account,
+  // source) and per source refuse for a while; per account they only slow.
+  RateLimiter pair_limiter;
   RateLimiter address_limiter;
-  // Password checks in flight per source address (see SignInGate).
+  AccountBackoff account_backoff;
+  KnownSignIns known_sign_ins;
+  // Password checks in flight per source (see SignInGate).
   SignInGate sign_in_gate;
   // Connections not signed in yet, per source and in total (never null).
   std::shared_ptr<UnauthenticatedLimiter> unauthenticated;
-  // Argon2 runs here, off the I/O threads.
+  // Who gets the hash pool next. Declared before the pool, so the pool (and
+  // any drain() running on it) is gone before the queue is destroyed.
+  HashQueue hash_queue;
+  // Argon2 runs here, off the I/O threads, in the order of hash_queue.
   asio::thread_pool hash_pool;
   // A hash of a random password: verified against when the user does not
   // exist, so a missing account costs as much time as a wrong password.

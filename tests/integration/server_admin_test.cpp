@@ -15,34 +15,11 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "tests/support/metrics_scrape.h"
 #include "tests/support/process.h"
 #include "tests/support/server_fixture.h"
 
 using namespace parley::test;
-
-namespace {
-
-std::string scrape(std::uint16_t port, const std::string& path = "/metrics") {
-  asio::io_context io;
-  asio::ip::tcp::socket socket(io);
-  socket.connect({asio::ip::make_address("127.0.0.1"), port});
-  asio::write(socket, asio::buffer("GET " + path + " HTTP/1.1\r\nHost: parleyd\r\n\r\n"));
-  std::string reply;
-  asio::error_code ec;
-  asio::read(socket, asio::dynamic_buffer(reply), ec);
-  return reply;
-}
-
-// The value of one sample line ("name{labels} value"), or -1.
-long long sample(const std::string& text, const std::string& series) {
-  const auto at = text.find("\n" + series + " ");
-  if (at == std::string::npos) {
-    return -1;
-  }
-  return std::stoll(text.substr(at + series.size() + 2));
-}
-
-}  // namespace
 
 TEST_CASE("parleyd serves metrics that count sign-ins, rooms and forwarded frames",
           "[integration][metrics]") {
@@ -55,9 +32,9 @@ TEST_CASE("parleyd serves metrics that count sign-ins, rooms and forwarded frame
   const auto metrics_port = ports.at("metrics").at("port").get<std::uint16_t>();
   REQUIRE(metrics_port != 0);
 
-  auto before = scrape(metrics_port);
+  auto before = scrapeMetrics(metrics_port);
   REQUIRE_THAT(before, Catch::StartsWith("HTTP/1.1 200 OK"));
-  CHECK(sample(before, "parley_sign_ins_total") == 0);
+  CHECK(metricSample(before, "parley_sign_ins_total") == 0);
 
   // Bob stays in the room until alice's and the wrong sign-in are done.
   CliOptions bob;
@@ -66,9 +43,9 @@ TEST_CASE("parleyd serves metrics that count sign-ins, rooms and forwarded frame
   bob.for_seconds = CliOptions::kUntilStopped;
   CliProcess listener(server, bob);
   REQUIRE(listener.waitForEvent("joined"));
-  const auto during = scrape(metrics_port);
-  CHECK(sample(during, "parley_participants") == 1);
-  CHECK(sample(during, "parley_rooms_open") == 1);
+  const auto during = scrapeMetrics(metrics_port);
+  CHECK(metricSample(during, "parley_participants") == 1);
+  CHECK(metricSample(during, "parley_rooms_open") == 1);
 
   CliOptions alice;
   alice.say = {"hello metrics"};
@@ -85,25 +62,25 @@ TEST_CASE("parleyd serves metrics that count sign-ins, rooms and forwarded frame
   std::string after;
   CHECK(eventually(
       [&] {
-        after = scrape(metrics_port);
-        return sample(after, "parley_participants") == 0;
+        after = scrapeMetrics(metrics_port);
+        return metricSample(after, "parley_participants") == 0;
       },
       std::chrono::seconds(20)));
-  CHECK(sample(after, "parley_sign_ins_total") == 2);
-  CHECK(sample(after, "parley_sign_in_failures_total{reason=\"wrong_password\"}") == 1);
+  CHECK(metricSample(after, "parley_sign_ins_total") == 2);
+  CHECK(metricSample(after, "parley_sign_in_failures_total{reason=\"wrong_password\"}") == 1);
   const std::string accepted = "parley_connections_accepted_total{port=\"" +
                                std::to_string(server.port()) + "\",method=\"direct\"}";
-  CHECK(sample(after, accepted) >= 3);
+  CHECK(metricSample(after, accepted) >= 3);
   // Every client raced and named its (direct) method in its hello.
-  CHECK(sample(after, "parley_connections_total{method=\"direct\"}") >= 3);
-  CHECK(sample(after, "parley_connections_total{method=\"unknown\"}") == 0);
-  CHECK(sample(after, "parley_connections_total{method=\"other\"}") == 0);
+  CHECK(metricSample(after, "parley_connections_total{method=\"direct\"}") >= 3);
+  CHECK(metricSample(after, "parley_connections_total{method=\"unknown\"}") == 0);
+  CHECK(metricSample(after, "parley_connections_total{method=\"other\"}") == 0);
   // alice's chat reached bob, and join/leave notices went to the other member.
-  CHECK(sample(after, "parley_forwarded_packets_total") >= 2);
-  CHECK(sample(after, "parley_forwarded_bytes_total") >
-        sample(after, "parley_forwarded_packets_total"));
+  CHECK(metricSample(after, "parley_forwarded_packets_total") >= 2);
+  CHECK(metricSample(after, "parley_forwarded_bytes_total") >
+        metricSample(after, "parley_forwarded_packets_total"));
 
-  CHECK_THAT(scrape(metrics_port, "/"), Catch::StartsWith("HTTP/1.1 404"));
+  CHECK_THAT(scrapeMetrics(metrics_port, "/"), Catch::StartsWith("HTTP/1.1 404"));
   CHECK(server.terminate() == 0);
 }
 

@@ -26,13 +26,13 @@ class Parser {
   Result<ServerConfig> parse() {
     ServerConfig config;
     if (auto ok = checkKeys(root_, "",
-                            {"server", "tls", "store", "rooms", "accounts", "log", "metrics",
-                             "media", "interconnect", "peer"});
+                            {"server", "tls", "store", "rooms", "accounts", "limits", "log",
+                             "metrics", "media", "interconnect", "peer"});
         !ok) {
       return makeError(std::move(ok).error());
     }
-    for (const char* section : {"server", "tls", "store", "rooms", "accounts", "log", "metrics",
-                                "media", "interconnect", "peer"}) {
+    for (const char* section : {"server", "tls", "store", "rooms", "accounts", "limits", "log",
+                                "metrics", "media", "interconnect", "peer"}) {
       if (const auto* node = root_.get(section); node != nullptr && !node->is_table()) {
         return bad(section, "", "must be a table ([" + std::string(section) + "])");
       }
@@ -178,7 +178,8 @@ class Parser {
     const auto& acc = section("accounts");
     if (auto ok = checkKeys(acc, "accounts",
                             {"argon2_opslimit", "argon2_memlimit_kib", "max_failures",
-                             "address_max_failures", "lockout_first_s", "lockout_max_s"});
+                             "address_max_failures", "lockout_first_s", "lockout_max_s",
+                             "account_slow_after", "account_delay_max_ms"});
         !ok) {
       return makeError(std::move(ok).error());
     }
@@ -213,6 +214,20 @@ class Parser {
       return makeError(std::move(v).error());
     } else if (*v >= 0) {
       config.lockout_max = std::chrono::seconds(*v);
+    }
+    if (auto v = integer(acc, "accounts", "account_slow_after", 1, 100000); !v) {
+      return makeError(std::move(v).error());
+    } else if (*v >= 0) {
+      config.account_slow_after = static_cast<std::uint32_t>(*v);
+    }
+    // At most half the handshake deadline: the owner must still get in.
+    if (auto v = integer(acc, "accounts", "account_delay_max_ms", 0, 5000); !v) {
+      return makeError(std::move(v).error());
+    } else if (*v >= 0) {
+      config.account_delay_max = std::chrono::milliseconds(*v);
+    }
+    if (auto ok = parseLimits(section("limits"), config); !ok) {
+      return makeError(std::move(ok).error());
     }
 
     // [log]
@@ -254,6 +269,33 @@ class Parser {
   }
 
  private:
+  Result<void> parseLimits(const toml::table& t, ServerConfig& config) const {
+    if (auto ok = checkKeys(t, "limits",
+                            {"chat_per_s", "chat_burst", "presence_per_s", "presence_burst",
+                             "signal_per_s", "signal_burst", "flood_disconnect_after"});
+        !ok) {
+      return ok;
+    }
+    for (auto [key, target] :
+         {std::pair{"chat_per_s", &config.chat_per_s}, std::pair{"chat_burst", &config.chat_burst},
+          std::pair{"presence_per_s", &config.presence_per_s},
+          std::pair{"presence_burst", &config.presence_burst},
+          std::pair{"signal_per_s", &config.signal_per_s},
+          std::pair{"signal_burst", &config.signal_burst}}) {
+      if (auto v = integer(t, "limits", key, 1, 100000); !v) {
+        return makeError(std::move(v).error());
+      } else if (*v >= 0) {
+        *target = static_cast<std::uint32_t>(*v);
+      }
+    }
+    if (auto v = integer(t, "limits", "flood_disconnect_after", 0, 10000000); !v) {
+      return makeError(std::move(v).error());
+    } else if (*v >= 0) {
+      config.flood_disconnect_after = static_cast<std::uint32_t>(*v);
+    }
+    return {};
+  }
+
   Result<void> parseSyslog(const toml::table& log, ServerConfig& config) const {
     auto mode = string(log, "log", "syslog");
     if (!mode) {
@@ -709,7 +751,17 @@ std::string renderDefaultConfig(const std::string& name, const std::vector<Endpo
   out += "max_failures = 5           # per account\n";
   out += "address_max_failures = 20 # per source address, across accounts\n";
   out += "lockout_first_s = 1         # doubled by each further failure\n";
-  out += "lockout_max_s = 300\n\n";
+  out += "lockout_max_s = 300\n";
+  out += "account_slow_after = 10     # failures from all addresses before sign-ins are slowed\n";
+  out += "account_delay_max_ms = 2000 # that slowing never refuses, and stays below this\n\n";
+  out += "[limits]                     # per signed-in participant: rate per second, burst\n";
+  out += "chat_per_s = 5\n";
+  out += "chat_burst = 30\n";
+  out += "presence_per_s = 10          # joins, leaves, media and path state\n";
+  out += "presence_burst = 40\n";
+  out += "signal_per_s = 20            # peer-path signalling\n";
+  out += "signal_burst = 120\n";
+  out += "flood_disconnect_after = 1000  # refused in a row, then disconnected; 0 = never\n\n";
   out += "[log]\n";
   out += "level = \"info\"\n";
   out += "# syslog = \"local\"             # also to the local syslog socket,\n";

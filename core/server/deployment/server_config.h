@@ -54,6 +54,9 @@ struct ServerConfig {
   // Defaults equal libsodium's crypto_pwhash_*_INTERACTIVE (checked in the .cpp).
   std::uint64_t argon2_opslimit = 2;
   std::uint64_t argon2_memlimit_kib = 64 * 1024;
+  // Wrong passwords for one account from one source (IPv4 address or IPv6
+  // /64) before that pair is refused for a while. Per pair, not per
+  // account: strangers elsewhere must not be able to lock the owner out.
   std::uint32_t max_failures = 5;
   // Failures one source address may make across all accounts before it is
   // slowed too. Higher than max_failures: people behind one NAT or proxy
@@ -62,6 +65,25 @@ struct ServerConfig {
   // The first lockout past a threshold; each further failure doubles it.
   std::chrono::seconds lockout_first{1};
   std::chrono::seconds lockout_max{300};
+  // Wrong passwords for one account from all sources together before its
+  // sign-ins are slowed (never refused): 100 ms, doubled per further
+  // failure, at most account_delay_max (kept far below the 10 s handshake
+  // deadline). A sign-in from where the account signed in before is exempt.
+  std::uint32_t account_slow_after = 10;
+  std::chrono::milliseconds account_delay_max{2000};
+  // [limits] Messages per signed-in participant: a token bucket per kind,
+  // refilled at *_per_s and holding at most *_burst. A person typing or
+  // pasting never gets near them; docs/server-admin.md says what happens
+  // past them.
+  std::uint32_t chat_per_s = 5;
+  std::uint32_t chat_burst = 30;
+  std::uint32_t presence_per_s = 10;
+  std::uint32_t presence_burst = 40;
+  std::uint32_t signal_per_s = 20;
+  std::uint32_t signal_burst = 120;
+  // Messages refused or dropped in a row (none let through between) after
+  // which the participant is disconnected with a fatal rate_limited; 0 = never.
+  std::uint32_t flood_disconnect_after = 1000;
   // [log]
   std::string log_level = "info";
   // Where log lines go besides stderr (the journal under systemd).

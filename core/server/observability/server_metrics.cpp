@@ -64,6 +64,18 @@ void ServerMetrics::signInFailed(const std::string& reason) {
   ++sign_in_failures_[reason];
 }
 
+void ServerMetrics::signInSlowed() { sign_ins_slowed_.fetch_add(1, std::memory_order_relaxed); }
+
+void ServerMetrics::messageOverLimit(std::size_t kind) {
+  if (kind < over_limit_.size()) {
+    over_limit_[kind].fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void ServerMetrics::floodDisconnected() {
+  flood_disconnects_.fetch_add(1, std::memory_order_relaxed);
+}
+
 void ServerMetrics::participantJoined() { participants_.fetch_add(1, std::memory_order_relaxed); }
 
 void ServerMetrics::participantLeft() { participants_.fetch_sub(1, std::memory_order_relaxed); }
@@ -134,6 +146,21 @@ std::string ServerMetrics::renderPrometheus(const Gauges& gauges,
     out << "parley_sign_in_failures_total{reason=\"" << escapeLabel(reason) << "\"} " << count
         << "\n";
   }
+  help(out, "parley_sign_ins_slowed_total", "counter",
+       "Sign-ins that waited for their account's backoff (wrong passwords from many addresses).");
+  out << "parley_sign_ins_slowed_total " << sign_ins_slowed_.load(std::memory_order_relaxed)
+      << "\n";
+  help(out, "parley_messages_over_limit_total", "counter",
+       "Messages of signed-in participants over their rate limit: chat refused with "
+       "rate_limited, presence and signalling dropped.");
+  for (std::size_t i = 0; i < kMessageKindLabels.size(); ++i) {
+    out << "parley_messages_over_limit_total{kind=\"" << kMessageKindLabels[i] << "\"} "
+        << over_limit_[i].load(std::memory_order_relaxed) << "\n";
+  }
+  help(out, "parley_flood_disconnects_total", "counter",
+       "Participants disconnected for staying far over their message limits.");
+  out << "parley_flood_disconnects_total " << flood_disconnects_.load(std::memory_order_relaxed)
+      << "\n";
   help(out, "parley_forwarded_packets_total", "counter",
        "Frames forwarded to room members (one per receiver).");
   out << "parley_forwarded_packets_total " << forwarded_packets_.load(std::memory_order_relaxed)

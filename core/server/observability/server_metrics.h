@@ -40,6 +40,14 @@ class ServerMetrics {
   void signInSucceeded();
   // reason: "wrong_password" (or unknown user), "rate_limited", "store".
   void signInFailed(const std::string& reason);
+  // A sign-in waited for its account's backoff (AccountBackoff).
+  void signInSlowed();
+  // A signed-in participant's message over its rate limit (refused or
+  // dropped), by kind: an index into kMessageKindLabels.
+  static constexpr std::array<const char*, 3> kMessageKindLabels = {"chat", "presence", "signal"};
+  void messageOverLimit(std::size_t kind);
+  // A participant disconnected for flooding far past its limits.
+  void floodDisconnected();
   void participantJoined();
   void participantLeft();
   // One frame (control or, later, media) forwarded to one room member.
@@ -66,6 +74,9 @@ class ServerMetrics {
   std::map<std::string, std::uint64_t> sign_in_failures_ PARLEY_GUARDED_BY(mu_);
   std::array<std::atomic<std::uint64_t>, kMethodLabels.size()> by_method_{};
   std::atomic<std::uint64_t> sign_ins_{0};
+  std::atomic<std::uint64_t> sign_ins_slowed_{0};
+  std::array<std::atomic<std::uint64_t>, kMessageKindLabels.size()> over_limit_{};
+  std::atomic<std::uint64_t> flood_disconnects_{0};
   std::atomic<std::uint64_t> refused_per_address_{0};
   std::atomic<std::uint64_t> refused_total_{0};
   std::atomic<std::int64_t> participants_{0};

@@ -36,7 +36,34 @@ TEST_CASE("the file init writes parses to the defaults", "[server][config]") {
   CHECK(config->argon2_memlimit_kib == 65536);
   CHECK(config->lockout_first == std::chrono::seconds(1));
   CHECK(config->lockout_max == std::chrono::seconds(300));
+  CHECK(config->account_slow_after == 10);
+  CHECK(config->account_delay_max == std::chrono::milliseconds(2000));
+  CHECK(config->chat_per_s == 5);
+  CHECK(config->chat_burst == 30);
+  CHECK(config->presence_per_s == 10);
+  CHECK(config->presence_burst == 40);
+  CHECK(config->signal_per_s == 20);
+  CHECK(config->signal_burst == 120);
+  CHECK(config->flood_disconnect_after == 1000);
   CHECK(config->synchronous == Synchronous::Normal);
+}
+
+TEST_CASE("the message limits and the account backoff are read", "[server][config]") {
+  auto config = parseServerConfig(
+      "[accounts]\naccount_slow_after = 3\naccount_delay_max_ms = 500\n"
+      "[limits]\nchat_per_s = 1\nchat_burst = 2\npresence_per_s = 3\npresence_burst = 4\n"
+      "signal_per_s = 5\nsignal_burst = 6\nflood_disconnect_after = 0\n",
+      "/x", "limits.toml");
+  REQUIRE(config);
+  CHECK(config->account_slow_after == 3);
+  CHECK(config->account_delay_max == std::chrono::milliseconds(500));
+  CHECK(config->chat_per_s == 1);
+  CHECK(config->chat_burst == 2);
+  CHECK(config->presence_per_s == 3);
+  CHECK(config->presence_burst == 4);
+  CHECK(config->signal_per_s == 5);
+  CHECK(config->signal_burst == 6);
+  CHECK(config->flood_disconnect_after == 0);
 }
 
 TEST_CASE("an empty file gives the defaults", "[server][config]") {
@@ -117,6 +144,19 @@ TEST_CASE("config errors name the key and the problem", "[server][config]") {
   SECTION("first lockout out of range") {
     CHECK_THAT(errorOf("[accounts]\nlockout_first_s = 0\n"),
                Catch::Contains("[accounts] lockout_first_s") && Catch::Contains("out of range"));
+  }
+  SECTION("account delay that could outlast the handshake") {
+    CHECK_THAT(errorOf("[accounts]\naccount_delay_max_ms = 9000\n"),
+               Catch::Contains("[accounts] account_delay_max_ms") &&
+                   Catch::Contains("out of range"));
+  }
+  SECTION("a chat rate of zero") {
+    CHECK_THAT(errorOf("[limits]\nchat_per_s = 0\n"),
+               Catch::Contains("[limits] chat_per_s") && Catch::Contains("out of range"));
+  }
+  SECTION("unknown limit") {
+    CHECK_THAT(errorOf("[limits]\nmedia_per_s = 3\n"),
+               Catch::Contains("unknown key 'media_per_s'"));
   }
   SECTION("bad log level") {
     CHECK_THAT(errorOf("[log]\nlevel = \"loud\"\n"), Catch::Contains("[log] level"));

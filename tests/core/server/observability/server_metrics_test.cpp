@@ -53,6 +53,12 @@ TEST_CASE("metrics render in Prometheus text format", "[server][metrics]") {
   metrics.helloReceived("");
   metrics.helloReceived("carrier-pigeon\"}");  // a client's string never becomes a label
   metrics.helloReceived("DIRECT");
+  metrics.signInSlowed();
+  metrics.messageOverLimit(0);
+  metrics.messageOverLimit(0);
+  metrics.messageOverLimit(2);
+  metrics.messageOverLimit(99);  // not a kind: ignored
+  metrics.floodDisconnected();
   const auto text = metrics.renderPrometheus({3, 1}, "1.2.3\"x");
   CHECK_THAT(text, Catch::Contains("parley_build_info{version=\"1.2.3\\\"x\"} 1\n"));
   CHECK_THAT(
@@ -80,6 +86,11 @@ TEST_CASE("metrics render in Prometheus text format", "[server][metrics]") {
   CHECK_THAT(text, Catch::Contains("parley_participants 1\n"));
   CHECK_THAT(text, Catch::Contains("parley_sign_in_failures_total{reason=\"wrong_password\"} 1\n"));
   CHECK_THAT(text, Catch::Contains("parley_sign_in_failures_total{reason=\"rate_limited\"} 0\n"));
+  CHECK_THAT(text, Catch::Contains("parley_sign_ins_slowed_total 1\n"));
+  CHECK_THAT(text, Catch::Contains("parley_messages_over_limit_total{kind=\"chat\"} 2\n"));
+  CHECK_THAT(text, Catch::Contains("parley_messages_over_limit_total{kind=\"presence\"} 0\n"));
+  CHECK_THAT(text, Catch::Contains("parley_messages_over_limit_total{kind=\"signal\"} 1\n"));
+  CHECK_THAT(text, Catch::Contains("parley_flood_disconnects_total 1\n"));
   CHECK_THAT(text, Catch::Contains("parley_forwarded_packets_total 2\n"));
   CHECK_THAT(text, Catch::Contains("parley_forwarded_bytes_total 128\n"));
   CHECK_THAT(text, Catch::Contains("# TYPE parley_forwarded_bytes_total counter\n"));
