@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -169,7 +170,8 @@ class TestClient : public transport::MessageChannel::Handler,
 
 struct Fixture {
   // `peer`: peer paths on, with a STUN and a TURN server to hand out.
-  explicit Fixture(bool peer = false) {
+  // `adjust`: changes the config before the server starts.
+  explicit Fixture(bool peer = false, const std::function<void(ServerConfig&)>& adjust = {}) {
     InitOptions options;
     options.dir = dir.path();
     options.hosts = {"127.0.0.1"};
@@ -198,6 +200,9 @@ struct Fixture {
       config.peer_turn_secret = "flow-test-static-auth-secret";
     }
     config.threads = 2;
+    if (adjust) {
+      adjust(config);
+    }
     auto opened = Store::open(config.store_path.string(), config.synchronous, false);
     REQUIRE(opened);
     store = std::move(*opened);
@@ -817,4 +822,46 @@ TEST_CASE("equal client ids from two accounts are two messages", "[server][flow]
   REQUIRE(stored->size() == 3);
   CHECK((*stored)[1].sender == "bob");
   CHECK((*stored)[2].sender == "alice");
+}
+
+TEST_CASE("a participant flooding chat far past its limit is refused, then disconnected",
+          "[server][flow]") {
+  Fixture f(false, [](ServerConfig& config) {
+    config.chat_per_s = 1;
+    config.chat_burst = 2;
+    config.flood_disconnect_after = 5;
+  });
+  auto alice = f.client();
+  alice->signInFully("alice", "alice-pw", 11);
+  alice->join("lobby");
+  alice->expect(Envelope::kJoined);
+  // Far more than a second's refill: at least five in a row are over.
+  constexpr int kSent = 40;
+  for (int i = 1; i <= kSent; ++i) {
+    alice->say(static_cast<std::uint64_t>(i), "flood " + std::to_string(i));
+  }
+  int acked = 0;
+  int refused = 0;
+  std::optional<proto::ErrorNotice> fatal;
+  for (int i = 0; i < 4 * kSent && !fatal; ++i) {
+    auto e = alice->next();
+    REQUIRE(e.has_value());
+    if (e->has_chat_ack()) {
+      ++acked;
+    } else if (e->has_error() && !e->error().fatal()) {
+      CHECK(e->error().code() == static_cast<std::uint32_t>(ErrorCode::RateLimited));
+      CHECK(e->error().client_msg_id() != 0);
+      ++refused;
+    } else if (e->has_error()) {
+      fatal = e->error();
+    }
+  }
+  // The ones let through are stored on the room's strand, so their acks may
+  // come after the disconnection (and then not at all): only counted here.
+  INFO(acked << " acknowledged");
+  CHECK(refused >= 4);
+  CHECK(acked + refused < kSent);
+  REQUIRE(fatal.has_value());
+  CHECK(fatal->code() == static_cast<std::uint32_t>(ErrorCode::RateLimited));
+  CHECK(alice->waitClosed().has_value());
 }
