@@ -4,6 +4,7 @@
 
 #include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
+#include "net/media_transport/address_check.h"
 
 namespace parley::client {
 
@@ -153,11 +154,14 @@ void MediaTransport::sendProbe() {
     return;
   }
   // An empty receiver report from our audio SSRC: the server answers every
-  // authenticated RTCP on UDP, which proves both directions.
+  // authenticated RTCP from our confirmed address, which proves both
+  // directions. Padded so it is as large as the server's address check: the
+  // server never answers a smaller packet with a larger one.
   std::vector<std::byte> probe;
   media::ReceiverReport rr;
   rr.ssrc = offer_.audio_ssrc;
   media::appendReceiverReport(rr, probe);
+  net::appendAddressCheck(net::AddressCheckType::Padding, offer_.audio_ssrc, 0, probe);
   if (outbound_->protectRtcp(probe)) {
     if (udp_->send(probe, server_udp_, net::TrafficClass::Control)) {
       probe_sent_at_ = clock_.now();
@@ -207,6 +211,12 @@ void MediaTransport::deliver(std::span<std::byte> packet, bool via_udp) {
     return;
   }
   counters_.received_bytes += packet.size();
+  if (via_udp && rtcp) {
+    if (auto nonce = net::findAddressCheck(packet.first(*plain), net::AddressCheckType::Check)) {
+      answerAddressCheck(*nonce);
+      return;
+    }
+  }
   if (via_udp) {
     ++counters_.received_udp;
     last_udp_rx_ = clock_.now();
@@ -227,6 +237,20 @@ void MediaTransport::deliver(std::span<std::byte> packet, bool via_udp) {
   }
   if (receiver_) {
     receiver_(packet.first(*plain), rtcp);
+  }
+}
+
+void MediaTransport::answerAddressCheck(std::uint64_t nonce) {
+  // The server asks whether we are at the address it saw us at (a new port
+  // after NAT rebinding, a new network). Echoing its nonce from this socket
+  // says yes; until then it sends nothing else here. The check itself is no
+  // proof of the path: the probe's answer that follows is.
+  std::vector<std::byte> answer;
+  answer.reserve(net::kAddressCheckWireBytes);
+  net::appendAddressCheck(net::AddressCheckType::Answer, offer_.audio_ssrc, nonce, answer);
+  if (outbound_ && udp_ && outbound_->protectRtcp(answer)) {
+    ++counters_.address_checks_answered;
+    udp_->send(answer, server_udp_, net::TrafficClass::Control);
   }
 }
 

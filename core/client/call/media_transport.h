@@ -8,7 +8,8 @@
 //                  v
 //   +---------- Probing ----------+   an authenticated answer on UDP
 //   | media goes over TCP         |------------------------------+
-//   | probes every 250 ms         |                              v
+//   | probes every 250 ms         |  (once the server has checked  |
+//   |                             |   our address, see below)      v
 //   +-----------------------------+                             Udp
 //          | no answer in 2 s                  |  media over UDP, keep-alive
 //          v                                   |  probe every 1 s
@@ -18,7 +19,10 @@
 //
 // While probing, media already flows over TCP, so a call starts without a
 // gap and a network that drops UDP silently costs nothing but the probes.
-// The server sends on the path this client names (MediaTransport message).
+// The server sends on the path this client names (MediaTransport message),
+// and over UDP only to an address it has checked: the first time and after
+// every address change it sends a check with a nonce, which this class
+// echoes at once (net/media_transport/address_check.h).
 //
 // Threads: everything on the session's strand (the executor given); the
 // receive callback runs there. Ownership: owned by the Call; destroying it
@@ -72,6 +76,8 @@ class MediaTransport {
     std::uint64_t received_bytes = 0;
     std::uint64_t dropped_auth = 0;  // bad tag, replay, not SRTP
     std::uint64_t dropped_not_ready = 0;
+    std::uint64_t address_checks_answered =
+        0;  // the server's, see net/media_transport/address_check.h
   };
 
   MediaTransport(asio::any_io_executor executor, MediaTransportConfig config, const Clock& clock);
@@ -110,6 +116,7 @@ class MediaTransport {
   void onDatagram(std::span<std::byte> datagram);
   void deliver(std::span<std::byte> packet, bool via_udp);
   void sendProbe();
+  void answerAddressCheck(std::uint64_t nonce);
   void armProbe(std::chrono::milliseconds after);
   void onProbeTimer();
   void setPath(MediaPath path);

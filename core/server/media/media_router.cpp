@@ -10,6 +10,7 @@
 #include "core/protocol/protocol_limits.h"
 #include "core/server/media/media_ssrc.h"
 #include "core/server/media/rate_meter.h"
+#include "core/server/media/return_address.h"
 #include "core/server/media/video_forwarding.h"
 #include "core/server/observability/server_metrics.h"
 #include "media/congestion/delay_based_estimator.h"
@@ -20,6 +21,7 @@
 #include "media/rtp/vp8_payload.h"
 #include "media/rtp/vp9_payload.h"
 #include "net/ice/stun_binding.h"
+#include "net/media_transport/address_check.h"
 
 namespace parley::server {
 namespace {
@@ -56,6 +58,13 @@ bool isKeyFrameStart(std::uint8_t payload_type, std::span<const std::byte> paylo
     return d && d->begin_of_frame && !d->inter_predicted;
   }
   return false;
+}
+
+// Every packet the media port refuses is counted twice: in the router's own
+// counters (tests, benchmarks) and in the server's metrics (administrators).
+void countDrop(std::uint64_t& counter, ServerMetrics& metrics, ServerMetrics::MediaDrop reason) {
+  ++counter;
+  metrics.mediaDropped(reason);
 }
 
 constexpr std::size_t kAudio = 0;
@@ -99,9 +108,8 @@ struct MediaRouter::Leg {
   std::optional<net::SrtpSession> inbound_;   // the client's writes
   std::optional<net::SrtpSession> outbound_;  // what the server sends this client
   bool crypto_failed = false;
-  bool has_udp_address = false;
-  asio::ip::udp::endpoint udp_address;
-  Clock::TimePoint last_udp{};
+  ReturnAddress udp_address;
+  Clock::TimePoint last_udp{};  // the last authenticated packet from the confirmed address
   bool client_uses_udp = false;
   // What this receiver may be sent in total: its delay-based estimate (REMB)
   // lowered by the loss it reports (GCC's loss-based half, kept here because
@@ -227,33 +235,37 @@ void MediaRouter::onTcpPacket(std::uint64_t participant_id, std::string packet) 
                        packet = std::move(packet)]() mutable {
     auto it = self->legs_.find(participant_id);
     if (it == self->legs_.end()) {
-      ++self->counters_.dropped_unknown_ssrc;
+      countDrop(self->counters_.dropped_unknown_ssrc, self->metrics_,
+                ServerMetrics::MediaDrop::UnknownSsrc);
       return;
     }
     Leg& leg = *it->second;
     if (packet.size() > protocol::kMaxMediaPacketBytes) {
-      ++self->counters_.dropped_malformed;
+      countDrop(self->counters_.dropped_malformed, self->metrics_,
+                ServerMetrics::MediaDrop::Malformed);
       return;
     }
     std::span<std::byte> bytes(reinterpret_cast<std::byte*>(packet.data()), packet.size());
     const bool rtcp = media::isRtcp(bytes);
     std::uint32_t ssrc = 0;
     if (!packetSsrc(bytes, rtcp, ssrc)) {
-      ++self->counters_.dropped_malformed;
+      countDrop(self->counters_.dropped_malformed, self->metrics_,
+                ServerMetrics::MediaDrop::Malformed);
       return;
     }
     if (std::find(leg.info.ssrcs.begin(), leg.info.ssrcs.end(), ssrc) == leg.info.ssrcs.end()) {
-      ++self->counters_.dropped_foreign_ssrc;
+      countDrop(self->counters_.dropped_foreign_ssrc, self->metrics_,
+                ServerMetrics::MediaDrop::ForeignSsrc);
       return;
     }
     auto* inbound = leg.inbound();
     if (inbound == nullptr) {
-      ++self->counters_.dropped_auth;
+      countDrop(self->counters_.dropped_auth, self->metrics_, ServerMetrics::MediaDrop::Auth);
       return;
     }
     auto plain = rtcp ? inbound->unprotectRtcp(bytes) : inbound->unprotectRtp(bytes);
     if (!plain) {
-      ++self->counters_.dropped_auth;
+      countDrop(self->counters_.dropped_auth, self->metrics_, ServerMetrics::MediaDrop::Auth);
       return;
     }
     self->handlePlain(leg, bytes.first(*plain), rtcp);
@@ -291,7 +303,7 @@ void MediaRouter::answerStun(std::span<const std::byte> request,
   }
   auto answer = net::answerStunBinding(request, peer);
   if (!answer || !udp_) {
-    ++counters_.dropped_malformed;
+    countDrop(counters_.dropped_malformed, metrics_, ServerMetrics::MediaDrop::Malformed);
     return;
   }
   ++counters_.stun_answered;
@@ -303,6 +315,13 @@ void MediaRouter::injectDatagramForTest(std::span<std::byte> datagram,
   onDatagram(datagram, from);
 }
 
+void MediaRouter::confirmAddressForTest(std::uint64_t participant_id,
+                                        const asio::ip::udp::endpoint& from) {
+  if (auto it = legs_.find(participant_id); it != legs_.end()) {
+    it->second->udp_address.confirmForTest(from);
+  }
+}
+
 void MediaRouter::onDatagram(std::span<std::byte> datagram, const asio::ip::udp::endpoint& from) {
   if (net::looksLikeStun(datagram)) {
     answerStun(datagram, from);
@@ -311,34 +330,69 @@ void MediaRouter::onDatagram(std::span<std::byte> datagram, const asio::ip::udp:
   const bool rtcp = media::isRtcp(datagram);
   std::uint32_t ssrc = 0;
   if (!packetSsrc(datagram, rtcp, ssrc)) {
-    ++counters_.dropped_malformed;
+    countDrop(counters_.dropped_malformed, metrics_, ServerMetrics::MediaDrop::Malformed);
     return;
   }
   auto it = by_ssrc_.find(ssrc);
   if (it == by_ssrc_.end()) {
-    ++counters_.dropped_unknown_ssrc;
+    countDrop(counters_.dropped_unknown_ssrc, metrics_, ServerMetrics::MediaDrop::UnknownSsrc);
     return;
   }
   Leg& leg = *it->second;
   auto* inbound = leg.inbound();
   if (inbound == nullptr) {
-    ++counters_.dropped_auth;
+    countDrop(counters_.dropped_auth, metrics_, ServerMetrics::MediaDrop::Auth);
     return;
   }
   auto plain = rtcp ? inbound->unprotectRtcp(datagram) : inbound->unprotectRtp(datagram);
   if (!plain) {
-    ++counters_.dropped_auth;
+    countDrop(counters_.dropped_auth, metrics_, ServerMetrics::MediaDrop::Auth);
     return;
   }
-  // Only an authenticated packet moves the leg's address: a forged one cannot
-  // redirect someone's media.
-  leg.has_udp_address = true;
-  leg.udp_address = from;
+  // Only an authenticated packet from the confirmed address counts: a forged
+  // one, or a genuine one from elsewhere, cannot redirect anyone's media.
+  if (!leg.udp_address.confirmed(from) &&
+      !fromUnconfirmed(leg, datagram.first(*plain), rtcp, datagram.size(), from)) {
+    return;
+  }
   leg.last_udp = clock_.now();
   if (rtcp) {
     answerProbe(leg);
   }
   handlePlain(leg, datagram.first(*plain), rtcp);
+}
+
+bool MediaRouter::fromUnconfirmed(Leg& leg, std::span<const std::byte> plain, bool rtcp,
+                                  std::size_t wire_size, const asio::ip::udp::endpoint& from) {
+  const auto now = clock_.now();
+  if (rtcp) {
+    if (auto nonce = net::findAddressCheck(plain, net::AddressCheckType::Answer);
+        nonce && leg.udp_address.answer(from, *nonce, now)) {
+      ++counters_.addresses_confirmed;
+      metrics_.mediaAddressConfirmed();
+      return true;
+    }
+  }
+  countDrop(counters_.dropped_unconfirmed_address, metrics_,
+            ServerMetrics::MediaDrop::UnconfirmedAddress);
+  // The check is never larger than what came in (no amplification), and
+  // ReturnAddress keeps it to a few a second per leg.
+  if (wire_size < net::kAddressCheckWireBytes || !udp_) {
+    return false;
+  }
+  const auto nonce = leg.udp_address.checkFor(from, now);
+  auto* outbound = leg.outbound();
+  if (!nonce || outbound == nullptr) {
+    return false;
+  }
+  scratch_.clear();
+  net::appendAddressCheck(net::AddressCheckType::Check, kServerSsrc, *nonce, scratch_);
+  if (outbound->protectRtcp(scratch_) && scratch_.size() <= wire_size) {
+    ++counters_.address_checks_sent;
+    metrics_.mediaAddressCheckSent();
+    udp_->send(scratch_, from, net::TrafficClass::Control);
+  }
+  return false;
 }
 
 void MediaRouter::handlePlain(Leg& from, std::span<std::byte> plain, bool rtcp) {
@@ -350,7 +404,7 @@ void MediaRouter::handlePlain(Leg& from, std::span<std::byte> plain, bool rtcp) 
   ++counters_.rtp_in;
   auto rtp = media::parseRtp(plain);
   if (!rtp) {
-    ++counters_.dropped_malformed;
+    countDrop(counters_.dropped_malformed, metrics_, ServerMetrics::MediaDrop::Malformed);
     return;
   }
   forwardRtp(from, plain, *rtp);
@@ -361,7 +415,7 @@ void MediaRouter::forwardRtp(Leg& from, std::span<const std::byte> plain,
   const auto& ssrcs = from.info.ssrcs;
   const auto it = std::find(ssrcs.begin(), ssrcs.end(), rtp.header.ssrc);
   if (it == ssrcs.end()) {
-    ++counters_.dropped_foreign_ssrc;
+    countDrop(counters_.dropped_foreign_ssrc, metrics_, ServerMetrics::MediaDrop::ForeignSsrc);
     return;
   }
   const auto kind = static_cast<std::size_t>(it - ssrcs.begin());
@@ -527,7 +581,7 @@ void MediaRouter::requestKeyFrame(Leg& sender, std::uint32_t ssrc, Clock::TimePo
 void MediaRouter::handleRtcp(Leg& from, std::span<const std::byte> plain) {
   auto compound = media::parseRtcp(plain);
   if (!compound) {
-    ++counters_.dropped_malformed;
+    countDrop(counters_.dropped_malformed, metrics_, ServerMetrics::MediaDrop::Malformed);
     return;
   }
   // The REMB first: a decrease for loss starts from the current estimate.
@@ -588,31 +642,31 @@ void MediaRouter::answerProbe(Leg& leg) {
     return;
   }
   if (auto ok = outbound->protectRtcp(scratch_); ok && udp_) {
-    udp_->send(scratch_, leg.udp_address, net::TrafficClass::Control);
+    udp_->send(scratch_, leg.udp_address.address(), net::TrafficClass::Control);
   }
 }
 
 bool MediaRouter::udpAlive(const Leg& leg) const {
-  return udp_ && leg.has_udp_address && leg.client_uses_udp &&
+  return udp_ && leg.udp_address.hasAddress() && leg.client_uses_udp &&
          clock_.now() - leg.last_udp < config_.udp_alive;
 }
 
 void MediaRouter::sendTo(Leg& to, std::vector<std::byte>& plain, bool rtcp, net::TrafficClass cls) {
   auto* outbound = to.outbound();
   if (outbound == nullptr) {
-    ++counters_.dropped_malformed;
+    ++counters_.dropped_malformed;  // our side failed: not a packet the port refused
     return;
   }
   auto ok = rtcp ? outbound->protectRtcp(plain) : outbound->protectRtp(plain);
   if (!ok) {
-    ++counters_.dropped_malformed;
+    ++counters_.dropped_malformed;  // our side failed: not a packet the port refused
     return;
   }
   ++counters_.forwarded_packets;
   counters_.forwarded_bytes += plain.size();
   metrics_.forwarded(plain.size());
   if (udpAlive(to)) {
-    udp_->send(plain, to.udp_address, cls);
+    udp_->send(plain, to.udp_address.address(), cls);
     return;
   }
   auto channel = to.info.channel.lock();

@@ -1,12 +1,16 @@
 #pragma once
 // MediaRouter: the server's selective forwarding unit (SFU). Every
 // participant in a room has one media leg: its SRTP sessions (keys from its
-// TLS channel's exporter), its SSRCs, and the two ways to reach it: the
-// address its authenticated UDP packets come from (latched, so NAT and
-// changing ports just work) and its TLS channel (the TCP fallback). Packets
-// from one participant are checked (tag, replay window, SSRC ownership),
-// decrypted, and re-protected for every other participant of the room with
-// that receiver's own keys; nothing is transcoded.
+// TLS channel's exporter), its SSRCs, and the two ways to reach it: its
+// confirmed UDP address and its TLS channel (the TCP fallback). A UDP
+// address is confirmed only when the client answers a check sent there
+// (ReturnAddress), so NAT rebinding and changing networks work while nobody
+// can point a room's downlink at a third party; until the answer comes,
+// packets from the new address are dropped and counted, and the downlink goes
+// where it went before. Packets from one participant are checked (tag, replay
+// window, SSRC ownership, source address), decrypted, and re-protected for
+// every other participant of the room with that receiver's own keys; nothing
+// is transcoded.
 //
 // Feedback: a receiver's PLI and NACK go to the sender of the stream they
 // name; its receiver reports and REMB estimates set the video budget the
@@ -81,6 +85,10 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
     std::uint64_t dropped_video_budget = 0;  // video held back for a slow receiver
     std::uint64_t key_frame_requests = 0;    // PLIs the server sent to senders
     std::uint64_t stun_answered = 0;         // Binding requests (peer paths' public address)
+    // Authenticated, but from an address the leg has not confirmed (yet).
+    std::uint64_t dropped_unconfirmed_address = 0;
+    std::uint64_t address_checks_sent = 0;
+    std::uint64_t addresses_confirmed = 0;
   };
 
   MediaRouter(asio::io_context& io, MediaRouterConfig config, ServerMetrics& metrics,
@@ -111,12 +119,20 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
   // as if it came from `from`. Call on the media strand (or before start()
   // from a single thread).
   void injectDatagramForTest(std::span<std::byte> datagram, const asio::ip::udp::endpoint& from);
+  // Benchmarks without sockets: `from` counts as the participant's confirmed
+  // address, as if it had answered the check. Same threading as above.
+  void confirmAddressForTest(std::uint64_t participant_id, const asio::ip::udp::endpoint& from);
   asio::strand<asio::io_context::executor_type>& strand() { return strand_; }
 
  private:
   struct Leg;
   void removeLegNow(std::uint64_t participant_id);
   void answerStun(std::span<const std::byte> request, const asio::ip::udp::endpoint& from);
+  // An authenticated packet from an address the leg has not confirmed: its
+  // answer moves the address; anything else is dropped, at most a check goes
+  // back. Returns true when the packet confirmed `from` (handle it as usual).
+  bool fromUnconfirmed(Leg& leg, std::span<const std::byte> plain, bool rtcp, std::size_t wire_size,
+                       const asio::ip::udp::endpoint& from);
   void onDatagram(std::span<std::byte> datagram, const asio::ip::udp::endpoint& from);
   void handlePlain(Leg& from, std::span<std::byte> plain, bool rtcp);
   void forwardRtp(Leg& from, std::span<const std::byte> plain, const media::RtpPacketView& rtp);

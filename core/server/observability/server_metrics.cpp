@@ -80,6 +80,18 @@ void ServerMetrics::participantJoined() { participants_.fetch_add(1, std::memory
 
 void ServerMetrics::participantLeft() { participants_.fetch_sub(1, std::memory_order_relaxed); }
 
+void ServerMetrics::mediaDropped(MediaDrop reason) {
+  media_dropped_[static_cast<std::size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
+}
+
+void ServerMetrics::mediaAddressCheckSent() {
+  media_checks_sent_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void ServerMetrics::mediaAddressConfirmed() {
+  media_addresses_confirmed_.fetch_add(1, std::memory_order_relaxed);
+}
+
 void ServerMetrics::forwarded(std::uint64_t bytes) {
   forwarded_packets_.fetch_add(1, std::memory_order_relaxed);
   forwarded_bytes_.fetch_add(bytes, std::memory_order_relaxed);
@@ -168,6 +180,20 @@ std::string ServerMetrics::renderPrometheus(const Gauges& gauges,
   help(out, "parley_forwarded_bytes_total", "counter", "Bytes of the frames forwarded.");
   out << "parley_forwarded_bytes_total " << forwarded_bytes_.load(std::memory_order_relaxed)
       << "\n";
+  help(out, "parley_media_dropped_packets_total", "counter",
+       "Packets the media port refused, by reason; none reaches a receiver.");
+  for (std::size_t i = 0; i < kMediaDropLabels.size(); ++i) {
+    out << "parley_media_dropped_packets_total{reason=\"" << kMediaDropLabels[i] << "\"} "
+        << media_dropped_[i].load(std::memory_order_relaxed) << "\n";
+  }
+  help(out, "parley_media_address_checks_total", "counter",
+       "Checks the media port sent to a participant's new UDP address.");
+  out << "parley_media_address_checks_total " << media_checks_sent_.load(std::memory_order_relaxed)
+      << "\n";
+  help(out, "parley_media_addresses_confirmed_total", "counter",
+       "New UDP addresses confirmed by an answered check (the downlink moved there).");
+  out << "parley_media_addresses_confirmed_total "
+      << media_addresses_confirmed_.load(std::memory_order_relaxed) << "\n";
   return out.str();
 }
 

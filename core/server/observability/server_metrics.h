@@ -52,6 +52,21 @@ class ServerMetrics {
   void participantLeft();
   // One frame (control or, later, media) forwarded to one room member.
   void forwarded(std::uint64_t bytes);
+  // A packet the media port refused (docs/media.md, "The media port").
+  enum class MediaDrop : std::uint8_t {
+    Auth,                // bad tag, replay, or keys that are not the SSRC owner's
+    UnknownSsrc,         // no participant has it (e.g. forged by a stranger)
+    ForeignSsrc,         // a participant's own keys, someone else's SSRC
+    Malformed,           // too short, too long, unparseable
+    UnconfirmedAddress,  // genuine, but from an address not confirmed yet
+  };
+  static constexpr std::array<const char*, 5> kMediaDropLabels = {"auth", "unknown_ssrc",
+                                                                  "foreign_ssrc", "malformed",
+                                                                  "unconfirmed_address"};
+  void mediaDropped(MediaDrop reason);
+  // The media port's address checks: sent, and answered (an address moved).
+  void mediaAddressCheckSent();
+  void mediaAddressConfirmed();
 
   // Gauges the registry does not own are passed in at render time.
   struct Gauges {
@@ -82,6 +97,9 @@ class ServerMetrics {
   std::atomic<std::int64_t> participants_{0};
   std::atomic<std::uint64_t> forwarded_packets_{0};
   std::atomic<std::uint64_t> forwarded_bytes_{0};
+  std::array<std::atomic<std::uint64_t>, kMediaDropLabels.size()> media_dropped_{};
+  std::atomic<std::uint64_t> media_checks_sent_{0};
+  std::atomic<std::uint64_t> media_addresses_confirmed_{0};
 };
 
 }  // namespace parley::server

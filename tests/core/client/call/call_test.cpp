@@ -10,6 +10,7 @@
 #include <asio/ip/udp.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <functional>
 #include <mutex>
 #include <numbers>
 #include <optional>
@@ -20,6 +21,7 @@
 #include "media/engine/file_audio_devices.h"
 #include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
+#include "net/media_transport/address_check.h"
 #include "net/media_transport/srtp_session.h"
 #include "tests/fakes/fake_clock.h"
 
@@ -464,5 +466,70 @@ TEST_CASE(
   h.clock().advance(3s);  // udp_silence_timeout
   REQUIRE(h.pumpUntil([&] { return h.paths().back() == MediaPath::Tcp; }));
   CHECK(leg.transportRequests() == std::vector{true, false});
+  server.close();
+}
+
+TEST_CASE(
+    "over UDP: the call echoes the server's address check from the same socket, and the check "
+    "alone does not move media to UDP") {
+  CallConfig config = quietConfig();
+  config.transport.allow_udp = true;
+  config.transport.probe_interval = 5ms;
+  config.transport.keepalive_interval = 5ms;
+  CallHarness h(config);
+  ServerLeg leg(0x1000, 1);
+  asio::ip::udp::socket server(h.io(),
+                               asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  h.call().onMediaOffer(leg.offer(server.local_endpoint().port()));
+
+  // Every datagram the call sends, opened with its keys, and where from.
+  std::vector<std::byte> datagram(2048);
+  asio::ip::udp::endpoint from;
+  std::vector<std::pair<std::size_t, std::vector<std::byte>>> got;  // wire size, plain
+  std::vector<asio::ip::udp::endpoint> sources;
+  std::function<void()> receive = [&] {
+    server.async_receive_from(asio::buffer(datagram), from,
+                              [&](const asio::error_code& ec, std::size_t size) {
+                                if (ec) {
+                                  return;
+                                }
+                                std::string packet(reinterpret_cast<const char*>(datagram.data()),
+                                                   size);
+                                if (auto plain = leg.open(packet)) {
+                                  got.emplace_back(size, std::move(*plain));
+                                  sources.push_back(from);
+                                }
+                                receive();
+                              });
+  };
+  receive();
+  REQUIRE(h.pumpUntil([&] { return !got.empty(); }));
+  // The probe is large enough to draw a check (the server never answers a
+  // smaller packet with a larger one).
+  CHECK(got[0].first >= parley::net::kAddressCheckWireBytes);
+  const auto client = sources[0];
+
+  constexpr std::uint64_t kNonce = 0x0123456789abcdefULL;
+  std::vector<std::byte> check;
+  parley::net::appendAddressCheck(parley::net::AddressCheckType::Check, ServerLeg::kServerSsrc,
+                                  kNonce, check);
+  const std::string protected_check = leg.protect(std::move(check), true);
+  server.send_to(asio::buffer(protected_check), client);
+  const auto echoed = [&] {
+    for (const auto& [size, plain] : got) {
+      if (parley::net::findAddressCheck(plain, parley::net::AddressCheckType::Answer) == kNonce) {
+        return true;
+      }
+    }
+    return false;
+  };
+  REQUIRE(h.pumpUntil(echoed));
+  CHECK(sources.back() == client);  // from the socket the check reached
+  CHECK(h.stats().transport.address_checks_answered == 1);
+  // Only the server's answer to a probe (sent once the address is confirmed)
+  // moves media to UDP; the check is not delivered to the call either.
+  CHECK(h.paths() == std::vector{MediaPath::Probing});
+  CHECK(leg.transportRequests().empty());
+  CHECK(h.stats().transport.received_udp == 0);
   server.close();
 }

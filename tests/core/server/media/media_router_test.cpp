@@ -1,7 +1,9 @@
 // MediaRouter over real UDP on loopback: an authenticated packet from one
 // participant reaches the other re-protected with the receiver's own keys;
 // every kind of bad packet (bad tag, replay, unknown or someone else's SSRC,
-// truncated, oversized) is dropped and counted and reaches nobody.
+// forged by a stranger, truncated, oversized) is dropped and counted and
+// reaches nobody. A participant's return address moves only when the client
+// answers the server's check from there (the media port, docs/media.md).
 
 #include <catch2/catch.hpp>
 
@@ -15,7 +17,9 @@
 #include "core/server/media/media_ssrc.h"
 #include "core/server/observability/server_metrics.h"
 #include "net/io_thread.h"
+#include "net/media_transport/address_check.h"
 #include "net/media_transport/srtp_session.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/support/socket_wait.h"
 
 using namespace parley;
@@ -45,6 +49,29 @@ std::vector<std::byte> rtp(std::uint16_t seq, std::uint32_t ssrc, std::size_t pa
   return p;
 }
 
+// The next datagram on `socket`, or nullopt when none came within `wait` (a
+// bound for a datagram that must come, far above any run's delivery time).
+std::optional<std::vector<std::byte>> nextOn(udp::socket& socket,
+                                             std::chrono::milliseconds wait = 10s) {
+  if (!testing::waitReadable(socket.native_handle(), static_cast<int>(wait.count()))) {
+    return std::nullopt;
+  }
+  std::array<std::byte, 2048> buf{};
+  udp::endpoint from;
+  asio::error_code ec;
+  const auto n = socket.receive_from(asio::buffer(buf), from, 0, ec);
+  if (ec) {
+    return std::nullopt;
+  }
+  return std::vector<std::byte>(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+udp::socket socketOn(asio::io_context& io, const char* address) {
+  udp::socket socket(io, udp::endpoint(asio::ip::make_address(address), 0));
+  socket.non_blocking(true);
+  return socket;
+}
+
 // One participant's end: its keys and a UDP socket of its own.
 struct Client {
   Client(asio::io_context& io, std::uint64_t id, std::uint8_t seed) : socket(io, {udp::v4(), 0}) {
@@ -72,17 +99,39 @@ struct Client {
   // The next datagram, or nullopt when none came within `wait` (a bound for
   // a datagram that must come, far above any run's delivery time).
   std::optional<std::vector<std::byte>> next(std::chrono::milliseconds wait = 10s) {
-    if (!testing::waitReadable(socket.native_handle(), static_cast<int>(wait.count()))) {
+    return nextOn(socket, wait);
+  }
+  // The nonce of the server's address check in `datagram`, if it is one.
+  std::optional<std::uint64_t> checkIn(std::vector<std::byte> datagram) {
+    auto n = in->unprotectRtcp(datagram);
+    if (!n) {
       return std::nullopt;
     }
-    std::array<std::byte, 2048> buf{};
-    udp::endpoint from;
-    asio::error_code ec;
-    const auto n = socket.receive_from(asio::buffer(buf), from, 0, ec);
-    if (ec) {
-      return std::nullopt;
+    return net::findAddressCheck(std::span(datagram).first(*n), net::AddressCheckType::Check);
+  }
+  std::vector<std::byte> answer(std::uint64_t nonce) {
+    std::vector<std::byte> plain;
+    net::appendAddressCheck(net::AddressCheckType::Answer, info.ssrcs[0], nonce, plain);
+    return protect(plain, true);
+  }
+  // What MediaTransport does: a probe padded to the check's size, the
+  // server's check, the echo, and the server's answer to the echo (an SRTCP
+  // receiver report, now that the address is confirmed).
+  void confirmAddress(const udp::endpoint& server) {
+    std::vector<std::byte> probe = {std::byte{0x80}, std::byte{201}, std::byte{0}, std::byte{1}};
+    for (int i = 0; i < 4; ++i) {
+      probe.push_back(static_cast<std::byte>(info.ssrcs[0] >> (24 - 8 * i)));
     }
-    return std::vector<std::byte>(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+    net::appendAddressCheck(net::AddressCheckType::Padding, info.ssrcs[0], 0, probe);
+    sendRaw(protect(probe, true), server);
+    auto check = next();
+    REQUIRE(check);
+    auto nonce = checkIn(*check);
+    REQUIRE(nonce);
+    sendRaw(answer(*nonce), server);
+    auto rr = next();
+    REQUIRE(rr);
+    REQUIRE(in->unprotectRtcp(*rr));
   }
   MediaLegInfo info;
   std::optional<net::SrtpSession> out;
@@ -124,13 +173,9 @@ TEST_CASE("the router forwards authenticated media and drops every bad packet", 
   // answer to his probe, alice's genuine packet, then the last genuine packet
   // (the sentinel); anything else in between is a bad packet let through.
 
-  // Bob's probe (an SRTCP receiver report) latches his address; the server answers.
-  std::vector<std::byte> rr = {std::byte{0x80}, std::byte{201}, std::byte{0}, std::byte{1},
-                               std::byte{0},    std::byte{0},   std::byte{0}, std::byte{0x12}};
-  bob.sendRaw(bob.protect(rr, true), server);
-  auto answer = bob.next();
-  REQUIRE(answer);
-  REQUIRE(bob.in->unprotectRtcp(*answer));
+  // Both answer the server's check; the server answers bob's echo.
+  alice.confirmAddress(server);
+  bob.confirmAddress(server);
 
   // A genuine packet from alice reaches bob, under bob's keys, unchanged inside.
   const auto plain = rtp(7, alice.info.ssrcs[0]);
@@ -150,6 +195,16 @@ TEST_CASE("the router forwards authenticated media and drops every bad packet", 
   alice.sendRaw(alice.protect(rtp(10, bob.info.ssrcs[0])), server);      // bob's SSRC, alice's keys
   alice.sendRaw(std::vector<std::byte>(5, std::byte{0x80}), server);     // truncated
   alice.sendRaw(std::vector<std::byte>(3000, std::byte{0x80}), server);  // oversized
+  // A stranger that never signed in, with keys of its own: bob's SSRC, an
+  // unknown one, and an RTCP packet under alice's.
+  Client stranger(client_io, 99, 99);
+  stranger.sendRaw(stranger.protect(rtp(1, bob.info.ssrcs[0])), server);
+  stranger.sendRaw(stranger.protect(rtp(2, 0x7778)), server);
+  std::vector<std::byte> forged_rr = {std::byte{0x80}, std::byte{201}, std::byte{0}, std::byte{1}};
+  for (int i = 0; i < 4; ++i) {
+    forged_rr.push_back(static_cast<std::byte>(alice.info.ssrcs[0] >> (24 - 8 * i)));
+  }
+  stranger.sendRaw(stranger.protect(forged_rr, true), server);
   // The sentinel: once it is through, every bad packet before it was handled.
   const auto last = rtp(11, alice.info.ssrcs[0]);
   alice.sendRaw(alice.protect(last), server);
@@ -159,12 +214,124 @@ TEST_CASE("the router forwards authenticated media and drops every bad packet", 
   CHECK(std::equal(last.begin(), last.end(), sentinel->begin()));  // no bad packet came first
 
   const auto c = countersOf(*router);
-  CHECK(c.forwarded_packets == 2);  // the genuine packet and the sentinel
-  CHECK(c.dropped_auth == 3);       // tag, replay, foreign keys
-  CHECK(c.dropped_unknown_ssrc == 1);
+  CHECK(c.forwarded_packets == 2);     // the genuine packet and the sentinel
+  CHECK(c.dropped_auth == 5);          // tag, replay, foreign keys; the stranger's two known SSRCs
+  CHECK(c.dropped_unknown_ssrc == 2);  // alice's and the stranger's made-up SSRCs
   CHECK(c.dropped_malformed == 1);
+  CHECK(c.dropped_unconfirmed_address == 0);
+  // The same counts reach the administrator's metrics.
+  const auto text = metrics.renderPrometheus({}, "test");
+  CHECK_THAT(text, Catch::Contains("parley_media_dropped_packets_total{reason=\"auth\"} 5\n"));
+  CHECK_THAT(text,
+             Catch::Contains("parley_media_dropped_packets_total{reason=\"unknown_ssrc\"} 2\n"));
+  CHECK_THAT(text, Catch::Contains("parley_media_dropped_packets_total{reason=\"malformed\"} 1\n"));
   router->stop();
-  // Nothing more for bob. Only a negative check: a slow run makes it pass
-  // more easily, never fail.
+  // Nothing more for bob, nor anything at all for the stranger. Only a
+  // negative check: a slow run makes it pass more easily, never fail.
   CHECK_FALSE(bob.next(100ms));
+  CHECK_FALSE(stranger.next(100ms));
+}
+
+TEST_CASE("media from a second address gets nothing but the check until it is answered",
+          "[server][media]") {
+  // Virtual time that never moves on its own: every packet below arrives in
+  // the same instant, so the check's rate limit allows exactly one, and the
+  // confirmed paths stay alive however slowly the test runs.
+  testing::FakeClock clock;
+  net::IoThreads threads(1);
+  ServerMetrics metrics;
+  MediaRouterConfig config;
+  config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
+  auto router = std::make_shared<MediaRouter>(threads.context(), config, metrics, clock);
+  auto port = router->start();
+  REQUIRE(port);
+  const udp::endpoint server(asio::ip::make_address("127.0.0.1"), *port);
+
+  asio::io_context client_io;
+  Client alice(client_io, 1, 1);
+  Client bob(client_io, 2, 2);
+  router->addLeg(alice.info);
+  router->addLeg(bob.info);
+  router->setClientUsesUdp(alice.info.participant_id, true);
+  router->setClientUsesUdp(bob.info.participant_id, true);
+  alice.confirmAddress(server);
+  bob.confirmAddress(server);
+  const auto before = countersOf(*router);
+
+  // Alice's keys on a second address (127.0.0.2): a NAT rebinding, or a
+  // member trying to point the room's downlink at a third party there.
+  auto elsewhere = socketOn(client_io, "127.0.0.2");
+  const auto small =
+      alice.protect(rtp(1, alice.info.ssrcs[0], 0));  // 28 bytes: smaller than a check
+  REQUIRE(small.size() < net::kAddressCheckWireBytes);
+  elsewhere.send_to(asio::buffer(small), server);
+  constexpr int kFromElsewhere = 10;
+  std::size_t smallest_big = 0;
+  for (int i = 0; i < kFromElsewhere; ++i) {
+    const auto packet = alice.protect(rtp(static_cast<std::uint16_t>(2 + i), alice.info.ssrcs[0]));
+    smallest_big = smallest_big == 0 ? packet.size() : std::min(smallest_big, packet.size());
+    elsewhere.send_to(asio::buffer(packet), server);
+  }
+  // The sentinel, from alice's confirmed address: it reaches bob, and it is
+  // the first thing he gets, so nothing from the second address did.
+  const auto last = rtp(50, alice.info.ssrcs[0]);
+  alice.sendRaw(alice.protect(last), server);
+  auto sentinel = bob.next();
+  REQUIRE(sentinel);
+  REQUIRE(bob.in->unprotectRtp(*sentinel));
+  CHECK(std::equal(last.begin(), last.end(), sentinel->begin()));
+
+  // Bob's media still goes to alice's confirmed address, not the new one.
+  const auto from_bob = rtp(1, bob.info.ssrcs[0]);
+  bob.sendRaw(bob.protect(from_bob), server);
+  auto to_alice = alice.next();
+  REQUIRE(to_alice);
+  REQUIRE(alice.in->unprotectRtp(*to_alice));
+  CHECK(std::equal(from_bob.begin(), from_bob.end(), to_alice->begin()));
+
+  // The second address got exactly one datagram: the check, no larger than
+  // the packet that triggered it (the small one got no reply at all), and
+  // nothing else, no media.
+  auto check = nextOn(elsewhere);
+  REQUIRE(check);
+  CHECK(check->size() <= smallest_big);
+  CHECK(check->size() == net::kAddressCheckWireBytes);
+  auto nonce = alice.checkIn(*check);
+  REQUIRE(nonce);
+  CHECK_FALSE(nextOn(elsewhere, 100ms));  // negative: a slow run only makes it easier
+
+  auto c = countersOf(*router);
+  CHECK(c.dropped_unconfirmed_address - before.dropped_unconfirmed_address == kFromElsewhere + 1);
+  CHECK(c.address_checks_sent - before.address_checks_sent == 1);
+  CHECK(c.forwarded_packets - before.forwarded_packets == 2);  // the sentinel, bob's packet
+  CHECK_THAT(metrics.renderPrometheus({}, "test"),
+             Catch::Contains("parley_media_dropped_packets_total{reason=\"unconfirmed_address\"} " +
+                             std::to_string(kFromElsewhere + 1) + "\n"));
+
+  // An echo of a wrong nonce, or of the right one from a third address,
+  // moves nothing.
+  auto third = socketOn(client_io, "127.0.0.3");
+  third.send_to(asio::buffer(alice.answer(*nonce)), server);
+  elsewhere.send_to(asio::buffer(alice.answer(*nonce + 1)), server);
+  bob.sendRaw(bob.protect(rtp(2, bob.info.ssrcs[0])), server);
+  REQUIRE(alice.next());
+  CHECK_FALSE(nextOn(third, 100ms));
+
+  // The answer from the second address moves alice there (a NAT rebinding
+  // costs one round trip): the server answers the echo, and bob's media follows.
+  elsewhere.send_to(asio::buffer(alice.answer(*nonce)), server);
+  auto rr = nextOn(elsewhere);
+  REQUIRE(rr);
+  auto rr_size = alice.in->unprotectRtcp(*rr);
+  REQUIRE(rr_size);
+  CHECK_FALSE(net::findAddressCheck(std::span(*rr).first(*rr_size), net::AddressCheckType::Check));
+  const auto moved = rtp(3, bob.info.ssrcs[0]);
+  bob.sendRaw(bob.protect(moved), server);
+  auto got = nextOn(elsewhere);
+  REQUIRE(got);
+  REQUIRE(alice.in->unprotectRtp(*got));
+  CHECK(std::equal(moved.begin(), moved.end(), got->begin()));
+  c = countersOf(*router);
+  CHECK(c.addresses_confirmed - before.addresses_confirmed == 1);
+  router->stop();
 }

@@ -1,0 +1,325 @@
+// The media port under a flood of packets it must refuse, measured next to
+// the forwarding of legitimate media in the same run (docs/benchmarks.md).
+// Prints a Markdown section; scripts/bench appends it. Not a test: nothing
+// here fails on a number.
+//
+// One MediaRouter on a real loopback UDP port (one media strand, as in
+// parleyd). Alice sends video (1200 B RTP, kLegitPps packets a second,
+// paced) to a room with bob, who counts what reaches him. Each round runs
+// kSeconds; in the flood round an attacker thread sends as fast as it can,
+// in turn: forged SRTP from an address that never signed in (alice's SSRC,
+// and an SSRC nobody has), replays of alice's packets, mallory's packets
+// under alice's SSRC (another member's SSRC), and mallory's genuine packets
+// from a second address she never confirmed. The router's counters give the
+// drops by reason; what the attacker sent but the router never counted was
+// dropped by the kernel (the socket's receive buffer was full).
+//
+//   media_port_bench [seconds]     (default 3)
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <future>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <asio/io_context.hpp>
+#include <asio/ip/udp.hpp>
+
+#include "core/server/media/media_router.h"
+#include "core/server/media/media_ssrc.h"
+#include "core/server/observability/server_metrics.h"
+#include "media/rtp/payload_types.h"
+#include "media/rtp/rtp_packet.h"
+#include "net/io_thread.h"
+#include "net/media_transport/address_check.h"
+#include "net/media_transport/srtp_session.h"
+#include "tests/support/socket_wait.h"
+
+using namespace parley;
+using asio::ip::udp;
+using Steady = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int kLegitPps = 1000;  // about 10 Mbit/s of video from alice
+constexpr std::size_t kLegitBytes = 1200;
+constexpr std::size_t kAttackBytes = 200;
+constexpr std::size_t kAttackBatch = 50'000;  // pre-protected packets per kind
+
+std::vector<std::byte> keying(std::uint8_t seed) {
+  std::vector<std::byte> bytes(net::kMediaKeyingBytes);
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    bytes[i] = static_cast<std::byte>((seed * 131 + i * 7) & 0xff);
+  }
+  return bytes;
+}
+
+std::vector<std::byte> rtp(std::uint32_t ssrc, std::uint16_t seq, std::size_t bytes) {
+  media::RtpHeader header;
+  header.payload_type = media::kOpusPayloadType;  // not video: no layer logic in the way
+  header.sequence = seq;
+  header.timestamp = seq * 960U;
+  header.ssrc = ssrc;
+  std::vector<std::byte> payload(bytes - 12, std::byte{0x5a});
+  std::vector<std::byte> out;
+  media::writeRtp(header, payload, out);
+  return out;
+}
+
+// One participant's end: keys, a socket, and the address check's answer.
+struct Member {
+  Member(asio::io_context& io, std::uint64_t id, const char* address)
+      : socket(io, udp::endpoint(asio::ip::make_address(address), 0)) {
+    info.participant_id = id;
+    info.room = "bench";
+    info.ssrcs = server::mediaSsrcs(id);
+    info.keying = keying(static_cast<std::uint8_t>(id));
+    auto keys = net::splitMediaKeys(info.keying);
+    out.emplace(std::move(
+        net::SrtpSession::create(net::SrtpSession::Direction::Outbound, keys->client_write)
+            .value()));
+    in.emplace(
+        std::move(net::SrtpSession::create(net::SrtpSession::Direction::Inbound, keys->server_write)
+                      .value()));
+  }
+  std::vector<std::byte> protect(std::vector<std::byte> plain, bool rtcp) {
+    if (!(rtcp ? out->protectRtcp(plain) : out->protectRtp(plain))) {
+      throw std::runtime_error("protect failed");
+    }
+    return plain;
+  }
+  std::vector<std::byte> receive() {
+    if (!testing::waitReadable(socket.native_handle(), 10'000)) {
+      throw std::runtime_error("nothing from the server in 10 s");
+    }
+    std::vector<std::byte> buf(2048);
+    buf.resize(socket.receive(asio::buffer(buf)));
+    return buf;
+  }
+  // What MediaTransport does to have its address confirmed.
+  void confirm(const udp::endpoint& server) {
+    std::vector<std::byte> probe = {std::byte{0x80}, std::byte{201}, std::byte{0}, std::byte{1}};
+    for (int i = 0; i < 4; ++i) {
+      probe.push_back(static_cast<std::byte>(info.ssrcs[0] >> (24 - 8 * i)));
+    }
+    net::appendAddressCheck(net::AddressCheckType::Padding, info.ssrcs[0], 0, probe);
+    socket.send_to(asio::buffer(protect(probe, true)), server);
+    auto check = receive();
+    auto n = in->unprotectRtcp(check);
+    auto nonce = n ? net::findAddressCheck(std::span(check).first(*n), net::AddressCheckType::Check)
+                   : std::nullopt;
+    if (!nonce) {
+      throw std::runtime_error("no address check");
+    }
+    std::vector<std::byte> answer;
+    net::appendAddressCheck(net::AddressCheckType::Answer, info.ssrcs[0], *nonce, answer);
+    socket.send_to(asio::buffer(protect(answer, true)), server);
+    auto rr = receive();
+    if (!in->unprotectRtcp(rr)) {
+      throw std::runtime_error("no answer to the confirmed probe");
+    }
+  }
+  server::MediaLegInfo info;
+  std::optional<net::SrtpSession> out;
+  std::optional<net::SrtpSession> in;
+  udp::socket socket;
+};
+
+server::MediaRouter::Counters countersOf(server::MediaRouter& router) {
+  std::promise<server::MediaRouter::Counters> p;
+  router.inspect([&p](const server::MediaRouter::Counters& c) { p.set_value(c); });
+  return p.get_future().get();
+}
+
+struct Round {
+  double attack_sent_pps = 0;
+  double dropped_pps = 0;  // counted by the router, every reason
+  double dropped_auth_pps = 0;
+  double dropped_unknown_pps = 0;
+  double dropped_unconfirmed_pps = 0;
+  double checks_pps = 0;
+  double legit_sent_pps = 0;
+  double legit_forwarded_pps = 0;
+  double legit_received_pps = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int seconds = argc > 1 ? std::stoi(argv[1]) : 3;
+  net::IoThreads threads(1);
+  server::ServerMetrics metrics;
+  server::MediaRouterConfig config;
+  config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
+  config.udp_alive = std::chrono::hours(1);
+  auto router = std::make_shared<server::MediaRouter>(threads.context(), config, metrics,
+                                                      SystemClock::instance());
+  auto port = router->start();
+  if (!port) {
+    std::fprintf(stderr, "media port: %s\n", port.error().toString().c_str());
+    return 1;
+  }
+  const udp::endpoint server(asio::ip::make_address("127.0.0.1"), *port);
+
+  asio::io_context io;
+  Member alice(io, 1, "127.0.0.1");
+  Member bob(io, 2, "127.0.0.1");
+  Member mallory(io, 3, "127.0.0.1");
+  for (Member* m : {&alice, &bob, &mallory}) {
+    router->addLeg(m->info);
+    router->setClientUsesUdp(m->info.participant_id, true);
+  }
+  for (Member* m : {&alice, &bob, &mallory}) {
+    m->confirm(server);
+  }
+  udp::socket stranger(io, udp::endpoint(asio::ip::make_address("127.0.0.3"), 0));
+  udp::socket elsewhere(io, udp::endpoint(asio::ip::make_address("127.0.0.2"), 0));
+  bob.socket.non_blocking(true);
+  mallory.socket.non_blocking(true);
+  elsewhere.non_blocking(true);
+
+  // The attack, protected before the clock starts. Forged: random bytes
+  // under real SSRCs cost the router an SRTP check each; an unknown SSRC
+  // costs a lookup.
+  Member forger(io, 99, "127.0.0.3");  // keys of its own: never signed in
+  std::vector<std::vector<std::byte>> forged;
+  std::vector<std::vector<std::byte>> replays;
+  std::vector<std::vector<std::byte>> foreign;
+  std::vector<std::vector<std::byte>> unconfirmed;
+  for (std::size_t i = 0; i < kAttackBatch; ++i) {
+    const auto seq = static_cast<std::uint16_t>(i);
+    forged.push_back(
+        forger.protect(rtp(i % 2 == 0 ? alice.info.ssrcs[0] : 0x7777, seq, kAttackBytes), false));
+    foreign.push_back(mallory.protect(rtp(alice.info.ssrcs[0], seq, kAttackBytes), false));
+    unconfirmed.push_back(mallory.protect(rtp(mallory.info.ssrcs[0], seq, kAttackBytes), false));
+  }
+  // Alice's legitimate stream, and the replays of its first packets.
+  std::uint16_t alice_seq = 0;
+  for (int i = 0; i < 100; ++i) {
+    auto p = alice.protect(rtp(alice.info.ssrcs[0], alice_seq++, kAttackBytes), false);
+    alice.socket.send_to(asio::buffer(p), server);
+    replays.push_back(std::move(p));
+  }
+  for (int i = 0; i < 100; ++i) {  // drain what bob got of them
+    if (!testing::waitReadable(bob.socket.native_handle(), 1000)) {
+      break;
+    }
+    std::array<std::byte, 2048> buf{};
+    asio::error_code ec;
+    bob.socket.receive(asio::buffer(buf), 0, ec);
+  }
+
+  auto runRound = [&](bool flood) {
+    Round r;
+    std::atomic<bool> stop{false};
+    std::atomic<std::uint64_t> received{0};
+    std::thread receiver([&] {
+      std::array<std::byte, 2048> buf{};
+      while (!stop.load()) {
+        if (!testing::waitReadable(bob.socket.native_handle(), 100)) {
+          continue;
+        }
+        asio::error_code ec;
+        while (bob.socket.receive(asio::buffer(buf), 0, ec) > 0 && !ec) {
+          received.fetch_add(1);
+        }
+      }
+    });
+    std::atomic<std::uint64_t> attack_sent{0};
+    std::thread attacker;
+    if (flood) {
+      attacker = std::thread([&] {
+        std::size_t i = 0;
+        asio::error_code ec;
+        while (!stop.load()) {
+          const std::size_t k = i / 4 % kAttackBatch;
+          switch (i % 4) {
+            case 0:
+              stranger.send_to(asio::buffer(forged[k]), server, 0, ec);
+              break;
+            case 1:
+              stranger.send_to(asio::buffer(replays[k % replays.size()]), server, 0, ec);
+              break;
+            case 2:
+              mallory.socket.send_to(asio::buffer(foreign[k]), server, 0, ec);
+              break;
+            default:
+              elsewhere.send_to(asio::buffer(unconfirmed[k]), server, 0, ec);
+              break;
+          }
+          ++i;
+          if (!ec) {
+            attack_sent.fetch_add(1, std::memory_order_relaxed);
+          }
+        }
+      });
+    }
+    const auto before = countersOf(*router);
+    const auto start = Steady::now();
+    std::uint64_t legit_sent = 0;
+    const auto step = std::chrono::microseconds(1'000'000 / kLegitPps);
+    for (auto next = start; next - start < std::chrono::seconds(seconds); next += step) {
+      std::this_thread::sleep_until(next);
+      auto p = alice.protect(rtp(alice.info.ssrcs[0], alice_seq++, kLegitBytes), false);
+      alice.socket.send_to(asio::buffer(p), server);
+      ++legit_sent;
+    }
+    const double wall = std::chrono::duration<double>(Steady::now() - start).count();
+    const auto after = countersOf(*router);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the last packets' way to bob
+    stop = true;
+    receiver.join();
+    if (attacker.joinable()) {
+      attacker.join();
+    }
+    const auto d = [&](std::uint64_t server::MediaRouter::Counters::*field) {
+      return static_cast<double>(after.*field - before.*field) / wall;
+    };
+    r.attack_sent_pps = static_cast<double>(attack_sent.load()) / wall;
+    r.dropped_auth_pps = d(&server::MediaRouter::Counters::dropped_auth);
+    r.dropped_unknown_pps = d(&server::MediaRouter::Counters::dropped_unknown_ssrc);
+    r.dropped_unconfirmed_pps = d(&server::MediaRouter::Counters::dropped_unconfirmed_address);
+    r.dropped_pps = r.dropped_auth_pps + r.dropped_unknown_pps + r.dropped_unconfirmed_pps +
+                    d(&server::MediaRouter::Counters::dropped_foreign_ssrc) +
+                    d(&server::MediaRouter::Counters::dropped_malformed);
+    r.checks_pps = d(&server::MediaRouter::Counters::address_checks_sent);
+    r.legit_sent_pps = static_cast<double>(legit_sent) / wall;
+    r.legit_forwarded_pps = d(&server::MediaRouter::Counters::forwarded_packets);
+    r.legit_received_pps = static_cast<double>(received.load()) / wall;
+    // Let the router's queue drain before the next round.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    return r;
+  };
+
+  const Round quiet = runRound(false);
+  const Round flood = runRound(true);
+  router->stop();
+
+  std::printf("### Media port under a flood (`tests/bench/media_port_bench %d`)\n\n", seconds);
+  std::printf(
+      "One MediaRouter on a loopback UDP port; alice sends %d packets/s of %zu B to bob while an "
+      "attacker sends %zu B packets as fast as one thread can: forged (never signed in), "
+      "replayed, another member's SSRC, and a member's genuine packets from an unconfirmed "
+      "second address, in turn. Per second of wall time, %d s per round.\n\n",
+      kLegitPps, kLegitBytes, kAttackBytes, seconds);
+  std::printf(
+      "| round | attack sent/s | dropped at the port/s | of which auth / unknown SSRC / "
+      "unconfirmed address | checks sent/s | legit sent/s | legit forwarded/s (to bob and mallory) "
+      "| legit "
+      "received/s |\n|---|---|---|---|---|---|---|---|\n");
+  for (const auto& [name, r] : {std::pair{"quiet", quiet}, std::pair{"flood", flood}}) {
+    std::printf("| %s | %.0f | %.0f | %.0f / %.0f / %.0f | %.1f | %.0f | %.0f | %.0f |\n", name,
+                r.attack_sent_pps, r.dropped_pps, r.dropped_auth_pps, r.dropped_unknown_pps,
+                r.dropped_unconfirmed_pps, r.checks_pps, r.legit_sent_pps, r.legit_forwarded_pps,
+                r.legit_received_pps);
+  }
+  std::printf(
+      "\nAttack packets sent but not counted as dropped were dropped by the kernel before the "
+      "router read them (its socket's receive buffer was full).\n");
+  return 0;
+}
