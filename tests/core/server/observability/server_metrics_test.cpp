@@ -59,6 +59,11 @@ TEST_CASE("metrics render in Prometheus text format", "[server][metrics]") {
   metrics.messageOverLimit(2);
   metrics.messageOverLimit(99);  // not a kind: ignored
   metrics.floodDisconnected();
+  metrics.mediaDropped(ServerMetrics::MediaDrop::UnconfirmedAddress);
+  metrics.mediaDropped(ServerMetrics::MediaDrop::Auth);
+  metrics.mediaDropped(ServerMetrics::MediaDrop::Auth);
+  metrics.mediaAddressCheckSent();
+  metrics.mediaAddressConfirmed();
   const auto text = metrics.renderPrometheus({3, 1}, "1.2.3\"x");
   CHECK_THAT(text, Catch::Contains("parley_build_info{version=\"1.2.3\\\"x\"} 1\n"));
   CHECK_THAT(
@@ -94,6 +99,14 @@ TEST_CASE("metrics render in Prometheus text format", "[server][metrics]") {
   CHECK_THAT(text, Catch::Contains("parley_forwarded_packets_total 2\n"));
   CHECK_THAT(text, Catch::Contains("parley_forwarded_bytes_total 128\n"));
   CHECK_THAT(text, Catch::Contains("# TYPE parley_forwarded_bytes_total counter\n"));
+  // Every reason is always present, so alerts see 0 rather than nothing.
+  CHECK_THAT(text, Catch::Contains("parley_media_dropped_packets_total{reason=\"auth\"} 2\n"));
+  CHECK_THAT(text, Catch::Contains(
+                       "parley_media_dropped_packets_total{reason=\"unconfirmed_address\"} 1\n"));
+  CHECK_THAT(text,
+             Catch::Contains("parley_media_dropped_packets_total{reason=\"unknown_ssrc\"} 0\n"));
+  CHECK_THAT(text, Catch::Contains("parley_media_address_checks_total 1\n"));
+  CHECK_THAT(text, Catch::Contains("parley_media_addresses_confirmed_total 1\n"));
 }
 
 TEST_CASE("the metrics endpoint serves /metrics and refuses the rest", "[server][metrics]") {
