@@ -218,7 +218,7 @@ TEST_CASE("the router forwards authenticated media and drops every bad packet", 
   CHECK(c.dropped_auth == 5);          // tag, replay, foreign keys; the stranger's two known SSRCs
   CHECK(c.dropped_unknown_ssrc == 2);  // alice's and the stranger's made-up SSRCs
   CHECK(c.dropped_malformed == 1);
-  CHECK(c.dropped_unconfirmed_address == 0);
+  CHECK(c.dropped_unconfirmed_address == 2);  // alice's and bob's first probes, before their echo
   // The same counts reach the administrator's metrics.
   const auto text = metrics.renderPrometheus({}, "test");
   CHECK_THAT(text, Catch::Contains("parley_media_dropped_packets_total{reason=\"auth\"} 5\n"));
@@ -306,7 +306,8 @@ TEST_CASE("media from a second address gets nothing but the check until it is an
   CHECK(c.forwarded_packets - before.forwarded_packets == 2);  // the sentinel, bob's packet
   CHECK_THAT(metrics.renderPrometheus({}, "test"),
              Catch::Contains("parley_media_dropped_packets_total{reason=\"unconfirmed_address\"} " +
-                             std::to_string(kFromElsewhere + 1) + "\n"));
+                             std::to_string(2 + kFromElsewhere + 1) +
+                             "\n"));  // 2: the first probes
 
   // An echo of a wrong nonce, or of the right one from a third address,
   // moves nothing.
