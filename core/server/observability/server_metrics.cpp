@@ -174,7 +174,7 @@ std::string ServerMetrics::renderPrometheus(const Gauges& gauges,
   out << "parley_flood_disconnects_total " << flood_disconnects_.load(std::memory_order_relaxed)
       << "\n";
   help(out, "parley_forwarded_packets_total", "counter",
-       "Frames forwarded to room members (one per receiver).");
+       "Room messages and media packets forwarded to room members (one per receiver).");
   out << "parley_forwarded_packets_total " << forwarded_packets_.load(std::memory_order_relaxed)
       << "\n";
   help(out, "parley_forwarded_bytes_total", "counter", "Bytes of the frames forwarded.");
