@@ -22,6 +22,14 @@ struct RunCommand {
 };
 int runServer(const RunCommand& command);
 
+struct CertRenewCommand {
+  std::filesystem::path config;
+  std::filesystem::path ca_key;  // empty = ca.key beside the CA certificate
+  int rsa_bits = 3072;
+  int valid_days = 825;
+};
+int runCertRenew(const CertRenewCommand& command);
+
 // The packaged server's config (installer/: the Debian package's postinst).
 inline constexpr const char* kDefaultConfig = "/etc/parleyd/parleyd.toml";
 

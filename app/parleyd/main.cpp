@@ -55,7 +55,12 @@ int runInit(const std::string& dir, std::vector<std::string> hosts,
             << "   (password on stdin)\n"
             << "  2. Start:        parleyd run --config " << result->config_file.string() << "\n"
             << "  3. Give clients the CA certificate " << result->ca_certificate.string()
-            << "\n     and check its fingerprint with them. Keep ca.key offline.\n";
+            << "\n     and check its fingerprint with them.\n"
+            << "  4. Move the CA key " << result->ca_key.string() << " offline (a USB stick or\n"
+            << "     another machine, not this server): parleyd run never reads it. Bring it\n"
+            << "     back only to renew the server certificate:\n"
+            << "       parleyd cert renew --config " << result->config_file.string()
+            << " --ca-key PATH\n";
   return 0;
 }
 
@@ -116,7 +121,28 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::uint64_t{1}, parley::server::kMaxPlanParticipants))
       ->capture_default_str();
 
+  parley::app::CertRenewCommand renew_command;
+  auto* cert = app.add_subcommand("cert", "manage the server certificate");
+  cert->require_subcommand(1);
+  auto* cert_renew = cert->add_subcommand(
+      "renew",
+      "issue a new server key and certificate for the same names under the same CA; clients "
+      "need no change; restart the server to serve it");
+  cert_renew->add_option("--config", renew_command.config, "parleyd.toml")->required();
+  cert_renew->add_option("--ca-key", renew_command.ca_key,
+                         "the CA's private key (default: ca.key beside the CA certificate)");
+  cert_renew->add_option("--rsa-bits", renew_command.rsa_bits, "RSA key size (at least 2048)")
+      ->check(CLI::Range(parley::net::kMinimumRsaBits, 16384))
+      ->capture_default_str();
+  cert_renew->add_option("--days", renew_command.valid_days, "days the certificate is valid")
+      ->check(CLI::Range(1, 825))
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
+
+  if (cert_renew->parsed()) {
+    return parley::app::runCertRenew(renew_command);
+  }
 
   if (nr->parsed()) {
     return parley::app::runNetworkRequirements(nr_command);

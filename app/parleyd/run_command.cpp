@@ -22,6 +22,7 @@
 #include "core/server/observability/syslog_udp_sink.h"
 #endif
 #include "net/io_thread.h"
+#include "net/platform/private_file.h"
 
 namespace parley::app {
 namespace {
@@ -88,6 +89,23 @@ bool addSyslogSink(const server::ServerConfig& config) {
 #endif
 }
 
+// Refuses to serve with secrets others can read: the TLS key, and the config
+// when it holds the TURN secret. The CA key is not among them: the server
+// never reads it (keep it offline).
+bool checkSecretFiles(const server::ServerConfig& config) {
+  std::vector<std::filesystem::path> secrets = {config.private_key};
+  if (!config.peer_turn_secret.empty()) {
+    secrets.push_back(config.config_file);
+  }
+  for (const auto& path : secrets) {
+    if (auto ok = net::checkSecretFileAccess(path.string()); !ok) {
+      spdlog::critical("{}", ok.error().detail);
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 int runServer(const RunCommand& command) {
@@ -110,6 +128,9 @@ int runServer(const RunCommand& command) {
     return 1;
   }
   spdlog::info("parleyd {} starting with {}", kVersion, config->config_file.string());
+  if (!checkSecretFiles(*config)) {
+    return 1;
+  }
 
   auto store = server::Store::open(config->store_path.string(), config->synchronous, false);
   if (!store) {

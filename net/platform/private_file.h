@@ -24,4 +24,17 @@ Result<void> writeNewFile(const std::string& path, std::string_view contents, un
 // file or the new one, never half of one.
 Result<void> replacePrivateFile(const std::string& path, std::string_view contents);
 
+// Replaces the existing `path` the same way (beside it, then renamed), the
+// new file keeping the old one's access: POSIX its owner, group and mode
+// (a key the service reads through its group stays readable by it).
+// Windows: readable by this user only, as replacePrivateFile.
+Result<void> replaceFileKeepingAccess(const std::string& path, std::string_view contents);
+
+// Fails (InvalidArgument, naming the file, its mode and the chmod that
+// fixes it) when a secret file can be read by accounts it is not meant for:
+// POSIX, any access for others, or group access unless the file's group is
+// this process's own (root:parleyd 0640 for the parleyd service is how the
+// package shares the key). Windows: not checked here (ACLs; always passes).
+Result<void> checkSecretFileAccess(const std::string& path);
+
 }  // namespace parley::net

@@ -84,4 +84,55 @@ Result<void> replacePrivateFile(const std::string& path, std::string_view conten
   return {};
 }
 
+Result<void> replaceFileKeepingAccess(const std::string& path, std::string_view contents) {
+  struct stat old {};
+  if (::stat(path.c_str(), &old) != 0) {
+    return ioError("cannot read the access of", path, errno);
+  }
+  const std::string tmp = path + ".tmp";
+  ::unlink(tmp.c_str());  // a leftover of an interrupted write
+  // Created owner-only, then given the old owner, group and mode before the
+  // rename: the file is never readable by more accounts than the old one.
+  if (auto created = createExclusive(tmp, contents, 0600); !created) {
+    ::unlink(tmp.c_str());
+    return created;
+  }
+  if (::chown(tmp.c_str(), old.st_uid, old.st_gid) != 0 && (old.st_uid != ::geteuid())) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return ioError("cannot give the old owner to", tmp, err);
+  }
+  if (::chmod(tmp.c_str(), old.st_mode & 07777) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return ioError("cannot set the mode of", tmp, err);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return ioError("cannot replace", path, err);
+  }
+  return {};
+}
+
+Result<void> checkSecretFileAccess(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return ioError("cannot read the access of", path, errno);
+  }
+  const auto mode = static_cast<unsigned>(st.st_mode & 0777);
+  const bool others = (mode & 0007U) != 0;
+  const bool foreign_group = (mode & 0070U) != 0 && st.st_gid != ::getegid();
+  if (!others && !foreign_group) {
+    return {};
+  }
+  char octal[8];
+  std::snprintf(octal, sizeof octal, "%04o", mode);
+  return makeError(ErrorCode::InvalidArgument,
+                   path + " holds a secret but is readable by " +
+                       (others ? std::string("everyone") : std::string("its group")) + " (mode " +
+                       octal + "); refusing to start: run chmod 600 " + path +
+                       " (or chmod 640 with the server's own group as its group)");
+}
+
 }  // namespace parley::net

@@ -1,5 +1,6 @@
 #include "net/tls/certificate_authority.h"
 
+#include <algorithm>
 #include <memory>
 
 #include <openssl/bio.h>
@@ -272,6 +273,42 @@ Result<PemKeyPair> issueServerCertificate(const PemKeyPair& ca,
     }
   }
   return signAndExport(c, ca_key->get(), key->get(), "the server certificate");
+}
+
+Result<std::vector<std::string>> certificateHosts(const std::string& certificate_pem) {
+  auto cert = certFromPem(certificate_pem);
+  if (!cert) {
+    return makeError(std::move(cert).error());
+  }
+  using NamesPtr = std::unique_ptr<GENERAL_NAMES, Deleter<GENERAL_NAMES_free>>;
+  NamesPtr names(static_cast<GENERAL_NAMES*>(
+      X509_get_ext_d2i(cert->get(), NID_subject_alt_name, nullptr, nullptr)));
+  std::vector<std::string> hosts;
+  const int count = names ? sk_GENERAL_NAME_num(names.get()) : 0;
+  for (int i = 0; i < count; ++i) {
+    const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
+    if (name->type == GEN_DNS) {
+      const ASN1_IA5STRING* dns = name->d.dNSName;
+      hosts.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(dns)),
+                         static_cast<std::size_t>(ASN1_STRING_length(dns)));
+    } else if (name->type == GEN_IPADD) {
+      const ASN1_OCTET_STRING* ip = name->d.iPAddress;
+      const unsigned char* bytes = ASN1_STRING_get0_data(ip);
+      if (ASN1_STRING_length(ip) == 4) {
+        asio::ip::address_v4::bytes_type v4{};
+        std::copy(bytes, bytes + 4, v4.begin());
+        hosts.push_back(asio::ip::address_v4(v4).to_string());
+      } else if (ASN1_STRING_length(ip) == 16) {
+        asio::ip::address_v6::bytes_type v6{};
+        std::copy(bytes, bytes + 16, v6.begin());
+        hosts.push_back(asio::ip::address_v6(v6).to_string());
+      }
+    }
+  }
+  if (hosts.empty()) {
+    return makeError(ErrorCode::InvalidArgument, "the certificate names no host (no SAN)");
+  }
+  return hosts;
 }
 
 Result<std::string> certificateSha256Fingerprint(const std::string& certificate_pem) {

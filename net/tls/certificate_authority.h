@@ -28,6 +28,11 @@ Result<PemKeyPair> issueServerCertificate(const PemKeyPair& ca,
                                           const std::vector<std::string>& hosts, int rsa_bits,
                                           int valid_days);
 
+// The names a certificate is for: its SAN entries (DNS names and IP
+// addresses), in order. `parleyd cert renew` issues the new certificate for
+// the same names, so no client sees a different name.
+Result<std::vector<std::string>> certificateHosts(const std::string& certificate_pem);
+
 // "AB:CD:..." SHA-256 over the certificate's DER encoding.
 Result<std::string> certificateSha256Fingerprint(const std::string& certificate_pem);
 

@@ -65,7 +65,12 @@ void ServerFixture::start() {
   const std::string ports = dir_ + "/ports.json";
   std::remove(ports.c_str());
   ChildProcess::Options options;
-  options.argv = {parleydPath(), "run", "--config", configFile(), "--ports-file", ports};
+  options.argv = options_.launcher;
+  for (const auto& arg : {parleydPath(), std::string("run"), std::string("--config"), configFile(),
+                          std::string("--ports-file"), ports}) {
+    options.argv.push_back(arg);
+  }
+  options.env = options_.env;
   options.stdout_path = dir_ + "/parleyd.out";
   options.stderr_path = dir_ + "/parleyd.log";
   process_ = std::make_unique<ChildProcess>(options);

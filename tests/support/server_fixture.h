@@ -29,6 +29,11 @@ class ServerFixture {
                                              {"carol", "carol-pw"}};
     // Config keys to set (key = raw TOML value), e.g. {"idle_timeout_s", "2"}.
     std::map<std::string, std::string> config;
+    // Put before parleyd's own argv (the first an absolute path): a wrapper
+    // that execs it in the same process, e.g. unshare, so pid() stays parleyd.
+    std::vector<std::string> launcher;
+    // Added to parleyd's environment (e.g. ASAN_OPTIONS for a soak).
+    std::map<std::string, std::string> env;
   };
 
   ServerFixture();

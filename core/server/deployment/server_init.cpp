@@ -87,6 +87,7 @@ Result<InitResult> initServerDirectory(const InitOptions& options) {
   InitResult result;
   result.config_file = fs::absolute(dir / "parleyd.toml", ec);
   result.ca_certificate = fs::absolute(dir / "ca.crt", ec);
+  result.ca_key = fs::absolute(dir / "ca.key", ec);
   result.ca_fingerprint = std::move(*fingerprint);
   return result;
 }

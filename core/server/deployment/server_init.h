@@ -29,7 +29,8 @@ struct InitOptions {
 struct InitResult {
   std::filesystem::path config_file;
   std::filesystem::path ca_certificate;
-  std::string ca_fingerprint;  // "AB:CD:..." SHA-256
+  std::filesystem::path ca_key;  // to be moved offline: `parleyd run` never reads it
+  std::string ca_fingerprint;    // "AB:CD:..." SHA-256
 };
 
 // The file names init creates, in the order it creates them.

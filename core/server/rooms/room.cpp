@@ -162,6 +162,19 @@ void Room::sendError(transport::MessageChannel& channel, ErrorCode code, std::st
   channel.send(envelope);
 }
 
+void Room::refuseUnstored(Member& sender, ErrorCode store_error, std::uint64_t client_msg_id) {
+  // Never an ack for what is not stored. Not fatal: the sender stays in the
+  // room and can send again; a full disk is named so the user knows to wait.
+  if (store_error == ErrorCode::StoreFull) {
+    sendError(*sender.channel, ErrorCode::StoreFull,
+              "the server's disk is full: this message was not stored; send it again later",
+              client_msg_id);
+    return;
+  }
+  sendError(*sender.channel, ErrorCode::StoreFailed,
+            "the server could not store this message; send it again", client_msg_id);
+}
+
 void Room::join(Member member, bool has_resume, std::uint64_t resume_after_seq) {
   asio::post(strand_, [self = shared_from_this(), member = std::move(member), has_resume,
                        resume_after_seq]() mutable {
@@ -311,8 +324,7 @@ void Room::chat(std::uint64_t participant_id, std::uint64_t client_instance,
                                                     client_msg_id);
     if (!existing) {
       spdlog::error("room '{}': {}", room.name_, existing.error().toString());
-      room.sendError(*sender->channel, ErrorCode::StoreFailed,
-                     "the server could not store this message; send it again", client_msg_id);
+      room.refuseUnstored(*sender, existing.error().code, client_msg_id);
       return;
     }
     if (existing->has_value()) {
@@ -335,8 +347,7 @@ void Room::chat(std::uint64_t participant_id, std::uint64_t client_instance,
     if (auto ok = room.ctx_->store.appendMessage(stored); !ok) {
       spdlog::error("room '{}': cannot store seq {}: {}", room.name_, stored.seq,
                     ok.error().toString());
-      room.sendError(*sender->channel, ErrorCode::StoreFailed,
-                     "the server could not store this message; send it again", client_msg_id);
+      room.refuseUnstored(*sender, ok.error().code, client_msg_id);
       return;
     }
     room.record_.last_seq = stored.seq;

@@ -70,6 +70,8 @@ class Room : public std::enable_shared_from_this<Room> {
   Member* find(std::uint64_t participant_id);
   void sendError(transport::MessageChannel& channel, ErrorCode code, std::string reason,
                  std::uint64_t client_msg_id);
+  // Tells the sender its chat was not stored (StoreFull or StoreFailed).
+  void refuseUnstored(Member& sender, ErrorCode store_error, std::uint64_t client_msg_id);
   // Sends the member the next page of history; makes it live when done,
   // else schedules the next page behind this one in its channel's queue.
   void catchUp(std::uint64_t participant_id);

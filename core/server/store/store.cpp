@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <initializer_list>
 
 namespace parley::server {
@@ -92,7 +93,14 @@ std::string columnText(sqlite3_stmt* stmt, int col) {
 }  // namespace
 
 Unexpected Store::storeError(const std::string& what) {
-  return makeError(ErrorCode::StoreFailed,
+  // A full disk is told apart: the caller says "try later" instead of "broken",
+  // and nothing needs repair: SQLite rolled the statement back, and the next
+  // one succeeds once there is room (the WAL and the checkpoint included).
+  // SQLite reports it as SQLITE_FULL, or as an I/O error whose errno is
+  // ENOSPC (growing the -shm file, for one).
+  const bool full = db_ != nullptr && ((sqlite3_extended_errcode(db_) & 0xff) == SQLITE_FULL ||
+                                       sqlite3_system_errno(db_) == ENOSPC);
+  return makeError(full ? ErrorCode::StoreFull : ErrorCode::StoreFailed,
                    what + " (" + path_ + "): " + (db_ != nullptr ? sqlite3_errmsg(db_) : "closed"));
 }
 
