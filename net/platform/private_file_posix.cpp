@@ -97,7 +97,9 @@ Result<void> replaceFileKeepingAccess(const std::string& path, std::string_view 
     ::unlink(tmp.c_str());
     return created;
   }
-  if (::chown(tmp.c_str(), old.st_uid, old.st_gid) != 0 && (old.st_uid != ::geteuid())) {
+  // Only root can give a file away; another user renewing its own files
+  // keeps them (and its default group) without chown.
+  if (::chown(tmp.c_str(), old.st_uid, old.st_gid) != 0 && old.st_uid != ::geteuid()) {
     const int err = errno;
     ::unlink(tmp.c_str());
     return ioError("cannot give the old owner to", tmp, err);

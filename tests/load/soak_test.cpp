@@ -92,7 +92,9 @@ TEST_CASE("soak: joins, leaves, reconnects and sharing lose nothing and keep mem
   // ASan keeps freed memory in a quarantine (256 MiB by default) that would
   // read as growth for minutes; a small one shows the real trend sooner.
   const char* asan = std::getenv("ASAN_OPTIONS");
-  options.env["ASAN_OPTIONS"] = std::string(asan != nullptr ? asan : "") + ":quarantine_size_mb=16";
+  const std::string inherited = asan != nullptr ? asan : "";
+  options.env["ASAN_OPTIONS"] =
+      inherited + (inherited.empty() ? "" : ":") + "quarantine_size_mb=16";
   ServerFixture server(options);
   server.start();
 

@@ -66,4 +66,45 @@ TEST_CASE("replacePrivateFile replaces whole, readable by this user only", "[pla
   CHECK(missing_dir.error().code == ErrorCode::Io);
 }
 
+TEST_CASE("replaceFileKeepingAccess keeps the old file's mode", "[platform][file]") {
+  testing::TempDir dir;
+  const auto path = dir.path() / "server.key";
+  const mode_t old_umask = ::umask(0);
+  REQUIRE(writeNewFile(path.string(), "old", 0640));
+  ::umask(old_umask);
+  REQUIRE(replaceFileKeepingAccess(path.string(), "new"));
+  CHECK(testing::readFile(path) == "new");
+  CHECK(testing::fileMode(path) == 0640);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "server.key.tmp"));
+
+  auto missing = replaceFileKeepingAccess((dir.path() / "absent").string(), "x");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == ErrorCode::Io);
+}
+
+TEST_CASE("checkSecretFileAccess refuses what others can read, naming the fix",
+          "[platform][file]") {
+  testing::TempDir dir;
+  const auto path = dir.path() / "server.key";
+  const mode_t old_umask = ::umask(0);
+  REQUIRE(writeNewFile(path.string(), "secret", 0600));
+  ::umask(old_umask);
+  CHECK(checkSecretFileAccess(path.string()));
+
+  // Group access with the process's own group: how the package shares a key.
+  std::filesystem::permissions(path, std::filesystem::perms::group_read,
+                               std::filesystem::perm_options::add);
+  CHECK(checkSecretFileAccess(path.string()));
+
+  std::filesystem::permissions(path, std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
+  auto refused = checkSecretFileAccess(path.string());
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == ErrorCode::InvalidArgument);
+  CHECK_THAT(refused.error().detail, Catch::Contains("mode 0644") &&
+                                         Catch::Contains("chmod 600 " + path.string()));
+
+  CHECK_FALSE(checkSecretFileAccess((dir.path() / "absent").string()));
+}
+
 }  // namespace parley::net

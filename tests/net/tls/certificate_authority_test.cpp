@@ -97,3 +97,18 @@ TEST_CASE("keys under 2048 bits and bad hosts are refused", "[server][certificat
   CHECK_FALSE(issueServerCertificate(*ca, {"bad host,DNS:evil"}, kMinimumRsaBits, 30));
   CHECK_FALSE(issueServerCertificate(*ca, {}, kMinimumRsaBits, 30));
 }
+
+TEST_CASE("a certificate's hosts are read back in order, for renewing it", "[server][certificate]") {
+  auto ca = createCertificateAuthority("test CA", kMinimumRsaBits, 30);
+  REQUIRE(ca);
+  const std::vector<std::string> hosts = {"chat.example.org", "127.0.0.1", "::1", "localhost"};
+  auto server = issueServerCertificate(*ca, hosts, kMinimumRsaBits, 30);
+  REQUIRE(server);
+  auto read = certificateHosts(server->certificate_pem + ca->certificate_pem);
+  REQUIRE(read);
+  CHECK(*read == hosts);
+  // The CA names no host: nothing to renew it for.
+  auto none = certificateHosts(ca->certificate_pem);
+  REQUIRE_FALSE(none);
+  CHECK(none.error().code == ErrorCode::InvalidArgument);
+}
