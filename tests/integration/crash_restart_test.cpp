@@ -52,6 +52,10 @@ TEST_CASE("SIGKILL during chat bursts, repeated: every message stored once, clie
   REQUIRE(bob.client.recorder.waitFor([](auto& s) { return s.joins == 1; }, 60s));
 
   for (int round = 0; round < kKills; ++round) {
+    // Both back in the room after the last restart, by themselves.
+    for (auto* sender : {&alice, &bob}) {
+      REQUIRE(sender->client.recorder.waitFor([&](auto& s) { return s.joins >= round + 1; }, 60s));
+    }
     const auto acked_before = alice.client.recorder.snapshot().acks.size();
     alice.burst(round, kBurst);
     bob.burst(round, kBurst);

@@ -110,5 +110,5 @@ TEST_CASE("a certificate's hosts are read back in order, for renewing it", "[ser
   // The CA names no host: nothing to renew it for.
   auto none = certificateHosts(ca->certificate_pem);
   REQUIRE_FALSE(none);
-  CHECK(none.error().code == ErrorCode::InvalidArgument);
+  CHECK(none.error().code == parley::ErrorCode::InvalidArgument);
 }
