@@ -101,8 +101,8 @@ TEST_CASE("checkSecretFileAccess refuses what others can read, naming the fix",
   auto refused = checkSecretFileAccess(path.string());
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == ErrorCode::InvalidArgument);
-  CHECK_THAT(refused.error().detail, Catch::Contains("mode 0644") &&
-                                         Catch::Contains("chmod 600 " + path.string()));
+  CHECK_THAT(refused.error().detail,
+             Catch::Contains("mode 0644") && Catch::Contains("chmod 600 " + path.string()));
 
   CHECK_FALSE(checkSecretFileAccess((dir.path() / "absent").string()));
 }

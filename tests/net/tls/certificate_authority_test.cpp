@@ -98,7 +98,8 @@ TEST_CASE("keys under 2048 bits and bad hosts are refused", "[server][certificat
   CHECK_FALSE(issueServerCertificate(*ca, {}, kMinimumRsaBits, 30));
 }
 
-TEST_CASE("a certificate's hosts are read back in order, for renewing it", "[server][certificate]") {
+TEST_CASE("a certificate's hosts are read back in order, for renewing it",
+          "[server][certificate]") {
   auto ca = createCertificateAuthority("test CA", kMinimumRsaBits, 30);
   REQUIRE(ca);
   const std::vector<std::string> hosts = {"chat.example.org", "127.0.0.1", "::1", "localhost"};
