@@ -78,9 +78,12 @@ double slopeKibPerMinute(const std::vector<Sample>& samples) {
   return var > 0 ? cov / var : 0;
 }
 
-// Growth a leak would show and allocator noise would not: a leak of one
-// KiB per join, chat or reconnect here is several MiB a minute.
-constexpr double kFlatKibPerMinute = 1024;
+// Growth a leak of a few KiB per join, chat or reconnect would show. Two
+// 600 s runs measured 491 and 648 KiB/min over the second half (893 over the
+// last quarter of the second; docs/benchmarks.md): not yet shown to be flat,
+// so the bound leaves room above those and catches anything faster.
+constexpr double kFlatKibPerMinute = 2048;
+constexpr int kSettledAfterSeconds = 300;
 
 }  // namespace
 
@@ -190,5 +193,15 @@ TEST_CASE("soak: joins, leaves, reconnects and sharing lose nothing and keep mem
             << " KiB at half time, " << samples.back().rss_kib
             << " KiB at the end; slope over the second half " << slope
             << " KiB/min, over the last quarter " << late_slope << " KiB/min\n";
-  CHECK(slope < kFlatKibPerMinute);
+  // A short development run (PARLEY_SOAK_SECONDS) is all warm-up: the first
+  // minutes grow by tens of MiB (ASan's quarantine, arenas, SQLite's cache).
+  if (seconds >= kSettledAfterSeconds) {
+    CHECK(slope < kFlatKibPerMinute);
+  } else {
+    WARN("memory slope not judged: runs under " << kSettledAfterSeconds << " s are warm-up");
+  }
+  // A clean stop: under ASan, LeakSanitizer then fails the exit on memory
+  // parleyd lost track of (what the slope alone cannot tell from caches).
+  CHECK(server.terminate() == 0);
+  INFO(server.log());
 }
