@@ -91,7 +91,6 @@ TEST_CASE("soak: joins, leaves, reconnects and sharing lose nothing and keep mem
           "[load][soak]") {
   const int seconds = soakSeconds();
   ServerFixture::Options options;
-  options.config = {{"history_on_join", "100000"}};
   // ASan keeps freed memory in a quarantine (256 MiB by default) that would
   // read as growth for minutes; a small one shows the real trend sooner.
   const char* asan = std::getenv("ASAN_OPTIONS");
