@@ -106,6 +106,21 @@ void CliPrinter::onJoined(const std::string& room,
   update([](CliState& s) { s.joined = true; });
 }
 
+void CliPrinter::onRoomState(const client::RoomStateInfo& state) {
+  nlohmann::ordered_json fields = {{"room", state.room},
+                                   {"owner", state.owner},
+                                   {"locked", state.locked},
+                                   {"you_are_owner", state.you_are_owner}};
+  if (state.you_are_owner) {
+    fields["admitted_accounts"] = state.admitted_accounts;
+    fields["admitted_groups"] = state.admitted_groups;
+    fields["removed"] = state.removed_accounts;
+  }
+  emit("room_state", fields,
+       "* room " + state.room + ": owner " + (state.owner.empty() ? "none" : state.owner) +
+           (state.locked ? ", locked" : ""));
+}
+
 void CliPrinter::onParticipantJoined(const std::string& room, const client::ParticipantInfo& p) {
   emit("participant_joined", {{"room", room}, {"id", p.id}, {"user", p.user}},
        "* " + p.user + " joined");

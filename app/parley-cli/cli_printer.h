@@ -44,6 +44,7 @@ class CliPrinter final : public client::SessionObserver {
   void onConnected(const client::ConnectionInfo& info) override;
   void onJoined(const std::string& room, const std::vector<client::ParticipantInfo>& participants,
                 std::uint64_t last_seq) override;
+  void onRoomState(const client::RoomStateInfo& state) override;
   void onParticipantJoined(const std::string& room, const client::ParticipantInfo& p) override;
   void onParticipantLeft(const std::string& room, const client::ParticipantInfo& p,
                          const std::string& reason) override;

@@ -16,6 +16,26 @@ struct UserCommand {
 };
 int runUserCommand(const UserCommand& command);
 
+// `parleyd room ...` and `parleyd group ...` (room_commands.cpp): edit the
+// store's room policy; a running server follows it at the next join.
+struct RoomCommand {
+  std::string action;  // list, show, create, owner, lock, unlock, admit, unadmit, remove, readmit
+  std::string room;
+  std::string user;   // owner, admit/unadmit --user, remove, readmit
+  std::string group;  // admit/unadmit --group
+  bool no_owner = false;
+  std::filesystem::path config;
+};
+int runRoomCommand(const RoomCommand& command);
+
+struct GroupCommand {
+  std::string action;  // add, remove, list
+  std::string group;
+  std::string user;
+  std::filesystem::path config;
+};
+int runGroupCommand(const GroupCommand& command);
+
 struct RunCommand {
   std::filesystem::path config;
   std::filesystem::path ports_file;  // empty = none

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 #include "app/parleyd/commands.h"
 #include "app/version.h"
@@ -102,6 +103,56 @@ int main(int argc, char** argv) {
     sub->add_option("--config", user_command.config, "parleyd.toml")->required();
   }
 
+  parley::app::RoomCommand room_command;
+  auto* room = app.add_subcommand("room", "manage rooms: owner, lock, who may join");
+  room->require_subcommand(1);
+  std::map<CLI::App*, std::string> room_actions;
+  const auto room_action = [&](const std::string& action, const std::string& help) {
+    auto* sub = room->add_subcommand(action, help);
+    sub->add_option("--config", room_command.config, "parleyd.toml")->required();
+    if (action != "list") {
+      sub->add_option("room", room_command.room, "room name")->required();
+    }
+    room_actions[sub] = action;
+    return sub;
+  };
+  room_action("list", "list rooms: owner, locked, open or listed");
+  room_action("show", "show a room with its admission list and removals");
+  room_action("create", "create a room")
+      ->add_option("--owner", room_command.user, "its owner (default: none)");
+  auto* room_owner = room_action("owner", "set or clear a room's owner");
+  room_owner->add_option("user", room_command.user, "the new owner");
+  room_owner->add_flag("--none", room_command.no_owner, "no owner: only admins manage the room");
+  room_action("lock", "let no one new join (the owner still may)");
+  room_action("unlock", "let admitted accounts join again");
+  for (const auto* action : {"admit", "unadmit"}) {
+    auto* sub = room_action(action, std::string(action) == "admit"
+                                        ? "add an account or group to the admission list"
+                                        : "take an account or group off the admission list");
+    sub->add_option("--user", room_command.user, "account");
+    sub->add_option("--group", room_command.group, "group");
+  }
+  room_action("remove", "remove an account from the room until it is admitted again")
+      ->add_option("user", room_command.user, "account")
+      ->required();
+  room_action("readmit", "let a removed account join again")
+      ->add_option("user", room_command.user, "account")
+      ->required();
+
+  parley::app::GroupCommand group_command;
+  auto* group = app.add_subcommand("group", "manage groups of accounts (admitted to rooms)");
+  group->require_subcommand(1);
+  auto* group_add = group->add_subcommand("add", "put an account in a group (made if new)");
+  auto* group_remove = group->add_subcommand("remove", "take an account out of a group");
+  auto* group_list = group->add_subcommand("list", "list groups and their accounts");
+  for (auto* sub : {group_add, group_remove}) {
+    sub->add_option("group", group_command.group, "group name")->required();
+    sub->add_option("user", group_command.user, "account")->required();
+  }
+  for (auto* sub : {group_add, group_remove, group_list}) {
+    sub->add_option("--config", group_command.config, "parleyd.toml")->required();
+  }
+
   parley::app::RunCommand run_command;
   auto* run = app.add_subcommand("run", "serve in the foreground");
   run->add_option("--config", run_command.config, "parleyd.toml")->required();
@@ -154,6 +205,18 @@ int main(int argc, char** argv) {
   if (user->parsed()) {
     user_command.action = user_add->parsed() ? "add" : user_list->parsed() ? "list" : "remove";
     return parley::app::runUserCommand(user_command);
+  }
+  if (room->parsed()) {
+    for (const auto& [sub, action] : room_actions) {
+      if (sub->parsed()) {
+        room_command.action = action;
+      }
+    }
+    return parley::app::runRoomCommand(room_command);
+  }
+  if (group->parsed()) {
+    group_command.action = group_add->parsed() ? "add" : group_remove->parsed() ? "remove" : "list";
+    return parley::app::runGroupCommand(group_command);
   }
   if (run->parsed()) {
     return parley::app::runServer(run_command);

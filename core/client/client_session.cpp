@@ -8,6 +8,7 @@
 #include "core/base/thread_check.h"
 #include "core/client/client_session_impl.h"
 #include "core/client/hello_greeting.h"
+#include "core/client/room_messages.h"
 #include "core/client/session_messages.h"
 #include "core/protocol/protocol_limits.h"
 
@@ -104,6 +105,20 @@ void ClientSession::Impl::setMediaState(MediaStateInfo media) {
     if (self->channel_ && self->state_ == State::InRoom) {
       self->channel_->send(makeMediaState(self->config_.media));
     }
+  });
+}
+
+void ClientSession::Impl::sendRoomControl(proto::RoomControl control) {
+  asio::post(strand_, [self = shared_from_this(), control = std::move(control)]() mutable {
+    if (!self->channel_ || self->state_ != State::InRoom) {
+      self->notify([](SessionObserver& o) {
+        o.onWarning(Error{ErrorCode::NotInRoom, "not in the room: the room was not changed"});
+      });
+      return;
+    }
+    protocol::Envelope envelope;
+    *envelope.mutable_room_control() = std::move(control);
+    self->channel_->send(envelope);
   });
 }
 
@@ -296,6 +311,7 @@ void ClientSession::Impl::onJoined(const proto::Joined& joined) {
   roster_.reset(present);
   doInRoom();
   notify([&](SessionObserver& o) { o.onJoined(joined.room(), present, joined.last_seq()); });
+  onRoomState(joined.state());
   media_.onParticipantsChanged(roster_.list());
   // Re-send in order what the server has not confirmed; it dedupes.
   for (const auto& entry : outbox_.pending()) {
@@ -494,6 +510,15 @@ void ClientSession::stop() { impl_->stop(); }
 void ClientSession::dropConnectionForTest() { impl_->dropConnection(); }
 void ClientSession::setMediaLink(MediaLink* link) { impl_->setMediaLink(link); }
 void ClientSession::setMediaState(MediaStateInfo media) { impl_->setMediaState(std::move(media)); }
+void ClientSession::setRoomLocked(bool locked) { impl_->sendRoomControl(makeSetLocked(locked)); }
+void ClientSession::setAdmission(std::vector<std::string> accounts,
+                                 std::vector<std::string> groups) {
+  impl_->sendRoomControl(makeSetAdmission(accounts, groups));
+}
+void ClientSession::removeParticipant(std::uint64_t participant_id) {
+  impl_->sendRoomControl(makeRemoveParticipant(participant_id));
+}
+void ClientSession::readmit(std::string account) { impl_->sendRoomControl(makeReadmit(account)); }
 std::uint64_t ClientSession::clientInstance() const { return impl_->clientInstance(); }
 
 }  // namespace parley::client

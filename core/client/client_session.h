@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <asio/any_io_executor.hpp>
 
@@ -96,6 +97,18 @@ class ClientSession {
   // Announces a change of what this client sends (mute, camera, sharing);
   // kept for later rejoins. Async.
   void setMediaState(MediaStateInfo media);
+
+  // The owner's actions on the room (refused by the server for anyone
+  // else: onWarning not_room_owner). The new state arrives as onRoomState.
+  // Async; ignored with onWarning when not in the room.
+  void setRoomLocked(bool locked);
+  // Replaces the admission list (both empty: open to every account).
+  void setAdmission(std::vector<std::string> accounts, std::vector<std::string> groups);
+  // Removes the participant's account from the room until it is admitted
+  // again; its connections leave at once.
+  void removeParticipant(std::uint64_t participant_id);
+  // Lets a removed account join again without listing it.
+  void readmit(std::string account);
 
   // Random per session, stable across its reconnects (scopes client_msg_id).
   [[nodiscard]] std::uint64_t clientInstance() const;

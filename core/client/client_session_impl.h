@@ -59,6 +59,7 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
   void dropConnection();
   void setMediaLink(MediaLink* link);
   void setMediaState(MediaStateInfo media);
+  void sendRoomControl(proto::RoomControl control);
   [[nodiscard]] std::uint64_t clientInstance() const { return client_instance_; }
 
  private:
@@ -163,6 +164,7 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
   void onParticipantMedia(const proto::ParticipantMedia& changed);
   void onParticipantPath(const proto::ParticipantPath& changed);
   void onVideoCodecChanged(const proto::VideoCodecChanged& changed);
+  void onRoomState(const proto::RoomState& state);
   void onErrorNotice(const proto::ErrorNotice& notice);
   void onChatMessage(const proto::ChatMessage& message);
   void onChatAck(const proto::ChatAck& ack);

@@ -5,6 +5,7 @@
 #include "core/base/thread_check.h"
 #include "core/client/client_session_impl.h"
 #include "core/client/peer_signalling.h"
+#include "core/client/room_messages.h"
 #include "core/client/session_messages.h"
 
 namespace parley::client {
@@ -49,6 +50,9 @@ void ClientSession::Impl::onMessage(std::uint64_t gen, Envelope envelope) {
       break;
     case Envelope::kVideoCodecChanged:
       onVideoCodecChanged(envelope.video_codec_changed());
+      break;
+    case Envelope::kRoomState:
+      onRoomState(envelope.room_state());
       break;
     // Media: handed to the call as it is.
     case Envelope::kMediaOffer:
@@ -123,6 +127,11 @@ void ClientSession::Impl::onVideoCodecChanged(const proto::VideoCodecChanged& ch
   media_.onVideoCodecChanged(changed.video_codec(),
                              static_cast<std::uint8_t>(changed.video_payload_type() & 0x7f));
   notify([&](SessionObserver& o) { o.onVideoCodecChanged(changed.video_codec()); });
+}
+
+void ClientSession::Impl::onRoomState(const proto::RoomState& state) {
+  const RoomStateInfo info = roomStateFromProto(state);
+  notify([&](SessionObserver& o) { o.onRoomState(info); });
 }
 
 void ClientSession::Impl::onErrorNotice(const proto::ErrorNotice& notice) {

@@ -65,6 +65,18 @@ struct ChatInfo {
   bool is_history = false;
 };
 
+// Who owns the room and whether it takes newcomers (the protocol's
+// RoomState). The lists are filled only for the owner.
+struct RoomStateInfo {
+  std::string room;
+  std::string owner;  // empty: no owner (administrators manage the room)
+  bool locked = false;
+  bool you_are_owner = false;
+  std::vector<std::string> admitted_accounts;  // both empty: open to all accounts
+  std::vector<std::string> admitted_groups;
+  std::vector<std::string> removed_accounts;
+};
+
 class SessionObserver {
  public:
   virtual ~SessionObserver() = default;
@@ -79,6 +91,8 @@ class SessionObserver {
   virtual void onJoined(const std::string& /*room*/,
                         const std::vector<ParticipantInfo>& /*participants*/,
                         std::uint64_t /*last_seq*/) {}
+  // The room's owner and lock, right after onJoined and whenever they change.
+  virtual void onRoomState(const RoomStateInfo& /*state*/) {}
   virtual void onParticipantJoined(const std::string& /*room*/,
                                    const ParticipantInfo& /*participant*/) {}
   virtual void onParticipantLeft(const std::string& /*room*/,

@@ -65,6 +65,34 @@ Result<void> validatePeerSignal(const proto::PeerSignal& signal) {
   return {};
 }
 
+Result<void> validateAdmissionSize(const proto::AdmissionList& list) {
+  if (static_cast<std::size_t>(list.accounts_size() + list.groups_size()) > kMaxAdmissionEntries) {
+    return makeError(ErrorCode::MalformedMessage, "more than " +
+                                                      std::to_string(kMaxAdmissionEntries) +
+                                                      " accounts and groups in an admission list");
+  }
+  return {};
+}
+
+// Names in an owner's admission list or readmission follow the rules of
+// account names (a group name too: the same store column rules apply).
+Result<void> validateRoomControl(const proto::RoomControl& control) {
+  for (const auto& name : control.set_admission().accounts()) {
+    if (auto ok = validateUserName(name); !ok) {
+      return ok;
+    }
+  }
+  for (const auto& name : control.set_admission().groups()) {
+    if (auto ok = validateUserName(name); !ok) {
+      return ok;
+    }
+  }
+  if (control.has_readmit_account()) {
+    return validateUserName(control.readmit_account());
+  }
+  return {};
+}
+
 // Structural bounds: breaking these is not a user mistake but a broken or
 // hostile peer, so the connection closes.
 Result<void> validateStructure(const Envelope& envelope) {
@@ -91,6 +119,8 @@ Result<void> validateStructure(const Envelope& envelope) {
       return {};
     case Envelope::kPeerSignal:
       return validatePeerSignal(envelope.peer_signal());
+    case Envelope::kRoomControl:
+      return validateAdmissionSize(envelope.room_control().set_admission());
     case Envelope::kPeerPathState:
       if (envelope.peer_path_state().path().size() > 32) {
         return makeError(ErrorCode::MalformedMessage, "peer path name longer than 32 bytes");
@@ -118,6 +148,8 @@ Result<void> validateContent(const Envelope& envelope) {
       return validateChatText(envelope.chat_send().text());
     case Envelope::kChatMessage:
       return validateChatText(envelope.chat_message().text());
+    case Envelope::kRoomControl:
+      return validateRoomControl(envelope.room_control());
     default:
       return {};
   }
@@ -222,6 +254,10 @@ std::string_view bodyName(const Envelope& envelope) {
       return "peer_path_state";
     case Envelope::kParticipantPath:
       return "participant_path";
+    case Envelope::kRoomControl:
+      return "room_control";
+    case Envelope::kRoomState:
+      return "room_state";
     case Envelope::BODY_NOT_SET:
       return "none";
   }

@@ -32,6 +32,8 @@ inline constexpr std::size_t kMaxPeerFieldBytes = 256;
 // Peer signals one member may send per attempt; more closes nothing but is
 // dropped (a client trickles a handful of candidates).
 inline constexpr std::size_t kMaxPeerSignalsPerAttempt = 64;
+// Accounts plus groups in one room's admission list (RoomControl).
+inline constexpr std::size_t kMaxAdmissionEntries = 256;
 inline constexpr std::chrono::seconds kDefaultIdleTimeout{120};
 inline constexpr std::chrono::seconds kDefaultKeepaliveInterval{20};
 

@@ -268,6 +268,13 @@ void ClientConnection::onMessage(Envelope&& envelope) {
             room_->peerPathState(id_, std::move(*envelope.mutable_peer_path_state()));
           }
           return;
+        case Envelope::kRoomControl:
+          if (!room_) {
+            refuse(ErrorCode::NotInRoom, "join the room before changing it", 0);
+            return;
+          }
+          room_->control(id_, std::move(*envelope.mutable_room_control()));
+          return;
         default:
           return unexpected();
       }

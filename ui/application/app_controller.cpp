@@ -6,6 +6,7 @@
 #include "ui/application/session_bridge.h"
 #include "ui/meeting/chat_view.h"
 #include "ui/meeting/meeting_window.h"
+#include "ui/meeting/room_controls.h"
 #include "ui/meeting/share_dialog.h"
 #include "ui/secrets/secret_store.h"
 #include "ui/settings/settings_dialog.h"
@@ -60,6 +61,11 @@ AppController::AppController(Options options, QObject* parent)
           [this](const client::ConnectionInfo& info) { connection_ = info; });
   connect(bridge_, &SessionBridge::signedIn, this, [this](quint64 id) { self_id_ = id; });
   connect(bridge_, &SessionBridge::joined, this, &AppController::onJoined);
+  connect(bridge_, &SessionBridge::roomState, this, [this](const client::RoomStateInfo& state) {
+    if (meeting_) {
+      meeting_->setRoomState(state);
+    }
+  });
   connect(bridge_, &SessionBridge::participantJoined, this,
           [this](const client::ParticipantInfo& p) {
             if (meeting_) {
@@ -382,6 +388,19 @@ void AppController::ensureMeetingWindow() {
     meeting_->setOwnMedia(media_->state());
   });
   connect(meeting_, &MeetingWindow::shareRequested, this, [this] { openShareChooser(); });
+  auto* room = meeting_->roomControls();
+  connect(room, &RoomControls::lockRequested, bridge_, &SessionBridge::setRoomLocked);
+  connect(room, &RoomControls::removeRequested, bridge_, &SessionBridge::removeParticipant);
+  connect(room, &RoomControls::admissionRequested, this,
+          [this](const QStringList& accounts, const QStringList& groups,
+                 const QStringList& readmit) {
+            bridge_->setAdmission(accounts, groups);
+            for (const auto& account : readmit) {
+              if (!accounts.contains(account)) {  // listing it already lets it in
+                bridge_->readmit(account);
+              }
+            }
+          });
   connect(meeting_, &MeetingWindow::stopSharingRequested, this, [this] {
     if (media_) {
       media_->stopSharing();

@@ -34,6 +34,9 @@ class SessionBridge::Observer final : public client::SessionObserver {
       Q_EMIT b.joined(room, people);
     });
   }
+  void onRoomState(const client::RoomStateInfo& state) override {
+    post([state](SessionBridge& b) { Q_EMIT b.roomState(state); });
+  }
   void onParticipantJoined(const std::string&, const client::ParticipantInfo& p) override {
     post([p](SessionBridge& b) { Q_EMIT b.participantJoined(p); });
   }
@@ -215,6 +218,41 @@ void SessionBridge::cancel() { stopSession(); }
 void SessionBridge::setMediaState(const client::MediaStateInfo& media) {
   if (session_) {
     session_->setMediaState(media);
+  }
+}
+
+namespace {
+std::vector<std::string> toStd(const QStringList& names) {
+  std::vector<std::string> out;
+  out.reserve(static_cast<std::size_t>(names.size()));
+  for (const auto& name : names) {
+    out.push_back(name.toStdString());
+  }
+  return out;
+}
+}  // namespace
+
+void SessionBridge::setRoomLocked(bool locked) {
+  if (session_) {
+    session_->setRoomLocked(locked);
+  }
+}
+
+void SessionBridge::setAdmission(const QStringList& accounts, const QStringList& groups) {
+  if (session_) {
+    session_->setAdmission(toStd(accounts), toStd(groups));
+  }
+}
+
+void SessionBridge::removeParticipant(quint64 participant_id) {
+  if (session_) {
+    session_->removeParticipant(participant_id);
+  }
+}
+
+void SessionBridge::readmit(const QString& account) {
+  if (session_) {
+    session_->readmit(account.toStdString());
   }
 }
 

@@ -14,6 +14,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -67,6 +68,12 @@ class SessionBridge final : public QObject {
   quint64 sendChat(const QString& text);
   // Announces mute/camera/sharing changes to the room (kept for rejoins).
   void setMediaState(const client::MediaStateInfo& media);
+  // The owner's actions on the room (docs/server-admin.md, "Rooms");
+  // roomState() follows when the server applied them.
+  void setRoomLocked(bool locked);
+  void setAdmission(const QStringList& accounts, const QStringList& groups);
+  void removeParticipant(quint64 participant_id);
+  void readmit(const QString& account);
   [[nodiscard]] bool active() const { return session_ != nullptr; }
   // The network thread's executor, for the call of the next sign-in.
   [[nodiscard]] asio::any_io_executor executor() const;
@@ -77,6 +84,7 @@ class SessionBridge final : public QObject {
   void connected(const parley::client::ConnectionInfo& info);
   void signedIn(quint64 participant_id);
   void joined(const QString& room, const std::vector<parley::client::ParticipantInfo>& people);
+  void roomState(const parley::client::RoomStateInfo& state);
   void participantJoined(const parley::client::ParticipantInfo& participant);
   void participantLeft(const parley::client::ParticipantInfo& participant, const QString& reason);
   void participantMedia(quint64 participant_id, const parley::client::MediaStateInfo& media);

@@ -19,6 +19,7 @@
 #include "ui/application/app_icon.h"
 #include "ui/meeting/chat_view.h"
 #include "ui/meeting/participant_model.h"
+#include "ui/meeting/room_controls.h"
 #include "ui/meeting/video_tile.h"
 
 namespace parley::ui {
@@ -80,7 +81,10 @@ MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
   tile_grid_ = new QGridLayout(tiles_);
   auto* side = new QSplitter(Qt::Vertical, splitter);
   participants_ = new ParticipantModel(this);
-  people_view_ = new QTableView(side);
+  auto* people_box = new QWidget(side);
+  auto* people_layout = new QVBoxLayout(people_box);
+  people_layout->setContentsMargins(0, 0, 0, 0);
+  people_view_ = new QTableView(people_box);
   people_view_->setObjectName(QStringLiteral("participantView"));
   people_view_->setModel(participants_);
   people_view_->verticalHeader()->hide();
@@ -91,9 +95,12 @@ MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
   people_view_->setWordWrap(false);
   people_view_->setSelectionBehavior(QAbstractItemView::SelectRows);
   people_view_->setAccessibleName(tr("Participants"));
+  room_controls_ = new RoomControls(people_view_, participants_, people_box);
+  people_layout->addWidget(room_controls_);
+  people_layout->addWidget(people_view_);
   chat_ = new ChatView(side);
   connect(chat_, &ChatView::unreadChanged, this, [this] { updateTitle(); });
-  side->addWidget(people_view_);
+  side->addWidget(people_box);
   side->addWidget(chat_);
   side->setStretchFactor(1, 3);
   splitter->addWidget(tiles_);
@@ -192,6 +199,16 @@ void MeetingWindow::participantLeft(const client::ParticipantInfo& person, const
                        ? tr("%1 left").arg(QString::fromStdString(person.user))
                        : tr("%1 left (%2)").arg(QString::fromStdString(person.user), reason));
   rebuildTiles();
+}
+
+void MeetingWindow::setRoomState(const client::RoomStateInfo& state) {
+  const bool was_locked = room_controls_->state().locked;
+  const bool first = room_controls_->state().room.empty();
+  room_controls_->setState(state);
+  if (!first && was_locked != state.locked) {
+    chat_->addNotice(state.locked ? tr("The room is locked: no one new can join.")
+                                  : tr("The room is unlocked."));
+  }
 }
 
 void MeetingWindow::reconnecting(const QString& reason, int retry_in_ms) {

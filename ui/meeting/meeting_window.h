@@ -30,6 +30,7 @@ namespace parley::ui {
 
 class ChatView;
 class ParticipantModel;
+class RoomControls;
 class VideoTile;
 
 class MeetingWindow final : public QMainWindow {
@@ -43,6 +44,8 @@ class MeetingWindow final : public QMainWindow {
   void participantJoined(const client::ParticipantInfo& person);
   void participantLeft(const client::ParticipantInfo& person, const QString& reason);
   void reconnecting(const QString& reason, int retry_in_ms);
+  // The room's owner and lock; the owner's controls show for the owner.
+  void setRoomState(const client::RoomStateInfo& state);
 
   // What this computer has: empty names mean none (shown as such).
   void setDevices(const QString& microphone, const QString& speakers, const QString& camera,
@@ -65,6 +68,7 @@ class MeetingWindow final : public QMainWindow {
 
   [[nodiscard]] ChatView* chat() const { return chat_; }
   [[nodiscard]] ParticipantModel* participants() const { return participants_; }
+  [[nodiscard]] RoomControls* roomControls() const { return room_controls_; }
   [[nodiscard]] QString roomName() const { return room_; }
 
  Q_SIGNALS:
@@ -107,6 +111,7 @@ class MeetingWindow final : public QMainWindow {
   QGridLayout* tile_grid_ = nullptr;
   QTableView* people_view_ = nullptr;
   ParticipantModel* participants_ = nullptr;
+  RoomControls* room_controls_ = nullptr;
   ChatView* chat_ = nullptr;
   QString room_;
   QString user_;

@@ -97,6 +97,16 @@ QStringList ParticipantModel::names() const {
   return out;
 }
 
+void ParticipantModel::setOwner(const QString& owner) {
+  if (owner == owner_) {
+    return;
+  }
+  owner_ = owner;
+  if (!people_.empty()) {
+    Q_EMIT dataChanged(index(0, Name), index(rowCount() - 1, Name));
+  }
+}
+
 bool ParticipantModel::isSelf(int row) const {
   return row >= 0 && row < static_cast<int>(people_.size()) &&
          people_[static_cast<std::size_t>(row)].id == self_;
@@ -118,9 +128,14 @@ QVariant ParticipantModel::data(const QModelIndex& index, int role) const {
   const bool self = p.id == self_;
   if (role == Qt::DisplayRole) {
     switch (index.column()) {
-      case Name:
-        return self ? tr("%1 (you)").arg(QString::fromStdString(p.user))
-                    : QString::fromStdString(p.user);
+      case Name: {
+        const QString user = QString::fromStdString(p.user);
+        const bool owner = !owner_.isEmpty() && user == owner_;
+        if (self) {
+          return owner ? tr("%1 (you, owner)").arg(user) : tr("%1 (you)").arg(user);
+        }
+        return owner ? tr("%1 (owner)").arg(user) : user;
+      }
       case Audio:
         return p.media.audio_muted ? tr("muted") : tr("on");
       case Camera:

@@ -24,6 +24,8 @@ class ParticipantModel final : public QAbstractTableModel {
   using QAbstractTableModel::QAbstractTableModel;
 
   void setSelf(quint64 participant_id) { self_ = participant_id; }
+  // The room owner's account (empty: none): marked in the Name column.
+  void setOwner(const QString& owner);
   void reset(const std::vector<client::ParticipantInfo>& people);
   void add(const client::ParticipantInfo& person);
   void remove(quint64 participant_id);
@@ -48,6 +50,7 @@ class ParticipantModel final : public QAbstractTableModel {
   std::vector<client::ParticipantInfo> people_;
   quint64 self_ = 0;
   QString self_path_;
+  QString owner_;
 };
 
 }  // namespace parley::ui

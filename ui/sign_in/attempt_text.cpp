@@ -112,6 +112,22 @@ FailureAdvice adviceFor(const Error& error, const std::vector<net::AttemptEvent>
       advice.message = tr("Parley cannot start the connection: %1. Check Settings.").arg(detail);
       advice.action = FailureAdvice::Action::Settings;
       return advice;
+    // The room's owner decides who is in it (docs/server-admin.md, "Rooms").
+    case ErrorCode::RoomLocked:
+      advice.message =
+          tr("The room is locked: its owner is not letting anyone new in right now. Ask the "
+             "owner to unlock it, then join again.");
+      return advice;
+    case ErrorCode::NotInvited:
+      advice.message =
+          tr("This room admits only the people its owner listed, and you are not on the list. "
+             "Ask the owner to add you, then join again.");
+      return advice;
+    case ErrorCode::RemovedFromRoom:
+      advice.message =
+          tr("The room's owner removed you from the room. You can join again once the owner "
+             "admits you.");
+      return advice;
     case ErrorCode::UnsupportedVersion:
       advice.message =
           tr("This version of Parley cannot talk to the server (%1). Update Parley.").arg(detail);

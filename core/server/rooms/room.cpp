@@ -130,12 +130,13 @@ Room::Room(std::shared_ptr<ServerContext> ctx, std::string name)
       strand_(asio::make_strand(ctx_->io)),
       peer_timer_(strand_) {}
 
-bool Room::ensureLoaded() {
+bool Room::ensureLoaded(const std::string& creator) {
   PARLEY_DCHECK_RUN_ON(strand_);
   if (loaded_) {
     return true;
   }
-  auto record = ctx_->store.openRoom(name_, ctx_->clock.wallMillis());
+  // The first to join an unknown room owns it (docs/server-admin.md, "Rooms").
+  auto record = ctx_->store.openRoom(name_, ctx_->clock.wallMillis(), creator);
   if (!record) {
     spdlog::error("room '{}': cannot load: {}", name_, record.error().toString());
     return false;
@@ -179,7 +180,7 @@ void Room::join(Member member, bool has_resume, std::uint64_t resume_after_seq) 
   asio::post(strand_, [self = shared_from_this(), member = std::move(member), has_resume,
                        resume_after_seq]() mutable {
     auto& room = *self;
-    if (!room.ensureLoaded()) {
+    if (!room.ensureLoaded(member.user)) {
       room.sendError(*member.channel, ErrorCode::StoreFailed,
                      "the server cannot open room '" + room.name_ + "' right now; try again later",
                      0);
@@ -188,6 +189,11 @@ void Room::join(Member member, bool has_resume, std::uint64_t resume_after_seq) 
     if (room.find(member.participant_id) != nullptr) {
       return;  // a connection joins once; its own guard makes this unreachable
     }
+    // Refused before anything of the room reaches it: no roster, no history.
+    if (!room.admits(member)) {
+      return;
+    }
+    room.in_meeting_.insert(member.user);
     // Others learn of the newcomer first: ParticipantJoined is sent from this
     // step, as is the joiner's history, so nothing is missed or duplicated
     // between history and live chat.
@@ -210,6 +216,7 @@ void Room::join(Member member, bool has_resume, std::uint64_t resume_after_seq) 
     for (const auto& m : room.members_) {
       room.fillParticipant(m, *j->add_participants());
     }
+    room.fillRoomState(member, *j->mutable_state());
     member.channel->send(joined);
     room.offerMedia(member);
 
@@ -301,6 +308,9 @@ void Room::leave(std::uint64_t participant_id, std::string reason, bool reply) {
       // The one who could not decode VP9 may have left.
       room.updateVideoCodec();
       room.updatePeerPath(true);
+      if (room.members_.empty()) {
+        room.in_meeting_.clear();  // the meeting is over
+      }
       spdlog::info("room '{}': {} (participant {}) left ({}); {} present", room.name_, leaver.user,
                    leaver.participant_id, reason, room.members_.size());
     } else if (reply) {

@@ -11,6 +11,7 @@
 #include <asio/strand.hpp>
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,13 @@ class Room : public std::enable_shared_from_this<Room> {
   // room's video codec follows what every member can decode.
   void setMedia(std::uint64_t participant_id, proto::MediaState media);
 
+  // An owner's action (room_owner.cpp): applied when the sender owns the
+  // room (as the store says now), then every member gets the new RoomState.
+  // Removing a participant removes its account: each of its connections
+  // here leaves at once, its media leg first, and is closed with
+  // removed_from_room.
+  void control(std::uint64_t participant_id, proto::RoomControl control);
+
   // Peer paths (room_peer_path.cpp): a signal for the other member of the
   // current attempt, and where a member's media goes now.
   void peerSignal(std::uint64_t participant_id, proto::PeerSignal signal);
@@ -66,7 +74,18 @@ class Room : public std::enable_shared_from_this<Room> {
   static std::string agreeVideoCodec(const std::vector<Member>& members);
 
  private:
-  bool ensureLoaded();
+  // `creator` owns the room when this creates it.
+  bool ensureLoaded(const std::string& creator);
+  // Rooms and who is in them (room_owner.cpp). reloadPolicy reads the
+  // policy from the store, where `parleyd room` may have changed it.
+  bool reloadPolicy();
+  // Whether `member` may join; when not, tells it why (not fatal).
+  bool admits(const Member& member);
+  void fillRoomState(const Member& member, proto::RoomState& state) const;
+  void broadcastRoomState();
+  // Every connection of `account` leaves: media leg, ParticipantLeft, close.
+  void evict(const std::string& account);
+  void applyControl(Member& sender, const proto::RoomControl& control);
   Member* find(std::uint64_t participant_id);
   void sendError(transport::MessageChannel& channel, ErrorCode code, std::string reason,
                  std::uint64_t client_msg_id);
@@ -93,6 +112,11 @@ class Room : public std::enable_shared_from_this<Room> {
   bool loaded_ = false;
   RoomRecord record_;
   std::vector<Member> members_;
+  // As read at the last join or owner action.
+  RoomPolicy policy_;
+  // Accounts that joined since the room was last empty: a locked room
+  // still takes them back after a dropped connection.
+  std::set<std::string> in_meeting_;
   std::string video_codec_ = "VP9";
   // The current peer-path attempt: its number (0: none yet) and its pair.
   std::uint64_t peer_attempt_ = 0;

@@ -16,7 +16,9 @@ CREATE TABLE IF NOT EXISTS users(
 CREATE TABLE IF NOT EXISTS rooms(
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,
-  created_ms INTEGER NOT NULL);
+  created_ms INTEGER NOT NULL,
+  owner TEXT,
+  locked INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS messages(
   room_id INTEGER NOT NULL REFERENCES rooms(id),
   seq INTEGER NOT NULL,
@@ -31,11 +33,25 @@ CREATE TABLE IF NOT EXISTS client_instances(
   instance INTEGER PRIMARY KEY,
   user TEXT NOT NULL,
   first_used_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS room_admission(
+  room_id INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK(kind IN ('account', 'group')),
+  name TEXT NOT NULL,
+  PRIMARY KEY(room_id, kind, name));
+CREATE TABLE IF NOT EXISTS room_removals(
+  room_id INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+  account TEXT NOT NULL,
+  removed_ms INTEGER NOT NULL,
+  PRIMARY KEY(room_id, account));
+CREATE TABLE IF NOT EXISTS group_members(
+  group_name TEXT NOT NULL,
+  account TEXT NOT NULL,
+  PRIMARY KEY(group_name, account));
 )sql";
 
 // PRAGMA user_version of the layout above. Stores written before versions
 // were recorded read 0.
-constexpr std::int64_t kSchemaVersion = 1;
+constexpr std::int64_t kSchemaVersion = 2;
 
 // 0 -> 1: the chat dedupe key gains the sender, so two accounts that happen
 // to present the same (client_instance, client_msg_id) never swallow each
@@ -57,6 +73,15 @@ INSERT INTO messages_v1(room_id, seq, sender, text, server_time_ms, client_insta
   SELECT room_id, seq, sender, text, server_time_ms, client_instance, client_msg_id FROM messages;
 DROP TABLE messages;
 ALTER TABLE messages_v1 RENAME TO messages;
+)sql";
+
+// 1 -> 2: rooms gain an owner and a lock (docs/server-admin.md, "Rooms").
+// Rooms of an older store get no owner: they stay open to every account, as
+// they were, until an admin sets one. The admission, removal and group
+// tables are new and come from kSchema.
+constexpr const char* kMigrateTo2 = R"sql(
+ALTER TABLE rooms ADD COLUMN owner TEXT;
+ALTER TABLE rooms ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;
 )sql";
 
 // RAII reset of a cached statement so it never stays mid-step.
@@ -209,6 +234,18 @@ Result<void> Store::migrate() {
         }
       }
     }
+    if (found < 2) {
+      auto has_rooms =
+          queryInt("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rooms';");
+      if (!has_rooms) {
+        return makeError(std::move(has_rooms).error());
+      }
+      if (has_rooms->has_value()) {
+        if (auto ok = exec(kMigrateTo2); !ok) {
+          return ok;
+        }
+      }
+    }
     if (auto ok = exec(kSchema); !ok) {
       return ok;
     }
@@ -237,7 +274,7 @@ Result<void> Store::prepareAll() {
       {&list_users_, "SELECT name FROM users ORDER BY name"},
       {&get_hash_, "SELECT password_hash FROM users WHERE name = ?1"},
       {&find_room_, "SELECT id FROM rooms WHERE name = ?1"},
-      {&insert_room_, "INSERT INTO rooms(name, created_ms) VALUES(?1, ?2)"},
+      {&insert_room_, "INSERT INTO rooms(name, created_ms, owner) VALUES(?1, ?2, ?3)"},
       {&max_seq_, "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE room_id = ?1"},
       {&find_client_,
        "SELECT seq FROM messages WHERE room_id = ?1 AND sender = ?2 AND client_instance = ?3 "
@@ -344,7 +381,8 @@ Result<std::optional<std::string>> Store::passwordHash(const std::string& name) 
   return std::optional<std::string>();
 }
 
-Result<RoomRecord> Store::openRoom(const std::string& name, std::int64_t now_ms) {
+Result<RoomRecord> Store::openRoom(const std::string& name, std::int64_t now_ms,
+                                   const std::string& creator) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   RoomRecord record;
@@ -362,6 +400,9 @@ Result<RoomRecord> Store::openRoom(const std::string& name, std::int64_t now_ms)
     StmtUse use(insert_room_);
     bindText(insert_room_, 1, name);
     sqlite3_bind_int64(insert_room_, 2, now_ms);
+    if (!creator.empty()) {
+      bindText(insert_room_, 3, creator);
+    }  // else NULL: no owner
     if (sqlite3_step(insert_room_) != SQLITE_DONE) {
       return storeError("cannot create room '" + name + "'");
     }

@@ -41,6 +41,19 @@ struct RoomRecord {
   std::uint64_t last_seq = 0;
 };
 
+// Who may be in a room (docs/server-admin.md, "Rooms"). Names sorted.
+struct RoomPolicy {
+  std::string name;
+  std::int64_t created_ms = 0;
+  std::optional<std::string> owner;  // none: an open room only admins manage
+  bool locked = false;
+  std::vector<std::string> admitted_accounts;  // empty with no groups: open
+  std::vector<std::string> admitted_groups;
+  std::vector<std::string> removed_accounts;  // refused until admitted again
+};
+
+enum class AdmissionKind { Account, Group };
+
 class Store {
  public:
   // Opens (creating when `create` and missing) and applies the schema.
@@ -58,8 +71,38 @@ class Store {
   Result<std::vector<std::string>> listUsers();
   Result<std::optional<std::string>> passwordHash(const std::string& name);
 
-  // Rooms: loads the room (its id and highest seq), creating it when new.
-  Result<RoomRecord> openRoom(const std::string& name, std::int64_t now_ms);
+  // Rooms: loads the room (its id and highest seq), creating it when new
+  // with `creator` as its owner (empty: no owner).
+  Result<RoomRecord> openRoom(const std::string& name, std::int64_t now_ms,
+                              const std::string& creator = "");
+
+  // Room policy (store_rooms.cpp). Each fails with NotFound for a room that
+  // does not exist, except roomPolicy (nullopt) and createRoom (creates it,
+  // AlreadyExists when it exists).
+  Result<std::optional<RoomPolicy>> roomPolicy(const std::string& room);
+  Result<std::vector<RoomPolicy>> listRooms();
+  Result<void> createRoom(const std::string& room, const std::string& owner, std::int64_t now_ms);
+  Result<void> setRoomOwner(const std::string& room, const std::optional<std::string>& owner);
+  Result<void> setRoomLocked(const std::string& room, bool locked);
+  // Listing an account also lifts its removal: admitting again is the way
+  // back in. unadmit fails with NotFound when the name was not listed.
+  Result<void> admit(const std::string& room, AdmissionKind kind, const std::string& name);
+  Result<void> unadmit(const std::string& room, AdmissionKind kind, const std::string& name);
+  // Replaces the whole list; accounts that were not listed before and are
+  // now have their removal lifted (one still listed stays removed).
+  Result<void> setAdmission(const std::string& room, const std::vector<std::string>& accounts,
+                            const std::vector<std::string>& groups);
+  // Records the removal and takes the account off the admission list.
+  Result<void> removeFromRoom(const std::string& room, const std::string& account,
+                              std::int64_t now_ms);
+  // Lifts a removal; NotFound when the account was not removed.
+  Result<void> readmit(const std::string& room, const std::string& account);
+
+  // Groups: a name for a set of accounts, admitted to rooms as a whole.
+  Result<void> addToGroup(const std::string& group, const std::string& account);
+  Result<void> removeFromGroup(const std::string& group, const std::string& account);
+  Result<std::vector<std::string>> groupsOf(const std::string& account);
+  Result<std::vector<std::pair<std::string, std::vector<std::string>>>> listGroups();
 
   // Client instances belong to the account that first signed in with them:
   // binds `client_instance` to `user` unless it is bound already, and
@@ -89,6 +132,13 @@ class Store {
   // Brings an older store's schema to the current one, in one transaction.
   Result<void> migrate();
   Result<sqlite3_stmt*> prepare(const char* sql);
+  // Room policy helpers (store_rooms.cpp), called with mu_ held.
+  Result<std::int64_t> roomIdLocked(const std::string& room);
+  Result<std::vector<std::string>> namesLocked(const char* sql, std::int64_t id,
+                                               const std::string& text);
+  Result<int> changeLocked(const char* sql, std::int64_t id, const std::string& a,
+                           const std::string& b, std::optional<std::int64_t> n);
+  Result<RoomPolicy> policyLocked(std::int64_t id);
   Result<void> prepareAll();
   Unexpected storeError(const std::string& what);
 

@@ -865,3 +865,118 @@ TEST_CASE("a participant flooding chat far past its limit is refused, then disco
   CHECK(fatal->code() == static_cast<std::uint32_t>(ErrorCode::RateLimited));
   CHECK(alice->waitClosed().has_value());
 }
+
+namespace {
+
+Envelope roomControl(const std::function<void(proto::RoomControl&)>& set) {
+  Envelope e;
+  set(*e.mutable_room_control());
+  return e;
+}
+
+// The next message of `body`, skipping any other (bounded by kMustArrive each).
+Envelope skipTo(TestClient& client, Envelope::BodyCase body) {
+  for (int i = 0; i < 100; ++i) {
+    auto e = client.next();
+    REQUIRE(e.has_value());
+    if (e->body_case() == body) {
+      return *e;
+    }
+  }
+  FAIL("no " << static_cast<int>(body) << " in 100 messages");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("the first joiner owns the room; it locks, lists and removes", "[server][flow][rooms]") {
+  Fixture f;
+  auto alice = f.client();
+  auto bob = f.client();
+  auto carol = f.client();
+  alice->signInFully("alice", "alice-pw", 11);
+  bob->signInFully("bob", "bob-pw", 22);
+  const auto carol_id = carol->signInFully("carol", "carol-pw", 33);
+
+  alice->join("guarded");
+  auto joined = alice->expect(Envelope::kJoined);
+  CHECK(joined.joined().state().owner() == "alice");
+  CHECK(joined.joined().state().you_are_owner());
+  CHECK_FALSE(joined.joined().state().locked());
+  alice->say(1, "history");
+  skipTo(*alice, Envelope::kChatAck);
+
+  alice->channel->send(roomControl([](auto& c) { c.set_set_locked(true); }));
+  CHECK(skipTo(*alice, Envelope::kRoomState).room_state().locked());
+  CHECK(f.store->roomPolicy("guarded")->value().locked);
+
+  // Refused before anything of the room: the refusal is the next message.
+  bob->join("guarded");
+  auto refused = bob->expect(Envelope::kError);
+  CHECK(refused.error().slug() == "room_locked");
+  CHECK_FALSE(refused.error().fatal());
+
+  alice->channel->send(roomControl([](auto& c) { c.set_set_locked(false); }));
+  alice->channel->send(
+      roomControl([](auto& c) { c.mutable_set_admission()->add_accounts("carol"); }));
+  skipTo(*alice, Envelope::kRoomState);
+  auto listed = skipTo(*alice, Envelope::kRoomState).room_state();
+  CHECK_FALSE(listed.locked());
+  REQUIRE(listed.admission().accounts_size() == 1);
+
+  bob->join("guarded");
+  CHECK(bob->expect(Envelope::kError).error().slug() == "not_invited");
+
+  carol->join("guarded");
+  auto carol_joined = carol->expect(Envelope::kJoined);
+  CHECK(carol_joined.joined().state().owner() == "alice");
+  CHECK_FALSE(carol_joined.joined().state().you_are_owner());
+  CHECK(carol_joined.joined().state().admission().accounts_size() == 0);  // the owner's only
+  CHECK(carol->expect(Envelope::kChatMessage).chat_message().text() == "history");
+
+  // Only the owner acts.
+  carol->channel->send(roomControl([](auto& c) { c.set_set_locked(true); }));
+  CHECK(carol->expect(Envelope::kError).error().slug() == "not_room_owner");
+
+  alice->channel->send(roomControl([&](auto& c) { c.set_remove_participant(carol_id); }));
+  auto gone = skipTo(*alice, Envelope::kParticipantLeft);
+  CHECK(gone.participant_left().participant().id() == carol_id);
+  CHECK(gone.participant_left().reason() == "removed by the room's owner");
+  auto after = skipTo(*alice, Envelope::kRoomState).room_state();
+  REQUIRE(after.removed_size() == 1);
+  CHECK(after.removed(0) == "carol");
+  CHECK(after.admission().accounts_size() == 0);  // removal unlists
+  alice->say(2, "not for carol");
+  auto notice = carol->expect(Envelope::kError);
+  CHECK(notice.error().slug() == "removed_from_room");
+  CHECK(notice.error().fatal());
+  CHECK(carol->waitClosed().has_value());
+  CHECK_FALSE(carol->next(0ms).has_value());
+
+  // Back only once admitted again.
+  auto carol2 = f.client();
+  carol2->signInFully("carol", "carol-pw", 34);
+  carol2->join("guarded");
+  CHECK(carol2->expect(Envelope::kError).error().slug() == "removed_from_room");
+  alice->channel->send(
+      roomControl([](auto& c) { c.mutable_set_admission()->add_accounts("carol"); }));
+  CHECK(skipTo(*alice, Envelope::kRoomState).room_state().removed_size() == 0);
+  carol2->join("guarded");
+  CHECK(carol2->expect(Envelope::kJoined).joined().participants_size() == 2);
+}
+
+TEST_CASE("a room without an owner is open and nobody's to change", "[server][flow][rooms]") {
+  Fixture f;
+  REQUIRE(f.store->openRoom("hall", 0));  // as an older store has it
+  auto bob = f.client();
+  bob->signInFully("bob", "bob-pw", 22);
+  bob->join("hall");
+  auto joined = bob->expect(Envelope::kJoined);
+  CHECK(joined.joined().state().owner().empty());
+  bob->channel->send(roomControl([](auto& c) { c.set_set_locked(true); }));
+  CHECK(bob->expect(Envelope::kError).error().slug() == "not_room_owner");
+  // An admin's change (parleyd room owner) holds from the next action on.
+  REQUIRE(f.store->setRoomOwner("hall", std::string("bob")));
+  bob->channel->send(roomControl([](auto& c) { c.set_set_locked(true); }));
+  CHECK(bob->expect(Envelope::kRoomState).room_state().locked());
+}

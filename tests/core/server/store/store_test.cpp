@@ -199,10 +199,17 @@ TEST_CASE("a store from before versions migrates and keeps its accounts and hist
     // Instances can be bound on a migrated store.
     CHECK(*s.bindClientInstance(77, "alice", 5) == "alice");
   }
-  CHECK(userVersion(path) == 1);
+  CHECK(userVersion(path) == 2);
   // Opening again migrates nothing and loses nothing.
   auto store = Store::open(path, Synchronous::Normal, false);
   REQUIRE(store);
+  // A room from before owners stays open to everyone until an admin acts.
+  auto lobby = (*store)->roomPolicy("lobby");
+  REQUIRE(lobby);
+  REQUIRE(lobby->has_value());
+  CHECK_FALSE((*lobby)->owner.has_value());
+  CHECK_FALSE((*lobby)->locked);
+  CHECK((*lobby)->admitted_accounts.empty());
   CHECK((*store)->messagesAfter(1, 0, 10)->size() == 4);
   CHECK(*(*store)->bindClientInstance(77, "bob", 6) == "alice");
 }
