@@ -4,7 +4,11 @@
 // every join, so a change applies from the next join on.
 
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app/parleyd/commands.h"
 #include "core/base/clock.h"

@@ -10,7 +10,9 @@
 // arrives inside the TLS channel (it never offers UDP), so every media
 // packet for it is in that recording.
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "core/protocol/message_codec.h"
@@ -242,4 +244,41 @@ TEST_CASE("a removed parley-cli ends with removed_from_room, not a reconnect loo
   REQUIRE_FALSE(run.eventsOf("error").empty());
   CHECK(json::parse(run.eventsOf("error")[0]).at("code") == "removed_from_room");
   CHECK(run.eventsOf("disconnected").empty());  // no will_retry: it does not come back
+}
+
+TEST_CASE("parleyd room and group change who may join a running server's rooms",
+          "[integration][rooms]") {
+  ServerFixture server(fourUsers());
+  server.start();
+  const auto admin = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), parleydPath());
+    args.push_back("--config=" + server.configFile());
+    return runProgram(args);
+  };
+  // Created by an admin with an owner who is not there; locked.
+  REQUIRE(admin({"room", "create", "guarded", "--owner", "alice"}).exit_code == 0);
+  REQUIRE(admin({"room", "lock", "guarded"}).exit_code == 0);
+  expectCliRefused(server, "room_locked");
+  // Unlocked, open only to the group staff; dave is not in it yet.
+  REQUIRE(admin({"room", "unlock", "guarded"}).exit_code == 0);
+  REQUIRE(admin({"room", "admit", "guarded", "--group", "staff"}).exit_code == 0);
+  expectCliRefused(server, "not_invited");
+  REQUIRE(admin({"group", "add", "staff", "dave"}).exit_code == 0);
+  CliOptions dave;
+  dave.user = "dave";
+  dave.password = "dave-pw";
+  dave.room = "guarded";
+  const CliRun admitted = runCli(server, dave);
+  INFO(admitted.transcript());
+  CHECK(admitted.exit_code == 0);
+  REQUIRE_FALSE(admitted.eventsOf("room_state").empty());
+  CHECK(json::parse(admitted.eventsOf("room_state")[0]).at("owner") == "alice");
+  // Removed by the admin: refused from the next join on.
+  REQUIRE(admin({"room", "remove", "guarded", "dave"}).exit_code == 0);
+  expectCliRefused(server, "removed_from_room");
+  const auto shown = admin({"room", "show", "guarded"});
+  CHECK(shown.exit_code == 0);
+  CHECK(shown.out.find("owner=alice") != std::string::npos);
+  CHECK(shown.out.find("removed:           dave") != std::string::npos);
+  CHECK(admin({"room", "lock", "nowhere"}).exit_code == 1);
 }

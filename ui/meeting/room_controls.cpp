@@ -122,7 +122,8 @@ void RoomControls::showContextMenu(const QPoint& at) {
   connect(remove, &QAction::triggered, this, &RoomControls::requestRemove);
   QAction* lock = menu.addAction(state_.locked ? tr("Un&lock room") : tr("&Lock room"));
   connect(lock, &QAction::triggered, this, [this] { Q_EMIT lockRequested(!state_.locked); });
-  menu.addAction(tr("&Who may join…"), this, &RoomControls::openAdmissionDialog);
+  QAction* admission = menu.addAction(tr("&Who may join…"));
+  connect(admission, &QAction::triggered, this, &RoomControls::openAdmissionDialog);
   menu.exec(people_->viewport()->mapToGlobal(at));
 }
 
