@@ -889,7 +889,7 @@ Envelope skipTo(TestClient& client, Envelope::BodyCase body) {
 
 }  // namespace
 
-TEST_CASE("the first joiner owns the room; it locks, lists and removes", "[server][flow][rooms]") {
+TEST_CASE("the first joiner owns the room, and locks, lists and removes", "[server][flow][rooms]") {
   Fixture f;
   auto alice = f.client();
   auto bob = f.client();

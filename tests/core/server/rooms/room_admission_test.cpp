@@ -20,7 +20,7 @@ AdmissionQuestion asking(const std::string& user, std::vector<std::string> group
 
 }  // namespace
 
-TEST_CASE("an open room admits every account; one without an owner too",
+TEST_CASE("an open room admits every account, and so does one without an owner",
           "[server][rooms][admission]") {
   RoomPolicy policy;
   CHECK(decideAdmission(policy, asking("bob")) == ErrorCode::Ok);

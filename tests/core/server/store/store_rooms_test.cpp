@@ -45,7 +45,7 @@ TEST_CASE("a room created by its first joiner is owned by it, open and unlocked"
   CHECK_FALSE(s->roomPolicy("nowhere")->has_value());
 }
 
-TEST_CASE("admins set a room's owner and lock; unknown rooms are NotFound",
+TEST_CASE("admins set a room's owner and lock, and unknown rooms are NotFound",
           "[server][store][rooms]") {
   parley::testing::TempDir dir;
   auto s = openStore(dir);
