@@ -92,7 +92,8 @@ class Store {
   // now have their removal lifted (one still listed stays removed).
   Result<void> setAdmission(const std::string& room, const std::vector<std::string>& accounts,
                             const std::vector<std::string>& groups);
-  // Records the removal and takes the account off the admission list.
+  // Records the removal; the admission list stays as it is (a removal
+  // outranks it until lifted).
   Result<void> removeFromRoom(const std::string& room, const std::string& account,
                               std::int64_t now_ms);
   // Lifts a removal; NotFound when the account was not removed.

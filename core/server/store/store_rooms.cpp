@@ -352,23 +352,15 @@ Result<void> Store::removeFromRoom(const std::string& room, const std::string& a
   if (!id) {
     return makeError(std::move(id).error());
   }
-  if (auto ok = exec("BEGIN IMMEDIATE;"); !ok) {
-    return ok;
-  }
+  // The admission list is left as it is: the removal outranks it, and
+  // lifting the removal later restores exactly what the owner had listed.
   auto recorded = changeLocked(
       "INSERT OR REPLACE INTO room_removals(room_id, account, removed_ms) VALUES(?1, ?2, ?4)", *id,
       account, "", now_ms);
-  Result<int> unlisted = 0;
-  if (recorded) {
-    unlisted = changeLocked(
-        "DELETE FROM room_admission WHERE room_id = ?1 AND kind = 'account' AND name = ?2", *id,
-        account, "", std::nullopt);
+  if (!recorded) {
+    return makeError(std::move(recorded).error());
   }
-  if (!recorded || !unlisted) {
-    (void)exec("ROLLBACK;");
-    return makeError(!recorded ? std::move(recorded).error() : std::move(unlisted).error());
-  }
-  return exec("COMMIT;");
+  return {};
 }
 
 Result<void> Store::readmit(const std::string& room, const std::string& account) {

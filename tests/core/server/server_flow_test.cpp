@@ -945,7 +945,7 @@ TEST_CASE("the first joiner owns the room, and locks, lists and removes", "[serv
   auto after = skipTo(*alice, Envelope::kRoomState).room_state();
   REQUIRE(after.removed_size() == 1);
   CHECK(after.removed(0) == "carol");
-  CHECK(after.admission().accounts_size() == 0);  // removal unlists
+  CHECK(after.admission().accounts_size() == 1);  // the list stays; the removal outranks it
   alice->say(2, "not for carol");
   auto notice = carol->expect(Envelope::kError);
   CHECK(notice.error().slug() == "removed_from_room");
@@ -958,8 +958,7 @@ TEST_CASE("the first joiner owns the room, and locks, lists and removes", "[serv
   carol2->signInFully("carol", "carol-pw", 34);
   carol2->join("guarded");
   CHECK(carol2->expect(Envelope::kError).error().slug() == "removed_from_room");
-  alice->channel->send(
-      roomControl([](auto& c) { c.mutable_set_admission()->add_accounts("carol"); }));
+  alice->channel->send(roomControl([](auto& c) { c.set_readmit_account("carol"); }));
   CHECK(skipTo(*alice, Envelope::kRoomState).room_state().removed_size() == 0);
   carol2->join("guarded");
   CHECK(carol2->expect(Envelope::kJoined).joined().participants_size() == 2);

@@ -79,18 +79,19 @@ TEST_CASE("a removal lasts until the account is admitted again", "[server][store
   CHECK(policy.admitted_accounts == Names{"bob", "carol"});
   CHECK(policy.admitted_groups == Names{"staff"});
 
-  // Removing takes bob off the list and records the removal.
+  // Removing records the removal; the list stays as the owner made it.
   REQUIRE(s->removeFromRoom("r", "bob", 7));
   policy = policyOf(*s, "r");
-  CHECK(policy.admitted_accounts == Names{"carol"});
+  CHECK(policy.admitted_accounts == Names{"bob", "carol"});
   CHECK(policy.removed_accounts == Names{"bob"});
 
-  // Re-sending a list that still lacks bob, or keeps an already removed
-  // and listed account, lifts nothing.
+  // Re-sending a list that keeps bob, or lacks him, lifts nothing.
+  REQUIRE(s->setAdmission("r", {"bob", "carol"}, {}));
+  CHECK(policyOf(*s, "r").removed_accounts == Names{"bob"});
   REQUIRE(s->setAdmission("r", {"carol"}, {}));
   CHECK(policyOf(*s, "r").removed_accounts == Names{"bob"});
 
-  // Listing bob again is admitting him again.
+  // Listing bob again (newly) is admitting him again.
   REQUIRE(s->setAdmission("r", {"bob", "carol"}, {}));
   policy = policyOf(*s, "r");
   CHECK(policy.removed_accounts.empty());
