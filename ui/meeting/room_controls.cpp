@@ -85,7 +85,8 @@ void RoomControls::updateControls() {
   const QString owner = QString::fromStdString(state_.owner);
   QString text;
   if (state_.locked) {
-    text = tr("🔒 Locked: no one new can join");
+    // Words, not a lock glyph: not every system font has one.
+    text = tr("Locked: no one new can join");
   } else if (state_.you_are_owner &&
              (!state_.admitted_accounts.empty() || !state_.admitted_groups.empty())) {
     text = tr("Only listed people can join");
@@ -98,6 +99,9 @@ void RoomControls::updateControls() {
     text += tr(" · owner: %1").arg(owner);
   }
   status_->setText(text);
+  QFont font = status_->font();
+  font.setBold(state_.locked);
+  status_->setFont(font);
   lock_->setVisible(state_.you_are_owner);
   admission_->setVisible(state_.you_are_owner);
   remove_->setVisible(state_.you_are_owner);
