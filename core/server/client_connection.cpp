@@ -269,14 +269,15 @@ void ClientConnection::onMessage(Envelope&& envelope) {
           }
           return;
         case Envelope::kRoomControl:
-          if (!room_) {
-            refuse(ErrorCode::NotInRoom, "join the room before changing it", 0);
-            return;
-          }
           // Each change writes the store and tells the whole room: refused
           // (not dropped) over the limit, so the owner's window can say so.
+          // Counted before anything else, so even refusals are paced.
           if (!withinLimits(MessageKind::Presence)) {
             refuse(ErrorCode::RateLimited, "changing the room too fast; try again in a moment", 0);
+            return;
+          }
+          if (!room_) {
+            refuse(ErrorCode::NotInRoom, "join the room before changing it", 0);
             return;
           }
           room_->control(id_, std::move(*envelope.mutable_room_control()));

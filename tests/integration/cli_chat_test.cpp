@@ -177,7 +177,7 @@ TEST_CASE("a wrong password is refused with a clear reason, then rate limited", 
 TEST_CASE("a certificate from another CA is reported as possible inspection", "[integration]") {
   ServerFixture server;
   server.start();
-  ServerFixture other(ServerFixture::Options{{}, {}});  // only for its CA
+  ServerFixture other(ServerFixture::Options{{}, {}, {}, {}});  // only for its CA
   CliOptions alice;
   alice.ca = other.caFile();
   const CliRun run = runCli(server, alice);

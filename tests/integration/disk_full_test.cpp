@@ -73,7 +73,11 @@ TEST_CASE("a full disk refuses chat as store_full, keeps every ack, and recovers
     return;
   }
   ServerFixture::Options options;
-  options.config = {{"history_on_join", "100000"}};
+  // Bursts far above a person's typing: the message limits are not what is
+  // tested here (chat_flood_test does that).
+  options.config = {{"history_on_join", "100000"},
+                    {"chat_per_s", "100000"},
+                    {"chat_burst", "100000"}};
   options.launcher = {"/usr/bin/unshare", "-m", "--propagation", "private", "--",
                       "/bin/sh",          "-c", kMountScript,    "sh"};
   ServerFixture server(options);

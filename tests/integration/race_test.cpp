@@ -137,7 +137,7 @@ TEST_CASE("probe: a certificate from another CA fails with tls_inspection and th
           "[integration][race]") {
   ServerFixture server;
   server.start();
-  ServerFixture other(ServerFixture::Options{{}, {}});  // only for its CA
+  ServerFixture other(ServerFixture::Options{{}, {}, {}, {}});  // only for its CA
   const RunResult run = probe(other.caFile(), server.port(), server.port());
   INFO(run.out << run.err);
   CHECK(run.exit_code == 1);
@@ -149,7 +149,7 @@ TEST_CASE("probe: a certificate from another CA fails with tls_inspection and th
 TEST_CASE("probe: everything refused fails with one line per attempt", "[integration][race]") {
   const std::uint16_t a = closedPort();
   const std::uint16_t b = closedPort();
-  ServerFixture ca_only(ServerFixture::Options{{}, {}});
+  ServerFixture ca_only(ServerFixture::Options{{}, {}, {}, {}});
   const RunResult run = probe(ca_only.caFile(), a, b, {"--json"});
   INFO(run.out << run.err);
   CHECK(run.exit_code == 1);
@@ -162,7 +162,7 @@ TEST_CASE("probe: everything refused fails with one line per attempt", "[integra
 }
 
 TEST_CASE("probe: bad proxy URLs are usage errors", "[integration][race]") {
-  ServerFixture ca_only(ServerFixture::Options{{}, {}});
+  ServerFixture ca_only(ServerFixture::Options{{}, {}, {}, {}});
   CHECK(probe(ca_only.caFile(), 1, 2, {"--proxy", "https://p:1"}).exit_code == 2);
   CHECK(probe(ca_only.caFile(), 1, 2, {"--socks", "socks5://p:99999"}).exit_code == 2);
   CHECK(probe(ca_only.caFile(), 1, 2, {"--proxy", "socks5://p:1080"}).exit_code == 2);

@@ -297,6 +297,13 @@ void Room::leave(std::uint64_t participant_id, std::string reason, bool reply) {
         protocol::Envelope left;
         left.mutable_left()->set_room(room.name_);
         leaver.channel->send(left);
+        // Left on purpose: a locked room no longer counts them as in the
+        // meeting (only a dropped connection may come back through a lock).
+        const bool still_here = std::any_of(room.members_.begin(), room.members_.end(),
+                                            [&](const Member& m) { return m.user == leaver.user; });
+        if (!still_here) {
+          room.in_meeting_.erase(leaver.user);
+        }
       }
       protocol::Envelope notice;
       auto* pl = notice.mutable_participant_left();

@@ -123,8 +123,11 @@ Unexpected Store::storeError(const std::string& what) {
   // one succeeds once there is room (the WAL and the checkpoint included).
   // SQLite reports it as SQLITE_FULL, or as an I/O error whose errno is
   // ENOSPC (growing the -shm file, for one).
-  const bool full = db_ != nullptr && ((sqlite3_extended_errcode(db_) & 0xff) == SQLITE_FULL ||
-                                       sqlite3_system_errno(db_) == ENOSPC);
+  // The errno only counts for an I/O error: SQLite never resets it, so after
+  // one full disk a later BUSY would otherwise read as "disk full" too.
+  const int primary = db_ != nullptr ? (sqlite3_extended_errcode(db_) & 0xff) : SQLITE_OK;
+  const bool full = primary == SQLITE_FULL ||
+                    (primary == SQLITE_IOERR && sqlite3_system_errno(db_) == ENOSPC);
   return makeError(full ? ErrorCode::StoreFull : ErrorCode::StoreFailed,
                    what + " (" + path_ + "): " + (db_ != nullptr ? sqlite3_errmsg(db_) : "closed"));
 }
@@ -182,7 +185,14 @@ Result<void> Store::exec(const char* sql) {
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
     std::string text = message != nullptr ? message : "unknown error";
     sqlite3_free(message);
-    return makeError(ErrorCode::StoreFailed, "store " + path_ + ": " + text);
+    auto error = storeError("store: " + text);
+    // A failed COMMIT (BUSY) leaves the transaction open on the one shared
+    // connection; later chat appends would run inside it, acknowledged but
+    // never committed. SQLite rolls back by itself on FULL and IOERR.
+    if (!sqlite3_get_autocommit(db_)) {
+      sqlite3_exec(db_, "ROLLBACK;", nullptr, nullptr, nullptr);
+    }
+    return error;
   }
   return {};
 }
