@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "net/platform/private_file.h"
@@ -84,7 +85,14 @@ Result<void> replacePrivateFile(const std::string& path, std::string_view conten
   return {};
 }
 
-Result<void> replaceFileKeepingAccess(const std::string& path, std::string_view contents) {
+Result<void> replaceFileKeepingAccess(const std::string& link_or_path, std::string_view contents) {
+  // A symlinked key (e.g. into a secrets mount) is replaced at its target:
+  // renaming over the link would leave the target old and the two diverged.
+  std::string path = link_or_path;
+  if (char* real = ::realpath(link_or_path.c_str(), nullptr); real != nullptr) {
+    path = real;
+    std::free(real);  // NOLINT(cppcoreguidelines-no-malloc): realpath's contract
+  }
   struct stat old {};
   if (::stat(path.c_str(), &old) != 0) {
     return ioError("cannot read the access of", path, errno);

@@ -65,6 +65,14 @@ Result<RenewResult> renewServerCertificate(const ServerConfig& config,
   }
   result.old_fingerprint = *old_fingerprint;
   result.new_fingerprint = *new_fingerprint;
+  // The old key is kept in memory: if the certificate cannot be replaced
+  // after the key was, the old key goes back, so the pair on disk always
+  // matches (a full disk or a permission error must not leave a server that
+  // cannot start).
+  auto old_key = readWholeFile(config.private_key, "the server key");
+  if (!old_key) {
+    return makeError(std::move(old_key).error());
+  }
   // Key first: a server started between the two renames fails its key check
   // loudly rather than serving a mismatched pair.
   if (auto ok = net::replaceFileKeepingAccess(config.private_key.string(), issued->private_key_pem);
@@ -74,6 +82,12 @@ Result<RenewResult> renewServerCertificate(const ServerConfig& config,
   if (auto ok = net::replaceFileKeepingAccess(config.certificate.string(),
                                               issued->certificate_pem + *ca_certificate);
       !ok) {
+    if (auto restored = net::replaceFileKeepingAccess(config.private_key.string(), *old_key);
+        !restored) {
+      return makeError(ErrorCode::Io, ok.error().detail +
+                                          "; and the old key could not be put back either (" +
+                                          restored.error().detail + "): run renew again");
+    }
     return makeError(std::move(ok).error());
   }
   return result;
