@@ -14,6 +14,7 @@
 #include "core/server/accounts/password_hasher.h"
 #include "core/server/client_connection.h"
 #include "core/server/media/media_router.h"
+#include "core/server/observability/heap_in_use.h"
 #include "core/server/rooms/room.h"
 #include "core/server/server_context.h"
 #include "net/tls/tls_context.h"
@@ -309,7 +310,7 @@ std::size_t Server::connectionCount() const { return ctx_->connections.size(); }
 
 std::string Server::renderMetrics() const {
   return ctx_->metrics.renderPrometheus({ctx_->connections.size(), ctx_->rooms.size(),
-                                         ctx_->unauthenticated->total()},
+                                         ctx_->unauthenticated->total(), heapInUseBytes()},
                                         ctx_->server_version);
 }
 

@@ -194,6 +194,12 @@ std::string ServerMetrics::renderPrometheus(const Gauges& gauges,
        "New UDP addresses confirmed by an answered check (the downlink moved there).");
   out << "parley_media_addresses_confirmed_total "
       << media_addresses_confirmed_.load(std::memory_order_relaxed) << "\n";
+  if (gauges.heap_in_use_bytes) {
+    help(out, "parley_heap_in_use_bytes", "gauge",
+         "Heap memory the server holds now (allocated and not freed; without what the "
+         "allocator keeps for reuse). Flat under steady load; steady growth is a leak.");
+    out << "parley_heap_in_use_bytes " << *gauges.heap_in_use_bytes << "\n";
+  }
   return out.str();
 }
 

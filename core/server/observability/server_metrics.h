@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -73,6 +74,8 @@ class ServerMetrics {
     std::uint64_t connections_open = 0;
     std::uint64_t rooms_open = 0;
     std::uint64_t unauthenticated = 0;
+    // heapInUseBytes(); left out of the page where the allocator cannot tell.
+    std::optional<std::uint64_t> heap_in_use_bytes;
   };
   // Prometheus text exposition format 0.0.4.
   [[nodiscard]] std::string renderPrometheus(const Gauges& gauges,

@@ -8,10 +8,12 @@
 #include <asio/read.hpp>
 #include <asio/write.hpp>
 #include <catch2/catch.hpp>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <thread>
 
+#include "core/server/observability/heap_in_use.h"
 #include "core/server/observability/metrics_http_server.h"
 
 using namespace parley::server;
@@ -64,7 +66,7 @@ TEST_CASE("metrics render in Prometheus text format", "[server][metrics]") {
   metrics.mediaDropped(ServerMetrics::MediaDrop::Auth);
   metrics.mediaAddressCheckSent();
   metrics.mediaAddressConfirmed();
-  const auto text = metrics.renderPrometheus({3, 1}, "1.2.3\"x");
+  const auto text = metrics.renderPrometheus({3, 1, 0, std::nullopt}, "1.2.3\"x");
   CHECK_THAT(text, Catch::Contains("parley_build_info{version=\"1.2.3\\\"x\"} 1\n"));
   CHECK_THAT(
       text,
@@ -155,4 +157,30 @@ TEST_CASE("the metrics endpoint reports a port it cannot bind", "[server][metric
   first.stop();
   second.stop();
   io.run();
+}
+
+TEST_CASE("the live heap gauge follows what the process holds, and is left out when unknown",
+          "[metrics]") {
+  const auto before = heapInUseBytes();
+#if defined(__GLIBC__) || defined(__SANITIZE_ADDRESS__)
+  REQUIRE(before);
+  constexpr std::size_t kHeld = 8U << 20U;
+  auto held = std::make_unique<char[]>(kHeld);
+  held[kHeld - 1] = 1;  // kept alive and touched, so the allocation is real
+  const auto during = heapInUseBytes();
+  REQUIRE(during);
+  CHECK(*during >= *before + kHeld);
+  held.reset();
+  const auto after = heapInUseBytes();
+  REQUIRE(after);
+  CHECK(*after < *during);
+#endif
+
+  ServerMetrics metrics;
+  ServerMetrics::Gauges gauges;
+  CHECK_THAT(metrics.renderPrometheus(gauges, "1"), !Catch::Contains("parley_heap_in_use_bytes"));
+  gauges.heap_in_use_bytes = 12345;
+  CHECK_THAT(metrics.renderPrometheus(gauges, "1"),
+             Catch::Contains(
+                 "# TYPE parley_heap_in_use_bytes gauge\nparley_heap_in_use_bytes 12345\n"));
 }
