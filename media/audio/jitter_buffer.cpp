@@ -17,9 +17,6 @@ constexpr std::int64_t kFrameTicks = kRtpTicksPerFrame;
 // Added to the peak relative delay: covers the phase between packet arrival
 // and the 20 ms pull cadence, and scheduling noise.
 constexpr Clock::Duration kMargin = std::chrono::milliseconds(5);
-// Shrinking starts only past one frame of excess plus this, so the delay does
-// not oscillate by a frame around the target.
-constexpr Clock::Duration kShrinkHysteresis = std::chrono::milliseconds(10);
 // Far too much delay during speech: drop a packet rather than wait for
 // silence (after a burst that followed an outage, for instance). Well above
 // what a decaying peak leaves between two pauses (a 200 ms start-up spike
@@ -54,6 +51,10 @@ JitterBuffer::JitterBuffer(const JitterBufferConfig& config) : config_(config) {
   if (config_.max_delay < config_.min_delay) {
     config_.max_delay = config_.min_delay;
   }
+  config_.shrink_hysteresis =
+      std::clamp<std::chrono::milliseconds>(config_.shrink_hysteresis, std::chrono::milliseconds(0),
+                                            std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                kFrame));
   reset();
   stats_.resyncs = 0;
 }
@@ -76,6 +77,9 @@ void JitterBuffer::reset() {
   jitter_ns_ = 0;
   peak_ns_ = static_cast<double>(
       std::max(nanoseconds(0), nanoseconds(config_.initial_delay) - nanoseconds(kMargin)).count());
+  settled_ = false;
+  measured_packets_ = 0;
+  observed_peak_ns_ = 0;
   ++stats_.resyncs;
 }
 
@@ -106,6 +110,7 @@ void JitterBuffer::measure(std::int64_t ext_ts, Clock::TimePoint arrival) {
     have_transit_ = true;
     prev_transit_ = bucket_min_ = prev_bucket_min_ = lowest_transit_ = transit;
     bucket_packets_ = 0;
+    first_arrival_ = arrival;
   }
   if (transit < lowest_transit_) {
     // Faster than any packet of this stream so far: every earlier packet,
@@ -119,6 +124,7 @@ void JitterBuffer::measure(std::int64_t ext_ts, Clock::TimePoint arrival) {
     const auto shift = static_cast<double>(nanoseconds(lowest_transit_ - transit).count());
     peak_ns_ =
         std::min(peak_ns_ + shift, static_cast<double>(nanoseconds(config_.max_delay).count()));
+    observed_peak_ns_ += shift;
     lowest_transit_ = transit;
   }
   // RFC 3550 section 6.4.1, in arrival order.
@@ -145,6 +151,15 @@ void JitterBuffer::measure(std::int64_t ext_ts, Clock::TimePoint arrival) {
     // burst of packets arriving together still decays.
     const double dt = std::max(since_last, 0.02);
     peak_ns_ += (relative - peak_ns_) * (1.0 - std::exp(-dt / kPeakDecaySeconds));
+  }
+  observed_peak_ns_ = std::max(observed_peak_ns_, relative);
+  ++measured_packets_;
+  if (config_.settle && !settled_ && measured_packets_ >= config_.settle_packets &&
+      arrival - first_arrival_ >= config_.settle_after) {
+    // Enough of the stream seen: the guess gives way to the evidence (only
+    // downwards; a spike already raised the peak above the guess).
+    settled_ = true;
+    peak_ns_ = std::min(peak_ns_, observed_peak_ns_);
   }
 }
 
@@ -284,7 +299,8 @@ JitterBuffer::Playout JitterBuffer::silenceOrHold(Clock::Duration excess, std::i
     return out;  // grow: this silent frame does not consume timeline
   }
   // Silence is the cheap place to shrink: skipping a silent frame is inaudible.
-  const std::int64_t step = excess >= kFrame + kShrinkHysteresis ? 2 * kFrameTicks : kFrameTicks;
+  const std::int64_t step =
+      excess >= kFrame + config_.shrink_hysteresis ? 2 * kFrameTicks : kFrameTicks;
   playout_ts_ = std::min(playout_ts_ + step, cap_ts);
   return out;
 }

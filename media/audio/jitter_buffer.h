@@ -24,7 +24,11 @@
 // [min_delay, max_delay]. A packet faster than any before raises the peak by
 // the difference (the earlier packets were that much later than measured),
 // so a stream whose first packet was held up keeps that delay as jitter
-// instead of cutting it out of speech. Delay grows by holding playout_ts
+// instead of cutting it out of speech. The initial delay is a guess that
+// stands until the stream has run a second (and ten packets); then the peak
+// drops to the largest relative delay measured so far, so a clean path plays
+// at the floor from then on instead of decaying there over seconds.
+// Delay grows by holding playout_ts
 // (one frame of concealment or silence) when the buffer runs dry, and
 // shrinks by skipping a frame during silence, or (far too high, 120 ms over)
 // a packet in speech, one in five at most.
@@ -41,10 +45,23 @@
 namespace parley::media {
 
 struct JitterBufferConfig {
-  std::chrono::milliseconds min_delay{20};
+  // The floor only guards against a jitter estimate that is too optimistic:
+  // the 20 ms pull cadence already adds 0-20 ms on top (docs/media.md).
+  std::chrono::milliseconds min_delay{10};
   std::chrono::milliseconds max_delay{200};
-  // Used until the first measurements: conservative, decays if unneeded.
+  // Used until the stream has shown its jitter (settle_after and
+  // settle_packets, whichever comes last); then the target is what was
+  // measured, and from there follows the jitter.
   std::chrono::milliseconds initial_delay{40};
+  std::chrono::milliseconds settle_after{1000};
+  std::size_t settle_packets = 10;
+  bool settle = true;  // false: the initial delay only decays (as before 2026-12-06)
+  // Shrinking starts only past one frame of excess plus this, so scheduling
+  // noise in the pull times does not make the delay oscillate by a frame
+  // around the target. Small: at a fixed phase between arrivals and pulls
+  // the excess sits still, and every millisecond of it is a millisecond of
+  // mouth-to-ear for the unlucky phases (docs/benchmarks.md, 2026-12-06).
+  std::chrono::milliseconds shrink_hysteresis{2};
   std::size_t capacity = 50;  // packets (1 s of audio); at most kMaxCapacity
 };
 
@@ -157,6 +174,12 @@ class JitterBuffer {
   int bucket_packets_ = 0;
   double jitter_ns_ = 0;  // RFC 3550 estimate
   double peak_ns_ = 0;    // peak relative delay, fast attack, slow decay
+  // The initial delay is a guess; once the stream has shown enough of its
+  // jitter the guess gives way to the largest relative delay seen so far.
+  bool settled_ = false;
+  Clock::TimePoint first_arrival_{};
+  std::uint64_t measured_packets_ = 0;
+  double observed_peak_ns_ = 0;  // largest relative delay since the (re)start
 
   std::uint64_t received_ = 0;  // since the last reset, for the loss count
   std::uint64_t lost_before_reset_ = 0;

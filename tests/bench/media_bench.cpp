@@ -21,7 +21,10 @@
 //       table can say where the time goes and what target delay the jitter
 //       buffer computes for such a path.
 //
-//   media_bench [clicks]     (default 20)
+//   media_bench [--latency-only] [--compare] [clicks]     (default 20 clicks)
+//   --latency-only runs (f) alone, for iterating on the voice path;
+//   --compare runs (f) also with the jitter buffer as it was before
+//   2026-12-06 and with each change since, and tabulates what each bought.
 
 #include <openssl/rand.h>
 #include <srtp2/srtp.h>
@@ -656,6 +659,7 @@ struct LatencyRound {
   std::string alice_path;
   std::string bob_path;
   double jitter_ms = 0;
+  double bob_delay_ms = 0;  // bob's engine: playout delay at the end of the meeting
   std::uint64_t concealed = 0;
   std::size_t sent = 0;
   std::size_t heard = 0;
@@ -783,6 +787,7 @@ LatencyRound latencyRound(const test::ServerFixture& server,
   for (const auto& s : bob_stats.streams) {
     if (s.kind == "audio") {
       r.jitter_ms = s.jitter_ms;
+      r.bob_delay_ms = s.delay_ms;
       r.concealed = s.concealed;
     }
   }
@@ -790,25 +795,27 @@ LatencyRound latencyRound(const test::ServerFixture& server,
   return r;
 }
 
-void latencySection(int clicks, int rounds) {
-  test::ServerFixture server;
-  server.start();
-  auto tls = net::makeClientTlsContext(server.caFile());
-  if (!tls) {
-    throw std::runtime_error(tls.error().toString());
-  }
-  client::CallConfig call_config;
-  call_config.transport.dscp.enabled = false;
-  call_config.audio.echo_cancellation = false;  // files, not a room with speakers
-
+struct LatencyRun {
   LatencyRound all;
   std::vector<double> round_medians;
+  std::vector<double> round_delays;
   std::string paths;
+};
+
+LatencyRun runLatency(const test::ServerFixture& server,
+                      const std::shared_ptr<asio::ssl::context>& tls,
+                      const client::CallConfig& call_config, int clicks, int rounds) {
+  LatencyRun run;
+  LatencyRound& all = run.all;
+  std::vector<double>& round_medians = run.round_medians;
+  std::vector<double>& round_delays = run.round_delays;
+  std::string& paths = run.paths;
   for (int i = 0; i < rounds; ++i) {
-    auto r = latencyRound(server, *tls, call_config, clicks / rounds, i, rounds);
+    auto r = latencyRound(server, tls, call_config, clicks / rounds, i, rounds);
     std::fprintf(stderr, "media_bench: latency round %d: %zu bursts, median %.1f ms\n", i + 1,
                  r.frame_ms.size(), median(r.frame_ms));
     round_medians.push_back(median(r.frame_ms));
+    round_delays.push_back(r.bob_delay_ms);
     auto append = [](std::vector<double>& to, const std::vector<double>& from) {
       to.insert(to.end(), from.begin(), from.end());
     };
@@ -825,6 +832,54 @@ void latencySection(int clicks, int rounds) {
     paths += (i == 0 ? "" : ", ") + r.alice_path + "/" + r.bob_path;
     all.shadow = r.shadow;
   }
+  return run;
+}
+
+// The jitter buffer as it was configured before 2026-12-06, and each change
+// since added on its own, so one run shows what each bought.
+struct JitterVariant {
+  const char* name;
+  media::JitterBufferConfig config;
+};
+
+std::vector<JitterVariant> jitterVariants() {
+  media::JitterBufferConfig before;
+  before.min_delay = 20ms;
+  before.settle = false;
+  before.shrink_hysteresis = 10ms;
+  auto settle = before;
+  settle.settle = true;
+  auto hysteresis = settle;
+  hysteresis.shrink_hysteresis = media::JitterBufferConfig{}.shrink_hysteresis;
+  return {{"before: floor 20 ms, initial 40 ms decaying, hysteresis 10 ms", before},
+          {"+ initial delay gives way after 1 s and 10 packets", settle},
+          {"+ shrink hysteresis 2 ms", hysteresis}};
+}
+
+void latencySection(int clicks, int rounds, bool compare) {
+  test::ServerFixture server;
+  server.start();
+  auto tls_or = net::makeClientTlsContext(server.caFile());
+  if (!tls_or) {
+    throw std::runtime_error(tls_or.error().toString());
+  }
+  const std::shared_ptr<asio::ssl::context> tls = *tls_or;
+  client::CallConfig call_config;
+  call_config.transport.dscp.enabled = false;
+  call_config.audio.echo_cancellation = false;  // files, not a room with speakers
+
+  std::vector<std::pair<std::string, LatencyRun>> variants;
+  if (compare) {
+    for (const auto& v : jitterVariants()) {
+      auto config = call_config;
+      config.audio.jitter = v.config;
+      std::fprintf(stderr, "media_bench: latency with %s\n", v.name);
+      variants.emplace_back(v.name, runLatency(server, tls, config, clicks, rounds));
+    }
+  }
+  const LatencyRun run = runLatency(server, tls, call_config, clicks, rounds);
+  const LatencyRound& all = run.all;
+  const std::string& paths = run.paths;
   const auto& jb = call_config.audio.jitter;
 
   std::printf(
@@ -855,34 +910,74 @@ void latencySection(int clicks, int rounds) {
       all.after_arrival_ms);
   row("onset position in the written frame", all.offsets_ms);
   row("jitter buffer target delay at each burst (shadow buffer)", all.targets_ms);
-  std::string medians;
-  for (const double m : round_medians) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%s%.1f", medians.empty() ? "" : ", ", m);
-    medians += buf;
-  }
+  auto list = [](const std::vector<double>& values) {
+    std::string out;
+    for (const double v : values) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%s%.1f", out.empty() ? "" : ", ", v);
+      out += buf;
+    }
+    return out;
+  };
+  const std::string medians = list(run.round_medians);
+  const std::string delays = list(run.round_delays);
   std::printf(
-      "\nPer meeting, median read -> write: %s ms. Jitter buffer configuration: min %lld ms, "
-      "initial %lld ms, max %lld ms; shadow buffer at the end of the last meeting: target %.1f "
+      "\nPer meeting, median read -> write: %s ms; bob's engine's playout delay at the end of "
+      "each: %s ms. Jitter buffer configuration: min %lld ms, "
+      "initial %lld ms (until %lld ms and %zu packets of the stream), max %lld ms; shadow buffer "
+      "at the end of the last meeting: target %.1f "
       "ms, current delay %.1f ms. bob's engine: interarrival jitter up to %.2f ms, %llu frames "
       "concealed. Bursts sent %zu, onsets heard %zu.\n\n",
-      medians.c_str(), static_cast<long long>(jb.min_delay.count()),
+      medians.c_str(), delays.c_str(), static_cast<long long>(jb.min_delay.count()),
       static_cast<long long>(jb.initial_delay.count()),
+      static_cast<long long>(jb.settle_after.count()), jb.settle_packets,
       static_cast<long long>(jb.max_delay.count()),
       std::chrono::duration<double, std::milli>(all.shadow.target_delay).count(),
       std::chrono::duration<double, std::milli>(all.shadow.current_delay).count(), all.jitter_ms,
       static_cast<unsigned long long>(all.concealed), all.sent, all.heard);
-  std::printf("(target: mouth-to-ear under 60 ms, excluding the sound device)\n");
+  std::printf("(target: mouth-to-ear under 45 ms, excluding the sound device)\n");
+  if (variants.empty()) {
+    return;
+  }
+  variants.emplace_back("+ floor 10 ms (today's defaults, the table above)", run);
+  std::printf(
+      "\nWhat each jitter buffer change bought, read -> write in the same run (%d bursts "
+      "each, same meetings and phases), against the 45 ms limit:\n\n",
+      clicks);
+  std::printf(
+      "| jitter buffer | median ms | p95 ms | max ms | median / 45 ms | p95 / 45 ms | "
+      "target at bursts, median ms |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|---:|\n");
+  for (const auto& [name, v] : variants) {
+    const auto& f = v.all.frame_ms;
+    const double mx = f.empty() ? 0.0 : *std::max_element(f.begin(), f.end());
+    std::printf("| %s | %.1f | %.1f | %.1f | %.2f | %.2f | %.1f |\n", name.c_str(), median(f),
+                percentile(f, 0.95), mx, median(f) / 45.0, percentile(f, 0.95) / 45.0,
+                median(v.all.targets_ms));
+  }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int clicks = argc > 1 ? std::max(kLatencyMeetings, std::atoi(argv[1])) : 20;
+  bool latency_only = false;
+  bool compare = false;
+  int clicks = 20;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--latency-only") == 0) {
+      latency_only = true;
+    } else if (std::strcmp(argv[i], "--compare") == 0) {
+      compare = true;
+    } else {
+      clicks = std::clamp(std::atoi(argv[i]), kLatencyMeetings, static_cast<int>(kMaxEvents));
+    }
+  }
   try {
-    forwardingSection();
-    std::fflush(stdout);
-    latencySection(clicks, kLatencyMeetings);
+    if (!latency_only) {
+      forwardingSection();
+      std::fflush(stdout);
+    }
+    latencySection(clicks, kLatencyMeetings, compare);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "media_bench: %s\n", e.what());
     return 1;

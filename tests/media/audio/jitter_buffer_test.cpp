@@ -212,8 +212,116 @@ TEST_CASE("jitter buffer: playout under network conditions", "[jitter]") {
       CHECK(o.stats.lost == c.lost.size());
       CHECK(o.stats.overflow == 0);
       CHECK(o.stats.discarded == 0);
-      CHECK(o.stats.target_delay >= milliseconds(20));
-      CHECK(o.stats.target_delay <= milliseconds(200));
+      CHECK(o.stats.target_delay >= JitterBufferConfig{}.min_delay);
+      CHECK(o.stats.target_delay <= JitterBufferConfig{}.max_delay);
+    }
+  }
+}
+
+TEST_CASE("jitter buffer: the initial delay gives way to the measured jitter", "[jitter]") {
+  const JitterBufferConfig config;
+  REQUIRE(config.initial_delay > config.min_delay);
+  const int settle_packets = static_cast<int>(config.settle_after / milliseconds(20)) + 1;
+  REQUIRE(settle_packets >= static_cast<int>(config.settle_packets));
+
+  SECTION("a clean stream plays at the floor once it has run a second") {
+    JitterBuffer before;
+    (void)simulate({.name = "clean, half a second", .packets = settle_packets / 2}, before);
+    // Still the guess (decaying slowly towards the measurements).
+    CHECK(before.stats().target_delay > config.initial_delay - milliseconds(10));
+
+    JitterBuffer after;
+    (void)simulate({.name = "clean, a second", .packets = settle_packets}, after);
+    CHECK(after.stats().target_delay == config.min_delay);
+  }
+
+  SECTION("a jittery stream keeps what it measured, not the floor") {
+    JitterBuffer jb;
+    NetCase c{.name = "alternating", .packets = settle_packets};
+    c.delay_ms = [](int i) { return i % 2 == 0 ? 10 : 50; };
+    const Outcome o = simulate(c, jb);
+    CHECK(o.stats.late == 0);
+    CHECK(o.stats.target_delay >= milliseconds(40));
+  }
+
+  SECTION("a held-up first packet's delay survives settling") {
+    JitterBuffer jb;
+    NetCase c{.name = "held-up start", .packets = settle_packets + 10};
+    c.delay_ms = [](int i) { return i == 0 ? 130 : (i <= 5 ? 140 - 20 * i : 30); };
+    const Outcome o = simulate(c, jb);
+    CHECK(o.played == settle_packets + 10);
+    CHECK(o.stats.discarded == 0);
+    CHECK(o.stats.target_delay >= milliseconds(100));
+  }
+
+  SECTION("a few DTX keep-alives a second are not yet enough evidence") {
+    // One packet every 400 ms: a second of stream, but only three packets.
+    testing::FakeClock clock;
+    JitterBuffer jb;
+    const std::vector<std::byte> keepalive(1, std::byte{0});
+    for (int i = 0; i < 4; ++i) {
+      (void)jb.insert(static_cast<std::uint16_t>(i), static_cast<std::uint32_t>(960 * 20 * i),
+                      keepalive, clock.now());
+      clock.advance(milliseconds(400));
+    }
+    CHECK(jb.stats().target_delay > config.min_delay);
+  }
+}
+
+TEST_CASE("jitter buffer: on a clean stream a talk spurt plays within a frame of the target",
+          "[jitter]") {
+  // Talk spurts (10 frames of speech, 40 of DTX) on a path with a constant
+  // delay, at every phase between arrivals and pulls: after the silences the
+  // playout delay of each spurt's first packet lies in [target, target + one
+  // frame + the hysteresis), never a whole extra frame later.
+  for (int phase_ms = 1; phase_ms < 20; phase_ms += 3) {
+    DYNAMIC_SECTION("phase " << phase_ms << " ms") {
+      testing::FakeClock clock;
+      const Clock::TimePoint t0 = clock.now();
+      JitterBuffer jb;
+      std::vector<Event> events;
+      std::vector<std::uint16_t> spurt_starts;
+      for (int frame = 0, seq = 0; frame < 400; ++frame) {
+        const int in_cycle = frame % 50;
+        if (in_cycle >= 11) {
+          continue;  // DTX: nothing sent
+        }
+        if (in_cycle == 0) {
+          spurt_starts.push_back(static_cast<std::uint16_t>(seq));
+        }
+        const bool dtx = in_cycle == 10;
+        events.push_back({t0 + milliseconds(20 * frame + 7), static_cast<std::uint16_t>(seq++),
+                          static_cast<std::uint32_t>(960 * frame),
+                          std::vector<std::byte>(dtx ? 1 : 60, std::byte{1})});
+      }
+      clock.advance(milliseconds(phase_ms));
+      std::size_t next = 0;
+      std::vector<Clock::Duration> spurt_delays;  // arrival -> pull of each spurt's first packet
+      std::vector<Clock::Duration> targets;
+      for (int pull = 0; pull < 420; ++pull) {
+        while (next < events.size() && events[next].arrival <= clock.now()) {
+          const Event& e = events[next++];
+          (void)jb.insert(e.seq, e.ts, e.payload, e.arrival);
+        }
+        const auto p = jb.pull(clock.now());
+        if (p.kind == Kind::Packet &&
+            std::find(spurt_starts.begin(), spurt_starts.end(), p.seq) != spurt_starts.end()) {
+          const auto sent = t0 + milliseconds(20 * (50 * (p.seq / 11)));
+          spurt_delays.push_back(clock.now() - (sent + milliseconds(7)));
+          targets.push_back(jb.targetDelay());
+        }
+        clock.advance(milliseconds(20));
+      }
+      REQUIRE(spurt_delays.size() == spurt_starts.size());
+      CHECK(jb.stats().concealed == 0);
+      CHECK(jb.stats().late == 0);
+      // From the third spurt on the stream has settled at the floor.
+      for (std::size_t i = 2; i < spurt_delays.size(); ++i) {
+        INFO("spurt " << i);
+        CHECK(targets[i] == JitterBufferConfig{}.min_delay);
+        CHECK(spurt_delays[i] >= targets[i]);
+        CHECK(spurt_delays[i] < targets[i] + milliseconds(20 + 2));
+      }
     }
   }
 }
