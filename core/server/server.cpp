@@ -9,6 +9,8 @@
 #include <asio/post.hpp>
 #include <asio/ssl.hpp>
 #include <asio/steady_timer.hpp>
+#include <cstdlib>
+#include <string_view>
 
 #include "core/protocol/protocol_limits.h"
 #include "core/server/accounts/password_hasher.h"
@@ -121,6 +123,11 @@ Result<std::vector<Endpoint>> Server::start() {
 
 Result<void> Server::startMedia() {
   MediaRouterConfig media;
+  // For measuring what the batched system calls buy (docs/benchmarks.md).
+  if (const char* batched = std::getenv("PARLEY_MEDIA_BATCHED_IO");
+      batched != nullptr && std::string_view(batched) == "0") {
+    media.batched_io = false;
+  }
   asio::error_code ec;
   media.udp = asio::ip::udp::endpoint(asio::ip::make_address(ctx_->config.udp.address, ec),
                                       ctx_->config.udp.port);

@@ -144,7 +144,7 @@ Result<std::uint16_t> MediaRouter::start() {
   if (!config_.udp_enabled) {
     return std::uint16_t{0};
   }
-  udp_ = std::make_unique<net::UdpMediaSocket>(strand_, config_.dscp);
+  udp_ = std::make_unique<net::UdpMediaSocket>(strand_, config_.dscp, config_.batched_io);
   auto bound = udp_->bind(config_.udp);
   if (!bound) {
     udp_.reset();
@@ -281,7 +281,17 @@ void MediaRouter::setClientUsesUdp(std::uint64_t participant_id, bool udp) {
 }
 
 void MediaRouter::inspect(std::function<void(const Counters&)> f) {
-  asio::post(strand_, [self = shared_from_this(), f = std::move(f)] { f(self->counters_); });
+  asio::post(strand_, [self = shared_from_this(), f = std::move(f)] {
+    if (self->udp_) {
+      const auto& udp = self->udp_->counters();
+      self->counters_.udp_received = udp.received;
+      self->counters_.udp_sent = udp.sent;
+      self->counters_.udp_send_dropped = udp.send_dropped;
+      self->counters_.udp_receive_calls = udp.receive_calls;
+      self->counters_.udp_send_calls = udp.send_calls;
+    }
+    f(self->counters_);
+  });
 }
 
 void MediaRouter::answerStun(std::span<const std::byte> request,

@@ -59,6 +59,10 @@ struct MediaRouterConfig {
   std::chrono::milliseconds udp_alive{5000};
   // Video sent to one receiver at most, until its feedback says more.
   std::uint32_t initial_video_budget_kbps = 2500;
+  // recvmmsg/sendmmsg on the media port where the system has them (Linux);
+  // false: one datagram per system call (for comparison; parleyd's
+  // environment variable PARLEY_MEDIA_BATCHED_IO=0).
+  bool batched_io = true;
 };
 
 struct MediaLegInfo {
@@ -89,6 +93,13 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
     std::uint64_t dropped_unconfirmed_address = 0;
     std::uint64_t address_checks_sent = 0;
     std::uint64_t addresses_confirmed = 0;
+    // The media port's system calls (UdpMediaSocket::Counters), to give
+    // them per packet.
+    std::uint64_t udp_received = 0;
+    std::uint64_t udp_sent = 0;
+    std::uint64_t udp_send_dropped = 0;
+    std::uint64_t udp_receive_calls = 0;
+    std::uint64_t udp_send_calls = 0;
   };
 
   MediaRouter(asio::io_context& io, MediaRouterConfig config, ServerMetrics& metrics,
