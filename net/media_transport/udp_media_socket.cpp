@@ -145,7 +145,8 @@ void UdpMediaSocket::drainBatched(Shared& self) {
         ++counters_.oversized;
         continue;
       }
-      if (slot.size == 0 || slot.peer_size > self.from.capacity()) {
+      if (slot.size == 0 || slot.peer_size <= 0 ||
+          static_cast<std::size_t>(slot.peer_size) > self.from.capacity()) {
         continue;
       }
       std::memcpy(self.from.data(), &slot.peer, static_cast<std::size_t>(slot.peer_size));

@@ -20,7 +20,7 @@ ReceiveOutcome receiveOne(NativeSocket socket, DatagramBatch& batch, std::uint64
   DatagramSlot& slot = batch[0];
   slot.peer_size = sizeof(slot.peer);
   ++calls;
-  const ssize_t n = ::recvfrom(socket, slot.data, batch.slotBytes(), 0,
+  const ssize_t n = ::recvfrom(socket, slot.data, batch.slotBytes(), MSG_DONTWAIT,
                                reinterpret_cast<sockaddr*>(&slot.peer), &slot.peer_size);
   if (n < 0) {
     batch.setSize(0);

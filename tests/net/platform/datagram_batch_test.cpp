@@ -1,0 +1,222 @@
+// DatagramBatch on loopback: a batch to several destinations arrives
+// complete and in order per destination, in both modes (one datagram per
+// call, recvmmsg/sendmmsg where the system has them); a batch receive stays
+// within its capacity and cuts a datagram longer than a slot; a send that
+// goes out in parts (a partial sendmmsg) resumes where it stopped, and one
+// refused datagram is dropped alone.
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "net/platform/datagram_batch.h"
+
+#ifndef _WIN32
+#include <fcntl.h>
+#endif
+
+using namespace parley::net;
+
+namespace {
+
+#ifdef _WIN32
+constexpr int kWouldBlock = WSAEWOULDBLOCK;
+#else
+constexpr int kWouldBlock = EWOULDBLOCK;
+#endif
+
+// Non-blocking, as the media port's socket is.
+struct Loopback {
+  Loopback() {
+    socket = openSocketNoInherit(AF_INET, SOCK_DGRAM, 0);
+    REQUIRE(validSocket(socket));
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    local.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(socket, reinterpret_cast<sockaddr*>(&local), sizeof(local)) == 0);
+    SockLen size = sizeof(address);
+    REQUIRE(::getsockname(socket, reinterpret_cast<sockaddr*>(&address), &size) == 0);
+#ifdef _WIN32
+    u_long on = 1;
+    ::ioctlsocket(socket, FIONBIO, &on);
+#else
+    ::fcntl(socket, F_SETFL, ::fcntl(socket, F_GETFL) | O_NONBLOCK);
+#endif
+  }
+  ~Loopback() { closeSocket(socket); }
+  Loopback(const Loopback&) = delete;
+  Loopback& operator=(const Loopback&) = delete;
+  NativeSocket socket;
+  sockaddr_in address{};
+};
+
+std::vector<std::byte> datagram(std::uint8_t destination, std::uint8_t index, std::size_t size) {
+  std::vector<std::byte> d(size, std::byte{0x5a});
+  d[0] = std::byte{destination};
+  d[1] = std::byte{index};
+  return d;
+}
+
+// Everything ready on `to`, within a bounded number of batches.
+std::vector<std::vector<std::byte>> drain(Loopback& to, bool multi) {
+  std::vector<std::vector<std::byte>> got;
+  DatagramBatch batch(8, 2049);
+  std::uint64_t calls = 0;
+  for (int i = 0; i < 100; ++i) {
+    const auto r = receiveDatagrams(to.socket, batch, multi, calls);
+    REQUIRE(r.received <= batch.capacity());
+    for (std::size_t k = 0; k < r.received; ++k) {
+      got.emplace_back(batch[k].data, batch[k].data + batch[k].size);
+    }
+    if (r.received == 0) {
+      CHECK(wouldBlock(r.error));
+      break;
+    }
+  }
+  return got;
+}
+
+}  // namespace
+
+TEST_CASE("a batch to several destinations arrives complete and in order per destination",
+          "[net][platform][media]") {
+  const bool multi = GENERATE(false, true);
+  CAPTURE(multi, multiDatagramCallsAvailable());
+  Loopback from;
+  std::array<Loopback, 3> to;
+  DatagramBatch batch(DatagramBatch::kMaxSlots, 2048);
+  // Interleaved as a fan-out is: packet i to every destination in turn.
+  constexpr std::uint8_t kPerDestination = 20;
+  for (std::uint8_t i = 0; i < kPerDestination; ++i) {
+    for (std::uint8_t d = 0; d < to.size(); ++d) {
+      REQUIRE(batch.push(datagram(d, i, 100 + i), reinterpret_cast<sockaddr*>(&to[d].address),
+                         sizeof(to[d].address)));
+    }
+  }
+  REQUIRE(batch.size() == 60);
+  std::uint64_t calls = 0;
+  const auto sent = sendDatagrams(from.socket, batch, multi, calls);
+  CHECK(sent.sent == 60);
+  CHECK(sent.dropped == 0);
+  CHECK(batch.empty());
+  if (multi && multiDatagramCallsAvailable()) {
+    CHECK(calls == 1);
+  } else {
+    CHECK(calls == 60);
+  }
+  for (std::uint8_t d = 0; d < to.size(); ++d) {
+    const auto got = drain(to[d], multi);
+    REQUIRE(got.size() == kPerDestination);
+    for (std::uint8_t i = 0; i < kPerDestination; ++i) {
+      CHECK(got[i] == datagram(d, i, 100 + i));
+    }
+  }
+}
+
+TEST_CASE("a receive batch stays within its capacity and cuts what is longer than a slot",
+          "[net][platform][media]") {
+  const bool multi = GENERATE(false, true);
+  Loopback from;
+  Loopback to;
+  DatagramBatch out(DatagramBatch::kMaxSlots, 4096);
+  for (std::uint8_t i = 0; i < 10; ++i) {
+    REQUIRE(out.push(datagram(0, i, i == 3 ? 3000 : 64), reinterpret_cast<sockaddr*>(&to.address),
+                     sizeof(to.address)));
+  }
+  std::uint64_t calls = 0;
+  REQUIRE(sendDatagrams(from.socket, out, multi, calls).sent == 10);
+  DatagramBatch in(4, 2049);
+  std::vector<std::size_t> sizes;
+  for (int i = 0; i < 10 && sizes.size() < 10; ++i) {
+    const auto r = receiveDatagrams(to.socket, in, multi, calls);
+    REQUIRE(r.received <= 4);
+    for (std::size_t k = 0; k < r.received; ++k) {
+      sizes.push_back(in[k].size);
+      CHECK(in[k].peer_size == static_cast<SockLen>(sizeof(sockaddr_in)));
+      CHECK(std::memcmp(&reinterpret_cast<sockaddr_in*>(&in[k].peer)->sin_port,
+                        &from.address.sin_port, sizeof(from.address.sin_port)) == 0);
+    }
+  }
+  REQUIRE(sizes.size() == 10);
+  CHECK(sizes[3] == 2049);  // a full slot: the caller refuses it
+  CHECK(sizes[4] == 64);
+}
+
+TEST_CASE("a send that goes out in parts resumes where it stopped", "[net][platform][media]") {
+  DatagramBatch batch(16, 64);
+  sockaddr_in nowhere{};
+  nowhere.sin_family = AF_INET;
+  for (std::uint8_t i = 0; i < 10; ++i) {
+    REQUIRE(batch.push(datagram(0, i, 10), reinterpret_cast<sockaddr*>(&nowhere), sizeof(nowhere)));
+  }
+  std::vector<std::uint8_t> order;
+  std::uint64_t calls = 0;
+
+  SECTION("the kernel takes at most three per call") {
+    const auto r = sendInOrder(
+        batch,
+        [&](std::size_t first, std::size_t count, int&) {
+          const std::size_t n = std::min<std::size_t>(count, 3);
+          for (std::size_t k = first; k < first + n; ++k) {
+            order.push_back(static_cast<std::uint8_t>(batch[k].data[1]));
+          }
+          return static_cast<int>(n);
+        },
+        calls);
+    CHECK(r.sent == 10);
+    CHECK(r.dropped == 0);
+    CHECK(calls == 4);
+    CHECK(order == std::vector<std::uint8_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+  }
+  SECTION("one datagram is refused: it alone is dropped") {
+    const auto r = sendInOrder(
+        batch,
+        [&](std::size_t first, std::size_t count, int& error) {
+          if (first == 4) {
+            error = EMSGSIZE;
+            return -1;
+          }
+          std::size_t n = 0;
+          for (std::size_t k = first; k < first + count && k != 4; ++k, ++n) {
+            order.push_back(static_cast<std::uint8_t>(batch[k].data[1]));
+          }
+          return static_cast<int>(n);
+        },
+        calls);
+    CHECK(r.sent == 9);
+    CHECK(r.dropped == 1);
+    CHECK(r.last_error == EMSGSIZE);
+    CHECK(order == std::vector<std::uint8_t>{0, 1, 2, 3, 5, 6, 7, 8, 9});
+  }
+  SECTION("no room in the socket: the rest is dropped, not waited for") {
+    const auto r = sendInOrder(
+        batch,
+        [&](std::size_t first, std::size_t count, int& error) {
+          if (first >= 6) {
+            error = kWouldBlock;
+            return -1;
+          }
+          return static_cast<int>(std::min<std::size_t>(count, 6 - first));
+        },
+        calls);
+    CHECK(r.sent == 6);
+    CHECK(r.dropped == 4);
+    CHECK(calls == 2);
+  }
+  CHECK(batch.empty());
+}
+
+TEST_CASE("a batch refuses what does not fit", "[net][platform][media]") {
+  DatagramBatch batch(2, 16);
+  sockaddr_in to{};
+  CHECK_FALSE(batch.push(std::vector<std::byte>(17), reinterpret_cast<sockaddr*>(&to), sizeof(to)));
+  CHECK(batch.push(std::vector<std::byte>(16), reinterpret_cast<sockaddr*>(&to), sizeof(to)));
+  CHECK(batch.push(std::vector<std::byte>(1), reinterpret_cast<sockaddr*>(&to), sizeof(to)));
+  CHECK_FALSE(batch.push(std::vector<std::byte>(1), reinterpret_cast<sockaddr*>(&to), sizeof(to)));
+  CHECK(batch.full());
+  CHECK(DatagramBatch(1000, 8).capacity() == DatagramBatch::kMaxSlots);
+}
