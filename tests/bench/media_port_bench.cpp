@@ -38,6 +38,7 @@
 
 #include <poll.h>
 #include <pthread.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -312,6 +313,7 @@ ForwardRound forwardRound(std::size_t bytes, std::size_t receivers, bool batched
 
 int forwardMain(int seconds) {
   constexpr double kTarget = 200'000;
+  spdlog::set_level(spdlog::level::warn);  // one "UDP on" line per round is not a figure
   std::printf("### Forwarding through real sockets (`tests/bench/media_port_bench forward %d`)\n\n",
               seconds);
   std::printf(
