@@ -87,12 +87,13 @@ TEST_CASE("a batch to several destinations arrives complete and in order per des
   const bool multi = GENERATE(false, true);
   CAPTURE(multi, multiDatagramCallsAvailable());
   Loopback from;
-  std::array<Loopback, 3> to;
+  constexpr std::uint8_t kDestinations = 3;
+  std::array<Loopback, kDestinations> to;
   DatagramBatch batch(DatagramBatch::kMaxSlots, 2048);
   // Interleaved as a fan-out is: packet i to every destination in turn.
   constexpr std::uint8_t kPerDestination = 20;
   for (std::uint8_t i = 0; i < kPerDestination; ++i) {
-    for (std::uint8_t d = 0; d < to.size(); ++d) {
+    for (std::uint8_t d = 0; d < kDestinations; ++d) {
       REQUIRE(batch.push(datagram(d, i, 100 + i), reinterpret_cast<sockaddr*>(&to[d].address),
                          sizeof(to[d].address)));
     }
@@ -108,7 +109,7 @@ TEST_CASE("a batch to several destinations arrives complete and in order per des
   } else {
     CHECK(calls == 60);
   }
-  for (std::uint8_t d = 0; d < to.size(); ++d) {
+  for (std::uint8_t d = 0; d < kDestinations; ++d) {
     const auto got = drain(to[d], multi);
     REQUIRE(got.size() == kPerDestination);
     for (std::uint8_t i = 0; i < kPerDestination; ++i) {
