@@ -3,6 +3,9 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#ifndef _WIN32
+#include <sys/resource.h>
+#endif
 #include <asio/signal_set.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -106,6 +109,30 @@ bool checkSecretFiles(const server::ServerConfig& config) {
   return true;
 }
 
+// Every client holds one descriptor (its TCP connection) for as long as it
+// is connected, so the open-file limit caps the clients. A shell's soft limit
+// is often 1024 while the hard limit allows far more: raise the soft one to
+// the hard one (no privilege needed) and say what it allows.
+void raiseOpenFileLimit() {
+#ifndef _WIN32
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return;
+  }
+  if (limit.rlim_cur < limit.rlim_max) {
+    const rlim_t before = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+      limit.rlim_cur = before;
+    }
+  }
+  // About 20 descriptors are the server's own (store, listeners, UDP, logs).
+  spdlog::info("open-file limit {}: room for about {} connected clients",
+               static_cast<unsigned long long>(limit.rlim_cur),
+               limit.rlim_cur > 32 ? static_cast<unsigned long long>(limit.rlim_cur - 32) : 0ULL);
+#endif
+}
+
 }  // namespace
 
 int runServer(const RunCommand& command) {
@@ -128,6 +155,7 @@ int runServer(const RunCommand& command) {
     return 1;
   }
   spdlog::info("parleyd {} starting with {}", kVersion, config->config_file.string());
+  raiseOpenFileLimit();
   if (!checkSecretFiles(*config)) {
     return 1;
   }
