@@ -93,9 +93,8 @@ class Member final : public client::SessionObserver {
     joined_.store(true);
   }
   void onChat(const client::ChatInfo& chat) override {
-    if (chat.is_history) {
-      return;
-    }
+    // The room is new: its history holds only this run's messages, and
+    // after a reconnect the ones missed meanwhile arrive as history.
     int sender = 0;
     int index = 0;
     if (std::sscanf(chat.text.c_str(), "%d:%d", &sender, &index) != 2 || sender < 0 ||
@@ -113,7 +112,11 @@ class Member final : public client::SessionObserver {
     last_seq_ok_ = last_seq_ok_ && chat.seq > last_seq_;
     last_seq_ = chat.seq;
   }
-  void onDisconnected(const Error&, bool, std::chrono::milliseconds) override { ++disconnects_; }
+  void onDisconnected(const Error& reason, bool, std::chrono::milliseconds) override {
+    if (disconnects_.fetch_add(1) == 0) {
+      std::fprintf(stderr, "room_scale_bench: disconnected: %s\n", reason.toString().c_str());
+    }
+  }
   void onError(const Error&) override { ++disconnects_; }
 
   [[nodiscard]] bool joined() const { return joined_.load(); }
