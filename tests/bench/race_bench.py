@@ -82,12 +82,14 @@ class LabRun:
         return p.returncode, report, wall_ms
 
     def race(self, name, scenario, runs):
-        """The first probe is a first contact (nothing remembered); the medians are
-        of the `runs` after it, which start with what the first one learned, as a
-        person's second and later sign-ins do."""
+        """`runs` first contacts (each probe with nothing remembered, a new state
+        directory), median; then `runs` probes that start with what the last first
+        contact learned, as a person's second and later sign-ins do, medians."""
         tls, hello, winners = [], [], set()
-        first_tls = None
-        for i in range(runs + 1):
+        firsts = []
+        for i in range(2 * runs):
+            if i < runs:
+                self.fresh_client_state(name)
             code, report, _ = self.probe(scenario["args"], scenario.get("password", ""))
             if code != 0 or report is None:
                 raise RuntimeError("%s: the race failed: %s" % (name, report))
@@ -95,12 +97,13 @@ class LabRun:
             winners.add(w["method"] + (" via " + w["via"] if w["via"] else "") +
                         " to %d" % w["port"])
             won = next(a for a in report["attempts"] if a["outcome"] == "won")
-            if i == 0:
-                first_tls = won["stages"]["tls_done"]
+            if i < runs:
+                firsts.append(won["stages"]["tls_done"])
                 continue
             tls.append(won["stages"]["tls_done"])
             hello.append(race_ms(report, 0.0))  # the winner's hello_done
-        return first_tls, statistics.median(tls), statistics.median(hello), sorted(winners)
+        return (statistics.median(firsts), statistics.median(tls), statistics.median(hello),
+                sorted(winners))
 
     def discovery(self, scenario, runs):
         """What finding the proxy costs at least where only WPAD/PAC names it: curl
@@ -118,12 +121,23 @@ class LabRun:
             times.append(t)
         return statistics.median(times)
 
-    def curl(self, scenario, runs):
+    def curl(self, scenario, runs, anyauth=False):
+        """curl's time_appconnect, median. `anyauth`: as a client that does not
+        know the scheme yet (--proxy-anyauth: a CONNECT without credentials,
+        the 407, then the scheme it offers on the same connection), the least a
+        first contact can cost; None where the scenario has no proxy auth."""
         port = scenario["expect"].get("port", 443)
+        proxy_args = scenario.get("curl", [])
+        if anyauth:
+            if "--proxy-user" not in proxy_args:
+                return None
+            proxy_args = [a for a in proxy_args if a not in
+                          ("--proxy-basic", "--proxy-digest", "--proxy-ntlm", "--proxy-negotiate")]
+            proxy_args = proxy_args + ["--proxy-anyauth"]
         times = []
         for _ in range(runs):
             argv = ["curl", "-s", "-o", "/dev/null", "--max-time", "10", "--cacert",
-                    self.state["ca"], "-w", "%{time_appconnect}"] + scenario.get("curl", []) + [
+                    self.state["ca"], "-w", "%{time_appconnect}"] + proxy_args + [
                         "https://%s:%d/" % (lab.SERVER, port)]
             p = self._client(argv, timeout=30)
             # parleyd does not speak HTTP: curl fails after TLS, which is all we time.
@@ -207,12 +221,13 @@ def main():
             lab.apply_scenario(run.state, name)
             run.fresh_client_state(name)
             curl_ms = run.curl(scenario, args.runs)
+            anyauth_ms = run.curl(scenario, args.runs, anyauth=True)
             find_ms = run.discovery(scenario, args.runs)
             first_ms, tls_ms, hello_ms, winners = run.race(name, scenario, args.runs)
             run.fresh_client_state(name)
             seq_ms = None if args.no_sequential else run.sequential(scenario)
-            rows.append((name, "; ".join(winners), curl_ms, find_ms, first_ms, tls_ms, hello_ms,
-                         seq_ms))
+            rows.append((name, "; ".join(winners), curl_ms, anyauth_ms, find_ms, first_ms, tls_ms,
+                         hello_ms, seq_ms))
             log("%s: minimum %.1f (+%.1f discovery) ms, race tls first %s, then %s ms, "
                 "hello %s ms, sequential %s" %
                 (name, curl_ms, find_ms, first_ms, tls_ms, hello_ms,
@@ -224,22 +239,29 @@ def main():
     print("Lab round trip: %d ms added on the client's link (packet_delay); medians of %d runs; "
           "the race is `parley-cli probe`, the minimum is curl's time_appconnect on the same "
           "path (plus, where only WPAD/PAC names the proxy, curl's fetch of wpad.dat); "
-          "\"first contact\" is one probe with nothing remembered, the medians are of the "
-          "probes after it (which know the scheme the proxy asked for); race and sequential "
-          "client are both timed on the probe's own clock (see the script's header)."
+          "\"first contact\" is the median of N probes each with nothing remembered, the other "
+          "race figures are medians of N probes after them (which know the scheme the proxy asked for); \"first-contact "
+          "minimum\" is curl --proxy-anyauth on the same path (it too learns the scheme from a "
+          "407 first); race and sequential client are both timed on the probe's own clock "
+          "(see the script's header)."
           % (2 * args.delay_ms, args.runs))
     print()
     print("| scenario | winner | minimum: TCP+tunnel+TLS (ms) | + wpad.dat fetch (ms) "
-          "| race, first contact: TLS done (ms) | race: TLS done (ms) | race - minimum (ms) "
+          "| first-contact minimum: curl --proxy-anyauth (ms) "
+          "| race, first contact: TLS done (ms) | first contact - minimum (ms) "
+          "| first contact - first-contact minimum (ms) "
+          "| race: TLS done (ms) | race - minimum (ms) "
           "| race: server hello (ms) | sequential client: server hello (ms) | sequential / race |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for name, winner, curl_ms, find_ms, first_ms, tls_ms, hello_ms, seq_ms in rows:
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, winner, curl_ms, anyauth_ms, find_ms, first_ms, tls_ms, hello_ms, seq_ms in rows:
         seq = "-" if seq_ms is None else "%.0f" % seq_ms
         ratio = "-" if seq_ms is None else "%.1fx" % (seq_ms / hello_ms)
         find = "-" if not find_ms else "%.1f" % find_ms
-        print("| %s | %s | %.1f | %s | %s | %s | %+.1f | %s | %s | %s |" %
-              (name, winner, curl_ms, find, first_ms, tls_ms, tls_ms - curl_ms - find_ms,
-               hello_ms, seq, ratio))
+        anyauth = "-" if anyauth_ms is None else "%.1f" % anyauth_ms
+        first_vs_anyauth = "-" if anyauth_ms is None else "%+.1f" % (first_ms - anyauth_ms)
+        print("| %s | %s | %.1f | %s | %s | %s | %+.1f | %s | %s | %+.1f | %s | %s | %s |" %
+              (name, winner, curl_ms, find, anyauth, first_ms, first_ms - curl_ms - find_ms,
+               first_vs_anyauth, tls_ms, tls_ms - curl_ms - find_ms, hello_ms, seq, ratio))
     return 0
 
 
