@@ -212,11 +212,30 @@ int CurlDriver::timerCallback(CURLM* /*multi*/, long timeout_ms, void* user) {
 
 int CurlDriver::closeSocketCallback(void* user, curl_socket_t fd) {
   auto* self = static_cast<CurlDriver*>(user);
-  self->owners_.erase(fd);
+  const auto owner = self->owners_.find(fd);
+  const Owner closed = owner == self->owners_.end() ? Owner{} : owner->second;
+  if (owner != self->owners_.end()) {
+    self->owners_.erase(owner);
+  }
   if (self->taken_.erase(fd) != 0) {
     return 0;  // the tunnel's now
   }
   auto it = self->watches_.find(fd);
+  if (closed.keep) {
+    // Off the reactor (as take() does for another context), then the owner's.
+    if (it != self->watches_.end()) {
+      const std::shared_ptr<Watch> watch = it->second;
+      self->watches_.erase(it);
+      watch->stop();
+      asio::error_code ec;
+      (void)watch->socket.release(ec);
+      if (ec) {
+        return closeSocket(fd);
+      }
+    }
+    self->kept_[closed.owner] = std::make_unique<KeptConnection>(fd, closed.family);
+    return 0;
+  }
   if (it == self->watches_.end()) {
     return closeSocket(fd);
   }

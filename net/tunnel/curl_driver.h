@@ -31,6 +31,7 @@
 #include <asio/steady_timer.hpp>
 
 #include "core/base/result.h"
+#include "net/tunnel/kept_connection.h"
 
 namespace parley::net {
 
@@ -81,6 +82,24 @@ class CurlDriver : public std::enable_shared_from_this<CurlDriver> {
     auto it = owners_.find(fd);
     return it == owners_.end() ? nullptr : it->second.owner;
   }
+  // When curl closes `fd` (after a 407 it does not answer itself), keep it
+  // open instead, off this driver's reactor, for takeKept() by its owner.
+  void keepOnClose(curl_socket_t fd, bool keep) {
+    auto it = owners_.find(fd);
+    if (it != owners_.end()) {
+      it->second.keep = keep;
+    }
+  }
+  // The socket kept for `owner`, if curl closed one it was to keep.
+  std::unique_ptr<KeptConnection> takeKept(const void* owner) {
+    auto it = kept_.find(owner);
+    if (it == kept_.end()) {
+      return nullptr;
+    }
+    auto kept = std::move(it->second);
+    kept_.erase(it);
+    return kept;
+  }
 
  private:
   struct Watch;
@@ -92,6 +111,7 @@ class CurlDriver : public std::enable_shared_from_this<CurlDriver> {
   struct Owner {
     const void* owner = nullptr;
     int family = 0;
+    bool keep = false;  // keepOnClose()
   };
 
   void onSocket(CURL* easy, curl_socket_t fd, int what);
@@ -108,6 +128,7 @@ class CurlDriver : public std::enable_shared_from_this<CurlDriver> {
   std::map<CURL*, Hooks> easies_;
   std::map<curl_socket_t, Owner> owners_;
   std::set<curl_socket_t> taken_;  // taken over; curl's close must not close them
+  std::map<const void*, std::unique_ptr<KeptConnection>> kept_;  // closed by curl, kept
 };
 
 }  // namespace parley::net

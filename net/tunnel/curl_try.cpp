@@ -86,6 +86,7 @@ std::unique_ptr<CurlTry> CurlTry::start(std::shared_ptr<CurlDriver> driver, cons
   self->home_ = config.home;
   self->connected_ = std::move(connected);
   self->done_ = std::move(done);
+  self->reuse_ = config.reuse;
   CURL* easy = curl_easy_init();
   self->easy_ = easy;
   if (easy == nullptr) {
@@ -140,6 +141,8 @@ std::unique_ptr<CurlTry> CurlTry::start(std::shared_ptr<CurlDriver> driver, cons
   self->driver_->configureEasy(easy);
   curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &CurlTry::openSocketCallback);
   curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, self.get());
+  curl_easy_setopt(easy, CURLOPT_SOCKOPTFUNCTION, &CurlTry::sockoptCallback);
+  curl_easy_setopt(easy, CURLOPT_SOCKOPTDATA, self.get());
   CurlTry* raw = self.get();
   CurlDriver::Hooks hooks;
   hooks.done = [raw](CURLcode code) { raw->finish(code); };
@@ -164,6 +167,18 @@ CurlTry::~CurlTry() { cleanup(); }
 curl_socket_t CurlTry::openSocketCallback(void* user, curlsocktype /*purpose*/,
                                           curl_sockaddr* address) {
   auto* self = static_cast<CurlTry*>(user);
+  if (self->reuse_ && self->reuse_->family() == address->family && self->reuse_->idle()) {
+    const NativeSocket kept = self->reuse_->release();
+    self->reuse_.reset();
+    self->reused_fd_ = kept;
+    self->outcome_.reused_connection = true;
+    self->driver_->adopt(kept, self, address->family);
+    if (self->opened_.size() < 64) {
+      self->opened_.push_back(kept);
+    }
+    return kept;
+  }
+  self->reuse_.reset();  // closed by the proxy meanwhile, or not clean: a new one
   const NativeSocket fd =
       openSocketNoInherit(address->family, address->socktype, address->protocol);
   if (!validSocket(fd)) {
@@ -174,6 +189,23 @@ curl_socket_t CurlTry::openSocketCallback(void* user, curlsocktype /*purpose*/,
     self->opened_.push_back(fd);
   }
   return fd;
+}
+
+int CurlTry::sockoptCallback(void* user, curl_socket_t fd, curlsocktype /*purpose*/) {
+  const auto* self = static_cast<const CurlTry*>(user);
+  return fd == self->reused_fd_ ? CURL_SOCKOPT_ALREADY_CONNECTED : CURL_SOCKOPT_OK;
+}
+
+// A 407 that leaves the connection open (HTTP/1.1 without "close"; curl
+// reads its body to the end): when curl gives up on it, the socket is kept
+// for the next try. Any later response on it decides anew.
+void CurlTry::onHeadersEnd() {
+  const bool keep = status_code_ == 407 && status_http11_ && !says_close_;
+  for (const curl_socket_t fd : opened_) {
+    if (driver_->owner(fd) == this) {
+      driver_->keepOnClose(fd, keep);
+    }
+  }
 }
 
 void CurlTry::cleanup() {
@@ -196,6 +228,9 @@ void CurlTry::cleanup() {
     curl_slist_free_all(resolve_);
     resolve_ = nullptr;
   }
+  if (driver_) {
+    kept_ = driver_->takeKept(this);  // closed with this try unless finish() passes it on
+  }
 }
 
 std::size_t CurlTry::headerCallback(char* data, std::size_t size, std::size_t count, void* user) {
@@ -213,12 +248,23 @@ std::size_t CurlTry::headerCallback(char* data, std::size_t size, std::size_t co
                                                                                            : '?');
     }
   }
-  if (startsWithNoCase(line, "HTTP/")) {
+  if (line.empty()) {
+    self->onHeadersEnd();
+  } else if (startsWithNoCase(line, "HTTP/")) {
+    self->status_http11_ = startsWithNoCase(line, "HTTP/1.1 ");
+    const std::size_t space = line.find(' ');
+    self->status_code_ = space == std::string_view::npos
+                             ? 0
+                             : std::atol(std::string(line.substr(space + 1, 3)).c_str());
+    self->says_close_ = false;
     self->outcome_.status_line = std::string(line.substr(0, 200));
     if (!self->outcome_.challenges.empty()) {
       self->outcome_.earlier_challenges = std::move(self->outcome_.challenges);
     }
     self->outcome_.challenges.clear();
+  } else if (startsWithNoCase(line, "Connection:") || startsWithNoCase(line, "Proxy-Connection:")) {
+    const std::string_view value = trim(line.substr(line.find(':') + 1));
+    self->says_close_ = self->says_close_ || startsWithNoCase(value, "close");
   } else if (startsWithNoCase(line, "Proxy-Authenticate:")) {
     if (self->outcome_.challenges.size() < 16) {
       self->outcome_.challenges.emplace_back(
@@ -255,6 +301,10 @@ void CurlTry::finish(CURLcode code) {
     }
   }
   cleanup();
+  if (outcome_.connect_code == 407 && outcome_.code != CURLE_OK) {
+    outcome_.kept = std::move(kept_);
+  }
+  kept_.reset();
   auto done = std::move(done_);
   done_ = nullptr;
   if (done) {

@@ -17,6 +17,7 @@
 
 #include "net/proxy/proxy_server.h"
 #include "net/tunnel/curl_driver.h"
+#include "net/tunnel/kept_connection.h"
 
 namespace parley::net {
 
@@ -35,6 +36,9 @@ struct TryConfig {
   // through SSPI, which also answers NTLM that way.
   bool logged_on_user = false;
   std::chrono::milliseconds timeout{10000};
+  // The connection a 407 left open: the CONNECT goes on it when it is still
+  // idle (else on a new one). Shared only to keep TryConfig copyable.
+  std::shared_ptr<KeptConnection> reuse;
   // The context the tunnel's socket goes to on success (the tunnel's own; a
   // Negotiate try runs on the GSS thread's). Empty: the driver's.
   asio::any_io_executor home;
@@ -57,6 +61,9 @@ struct TryOutcome {
   bool tcp_connected = false;
   curl_off_t connect_time_us = 0;
   long proxyauth_avail = 0;  // CURLINFO_PROXYAUTH_AVAIL: schemes the last 407 offered
+  // The proxy answered 407 and keeps the connection open for the next try.
+  std::shared_ptr<KeptConnection> kept;
+  bool reused_connection = false;  // this try went on TryConfig::reuse
   // On success: curl's socket, taken over (CurlDriver::take) and ours to keep.
   std::optional<asio::ip::tcp::socket> socket;
 };
@@ -80,6 +87,8 @@ class CurlTry {
  private:
   CurlTry() = default;
   static curl_socket_t openSocketCallback(void* user, curlsocktype purpose, curl_sockaddr* address);
+  static int sockoptCallback(void* user, curl_socket_t fd, curlsocktype purpose);
+  void onHeadersEnd();
   static std::size_t headerCallback(char* data, std::size_t size, std::size_t count, void* user);
   void finish(CURLcode code);
   void cleanup();
@@ -95,6 +104,12 @@ class CurlTry {
   bool started_ = false;
   bool succeeded_ = false;
   std::vector<curl_socket_t> opened_;
+  std::shared_ptr<KeptConnection> reuse_;
+  curl_socket_t reused_fd_ = CURL_SOCKET_BAD;
+  std::shared_ptr<KeptConnection> kept_;
+  long status_code_ = 0;        // of the response whose headers are coming in
+  bool status_http11_ = false;  // ... and whether it is HTTP/1.1
+  bool says_close_ = false;     // ... and whether it says Connection: close
   asio::any_io_executor home_;
 };
 

@@ -161,6 +161,7 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
     resolver_.cancel();
     try_.reset();
     dropGssTry();
+    kept_.reset();
   }
 
  private:
@@ -224,8 +225,13 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
   }
 
   void runTry(const TryConfig& base, bool on_gss) {
+    last_config_ = base;
+    last_on_gss_ = on_gss;
     TryConfig config = base;
     config.home = executor_;
+    // After a 407 the next CONNECT goes on the same connection when the
+    // proxy keeps it open: one TCP handshake fewer (docs/tunnels.md).
+    config.reuse = std::move(kept_);
     const int generation = ++generation_;
     std::weak_ptr<TunnelCore> weak = weak_from_this();
     auto main = executor_;
@@ -317,6 +323,16 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
     gss_try_.reset();  // already reset on the GSS thread by its done hook
     const bool was_gss = gss_try_active_;
     gss_try_active_ = false;
+    kept_ = std::move(outcome.kept);
+    if (outcome.reused_connection && outcome.connect_code == 0 && outcome.code != CURLE_OK &&
+        outcome.code != CURLE_OPERATION_TIMEDOUT && !fresh_retry_done_) {
+      // The kept connection ended before the proxy answered on it (it may
+      // close an idle one at any time): the same try once on a new one.
+      fresh_retry_done_ = true;
+      gss_try_active_ = was_gss;
+      runTry(last_config_, last_on_gss_);
+      return;
+    }
     if (outcome.tcp_connected) {
       reportTcp("connected to proxy " + proxyText());
     }
@@ -551,7 +567,11 @@ class TunnelCore : public std::enable_shared_from_this<TunnelCore> {
   std::optional<ProxyCredentials> configured_;
   std::vector<AuthChallenge> offered_;
   std::optional<AuthChallenge>
-      tried_scheme_;  // the scheme of the try in flight, when one was chosen
+      tried_scheme_;                      // the scheme of the try in flight, when one was chosen
+  std::shared_ptr<KeptConnection> kept_;  // the connection the last 407 left open
+  TryConfig last_config_;                 // the try in flight, for a retry on a new connection
+  bool last_on_gss_ = false;
+  bool fresh_retry_done_ = false;
   int generation_ = 0;
   int prompts_ = 0;
   bool used_credentials_ = false;
