@@ -1,6 +1,8 @@
 #include "app/parley-cli/network_options.h"
 
 #include <cstdlib>
+#include <iostream>
+#include <mutex>
 
 #include "app/parley-cli/stored_secrets.h"
 #include "net/proxy/proxy_url.h"
@@ -96,6 +98,12 @@ Result<net::RaceSettings> makeRaceSettings(const NetworkOptions& options) {
                                                                       ? std::string()
                                                                       : proxyPassword());
   settings.auth_hints = net::ProxyAuthHints::forThisUser();
+  static std::once_flag said;
+  std::call_once(said, [&hints = *settings.auth_hints] {
+    if (!hints.loadProblem().empty()) {
+      std::cerr << "parley-cli: " << hints.loadProblem() << '\n';
+    }
+  });
   return settings;
 }
 

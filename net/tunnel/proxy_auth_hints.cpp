@@ -31,19 +31,27 @@ bool validKey(std::string_view key) {
 
 }  // namespace
 
-std::map<std::string, ProxyAuthHint> parseProxyAuthHints(std::string_view text) {
+std::map<std::string, ProxyAuthHint> parseProxyAuthHints(std::string_view text,
+                                                         std::size_t* dropped) {
   std::map<std::string, ProxyAuthHint> hints;
-  while (!text.empty() && hints.size() < kMaxHints) {
+  std::size_t bad = 0;
+  const auto count = [&bad] { ++bad; };
+  while (!text.empty()) {
     const std::size_t end = text.find('\n');
     const std::string_view line = text.substr(0, end);
     text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-    if (line.size() > kMaxHintLineBytes) {
+    if (line.empty()) {
+      continue;
+    }
+    if (hints.size() >= kMaxHints || line.size() > kMaxHintLineBytes) {
+      count();
       continue;
     }
     const std::size_t tab1 = line.find('\t');
     const std::size_t tab2 =
         tab1 == std::string_view::npos ? std::string_view::npos : line.find('\t', tab1 + 1);
     if (tab2 == std::string_view::npos) {
+      count();
       continue;
     }
     const std::string_view key = line.substr(0, tab1);
@@ -51,9 +59,13 @@ std::map<std::string, ProxyAuthHint> parseProxyAuthHints(std::string_view text) 
     const std::string_view realm = line.substr(tab2 + 1);
     if (!validKey(key) || !knownScheme(scheme) || realm.size() > kMaxRealmBytes ||
         !printable(realm)) {
+      count();
       continue;
     }
     hints[std::string(key)] = ProxyAuthHint{std::string(scheme), std::string(realm)};
+  }
+  if (dropped != nullptr) {
+    *dropped = bad;
   }
   return hints;
 }
@@ -96,10 +108,23 @@ ProxyAuthHints::ProxyAuthHints(std::string file) : file_(std::move(file)) {
   if (!in) {
     return;  // first run, or unreadable: start empty
   }
-  std::string text(kMaxHints * (kMaxHintLineBytes + 1), '\0');
+  // One byte past the most a valid file can hold tells a longer one apart.
+  std::string text(kMaxHints * (kMaxHintLineBytes + 1) + 1, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   text.resize(static_cast<std::size_t>(in.gcount()));
-  hints_ = parseProxyAuthHints(text);
+  const bool too_long = text.size() > kMaxHints * (kMaxHintLineBytes + 1);
+  if (too_long) {
+    text.resize(kMaxHints * (kMaxHintLineBytes + 1));
+  }
+  std::size_t dropped = 0;
+  hints_ = parseProxyAuthHints(text, &dropped);
+  if (dropped > 0 || too_long) {
+    load_problem_ =
+        "ignored " + std::to_string(dropped) + " unreadable line" + (dropped == 1 ? "" : "s") +
+        (too_long ? " and the rest past its size limit" : "") + " of " + file_ +
+        " (remembered proxy authentication schemes; kept " + std::to_string(hints_.size()) +
+        "); the proxies concerned cost one 407 more and are learned again";
+  }
 }
 
 std::shared_ptr<ProxyAuthHints> ProxyAuthHints::forThisUser() {

@@ -39,7 +39,10 @@ inline constexpr std::size_t kMaxHintLineBytes = 512;
 
 // One hint per line: `host:port<TAB>scheme<TAB>realm`. Exposed for the fuzz
 // target and the tests; the key is "host:port" as proxyHostPort() spells it.
-std::map<std::string, ProxyAuthHint> parseProxyAuthHints(std::string_view text);
+// `dropped` (optional) counts the non-empty lines that did not parse or were
+// past kMaxHints.
+std::map<std::string, ProxyAuthHint> parseProxyAuthHints(std::string_view text,
+                                                         std::size_t* dropped = nullptr);
 std::string formatProxyAuthHints(const std::map<std::string, ProxyAuthHint>& hints);
 
 // $XDG_STATE_HOME/parley/proxy-auth-hints, else ~/.local/state/parley/...;
@@ -55,6 +58,11 @@ class ProxyAuthHints {
   // (one per process, so two races never overwrite each other's file).
   static std::shared_ptr<ProxyAuthHints> forThisUser();
 
+  // Why some or all of the file was ignored (it is a file a person can edit):
+  // for a log line, said once by whoever shows this process's messages.
+  // Empty when the file was absent or read whole.
+  [[nodiscard]] const std::string& loadProblem() const { return load_problem_; }
+
   [[nodiscard]] std::optional<ProxyAuthHint> lookup(const std::string& proxy) const;
   // After a tunnel through `proxy` was built with `hint`'s scheme.
   void remember(const std::string& proxy, const ProxyAuthHint& hint);
@@ -65,6 +73,7 @@ class ProxyAuthHints {
   void save();  // with mu_ held
 
   const std::string file_;
+  std::string load_problem_;  // set once, in the constructor
   mutable std::mutex mu_;
   std::map<std::string, ProxyAuthHint> hints_;  // guarded by mu_
 };

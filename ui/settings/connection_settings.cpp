@@ -1,6 +1,9 @@
 #include "ui/settings/connection_settings.h"
 
+#include <mutex>
+
 #include <QCoreApplication>
+#include <QDebug>
 #include <QHostAddress>
 #include <QRegularExpression>
 #include <QUrl>
@@ -173,6 +176,12 @@ std::optional<net::ProxyKind> socksVersionFromName(const QString& name) {
 net::RaceSettings toRaceSettings(const ConnectionSettings& s, const QString& proxy_password) {
   net::RaceSettings race;
   race.auth_hints = net::ProxyAuthHints::forThisUser();
+  static std::once_flag said;
+  std::call_once(said, [&hints = *race.auth_hints] {
+    if (!hints.loadProblem().empty()) {
+      qWarning().noquote() << QString::fromStdString(hints.loadProblem());
+    }
+  });
   race.proxies.auto_detect = s.auto_detect;
   // The default names (web-proxy:8088, socks-server:1080) belong to
   // auto-detection: a user who turned it off gets only what they listed.

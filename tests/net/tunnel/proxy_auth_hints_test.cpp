@@ -36,7 +36,9 @@ TEST_CASE("lines that do not parse are dropped, the rest kept", "[tunnel][hints]
       "\n"
       "\n"
       "also-good:5\tDigest\t\n";
-  const auto hints = parseProxyAuthHints(text);
+  std::size_t dropped = 0;
+  const auto hints = parseProxyAuthHints(text, &dropped);
+  CHECK(dropped == 6);  // the empty line is not counted
   REQUIRE(hints.size() == 2);
   CHECK(hints.at("good:1") == ProxyAuthHint{"Basic", "Corp"});
   CHECK(hints.at("also-good:5") == ProxyAuthHint{"Digest", ""});
@@ -98,6 +100,42 @@ TEST_CASE("hints persist in a private file and are forgotten on request", "[tunn
   ProxyAuthHints again(file);
   CHECK_FALSE(again.lookup("proxy.corp:8080"));
   CHECK(again.lookup("kerberos.corp:3128") == ProxyAuthHint{"Negotiate", ""});
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a corrupt file is ignored, what is readable in it kept, and said once",
+          "[tunnel][hints]") {
+  const std::string dir = tempDir();
+  const std::string file = dir + "/proxy-auth-hints";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << "proxy.corp:8080\tBasic\tCorp\n"
+        << std::string("\x00\xff\x01garbage", 10) << "\n"
+        << "evil.corp:1\tBasic\tline\x1b[2Jescape\n"
+        << "ok.corp:3128\tNegotiate\t\n";
+  }
+  const ProxyAuthHints hints(file);
+  CHECK(hints.lookup("proxy.corp:8080") == ProxyAuthHint{"Basic", "Corp"});
+  CHECK(hints.lookup("ok.corp:3128") == ProxyAuthHint{"Negotiate", ""});
+  CHECK_FALSE(hints.lookup("evil.corp:1"));
+  const std::string& problem = hints.loadProblem();
+  CHECK(problem.find("ignored 2 unreadable lines") != std::string::npos);
+  CHECK(problem.find(file) != std::string::npos);
+  CHECK(problem.find("kept 2") != std::string::npos);
+
+  // Larger than any valid file: read up to the bound, the rest ignored.
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << "proxy.corp:8080\tBasic\tCorp\n" << std::string(100000, 'x');
+  }
+  const ProxyAuthHints huge(file);
+  CHECK(huge.lookup("proxy.corp:8080") == ProxyAuthHint{"Basic", "Corp"});
+  CHECK(huge.loadProblem().find("past its size limit") != std::string::npos);
+
+  // A valid file, and no file: nothing to say.
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << "p:1\tNTLM\t\n";
+  CHECK(ProxyAuthHints(file).loadProblem().empty());
+  CHECK(ProxyAuthHints(dir + "/missing").loadProblem().empty());
   std::filesystem::remove_all(dir);
 }
 

@@ -263,6 +263,94 @@ TEST_CASE("407 Basic asks for credentials with the realm, then the tunnel is up"
   CHECK(echoThrough(outcome.result->value()) == "ping through the tunnel");
 }
 
+TEST_CASE("after a 407 that keeps the connection open, the credentials go on it",
+          "[tunnel][kept]") {
+  asio::io_context io;
+  FakeServer echo(test::echoScript());
+  ProxyCounts counts;
+  FakeServer proxy(basicAuthProxy(echo.port(), "", &counts));
+  ScriptedProvider provider({ProxyCredentials{"alice", "secret", ""}}, true);
+  auto request = makeRequest(ProxyKind::Http, proxy.port(), echo.port());
+  request.credentials = &provider;
+  auto outcome = run(io, request);
+  REQUIRE(outcome.code() == ErrorCode::Ok);
+  CHECK(counts.connections == 1);
+  CHECK(counts.requests == 2);
+  CHECK(echoThrough(outcome.result->value()) == "ping through the tunnel");
+}
+
+TEST_CASE("a 407 that says Connection: close: the credentials go on a new connection",
+          "[tunnel][kept]") {
+  asio::io_context io;
+  FakeServer echo(test::echoScript());
+  ProxyCounts counts;
+  FakeServer proxy(basicAuthProxy(echo.port(), "Connection: close\r\n", &counts));
+  ScriptedProvider provider({ProxyCredentials{"alice", "secret", ""}}, true);
+  auto request = makeRequest(ProxyKind::Http, proxy.port(), echo.port());
+  request.credentials = &provider;
+  auto outcome = run(io, request);
+  REQUIRE(outcome.code() == ErrorCode::Ok);
+  CHECK(counts.connections == 2);
+  CHECK(echoThrough(outcome.result->value()) == "ping through the tunnel");
+}
+
+// Answers once the proxy has closed the connection its 407 had kept open, as
+// when a person takes longer to type than the proxy keeps an idle connection.
+class AfterCloseProvider : public ProxyCredentialProvider {
+ public:
+  explicit AfterCloseProvider(std::atomic<bool>& closed) : closed_(closed) {}
+  ~AfterCloseProvider() override {
+    if (thread_.joinable()) {
+      thread_.join();
+    }
+  }
+  void requestCredentials(const ProxyAuthChallenge& /*challenge*/, Answer answer) override {
+    ++asked;
+    thread_ = std::thread([this, answer] {
+      const auto deadline = std::chrono::steady_clock::now() + kMustHappen;
+      while (!closed_ && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      answer(ProxyCredentials{"alice", "secret", ""});
+    });
+  }
+  std::atomic<int> asked{0};
+
+ private:
+  std::atomic<bool>& closed_;
+  std::thread thread_;
+};
+
+TEST_CASE("a kept connection the proxy closed meanwhile: the credentials go on a new one",
+          "[tunnel][kept]") {
+  asio::io_context io;
+  FakeServer echo(test::echoScript());
+  ProxyCounts counts;
+  std::atomic<bool> closed{false};
+  auto basic = basicAuthProxy(echo.port(), "", &counts);
+  FakeServer proxy([&](test::Socket fd) {
+    if (counts.connections == 0) {
+      ++counts.connections;
+      (void)readHead(fd);
+      writeAll(fd,
+               "HTTP/1.1 407 Proxy Authentication Required\r\n"
+               "Proxy-Authenticate: Basic realm=\"Corp\"\r\nContent-Length: 0\r\n\r\n");
+      shutdownSocket(fd);
+      closed = true;
+      return;
+    }
+    basic(fd);
+  });
+  AfterCloseProvider provider(closed);
+  auto request = makeRequest(ProxyKind::Http, proxy.port(), echo.port());
+  request.credentials = &provider;
+  auto outcome = run(io, request);
+  REQUIRE(outcome.code() == ErrorCode::Ok);
+  CHECK(provider.asked == 1);
+  CHECK(counts.connections == 2);
+  CHECK(echoThrough(outcome.result->value()) == "ping through the tunnel");
+}
+
 TEST_CASE("Negotiate is tried first (GSS thread), without a ticket, Basic is asked for",
           "[tunnel]") {
   asio::io_context io;
