@@ -1,9 +1,11 @@
 #include "core/transport/message_channel.h"
 
+#include <array>
 #include <asio/bind_executor.hpp>
 #include <asio/dispatch.hpp>
 #include <asio/post.hpp>
 #include <asio/write.hpp>
+#include <span>
 
 #include "core/base/thread_check.h"
 #include "net/media_transport/srtp_session.h"
@@ -12,9 +14,36 @@
 namespace parley::transport {
 namespace {
 
-// Frames smaller than this are copied together so a burst of chat becomes one
-// TLS record run and one syscall instead of one per message.
-constexpr std::size_t kCoalesceLimit = 64 * 1024;
+// Plaintext encrypted per socket write: a 64 KiB message is one batch of
+// four full records and one syscall.
+constexpr std::size_t kWriteBatchBytes = 64 * 1024;
+// A write buffer up to this size is kept for the next batch (two swap between
+// the socket and the encryption); regrowing it from zero per batch costs
+// reallocations and fresh pages.
+constexpr std::size_t kKeptWriteBufferBytes = 2 * kWriteBatchBytes;
+// Frames smaller than this are copied together before encryption so a burst
+// of chat becomes full records instead of one short record per message.
+constexpr std::size_t kCoalesceBelowBytes = 4 * 1024;
+// Socket reads per readiness before giving other connections on the thread a
+// turn (the wait completes at once if more is there).
+constexpr int kReadsPerWake = 16;
+
+// Ciphertext straight from the socket, decrypted before the read returns, so
+// one buffer per I/O thread serves every connection on it.
+std::span<std::byte> socketReadScratch() {
+  thread_local std::array<std::byte, 64 * 1024> scratch;
+  return scratch;
+}
+
+// Small frames gathered for one SSL_write (used within one call only).
+std::string& coalesceScratch() {
+  thread_local std::string scratch;
+  return scratch;
+}
+
+std::span<const std::byte> bytesOf(const std::string& s) {
+  return std::as_bytes(std::span<const char>(s.data(), s.size()));
+}
 
 }  // namespace
 
@@ -39,11 +68,23 @@ MessageChannel::MessageChannel(std::unique_ptr<net::TlsStream> stream, Limits li
           net::exportKeyingMaterial(*stream_, net::kMediaExporterLabel, net::kMediaKeyingBytes)) {
     media_keying_ = std::move(*keying);
   }
+  if (auto records = net::TlsRecordIo::adopt(*stream_)) {
+    records_ = std::move(*records);
+  } else {
+    adopt_error_ = std::move(records).error();
+  }
 }
 
 void MessageChannel::start(std::weak_ptr<Handler> handler) {
   asio::dispatch(strand_, [self = shared_from_this(), handler = std::move(handler)]() mutable {
     self->handler_ = std::move(handler);
+    if (!self->records_) {
+      self->finish(self->adopt_error_);
+      return;
+    }
+    // Reads are attempted directly and wait only when the socket is empty.
+    asio::error_code ignored;
+    self->stream_->next_layer().non_blocking(true, ignored);
     self->readMore();
   });
 }
@@ -117,45 +158,66 @@ void MessageChannel::enqueue(std::shared_ptr<const std::string> frame, bool urge
 
 void MessageChannel::writeMore() {
   PARLEY_DCHECK_RUN_ON(strand_);
-  if (writing_) {
+  if (writing_ || state_ == State::Closed || !records_) {
     return;
   }
-  if (queue_.empty()) {
+  if (auto encrypted = encryptQueued(); !encrypted) {
+    finish(std::move(encrypted).error());
+    return;
+  }
+  if (records_->outgoing().empty()) {
     if (state_ == State::Closing) {
       beginShutdown();
     }
     return;
   }
   writing_ = true;
-  asio::const_buffer buffer;
-  if (queue_.size() == 1 || queue_.front()->size() >= kCoalesceLimit) {
-    in_flight_ = std::move(queue_.front());
-    queue_.pop_front();
-    urgent_queued_ -= urgent_queued_ > 0 ? 1 : 0;
-    queued_bytes_ -= in_flight_->size();
-    buffer = asio::buffer(*in_flight_);
-  } else {
-    coalesced_.clear();
-    while (!queue_.empty() && coalesced_.size() + queue_.front()->size() <= kCoalesceLimit) {
-      coalesced_ += *queue_.front();
-      queued_bytes_ -= queue_.front()->size();
-      queue_.pop_front();
-      urgent_queued_ -= urgent_queued_ > 0 ? 1 : 0;
-    }
-    buffer = asio::buffer(coalesced_);
-  }
+  sending_.swap(records_->outgoing());  // new records gather while this is sent
   asio::async_write(
-      *stream_, buffer,
+      stream_->next_layer(), asio::buffer(sending_),
       asio::bind_executor(strand_, [self = shared_from_this()](const asio::error_code& ec,
                                                                std::size_t) {
         self->writing_ = false;
-        self->in_flight_.reset();
+        self->sending_.clear();
         if (ec) {
           self->finish(Error{ErrorCode::ConnectionClosed, "write failed: " + ec.message()});
           return;
         }
+        if (self->sending_.capacity() > kKeptWriteBufferBytes) {
+          std::string().swap(self->sending_);  // after a huge frame, do not keep its size
+        }
         self->writeMore();
       }));
+}
+
+Result<void> MessageChannel::encryptQueued() {
+  std::string& small = coalesceScratch();
+  small.clear();
+  std::size_t batch = 0;
+  while (!queue_.empty() && (batch == 0 || batch + queue_.front()->size() <= kWriteBatchBytes)) {
+    const std::shared_ptr<const std::string> frame = std::move(queue_.front());
+    queue_.pop_front();
+    urgent_queued_ -= urgent_queued_ > 0 ? 1 : 0;
+    queued_bytes_ -= frame->size();
+    batch += frame->size();
+    if (frame->size() < kCoalesceBelowBytes) {
+      small += *frame;
+      continue;
+    }
+    if (!small.empty()) {
+      if (auto ok = records_->encrypt(bytesOf(small)); !ok) {
+        return ok;
+      }
+      small.clear();
+    }
+    if (auto ok = records_->encrypt(bytesOf(*frame)); !ok) {
+      return ok;
+    }
+  }
+  if (!small.empty()) {
+    return records_->encrypt(bytesOf(small));
+  }
+  return {};
 }
 
 void MessageChannel::readMore() {
@@ -163,44 +225,94 @@ void MessageChannel::readMore() {
   if (state_ == State::Closed) {
     return;
   }
-  stream_->async_read_some(
-      asio::buffer(read_buffer_),
-      asio::bind_executor(strand_, [self = shared_from_this()](const asio::error_code& ec,
-                                                               std::size_t bytes) {
-        self->onRead(ec, bytes);
-      }));
+  stream_->next_layer().async_wait(asio::socket_base::wait_read,
+                                   asio::bind_executor(strand_, [self = shared_from_this()](
+                                                                    const asio::error_code& ec) {
+                                     self->onReadable(ec);
+                                   }));
 }
 
-void MessageChannel::onRead(const asio::error_code& ec, std::size_t bytes) {
+void MessageChannel::onReadable(const asio::error_code& ec) {
   PARLEY_DCHECK_RUN_ON(strand_);
   if (state_ == State::Closed) {
     return;
   }
   if (ec) {
-    if (state_ != State::Open) {
-      // We asked to close; the peer's close_notify or reset ends it.
-      finish(close_reason_);
-      return;
-    }
-    const bool truncated = decoder_.hasPartialFrame();
-    const bool orderly = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
-    Error reason{truncated ? ErrorCode::FrameTruncated : ErrorCode::ConnectionClosed,
-                 truncated ? "connection ended inside a frame (" +
-                                 std::to_string(decoder_.bufferedBytes()) + " bytes pending)"
-                 : orderly ? "peer closed the connection"
-                           : "connection lost: " + ec.message()};
-    finish(reason);
+    onReadFailed(ec);
     return;
   }
-  if (auto fed = decoder_.feed(std::span(read_buffer_.data(), bytes)); !fed) {
-    close(std::move(fed).error(), true);
+  const auto scratch = socketReadScratch();
+  for (int i = 0; i < kReadsPerWake; ++i) {
+    asio::error_code read_ec;
+    const std::size_t n =
+        stream_->next_layer().read_some(asio::buffer(scratch.data(), scratch.size()), read_ec);
+    if (read_ec == asio::error::would_block || read_ec == asio::error::try_again) {
+      break;
+    }
+    if (read_ec) {
+      onReadFailed(read_ec);
+      return;
+    }
+    auto status = records_->decrypt(std::span<const std::byte>(scratch.data(), n),
+                                    [this](std::span<const std::byte> plaintext) {
+                                      // Drained even when closing, so nothing piles up.
+                                      deliver(plaintext);
+                                      return true;
+                                    });
+    if (state_ == State::Closed) {
+      return;
+    }
+    if (!status) {
+      onReadFailed(asio::error::make_error_code(asio::error::connection_aborted),
+                   std::move(status).error().detail);
+      return;
+    }
+    if (*status == net::TlsRecordIo::ReadStatus::PeerClosed) {
+      onReadFailed(asio::error::eof);
+      return;
+    }
+    if (!records_->outgoing().empty()) {
+      writeMore();  // the session answered something (a KeyUpdate)
+    }
+    if (state_ != State::Open) {
+      break;  // closing: the peer's end or the close timer finishes it
+    }
+  }
+  readMore();
+}
+
+void MessageChannel::onReadFailed(const asio::error_code& ec, const std::string& tls_failure) {
+  PARLEY_DCHECK_RUN_ON(strand_);
+  if (state_ != State::Open) {
+    // We asked to close; the peer's close_notify or reset ends it.
+    finish(close_reason_);
     return;
+  }
+  const bool truncated = decoder_.hasPartialFrame();
+  const bool orderly = ec == asio::error::eof;
+  Error reason{truncated ? ErrorCode::FrameTruncated : ErrorCode::ConnectionClosed,
+               truncated ? "connection ended inside a frame (" +
+                               std::to_string(decoder_.bufferedBytes()) + " bytes pending)"
+               : orderly
+                   ? "peer closed the connection"
+                   : "connection lost: " + (tls_failure.empty() ? ec.message() : tls_failure)};
+  finish(reason);
+}
+
+bool MessageChannel::deliver(std::span<const std::byte> plaintext) {
+  PARLEY_DCHECK_RUN_ON(strand_);
+  if (state_ != State::Open) {
+    return false;
+  }
+  if (auto fed = decoder_.feed(plaintext); !fed) {
+    close(std::move(fed).error(), true);
+    return false;
   }
   while (state_ == State::Open) {
     auto frame = decoder_.next();
     if (!frame) {
       close(std::move(frame).error(), true);
-      return;
+      return false;
     }
     if (!frame->has_value()) {
       break;
@@ -208,16 +320,16 @@ void MessageChannel::onRead(const asio::error_code& ec, std::size_t bytes) {
     auto envelope = protocol::parseEnvelope(std::string_view(**frame));
     if (!envelope) {
       close(std::move(envelope).error(), true);
-      return;
+      return false;
     }
     auto handler = handler_.lock();
     if (!handler) {
       close(Error{ErrorCode::SessionClosed, "no one is listening on this connection"}, false);
-      return;
+      return false;
     }
     handler->onMessage(std::move(*envelope));
   }
-  readMore();
+  return state_ == State::Open;
 }
 
 void MessageChannel::close(Error reason, bool notify_peer) {

@@ -8,15 +8,18 @@
 //
 // Ownership: created as shared_ptr (Asio keeps it alive while operations are
 // in flight). It holds its Handler weakly, so a handler that dies simply stops
-// getting calls. Writes: one in flight at a time; queued frames are coalesced
-// into one TLS record run. The output queue is bounded: a peer that does not
-// read is disconnected (slow_consumer) instead of growing server memory.
+// getting calls. Writes: one in flight at a time; queued frames are encrypted
+// in batches of up to 64 KiB of full TLS records (net::TlsRecordIo) and sent
+// with one socket write. Reads: whatever the socket holds is decrypted in one
+// pass. The output queue is bounded: a peer that does not read is
+// disconnected (slow_consumer) instead of growing server memory.
 
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
 #include <cstddef>
 #include <deque>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -24,6 +27,7 @@
 #include "core/protocol/frame_codec.h"
 #include "core/protocol/message_codec.h"
 #include "net/tls/tls_context.h"
+#include "net/tls/tls_record_io.h"
 
 namespace parley::transport {
 
@@ -98,28 +102,37 @@ class MessageChannel : public std::enable_shared_from_this<MessageChannel> {
 
  private:
   void readMore();
-  void onRead(const asio::error_code& ec, std::size_t bytes);
+  void onReadable(const asio::error_code& ec);
+  // `tls_failure` names a record that failed to decrypt (else ec says why).
+  void onReadFailed(const asio::error_code& ec, const std::string& tls_failure = {});
+  // Feeds decrypted bytes to the decoder and hands out whole frames; ignores
+  // them (false) once the channel is no longer open.
+  bool deliver(std::span<const std::byte> plaintext);
   void enqueue(std::shared_ptr<const std::string> frame, bool urgent = false);
   void writeMore();
+  // Moves up to one batch of queued frames into records_ as ciphertext.
+  Result<void> encryptQueued();
   void beginShutdown();
   // finish() after limits_.shutdown_timeout unless something ends the channel first.
   void armCloseTimer();
   void finish(const Error& reason);
 
   std::unique_ptr<net::TlsStream> stream_;
+  // The stream's TLS records, driven over its socket directly (null, with
+  // adopt_error_, if the stream could not be taken over).
+  std::unique_ptr<net::TlsRecordIo> records_;
+  Error adopt_error_;
   Strand strand_;
   Limits limits_;
   std::weak_ptr<Handler> handler_;
   protocol::FrameDecoder decoder_;
-  std::array<std::byte, 16 * 1024> read_buffer_{};
 
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::size_t queued_bytes_ = 0;
   std::size_t urgent_queued_ = 0;  // urgent frames at the front of queue_
   std::uint64_t dropped_media_ = 0;
   std::vector<std::byte> media_keying_;
-  std::string coalesced_;                         // write in flight, when coalesced
-  std::shared_ptr<const std::string> in_flight_;  // write in flight, when single
+  std::string sending_;  // ciphertext of the socket write in flight
   bool writing_ = false;
 
   enum class State { Open, Closing, ShuttingDown, Closed };

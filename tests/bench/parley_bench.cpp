@@ -13,6 +13,7 @@
 #include <numeric>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "core/client/client_session.h"
 #include "core/transport/message_channel.h"
@@ -128,7 +129,10 @@ std::string opensslSpeed() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int clients = argc > 1 ? std::atoi(argv[1]) : 500;
+  // `parley_bench throughput` runs section (a) alone (profiling the channel
+  // without waiting for the fan-out); a number is the fan-out's client count.
+  const bool throughput_only = argc > 1 && std::string_view(argv[1]) == "throughput";
+  const int clients = argc > 1 && !throughput_only ? std::atoi(argv[1]) : 500;
   rlimit limit{};
   getrlimit(RLIMIT_NOFILE, &limit);
   limit.rlim_cur = limit.rlim_max;
@@ -160,6 +164,10 @@ int main(int argc, char** argv) {
       << "| ratio channel / bare (target >= 80%) | " << 100.0 * channel / bare << "% |\n\n"
       << "`openssl speed -evp aes-256-gcm` (16 KiB column is the record size): `" << opensslSpeed()
       << "`\n\n";
+  if (throughput_only) {
+    std::cout << out.str();
+    return 0;
+  }
 
   // (b) chat round trip through the server (stored in SQLite before the echo).
   {
