@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <climits>
-#include <cstring>
 
 namespace parley::net {
 namespace {
@@ -152,7 +151,7 @@ int TlsRecordIo::bioRead(BIO* bio, char* data, int length) {
   const auto want = static_cast<std::size_t>(length);
   if (!self->unread_.empty()) {
     const std::size_t n = std::min(want, self->unread_.size());
-    std::memcpy(data, self->unread_.data(), n);
+    std::copy_n(self->unread_.data(), n, data);
     self->unread_.erase(0, n);
     return static_cast<int>(n);
   }
@@ -161,7 +160,7 @@ int TlsRecordIo::bioRead(BIO* bio, char* data, int length) {
     return -1;
   }
   const std::size_t n = std::min(want, self->arrived_.size());
-  std::memcpy(data, self->arrived_.data(), n);
+  std::copy_n(reinterpret_cast<const char*>(self->arrived_.data()), n, data);
   self->arrived_ = self->arrived_.subspan(n);
   return static_cast<int>(n);
 }
@@ -175,9 +174,7 @@ long TlsRecordIo::bioCtrl(BIO* bio, int cmd, long /*num*/, void* /*ptr*/) {  // 
       return self == nullptr ? 0
                              : static_cast<long>(self->unread_.size() +  // NOLINT
                                                  self->arrived_.size());
-    case BIO_CTRL_WPENDING:
-      return 0;
-    default:
+    default:  // BIO_CTRL_WPENDING among them: outgoing() is never held back here
       return 0;
   }
 }
