@@ -99,7 +99,10 @@ int main(int argc, char** argv) {
   auto* user_list = user->add_subcommand("list", "list accounts, one per line");
   auto* user_remove = user->add_subcommand("remove", "remove an account");
   user_remove->add_option("name", user_command.name, "user name")->required();
-  for (auto* sub : {user_add, user_list, user_remove}) {
+  auto* user_revoke = user->add_subcommand(
+      "revoke-tokens", "sign the account's clients out of resume: they need the password again");
+  user_revoke->add_option("name", user_command.name, "user name")->required();
+  for (auto* sub : {user_add, user_list, user_remove, user_revoke}) {
     sub->add_option("--config", user_command.config, "parleyd.toml")->required();
   }
 
@@ -203,7 +206,10 @@ int main(int argc, char** argv) {
     return runInit(init_dir, init_hosts, init_tcp, init_udp, init_rsa_bits, init_store);
   }
   if (user->parsed()) {
-    user_command.action = user_add->parsed() ? "add" : user_list->parsed() ? "list" : "remove";
+    user_command.action = user_add->parsed()      ? "add"
+                          : user_list->parsed()   ? "list"
+                          : user_revoke->parsed() ? "revoke-tokens"
+                                                  : "remove";
     return parley::app::runUserCommand(user_command);
   }
   if (room->parsed()) {

@@ -1,4 +1,4 @@
-// `parleyd user add|list|remove`.
+// `parleyd user add|list|remove|revoke-tokens`.
 
 #include <iostream>
 #include <string>
@@ -50,6 +50,23 @@ int runUserCommand(const UserCommand& command) {
     std::cout << "removed user '" << command.name << "'\n";
     return 0;
   }
+  if (command.action == "revoke-tokens") {
+    // A running parleyd reads tokens from the store at each sign-in, so
+    // this takes effect at the account's next sign-in; sessions signed in
+    // now stay (they are not re-checked).
+    auto existing = (*store)->passwordHash(command.name);
+    if (existing && !existing->has_value()) {
+      std::cerr << "parleyd user revoke-tokens: no user named '" << command.name << "'\n";
+      return 1;
+    }
+    auto revoked = (*store)->revokeResumeTokens(command.name);
+    if (!revoked) {
+      std::cerr << "parleyd user revoke-tokens: " << revoked.error().detail << "\n";
+      return 1;
+    }
+    std::cout << "revoked " << *revoked << " resume token(s) of user '" << command.name << "'\n";
+    return 0;
+  }
 
   // add / add --update. Check existence first so nobody types a password
   // for a command that will fail anyway.
@@ -93,7 +110,7 @@ int runUserCommand(const UserCommand& command) {
     return 1;
   }
   std::cout << (existing->has_value() ? "updated password of user '" : "added user '")
-            << command.name << "'\n";
+            << command.name << (existing->has_value() ? "' (its resume tokens are revoked)\n" : "'\n");
   return 0;
 }
 

@@ -41,7 +41,16 @@ namespace parley::client {
 struct SessionConfig {
   net::ConnectTarget target;
   std::string user;
-  std::string password;
+  std::string password;  // may be empty when resume_token is set
+  // Signs in with this instead of the password (docs/protocol.md, "Resume
+  // tokens"). Only valid with the client_instance it was issued to. The
+  // session keeps the token the server issues at each sign-in for its
+  // reconnects and tells the observer (onResumeToken) so the owner can
+  // save it. A refused token falls back to the password when there is one.
+  std::string resume_token;
+  // 0: random for this session. An owner that saves resume tokens saves the
+  // instance with them and passes both here on the next start.
+  std::uint64_t client_instance = 0;
   std::string room;
   std::string client_name = "parley-client";
   BackoffPolicy reconnect;
@@ -110,7 +119,8 @@ class ClientSession {
   // Lets a removed account join again without listing it.
   void readmit(std::string account);
 
-  // Random per session, stable across its reconnects (scopes client_msg_id).
+  // config.client_instance, else random per session; stable across its
+  // reconnects (scopes client_msg_id, binds resume tokens).
   [[nodiscard]] std::uint64_t clientInstance() const;
 
   class Impl;

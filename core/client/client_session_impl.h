@@ -202,6 +202,10 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
   std::uint64_t ping_nonce_ = 0;
   bool ever_joined_ = false;
   bool leave_requested_ = false;
+  // The token for the next sign-in (config's, then each one the server
+  // issues); empty: sign in with the password.
+  std::string resume_token_;
+  bool signing_in_with_token_ = false;
   asio::steady_timer reconnect_timer_;
   asio::steady_timer handshake_timer_;
   asio::steady_timer keepalive_timer_;

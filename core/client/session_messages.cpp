@@ -118,6 +118,13 @@ protocol::Envelope makeSignIn(const std::string& user, const std::string& passwo
   return envelope;
 }
 
+protocol::Envelope makeTokenSignIn(const std::string& user, const std::string& resume_token) {
+  protocol::Envelope envelope;
+  envelope.mutable_sign_in()->set_user(user);
+  envelope.mutable_sign_in()->set_resume_token(resume_token);
+  return envelope;
+}
+
 protocol::Envelope makeJoinRoom(const std::string& room,
                                 const ChatResumeTracker::JoinRequest& resume,
                                 const MediaStateInfo& media) {

@@ -42,6 +42,7 @@ ConnectionInfo connectionInfoOf(const net::ConnectedStream& connected);
 // ---- to the server ----
 
 protocol::Envelope makeSignIn(const std::string& user, const std::string& password);
+protocol::Envelope makeTokenSignIn(const std::string& user, const std::string& resume_token);
 protocol::Envelope makeJoinRoom(const std::string& room,
                                 const ChatResumeTracker::JoinRequest& resume,
                                 const MediaStateInfo& media);

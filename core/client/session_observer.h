@@ -119,6 +119,11 @@ class SessionObserver {
   // leave() finished (the server confirmed, or there was no connection to
   // tell). The session is stopped afterwards.
   virtual void onLeft(const std::string& /*room*/) {}
+  // The server issued a resume token for the next sign-in of this client
+  // instance (empty: the saved one was refused and is forgotten). Owners
+  // that keep the password in a keychain keep this next to it; the session
+  // itself only holds it in memory for its reconnects.
+  virtual void onResumeToken(const std::string& /*token*/) {}
   // Something worth telling that changes nothing (a non-fatal server notice).
   virtual void onWarning(const Error& /*warning*/) {}
   // Fatal: the session has stopped and will not retry (wrong password, rate

@@ -372,6 +372,17 @@ void ClientConnection::onSignIn(const proto::SignIn& sign_in) {
     refuseSignIn(rateLimitedError(*wait), *wait);
     return;
   }
+  if (!sign_in.resume_token().empty()) {
+    if (resume_token_tried_) {
+      refuseSignIn(Error{ErrorCode::AuthFailed,
+                         "one resume token per connection; sign in with the password"},
+                   std::chrono::milliseconds::zero());
+      return;
+    }
+    resume_token_tried_ = true;
+    signInWithToken(sign_in.resume_token());
+    return;
+  }
   state_ = State::Authenticating;
   // Wrong passwords for this account from anywhere slow it down (never
   // refuse it); where it signed in before is exempt.
@@ -435,7 +446,7 @@ void ClientConnection::onSignInTurn(const std::string& user, std::string passwor
                                     Error{ErrorCode::HandshakeTimeout,
                                           "the server was too busy to check the password in "
                                           "time; try again"},
-                                    "");
+                                    "", "");
                               });
                               return;
                             }
@@ -454,8 +465,10 @@ void ClientConnection::checkPassword(const std::string& user, std::uint64_t inst
     error = Error{ErrorCode::StoreFailed, "the server cannot check passwords right now; try later"};
     spdlog::error("sign-in: {}", hash.error().toString());
   } else if (hash->has_value()) {
+    ctx.metrics.passwordHashed();
     ok = verifyPassword(**hash, password);
   } else {
+    ctx.metrics.passwordHashed();
     (void)verifyPassword(ctx.dummy_hash, password);  // same cost as a wrong password
   }
   // Wipe the password copy before it goes back to the allocator.
@@ -477,13 +490,81 @@ void ClientConnection::checkPassword(const std::string& user, std::uint64_t inst
       instance_owner = std::move(*owner);
     }
   }
-  asio::post(channel_->strand(),
-             [self = shared_from_this(), ok, error = std::move(error),
-              owner = std::move(instance_owner)] { self->onAuthenticated(ok, error, owner); });
+  // The next sign-in from this client instance skips Argon2. Without a
+  // token (off, or the store failed) the client simply uses its password.
+  std::string resume_token;
+  if (ok) {
+    auto issued = ctx.resume_tokens.issue(user, instance);
+    if (issued) {
+      resume_token = std::move(*issued);
+    } else {
+      spdlog::error("sign-in: no resume token: {}", issued.error().toString());
+    }
+  }
+  asio::post(channel_->strand(), [self = shared_from_this(), ok, error = std::move(error),
+                                  owner = std::move(instance_owner),
+                                  token = std::move(resume_token)]() mutable {
+    self->onAuthenticated(ok, error, owner, std::move(token));
+  });
+}
+
+void ClientConnection::signInWithToken(const std::string& token) {
+  PARLEY_DCHECK_RUN_ON(channel_->strand());
+  const auto verdict = ctx_->resume_tokens.check(token, user_, client_instance_);
+  if (verdict == ResumeTokens::Verdict::StoreFailed) {
+    refuseSignIn(Error{ErrorCode::StoreFailed, "the server cannot sign you in right now; try later"},
+                 std::chrono::milliseconds::zero());
+    return;
+  }
+  if (verdict != ResumeTokens::Verdict::Valid) {
+    refuseResumeToken(verdict);
+    return;
+  }
+  // Rotation: a fresh token replaces this one, which stays valid for the
+  // grace window only. If the store cannot write it, the sign-in still
+  // succeeds and the presented token stays as it was.
+  std::string fresh;
+  if (auto issued = ctx_->resume_tokens.issue(user_, client_instance_)) {
+    fresh = std::move(*issued);
+  } else {
+    spdlog::error("{}: no fresh resume token: {}", describe(), issued.error().toString());
+  }
+  ctx_->metrics.resumeTokenSignIn();
+  state_ = State::Authenticating;
+  finishSignIn(true, Error{}, "", fresh);
+}
+
+void ClientConnection::refuseResumeToken(ResumeTokens::Verdict verdict) {
+  // Another account's token, or one issued to another client instance, is
+  // not an accident: it counts like a wrong password for this source. An
+  // unknown token (expired, revoked, rotated away) is an everyday event.
+  const bool misused = verdict == ResumeTokens::Verdict::OtherAccount ||
+                       verdict == ResumeTokens::Verdict::OtherInstance;
+  if (misused) {
+    ctx_->pair_limiter.recordFailure(pairKey());
+    ctx_->address_limiter.recordFailure("addr:" + source_);
+    ctx_->metrics.signInFailed("resume_token_misused");
+    spdlog::warn("{}: resume token refused: issued to {} (client instance {:016x})", describe(),
+                 verdict == ResumeTokens::Verdict::OtherAccount ? "another account"
+                                                                : "another client instance",
+                 client_instance_);
+  } else {
+    ctx_->metrics.signInFailed("resume_token_unknown");
+    spdlog::info("{}: resume token unknown, expired or revoked", describe());
+  }
+  // The same for every case: the client cannot tell whose token it was.
+  Envelope reply;
+  auto* r = reply.mutable_sign_in_result();
+  r->set_ok(false);
+  r->set_error_code(static_cast<std::uint32_t>(ErrorCode::AuthFailed));
+  r->set_reason("the saved sign-in has expired or was revoked; sign in with the password");
+  channel_->send(reply);
+  state_ = State::AwaitSignIn;  // one password SignIn may follow on this connection
 }
 
 void ClientConnection::onAuthenticated(bool ok, const Error& error,
-                                       const std::string& instance_owner) {
+                                       const std::string& instance_owner,
+                                       std::string resume_token) {
   PARLEY_DCHECK_RUN_ON(channel_->strand());
   // Record the outcome before the next waiting check from this source runs.
   // Presenting another account's instance counts like a wrong password, so
@@ -498,6 +579,11 @@ void ClientConnection::onAuthenticated(bool ok, const Error& error,
   if (state_ != State::Authenticating) {
     return;  // closed meanwhile
   }
+  finishSignIn(ok, error, instance_owner, resume_token);
+}
+
+void ClientConnection::finishSignIn(bool ok, const Error& error, const std::string& instance_owner,
+                                    const std::string& resume_token) {
   Envelope reply;
   auto* r = reply.mutable_sign_in_result();
   if (ok) {
@@ -509,6 +595,12 @@ void ClientConnection::onAuthenticated(bool ok, const Error& error,
     channel_->setLimits(limitsSignedIn());
     r->set_ok(true);
     r->set_participant_id(id_);
+    if (!resume_token.empty()) {
+      r->set_resume_token(resume_token);
+      r->set_resume_token_lifetime_s(static_cast<std::uint32_t>(
+          std::chrono::duration_cast<std::chrono::seconds>(ctx_->resume_tokens.lifetime())
+              .count()));
+    }
     channel_->send(reply);
     spdlog::info("{}: signed in", describe());
     armTimer();  // the handshake deadline no longer applies

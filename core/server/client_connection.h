@@ -4,6 +4,8 @@
 //
 //   AwaitHello --ClientHello--> AwaitSignIn --SignIn--> Authenticating
 //     --(Argon2 on the hash pool)--> SignedIn (JoinRoom/LeaveRoom/ChatSend)
+//   AwaitSignIn --SignIn with a resume token (checked on the strand, no
+//     Argon2)--> SignedIn, or refused and back to AwaitSignIn once
 //   any state --close/error--> Closed
 //
 // Sign-in (onSignIn): refused at once while the (account, source) pair or
@@ -31,6 +33,7 @@
 #include <string>
 
 #include "core/base/clock.h"
+#include "core/server/accounts/resume_tokens.h"
 #include "core/server/accounts/unauthenticated_limiter.h"
 #include "core/server/rooms/message_rate_limits.h"
 #include "core/transport/message_channel.h"
@@ -65,6 +68,10 @@ class ClientConnection : public transport::MessageChannel::Handler,
 
   void onHello(const proto::ClientHello& hello);
   void onSignIn(const proto::SignIn& sign_in);
+  // A resume token instead of the password: a SHA-256 and one store lookup,
+  // here on the strand; never queued behind Argon2.
+  void signInWithToken(const std::string& token);
+  void refuseResumeToken(ResumeTokens::Verdict verdict);
   // After the account's backoff (if any): waits for this source's turn.
   void enterSignInGate(std::string password);
   void onSignInTurn(const std::string& user, std::string password);
@@ -74,8 +81,12 @@ class ClientConnection : public transport::MessageChannel::Handler,
   [[nodiscard]] std::string pairKey() const;
   void refuseSignIn(const Error& error, std::chrono::milliseconds retry_after);
   // `instance_owner`: the account the client instance belongs to, when that
-  // is why the sign-in is refused.
-  void onAuthenticated(bool ok, const Error& error, const std::string& instance_owner);
+  // is why the sign-in is refused. `resume_token`: the fresh one, when ok.
+  void onAuthenticated(bool ok, const Error& error, const std::string& instance_owner,
+                       std::string resume_token);
+  // The answer to a sign-in, either way (after the gate, for a password).
+  void finishSignIn(bool ok, const Error& error, const std::string& instance_owner,
+                    const std::string& resume_token);
   void onJoin(const proto::JoinRoom& join);
   void onLeave();
   void onChat(proto::ChatSend&& chat);
@@ -106,6 +117,7 @@ class ClientConnection : public transport::MessageChannel::Handler,
   // before (KnownSignIns).
   const std::string source_;
   bool known_sign_in_ = false;
+  bool resume_token_tried_ = false;  // one per connection, then the password
   asio::steady_timer sign_in_delay_;
   MessageRateLimits rate_limits_;
   bool logged_over_limit_ = false;

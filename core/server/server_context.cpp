@@ -26,6 +26,7 @@ ServerContext::ServerContext(asio::io_context& io_context, ServerConfig server_c
       account_backoff(server_clock, AccountBackoff::Policy{.slow_after = config.account_slow_after,
                                                            .max_delay = config.account_delay_max,
                                                            .forget_after = config.lockout_max}),
+      resume_tokens(account_store, server_clock, config.resume_token_lifetime),
       unauthenticated(UnauthenticatedLimiter::create(
           UnauthenticatedLimiter::Limits{.per_source = config.max_unauthenticated_per_address,
                                          .total = config.max_unauthenticated})),

@@ -23,6 +23,7 @@
 #include "core/server/accounts/hash_queue.h"
 #include "core/server/accounts/known_sign_ins.h"
 #include "core/server/accounts/rate_limiter.h"
+#include "core/server/accounts/resume_tokens.h"
 #include "core/server/accounts/sign_in_gate.h"
 #include "core/server/accounts/unauthenticated_limiter.h"
 #include "core/server/deployment/server_config.h"
@@ -92,6 +93,8 @@ struct ServerContext {
   RateLimiter address_limiter;
   AccountBackoff account_backoff;
   KnownSignIns known_sign_ins;
+  // Tokens a client presents instead of its password on a reconnect.
+  ResumeTokens resume_tokens;
   // Password checks in flight per source (see SignInGate).
   SignInGate sign_in_gate;
   // Connections not signed in yet, per source and in total (never null).

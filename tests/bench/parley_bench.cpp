@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <asio.hpp>
 #include <asio/strand.hpp>
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <thread>
 
 #include "core/client/client_session.h"
 #include "core/transport/message_channel.h"
@@ -217,13 +219,74 @@ int main(int argc, char** argv) {
     runProgram({parleydPath(), "user", "add", "heavy", "--config", server.configFile()},
                "heavy-pw\n");
     const auto heavy = measure("heavy", "heavy-pw", 20);
+    // Resume tokens: one password sign-in for a fixed client instance, then
+    // each sign-in presents the token the previous one got (rotation).
+    constexpr std::uint64_t kTokenInstance = 0x7e57'0000'0000'0001ULL;
+    std::string token;
+    {
+      RawTlsClient c(server.port(), server.caFile());
+      c.setClientInstance(kTokenInstance);
+      c.signIn("heavy", "heavy-pw", "signin");
+      token = c.resumeToken();
+    }
+    auto tokenSignIn = [&](std::vector<double>& times) {
+      const auto t0 = BenchClock::now();
+      RawTlsClient c(server.port(), server.caFile());
+      c.setClientInstance(kTokenInstance);
+      if (c.signInWithToken("heavy", token, "signin")) {
+        token = c.resumeToken();
+        times.push_back(ms(BenchClock::now() - t0));
+        return true;
+      }
+      return false;
+    };
+    std::vector<double> resumed;
+    int token_failures = 0;
+    for (int i = 0; i < 200; ++i) {
+      token_failures += tokenSignIn(resumed) ? 0 : 1;
+    }
+    // The same token sign-ins while 50 password sign-ins of the heavy
+    // account (each from its own loopback address, so neither the per-address
+    // gate nor the unauthenticated limit holds them back) keep the hash pool
+    // busy: Argon2 must not delay anyone who does not need it.
+    constexpr int kPasswordLoad = 50;
+    std::atomic<int> load_done{0};
+    std::atomic<int> load_ok{0};
+    std::vector<std::thread> load;
+    const auto load_t0 = BenchClock::now();
+    for (int i = 0; i < kPasswordLoad; ++i) {
+      load.emplace_back([&, i] {
+        try {
+          RawTlsClient c(server.port(), server.caFile(), "127.0.1." + std::to_string(i + 10));
+          load_ok += c.signIn("heavy", "heavy-pw", "signin") ? 1 : 0;
+        } catch (const std::exception&) {
+        }
+        ++load_done;
+      });
+    }
+    std::vector<double> under_load;
+    do {  // at least once, even if the load is over before the first
+      token_failures += tokenSignIn(under_load) ? 0 : 1;
+    } while (load_done.load() < kPasswordLoad);
+    const double load_seconds = std::chrono::duration<double>(BenchClock::now() - load_t0).count();
+    for (auto& t : load) {
+      t.join();
+    }
     out << "### (c) Sign-in, TCP connect to joined (RSA-2048 test certificate)\n\n"
         << "| password hash cost | runs | median ms | p99 ms |\n|---|---|---|---|\n"
         << "| Argon2id ops=1, 64 KiB (test accounts) | 200 | " << percentile(cheap, 0.5) << " | "
         << percentile(cheap, 0.99) << " |\n"
         << "| Argon2id ops=2, 64 MiB (libsodium INTERACTIVE, the default) | 20 | "
-        << percentile(heavy, 0.5) << " | " << percentile(heavy, 0.99) << " |\n\n"
-        << "(target: median < 10 ms)\n\n";
+        << percentile(heavy, 0.5) << " | " << percentile(heavy, 0.99) << " |\n"
+        << "| resume token, Argon2id INTERACTIVE account | " << resumed.size() << " | "
+        << percentile(resumed, 0.5) << " | " << percentile(resumed, 0.99) << " |\n"
+        << "| resume token, while " << kPasswordLoad
+        << " INTERACTIVE password sign-ins run | " << under_load.size() << " | "
+        << percentile(under_load, 0.5) << " | " << percentile(under_load, 0.99) << " |\n\n"
+        << "(target: median < 10 ms; the token row against it: "
+        << 100.0 * percentile(resumed, 0.5) / 10.0 << "% of the limit. The " << kPasswordLoad
+        << " password sign-ins: " << load_ok.load() << " succeeded in " << load_seconds
+        << " s; token sign-ins refused: " << token_failures << ")\n\n";
   }
 
   // (d) fan-out: `clients` sessions in one room, one sender, server RSS. The

@@ -20,6 +20,8 @@ struct RawTlsClient::Impl {
   protocol::FrameDecoder decoder;
   bool closed = false;
   std::uint64_t client_instance = 0;
+  bool use_token = false;     // signIn() sends its "password" as a resume token
+  std::string resume_token;  // from the last successful sign-in
 };
 
 namespace {
@@ -141,12 +143,17 @@ bool RawTlsClient::signIn(const std::string& user, const std::string& password,
   }
   proto::Envelope sign_in;
   sign_in.mutable_sign_in()->set_user(user);
-  sign_in.mutable_sign_in()->set_password(password);
+  if (impl_->use_token) {
+    sign_in.mutable_sign_in()->set_resume_token(password);
+  } else {
+    sign_in.mutable_sign_in()->set_password(password);
+  }
   send(sign_in);
   auto result = read(kReplyBound);
   if (!result || !result->has_sign_in_result() || !result->sign_in_result().ok()) {
     return false;
   }
+  impl_->resume_token = result->sign_in_result().resume_token();
   if (room.empty()) {
     return true;
   }
@@ -164,5 +171,15 @@ bool RawTlsClient::signIn(const std::string& user, const std::string& password,
   }
   return false;
 }
+
+bool RawTlsClient::signInWithToken(const std::string& user, const std::string& token,
+                                   const std::string& room) {
+  impl_->use_token = true;
+  const bool ok = signIn(user, token, room);
+  impl_->use_token = false;
+  return ok;
+}
+
+std::string RawTlsClient::resumeToken() const { return impl_->resume_token; }
 
 }  // namespace parley::test

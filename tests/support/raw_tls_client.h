@@ -33,6 +33,11 @@ class RawTlsClient {
 
   // Hello + sign-in (+ join when room is set); returns false if refused.
   bool signIn(const std::string& user, const std::string& password, const std::string& room = "");
+  // The same with a resume token instead of the password.
+  bool signInWithToken(const std::string& user, const std::string& token,
+                       const std::string& room = "");
+  // The resume token of the last successful sign-in (empty: none issued).
+  [[nodiscard]] std::string resumeToken() const;
 
   // The ClientHello.client_instance signIn() sends: random and non-zero per
   // client, as real clients choose it; a test may present another's.

@@ -19,6 +19,7 @@ class SessionRecorder : public client::SessionObserver {
     std::vector<Error> refused;
     std::vector<Error> disconnects;
     std::vector<Error> errors;
+    std::vector<std::string> resume_tokens;  // as onResumeToken told them
     int joins = 0;
     bool will_retry_seen = false;
   };
@@ -51,6 +52,9 @@ class SessionRecorder : public client::SessionObserver {
       s.disconnects.push_back(reason);
       s.will_retry_seen = s.will_retry_seen || will_retry;
     });
+  }
+  void onResumeToken(const std::string& token) override {
+    update([&](Snapshot& s) { s.resume_tokens.push_back(token); });
   }
   void onError(const Error& error) override {
     update([&](Snapshot& s) { s.errors.push_back(error); });

@@ -179,7 +179,7 @@ class Parser {
     if (auto ok = checkKeys(acc, "accounts",
                             {"argon2_opslimit", "argon2_memlimit_kib", "max_failures",
                              "address_max_failures", "lockout_first_s", "lockout_max_s",
-                             "account_slow_after", "account_delay_max_ms"});
+                             "account_slow_after", "account_delay_max_ms", "resume_token_days"});
         !ok) {
       return makeError(std::move(ok).error());
     }
@@ -225,6 +225,11 @@ class Parser {
       return makeError(std::move(v).error());
     } else if (*v >= 0) {
       config.account_delay_max = std::chrono::milliseconds(*v);
+    }
+    if (auto v = integer(acc, "accounts", "resume_token_days", 0, 365); !v) {
+      return makeError(std::move(v).error());
+    } else if (*v >= 0) {
+      config.resume_token_lifetime = std::chrono::hours(*v * 24);
     }
     if (auto ok = parseLimits(section("limits"), config); !ok) {
       return makeError(std::move(ok).error());
@@ -753,7 +758,8 @@ std::string renderDefaultConfig(const std::string& name, const std::vector<Endpo
   out += "lockout_first_s = 1         # doubled by each further failure\n";
   out += "lockout_max_s = 300\n";
   out += "account_slow_after = 10     # failures from all addresses before sign-ins are slowed\n";
-  out += "account_delay_max_ms = 2000 # that slowing never refuses, and stays below this\n\n";
+  out += "account_delay_max_ms = 2000 # that slowing never refuses, and stays below this\n";
+  out += "resume_token_days = 14      # reconnects skip the password hash; 0 = off\n\n";
   out += "[limits]                     # per signed-in participant: rate per second, burst\n";
   out += "chat_per_s = 5\n";
   out += "chat_burst = 30\n";

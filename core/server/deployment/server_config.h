@@ -71,6 +71,10 @@ struct ServerConfig {
   // deadline). A sign-in from where the account signed in before is exempt.
   std::uint32_t account_slow_after = 10;
   std::chrono::milliseconds account_delay_max{2000};
+  // How long a resume token stays valid after it is issued (each sign-in
+  // issues a fresh one); 0 = the server issues none and every sign-in pays
+  // the password hash (docs/security.md, "Resume tokens").
+  std::chrono::hours resume_token_lifetime{14 * 24};
   // [limits] Messages per signed-in participant: a token bucket per kind,
   // refilled at *_per_s and holding at most *_burst. A person typing or
   // pasting never gets near them; docs/server-admin.md says what happens

@@ -66,6 +66,12 @@ void ServerMetrics::signInFailed(const std::string& reason) {
 
 void ServerMetrics::signInSlowed() { sign_ins_slowed_.fetch_add(1, std::memory_order_relaxed); }
 
+void ServerMetrics::passwordHashed() { passwords_hashed_.fetch_add(1, std::memory_order_relaxed); }
+
+void ServerMetrics::resumeTokenSignIn() {
+  resume_token_sign_ins_.fetch_add(1, std::memory_order_relaxed);
+}
+
 void ServerMetrics::messageOverLimit(std::size_t kind) {
   if (kind < over_limit_.size()) {
     over_limit_[kind].fetch_add(1, std::memory_order_relaxed);
@@ -162,6 +168,14 @@ std::string ServerMetrics::renderPrometheus(const Gauges& gauges,
        "Sign-ins that waited for their account's backoff (wrong passwords from many addresses).");
   out << "parley_sign_ins_slowed_total " << sign_ins_slowed_.load(std::memory_order_relaxed)
       << "\n";
+  help(out, "parley_password_hashes_total", "counter",
+       "Passwords checked with Argon2 (sign-ins without a valid resume token).");
+  out << "parley_password_hashes_total " << passwords_hashed_.load(std::memory_order_relaxed)
+      << "\n";
+  help(out, "parley_resume_token_sign_ins_total", "counter",
+       "Sign-ins with a resume token instead of the password.");
+  out << "parley_resume_token_sign_ins_total "
+      << resume_token_sign_ins_.load(std::memory_order_relaxed) << "\n";
   help(out, "parley_messages_over_limit_total", "counter",
        "Messages of signed-in participants over their rate limit: chat refused with "
        "rate_limited, presence and signalling dropped.");

@@ -43,6 +43,10 @@ class ServerMetrics {
   void signInFailed(const std::string& reason);
   // A sign-in waited for its account's backoff (AccountBackoff).
   void signInSlowed();
+  // A password was checked with Argon2 (on the hash pool).
+  void passwordHashed();
+  // A sign-in succeeded with a resume token (no Argon2).
+  void resumeTokenSignIn();
   // A signed-in participant's message over its rate limit (refused or
   // dropped), by kind: an index into kMessageKindLabels.
   static constexpr std::array<const char*, 3> kMessageKindLabels = {"chat", "presence", "signal"};
@@ -93,6 +97,8 @@ class ServerMetrics {
   std::array<std::atomic<std::uint64_t>, kMethodLabels.size()> by_method_{};
   std::atomic<std::uint64_t> sign_ins_{0};
   std::atomic<std::uint64_t> sign_ins_slowed_{0};
+  std::atomic<std::uint64_t> passwords_hashed_{0};
+  std::atomic<std::uint64_t> resume_token_sign_ins_{0};
   std::array<std::atomic<std::uint64_t>, kMessageKindLabels.size()> over_limit_{};
   std::atomic<std::uint64_t> flood_disconnects_{0};
   std::atomic<std::uint64_t> refused_per_address_{0};

@@ -47,11 +47,18 @@ CREATE TABLE IF NOT EXISTS group_members(
   group_name TEXT NOT NULL,
   account TEXT NOT NULL,
   PRIMARY KEY(group_name, account));
+CREATE TABLE IF NOT EXISTS resume_tokens(
+  token_sha256 BLOB PRIMARY KEY,
+  user TEXT NOT NULL,
+  client_instance INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS resume_tokens_by_user ON resume_tokens(user, client_instance);
 )sql";
 
 // PRAGMA user_version of the layout above. Stores written before versions
 // were recorded read 0.
-constexpr std::int64_t kSchemaVersion = 2;
+constexpr std::int64_t kSchemaVersion = 3;
 
 // 0 -> 1: the chat dedupe key gains the sender, so two accounts that happen
 // to present the same (client_instance, client_msg_id) never swallow each
@@ -83,6 +90,9 @@ constexpr const char* kMigrateTo2 = R"sql(
 ALTER TABLE rooms ADD COLUMN owner TEXT;
 ALTER TABLE rooms ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;
 )sql";
+
+// 2 -> 3: resume tokens (docs/security.md). The table is new and comes from
+// kSchema; nothing older changes, so the step is the version number alone.
 
 // RAII reset of a cached statement so it never stays mid-step.
 class StmtUse {
@@ -172,7 +182,8 @@ void Store::close() {
   }
   for (sqlite3_stmt* stmt : {add_user_, update_user_, remove_user_, list_users_, get_hash_,
                              find_room_, insert_room_, max_seq_, find_client_, insert_message_,
-                             messages_after_, bind_instance_, instance_owner_}) {
+                             messages_after_, bind_instance_, instance_owner_, cap_tokens_,
+                             drop_expired_tokens_, insert_token_, find_token_, revoke_tokens_}) {
     sqlite3_finalize(stmt);
   }
   sqlite3_exec(db_, "PRAGMA wal_checkpoint(TRUNCATE);", nullptr, nullptr, nullptr);
@@ -298,6 +309,17 @@ Result<void> Store::prepareAll() {
       {&bind_instance_,
        "INSERT OR IGNORE INTO client_instances(instance, user, first_used_ms) VALUES(?1, ?2, ?3)"},
       {&instance_owner_, "SELECT user FROM client_instances WHERE instance = ?1"},
+      {&cap_tokens_,
+       "UPDATE resume_tokens SET expires_ms = MIN(expires_ms, ?3) WHERE user = ?1 AND "
+       "client_instance = ?2"},
+      {&drop_expired_tokens_, "DELETE FROM resume_tokens WHERE expires_ms <= ?1"},
+      {&insert_token_,
+       "INSERT INTO resume_tokens(token_sha256, user, client_instance, created_ms, expires_ms) "
+       "VALUES(?1, ?2, ?3, ?4, ?5)"},
+      {&find_token_,
+       "SELECT user, client_instance, expires_ms FROM resume_tokens WHERE token_sha256 = ?1 AND "
+       "expires_ms > ?2"},
+      {&revoke_tokens_, "DELETE FROM resume_tokens WHERE user = ?1"},
   };
   for (const auto& [target, sql] : statements) {
     auto stmt = prepare(sql);
@@ -344,7 +366,7 @@ Result<void> Store::updateUserPassword(const std::string& name, const std::strin
   if (sqlite3_changes(db_) == 0) {
     return makeError(ErrorCode::NotFound, "no user named '" + name + "'");
   }
-  return {};
+  return revokeTokensLocked(name);
 }
 
 Result<void> Store::removeUser(const std::string& name) {
@@ -358,7 +380,7 @@ Result<void> Store::removeUser(const std::string& name) {
   if (sqlite3_changes(db_) == 0) {
     return makeError(ErrorCode::NotFound, "no user named '" + name + "'");
   }
-  return {};
+  return revokeTokensLocked(name);
 }
 
 Result<std::vector<std::string>> Store::listUsers() {

@@ -54,6 +54,14 @@ struct RoomPolicy {
 
 enum class AdmissionKind { Account, Group };
 
+// A resume token as the store knows it: only the SHA-256 of the token is
+// kept (docs/security.md, "Resume tokens").
+struct ResumeTokenRecord {
+  std::string user;
+  std::uint64_t client_instance = 0;
+  std::int64_t expires_ms = 0;
+};
+
 class Store {
  public:
   // Opens (creating when `create` and missing) and applies the schema.
@@ -111,6 +119,20 @@ class Store {
   Result<std::string> bindClientInstance(std::uint64_t client_instance, const std::string& user,
                                          std::int64_t now_ms);
 
+  // Resume tokens (store_resume_tokens.cpp), keyed by the token's SHA-256.
+  // issueResumeToken stores a new one for (user, instance) and cuts the
+  // expiry of that pair's older tokens to `older_valid_until_ms` (the
+  // rotation grace window), dropping every expired token on the way.
+  Result<void> issueResumeToken(const std::string& token_hash, const std::string& user,
+                                std::uint64_t client_instance, std::int64_t now_ms,
+                                std::int64_t expires_ms, std::int64_t older_valid_until_ms);
+  // The token's record when it exists and has not expired at now_ms.
+  Result<std::optional<ResumeTokenRecord>> findResumeToken(const std::string& token_hash,
+                                                           std::int64_t now_ms);
+  // Revokes every token of the account; returns how many there were.
+  // updateUserPassword and removeUser do this too, in the same step.
+  Result<int> revokeResumeTokens(const std::string& user);
+
   // Chat. A message is identified by (room, sender, client instance, client
   // message id). appendMessage commits before returning.
   Result<std::optional<std::uint64_t>> findByClientId(std::int64_t room_id,
@@ -140,6 +162,7 @@ class Store {
   Result<int> changeLocked(const char* sql, std::int64_t id, const std::string& a,
                            const std::string& b, std::optional<std::int64_t> n);
   Result<RoomPolicy> policyLocked(std::int64_t id);
+  Result<void> revokeTokensLocked(const std::string& user);
   Result<void> prepareAll();
   Unexpected storeError(const std::string& what);
 
@@ -161,6 +184,11 @@ class Store {
   sqlite3_stmt* messages_after_ = nullptr;
   sqlite3_stmt* bind_instance_ = nullptr;
   sqlite3_stmt* instance_owner_ = nullptr;
+  sqlite3_stmt* cap_tokens_ = nullptr;
+  sqlite3_stmt* drop_expired_tokens_ = nullptr;
+  sqlite3_stmt* insert_token_ = nullptr;
+  sqlite3_stmt* find_token_ = nullptr;
+  sqlite3_stmt* revoke_tokens_ = nullptr;
 };
 
 }  // namespace parley::server

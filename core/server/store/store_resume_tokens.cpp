@@ -1,0 +1,133 @@
+// Store: resume tokens. Only the token's SHA-256 is stored (docs/security.md,
+// "Resume tokens"); the caller hashes. Looked up at every token sign-in, so
+// the statements are the cached ones of prepareAll().
+
+#include <sqlite3.h>
+
+#include "core/server/store/store.h"
+
+namespace parley::server {
+namespace {
+
+// Resets a cached statement when the call is done with it.
+class Reset {
+ public:
+  explicit Reset(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  Reset(const Reset&) = delete;
+  Reset& operator=(const Reset&) = delete;
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+void bindText(sqlite3_stmt* stmt, int index, const std::string& text) {
+  sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+void bindBlob(sqlite3_stmt* stmt, int index, const std::string& bytes) {
+  sqlite3_bind_blob(stmt, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+}
+
+std::string columnText(sqlite3_stmt* stmt, int col) {
+  const auto* data = sqlite3_column_text(stmt, col);
+  const int len = sqlite3_column_bytes(stmt, col);
+  return data == nullptr
+             ? std::string()
+             : std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(len));
+}
+
+}  // namespace
+
+Result<void> Store::issueResumeToken(const std::string& token_hash, const std::string& user,
+                                     std::uint64_t client_instance, std::int64_t now_ms,
+                                     std::int64_t expires_ms, std::int64_t older_valid_until_ms) {
+  std::lock_guard lock(mu_);
+  if (db_ == nullptr) {
+    return makeError(ErrorCode::StoreFailed, "the store " + path_ + " is closed");
+  }
+  if (auto ok = exec("BEGIN IMMEDIATE;"); !ok) {
+    return ok;
+  }
+  auto steps = [&]() -> Result<void> {
+    {
+      Reset use(cap_tokens_);
+      bindText(cap_tokens_, 1, user);
+      sqlite3_bind_int64(cap_tokens_, 2, static_cast<std::int64_t>(client_instance));
+      sqlite3_bind_int64(cap_tokens_, 3, older_valid_until_ms);
+      if (sqlite3_step(cap_tokens_) != SQLITE_DONE) {
+        return storeError("cannot rotate the resume tokens of '" + user + "'");
+      }
+    }
+    {
+      Reset use(drop_expired_tokens_);
+      sqlite3_bind_int64(drop_expired_tokens_, 1, now_ms);
+      if (sqlite3_step(drop_expired_tokens_) != SQLITE_DONE) {
+        return storeError("cannot drop expired resume tokens");
+      }
+    }
+    Reset use(insert_token_);
+    bindBlob(insert_token_, 1, token_hash);
+    bindText(insert_token_, 2, user);
+    sqlite3_bind_int64(insert_token_, 3, static_cast<std::int64_t>(client_instance));
+    sqlite3_bind_int64(insert_token_, 4, now_ms);
+    sqlite3_bind_int64(insert_token_, 5, expires_ms);
+    if (sqlite3_step(insert_token_) != SQLITE_DONE) {
+      return storeError("cannot store a resume token for '" + user + "'");
+    }
+    return {};
+  };
+  if (auto ok = steps(); !ok) {
+    sqlite3_exec(db_, "ROLLBACK;", nullptr, nullptr, nullptr);
+    return ok;
+  }
+  return exec("COMMIT;");
+}
+
+Result<std::optional<ResumeTokenRecord>> Store::findResumeToken(const std::string& token_hash,
+                                                                std::int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  if (db_ == nullptr) {
+    return makeError(ErrorCode::StoreFailed, "the store " + path_ + " is closed");
+  }
+  Reset use(find_token_);
+  bindBlob(find_token_, 1, token_hash);
+  sqlite3_bind_int64(find_token_, 2, now_ms);
+  const int rc = sqlite3_step(find_token_);
+  if (rc == SQLITE_ROW) {
+    ResumeTokenRecord record;
+    record.user = columnText(find_token_, 0);
+    record.client_instance = static_cast<std::uint64_t>(sqlite3_column_int64(find_token_, 1));
+    record.expires_ms = sqlite3_column_int64(find_token_, 2);
+    return std::optional<ResumeTokenRecord>(std::move(record));
+  }
+  if (rc != SQLITE_DONE) {
+    return storeError("cannot look up a resume token");
+  }
+  return std::optional<ResumeTokenRecord>();
+}
+
+Result<int> Store::revokeResumeTokens(const std::string& user) {
+  std::lock_guard lock(mu_);
+  if (db_ == nullptr) {
+    return makeError(ErrorCode::StoreFailed, "the store " + path_ + " is closed");
+  }
+  if (auto ok = revokeTokensLocked(user); !ok) {
+    return makeError(std::move(ok).error());
+  }
+  return sqlite3_changes(db_);
+}
+
+Result<void> Store::revokeTokensLocked(const std::string& user) {
+  Reset use(revoke_tokens_);
+  bindText(revoke_tokens_, 1, user);
+  if (sqlite3_step(revoke_tokens_) != SQLITE_DONE) {
+    return storeError("cannot revoke the resume tokens of '" + user + "'");
+  }
+  return {};
+}
+
+}  // namespace parley::server
