@@ -110,7 +110,8 @@ int runUserCommand(const UserCommand& command) {
     return 1;
   }
   std::cout << (existing->has_value() ? "updated password of user '" : "added user '")
-            << command.name << (existing->has_value() ? "' (its resume tokens are revoked)\n" : "'\n");
+            << command.name
+            << (existing->has_value() ? "' (its resume tokens are revoked)\n" : "'\n");
   return 0;
 }
 

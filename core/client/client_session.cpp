@@ -287,8 +287,7 @@ void ClientSession::Impl::onSignInResult(const proto::SignInResult& result) {
   }
   if (!result.ok()) {
     const bool token_refused =
-        signing_in_with_token_ &&
-        errorCodeFromNumber(result.error_code()) == ErrorCode::AuthFailed;
+        signing_in_with_token_ && errorCodeFromNumber(result.error_code()) == ErrorCode::AuthFailed;
     if (token_refused) {
       // Expired, revoked or rotated away: forget it, and (silently) use the
       // password on this same connection when there is one.

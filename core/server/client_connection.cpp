@@ -501,18 +501,19 @@ void ClientConnection::checkPassword(const std::string& user, std::uint64_t inst
       spdlog::error("sign-in: no resume token: {}", issued.error().toString());
     }
   }
-  asio::post(channel_->strand(), [self = shared_from_this(), ok, error = std::move(error),
-                                  owner = std::move(instance_owner),
-                                  token = std::move(resume_token)]() mutable {
-    self->onAuthenticated(ok, error, owner, std::move(token));
-  });
+  asio::post(channel_->strand(),
+             [self = shared_from_this(), ok, error = std::move(error),
+              owner = std::move(instance_owner), token = std::move(resume_token)]() mutable {
+               self->onAuthenticated(ok, error, owner, std::move(token));
+             });
 }
 
 void ClientConnection::signInWithToken(const std::string& token) {
   PARLEY_DCHECK_RUN_ON(channel_->strand());
   const auto verdict = ctx_->resume_tokens.check(token, user_, client_instance_);
   if (verdict == ResumeTokens::Verdict::StoreFailed) {
-    refuseSignIn(Error{ErrorCode::StoreFailed, "the server cannot sign you in right now; try later"},
+    refuseSignIn(Error{ErrorCode::StoreFailed,
+                       "the server cannot sign you in right now; try later"},
                  std::chrono::milliseconds::zero());
     return;
   }

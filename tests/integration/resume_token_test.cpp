@@ -220,7 +220,7 @@ TEST_CASE("a session reconnects with its token, and after a revocation with its 
   const auto snapshot = recorder.snapshot();
   CHECK(snapshot.errors.empty());
   REQUIRE(snapshot.resume_tokens.size() == 4);
-  CHECK(snapshot.resume_tokens[2].empty());     // the refused one, forgotten
+  CHECK(snapshot.resume_tokens[2].empty());       // the refused one, forgotten
   CHECK(snapshot.resume_tokens[3].size() == 32);  // the password sign-in's new one
   session.stop();
 }
@@ -233,9 +233,9 @@ TEST_CASE("a password change revokes the tokens; without a password the session 
   RawTlsClient first(server.port(), server.caFile());
   auto signed_in = helloAndSignIn(first, instance, passwordSignIn("alice", "alice-pw"));
   REQUIRE(signed_in.ok());
-  auto changed = runProgram(
-      {parleydPath(), "user", "add", "--update", "alice", "--config", server.configFile()},
-      "alice-new\n");
+  auto changed = runProgram({parleydPath(), "user", "add", "--update", "alice", "--config",
+                             server.configFile()},
+                            "alice-new\n");
   INFO(changed.out << changed.err);
   REQUIRE(changed.exit_code == 0);
 

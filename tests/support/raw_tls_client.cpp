@@ -20,7 +20,7 @@ struct RawTlsClient::Impl {
   protocol::FrameDecoder decoder;
   bool closed = false;
   std::uint64_t client_instance = 0;
-  bool use_token = false;     // signIn() sends its "password" as a resume token
+  bool use_token = false;    // signIn() sends its "password" as a resume token
   std::string resume_token;  // from the last successful sign-in
 };
 

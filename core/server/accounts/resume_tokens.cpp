@@ -18,13 +18,14 @@ Result<std::string> ResumeTokens::issue(const std::string& user, std::uint64_t c
     return std::string();
   }
   std::string token(kResumeTokenBytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(token.data()),
-                 static_cast<int>(token.size())) != 1) {
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(token.data()), static_cast<int>(token.size())) !=
+      1) {
     return makeError(ErrorCode::StoreFailed, "no randomness for a resume token");
   }
   const std::int64_t now = clock_.wallMillis();
   const auto lifetime_ms = std::chrono::duration_cast<std::chrono::milliseconds>(lifetime_).count();
-  const auto grace_ms = std::chrono::duration_cast<std::chrono::milliseconds>(kRotationGrace).count();
+  const auto grace_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(kRotationGrace).count();
   if (auto ok = store_.issueResumeToken(hashOf(token), user, client_instance, now,
                                         now + lifetime_ms, now + grace_ms);
       !ok) {

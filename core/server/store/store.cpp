@@ -136,8 +136,8 @@ Unexpected Store::storeError(const std::string& what) {
   // The errno only counts for an I/O error: SQLite never resets it, so after
   // one full disk a later BUSY would otherwise read as "disk full" too.
   const int primary = db_ != nullptr ? (sqlite3_extended_errcode(db_) & 0xff) : SQLITE_OK;
-  const bool full = primary == SQLITE_FULL ||
-                    (primary == SQLITE_IOERR && sqlite3_system_errno(db_) == ENOSPC);
+  const bool full =
+      primary == SQLITE_FULL || (primary == SQLITE_IOERR && sqlite3_system_errno(db_) == ENOSPC);
   return makeError(full ? ErrorCode::StoreFull : ErrorCode::StoreFailed,
                    what + " (" + path_ + "): " + (db_ != nullptr ? sqlite3_errmsg(db_) : "closed"));
 }
@@ -180,10 +180,10 @@ void Store::close() {
   if (db_ == nullptr) {
     return;
   }
-  for (sqlite3_stmt* stmt : {add_user_, update_user_, remove_user_, list_users_, get_hash_,
-                             find_room_, insert_room_, max_seq_, find_client_, insert_message_,
-                             messages_after_, bind_instance_, instance_owner_, cap_tokens_,
-                             drop_expired_tokens_, insert_token_, find_token_, revoke_tokens_}) {
+  for (sqlite3_stmt* stmt :
+       {add_user_, update_user_, remove_user_, list_users_, get_hash_, find_room_, insert_room_,
+        max_seq_, find_client_, insert_message_, messages_after_, bind_instance_, instance_owner_,
+        cap_tokens_, drop_expired_tokens_, insert_token_, find_token_, revoke_tokens_}) {
     sqlite3_finalize(stmt);
   }
   sqlite3_exec(db_, "PRAGMA wal_checkpoint(TRUNCATE);", nullptr, nullptr, nullptr);
