@@ -13,6 +13,7 @@
 #include "core/client/client_session.h"
 #include "core/protocol/protocol_limits.h"
 #include "net/io_thread.h"
+#include "net/tls/tls_context.h"
 #include "tests/support/direct_routes.h"
 #include "tests/support/metrics_scrape.h"
 #include "tests/support/process.h"
