@@ -38,6 +38,7 @@ TEST_CASE("the file init writes parses to the defaults", "[server][config]") {
   CHECK(config->lockout_max == std::chrono::seconds(300));
   CHECK(config->account_slow_after == 10);
   CHECK(config->account_delay_max == std::chrono::milliseconds(2000));
+  CHECK(config->resume_token_lifetime == std::chrono::hours(14 * 24));
   CHECK(config->chat_per_s == 5);
   CHECK(config->chat_burst == 30);
   CHECK(config->presence_per_s == 10);
@@ -64,6 +65,25 @@ TEST_CASE("the message limits and the account backoff are read", "[server][confi
   CHECK(config->signal_per_s == 5);
   CHECK(config->signal_burst == 6);
   CHECK(config->flood_disconnect_after == 0);
+}
+
+TEST_CASE("the resume token lifetime is read in days, 0 turning tokens off", "[server][config]") {
+  auto week = parseServerConfig("[accounts]
+resume_token_days = 7
+", "/x", "t.toml");
+  REQUIRE(week);
+  CHECK(week->resume_token_lifetime == std::chrono::hours(7 * 24));
+  auto off = parseServerConfig("[accounts]
+resume_token_days = 0
+", "/x", "t.toml");
+  REQUIRE(off);
+  CHECK(off->resume_token_lifetime.count() == 0);
+  auto too_long = parseServerConfig("[accounts]
+resume_token_days = 366
+", "/x", "t.toml");
+  REQUIRE_FALSE(too_long);
+  CHECK_THAT(too_long.error().detail, Catch::Contains("[accounts] resume_token_days") &&
+                                          Catch::Contains("out of range"));
 }
 
 TEST_CASE("an empty file gives the defaults", "[server][config]") {
