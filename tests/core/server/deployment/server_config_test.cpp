@@ -68,22 +68,16 @@ TEST_CASE("the message limits and the account backoff are read", "[server][confi
 }
 
 TEST_CASE("the resume token lifetime is read in days, 0 turning tokens off", "[server][config]") {
-  auto week = parseServerConfig("[accounts]
-resume_token_days = 7
-", "/x", "t.toml");
+  auto week = parseServerConfig("[accounts]\nresume_token_days = 7\n", "/x", "t.toml");
   REQUIRE(week);
   CHECK(week->resume_token_lifetime == std::chrono::hours(7 * 24));
-  auto off = parseServerConfig("[accounts]
-resume_token_days = 0
-", "/x", "t.toml");
+  auto off = parseServerConfig("[accounts]\nresume_token_days = 0\n", "/x", "t.toml");
   REQUIRE(off);
   CHECK(off->resume_token_lifetime.count() == 0);
-  auto too_long = parseServerConfig("[accounts]
-resume_token_days = 366
-", "/x", "t.toml");
+  auto too_long = parseServerConfig("[accounts]\nresume_token_days = 366\n", "/x", "t.toml");
   REQUIRE_FALSE(too_long);
-  CHECK_THAT(too_long.error().detail, Catch::Contains("[accounts] resume_token_days") &&
-                                          Catch::Contains("out of range"));
+  CHECK_THAT(too_long.error().detail,
+             Catch::Contains("[accounts] resume_token_days") && Catch::Contains("out of range"));
 }
 
 TEST_CASE("an empty file gives the defaults", "[server][config]") {
