@@ -73,6 +73,16 @@ struct Sample {
   double heap_kib = 0;  // parley_heap_in_use_bytes: live allocations only
 };
 
+std::string lastLines(const std::string& text, std::size_t count) {
+  std::size_t start = text.size();
+  for (std::size_t seen = 0; start > 0 && seen <= count; --start) {
+    if (text[start - 1] == '\n') {
+      ++seen;
+    }
+  }
+  return text.substr(start);
+}
+
 // Least-squares slope, KiB per minute, of `field`.
 double slopeKibPerMinute(const std::vector<Sample>& samples, double Sample::*field) {
   double mean_t = 0;
@@ -146,7 +156,21 @@ TEST_CASE("soak: joins, leaves, reconnects and sharing lose nothing and keep mem
     // A visitor joins, chats, and leaves.
     {
       SessionClient visitor(io, server, "alice", "alice-pw");
-      REQUIRE(visitor.recorder.waitFor([](auto& s) { return s.joins == 1; }, 60s));
+      if (!visitor.recorder.waitFor([](auto& s) { return s.joins == 1; }, 60s)) {
+        // Why, from both sides: what the client was told, and the server's
+        // last words about it.
+        const auto seen = visitor.recorder.snapshot();
+        std::string told;
+        for (const auto& e : seen.disconnects) {
+          told += "\n  disconnected: " + e.toString();
+        }
+        for (const auto& e : seen.errors) {
+          told += "\n  error: " + e.toString();
+        }
+        FAIL("cycle " << cycle << ": the visitor did not join within 60 s; it was told:"
+                      << (told.empty() ? std::string(" nothing") : told) << "\nserver log (end):\n"
+                      << lastLines(server.log(), 40));
+      }
       for (int i = 0; i < 5; ++i) {
         const std::string text = "visitor " + std::to_string(cycle) + "." + std::to_string(i);
         visitor.session->sendChat(text);
