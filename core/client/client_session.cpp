@@ -49,7 +49,9 @@ ClientSession::Impl::Impl(const asio::any_io_executor& executor, SessionConfig c
       keepalive_(config_.keepalive_interval),
       client_instance_(config_.client_instance != 0 ? config_.client_instance : randomInstance()),
       rng_(randomInstance()),
-      resume_token_(config_.resume_token),
+      // A token is bound to the instance it was issued to: without that
+      // instance it could only be refused (and counted as misuse).
+      resume_token_(config_.client_instance != 0 ? config_.resume_token : std::string()),
       reconnect_timer_(strand_),
       handshake_timer_(strand_),
       keepalive_timer_(strand_),

@@ -21,6 +21,8 @@ constexpr std::size_t kWriteBatchBytes = 64 * 1024;
 // the socket and the encryption); regrowing it from zero per batch costs
 // reallocations and fresh pages.
 constexpr std::size_t kKeptWriteBufferBytes = 2 * kWriteBatchBytes;
+// What an idle connection keeps: chat-sized batches without reallocation.
+constexpr std::size_t kIdleWriteBufferBytes = 16 * 1024;
 // Frames smaller than this are copied together before encryption so a burst
 // of chat becomes full records instead of one short record per message.
 constexpr std::size_t kCoalesceBelowBytes = 4 * 1024;
@@ -85,6 +87,12 @@ void MessageChannel::start(std::weak_ptr<Handler> handler) {
     // Reads are attempted directly and wait only when the socket is empty.
     asio::error_code ignored;
     self->stream_->next_layer().non_blocking(true, ignored);
+    // What the peer sent right behind its handshake (a client's hello often
+    // shares a read with its Finished) came over with the session: deliver
+    // it now, since the socket will not turn readable for it again.
+    if (self->decryptAndDeliver({}) == AfterDecrypt::Finished) {
+      return;
+    }
     self->readMore();
   });
 }
@@ -161,6 +169,13 @@ void MessageChannel::writeMore() {
   if (writing_ || state_ == State::Closed || !records_) {
     return;
   }
+  if (state_ == State::ShuttingDown) {
+    // Our sending side is half-closed: what the session answers now (a
+    // KeyUpdate) has nowhere to go, and writing it would end the channel
+    // with "write failed" instead of the reason it is closing for.
+    records_->outgoing().clear();
+    return;
+  }
   if (auto encrypted = encryptQueued(); !encrypted) {
     finish(std::move(encrypted).error());
     return;
@@ -183,8 +198,16 @@ void MessageChannel::writeMore() {
           self->finish(Error{ErrorCode::ConnectionClosed, "write failed: " + ec.message()});
           return;
         }
-        if (self->sending_.capacity() > kKeptWriteBufferBytes) {
-          std::string().swap(self->sending_);  // after a huge frame, do not keep its size
+        // A connection that has gone quiet keeps only small buffers: after a
+        // burst (a page of history, a shared file) a thousand idle members
+        // must not each hold two batches' worth.
+        const bool idle = self->queue_.empty() && self->records_->outgoing().empty();
+        const std::size_t keep = idle ? kIdleWriteBufferBytes : kKeptWriteBufferBytes;
+        if (self->sending_.capacity() > keep) {
+          std::string().swap(self->sending_);
+        }
+        if (idle && self->records_->outgoing().capacity() > keep) {
+          std::string().swap(self->records_->outgoing());
         }
         self->writeMore();
       }));
@@ -253,32 +276,40 @@ void MessageChannel::onReadable(const asio::error_code& ec) {
       onReadFailed(read_ec);
       return;
     }
-    auto status = records_->decrypt(std::span<const std::byte>(scratch.data(), n),
-                                    [this](std::span<const std::byte> plaintext) {
-                                      // Drained even when closing, so nothing piles up.
-                                      deliver(plaintext);
-                                      return true;
-                                    });
-    if (state_ == State::Closed) {
+    const auto after = decryptAndDeliver(std::span<const std::byte>(scratch.data(), n));
+    if (after == AfterDecrypt::Finished) {
       return;
     }
-    if (!status) {
-      onReadFailed(asio::error::make_error_code(asio::error::connection_aborted),
-                   std::move(status).error().detail);
-      return;
-    }
-    if (*status == net::TlsRecordIo::ReadStatus::PeerClosed) {
-      onReadFailed(asio::error::eof);
-      return;
-    }
-    if (!records_->outgoing().empty()) {
-      writeMore();  // the session answered something (a KeyUpdate)
-    }
-    if (state_ != State::Open) {
+    if (after == AfterDecrypt::StopReading) {
       break;  // closing: the peer's end or the close timer finishes it
     }
   }
   readMore();
+}
+
+MessageChannel::AfterDecrypt MessageChannel::decryptAndDeliver(
+    std::span<const std::byte> ciphertext) {
+  auto status = records_->decrypt(ciphertext, [this](std::span<const std::byte> plaintext) {
+    // Drained even when closing, so nothing piles up.
+    deliver(plaintext);
+    return true;
+  });
+  if (state_ == State::Closed) {
+    return AfterDecrypt::Finished;
+  }
+  if (!status) {
+    onReadFailed(asio::error::make_error_code(asio::error::connection_aborted),
+                 std::move(status).error().detail);
+    return AfterDecrypt::Finished;
+  }
+  if (*status == net::TlsRecordIo::ReadStatus::PeerClosed) {
+    onReadFailed(asio::error::eof);
+    return AfterDecrypt::Finished;
+  }
+  if (!records_->outgoing().empty()) {
+    writeMore();  // the session answered something (a KeyUpdate)
+  }
+  return state_ == State::Open ? AfterDecrypt::KeepReading : AfterDecrypt::StopReading;
 }
 
 void MessageChannel::onReadFailed(const asio::error_code& ec, const std::string& tls_failure) {

@@ -103,6 +103,10 @@ class MessageChannel : public std::enable_shared_from_this<MessageChannel> {
  private:
   void readMore();
   void onReadable(const asio::error_code& ec);
+  // Decrypts `ciphertext` (empty: only what the session already holds, such
+  // as records that arrived with the handshake) and delivers the frames.
+  enum class AfterDecrypt { KeepReading, StopReading, Finished };
+  AfterDecrypt decryptAndDeliver(std::span<const std::byte> ciphertext);
   // `tls_failure` names a record that failed to decrypt (else ec says why).
   void onReadFailed(const asio::error_code& ec, const std::string& tls_failure = {});
   // Feeds decrypted bytes to the decoder and hands out whole frames; ignores

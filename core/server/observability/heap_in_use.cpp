@@ -17,6 +17,9 @@ extern "C" std::size_t
 __sanitizer_get_current_allocated_bytes();  // NOLINT(bugprone-reserved-identifier)
 #elif defined(__GLIBC__)
 #include <malloc.h>
+#if __GLIBC_PREREQ(2, 33)
+#define PARLEY_HEAP_FROM_MALLINFO2 1
+#endif
 #endif
 
 namespace parley::server {
@@ -25,7 +28,7 @@ std::optional<std::uint64_t> heapInUseBytes() {
 #if defined(PARLEY_HEAP_FROM_SANITIZER)
   // ASan replaces malloc; glibc's counters would read zero.
   return __sanitizer_get_current_allocated_bytes();
-#elif defined(__GLIBC__)
+#elif defined(PARLEY_HEAP_FROM_MALLINFO2)
   // uordblks: in use from the arenas; hblkhd: large blocks mapped on their own.
   const struct mallinfo2 info = mallinfo2();
   return static_cast<std::uint64_t>(info.uordblks) + static_cast<std::uint64_t>(info.hblkhd);

@@ -317,8 +317,10 @@ Result<void> Store::prepareAll() {
        "INSERT INTO resume_tokens(token_sha256, user, client_instance, created_ms, expires_ms) "
        "VALUES(?1, ?2, ?3, ?4, ?5)"},
       {&find_token_,
-       "SELECT user, client_instance, expires_ms FROM resume_tokens WHERE token_sha256 = ?1 AND "
-       "expires_ms > ?2"},
+       // Joined with users: a removed account's tokens are dead even if
+       // deleting them failed.
+       "SELECT t.user, t.client_instance, t.expires_ms FROM resume_tokens t JOIN users u ON "
+       "u.name = t.user WHERE t.token_sha256 = ?1 AND t.expires_ms > ?2"},
       {&revoke_tokens_, "DELETE FROM resume_tokens WHERE user = ?1"},
   };
   for (const auto& [target, sql] : statements) {
@@ -340,47 +342,80 @@ Result<void> Store::addUser(const std::string& name, const std::string& password
                             std::int64_t created_ms) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
-  StmtUse use(add_user_);
-  bindText(add_user_, 1, name);
-  bindText(add_user_, 2, password_hash);
-  sqlite3_bind_int64(add_user_, 3, created_ms);
-  const int rc = sqlite3_step(add_user_);
-  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
-    return makeError(ErrorCode::AlreadyExists, "user '" + name + "' already exists");
+  if (auto ok = exec("BEGIN IMMEDIATE;"); !ok) {
+    return ok;
   }
-  if (rc != SQLITE_DONE) {
-    return storeError("cannot add user '" + name + "'");
+  auto added = [&]() -> Result<void> {
+    StmtUse use(add_user_);
+    bindText(add_user_, 1, name);
+    bindText(add_user_, 2, password_hash);
+    sqlite3_bind_int64(add_user_, 3, created_ms);
+    const int rc = sqlite3_step(add_user_);
+    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
+      return makeError(ErrorCode::AlreadyExists, "user '" + name + "' already exists");
+    }
+    if (rc != SQLITE_DONE) {
+      return storeError("cannot add user '" + name + "'");
+    }
+    // A new account under an old name inherits none of the old one's tokens.
+    return revokeTokensLocked(name);
+  }();
+  if (!added) {
+    sqlite3_exec(db_, "ROLLBACK;", nullptr, nullptr, nullptr);
+    return added;
   }
-  return {};
+  return exec("COMMIT;");
 }
 
 Result<void> Store::updateUserPassword(const std::string& name, const std::string& password_hash) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
-  StmtUse use(update_user_);
-  bindText(update_user_, 1, name);
-  bindText(update_user_, 2, password_hash);
-  if (sqlite3_step(update_user_) != SQLITE_DONE) {
-    return storeError("cannot update user '" + name + "'");
+  // The new password and the end of the old tokens in one step: never one
+  // without the other.
+  if (auto ok = exec("BEGIN IMMEDIATE;"); !ok) {
+    return ok;
   }
-  if (sqlite3_changes(db_) == 0) {
-    return makeError(ErrorCode::NotFound, "no user named '" + name + "'");
+  auto changed = [&]() -> Result<void> {
+    StmtUse use(update_user_);
+    bindText(update_user_, 1, name);
+    bindText(update_user_, 2, password_hash);
+    if (sqlite3_step(update_user_) != SQLITE_DONE) {
+      return storeError("cannot update user '" + name + "'");
+    }
+    if (sqlite3_changes(db_) == 0) {
+      return makeError(ErrorCode::NotFound, "no user named '" + name + "'");
+    }
+    return revokeTokensLocked(name);
+  }();
+  if (!changed) {
+    sqlite3_exec(db_, "ROLLBACK;", nullptr, nullptr, nullptr);
+    return changed;
   }
-  return revokeTokensLocked(name);
+  return exec("COMMIT;");
 }
 
 Result<void> Store::removeUser(const std::string& name) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
-  StmtUse use(remove_user_);
-  bindText(remove_user_, 1, name);
-  if (sqlite3_step(remove_user_) != SQLITE_DONE) {
-    return storeError("cannot remove user '" + name + "'");
+  if (auto ok = exec("BEGIN IMMEDIATE;"); !ok) {
+    return ok;
   }
-  if (sqlite3_changes(db_) == 0) {
-    return makeError(ErrorCode::NotFound, "no user named '" + name + "'");
+  auto removed = [&]() -> Result<void> {
+    StmtUse use(remove_user_);
+    bindText(remove_user_, 1, name);
+    if (sqlite3_step(remove_user_) != SQLITE_DONE) {
+      return storeError("cannot remove user '" + name + "'");
+    }
+    if (sqlite3_changes(db_) == 0) {
+      return makeError(ErrorCode::NotFound, "no user named '" + name + "'");
+    }
+    return revokeTokensLocked(name);
+  }();
+  if (!removed) {
+    sqlite3_exec(db_, "ROLLBACK;", nullptr, nullptr, nullptr);
+    return removed;
   }
-  return revokeTokensLocked(name);
+  return exec("COMMIT;");
 }
 
 Result<std::vector<std::string>> Store::listUsers() {

@@ -4,6 +4,7 @@
 
 #include "core/transport/message_channel.h"
 
+#include <array>
 #include <asio/read.hpp>
 #include <asio/write.hpp>
 #include <catch2/catch.hpp>
@@ -485,6 +486,31 @@ TEST_CASE("MessageChannel ends on its timeout when the peer never closes", "[tra
   REQUIRE(reason);
   CHECK(reason->code == ErrorCode::ServerShutdown);
   CHECK(peer.readsEnd());
+}
+
+TEST_CASE("MessageChannel delivers what arrived with the handshake without waiting for more",
+          "[transport]") {
+  // A client's first message often shares a socket read with the end of its
+  // handshake, and then it waits for the answer: nothing more will arrive to
+  // make the socket readable again. Here the server's stream has pulled both
+  // records of the client into its buffers before the channel takes over.
+  net::IoThreads io(1);
+  TlsPair pair(io.context());
+  std::string frame;
+  REQUIRE(protocol::appendEnvelopeFrame(chat(1, "right behind the handshake"), frame));
+  asio::write(*pair.client, asio::buffer(std::string("x")));  // a record of its own
+  asio::write(*pair.client, asio::buffer(frame));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // both on the socket
+  std::array<char, 1> first{};
+  asio::read(*pair.server, asio::buffer(first));  // the stream reads all that is there
+  REQUIRE(first[0] == 'x');
+
+  auto recorder = std::make_shared<Recorder>();
+  auto channel = MessageChannel::create(std::move(pair.server), {});
+  channel->start(recorder);
+  REQUIRE(recorder->waitMessages(1));
+  CHECK(recorder->messages().front().chat_message().text() == "right behind the handshake");
+  channel->abort();
 }
 
 }  // namespace parley::transport

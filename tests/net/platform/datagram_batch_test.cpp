@@ -29,9 +29,23 @@ constexpr int kWouldBlock = WSAEWOULDBLOCK;
 constexpr int kWouldBlock = EWOULDBLOCK;
 #endif
 
+#ifdef _WIN32
+// Nothing else in this test starts Winsock (Asio would, elsewhere).
+void startWinsockOnce() {
+  static const bool started = [] {
+    WSADATA data{};
+    return ::WSAStartup(MAKEWORD(2, 2), &data) == 0;
+  }();
+  REQUIRE(started);
+}
+#else
+void startWinsockOnce() {}
+#endif
+
 // Non-blocking, as the media port's socket is.
 struct Loopback {
   Loopback() {
+    startWinsockOnce();
     socket = openSocketNoInherit(AF_INET, SOCK_DGRAM, 0);
     REQUIRE(validSocket(socket));
     sockaddr_in local{};
