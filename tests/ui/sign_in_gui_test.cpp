@@ -121,6 +121,8 @@ void SignInGuiTest::signInShowsParticipantsAndChat() {
   QTRY_COMPARE_WITH_TIMEOUT(secrets.contentsForTest()[signInSecretKey(QStringLiteral("127.0.0.1"),
                                                                       QStringLiteral("alice"))],
                             QStringLiteral("alice-pw"), kWaitMs);
+  // QSettings writes its file on its own schedule: wait for it, then look.
+  QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tmp.file()), kWaitMs);
   QFile f(tmp.file());
   QVERIFY(f.open(QIODevice::ReadOnly));
   QVERIFY(!f.readAll().contains("alice-pw"));

@@ -263,8 +263,10 @@ TEST_CASE("407 Basic asks for credentials with the realm, then the tunnel is up"
   CHECK(echoThrough(outcome.result->value()) == "ping through the tunnel");
 }
 
+// Not on Windows yet: there the second try still opens a new connection
+// (docs/tunnels.md, "The connection of a 407").
 TEST_CASE("after a 407 that keeps the connection open, the credentials go on it",
-          "[tunnel][kept]") {
+          "[tunnel][kept][not-windows]") {
   asio::io_context io;
   FakeServer echo(test::echoScript());
   ProxyCounts counts;

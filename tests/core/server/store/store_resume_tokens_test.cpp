@@ -19,6 +19,14 @@ std::unique_ptr<Store> openStore(const std::string& path) {
   return std::move(*store);
 }
 
+// Tokens are honoured only for accounts that exist.
+std::unique_ptr<Store> openStoreWithAccounts(const std::string& path) {
+  auto store = openStore(path);
+  REQUIRE(store->addUser("alice", "$argon2id$a", 1));
+  REQUIRE(store->addUser("bob", "$argon2id$b", 1));
+  return store;
+}
+
 void rawSql(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
@@ -75,7 +83,7 @@ TEST_CASE("resume tokens are random, 32 bytes, and stored only as their SHA-256"
   parley::testing::TempDir dir;
   const auto path = (dir.path() / "t.db").string();
   FakeClock clock;
-  auto store = openStore(path);
+  auto store = openStoreWithAccounts(path);
   ResumeTokens tokens(*store, clock, std::chrono::hours(24));
   auto a = tokens.issue("alice", 7);
   auto b = tokens.issue("alice", 7);
@@ -101,7 +109,7 @@ TEST_CASE("a resume token is bound to its account and its client instance",
           "[server][store][resume]") {
   parley::testing::TempDir dir;
   FakeClock clock;
-  auto store = openStore((dir.path() / "t.db").string());
+  auto store = openStoreWithAccounts((dir.path() / "t.db").string());
   ResumeTokens tokens(*store, clock, std::chrono::hours(24));
   auto token = tokens.issue("alice", 7);
   REQUIRE(token);
@@ -118,7 +126,7 @@ TEST_CASE("a resume token is bound to its account and its client instance",
 TEST_CASE("a resume token expires after the configured lifetime", "[server][store][resume]") {
   parley::testing::TempDir dir;
   FakeClock clock;
-  auto store = openStore((dir.path() / "t.db").string());
+  auto store = openStoreWithAccounts((dir.path() / "t.db").string());
   ResumeTokens tokens(*store, clock, std::chrono::hours(24));
   auto token = tokens.issue("alice", 7);
   REQUIRE(token);
@@ -131,7 +139,7 @@ TEST_CASE("a resume token expires after the configured lifetime", "[server][stor
 TEST_CASE("a rotated token stays valid for the grace window only", "[server][store][resume]") {
   parley::testing::TempDir dir;
   FakeClock clock;
-  auto store = openStore((dir.path() / "t.db").string());
+  auto store = openStoreWithAccounts((dir.path() / "t.db").string());
   ResumeTokens tokens(*store, clock, std::chrono::hours(24));
   auto first = tokens.issue("alice", 7);
   auto other_instance = tokens.issue("alice", 8);
@@ -180,7 +188,7 @@ TEST_CASE("revoking, a password change and removing the account end its tokens",
 TEST_CASE("with a lifetime of 0 no token is issued or accepted", "[server][store][resume]") {
   parley::testing::TempDir dir;
   FakeClock clock;
-  auto store = openStore((dir.path() / "t.db").string());
+  auto store = openStoreWithAccounts((dir.path() / "t.db").string());
   ResumeTokens on(*store, clock, std::chrono::hours(24));
   auto token = on.issue("alice", 7);
   REQUIRE(token);
@@ -219,4 +227,21 @@ TEST_CASE("a version 2 store migrates to 3 and keeps everything", "[server][stor
   auto again = Store::open(path, Synchronous::Normal, false);
   REQUIRE(again);
   CHECK(queryInt(path, "SELECT COUNT(*) FROM resume_tokens") == 1);
+}
+
+TEST_CASE("a removed account's tokens are dead, and a new account under its name has none",
+          "[server][store][resume]") {
+  parley::testing::TempDir dir;
+  FakeClock clock;
+  const std::string path = (dir.path() / "t.db").string();
+  auto store = openStoreWithAccounts(path);
+  ResumeTokens tokens(*store, clock, std::chrono::hours(24));
+  auto kept = tokens.issue("alice", 7);
+  REQUIRE(kept);
+  // As if the revocation had failed: the account goes, its token row stays.
+  rawSql(path, "DELETE FROM users WHERE name = 'alice';");
+  CHECK(tokens.check(*kept, "alice", 7) == Verdict::Unknown);
+  // Someone else gets the name: the old token does not let its holder in.
+  REQUIRE(store->addUser("alice", "$argon2id$someone-else", 2));
+  CHECK(tokens.check(*kept, "alice", 7) == Verdict::Unknown);
 }
