@@ -3,6 +3,7 @@
 #include <openssl/err.h>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 #include <asio/bind_executor.hpp>
 #include <asio/dispatch.hpp>
 #include <asio/ip/v6_only.hpp>
@@ -317,7 +318,8 @@ std::size_t Server::connectionCount() const { return ctx_->connections.size(); }
 
 std::string Server::renderMetrics() const {
   return ctx_->metrics.renderPrometheus({ctx_->connections.size(), ctx_->rooms.size(),
-                                         ctx_->unauthenticated->total(), heapInUseBytes()},
+                                         ctx_->unauthenticated->total(), heapInUseBytes(),
+                                         static_cast<std::uint64_t>(sqlite3_memory_used())},
                                         ctx_->server_version);
 }
 

@@ -214,6 +214,10 @@ std::string ServerMetrics::renderPrometheus(const Gauges& gauges,
          "allocator keeps for reuse). Flat under steady load; steady growth is a leak.");
     out << "parley_heap_in_use_bytes " << *gauges.heap_in_use_bytes << "\n";
   }
+  help(out, "parley_store_memory_bytes", "gauge",
+       "Memory SQLite holds now, mostly its page cache; grows with the store up to the "
+       "cache's bound.");
+  out << "parley_store_memory_bytes " << gauges.store_memory_bytes << "\n";
   return out.str();
 }
 

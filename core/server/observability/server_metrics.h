@@ -80,6 +80,8 @@ class ServerMetrics {
     std::uint64_t unauthenticated = 0;
     // heapInUseBytes(); left out of the page where the allocator cannot tell.
     std::optional<std::uint64_t> heap_in_use_bytes;
+    // Of that, what SQLite holds (its page cache, bounded by cache_size).
+    std::uint64_t store_memory_bytes = 0;
   };
   // Prometheus text exposition format 0.0.4.
   [[nodiscard]] std::string renderPrometheus(const Gauges& gauges,

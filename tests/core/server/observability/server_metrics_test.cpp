@@ -66,7 +66,7 @@ TEST_CASE("metrics render in Prometheus text format", "[server][metrics]") {
   metrics.mediaDropped(ServerMetrics::MediaDrop::Auth);
   metrics.mediaAddressCheckSent();
   metrics.mediaAddressConfirmed();
-  const auto text = metrics.renderPrometheus({3, 1, 0, std::nullopt}, "1.2.3\"x");
+  const auto text = metrics.renderPrometheus({3, 1, 0, std::nullopt, 0}, "1.2.3\"x");
   CHECK_THAT(text, Catch::Contains("parley_build_info{version=\"1.2.3\\\"x\"} 1\n"));
   CHECK_THAT(
       text,
