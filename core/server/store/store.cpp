@@ -1,4 +1,5 @@
 #include "core/server/store/store.h"
+#include "core/server/store/sqlite_statement.h"
 
 #include <sqlite3.h>
 
@@ -7,6 +8,10 @@
 
 namespace parley::server {
 namespace {
+
+using sqlite::bindText;
+using sqlite::columnText;
+using sqlite::StmtUse;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS users(
@@ -94,36 +99,9 @@ ALTER TABLE rooms ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;
 // 2 -> 3: resume tokens (docs/security.md). The table is new and comes from
 // kSchema; nothing older changes, so the step is the version number alone.
 
-// RAII reset of a cached statement so it never stays mid-step.
-class StmtUse {
- public:
-  explicit StmtUse(sqlite3_stmt* stmt) : stmt_(stmt) {}
-  ~StmtUse() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  StmtUse(const StmtUse&) = delete;
-  StmtUse& operator=(const StmtUse&) = delete;
-
- private:
-  sqlite3_stmt* stmt_;
-};
-
-void bindText(sqlite3_stmt* stmt, int index, const std::string& text) {
-  sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-}
-
 // SQLite integers are signed 64-bit; client ids are u64 bit patterns.
 std::int64_t toSql(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 std::uint64_t fromSql(std::int64_t v) { return static_cast<std::uint64_t>(v); }
-
-std::string columnText(sqlite3_stmt* stmt, int col) {
-  const auto* data = sqlite3_column_text(stmt, col);
-  const int len = sqlite3_column_bytes(stmt, col);
-  return data == nullptr
-             ? std::string()
-             : std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(len));
-}
 
 }  // namespace
 

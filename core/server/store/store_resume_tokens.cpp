@@ -4,41 +4,16 @@
 
 #include <sqlite3.h>
 
+#include "core/server/store/sqlite_statement.h"
 #include "core/server/store/store.h"
 
 namespace parley::server {
 namespace {
 
-// Resets a cached statement when the call is done with it.
-class Reset {
- public:
-  explicit Reset(sqlite3_stmt* stmt) : stmt_(stmt) {}
-  ~Reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  Reset(const Reset&) = delete;
-  Reset& operator=(const Reset&) = delete;
-
- private:
-  sqlite3_stmt* stmt_;
-};
-
-void bindText(sqlite3_stmt* stmt, int index, const std::string& text) {
-  sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-}
-
-void bindBlob(sqlite3_stmt* stmt, int index, const std::string& bytes) {
-  sqlite3_bind_blob(stmt, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
-}
-
-std::string columnText(sqlite3_stmt* stmt, int col) {
-  const auto* data = sqlite3_column_text(stmt, col);
-  const int len = sqlite3_column_bytes(stmt, col);
-  return data == nullptr
-             ? std::string()
-             : std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(len));
-}
+using sqlite::bindBlob;
+using sqlite::bindText;
+using sqlite::columnText;
+using sqlite::StmtUse;
 
 }  // namespace
 
@@ -54,7 +29,7 @@ Result<void> Store::issueResumeToken(const std::string& token_hash, const std::s
   }
   auto steps = [&]() -> Result<void> {
     {
-      Reset use(cap_tokens_);
+      StmtUse use(cap_tokens_);
       bindText(cap_tokens_, 1, user);
       sqlite3_bind_int64(cap_tokens_, 2, static_cast<std::int64_t>(client_instance));
       sqlite3_bind_int64(cap_tokens_, 3, older_valid_until_ms);
@@ -63,13 +38,13 @@ Result<void> Store::issueResumeToken(const std::string& token_hash, const std::s
       }
     }
     {
-      Reset use(drop_expired_tokens_);
+      StmtUse use(drop_expired_tokens_);
       sqlite3_bind_int64(drop_expired_tokens_, 1, now_ms);
       if (sqlite3_step(drop_expired_tokens_) != SQLITE_DONE) {
         return storeError("cannot drop expired resume tokens");
       }
     }
-    Reset use(insert_token_);
+    StmtUse use(insert_token_);
     bindBlob(insert_token_, 1, token_hash);
     bindText(insert_token_, 2, user);
     sqlite3_bind_int64(insert_token_, 3, static_cast<std::int64_t>(client_instance));
@@ -93,7 +68,7 @@ Result<std::optional<ResumeTokenRecord>> Store::findResumeToken(const std::strin
   if (db_ == nullptr) {
     return makeError(ErrorCode::StoreFailed, "the store " + path_ + " is closed");
   }
-  Reset use(find_token_);
+  StmtUse use(find_token_);
   bindBlob(find_token_, 1, token_hash);
   sqlite3_bind_int64(find_token_, 2, now_ms);
   const int rc = sqlite3_step(find_token_);
@@ -122,7 +97,7 @@ Result<int> Store::revokeResumeTokens(const std::string& user) {
 }
 
 Result<void> Store::revokeTokensLocked(const std::string& user) {
-  Reset use(revoke_tokens_);
+  StmtUse use(revoke_tokens_);
   bindText(revoke_tokens_, 1, user);
   if (sqlite3_step(revoke_tokens_) != SQLITE_DONE) {
     return storeError("cannot revoke the resume tokens of '" + user + "'");

@@ -6,10 +6,14 @@
 
 #include <algorithm>
 
+#include "core/server/store/sqlite_statement.h"
 #include "core/server/store/store.h"
 
 namespace parley::server {
 namespace {
+
+using sqlite::bindText;
+using sqlite::columnText;
 
 // A statement prepared for one call, finalized when it goes out of scope.
 class OneShot {
@@ -25,18 +29,6 @@ class OneShot {
   sqlite3_stmt* stmt_ = nullptr;
   int ok_ = SQLITE_ERROR;
 };
-
-void bindText(sqlite3_stmt* stmt, int index, const std::string& text) {
-  sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-}
-
-std::string columnText(sqlite3_stmt* stmt, int col) {
-  const auto* data = sqlite3_column_text(stmt, col);
-  const int len = sqlite3_column_bytes(stmt, col);
-  return data == nullptr
-             ? std::string()
-             : std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(len));
-}
 
 const char* kindName(AdmissionKind kind) {
   return kind == AdmissionKind::Account ? "account" : "group";
