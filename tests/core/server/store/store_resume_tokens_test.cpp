@@ -4,6 +4,7 @@
 
 #include "core/server/accounts/resume_tokens.h"
 #include "core/server/store/store.h"
+#include "tests/core/server/store/raw_sql.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/support/test_dir.h"
 
@@ -12,6 +13,9 @@ using parley::testing::FakeClock;
 using Verdict = ResumeTokens::Verdict;
 
 namespace {
+
+using parley::test::queryInt;
+using parley::test::rawSql;
 
 std::unique_ptr<Store> openStore(const std::string& path) {
   auto store = Store::open(path, Synchronous::Normal, true);
@@ -25,29 +29,6 @@ std::unique_ptr<Store> openStoreWithAccounts(const std::string& path) {
   REQUIRE(store->addUser("alice", "$argon2id$a", 1));
   REQUIRE(store->addUser("bob", "$argon2id$b", 1));
   return store;
-}
-
-void rawSql(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  char* message = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
-  INFO((message != nullptr ? message : ""));
-  sqlite3_free(message);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_OK);
-}
-
-std::int64_t queryInt(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
-  const std::int64_t value = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return value;
 }
 
 // The layout of schema version 2, as parleyd wrote it before resume tokens.

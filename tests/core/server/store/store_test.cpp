@@ -4,12 +4,16 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/core/server/store/raw_sql.h"
 #include "tests/support/test_dir.h"
 
 using namespace parley::server;
 using parley::ErrorCode;
 
 namespace {
+
+using parley::test::queryInt;
+using parley::test::rawSql;
 
 StoredMessage message(std::int64_t room, std::uint64_t seq, std::uint64_t instance,
                       std::uint64_t msg_id, const std::string& sender = "alice") {
@@ -24,30 +28,7 @@ StoredMessage message(std::int64_t room, std::uint64_t seq, std::uint64_t instan
   return m;
 }
 
-// Runs SQL on a store file directly, as an older parleyd (or an
-// administrator) would have left it.
-void rawSql(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  char* message = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
-  INFO((message != nullptr ? message : ""));
-  sqlite3_free(message);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_OK);
-}
-
-std::int64_t userVersion(const std::string& path) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA user_version;", -1, &stmt, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
-  const std::int64_t version = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return version;
-}
+std::int64_t userVersion(const std::string& path) { return queryInt(path, "PRAGMA user_version;"); }
 
 // The schema as parleyd wrote it before the chat dedupe key named the sender
 // and before stores carried a version.
