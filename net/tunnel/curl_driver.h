@@ -100,6 +100,18 @@ class CurlDriver : public std::enable_shared_from_this<CurlDriver> {
     kept_.erase(it);
     return kept;
   }
+  // `owner` is ending: sockets curl still holds in its cache are no longer
+  // its, so a later close is a plain close and nothing stays keyed by an
+  // address a new try may be given.
+  void disown(const void* owner) {
+    for (auto& [fd, entry] : owners_) {
+      if (entry.owner == owner) {
+        entry =
+            Owner{.owner = nullptr, .family = entry.family, .keep = false};  // family still true
+      }
+    }
+    kept_.erase(owner);
+  }
 
  private:
   struct Watch;

@@ -230,6 +230,7 @@ void CurlTry::cleanup() {
   }
   if (driver_) {
     kept_ = driver_->takeKept(this);  // closed with this try unless finish() passes it on
+    driver_->disown(this);
   }
 }
 
