@@ -129,6 +129,9 @@ Result<void> Server::startMedia() {
       batched != nullptr && std::string_view(batched) == "0") {
     media.batched_io = false;
   }
+  if (const char* gso = std::getenv("PARLEY_MEDIA_GSO"); gso != nullptr && std::string_view(gso) == "0") {
+    media.segmented_sends = false;
+  }
   asio::error_code ec;
   media.udp = asio::ip::udp::endpoint(asio::ip::make_address(ctx_->config.udp.address, ec),
                                       ctx_->config.udp.port);

@@ -26,10 +26,12 @@ struct UdpMediaSocket::Shared {
   std::optional<DatagramBatch> received;
 };
 
-UdpMediaSocket::UdpMediaSocket(asio::any_io_executor executor, DscpMarks marks, bool batched)
+UdpMediaSocket::UdpMediaSocket(asio::any_io_executor executor, DscpMarks marks, bool batched,
+                               bool segmented)
     : socket_(std::move(executor)),
       marks_(marks),
-      batched_(batched && multiDatagramCallsAvailable()) {}
+      batched_(batched && multiDatagramCallsAvailable()),
+      segmented_(batched_ && segmented && udpSegmentationAvailable()) {}
 
 UdpMediaSocket::~UdpMediaSocket() { close(); }
 
@@ -175,7 +177,13 @@ void UdpMediaSocket::flushQueued() {
     send_queue_->clear();
     return;
   }
-  const auto out = sendDatagrams(socket_.native_handle(), *send_queue_, true, counters_.send_calls);
+  const auto out =
+      segmented_
+          ? sendDatagramsSegmented(socket_.native_handle(), *send_queue_, counters_.send_calls)
+          : sendDatagrams(socket_.native_handle(), *send_queue_, true, counters_.send_calls);
+  if (out.segmentation_refused) {
+    segmented_ = false;
+  }
   counters_.sent += out.sent;
   counters_.send_dropped += out.dropped;
 }

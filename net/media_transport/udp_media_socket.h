@@ -13,7 +13,10 @@
 // batch (or when kSendBatch are queued), in the order it was sent, so each
 // destination gets its packets in order. A send outside a receive callback
 // goes at once. Without batching (other systems, or `batched` false for
-// comparison) every datagram is one recvfrom or sendto.
+// comparison) every datagram is one recvfrom or sendto. With `segmented`
+// too (Linux), the queue goes as one segmented send per destination and run
+// of equal sizes (UDP GSO, net/platform/datagram_batch.h); a kernel or
+// device that refuses it turns it off for the socket.
 //
 // DSCP: the socket carries the mark of the class last sent; a send of another
 // class changes it first (one setsockopt, only on a change).
@@ -60,8 +63,10 @@ class UdpMediaSocket {
     std::uint64_t send_calls = 0;
   };
 
-  // `batched`: use recvmmsg/sendmmsg where the system has them.
-  UdpMediaSocket(asio::any_io_executor executor, DscpMarks marks, bool batched = true);
+  // `batched`: use recvmmsg/sendmmsg where the system has them;
+  // `segmented`: and UDP segmentation offload for what is queued.
+  UdpMediaSocket(asio::any_io_executor executor, DscpMarks marks, bool batched = true,
+                 bool segmented = true);
   ~UdpMediaSocket();
   UdpMediaSocket(const UdpMediaSocket&) = delete;
   UdpMediaSocket& operator=(const UdpMediaSocket&) = delete;
@@ -94,6 +99,7 @@ class UdpMediaSocket {
   asio::ip::udp::socket socket_;
   DscpMarks marks_;
   bool batched_ = false;
+  bool segmented_ = false;
   bool in_receive_batch_ = false;
   int current_mark_ = -1;
   bool ipv6_ = false;

@@ -12,6 +12,7 @@
 // Threads: a batch belongs to one thread at a time; the functions are as
 // thread-safe as the socket calls they make.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -85,6 +86,10 @@ struct SendOutcome {
   std::size_t sent = 0;
   std::size_t dropped = 0;  // refused by the kernel, or it would have blocked
   int last_error = 0;
+  // sendDatagramsSegmented only: the kernel refused a segmented send (a
+  // device without checksum offload, an old kernel); what was left went
+  // unsegmented. The caller stops asking for segmentation.
+  bool segmentation_refused = false;
 };
 
 // Sends every queued datagram of `batch` in order, then clears it. Media
@@ -100,6 +105,44 @@ SendOutcome sendDatagrams(NativeSocket socket, DatagramBatch& batch, bool multi,
 // `error` set when the first of them failed.
 using SendCall = std::function<int(std::size_t first, std::size_t count, int& error)>;
 SendOutcome sendInOrder(DatagramBatch& batch, const SendCall& send, std::uint64_t& calls);
+
+// UDP generic segmentation offload (Linux UDP_SEGMENT, "GSO"): the
+// datagrams of a batch for one destination go to the kernel as one buffer
+// with a segment size, and the kernel cuts it into datagrams once, below the
+// socket layer, instead of each datagram walking the whole send path. A
+// fan-out alternates destinations, so the batch is regrouped per destination
+// first; the order within each destination is kept, which is the only order
+// media needs.
+bool udpSegmentationAvailable();
+
+// One segmented send: `count` datagrams from plan.order[first], all of
+// `segment` bytes except the last, which may be shorter.
+struct SegmentRun {
+  std::size_t first = 0;
+  std::size_t count = 0;
+  std::size_t segment = 0;
+};
+
+struct SegmentPlan {
+  std::array<std::uint8_t, DatagramBatch::kMaxSlots> order{};  // slot indices
+  std::array<SegmentRun, DatagramBatch::kMaxSlots> runs{};
+  std::size_t run_count = 0;
+};
+
+// The kernel's bounds for one segmented send: UDP_MAX_SEGMENTS and what
+// fits one IP packet's length field, with room for the headers.
+inline constexpr std::size_t kMaxSegmentsPerSend = 64;
+inline constexpr std::size_t kMaxSegmentedBytes = 60000;
+
+// Groups `batch` per destination (in the order each destination first
+// appears) and cuts each destination's datagrams into runs the kernel can
+// segment: equal sizes, a shorter one ends a run, and the bounds above.
+SegmentPlan planSegments(const DatagramBatch& batch);
+
+// As sendDatagrams with batches, one segmented send per run (where
+// udpSegmentationAvailable(); elsewhere it is sendDatagrams).
+SendOutcome sendDatagramsSegmented(NativeSocket socket, DatagramBatch& batch,
+                                   std::uint64_t& calls);
 
 // Whether `error` (from the outcomes above) means "nothing ready / no room
 // now" rather than a failure.

@@ -29,6 +29,66 @@ bool DatagramBatch::push(std::span<const std::byte> bytes, const sockaddr* to,
   return true;
 }
 
+namespace {
+
+bool samePeer(const DatagramSlot& a, const DatagramSlot& b) {
+  if (a.peer_size != b.peer_size || a.peer.ss_family != b.peer.ss_family) {
+    return false;
+  }
+  // Field by field: the padding of a sockaddr is not always zeroed.
+  if (a.peer.ss_family == AF_INET) {
+    const auto& x = reinterpret_cast<const sockaddr_in&>(a.peer);
+    const auto& y = reinterpret_cast<const sockaddr_in&>(b.peer);
+    return x.sin_port == y.sin_port &&
+           std::memcmp(&x.sin_addr, &y.sin_addr, sizeof(x.sin_addr)) == 0;
+  }
+  if (a.peer.ss_family == AF_INET6) {
+    const auto& x = reinterpret_cast<const sockaddr_in6&>(a.peer);
+    const auto& y = reinterpret_cast<const sockaddr_in6&>(b.peer);
+    return x.sin6_port == y.sin6_port && x.sin6_scope_id == y.sin6_scope_id &&
+           std::memcmp(&x.sin6_addr, &y.sin6_addr, sizeof(x.sin6_addr)) == 0;
+  }
+  return std::memcmp(&a.peer, &b.peer, static_cast<std::size_t>(a.peer_size)) == 0;
+}
+
+}  // namespace
+
+SegmentPlan planSegments(const DatagramBatch& batch) {
+  SegmentPlan plan;
+  std::array<bool, DatagramBatch::kMaxSlots> placed{};
+  std::size_t next = 0;  // into plan.order
+  for (std::size_t lead = 0; lead < batch.size(); ++lead) {
+    if (placed[lead]) {
+      continue;
+    }
+    // Every datagram for lead's destination, in batch order.
+    SegmentRun* run = nullptr;
+    std::size_t run_bytes = 0;
+    for (std::size_t i = lead; i < batch.size(); ++i) {
+      if (placed[i] || !samePeer(batch[lead], batch[i])) {
+        continue;
+      }
+      placed[i] = true;
+      const std::size_t size = batch[i].size;
+      const bool fits = run != nullptr && size <= run->segment && size > 0 &&
+                        run->count < kMaxSegmentsPerSend &&
+                        run_bytes + size <= kMaxSegmentedBytes &&
+                        // a shorter datagram ends its run
+                        batch[plan.order[run->first + run->count - 1]].size == run->segment;
+      if (fits) {
+        ++run->count;
+        run_bytes += size;
+      } else {
+        run = &plan.runs[plan.run_count++];
+        *run = SegmentRun{.first = next, .count = 1, .segment = size};
+        run_bytes = size;
+      }
+      plan.order[next++] = static_cast<std::uint8_t>(i);
+    }
+  }
+  return plan;
+}
+
 SendOutcome sendInOrder(DatagramBatch& batch, const SendCall& send, std::uint64_t& calls) {
   SendOutcome out;
   std::size_t next = 0;

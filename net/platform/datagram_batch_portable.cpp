@@ -76,4 +76,11 @@ SendOutcome sendDatagrams(NativeSocket socket, DatagramBatch& batch, bool /*mult
       calls);
 }
 
+bool udpSegmentationAvailable() { return false; }
+
+SendOutcome sendDatagramsSegmented(NativeSocket socket, DatagramBatch& batch,
+                                   std::uint64_t& calls) {
+  return sendDatagrams(socket, batch, true, calls);
+}
+
 }  // namespace parley::net

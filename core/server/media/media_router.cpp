@@ -144,7 +144,8 @@ Result<std::uint16_t> MediaRouter::start() {
   if (!config_.udp_enabled) {
     return std::uint16_t{0};
   }
-  udp_ = std::make_unique<net::UdpMediaSocket>(strand_, config_.dscp, config_.batched_io);
+  udp_ = std::make_unique<net::UdpMediaSocket>(strand_, config_.dscp, config_.batched_io,
+                                               config_.segmented_sends);
   auto bound = udp_->bind(config_.udp);
   if (!bound) {
     udp_.reset();

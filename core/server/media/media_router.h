@@ -63,6 +63,10 @@ struct MediaRouterConfig {
   // false: one datagram per system call (for comparison; parleyd's
   // environment variable PARLEY_MEDIA_BATCHED_IO=0).
   bool batched_io = true;
+  // With batched_io: UDP segmentation offload (Linux UDP_SEGMENT) for what
+  // goes to one receiver in one batch; false: one datagram per message
+  // (for comparison; PARLEY_MEDIA_GSO=0).
+  bool segmented_sends = true;
 };
 
 struct MediaLegInfo {

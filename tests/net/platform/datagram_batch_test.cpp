@@ -11,6 +11,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "net/platform/datagram_batch.h"
@@ -234,4 +235,79 @@ TEST_CASE("a batch refuses what does not fit", "[net][platform][media]") {
   CHECK_FALSE(batch.push(std::vector<std::byte>(1), reinterpret_cast<sockaddr*>(&to), sizeof(to)));
   CHECK(batch.full());
   CHECK(DatagramBatch(1000, 8).capacity() == DatagramBatch::kMaxSlots);
+}
+
+TEST_CASE("segment plan: per destination in order, equal sizes, a shorter one ends a run",
+          "[net][platform][media]") {
+  DatagramBatch batch(DatagramBatch::kMaxSlots, 2048);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(1000);
+  sockaddr_in b = a;
+  b.sin_port = htons(2000);
+  // a: 100 100 50 100 (two runs); b: 100 100 (one run); interleaved.
+  const std::array<std::pair<sockaddr_in*, std::size_t>, 6> queued{
+      {{&a, 100}, {&b, 100}, {&a, 100}, {&b, 100}, {&a, 50}, {&a, 100}}};
+  std::uint8_t index = 0;
+  for (const auto& [to, size] : queued) {
+    REQUIRE(batch.push(datagram(0, index++, size), reinterpret_cast<sockaddr*>(to), sizeof(*to)));
+  }
+  const SegmentPlan plan = planSegments(batch);
+  CHECK(std::vector<std::uint8_t>(plan.order.begin(), plan.order.begin() + 6) ==
+        std::vector<std::uint8_t>{0, 2, 4, 5, 1, 3});
+  REQUIRE(plan.run_count == 3);
+  CHECK(plan.runs[0].first == 0);
+  CHECK(plan.runs[0].count == 3);  // 100 100 50
+  CHECK(plan.runs[0].segment == 100);
+  CHECK(plan.runs[1].first == 3);
+  CHECK(plan.runs[1].count == 1);  // the 100 after the short one
+  CHECK(plan.runs[2].first == 4);
+  CHECK(plan.runs[2].count == 2);
+}
+
+TEST_CASE("segment plan: a run stays within the kernel's bounds", "[net][platform][media]") {
+  DatagramBatch batch(DatagramBatch::kMaxSlots, 2048);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  for (std::uint8_t i = 0; i < DatagramBatch::kMaxSlots; ++i) {
+    REQUIRE(batch.push(datagram(0, i, 2000), reinterpret_cast<sockaddr*>(&a), sizeof(a)));
+  }
+  const SegmentPlan plan = planSegments(batch);
+  std::size_t total = 0;
+  for (std::size_t r = 0; r < plan.run_count; ++r) {
+    CHECK(plan.runs[r].count <= kMaxSegmentsPerSend);
+    CHECK(plan.runs[r].count * 2000 <= kMaxSegmentedBytes);
+    total += plan.runs[r].count;
+  }
+  CHECK(total == DatagramBatch::kMaxSlots);
+  CHECK(plan.run_count == 3);  // 30 + 30 + 4 datagrams of 2000 bytes
+}
+
+TEST_CASE("a segmented send arrives as separate datagrams, complete and in order per destination",
+          "[net][platform][media]") {
+  Loopback from;
+  std::array<Loopback, 2> to;
+  DatagramBatch batch(DatagramBatch::kMaxSlots, 2048);
+  // Per destination 20 of 1200 bytes, then a short one, interleaved.
+  for (std::uint8_t i = 0; i <= 20; ++i) {
+    for (std::uint8_t d = 0; d < 2; ++d) {
+      REQUIRE(batch.push(datagram(d, i, i == 20 ? 300 : 1200),
+                         reinterpret_cast<sockaddr*>(&to[d].address), sizeof(to[d].address)));
+    }
+  }
+  std::uint64_t calls = 0;
+  const auto sent = sendDatagramsSegmented(from.socket, batch, calls);
+  CHECK(sent.sent == 42);
+  CHECK(sent.dropped == 0);
+  CHECK(batch.empty());
+  if (udpSegmentationAvailable() && !sent.segmentation_refused) {
+    CHECK(calls == 1);  // two messages, one per destination
+  }
+  for (std::uint8_t d = 0; d < 2; ++d) {
+    const auto got = drain(to[d], true);
+    REQUIRE(got.size() == 21);
+    for (std::uint8_t i = 0; i <= 20; ++i) {
+      CHECK(got[i] == datagram(d, i, i == 20 ? 300 : 1200));
+    }
+  }
 }
