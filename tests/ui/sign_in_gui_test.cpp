@@ -3,7 +3,10 @@
 // parley-cli; a wrong password keeps the sign-in window with the reason;
 // Test connection shows one row per attempt; remember-me uses the secret
 // store (never a file); a dropped connection shows "reconnecting" and the
-// chat catches up without duplicates.
+// chat catches up without duplicates; a remembered sign-in keeps the
+// server's resume token in the secret store and presents it the next time
+// (no Argon2 run, by the server's counters), and after a revocation falls
+// back to the password.
 
 #include <QLabel>
 #include <QLineEdit>
@@ -13,6 +16,8 @@
 #include <QtTest>
 #include <memory>
 
+#include "tests/support/metrics_scrape.h"
+#include "tests/support/process.h"
 #include "tests/support/server_fixture.h"
 #include "tests/ui/gui_test_support.h"
 #include "ui/application/app_controller.h"
@@ -20,6 +25,7 @@
 #include "ui/meeting/chat_view.h"
 #include "ui/meeting/meeting_window.h"
 #include "ui/meeting/participant_model.h"
+#include "ui/secrets/resume_token_keeper.h"
 #include "ui/secrets/secret_store.h"
 #include "ui/settings/settings_dialog.h"
 #include "ui/settings/settings_store.h"
@@ -68,6 +74,7 @@ class SignInGuiTest : public QObject {
   void testConnectionShowsOneRowPerAttempt();
   void reconnectCatchesUpWithoutDuplicates();
   void cancelDuringSignInStaysSignedOut();
+  void rememberedSignInPresentsTokenAndFallsBack();
 
  private:
   std::unique_ptr<parley::test::ServerFixture> server_;
@@ -282,6 +289,113 @@ void SignInGuiTest::cancelDuringSignInStaysSignedOut() {
   QVERIFY(!app.inMeeting());
   QVERIFY(app.signInWindow()->isVisible());
   QVERIFY(!app.bridge()->active());
+}
+
+namespace {
+
+// Signs in (the window's Sign in) and waits for the meeting window.
+void signInToMeeting(AppController& app) {
+  app.show();
+  QVERIFY(QTest::qWaitForWindowExposed(app.signInWindow(), kExposeMs));
+  app.signIn();
+  QTRY_VERIFY_WITH_TIMEOUT(app.meetingWindow() != nullptr && app.meetingWindow()->isVisible(),
+                           kWaitMs);
+}
+
+void leaveMeeting(AppController& app) {
+  QTest::keySequence(app.meetingWindow(), QKeySequence(QStringLiteral("Ctrl+W")));
+  QTRY_VERIFY_WITH_TIMEOUT(app.signInWindow()->isVisible() && !app.inMeeting(), kWaitMs);
+}
+
+}  // namespace
+
+void SignInGuiTest::rememberedSignInPresentsTokenAndFallsBack() {
+  // A server of its own, with metrics, so the counters start at zero.
+  parley::test::ServerFixture::Options options;
+  options.config = {{"enabled", "true"}, {"address", "\"127.0.0.1:0\""}};
+  parley::test::ServerFixture server(options);
+  server.start();
+  auto metric = [&server](const std::string& series) {
+    return parley::test::metricSample(parley::test::scrapeMetrics(
+                                          parley::test::metricsPort(server.dir())),
+                                      series);
+  };
+  const QString token_key =
+      resumeTokenSecretKey(QStringLiteral("127.0.0.1"), QStringLiteral("alice"));
+  parley::test::TempSettings tmp;
+  MemorySecretStore secrets;
+  ConnectionSettings s = loopback(server, QStringLiteral("alice"));
+  s.remember_password = true;
+
+  // First sign-in: the password (one Argon2 run); the token and this
+  // install's instance id land in the secret store.
+  QString first_token;
+  QString instance;
+  {
+    AppController first({tmp.file(), &secrets});
+    first.prefill(s, QStringLiteral("alice-pw"));
+    signInToMeeting(first);
+    if (QTest::currentTestFailed()) {
+      return;
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(!secrets.contentsForTest()[token_key].isEmpty(), kWaitMs);
+    first_token = secrets.contentsForTest()[token_key];
+    instance = secrets.contentsForTest()[clientInstanceSecretKey()];
+    QVERIFY(!instance.isEmpty());
+    QCOMPARE(metric("parley_password_hashes_total"), 1LL);
+    QCOMPARE(metric("parley_resume_token_sign_ins_total"), 0LL);
+    leaveMeeting(first);
+  }
+
+  // The client started again: it presents the saved token, Argon2 does not
+  // run, and the rotated token replaces the saved one.
+  AppController app({tmp.file(), &secrets});
+  app.prefill(s, QStringLiteral("alice-pw"));
+  signInToMeeting(app);
+  if (QTest::currentTestFailed()) {
+    return;
+  }
+  QCOMPARE(metric("parley_resume_token_sign_ins_total"), 1LL);
+  QCOMPARE(metric("parley_password_hashes_total"), 1LL);
+  QTRY_VERIFY_WITH_TIMEOUT(!secrets.contentsForTest()[token_key].isEmpty() &&
+                               secrets.contentsForTest()[token_key] != first_token,
+                           kWaitMs);
+  QCOMPARE(secrets.contentsForTest()[clientInstanceSecretKey()], instance);
+  const QString second_token = secrets.contentsForTest()[token_key];
+  leaveMeeting(app);
+
+  // Revoked by the administrator: the token is refused, the client signs in
+  // with the password without bothering the user, and saves the new token.
+  const auto revoke =
+      parley::test::runProgram({parley::test::parleydPath(), "user", "revoke-tokens", "alice",
+                                "--config", server.configFile()});
+  QVERIFY2(revoke.exit_code == 0, (revoke.out + revoke.err).c_str());
+  signInToMeeting(app);
+  if (QTest::currentTestFailed()) {
+    return;
+  }
+  QCOMPARE(metric("parley_sign_in_failures_total{reason=\"resume_token_unknown\"}"), 1LL);
+  QCOMPARE(metric("parley_password_hashes_total"), 2LL);
+  QCOMPARE(metric("parley_resume_token_sign_ins_total"), 1LL);
+  QTRY_VERIFY_WITH_TIMEOUT(!secrets.contentsForTest()[token_key].isEmpty() &&
+                               secrets.contentsForTest()[token_key] != second_token,
+                           kWaitMs);
+  leaveMeeting(app);
+
+  // Never in the settings file.
+  QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tmp.file()), kWaitMs);
+  QFile f(tmp.file());
+  QVERIFY(f.open(QIODevice::ReadOnly));
+  const QByteArray file = f.readAll();
+  QVERIFY(!file.contains(secrets.contentsForTest()[token_key].toLatin1()));
+  QVERIFY(!file.contains(instance.toLatin1()));
+
+  // Not remembered any more: the saved token is forgotten.
+  s.remember_password = false;
+  app.prefill(s, QStringLiteral("alice-pw"));
+  signInToMeeting(app);
+  QTRY_VERIFY_WITH_TIMEOUT(secrets.contentsForTest().count(token_key) == 0, kWaitMs);
+  QCOMPARE(metric("parley_password_hashes_total"), 3LL);
 }
 
 QTEST_MAIN(SignInGuiTest)

@@ -8,6 +8,7 @@
 #include "ui/meeting/meeting_window.h"
 #include "ui/meeting/room_controls.h"
 #include "ui/meeting/share_dialog.h"
+#include "ui/secrets/resume_token_keeper.h"
 #include "ui/secrets/secret_store.h"
 #include "ui/settings/settings_dialog.h"
 #include "ui/settings/settings_store.h"
@@ -30,6 +31,7 @@ AppController::AppController(Options options, QObject* parent)
     owned_secrets_ = std::make_unique<KeychainStore>();
     secrets_ = owned_secrets_.get();
   }
+  resume_tokens_ = new ResumeTokenKeeper(*secrets_, this);
   LoadedSettings loaded = store_->load();
   settings_ = loaded.settings;
   load_warnings_ = loaded.warnings;
@@ -42,6 +44,7 @@ AppController::AppController(Options options, QObject* parent)
 
   connect(sign_in_, &SignInWindow::signInRequested, this, &AppController::signIn);
   connect(sign_in_, &SignInWindow::cancelRequested, this, [this] {
+    ++sign_in_attempt_;
     stopMedia();
     savePending();
     signing_in_ = false;
@@ -60,6 +63,7 @@ AppController::AppController(Options options, QObject* parent)
   connect(bridge_, &SessionBridge::connected, this,
           [this](const client::ConnectionInfo& info) { connection_ = info; });
   connect(bridge_, &SessionBridge::signedIn, this, [this](quint64 id) { self_id_ = id; });
+  connect(bridge_, &SessionBridge::resumeToken, this, &AppController::keepResumeToken);
   connect(bridge_, &SessionBridge::joined, this, &AppController::onJoined);
   connect(bridge_, &SessionBridge::roomState, this, [this](const client::RoomStateInfo& state) {
     if (meeting_) {
@@ -256,6 +260,38 @@ void AppController::signIn() {
   sign_in_->setBusy(true);
   signing_in_ = true;
   startMedia(request);
+  const quint64 attempt = ++sign_in_attempt_;
+  if (!settings_.remember_password) {
+    // Not remembered: no token outlives this run (the session still keeps
+    // one in memory for its reconnects), and an earlier one is forgotten.
+    token_server_.clear();
+    token_user_.clear();
+    resume_tokens_->forget(settings_.server, settings_.user);
+    startSession(request);
+    return;
+  }
+  // Remembered: the token saved at the last sign-in saves the server an
+  // Argon2 run; the password in the request stays the fallback.
+  token_server_ = settings_.server;
+  token_user_ = settings_.user;
+  resume_tokens_->load(settings_.server, settings_.user,
+                       [self, attempt, request](const SavedResume& saved) mutable {
+                         if (!self || !self->signing_in_ || self->sign_in_attempt_ != attempt) {
+                           return;  // cancelled (or replaced) while the keychain answered
+                         }
+                         request.resume_token = saved.token;
+                         request.client_instance = saved.client_instance;
+                         self->startSession(request);
+                       });
+}
+
+void AppController::keepResumeToken(const QByteArray& token) {
+  if (!token_server_.isEmpty()) {
+    resume_tokens_->save(token_server_, token_user_, token);
+  }
+}
+
+void AppController::startSession(const SignInRequest& request) {
   const QString error = bridge_->signIn(request);
   if (!error.isEmpty()) {
     stopMedia();

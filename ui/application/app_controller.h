@@ -20,6 +20,7 @@ namespace parley::ui {
 
 class CredentialPrompter;
 class MeetingWindow;
+class ResumeTokenKeeper;
 class ShareDialog;
 struct SignInRequest;
 class SecretStore;
@@ -82,6 +83,10 @@ class AppController final : public QObject {
   void backToSignIn(const QString& message);
   void loadSecrets();
   void savePending();
+  // The bridge part of signIn(), once the saved resume token is read.
+  void startSession(const SignInRequest& request);
+  // Saves (or with an empty token forgets) the token of the current sign-in.
+  void keepResumeToken(const QByteArray& token);
   void ensureMeetingWindow();
   // Creates and starts the call of a new sign-in; fills `request`'s media.
   void startMedia(SignInRequest& request);
@@ -95,6 +100,12 @@ class AppController final : public QObject {
   std::unique_ptr<SettingsStore> store_;
   std::unique_ptr<SecretStore> owned_secrets_;
   SecretStore* secrets_ = nullptr;
+  ResumeTokenKeeper* resume_tokens_ = nullptr;
+  // Whose tokens the running session reports: fixed at its sign-in, since
+  // the settings may change while it runs. Empty server: keep none.
+  QString token_server_;
+  QString token_user_;
+  quint64 sign_in_attempt_ = 0;  // drops a token read of a cancelled sign-in
   ConnectionSettings settings_;
   QStringList load_warnings_;
   QString proxy_password_;

@@ -28,6 +28,11 @@ class SessionBridge::Observer final : public client::SessionObserver {
   void onSignedIn(std::uint64_t id) override {
     post([id](SessionBridge& b) { Q_EMIT b.signedIn(id); });
   }
+  void onResumeToken(const std::string& token) override {
+    post([token = QByteArray::fromStdString(token)](SessionBridge& b) {
+      Q_EMIT b.resumeToken(token);
+    });
+  }
   void onJoined(const std::string& room, const std::vector<client::ParticipantInfo>& people,
                 std::uint64_t /*last_seq*/) override {
     post([room = QString::fromStdString(room), people](SessionBridge& b) {
@@ -197,6 +202,8 @@ QString SessionBridge::signIn(const SignInRequest& request) {
   config.target.alt_port = static_cast<std::uint16_t>(request.alt_port);
   config.user = request.user.trimmed().toStdString();
   config.password = request.password.toStdString();
+  config.resume_token = request.resume_token.toStdString();
+  config.client_instance = request.client_instance;
   config.room = request.room.trimmed().toStdString();
   config.client_name = "parley-desktop/" + QCoreApplication::applicationVersion().toStdString();
   config.media = request.media;

@@ -12,6 +12,7 @@
 // Ownership: a QObject owned by its Qt parent. Destroying it stops the
 // session (no callback runs afterwards) and joins the network thread.
 
+#include <QByteArray>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -41,6 +42,11 @@ struct SignInRequest {
   QString ca_file;
   QString user;
   QString password;
+  // Presented instead of the password when set (raw bytes), with the
+  // instance it was issued to (ResumeTokenKeeper); the password stays the
+  // fallback when the server refuses the token.
+  QByteArray resume_token;
+  quint64 client_instance = 0;  // 0: random for this session
   QString room;
   net::RaceSettings race;
   // The media side (not owned; null: chat only). It must outlive the
@@ -83,6 +89,9 @@ class SessionBridge final : public QObject {
   void attempt(const parley::net::AttemptEvent& event);
   void connected(const parley::client::ConnectionInfo& info);
   void signedIn(quint64 participant_id);
+  // The server issued a new token (at each sign-in, a rotation), or empty:
+  // it refused the one presented. The owner saves or forgets it.
+  void resumeToken(const QByteArray& token);
   void joined(const QString& room, const std::vector<parley::client::ParticipantInfo>& people);
   void roomState(const parley::client::RoomStateInfo& state);
   void participantJoined(const parley::client::ParticipantInfo& participant);

@@ -1,6 +1,6 @@
 #pragma once
 // SecretStore: where the client keeps secrets (the remembered sign-in
-// password, the proxy password). The real one is the OS keychain
+// password, the proxy password, resume tokens: ResumeTokenKeeper). The real one is the OS keychain
 // (KeychainStore: QtKeychain, or on Windows the Credential Manager); tests
 // use MemorySecretStore. There is no plain
 // file fallback: when no keychain is available, saving fails with a message
