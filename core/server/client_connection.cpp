@@ -494,7 +494,12 @@ void ClientConnection::checkPassword(const std::string& user, std::uint64_t inst
   // token (off, or the store failed) the client simply uses its password.
   std::string resume_token;
   if (ok) {
-    auto issued = ctx.resume_tokens.issue(user, instance);
+    // Stored only while the hash just verified is still the account's: a
+    // password change that committed while Argon2 ran (and revoked the
+    // tokens) is not outlived by a token issued on the old password.
+    ResumeTokenBasis basis;
+    basis.password_hash = **hash;
+    auto issued = ctx.resume_tokens.issue(user, instance, basis);
     if (issued) {
       resume_token = std::move(*issued);
     } else {
@@ -510,7 +515,30 @@ void ClientConnection::checkPassword(const std::string& user, std::uint64_t inst
 
 void ClientConnection::signInWithToken(const std::string& token) {
   PARLEY_DCHECK_RUN_ON(channel_->strand());
-  const auto verdict = ctx_->resume_tokens.check(token, user_, client_instance_);
+  state_ = State::Authenticating;  // the handshake deadline still applies
+  // Weak: a job still waiting when the server stops is dropped with the
+  // thread pool and must not keep the connection (and its context) alive.
+  asio::post(ctx_->store_thread,
+             [weak = weak_from_this(), token, user = user_, instance = client_instance_] {
+               auto self = weak.lock();
+               if (!self) {
+                 return;
+               }
+               auto redeemed = self->ctx_->resume_tokens.redeem(token, user, instance);
+               // Posted after the fresh token is stored: the client never holds a
+               // token the store does not know yet.
+               asio::post(self->channel_->strand(), [self, verdict = redeemed.verdict,
+                                                     fresh = std::move(redeemed.fresh)]() mutable {
+                 self->onTokenRedeemed(verdict, std::move(fresh));
+               });
+             });
+}
+
+void ClientConnection::onTokenRedeemed(ResumeTokens::Verdict verdict, std::string fresh) {
+  PARLEY_DCHECK_RUN_ON(channel_->strand());
+  if (state_ != State::Authenticating) {
+    return;  // closed meanwhile (handshake deadline, shutdown)
+  }
   if (verdict == ResumeTokens::Verdict::StoreFailed) {
     refuseSignIn(Error{ErrorCode::StoreFailed,
                        "the server cannot sign you in right now; try later"},
@@ -521,17 +549,10 @@ void ClientConnection::signInWithToken(const std::string& token) {
     refuseResumeToken(verdict);
     return;
   }
-  // Rotation: a fresh token replaces this one, which stays valid for the
-  // grace window only. If the store cannot write it, the sign-in still
-  // succeeds and the presented token stays as it was.
-  std::string fresh;
-  if (auto issued = ctx_->resume_tokens.issue(user_, client_instance_)) {
-    fresh = std::move(*issued);
-  } else {
-    spdlog::error("{}: no fresh resume token: {}", describe(), issued.error().toString());
-  }
+  // Rotation: `fresh` replaces the presented token, which stays valid for
+  // the grace window only. If the store could not write it, the sign-in
+  // still succeeds and the presented token stays as it was.
   ctx_->metrics.resumeTokenSignIn();
-  state_ = State::Authenticating;
   finishSignIn(true, Error{}, "", fresh);
 }
 

@@ -68,9 +68,12 @@ class ClientConnection : public transport::MessageChannel::Handler,
 
   void onHello(const proto::ClientHello& hello);
   void onSignIn(const proto::SignIn& sign_in);
-  // A resume token instead of the password: a SHA-256 and one store lookup,
-  // here on the strand; never queued behind Argon2.
+  // A resume token instead of the password: a SHA-256, a store lookup and
+  // the rotation's write, on the store thread (ServerContext::store_thread);
+  // never queued behind Argon2. The answer, with the fresh token once it is
+  // stored, comes back to the strand in onTokenRedeemed().
   void signInWithToken(const std::string& token);
+  void onTokenRedeemed(ResumeTokens::Verdict verdict, std::string fresh);
   void refuseResumeToken(ResumeTokens::Verdict verdict);
   // After the account's backoff (if any): waits for this source's turn.
   void enterSignInGate(std::string password);

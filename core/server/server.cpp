@@ -63,10 +63,12 @@ Server::Server(asio::io_context& io, std::shared_ptr<ServerContext> ctx)
     : io_(io), ctx_(std::move(ctx)) {}
 
 Server::~Server() {
-  // No Argon2 job may outlive the store it reads.
+  // No Argon2 or token job may outlive the store it reads.
   ctx_->hash_queue.stop();
   ctx_->hash_pool.stop();
   ctx_->hash_pool.join();
+  ctx_->store_thread.stop();
+  ctx_->store_thread.join();
   for (auto& listener : listeners_) {
     asio::error_code ignored;
     listener->acceptor.close(ignored);
@@ -302,6 +304,7 @@ void Server::shutdown(std::chrono::milliseconds grace, std::function<void()> don
       }
       ctx->hash_queue.stop();
       ctx->hash_pool.stop();
+      ctx->store_thread.stop();
       auto finish = std::move(done);
       *poll = nullptr;  // breaks the self-reference
       finish();

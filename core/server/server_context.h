@@ -104,6 +104,10 @@ struct ServerContext {
   HashQueue hash_queue;
   // Argon2 runs here, off the I/O threads, in the order of hash_queue.
   asio::thread_pool hash_pool;
+  // One thread for the store writes of token sign-ins (check and rotation),
+  // off the I/O threads and never queued behind Argon2. Its jobs hold their
+  // connections weakly, so a job dropped at shutdown keeps nothing alive.
+  asio::thread_pool store_thread{1};
   // A hash of a random password: verified against when the user does not
   // exist, so a missing account costs as much time as a wrong password.
   std::string dummy_hash;

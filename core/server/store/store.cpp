@@ -59,11 +59,12 @@ CREATE TABLE IF NOT EXISTS resume_tokens(
   created_ms INTEGER NOT NULL,
   expires_ms INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS resume_tokens_by_user ON resume_tokens(user, client_instance);
+CREATE INDEX IF NOT EXISTS resume_tokens_by_expiry ON resume_tokens(expires_ms);
 )sql";
 
 // PRAGMA user_version of the layout above. Stores written before versions
 // were recorded read 0.
-constexpr std::int64_t kSchemaVersion = 3;
+constexpr std::int64_t kSchemaVersion = 4;
 
 // 0 -> 1: the chat dedupe key gains the sender, so two accounts that happen
 // to present the same (client_instance, client_msg_id) never swallow each
@@ -98,6 +99,11 @@ ALTER TABLE rooms ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;
 
 // 2 -> 3: resume tokens (docs/security.md). The table is new and comes from
 // kSchema; nothing older changes, so the step is the version number alone.
+
+// 3 -> 4: an index on resume_tokens(expires_ms), for the sweep of expired
+// tokens that every issue runs (without it, a scan of the whole table). It
+// comes from kSchema (CREATE INDEX IF NOT EXISTS), so again the step is the
+// version number alone.
 
 // SQLite integers are signed 64-bit; client ids are u64 bit patterns.
 std::int64_t toSql(std::uint64_t v) { return static_cast<std::int64_t>(v); }

@@ -62,6 +62,19 @@ struct ResumeTokenRecord {
   std::int64_t expires_ms = 0;
 };
 
+// What a new resume token rests on, re-checked in the transaction that
+// stores it, so that a token is never issued on a credential that changed
+// while the sign-in was being checked (docs/security.md, "Resume tokens").
+// Nothing set: only that the account exists.
+struct ResumeTokenBasis {
+  // The password hash the sign-in verified: no token once the account's hash
+  // is another one (a password change while Argon2 ran) or the account is gone.
+  std::optional<std::string> password_hash;
+  // The SHA-256 of the token presented for a rotation: no token once that
+  // one was revoked, expired, or belongs to someone else.
+  std::optional<std::string> presented_token_hash;
+};
+
 class Store {
  public:
   // Opens (creating when `create` and missing) and applies the schema.
@@ -122,10 +135,12 @@ class Store {
   // Resume tokens (store_resume_tokens.cpp), keyed by the token's SHA-256.
   // issueResumeToken stores a new one for (user, instance) and cuts the
   // expiry of that pair's older tokens to `older_valid_until_ms` (the
-  // rotation grace window), dropping every expired token on the way.
-  Result<void> issueResumeToken(const std::string& token_hash, const std::string& user,
+  // rotation grace window), dropping every expired token on the way, all
+  // only if `basis` still holds: false (nothing changed) when it does not.
+  Result<bool> issueResumeToken(const std::string& token_hash, const std::string& user,
                                 std::uint64_t client_instance, std::int64_t now_ms,
-                                std::int64_t expires_ms, std::int64_t older_valid_until_ms);
+                                std::int64_t expires_ms, std::int64_t older_valid_until_ms,
+                                const ResumeTokenBasis& basis);
   // The token's record when it exists and has not expired at now_ms.
   Result<std::optional<ResumeTokenRecord>> findResumeToken(const std::string& token_hash,
                                                            std::int64_t now_ms);
@@ -163,6 +178,8 @@ class Store {
                            const std::string& b, std::optional<std::int64_t> n);
   Result<RoomPolicy> policyLocked(std::int64_t id);
   Result<void> revokeTokensLocked(const std::string& user);
+  Result<bool> basisHoldsLocked(const ResumeTokenBasis& basis, const std::string& user,
+                                std::uint64_t client_instance, std::int64_t now_ms);
   Result<void> prepareAll();
   Unexpected storeError(const std::string& what);
 

@@ -17,17 +17,55 @@ using sqlite::StmtUse;
 
 }  // namespace
 
-Result<void> Store::issueResumeToken(const std::string& token_hash, const std::string& user,
+Result<bool> Store::basisHoldsLocked(const ResumeTokenBasis& basis, const std::string& user,
+                                     std::uint64_t client_instance, std::int64_t now_ms) {
+  if (basis.presented_token_hash) {
+    StmtUse use(find_token_);
+    bindBlob(find_token_, 1, *basis.presented_token_hash);
+    sqlite3_bind_int64(find_token_, 2, now_ms);
+    const int rc = sqlite3_step(find_token_);
+    if (rc == SQLITE_DONE) {
+      return false;
+    }
+    if (rc != SQLITE_ROW) {
+      return storeError("cannot look up a resume token");
+    }
+    if (columnText(find_token_, 0) != user ||
+        static_cast<std::uint64_t>(sqlite3_column_int64(find_token_, 1)) != client_instance) {
+      return false;
+    }
+  }
+  StmtUse use(get_hash_);
+  bindText(get_hash_, 1, user);
+  const int rc = sqlite3_step(get_hash_);
+  if (rc == SQLITE_DONE) {
+    return false;  // the account is gone
+  }
+  if (rc != SQLITE_ROW) {
+    return storeError("cannot look up user '" + user + "'");
+  }
+  return !basis.password_hash || columnText(get_hash_, 0) == *basis.password_hash;
+}
+
+Result<bool> Store::issueResumeToken(const std::string& token_hash, const std::string& user,
                                      std::uint64_t client_instance, std::int64_t now_ms,
-                                     std::int64_t expires_ms, std::int64_t older_valid_until_ms) {
+                                     std::int64_t expires_ms, std::int64_t older_valid_until_ms,
+                                     const ResumeTokenBasis& basis) {
   std::lock_guard lock(mu_);
   if (db_ == nullptr) {
     return makeError(ErrorCode::StoreFailed, "the store " + path_ + " is closed");
   }
   if (auto ok = exec("BEGIN IMMEDIATE;"); !ok) {
-    return ok;
+    return makeError(std::move(ok).error());
   }
-  auto steps = [&]() -> Result<void> {
+  auto steps = [&]() -> Result<bool> {
+    // In the transaction: a password change or revocation (the CLI, another
+    // process) commits either before this check or after the token is in,
+    // and then revokes it with the others.
+    auto holds = basisHoldsLocked(basis, user, client_instance, now_ms);
+    if (!holds || !*holds) {
+      return holds;
+    }
     {
       StmtUse use(cap_tokens_);
       bindText(cap_tokens_, 1, user);
@@ -53,13 +91,17 @@ Result<void> Store::issueResumeToken(const std::string& token_hash, const std::s
     if (sqlite3_step(insert_token_) != SQLITE_DONE) {
       return storeError("cannot store a resume token for '" + user + "'");
     }
-    return {};
+    return true;
   };
-  if (auto ok = steps(); !ok) {
+  auto stored = steps();
+  if (!stored || !*stored) {
     sqlite3_exec(db_, "ROLLBACK;", nullptr, nullptr, nullptr);
-    return ok;
+    return stored;
   }
-  return exec("COMMIT;");
+  if (auto ok = exec("COMMIT;"); !ok) {
+    return makeError(std::move(ok).error());
+  }
+  return true;
 }
 
 Result<std::optional<ResumeTokenRecord>> Store::findResumeToken(const std::string& token_hash,

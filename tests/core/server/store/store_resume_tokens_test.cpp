@@ -180,7 +180,7 @@ TEST_CASE("with a lifetime of 0 no token is issued or accepted", "[server][store
   CHECK(off.check(*token, "alice", 7) == Verdict::Unknown);
 }
 
-TEST_CASE("a version 2 store migrates to 3 and keeps everything", "[server][store][resume]") {
+TEST_CASE("a version 2 store migrates to 4 and keeps everything", "[server][store][resume]") {
   parley::testing::TempDir dir;
   const auto path = (dir.path() / "v2.db").string();
   rawSql(path, kVersion2Schema);
@@ -202,7 +202,7 @@ TEST_CASE("a version 2 store migrates to 3 and keeps everything", "[server][stor
     REQUIRE(token);
     CHECK(tokens.check(*token, "alice", 77) == Verdict::Valid);
   }
-  CHECK(queryInt(path, "PRAGMA user_version;") == 3);
+  CHECK(queryInt(path, "PRAGMA user_version;") == 4);
   CHECK(queryInt(path, "SELECT COUNT(*) FROM resume_tokens") == 1);
   // Opening again migrates nothing.
   auto again = Store::open(path, Synchronous::Normal, false);
@@ -225,4 +225,108 @@ TEST_CASE("a removed account's tokens are dead, and a new account under its name
   // Someone else gets the name: the old token does not let its holder in.
   REQUIRE(store->addUser("alice", "$argon2id$someone-else", 2));
   CHECK(tokens.check(*kept, "alice", 7) == Verdict::Unknown);
+}
+
+namespace {
+
+// How SQLite would run `sql` on the store file: EXPLAIN QUERY PLAN's lines.
+std::string queryPlan(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  const std::string explain = std::string("EXPLAIN QUERY PLAN ") + sql;
+  REQUIRE(sqlite3_prepare_v2(db, explain.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+  std::string plan;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+    plan += '\n';
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return plan;
+}
+
+}  // namespace
+
+TEST_CASE("a version 3 store migrates to 4: the expiry sweep uses an index",
+          "[server][store][resume]") {
+  parley::testing::TempDir dir;
+  const auto path = (dir.path() / "v3.db").string();
+  // Version 3 as parleyd wrote it: version 2 plus the tokens table.
+  rawSql(path, std::string(kVersion2Schema) + R"sql(
+CREATE TABLE resume_tokens(token_sha256 BLOB PRIMARY KEY, user TEXT NOT NULL,
+  client_instance INTEGER NOT NULL, created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL);
+CREATE INDEX resume_tokens_by_user ON resume_tokens(user, client_instance);
+INSERT INTO resume_tokens VALUES(x'00', 'alice', 77, 1, 999999999999999);
+PRAGMA user_version = 3;
+)sql");
+  const char* sweep = "DELETE FROM resume_tokens WHERE expires_ms <= 5";
+  CHECK(queryPlan(path, sweep).find("resume_tokens_by_expiry") == std::string::npos);
+  {
+    auto opened = Store::open(path, Synchronous::Normal, false);
+    REQUIRE(opened);
+  }
+  CHECK(queryInt(path, "PRAGMA user_version;") == 4);
+  CHECK(queryInt(path,
+                 "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = "
+                 "'resume_tokens_by_expiry'") == 1);
+  CHECK(queryInt(path, "SELECT COUNT(*) FROM resume_tokens") == 1);  // kept
+  const std::string plan = queryPlan(path, sweep);
+  INFO(plan);
+  CHECK(plan.find("resume_tokens_by_expiry") != std::string::npos);
+}
+
+// The race of a password sign-in whose Argon2 check straddles a password
+// change, made deterministic: the check read hash A, the change to B (which
+// revokes the tokens) commits, then the token would be stored.
+TEST_CASE("no token on a password that changed while it was checked", "[server][store][resume]") {
+  parley::testing::TempDir dir;
+  FakeClock clock;
+  auto store = openStoreWithAccounts((dir.path() / "t.db").string());
+  ResumeTokens tokens(*store, clock, std::chrono::hours(24));
+  ResumeTokenBasis verified;
+  verified.password_hash = store->passwordHash("alice")->value();  // read before Argon2
+  REQUIRE(store->updateUserPassword("alice", "$argon2id$changed"));
+  auto late = tokens.issue("alice", 7, verified);
+  REQUIRE(late);
+  CHECK(late->empty());
+  CHECK(queryInt((dir.path() / "t.db").string(), "SELECT COUNT(*) FROM resume_tokens") == 0);
+  // With the hash that is the account's now, a token is issued as before.
+  verified.password_hash = "$argon2id$changed";
+  auto current = tokens.issue("alice", 7, verified);
+  REQUIRE(current);
+  CHECK(current->size() == kResumeTokenBytes);
+  CHECK(tokens.check(*current, "alice", 7) == Verdict::Valid);
+  // Nor for an account removed meanwhile.
+  REQUIRE(store->removeUser("bob"));
+  ResumeTokenBasis bob;
+  bob.password_hash = "$argon2id$b";
+  CHECK(tokens.issue("bob", 9, bob)->empty());
+}
+
+TEST_CASE("a rotation stores its fresh token only while the presented one is valid",
+          "[server][store][resume]") {
+  parley::testing::TempDir dir;
+  FakeClock clock;
+  const auto path = (dir.path() / "t.db").string();
+  auto store = openStoreWithAccounts(path);
+  ResumeTokens tokens(*store, clock, std::chrono::hours(24));
+  auto first = tokens.issue("alice", 7);
+  REQUIRE(first);
+  auto redeemed = tokens.redeem(*first, "alice", 7);
+  CHECK(redeemed.verdict == Verdict::Valid);
+  CHECK(redeemed.fresh.size() == kResumeTokenBytes);
+  CHECK(tokens.check(redeemed.fresh, "alice", 7) == Verdict::Valid);
+  CHECK(tokens.redeem(redeemed.fresh, "alice", 8).verdict == Verdict::OtherInstance);
+  // Revoked between the check and the write (the store step alone, as the
+  // interleaving cannot be forced through redeem()): nothing is stored.
+  ResumeTokenBasis presented;
+  presented.presented_token_hash = ResumeTokens::hashOf(redeemed.fresh);
+  REQUIRE(store->revokeResumeTokens("alice"));
+  auto stored = store->issueResumeToken(std::string(32, 'x'), "alice", 7, clock.wallMillis(),
+                                        clock.wallMillis() + 1000, clock.wallMillis(), presented);
+  REQUIRE(stored);
+  CHECK_FALSE(*stored);
+  CHECK(queryInt(path, "SELECT COUNT(*) FROM resume_tokens") == 0);
+  CHECK(tokens.redeem(redeemed.fresh, "alice", 7).verdict == Verdict::Unknown);
 }

@@ -180,7 +180,7 @@ TEST_CASE("a store from before versions migrates and keeps its accounts and hist
     // Instances can be bound on a migrated store.
     CHECK(*s.bindClientInstance(77, "alice", 5) == "alice");
   }
-  CHECK(userVersion(path) == 3);
+  CHECK(userVersion(path) == 4);
   // Opening again migrates nothing and loses nothing.
   auto store = Store::open(path, Synchronous::Normal, false);
   REQUIRE(store);
