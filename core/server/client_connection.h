@@ -78,7 +78,9 @@ class ClientConnection : public transport::MessageChannel::Handler,
   // After the account's backoff (if any): waits for this source's turn.
   void enterSignInGate(std::string password);
   void onSignInTurn(const std::string& user, std::string password);
-  // On the hash pool: Argon2, then the client instance; posts the outcome.
+  // On the hash pool: Argon2, then the client instance, then the resume
+  // token (stored only while the verified hash is still the account's);
+  // posts the outcome.
   void checkPassword(const std::string& user, std::uint64_t instance, std::string password);
   [[nodiscard]] std::optional<std::chrono::milliseconds> signInWait(const std::string& user) const;
   [[nodiscard]] std::string pairKey() const;

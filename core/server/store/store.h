@@ -2,7 +2,8 @@
 // Store: parleyd's SQLite database (accounts, rooms, chat history). One
 // connection in WAL mode; every statement prepared once.
 //
-// Threads: called from room strands, the hashing pool and the CLI. One mutex
+// Threads: called from room strands, the hashing pool, the server's store
+// thread (token sign-ins) and the CLI. One mutex
 // (mu_) guards the connection and every prepared statement; each public
 // method holds it for its whole duration and never calls out while holding it
 // (history is read in pages into memory, then handed to the caller unlocked).
