@@ -340,7 +340,8 @@ void SignInGuiTest::rememberedSignInPresentsTokenAndFallsBack() {
     }
     QTRY_VERIFY_WITH_TIMEOUT(!secrets.contentsForTest()[token_key].isEmpty(), kWaitMs);
     first_token = secrets.contentsForTest()[token_key];
-    instance = secrets.contentsForTest()[clientInstanceSecretKey()];
+    instance = secrets.contentsForTest()[clientInstanceSecretKey(QStringLiteral("127.0.0.1"),
+                                                                 QStringLiteral("alice"))];
     QVERIFY(!instance.isEmpty());
     QCOMPARE(metric("parley_password_hashes_total"), 1LL);
     QCOMPARE(metric("parley_resume_token_sign_ins_total"), 0LL);
@@ -360,7 +361,9 @@ void SignInGuiTest::rememberedSignInPresentsTokenAndFallsBack() {
   QTRY_VERIFY_WITH_TIMEOUT(!secrets.contentsForTest()[token_key].isEmpty() &&
                                secrets.contentsForTest()[token_key] != first_token,
                            kWaitMs);
-  QCOMPARE(secrets.contentsForTest()[clientInstanceSecretKey()], instance);
+  QCOMPARE(secrets.contentsForTest()[clientInstanceSecretKey(QStringLiteral("127.0.0.1"),
+                                                             QStringLiteral("alice"))],
+           instance);
   const QString second_token = secrets.contentsForTest()[token_key];
   leaveMeeting(app);
 
@@ -396,6 +399,19 @@ void SignInGuiTest::rememberedSignInPresentsTokenAndFallsBack() {
   signInToMeeting(app);
   QTRY_VERIFY_WITH_TIMEOUT(secrets.contentsForTest().count(token_key) == 0, kWaitMs);
   QCOMPARE(metric("parley_password_hashes_total"), 3LL);
+  leaveMeeting(app);
+
+  // Another account on the same install gets an instance of its own (the
+  // server binds an instance to the first account that used it).
+  ConnectionSettings bob = loopback(server, QStringLiteral("bob"));
+  bob.remember_password = true;
+  app.prefill(bob, QStringLiteral("bob-pw"));
+  signInToMeeting(app);
+  const QString bob_instance =
+      secrets.contentsForTest()[clientInstanceSecretKey(QStringLiteral("127.0.0.1"),
+                                                        QStringLiteral("bob"))];
+  QVERIFY(!bob_instance.isEmpty());
+  QVERIFY(bob_instance != instance);
 }
 
 QTEST_MAIN(SignInGuiTest)

@@ -11,18 +11,20 @@ QString resumeTokenSecretKey(const QString& server, const QString& user) {
   return QStringLiteral("resume-token/%1@%2").arg(user.trimmed(), server.trimmed());
 }
 
-QString clientInstanceSecretKey() { return QStringLiteral("client-instance"); }
+QString clientInstanceSecretKey(const QString& server, const QString& user) {
+  return QStringLiteral("client-instance/%1@%2").arg(user.trimmed(), server.trimmed());
+}
 
 ResumeTokenKeeper::ResumeTokenKeeper(SecretStore& secrets, QObject* parent)
     : QObject(parent), secrets_(secrets) {}
 
-void ResumeTokenKeeper::loadInstance(std::function<void(quint64)> done) {
-  if (instance_) {
-    done(*instance_);
+void ResumeTokenKeeper::loadInstance(const QString& key, std::function<void(quint64)> done) {
+  if (auto it = instances_.find(key); it != instances_.end()) {
+    done(it->second);
     return;
   }
   QPointer<ResumeTokenKeeper> self(this);
-  secrets_.read(clientInstanceSecretKey(), [self, done = std::move(done)](const SecretResult& r) {
+  secrets_.read(key, [self, key, done = std::move(done)](const SecretResult& r) {
     if (!self) {
       return;
     }
@@ -38,10 +40,9 @@ void ResumeTokenKeeper::loadInstance(std::function<void(quint64)> done) {
       do {
         instance = QRandomGenerator::system()->generate64();
       } while (instance == 0);
-      self->secrets_.write(clientInstanceSecretKey(), QString::number(instance, 16),
-                           [](const SecretResult&) {});
+      self->secrets_.write(key, QString::number(instance, 16), [](const SecretResult&) {});
     }
-    self->instance_ = instance;
+    self->instances_[key] = instance;
     done(instance);
   });
 }
@@ -49,7 +50,8 @@ void ResumeTokenKeeper::loadInstance(std::function<void(quint64)> done) {
 void ResumeTokenKeeper::load(const QString& server, const QString& user, Loaded done) {
   QPointer<ResumeTokenKeeper> self(this);
   const QString key = resumeTokenSecretKey(server, user);
-  loadInstance([self, key, done = std::move(done)](quint64 instance) mutable {
+  loadInstance(clientInstanceSecretKey(server, user), [self, key, done = std::move(done)](
+                                                          quint64 instance) mutable {
     if (!self || instance == 0) {
       done(SavedResume{});
       return;

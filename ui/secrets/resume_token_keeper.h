@@ -1,10 +1,11 @@
 #pragma once
 // ResumeTokenKeeper: the desktop client's resume tokens (docs/security.md,
-// "Resume tokens") and this install's client instance id, kept in the
-// SecretStore (the OS keychain), never in the settings file. The server binds
-// a token to the account and to the client instance it was issued to, so the
-// instance id is created once per install and kept with the tokens; a token
-// is saved per server and user (resumeTokenSecretKey), in base64.
+// "Resume tokens") and their client instance ids, kept in the SecretStore
+// (the OS keychain), never in the settings file. The server binds a token to
+// the account and the client instance it was issued to, and an instance to
+// the first account that used it, so each server and user of this install
+// gets its own instance id, created once and kept next to its token
+// (clientInstanceSecretKey, resumeTokenSecretKey; the token in base64).
 //
 // Threads: GUI thread. Completion is asynchronous like the store's.
 
@@ -13,7 +14,6 @@
 #include <QString>
 #include <functional>
 #include <map>
-#include <optional>
 
 namespace parley::ui {
 
@@ -30,8 +30,8 @@ class ResumeTokenKeeper final : public QObject {
   using Loaded = std::function<void(SavedResume)>;
   explicit ResumeTokenKeeper(SecretStore& secrets, QObject* parent = nullptr);
 
-  // The install's instance id (created and saved on first use) and the token
-  // saved for server/user. A keychain that fails gives an empty result:
+  // The instance id of server/user on this install (created and saved on
+  // first use) and the token saved for them. A keychain that fails gives an empty result:
   // the sign-in goes on with the password.
   void load(const QString& server, const QString& user, Loaded done);
   // Replaces the saved token (a rotation); an empty token forgets it.
@@ -39,13 +39,13 @@ class ResumeTokenKeeper final : public QObject {
   void forget(const QString& server, const QString& user) { save(server, user, {}); }
 
  private:
-  void loadInstance(std::function<void(quint64)> done);
+  void loadInstance(const QString& key, std::function<void(quint64)> done);
 
   SecretStore& secrets_;
-  std::optional<quint64> instance_;  // once read or created
+  std::map<QString, quint64> instances_;  // by key, once read or created
 };
 
 QString resumeTokenSecretKey(const QString& server, const QString& user);
-QString clientInstanceSecretKey();
+QString clientInstanceSecretKey(const QString& server, const QString& user);
 
 }  // namespace parley::ui
