@@ -1,5 +1,7 @@
 #include "core/server/server_context.h"
 
+#include <cstdlib>
+
 #include <sodium.h>
 
 #include "core/server/accounts/password_hasher.h"
@@ -30,7 +32,10 @@ ServerContext::ServerContext(asio::io_context& io_context, ServerConfig server_c
       unauthenticated(UnauthenticatedLimiter::create(
           UnauthenticatedLimiter::Limits{.per_source = config.max_unauthenticated_per_address,
                                          .total = config.max_unauthenticated})),
-      hash_queue(hash_pool, server_clock, config.effectiveThreads()),
+      // PARLEY_HASH_NORMAL_PRIORITY=1: for measuring what the background
+      // priority buys (docs/benchmarks.md).
+      hash_queue(hash_pool, server_clock, config.effectiveThreads(),
+                 std::getenv("PARLEY_HASH_NORMAL_PRIORITY") == nullptr),
       hash_pool(config.effectiveThreads()) {}
 
 std::shared_ptr<Room> RoomRegistry::acquire(const std::shared_ptr<ServerContext>& ctx,

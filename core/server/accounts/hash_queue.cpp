@@ -2,10 +2,13 @@
 
 #include <asio/post.hpp>
 
+#include "core/server/accounts/background_priority.h"
+
 namespace parley::server {
 
-HashQueue::HashQueue(asio::thread_pool& pool, const Clock& clock, std::size_t workers)
-    : pool_(pool), clock_(clock), workers_(workers == 0 ? 1 : workers) {}
+HashQueue::HashQueue(asio::thread_pool& pool, const Clock& clock, std::size_t workers,
+                     bool background)
+    : pool_(pool), clock_(clock), workers_(workers == 0 ? 1 : workers), background_(background) {}
 
 void HashQueue::submit(Lane lane, Clock::TimePoint deadline, Job job) {
   {
@@ -53,6 +56,12 @@ bool HashQueue::popLocked(Entry& out) {
 }
 
 void HashQueue::drain() {
+  // The pool's threads do nothing but this queue's checks.
+  thread_local bool lowered = false;
+  if (background_ && !lowered) {
+    lowered = true;
+    (void)lowerCurrentThreadPriority();
+  }
   for (;;) {
     Entry entry;
     {

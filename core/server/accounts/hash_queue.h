@@ -11,6 +11,8 @@
 //  - others are served in arrival order; SignInGate already lets each source
 //    have only a few checks here at a time, so arrival order is round-robin
 //    between sources;
+//  - the checks run below normal priority, so the I/O threads of everyone
+//    else's connections are not kept waiting by the scheduler;
 //  - a check whose connection's deadline passed while it waited is not run
 //    (its job is told so): nobody is waiting for the answer any more.
 //
@@ -36,7 +38,10 @@ class HashQueue {
   using Job = std::function<void(bool run)>;
   static constexpr std::size_t kKnownInARow = 4;
 
-  HashQueue(asio::thread_pool& pool, const Clock& clock, std::size_t workers);
+  // `background`: the pool's threads run below normal priority
+  // (background_priority.h) once they take a check.
+  HashQueue(asio::thread_pool& pool, const Clock& clock, std::size_t workers,
+            bool background = true);
 
   void submit(Lane lane, Clock::TimePoint deadline, Job job);
   // The server is stopping: waiting jobs are dropped unrun (they hold their
@@ -57,6 +62,7 @@ class HashQueue {
   asio::thread_pool& pool_;
   const Clock& clock_;
   const std::size_t workers_;
+  const bool background_;
   mutable std::mutex mu_;
   std::deque<Entry> known_ PARLEY_GUARDED_BY(mu_);
   std::deque<Entry> other_ PARLEY_GUARDED_BY(mu_);
