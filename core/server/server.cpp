@@ -126,6 +126,7 @@ Result<std::vector<Endpoint>> Server::start() {
 
 Result<void> Server::startMedia() {
   MediaRouterConfig media;
+  media.max_forwarded_speakers = ctx_->config.max_forwarded_speakers;
   // For measuring what the batched system calls buy (docs/benchmarks.md).
   if (const char* batched = std::getenv("PARLEY_MEDIA_BATCHED_IO");
       batched != nullptr && std::string_view(batched) == "0") {

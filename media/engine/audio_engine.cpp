@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "media/audio/audio_mixer.h"
+#include "media/rtp/audio_level.h"
 
 namespace parley::media {
 namespace {
@@ -234,7 +235,7 @@ void AudioEngine::capture() {
   } else {
     dtx_run_ = 0;
   }
-  RtpHeader header;
+  RtpHeader& header = send_header_;
   header.payload_type = send_pt_.load();
   header.sequence = sequence_++;
   header.timestamp = ts;
@@ -242,6 +243,9 @@ void AudioEngine::capture() {
   // RFC 3551: the marker flags the first packet of a talkspurt.
   header.marker = !talkspurt_;
   talkspurt_ = !OpusEncoder::isDtxPacket(*size);
+  // RFC 6464: the level of what was encoded, so the server can forward only
+  // the loudest speakers of a big room without decrypting (docs/media.md).
+  setAudioLevel(header, AudioLevel{pcmLevelDbov(frame), talkspurt_});
   writeRtp(header, std::span<const std::byte>(opus_scratch_.data(), *size), rtp_scratch_);
   const bool queued = outgoing_.tryPush([&](Slot& slot) {
     std::memcpy(slot.bytes.data(), rtp_scratch_.data(), rtp_scratch_.size());

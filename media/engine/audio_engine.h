@@ -163,6 +163,8 @@ class AudioEngine {
   int dtx_run_ = 0;
   bool talkspurt_ = false;
   std::vector<std::byte> rtp_scratch_;
+  // Kept between packets so its audio level extension is not reallocated.
+  RtpHeader send_header_;
   std::array<std::byte, kMaxOpusPacketBytes> opus_scratch_{};
   AudioEngineStats working_;
   std::uint64_t ticks_since_publish_ = 0;

@@ -14,6 +14,10 @@
 namespace parley::server {
 namespace {
 
+// More voices than anyone can follow at once; the bound keeps a typo from
+// meaning "forward everyone" in a 1000-member room.
+constexpr std::int64_t kMaxForwardedSpeakersLimit = 32;
+
 static_assert(crypto_pwhash_OPSLIMIT_INTERACTIVE == 2);
 static_assert(crypto_pwhash_MEMLIMIT_INTERACTIVE == 64 * 1024 * 1024);
 
@@ -389,10 +393,18 @@ class Parser {
   }
 
   Result<void> parseMedia(const toml::table& t, ServerConfig& config) const {
-    if (auto ok =
-            checkKeys(t, "media", {"audio_kbps", "video_kbps", "screen_kbps", "max_upload_kbps"});
+    if (auto ok = checkKeys(t, "media",
+                            {"audio_kbps", "video_kbps", "screen_kbps", "max_upload_kbps",
+                             "max_forwarded_speakers"});
         !ok) {
       return makeError(std::move(ok).error());
+    }
+    auto speakers = integer(t, "media", "max_forwarded_speakers", 0, kMaxForwardedSpeakersLimit);
+    if (!speakers) {
+      return makeError(std::move(speakers).error());
+    }
+    if (*speakers >= 0) {
+      config.max_forwarded_speakers = static_cast<std::uint32_t>(*speakers);
     }
     for (auto [key, target] :
          {std::pair{"audio_kbps", &config.audio_kbps}, std::pair{"video_kbps", &config.video_kbps},

@@ -107,6 +107,9 @@ struct ServerConfig {
   std::uint32_t video_kbps = 880;        // camera
   std::uint32_t screen_kbps = 1500;      // screen sharing, one presenter at a time
   std::uint32_t max_upload_kbps = 2500;  // what one client sends at most, in total
+  // The forwarder sends on only this many voices per room, the loudest (by
+  // the RFC 6464 level clients send); 0: every voice (docs/media.md).
+  std::uint32_t max_forwarded_speakers = 3;
   // [interconnect] Servers relaying a room between them over one UDP port
   // pair (RTP on `port`, RTCP on `port + 1`). Empty peers = not configured.
   std::vector<std::string> interconnect_peers;  // numeric addresses of the other servers

@@ -15,6 +15,7 @@
 #include "core/server/observability/server_metrics.h"
 #include "media/congestion/delay_based_estimator.h"
 #include "media/congestion/loss_based_controller.h"
+#include "media/rtp/audio_level.h"
 #include "media/rtp/payload_types.h"
 #include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
@@ -172,6 +173,7 @@ void MediaRouter::stop() {
     }
     self->by_ssrc_.clear();
     self->rooms_.clear();
+    self->speakers_.clear();
     self->legs_.clear();
   });
 }
@@ -201,6 +203,7 @@ void MediaRouter::addLeg(MediaLegInfo info) {
       self->by_ssrc_[ssrc] = leg.get();
     }
     self->rooms_[leg->info.room].push_back(leg.get());
+    self->speakers_.try_emplace(leg->info.room, self->config_.max_forwarded_speakers);
     self->legs_[id] = std::move(leg);
   });
 }
@@ -226,6 +229,9 @@ void MediaRouter::removeLegNow(std::uint64_t participant_id) {
     std::erase(r->second, leg);
     if (r->second.empty()) {
       rooms_.erase(r);
+      speakers_.erase(leg->info.room);
+    } else if (auto s = speakers_.find(leg->info.room); s != speakers_.end()) {
+      s->second.remove(participant_id);
     }
   }
   legs_.erase(it);
@@ -430,7 +436,8 @@ void MediaRouter::forwardRtp(Leg& from, std::span<const std::byte> plain,
     return;
   }
   const auto kind = static_cast<std::size_t>(it - ssrcs.begin());
-  from.in_rates[kind].add(plain.size(), clock_.now());
+  const auto now = clock_.now();
+  from.in_rates[kind].add(plain.size(), now);
   if (kind != kAudio) {
     forwardVideo(from, plain, rtp, kind);
     return;
@@ -439,7 +446,16 @@ void MediaRouter::forwardRtp(Leg& from, std::span<const std::byte> plain,
   if (room == rooms_.end()) {
     return;
   }
-  // Voice goes to everyone, always: it is never traded for video.
+  // Only the room's loudest few voices go on (a malformed or missing level
+  // counts as loud enough: findAudioLevel gives nothing).
+  if (auto speakers = speakers_.find(from.info.room);
+      speakers != speakers_.end() &&
+      !speakers->second.onPacket(from.info.participant_id, media::findAudioLevel(rtp.header),
+                                 now)) {
+    ++counters_.audio_not_selected;
+    return;
+  }
+  // A selected voice goes to everyone, always: it is never traded for video.
   for (Leg* to : room->second) {
     if (to == &from) {
       continue;

@@ -41,6 +41,7 @@
 
 #include "core/base/clock.h"
 #include "core/base/result.h"
+#include "core/server/media/speaker_selection.h"
 #include "core/transport/message_channel.h"
 #include "media/rtp/rtp_packet.h"
 #include "net/media_transport/dscp.h"
@@ -67,6 +68,10 @@ struct MediaRouterConfig {
   // goes to one receiver in one batch; false: one datagram per message
   // (for comparison; PARLEY_MEDIA_GSO=0).
   bool segmented_sends = true;
+
+  // Voices forwarded per room at most: the loudest, by the RFC 6464 level
+  // senders put on each packet (SpeakerSelection). 0: every voice.
+  std::size_t max_forwarded_speakers = 3;
 };
 
 struct MediaLegInfo {
@@ -91,8 +96,11 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
     std::uint64_t dropped_malformed = 0;
     std::uint64_t dropped_foreign_ssrc = 0;  // an SSRC that is not the leg's
     std::uint64_t dropped_video_budget = 0;  // video held back for a slow receiver
-    std::uint64_t key_frame_requests = 0;    // PLIs the server sent to senders
-    std::uint64_t stun_answered = 0;         // Binding requests (peer paths' public address)
+    // Audio packets not forwarded: their sender is not among the room's
+    // loudest max_forwarded_speakers.
+    std::uint64_t audio_not_selected = 0;
+    std::uint64_t key_frame_requests = 0;  // PLIs the server sent to senders
+    std::uint64_t stun_answered = 0;       // Binding requests (peer paths' public address)
     // Authenticated, but from an address the leg has not confirmed (yet).
     std::uint64_t dropped_unconfirmed_address = 0;
     std::uint64_t address_checks_sent = 0;
@@ -173,6 +181,7 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
   std::unordered_map<std::uint64_t, std::unique_ptr<Leg>> legs_;
   std::unordered_map<std::uint32_t, Leg*> by_ssrc_;
   std::unordered_map<std::string, std::vector<Leg*>> rooms_;
+  std::unordered_map<std::string, SpeakerSelection> speakers_;  // by room, like rooms_
   std::vector<std::byte> scratch_;
 };
 
