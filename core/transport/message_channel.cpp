@@ -55,26 +55,30 @@ std::shared_ptr<MessageChannel> MessageChannel::create(std::unique_ptr<net::TlsS
 }
 
 MessageChannel::MessageChannel(std::unique_ptr<net::TlsStream> stream, Limits limits)
-    : stream_(std::move(stream)),
-      strand_(asio::make_strand(stream_->get_executor())),
+    : socket_(std::move(stream->next_layer())),
+      strand_(asio::make_strand(socket_.get_executor())),
       limits_(limits),
       decoder_(limits.max_frame_bytes),
       shutdown_timer_(strand_) {
   asio::error_code ec;
-  const auto endpoint = stream_->lowest_layer().remote_endpoint(ec);
+  const auto endpoint = socket_.remote_endpoint(ec);
   if (!ec) {
     peer_address_ = endpoint.address().to_string();
     peer_port_ = endpoint.port();
   }
   if (auto keying =
-          net::exportKeyingMaterial(*stream_, net::kMediaExporterLabel, net::kMediaKeyingBytes)) {
+          net::exportKeyingMaterial(*stream, net::kMediaExporterLabel, net::kMediaKeyingBytes)) {
     media_keying_ = std::move(*keying);
   }
-  if (auto records = net::TlsRecordIo::adopt(*stream_)) {
+  if (auto records = net::TlsRecordIo::adopt(*stream)) {
     records_ = std::move(*records);
   } else {
     adopt_error_ = std::move(records).error();
   }
+  // The session now belongs to records_ and the socket to us: the stream's
+  // own buffers (two 17 KiB vectors and its BIO pair's, about 50 KiB
+  // resident per connection) go with it.
+  stream.reset();
 }
 
 void MessageChannel::start(std::weak_ptr<Handler> handler) {
@@ -86,7 +90,7 @@ void MessageChannel::start(std::weak_ptr<Handler> handler) {
     }
     // Reads are attempted directly and wait only when the socket is empty.
     asio::error_code ignored;
-    self->stream_->next_layer().non_blocking(true, ignored);
+    self->socket_.non_blocking(true, ignored);
     // What the peer sent right behind its handshake (a client's hello often
     // shares a read with its Finished) came over with the session: deliver
     // it now, since the socket will not turn readable for it again.
@@ -115,7 +119,12 @@ void MessageChannel::send(const Envelope& envelope) {
 
 void MessageChannel::sendFrame(std::shared_ptr<const std::string> frame) {
   asio::dispatch(strand_, [self = shared_from_this(), frame = std::move(frame)]() mutable {
-    self->enqueue(std::move(frame));
+    // Chat and control frames of a usual size go in arrival order with the
+    // voice, ahead of video; a large one (a history page) behind, so voice
+    // never waits for it. Chat keeps its order: while a large one waits in
+    // the back lane, the ones after it go there too.
+    const bool front = frame->size() <= kFrontControlBytes && self->last_back_control_ == nullptr;
+    self->enqueue(std::move(frame), front ? Lane::Front : Lane::BackControl);
   });
 }
 
@@ -129,28 +138,32 @@ void MessageChannel::sendMedia(const Envelope& envelope, bool urgent) {
       ++self->dropped_media_;
       return;
     }
-    self->enqueue(std::move(frame), urgent);
+    self->enqueue(std::move(frame), urgent ? Lane::Front : Lane::Back);
   });
 }
 
-void MessageChannel::enqueue(std::shared_ptr<const std::string> frame, bool urgent) {
+void MessageChannel::enqueue(std::shared_ptr<const std::string> frame, Lane lane) {
   PARLEY_DCHECK_RUN_ON(strand_);
   if (state_ != State::Open) {
     return;
   }
   queued_bytes_ += frame->size();
-  if (urgent) {
-    queue_.insert(queue_.begin() + static_cast<std::ptrdiff_t>(urgent_queued_), std::move(frame));
-    ++urgent_queued_;
+  if (lane == Lane::Front) {
+    queue_.insert(queue_.begin() + static_cast<std::ptrdiff_t>(front_queued_), std::move(frame));
+    ++front_queued_;
   } else {
+    if (lane == Lane::BackControl) {
+      last_back_control_ = frame.get();
+    }
     queue_.push_back(std::move(frame));
   }
   if (queued_bytes_ > limits_.max_queued_bytes) {
     // The peer is not reading: drop its queue rather than grow without bound.
     // It loses nothing: chat resumes from its last sequence number.
     queue_.clear();
+    last_back_control_ = nullptr;
     queued_bytes_ = 0;
-    urgent_queued_ = 0;
+    front_queued_ = 0;
     state_ = State::Closing;
     close_reason_ =
         Error{ErrorCode::SlowConsumer, "more than " + std::to_string(limits_.max_queued_bytes) +
@@ -189,7 +202,7 @@ void MessageChannel::writeMore() {
   writing_ = true;
   sending_.swap(records_->outgoing());  // new records gather while this is sent
   asio::async_write(
-      stream_->next_layer(), asio::buffer(sending_),
+      socket_, asio::buffer(sending_),
       asio::bind_executor(strand_, [self = shared_from_this()](const asio::error_code& ec,
                                                                std::size_t) {
         self->writing_ = false;
@@ -220,7 +233,10 @@ Result<void> MessageChannel::encryptQueued() {
   while (!queue_.empty() && (batch == 0 || batch + queue_.front()->size() <= kWriteBatchBytes)) {
     const std::shared_ptr<const std::string> frame = std::move(queue_.front());
     queue_.pop_front();
-    urgent_queued_ -= urgent_queued_ > 0 ? 1 : 0;
+    if (frame.get() == last_back_control_) {
+      last_back_control_ = nullptr;
+    }
+    front_queued_ -= front_queued_ > 0 ? 1 : 0;
     queued_bytes_ -= frame->size();
     batch += frame->size();
     if (frame->size() < kCoalesceBelowBytes) {
@@ -248,11 +264,11 @@ void MessageChannel::readMore() {
   if (state_ == State::Closed) {
     return;
   }
-  stream_->next_layer().async_wait(asio::socket_base::wait_read,
-                                   asio::bind_executor(strand_, [self = shared_from_this()](
-                                                                    const asio::error_code& ec) {
-                                     self->onReadable(ec);
-                                   }));
+  socket_.async_wait(asio::socket_base::wait_read,
+                     asio::bind_executor(strand_,
+                                         [self = shared_from_this()](const asio::error_code& ec) {
+                                           self->onReadable(ec);
+                                         }));
 }
 
 void MessageChannel::onReadable(const asio::error_code& ec) {
@@ -267,8 +283,7 @@ void MessageChannel::onReadable(const asio::error_code& ec) {
   const auto scratch = socketReadScratch();
   for (int i = 0; i < kReadsPerWake; ++i) {
     asio::error_code read_ec;
-    const std::size_t n =
-        stream_->next_layer().read_some(asio::buffer(scratch.data(), scratch.size()), read_ec);
+    const std::size_t n = socket_.read_some(asio::buffer(scratch.data(), scratch.size()), read_ec);
     if (read_ec == asio::error::would_block || read_ec == asio::error::try_again) {
       break;
     }
@@ -389,7 +404,7 @@ void MessageChannel::close(Error reason, bool notify_peer) {
 void MessageChannel::abort() {
   asio::dispatch(strand_, [self = shared_from_this()] {
     asio::error_code ignored;
-    self->stream_->lowest_layer().close(ignored);
+    self->socket_.close(ignored);
     self->finish(Error{ErrorCode::ConnectionClosed, "connection aborted"});
   });
 }
@@ -405,7 +420,7 @@ void MessageChannel::beginShutdown() {
   // close. No SSL async_shutdown: it would be a second read on the stream
   // while readMore() has one in flight.
   asio::error_code ignored;
-  stream_->lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
   // A peer that never closes must not hold the socket open.
   armCloseTimer();
 }
@@ -428,9 +443,10 @@ void MessageChannel::finish(const Error& reason) {
   state_ = State::Closed;
   shutdown_timer_.cancel();
   asio::error_code ignored;
-  stream_->lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  stream_->lowest_layer().close(ignored);
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
   queue_.clear();
+  last_back_control_ = nullptr;
   queued_bytes_ = 0;
   if (auto handler = handler_.lock()) {
     handler->onClosed(reason);

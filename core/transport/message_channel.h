@@ -14,6 +14,7 @@
 // pass. The output queue is bounded: a peer that does not read is
 // disconnected (slow_consumer) instead of growing server memory.
 
+#include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
 #include <cstddef>
@@ -74,9 +75,16 @@ class MessageChannel : public std::enable_shared_from_this<MessageChannel> {
 
   // Media over the channel (the TCP fallback). A late media packet is worth
   // nothing, so instead of growing the queue toward the slow-consumer limit
-  // it is dropped once kMaxQueuedMediaBytes are waiting. `urgent` (audio)
-  // goes ahead of every queued non-urgent frame, behind earlier urgent ones,
-  // so voice never waits behind video or a chat history page.
+  // it is dropped once kMaxQueuedMediaBytes are waiting.
+  //
+  // The queue has two lanes. The front lane holds `urgent` media (audio) and
+  // chat and control frames up to kFrontControlBytes, in arrival order: voice
+  // never waits behind video or a chat history page, and chat never waits
+  // behind voice that came after it (a busy room's voice cannot starve its
+  // chat). The back lane holds video and larger frames (history pages), and
+  // any chat or control frame queued while a larger one waits there, so
+  // those keep their order.
+  static constexpr std::size_t kFrontControlBytes = 4096;
   static constexpr std::size_t kMaxQueuedMediaBytes = 512 * 1024;
   void sendMedia(const Envelope& envelope, bool urgent);
   [[nodiscard]] std::uint64_t droppedMediaForTest() const { return dropped_media_; }
@@ -112,7 +120,8 @@ class MessageChannel : public std::enable_shared_from_this<MessageChannel> {
   // Feeds decrypted bytes to the decoder and hands out whole frames; ignores
   // them (false) once the channel is no longer open.
   bool deliver(std::span<const std::byte> plaintext);
-  void enqueue(std::shared_ptr<const std::string> frame, bool urgent = false);
+  enum class Lane { Front, Back, BackControl };
+  void enqueue(std::shared_ptr<const std::string> frame, Lane lane);
   void writeMore();
   // Moves up to one batch of queued frames into records_ as ciphertext.
   Result<void> encryptQueued();
@@ -121,8 +130,10 @@ class MessageChannel : public std::enable_shared_from_this<MessageChannel> {
   void armCloseTimer();
   void finish(const Error& reason);
 
-  std::unique_ptr<net::TlsStream> stream_;
-  // The stream's TLS records, driven over its socket directly (null, with
+  // The handshaken stream's socket, taken out of it; the stream itself is
+  // freed once records_ has its session.
+  asio::ip::tcp::socket socket_;
+  // The stream's TLS records, driven over socket_ directly (null, with
   // adopt_error_, if the stream could not be taken over).
   std::unique_ptr<net::TlsRecordIo> records_;
   Error adopt_error_;
@@ -133,7 +144,9 @@ class MessageChannel : public std::enable_shared_from_this<MessageChannel> {
 
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::size_t queued_bytes_ = 0;
-  std::size_t urgent_queued_ = 0;  // urgent frames at the front of queue_
+  std::size_t front_queued_ = 0;  // the front lane's frames, at the start of queue_
+  // The newest chat or control frame in the back lane (null: none there).
+  const std::string* last_back_control_ = nullptr;
   std::uint64_t dropped_media_ = 0;
   std::vector<std::byte> media_keying_;
   std::string sending_;  // ciphertext of the socket write in flight

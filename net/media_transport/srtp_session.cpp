@@ -77,7 +77,11 @@ Result<SrtpSession> SrtpSession::create(Direction direction, const SrtpKey& key,
   // libsrtp reads the key but its API takes a non-const pointer.
   auto key_copy = key.key_and_salt;
   policy.key = reinterpret_cast<unsigned char*>(key_copy.data());
-  policy.window_size = replay_window;
+  // libsrtp keeps a replay bitmap of window_size bits in every stream (one per
+  // SSRC) of both directions. An outbound stream only uses it to refuse
+  // sending one index twice, so it gets libsrtp's minimum: parleyd's
+  // outbound session to each receiver holds a stream per speaker it forwarded.
+  policy.window_size = direction == Direction::Outbound ? kOutboundReplayWindow : replay_window;
   policy.allow_repeat_tx = 0;
   policy.next = nullptr;
   srtp_t ctx = nullptr;

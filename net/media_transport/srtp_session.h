@@ -33,6 +33,8 @@ inline constexpr std::size_t kSrtpSaltBytes = 12;  // RFC 7714 salt
 inline constexpr std::size_t kSrtpMaxOverhead = 16 + 4;
 // The exporter output the two directions' keys are cut from.
 inline constexpr std::size_t kMediaKeyingBytes = 2 * (kSrtpKeyBytes + kSrtpSaltBytes);
+// The outbound sessions' replay window: libsrtp's minimum.
+inline constexpr unsigned kOutboundReplayWindow = 64;
 inline constexpr const char* kMediaExporterLabel = "EXTRACTOR-parley-srtp";
 
 struct SrtpKey {
@@ -53,6 +55,8 @@ class SrtpSession {
   enum class Direction { Outbound, Inbound };
 
   // replay_window: packets an inbound session accepts out of order (64..32767).
+  // Outbound sessions always use kOutboundReplayWindow: a packet forwarded
+  // more than that many behind its stream's newest is refused by protect().
   static Result<SrtpSession> create(Direction direction, const SrtpKey& key,
                                     unsigned replay_window = 1024);
 

@@ -60,7 +60,15 @@ Result<std::unique_ptr<TlsRecordIo>> TlsRecordIo::adopt(TlsStream& stream) {
   if (pair == nullptr || BIO_ctrl_wpending(pair) != 0) {
     return makeError(ErrorCode::Internal, "TLS stream still has handshake output to send");
   }
+  // Our own reference: the stream may be destroyed after this (its buffers
+  // freed) while the session lives on here.
+  if (SSL_up_ref(ssl) != 1) {
+    return makeError(ErrorCode::Internal, openSslReason("cannot keep the TLS session"));
+  }
   std::unique_ptr<TlsRecordIo> io(new TlsRecordIo(ssl));
+  // asio's verify callback lives in the stream; nothing is verified after the
+  // handshake, so the session must not call back into a freed stream.
+  SSL_set_verify(ssl, SSL_get_verify_mode(ssl), nullptr);
   const std::size_t pending = BIO_ctrl_pending(pair);
   io->unread_.resize(pending);
   std::size_t got = 0;
@@ -85,10 +93,11 @@ Result<std::unique_ptr<TlsRecordIo>> TlsRecordIo::adopt(TlsStream& stream) {
 }
 
 TlsRecordIo::~TlsRecordIo() {
-  // The SSL object outlives us (the stream owns it); its BIO must not point here.
+  // The stream may still hold the SSL object too; its BIO must not point here.
   if (BIO* bio = SSL_get_rbio(ssl_)) {
     BIO_set_data(bio, nullptr);
   }
+  SSL_free(ssl_);  // our reference
 }
 
 Result<void> TlsRecordIo::encrypt(std::span<const std::byte> plaintext) {

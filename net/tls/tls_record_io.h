@@ -7,9 +7,11 @@
 // read of many records is decrypted in one pass.
 //
 // adopt() takes over the SSL object of a TlsStream whose handshake is
-// complete: records the stream had already received stay queued here, and
-// the stream must not be read or written through again (its socket and SSL
-// object stay owned by it). Not thread-safe: one strand uses it.
+// complete (it holds its own reference): records the stream had already
+// received stay queued here, and the stream must not be read or written
+// through again. The caller may move the socket out and destroy the stream,
+// which frees asio's buffers (MessageChannel does). Not thread-safe: one
+// strand uses it.
 
 #include <openssl/ssl.h>
 
@@ -61,7 +63,7 @@ class TlsRecordIo {
   static long bioCtrl(BIO* bio, int cmd, long num, void* ptr);  // NOLINT(google-runtime-int)
   static const BIO_METHOD* bioMethod();
 
-  SSL* ssl_;                            // owned by the TlsStream
+  SSL* ssl_;                            // one reference, freed with us
   std::string outgoing_;                // ciphertext for the socket
   std::string unread_;                  // received ciphertext SSL has not taken yet
   std::span<const std::byte> arrived_;  // the caller's buffer, during decrypt() only

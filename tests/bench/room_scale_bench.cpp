@@ -6,7 +6,8 @@
 // late; the worst member is reported. Then V of the members (default 100)
 // speak: each has a client::Call with a steady tone as its microphone (real
 // Opus through the product's media path, no sound devices) and the others
-// count the packets of every voice stream that reach them. Prints a Markdown
+// count the packets of every voice stream that reach them (parleyd forwards
+// the loudest 3 only, so each listener wants 3 streams). Prints a Markdown
 // section; scripts/bench appends it. Not a test: nothing here fails on a
 // number.
 //
@@ -52,6 +53,8 @@ namespace {
 constexpr int kChatSenders = 5;
 constexpr int kMessagesPerSender = 100;
 constexpr auto kVoiceSeconds = 5s;
+// parleyd's default [media] max_forwarded_speakers.
+constexpr int kForwardedSpeakers = 3;
 
 long rssKiB(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -424,39 +427,58 @@ int main(int argc, char** argv) {
   for (auto& v : voice) {
     voice_sent += packetsSent(*v->call);
   }
+  // parleyd forwards the voices of the room's loudest kForwardedSpeakers
+  // only ([media] max_forwarded_speakers, default 3): a listener should get
+  // that many streams, each at the speakers' rate, and all listeners the
+  // same ones.
+  const int forwarded_n = std::min(kForwardedSpeakers, voices);
+  const double per_speaker = static_cast<double>(voice_sent) / voices;
   std::uint64_t voice_received = 0;
   std::size_t fewest_streams = static_cast<std::size_t>(voices);
+  std::size_t most_streams = 0;
+  int same_streams = 0;
+  std::vector<std::uint32_t> first_set;
   double worst_share = 1.0;
   for (int i = 0; i < clients - voices; ++i) {
     const auto counts = listeners[static_cast<std::size_t>(i)]->packets();
     std::uint64_t total = 0;
-    std::size_t streams = 0;
+    std::vector<std::uint32_t> heard;
     for (const auto& [ssrc, n] : counts) {
       const auto& b = before[static_cast<std::size_t>(i)];
       const auto it = b.find(ssrc);
       const std::uint64_t talked = n - (it == b.end() ? 0 : it->second);
       total += talked;
-      streams += talked > 0 ? 1 : 0;
+      if (talked > 0) {
+        heard.push_back(ssrc);  // std::map: in SSRC order
+      }
     }
     voice_received += total;
-    fewest_streams = std::min(fewest_streams, streams);
-    worst_share =
-        std::min(worst_share, static_cast<double>(total) / static_cast<double>(voice_sent));
+    fewest_streams = std::min(fewest_streams, heard.size());
+    most_streams = std::max(most_streams, heard.size());
+    if (i == 0) {
+      first_set = heard;
+    }
+    same_streams += heard == first_set ? 1 : 0;
+    worst_share = std::min(worst_share, static_cast<double>(total) / (per_speaker * forwarded_n));
   }
   const int listeners_n = clients - voices;
-  // Every packet the speakers sent meanwhile (their talk, the encoder's
-  // hangover and DTX after it), to every listener.
-  const double wanted = static_cast<double>(voice_sent) * listeners_n;
+  // What the selected speakers sent meanwhile (their talk, the encoder's
+  // hangover and DTX after it, the average speaker's count), to every listener.
+  const double wanted = per_speaker * forwarded_n * listeners_n;
   std::printf(
-      "Voice: %d members' client::Calls send a steady tone (Opus, 50 packets/s, no DTX) for "
-      "%.1f s; the other %d count the packets of each voice stream reaching them (TCP "
-      "fallback inside their TLS channel: they have no Call to choose UDP).\n\n"
-      "| listener packets wanted | received | share | worst listener's share | fewest streams "
-      "heard by a listener | server RSS while talking |\n|---|---|---|---|---|---|\n"
-      "| %.0f | %llu | %.1f%% | %.1f%% | %zu / %d | %ld KiB |\n",
-      voices, voice_seconds, listeners_n, wanted, static_cast<unsigned long long>(voice_received),
+      "Voice: %d members' client::Calls send a steady tone (Opus, 50 packets/s, no DTX, all at "
+      "the same level) for %.1f s; the other %d count the packets of each voice stream reaching "
+      "them (TCP fallback inside their TLS channel: they have no Call to choose UDP). parleyd "
+      "forwards the %d loudest voices (max_forwarded_speakers), so a listener wants %d streams' "
+      "packets, not %d.\n\n"
+      "| listener packets wanted (%d streams each) | received | share | worst listener's share | "
+      "streams heard by a listener (fewest / most, want %d) | listeners hearing the same streams "
+      "| server RSS while talking |\n|---|---|---|---|---|---|---|\n"
+      "| %.0f | %llu | %.1f%% | %.1f%% | %zu / %zu | %d / %d | %ld KiB |\n",
+      voices, voice_seconds, listeners_n, forwarded_n, forwarded_n, voices, forwarded_n,
+      forwarded_n, wanted, static_cast<unsigned long long>(voice_received),
       100.0 * static_cast<double>(voice_received) / wanted, 100.0 * worst_share, fewest_streams,
-      voices, rss_voice);
+      most_streams, same_streams, listeners_n, rss_voice);
   for (auto& s : sessions) {
     s->stop();
     s->setMediaLink(nullptr);

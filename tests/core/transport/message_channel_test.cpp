@@ -273,12 +273,11 @@ TEST_CASE("MessageChannel ends share keying material and name their peer", "[tra
   CHECK(p.b->peerPort() != 0);
 }
 
-TEST_CASE("MessageChannel queues writes while one is in flight, urgent media first",
-          "[transport]") {
+TEST_CASE("MessageChannel queues writes while one is in flight, video last", "[transport]") {
   ChannelPair p;
   {
     // The first frame goes out alone; everything after it waits for that
-    // write, and the urgent frames overtake the queued non-urgent ones.
+    // write. Chat and urgent media keep their order; video goes behind both.
     StrandGate gate(*p.a);
     p.a->send(chat(1));
     p.a->send(chat(2));
@@ -293,7 +292,28 @@ TEST_CASE("MessageChannel queues writes while one is in flight, urgent media fir
     order.push_back(m.has_chat_message() ? "chat" + std::to_string(m.chat_message().seq())
                                          : std::string(1, m.media_packet().packet().front()));
   }
-  CHECK(order == std::vector<std::string>{"chat1", "a", "b", "chat2", "chat3", "v"});
+  CHECK(order == std::vector<std::string>{"chat1", "chat2", "chat3", "a", "b", "v"});
+}
+
+TEST_CASE("MessageChannel sends voice ahead of a large frame, not of chat before it",
+          "[transport]") {
+  ChannelPair p;
+  {
+    StrandGate gate(*p.a);
+    p.a->send(chat(1));
+    p.a->send(chat(2));
+    p.a->sendMedia(media(100, 'v'), false);
+    p.a->send(chat(3, std::string(MessageChannel::kFrontControlBytes, 'h')));  // a large one
+    p.a->sendMedia(media(100, 'a'), true);
+    p.a->send(chat(4));  // behind the large one: chat keeps its order
+  }
+  REQUIRE(p.b_seen->waitMessages(6));
+  std::vector<std::string> order;
+  for (const auto& m : p.b_seen->messages()) {
+    order.push_back(m.has_chat_message() ? "chat" + std::to_string(m.chat_message().seq())
+                                         : std::string(1, m.media_packet().packet().front()));
+  }
+  CHECK(order == std::vector<std::string>{"chat1", "chat2", "a", "v", "chat3", "chat4"});
 }
 
 TEST_CASE("MessageChannel drops media past its queue bound, not chat", "[transport]") {

@@ -158,3 +158,17 @@ TEST_CASE("packets out of order within the window pass, once each", "[srtp]") {
   auto again = packets[4];
   CHECK_FALSE(leg.in.unprotectRtp(again));
 }
+
+TEST_CASE("an outbound session keeps libsrtp's smallest window", "[srtp]") {
+  // The window an outbound stream needs is only "never the same index
+  // twice"; a packet forwarded more than 64 behind the newest is refused.
+  auto leg = makeLeg(9);
+  auto newest = rtp(1000, 0x44);
+  REQUIRE(leg.out.protectRtp(newest));
+  auto within = rtp(1000 - kOutboundReplayWindow + 1, 0x44);
+  CHECK(leg.out.protectRtp(within));
+  auto behind = rtp(1000 - 2 * kOutboundReplayWindow, 0x44);
+  CHECK_FALSE(leg.out.protectRtp(behind));
+  auto twice = rtp(1000, 0x44);
+  CHECK_FALSE(leg.out.protectRtp(twice));
+}

@@ -201,6 +201,7 @@ TEST_CASE("new config sections have safe defaults", "[server][config]") {
   CHECK(config->syslog_socket == "/dev/log");
   CHECK(config->audio_kbps == 120);
   CHECK(config->max_upload_kbps == 2500);
+  CHECK(config->max_forwarded_speakers == 3);
   CHECK(config->interconnect_peers.empty());
 }
 
@@ -231,10 +232,21 @@ TEST_CASE("bad admin settings are refused with the key named", "[server][config]
   CHECK_THAT(errorOf("[media]\naudio_kbps = 0\n"), Catch::Contains("[media] audio_kbps"));
   CHECK_THAT(errorOf("[media]\naudio_kbps = 3000\n"),
              Catch::Contains("must not exceed max_upload_kbps"));
+  CHECK_THAT(errorOf("[media]\nmax_forwarded_speakers = 33\n"),
+             Catch::Contains("[media] max_forwarded_speakers: 33 is out of range (0..32)"));
   CHECK_THAT(errorOf("[interconnect]\npeers = [\"peer.example\"]\n"),
              Catch::Contains("[interconnect] peers: entry 1 is not a numeric IP address"));
   CHECK_THAT(errorOf("[interconnect]\nport = 65535\n"), Catch::Contains("[interconnect] port"));
   CHECK_THAT(errorOf("metrics = 1\n"), Catch::Contains("must be a table"));
+}
+
+TEST_CASE("[media] max_forwarded_speakers is read, 0 meaning every voice", "[server][config]") {
+  auto config = parseServerConfig("[media]\nmax_forwarded_speakers = 0\n", "/etc/parley", "p.toml");
+  REQUIRE(config);
+  CHECK(config->max_forwarded_speakers == 0);
+  config = parseServerConfig("[media]\nmax_forwarded_speakers = 5\n", "/etc/parley", "p.toml");
+  REQUIRE(config);
+  CHECK(config->max_forwarded_speakers == 5);
 }
 
 TEST_CASE("[peer]: STUN and TURN servers, the TURN secret, and clear errors", "[server][config]") {
