@@ -68,7 +68,6 @@ struct MediaRouterConfig {
   // goes to one receiver in one batch; false: one datagram per message
   // (for comparison; PARLEY_MEDIA_GSO=0).
   bool segmented_sends = true;
-
   // Voices forwarded per room at most: the loudest, by the RFC 6464 level
   // senders put on each packet (SpeakerSelection). 0: every voice.
   std::size_t max_forwarded_speakers = 3;
