@@ -11,12 +11,12 @@ std::optional<AudioLevel> findAudioLevel(const RtpHeader& header, std::uint8_t i
   }
   const auto& words = header.extension->words;
   const std::size_t size = words.size() * 4;
-  const auto byteAt = [&](std::size_t i) {
+  const auto byte_at = [&](std::size_t i) {
     return static_cast<std::uint8_t>(words[i / 4] >> (24 - 8 * (i % 4)));
   };
   std::size_t pos = 0;
   while (pos < size) {
-    const std::uint8_t head = byteAt(pos);
+    const std::uint8_t head = byte_at(pos);
     if (head == 0) {  // padding between elements (RFC 8285 section 4.2)
       ++pos;
       continue;
@@ -33,7 +33,7 @@ std::optional<AudioLevel> findAudioLevel(const RtpHeader& header, std::uint8_t i
       if (length != 1) {
         return std::nullopt;
       }
-      const std::uint8_t value = byteAt(pos + 1);
+      const std::uint8_t value = byte_at(pos + 1);
       return AudioLevel{static_cast<std::uint8_t>(value & 0x7FU), (value & 0x80U) != 0};
     }
     pos += 1 + length;
