@@ -18,14 +18,18 @@
 // (e) The longest event-loop stall in each of four phases (sign-in, joining,
 //     starting a share, the network change): a 1 ms precise QTimer on the GUI
 //     thread records the largest gap between its ticks, minus 1 ms, next to
-//     the 8 ms limit.
+//     the 8 ms limit, with the GUI thread's CPU time within that gap (near the
+//     gap: the client was busy; far below it: preempted by other load, or
+//     waiting on another thread).
 // Prints Markdown for docs/benchmarks.md.
 
+#include <time.h>
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QTimer>
 #include <QtTest>
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -87,12 +91,26 @@ bool runUntil(Predicate done, int timeout_ms) {
 
 constexpr int kPhases = 4;
 constexpr std::array<const char*, kPhases> kPhaseNames = {
-    "sign-in (window shown, typing, Sign in to signed in)",
+    "sign-in (window on screen, typing, Sign in to signed in)",
     "joining (signed in to meeting shown, 250 ms of it)",
     "starting a share (chooser, Share, 250 ms of sharing)",
     "network change (connection cut to room rejoined)"};
 // The target: the window never blocks longer than this.
 constexpr double kStallLimitMs = 8.0;
+
+// The GUI thread's own CPU time so far (ns): what separates a stall the
+// client causes (busy) from one the machine's other load causes (preempted)
+// or a wait on another thread (asleep).
+qint64 threadCpuNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<qint64>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+struct Stall {
+  double ms = 0;      // the longest gap between ticks, minus the 1 ms period
+  double cpu_ms = 0;  // the GUI thread's CPU time within that gap
+};
 
 // The longest gap between ticks of a 1 ms precise timer on the GUI thread,
 // minus the 1 ms period: how long the window could not have answered.
@@ -101,32 +119,47 @@ class StallProbe {
   StallProbe() {
     ticker_.setTimerType(Qt::PreciseTimer);
     ticker_.setInterval(1);
-    QObject::connect(&ticker_, &QTimer::timeout, [this] {
-      const qint64 now = clock_.nsecsElapsed();
-      worst_gap_ = std::max(worst_gap_, now - last_tick_);
-      last_tick_ = now;
-    });
+    QObject::connect(&ticker_, &QTimer::timeout, [this] { tick(); });
     clock_.start();
   }
   void begin() {
     last_tick_ = clock_.nsecsElapsed();
+    last_cpu_ = threadCpuNs();
     worst_gap_ = 0;
+    worst_cpu_ = 0;
     ticker_.start();
   }
-  // Milliseconds.
-  double end() {
-    const qint64 now = clock_.nsecsElapsed();
-    worst_gap_ = std::max(worst_gap_, now - last_tick_);
+  Stall end() {
+    tick();
     ticker_.stop();
-    return std::max(0.0, static_cast<double>(worst_gap_) / 1e6 - 1.0);
+    return {std::max(0.0, static_cast<double>(worst_gap_) / 1e6 - 1.0),
+            static_cast<double>(worst_cpu_) / 1e6};
   }
 
  private:
+  void tick() {
+    const qint64 now = clock_.nsecsElapsed();
+    const qint64 cpu = threadCpuNs();
+    if (now - last_tick_ > worst_gap_) {
+      worst_gap_ = now - last_tick_;
+      worst_cpu_ = cpu - last_cpu_;
+    }
+    last_tick_ = now;
+    last_cpu_ = cpu;
+  }
+
   QTimer ticker_;
   QElapsedTimer clock_;
   qint64 last_tick_ = 0;
+  qint64 last_cpu_ = 0;
   qint64 worst_gap_ = 0;
+  qint64 worst_cpu_ = 0;
 };
+
+void record(std::vector<double>& ms, std::vector<double>& cpu, const Stall& s) {
+  ms.push_back(s.ms);
+  cpu.push_back(s.cpu_ms);
+}
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -188,6 +221,7 @@ int main(int argc, char** argv) {
   std::vector<double> share_ms;
   std::vector<double> reconnect_ms;
   std::array<std::vector<double>, kPhases> stalls;
+  std::array<std::vector<double>, kPhases> stall_cpu;  // the worst gap's CPU time
   for (int i = 0; i < rounds; ++i) {
     QTemporaryDir dir;
     MemorySecretStore secrets;
@@ -213,14 +247,15 @@ int main(int argc, char** argv) {
     QObject::connect(controller.bridge(), &SessionBridge::joined, [&] { ++joins; });
     QObject::connect(&controller, &AppController::meetingShown, [&] { shown = true; });
 
-    // Phase 1, sign-in: the window appears, the user types for half a second
-    // (the client prepares its devices meanwhile), then Sign in until the
-    // server has accepted the account.
-    probe.begin();
+    // Phase 1, sign-in: from the window on screen (its first paint is part of
+    // the launch figure), the user types for half a second (the client
+    // prepares its devices meanwhile), then Sign in until the server has
+    // accepted the account.
     controller.show();
     if (!QTest::qWaitForWindowExposed(controller.signInWindow(), 30000)) {
       return 1;
     }
+    probe.begin();
     QElapsedTimer typing;
     typing.start();
     runUntil([&] { return typing.elapsed() >= 500; }, 1000);
@@ -235,7 +270,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "gui_bench: not signed in within 60 s\n");
       return 1;
     }
-    stalls[0].push_back(probe.end());
+    record(stalls[0], stall_cpu[0], probe.end());
 
     // Phase 2, joining: signed in to the meeting window shown and filled.
     probe.begin();
@@ -248,7 +283,7 @@ int main(int argc, char** argv) {
     QElapsedTimer settle;
     settle.start();
     runUntil([&] { return settle.elapsed() >= 250; }, 1000);
-    stalls[1].push_back(probe.end());
+    record(stalls[1], stall_cpu[1], probe.end());
 
     // Phase 3, starting a share: Share screen…, the chooser lists the Xvfb
     // display, Share on its first screen, until the call sends it; then a
@@ -272,7 +307,7 @@ int main(int argc, char** argv) {
     QElapsedTimer tail;
     tail.start();
     runUntil([&] { return tail.elapsed() >= 250; }, 1000);
-    stalls[2].push_back(probe.end());
+    record(stalls[2], stall_cpu[2], probe.end());
 
     // Phase 4, a network change: the relay resets the connection; the client
     // reconnects by itself and rejoins the room (the share still on).
@@ -286,13 +321,15 @@ int main(int argc, char** argv) {
       return 1;
     }
     reconnect_ms.push_back(static_cast<double>(drop_timer.nsecsElapsed()) / 1e6);
-    stalls[3].push_back(probe.end());
+    record(stalls[3], stall_cpu[3], probe.end());
 
     std::fprintf(stderr,
                  "gui_bench: round %d: sign-in %.1f ms, share %.1f ms, rejoin %.1f ms; "
-                 "longest stall: sign-in %.1f, joining %.1f, share %.1f, network change %.1f ms\n",
+                 "longest stall (GUI thread CPU in it): sign-in %.1f (%.1f), joining %.1f (%.1f), "
+                 "share %.1f (%.1f), network change %.1f (%.1f) ms\n",
                  i + 1, sign_in.back(), share_ms.back(), reconnect_ms.back(), stalls[0].back(),
-                 stalls[1].back(), stalls[2].back(), stalls[3].back());
+                 stall_cpu[0].back(), stalls[1].back(), stall_cpu[1].back(), stalls[2].back(),
+                 stall_cpu[2].back(), stalls[3].back(), stall_cpu[3].back());
   }
 
   auto worst = [](const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); };
@@ -312,11 +349,13 @@ int main(int argc, char** argv) {
   std::printf("| connection cut to the room rejoined | %.1f ms | %.1f ms |\n\n",
               median(reconnect_ms), worst(reconnect_ms));
   std::printf(
-      "| longest GUI event-loop stall | median | worst | limit | worst / limit |\n"
-      "| --- | --- | --- | --- | --- |\n");
+      "| longest GUI event-loop stall | median | worst | limit | worst / limit "
+      "| GUI thread's CPU time in the worst |\n| --- | --- | --- | --- | --- | --- |\n");
   for (int p = 0; p < kPhases; ++p) {
-    std::printf("| %s | %.1f ms | %.1f ms | %.0f ms | %.2f |\n", kPhaseNames[p], median(stalls[p]),
-                worst(stalls[p]), kStallLimitMs, worst(stalls[p]) / kStallLimitMs);
+    const auto at = std::max_element(stalls[p].begin(), stalls[p].end()) - stalls[p].begin();
+    std::printf("| %s | %.1f ms | %.1f ms | %.0f ms | %.2f | %.1f ms |\n", kPhaseNames[p],
+                median(stalls[p]), worst(stalls[p]), kStallLimitMs,
+                worst(stalls[p]) / kStallLimitMs, stall_cpu[p][static_cast<std::size_t>(at)]);
   }
   return 0;
 }
