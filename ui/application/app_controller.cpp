@@ -1,5 +1,8 @@
 #include "ui/application/app_controller.h"
 
+#include <QCoreApplication>
+#include <QMetaObject>
+#include <QThreadPool>
 #include <QTimer>
 
 #include "media/video/screen_capture.h"
@@ -127,9 +130,12 @@ AppController::AppController(Options options, QObject* parent)
 }
 
 AppController::~AppController() {
+  if (preparing_.valid()) {
+    preparing_.wait();  // its queued report (and the devices in it) go with this object
+  }
   savePending();
   stopMedia();
-  prepared_media_.reset();
+  prepared_devices_.reset();
   delete meeting_;
   delete settings_dialog_;
   delete sign_in_;
@@ -175,14 +181,31 @@ void AppController::show() {
   // widgets costs the GUI thread tens of milliseconds, better spent now than
   // between Sign in and the room.
   QTimer::singleShot(0, this, &AppController::ensureMeetingWindow);
-  // Likewise the sound devices and the call: opening them asks the sound
-  // server (tens of milliseconds, more when none answers).
-  QTimer::singleShot(0, this, &AppController::prepareMedia);
+  // The sound devices and the camera are found and opened meanwhile, on a
+  // worker thread: that asks Qt Multimedia and the sound server (tens of
+  // milliseconds, more when none answers).
+  prepareMedia();
 }
 
 void AppController::prepareMedia() {
-  if (!prepared_media_) {
-    prepared_media_ = std::make_unique<MeetingMedia>(bridge_->executor(), mediaOptions());
+  if (prepared_devices_ || preparing_.valid()) {
+    return;
+  }
+  // The devices depend on the program's options only; the user's
+  // peer-to-peer settings go to the call, made at Sign in.
+  preparing_ = std::async(std::launch::async, [this, options = media_options_] {
+    auto devices = std::make_shared<OpenedDevices>(MeetingMedia::openDevices(options));
+    QMetaObject::invokeMethod(
+        this, [this, devices] { devicesOpened(std::move(*devices)); }, Qt::QueuedConnection);
+  });
+}
+
+void AppController::devicesOpened(OpenedDevices devices) {
+  preparing_.wait();  // returns at once: the worker posted this as its last act
+  preparing_ = {};
+  prepared_devices_ = std::move(devices);
+  if (pending_request_ && !media_) {
+    startMedia();  // a Sign in came before the devices
   }
 }
 
@@ -257,9 +280,38 @@ void AppController::signIn() {
   request.race = toRaceSettings(settings_, proxy_password_);
   prompter_->setParentWindow(sign_in_);
   request.race.credentials = std::make_shared<UiCredentialProvider>(prompter_);
+  stopMedia();
   sign_in_->setBusy(true);
   signing_in_ = true;
-  startMedia(request);
+  pending_request_ = std::make_unique<SignInRequest>(std::move(request));
+  startMedia();
+}
+
+void AppController::startMedia() {
+  if (!prepared_devices_) {
+    prepareMedia();  // devicesOpened() comes back here
+    return;
+  }
+  media_ = std::make_unique<MeetingMedia>(bridge_->executor(), mediaOptions(),
+                                          std::move(*prepared_devices_));
+  prepared_devices_.reset();
+  // Not called when stopMedia() destroys the media first (a cancel).
+  media_->start([this](const QString& why) { mediaStarted(why); });
+}
+
+void AppController::mediaStarted(const QString& why) {
+  if (!pending_request_) {
+    return;
+  }
+  SignInRequest request = std::move(*pending_request_);
+  pending_request_.reset();
+  media_error_ = why;
+  if (why.isEmpty()) {
+    connectMedia();
+    request.media_link = media_->call();
+    request.media = media_->state();
+  }  // else chat still works; the window says why there is no media
+  QPointer<AppController> self(this);
   const quint64 attempt = ++sign_in_attempt_;
   if (!settings_.remember_password) {
     // Not remembered: no token outlives this run (the session still keeps
@@ -302,20 +354,7 @@ void AppController::startSession(const SignInRequest& request) {
   }
 }
 
-void AppController::startMedia(SignInRequest& request) {
-  stopMedia();
-  const MediaDeviceOptions options = mediaOptions();
-  if (prepared_media_ && !samePeerOptions(prepared_media_->options(), options)) {
-    prepared_media_.reset();  // prepared before the settings changed
-  }
-  media_ = prepared_media_ ? std::move(prepared_media_)
-                           : std::make_unique<MeetingMedia>(bridge_->executor(), options);
-  media_error_ = media_->start();
-  if (!media_error_.isEmpty()) {
-    return;  // chat still works; the window says why there is no media
-  }
-  request.media_link = media_->call();
-  request.media = media_->state();
+void AppController::connectMedia() {
   MeetingMedia* media = media_.get();
   connect(media, &MeetingMedia::stateChanged, this, [this](const client::MediaStateInfo& s) {
     bridge_->setMediaState(s);
@@ -348,6 +387,7 @@ void AppController::startMedia(SignInRequest& request) {
 }
 
 void AppController::stopMedia() {
+  pending_request_.reset();
   bridge_->cancel();  // no session callback (nor MediaLink call) runs after this
   const bool had_media = media_ != nullptr;
   media_.reset();  // stops the call, then closes the devices
@@ -369,30 +409,46 @@ ShareDialog* AppController::openShareChooser() {
   }
   const QString display =
       share_display_.isEmpty() ? qEnvironmentVariable("DISPLAY") : share_display_;
-  // A few local X round trips per window: quick, and never the network.
-  auto targets = media::listShareableTargets(display.toStdString());
-  std::vector<media::ShareableTarget> list;
-  QString error;
-  if (targets) {
-    list = std::move(*targets);
-  } else {
-    error = QString::fromStdString(targets.error().detail);
-  }
-  share_dialog_ = new ShareDialog(std::move(list), error, meeting_);
+  share_dialog_ = new ShareDialog(meeting_);
   share_dialog_->setAttribute(Qt::WA_DeleteOnClose);
   connect(share_dialog_, &ShareDialog::shareChosen, this,
           [this, display](const media::ShareableTarget& target) {
             if (!media_ || !meeting_) {
               return;
             }
-            const QString why = media_->startSharing(target, display);
-            if (!why.isEmpty()) {
-              meeting_->mediaNotice(tr("Sharing did not start: %1").arg(why));
-              return;
-            }
-            meeting_->setSharing(media_->sharingName());
+            media_->startSharing(target, display, [this](const QString& why) {
+              if (!meeting_ || !media_) {
+                return;
+              }
+              if (!why.isEmpty()) {
+                meeting_->mediaNotice(tr("Sharing did not start: %1").arg(why));
+                return;
+              }
+              meeting_->setSharing(media_->sharingName());
+            });
           });
-  share_dialog_->open();
+  // The list is a few X round trips per window: on a worker thread, so a
+  // slow or remote X server never holds the window; the dialog opens with it.
+  QThreadPool::globalInstance()->start(
+      [dialog = QPointer<ShareDialog>(share_dialog_), display = display.toStdString()] {
+        auto targets = media::listShareableTargets(display);
+        auto list = std::make_shared<std::vector<media::ShareableTarget>>();
+        QString error;
+        if (targets) {
+          *list = std::move(*targets);
+        } else {
+          error = QString::fromStdString(targets.error().detail);
+        }
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [dialog, list, error] {
+              if (dialog) {
+                dialog->setTargets(std::move(*list), error);
+                dialog->open();
+              }
+            },
+            Qt::QueuedConnection);
+      });
   return share_dialog_;
 }
 

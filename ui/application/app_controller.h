@@ -10,7 +10,9 @@
 
 #include <QObject>
 #include <QPointer>
+#include <future>
 #include <memory>
+#include <optional>
 
 #include "core/client/session_observer.h"
 #include "ui/meeting/meeting_media.h"
@@ -88,12 +90,21 @@ class AppController final : public QObject {
   // Saves (or with an empty token forgets) the token of the current sign-in.
   void keepResumeToken(const QByteArray& token);
   void ensureMeetingWindow();
-  // Creates and starts the call of a new sign-in; fills `request`'s media.
-  void startMedia(SignInRequest& request);
-  // Stops the session first, then its call (the call outlives the session).
+  // Creates the call of the pending sign-in from the prepared devices (or
+  // has them prepared first) and starts it off the GUI thread; the sign-in
+  // itself goes on in mediaStarted().
+  void startMedia();
+  void mediaStarted(const QString& why);
+  // The media's signals to the session and the meeting window.
+  void connectMedia();
+  // Stops the session first, then its call (the call outlives the session),
+  // and drops a sign-in still waiting for its media.
   void stopMedia();
-  // Opens the sound devices and builds the next sign-in's call ahead of time.
+  // Finds and opens the sound devices and the camera for the next sign-in
+  // on a worker thread (Qt Multimedia's lookups and the sound server take
+  // tens of milliseconds); devicesOpened() takes them on the GUI thread.
   void prepareMedia();
+  void devicesOpened(OpenedDevices devices);
   // The media options with the user's peer-to-peer settings applied.
   [[nodiscard]] MediaDeviceOptions mediaOptions() const;
 
@@ -118,7 +129,10 @@ class AppController final : public QObject {
   MediaDeviceOptions media_options_;
   QString share_display_;
   std::unique_ptr<MeetingMedia> media_;
-  std::unique_ptr<MeetingMedia> prepared_media_;  // for the next sign-in
+  std::optional<OpenedDevices> prepared_devices_;  // for the next sign-in
+  std::future<void> preparing_;                    // the worker opening them
+  // A Sign in waiting for its call to start (or its devices to open).
+  std::unique_ptr<SignInRequest> pending_request_;
   QString media_error_;
   client::ConnectionInfo connection_;
   quint64 self_id_ = 0;

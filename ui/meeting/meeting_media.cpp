@@ -1,6 +1,9 @@
 #include "ui/meeting/meeting_media.h"
 
+#include <QCoreApplication>
 #include <QMetaObject>
+#include <QPointer>
+#include <QThreadPool>
 
 #include "core/base/clock.h"
 #include "media/engine/file_audio_devices.h"
@@ -26,39 +29,62 @@ bool samePeerOptions(const MediaDeviceOptions& a, const MediaDeviceOptions& b) {
          a.peer_to_peer == b.peer_to_peer && a.hide_local_addresses == b.hide_local_addresses;
 }
 
+OpenedDevices::OpenedDevices() = default;
+OpenedDevices::~OpenedDevices() = default;
+OpenedDevices::OpenedDevices(OpenedDevices&&) noexcept = default;
+OpenedDevices& OpenedDevices::operator=(OpenedDevices&&) noexcept = default;
+
+OpenedDevices MeetingMedia::openDevices(const MediaDeviceOptions& options) {
+  OpenedDevices d;
+  if (options.audio_input) {
+    d.input = options.audio_input();
+    d.microphone = tr("test input");
+  }
+  if (options.audio_output) {
+    d.output = options.audio_output();
+    d.speakers = tr("test output");
+  }
+  if ((!d.input || !d.output) && !options.no_sound_devices) {
+    // Qt documents no thread for QMediaDevices' static lookups (they hand
+    // out plain QAudioDevice values); the QAudioSource/QAudioSink themselves
+    // are made on the device thread, which they then live on.
+    d.audio_thread = std::make_unique<AudioDeviceThread>();
+    QString why;
+    if (!d.input) {
+      if (auto mic = QtAudioInput::open(*d.audio_thread, {}, &why)) {
+        d.microphone = mic->description();
+        d.input = std::move(mic);
+      }
+    }
+    if (!d.output) {
+      if (auto out = QtAudioOutput::open(*d.audio_thread, {}, &why)) {
+        d.speakers = out->description();
+        d.output = std::move(out);
+      }
+    }
+  }
+  if (!options.camera) {
+    // A value (QCameraDevice is a plain shared description), used later on
+    // the GUI thread to make the QCamera there, where Qt wants it.
+    d.camera = CameraFeed::defaultCamera();
+  }
+  return d;
+}
+
 MeetingMedia::MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions options,
-                           QObject* parent)
-    : QObject(parent), options_(std::move(options)), handoff_(std::make_shared<Handoff>()) {
+                           OpenedDevices devices, QObject* parent)
+    : QObject(parent),
+      options_(std::move(options)),
+      microphone_(std::move(devices.microphone)),
+      speakers_(std::move(devices.speakers)),
+      audio_thread_(std::move(devices.audio_thread)),
+      input_(std::move(devices.input)),
+      output_(std::move(devices.output)),
+      handoff_(std::make_shared<Handoff>()),
+      camera_(std::move(devices.camera)) {
   state_.audio_muted = true;
   state_.video_decoders = {"VP9", "VP8"};
 
-  if (options_.audio_input) {
-    input_ = options_.audio_input();
-    microphone_ = tr("test input");
-  }
-  if (options_.audio_output) {
-    output_ = options_.audio_output();
-    speakers_ = tr("test output");
-  }
-  if ((!input_ || !output_) && !options_.no_sound_devices) {
-    audio_thread_ = std::make_unique<AudioDeviceThread>();
-    QString why;
-    if (!input_) {
-      if (auto mic = QtAudioInput::open(*audio_thread_, {}, &why)) {
-        microphone_ = mic->description();
-        input_ = std::move(mic);
-      }
-    }
-    if (!output_) {
-      if (auto out = QtAudioOutput::open(*audio_thread_, {}, &why)) {
-        speakers_ = out->description();
-        output_ = std::move(out);
-      }
-    }
-  }
-  if (!options_.camera) {
-    camera_ = CameraFeed::defaultCamera();
-  }
   const bool real_devices = !options_.audio_input && !microphone_.isEmpty() && !speakers_.isEmpty();
   if (!input_) {
     input_ = std::make_unique<media::SilentInput>();
@@ -126,6 +152,9 @@ MeetingMedia::MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions op
 }
 
 MeetingMedia::~MeetingMedia() {
+  if (starting_.valid()) {
+    starting_.wait();  // the worker uses the call; its queued report dies with us
+  }
   stats_timer_.stop();
   if (camera_feed_ != nullptr) {
     camera_feed_->stop();
@@ -139,14 +168,23 @@ MeetingMedia::~MeetingMedia() {
   audio_thread_.reset();
 }
 
-QString MeetingMedia::start() {
-  if (auto ok = call_->start(); !ok) {
-    return QString::fromStdString(ok.error().toString());
+void MeetingMedia::start(std::function<void(const QString& why)> done) {
+  // Nothing else touches the call until started() runs on the GUI thread.
+  starting_ = std::async(std::launch::async, [this, done = std::move(done)]() mutable {
+    auto ok = call_->start();
+    const QString why = ok ? QString() : QString::fromStdString(ok.error().toString());
+    QMetaObject::invokeMethod(
+        this, [this, why, done = std::move(done)] { started(why, done); }, Qt::QueuedConnection);
+  });
+}
+
+void MeetingMedia::started(const QString& why, const std::function<void(const QString&)>& done) {
+  if (why.isEmpty()) {
+    call_->setMuted(state_.audio_muted);
+    started_ = true;
+    stats_timer_.start();
   }
-  call_->setMuted(state_.audio_muted);
-  started_ = true;
-  stats_timer_.start();
-  return {};
+  done(why);
 }
 
 bool MeetingMedia::cameraAvailable() const {
@@ -216,19 +254,43 @@ QString MeetingMedia::setCameraOn(bool on) {
   return {};
 }
 
-QString MeetingMedia::startSharing(const media::ShareableTarget& target, const QString& display) {
+void MeetingMedia::startSharing(const media::ShareableTarget& target, const QString& display,
+                                std::function<void(const QString& why)> done) {
   if (!started_) {
-    return tr("media is not running");
+    done(tr("media is not running"));
+    return;
   }
   media::ScreenCaptureOptions capture;
   capture.display = display.toStdString();
   if (target.kind == media::ShareableTarget::Kind::Window) {
     capture.window_id = target.id;
   }
-  // Opening x11grab is a local X round trip or two, not network I/O.
-  auto source = media::ScreenCapture::open(capture);
+  // Opening x11grab is X round trips (more on a remote or busy X server):
+  // a worker thread's, so the window never waits on the X server. The
+  // capture is then used only by the call's screen sender thread.
+  const std::uint64_t generation = ++share_generation_;
+  QThreadPool::globalInstance()->start(
+      [self = QPointer<MeetingMedia>(this), capture, target, generation, done = std::move(done)] {
+        auto source = std::make_shared<Result<std::unique_ptr<media::ScreenCapture>>>(
+            media::ScreenCapture::open(capture));
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, source, target, generation, done] {
+              // Stopped (or started again) meanwhile: the capture just closes.
+              if (self && self->share_generation_ == generation) {
+                self->sharingOpened(std::move(*source), target, done);
+              }
+            },
+            Qt::QueuedConnection);
+      });
+}
+
+void MeetingMedia::sharingOpened(Result<std::unique_ptr<media::ScreenCapture>> source,
+                                 const media::ShareableTarget& target,
+                                 const std::function<void(const QString&)>& done) {
   if (!source) {
-    return QString::fromStdString(source.error().detail);
+    done(QString::fromStdString(source.error().detail));
+    return;
   }
   call_->setScreenSource(std::move(*source));
   sharing_name_ = QString::fromStdString(target.name);
@@ -236,10 +298,11 @@ QString MeetingMedia::startSharing(const media::ShareableTarget& target, const Q
     state_.sharing_screen = true;
     Q_EMIT stateChanged(state_);
   }
-  return {};
+  done({});
 }
 
 void MeetingMedia::stopSharing() {
+  ++share_generation_;  // a capture still opening is not used
   if (call_ && started_) {
     call_->setScreenSource(nullptr);
   }

@@ -13,9 +13,12 @@
 //                                                                      v
 //                                           [newest QImage per tile] -> remoteVideo()
 //
-// Threads: GUI thread (the call's threads are its own). Ownership: owned
-// by AppController; destruction stops the call (joins its threads), then
-// closes the devices.
+// Threads: GUI thread (the call's threads are its own), except
+// openDevices() and the call's start, which block for tens of milliseconds
+// (Qt Multimedia's device lookups, the sound server, the audio engine's
+// set-up) and so run on a worker thread: the window never waits on them.
+// Ownership: owned by AppController; destruction waits for a start still
+// running, stops the call (joins its threads), then closes the devices.
 
 #include <QCameraDevice>
 #include <QImage>
@@ -23,6 +26,7 @@
 #include <QString>
 #include <QTimer>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -62,19 +66,43 @@ struct MediaDeviceOptions {
   bool hide_local_addresses = false;
 };
 
+// The sound devices and the camera of one sign-in, found and opened by
+// MeetingMedia::openDevices() on a worker thread, handed to the GUI thread.
+struct OpenedDevices {
+  OpenedDevices();
+  ~OpenedDevices();
+  OpenedDevices(OpenedDevices&&) noexcept;
+  OpenedDevices& operator=(OpenedDevices&&) noexcept;
+
+  // Declared first: destroyed last (the Qt sound devices live on it).
+  std::unique_ptr<AudioDeviceThread> audio_thread;
+  std::unique_ptr<media::AudioInput> input;
+  std::unique_ptr<media::AudioOutput> output;
+  QString microphone;  // empty: none
+  QString speakers;    // empty: none
+  QCameraDevice camera;
+};
+
 // Whether two sets of options make the same peer-path configuration.
 bool samePeerOptions(const MediaDeviceOptions& a, const MediaDeviceOptions& b);
 
 class MeetingMedia final : public QObject {
   Q_OBJECT
  public:
-  MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions options,
+  // Finds and opens the devices `options` ask for: Qt Multimedia's lookups
+  // (the camera list alone is about 20 ms on first use), the sound server.
+  // Blocking; any thread but the GUI thread's business is not to wait on it.
+  static OpenedDevices openDevices(const MediaDeviceOptions& options);
+
+  MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions options, OpenedDevices devices,
                QObject* parent = nullptr);
   ~MeetingMedia() override;
 
-  // Opens the devices and starts the call. Returns why not (empty: started);
-  // when it fails the session goes on without media.
-  QString start();
+  // Starts the call on a worker thread (the audio engine's set-up takes
+  // tens of milliseconds) and then calls `done` on the GUI thread with why
+  // it failed (empty: started; on failure the session goes on without
+  // media). Not called when this object goes first.
+  void start(std::function<void(const QString& why)> done);
   [[nodiscard]] client::Call* call() const { return started_ ? call_.get() : nullptr; }
   // What the session announces (mute, camera, sharing, decoders).
   [[nodiscard]] const client::MediaStateInfo& state() const { return state_; }
@@ -89,8 +117,12 @@ class MeetingMedia final : public QObject {
   void setMuted(bool muted);
   // Starts/stops the camera; returns why it could not start (empty: ok).
   QString setCameraOn(bool on);
-  // Shares `target` of X display `display` (empty: $DISPLAY); returns why not.
-  QString startSharing(const media::ShareableTarget& target, const QString& display);
+  // Shares `target` of X display `display` (empty: $DISPLAY). Opening the
+  // capture (X round trips, x11grab's set-up) runs on a worker thread; then
+  // `done` runs on the GUI thread with why not (empty: sharing). Not called
+  // when this object goes first.
+  void startSharing(const media::ShareableTarget& target, const QString& display,
+                    std::function<void(const QString& why)> done);
   void stopSharing();
   [[nodiscard]] QString sharingName() const { return sharing_name_; }
   [[nodiscard]] QString path() const { return path_; }
@@ -108,6 +140,10 @@ class MeetingMedia final : public QObject {
 
  private:
   struct Handoff;
+  void started(const QString& why, const std::function<void(const QString&)>& done);
+  void sharingOpened(Result<std::unique_ptr<media::ScreenCapture>> source,
+                     const media::ShareableTarget& target,
+                     const std::function<void(const QString&)>& done);
   void onStats(const client::CallStats& stats);
   void deliverQueued(const QString& user, bool screen);
 
@@ -118,16 +154,21 @@ class MeetingMedia final : public QObject {
   QString sharing_name_;
   QString path_;
   bool started_ = false;
+  // Bumped by each start and stop of sharing: a capture that finishes
+  // opening after a newer request is dropped.
+  std::uint64_t share_generation_ = 0;
   // Declared before the call: destroyed after it (the call uses them).
   std::unique_ptr<AudioDeviceThread> audio_thread_;
   std::unique_ptr<media::AudioInput> input_;
   std::unique_ptr<media::AudioOutput> output_;
   std::shared_ptr<Handoff> handoff_;
   std::unique_ptr<client::Call> call_;
+  // The call's start on its worker thread; waited for before the call stops.
+  std::future<void> starting_;
   CameraFeed* camera_feed_ = nullptr;  // child QObject
-  // Looked up once, here: Qt enumerates the video devices on its first
-  // question (tens of milliseconds), which belongs to preparing, not to the
-  // sign-in that shows the device names.
+  // Looked up once, by openDevices() off the GUI thread: Qt enumerates the
+  // video devices on its first question (about 20 ms), which belongs to
+  // preparing, not to the window.
   QCameraDevice camera_;
   QTimer stats_timer_;
 };

@@ -11,7 +11,11 @@ namespace parley::ui {
 
 ShareDialog::ShareDialog(std::vector<media::ShareableTarget> targets, const QString& error,
                          QWidget* parent)
-    : QDialog(parent), targets_(std::move(targets)) {
+    : ShareDialog(parent) {
+  setTargets(std::move(targets), error);
+}
+
+ShareDialog::ShareDialog(QWidget* parent) : QDialog(parent) {
   setObjectName(QStringLiteral("shareDialog"));
   setWindowTitle(tr("Share screen — Parley"));
   setModal(true);
@@ -28,32 +32,11 @@ ShareDialog::ShareDialog(std::vector<media::ShareableTarget> targets, const QStr
   list_->setObjectName(QStringLiteral("shareTargetList"));
   list_->setAccessibleName(tr("Screens and windows"));
   list_->setUniformItemSizes(true);
-  for (std::size_t i = 0; i < targets_.size(); ++i) {
-    const auto& t = targets_[i];
-    const bool screen = t.kind == media::ShareableTarget::Kind::Screen;
-    const QString size = tr("%1×%2").arg(t.geometry.width).arg(t.geometry.height);
-    auto* item =
-        new QListWidgetItem(screen
-                                ? QString::fromStdString(t.name)  // "Screen 0 (1920x1080)"
-                                : tr("Window: %1 (%2)").arg(QString::fromStdString(t.name), size),
-                            list_);
-    item->setData(Qt::UserRole, static_cast<int>(i));
-    item->setIcon(
-        style()->standardIcon(screen ? QStyle::SP_ComputerIcon : QStyle::SP_TitleBarNormalButton));
-  }
   layout->addWidget(list_, 1);
-  auto* note = new QLabel(this);
-  note->setObjectName(QStringLiteral("shareNote"));
-  note->setWordWrap(true);
-  if (!error.isEmpty()) {
-    note->setText(tr("Nothing can be shared here: %1").arg(error));
-    list_->setEnabled(false);
-  } else if (targets_.empty()) {
-    note->setText(tr("No screen or window was found to share."));
-  } else {
-    note->hide();
-  }
-  layout->addWidget(note);
+  note_ = new QLabel(tr("Looking for screens and windows…"), this);
+  note_->setObjectName(QStringLiteral("shareNote"));
+  note_->setWordWrap(true);
+  layout->addWidget(note_);
 
   buttons_ = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
   auto* share = buttons_->addButton(tr("&Share"), QDialogButtonBox::AcceptRole);
@@ -71,6 +54,34 @@ ShareDialog::ShareDialog(std::vector<media::ShareableTarget> targets, const QStr
       Q_EMIT shareChosen(*target);
     }
   });
+}
+
+void ShareDialog::setTargets(std::vector<media::ShareableTarget> targets, const QString& error) {
+  targets_ = std::move(targets);
+  list_->clear();
+  for (std::size_t i = 0; i < targets_.size(); ++i) {
+    const auto& t = targets_[i];
+    const bool screen = t.kind == media::ShareableTarget::Kind::Screen;
+    const QString size = tr("%1×%2").arg(t.geometry.width).arg(t.geometry.height);
+    auto* item =
+        new QListWidgetItem(screen
+                                ? QString::fromStdString(t.name)  // "Screen 0 (1920x1080)"
+                                : tr("Window: %1 (%2)").arg(QString::fromStdString(t.name), size),
+                            list_);
+    item->setData(Qt::UserRole, static_cast<int>(i));
+    item->setIcon(
+        style()->standardIcon(screen ? QStyle::SP_ComputerIcon : QStyle::SP_TitleBarNormalButton));
+  }
+  list_->setEnabled(error.isEmpty());
+  if (!error.isEmpty()) {
+    note_->setText(tr("Nothing can be shared here: %1").arg(error));
+    note_->show();
+  } else if (targets_.empty()) {
+    note_->setText(tr("No screen or window was found to share."));
+    note_->show();
+  } else {
+    note_->hide();
+  }
   if (!targets_.empty() && error.isEmpty()) {
     list_->setCurrentRow(0);
   }
