@@ -25,7 +25,8 @@ namespace parley::ui {
 AppController::AppController(Options options, QObject* parent)
     : QObject(parent),
       media_options_(std::move(options.media)),
-      share_display_(options.share_display) {
+      share_display_(options.share_display),
+      settings_file_(options.settings_file) {
   store_ = options.settings_file.isEmpty() ? std::make_unique<SettingsStore>()
                                            : std::make_unique<SettingsStore>(options.settings_file);
   if (options.secrets != nullptr) {
@@ -134,6 +135,9 @@ AppController::~AppController() {
     preparing_.wait();  // its queued report (and the devices in it) go with this object
   }
   savePending();
+  if (saving_.valid()) {
+    saving_.wait();  // the next AppController reads what this one wrote
+  }
   stopMedia();
   prepared_devices_.reset();
   delete meeting_;
@@ -538,10 +542,21 @@ void AppController::onJoined(const QString& room,
 }
 
 void AppController::savePending() {
-  if (save_pending_) {
-    save_pending_ = false;
-    store_->save(settings_);
+  if (!save_pending_) {
+    return;
   }
+  save_pending_ = false;
+  if (saving_.valid()) {
+    saving_.wait();  // one write at a time, in order
+  }
+  // QSettings' sync() writes and renames the file (milliseconds, more on a
+  // slow disk): a worker's, with a QSettings of its own. Qt guarantees that
+  // distinct QSettings objects may use the same file from different threads.
+  saving_ = std::async(std::launch::async, [file = settings_file_, settings = settings_] {
+    auto store =
+        file.isEmpty() ? std::make_unique<SettingsStore>() : std::make_unique<SettingsStore>(file);
+    (void)store->save(settings);  // checked by validateSettings() before the sign-in
+  });
 }
 
 void AppController::onFailed(const Error& error) {

@@ -128,6 +128,8 @@ class AppController final : public QObject {
   QPointer<ShareDialog> share_dialog_;
   MediaDeviceOptions media_options_;
   QString share_display_;
+  QString settings_file_;     // empty: the user's QSettings
+  std::future<void> saving_;  // the settings' write after a sign-in
   std::unique_ptr<MeetingMedia> media_;
   std::optional<OpenedDevices> prepared_devices_;  // for the next sign-in
   std::future<void> preparing_;                    // the worker opening them
