@@ -25,12 +25,12 @@
 //     the machine runs).
 // Prints Markdown for docs/benchmarks.md.
 
-#include <time.h>
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QTimer>
 #include <QtTest>
+#include <ctime>
 
 #include <algorithm>
 #include <array>

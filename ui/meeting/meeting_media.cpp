@@ -81,7 +81,7 @@ MeetingMedia::MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions op
       input_(std::move(devices.input)),
       output_(std::move(devices.output)),
       handoff_(std::make_shared<Handoff>()),
-      camera_(std::move(devices.camera)) {
+      camera_(devices.camera) {  // QCameraDevice: shared, copied
   state_.audio_muted = true;
   state_.video_decoders = {"VP9", "VP8"};
 
