@@ -109,6 +109,13 @@ struct MediaRouter::Leg {
   std::optional<net::SrtpSession> inbound_;   // the client's writes
   std::optional<net::SrtpSession> outbound_;  // what the server sends this client
   bool crypto_failed = false;
+  // Voice packets the speaker selection held back so far (mod 2^16). What
+  // goes on is renumbered by this much, so every listener sees one unbroken
+  // sequence: a held-back stretch is not loss (which would cut the
+  // listener's video budget) and no jump ever reaches 2^15, where SRTP's
+  // index guess would take new packets for old ones. Network loss before
+  // the server still shows as gaps.
+  std::uint16_t audio_held_back = 0;
   ReturnAddress udp_address;
   Clock::TimePoint last_udp{};  // the last authenticated packet from the confirmed address
   bool client_uses_udp = false;
@@ -453,14 +460,18 @@ void MediaRouter::forwardRtp(Leg& from, std::span<const std::byte> plain,
       !speakers->second.onPacket(from.info.participant_id, media::findAudioLevel(rtp.header),
                                  now)) {
     ++counters_.audio_not_selected;
+    ++from.audio_held_back;
     return;
   }
+  const auto sequence = static_cast<std::uint16_t>(rtp.header.sequence - from.audio_held_back);
   // A selected voice goes to everyone, always: it is never traded for video.
   for (Leg* to : room->second) {
     if (to == &from) {
       continue;
     }
     scratch_.assign(plain.begin(), plain.end());
+    scratch_[2] = static_cast<std::byte>(sequence >> 8U);  // RFC 3550 5.1: bytes 2-3
+    scratch_[3] = static_cast<std::byte>(sequence & 0xFFU);
     sendTo(*to, scratch_, false, net::TrafficClass::Audio);
   }
 }
