@@ -181,7 +181,10 @@ void UdpMediaSocket::flushQueued() {
       segmented_
           ? sendDatagramsSegmented(socket_.native_handle(), *send_queue_, counters_.send_calls)
           : sendDatagrams(socket_.native_handle(), *send_queue_, true, counters_.send_calls);
-  if (out.segmentation_refused) {
+  // One refusal can be one route's (a path MTU, IPsec); a device or kernel
+  // without GSO refuses every time. What was refused went unsegmented.
+  segmentation_refusals_ = out.segmentation_refused ? segmentation_refusals_ + 1 : 0;
+  if (segmentation_refusals_ >= kSegmentationRefusalsToGiveUp) {
     segmented_ = false;
   }
   counters_.sent += out.sent;

@@ -16,7 +16,7 @@
 // comparison) every datagram is one recvfrom or sendto. With `segmented`
 // too (Linux), the queue goes as one segmented send per destination and run
 // of equal sizes (UDP GSO, net/platform/datagram_batch.h); a kernel or
-// device that refuses it turns it off for the socket.
+// device that refuses it three batches in a row turns it off for the socket.
 //
 // DSCP: the socket carries the mark of the class last sent; a send of another
 // class changes it first (one setsockopt, only on a change).
@@ -100,6 +100,8 @@ class UdpMediaSocket {
   DscpMarks marks_;
   bool batched_ = false;
   bool segmented_ = false;
+  static constexpr int kSegmentationRefusalsToGiveUp = 3;  // batches in a row
+  int segmentation_refusals_ = 0;
   bool in_receive_batch_ = false;
   int current_mark_ = -1;
   bool ipv6_ = false;

@@ -1,5 +1,8 @@
 #include "ui/application/app_controller.h"
 
+#include <QAudioDevice>
+#include <QMediaDevices>
+
 #include <QCoreApplication>
 #include <QMetaObject>
 #include <QThreadPool>
@@ -27,6 +30,11 @@ AppController::AppController(Options options, QObject* parent)
       media_options_(std::move(options.media)),
       share_display_(options.share_display),
       settings_file_(options.settings_file) {
+  // Qt Multimedia makes its backend (device lists, their change watchers)
+  // on the thread that first asks for devices; the lookups themselves run on
+  // a worker (prepareMedia()), so the first ask is here, on the GUI thread,
+  // before any window shows.
+  (void)QMediaDevices::audioInputs();
   store_ = options.settings_file.isEmpty() ? std::make_unique<SettingsStore>()
                                            : std::make_unique<SettingsStore>(options.settings_file);
   if (options.secrets != nullptr) {
@@ -288,6 +296,9 @@ void AppController::signIn() {
   sign_in_->setBusy(true);
   signing_in_ = true;
   pending_request_ = std::make_unique<SignInRequest>(std::move(request));
+  // The Settings window may change settings_ while the media starts; the
+  // token goes with this request's account and choice.
+  pending_remember_ = settings_.remember_password;
   startMedia();
 }
 
@@ -317,20 +328,20 @@ void AppController::mediaStarted(const QString& why) {
   }  // else chat still works; the window says why there is no media
   QPointer<AppController> self(this);
   const quint64 attempt = ++sign_in_attempt_;
-  if (!settings_.remember_password) {
+  if (!pending_remember_) {
     // Not remembered: no token outlives this run (the session still keeps
     // one in memory for its reconnects), and an earlier one is forgotten.
     token_server_.clear();
     token_user_.clear();
-    resume_tokens_->forget(settings_.server, settings_.user);
+    resume_tokens_->forget(request.server, request.user);
     startSession(request);
     return;
   }
   // Remembered: the token saved at the last sign-in saves the server an
   // Argon2 run; the password in the request stays the fallback.
-  token_server_ = settings_.server;
-  token_user_ = settings_.user;
-  resume_tokens_->load(settings_.server, settings_.user,
+  token_server_ = request.server;
+  token_user_ = request.user;
+  resume_tokens_->load(request.server, request.user,
                        [self, attempt, request](const SavedResume& saved) mutable {
                          if (!self || !self->signing_in_ || self->sign_in_attempt_ != attempt) {
                            return;  // cancelled (or replaced) while the keychain answered

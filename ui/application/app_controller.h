@@ -135,6 +135,7 @@ class AppController final : public QObject {
   std::future<void> preparing_;                    // the worker opening them
   // A Sign in waiting for its call to start (or its devices to open).
   std::unique_ptr<SignInRequest> pending_request_;
+  bool pending_remember_ = false;  // "remember me" when pending_request_ was made
   QString media_error_;
   client::ConnectionInfo connection_;
   quint64 self_id_ = 0;
