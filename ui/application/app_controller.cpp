@@ -205,16 +205,26 @@ void AppController::prepareMedia() {
   }
   // The devices depend on the program's options only; the user's
   // peer-to-peer settings go to the call, made at Sign in.
-  preparing_ = std::async(std::launch::async, [this, options = media_options_] {
+  auto open = [this, options = media_options_] {
     auto devices = std::make_shared<OpenedDevices>(MeetingMedia::openDevices(options));
     QMetaObject::invokeMethod(
         this, [this, devices] { devicesOpened(std::move(*devices)); }, Qt::QueuedConnection);
-  });
+  };
+#ifdef Q_OS_WIN
+  // Qt Multimedia's Windows backend keeps COM objects of the GUI thread's
+  // apartment: a lookup from another thread crashed parley.exe (under
+  // Wine). There the lookup stays on the GUI thread, as before.
+  open();
+#else
+  preparing_ = std::async(std::launch::async, open);
+#endif
 }
 
 void AppController::devicesOpened(OpenedDevices devices) {
-  preparing_.wait();  // returns at once: the worker posted this as its last act
-  preparing_ = {};
+  if (preparing_.valid()) {
+    preparing_.wait();  // returns at once: the worker posted this as its last act
+    preparing_ = {};
+  }
   prepared_devices_ = std::move(devices);
   if (pending_request_ && !media_) {
     startMedia();  // a Sign in came before the devices
@@ -563,11 +573,16 @@ void AppController::savePending() {
   // QSettings' sync() writes and renames the file (milliseconds, more on a
   // slow disk): a worker's, with a QSettings of its own. Qt guarantees that
   // distinct QSettings objects may use the same file from different threads.
-  saving_ = std::async(std::launch::async, [file = settings_file_, settings = settings_] {
+  auto save = [file = settings_file_, settings = settings_] {
     auto store =
         file.isEmpty() ? std::make_unique<SettingsStore>() : std::make_unique<SettingsStore>(file);
     (void)store->save(settings);  // checked by validateSettings() before the sign-in
-  });
+  };
+#ifdef Q_OS_WIN
+  save();  // the registry or INI file from the GUI thread, as before (not measured there)
+#else
+  saving_ = std::async(std::launch::async, std::move(save));
+#endif
 }
 
 void AppController::onFailed(const Error& error) {

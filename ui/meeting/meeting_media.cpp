@@ -170,12 +170,19 @@ MeetingMedia::~MeetingMedia() {
 
 void MeetingMedia::start(std::function<void(const QString& why)> done) {
   // Nothing else touches the call until started() runs on the GUI thread.
-  starting_ = std::async(std::launch::async, [this, done = std::move(done)]() mutable {
+  auto start = [this, done = std::move(done)]() mutable {
     auto ok = call_->start();
     const QString why = ok ? QString() : QString::fromStdString(ok.error().toString());
     QMetaObject::invokeMethod(
         this, [this, why, done = std::move(done)] { started(why, done); }, Qt::QueuedConnection);
-  });
+  };
+#ifdef Q_OS_WIN
+  // As AppController::prepareMedia(): Qt Multimedia's Windows backend is
+  // used from the GUI thread only.
+  start();
+#else
+  starting_ = std::async(std::launch::async, std::move(start));
+#endif
 }
 
 void MeetingMedia::started(const QString& why, const std::function<void(const QString&)>& done) {
