@@ -39,6 +39,8 @@ PARLEY_TEST_PACKAGES=(
   coturn
   # the lab's delay element (tests/bench/netdelay): NFQUEUE through iptables
   iptables libnetfilter-queue-dev
+  # the lab's impairment check measures loss and jitter with ping (tests/lab/impair.py)
+  iputils-ping
 )
 
 # Building and checking the installers (scripts/package, tests/installer).

@@ -32,14 +32,20 @@ Commands (all need root; `up` exits 77 when namespaces cannot be made):
                                             the lab's Kerberos environment)
   lab.py test NAME --state FILE --cli PATH  apply NAME, run parley-cli probe
                                             --json in the client, check it
+  lab.py impair-check --state FILE --packet-delay PATH
+                                            loss, bursts, jitter, a rate limit
+                                            and an address change on the
+                                            client's link, each measured
   lab.py delay-check --state FILE --parleyd PATH --packet-delay PATH
                                             a lab with a 20 ms delay each way:
                                             connect takes >= 40 ms, paths work
   lab.py list                               scenarios and what they expect
-  lab.py media NAME --state FILE --cli PATH --check PATH
-                                            a media test (media.py): parley-cli
-                                            clients in a room, voice and video
-                                            through a firewall or a tc tbf link
+  lab.py media NAME --state FILE --cli PATH --check PATH [--packet-delay PATH]
+                                            a media test (media.py,
+                                            voice_loss.py): parley-cli clients
+                                            in a room, voice and video through
+                                            a firewall, a tc tbf link or a
+                                            lossy link (impair.py)
   lab.py curl [NAME] --state FILE           check the lab's paths with curl
   lab.py check                              can the lab run here? (0 yes, 77 no)
   lab.py sweep                              remove stale labs (dead owners)
@@ -68,6 +74,10 @@ from topology import (  # noqa: E402
     SKIP, SOCKS_PASSWORD, SOCKS_USER, USER, ip_of)
 from scenarios import ALWAYS, SCENARIOS, check_probe, nft_rules  # noqa: E402
 import media  # noqa: E402
+import impair  # noqa: E402
+import voice_loss  # noqa: E402
+
+MEDIA_TESTS = dict(media.TESTS, **voice_loss.TESTS)
 
 
 # --------------------------------------------------------------------------
@@ -1052,6 +1062,25 @@ def cmd_down(args):
     return 0
 
 
+def cmd_impair_check(args):
+    """The lab's impairments (impair.py) on the shared lab: random and bursty
+    loss, delay with jitter, a rate limit, a client moved to a new address;
+    each measured with ping or a download, so a broken lab is not blamed on
+    the client."""
+    state = load_state(args.state)
+    rc = check_state(state)
+    if rc is not None:
+        return rc
+    apply_scenario(state, "open")
+    failures = impair.check(state, os.path.abspath(args.packet_delay), ip_of(SERVER),
+                            ip_of("wpad." + SEARCH), os.path.join(state["workdir"], "www"))
+    if failures:
+        print("FAIL impair:\n  " + "\n  ".join(failures))
+        return 1
+    print("PASS impair")
+    return 0
+
+
 def cmd_delay_check(args):
     """A lab of its own with --delay-ms D: the client's TCP connect to an address
     (no DNS) must take at least 2 x D (one SYN and one SYN-ACK through the router),
@@ -1122,10 +1151,16 @@ def run_media(args):
         if shutil.which(tool) is None and not os.path.exists("/usr/sbin/" + tool):
             print("SKIPPED: media lab test needs %s (see scripts/lib/deps.sh)" % tool)
             return SKIP
-    print("media %s: %s" % (args.name, media.TESTS[args.name]))
+    print("media %s: %s" % (args.name, MEDIA_TESTS[args.name]))
     started = time.monotonic()
-    failures = media.run(args.name, state, os.path.abspath(args.cli), os.path.abspath(args.check),
-                         lambda: apply_scenario(state, "open"), in_client)
+    apply_open = lambda: apply_scenario(state, "open")  # noqa: E731
+    if args.name in voice_loss.TESTS:
+        failures = voice_loss.run(args.name, state, os.path.abspath(args.cli),
+                                  os.path.abspath(args.check), apply_open, in_client,
+                                  args.packet_delay and os.path.abspath(args.packet_delay))
+    else:
+        failures = media.run(args.name, state, os.path.abspath(args.cli),
+                             os.path.abspath(args.check), apply_open, in_client)
     print("(%.1f s)" % (time.monotonic() - started))
     if failures:
         print("FAIL media %s:\n  %s" % (args.name, "\n  ".join(failures)))
@@ -1188,10 +1223,12 @@ def main():
     p.add_argument("--state", required=True)
     p.add_argument("--cli", required=True)
     p = sub.add_parser("media")
-    p.add_argument("name", choices=sorted(media.TESTS))
+    p.add_argument("name", choices=sorted(MEDIA_TESTS))
     p.add_argument("--state", required=True)
     p.add_argument("--cli", required=True)
     p.add_argument("--check", required=True, help="tests/lab's lab_media_check binary")
+    p.add_argument("--packet-delay", help="tests/bench/netdelay's packet_delay binary (bursty "
+                   "loss, delay and jitter on a link)")
     p = sub.add_parser("curl")
     p.add_argument("name", nargs="?", choices=sorted(SCENARIOS))
     p.add_argument("--state", required=True)
@@ -1201,6 +1238,9 @@ def main():
     p.add_argument("--parleyd", required=True)
     p.add_argument("--packet-delay", required=True)
     p.add_argument("--delay-ms", type=int, default=20)
+    p = sub.add_parser("impair-check")
+    p.add_argument("--state", required=True)
+    p.add_argument("--packet-delay", required=True)
     sub.add_parser("sweep")
     sub.add_parser("check", help="say whether the lab can run here (exit 0) or not (77)")
     p = sub.add_parser("_reach")
@@ -1234,6 +1274,8 @@ def main():
         return run_media(args)
     if args.command == "delay-check":
         return cmd_delay_check(args)
+    if args.command == "impair-check":
+        return cmd_impair_check(args)
     if args.command == "list":
         for name in SCENARIOS:
             print("%-22s %s" % (name, SCENARIOS[name]["about"]))

@@ -7,11 +7,23 @@
 // (a TCP relay would make every port look open). See
 // docs/adr/0006-lab-delay-element.md.
 //
-//   packet_delay --queue 0 --delay-ms 20 [--max-held 20000]
+//   packet_delay --queue 0 --delay-ms 20 [--jitter-ms 0] [--gilbert P,R[,BAD[,GOOD]]]
+//                [--seed N] [--max-held 20000]
 //
-// Ends on SIGTERM/SIGINT, releasing what it holds. Packets beyond
-// --max-held are let through at once (counted) rather than dropped, so the
-// delay element never turns into a loss element.
+// --jitter-ms J adds a uniform 0..J ms to each packet's hold, never letting a
+// packet overtake the one before it (one path, one queue: jitter without
+// reordering). --gilbert drops packets by a Gilbert-Elliott model, the bursty
+// loss of radio links: each packet first moves the state (good to bad with P
+// percent, bad to good with R percent), then is lost with BAD percent in the
+// bad state (default 100) and GOOD percent in the good one (default 0). The
+// long-run loss is P/(P+R) of the packets for the defaults; a burst lasts
+// 100/R packets on average. Random loss without bursts is the lab's nftables
+// rule (numgen), not this program.
+//
+// Ends on SIGTERM/SIGINT, releasing what it holds, and prints what it did
+// ("packet_delay: done: N packets, D dropped (...), H passed at once").
+// Packets beyond --max-held are let through at once (counted) rather than
+// dropped, so a full queue never turns into loss the model did not ask for.
 
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
@@ -24,6 +36,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <random>
 #include <string>
 
 extern "C" {
@@ -39,13 +52,87 @@ struct Held {
   Clock::time_point release_at;
 };
 
+// Percentages, as given on the command line.
+struct GilbertElliott {
+  double to_bad = 0;
+  double to_good = 100;
+  double loss_bad = 100;
+  double loss_good = 0;
+  bool enabled = false;
+};
+
 struct State {
   std::chrono::milliseconds delay{20};
+  std::chrono::microseconds jitter{0};
+  GilbertElliott model;
+  bool bad = false;
+  std::mt19937_64 random{1};
   std::size_t max_held = 20000;
   std::deque<Held> held;
+  std::uint64_t packets = 0;
+  std::uint64_t dropped = 0;
+  std::uint64_t dropped_in_bad = 0;
+  std::uint64_t bursts = 0;
   std::uint64_t passed_at_once = 0;
   nfq_q_handle* queue = nullptr;
 };
+
+bool chance(State& state, double percent) {
+  return std::uniform_real_distribution<double>(0.0, 100.0)(state.random) < percent;
+}
+
+// Moves the model one packet on; true when this packet is lost.
+bool gilbertDrops(State& state) {
+  const GilbertElliott& m = state.model;
+  if (!m.enabled) {
+    return false;
+  }
+  const bool was_bad = state.bad;
+  state.bad = was_bad ? !chance(state, m.to_good) : chance(state, m.to_bad);
+  if (state.bad && !was_bad) {
+    ++state.bursts;
+  }
+  return chance(state, state.bad ? m.loss_bad : m.loss_good);
+}
+
+Clock::time_point releaseTime(State& state) {
+  auto at = Clock::now() + state.delay;
+  if (state.jitter.count() > 0) {
+    at += std::chrono::microseconds(std::uniform_int_distribution<std::int64_t>(
+        0, state.jitter.count())(state.random));
+  }
+  // In order: a packet never leaves before the one queued ahead of it.
+  if (!state.held.empty() && at < state.held.back().release_at) {
+    at = state.held.back().release_at;
+  }
+  return at;
+}
+
+// "P,R[,BAD[,GOOD]]", each 0..100.
+bool parseGilbert(const std::string& text, GilbertElliott& out) {
+  double values[4] = {0, 0, 100, 0};
+  std::size_t count = 0;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = text.find(',', start);
+    const std::string part = text.substr(start, comma == std::string::npos ? comma : comma - start);
+    char* end = nullptr;
+    const double v = std::strtod(part.c_str(), &end);
+    if (count == 4 || part.empty() || *end != '\0' || !(v >= 0.0 && v <= 100.0)) {
+      return false;
+    }
+    values[count++] = v;
+    if (comma == std::string::npos) {
+      break;
+    }
+    start = comma + 1;
+  }
+  if (count < 2 || values[1] <= 0.0) {
+    return false;
+  }
+  out = GilbertElliott{values[0], values[1], values[2], values[3], true};
+  return true;
+}
 
 volatile std::sig_atomic_t g_stop = 0;
 
@@ -58,11 +145,17 @@ int onPacket(nfq_q_handle* queue, nfgenmsg* /*msg*/, nfq_data* data, void* user)
     return 0;
   }
   const std::uint32_t id = ntohl(header->packet_id);
+  ++state.packets;
+  if (gilbertDrops(state)) {
+    ++state.dropped;
+    state.dropped_in_bad += state.bad ? 1 : 0;
+    return nfq_set_verdict(queue, id, NF_DROP, 0, nullptr);
+  }
   if (state.held.size() >= state.max_held) {
     ++state.passed_at_once;
     return nfq_set_verdict(queue, id, NF_ACCEPT, 0, nullptr);
   }
-  state.held.push_back(Held{id, Clock::now() + state.delay});
+  state.held.push_back(Held{id, releaseTime(state)});
   return 0;
 }
 
@@ -75,7 +168,9 @@ void releaseDue(State& state, bool all) {
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: packet_delay --queue N --delay-ms MS [--max-held N]\n");
+  std::fprintf(stderr,
+               "usage: packet_delay --queue N --delay-ms MS [--jitter-ms MS] "
+               "[--gilbert P,R[,BAD[,GOOD]]] [--seed N] [--max-held N]\n");
   return 2;
 }
 
@@ -89,11 +184,28 @@ int main(int argc, char** argv) {
     if (i + 1 >= argc) {
       return usage();
     }
-    const long value = std::strtol(argv[++i], nullptr, 10);
+    const std::string text = argv[++i];
+    if (arg == "--gilbert") {
+      if (!parseGilbert(text, state.model)) {
+        std::fprintf(stderr, "packet_delay: --gilbert wants P,R[,BAD[,GOOD]] percentages "
+                             "(0..100, R above 0), got '%s'\n", text.c_str());
+        return 2;
+      }
+      continue;
+    }
+    char* end = nullptr;
+    const long value = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0') {
+      return usage();
+    }
     if (arg == "--queue" && value >= 0 && value < 65536) {
       queue_num = static_cast<int>(value);
     } else if (arg == "--delay-ms" && value >= 0 && value <= 10000) {
       state.delay = std::chrono::milliseconds(value);
+    } else if (arg == "--jitter-ms" && value >= 0 && value <= 10000) {
+      state.jitter = std::chrono::milliseconds(value);
+    } else if (arg == "--seed" && value >= 0) {
+      state.random.seed(static_cast<std::uint64_t>(value));
     } else if (arg == "--max-held" && value > 0 && value <= 1000000) {
       state.max_held = static_cast<std::size_t>(value);
     } else {
@@ -120,15 +232,18 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, onSignal);
   std::signal(SIGINT, onSignal);
   const int fd = nfq_fd(handle);
-  std::printf("packet_delay: queue %d, %lld ms\n", queue_num,
-              static_cast<long long>(state.delay.count()));
+  std::printf("packet_delay: queue %d, %lld ms + 0..%lld ms jitter, gilbert %s %.2f,%.2f,%.1f,%.1f\n",
+              queue_num, static_cast<long long>(state.delay.count()),
+              static_cast<long long>(state.jitter.count() / 1000),
+              state.model.enabled ? "on" : "off", state.model.to_bad, state.model.to_good,
+              state.model.loss_bad, state.model.loss_good);
   std::fflush(stdout);
 
   alignas(8) static char buffer[65536];
   while (g_stop == 0) {
     int timeout_ms = 100;
     if (!state.held.empty()) {
-      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+      const auto wait = std::chrono::ceil<std::chrono::milliseconds>(
           state.held.front().release_at - Clock::now());
       timeout_ms = static_cast<int>(std::max<std::int64_t>(0, wait.count()));
     }
@@ -147,7 +262,13 @@ int main(int argc, char** argv) {
     releaseDue(state, false);
   }
   releaseDue(state, true);
-  std::fprintf(stderr, "packet_delay: done (%llu passed at once)\n",
+  std::fprintf(stderr,
+               "packet_delay: done: %llu packets, %llu dropped (%llu in %llu bursts), %llu "
+               "passed at once\n",
+               static_cast<unsigned long long>(state.packets),
+               static_cast<unsigned long long>(state.dropped),
+               static_cast<unsigned long long>(state.dropped_in_bad),
+               static_cast<unsigned long long>(state.bursts),
                static_cast<unsigned long long>(state.passed_at_once));
   nfq_destroy_queue(state.queue);
   nfq_close(handle);

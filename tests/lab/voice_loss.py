@@ -1,0 +1,104 @@
+"""Voice through a lossy link (docs/lab.md, "Impairments"): alice speaks from
+"home", whose uplink loses packets (random loss by nftables, or bursty loss
+by packet_delay's Gilbert-Elliott model); dave records in "client" on a
+clean link. The recording is compared with the spoken sentence as in the
+other voice tests (lab_media_check wav-compare, every voiced half second on
+its own) and the figures are printed as one JSON line ("figures: {...}")
+for docs/benchmarks.md.
+
+  loss-0       the same set-up with no loss: the reference figures
+  loss-5/10/20 5, 10 and 20 % of alice's packets dropped at random
+  burst-10     10 % lost in bursts (Gilbert-Elliott P=3.3 %, R=30 %: bursts
+               of 3.3 packets on average)
+"""
+
+import json
+import os
+import tempfile
+
+from impair import Impairment, Spec
+from media import LEAD_S, Client, _compare, _log, _make_speech, _streams, judge_voice
+from topology import USER
+
+# name -> Spec keyword arguments for alice's uplink
+LOSSES = {
+    "loss-0": {},
+    "loss-5": {"loss_pct": 5},
+    "loss-10": {"loss_pct": 10},
+    "loss-20": {"loss_pct": 20},
+    "burst-10": {"gilbert": "3.3,30"},
+}
+
+TESTS = {
+    "loss-0": "voice from home to client, no loss: the reference for the loss runs",
+    "loss-5": "voice with 5 % of the sender's packets lost at random: still intelligible",
+    "loss-10": "voice with 10 % random loss: still intelligible",
+    "loss-20": "voice with 20 % random loss: still intelligible",
+    "burst-10": "voice with 10 % loss in bursts (Gilbert-Elliott): still intelligible",
+}
+
+
+def _alice_audio(receiver):
+    """dave's last view of alice's audio stream."""
+    last = None
+    for ev in receiver.events("stats"):
+        for s in _streams(ev, USER, "audio"):
+            last = s
+    return last
+
+
+def run(name, state, cli, check, apply_open, in_client, packet_delay):
+    workdir = tempfile.mkdtemp(prefix="%s-media-" % state["tag"], dir=state["workdir"])
+    apply_open()
+    speech = _make_speech(workdir, lead_silence_s=LEAD_S)
+    heard = os.path.join(workdir, "heard.wav")
+    room = "voice-" + name
+    spec = Spec("home", "up", **LOSSES[name])
+    failures = []
+    with Impairment(state, [spec], packet_delay=packet_delay) as imp:
+        receiver = Client(state, "client", "dave", room, 16, ["--record-audio", heard], cli,
+                          workdir, in_client)
+        if not receiver.wait_joined():
+            receiver.stop()
+            return ["dave did not join: " + receiver.stderr_tail()]
+        sender = Client(state, "home", USER, room, 11, ["--send-audio", speech], cli, workdir,
+                        in_client)
+        rc_sender = sender.wait()
+        rc_receiver = receiver.wait()
+    applied = imp.report()[0]
+    _log("applied on alice's uplink: %s" % json.dumps(applied))
+    for c, rc in ((sender, rc_sender), (receiver, rc_receiver)):
+        if rc != 0:
+            failures.append("%s exited %d: %s" % (c.user, rc, c.stderr_tail()))
+    if failures:
+        return failures
+    stream = _alice_audio(receiver)
+    if stream is None:
+        return ["dave's stats never showed alice's audio stream"]
+    cmp = _compare(check, speech, heard)
+    _log("recording vs source: %s" % json.dumps(cmp))
+    figures = {
+        "test": name,
+        "applied": applied,
+        "correlation": cmp.get("correlation"),
+        "good_pieces": cmp.get("good_pieces"),
+        "voiced_pieces": cmp.get("voiced_pieces"),
+        "received": stream.get("packets"),
+        "lost": stream.get("lost"),
+        "concealed": stream.get("concealed"),
+        "late": stream.get("late"),
+        "delay_ms": stream.get("delay_ms"),
+    }
+    _log("figures: %s" % json.dumps(figures))
+    # the loss really happened (or, for loss-0, did not)
+    wanted = LOSSES[name].get("loss_pct") or (10 if "gilbert" in LOSSES[name] else 0)
+    got = applied.get("lost_pct", applied.get("dropped_pct")) or 0
+    if wanted and not 0.4 * wanted <= got <= 2.0 * wanted:
+        failures.append("the lab applied %.1f %% loss, not about %d %%: %s"
+                        % (got, wanted, json.dumps(applied)))
+    if not wanted and stream.get("lost", 0) > 3:
+        failures.append("dave lost %d of alice's packets on a clean link" % stream["lost"])
+    failures += judge_voice("dave", cmp)
+    if "error" not in cmp and cmp["recorded_s"] < 8:
+        failures.append("recorded only %.1f s" % cmp["recorded_s"])
+    return failures
