@@ -293,4 +293,8 @@ void CliPrinter::printMediaPath(const std::string& path) {
   emit("media_path", {{"path", path}}, "media path: " + path);
 }
 
+void CliPrinter::printNetworkChanged(const std::string& what) {
+  emit("network_changed", {{"what", what}}, "* network changed: " + what);
+}
+
 }  // namespace parley::cli

@@ -67,6 +67,8 @@ class CliPrinter final : public client::SessionObserver {
   void printStats(const client::CallStats& stats);
   // The media path changed (probing, udp, tcp).
   void printMediaPath(const std::string& path);
+  // This machine's networks changed (net::NetworkWatch).
+  void printNetworkChanged(const std::string& what);
 
  private:
   void emit(const std::string& event, nlohmann::ordered_json fields, const std::string& text,

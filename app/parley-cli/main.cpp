@@ -42,6 +42,7 @@
 #include "core/client/client_session.h"
 #include "net/connect/racing_connector.h"
 #include "net/io_thread.h"
+#include "net/platform/network_watch.h"
 #include "net/tls/tls_context.h"
 
 namespace {
@@ -158,6 +159,22 @@ int runJoin(const JoinOptions& options) {
       std::make_unique<parley::client::ClientSession>(executor, config, connectors, printer);
   session->setMediaLink(&(*call)->call());
   session->start();
+  // A dead path after a network change is left at once, not after three
+  // missed keep-alives (docs/connecting.md, "When the network changes").
+  auto watch = parley::net::NetworkWatch::start([&printer, &session](const std::string& what) {
+    printer.printNetworkChanged(what);
+    session->networkChanged(what);
+  });
+  if (!watch) {
+    printer.onWarning(watch.error());
+  }
+  // The watch's thread uses the session: it ends first.
+  auto endSession = [&] {
+    if (watch) {
+      watch->reset();
+    }
+    session.reset();
+  };
   // --stats: a line a second while the session runs.
   std::atomic<bool> stats_running{options.media.stats};
   std::thread stats_thread;
@@ -195,12 +212,12 @@ int runJoin(const JoinOptions& options) {
     if (state.fatal) {
       const int code = cli::exitCodeFor(state.fatal->code);
       stopStats();
-      session.reset();
+      endSession();
       return code == cli::kExitOk ? cli::kExitOther : code;
     }
     if (!state.joined) {  // interrupted before joining
       stopStats();
-      session.reset();
+      endSession();
       return cli::kExitOk;
     }
   }
@@ -303,7 +320,7 @@ int runJoin(const JoinOptions& options) {
   }
   stopStats();
   session->stop();
-  session.reset();
+  endSession();
   if (auto finished = (*call)->finish(); !finished) {
     printer.printError(finished.error());
     exit_code = exit_code == cli::kExitOk ? cli::kExitOther : exit_code;

@@ -84,6 +84,7 @@ PARLEY_ERROR(StoreFull, 313, "store_full")          // the server's disk is full
 PARLEY_ERROR(AllAttemptsFailed, 400, "all_attempts_failed")
 PARLEY_ERROR(SessionClosed, 401, "session_closed")
 PARLEY_ERROR(OutboxFull, 402, "outbox_full")
+PARLEY_ERROR(NetworkChanged, 403, "network_changed")  // the path went away with the network
 
 // media
 PARLEY_ERROR(MediaMalformedPacket, 500, "media_malformed_packet")

@@ -55,7 +55,8 @@ ClientSession::Impl::Impl(const asio::any_io_executor& executor, SessionConfig c
       reconnect_timer_(strand_),
       handshake_timer_(strand_),
       keepalive_timer_(strand_),
-      leave_timer_(strand_) {}
+      leave_timer_(strand_),
+      probe_timer_(strand_) {}
 
 // ---- public entry points (any thread): each posts to the strand ----
 
@@ -94,6 +95,14 @@ void ClientSession::Impl::dropConnection() {
   post([](Impl& self) {
     if (self.channel_) {
       self.channel_->abort();
+    }
+  });
+}
+
+void ClientSession::Impl::networkChanged(std::string what) {
+  asio::post(strand_, [self = shared_from_this(), what = std::move(what)] {
+    if (!self->stopRequested()) {
+      self->onNetworkChanged(what);
     }
   });
 }
@@ -381,6 +390,53 @@ void ClientSession::Impl::onKeepaliveTick() {
   scheduleKeepalive();
 }
 
+// ---- A network change: is the connection still alive? ----
+
+void ClientSession::Impl::onNetworkChanged(const std::string& what) {
+  PARLEY_DCHECK_RUN_ON(strand_);
+  // Whatever happens to this connection, the next connect races every route
+  // again: the way out that won before may be gone with the old network.
+  connectors_->networkChanged();
+  switch (state_) {
+    case State::InRoom:
+      probeConnection(what);
+      break;
+    case State::WaitingToReconnect:
+      // The wait was for a network that now may be there.
+      reconnect_timer_.cancel();
+      backoff_.reset();
+      doConnect();
+      break;
+    default:
+      // Connecting, signing in, joining: bounded by their own timers; the
+      // next connect races every route again (the factory forgot its own).
+      break;
+  }
+}
+
+// A path that went away with the network often ends without an error: the
+// packets just stop. A ping answered in time says the connection survived
+// (a new address on the side, a VPN that does not carry it); silence says
+// reconnect now rather than after three missed keep-alives.
+void ClientSession::Impl::probeConnection(const std::string& what) {
+  probe_sent_ = clock_.now();
+  channel_->send(protocol::makePing(++ping_nonce_));
+  probe_timer_.expires_after(config_.network_change_probe);
+  probe_timer_.async_wait([weak = weak_from_this(), gen = generation_,
+                           what](const asio::error_code& ec) {
+    auto self = weak.lock();
+    if (ec || !self || gen != self->generation_ || self->state_ != State::InRoom ||
+        self->last_received_ >= self->probe_sent_) {
+      return;
+    }
+    self->connectionLost(Error{
+        ErrorCode::NetworkChanged,
+        "network changed (" + (what.empty() ? std::string("addresses or links") : what) +
+            ") and the server did not answer within " +
+            std::to_string(self->config_.network_change_probe.count()) + " ms"});
+  });
+}
+
 // ---- Leaving: tell the server, wait for Left at most leave_timeout ----
 
 void ClientSession::Impl::beginLeave() {
@@ -440,7 +496,11 @@ void ClientSession::Impl::connectionLost(Error reason) {
 }
 
 void ClientSession::Impl::doWaitToReconnect(const Error& reason) {
-  const auto delay = backoff_.next(std::uniform_real_distribution<double>(0.0, 1.0)(rng_));
+  // After a network change the new network is there now: no reason to wait.
+  const auto delay =
+      reason.code == ErrorCode::NetworkChanged
+          ? std::chrono::milliseconds(0)
+          : backoff_.next(std::uniform_real_distribution<double>(0.0, 1.0)(rng_));
   moveTo(State::WaitingToReconnect);
   notify([&](SessionObserver& o) { o.onDisconnected(reason, true, delay); });
   reconnect_timer_.expires_after(delay);
@@ -483,6 +543,7 @@ void ClientSession::Impl::teardownConnection(bool graceful) {
   handshake_timer_.cancel();
   keepalive_timer_.cancel();
   leave_timer_.cancel();
+  probe_timer_.cancel();
   if (connector_) {
     connector_->cancel();
     connector_.reset();
@@ -530,6 +591,7 @@ std::uint64_t ClientSession::sendChat(std::string text) { return impl_->sendChat
 void ClientSession::leave() { impl_->leave(); }
 void ClientSession::stop() { impl_->stop(); }
 void ClientSession::dropConnectionForTest() { impl_->dropConnection(); }
+void ClientSession::networkChanged(std::string what) { impl_->networkChanged(std::move(what)); }
 void ClientSession::setMediaLink(MediaLink* link) { impl_->setMediaLink(link); }
 void ClientSession::setMediaState(MediaStateInfo media) { impl_->setMediaState(std::move(media)); }
 void ClientSession::setRoomLocked(bool locked) { impl_->sendRoomControl(makeSetLocked(locked)); }

@@ -59,6 +59,10 @@ struct SessionConfig {
   std::chrono::milliseconds keepalive_interval{std::chrono::seconds(20)};
   // Hello + sign-in + join must complete within this after TLS is up.
   std::chrono::milliseconds handshake_timeout{std::chrono::seconds(10)};
+  // After this machine's networks change (networkChanged()), the server must
+  // answer a ping within this, or the connection is taken for dead and the
+  // session reconnects at once.
+  std::chrono::milliseconds network_change_probe{std::chrono::milliseconds(1500)};
   // Time leave() waits for the server's Left before closing anyway.
   std::chrono::milliseconds leave_timeout{std::chrono::seconds(3)};
   // When the very first connection fails (server unreachable, refused), a
@@ -94,6 +98,14 @@ class ClientSession {
   // reconnects. Idempotent. When it returns no observer callback is running
   // (unless called from one) and none will start.
   void stop();
+
+  // This machine's networks changed (net::NetworkWatch): an address went or
+  // came, a link went down or up. In the room, the session pings the server
+  // and reconnects at once, racing every route again, unless it answers
+  // within network_change_probe (the old path may be dead without any
+  // error); waiting to reconnect, it reconnects now. `what` is said in the
+  // disconnect reason. Async; any thread.
+  void networkChanged(std::string what);
 
   // Cuts the TCP connection as if the network dropped it (no TLS close, no
   // notice), to exercise reconnect and resume.

@@ -57,6 +57,7 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
   void leave();
   void stop();
   void dropConnection();
+  void networkChanged(std::string what);
   void setMediaLink(MediaLink* link);
   void setMediaState(MediaStateInfo media);
   void sendRoomControl(proto::RoomControl control);
@@ -148,6 +149,8 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
   void finishLeave();
   // WaitingToReconnect
   void connectionLost(Error reason);
+  void onNetworkChanged(const std::string& what);
+  void probeConnection(const std::string& what);
   void doWaitToReconnect(const Error& reason);
   // Stopped
   void fail(Error error);
@@ -210,6 +213,9 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
   asio::steady_timer handshake_timer_;
   asio::steady_timer keepalive_timer_;
   asio::steady_timer leave_timer_;
+  // Armed after a network change while in the room (probeConnection).
+  asio::steady_timer probe_timer_;
+  Clock::TimePoint probe_sent_{};
 };
 
 }  // namespace parley::client

@@ -128,6 +128,10 @@ class ConnectorFactory {
  public:
   virtual ~ConnectorFactory() = default;
   [[nodiscard]] virtual std::unique_ptr<Connector> create() const = 0;
+  // This machine's networks changed: what the factory learnt about the way
+  // out (a kept route) may no longer hold. Called where create() is (the
+  // session's strand).
+  virtual void networkChanged() {}
 };
 
 }  // namespace parley::net

@@ -6,7 +6,9 @@
 // of the same session (reconnects, a redirect to another server) takes only
 // that route. A new sign-in makes a new factory, which races again. When the
 // kept route itself fails, it is forgotten, so the reconnect after that races
-// everything again (a laptop that changed networks must not stay stuck).
+// everything again (a laptop that changed networks must not stay stuck), and
+// so is a route kept across a network change the system reported
+// (networkChanged()).
 //
 // Routes: direct to tls_port and alt_port; HTTP proxies to tls_port; SOCKS
 // servers to alt_port, or tls_port when there is none (docs/connecting.md,
@@ -96,6 +98,9 @@ class RacingConnectorFactory final : public ConnectorFactory {
     return std::make_unique<RacingConnector>(executor_, tls_, settings_, memory_);
   }
   [[nodiscard]] std::optional<Route> winningRoute() const { return memory_->route(); }
+  // The next connect races every route again: an office's proxy is no way
+  // out from home.
+  void networkChanged() override { memory_->forget(); }
 
  private:
   asio::any_io_executor executor_;

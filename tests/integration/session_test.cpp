@@ -10,6 +10,7 @@
 #include <future>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "core/client/client_session.h"
 #include "core/client/media_link.h"
@@ -162,6 +163,76 @@ TEST_CASE("a client whose TCP connection is cut reconnects and misses nothing", 
   CHECK(texts(a.chats) == sent);
   CHECK(texts(b.chats) == sent);
   CHECK(relay.connectionsAccepted() >= 2);
+}
+
+TEST_CASE("after a network change a dead path is left at once and nothing is lost",
+          "[integration][network-change]") {
+  ServerFixture server;
+  server.start();
+  TcpRelay relay(server.port());
+  net::IoThreads io(2);
+  Client alice(io, server, relay.port(), "alice", "alice-pw");
+  Client bob(io, server, server.port(), "bob", "bob-pw");
+  REQUIRE(alice.recorder.waitFor([](auto& s) { return s.joins == 1; }, 60s));
+  REQUIRE(bob.recorder.waitFor([](auto& s) { return s.joins == 1; }, 60s));
+
+  std::multiset<std::string> sent;
+  auto say = [&](Client& who, const std::string& text) {
+    who.session->sendChat(text);
+    sent.insert(text);
+  };
+  say(bob, "bob before");
+  REQUIRE(alice.recorder.waitFor([](auto& s) { return s.chats.size() == 1; }, 60s));
+
+  // The address under alice's connection went away: no reset, no error,
+  // the bytes just stop. Then the system says the network changed.
+  relay.stallAll();
+  for (int i = 0; i < 3; ++i) {
+    say(bob, "bob during " + std::to_string(i));
+    say(alice, "alice during " + std::to_string(i));  // into the dead path or the outbox
+  }
+  alice.session->networkChanged("192.0.2.10 removed from wlan0");
+  // Not after three missed keep-alives (a minute): after the probe.
+  REQUIRE(alice.recorder.waitFor([](auto& s) { return s.joins >= 2; }, 60s));
+  say(alice, "alice after");
+  say(bob, "bob last");
+  auto saw_all = [&](auto& s) { return s.chats.size() >= sent.size(); };
+  REQUIRE(alice.recorder.waitFor(saw_all, 60s));
+  REQUIRE(bob.recorder.waitFor(saw_all, 60s));
+  REQUIRE(alice.recorder.waitFor([](auto& s) { return s.acks.size() == 4; }, 60s));
+
+  const auto a = alice.recorder.snapshot();
+  REQUIRE(a.disconnects.size() == 1);
+  CHECK(a.disconnects[0].code == ErrorCode::NetworkChanged);
+  CHECK(a.disconnects[0].detail.find("wlan0") != std::string::npos);
+  CHECK(a.errors.empty());
+  // Every message once, in order, on both sides (alice's sent into the dead
+  // path were re-sent from the outbox and stored once).
+  checkExactlyOnceInOrder(a.chats, sent.size());
+  checkExactlyOnceInOrder(bob.recorder.snapshot().chats, sent.size());
+  CHECK(texts(a.chats) == sent);
+  CHECK(relay.connectionsAccepted() == 2);
+}
+
+TEST_CASE("after a network change a live connection is kept", "[integration][network-change]") {
+  ServerFixture server;
+  server.start();
+  TcpRelay relay(server.port());
+  net::IoThreads io(2);
+  Client alice(io, server, relay.port(), "alice", "alice-pw");
+  REQUIRE(alice.recorder.waitFor([](auto& s) { return s.joins == 1; }, 60s));
+  // A VPN came up beside the path: the server answers the probe.
+  alice.session->networkChanged("10.8.0.2 added on tun0");
+  alice.session->sendChat("still here");
+  REQUIRE(alice.recorder.waitFor([](auto& s) { return s.acks.size() == 1; }, 60s));
+  // Past the probe's bound (1.5 s) with room to spare: still the first connection.
+  std::this_thread::sleep_for(3s);
+  alice.session->sendChat("and here");
+  REQUIRE(alice.recorder.waitFor([](auto& s) { return s.acks.size() == 2; }, 60s));
+  const auto a = alice.recorder.snapshot();
+  CHECK(a.disconnects.empty());
+  CHECK(a.joins == 1);
+  CHECK(relay.connectionsAccepted() == 1);
 }
 
 TEST_CASE("a server killed with SIGKILL loses no acknowledged message", "[integration]") {

@@ -28,6 +28,10 @@ struct Pair : std::enable_shared_from_this<Pair> {
         self->closeBoth(false);
         return;
       }
+      if (self->stalled) {  // a dead path: the bytes go nowhere
+        self->pump(from, to, buf);
+        return;
+      }
       asio::async_write(to, asio::buffer(buf.data(), n),
                         [self, &from, &to, &buf](const asio::error_code& wec, std::size_t) {
                           if (wec) {
@@ -49,6 +53,7 @@ struct Pair : std::enable_shared_from_this<Pair> {
     }
   }
 
+  std::atomic<bool> stalled{false};
   tcp::socket client;
   tcp::socket server;
   std::array<char, 16384> up{};
@@ -129,6 +134,15 @@ void TcpRelay::cutAll() {
   }
   for (auto& p : live) {
     asio::post(impl_->io.context(), [p] { p->closeBoth(true); });
+  }
+}
+
+void TcpRelay::stallAll() {
+  std::lock_guard lock(impl_->mu);
+  for (auto& weak : impl_->pairs) {
+    if (auto p = weak.lock()) {
+      p->stalled = true;
+    }
   }
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // TcpRelay: a TCP forwarder on 127.0.0.1:<ephemeral> to a target port, so a
 // test can cut live connections (RST both ways) the way a flaky network does.
-// Runs on its own thread; all methods are thread-safe.
+// Or stall them: the path goes dead with no error at all, as when a laptop's
+// address goes away and the packets just stop. Runs on its own thread; all
+// methods are thread-safe.
 
 #include <cstdint>
 #include <memory>
@@ -18,6 +20,9 @@ class TcpRelay {
   [[nodiscard]] std::uint16_t port() const;
   // Resets every connection relayed so far; new connections still work.
   void cutAll();
+  // Every connection relayed so far stops carrying bytes, silently (what
+  // arrives is read and dropped, nothing is closed); new connections work.
+  void stallAll();
   [[nodiscard]] int connectionsAccepted() const;
 
  private:

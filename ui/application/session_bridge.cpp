@@ -8,6 +8,7 @@
 
 #include "core/client/client_session.h"
 #include "net/io_thread.h"
+#include "net/platform/network_watch.h"
 #include "net/tls/tls_context.h"
 
 namespace parley::ui {
@@ -163,6 +164,11 @@ class LazyTlsConnectorFactory final : public net::ConnectorFactory {
     }
     return racing_->create();
   }
+  void networkChanged() override {
+    if (racing_) {
+      racing_->networkChanged();
+    }
+  }
 
  private:
   asio::any_io_executor executor_;
@@ -175,9 +181,27 @@ class LazyTlsConnectorFactory final : public net::ConnectorFactory {
 }  // namespace
 
 SessionBridge::SessionBridge(QObject* parent)
-    : QObject(parent), io_(std::make_unique<net::IoThreads>(1)) {}
+    : QObject(parent), io_(std::make_unique<net::IoThreads>(1)) {
+  // A dead path after a network change is left at once, not after three
+  // missed keep-alives (docs/connecting.md, "When the network changes").
+  auto watch = net::NetworkWatch::start([this](const std::string& what) {
+    QMetaObject::invokeMethod(
+        this,
+        [this, what] {
+          if (session_) {
+            session_->networkChanged(what);
+          }
+          Q_EMIT networkChanged(QString::fromStdString(what));
+        },
+        Qt::QueuedConnection);
+  });
+  if (watch) {
+    watch_ = std::move(*watch);
+  }
+}
 
 SessionBridge::~SessionBridge() {
+  watch_.reset();  // its thread posts to this object: it ends first
   stopSession();
   io_.reset();  // stops the context and joins the network thread
 }

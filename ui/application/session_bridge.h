@@ -28,6 +28,7 @@
 
 namespace parley::net {
 class IoThreads;
+class NetworkWatch;
 }
 namespace parley::client {
 class ClientSession;
@@ -107,12 +108,17 @@ class SessionBridge final : public QObject {
   void left();
   void warning(const QString& text);
   void failed(const parley::Error& error);
+  // This machine's networks changed (an address or a link); the session
+  // checks its connection (ClientSession::networkChanged).
+  void networkChanged(const QString& what);
 
  private:
   class Observer;
   void stopSession();
 
   std::unique_ptr<net::IoThreads> io_;
+  // Null where this system's changes are not watched yet (docs/connecting.md).
+  std::unique_ptr<net::NetworkWatch> watch_;
   std::unique_ptr<Observer> observer_;
   std::unique_ptr<client::ClientSession> session_;
   std::atomic<quint64> generation_{0};

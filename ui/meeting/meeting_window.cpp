@@ -216,10 +216,18 @@ void MeetingWindow::reconnecting(const QString& reason, int retry_in_ms) {
   pal.setColor(QPalette::Window, QColor(255, 200, 80));
   pal.setColor(QPalette::WindowText, Qt::black);
   banner_->setPalette(pal);
-  banner_->setText(tr("Reconnecting… the connection dropped (%1); next try in %2 s. Messages "
-                      "you write are sent when it is back.")
-                       .arg(reason)
-                       .arg(std::ceil(retry_in_ms / 1000.0)));
+  if (reason.startsWith(QLatin1String("network_changed"))) {
+    // Reconnecting at once, on whatever network there is now.
+    banner_->setText(tr("Reconnecting: network changed. Messages you write are sent when it is "
+                        "back."));
+    banner_->setToolTip(reason);
+  } else {
+    banner_->setText(tr("Reconnecting… the connection dropped (%1); next try in %2 s. Messages "
+                        "you write are sent when it is back.")
+                         .arg(reason)
+                         .arg(std::ceil(retry_in_ms / 1000.0)));
+    banner_->setToolTip({});
+  }
   banner_->show();
 }
 
