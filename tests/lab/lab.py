@@ -75,9 +75,10 @@ from topology import (  # noqa: E402
 from scenarios import ALWAYS, SCENARIOS, check_probe, nft_rules  # noqa: E402
 import media  # noqa: E402
 import impair  # noqa: E402
+import network_change  # noqa: E402
 import voice_loss  # noqa: E402
 
-MEDIA_TESTS = dict(media.TESTS, **voice_loss.TESTS)
+MEDIA_TESTS = dict(media.TESTS, **voice_loss.TESTS, **network_change.TESTS)
 
 
 # --------------------------------------------------------------------------
@@ -1154,8 +1155,9 @@ def run_media(args):
     print("media %s: %s" % (args.name, MEDIA_TESTS[args.name]))
     started = time.monotonic()
     apply_open = lambda: apply_scenario(state, "open")  # noqa: E731
-    if args.name in voice_loss.TESTS:
-        failures = voice_loss.run(args.name, state, os.path.abspath(args.cli),
+    if args.name in voice_loss.TESTS or args.name in network_change.TESTS:
+        module = voice_loss if args.name in voice_loss.TESTS else network_change
+        failures = module.run(args.name, state, os.path.abspath(args.cli),
                                   os.path.abspath(args.check), apply_open, in_client,
                                   args.packet_delay and os.path.abspath(args.packet_delay))
     else:

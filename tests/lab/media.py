@@ -45,7 +45,8 @@ def _log(msg):
 class Client:
     """One parley-cli join --json in a lab namespace; stdout is kept in a file."""
 
-    def __init__(self, state, role, user, room, seconds, extra, cli, workdir, in_client):
+    def __init__(self, state, role, user, room, seconds, extra, cli, workdir, in_client,
+                 stdin_pipe=False):
         self.user = user
         self.out_path = os.path.join(workdir, "%s.jsonl" % user)
         self.err_path = os.path.join(workdir, "%s.err" % user)
@@ -61,8 +62,11 @@ class Client:
         self.seconds = seconds
         with open(self.out_path, "w") as out, open(self.err_path, "w") as err:
             # ip netns exec, unshare and sh all exec: the PID is parley-cli's
-            self.proc = subprocess.Popen(full, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                         env=env, start_new_session=True)
+            # --interactive clients take chat lines on a pipe (say())
+            self.proc = subprocess.Popen(
+                full, stdout=out, stderr=err,
+                stdin=subprocess.PIPE if stdin_pipe else subprocess.DEVNULL, env=env,
+                start_new_session=True)
         self.exit_code = None
 
     def events(self, name=None):
@@ -82,6 +86,15 @@ class Client:
         except OSError:
             pass
         return out
+
+    def say(self, text):
+        """A chat line for an --interactive client (stdin_pipe=True)."""
+        self.proc.stdin.write((text + "\n").encode())
+        self.proc.stdin.flush()
+
+    def end_input(self):
+        if self.proc.stdin and not self.proc.stdin.closed:
+            self.proc.stdin.close()
 
     def wait_joined(self, timeout_s=20.0):
         deadline = time.monotonic() + timeout_s

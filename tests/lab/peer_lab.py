@@ -35,7 +35,6 @@ Exit 77 (skipped) without root, namespaces, or coturn/squid.
 import argparse
 import datetime
 import json
-import math
 import os
 import shutil
 import signal
@@ -44,10 +43,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import wave
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tone import longest_gap_ms, make_tone  # noqa: E402
 from lab import (PREFIX, kill_pids, log, remove_netns, run, sbin,  # noqa: E402
                  squid_conf_text, sweep)
 
@@ -58,7 +57,6 @@ NAT_OUT = {"a": PUBLIC + "11", "b": PUBLIC + "12"}
 INSIDE = {"a": "10.232.1.", "b": "10.232.2."}
 PASSWORD = "peer-Secret-1"
 TURN_SECRET = "peer-lab-static-auth-secret"
-RATE = 48000
 TONE_S = 14
 
 
@@ -294,18 +292,6 @@ table inet cut {
         return None
 
 
-def make_tone(path, seconds):
-    """A second of silence, then a steady 440 Hz tone (never skipped as silence)."""
-    with wave.open(path, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        frames = bytearray(RATE * 2)
-        for i in range(RATE * seconds):
-            frames += struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / RATE)))
-        w.writeframes(bytes(frames))
-
-
 def make_screen_png(path, width=960, height=540):
     """A desktop-like picture: bands, blocks and fine stripes (detail the
     encoder has to keep)."""
@@ -334,28 +320,6 @@ def make_screen_png(path, width=960, height=540):
 def event_time(e):
     """An event's own clock (the client stamps each line, in UTC)."""
     return datetime.datetime.strptime(e["time"], "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
-
-
-def longest_gap_ms(path):
-    """The longest stretch of 5 ms windows under a tenth of the tone's level,
-    between the first and the last loud one; and how long the tone lasted."""
-    with wave.open(path, "rb") as w:
-        n = w.getnframes()
-        data = w.readframes(n)
-        rate = w.getframerate()
-    samples = struct.unpack("<%dh" % (len(data) // 2), data)
-    win = rate // 200
-    loud = [max(abs(s) for s in samples[i:i + win]) > 800
-            for i in range(0, len(samples) - win + 1, win)]
-    if True not in loud:
-        return None, 0.0
-    first = loud.index(True)
-    last = len(loud) - 1 - loud[::-1].index(True)
-    run_len = longest = 0
-    for v in loud[first:last + 1]:
-        run_len = 0 if v else run_len + 1
-        longest = max(longest, run_len)
-    return longest * 5.0, (last - first + 1) * 0.005
 
 
 SCENARIOS = {
