@@ -18,10 +18,15 @@
 
 #include "net/platform/network_watch.h"
 
+// The kernel's netlink walking macros (NLMSG_NEXT, IFA_RTA, RTA_NEXT) are C casts.
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+
 namespace parley::net {
 namespace {
 
-constexpr unsigned kInterestingLinkFlags = IFF_UP | IFF_RUNNING | IFF_LOWER_UP;
+// IFF_LOWER_UP (carrier) lives in linux/if.h, which clashes with net/if.h.
+constexpr unsigned kLowerUp = 1U << 16;
+constexpr unsigned kInterestingLinkFlags = IFF_UP | IFF_RUNNING | kLowerUp;
 // A description names this many changes, then counts the rest.
 constexpr std::size_t kNamedChanges = 4;
 
@@ -57,6 +62,61 @@ std::string describeAddress(const nlmsghdr* header) {
          interfaceName(static_cast<int>(msg->ifa_index));
 }
 
+// What changed since the last report: addresses first (what connections
+// stand on), then each link's latest state (a flap within the burst is one
+// entry), named up to kNamedChanges each, the rest counted.
+struct Burst {
+  std::vector<std::string> addresses;
+  std::vector<std::pair<std::string, std::string>> links;  // name, "eth0 up"
+  std::size_t more = 0;
+  bool lost = false;  // the kernel dropped notifications (ENOBUFS)
+
+  [[nodiscard]] bool empty() const {
+    return addresses.empty() && links.empty() && more == 0 && !lost;
+  }
+  void addAddress(std::string text) {
+    if (text.empty()) {
+      return;
+    }
+    if (addresses.size() < kNamedChanges) {
+      addresses.push_back(std::move(text));
+    } else {
+      ++more;
+    }
+  }
+  void setLink(const std::string& name, std::string text) {
+    for (auto& [known, state] : links) {
+      if (known == name) {
+        state = std::move(text);
+        return;
+      }
+    }
+    if (links.size() < kNamedChanges) {
+      links.emplace_back(name, std::move(text));
+    } else {
+      ++more;
+    }
+  }
+  [[nodiscard]] std::string describe() const {
+    std::string out;
+    auto add = [&out](const std::string& part) { out += (out.empty() ? "" : ", ") + part; };
+    for (const auto& address : addresses) {
+      add(address);
+    }
+    for (const auto& link : links) {
+      add(link.second);
+    }
+    if (more > 0) {
+      out += (out.empty() ? "" : " and ") + std::to_string(more) + " more change" +
+             (more == 1 ? "" : "s");
+    }
+    if (lost) {
+      add("changes the system could not all report");
+    }
+    return out;
+  }
+};
+
 class LinuxNetworkWatch final : public NetworkWatch {
  public:
   LinuxNetworkWatch(int netlink, int wake, Callback on_change, std::chrono::milliseconds settle)
@@ -74,11 +134,10 @@ class LinuxNetworkWatch final : public NetworkWatch {
 
  private:
   void run() {
-    std::vector<std::string> changes;
-    std::size_t unnamed = 0;
+    Burst burst;
     for (;;) {
       std::array<pollfd, 2> fds{pollfd{netlink_, POLLIN, 0}, pollfd{wake_, POLLIN, 0}};
-      const int timeout = changes.empty() && unnamed == 0 ? -1 : static_cast<int>(settle_.count());
+      const int timeout = burst.empty() ? -1 : static_cast<int>(settle_.count());
       const int ready = ::poll(fds.data(), fds.size(), timeout);
       if (ready < 0 && errno != EINTR) {
         return;
@@ -87,39 +146,24 @@ class LinuxNetworkWatch final : public NetworkWatch {
         return;
       }
       if (ready == 0) {  // quiet for `settle`: report the burst once
-        std::string what;
-        for (const auto& change : changes) {
-          what += (what.empty() ? "" : ", ") + change;
-        }
-        if (unnamed > 0) {
-          what += (what.empty() ? "" : " and ") + std::to_string(unnamed) + " more change" +
-                  (unnamed == 1 ? "" : "s");
-        }
-        changes.clear();
-        unnamed = 0;
+        const std::string what = burst.describe();
+        burst = Burst{};
         on_change_(what);
         continue;
       }
       if (fds[0].revents != 0) {
-        readChanges([&](std::string change) {
-          if (changes.size() < kNamedChanges) {
-            changes.push_back(std::move(change));
-          } else {
-            ++unnamed;
-          }
-        });
+        readChanges(burst);
       }
     }
   }
 
-  template <typename Add>
-  void readChanges(Add&& add) {
+  void readChanges(Burst& burst) {
     alignas(nlmsghdr) std::array<char, 16384> buffer{};
     for (;;) {
       const ssize_t n = ::recv(netlink_, buffer.data(), buffer.size(), MSG_DONTWAIT);
       if (n < 0) {
         if (errno == ENOBUFS) {  // the kernel dropped notifications: something changed
-          add("changes the system could not all report");
+          burst.lost = true;
           continue;
         }
         return;  // EAGAIN: drained
@@ -127,46 +171,46 @@ class LinuxNetworkWatch final : public NetworkWatch {
       auto length = static_cast<unsigned>(n);
       for (auto* header = reinterpret_cast<nlmsghdr*>(buffer.data()); NLMSG_OK(header, length);
            header = NLMSG_NEXT(header, length)) {
-        std::string change = describe(header);
-        if (!change.empty()) {
-          add(std::move(change));
-        }
+        record(header, burst);
       }
     }
   }
 
-  std::string describe(const nlmsghdr* header) {
+  void record(const nlmsghdr* header, Burst& burst) {
     switch (header->nlmsg_type) {
       case RTM_NEWADDR:
       case RTM_DELADDR:
-        if (header->nlmsg_len < NLMSG_LENGTH(sizeof(ifaddrmsg))) {
-          return {};
+        if (header->nlmsg_len >= NLMSG_LENGTH(sizeof(ifaddrmsg))) {
+          burst.addAddress(describeAddress(header));
         }
-        return describeAddress(header);
+        return;
       case RTM_NEWLINK:
-      case RTM_DELLINK: {
-        if (header->nlmsg_len < NLMSG_LENGTH(sizeof(ifinfomsg))) {
-          return {};
+      case RTM_DELLINK:
+        if (header->nlmsg_len >= NLMSG_LENGTH(sizeof(ifinfomsg))) {
+          recordLink(header, burst);
         }
-        const auto* msg = static_cast<const ifinfomsg*>(NLMSG_DATA(header));
-        if ((msg->ifi_flags & IFF_LOOPBACK) != 0) {
-          return {};
-        }
-        const unsigned flags =
-            header->nlmsg_type == RTM_DELLINK ? 0U : (msg->ifi_flags & kInterestingLinkFlags);
-        auto [known, first_sight] = link_flags_.try_emplace(msg->ifi_index, flags);
-        if (first_sight || known->second == flags) {
-          // Links are reported when their state changes; a link seen for the
-          // first time brings its addresses, which are reported.
-          return {};
-        }
-        known->second = flags;
-        const bool up = (flags & IFF_RUNNING) != 0;
-        return interfaceName(msg->ifi_index) + (up ? " up" : " down");
-      }
+        return;
       default:
-        return {};
+        return;
     }
+  }
+
+  void recordLink(const nlmsghdr* header, Burst& burst) {
+    const auto* msg = static_cast<const ifinfomsg*>(NLMSG_DATA(header));
+    if ((msg->ifi_flags & IFF_LOOPBACK) != 0) {
+      return;
+    }
+    const unsigned flags =
+        header->nlmsg_type == RTM_DELLINK ? 0U : (msg->ifi_flags & kInterestingLinkFlags);
+    auto [known, first_sight] = link_flags_.try_emplace(msg->ifi_index, flags);
+    if (first_sight || known->second == flags) {
+      // Links are reported when their state changes; a link seen for the
+      // first time brings its addresses, which are reported.
+      return;
+    }
+    known->second = flags;
+    const std::string name = interfaceName(msg->ifi_index);
+    burst.setLink(name, name + ((flags & IFF_RUNNING) != 0 ? " up" : " down"));
   }
 
   int netlink_;

@@ -132,7 +132,7 @@ class Impairment:
     def _write_table(self, rules, extra=""):
         # priority -5: ahead of the filter chains (and of the lab's NFQUEUE
         # rule), so a packet lost here is never queued or counted as sent on
-        text = "table inet %s\ndelete table inet %s\ntable inet %s {\n chain fwd {\n" \
+        text = "table inet %s\ndelete table inet %s\ntable inet %s {\n chain impair {\n" \
                "  type filter hook forward priority -5; policy accept;\n%s%s }\n}\n" % (
                    TABLE, TABLE, TABLE, "".join("  %s\n" % r for r in rules), extra)
         _ns(self.state, "router", ["nft", "-f", "-"], input_text=text)

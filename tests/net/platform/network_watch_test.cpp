@@ -1,5 +1,5 @@
 // NetworkWatch against the kernel: in a network namespace of the test's own
-// (so nothing on the machine changes), a dummy interface gets an address,
+// (so nothing on the machine changes), a veth interface gets an address,
 // goes down and loses the address; each burst is reported once, named.
 
 #include "net/platform/network_watch.h"
@@ -68,9 +68,9 @@ TEST_CASE("the network watch names addresses and links that change", "[platform]
       return;
     }
     // lo up and its address: loopback is never reported
-    if (std::system("ip link set lo up && ip link add pw0 type dummy && ip link set pw0 up && "
-                    "ip addr add 192.0.2.7/24 dev pw0") != 0) {
-      failure = "ip could not make the dummy interface";
+    if (std::system("ip link set lo up && ip link add pw0 type veth peer name pw1 && "
+                    "ip link set pw1 up && ip link set pw0 up && ip addr add 192.0.2.7/24 dev pw0") != 0) {
+      failure = "ip could not make the veth pair";
       return;
     }
     if (!got.waitFor(1)) {
@@ -79,7 +79,7 @@ TEST_CASE("the network watch names addresses and links that change", "[platform]
     }
     std::this_thread::sleep_for(300ms);  // the burst settles into one report
     if (std::system("ip addr del 192.0.2.7/24 dev pw0 && ip link set pw0 down") != 0) {
-      failure = "ip could not change the dummy interface";
+      failure = "ip could not change the veth pair";
       return;
     }
     if (!got.waitFor(2)) {
@@ -90,8 +90,13 @@ TEST_CASE("the network watch names addresses and links that change", "[platform]
     watch->reset();  // joins the watch's thread: no report after this
     reports = got.snapshot();
   }).join();
+  INFO(failure);
   REQUIRE(failure.empty());
-  INFO("reports: " << reports.size());
+  for (const auto& r : reports) {
+    INFO("report: " << r);
+  }
+  INFO("reports: " << reports.size() << (reports.empty() ? "" : ", first: " + reports[0]) <<
+       (reports.size() < 2 ? "" : ", second: " + reports[1]));
   REQUIRE(reports.size() == 2);
   CHECK(reports[0].find("192.0.2.7 added on pw0") != std::string::npos);
   CHECK(reports[0].find("127.0.0.1") == std::string::npos);
