@@ -74,11 +74,11 @@ PARLEY_ERROR(ConfigInvalid, 305, "config_invalid")
 PARLEY_ERROR(ServerShutdown, 306, "server_shutdown")
 PARLEY_ERROR(InvalidUserName, 307, "invalid_user_name")
 PARLEY_ERROR(ClientInstanceTaken, 308, "client_instance_taken")
-PARLEY_ERROR(RoomLocked, 309, "room_locked")        // the owner locked the room
-PARLEY_ERROR(NotInvited, 310, "not_invited")        // the room admits a list; not on it
+PARLEY_ERROR(RoomLocked, 309, "room_locked")  // the owner locked the room
+PARLEY_ERROR(NotInvited, 310, "not_invited")  // the room admits a list; not on it
 PARLEY_ERROR(RemovedFromRoom, 311, "removed_from_room")
-PARLEY_ERROR(NotRoomOwner, 312, "not_room_owner")   // an owner's action by someone else
-PARLEY_ERROR(StoreFull, 313, "store_full")          // the server's disk is full; not stored
+PARLEY_ERROR(NotRoomOwner, 312, "not_room_owner")  // an owner's action by someone else
+PARLEY_ERROR(StoreFull, 313, "store_full")         // the server's disk is full; not stored
 
 // client
 PARLEY_ERROR(AllAttemptsFailed, 400, "all_attempts_failed")

@@ -422,19 +422,19 @@ void ClientSession::Impl::probeConnection(const std::string& what) {
   probe_sent_ = clock_.now();
   channel_->send(protocol::makePing(++ping_nonce_));
   probe_timer_.expires_after(config_.network_change_probe);
-  probe_timer_.async_wait([weak = weak_from_this(), gen = generation_,
-                           what](const asio::error_code& ec) {
-    auto self = weak.lock();
-    if (ec || !self || gen != self->generation_ || self->state_ != State::InRoom ||
-        self->last_received_ >= self->probe_sent_) {
-      return;
-    }
-    self->connectionLost(Error{
-        ErrorCode::NetworkChanged,
-        "network changed (" + (what.empty() ? std::string("addresses or links") : what) +
-            ") and the server did not answer within " +
-            std::to_string(self->config_.network_change_probe.count()) + " ms"});
-  });
+  probe_timer_.async_wait(
+      [weak = weak_from_this(), gen = generation_, what](const asio::error_code& ec) {
+        auto self = weak.lock();
+        if (ec || !self || gen != self->generation_ || self->state_ != State::InRoom ||
+            self->last_received_ >= self->probe_sent_) {
+          return;
+        }
+        self->connectionLost(
+            Error{ErrorCode::NetworkChanged,
+                  "network changed (" + (what.empty() ? std::string("addresses or links") : what) +
+                      ") and the server did not answer within " +
+                      std::to_string(self->config_.network_change_probe.count()) + " ms"});
+      });
 }
 
 // ---- Leaving: tell the server, wait for Left at most leave_timeout ----
@@ -497,10 +497,9 @@ void ClientSession::Impl::connectionLost(Error reason) {
 
 void ClientSession::Impl::doWaitToReconnect(const Error& reason) {
   // After a network change the new network is there now: no reason to wait.
-  const auto delay =
-      reason.code == ErrorCode::NetworkChanged
-          ? std::chrono::milliseconds(0)
-          : backoff_.next(std::uniform_real_distribution<double>(0.0, 1.0)(rng_));
+  const auto delay = reason.code == ErrorCode::NetworkChanged
+                         ? std::chrono::milliseconds(0)
+                         : backoff_.next(std::uniform_real_distribution<double>(0.0, 1.0)(rng_));
   moveTo(State::WaitingToReconnect);
   notify([&](SessionObserver& o) { o.onDisconnected(reason, true, delay); });
   reconnect_timer_.expires_after(delay);

@@ -58,7 +58,8 @@ std::string describeAddress(const nlmsghdr* header) {
   if (raw == nullptr || inet_ntop(msg->ifa_family, raw, text.data(), text.size()) == nullptr) {
     return {};
   }
-  return std::string(text.data()) + (header->nlmsg_type == RTM_NEWADDR ? " added on " : " removed from ") +
+  return std::string(text.data()) +
+         (header->nlmsg_type == RTM_NEWADDR ? " added on " : " removed from ") +
          interfaceName(static_cast<int>(msg->ifa_index));
 }
 

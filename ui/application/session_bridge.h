@@ -29,7 +29,7 @@
 namespace parley::net {
 class IoThreads;
 class NetworkWatch;
-}
+}  // namespace parley::net
 namespace parley::client {
 class ClientSession;
 }

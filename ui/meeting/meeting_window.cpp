@@ -218,8 +218,9 @@ void MeetingWindow::reconnecting(const QString& reason, int retry_in_ms) {
   banner_->setPalette(pal);
   if (reason.startsWith(QLatin1String("network_changed"))) {
     // Reconnecting at once, on whatever network there is now.
-    banner_->setText(tr("Reconnecting: network changed. Messages you write are sent when it is "
-                        "back."));
+    banner_->setText(
+        tr("Reconnecting: network changed. Messages you write are sent when it is "
+           "back."));
     banner_->setToolTip(reason);
   } else {
     banner_->setText(tr("Reconnecting… the connection dropped (%1); next try in %2 s. Messages "

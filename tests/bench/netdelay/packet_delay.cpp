@@ -98,8 +98,8 @@ bool gilbertDrops(State& state) {
 Clock::time_point releaseTime(State& state) {
   auto at = Clock::now() + state.delay;
   if (state.jitter.count() > 0) {
-    at += std::chrono::microseconds(std::uniform_int_distribution<std::int64_t>(
-        0, state.jitter.count())(state.random));
+    at += std::chrono::microseconds(
+        std::uniform_int_distribution<std::int64_t>(0, state.jitter.count())(state.random));
   }
   // In order: a packet never leaves before the one queued ahead of it.
   if (!state.held.empty() && at < state.held.back().release_at) {
@@ -187,8 +187,10 @@ int main(int argc, char** argv) {
     const std::string text = argv[++i];
     if (arg == "--gilbert") {
       if (!parseGilbert(text, state.model)) {
-        std::fprintf(stderr, "packet_delay: --gilbert wants P,R[,BAD[,GOOD]] percentages "
-                             "(0..100, R above 0), got '%s'\n", text.c_str());
+        std::fprintf(stderr,
+                     "packet_delay: --gilbert wants P,R[,BAD[,GOOD]] percentages "
+                     "(0..100, R above 0), got '%s'\n",
+                     text.c_str());
         return 2;
       }
       continue;
@@ -232,19 +234,19 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, onSignal);
   std::signal(SIGINT, onSignal);
   const int fd = nfq_fd(handle);
-  std::printf("packet_delay: queue %d, %lld ms + 0..%lld ms jitter, gilbert %s %.2f,%.2f,%.1f,%.1f\n",
-              queue_num, static_cast<long long>(state.delay.count()),
-              static_cast<long long>(state.jitter.count() / 1000),
-              state.model.enabled ? "on" : "off", state.model.to_bad, state.model.to_good,
-              state.model.loss_bad, state.model.loss_good);
+  std::printf(
+      "packet_delay: queue %d, %lld ms + 0..%lld ms jitter, gilbert %s %.2f,%.2f,%.1f,%.1f\n",
+      queue_num, static_cast<long long>(state.delay.count()),
+      static_cast<long long>(state.jitter.count() / 1000), state.model.enabled ? "on" : "off",
+      state.model.to_bad, state.model.to_good, state.model.loss_bad, state.model.loss_good);
   std::fflush(stdout);
 
   alignas(8) static char buffer[65536];
   while (g_stop == 0) {
     int timeout_ms = 100;
     if (!state.held.empty()) {
-      const auto wait = std::chrono::ceil<std::chrono::milliseconds>(
-          state.held.front().release_at - Clock::now());
+      const auto wait = std::chrono::ceil<std::chrono::milliseconds>(state.held.front().release_at -
+                                                                     Clock::now());
       timeout_ms = static_cast<int>(std::max<std::int64_t>(0, wait.count()));
     }
     pollfd pfd{fd, POLLIN, 0};

@@ -61,15 +61,16 @@ TEST_CASE("the network watch names addresses and links that change", "[platform]
       return;
     }
     Reports got;
-    auto watch = parley::net::NetworkWatch::start([&got](const std::string& w) { got.add(w); },
-                                                  100ms);
+    auto watch =
+        parley::net::NetworkWatch::start([&got](const std::string& w) { got.add(w); }, 100ms);
     if (!watch) {
       failure = watch.error().detail;
       return;
     }
     // lo up and its address: loopback is never reported
-    if (std::system("ip link set lo up && ip link add pw0 type veth peer name pw1 && "
-                    "ip link set pw1 up && ip link set pw0 up && ip addr add 192.0.2.7/24 dev pw0") != 0) {
+    if (std::system(
+            "ip link set lo up && ip link add pw0 type veth peer name pw1 && "
+            "ip link set pw1 up && ip link set pw0 up && ip addr add 192.0.2.7/24 dev pw0") != 0) {
       failure = "ip could not make the veth pair";
       return;
     }
@@ -95,8 +96,8 @@ TEST_CASE("the network watch names addresses and links that change", "[platform]
   for (const auto& r : reports) {
     INFO("report: " << r);
   }
-  INFO("reports: " << reports.size() << (reports.empty() ? "" : ", first: " + reports[0]) <<
-       (reports.size() < 2 ? "" : ", second: " + reports[1]));
+  INFO("reports: " << reports.size() << (reports.empty() ? "" : ", first: " + reports[0])
+                   << (reports.size() < 2 ? "" : ", second: " + reports[1]));
   REQUIRE(reports.size() == 2);
   CHECK(reports[0].find("192.0.2.7 added on pw0") != std::string::npos);
   CHECK(reports[0].find("127.0.0.1") == std::string::npos);
