@@ -18,8 +18,10 @@
 
 #include "net/platform/network_watch.h"
 
-// The kernel's netlink walking macros (NLMSG_NEXT, IFA_RTA, RTA_NEXT) are C casts.
+// The kernel's netlink walking macros (NLMSG_NEXT, IFA_RTA, RTA_NEXT) are C
+// casts from char*; the kernel aligns what they point at (NLMSG_ALIGN).
 #pragma GCC diagnostic ignored "-Wold-style-cast"
+#pragma GCC diagnostic ignored "-Wcast-align"
 
 namespace parley::net {
 namespace {
