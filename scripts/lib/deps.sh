@@ -83,3 +83,23 @@ parley_install_deps() {
   parley_install_packages "${PARLEY_BUILD_PACKAGES[@]}" "${PARLEY_TEST_PACKAGES[@]}" \
     "${PARLEY_PACKAGE_PACKAGES[@]}" "$@"
 }
+
+# Prints the prefix of scripts/linux-deps' libsrtp2 with OpenSSL's AES-GCM
+# (docs/adr/0016-libsrtp2-with-openssl.md), building it the first time (about
+# a minute), for cmake -DPARLEY_LINUX_DEPS_PREFIX=. When it cannot be built
+# (no network to Debian's source archive, no root for the deb-src entry) it
+# prints nothing and says so in one line on stderr: the build then uses
+# Debian's libsrtp2 (NSS), slower per packet but the same protocol. Never
+# fails the caller.
+parley_linux_deps_prefix() {
+  local root out
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  if out=$("$root/scripts/linux-deps" 2>&1 </dev/null); then
+    # Its progress lines (a build, the first time), then the prefix.
+    sed '$d' <<<"$out" >&2
+    tail -n 1 <<<"$out"
+  else
+    echo "parley: building against Debian's libsrtp2 (NSS) instead of one with OpenSSL:" \
+      "$(tail -n 1 <<<"$out" | sed 's/^linux-deps: //')" >&2
+  fi
+}
