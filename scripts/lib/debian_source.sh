@@ -13,6 +13,7 @@
 #   build_<source>   the recipe: runs in the unpacked tree, gets source and version
 # and may set source_fetch_timeout (seconds for one `apt-get source`; default
 # 1800: Qt's tarballs are large).
+# shellcheck disable=SC2154 # deps_tool, cache, stamps: set by the caller, above
 
 # Root's commands: sudo when not root, without a prompt when nobody can
 # answer one (CI, no terminal).

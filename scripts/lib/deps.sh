@@ -103,3 +103,13 @@ parley_linux_deps_prefix() {
       "$(tail -n 1 <<<"$out" | sed 's/^linux-deps: //')" >&2
   fi
 }
+
+# cmake "$@" with its progress out of sight (the scripts' >/dev/null), except
+# the one line saying which libsrtp2 the build links (cmake/ParleySrtp2.cmake).
+# Errors still go to stderr; the status is cmake's.
+parley_cmake_configure() {
+  local out rc=0
+  out=$(cmake "$@") || rc=$?
+  grep '^-- SRTP:' <<<"$out" || true
+  return "$rc"
+}
