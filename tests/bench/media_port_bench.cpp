@@ -25,6 +25,8 @@
 // drains the receivers. Figures per
 // second of the media thread's CPU time (its pthread CPU clock), and the
 // media port's system calls per packet in (UdpMediaSocket's counters).
+// `forward SECONDS BYTES [RECEIVERS [MODE]]` runs only the rounds that match
+// (one round under perf, or a build against another libsrtp2 side by side).
 
 #include <atomic>
 #include <chrono>
@@ -332,7 +334,14 @@ ForwardRound forwardRound(std::size_t bytes, std::size_t receivers, bool batched
   return r;
 }
 
-int forwardMain(int seconds) {
+// Which forwarding rounds to run: 0 / empty is every one.
+struct ForwardFilter {
+  std::size_t bytes = 0;
+  std::size_t receivers = 0;
+  std::string mode;
+};
+
+int forwardMain(int seconds, const ForwardFilter& only) {
   constexpr double kTarget = 200'000;
   spdlog::set_level(spdlog::level::warn);  // one "UDP on" line per round is not a figure
   std::printf("### Forwarding through real sockets (`tests/bench/media_port_bench forward %d`)\n\n",
@@ -346,7 +355,8 @@ int forwardMain(int seconds) {
       "call (recvfrom/sendto, the port before batching); \"batched\": recvmmsg (32) and "
       "sendmmsg (up to 64, across the receive batch), one datagram per message; \"gso\": "
       "batched, and the queue regrouped per receiver and sent with UDP segmentation offload "
-      "(UDP_SEGMENT: one message per receiver and run of equal sizes). Per second of the media thread's CPU time "
+      "(UDP_SEGMENT: one message per receiver and run of equal sizes). Per second of the media "
+      "thread's CPU time "
       "(its pthread CPU clock), %d s per round after 0.3 s of warm-up. System calls are the "
       "media port's own counts (UdpMediaSocket). \"in/s per core / 200k\": the target of at "
       "least 200,000 packets per second per core. On loopback the send call also delivers to "
@@ -360,15 +370,20 @@ int forwardMain(int seconds) {
   for (const std::size_t bytes : {std::size_t{100}, std::size_t{1200}}) {
     for (const std::size_t receivers : {std::size_t{1}, std::size_t{4}, std::size_t{16}}) {
       for (const char* mode : {"single", "batched", "gso"}) {
+        if ((only.bytes != 0 && bytes != only.bytes) ||
+            (only.receivers != 0 && receivers != only.receivers) ||
+            (!only.mode.empty() && only.mode != mode)) {
+          continue;
+        }
         const bool batched = std::string_view(mode) != "single";
         const bool segmented = std::string_view(mode) == "gso";
         const auto r = forwardRound(bytes, receivers, batched, segmented, seconds);
         std::printf(
             "| %zu B | %zu | %s | %.0f | %.2f | %.0f | %.3f | %.3f | %.0f%% | %.0f | %.0f | "
             "%.0f%% |\n",
-            bytes, receivers, mode, r.in_per_core,
-            r.in_per_core / kTarget, r.out_per_core, r.recv_calls_per_in, r.send_calls_per_in,
-            r.cpu_share * 100, r.in_wall, r.received_wall, r.kernel_dropped * 100);
+            bytes, receivers, mode, r.in_per_core, r.in_per_core / kTarget, r.out_per_core,
+            r.recv_calls_per_in, r.send_calls_per_in, r.cpu_share * 100, r.in_wall, r.received_wall,
+            r.kernel_dropped * 100);
         std::fflush(stdout);
       }
     }
@@ -380,7 +395,11 @@ int forwardMain(int seconds) {
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "forward") {
-    return forwardMain(argc > 2 ? std::stoi(argv[2]) : 2);
+    ForwardFilter only;
+    only.bytes = argc > 3 ? std::stoul(argv[3]) : 0;
+    only.receivers = argc > 4 ? std::stoul(argv[4]) : 0;
+    only.mode = argc > 5 ? argv[5] : "";
+    return forwardMain(argc > 2 ? std::stoi(argv[2]) : 2, only);
   }
   const int seconds = argc > 1 ? std::stoi(argv[1]) : 3;
   net::IoThreads threads(1);
