@@ -36,9 +36,12 @@ if(PARLEY_LINUX_DEPS_PREFIX AND EXISTS ${parley_srtp2_pc}
     message(FATAL_ERROR "libsrtp2 from ${PARLEY_LINUX_DEPS_PREFIX} resolved to "
                         "${SRTP2_LINK_LIBRARIES}, not its static library")
   endif()
+  # installer/: the packages carry libSRTP's notice and say why they embed it.
+  set(PARLEY_SRTP2_STATIC ON)
   message(STATUS "SRTP: libsrtp2 ${SRTP2_VERSION} with OpenSSL, linked statically "
                  "(${PARLEY_LINUX_DEPS_PREFIX})")
 else()
+  set(PARLEY_SRTP2_STATIC OFF)
   pkg_check_modules(SRTP2 REQUIRED QUIET IMPORTED_TARGET GLOBAL libsrtp2)
   if(WIN32)
     message(STATUS "SRTP: libsrtp2 ${SRTP2_VERSION} from the Windows dependency cache (OpenSSL)")
