@@ -367,6 +367,28 @@ std::string loadAverage() {
   return one + " " + five + " " + fifteen;
 }
 
+// The host's UDP counters (/proc/net/snmp "Udp:"), by name: loopback is
+// shared, so they count other processes' datagrams too.
+std::map<std::string, long long> udpCounters() {
+  std::ifstream in("/proc/net/snmp");
+  std::string names;
+  std::string values;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("Udp: ", 0) == 0) {
+      (names.empty() ? names : values) = line.substr(5);
+    }
+  }
+  std::map<std::string, long long> out;
+  std::istringstream n(names);
+  std::istringstream v(values);
+  std::string name;
+  long long value = 0;
+  while (n >> name && v >> value) {
+    out[name] = value;
+  }
+  return out;
+}
+
 template <typename T>
 T median(std::vector<T> values) {
   if (values.empty()) {
@@ -624,6 +646,7 @@ int main(int argc, char** argv) {
     sent_before[static_cast<std::size_t>(k)] = speakerSent(k);
   }
   const std::string load_before = loadAverage();
+  const auto udp_before = udpCounters();
   const double server_cpu_before = cpuSeconds("/proc/" + std::to_string(server.pid()) + "/stat");
   const auto server_threads_before = threadCpu(server.pid());
   const double bench_cpu_before = cpuSeconds("/proc/self/stat");
@@ -659,6 +682,10 @@ int main(int argc, char** argv) {
   }
   const std::string load_after = loadAverage();
   std::this_thread::sleep_for(3s);  // queued packets drain
+  auto udp_delta = udpCounters();
+  for (auto& [name, value] : udp_delta) {
+    value -= udp_before.count(name) != 0 ? udp_before.at(name) : 0;
+  }
 
   std::vector<double> send_rates;
   std::uint64_t voice_sent = 0;
@@ -688,6 +715,8 @@ int main(int argc, char** argv) {
   std::uint64_t voice_received = 0;
   std::uint64_t missing = 0;
   std::uint64_t out_of_order = 0;
+  std::uint64_t refused = 0;      // SRTP: bad tag or replay, over the phase
+  std::uint64_t via_channel = 0;  // packets that came inside the TLS channel
   int listeners_udp = 0;
   int listeners_with_reorder = 0;
   std::size_t fewest_streams = static_cast<std::size_t>(voices);
@@ -700,6 +729,9 @@ int main(int argc, char** argv) {
     const auto now = links[static_cast<std::size_t>(i)]->stats();
     const auto& b = before[static_cast<std::size_t>(i)].streams;
     listeners_udp += now.path == "udp" ? 1 : 0;
+    const auto& was_transport = before[static_cast<std::size_t>(i)].transport;
+    refused += now.transport.dropped_auth - was_transport.dropped_auth;
+    via_channel += now.transport.received_tcp - was_transport.received_tcp;
     std::uint64_t total = 0;
     std::uint64_t reordered = 0;
     std::vector<std::uint32_t> heard;
@@ -757,6 +789,13 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(out_of_order), listeners_with_reorder, fewest_streams,
       most_streams, same_streams, listeners_n, 100.0 * server_cpu / voice_seconds,
       100.0 * busiest_thread / voice_seconds, 100.0 * bench_cpu / voice_seconds, rss_voice);
+  std::printf(
+      "Listeners' transports over the phase: %llu packets refused by SRTP (tag or replay "
+      "window), %llu came inside the TLS channel. The host's UDP counters (all of loopback): "
+      "%lld datagrams in, %lld out, %lld receive-buffer drops, %lld send-buffer drops.\n\n",
+      static_cast<unsigned long long>(refused), static_cast<unsigned long long>(via_channel),
+      udp_delta["InDatagrams"], udp_delta["OutDatagrams"], udp_delta["RcvbufErrors"],
+      udp_delta["SndbufErrors"]);
   std::fflush(stdout);
   for (auto& s : sessions) {
     s->stop();
