@@ -194,6 +194,17 @@ class ToneInput final : public media::AudioInput {
   std::uint64_t n_ = 0;
 };
 
+client::HeadlessMediaStats linkStats(client::HeadlessMediaLink& link) {
+  std::promise<client::HeadlessMediaStats> p;
+  auto f = p.get_future();
+  link.stats([&p](client::HeadlessMediaStats s) { p.set_value(std::move(s)); });
+  if (f.wait_for(120s) != std::future_status::ready) {
+    std::fprintf(stderr, "room_scale_bench: link stats did not arrive\n");
+    std::abort();
+  }
+  return f.get();
+}
+
 std::uint64_t packetsSent(client::Call& call) {
   std::promise<std::uint64_t> p;
   auto f = p.get_future();
@@ -635,11 +646,11 @@ int main(int argc, char** argv) {
   auto speakerSent = [&](int k) -> std::uint64_t {
     const auto i = static_cast<std::size_t>(clients - voices + k);
     return call_speakers ? packetsSent(*voice[static_cast<std::size_t>(k)]->call)
-                         : links[i]->stats().audio_sent;
+                         : linkStats(*links[i]).audio_sent;
   };
   std::vector<client::HeadlessMediaStats> before(static_cast<std::size_t>(listeners_n));
   for (int i = 0; i < listeners_n; ++i) {
-    before[static_cast<std::size_t>(i)] = links[static_cast<std::size_t>(i)]->stats();
+    before[static_cast<std::size_t>(i)] = linkStats(*links[static_cast<std::size_t>(i)]);
   }
   std::vector<std::uint64_t> sent_before(static_cast<std::size_t>(voices));
   for (int k = 0; k < voices; ++k) {
@@ -696,7 +707,7 @@ int main(int argc, char** argv) {
     voice_sent += n;
     send_rates.push_back(static_cast<double>(n) / voice_seconds);
     if (!call_speakers) {
-      const auto st = links[static_cast<std::size_t>(clients - voices + k)]->stats();
+      const auto st = linkStats(*links[static_cast<std::size_t>(clients - voices + k)]);
       speakers_udp += st.path == "udp" ? 1 : 0;
     }
   }
@@ -726,7 +737,7 @@ int main(int argc, char** argv) {
   std::vector<double> shares;
   std::vector<double> nominal_shares;
   for (int i = 0; i < listeners_n; ++i) {
-    const auto now = links[static_cast<std::size_t>(i)]->stats();
+    const auto now = linkStats(*links[static_cast<std::size_t>(i)]);
     const auto& b = before[static_cast<std::size_t>(i)].streams;
     listeners_udp += now.path == "udp" ? 1 : 0;
     const auto& was_transport = before[static_cast<std::size_t>(i)].transport;

@@ -17,11 +17,6 @@ HeadlessMediaLink::HeadlessMediaLink(const asio::any_io_executor& executor,
       transport_(std::make_unique<MediaTransport>(strand_, config, clock)) {
   transport_->setReceiver(
       [this](std::span<const std::byte> plain, bool rtcp) { onPlain(plain, rtcp); });
-  transport_->setPathObserver([this](MediaPath path) {
-    std::lock_guard lock(mu_);
-    path_ = path;
-    transport_counters_ = transport_->counters();
-  });
 }
 
 HeadlessMediaLink::~HeadlessMediaLink() {
@@ -44,16 +39,20 @@ void HeadlessMediaLink::stop() {
   (void)finished.wait_for(std::chrono::seconds(2));
 }
 
-HeadlessMediaStats HeadlessMediaLink::stats() const {
-  HeadlessMediaStats out;
-  std::lock_guard lock(mu_);
-  out.path = mediaPathName(path_);
-  for (const auto& [ssrc, stream] : streams_) {
-    out.streams[ssrc] = stream.stats;
-  }
-  out.audio_sent = audio_sent_;
-  out.transport = transport_counters_;
-  return out;
+void HeadlessMediaLink::stats(std::function<void(HeadlessMediaStats)> done) {
+  asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_), done = std::move(done)] {
+    if (auto still = alive.lock(); !still || !*still) {
+      return;
+    }
+    HeadlessMediaStats out;
+    out.path = mediaPathName(transport_->path());
+    for (const auto& [ssrc, stream] : streams_) {
+      out.streams[ssrc] = stream.stats;
+    }
+    out.audio_sent = audio_sent_;
+    out.transport = transport_->counters();
+    done(std::move(out));
+  });
 }
 
 void HeadlessMediaLink::onPlain(std::span<const std::byte> plain, bool rtcp) {
@@ -64,21 +63,17 @@ void HeadlessMediaLink::onPlain(std::span<const std::byte> plain, bool rtcp) {
   if (!rtp) {
     return;
   }
-  {
-    std::lock_guard lock(mu_);
-    transport_counters_ = transport_->counters();
-    auto& stream = streams_[rtp->header.ssrc];
-    ++stream.stats.packets;
-    stream.stats.bytes += plain.size();
-    const std::int64_t index = stream.unwrapper.unwrap(rtp->header.sequence);
-    if (stream.newest < 0) {
-      stream.newest = index;
-    } else if (index > stream.newest) {
-      stream.stats.missing += static_cast<std::uint64_t>(index - stream.newest - 1);
-      stream.newest = index;
-    } else {
-      ++stream.stats.out_of_order;
-    }
+  auto& stream = streams_[rtp->header.ssrc];
+  ++stream.stats.packets;
+  stream.stats.bytes += plain.size();
+  const std::int64_t index = stream.unwrapper.unwrap(rtp->header.sequence);
+  if (stream.newest < 0) {
+    stream.newest = index;
+  } else if (index > stream.newest) {
+    stream.stats.missing += static_cast<std::uint64_t>(index - stream.newest - 1);
+    stream.newest = index;
+  } else {
+    ++stream.stats.out_of_order;
   }
   if (observer_) {
     observer_(*rtp);
@@ -111,9 +106,7 @@ void HeadlessMediaLink::sendOnStrand(const std::vector<std::byte>& opus, media::
   media::setAudioLevel(header_, level);
   media::writeRtp(header_, opus, rtp_scratch_);
   transport_->send(rtp_scratch_, false, net::TrafficClass::Audio);
-  std::lock_guard lock(mu_);
   ++audio_sent_;
-  transport_counters_ = transport_->counters();
 }
 
 void HeadlessMediaLink::onMediaOffer(MediaOfferInfo offer) {

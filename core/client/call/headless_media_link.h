@@ -21,8 +21,8 @@
 // per frame, the marker on a talkspurt's first packet, the level extension).
 //
 // Threads: the MediaLink calls and sendAudio() from any thread; they are
-// posted to the link's own strand, where the transport and the counts live;
-// stats() from any thread. Ownership: the owner keeps the link alive until
+// posted to the link's own strand, where the transport and the counts live
+// and where stats() hands them over. Ownership: the owner keeps the link alive until
 // the session has stopped, and calls stop() (not from the link's strand)
 // before destroying it.
 
@@ -31,7 +31,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -87,7 +86,9 @@ class HeadlessMediaLink final : public MediaLink {
   // from the link's strand.
   void stop();
 
-  [[nodiscard]] HeadlessMediaStats stats() const;
+  // Collects the statistics on the link's strand and hands them to `done`
+  // there (any thread).
+  void stats(std::function<void(HeadlessMediaStats)> done);
 
   // MediaLink (any thread; posted to the link's strand).
   void onMediaOffer(MediaOfferInfo offer) override;
@@ -118,13 +119,8 @@ class HeadlessMediaLink final : public MediaLink {
   std::uint32_t timestamp_ = 0;
   bool talkspurt_ = false;
   std::vector<std::byte> rtp_scratch_;
-
-  // Written on the strand, read by stats() anywhere.
-  mutable std::mutex mu_;
   std::map<std::uint32_t, Stream> streams_;
   std::uint64_t audio_sent_ = 0;
-  MediaTransport::Counters transport_counters_;
-  MediaPath path_ = MediaPath::Off;
 };
 
 }  // namespace parley::client
