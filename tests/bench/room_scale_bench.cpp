@@ -541,8 +541,9 @@ int main(int argc, char** argv) {
   constexpr int kBatch = 100;
   int joined = 0;
   long rss_no_media = -1;
-  for (int first = 0; first < clients; first += kBatch) {
-    const int end = std::min(first + kBatch, clients);
+  for (int first = 0, end = 0; first < clients; first = end) {
+    // The listeners' last batch ends where the speakers begin.
+    end = std::min(first + kBatch, first < clients - voices ? clients - voices : clients);
     if (first == clients - voices) {
       // Everyone but the speakers: no media has flowed yet.
       std::this_thread::sleep_for(2s);
