@@ -653,6 +653,10 @@ int main(int argc, char** argv) {
   for (int i = 0; i < listeners_n; ++i) {
     before[static_cast<std::size_t>(i)] = linkStats(*links[static_cast<std::size_t>(i)]);
   }
+  const auto on_udp_before =
+      std::count_if(before.begin(), before.end(), [](const auto& b) { return b.path == "udp"; });
+  std::fprintf(stderr, "room_scale_bench: %ld of %d listeners on UDP before the voice phase\n",
+               static_cast<long>(on_udp_before), listeners_n);
   std::vector<std::uint64_t> sent_before(static_cast<std::size_t>(voices));
   for (int k = 0; k < voices; ++k) {
     sent_before[static_cast<std::size_t>(k)] = speakerSent(k);
