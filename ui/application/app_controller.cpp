@@ -147,6 +147,12 @@ AppController::~AppController() {
     saving_.wait();  // the next AppController reads what this one wrote
   }
   stopMedia();
+  for (auto& [id, stopping] : stopping_) {
+    // The calls use the bridge's network thread, which goes with this
+    // object: quitting while a leave is under way waits for its call here.
+    stopping.wait();
+  }
+  stopping_.clear();
   prepared_devices_.reset();
   delete meeting_;
   delete settings_dialog_;
@@ -200,8 +206,8 @@ void AppController::show() {
 }
 
 void AppController::prepareMedia() {
-  if (prepared_devices_ || preparing_.valid()) {
-    return;
+  if (prepared_devices_ || preparing_.valid() || !stopping_.empty()) {
+    return;  // callStopped() comes back here once the last call has stopped
   }
   // The devices depend on the program's options only; the user's
   // peer-to-peer settings go to the call, made at Sign in.
@@ -413,12 +419,43 @@ void AppController::connectMedia() {
 
 void AppController::stopMedia() {
   pending_request_.reset();
-  bridge_->cancel();  // no session callback (nor MediaLink call) runs after this
-  const bool had_media = media_ != nullptr;
-  media_.reset();  // stops the call, then closes the devices
-  if (had_media) {
-    // Ready for the next sign-in, opened while the user reads or types.
-    QTimer::singleShot(0, this, &AppController::prepareMedia);
+  bridge_->cancel();  // no session callback runs after this; the session stops first
+  if (!media_) {
+    return;
+  }
+  std::unique_ptr<RetiredCall> call = media_->retire();
+  media_.reset();  // the GUI side only (camera, timers): the call stops elsewhere
+  retireCall(std::move(call));
+}
+
+void AppController::retireCall(std::unique_ptr<RetiredCall> call) {
+#ifdef Q_OS_WIN
+  // As prepareMedia(): on Windows the sound devices (and so the call that
+  // uses them) are stopped on the GUI thread, as before.
+  call.reset();
+  QTimer::singleShot(0, this, &AppController::prepareMedia);
+#else
+  const quint64 id = ++next_stop_id_;
+  stopping_.emplace(id, std::async(std::launch::async, [this, id, call = std::move(call)]() mutable {
+                      call.reset();
+                      // The last act: the destructor waits for this worker
+                      // before `this` goes, and Qt drops the event after.
+                      QMetaObject::invokeMethod(
+                          this, [this, id] { callStopped(id); }, Qt::QueuedConnection);
+                    }));
+#endif
+}
+
+void AppController::callStopped(quint64 id) {
+  if (auto it = stopping_.find(id); it != stopping_.end()) {
+    it->second.wait();  // returns at once: the worker posted this as its last act
+    stopping_.erase(it);
+  }
+  if (stopping_.empty()) {
+    // Ready for the next sign-in, opened while the user reads or types (a
+    // Sign in already waiting goes on from devicesOpened()).
+    prepareMedia();
+    Q_EMIT callsStopped();
   }
 }
 
@@ -452,8 +489,11 @@ ShareDialog* AppController::openShareChooser() {
               meeting_->setSharing(media_->sharingName());
             });
           });
-  // The list is a few X round trips per window: on a worker thread, so a
-  // slow or remote X server never holds the window; the dialog opens with it.
+  // Open at once, saying it is looking: the list is a few X round trips per
+  // window, on a worker thread, so a slow or remote X server never holds the
+  // window nor the chooser. A Cancel before it arrives deletes the dialog
+  // (WA_DeleteOnClose); the list then has nowhere to go and is dropped.
+  share_dialog_->open();
   QThreadPool::globalInstance()->start(
       [dialog = QPointer<ShareDialog>(share_dialog_), display = display.toStdString()] {
         auto targets = media::listShareableTargets(display);
@@ -469,7 +509,6 @@ ShareDialog* AppController::openShareChooser() {
             [dialog, list, error] {
               if (dialog) {
                 dialog->setTargets(std::move(*list), error);
-                dialog->open();
               }
             },
             Qt::QueuedConnection);

@@ -11,6 +11,7 @@
 #include <QObject>
 #include <QPointer>
 #include <future>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -73,11 +74,15 @@ class AppController final : public QObject {
   [[nodiscard]] ShareDialog* shareDialog() const;
   // The media of the current sign-in (null between sign-ins).
   [[nodiscard]] MeetingMedia* media() const { return media_.get(); }
+  // Calls of earlier sign-ins still stopping on worker threads.
+  [[nodiscard]] int callsStopping() const { return static_cast<int>(stopping_.size()); }
 
  Q_SIGNALS:
   // The meeting window is shown (benchmarks and tests time this).
   void meetingShown();
   void signInFailed(const QString& message);
+  // The last call of an earlier sign-in has stopped (callsStopping() is 0).
+  void callsStopped();
 
  private:
   void onJoined(const QString& room, const std::vector<client::ParticipantInfo>& people);
@@ -98,8 +103,14 @@ class AppController final : public QObject {
   // The media's signals to the session and the meeting window.
   void connectMedia();
   // Stops the session first, then its call (the call outlives the session),
-  // and drops a sign-in still waiting for its media.
+  // and drops a sign-in still waiting for its media. Returns at once: the
+  // call stops on a worker thread (retireCall()).
   void stopMedia();
+  // Stops `call` on a worker thread (joining the call's and the devices'
+  // threads takes up to a second on a busy machine); callStopped() follows
+  // on the GUI thread. The destructor waits for every one still running.
+  void retireCall(std::unique_ptr<RetiredCall> call);
+  void callStopped(quint64 id);
   // Finds and opens the sound devices and the camera for the next sign-in
   // on a worker thread (Qt Multimedia's lookups and the sound server take
   // tens of milliseconds); devicesOpened() takes them on the GUI thread.
@@ -133,6 +144,10 @@ class AppController final : public QObject {
   std::unique_ptr<MeetingMedia> media_;
   std::optional<OpenedDevices> prepared_devices_;  // for the next sign-in
   std::future<void> preparing_;                    // the worker opening them
+  // Workers stopping the calls of earlier sign-ins, by number. New devices
+  // are opened only once they are done (a device may be exclusive).
+  std::map<quint64, std::future<void>> stopping_;
+  quint64 next_stop_id_ = 0;
   // A Sign in waiting for its call to start (or its devices to open).
   std::unique_ptr<SignInRequest> pending_request_;
   bool pending_remember_ = false;  // "remember me" when pending_request_ was made

@@ -17,12 +17,45 @@ namespace parley::ui {
 // QImage per (user, screen), and which of them has a delivery queued, so a
 // GUI that is behind gets one delivery with the newest picture instead of a
 // queue of stale ones. The converter is the decode thread's only.
+// It is also the only way the call's threads reach the media object: the
+// call may outlive it (RetiredCall, stopped on a worker thread), so they
+// post to `owner` only while it is set, and retire() clears it.
 struct MeetingMedia::Handoff {
   media::FrameConverter converter;  // decode thread
   std::mutex mu;
   std::map<std::pair<QString, bool>, QImage> latest;  // guarded by mu
   std::set<std::pair<QString, bool>> queued;          // guarded by mu
+
+  // Queues `f(owner)` to the GUI thread unless the media was retired. Held
+  // while posting, so retire() cannot pass in between; an event queued
+  // before the owner is destroyed dies with it (Qt drops it).
+  template <typename F>
+  void post(F f) {
+    std::lock_guard lock(owner_mu);
+    if (owner != nullptr) {
+      MeetingMedia* target = owner;
+      QMetaObject::invokeMethod(
+          target, [target, f = std::move(f)]() mutable { f(*target); }, Qt::QueuedConnection);
+    }
+  }
+  std::mutex owner_mu;
+  MeetingMedia* owner = nullptr;  // guarded by owner_mu
 };
+
+RetiredCall::RetiredCall() = default;
+
+RetiredCall::~RetiredCall() {
+  if (starting.valid()) {
+    starting.wait();  // the start uses the call
+  }
+  if (call) {
+    call->stop();  // joins the engine and the video threads: no sink runs after this
+  }
+  call.reset();
+  input.reset();
+  output.reset();
+  audio_thread.reset();
+}
 
 bool samePeerOptions(const MediaDeviceOptions& a, const MediaDeviceOptions& b) {
   return a.ice_interfaces == b.ice_interfaces && a.ice_exclude == b.ice_exclude &&
@@ -82,6 +115,7 @@ MeetingMedia::MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions op
       output_(std::move(devices.output)),
       handoff_(std::make_shared<Handoff>()),
       camera_(devices.camera) {  // QCameraDevice: shared, copied
+  handoff_->owner = this;  // no other thread has the handoff yet
   state_.audio_muted = true;
   state_.video_decoders = {"VP9", "VP8"};
 
@@ -105,9 +139,10 @@ MeetingMedia::MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions op
   config.peer.hide_local_addresses = options_.hide_local_addresses;
   call_ = std::make_unique<client::Call>(std::move(executor), config, *input_, *output_,
                                          SystemClock::instance());
-  call_->setRemoteVideoSink([handoff = handoff_, this](const std::string& user, bool screen,
-                                                       const media::VideoFrame& frame) {
-    // Decode thread. The call stops (joining this thread) before `this` goes.
+  call_->setRemoteVideoSink([handoff = handoff_](const std::string& user, bool screen,
+                                                 const media::VideoFrame& frame) {
+    // Decode thread; the call may outlive this object (retire()), so only
+    // the shared handoff is used here.
     auto rgba = handoff->converter.fromI420(frame, media::PixelFormat::Rgba);
     if (!rgba) {
       return;
@@ -125,56 +160,60 @@ MeetingMedia::MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions op
         return;  // a delivery is already on its way; it will carry this picture
       }
     }
-    QMetaObject::invokeMethod(
-        this, [this, key] { deliverQueued(key.first, key.second); }, Qt::QueuedConnection);
+    handoff->post([key](MeetingMedia& self) { self.deliverQueued(key.first, key.second); });
   });
-  call_->setPathObserver([this](client::MediaPath path) {
-    QMetaObject::invokeMethod(
-        this,
-        [this, name = QString::fromStdString(client::mediaPathName(path))] {
-          if (name != path_) {
-            path_ = name;
-            Q_EMIT pathChanged(name);
+  call_->setPathObserver([handoff = handoff_](client::MediaPath path) {
+    handoff->post(
+        [name = QString::fromStdString(client::mediaPathName(path))](MeetingMedia& self) {
+          if (name != self.path_) {
+            self.path_ = name;
+            Q_EMIT self.pathChanged(name);
           }
-        },
-        Qt::QueuedConnection);
+        });
   });
   stats_timer_.setInterval(1000);
   connect(&stats_timer_, &QTimer::timeout, this, [this] {
     if (!started_) {
       return;
     }
-    call_->stats([this](client::CallStats stats) {
-      QMetaObject::invokeMethod(
-          this, [this, stats = std::move(stats)] { onStats(stats); }, Qt::QueuedConnection);
+    call_->stats([handoff = handoff_](client::CallStats stats) {
+      handoff->post([stats = std::move(stats)](MeetingMedia& self) { self.onStats(stats); });
     });
   });
 }
 
 MeetingMedia::~MeetingMedia() {
-  if (starting_.valid()) {
-    starting_.wait();  // the worker uses the call; its queued report dies with us
+  retire().reset();  // stops the call here, on this thread
+}
+
+std::unique_ptr<RetiredCall> MeetingMedia::retire() {
+  {
+    std::lock_guard lock(handoff_->owner_mu);
+    handoff_->owner = nullptr;  // the call's threads post nothing here after this
   }
   stats_timer_.stop();
   if (camera_feed_ != nullptr) {
-    camera_feed_->stop();
+    camera_feed_->stop();  // a QCamera: stopped on its (the GUI) thread
   }
-  if (call_) {
-    call_->stop();  // joins the engine and the video threads: no sink runs after this
-  }
-  call_.reset();
-  input_.reset();
-  output_.reset();
-  audio_thread_.reset();
+  ++share_generation_;  // a capture still opening is dropped
+  started_ = false;
+  auto retired = std::make_unique<RetiredCall>();
+  retired->starting = std::move(starting_);
+  retired->call = std::move(call_);
+  retired->input = std::move(input_);
+  retired->output = std::move(output_);
+  retired->audio_thread = std::move(audio_thread_);
+  return retired;
 }
 
 void MeetingMedia::start(std::function<void(const QString& why)> done) {
   // Nothing else touches the call until started() runs on the GUI thread.
-  auto start = [this, done = std::move(done)]() mutable {
-    auto ok = call_->start();
+  // The worker uses the call and the handoff only: a Cancel meanwhile
+  // retires the media without waiting, and the RetiredCall waits for this.
+  auto start = [call = call_.get(), handoff = handoff_, done = std::move(done)]() mutable {
+    auto ok = call->start();
     const QString why = ok ? QString() : QString::fromStdString(ok.error().toString());
-    QMetaObject::invokeMethod(
-        this, [this, why, done = std::move(done)] { started(why, done); }, Qt::QueuedConnection);
+    handoff->post([why, done = std::move(done)](MeetingMedia& self) { self.started(why, done); });
   };
 #ifdef Q_OS_WIN
   // As AppController::prepareMedia(): Qt Multimedia's Windows backend is

@@ -17,8 +17,11 @@
 // openDevices() and the call's start, which block for tens of milliseconds
 // (Qt Multimedia's device lookups, the sound server, the audio engine's
 // set-up) and so run on a worker thread: the window never waits on them.
-// Ownership: owned by AppController; destruction waits for a start still
-// running, stops the call (joins its threads), then closes the devices.
+// Ownership: owned by AppController. retire() lets the call go as a
+// RetiredCall, which the owner destroys on a worker thread (stopping joins
+// the call's and the devices' threads: up to a second on a busy machine);
+// after it, nothing the call's threads do reaches this object. Destroying
+// the media without retire() stops the call in place.
 
 #include <QCameraDevice>
 #include <QImage>
@@ -83,6 +86,25 @@ struct OpenedDevices {
   QCameraDevice camera;
 };
 
+// The call of a retired MeetingMedia with the devices it uses. Destroying it
+// waits for a start still running, stops the call (joins the engine's, the
+// video and the network strand's work), then closes the devices (their
+// thread). Blocking: any thread but the GUI thread and the call's network
+// thread; whatever the call's threads report meanwhile is dropped.
+struct RetiredCall {
+  RetiredCall();
+  ~RetiredCall();
+  RetiredCall(const RetiredCall&) = delete;
+  RetiredCall& operator=(const RetiredCall&) = delete;
+
+  // In destruction order, last first: the devices outlive the call.
+  std::unique_ptr<AudioDeviceThread> audio_thread;
+  std::unique_ptr<media::AudioInput> input;
+  std::unique_ptr<media::AudioOutput> output;
+  std::unique_ptr<client::Call> call;
+  std::future<void> starting;
+};
+
 // Whether two sets of options make the same peer-path configuration.
 bool samePeerOptions(const MediaDeviceOptions& a, const MediaDeviceOptions& b);
 
@@ -97,6 +119,12 @@ class MeetingMedia final : public QObject {
   MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions options, OpenedDevices devices,
                QObject* parent = nullptr);
   ~MeetingMedia() override;
+
+  // Lets the call go (GUI thread): the camera and the timers stop here, and
+  // nothing the call's threads report reaches this object any more. The
+  // caller destroys what is returned, off the GUI thread; this object then
+  // has no media (call() is null) and is cheap to destroy.
+  [[nodiscard]] std::unique_ptr<RetiredCall> retire();
 
   // Starts the call on a worker thread (the audio engine's set-up takes
   // tens of milliseconds) and then calls `done` on the GUI thread with why
@@ -163,7 +191,8 @@ class MeetingMedia final : public QObject {
   std::unique_ptr<media::AudioOutput> output_;
   std::shared_ptr<Handoff> handoff_;
   std::unique_ptr<client::Call> call_;
-  // The call's start on its worker thread; waited for before the call stops.
+  // The call's start on its worker thread; waited for before the call stops
+  // (by the RetiredCall it goes to).
   std::future<void> starting_;
   CameraFeed* camera_feed_ = nullptr;  // child QObject
   // Looked up once, by openDevices() off the GUI thread: Qt enumerates the

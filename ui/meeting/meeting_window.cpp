@@ -146,13 +146,10 @@ MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
   settings->setObjectName(QStringLiteral("meetingSettingsAction"));
   settings->setShortcut(QKeySequence::Preferences);
   connect(settings, &QAction::triggered, this, &MeetingWindow::settingsRequested);
-  auto* leave = bar->addAction(tr("&Leave"));
-  leave->setObjectName(QStringLiteral("leaveAction"));
-  leave->setShortcut(QKeySequence(tr("Ctrl+W")));
-  connect(leave, &QAction::triggered, this, [this] {
-    leaving_ = true;
-    Q_EMIT leaveRequested();
-  });
+  leave_ = bar->addAction(tr("&Leave"));
+  leave_->setObjectName(QStringLiteral("leaveAction"));
+  leave_->setShortcut(QKeySequence(tr("Ctrl+W")));
+  connect(leave_, &QAction::triggered, this, &MeetingWindow::beginLeaving);
   setDevices({}, {}, {}, tr("starting…"));
   updateTitle();
 }
@@ -393,6 +390,10 @@ QString MeetingWindow::tileStatus(const client::ParticipantInfo& p, bool screen)
 }
 
 void MeetingWindow::updateStatus() {
+  if (leaving_) {
+    statusBar()->showMessage(tr("Leaving the room…"));
+    return;
+  }
   QStringList parts;
   if (!media_error_.isEmpty()) {
     parts << tr("Media: %1").arg(media_error_);
@@ -478,11 +479,24 @@ void MeetingWindow::changeEvent(QEvent* event) {
 }
 
 void MeetingWindow::closeEvent(QCloseEvent* event) {
-  if (!leaving_) {
-    leaving_ = true;
-    Q_EMIT leaveRequested();
-  }
+  beginLeaving();
   event->accept();
+}
+
+void MeetingWindow::beginLeaving() {
+  if (leaving_) {
+    return;
+  }
+  leaving_ = true;
+  // Until the server confirms (bounded by the session's leave timeout) the
+  // window stays, answering, and says what is happening; the controls that
+  // would act on the room are off.
+  for (QAction* action : {mute_, camera_, share_, leave_}) {
+    action->setEnabled(false);
+  }
+  chat_->setInputEnabled(false);
+  statusBar()->showMessage(tr("Leaving the room…"));
+  Q_EMIT leaveRequested();
 }
 
 }  // namespace parley::ui

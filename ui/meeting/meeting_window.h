@@ -70,6 +70,8 @@ class MeetingWindow final : public QMainWindow {
   [[nodiscard]] ParticipantModel* participants() const { return participants_; }
   [[nodiscard]] RoomControls* roomControls() const { return room_controls_; }
   [[nodiscard]] QString roomName() const { return room_; }
+  // Leave was asked for (the window says "Leaving the room…").
+  [[nodiscard]] bool leaving() const { return leaving_; }
 
  Q_SIGNALS:
   void leaveRequested();
@@ -84,6 +86,8 @@ class MeetingWindow final : public QMainWindow {
   void closeEvent(QCloseEvent* event) override;
 
  private:
+  // Leave (the action, or closing the window): once, with a Leaving state.
+  void beginLeaving();
   void rebuildTiles();
   void updateTitle();
   void updateStatus();
@@ -97,6 +101,7 @@ class MeetingWindow final : public QMainWindow {
   QAction* mute_ = nullptr;
   QAction* camera_ = nullptr;
   QAction* share_ = nullptr;
+  QAction* leave_ = nullptr;
   std::map<std::pair<QString, bool>, VideoTile*> tile_map_;
   std::map<std::pair<QString, bool>, QImage> images_;  // newest per tile, across rebuilds
   QString microphone_;

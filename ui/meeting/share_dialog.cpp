@@ -32,6 +32,7 @@ ShareDialog::ShareDialog(QWidget* parent) : QDialog(parent) {
   list_->setObjectName(QStringLiteral("shareTargetList"));
   list_->setAccessibleName(tr("Screens and windows"));
   list_->setUniformItemSizes(true);
+  list_->setEnabled(false);  // until setTargets()
   layout->addWidget(list_, 1);
   note_ = new QLabel(tr("Looking for screens and windows…"), this);
   note_->setObjectName(QStringLiteral("shareNote"));
