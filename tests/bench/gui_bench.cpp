@@ -15,8 +15,10 @@
 //     (started here; the client itself may be offscreen), Share on screen 0.
 // (d) A network change: a TcpRelay between client and parleyd resets the
 //     connection; the client reconnects and rejoins by itself.
-// (e) The longest event-loop stall in each of four phases (sign-in, joining,
-//     starting a share, the network change): a 1 ms precise QTimer on the GUI
+// (e) Leaving: Leave to the sign-in window back, and to the call stopped
+//     (on a worker thread: AppController::callsStopped).
+// (f) The longest event-loop stall in each of five phases (sign-in, joining,
+//     starting a share, the network change, leaving): a 1 ms precise QTimer on the GUI
 //     thread records the largest gap between its ticks, minus 1 ms, next to
 //     the 8 ms limit, with the GUI thread's CPU time within that gap (near the
 //     gap: the client was busy; far below it: preempted by other load, or
@@ -25,6 +27,7 @@
 //     the machine runs).
 // Prints Markdown for docs/benchmarks.md.
 
+#include <QAction>
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -46,6 +49,7 @@
 #include "ui/application/app_controller.h"
 #include "ui/application/session_bridge.h"
 #include "ui/meeting/meeting_media.h"
+#include "ui/meeting/meeting_window.h"
 #include "ui/meeting/share_dialog.h"
 #include "ui/secrets/secret_store.h"
 #include "ui/sign_in/sign_in_window.h"
@@ -91,12 +95,13 @@ bool runUntil(Predicate done, int timeout_ms) {
   return done();
 }
 
-constexpr int kPhases = 4;
+constexpr int kPhases = 5;
 constexpr std::array<const char*, kPhases> kPhaseNames = {
     "sign-in (window on screen, typing, Sign in to signed in)",
     "joining (signed in to meeting shown, 250 ms of it)",
     "starting a share (chooser, Share, 250 ms of sharing)",
-    "network change (connection cut to room rejoined)"};
+    "network change (connection cut to room rejoined)",
+    "leaving (Leave to sign-in window, to call stopped, 250 ms more)"};
 // The target: the window never blocks longer than this.
 constexpr double kStallLimitMs = 8.0;
 
@@ -228,6 +233,8 @@ int main(int argc, char** argv) {
   std::vector<double> sign_in_call;  // the synchronous part of signIn()
   std::vector<double> share_ms;
   std::vector<double> reconnect_ms;
+  std::vector<double> leave_ms;       // Leave to the sign-in window shown
+  std::vector<double> leave_stop_ms;  // Leave to the call stopped (worker)
   std::array<std::vector<double>, kPhases> stalls;
   std::array<std::vector<double>, kPhases> stall_cpu;  // the worst gap's CPU time
   std::array<std::vector<double>, kPhases> busy;       // the longest busy stretch
@@ -332,13 +339,44 @@ int main(int argc, char** argv) {
     reconnect_ms.push_back(static_cast<double>(drop_timer.nsecsElapsed()) / 1e6);
     record(stalls[3], stall_cpu[3], busy[3], probe.end());
 
+    // Phase 5, leaving: Leave (the server confirms), the sign-in window is
+    // back; the probe runs on while the call stops on its worker thread and
+    // a quarter second after.
+    probe.begin();
+    QElapsedTimer leave_timer;
+    leave_timer.start();
+    auto* leave = controller.meetingWindow()->findChild<QAction*>(QStringLiteral("leaveAction"));
+    if (leave == nullptr) {
+      return 1;
+    }
+    leave->trigger();
+    if (!runUntil([&] { return controller.signInWindow()->isVisible() && !controller.inMeeting(); },
+                  30000)) {
+      std::fprintf(stderr, "gui_bench: not back at the sign-in window within 30 s of Leave\n");
+      return 1;
+    }
+    leave_ms.push_back(static_cast<double>(leave_timer.nsecsElapsed()) / 1e6);
+    if (!runUntil([&] { return controller.callsStopping() == 0; }, 30000)) {
+      std::fprintf(stderr, "gui_bench: the call did not stop within 30 s of Leave\n");
+      return 1;
+    }
+    leave_stop_ms.push_back(static_cast<double>(leave_timer.nsecsElapsed()) / 1e6);
+    QElapsedTimer leave_tail;
+    leave_tail.start();
+    runUntil([&] { return leave_tail.elapsed() >= 250; }, 1000);
+    record(stalls[4], stall_cpu[4], busy[4], probe.end());
+
     std::fprintf(stderr,
-                 "gui_bench: round %d: sign-in %.1f ms, share %.1f ms, rejoin %.1f ms; "
-                 "longest stall (GUI thread CPU in it): sign-in %.1f (%.1f), joining %.1f (%.1f), "
-                 "share %.1f (%.1f), network change %.1f (%.1f) ms\n",
-                 i + 1, sign_in.back(), share_ms.back(), reconnect_ms.back(), stalls[0].back(),
-                 stall_cpu[0].back(), stalls[1].back(), stall_cpu[1].back(), stalls[2].back(),
-                 stall_cpu[2].back(), stalls[3].back(), stall_cpu[3].back());
+                 "gui_bench: round %d: sign-in %.1f ms, share %.1f ms, rejoin %.1f ms, "
+                 "leave %.1f ms (call stopped %.1f ms); "
+                 "longest stall (GUI thread CPU in it; longest busy stretch): "
+                 "sign-in %.1f (%.1f; %.1f), joining %.1f (%.1f; %.1f), share %.1f (%.1f; %.1f), "
+                 "network change %.1f (%.1f; %.1f), leaving %.1f (%.1f; %.1f) ms\n",
+                 i + 1, sign_in.back(), share_ms.back(), reconnect_ms.back(), leave_ms.back(),
+                 leave_stop_ms.back(), stalls[0].back(), stall_cpu[0].back(), busy[0].back(),
+                 stalls[1].back(), stall_cpu[1].back(), busy[1].back(), stalls[2].back(),
+                 stall_cpu[2].back(), busy[2].back(), stalls[3].back(), stall_cpu[3].back(),
+                 busy[3].back(), stalls[4].back(), stall_cpu[4].back(), busy[4].back());
   }
 
   auto worst = [](const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); };
@@ -355,8 +393,12 @@ int main(int argc, char** argv) {
       median(sign_in_call), worst(sign_in_call));
   std::printf("| Share screen to the share sent (chooser, Share) | %.1f ms | %.1f ms |\n",
               median(share_ms), worst(share_ms));
-  std::printf("| connection cut to the room rejoined | %.1f ms | %.1f ms |\n\n",
-              median(reconnect_ms), worst(reconnect_ms));
+  std::printf("| connection cut to the room rejoined | %.1f ms | %.1f ms |\n", median(reconnect_ms),
+              worst(reconnect_ms));
+  std::printf("| Leave to the sign-in window shown | %.1f ms | %.1f ms |\n", median(leave_ms),
+              worst(leave_ms));
+  std::printf("| Leave to the call stopped (worker thread) | %.1f ms | %.1f ms |\n\n",
+              median(leave_stop_ms), worst(leave_stop_ms));
   std::printf(
       "| longest GUI event-loop stall | median | worst | limit | worst / limit "
       "| GUI thread's CPU time in the worst | longest busy stretch: median | worst | worst / limit "

@@ -436,7 +436,8 @@ void AppController::retireCall(std::unique_ptr<RetiredCall> call) {
   QTimer::singleShot(0, this, &AppController::prepareMedia);
 #else
   const quint64 id = ++next_stop_id_;
-  stopping_.emplace(id, std::async(std::launch::async, [this, id, call = std::move(call)]() mutable {
+  stopping_.emplace(id,
+                    std::async(std::launch::async, [this, id, call = std::move(call)]() mutable {
                       call.reset();
                       // The last act: the destructor waits for this worker
                       // before `this` goes, and Qt drops the event after.

@@ -115,7 +115,7 @@ MeetingMedia::MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions op
       output_(std::move(devices.output)),
       handoff_(std::make_shared<Handoff>()),
       camera_(devices.camera) {  // QCameraDevice: shared, copied
-  handoff_->owner = this;  // no other thread has the handoff yet
+  handoff_->owner = this;        // no other thread has the handoff yet
   state_.audio_muted = true;
   state_.video_decoders = {"VP9", "VP8"};
 
@@ -139,37 +139,36 @@ MeetingMedia::MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions op
   config.peer.hide_local_addresses = options_.hide_local_addresses;
   call_ = std::make_unique<client::Call>(std::move(executor), config, *input_, *output_,
                                          SystemClock::instance());
-  call_->setRemoteVideoSink([handoff = handoff_](const std::string& user, bool screen,
-                                                 const media::VideoFrame& frame) {
-    // Decode thread; the call may outlive this object (retire()), so only
-    // the shared handoff is used here.
-    auto rgba = handoff->converter.fromI420(frame, media::PixelFormat::Rgba);
-    if (!rgba) {
-      return;
-    }
-    auto* pixels = new media::PackedImage(std::move(*rgba));
-    QImage image(
-        pixels->pixels.data(), pixels->width, pixels->height, pixels->stride(),
-        QImage::Format_RGBA8888, [](void* p) { delete static_cast<media::PackedImage*>(p); },
-        pixels);
-    const auto key = std::make_pair(QString::fromStdString(user), screen);
-    {
-      std::lock_guard lock(handoff->mu);
-      handoff->latest[key] = std::move(image);
-      if (!handoff->queued.insert(key).second) {
-        return;  // a delivery is already on its way; it will carry this picture
-      }
-    }
-    handoff->post([key](MeetingMedia& self) { self.deliverQueued(key.first, key.second); });
-  });
-  call_->setPathObserver([handoff = handoff_](client::MediaPath path) {
-    handoff->post(
-        [name = QString::fromStdString(client::mediaPathName(path))](MeetingMedia& self) {
-          if (name != self.path_) {
-            self.path_ = name;
-            Q_EMIT self.pathChanged(name);
+  call_->setRemoteVideoSink(
+      [handoff = handoff_](const std::string& user, bool screen, const media::VideoFrame& frame) {
+        // Decode thread; the call may outlive this object (retire()), so only
+        // the shared handoff is used here.
+        auto rgba = handoff->converter.fromI420(frame, media::PixelFormat::Rgba);
+        if (!rgba) {
+          return;
+        }
+        auto* pixels = new media::PackedImage(std::move(*rgba));
+        QImage image(
+            pixels->pixels.data(), pixels->width, pixels->height, pixels->stride(),
+            QImage::Format_RGBA8888, [](void* p) { delete static_cast<media::PackedImage*>(p); },
+            pixels);
+        const auto key = std::make_pair(QString::fromStdString(user), screen);
+        {
+          std::lock_guard lock(handoff->mu);
+          handoff->latest[key] = std::move(image);
+          if (!handoff->queued.insert(key).second) {
+            return;  // a delivery is already on its way; it will carry this picture
           }
-        });
+        }
+        handoff->post([key](MeetingMedia& self) { self.deliverQueued(key.first, key.second); });
+      });
+  call_->setPathObserver([handoff = handoff_](client::MediaPath path) {
+    handoff->post([name = QString::fromStdString(client::mediaPathName(path))](MeetingMedia& self) {
+      if (name != self.path_) {
+        self.path_ = name;
+        Q_EMIT self.pathChanged(name);
+      }
+    });
   });
   stats_timer_.setInterval(1000);
   connect(&stats_timer_, &QTimer::timeout, this, [this] {
