@@ -26,9 +26,9 @@ struct MeetingMedia::Handoff {
   std::map<std::pair<QString, bool>, QImage> latest;  // guarded by mu
   std::set<std::pair<QString, bool>> queued;          // guarded by mu
 
-  // Queues `f(owner)` to the GUI thread unless the media was retired. Held
-  // while posting, so retire() cannot pass in between; an event queued
-  // before the owner is destroyed dies with it (Qt drops it).
+  // Queues `f(owner)` to the GUI thread unless the media was retired. The
+  // lock is held while posting, so retire() cannot pass in between; an
+  // event queued before the owner is destroyed dies with it (Qt drops it).
   template <typename F>
   void post(F f) {
     std::lock_guard lock(owner_mu);
