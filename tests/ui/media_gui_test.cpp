@@ -334,8 +334,9 @@ void MediaGuiTest::shareChooserSharesXvfbScreen() {
   ShareDialog* chooser = app.shareDialog();
   QVERIFY(chooser);
   QTRY_VERIFY_WITH_TIMEOUT(chooser->isVisible(), kWaitMs);
+  // It opens at once; the list follows from its worker thread.
   auto* list = child<QListWidget>(chooser, "shareTargetList");
-  QVERIFY(list->count() >= 1);
+  QTRY_VERIFY_WITH_TIMEOUT(list->count() >= 1, kWaitMs);
   int screen_row = -1;
   bool saw_window = false;
   for (int i = 0; i < list->count(); ++i) {
