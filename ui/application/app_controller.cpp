@@ -56,6 +56,9 @@ AppController::AppController(Options options, QObject* parent)
 
   connect(sign_in_, &SignInWindow::signInRequested, this, &AppController::signIn);
   connect(sign_in_, &SignInWindow::cancelRequested, this, [this] {
+    if (!signing_in_) {
+      return;  // signed in already (a late click): the room's session stays
+    }
     ++sign_in_attempt_;
     stopMedia();
     savePending();
