@@ -402,9 +402,10 @@ void ClientSession::Impl::onNetworkChanged(const std::string& what) {
       probeConnection(what);
       break;
     case State::WaitingToReconnect:
-      // The wait was for a network that now may be there.
+      // The wait was for a network that now may be there. The backoff keeps
+      // growing, so a flapping link cannot hold the server at the shortest
+      // retry; each change is at most one connect (changes come settled).
       reconnect_timer_.cancel();
-      backoff_.reset();
       doConnect();
       break;
     default:
@@ -419,14 +420,22 @@ void ClientSession::Impl::onNetworkChanged(const std::string& what) {
 // (a new address on the side, a VPN that does not carry it); silence says
 // reconnect now rather than after three missed keep-alives.
 void ClientSession::Impl::probeConnection(const std::string& what) {
+  if (probe_pending_) {
+    // A flapping link must not keep putting the verdict off.
+    return;
+  }
+  probe_pending_ = true;
   probe_sent_ = clock_.now();
   channel_->send(protocol::makePing(++ping_nonce_));
   probe_timer_.expires_after(config_.network_change_probe);
   probe_timer_.async_wait(
       [weak = weak_from_this(), gen = generation_, what](const asio::error_code& ec) {
         auto self = weak.lock();
-        if (ec || !self || gen != self->generation_ || self->state_ != State::InRoom ||
-            self->last_received_ >= self->probe_sent_) {
+        if (!self || gen != self->generation_) {
+          return;  // the connection it probed is gone already
+        }
+        self->probe_pending_ = false;
+        if (ec || self->state_ != State::InRoom || self->last_received_ > self->probe_sent_) {
           return;
         }
         self->connectionLost(
@@ -543,6 +552,7 @@ void ClientSession::Impl::teardownConnection(bool graceful) {
   keepalive_timer_.cancel();
   leave_timer_.cancel();
   probe_timer_.cancel();
+  probe_pending_ = false;
   if (connector_) {
     connector_->cancel();
     connector_.reset();

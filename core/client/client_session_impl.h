@@ -216,6 +216,7 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
   // Armed after a network change while in the room (probeConnection).
   asio::steady_timer probe_timer_;
   Clock::TimePoint probe_sent_{};
+  bool probe_pending_ = false;
 };
 
 }  // namespace parley::client

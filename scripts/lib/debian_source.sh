@@ -27,11 +27,18 @@ fi
 debian_source_apt_options=(-o Acquire::Retries=1 -o Acquire::http::Timeout=20
   -o Acquire::https::Timeout=20)
 
-# deb-src for the suites the binary entries use, once. Fails (after at most
-# two minutes) when the entries cannot be written or the archive cannot be read.
+# deb-src entries for Debian 12 on deb.debian.org (bookworm, its updates and
+# security suites), once. Fails (after at most two minutes) when the entries
+# cannot be written or no source index comes of them; the entries are then
+# removed, so the next run tries again. apt-get update exits 0 even when it
+# could not fetch an index, so what counts is whether apt knows a source.
+debian_source_index_ready() {
+  [ -n "$(apt-cache showsrc --only-source libsrtp2 2>/dev/null | head -n 1)" ]
+}
+
 ensure_deb_src() {
   local list=/etc/apt/sources.list.d/parley-deb-src.sources
-  if [ -f "$list" ]; then
+  if [ -f "$list" ] && debian_source_index_ready; then
     return 0
   fi
   echo "$deps_tool: adding Debian source entries ($list)"
@@ -51,7 +58,7 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SOURCES
   if ! timeout 120 "${debian_source_sudo[@]}" apt-get "${debian_source_apt_options[@]}" \
-    update -qq </dev/null; then
+    update -qq </dev/null || ! debian_source_index_ready; then
     # Written but never read: the next run tries again.
     "${debian_source_sudo[@]}" rm -f "$list"
     return 1

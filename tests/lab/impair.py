@@ -193,11 +193,12 @@ class Impairment:
         old = next(a for a in addrs if a.startswith(prefix))
         used = {int(a.rsplit(".", 1)[1]) for a in addrs}
         new = prefix + str(max(used | {10}) + 1 + len(self.moved))
+        # recorded first: a move that fails half-way is still undone on exit
+        self.moved.append((role, old, new))
         _ns(self.state, role, ["sysctl", "-qw", "net.ipv4.conf.eth0.promote_secondaries=1"])
         _ns(self.state, role, ["ip", "addr", "add", new + "/24", "dev", "eth0"])
         _ns(self.state, role, ["ip", "addr", "del", old + "/24", "dev", "eth0"])
         _ns(self.state, role, ["ip", "route", "replace", "default", "via", prefix + "1"])
-        self.moved.append((role, old, new))
         dead = "".join('  ip saddr %s counter drop comment "dead %s"\n'
                        '  ip daddr %s counter drop comment "dead %s"\n' % (o, o, o, o)
                        for _, o, _ in self.moved)

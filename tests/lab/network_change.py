@@ -40,38 +40,48 @@ def run(name, state, cli, check, apply_open, in_client, packet_delay):
     heard = os.path.join(workdir, "heard.wav")
     room = "voice-move"
     failures = []
-    with Impairment(state, []) as imp:
-        dave = Client(state, "home", "dave", room, TONE_S + 12, ["--record-audio", heard], cli,
-                      workdir, in_client)
-        if not dave.wait_joined():
-            dave.stop()
-            return ["dave did not join: " + dave.stderr_tail()]
-        alice = Client(state, "client", USER, room, TONE_S + 6,
-                       ["--send-audio", tone, "--interactive"], cli, workdir, in_client,
-                       stdin_pipe=True)
-        if not alice.wait_joined():
-            alice.stop()
-            dave.stop()
-            return ["alice did not join: " + alice.stderr_tail()]
-        time.sleep(2.0)  # the tone is flowing
-        moved_at = [None]
+    clients = []
+    talk_error = []
+    try:
+        with Impairment(state, []) as imp:
+            dave = Client(state, "home", "dave", room, TONE_S + 12, ["--record-audio", heard],
+                          cli, workdir, in_client)
+            clients.append(dave)
+            if not dave.wait_joined():
+                return ["dave did not join: " + dave.stderr_tail()]
+            alice = Client(state, "client", USER, room, TONE_S + 6,
+                           ["--send-audio", tone, "--interactive"], cli, workdir, in_client,
+                           stdin_pipe=True)
+            clients.append(alice)
+            if not alice.wait_joined():
+                return ["alice did not join: " + alice.stderr_tail()]
+            time.sleep(2.0)  # the tone is flowing
+            moved_at = [None]
 
-        def chat():
-            for i in range(1, LINES + 1):
-                alice.say("m%d" % i)
-                if i == MOVE_AFTER_LINES:
-                    old, new = imp.move_address("client")
-                    moved_at[0] = time.time()
-                    _log("moved alice from %s to %s" % (old, new))
-                time.sleep(0.25)
-        talker = threading.Thread(target=chat)
-        talker.start()
-        talker.join(timeout=60)
-        # let the last lines be acknowledged, then end alice's input
-        time.sleep(3.0)
-        alice.end_input()
-        rc_alice = alice.wait()
-        rc_dave = dave.wait()
+            def chat():
+                try:
+                    for i in range(1, LINES + 1):
+                        alice.say("m%d" % i)
+                        if i == MOVE_AFTER_LINES:
+                            old, new = imp.move_address("client")
+                            moved_at[0] = time.time()
+                            _log("moved alice from %s to %s" % (old, new))
+                        time.sleep(0.25)
+                except Exception as e:  # noqa: BLE001 - told to the main thread
+                    talk_error.append(repr(e))
+            talker = threading.Thread(target=chat)
+            talker.start()
+            talker.join(timeout=60)
+            # let the last lines be acknowledged, then end alice's input
+            time.sleep(3.0)
+            alice.end_input()
+            rc_alice = alice.wait()
+            rc_dave = dave.wait()
+    finally:
+        for c in clients:  # ended by PID if anything above went wrong
+            c.stop()
+    if talk_error:
+        return ["feeding alice's chat failed: " + talk_error[0] + "; " + alice.stderr_tail()]
     if moved_at[0] is None:
         return ["the address was never moved"]
     for c, rc in ((alice, rc_alice), (dave, rc_dave)):

@@ -55,16 +55,22 @@ def run(name, state, cli, check, apply_open, in_client, packet_delay):
     room = "voice-" + name
     spec = Spec("home", "up", **LOSSES[name])
     failures = []
-    with Impairment(state, [spec], packet_delay=packet_delay) as imp:
-        receiver = Client(state, "client", "dave", room, 16, ["--record-audio", heard], cli,
-                          workdir, in_client)
-        if not receiver.wait_joined():
-            receiver.stop()
-            return ["dave did not join: " + receiver.stderr_tail()]
-        sender = Client(state, "home", USER, room, 11, ["--send-audio", speech], cli, workdir,
-                        in_client)
-        rc_sender = sender.wait()
-        rc_receiver = receiver.wait()
+    clients = []
+    try:
+        with Impairment(state, [spec], packet_delay=packet_delay) as imp:
+            receiver = Client(state, "client", "dave", room, 16, ["--record-audio", heard], cli,
+                              workdir, in_client)
+            clients.append(receiver)
+            if not receiver.wait_joined():
+                return ["dave did not join: " + receiver.stderr_tail()]
+            sender = Client(state, "home", USER, room, 11, ["--send-audio", speech], cli,
+                            workdir, in_client)
+            clients.append(sender)
+            rc_sender = sender.wait()
+            rc_receiver = receiver.wait()
+    finally:
+        for c in clients:  # ended by PID if anything above went wrong
+            c.stop()
     applied = imp.report()[0]
     _log("applied on alice's uplink: %s" % json.dumps(applied))
     for c, rc in ((sender, rc_sender), (receiver, rc_receiver)):

@@ -191,7 +191,6 @@ SessionBridge::SessionBridge(QObject* parent)
           if (session_) {
             session_->networkChanged(what);
           }
-          Q_EMIT networkChanged(QString::fromStdString(what));
         },
         Qt::QueuedConnection);
   });

@@ -108,9 +108,6 @@ class SessionBridge final : public QObject {
   void left();
   void warning(const QString& text);
   void failed(const parley::Error& error);
-  // This machine's networks changed (an address or a link); the session
-  // checks its connection (ClientSession::networkChanged).
-  void networkChanged(const QString& what);
 
  private:
   class Observer;

@@ -20,8 +20,11 @@ HeadlessMediaLink::HeadlessMediaLink(const asio::any_io_executor& executor,
 }
 
 HeadlessMediaLink::~HeadlessMediaLink() {
-  *alive_ = false;
   stop();
+  // What is still queued on the strand (and a stop that outlived stop()'s
+  // wait) finds the link gone and does nothing.
+  *alive_ = false;
+  alive_.reset();
 }
 
 void HeadlessMediaLink::stop() {
@@ -30,8 +33,10 @@ void HeadlessMediaLink::stop() {
   }
   auto done = std::make_shared<std::promise<void>>();
   auto finished = done->get_future();
-  asio::post(strand_, [this, done] {
-    transport_->stop();
+  asio::post(strand_, [this, alive = std::weak_ptr<std::atomic<bool>>(alive_), done] {
+    if (auto still = alive.lock(); still && *still) {
+      transport_->stop();
+    }
     done->set_value();
   });
   // The executor may have stopped already: then nothing runs there any more
@@ -40,19 +45,20 @@ void HeadlessMediaLink::stop() {
 }
 
 void HeadlessMediaLink::stats(std::function<void(HeadlessMediaStats)> done) {
-  asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_), done = std::move(done)] {
-    if (auto still = alive.lock(); !still || !*still) {
-      return;
-    }
-    HeadlessMediaStats out;
-    out.path = mediaPathName(transport_->path());
-    for (const auto& [ssrc, stream] : streams_) {
-      out.streams[ssrc] = stream.stats;
-    }
-    out.audio_sent = audio_sent_;
-    out.transport = transport_->counters();
-    done(std::move(out));
-  });
+  asio::post(strand_,
+             [this, alive = std::weak_ptr<std::atomic<bool>>(alive_), done = std::move(done)] {
+               if (auto still = alive.lock(); !still || !*still) {
+                 return;
+               }
+               HeadlessMediaStats out;
+               out.path = mediaPathName(transport_->path());
+               for (const auto& [ssrc, stream] : streams_) {
+                 out.streams[ssrc] = stream.stats;
+               }
+               out.audio_sent = audio_sent_;
+               out.transport = transport_->counters();
+               done(std::move(out));
+             });
 }
 
 void HeadlessMediaLink::onPlain(std::span<const std::byte> plain, bool rtcp) {
@@ -81,7 +87,8 @@ void HeadlessMediaLink::onPlain(std::span<const std::byte> plain, bool rtcp) {
 }
 
 void HeadlessMediaLink::sendAudio(std::vector<std::byte> opus, media::AudioLevel level) {
-  asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_), opus = std::move(opus), level] {
+  asio::post(strand_, [this, alive = std::weak_ptr<std::atomic<bool>>(alive_),
+                       opus = std::move(opus), level] {
     if (auto still = alive.lock(); still && *still) {
       sendOnStrand(opus, level);
     }
@@ -110,26 +117,26 @@ void HeadlessMediaLink::sendOnStrand(const std::vector<std::byte>& opus, media::
 }
 
 void HeadlessMediaLink::onMediaOffer(MediaOfferInfo offer) {
-  asio::post(strand_,
-             [this, alive = std::weak_ptr<bool>(alive_), offer = std::move(offer)]() mutable {
-               if (auto still = alive.lock(); !still || !*still) {
-                 return;
-               }
-               // A new leg is a new stream for the server: a new SSRC, its own numbering.
-               audio_ssrc_ = offer.audio_ssrc;
-               audio_pt_ = offer.audio_payload_type;
-               talkspurt_ = false;
-               transport_->configure(std::move(offer));
-             });
+  asio::post(strand_, [this, alive = std::weak_ptr<std::atomic<bool>>(alive_),
+                       offer = std::move(offer)]() mutable {
+    if (auto still = alive.lock(); !still || !*still) {
+      return;
+    }
+    // A new leg is a new stream for the server: a new SSRC, its own numbering.
+    audio_ssrc_ = offer.audio_ssrc;
+    audio_pt_ = offer.audio_payload_type;
+    talkspurt_ = false;
+    transport_->configure(std::move(offer));
+  });
 }
 
 void HeadlessMediaLink::onMediaPacket(std::string packet) {
-  asio::post(strand_,
-             [this, alive = std::weak_ptr<bool>(alive_), packet = std::move(packet)]() mutable {
-               if (auto still = alive.lock(); still && *still) {
-                 transport_->onChannelPacket(std::move(packet));
-               }
-             });
+  asio::post(strand_, [this, alive = std::weak_ptr<std::atomic<bool>>(alive_),
+                       packet = std::move(packet)]() mutable {
+    if (auto still = alive.lock(); still && *still) {
+      transport_->onChannelPacket(std::move(packet));
+    }
+  });
 }
 
 void HeadlessMediaLink::onVideoCodecChanged(const std::string& /*codec*/,
@@ -139,7 +146,7 @@ void HeadlessMediaLink::onParticipantsChanged(
     const std::vector<ParticipantInfo>& /*participants*/) {}
 
 void HeadlessMediaLink::onMediaStopped() {
-  asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_)] {
+  asio::post(strand_, [this, alive = std::weak_ptr<std::atomic<bool>>(alive_)] {
     if (auto still = alive.lock(); still && *still) {
       transport_->stop();
       audio_ssrc_ = 0;  // nothing to send until the next offer

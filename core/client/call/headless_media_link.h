@@ -109,7 +109,8 @@ class HeadlessMediaLink final : public MediaLink {
   asio::strand<asio::any_io_executor> strand_;
   std::unique_ptr<MediaTransport> transport_;
   std::atomic<bool> stopped_{false};
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  // Read by handlers on the strand, cleared by the destructor's thread.
+  std::shared_ptr<std::atomic<bool>> alive_ = std::make_shared<std::atomic<bool>>(true);
   PacketObserver observer_;
 
   // Strand state: the leg's audio stream and what was sent on it.

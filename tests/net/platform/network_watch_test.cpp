@@ -54,10 +54,11 @@ TEST_CASE("the network watch names addresses and links that change", "[platform]
   // Everything runs on one thread that left the machine's network: the
   // watch's socket, its thread and the `ip` commands inherit the namespace.
   std::string failure;
+  std::string skipped;
   std::vector<std::string> reports;
   std::thread([&] {
     if (::unshare(CLONE_NEWNET) != 0) {
-      failure = "unshare(CLONE_NEWNET) failed";
+      skipped = "no network namespace of our own (unshare: root without CAP_SYS_ADMIN?)";
       return;
     }
     Reports got;
@@ -68,10 +69,13 @@ TEST_CASE("the network watch names addresses and links that change", "[platform]
       return;
     }
     // lo up and its address: loopback is never reported
-    if (std::system(
-            "ip link set lo up && ip link add pw0 type veth peer name pw1 && "
-            "ip link set pw1 up && ip link set pw0 up && ip addr add 192.0.2.7/24 dev pw0") != 0) {
-      failure = "ip could not make the veth pair";
+    if (std::system("ip link set lo up && ip link add pw0 type veth peer name pw1") != 0) {
+      skipped = "no veth pair in the test's namespace (no ip, or no veth in this kernel)";
+      return;
+    }
+    if (std::system("ip link set pw1 up && ip link set pw0 up && "
+                    "ip addr add 192.0.2.7/24 dev pw0") != 0) {
+      failure = "ip could not configure the veth pair";
       return;
     }
     if (!got.waitFor(1)) {
@@ -91,6 +95,10 @@ TEST_CASE("the network watch names addresses and links that change", "[platform]
     watch->reset();  // joins the watch's thread: no report after this
     reports = got.snapshot();
   }).join();
+  if (!skipped.empty()) {
+    WARN(skipped << ": the watch is not exercised");
+    return;
+  }
   INFO(failure);
   REQUIRE(failure.empty());
   for (const auto& r : reports) {
