@@ -408,9 +408,16 @@ void ClientSession::Impl::onNetworkChanged(const std::string& what) {
       reconnect_timer_.cancel();
       doConnect();
       break;
+    case State::Connecting:
+      // The race may be waiting on routes of the network that went away
+      // (up to its attempt timeout): race again, on what is there now.
+      teardownConnection(false);
+      doConnect();
+      break;
     default:
-      // Connecting, signing in, joining: bounded by their own timers; the
-      // next connect races every route again (the factory forgot its own).
+      // Signing in, joining: a connection is up, bounded by the handshake
+      // timer; the next connect races every route again (the factory forgot
+      // its kept route).
       break;
   }
 }

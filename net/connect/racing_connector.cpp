@@ -38,6 +38,7 @@ void RacingConnector::connect(const ConnectTarget& target, Done done) {
                                              settings_.options);
 
   kept_route_ = false;
+  epoch_ = memory_->epoch();
   if (auto kept = memory_->route()) {
     kept_route_ = true;
     // The session already knows its way out: take only that route.
@@ -73,7 +74,7 @@ void RacingConnector::connect(const ConnectTarget& target, Done done) {
                   Done finished = std::move(done_);
                   done_ = nullptr;
                   if (result) {
-                    memory_->remember(result.value().route);
+                    memory_->remember(result.value().route, epoch_);
                   } else if (kept_route_) {
                     // The kept route is gone (the laptop changed networks, the
                     // proxy went away): the next reconnect races everything

@@ -41,11 +41,20 @@ struct RaceSettings {
 };
 
 // The route that won, shared by every connector of one session. Thread-safe.
+// forget() starts a new epoch: a race that began before it (on the network
+// the machine has left) cannot bring its winner back.
 class RouteMemory {
  public:
-  void remember(const Route& route) {
+  [[nodiscard]] std::uint64_t epoch() const {
     std::lock_guard lock(mu_);
-    route_ = route;
+    return epoch_;
+  }
+  // Keeps `route` unless forget() ran since `started_in` was read.
+  void remember(const Route& route, std::uint64_t started_in) {
+    std::lock_guard lock(mu_);
+    if (started_in == epoch_) {
+      route_ = route;
+    }
   }
   [[nodiscard]] std::optional<Route> route() const {
     std::lock_guard lock(mu_);
@@ -54,11 +63,13 @@ class RouteMemory {
   void forget() {
     std::lock_guard lock(mu_);
     route_.reset();
+    ++epoch_;
   }
 
  private:
   mutable std::mutex mu_;
   std::optional<Route> route_;  // guarded by mu_
+  std::uint64_t epoch_ = 0;     // guarded by mu_
 };
 
 class RacingConnector final : public Connector {
@@ -80,6 +91,7 @@ class RacingConnector final : public Connector {
   ConnectTarget target_;
   Done done_;
   bool kept_route_ = false;  // this connect took only the session's kept route
+  std::uint64_t epoch_ = 0;  // the RouteMemory epoch this connect started in
   // Declared in dependency order: the racer uses the three below it, so it
   // is destroyed first (members die in reverse order).
   std::unique_ptr<Scheduler> scheduler_;
