@@ -5,6 +5,7 @@
 #include "core/client/client_session.h"
 
 #include <algorithm>
+#include <atomic>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/strand.hpp>
@@ -65,6 +66,8 @@ template <typename C>
 class Factory final : public parley::net::ConnectorFactory {
  public:
   explicit Factory(asio::any_io_executor ex) : ex_(std::move(ex)) {}
+  void networkChanged() override { ++network_changes; }
+  mutable std::atomic<int> network_changes{0};
   [[nodiscard]] std::unique_ptr<parley::net::Connector> create() const override {
     ++created;
     if constexpr (std::is_same_v<C, RefusingConnector>) {
@@ -205,6 +208,27 @@ TEST_CASE("invalid chat is refused locally, leave while connecting ends the sess
   session.sendChat("too late");
   REQUIRE(recorder.waitFor("refused " + std::to_string(ok_id + 1) + " session_closed"));
   CHECK(recorder.count("refused " + std::to_string(ok_id) + " outbox_full") == 0);
+}
+
+TEST_CASE("a network change during the race forgets the kept route and races again",
+          "[client][session][network-change]") {
+  parley::net::IoThreads io(1);
+  auto factory = std::make_shared<Factory<HangingConnector>>(io.context().get_executor());
+  Recorder recorder;
+  ClientSession session(io.context().get_executor(), config(), factory, recorder);
+  session.start();
+  // The bounds only end a broken run.
+  auto waitCreated = [&](int n) {
+    for (int i = 0; i < 2000 && factory->created.load() < n; ++i) {
+      std::this_thread::sleep_for(5ms);
+    }
+    return factory->created.load() >= n;
+  };
+  REQUIRE(waitCreated(1));
+  session.networkChanged("192.0.2.10 removed from wlan0");
+  REQUIRE(waitCreated(2));
+  CHECK(factory->network_changes.load() == 1);
+  session.stop();
 }
 
 TEST_CASE("destroying sessions with work in flight is safe", "[client][session]") {
