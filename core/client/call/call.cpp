@@ -145,6 +145,13 @@ Result<void> Call::start() {
             sendKeyFrameRequest(ssrc);
           }
         });
+      },
+      [this, alive](std::uint32_t ssrc, std::vector<std::uint16_t> sequences) {
+        asio::post(strand_, [this, alive, ssrc, sequences = std::move(sequences)] {
+          if (auto still = alive.lock(); still && *still) {
+            sendNack(ssrc, sequences);
+          }
+        });
       });
   asio::post(strand_, [this, alive] {
     if (auto still = alive.lock(); still && *still) {

@@ -16,7 +16,7 @@
 //
 // Sources: call.cpp (life, legs), call_send.cpp, call_receive.cpp,
 // call_rate_control.cpp, call_peer.cpp (peer paths, where media goes),
-// call_stats.cpp.
+// call_repair.cpp (NACK and RTX), call_stats.cpp.
 
 #include <atomic>
 #include <cstdint>
@@ -25,6 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,8 @@
 #include "media/engine/video_receiver.h"
 #include "media/engine/video_sender.h"
 #include "media/rtp/duplicate_filter.h"
+#include "media/rtp/packet_history.h"
+#include "media/rtp/rtcp_packet.h"
 #include "media/rtp/reception_statistics.h"
 
 namespace parley::client {
@@ -82,6 +85,18 @@ struct CallStreamStats {
   int height = 0;
 };
 
+// Retransmission, both ways (call_repair.cpp).
+struct CallRepairStats {
+  std::uint64_t nacks_received = 0;  // NACKs naming our streams
+  std::uint64_t retransmitted = 0;   // packets we sent again on RTX
+  std::uint64_t retransmitted_bytes = 0;
+  std::uint64_t not_in_history = 0;  // asked for, but too old or never sent
+  std::uint64_t nacks_sent = 0;
+  std::uint64_t rtx_received = 0;
+  std::uint64_t rtx_duplicates = 0;  // the original had come after all
+  std::uint64_t rtx_malformed = 0;
+};
+
 struct CallStats {
   std::string path;  // "udp", "tcp", "probing", "off"
   double audio_sent_kbps = 0;
@@ -97,6 +112,13 @@ struct CallStats {
   std::int64_t receive_estimate_bps = 0;         // what we tell the server we can take
   std::vector<media::VideoSenderStats> senders;  // camera, then screen (when sending)
   std::vector<CallStreamStats> streams;
+  CallRepairStats repair;
+  // What the video receiver asked for and got back (VideoReceiverStats).
+  std::uint64_t video_packets_missing = 0;
+  std::uint64_t video_nack_requested = 0;
+  std::uint64_t video_packets_recovered = 0;
+  std::uint64_t video_repair_given_up = 0;
+  std::uint64_t video_key_frame_requests = 0;
   MediaTransport::Counters transport;
   // Where media goes: "via server", "connecting", "peer-to-peer",
   // "relayed (TURN)"; the peer path's round trip and what it carried.
@@ -188,6 +210,12 @@ class Call final : public MediaLink {
   void swapSender(bool screen, std::unique_ptr<media::VideoSource> source,
                   std::function<void(Result<void>)> done);
   void sendKeyFrameRequest(std::uint32_t ssrc);
+  // Retransmission (call_repair.cpp).
+  void rememberSentVideo(std::span<const std::byte> rtp);
+  void answerNack(const media::Nack& nack);
+  // An RTX packet: false when it is malformed.
+  bool onRetransmission(std::span<const std::byte> rtx);
+  void sendNack(std::uint32_t ssrc, const std::vector<std::uint16_t>& sequences);
   void applySendBudget(std::int64_t bps);
   void feedEstimator(const media::RtpPacketView& rtp, std::size_t size);
   void sendFeedback();
@@ -249,6 +277,10 @@ class Call final : public MediaLink {
   // (its loss-based controller lowers what it forwards to us).
   media::ReceptionStatistics reception_;
   Clock::TimePoint last_report_{};
+  // What our video senders sent, by SSRC, for NACKs; the RTX sequence of each.
+  std::map<std::uint32_t, std::unique_ptr<media::PacketHistory>> sent_video_;
+  std::map<std::uint32_t, std::uint16_t> rtx_sequences_;
+  CallRepairStats repair_;
 
   // Peer path (call strand).
   std::unique_ptr<PeerPath> peer_;

@@ -1,11 +1,13 @@
 // The Call's incoming media: decrypted packets from either path go to the
 // audio engine or the video receiver by payload type; RTCP carries the
-// key-frame requests and the bitrate estimates for what we send.
+// key-frame requests, NACKs and the bitrate estimates for what we send;
+// retransmissions (RTX) are unwrapped in call_repair.cpp.
 
 #include "core/client/call/call.h"
 #include "media/rtp/payload_types.h"
 #include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
+#include "media/rtp/rtx.h"
 
 namespace parley::client {
 
@@ -16,6 +18,10 @@ void Call::onPlain(std::span<const std::byte> plain, bool rtcp, bool from_peer) 
   }
   auto rtp = media::parseRtp(plain);
   if (!rtp) {
+    return;
+  }
+  if (media::mediaPayloadTypeForRtx(rtp->header.payload_type)) {
+    (void)onRetransmission(plain);
     return;
   }
   // During a switch both paths deliver: play what came first.
@@ -46,6 +52,9 @@ void Call::onRtcp(std::span<const std::byte> plain, bool from_peer) {
         sender->requestKeyFrame(pli.media_ssrc);
       }
     }
+  }
+  for (const auto& nack : compound->nacks) {
+    answerNack(nack);
   }
   for (const auto& remb : compound->rembs) {
     // The estimate that counts is the one of the path our media takes: the

@@ -56,6 +56,11 @@ void Call::stats(std::function<void(CallStats)> done) {
     }
     if (video_receiver_) {
       const auto video = video_receiver_->stats();
+      out.video_packets_missing = video.packets_missing;
+      out.video_nack_requested = video.nack_requested;
+      out.video_packets_recovered = video.packets_recovered;
+      out.video_repair_given_up = video.repair_given_up;
+      out.video_key_frame_requests = video.key_frame_requests;
       for (const auto& source : video.sources) {
         CallStreamStats stream;
         stream.ssrc = source.last_ssrc;
@@ -113,6 +118,7 @@ void Call::stats(std::function<void(CallStats)> done) {
         }
       }
     }
+    out.repair = repair_;
     out.duplicates_dropped = duplicates_dropped_;
     out.peer_failures = peer_failures_;
     out.peer_last_failure = peer_last_failure_;
