@@ -11,6 +11,7 @@
 #include <asio/ip/udp.hpp>
 
 #include <future>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -19,7 +20,10 @@
 #include "core/server/media/speaker_selection.h"
 #include "core/server/observability/server_metrics.h"
 #include "media/rtp/audio_level.h"
+#include "media/rtp/payload_types.h"
+#include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
+#include "media/rtp/rtx.h"
 #include "net/io_thread.h"
 #include "net/media_transport/address_check.h"
 #include "net/media_transport/srtp_session.h"
@@ -433,5 +437,154 @@ TEST_CASE("voices the speaker selection held back leave no gap in what a listene
   // have been, without a jump; the real loss stays one packet.
   CHECK(carols == std::vector<std::uint16_t>{500, 501, 503});
   CHECK(countersOf(*router).audio_not_selected == 11);
+  router->stop();
+}
+
+namespace {
+
+// A VP8 packet of one frame: the first carries the payload descriptor's S
+// bit and, for a key frame, a payload header with P clear.
+std::vector<std::byte> vp8(std::uint16_t seq, std::uint32_t ssrc, bool first, bool key) {
+  media::RtpHeader header;
+  header.payload_type = media::kVp8PayloadType;
+  header.sequence = seq;
+  header.timestamp = 9000;
+  header.ssrc = ssrc;
+  std::vector<std::byte> payload(200, std::byte{0x33});
+  payload[0] = first ? std::byte{0x10} : std::byte{0x00};
+  payload[1] = key ? std::byte{0x00} : std::byte{0x01};
+  payload[2] = static_cast<std::byte>(seq & 0xFF);  // each packet's own bytes
+  std::vector<std::byte> out;
+  media::writeRtp(header, payload, out);
+  return out;
+}
+
+// The next plain RTP packet for `c` (RTCP, such as the answers to its own
+// RTCP, is skipped), or nullopt when none comes within the bound.
+std::optional<std::vector<std::byte>> nextRtp(Client& c) {
+  for (int i = 0; i < 8; ++i) {
+    auto got = c.next();
+    if (!got) {
+      return std::nullopt;
+    }
+    if (media::isRtcp(*got)) {
+      continue;
+    }
+    auto n = c.in->unprotectRtp(*got);
+    REQUIRE(n);
+    got->resize(*n);
+    return got;
+  }
+  return std::nullopt;
+}
+
+// The next NACK the server sends `c`, or nullopt.
+std::optional<media::Nack> nextNack(Client& c) {
+  for (int i = 0; i < 8; ++i) {
+    auto got = c.next();
+    if (!got) {
+      return std::nullopt;
+    }
+    if (!media::isRtcp(*got)) {
+      continue;
+    }
+    auto n = c.in->unprotectRtcp(*got);
+    REQUIRE(n);
+    auto compound = media::parseRtcp(std::span(*got).first(*n));
+    REQUIRE(compound);
+    if (!compound->nacks.empty()) {
+      return compound->nacks.front();
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::byte> nackFrom(const Client& c, std::uint32_t media_ssrc,
+                                std::vector<std::uint16_t> sequences) {
+  std::vector<std::byte> rtcp;
+  media::ReceiverReport rr;
+  rr.ssrc = c.info.ssrcs[0];
+  media::appendReceiverReport(rr, rtcp);
+  media::appendNack(media::Nack{c.info.ssrcs[0], media_ssrc, std::move(sequences)}, rtcp);
+  return rtcp;
+}
+
+}  // namespace
+
+TEST_CASE("the server answers NACKs from its history and asks the sender only for what it lacks",
+          "[server][media]") {
+  net::IoThreads threads(1);
+  ServerMetrics metrics;
+  MediaRouterConfig config;
+  config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
+  config.udp_alive = std::chrono::hours(1);
+  testing::FakeClock clock;  // still: nothing in the history ages
+  auto router = std::make_shared<MediaRouter>(threads.context(), config, metrics, clock);
+  auto port = router->start();
+  REQUIRE(port);
+  const udp::endpoint server(asio::ip::make_address("127.0.0.1"), *port);
+
+  asio::io_context client_io;
+  Client alice(client_io, 1, 1);  // shares her camera
+  Client bob(client_io, 2, 2);    // watches
+  for (Client* c : {&alice, &bob}) {
+    router->addLeg(c->info);
+    router->setClientUsesUdp(c->info.participant_id, true);
+  }
+  alice.confirmAddress(server);
+  bob.confirmAddress(server);
+  const auto camera = alice.info.ssrcs[1];
+
+  // A key frame of 1000..1002 reaches bob; 1003 is lost before the server.
+  std::map<std::uint16_t, std::vector<std::byte>> sent;
+  for (std::uint16_t seq : {1000, 1001, 1002, 1004}) {
+    sent[seq] = vp8(seq, camera, seq == 1000, true);
+    alice.sendRaw(alice.protect(sent[seq]), server);
+    auto got = nextRtp(bob);
+    REQUIRE(got);
+    CHECK(*got == sent[seq]);
+  }
+  // The server saw the gap and asked alice for 1003, once for everyone.
+  auto asked = nextNack(alice);
+  REQUIRE(asked);
+  CHECK(asked->media_ssrc == camera);
+  CHECK(asked->lost_sequences == std::vector<std::uint16_t>{1003});
+
+  // Bob lost 1001 on his side: the server sends it again itself, on RTX.
+  bob.sendRaw(bob.protect(nackFrom(bob, camera, {1001}), true), server);
+  auto again = nextRtp(bob);
+  REQUIRE(again);
+  std::vector<std::byte> original;
+  auto unwrapped = media::unwrapRtx(*again, original);
+  REQUIRE(unwrapped);
+  CHECK(unwrapped->media_ssrc == camera);
+  CHECK(original == sent[1001]);
+
+  // Alice answers the server's NACK: 1003 goes on to bob at once, on RTX.
+  sent[1003] = vp8(1003, camera, false, true);
+  std::vector<std::byte> rtx;
+  REQUIRE(media::wrapRtx(sent[1003], media::rtxSsrcFor(camera), 0, rtx));
+  alice.sendRaw(alice.protect(rtx), server);
+  auto recovered = nextRtp(bob);
+  REQUIRE(recovered);
+  REQUIRE(media::unwrapRtx(*recovered, original));
+  CHECK(original == sent[1003]);
+
+  // Before the run forwarded to bob (999) and far ahead (2000): never his,
+  // or never here. The sentinel packet after them comes alone.
+  bob.sendRaw(bob.protect(nackFrom(bob, camera, {999, 2000}), true), server);
+  sent[1005] = vp8(1005, camera, false, true);
+  alice.sendRaw(alice.protect(sent[1005]), server);
+  auto sentinel = nextRtp(bob);
+  REQUIRE(sentinel);
+  CHECK(*sentinel == sent[1005]);
+
+  const auto c = countersOf(*router);
+  CHECK(c.nacks_to_senders == 1);
+  CHECK(c.recovered_from_senders == 1);
+  CHECK(c.retransmitted == 2);
+  CHECK(c.nacks_received == 2);
+  CHECK(c.nack_not_forwarded == 1);
+  CHECK(c.nack_not_in_history == 1);
   router->stop();
 }
