@@ -264,7 +264,25 @@ void CliPrinter::printStats(const client::CallStats& stats) {
         {"last_failure", stats.peer_last_failure},
         {"rejected_candidates", stats.peer_rejected_candidates},
         {"connect_ms", connect_ms}}},
+      {"repair",
+       {{"video_missing", stats.video_packets_missing},
+        {"nack_requested", stats.video_nack_requested},
+        {"recovered", stats.video_packets_recovered},
+        {"given_up", stats.video_repair_given_up},
+        {"key_frame_requests", stats.video_key_frame_requests},
+        {"nacks_sent", stats.repair.nacks_sent},
+        {"rtx_received", stats.repair.rtx_received},
+        {"rtx_duplicates", stats.repair.rtx_duplicates},
+        {"nacks_received", stats.repair.nacks_received},
+        {"retransmitted", stats.repair.retransmitted},
+        {"retransmitted_bytes", stats.repair.retransmitted_bytes},
+        {"not_in_history", stats.repair.not_in_history}}},
       {"streams", streams}};
+  if (stats.video_packets_missing > 0 || stats.repair.retransmitted > 0) {
+    text += "; video repair: " + std::to_string(stats.video_packets_recovered) + " of " +
+            std::to_string(stats.video_packets_missing) + " missing recovered, " +
+            std::to_string(stats.repair.retransmitted) + " sent again";
+  }
   emit("stats", std::move(fields), text);
 }
 

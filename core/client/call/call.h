@@ -57,6 +57,9 @@ struct CallConfig {
   // Peer paths in two-person rooms (call_peer.cpp); false: always the server.
   bool peer_enabled = true;
   PeerPathConfig peer;
+  // Ask for lost video packets again (NACK, answered on RTX); false: a loss
+  // waits for a key frame (for comparison, `parley-cli --no-retransmission`).
+  bool video_retransmission = true;
 };
 
 // A decoded remote picture, on the video decode thread: must not block long.
