@@ -35,24 +35,26 @@ void ScreenScorer::onFrame(bool screen, const media::VideoFrame& frame) {
   if (!first_) {
     first_ = now;
   }
+  const double ms = std::chrono::duration<double, std::milli>(now - *first_).count();
   if (!score) {
-    ++other_size_;
+    ++other_size_;  // another layer's size: shown, but not comparable
+    scores_.emplace_back(ms, std::nullopt);
     return;
   }
-  scores_.emplace_back(std::chrono::duration<double, std::milli>(now - *first_).count(), score->y);
+  scores_.emplace_back(ms, score->y);
 }
 
 Result<void> ScreenScorer::write() const {
   nlohmann::json out;
   {
     std::lock_guard lock(mu_);
-    out["frames"] = scores_.size();
+    out["frames"] = scores_.size() - other_size_;
     out["other_size"] = other_size_;
     auto& ms = out["ms"] = nlohmann::json::array();
     auto& psnr = out["psnr_y"] = nlohmann::json::array();
     for (const auto& [t, db] : scores_) {
       ms.push_back(t);
-      psnr.push_back(db);
+      psnr.push_back(db ? nlohmann::json(*db) : nlohmann::json());
     }
   }
   std::ofstream file(out_);

@@ -3,8 +3,8 @@
 // Every decoded screen frame is compared with the image the sender shares
 // (PSNR of the luma plane, as the lab's screen checks measure), so a test can
 // tell what a person saw frame by frame, not only the last picture. The
-// scores (time since the first frame, PSNR) are written as JSON when the
-// call ends.
+// scores (time since the first frame, PSNR; null for a frame of another
+// size, a smaller layer) are written as JSON when the call ends.
 //
 // Threads: onFrame() on the call's decode thread (one luma pass, a few ms
 // at 1920x1080); write() after the call stopped.
@@ -38,8 +38,10 @@ class ScreenScorer {
   std::string out_;
   mutable std::mutex mu_;
   std::optional<std::chrono::steady_clock::time_point> first_;
-  std::vector<std::pair<double, double>> scores_;  // ms since the first frame, PSNR Y dB
-  std::uint64_t other_size_ = 0;                   // frames not the reference's size
+  // Every screen frame: ms since the first, PSNR Y in dB (none when the
+  // frame is not the reference's size: a smaller layer).
+  std::vector<std::pair<double, std::optional<double>>> scores_;
+  std::uint64_t other_size_ = 0;
 };
 
 }  // namespace parley::cli
