@@ -98,7 +98,11 @@ class VideoReceiver {
 
   // A frame's missing packets are asked for at least this long (and three
   // round trips plus a little, when that is longer) before it is given up.
-  static constexpr auto kMinRepairWindow = std::chrono::milliseconds(120);
+  // Our round trip is to the server; a packet lost before the server takes
+  // the sender's round trip too, and one more when the retransmission is
+  // lost as well: 200 ms leaves room for that on most paths, and the
+  // picture stands still no longer than it would for a key frame.
+  static constexpr auto kMinRepairWindow = std::chrono::milliseconds(200);
   static constexpr auto kMaxRepairWindow = std::chrono::milliseconds(600);
 
   explicit VideoReceiver(const Clock& clock, std::size_t ring_capacity = 4096);

@@ -4,17 +4,25 @@
 
 namespace parley::media {
 
-void NackTracker::onPacket(std::uint16_t sequence, Clock::TimePoint now) {
+std::optional<Clock::Duration> NackTracker::onPacket(std::uint16_t sequence,
+                                                     Clock::TimePoint now) {
   const std::int64_t seq = unwrapper_.unwrap(sequence);
   if (!newest_) {
     newest_ = seq;
-    return;
+    return std::nullopt;
   }
   if (seq <= *newest_) {
-    if (missing_.erase(seq) != 0) {
-      ++stats_.recovered;
+    auto it = missing_.find(seq);
+    if (it == missing_.end()) {
+      return std::nullopt;
     }
-    return;
+    std::optional<Clock::Duration> sample;
+    if (it->second.asked == 1 && it->second.last_asked) {
+      sample = now - *it->second.last_asked;
+    }
+    missing_.erase(it);
+    ++stats_.recovered;
+    return sample;
   }
   const std::int64_t gap = seq - *newest_ - 1;
   if (gap > kMaxGap) {
@@ -33,6 +41,7 @@ void NackTracker::onPacket(std::uint16_t sequence, Clock::TimePoint now) {
     }
   }
   newest_ = seq;
+  return std::nullopt;
 }
 
 std::vector<std::uint16_t> NackTracker::due(Clock::TimePoint now, Clock::Duration round_trip) {

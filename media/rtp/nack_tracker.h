@@ -39,8 +39,10 @@ class NackTracker {
   static constexpr auto kMinRetryInterval = std::chrono::milliseconds(15);
   static constexpr std::size_t kMaxMissing = 1024;
 
-  // One packet of the stream arrived (first copy or retransmission).
-  void onPacket(std::uint16_t sequence, Clock::TimePoint now);
+  // One packet of the stream arrived (first copy or retransmission). When it
+  // was missing and asked for exactly once, returns how long ago that was: a
+  // round-trip sample (Karn: after a retry nobody knows which ask it answers).
+  std::optional<Clock::Duration> onPacket(std::uint16_t sequence, Clock::TimePoint now);
 
   // The sequence numbers to put in a NACK now (oldest first); each is then
   // not due again for a retry interval. Those asked kMaxRetries times are

@@ -81,10 +81,10 @@ constexpr std::int64_t kUplinkStartBps = 2'000'000;
 // Senders get at most one key-frame request per stream this often, however
 // many receivers ask.
 constexpr auto kPliInterval = std::chrono::milliseconds(300);
-// The server does not measure its round trip to a sender; NACKs to it are
-// repeated this often (NackTracker adds a quarter), a little over what a
-// sender across a continent takes to answer.
-constexpr auto kUpstreamRetryBase = std::chrono::milliseconds(60);
+// NACKs to a sender are repeated about a round trip apart. The round trip is
+// learnt from the answers (the wait for a retransmission asked once); until
+// then, what a sender across a continent takes.
+constexpr auto kUpstreamStartRtt = std::chrono::milliseconds(60);
 
 bool isVideoKind(std::size_t kind) { return kind != kAudio; }
 
@@ -127,6 +127,7 @@ struct MediaRouter::SentStream {
   media::PacketHistory history;
   media::NackTracker missing;
   std::uint16_t rtx_sequence = 0;  // one RTX sequence for all receivers
+  Clock::Duration round_trip = kUpstreamStartRtt;  // to the sender, smoothed
 };
 
 // For one receiver and one stream: where the current run of forwarding
@@ -751,7 +752,7 @@ void MediaRouter::askSender(Leg& sender, std::uint32_t ssrc, SentStream& stream,
                             Clock::TimePoint now) {
   // What the history no longer holds cannot be forwarded in time anyway.
   stream.missing.forgetFoundBefore(now - media::PacketHistory::kMaxAge);
-  auto due = stream.missing.due(now, kUpstreamRetryBase);
+  auto due = stream.missing.due(now, stream.round_trip);
   if (due.empty()) {
     return;
   }
@@ -817,7 +818,9 @@ void MediaRouter::onSenderRetransmission(Leg& from, std::span<const std::byte> r
   }
   ++counters_.recovered_from_senders;
   stream->history.store(sequence, original_, now);
-  stream->missing.onPacket(sequence, now);
+  if (auto sample = stream->missing.onPacket(sequence, now)) {
+    stream->round_trip = (stream->round_trip * 7 + *sample) / 8;  // RFC 6298's alpha
+  }
   auto room = rooms_.find(from.info.room);
   if (room == rooms_.end()) {
     return;
