@@ -272,6 +272,7 @@ void CliPrinter::printStats(const client::CallStats& stats) {
         {"key_frame_requests", stats.video_key_frame_requests},
         {"nacks_sent", stats.repair.nacks_sent},
         {"rtx_received", stats.repair.rtx_received},
+        {"rtx_received_bytes", stats.repair.rtx_received_bytes},
         {"rtx_duplicates", stats.repair.rtx_duplicates},
         {"nacks_received", stats.repair.nacks_received},
         {"retransmitted", stats.repair.retransmitted},

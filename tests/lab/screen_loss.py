@@ -154,6 +154,9 @@ def _figures(name, run, reference):
         "given_up": repair.get("given_up"),
         "key_frame_requests": repair.get("key_frame_requests"),
         "rtx_received": repair.get("rtx_received"),
+        # what repair cost dave's downlink, against all he received
+        "repair_share_pct": round(100.0 * repair.get("rtx_received_bytes", 0) * 8 / 1000
+                                  / max(1.0, sum(run["received_kbps"])), 2),
         "alice_retransmitted": run["alice_repair"].get("retransmitted"),
         "alice_retransmitted_bytes": run["alice_repair"].get("retransmitted_bytes"),
         "mean_received_kbps": round(sum(run["received_kbps"]) / len(run["received_kbps"]), 1)

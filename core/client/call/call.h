@@ -96,6 +96,7 @@ struct CallRepairStats {
   std::uint64_t not_in_history = 0;  // asked for, but too old or never sent
   std::uint64_t nacks_sent = 0;
   std::uint64_t rtx_received = 0;
+  std::uint64_t rtx_received_bytes = 0;
   std::uint64_t rtx_duplicates = 0;  // the original had come after all
   std::uint64_t rtx_malformed = 0;
 };

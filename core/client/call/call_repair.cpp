@@ -62,6 +62,7 @@ bool Call::onRetransmission(std::span<const std::byte> rtx) {
     return false;
   }
   ++repair_.rtx_received;
+  repair_.rtx_received_bytes += rtx.size();
   // The original may have come after all, or on the other path.
   if (duplicates_.seen(unwrapped->media_ssrc, unwrapped->original_sequence)) {
     ++repair_.rtx_duplicates;
