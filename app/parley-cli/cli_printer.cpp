@@ -203,6 +203,8 @@ void CliPrinter::printStats(const client::CallStats& stats) {
     if (s.kind == "audio") {
       stream["packets"] = s.packets;
       stream["concealed"] = s.concealed;
+      stream["fec_recovered"] = s.fec_recovered;
+      stream["red_recovered"] = s.red_recovered;
       stream["late"] = s.late;
       stream["discarded"] = s.discarded;
       stream["jitter_ms"] = s.jitter_ms;
@@ -239,6 +241,10 @@ void CliPrinter::printStats(const client::CallStats& stats) {
        {{"audio_kbps", stats.audio_sent_kbps},
         {"audio_packets", stats.audio_packets_sent},
         {"dtx_skipped", stats.dtx_skipped},
+        {"audio_reported_loss_pct", stats.audio_reported_loss_pct},
+        {"audio_redundancy", stats.audio_redundancy},
+        {"audio_red_packets", stats.audio_red_packets},
+        {"audio_red_kbps", stats.audio_red_kbps},
         {"video_kbps", stats.video_sent_kbps},
         {"budget_kbps", stats.send_budget_bps / 1000},
         {"udp_packets", stats.transport.sent_udp},

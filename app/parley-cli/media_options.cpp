@@ -57,6 +57,9 @@ void addMediaOptions(CLI::App& command, MediaOptions& options) {
                    "(for comparison)");
   command.add_flag("--no-p2p", options.no_p2p,
                    "never try a peer-to-peer path in two-person rooms (media via the server)");
+  command.add_flag("--no-red", options.no_red,
+                   "never send voice with redundancy (RED) however much is lost; Opus FEC "
+                   "still follows the loss (for comparison)");
   command
       .add_option("--ice-interfaces", options.ice_interfaces,
                   "peer paths: gather only on these interfaces (names, 'eth*' prefixes; 'lo' "
@@ -261,6 +264,7 @@ Result<std::unique_ptr<CliCall>> CliCall::create(asio::any_io_executor executor,
   config.audio.echo_cancellation = false;
   config.peer_enabled = !options.no_p2p;
   config.video_retransmission = !options.no_retransmission;
+  config.audio_red = !options.no_red;
   config.peer.interfaces.allow = options.ice_interfaces;
   for (const auto& name : options.ice_exclude) {
     config.peer.interfaces.deny.push_back(name);

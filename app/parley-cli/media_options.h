@@ -51,6 +51,7 @@ struct MediaOptions {
   std::string screen_scores;
   bool no_retransmission = false;
   bool no_p2p = false;
+  bool no_red = false;
   std::vector<std::string> ice_interfaces;
   std::vector<std::string> ice_exclude;
   bool hide_local_addresses = false;

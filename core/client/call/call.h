@@ -16,7 +16,7 @@
 //
 // Sources: call.cpp (life, legs), call_send.cpp, call_receive.cpp,
 // call_rate_control.cpp, call_peer.cpp (peer paths, where media goes),
-// call_repair.cpp (NACK and RTX), call_stats.cpp.
+// call_repair.cpp (NACK and RTX), call_voice_loss.cpp, call_stats.cpp.
 
 #include <atomic>
 #include <cstdint>
@@ -60,6 +60,9 @@ struct CallConfig {
   // Ask for lost video packets again (NACK, answered on RTX); false: a loss
   // waits for a key frame (for comparison, `parley-cli --no-retransmission`).
   bool video_retransmission = true;
+  // Voice under loss (call_voice_loss.cpp): RED copies when the reported
+  // loss is high; false: FEC alone (for comparison; parley-cli --no-red).
+  bool audio_red = true;
 };
 
 // A decoded remote picture, on the video decode thread: must not block long.
@@ -73,6 +76,8 @@ struct CallStreamStats {
   std::uint64_t packets = 0;
   std::uint64_t lost = 0;
   std::uint64_t concealed = 0;
+  std::uint64_t fec_recovered = 0;  // audio: lost frames rebuilt from Opus FEC
+  std::uint64_t red_recovered = 0;  // audio: lost frames played from a RED copy
   // Audio: arrived after their playout time (played as concealment). Video:
   // packets dropped because they waited too long for a busy decoder.
   std::uint64_t late = 0;
@@ -106,6 +111,12 @@ struct CallStats {
   double audio_sent_kbps = 0;
   std::uint64_t audio_packets_sent = 0;
   std::uint64_t dtx_skipped = 0;
+  // Voice under loss: the loss the receivers report for our voice (smoothed,
+  // %), the earlier frames each packet carries (RED), what that added.
+  double audio_reported_loss_pct = 0;
+  int audio_redundancy = 0;
+  std::uint64_t audio_red_packets = 0;
+  double audio_red_kbps = 0;
   // Audio ticks that woke more than a frame late (the machine starved the
   // audio thread): each one is a glitch a listener may hear.
   std::uint64_t audio_late_ticks = 0;
@@ -220,6 +231,8 @@ class Call final : public MediaLink {
   // An RTX packet: false when it is malformed.
   bool onRetransmission(std::span<const std::byte> rtx);
   void sendNack(std::uint32_t ssrc, const std::vector<std::uint16_t>& sequences);
+  // A report block on our own voice (call_voice_loss.cpp).
+  void onVoiceLossReport(std::uint8_t fraction_lost);
   void applySendBudget(std::int64_t bps);
   void feedEstimator(const media::RtpPacketView& rtp, std::size_t size);
   void sendFeedback();
@@ -285,6 +298,13 @@ class Call final : public MediaLink {
   std::map<std::uint32_t, std::unique_ptr<media::PacketHistory>> sent_video_;
   std::map<std::uint32_t, std::uint16_t> rtx_sequences_;
   CallRepairStats repair_;
+  // The loss reported for our voice, smoothed (0..1), and the RED depth it
+  // chose (call_voice_loss.cpp).
+  double voice_loss_ = 0;
+  bool voice_loss_heard_ = false;
+  int expected_loss_sent_ = -1;
+  int redundancy_ = 0;
+  std::uint64_t last_red_bytes_ = 0;
 
   // Peer path (call strand).
   std::unique_ptr<PeerPath> peer_;

@@ -31,7 +31,7 @@ void Call::onPlain(std::span<const std::byte> plain, bool rtcp, bool from_peer) 
   }
   const auto pt = rtp->header.payload_type;
   reception_.onPacket(clock_.now(), rtp->header.ssrc, rtp->header.sequence);
-  if (pt == audio_pt_ && engine_) {
+  if ((pt == audio_pt_ || pt == media::kRedPayloadType) && engine_) {
     received_bytes_[rtp->header.ssrc] += plain.size();
     (void)engine_->pushIncoming(plain, clock_.now());
   } else if ((pt == media::kVp8PayloadType || pt == media::kVp9PayloadType) && video_receiver_) {
@@ -45,6 +45,13 @@ void Call::onRtcp(std::span<const std::byte> plain, bool from_peer) {
   auto compound = media::parseRtcp(plain);
   if (!compound) {
     return;
+  }
+  for (const auto& rr : compound->receiver_reports) {
+    for (const auto& block : rr.report_blocks) {
+      if (block.ssrc == offer_.audio_ssrc && offer_.audio_ssrc != 0) {
+        onVoiceLossReport(block.fraction_lost);
+      }
+    }
   }
   for (const auto& pli : compound->plis) {
     for (auto* sender : {camera_.get(), screen_.get()}) {

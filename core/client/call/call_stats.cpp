@@ -32,6 +32,11 @@ void Call::stats(std::function<void(CallStats)> done) {
       out.audio_late_ticks = audio.late_ticks;
       out.audio_sent_kbps = rate(audio.bytes_sent - last_sent_bytes_);
       last_sent_bytes_ = audio.bytes_sent;
+      out.audio_reported_loss_pct = voice_loss_ * 100.0;
+      out.audio_redundancy = redundancy_;
+      out.audio_red_packets = audio.red_packets_sent;
+      out.audio_red_kbps = rate(audio.red_bytes_sent - last_red_bytes_);
+      last_red_bytes_ = audio.red_bytes_sent;
       for (const auto& s : audio.streams) {
         CallStreamStats stream;
         stream.ssrc = s.ssrc;
@@ -42,6 +47,8 @@ void Call::stats(std::function<void(CallStats)> done) {
         stream.packets = s.receive.jitter.received;
         stream.lost = s.receive.jitter.lost;
         stream.concealed = s.receive.concealed;
+        stream.fec_recovered = s.receive.fec_recovered;
+        stream.red_recovered = s.receive.red_recovered;
         stream.late = s.receive.jitter.late;
         stream.discarded = s.receive.jitter.discarded;
         stream.delay_ms =

@@ -19,6 +19,7 @@
 #include "media/rtp/nack_tracker.h"
 #include "media/rtp/packet_history.h"
 #include "media/rtp/payload_types.h"
+#include "media/rtp/reception_statistics.h"
 #include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
 #include "media/rtp/rtx.h"
@@ -117,6 +118,12 @@ std::optional<std::size_t> kindOf(const MediaLegInfo& info, std::uint32_t ssrc, 
   }
   return std::nullopt;
 }
+// A talker hears how its voice fares this often at most (RFC 3550 would
+// allow less; the encoder needs a few reports to react within a second).
+constexpr auto kVoiceReportInterval = std::chrono::milliseconds(500);
+// A listener's report of loss counts this long: listeners report every
+// 500 ms, so the worst of the last round or two.
+constexpr auto kListenerLossHold = std::chrono::milliseconds(1200);
 
 }  // namespace
 
@@ -173,6 +180,14 @@ struct MediaRouter::Leg {
   // index guess would take new packets for old ones. Network loss before
   // the server still shows as gaps.
   std::uint16_t audio_held_back = 0;
+  // Voice under loss: this participant's voice as the server receives it,
+  // and the worst loss its listeners report for it (fraction of 256, fresh
+  // for kListenerLossHold). A value in the leg: nothing is allocated for a
+  // participant that never talks.
+  media::StreamReception voice_in;
+  Clock::TimePoint voice_reported{};
+  Clock::TimePoint listener_loss_at{};
+  std::uint8_t listener_loss = 0;
   ReturnAddress udp_address;
   Clock::TimePoint last_udp{};  // the last authenticated packet from the confirmed address
   bool client_uses_udp = false;
@@ -515,6 +530,11 @@ void MediaRouter::forwardRtp(Leg& from, std::span<const std::byte> plain,
     forwardVideo(from, plain, rtp, kind);
     return;
   }
+  // Plain Opus and RED (its redundant copies) alike: one stream.
+  from.voice_in.onPacket(now, rtp.header.sequence);
+  if (now - from.voice_reported >= kVoiceReportInterval) {
+    reportVoiceLoss(from, now);
+  }
   auto room = rooms_.find(from.info.room);
   if (room == rooms_.end()) {
     return;
@@ -727,6 +747,7 @@ void MediaRouter::handleRtcp(Leg& from, std::span<const std::byte> plain) {
   for (const auto& sr : compound->sender_reports) {
     report(sr.report_blocks);
   }
+  noteListenerLoss(from, *compound);
   // Feedback about a stream goes to whoever sends that stream, re-protected
   // with the sender's keys. Only streams in the same room.
   auto ownerOf = [&](std::uint32_t media_ssrc) -> Leg* {
@@ -844,6 +865,46 @@ void MediaRouter::onSenderRetransmission(Leg& from, std::span<const std::byte> r
     ++counters_.retransmitted;
     sendTo(*to, scratch_, false, net::TrafficClass::Video);
   }
+void MediaRouter::noteListenerLoss(const Leg& listener, const media::RtcpCompound& compound) {
+  const auto now = clock_.now();
+  for (const auto& rr : compound.receiver_reports) {
+    for (const auto& block : rr.report_blocks) {
+      auto it = by_ssrc_.find(block.ssrc);
+      if (it == by_ssrc_.end() || it->second == &listener ||
+          it->second->info.ssrcs[kAudio] != block.ssrc ||
+          it->second->info.room != listener.info.room) {
+        continue;
+      }
+      Leg& talker = *it->second;
+      // The worst listener counts: what one loses, the talker's redundancy
+      // must cover. Their loss includes the talker's uplink (the server
+      // renumbers only what it held back on purpose).
+      if (now - talker.listener_loss_at > kListenerLossHold ||
+          block.fraction_lost >= talker.listener_loss) {
+        talker.listener_loss = block.fraction_lost;
+        talker.listener_loss_at = now;
+      }
+    }
+  }
+}
+
+void MediaRouter::reportVoiceLoss(Leg& sender, Clock::TimePoint now) {
+  if (sender.voice_reported == Clock::TimePoint{}) {
+    sender.voice_reported = now;  // the first report covers a whole interval
+    return;
+  }
+  sender.voice_reported = now;
+  media::ReceiverReport rr;
+  rr.ssrc = kServerSsrc;
+  rr.report_blocks.push_back(sender.voice_in.report(sender.info.ssrcs[kAudio], now));
+  auto& block = rr.report_blocks.back();
+  if (now - sender.listener_loss_at <= kListenerLossHold) {
+    block.fraction_lost = std::max(block.fraction_lost, sender.listener_loss);
+  }
+  scratch_.clear();
+  media::appendReceiverReport(rr, scratch_);
+  ++counters_.voice_loss_reports;
+  sendTo(sender, scratch_, true, net::TrafficClass::Audio);
 }
 
 void MediaRouter::answerProbe(Leg& leg) {

@@ -111,6 +111,7 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
     std::uint64_t nacks_to_senders = 0;
     std::uint64_t recovered_from_senders = 0;  // what senders sent again
     std::uint64_t duplicates_dropped = 0;      // a packet that had arrived already
+    std::uint64_t voice_loss_reports = 0;  // receiver reports on a sender's own voice
     std::uint64_t stun_answered = 0;       // Binding requests (peer paths' public address)
     // Authenticated, but from an address the leg has not confirmed (yet).
     std::uint64_t dropped_unconfirmed_address = 0;
@@ -184,6 +185,12 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
   void askSender(Leg& sender, std::uint32_t ssrc, SentStream& stream, Clock::TimePoint now);
   void answerNack(Leg& receiver, Leg& sender, const media::Nack& nack);
   void onSenderRetransmission(Leg& from, std::span<const std::byte> rtx, std::size_t kind);
+  // Voice under loss: what reaches us of `from`'s voice, and what its
+  // listeners report losing of it (noteListenerLoss), go back to it as a
+  // receiver report block (reportVoiceLoss, twice a second at most while it
+  // talks): its encoder's FEC and redundancy follow that.
+  void noteListenerLoss(const Leg& listener, const media::RtcpCompound& compound);
+  void reportVoiceLoss(Leg& sender, Clock::TimePoint now);
   void answerProbe(Leg& leg);
   void sendTo(Leg& to, std::vector<std::byte>& plain, bool rtcp, net::TrafficClass cls);
   [[nodiscard]] bool udpAlive(const Leg& leg) const;
