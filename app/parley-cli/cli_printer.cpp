@@ -242,6 +242,7 @@ void CliPrinter::printStats(const client::CallStats& stats) {
         {"audio_packets", stats.audio_packets_sent},
         {"dtx_skipped", stats.dtx_skipped},
         {"audio_reported_loss_pct", stats.audio_reported_loss_pct},
+        {"audio_encoder_loss_pct", stats.audio_encoder_loss_pct},
         {"audio_redundancy", stats.audio_redundancy},
         {"audio_red_packets", stats.audio_red_packets},
         {"audio_red_kbps", stats.audio_red_kbps},

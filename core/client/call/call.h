@@ -114,6 +114,7 @@ struct CallStats {
   // Voice under loss: the loss the receivers report for our voice (smoothed,
   // %), the earlier frames each packet carries (RED), what that added.
   double audio_reported_loss_pct = 0;
+  int audio_encoder_loss_pct = 0;  // OPUS_SET_PACKET_LOSS_PERC as the encoder last got it
   int audio_redundancy = 0;
   std::uint64_t audio_red_packets = 0;
   double audio_red_kbps = 0;

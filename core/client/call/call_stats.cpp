@@ -34,6 +34,7 @@ void Call::stats(std::function<void(CallStats)> done) {
       last_sent_bytes_ = audio.bytes_sent;
       out.audio_reported_loss_pct = voice_loss_ * 100.0;
       out.audio_redundancy = redundancy_;
+      out.audio_encoder_loss_pct = audio.expected_loss_percent;
       out.audio_red_packets = audio.red_packets_sent;
       out.audio_red_kbps = rate(audio.red_bytes_sent - last_red_bytes_);
       last_red_bytes_ = audio.red_bytes_sent;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "media/engine/file_audio_devices.h"
+#include "media/rtp/payload_types.h"
 #include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
 #include "net/media_transport/address_check.h"
@@ -532,4 +533,116 @@ TEST_CASE(
   CHECK(leg.transportRequests().empty());
   CHECK(h.stats().transport.received_udp == 0);
   server.close();
+}
+
+namespace {
+
+// The server's receiver report on the call's own voice.
+std::string voiceLossReport(ServerLeg& leg, std::uint32_t audio_ssrc, std::uint8_t fraction) {
+  parley::media::ReceiverReport rr;
+  rr.ssrc = ServerLeg::kServerSsrc;
+  parley::media::ReportBlock block;
+  block.ssrc = audio_ssrc;
+  block.fraction_lost = fraction;
+  rr.report_blocks.push_back(block);
+  std::vector<std::byte> rtcp;
+  parley::media::appendReceiverReport(rr, rtcp);
+  return leg.protect(std::move(rtcp), true);
+}
+
+// The payload types of the voice the call sent so far (each packet opened
+// once: SRTP's replay window refuses a second look).
+struct VoiceLog {
+  ServerLeg& leg;
+  std::size_t opened = 0;
+  std::vector<std::uint8_t> types;
+
+  const std::vector<std::uint8_t>& update() {
+    const auto sent = leg.channelPackets();
+    for (; opened < sent.size(); ++opened) {
+      std::vector<std::byte> plain;
+      if (auto rtp = voiceIn(leg, sent[opened], plain); rtp && rtp->header.ssrc == 0x1000) {
+        types.push_back(rtp->header.payload_type);
+      }
+    }
+    return types;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the loss reported for our voice sets the encoder's expected loss and RED, smoothed") {
+  CallHarness h;
+  REQUIRE(h.call().start());
+  ServerLeg leg(0x1000, 1);
+  h.call().onMediaOffer(leg.offer());
+  h.pump();
+  CHECK(h.stats().audio_redundancy == 0);
+
+  // 25 % lost: the first report counts in full; two copies a packet.
+  h.call().onMediaPacket(voiceLossReport(leg, 0x1000, 64));
+  h.pump();
+  auto stats = h.stats();
+  CHECK(stats.audio_reported_loss_pct == Approx(25.0));
+  CHECK(stats.audio_redundancy == 2);
+  // The encoder gets it on its next frame; the engine publishes once a second.
+  REQUIRE(h.pumpUntil([&] { return h.stats().audio_encoder_loss_pct == 25; }));
+  VoiceLog voice{leg, 0, {}};
+  const auto red_from = voice.update().size();
+  REQUIRE(h.pumpUntil([&] {
+    const auto& types = voice.update();
+    return types.size() > red_from + 2 && types.back() == parley::media::kRedPayloadType;
+  }));
+
+  // A report about someone else's stream changes nothing.
+  h.call().onMediaPacket(voiceLossReport(leg, 0x7000, 0));
+  h.pump();
+  CHECK(h.stats().audio_reported_loss_pct == Approx(25.0));
+
+  // Loss gone: it falls slowly (one clean report is not the end of it),
+  // through one copy, to none.
+  h.call().onMediaPacket(voiceLossReport(leg, 0x1000, 0));
+  h.pump();
+  stats = h.stats();
+  CHECK(stats.audio_reported_loss_pct == Approx(22.5));
+  CHECK(stats.audio_redundancy == 2);
+  int reports = 1;
+  while (h.stats().audio_redundancy == 2 && reports < 100) {
+    h.call().onMediaPacket(voiceLossReport(leg, 0x1000, 0));
+    h.pump();
+    ++reports;
+  }
+  CHECK(h.stats().audio_redundancy == 1);
+  CHECK(h.stats().audio_reported_loss_pct < 14.0);
+  while (h.stats().audio_redundancy == 1 && reports < 100) {
+    h.call().onMediaPacket(voiceLossReport(leg, 0x1000, 0));
+    h.pump();
+    ++reports;
+  }
+  CHECK(h.stats().audio_redundancy == 0);
+  CHECK(h.stats().audio_reported_loss_pct < 4.0);
+  REQUIRE(h.pumpUntil([&] { return h.stats().audio_encoder_loss_pct <= 4; }));
+  const auto plain_from = voice.update().size();
+  REQUIRE(h.pumpUntil([&] {
+    const auto& types = voice.update();
+    return types.size() > plain_from + 2 && types.back() == 111;
+  }));
+}
+
+TEST_CASE("with RED off the expected loss still follows the reports, and no copies go out") {
+  CallConfig config = quietConfig();
+  config.audio_red = false;
+  CallHarness h(config);
+  REQUIRE(h.call().start());
+  ServerLeg leg(0x1000, 1);
+  h.call().onMediaOffer(leg.offer());
+  h.call().onMediaPacket(voiceLossReport(leg, 0x1000, 64));
+  h.pump();
+  CHECK(h.stats().audio_redundancy == 0);
+  REQUIRE(h.pumpUntil([&] { return h.stats().audio_encoder_loss_pct == 25; }));
+  VoiceLog voice{leg, 0, {}};
+  REQUIRE(h.pumpUntil([&] { return voice.update().size() > 10; }));
+  for (const auto type : voice.types) {
+    CHECK(type == 111);
+  }
 }

@@ -494,6 +494,25 @@ std::optional<media::Nack> nextNack(Client& c) {
     REQUIRE(compound);
     if (!compound->nacks.empty()) {
       return compound->nacks.front();
+// The receiver report block on `ssrc` in the next datagram `c` gets.
+std::optional<media::ReportBlock> voiceReportTo(Client& c, std::uint32_t ssrc) {
+  auto got = c.next();
+  if (!got) {
+    return std::nullopt;
+  }
+  auto n = c.in->unprotectRtcp(*got);
+  if (!n) {
+    return std::nullopt;
+  }
+  auto compound = media::parseRtcp(std::span<const std::byte>(*got).first(*n));
+  if (!compound) {
+    return std::nullopt;
+  }
+  for (const auto& rr : compound->receiver_reports) {
+    for (const auto& block : rr.report_blocks) {
+      if (block.ssrc == ssrc && rr.ssrc == kServerSsrc) {
+        return block;
+      }
     }
   }
   return std::nullopt;
@@ -507,11 +526,25 @@ std::vector<std::byte> nackFrom(const Client& c, std::uint32_t media_ssrc,
   media::appendReceiverReport(rr, rtcp);
   media::appendNack(media::Nack{c.info.ssrcs[0], media_ssrc, std::move(sequences)}, rtcp);
   return rtcp;
+// Waits until the router has taken `n` RTP and `rtcp` RTCP packets in all
+// (they reach it through a socket, at their own pace): the fake clock may
+// only move after.
+bool routerTook(MediaRouter& router, std::uint64_t rtp, std::uint64_t rtcp) {
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < until) {
+    const auto c = countersOf(router);
+    if (c.rtp_in >= rtp && c.rtcp_in >= rtcp) {
+      return c.rtp_in == rtp && c.rtcp_in == rtcp;
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  return false;
 }
 
 }  // namespace
 
 TEST_CASE("the server answers NACKs from its history and asks the sender only for what it lacks",
+TEST_CASE("a talker hears how much of its voice is lost: on the way in and at its worst listener",
           "[server][media]") {
   net::IoThreads threads(1);
   ServerMetrics metrics;
@@ -519,6 +552,7 @@ TEST_CASE("the server answers NACKs from its history and asks the sender only fo
   config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
   config.udp_alive = std::chrono::hours(1);
   testing::FakeClock clock;  // still: nothing in the history ages
+  testing::FakeClock clock;
   auto router = std::make_shared<MediaRouter>(threads.context(), config, metrics, clock);
   auto port = router->start();
   REQUIRE(port);
@@ -527,6 +561,8 @@ TEST_CASE("the server answers NACKs from its history and asks the sender only fo
   asio::io_context client_io;
   Client alice(client_io, 1, 1);  // shares her camera
   Client bob(client_io, 2, 2);    // watches
+  Client alice(client_io, 1, 1);  // talks
+  Client bob(client_io, 2, 2);    // listens
   for (Client* c : {&alice, &bob}) {
     router->addLeg(c->info);
     router->setClientUsesUdp(c->info.participant_id, true);
@@ -586,5 +622,67 @@ TEST_CASE("the server answers NACKs from its history and asks the sender only fo
   CHECK(c.nacks_received == 2);
   CHECK(c.nack_not_forwarded == 1);
   CHECK(c.nack_not_in_history == 1);
+  std::uint64_t rtp_sent = 0;
+  std::uint64_t rtcp_sent = countersOf(*router).rtcp_in;
+  const std::uint32_t voice_ssrc = alice.info.ssrcs[0];
+  const auto talk = [&](std::uint16_t seq) {
+    alice.sendRaw(alice.protect(voice(seq, voice_ssrc, 20)), server);
+    ++rtp_sent;
+  };
+
+  // 0..9 with 3 and 7 lost before the server; the report comes with the
+  // first packet half a second on (10), and not before.
+  for (std::uint16_t seq = 0; seq < 10; ++seq) {
+    if (seq != 3 && seq != 7) {
+      talk(seq);
+    }
+  }
+  REQUIRE(routerTook(*router, rtp_sent, rtcp_sent));
+  CHECK(countersOf(*router).voice_loss_reports == 0);
+  clock.advance(600ms);
+  talk(10);
+  auto block = voiceReportTo(alice, voice_ssrc);
+  REQUIRE(block);
+  CHECK(block->fraction_lost == 2 * 256 / 11);  // 2 of 11 since the start
+  CHECK(block->cumulative_lost == 2);
+  CHECK(block->extended_highest_seq == 10);
+
+  // bob reports 30 % lost of alice's voice (his downlink), and 90 % of a
+  // stream that is not her voice: her next report says 30 %, though
+  // nothing more was lost on her uplink.
+  {
+    media::ReceiverReport rr;
+    rr.ssrc = bob.info.ssrcs[0];
+    rr.report_blocks.push_back(media::ReportBlock{.ssrc = voice_ssrc, .fraction_lost = 77});
+    rr.report_blocks.push_back(
+        media::ReportBlock{.ssrc = alice.info.ssrcs[1], .fraction_lost = 230});
+    std::vector<std::byte> plain;
+    media::appendReceiverReport(rr, plain);
+    bob.sendRaw(bob.protect(plain, true), server);
+    ++rtcp_sent;
+  }
+  for (std::uint16_t seq = 11; seq < 20; ++seq) {
+    talk(seq);
+  }
+  REQUIRE(routerTook(*router, rtp_sent, rtcp_sent));
+  clock.advance(600ms);
+  talk(20);
+  block = voiceReportTo(alice, voice_ssrc);
+  REQUIRE(block);
+  CHECK(block->fraction_lost == 77);
+  CHECK(block->cumulative_lost == 2);
+
+  // bob's report grows old and nobody else reports: the uplink's own
+  // figure again (nothing lost).
+  for (std::uint16_t seq = 21; seq < 30; ++seq) {
+    talk(seq);
+  }
+  REQUIRE(routerTook(*router, rtp_sent, rtcp_sent));
+  clock.advance(700ms);
+  talk(30);
+  block = voiceReportTo(alice, voice_ssrc);
+  REQUIRE(block);
+  CHECK(block->fraction_lost == 0);
+  CHECK(countersOf(*router).voice_loss_reports == 3);
   router->stop();
 }
