@@ -34,6 +34,10 @@ class StreamReception {
   [[nodiscard]] ReportBlock report(std::uint32_t ssrc, Clock::TimePoint now);
 
   [[nodiscard]] bool started() const { return started_; }
+  // Packets the stream should have brought since the previous report.
+  [[nodiscard]] std::uint32_t expectedSinceReport() const {
+    return started_ ? expected() - expected_prior_ : 0;
+  }
   [[nodiscard]] bool heardSinceReport() const { return heard_since_report_; }
   [[nodiscard]] Clock::TimePoint lastArrival() const { return last_arrival_; }
   [[nodiscard]] Clock::TimePoint lastReported() const { return last_reported_; }

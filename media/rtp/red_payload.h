@@ -44,7 +44,7 @@ struct RedPayloadView {
   std::span<const std::byte> primary;
 
   [[nodiscard]] std::span<const RedBlock> redundant() const {
-    return std::span<const RedBlock>(blocks.data(), redundant_count);
+    return {blocks.data(), redundant_count};
   }
 };
 

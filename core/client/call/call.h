@@ -233,7 +233,7 @@ class Call final : public MediaLink {
   bool onRetransmission(std::span<const std::byte> rtx);
   void sendNack(std::uint32_t ssrc, const std::vector<std::uint16_t>& sequences);
   // A report block on our own voice (call_voice_loss.cpp).
-  void onVoiceLossReport(std::uint8_t fraction_lost);
+  void onVoiceLossReport(const media::ReportBlock& block);
   void applySendBudget(std::int64_t bps);
   void feedEstimator(const media::RtpPacketView& rtp, std::size_t size);
   void sendFeedback();
@@ -303,6 +303,7 @@ class Call final : public MediaLink {
   // chose (call_voice_loss.cpp).
   double voice_loss_ = 0;
   bool voice_loss_heard_ = false;
+  std::uint32_t voice_highest_seq_ = 0;
   int expected_loss_sent_ = -1;
   int redundancy_ = 0;
   std::uint64_t last_red_bytes_ = 0;

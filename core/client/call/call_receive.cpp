@@ -49,7 +49,7 @@ void Call::onRtcp(std::span<const std::byte> plain, bool from_peer) {
   for (const auto& rr : compound->receiver_reports) {
     for (const auto& block : rr.report_blocks) {
       if (block.ssrc == offer_.audio_ssrc && offer_.audio_ssrc != 0) {
-        onVoiceLossReport(block.fraction_lost);
+        onVoiceLossReport(block);
       }
     }
   }

@@ -13,10 +13,13 @@
 namespace parley::client {
 namespace {
 
-// Rise fast (a burst of loss must be covered at once), fall slowly (loss
-// comes back, and switching RED on and off costs the receivers' delay).
-constexpr double kRiseWeight = 0.5;
+// Rise fast (a burst of loss must be covered soon), fall slowly (loss comes
+// back, and switching RED on and off costs the receivers' delay). A report
+// weighs by the packets it covers, full weight from kFullWeightPackets: one
+// loss among a few DTX keep-alives says little.
+constexpr double kRiseWeight = 0.3;
 constexpr double kFallWeight = 0.1;
+constexpr double kFullWeightPackets = 25;
 // RED with one copy from this loss, off again below the lower figure; two
 // copies likewise. The gaps are the hysteresis.
 constexpr double kRedOn = 0.08;
@@ -26,14 +29,20 @@ constexpr double kRedTwoOff = 0.14;
 
 }  // namespace
 
-void Call::onVoiceLossReport(std::uint8_t fraction_lost) {
-  const double loss = fraction_lost / 256.0;
-  if (!voice_loss_heard_) {
-    voice_loss_heard_ = true;
-    voice_loss_ = loss;
-  } else {
-    voice_loss_ += (loss - voice_loss_) * (loss > voice_loss_ ? kRiseWeight : kFallWeight);
+void Call::onVoiceLossReport(const media::ReportBlock& block) {
+  const double loss = block.fraction_lost / 256.0;
+  // Packets since the previous report, from its highest sequence number; a
+  // first report, or a jump (a new leg), counts as a full one.
+  double packets = kFullWeightPackets;
+  const std::uint32_t covered = block.extended_highest_seq - voice_highest_seq_;
+  if (voice_loss_heard_ && covered < 1000) {
+    packets = covered;
   }
+  voice_loss_heard_ = true;
+  voice_highest_seq_ = block.extended_highest_seq;
+  const double weight = std::min(packets / kFullWeightPackets, 1.0) *
+                        (loss > voice_loss_ ? kRiseWeight : kFallWeight);
+  voice_loss_ += (loss - voice_loss_) * weight;
   if (!engine_) {
     return;
   }

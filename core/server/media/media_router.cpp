@@ -121,6 +121,9 @@ std::optional<std::size_t> kindOf(const MediaLegInfo& info, std::uint32_t ssrc, 
 // A talker hears how its voice fares this often at most (RFC 3550 would
 // allow less; the encoder needs a few reports to react within a second).
 constexpr auto kVoiceReportInterval = std::chrono::milliseconds(500);
+// ... and only once it covers this many packets: a fraction of three DTX
+// keep-alives, one of them lost, is 33 % and means nothing.
+constexpr std::uint32_t kVoiceReportPackets = 20;
 // A listener's report of loss counts this long: listeners report every
 // 500 ms, so the worst of the last round or two.
 constexpr auto kListenerLossHold = std::chrono::milliseconds(1200);
@@ -182,8 +185,9 @@ struct MediaRouter::Leg {
   std::uint16_t audio_held_back = 0;
   // Voice under loss: this participant's voice as the server receives it,
   // and the worst loss its listeners report for it (fraction of 256, fresh
-  // for kListenerLossHold). A value in the leg: nothing is allocated for a
-  // participant that never talks.
+  // for kListenerLossHold; it counts only in a report that covers enough of
+  // the talker's packets, so mostly speech, not a few keep-alives). A value
+  // in the leg: nothing is allocated for a participant that never talks.
   media::StreamReception voice_in;
   Clock::TimePoint voice_reported{};
   Clock::TimePoint listener_loss_at{};
@@ -532,7 +536,9 @@ void MediaRouter::forwardRtp(Leg& from, std::span<const std::byte> plain,
   }
   // Plain Opus and RED (its redundant copies) alike: one stream.
   from.voice_in.onPacket(now, rtp.header.sequence);
-  if (now - from.voice_reported >= kVoiceReportInterval) {
+  if (now - from.voice_reported >= kVoiceReportInterval &&
+      (from.voice_in.expectedSinceReport() >= kVoiceReportPackets ||
+       from.voice_reported == Clock::TimePoint{})) {
     reportVoiceLoss(from, now);
   }
   auto room = rooms_.find(from.info.room);

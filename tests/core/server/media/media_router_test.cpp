@@ -630,9 +630,9 @@ TEST_CASE("a talker hears how much of its voice is lost: on the way in and at it
     ++rtp_sent;
   };
 
-  // 0..9 with 3 and 7 lost before the server; the report comes with the
-  // first packet half a second on (10), and not before.
-  for (std::uint16_t seq = 0; seq < 10; ++seq) {
+  // 0..29 with 3 and 7 lost before the server; the report comes with the
+  // first packet half a second on (30), and not before.
+  for (std::uint16_t seq = 0; seq < 30; ++seq) {
     if (seq != 3 && seq != 7) {
       talk(seq);
     }
@@ -640,12 +640,12 @@ TEST_CASE("a talker hears how much of its voice is lost: on the way in and at it
   REQUIRE(routerTook(*router, rtp_sent, rtcp_sent));
   CHECK(countersOf(*router).voice_loss_reports == 0);
   clock.advance(600ms);
-  talk(10);
+  talk(30);
   auto block = voiceReportTo(alice, voice_ssrc);
   REQUIRE(block);
-  CHECK(block->fraction_lost == 2 * 256 / 11);  // 2 of 11 since the start
+  CHECK(block->fraction_lost == 2 * 256 / 31);  // 2 of 31 since the start
   CHECK(block->cumulative_lost == 2);
-  CHECK(block->extended_highest_seq == 10);
+  CHECK(block->extended_highest_seq == 30);
 
   // bob reports 30 % lost of alice's voice (his downlink), and 90 % of a
   // stream that is not her voice: her next report says 30 %, though
@@ -661,25 +661,37 @@ TEST_CASE("a talker hears how much of its voice is lost: on the way in and at it
     bob.sendRaw(bob.protect(plain, true), server);
     ++rtcp_sent;
   }
-  for (std::uint16_t seq = 11; seq < 20; ++seq) {
+  for (std::uint16_t seq = 31; seq < 50; ++seq) {
     talk(seq);
   }
   REQUIRE(routerTook(*router, rtp_sent, rtcp_sent));
   clock.advance(600ms);
-  talk(20);
+  talk(50);
   block = voiceReportTo(alice, voice_ssrc);
   REQUIRE(block);
   CHECK(block->fraction_lost == 77);
   CHECK(block->cumulative_lost == 2);
 
-  // bob's report grows old and nobody else reports: the uplink's own
-  // figure again (nothing lost).
-  for (std::uint16_t seq = 21; seq < 30; ++seq) {
+  // A few packets half a second on (a pause, DTX keep-alives) are not
+  // enough for a report.
+  for (std::uint16_t seq = 51; seq < 55; ++seq) {
     talk(seq);
   }
   REQUIRE(routerTook(*router, rtp_sent, rtcp_sent));
-  clock.advance(700ms);
-  talk(30);
+  clock.advance(600ms);
+  talk(55);
+  REQUIRE(routerTook(*router, rtp_sent, rtcp_sent));
+  CHECK(countersOf(*router).voice_loss_reports == 2);
+
+  // bob's report grows old and nobody else reports: the uplink's own
+  // figure again (nothing lost), once the report covers 20 packets.
+  clock.advance(600ms);
+  for (std::uint16_t seq = 56; seq < 70; ++seq) {
+    talk(seq);
+  }
+  REQUIRE(routerTook(*router, rtp_sent, rtcp_sent));
+  CHECK(countersOf(*router).voice_loss_reports == 2);
+  talk(70);
   block = voiceReportTo(alice, voice_ssrc);
   REQUIRE(block);
   CHECK(block->fraction_lost == 0);
