@@ -32,6 +32,11 @@
 // (one frame of concealment or silence) when the buffer runs dry, and
 // shrinks by skipping a frame during silence, or (far too high, 120 ms over)
 // a packet in speech, one in five at most.
+//
+// RED (RFC 2198): insertRedundant() puts a copy of an earlier packet, carried
+// by a later one, in that packet's place when it is missing and still due;
+// while the sender adds copies the target keeps a frame more per copy
+// (setRedundancyDepth), so the copy arrives before its frame is concealed.
 
 #include <array>
 #include <chrono>
