@@ -871,6 +871,8 @@ void MediaRouter::onSenderRetransmission(Leg& from, std::span<const std::byte> r
     ++counters_.retransmitted;
     sendTo(*to, scratch_, false, net::TrafficClass::Video);
   }
+}
+
 void MediaRouter::noteListenerLoss(const Leg& listener, const media::RtcpCompound& compound) {
   const auto now = clock_.now();
   for (const auto& rr : compound.receiver_reports) {

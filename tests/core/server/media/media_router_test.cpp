@@ -494,25 +494,6 @@ std::optional<media::Nack> nextNack(Client& c) {
     REQUIRE(compound);
     if (!compound->nacks.empty()) {
       return compound->nacks.front();
-// The receiver report block on `ssrc` in the next datagram `c` gets.
-std::optional<media::ReportBlock> voiceReportTo(Client& c, std::uint32_t ssrc) {
-  auto got = c.next();
-  if (!got) {
-    return std::nullopt;
-  }
-  auto n = c.in->unprotectRtcp(*got);
-  if (!n) {
-    return std::nullopt;
-  }
-  auto compound = media::parseRtcp(std::span<const std::byte>(*got).first(*n));
-  if (!compound) {
-    return std::nullopt;
-  }
-  for (const auto& rr : compound->receiver_reports) {
-    for (const auto& block : rr.report_blocks) {
-      if (block.ssrc == ssrc && rr.ssrc == kServerSsrc) {
-        return block;
-      }
     }
   }
   return std::nullopt;
@@ -526,25 +507,11 @@ std::vector<std::byte> nackFrom(const Client& c, std::uint32_t media_ssrc,
   media::appendReceiverReport(rr, rtcp);
   media::appendNack(media::Nack{c.info.ssrcs[0], media_ssrc, std::move(sequences)}, rtcp);
   return rtcp;
-// Waits until the router has taken `n` RTP and `rtcp` RTCP packets in all
-// (they reach it through a socket, at their own pace): the fake clock may
-// only move after.
-bool routerTook(MediaRouter& router, std::uint64_t rtp, std::uint64_t rtcp) {
-  const auto until = std::chrono::steady_clock::now() + 10s;
-  while (std::chrono::steady_clock::now() < until) {
-    const auto c = countersOf(router);
-    if (c.rtp_in >= rtp && c.rtcp_in >= rtcp) {
-      return c.rtp_in == rtp && c.rtcp_in == rtcp;
-    }
-    std::this_thread::sleep_for(5ms);
-  }
-  return false;
 }
 
 }  // namespace
 
 TEST_CASE("the server answers NACKs from its history and asks the sender only for what it lacks",
-TEST_CASE("a talker hears how much of its voice is lost: on the way in and at its worst listener",
           "[server][media]") {
   net::IoThreads threads(1);
   ServerMetrics metrics;
@@ -552,7 +519,6 @@ TEST_CASE("a talker hears how much of its voice is lost: on the way in and at it
   config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
   config.udp_alive = std::chrono::hours(1);
   testing::FakeClock clock;  // still: nothing in the history ages
-  testing::FakeClock clock;
   auto router = std::make_shared<MediaRouter>(threads.context(), config, metrics, clock);
   auto port = router->start();
   REQUIRE(port);
@@ -561,8 +527,6 @@ TEST_CASE("a talker hears how much of its voice is lost: on the way in and at it
   asio::io_context client_io;
   Client alice(client_io, 1, 1);  // shares her camera
   Client bob(client_io, 2, 2);    // watches
-  Client alice(client_io, 1, 1);  // talks
-  Client bob(client_io, 2, 2);    // listens
   for (Client* c : {&alice, &bob}) {
     router->addLeg(c->info);
     router->setClientUsesUdp(c->info.participant_id, true);
@@ -622,6 +586,74 @@ TEST_CASE("a talker hears how much of its voice is lost: on the way in and at it
   CHECK(c.nacks_received == 2);
   CHECK(c.nack_not_forwarded == 1);
   CHECK(c.nack_not_in_history == 1);
+  router->stop();
+}
+
+namespace {
+
+// The receiver report block on `ssrc` in the next datagram `c` gets.
+std::optional<media::ReportBlock> voiceReportTo(Client& c, std::uint32_t ssrc) {
+  auto got = c.next();
+  if (!got) {
+    return std::nullopt;
+  }
+  auto n = c.in->unprotectRtcp(*got);
+  if (!n) {
+    return std::nullopt;
+  }
+  auto compound = media::parseRtcp(std::span<const std::byte>(*got).first(*n));
+  if (!compound) {
+    return std::nullopt;
+  }
+  for (const auto& rr : compound->receiver_reports) {
+    for (const auto& block : rr.report_blocks) {
+      if (block.ssrc == ssrc && rr.ssrc == kServerSsrc) {
+        return block;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Waits until the router has taken `n` RTP and `rtcp` RTCP packets in all
+// (they reach it through a socket, at their own pace): the fake clock may
+// only move after.
+bool routerTook(MediaRouter& router, std::uint64_t rtp, std::uint64_t rtcp) {
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < until) {
+    const auto c = countersOf(router);
+    if (c.rtp_in >= rtp && c.rtcp_in >= rtcp) {
+      return c.rtp_in == rtp && c.rtcp_in == rtcp;
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a talker hears how much of its voice is lost: on the way in and at its worst listener",
+          "[server][media]") {
+  net::IoThreads threads(1);
+  ServerMetrics metrics;
+  MediaRouterConfig config;
+  config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
+  config.udp_alive = std::chrono::hours(1);
+  testing::FakeClock clock;
+  auto router = std::make_shared<MediaRouter>(threads.context(), config, metrics, clock);
+  auto port = router->start();
+  REQUIRE(port);
+  const udp::endpoint server(asio::ip::make_address("127.0.0.1"), *port);
+
+  asio::io_context client_io;
+  Client alice(client_io, 1, 1);  // talks
+  Client bob(client_io, 2, 2);    // listens
+  for (Client* c : {&alice, &bob}) {
+    router->addLeg(c->info);
+    router->setClientUsesUdp(c->info.participant_id, true);
+  }
+  alice.confirmAddress(server);
+  bob.confirmAddress(server);
   std::uint64_t rtp_sent = 0;
   std::uint64_t rtcp_sent = countersOf(*router).rtcp_in;
   const std::uint32_t voice_ssrc = alice.info.ssrcs[0];
