@@ -77,8 +77,10 @@ import media  # noqa: E402
 import impair  # noqa: E402
 import network_change  # noqa: E402
 import voice_loss  # noqa: E402
+import busy_machine  # noqa: E402
 
-MEDIA_TESTS = dict(media.TESTS, **voice_loss.TESTS, **network_change.TESTS)
+MEDIA_TESTS = dict(media.TESTS, **voice_loss.TESTS, **network_change.TESTS,
+                   **busy_machine.TESTS)
 
 
 # --------------------------------------------------------------------------
@@ -1152,14 +1154,20 @@ def run_media(args):
         if shutil.which(tool) is None and not os.path.exists("/usr/sbin/" + tool):
             print("SKIPPED: media lab test needs %s (see scripts/lib/deps.sh)" % tool)
             return SKIP
+    if args.name in busy_machine.TESTS:
+        reason = busy_machine.skip_reason()
+        if reason:
+            print("SKIPPED: media %s: %s" % (args.name, reason))
+            return SKIP
     print("media %s: %s" % (args.name, MEDIA_TESTS[args.name]))
     started = time.monotonic()
     apply_open = lambda: apply_scenario(state, "open")  # noqa: E731
-    if args.name in voice_loss.TESTS or args.name in network_change.TESTS:
-        module = voice_loss if args.name in voice_loss.TESTS else network_change
+    modules = [voice_loss, network_change, busy_machine]
+    module = next((m for m in modules if args.name in m.TESTS), None)
+    if module is not None:
         failures = module.run(args.name, state, os.path.abspath(args.cli),
-                                  os.path.abspath(args.check), apply_open, in_client,
-                                  args.packet_delay and os.path.abspath(args.packet_delay))
+                              os.path.abspath(args.check), apply_open, in_client,
+                              args.packet_delay and os.path.abspath(args.packet_delay))
     else:
         failures = media.run(args.name, state, os.path.abspath(args.cli),
                              os.path.abspath(args.check), apply_open, in_client)

@@ -6,6 +6,8 @@
 #include <asio/post.hpp>
 #include <future>
 
+#include "net/platform/realtime_priority.h"
+
 namespace parley::client {
 
 Call::Call(const asio::any_io_executor& executor, CallConfig config, media::AudioInput& input,
@@ -16,6 +18,9 @@ Call::Call(const asio::any_io_executor& executor, CallConfig config, media::Audi
       output_(output),
       clock_(clock),
       transport_(std::make_unique<MediaTransport>(strand_, config_.transport, clock)) {
+  // One switch for every thread on the voice path: the audio thread, the
+  // strand's I/O thread (start()) and the peer path's ICE thread.
+  config_.peer.realtime_priority = config_.audio.realtime_priority;
   transport_->setReceiver(
       [this](std::span<const std::byte> plain, bool rtcp) { onPlain(plain, rtcp); });
   transport_->setPathObserver([this](MediaPath path) {
@@ -148,6 +153,13 @@ Result<void> Call::start() {
       });
   asio::post(strand_, [this, alive] {
     if (auto still = alive.lock(); still && *still) {
+      // The thread that runs the strand receives every voice packet and
+      // sends ours (the client runs one I/O thread per session): it is on
+      // the voice path as much as the audio thread is.
+      if (config_.audio.realtime_priority) {
+        network_thread_raised_ = true;
+        (void)net::raiseVoiceThread(net::VoiceThread::Network);
+      }
       armFeedbackTimer();
     }
   });
@@ -181,6 +193,11 @@ void Call::stop() {
     }
     if (feedback_timer_) {
       feedback_timer_->cancel();
+    }
+    if (network_thread_raised_) {
+      // The session's I/O thread outlives the call.
+      net::restoreThreadPriority();
+      network_thread_raised_ = false;
     }
     done->set_value();
   });

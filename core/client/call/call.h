@@ -215,6 +215,7 @@ class Call final : public MediaLink {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
   // Call-strand state.
+  bool network_thread_raised_ = false;  // start() raised the strand's thread
   std::uint8_t audio_pt_ = 111;
   std::map<std::uint32_t, std::string> ssrc_users_;
   std::map<std::uint32_t, std::uint64_t> received_bytes_;  // per SSRC, RTP bytes
