@@ -9,10 +9,10 @@ machine's cores busy. Three runs side by side in one test:
 
 Judged on busy-on: no dropout in the speech longer than 40 ms, and every
 voiced half second intelligible (judge_voice). A dropout is a stretch where
-the recording is silent while the sentence, at the recording's lag, speaks:
-for each silent run of the recording, the speech it covers counted at the
-most forgiving lag within 60 ms of the global one (the jitter buffer moves
-its delay in pauses, so words may shift that much). busy-off is measured and
+the recording is silent longer than the sentence pauses there: each silent
+run of the recording, less the longest pause of the sentence within 60 ms of
+it at the global lag (the jitter buffer moves its delay in pauses, so words
+may shift that much). busy-off is measured and
 printed, not judged: it shows what the priority buys. Figures as one JSON
 line per run ("figures: {...}") for docs/benchmarks.md.
 
@@ -75,32 +75,42 @@ def _windows(path):
     return [max(abs(s) for s in samples[i:i + win]) for i in range(0, len(samples) - win + 1, win)]
 
 
+def _quiet_runs(peaks, threshold):
+    """[start, end) of every run of windows under threshold."""
+    runs = []
+    i = 0
+    while i < len(peaks):
+        if peaks[i] >= threshold:
+            i += 1
+            continue
+        start = i
+        while i < len(peaks) and peaks[i] < threshold:
+            i += 1
+        runs.append((start, i))
+    return runs
+
+
 def longest_dropout_ms(source, recording, lag_s):
-    """The longest stretch of speech the recording left silent (see above)."""
+    """The most any silence of the recording outlasts the source's own pause
+    there (see above); 0 when every silence is one the sentence has too."""
     src = _windows(source)
     rec = _windows(recording)
     if not src or not rec or max(rec) == 0:
         return None
-    speech = [v >= 0.1 * max(src) for v in src]  # clearly speaking
-    silent = [v < 0.02 * max(rec) for v in rec]  # nothing to hear
+    src_quiet = _quiet_runs(src, 0.02 * max(src))
     lag = int(round(lag_s * 1000 / WINDOW_MS))
     slack = SLACK_MS // WINDOW_MS
-
-    def spoken(i):
-        return 0 <= i < len(speech) and speech[i]
-
+    # the sentence's span in the recording: silence before and after is no dropout
+    first = min(i for i, v in enumerate(src) if v >= 0.02 * max(src)) + lag
+    last = max(i for i, v in enumerate(src) if v >= 0.02 * max(src)) + lag
     longest = 0
-    i = 0
-    while i < len(silent):
-        if not silent[i]:
-            i += 1
+    for start, end in _quiet_runs(rec, 0.02 * max(rec)):
+        start, end = max(start, first), min(end, last + 1)
+        if end <= start:
             continue
-        start = i
-        while i < len(silent) and silent[i]:
-            i += 1
-        covered = min(sum(1 for k in range(start, i) if spoken(k - lag - d))
-                      for d in range(-slack, slack + 1))
-        longest = max(longest, covered)
+        lo, hi = start - lag - slack, end - lag + slack  # where the source may be
+        pause = max([e - s for s, e in src_quiet if s < hi and e > lo] or [0])
+        longest = max(longest, end - start - pause)
     return longest * WINDOW_MS
 
 
