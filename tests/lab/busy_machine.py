@@ -7,12 +7,16 @@ machine's cores busy. Three runs side by side in one test:
   busy-off    the load, every thread at normal priority (PARLEY_REALTIME=0)
   busy-on     the load, voice threads raised (net/platform/realtime_priority.h)
 
-Judged on busy-on: no dropout in the speech longer than 40 ms, and every
-voiced half second intelligible (judge_voice). A dropout is a stretch where
+Judged on busy-on: no dropout in the speech longer than 40 ms, no more than
+40 ms of it concealed (a packet that missed its playout), every voiced half
+second intelligible (judge_voice), and both clients running at least two
+SCHED_FIFO threads (the audio thread, the media network thread). A dropout is a stretch where
 the recording is silent longer than the sentence pauses there: each silent
 run of the recording, less the longest pause of the sentence within 60 ms of
 it at the global lag (the jitter buffer moves its delay in pauses, so words
-may shift that much). busy-off is measured and
+may shift that much). A hole next to a pause of the sentence reads short by
+that pause: on a real recording a 100 ms hole cut into speech measures
+50-75 ms, a 200 ms one 65-165 ms; the concealment count covers the rest. busy-off is measured and
 printed, not judged: it shows what the priority buys. Figures as one JSON
 line per run ("figures: {...}") for docs/benchmarks.md.
 
@@ -104,7 +108,9 @@ def longest_dropout_ms(source, recording, lag_s):
     first = min(i for i, v in enumerate(src) if v >= 0.02 * max(src)) + lag
     last = max(i for i, v in enumerate(src) if v >= 0.02 * max(src)) + lag
     longest = 0
-    for start, end in _quiet_runs(rec, 0.02 * max(rec)):
+    # Below 1 % of the peak: nothing to hear. At 2 % Opus' softened
+    # fricatives already read as 40 ms "dropouts" on an idle machine.
+    for start, end in _quiet_runs(rec, 0.01 * max(rec)):
         start, end = max(start, first), min(end, last + 1)
         if end <= start:
             continue
@@ -177,10 +183,16 @@ def _one_run(run_name, loaded, env, state, cli, check, in_client, workdir, speec
         return None, failures
     cmp = _compare(check, speech, heard)
     _log("%s: recording vs source: %s" % (run_name, json.dumps(cmp)))
-    stream = None
+    stream, jitter_ms, delay_ms = None, 0.0, 0.0
     for ev in receiver.events("stats"):
         for s in _streams(ev, USER, "audio"):
             stream = s
+            jitter_ms = max(jitter_ms, s.get("jitter_ms") or 0.0)
+            delay_ms = max(delay_ms, s.get("delay_ms") or 0.0)
+    late_ticks = {}
+    for c in clients:
+        stats = c.events("stats")
+        late_ticks[c.user] = stats[-1].get("audio_late_ticks") if stats else None
     dropout = None if "error" in cmp else longest_dropout_ms(speech, heard, cmp["lag_s"])
     figures = {
         "run": run_name,
@@ -191,7 +203,9 @@ def _one_run(run_name, loaded, env, state, cli, check, in_client, workdir, speec
         "concealed": stream and stream.get("concealed"),
         "late": stream and stream.get("late"),
         "lost": stream and stream.get("lost"),
-        "delay_ms": stream and stream.get("delay_ms"),
+        "max_jitter_ms": round(jitter_ms, 1),
+        "max_delay_ms": round(delay_ms, 1),
+        "audio_late_ticks": late_ticks,
         "fifo_threads": fifo,
         "loadavg_1m": round(load[0], 2),
     }
@@ -226,5 +240,12 @@ def run(name, state, cli, check, apply_open, in_client, packet_delay=None):
     elif figures["longest_dropout_ms"] > MAX_DROPOUT_MS:
         failures.append("busy-on: a dropout of %d ms in the speech, at most %d ms allowed"
                         % (figures["longest_dropout_ms"], MAX_DROPOUT_MS))
+    # A packet that missed its playout is concealed: beside the recording's
+    # silences, no more than 40 ms of the voice may have been made up.
+    concealed = figures["concealed"] or 0
+    if concealed * 20 > MAX_DROPOUT_MS:
+        failures.append("busy-on: %d frames (%d ms) of alice's voice concealed, at most %d ms "
+                        "allowed on a link without loss" % (concealed, concealed * 20,
+                                                            MAX_DROPOUT_MS))
     failures += judge_voice("dave (busy-on)", cmp)
     return failures
