@@ -11,11 +11,11 @@
 namespace parley::net {
 
 bool realtimePriorityWanted() {
-  static const bool wanted = [] {
+  static const bool kWanted = [] {
     const char* value = std::getenv("PARLEY_REALTIME");
     return value == nullptr || std::strcmp(value, "0") != 0;
   }();
-  return wanted;
+  return kWanted;
 }
 
 namespace detail {
