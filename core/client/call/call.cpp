@@ -17,7 +17,8 @@ Call::Call(const asio::any_io_executor& executor, CallConfig config, media::Audi
       input_(input),
       output_(output),
       clock_(clock),
-      transport_(std::make_unique<MediaTransport>(strand_, config_.transport, clock)) {
+      transport_(std::make_unique<MediaTransport>(strand_, config_.transport, clock)),
+      audio_wake_(std::make_unique<AudioWake>(strand_, [this] { sendWaitingAudio(); })) {
   // One switch for every thread on the voice path: the audio thread, the
   // strand's I/O thread (start()) and the peer path's ICE thread.
   config_.peer.realtime_priority = config_.audio.realtime_priority;
@@ -112,7 +113,7 @@ Result<void> Call::start() {
     return makeError(std::move(engine).error());
   }
   engine_ = std::move(*engine);
-  engine_->start([this] { scheduleDrain(drain_scheduled_, &Call::drainAudio); });
+  engine_->start([this] { audio_wake_->notify(); });
 
   if (camera_source_) {
     auto sender = makeSender(std::move(camera_source_), false);
@@ -160,6 +161,7 @@ Result<void> Call::start() {
         network_thread_raised_ = true;
         (void)net::raiseVoiceThread(net::VoiceThread::Network);
       }
+      audio_wake_->start();
       armFeedbackTimer();
     }
   });
@@ -194,6 +196,7 @@ void Call::stop() {
     if (feedback_timer_) {
       feedback_timer_->cancel();
     }
+    audio_wake_->stop();  // the audio thread was joined above: no notify after this
     if (network_thread_raised_) {
       // The session's I/O thread outlives the call.
       net::restoreThreadPriority();

@@ -34,6 +34,7 @@
 
 #include "core/base/clock.h"
 #include "core/base/result.h"
+#include "core/client/call/audio_wake.h"
 #include "core/client/call/media_transport.h"
 #include "core/client/call/peer_path.h"
 #include "core/client/media_link.h"
@@ -178,7 +179,6 @@ class Call final : public MediaLink {
   void requestOwnKeyFrames();
   void onPlain(std::span<const std::byte> plain, bool rtcp, bool from_peer = false);
   void onRtcp(std::span<const std::byte> plain, bool from_peer);
-  void drainAudio();
   void sendWaitingAudio();  // on the strand: the audio ring's one consumer
   void drainVideo();
   void restartPausedVideo(Clock::TimePoint now);
@@ -200,7 +200,8 @@ class Call final : public MediaLink {
   const Clock& clock_;
   std::unique_ptr<MediaTransport> transport_;
   std::unique_ptr<media::AudioEngine> engine_;
-  std::atomic<bool> drain_scheduled_{false};
+  // The audio thread's way to the strand (no lock or allocation there).
+  std::unique_ptr<AudioWake> audio_wake_;
   std::atomic<bool> video_drain_scheduled_{false};
   std::unique_ptr<media::VideoSource> camera_source_;
   std::unique_ptr<media::VideoSource> screen_source_;
