@@ -51,7 +51,7 @@ struct AudioWake::Impl {
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 };
 
-AudioWake::AudioWake(asio::strand<asio::any_io_executor> strand, std::function<void()> wake)
+AudioWake::AudioWake(const asio::strand<asio::any_io_executor>& strand, std::function<void()> wake)
     : impl_(std::make_unique<Impl>(strand, std::move(wake))) {}
 
 AudioWake::~AudioWake() = default;
@@ -93,8 +93,8 @@ struct AudioWake::Impl {
   std::shared_ptr<std::atomic<bool>> alive = std::make_shared<std::atomic<bool>>(true);
 };
 
-AudioWake::AudioWake(asio::strand<asio::any_io_executor> strand, std::function<void()> wake)
-    : impl_(std::make_unique<Impl>(std::move(strand), std::move(wake))) {}
+AudioWake::AudioWake(const asio::strand<asio::any_io_executor>& strand, std::function<void()> wake)
+    : impl_(std::make_unique<Impl>(strand, std::move(wake))) {}
 
 AudioWake::~AudioWake() = default;
 

@@ -25,7 +25,7 @@ namespace parley::client {
 
 class AudioWake {
  public:
-  AudioWake(asio::strand<asio::any_io_executor> strand, std::function<void()> wake);
+  AudioWake(const asio::strand<asio::any_io_executor>& strand, std::function<void()> wake);
   ~AudioWake();
   AudioWake(const AudioWake&) = delete;
   AudioWake& operator=(const AudioWake&) = delete;
