@@ -203,6 +203,8 @@ void CliPrinter::printStats(const client::CallStats& stats) {
     if (s.kind == "audio") {
       stream["packets"] = s.packets;
       stream["concealed"] = s.concealed;
+      stream["fec_recovered"] = s.fec_recovered;
+      stream["red_recovered"] = s.red_recovered;
       stream["late"] = s.late;
       stream["discarded"] = s.discarded;
       stream["jitter_ms"] = s.jitter_ms;
@@ -239,6 +241,11 @@ void CliPrinter::printStats(const client::CallStats& stats) {
        {{"audio_kbps", stats.audio_sent_kbps},
         {"audio_packets", stats.audio_packets_sent},
         {"dtx_skipped", stats.dtx_skipped},
+        {"audio_reported_loss_pct", stats.audio_reported_loss_pct},
+        {"audio_encoder_loss_pct", stats.audio_encoder_loss_pct},
+        {"audio_redundancy", stats.audio_redundancy},
+        {"audio_red_packets", stats.audio_red_packets},
+        {"audio_red_kbps", stats.audio_red_kbps},
         {"video_kbps", stats.video_sent_kbps},
         {"budget_kbps", stats.send_budget_bps / 1000},
         {"udp_packets", stats.transport.sent_udp},
@@ -264,7 +271,26 @@ void CliPrinter::printStats(const client::CallStats& stats) {
         {"last_failure", stats.peer_last_failure},
         {"rejected_candidates", stats.peer_rejected_candidates},
         {"connect_ms", connect_ms}}},
+      {"repair",
+       {{"video_missing", stats.video_packets_missing},
+        {"nack_requested", stats.video_nack_requested},
+        {"recovered", stats.video_packets_recovered},
+        {"given_up", stats.video_repair_given_up},
+        {"key_frame_requests", stats.video_key_frame_requests},
+        {"nacks_sent", stats.repair.nacks_sent},
+        {"rtx_received", stats.repair.rtx_received},
+        {"rtx_received_bytes", stats.repair.rtx_received_bytes},
+        {"rtx_duplicates", stats.repair.rtx_duplicates},
+        {"nacks_received", stats.repair.nacks_received},
+        {"retransmitted", stats.repair.retransmitted},
+        {"retransmitted_bytes", stats.repair.retransmitted_bytes},
+        {"not_in_history", stats.repair.not_in_history}}},
       {"streams", streams}};
+  if (stats.video_packets_missing > 0 || stats.repair.retransmitted > 0) {
+    text += "; video repair: " + std::to_string(stats.video_packets_recovered) + " of " +
+            std::to_string(stats.video_packets_missing) + " missing recovered, " +
+            std::to_string(stats.repair.retransmitted) + " sent again";
+  }
   emit("stats", std::move(fields), text);
 }
 

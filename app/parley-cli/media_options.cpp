@@ -1,5 +1,7 @@
 #include "app/parley-cli/media_options.h"
 
+#include "app/parley-cli/screen_scorer.h"
+
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
@@ -43,8 +45,21 @@ void addMediaOptions(CLI::App& command, MediaOptions& options) {
   command.add_option("--dump-video", options.dump_video,
                      "write decoded remote video to DIR as PNG (USER-video.png, USER-screen.png, "
                      "and numbered frames once a second)");
+  auto* reference = command.add_option(
+      "--screen-reference", options.screen_reference,
+      "score every decoded screen frame (PSNR) against this PNG, the image the sender shares");
+  auto* scores = command.add_option("--screen-scores", options.screen_scores,
+                                    "with --screen-reference: write the scores to this JSON file");
+  reference->needs(scores);
+  scores->needs(reference);
+  command.add_flag("--no-retransmission", options.no_retransmission,
+                   "do not ask for lost video packets again (NACK); losses wait for a key frame "
+                   "(for comparison)");
   command.add_flag("--no-p2p", options.no_p2p,
                    "never try a peer-to-peer path in two-person rooms (media via the server)");
+  command.add_flag("--no-red", options.no_red,
+                   "never send voice with redundancy (RED) however much is lost; Opus FEC "
+                   "still follows the loss (for comparison)");
   command
       .add_option("--ice-interfaces", options.ice_interfaces,
                   "peer paths: gather only on these interfaces (names, 'eth*' prefixes; 'lo' "
@@ -248,6 +263,8 @@ Result<std::unique_ptr<CliCall>> CliCall::create(asio::any_io_executor executor,
   // Files, not a room with speakers: no echo to cancel.
   config.audio.echo_cancellation = false;
   config.peer_enabled = !options.no_p2p;
+  config.video_retransmission = !options.no_retransmission;
+  config.audio_red = !options.no_red;
   config.peer.interfaces.allow = options.ice_interfaces;
   for (const auto& name : options.ice_exclude) {
     config.peer.interfaces.deny.push_back(name);
@@ -265,10 +282,24 @@ Result<std::unique_ptr<CliCall>> CliCall::create(asio::any_io_executor executor,
       return makeError(ErrorCode::Io, "--dump-video " + options.dump_video + ": " + ec.message());
     }
     cli_call->dumper_ = std::make_shared<VideoDumper>(options.dump_video);
+  }
+  if (!options.screen_reference.empty()) {
+    auto scorer = ScreenScorer::create(options.screen_reference, options.screen_scores);
+    if (!scorer) {
+      return makeError(std::move(scorer).error());
+    }
+    cli_call->scorer_ = std::move(*scorer);
+  }
+  if (cli_call->dumper_ || cli_call->scorer_) {
     cli_call->call_->setRemoteVideoSink(
-        [dumper = cli_call->dumper_](const std::string& user, bool is_screen,
-                                     const media::VideoFrame& frame) {
-          dumper->onFrame(user, is_screen, frame);
+        [dumper = cli_call->dumper_, scorer = cli_call->scorer_](
+            const std::string& user, bool is_screen, const media::VideoFrame& frame) {
+          if (scorer) {
+            scorer->onFrame(is_screen, frame);
+          }
+          if (dumper) {
+            dumper->onFrame(user, is_screen, frame);
+          }
         });
   }
   if (auto ok = cli_call->call_->start(); !ok) {
@@ -287,10 +318,16 @@ Result<void> CliCall::finish() {
   if (call_) {
     call_->stop();
   }
-  if (recording_ != nullptr) {
-    return recording_->close();
+  Result<void> scores;
+  if (scorer_) {
+    scores = scorer_->write();
   }
-  return {};
+  if (recording_ != nullptr) {
+    if (auto closed = recording_->close(); !closed) {
+      return closed;
+    }
+  }
+  return scores;
 }
 
 }  // namespace parley::cli

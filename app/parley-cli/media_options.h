@@ -10,6 +10,10 @@
 //   --share-screen DISPLAY    share an X display (":99"), or file:IMAGE.png
 //   --share-window ID         with --share-screen DISPLAY: only this X window
 //   --dump-video DIR          decoded remote video as PNG, per sender and kind
+//   --screen-reference PNG --screen-scores OUT.json
+//                             PSNR of every decoded screen frame against PNG
+//   --no-retransmission       lost video waits for a key frame (no NACK/RTX;
+//                             for comparison)
 //   --no-p2p                  never a peer-to-peer path (media via the server)
 //   --ice-interfaces LIST     gather host candidates only on these interfaces
 //                             ("eth0,wlan*"; "lo" allows loopback)
@@ -43,7 +47,11 @@ struct MediaOptions {
   std::string share_screen;
   std::string share_window;
   std::string dump_video;
+  std::string screen_reference;
+  std::string screen_scores;
+  bool no_retransmission = false;
   bool no_p2p = false;
+  bool no_red = false;
   std::vector<std::string> ice_interfaces;
   std::vector<std::string> ice_exclude;
   bool hide_local_addresses = false;
@@ -76,6 +84,7 @@ class CliCall {
   client::MediaStateInfo media_state_;
   bool finished_ = false;
   std::shared_ptr<class VideoDumper> dumper_;
+  std::shared_ptr<class ScreenScorer> scorer_;
 };
 
 }  // namespace parley::cli

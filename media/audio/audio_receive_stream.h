@@ -19,6 +19,9 @@ namespace parley::media {
 struct AudioReceiveStats {
   std::uint64_t decoded = 0;        // frames decoded from their own packet
   std::uint64_t fec_recovered = 0;  // frames rebuilt from the next packet's FEC
+  std::uint64_t red_recovered = 0;  // lost frames played from a later packet's RED copy
+  std::uint64_t red_packets = 0;    // RED packets received
+  std::uint64_t red_malformed = 0;  // RED payloads refused (nothing of them played)
   std::uint64_t concealed = 0;      // frames made up by PLC
   std::uint64_t silent = 0;         // silence (DTX gap, or not started)
   std::uint64_t decode_errors = 0;  // bad payloads (then concealed)
@@ -36,6 +39,15 @@ class AudioReceiveStream {
   JitterBuffer::InsertResult onPacket(std::uint16_t seq, std::uint32_t rtp_timestamp,
                                       std::span<const std::byte> payload, Clock::TimePoint arrival);
 
+  // One RED packet (RFC 2198, red_payload.h): the primary as onPacket, and
+  // each redundant copy of an earlier packet where that one is missing.
+  // While the sender adds copies the jitter buffer keeps as many frames more
+  // of delay, so they come in time; a few seconds without RED and it drops
+  // the extra again.
+  JitterBuffer::InsertResult onRedPacket(std::uint16_t seq, std::uint32_t rtp_timestamp,
+                                         std::span<const std::byte> payload,
+                                         Clock::TimePoint arrival);
+
   // The next 20 ms to play: decoded, FEC-recovered, concealed or silence.
   AudioFrame pullFrame(Clock::TimePoint now);
 
@@ -47,7 +59,12 @@ class AudioReceiveStream {
   OpusDecoder decoder_;
   // Heap-held: the buffer is ~75 KB of packet slots, too big to move around.
   std::unique_ptr<JitterBuffer> jitter_;
+  void setRedundancyDepth(int frames);
+
   AudioReceiveStats stats_;
+  int red_depth_ = 0;
+  Clock::TimePoint last_red_{};
+  Clock::TimePoint last_red_at_depth_{};
 };
 
 }  // namespace parley::media

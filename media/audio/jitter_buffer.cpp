@@ -96,7 +96,12 @@ Clock::Duration JitterBuffer::tsToDuration(std::int64_t ext_ts) const {
 
 Clock::Duration JitterBuffer::targetDelay() const {
   const auto peak = nanoseconds(static_cast<std::int64_t>(peak_ns_));
-  return std::clamp<Clock::Duration>(peak + kMargin, config_.min_delay, config_.max_delay);
+  return std::clamp<Clock::Duration>(peak + kMargin + redundancy_delay_, config_.min_delay,
+                                     config_.max_delay);
+}
+
+void JitterBuffer::setRedundancyDepth(int frames) {
+  redundancy_delay_ = std::clamp(frames, 0, 2) * kFrame;
 }
 
 Clock::Duration JitterBuffer::currentDelay(Clock::TimePoint now) const {
@@ -173,13 +178,7 @@ JitterBuffer::InsertResult JitterBuffer::insert(std::uint16_t seq, std::uint32_t
   std::int64_t ext_seq = 0;
   std::int64_t ext_ts = 0;
   if (started_) {
-    // Unwrap against the highest packet so far: the nearest value with the
-    // same low bits (RFC 3550 appendix A.1 in spirit).
-    ext_seq = highest_seq_ + static_cast<std::int16_t>(static_cast<std::uint16_t>(
-                                 seq - static_cast<std::uint16_t>(highest_seq_)));
-    ext_ts = highest_ts_ +
-             static_cast<std::int32_t>(rtp_timestamp - static_cast<std::uint32_t>(highest_ts_));
-    bool restart = std::abs(ext_seq - highest_seq_) > kResetSeqJump;
+    bool restart = !unwrap(seq, rtp_timestamp, ext_seq, ext_ts);
     if (!restart && have_transit_) {
       const Clock::Duration transit = arrival.time_since_epoch() - tsToDuration(ext_ts);
       const Clock::Duration window_min = std::min(bucket_min_, prev_bucket_min_);
@@ -238,17 +237,63 @@ JitterBuffer::InsertResult JitterBuffer::insert(std::uint16_t seq, std::uint32_t
       }
     }
   }
+  store(ext_seq, ext_ts, payload, false);
+  return InsertResult::Accepted;
+}
+
+bool JitterBuffer::unwrap(std::uint16_t seq, std::uint32_t rtp_timestamp, std::int64_t& ext_seq,
+                          std::int64_t& ext_ts) const {
+  // The nearest value with the same low bits (RFC 3550 appendix A.1 in spirit).
+  ext_seq = highest_seq_ + static_cast<std::int16_t>(static_cast<std::uint16_t>(
+                               seq - static_cast<std::uint16_t>(highest_seq_)));
+  ext_ts = highest_ts_ +
+           static_cast<std::int32_t>(rtp_timestamp - static_cast<std::uint32_t>(highest_ts_));
+  return std::abs(ext_seq - highest_seq_) <= kResetSeqJump;
+}
+
+void JitterBuffer::store(std::int64_t ext_seq, std::int64_t ext_ts,
+                         std::span<const std::byte> payload, bool redundant) {
   for (Slot& slot : slots_) {
     if (!slot.used) {
       slot.used = true;
       slot.seq = ext_seq;
       slot.ts = ext_ts;
       slot.size = static_cast<std::uint16_t>(payload.size());
+      slot.redundant = redundant;
       std::copy(payload.begin(), payload.end(), slot.data.begin());
       ++count_;
       break;
     }
   }
+}
+
+JitterBuffer::InsertResult JitterBuffer::insertRedundant(std::uint16_t seq,
+                                                         std::uint32_t rtp_timestamp,
+                                                         std::span<const std::byte> payload) {
+  if (payload.empty() || payload.size() > kMaxAudioPayloadBytes) {
+    ++stats_.invalid;
+    return InsertResult::Invalid;
+  }
+  std::int64_t ext_seq = 0;
+  std::int64_t ext_ts = 0;
+  if (!started_ || !unwrap(seq, rtp_timestamp, ext_seq, ext_ts) || ext_seq < first_seq_ ||
+      ext_seq >= highest_seq_ || ext_ts > highest_ts_) {
+    return InsertResult::Invalid;  // not a packet this stream is missing
+  }
+  std::int64_t& seen = seen_[static_cast<std::size_t>(ext_seq) % seen_.size()];
+  if (seen == ext_seq) {
+    return InsertResult::Duplicate;  // the usual case: the packet itself came
+  }
+  if (playing_ && (ext_ts < playout_ts_ || ext_seq <= last_seq_)) {
+    ++stats_.redundant_late;
+    return InsertResult::Late;
+  }
+  if (count_ >= config_.capacity) {
+    return InsertResult::Overflow;  // never evict a packet for a copy
+  }
+  seen = ext_seq;
+  ++stats_.redundant_filled;
+  store(ext_seq, ext_ts, payload, true);
   return InsertResult::Accepted;
 }
 
@@ -280,6 +325,7 @@ JitterBuffer::Playout JitterBuffer::playSlot(Slot& slot) {
   current_.seq = slot.seq;
   current_.ts = slot.ts;
   current_.size = slot.size;
+  current_.redundant = slot.redundant;
   std::copy_n(slot.data.begin(), slot.size, current_.data.begin());
   release(slot);
   last_seq_ = current_.seq;
@@ -289,7 +335,8 @@ JitterBuffer::Playout JitterBuffer::playSlot(Slot& slot) {
   ++stats_.played;
   return Playout{PlayoutKind::Packet,
                  std::span<const std::byte>(current_.data.data(), current_.size),
-                 static_cast<std::uint16_t>(current_.seq), static_cast<std::uint32_t>(current_.ts)};
+                 static_cast<std::uint16_t>(current_.seq), static_cast<std::uint32_t>(current_.ts),
+                 current_.redundant};
 }
 
 JitterBuffer::Playout JitterBuffer::silenceOrHold(Clock::Duration excess, std::int64_t cap_ts) {

@@ -32,6 +32,11 @@
 // (one frame of concealment or silence) when the buffer runs dry, and
 // shrinks by skipping a frame during silence, or (far too high, 120 ms over)
 // a packet in speech, one in five at most.
+//
+// RED (RFC 2198): insertRedundant() puts a copy of an earlier packet, carried
+// by a later one, in that packet's place when it is missing and still due;
+// while the sender adds copies the target keeps a frame more per copy
+// (setRedundancyDepth), so the copy arrives before its frame is concealed.
 
 #include <array>
 #include <chrono>
@@ -78,6 +83,10 @@ struct JitterBufferStats {
   std::uint64_t fec_offered = 0;  // ... of which offered a next packet for FEC
   std::uint64_t silence = 0;      // pulls that returned Silence
   std::uint64_t resyncs = 0;      // stream restarts and delay jumps
+  // Redundant copies (RED) that filled a missing packet's place, and those
+  // that came after their frame was already played or concealed.
+  std::uint64_t redundant_filled = 0;
+  std::uint64_t redundant_late = 0;
   std::chrono::microseconds target_delay{0};
   std::chrono::microseconds current_delay{0};  // at the last pull
   std::chrono::microseconds jitter{0};         // RFC 3550 interarrival jitter
@@ -101,8 +110,9 @@ class JitterBuffer {
     PlayoutKind kind = PlayoutKind::NotStarted;
     // Valid until the next call on this buffer.
     std::span<const std::byte> payload;
-    std::uint16_t seq = 0;        // of `payload`, when there is one
-    std::uint32_t timestamp = 0;  // RTP timestamp of the frame this pull covers
+    std::uint16_t seq = 0;         // of `payload`, when there is one
+    std::uint32_t timestamp = 0;   // RTP timestamp of the frame this pull covers
+    bool from_redundancy = false;  // Packet: a redundant copy stood in for the lost one
   };
 
   explicit JitterBuffer(const JitterBufferConfig& config = {});
@@ -115,6 +125,20 @@ class JitterBuffer {
   // What to play for the next 20 ms. Call once per frame at the playback
   // cadence; `now` must not go backwards.
   Playout pull(Clock::TimePoint now);
+
+  // A redundant copy (RED) of an earlier packet, carried by the packet just
+  // inserted: fills that packet's place if it is missing and still due.
+  // Its arrival says nothing about the network's delay and it is not a
+  // received packet (the loss count stays the network's); a copy of a packet
+  // that arrived, or of one before the stream's first, is a quiet Duplicate.
+  InsertResult insertRedundant(std::uint16_t seq, std::uint32_t rtp_timestamp,
+                               std::span<const std::byte> payload);
+
+  // The sender adds copies of up to `frames` earlier frames (RED): the
+  // target delay keeps that many frames more, or a copy would arrive after
+  // its frame was concealed. 0 when the sender stops (the delay then
+  // shrinks back as usual).
+  void setRedundancyDepth(int frames);
 
   // Forgets every packet and all timing, as for a new stream. Stats are kept.
   void reset();
@@ -129,6 +153,7 @@ class JitterBuffer {
     std::int64_t seq = 0;  // extended (unwrapped)
     std::int64_t ts = 0;   // extended (unwrapped)
     std::uint16_t size = 0;
+    bool redundant = false;  // a RED copy, not the packet itself
     std::array<std::byte, kMaxAudioPayloadBytes> data{};
   };
 
@@ -138,6 +163,11 @@ class JitterBuffer {
   [[nodiscard]] Slot* earliest();
   void purgeBefore(std::int64_t ts, std::uint64_t& counter);
   void release(Slot& slot);
+  // Unwraps against the highest packet so far. False: too far off to belong.
+  [[nodiscard]] bool unwrap(std::uint16_t seq, std::uint32_t rtp_timestamp, std::int64_t& ext_seq,
+                            std::int64_t& ext_ts) const;
+  void store(std::int64_t ext_seq, std::int64_t ext_ts, std::span<const std::byte> payload,
+             bool redundant);
   void startStream(std::int64_t ext_seq, std::int64_t ext_ts);
   Playout silenceOrHold(Clock::Duration excess, std::int64_t cap_ts);
   Playout playSlot(Slot& slot);
@@ -159,7 +189,8 @@ class JitterBuffer {
   std::int64_t last_seq_ = 0;  // last played (or declared lost) sequence number
   bool last_was_dtx_ = false;
   int consecutive_conceal_ = 0;
-  int pulls_since_force_shrink_ = 0;  // spaces out packets dropped in speech
+  int pulls_since_force_shrink_ = 0;    // spaces out packets dropped in speech
+  Clock::Duration redundancy_delay_{};  // setRedundancyDepth's frames
   // Seen sequence numbers, for duplicate detection: index ext % size.
   std::array<std::int64_t, 256> seen_{};
 

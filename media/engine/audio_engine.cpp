@@ -5,6 +5,8 @@
 
 #include "media/audio/audio_mixer.h"
 #include "media/rtp/audio_level.h"
+#include "media/rtp/payload_types.h"
+#include "media/rtp/red_payload.h"
 #include "net/platform/realtime_priority.h"
 
 namespace parley::media {
@@ -132,6 +134,7 @@ void AudioEngine::setSendStream(std::uint32_t ssrc, std::uint8_t payload_type) {
 void AudioEngine::setMuted(bool muted) { muted_ = muted; }
 void AudioEngine::setTargetBitrate(int bits_per_second) { target_bitrate_ = bits_per_second; }
 void AudioEngine::setExpectedLoss(int percent) { expected_loss_ = percent; }
+void AudioEngine::setRedundancy(int frames) { redundancy_ = std::clamp(frames, 0, 2); }
 
 AudioEngine::Stream* AudioEngine::streamFor(std::uint32_t ssrc, Clock::TimePoint now) {
   for (auto& s : streams_) {
@@ -163,8 +166,13 @@ void AudioEngine::receive(Clock::TimePoint now) {
       return;
     }
     stream->last_heard = slot.arrival;
-    (void)stream->stream->onPacket(rtp->header.sequence, rtp->header.timestamp, rtp->payload,
-                                   slot.arrival);
+    if (rtp->header.payload_type == kRedPayloadType) {
+      (void)stream->stream->onRedPacket(rtp->header.sequence, rtp->header.timestamp, rtp->payload,
+                                        slot.arrival);
+    } else {
+      (void)stream->stream->onPacket(rtp->header.sequence, rtp->header.timestamp, rtp->payload,
+                                     slot.arrival);
+    }
   })) {
   }
   // Forget senders that went quiet for good (left, or stopped sending).
@@ -212,6 +220,7 @@ void AudioEngine::capture() {
   }
   if (const int loss = expected_loss_.exchange(-1); loss >= 0) {
     (void)encoder_.setExpectedLossPercent(loss);
+    working_.expected_loss_percent = loss;
   }
   auto size = encoder_.encode(frame, opus_scratch_);
   if (!size) {
@@ -228,7 +237,17 @@ void AudioEngine::capture() {
     dtx_run_ = 0;
   }
   RtpHeader& header = send_header_;
-  header.payload_type = send_pt_.load();
+  const std::uint8_t opus_pt = send_pt_.load();
+  const auto opus = std::span<const std::byte>(opus_scratch_.data(), *size);
+  if (ssrc != history_ssrc_) {
+    history_ssrc_ = ssrc;
+    history_count_ = 0;  // copies from another leg's sequence would land wrong
+  }
+  // Silence (a DTX keep-alive) goes without copies: nothing to repair.
+  const auto red = OpusEncoder::isDtxPacket(*size) ? std::span<const std::byte>{}
+                                                   : redPayload(opus, ts, opus_pt);
+  remember(opus, ts);
+  header.payload_type = red.empty() ? opus_pt : kRedPayloadType;
   header.sequence = sequence_++;
   header.timestamp = ts;
   header.ssrc = ssrc;
@@ -238,7 +257,7 @@ void AudioEngine::capture() {
   // RFC 6464: the level of what was encoded, so the server can forward only
   // the loudest speakers of a big room without decrypting (docs/media.md).
   setAudioLevel(header, AudioLevel{pcmLevelDbov(frame), talkspurt_});
-  writeRtp(header, std::span<const std::byte>(opus_scratch_.data(), *size), rtp_scratch_);
+  writeRtp(header, red.empty() ? opus : red, rtp_scratch_);
   const bool queued = outgoing_.tryPush([&](Slot& slot) {
     std::memcpy(slot.bytes.data(), rtp_scratch_.data(), rtp_scratch_.size());
     slot.size = rtp_scratch_.size();
@@ -249,9 +268,56 @@ void AudioEngine::capture() {
   }
   ++working_.packets_sent;
   working_.bytes_sent += rtp_scratch_.size();
+  if (!red.empty()) {
+    ++working_.red_packets_sent;
+    working_.red_bytes_sent += red.size() - opus.size();
+  }
   if (packets_ready_) {
     packets_ready_();
   }
+}
+
+std::span<const std::byte> AudioEngine::redPayload(std::span<const std::byte> primary,
+                                                   std::uint32_t ts, std::uint8_t opus_pt) {
+  const auto wanted = static_cast<std::size_t>(redundancy_.load());
+  working_.redundancy = static_cast<int>(wanted);
+  // The copies are the packets just before this one, consecutive, oldest
+  // first (red_payload.h): the receiver finds their sequence numbers by
+  // position. An old copy whose offset the 14 bits cannot hold (the talker
+  // paused) is left out, and so is everything older.
+  std::array<RedBlock, 2> blocks{};
+  std::size_t count = 0;
+  for (std::size_t back = std::min(wanted, history_count_); back > 0; --back) {
+    const SentFrame& sent = history_[back - 1];
+    const std::uint32_t offset = ts - sent.timestamp;
+    if (offset > kMaxRedTimestampOffset || sent.size > kMaxRedBlockLength) {
+      count = 0;  // only copies consecutive up to the primary count
+      continue;
+    }
+    blocks[count++] =
+        RedBlock{opus_pt, offset, std::span<const std::byte>(sent.data.data(), sent.size)};
+  }
+  if (count == 0) {
+    return {};
+  }
+  // Room for the RTP header and its audio level extension.
+  constexpr std::size_t kHeaderRoom = 64;
+  auto written =
+      writeRed(std::span<const RedBlock>(blocks.data(), count), opus_pt, primary,
+               std::span<std::byte>(red_scratch_.data(), red_scratch_.size() - kHeaderRoom));
+  if (!written) {
+    return {};
+  }
+  return std::span<const std::byte>(red_scratch_.data(), *written);
+}
+
+void AudioEngine::remember(std::span<const std::byte> sent, std::uint32_t ts) {
+  std::rotate(history_.rbegin(), history_.rbegin() + 1, history_.rend());
+  SentFrame& newest = history_[0];
+  std::copy(sent.begin(), sent.end(), newest.data.begin());
+  newest.size = sent.size();
+  newest.timestamp = ts;
+  history_count_ = std::min(history_count_ + 1, history_.size());
 }
 
 void AudioEngine::publishStats(bool force) {

@@ -71,7 +71,11 @@ struct AudioEngineStats {
   std::uint64_t outgoing_dropped = 0;  // outgoing ring full
   std::uint64_t incoming_dropped = 0;  // incoming ring full
   std::uint64_t incoming_malformed = 0;
-  std::uint64_t late_ticks = 0;  // the thread woke more than a frame late
+  std::uint64_t late_ticks = 0;        // the thread woke more than a frame late
+  std::uint64_t red_packets_sent = 0;  // sent as RED (with copies of earlier frames)
+  std::uint64_t red_bytes_sent = 0;    // what the copies and their headers added
+  int expected_loss_percent = 0;       // as last given to the encoder
+  int redundancy = 0;                  // earlier frames each packet carries now
   std::vector<AudioStreamStats> streams;
 };
 
@@ -105,6 +109,9 @@ class AudioEngine {
   void setTargetBitrate(int bits_per_second);
   // What the receivers report losing (0..100); tunes Opus FEC.
   void setExpectedLoss(int percent);
+  // Copies of how many earlier frames each packet carries (RED, RFC 2198;
+  // 0..2, 0: plain Opus). Applied next tick.
+  void setRedundancy(int frames);
 
   // Latest statistics (published about once a second by the audio thread).
   [[nodiscard]] AudioEngineStats stats() const;
@@ -132,6 +139,11 @@ class AudioEngine {
   void receive(Clock::TimePoint now);
   void playout(Clock::TimePoint now);
   void capture();
+  // The RED payload of `primary` with copies of the frames sent before it,
+  // in red_scratch_; empty when none fit (send plain Opus then).
+  std::span<const std::byte> redPayload(std::span<const std::byte> primary, std::uint32_t ts,
+                                        std::uint8_t opus_pt);
+  void remember(std::span<const std::byte> sent, std::uint32_t ts);
   Stream* streamFor(std::uint32_t ssrc, Clock::TimePoint now);
   void publishStats(bool force);
 
@@ -153,6 +165,7 @@ class AudioEngine {
   std::atomic<bool> muted_{false};
   std::atomic<int> target_bitrate_{0};
   std::atomic<int> expected_loss_{-1};
+  std::atomic<int> redundancy_{0};
 
   // Audio-thread state.
   std::vector<Stream> streams_;
@@ -166,6 +179,17 @@ class AudioEngine {
   // Kept between packets so its audio level extension is not reallocated.
   RtpHeader send_header_;
   std::array<std::byte, kMaxOpusPacketBytes> opus_scratch_{};
+  // The last packets sent (their Opus payloads), newest at history_[0]:
+  // RED's copies. Only consecutive packets of the current SSRC.
+  struct SentFrame {
+    std::array<std::byte, kMaxOpusPacketBytes> data{};
+    std::size_t size = 0;
+    std::uint32_t timestamp = 0;
+  };
+  std::array<SentFrame, 2> history_{};
+  std::size_t history_count_ = 0;
+  std::uint32_t history_ssrc_ = 0;
+  std::array<std::byte, kMaxMediaPacketSize> red_scratch_{};
   AudioEngineStats working_;
   std::uint64_t ticks_since_publish_ = 0;
 

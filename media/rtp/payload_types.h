@@ -10,5 +10,8 @@ namespace parley::media {
 inline constexpr std::uint8_t kOpusPayloadType = 111;
 inline constexpr std::uint8_t kVp8PayloadType = 96;
 inline constexpr std::uint8_t kVp9PayloadType = 98;
+// Opus with redundancy (RFC 2198, red_payload.h), on the audio SSRC while
+// the receivers report loss; its blocks carry kOpusPayloadType.
+inline constexpr std::uint8_t kRedPayloadType = 63;
 
 }  // namespace parley::media

@@ -16,14 +16,65 @@ constexpr std::int32_t kMinCumulativeLost = -0x800000;
 
 }  // namespace
 
-void ReceptionStatistics::Source::restart(std::uint16_t sequence) {
-  base_seq = sequence;
-  max_seq = sequence;
-  cycles = 0;
-  bad_seq = kSeqMod + 1;  // matches no sequence number
-  received = 0;
-  expected_prior = 0;
-  received_prior = 0;
+void StreamReception::restart(std::uint16_t sequence) {
+  started_ = true;
+  base_seq_ = sequence;
+  max_seq_ = sequence;
+  cycles_ = 0;
+  bad_seq_ = kSeqMod + 1;  // matches no sequence number
+  received_ = 0;
+  expected_prior_ = 0;
+  received_prior_ = 0;
+}
+
+void StreamReception::onPacket(Clock::TimePoint arrival, std::uint16_t sequence) {
+  if (!started_ || arrival - last_arrival_ > ReceptionStatistics::kResumeGap) {
+    restart(sequence);
+  } else {
+    const auto delta = static_cast<std::uint16_t>(sequence - max_seq_);
+    if (delta < kMaxDropout) {
+      if (sequence < max_seq_) {
+        cycles_ += kSeqMod;
+      }
+      max_seq_ = sequence;
+    } else if (delta <= kSeqMod - kMaxMisorder) {
+      if (sequence == bad_seq_) {
+        restart(sequence);
+      } else {
+        bad_seq_ = (sequence + 1U) & (kSeqMod - 1);
+        last_arrival_ = arrival;
+        return;
+      }
+    }
+    // Otherwise a duplicate or reordered packet: counted as received, as
+    // RFC 3550 does (a retransmission that filled a gap is not loss).
+  }
+  ++received_;
+  last_arrival_ = arrival;
+  heard_since_report_ = true;
+}
+
+ReportBlock StreamReception::report(std::uint32_t ssrc, Clock::TimePoint now) {
+  const std::uint32_t expected_now = expected();
+  const std::uint32_t expected_interval = expected_now - expected_prior_;
+  const std::uint32_t received_interval = received_ - received_prior_;
+  expected_prior_ = expected_now;
+  received_prior_ = received_;
+  heard_since_report_ = false;
+  last_reported_ = now;
+  ReportBlock block;
+  block.ssrc = ssrc;
+  if (expected_interval > 0 && expected_interval > received_interval) {
+    const auto lost = static_cast<std::uint64_t>(expected_interval - received_interval);
+    block.fraction_lost =
+        static_cast<std::uint8_t>(std::min<std::uint64_t>((lost << 8U) / expected_interval, 255));
+  }
+  const std::int64_t lost_total =
+      static_cast<std::int64_t>(expected_now) - static_cast<std::int64_t>(received_);
+  block.cumulative_lost = static_cast<std::int32_t>(
+      std::clamp<std::int64_t>(lost_total, kMinCumulativeLost, kMaxCumulativeLost));
+  block.extended_highest_seq = extendedMax();
+  return block;
 }
 
 void ReceptionStatistics::onPacket(Clock::TimePoint arrival, std::uint32_t ssrc,
@@ -33,47 +84,22 @@ void ReceptionStatistics::onPacket(Clock::TimePoint arrival, std::uint32_t ssrc,
     if (sources_.size() >= kMaxSources) {
       return;
     }
-    it = sources_.emplace(ssrc, Source{}).first;
-    it->second.restart(sequence);
-  } else if (arrival - it->second.last_arrival > kResumeGap) {
-    it->second.restart(sequence);
-  } else {
-    Source& s = it->second;
-    const auto delta = static_cast<std::uint16_t>(sequence - s.max_seq);
-    if (delta < kMaxDropout) {
-      if (sequence < s.max_seq) {
-        s.cycles += kSeqMod;
-      }
-      s.max_seq = sequence;
-    } else if (delta <= kSeqMod - kMaxMisorder) {
-      if (sequence == s.bad_seq) {
-        s.restart(sequence);
-      } else {
-        s.bad_seq = (sequence + 1U) & (kSeqMod - 1);
-        s.last_arrival = arrival;
-        return;
-      }
-    }
-    // Otherwise a duplicate or reordered packet: counted as received, as
-    // RFC 3550 does (a retransmission that filled a gap is not loss).
+    it = sources_.emplace(ssrc, StreamReception{}).first;
   }
-  Source& s = it->second;
-  ++s.received;
-  s.last_arrival = arrival;
-  s.heard_since_report = true;
+  it->second.onPacket(arrival, sequence);
 }
 
 std::vector<ReportBlock> ReceptionStatistics::reportBlocks(Clock::TimePoint now) {
   std::erase_if(sources_,
-                [&](const auto& entry) { return now - entry.second.last_arrival > kForgetAfter; });
-  std::vector<std::pair<std::uint32_t, Source*>> heard;
+                [&](const auto& entry) { return now - entry.second.lastArrival() > kForgetAfter; });
+  std::vector<std::pair<std::uint32_t, StreamReception*>> heard;
   for (auto& [ssrc, source] : sources_) {
-    if (source.heard_since_report) {
+    if (source.heardSinceReport()) {
       heard.emplace_back(ssrc, &source);
     }
   }
   std::stable_sort(heard.begin(), heard.end(), [](const auto& a, const auto& b) {
-    return a.second->last_reported < b.second->last_reported;
+    return a.second->lastReported() < b.second->lastReported();
   });
   if (heard.size() > kMaxRtcpReportBlocks) {
     heard.resize(kMaxRtcpReportBlocks);
@@ -81,26 +107,7 @@ std::vector<ReportBlock> ReceptionStatistics::reportBlocks(Clock::TimePoint now)
   std::vector<ReportBlock> blocks;
   blocks.reserve(heard.size());
   for (auto& [ssrc, s] : heard) {
-    const std::uint32_t expected = s->expected();
-    const std::uint32_t expected_interval = expected - s->expected_prior;
-    const std::uint32_t received_interval = s->received - s->received_prior;
-    s->expected_prior = expected;
-    s->received_prior = s->received;
-    s->heard_since_report = false;
-    s->last_reported = now;
-    ReportBlock block;
-    block.ssrc = ssrc;
-    if (expected_interval > 0 && expected_interval > received_interval) {
-      const auto lost = static_cast<std::uint64_t>(expected_interval - received_interval);
-      block.fraction_lost =
-          static_cast<std::uint8_t>(std::min<std::uint64_t>((lost << 8U) / expected_interval, 255));
-    }
-    const std::int64_t lost_total =
-        static_cast<std::int64_t>(expected) - static_cast<std::int64_t>(s->received);
-    block.cumulative_lost = static_cast<std::int32_t>(
-        std::clamp<std::int64_t>(lost_total, kMinCumulativeLost, kMaxCumulativeLost));
-    block.extended_highest_seq = s->extendedMax();
-    blocks.push_back(block);
+    blocks.push_back(s->report(ssrc, now));
   }
   return blocks;
 }

@@ -24,6 +24,42 @@
 
 namespace parley::media {
 
+// One source's counts (RFC 3550 A.1 and A.3), for a receiver that follows a
+// single known stream (the server, per sender's voice): a value type with no
+// allocation. Same rules as ReceptionStatistics below.
+class StreamReception {
+ public:
+  void onPacket(Clock::TimePoint arrival, std::uint16_t sequence);
+  // The block for `ssrc` with the loss since the previous one.
+  [[nodiscard]] ReportBlock report(std::uint32_t ssrc, Clock::TimePoint now);
+
+  [[nodiscard]] bool started() const { return started_; }
+  // Packets the stream should have brought since the previous report.
+  [[nodiscard]] std::uint32_t expectedSinceReport() const {
+    return started_ ? expected() - expected_prior_ : 0;
+  }
+  [[nodiscard]] bool heardSinceReport() const { return heard_since_report_; }
+  [[nodiscard]] Clock::TimePoint lastArrival() const { return last_arrival_; }
+  [[nodiscard]] Clock::TimePoint lastReported() const { return last_reported_; }
+
+ private:
+  void restart(std::uint16_t sequence);
+  [[nodiscard]] std::uint32_t extendedMax() const { return cycles_ + max_seq_; }
+  [[nodiscard]] std::uint32_t expected() const { return extendedMax() - base_seq_ + 1; }
+
+  std::uint16_t base_seq_ = 0;
+  std::uint16_t max_seq_ = 0;
+  std::uint32_t cycles_ = 0;  // sequence wraps, times 65536
+  std::uint32_t bad_seq_ = 0;
+  std::uint32_t received_ = 0;
+  std::uint32_t expected_prior_ = 0;
+  std::uint32_t received_prior_ = 0;
+  Clock::TimePoint last_arrival_{};
+  Clock::TimePoint last_reported_{};
+  bool started_ = false;
+  bool heard_since_report_ = false;
+};
+
 class ReceptionStatistics {
  public:
   // Silence after which a stream's next packet starts its counts again.
@@ -44,24 +80,7 @@ class ReceptionStatistics {
   [[nodiscard]] std::size_t sourceCount() const { return sources_.size(); }
 
  private:
-  struct Source {
-    std::uint16_t base_seq = 0;
-    std::uint16_t max_seq = 0;
-    std::uint32_t cycles = 0;  // sequence wraps, times 65536
-    std::uint32_t bad_seq = 0;
-    std::uint32_t received = 0;
-    std::uint32_t expected_prior = 0;
-    std::uint32_t received_prior = 0;
-    Clock::TimePoint last_arrival{};
-    Clock::TimePoint last_reported{};
-    bool heard_since_report = false;
-
-    void restart(std::uint16_t sequence);
-    [[nodiscard]] std::uint32_t extendedMax() const { return cycles + max_seq; }
-    [[nodiscard]] std::uint32_t expected() const { return extendedMax() - base_seq + 1; }
-  };
-
-  std::map<std::uint32_t, Source> sources_;
+  std::map<std::uint32_t, StreamReception> sources_;
 };
 
 }  // namespace parley::media

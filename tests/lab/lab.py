@@ -42,7 +42,8 @@ Commands (all need root; `up` exits 77 when namespaces cannot be made):
   lab.py list                               scenarios and what they expect
   lab.py media NAME --state FILE --cli PATH --check PATH [--packet-delay PATH]
                                             a media test (media.py,
-                                            voice_loss.py): parley-cli clients
+                                            voice_loss.py, screen_loss.py):
+                                            parley-cli clients
                                             in a room, voice and video through
                                             a firewall, a tc tbf link or a
                                             lossy link (impair.py)
@@ -76,10 +77,11 @@ from scenarios import ALWAYS, SCENARIOS, check_probe, nft_rules  # noqa: E402
 import media  # noqa: E402
 import impair  # noqa: E402
 import network_change  # noqa: E402
+import screen_loss  # noqa: E402
 import voice_loss  # noqa: E402
 import busy_machine  # noqa: E402
 
-MEDIA_TESTS = dict(media.TESTS, **voice_loss.TESTS, **network_change.TESTS,
+MEDIA_TESTS = dict(media.TESTS, **voice_loss.TESTS, **network_change.TESTS, **screen_loss.TESTS,
                    **busy_machine.TESTS)
 
 
@@ -1138,9 +1140,12 @@ def keep_media_output(state, state_path, name):
     dest = os.path.join(os.path.dirname(os.path.abspath(state_path)), "lab-media-failures",
                         "%s-%s" % (name, time.strftime("%Y%m%dT%H%M%S")))
     os.makedirs(dest, exist_ok=True)
-    for path in glob.glob(os.path.join(runs[-1], "*.jsonl")) + glob.glob(
-            os.path.join(runs[-1], "*.err")):
-        shutil.copy(path, dest)
+    # tests of several runs (screen_loss.py) keep each run in a folder
+    for pattern in ("*.jsonl", "*.err", "*/*.jsonl", "*/*.err", "*/*.json"):
+        for path in glob.glob(os.path.join(runs[-1], pattern)):
+            target = os.path.join(dest, os.path.relpath(path, runs[-1]))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copy(path, target)
     return dest
 
 
@@ -1162,9 +1167,10 @@ def run_media(args):
     print("media %s: %s" % (args.name, MEDIA_TESTS[args.name]))
     started = time.monotonic()
     apply_open = lambda: apply_scenario(state, "open")  # noqa: E731
-    modules = [voice_loss, network_change, busy_machine]
-    module = next((m for m in modules if args.name in m.TESTS), None)
-    if module is not None:
+    modules = [m for m in (voice_loss, network_change, screen_loss, busy_machine)
+               if args.name in m.TESTS]
+    if modules:
+        module = modules[0]
         failures = module.run(args.name, state, os.path.abspath(args.cli),
                               os.path.abspath(args.check), apply_open, in_client,
                               args.packet_delay and os.path.abspath(args.packet_delay))

@@ -10,6 +10,13 @@ for docs/benchmarks.md.
   loss-5/10/20 5, 10 and 20 % of alice's packets dropped at random
   burst-10     10 % lost in bursts (Gilbert-Elliott P=3.3 %, R=30 %: bursts
                of 3.3 packets on average)
+  loss-10-red-off, loss-20-red-off
+               the same loss with alice's redundancy off (parley-cli --no-red):
+               Opus FEC alone, the other half of the "RED off vs on" table
+
+The figures also say what the repair did: frames played from RED copies
+(red_recovered) and from Opus FEC (fec_recovered), what the copies cost
+(red_kbps of audio_kbps sent) and the loss the server reported to alice.
 """
 
 import json
@@ -27,6 +34,8 @@ LOSSES = {
     "loss-10": {"loss_pct": 10},
     "loss-20": {"loss_pct": 20},
     "burst-10": {"gilbert": "3.3,30"},
+    "loss-10-red-off": {"loss_pct": 10},
+    "loss-20-red-off": {"loss_pct": 20},
 }
 
 TESTS = {
@@ -35,7 +44,30 @@ TESTS = {
     "loss-10": "voice with 10 % random loss: still intelligible",
     "loss-20": "voice with 20 % random loss: still intelligible",
     "burst-10": "voice with 10 % loss in bursts (Gilbert-Elliott): still intelligible",
+    "loss-10-red-off": "voice with 10 % random loss, RED off (FEC only): still intelligible",
+    "loss-20-red-off": "voice with 20 % random loss, RED off (FEC only): still intelligible",
 }
+
+
+def _sent_audio(sender):
+    """alice's own sending figures: the last stats event, the largest
+    redundancy and reported loss any of them showed, and the mean audio and
+    RED rates (kbit/s) over the seconds she was sending."""
+    last = None
+    most_red = 0
+    most_loss = 0.0
+    audio = []
+    red = []
+    for ev in sender.events("stats"):
+        sent = ev.get("sent", {})
+        last = sent
+        most_red = max(most_red, sent.get("audio_redundancy", 0))
+        most_loss = max(most_loss, sent.get("audio_reported_loss_pct", 0.0))
+        if sent.get("audio_kbps", 0) > 1:
+            audio.append(sent["audio_kbps"])
+            red.append(sent.get("audio_red_kbps", 0.0))
+    mean = (lambda xs: round(sum(xs) / len(xs), 1) if xs else None)
+    return last, most_red, most_loss, mean(audio), mean(red)
 
 
 def _alice_audio(receiver):
@@ -63,8 +95,9 @@ def run(name, state, cli, check, apply_open, in_client, packet_delay):
             clients.append(receiver)
             if not receiver.wait_joined():
                 return ["dave did not join: " + receiver.stderr_tail()]
-            sender = Client(state, "home", USER, room, 11, ["--send-audio", speech], cli,
-                            workdir, in_client)
+            red_off = ["--no-red"] if name.endswith("-red-off") else []
+            sender = Client(state, "home", USER, room, 11, ["--send-audio", speech] + red_off,
+                            cli, workdir, in_client)
             clients.append(sender)
             rc_sender = sender.wait()
             rc_receiver = receiver.wait()
@@ -94,7 +127,21 @@ def run(name, state, cli, check, apply_open, in_client, packet_delay):
         "concealed": stream.get("concealed"),
         "late": stream.get("late"),
         "delay_ms": stream.get("delay_ms"),
+        "red": "off" if name.endswith("-red-off") else "on",
+        "red_recovered": stream.get("red_recovered"),
+        "fec_recovered": stream.get("fec_recovered"),
     }
+    sent, most_red, most_loss, audio_kbps, red_kbps = _sent_audio(sender)
+    if sent is not None:
+        figures.update({
+            "audio_kbps": audio_kbps,
+            "red_kbps": red_kbps,
+            "red_packets": sent.get("audio_red_packets"),
+            "audio_packets": sent.get("audio_packets"),
+            "max_redundancy": most_red,
+            "max_reported_loss_pct": round(most_loss, 1),
+            "encoder_loss_pct": sent.get("audio_encoder_loss_pct"),
+        })
     _log("figures: %s" % json.dumps(figures))
     # the loss really happened (or, for loss-0, did not)
     wanted = LOSSES[name].get("loss_pct") or (10 if "gilbert" in LOSSES[name] else 0)

@@ -151,7 +151,17 @@ Result<void> Call::start() {
             sendKeyFrameRequest(ssrc);
           }
         });
-      });
+      },
+      config_.video_retransmission
+          ? media::VideoReceiver::NackRequest(
+                [this, alive](std::uint32_t ssrc, std::vector<std::uint16_t> sequences) {
+                  asio::post(strand_, [this, alive, ssrc, sequences = std::move(sequences)] {
+                    if (auto still = alive.lock(); still && *still) {
+                      sendNack(ssrc, sequences);
+                    }
+                  });
+                })
+          : media::VideoReceiver::NackRequest{});
   asio::post(strand_, [this, alive] {
     if (auto still = alive.lock(); still && *still) {
       // The thread that runs the strand receives every voice packet and

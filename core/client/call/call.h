@@ -16,7 +16,7 @@
 //
 // Sources: call.cpp (life, legs), call_send.cpp, call_receive.cpp,
 // call_rate_control.cpp, call_peer.cpp (peer paths, where media goes),
-// call_stats.cpp.
+// call_repair.cpp (NACK and RTX), call_voice_loss.cpp, call_stats.cpp.
 
 #include <atomic>
 #include <cstdint>
@@ -25,6 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,8 @@
 #include "media/engine/video_receiver.h"
 #include "media/engine/video_sender.h"
 #include "media/rtp/duplicate_filter.h"
+#include "media/rtp/packet_history.h"
+#include "media/rtp/rtcp_packet.h"
 #include "media/rtp/reception_statistics.h"
 
 namespace parley::client {
@@ -55,6 +58,12 @@ struct CallConfig {
   // Peer paths in two-person rooms (call_peer.cpp); false: always the server.
   bool peer_enabled = true;
   PeerPathConfig peer;
+  // Ask for lost video packets again (NACK, answered on RTX); false: a loss
+  // waits for a key frame (for comparison, `parley-cli --no-retransmission`).
+  bool video_retransmission = true;
+  // Voice under loss (call_voice_loss.cpp): RED copies when the reported
+  // loss is high; false: FEC alone (for comparison; parley-cli --no-red).
+  bool audio_red = true;
 };
 
 // A decoded remote picture, on the video decode thread: must not block long.
@@ -68,6 +77,8 @@ struct CallStreamStats {
   std::uint64_t packets = 0;
   std::uint64_t lost = 0;
   std::uint64_t concealed = 0;
+  std::uint64_t fec_recovered = 0;  // audio: lost frames rebuilt from Opus FEC
+  std::uint64_t red_recovered = 0;  // audio: lost frames played from a RED copy
   // Audio: arrived after their playout time (played as concealment). Video:
   // packets dropped because they waited too long for a busy decoder.
   std::uint64_t late = 0;
@@ -83,11 +94,31 @@ struct CallStreamStats {
   int height = 0;
 };
 
+// Retransmission, both ways (call_repair.cpp).
+struct CallRepairStats {
+  std::uint64_t nacks_received = 0;  // NACKs naming our streams
+  std::uint64_t retransmitted = 0;   // packets we sent again on RTX
+  std::uint64_t retransmitted_bytes = 0;
+  std::uint64_t not_in_history = 0;  // asked for, but too old or never sent
+  std::uint64_t nacks_sent = 0;
+  std::uint64_t rtx_received = 0;
+  std::uint64_t rtx_received_bytes = 0;
+  std::uint64_t rtx_duplicates = 0;  // the original had come after all
+  std::uint64_t rtx_malformed = 0;
+};
+
 struct CallStats {
   std::string path;  // "udp", "tcp", "probing", "off"
   double audio_sent_kbps = 0;
   std::uint64_t audio_packets_sent = 0;
   std::uint64_t dtx_skipped = 0;
+  // Voice under loss: the loss the receivers report for our voice (smoothed,
+  // %), the earlier frames each packet carries (RED), what that added.
+  double audio_reported_loss_pct = 0;
+  int audio_encoder_loss_pct = 0;  // OPUS_SET_PACKET_LOSS_PERC as the encoder last got it
+  int audio_redundancy = 0;
+  std::uint64_t audio_red_packets = 0;
+  double audio_red_kbps = 0;
   // Audio ticks that woke more than a frame late (the machine starved the
   // audio thread): each one is a glitch a listener may hear.
   std::uint64_t audio_late_ticks = 0;
@@ -98,6 +129,13 @@ struct CallStats {
   std::int64_t receive_estimate_bps = 0;         // what we tell the server we can take
   std::vector<media::VideoSenderStats> senders;  // camera, then screen (when sending)
   std::vector<CallStreamStats> streams;
+  CallRepairStats repair;
+  // What the video receiver asked for and got back (VideoReceiverStats).
+  std::uint64_t video_packets_missing = 0;
+  std::uint64_t video_nack_requested = 0;
+  std::uint64_t video_packets_recovered = 0;
+  std::uint64_t video_repair_given_up = 0;
+  std::uint64_t video_key_frame_requests = 0;
   MediaTransport::Counters transport;
   // Where media goes: "via server", "connecting", "peer-to-peer",
   // "relayed (TURN)"; the peer path's round trip and what it carried.
@@ -188,6 +226,14 @@ class Call final : public MediaLink {
   void swapSender(bool screen, std::unique_ptr<media::VideoSource> source,
                   std::function<void(Result<void>)> done);
   void sendKeyFrameRequest(std::uint32_t ssrc);
+  // Retransmission (call_repair.cpp).
+  void rememberSentVideo(std::span<const std::byte> rtp);
+  void answerNack(const media::Nack& nack);
+  // An RTX packet: false when it is malformed.
+  bool onRetransmission(std::span<const std::byte> rtx);
+  void sendNack(std::uint32_t ssrc, const std::vector<std::uint16_t>& sequences);
+  // A report block on our own voice (call_voice_loss.cpp).
+  void onVoiceLossReport(const media::ReportBlock& block);
   void applySendBudget(std::int64_t bps);
   void feedEstimator(const media::RtpPacketView& rtp, std::size_t size);
   void sendFeedback();
@@ -251,6 +297,18 @@ class Call final : public MediaLink {
   // (its loss-based controller lowers what it forwards to us).
   media::ReceptionStatistics reception_;
   Clock::TimePoint last_report_{};
+  // What our video senders sent, by SSRC, for NACKs; the RTX sequence of each.
+  std::map<std::uint32_t, std::unique_ptr<media::PacketHistory>> sent_video_;
+  std::map<std::uint32_t, std::uint16_t> rtx_sequences_;
+  CallRepairStats repair_;
+  // The loss reported for our voice, smoothed (0..1), and the RED depth it
+  // chose (call_voice_loss.cpp).
+  double voice_loss_ = 0;
+  bool voice_loss_heard_ = false;
+  std::uint32_t voice_highest_seq_ = 0;
+  int expected_loss_sent_ = -1;
+  int redundancy_ = 0;
+  std::uint64_t last_red_bytes_ = 0;
 
   // Peer path (call strand).
   std::unique_ptr<PeerPath> peer_;

@@ -92,6 +92,13 @@ void Call::armFeedbackTimer() {
 
 void Call::sendFeedback() {
   const auto now = clock_.now();
+  // The video receiver waits about a round trip for each retransmission.
+  if (video_receiver_) {
+    const auto rtt = route_ == Route::Peer && peer_ ? peer_->roundTrip() : transport_->udpRoundTrip();
+    if (rtt) {
+      video_receiver_->setRoundTrip(*rtt);
+    }
+  }
   // Follow the biggest video stream we receive: its timestamps drive the
   // delay-based estimate of our downlink.
   std::uint32_t biggest = 0;

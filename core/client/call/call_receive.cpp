@@ -1,11 +1,13 @@
 // The Call's incoming media: decrypted packets from either path go to the
 // audio engine or the video receiver by payload type; RTCP carries the
-// key-frame requests and the bitrate estimates for what we send.
+// key-frame requests, NACKs and the bitrate estimates for what we send;
+// retransmissions (RTX) are unwrapped in call_repair.cpp.
 
 #include "core/client/call/call.h"
 #include "media/rtp/payload_types.h"
 #include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
+#include "media/rtp/rtx.h"
 
 namespace parley::client {
 
@@ -18,6 +20,10 @@ void Call::onPlain(std::span<const std::byte> plain, bool rtcp, bool from_peer) 
   if (!rtp) {
     return;
   }
+  if (media::mediaPayloadTypeForRtx(rtp->header.payload_type)) {
+    (void)onRetransmission(plain);
+    return;
+  }
   // During a switch both paths deliver: play what came first.
   if (duplicates_.seen(rtp->header.ssrc, rtp->header.sequence)) {
     ++duplicates_dropped_;
@@ -25,7 +31,7 @@ void Call::onPlain(std::span<const std::byte> plain, bool rtcp, bool from_peer) 
   }
   const auto pt = rtp->header.payload_type;
   reception_.onPacket(clock_.now(), rtp->header.ssrc, rtp->header.sequence);
-  if (pt == audio_pt_ && engine_) {
+  if ((pt == audio_pt_ || pt == media::kRedPayloadType) && engine_) {
     received_bytes_[rtp->header.ssrc] += plain.size();
     (void)engine_->pushIncoming(plain, clock_.now());
   } else if ((pt == media::kVp8PayloadType || pt == media::kVp9PayloadType) && video_receiver_) {
@@ -40,12 +46,22 @@ void Call::onRtcp(std::span<const std::byte> plain, bool from_peer) {
   if (!compound) {
     return;
   }
+  for (const auto& rr : compound->receiver_reports) {
+    for (const auto& block : rr.report_blocks) {
+      if (block.ssrc == offer_.audio_ssrc && offer_.audio_ssrc != 0) {
+        onVoiceLossReport(block);
+      }
+    }
+  }
   for (const auto& pli : compound->plis) {
     for (auto* sender : {camera_.get(), screen_.get()}) {
       if (sender != nullptr) {
         sender->requestKeyFrame(pli.media_ssrc);
       }
     }
+  }
+  for (const auto& nack : compound->nacks) {
+    answerNack(nack);
   }
   for (const auto& remb : compound->rembs) {
     // The estimate that counts is the one of the path our media takes: the

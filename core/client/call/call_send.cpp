@@ -43,6 +43,7 @@ void Call::drainVideo() {
       // waiting goes out before each video packet.
       sendWaitingAudio();
       last_video_sent_bytes_ += rtp.size();
+      rememberSentVideo(rtp);
       sendMedia(std::vector<std::byte>(rtp.begin(), rtp.end()), false, net::TrafficClass::Video);
     });
   }

@@ -32,6 +32,12 @@ void Call::stats(std::function<void(CallStats)> done) {
       out.audio_late_ticks = audio.late_ticks;
       out.audio_sent_kbps = rate(audio.bytes_sent - last_sent_bytes_);
       last_sent_bytes_ = audio.bytes_sent;
+      out.audio_reported_loss_pct = voice_loss_ * 100.0;
+      out.audio_redundancy = redundancy_;
+      out.audio_encoder_loss_pct = audio.expected_loss_percent;
+      out.audio_red_packets = audio.red_packets_sent;
+      out.audio_red_kbps = rate(audio.red_bytes_sent - last_red_bytes_);
+      last_red_bytes_ = audio.red_bytes_sent;
       for (const auto& s : audio.streams) {
         CallStreamStats stream;
         stream.ssrc = s.ssrc;
@@ -42,6 +48,8 @@ void Call::stats(std::function<void(CallStats)> done) {
         stream.packets = s.receive.jitter.received;
         stream.lost = s.receive.jitter.lost;
         stream.concealed = s.receive.concealed;
+        stream.fec_recovered = s.receive.fec_recovered;
+        stream.red_recovered = s.receive.red_recovered;
         stream.late = s.receive.jitter.late;
         stream.discarded = s.receive.jitter.discarded;
         stream.delay_ms =
@@ -56,6 +64,11 @@ void Call::stats(std::function<void(CallStats)> done) {
     }
     if (video_receiver_) {
       const auto video = video_receiver_->stats();
+      out.video_packets_missing = video.packets_missing;
+      out.video_nack_requested = video.nack_requested;
+      out.video_packets_recovered = video.packets_recovered;
+      out.video_repair_given_up = video.repair_given_up;
+      out.video_key_frame_requests = video.key_frame_requests;
       for (const auto& source : video.sources) {
         CallStreamStats stream;
         stream.ssrc = source.last_ssrc;
@@ -113,6 +126,7 @@ void Call::stats(std::function<void(CallStats)> done) {
         }
       }
     }
+    out.repair = repair_;
     out.duplicates_dropped = duplicates_dropped_;
     out.peer_failures = peer_failures_;
     out.peer_last_failure = peer_last_failure_;

@@ -16,9 +16,13 @@
 #include "media/congestion/delay_based_estimator.h"
 #include "media/congestion/loss_based_controller.h"
 #include "media/rtp/audio_level.h"
+#include "media/rtp/nack_tracker.h"
+#include "media/rtp/packet_history.h"
 #include "media/rtp/payload_types.h"
+#include "media/rtp/reception_statistics.h"
 #include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
+#include "media/rtp/rtx.h"
 #include "media/rtp/vp8_payload.h"
 #include "media/rtp/vp9_payload.h"
 #include "net/ice/stun_binding.h"
@@ -78,8 +82,71 @@ constexpr std::int64_t kUplinkStartBps = 2'000'000;
 // Senders get at most one key-frame request per stream this often, however
 // many receivers ask.
 constexpr auto kPliInterval = std::chrono::milliseconds(300);
+// NACKs to a sender are repeated about a round trip apart. The round trip is
+// learnt from the answers (the wait for a retransmission asked once); until
+// then, what a sender across a continent takes.
+constexpr auto kUpstreamStartRtt = std::chrono::milliseconds(60);
+
+bool isVideoKind(std::size_t kind) { return kind != kAudio; }
+
+// A leg's SSRCs: its streams, and the RTX SSRC of each video stream.
+std::vector<std::uint32_t> ownedSsrcs(const MediaLegInfo& info) {
+  std::vector<std::uint32_t> out(info.ssrcs.begin(), info.ssrcs.end());
+  for (std::size_t kind = 0; kind < info.ssrcs.size(); ++kind) {
+    if (isVideoKind(kind)) {
+      out.push_back(media::rtxSsrcFor(info.ssrcs[kind]));
+    }
+  }
+  return out;
+}
+
+// The kind index of `ssrc` among the leg's streams, or of the stream whose
+// RTX SSRC it is (`rtx` set); nullopt when it is neither.
+std::optional<std::size_t> kindOf(const MediaLegInfo& info, std::uint32_t ssrc, bool& rtx) {
+  const auto& ssrcs = info.ssrcs;
+  rtx = false;
+  if (auto it = std::find(ssrcs.begin(), ssrcs.end(), ssrc); it != ssrcs.end()) {
+    return static_cast<std::size_t>(it - ssrcs.begin());
+  }
+  if (media::isRtxSsrc(ssrc)) {
+    const auto media_ssrc = media::mediaSsrcForRtx(ssrc);
+    if (auto it = std::find(ssrcs.begin(), ssrcs.end(), media_ssrc);
+        it != ssrcs.end() && isVideoKind(static_cast<std::size_t>(it - ssrcs.begin()))) {
+      rtx = true;
+      return static_cast<std::size_t>(it - ssrcs.begin());
+    }
+  }
+  return std::nullopt;
+}
+// A talker hears how its voice fares this often at most (RFC 3550 would
+// allow less; the encoder needs a few reports to react within a second).
+constexpr auto kVoiceReportInterval = std::chrono::milliseconds(500);
+// ... and only once it covers this many packets: a fraction of three DTX
+// keep-alives, one of them lost, is 33 % and means nothing.
+constexpr std::uint32_t kVoiceReportPackets = 20;
+// A listener's report of loss counts this long: listeners report every
+// 500 ms, so the worst of the last round or two.
+constexpr auto kListenerLossHold = std::chrono::milliseconds(1200);
 
 }  // namespace
+
+// One video stream a participant sends, as the server keeps it for repair:
+// the last packets (to answer its receivers' NACKs without asking the
+// sender) and what never arrived (to ask the sender, once, for everyone).
+struct MediaRouter::SentStream {
+  media::PacketHistory history;
+  media::NackTracker missing;
+  std::uint16_t rtx_sequence = 0;  // one RTX sequence for all receivers
+  Clock::Duration round_trip = kUpstreamStartRtt;  // to the sender, smoothed
+};
+
+// For one receiver and one stream: where the current run of forwarding
+// began. A NACK for an earlier packet names one the receiver was never
+// meant to get (another layer was forwarded then) and is not answered.
+struct MediaRouter::ForwardRun {
+  bool active = false;
+  std::uint16_t first = 0;
+};
 
 struct MediaRouter::Leg {
   Leg(MediaLegInfo i, const net::MediaKeys& k, const media::LossBasedControllerConfig& downlink)
@@ -116,6 +183,15 @@ struct MediaRouter::Leg {
   // index guess would take new packets for old ones. Network loss before
   // the server still shows as gaps.
   std::uint16_t audio_held_back = 0;
+  // Voice under loss: this participant's voice as the server receives it,
+  // and the worst loss its listeners report for it (fraction of 256, fresh
+  // for kListenerLossHold; it counts only in a report that covers enough of
+  // the talker's packets, so mostly speech, not a few keep-alives). A value
+  // in the leg: nothing is allocated for a participant that never talks.
+  media::StreamReception voice_in;
+  Clock::TimePoint voice_reported{};
+  Clock::TimePoint listener_loss_at{};
+  std::uint8_t listener_loss = 0;
   ReturnAddress udp_address;
   Clock::TimePoint last_udp{};  // the last authenticated packet from the confirmed address
   bool client_uses_udp = false;
@@ -134,6 +210,10 @@ struct MediaRouter::Leg {
   // stream and sent back to it as REMB (what it may send).
   media::DelayBasedEstimator uplink;
   std::uint32_t uplink_ssrc = 0;
+  // Repair: the video this participant sends (made on its first packet,
+  // so voice-only legs pay nothing), and the runs forwarded to it.
+  std::array<std::unique_ptr<SentStream>, kStreamKinds> sent;
+  std::unordered_map<std::uint32_t, ForwardRun> forwarded;  // by media SSRC
   Clock::TimePoint uplink_chosen{};
   std::uint32_t uplink_last_ts = 0;
   std::int64_t uplink_ts = 0;
@@ -200,13 +280,13 @@ void MediaRouter::addLeg(MediaLegInfo info) {
     downlink.max_bps = std::int64_t{self->config_.initial_video_budget_kbps} * 1000;
     downlink.start_bps = downlink.max_bps;
     auto leg = std::make_unique<Leg>(std::move(info), *keys, downlink);
-    for (const auto ssrc : leg->info.ssrcs) {
+    for (const auto ssrc : ownedSsrcs(leg->info)) {
       if (self->by_ssrc_.count(ssrc) != 0) {
         spdlog::error("media: SSRC {} already in use; participant {} gets no media", ssrc, id);
         return;
       }
     }
-    for (const auto ssrc : leg->info.ssrcs) {
+    for (const auto ssrc : ownedSsrcs(leg->info)) {
       self->by_ssrc_[ssrc] = leg.get();
     }
     self->rooms_[leg->info.room].push_back(leg.get());
@@ -227,7 +307,7 @@ void MediaRouter::removeLegNow(std::uint64_t participant_id) {
     return;
   }
   Leg* leg = it->second.get();
-  for (const auto ssrc : leg->info.ssrcs) {
+  for (const auto ssrc : ownedSsrcs(leg->info)) {
     if (auto s = by_ssrc_.find(ssrc); s != by_ssrc_.end() && s->second == leg) {
       by_ssrc_.erase(s);
     }
@@ -267,7 +347,8 @@ void MediaRouter::onTcpPacket(std::uint64_t participant_id, std::string packet) 
                 ServerMetrics::MediaDrop::Malformed);
       return;
     }
-    if (std::find(leg.info.ssrcs.begin(), leg.info.ssrcs.end(), ssrc) == leg.info.ssrcs.end()) {
+    bool rtx = false;
+    if (!kindOf(leg.info, ssrc, rtx)) {
       countDrop(self->counters_.dropped_foreign_ssrc, self->metrics_,
                 ServerMetrics::MediaDrop::ForeignSsrc);
       return;
@@ -436,18 +517,29 @@ void MediaRouter::handlePlain(Leg& from, std::span<std::byte> plain, bool rtcp) 
 
 void MediaRouter::forwardRtp(Leg& from, std::span<const std::byte> plain,
                              const media::RtpPacketView& rtp) {
-  const auto& ssrcs = from.info.ssrcs;
-  const auto it = std::find(ssrcs.begin(), ssrcs.end(), rtp.header.ssrc);
-  if (it == ssrcs.end()) {
+  bool rtx = false;
+  const auto found = kindOf(from.info, rtp.header.ssrc, rtx);
+  if (!found) {
     countDrop(counters_.dropped_foreign_ssrc, metrics_, ServerMetrics::MediaDrop::ForeignSsrc);
     return;
   }
-  const auto kind = static_cast<std::size_t>(it - ssrcs.begin());
+  const auto kind = *found;
+  if (rtx) {
+    onSenderRetransmission(from, plain, kind);
+    return;
+  }
   const auto now = clock_.now();
   from.in_rates[kind].add(plain.size(), now);
   if (kind != kAudio) {
     forwardVideo(from, plain, rtp, kind);
     return;
+  }
+  // Plain Opus and RED (its redundant copies) alike: one stream.
+  from.voice_in.onPacket(now, rtp.header.sequence);
+  if (now - from.voice_reported >= kVoiceReportInterval &&
+      (from.voice_in.expectedSinceReport() >= kVoiceReportPackets ||
+       from.voice_reported == Clock::TimePoint{})) {
+    reportVoiceLoss(from, now);
   }
   auto room = rooms_.find(from.info.room);
   if (room == rooms_.end()) {
@@ -489,6 +581,17 @@ void MediaRouter::forwardVideo(Leg& from, std::span<const std::byte> plain,
   const bool key_frame = isKeyFrameStart(rtp.header.payload_type, rtp.payload);
   const auto now = clock_.now();
   estimateUplink(from, rtp, plain.size(), now);
+  auto& sent = from.sent[kind];
+  if (!sent) {
+    sent = std::make_unique<SentStream>();
+  }
+  if (sent->history.contains(rtp.header.sequence, now)) {
+    ++counters_.duplicates_dropped;  // a retransmission got here first
+    return;
+  }
+  sent->history.store(rtp.header.sequence, plain, now);
+  sent->missing.onPacket(rtp.header.sequence, now);
+  askSender(from, rtp.header.ssrc, *sent, now);
   for (Leg* to : room->second) {
     if (to == &from) {
       continue;
@@ -500,7 +603,13 @@ void MediaRouter::forwardVideo(Leg& from, std::span<const std::byte> plain,
     }
     if (!decision.forward) {
       ++counters_.dropped_video_budget;
+      if (auto run = to->forwarded.find(rtp.header.ssrc); run != to->forwarded.end()) {
+        run->second.active = false;
+      }
       continue;
+    }
+    if (auto& run = to->forwarded[rtp.header.ssrc]; !run.active) {
+      run = ForwardRun{true, rtp.header.sequence};
     }
     scratch_.assign(plain.begin(), plain.end());
     sendTo(*to, scratch_, false, net::TrafficClass::Video);
@@ -644,6 +753,7 @@ void MediaRouter::handleRtcp(Leg& from, std::span<const std::byte> plain) {
   for (const auto& sr : compound->sender_reports) {
     report(sr.report_blocks);
   }
+  noteListenerLoss(from, *compound);
   // Feedback about a stream goes to whoever sends that stream, re-protected
   // with the sender's keys. Only streams in the same room.
   auto ownerOf = [&](std::uint32_t media_ssrc) -> Leg* {
@@ -659,13 +769,148 @@ void MediaRouter::handleRtcp(Leg& from, std::span<const std::byte> plain) {
     }
   }
   for (const auto& nack : compound->nacks) {
-    if (Leg* owner = ownerOf(nack.media_ssrc); owner != nullptr && !nack.lost_sequences.empty()) {
-      scratch_.clear();
-      media::Nack out{kServerSsrc, nack.media_ssrc, nack.lost_sequences};
-      media::appendNack(out, scratch_);
-      sendTo(*owner, scratch_, true, net::TrafficClass::Video);
+    if (Leg* owner = ownerOf(nack.media_ssrc)) {
+      answerNack(from, *owner, nack);
     }
   }
+}
+
+void MediaRouter::askSender(Leg& sender, std::uint32_t ssrc, SentStream& stream,
+                            Clock::TimePoint now) {
+  // What the history no longer holds cannot be forwarded in time anyway.
+  stream.missing.forgetFoundBefore(now - media::PacketHistory::kMaxAge);
+  auto due = stream.missing.due(now, stream.round_trip);
+  if (due.empty()) {
+    return;
+  }
+  ++counters_.nacks_to_senders;
+  constexpr std::size_t kMaxPerNack = 256;  // one compound within one packet
+  due.resize(std::min(due.size(), kMaxPerNack));
+  scratch_.clear();
+  media::ReceiverReport rr;
+  rr.ssrc = kServerSsrc;
+  media::appendReceiverReport(rr, scratch_);
+  media::appendNack(media::Nack{kServerSsrc, ssrc, std::move(due)}, scratch_);
+  sendTo(sender, scratch_, true, net::TrafficClass::Video);
+}
+
+void MediaRouter::answerNack(Leg& receiver, Leg& sender, const media::Nack& nack) {
+  bool rtx = false;
+  const auto kind = kindOf(sender.info, nack.media_ssrc, rtx);
+  if (!kind || rtx || !sender.sent[*kind]) {
+    return;
+  }
+  auto run = receiver.forwarded.find(nack.media_ssrc);
+  if (run == receiver.forwarded.end()) {
+    return;
+  }
+  SentStream& stream = *sender.sent[*kind];
+  const auto now = clock_.now();
+  ++counters_.nacks_received;
+  for (const auto sequence : nack.lost_sequences) {
+    if (sequence != run->second.first && !media::isNewerSequence(sequence, run->second.first)) {
+      ++counters_.nack_not_forwarded;
+      continue;
+    }
+    auto packet = stream.history.find(sequence, now);
+    if (!packet) {
+      // Lost before it got here: the sender was asked when the gap showed,
+      // and what it sends again goes on to everyone forwarded this stream.
+      ++counters_.nack_not_in_history;
+      continue;
+    }
+    if (!media::wrapRtx(*packet, media::rtxSsrcFor(nack.media_ssrc), stream.rtx_sequence,
+                        scratch_)) {
+      continue;
+    }
+    ++stream.rtx_sequence;
+    ++counters_.retransmitted;
+    sendTo(receiver, scratch_, false, net::TrafficClass::Video);
+  }
+}
+
+void MediaRouter::onSenderRetransmission(Leg& from, std::span<const std::byte> rtx,
+                                         std::size_t kind) {
+  auto& stream = from.sent[kind];
+  auto unwrapped = media::unwrapRtx(rtx, original_);
+  if (!stream || !unwrapped) {
+    countDrop(counters_.dropped_malformed, metrics_, ServerMetrics::MediaDrop::Malformed);
+    return;
+  }
+  const auto now = clock_.now();
+  const auto sequence = unwrapped->original_sequence;
+  if (stream->history.contains(sequence, now)) {
+    ++counters_.duplicates_dropped;  // the original came after all
+    return;
+  }
+  ++counters_.recovered_from_senders;
+  stream->history.store(sequence, original_, now);
+  if (auto sample = stream->missing.onPacket(sequence, now)) {
+    stream->round_trip = (stream->round_trip * 7 + *sample) / 8;  // RFC 6298's alpha
+  }
+  auto room = rooms_.find(from.info.room);
+  if (room == rooms_.end()) {
+    return;
+  }
+  // Everyone this stream is forwarded to missed it too: send it on at once,
+  // as a retransmission (their original sequence numbers are in use).
+  for (Leg* to : room->second) {
+    if (to == &from) {
+      continue;
+    }
+    auto run = to->forwarded.find(unwrapped->media_ssrc);
+    if (run == to->forwarded.end() || !run->second.active ||
+        (sequence != run->second.first && !media::isNewerSequence(sequence, run->second.first))) {
+      continue;
+    }
+    if (!media::wrapRtx(original_, media::rtxSsrcFor(unwrapped->media_ssrc), stream->rtx_sequence,
+                        scratch_)) {
+      continue;
+    }
+    ++stream->rtx_sequence;
+    ++counters_.retransmitted;
+    sendTo(*to, scratch_, false, net::TrafficClass::Video);
+  }
+void MediaRouter::noteListenerLoss(const Leg& listener, const media::RtcpCompound& compound) {
+  const auto now = clock_.now();
+  for (const auto& rr : compound.receiver_reports) {
+    for (const auto& block : rr.report_blocks) {
+      auto it = by_ssrc_.find(block.ssrc);
+      if (it == by_ssrc_.end() || it->second == &listener ||
+          it->second->info.ssrcs[kAudio] != block.ssrc ||
+          it->second->info.room != listener.info.room) {
+        continue;
+      }
+      Leg& talker = *it->second;
+      // The worst listener counts: what one loses, the talker's redundancy
+      // must cover. Their loss includes the talker's uplink (the server
+      // renumbers only what it held back on purpose).
+      if (now - talker.listener_loss_at > kListenerLossHold ||
+          block.fraction_lost >= talker.listener_loss) {
+        talker.listener_loss = block.fraction_lost;
+        talker.listener_loss_at = now;
+      }
+    }
+  }
+}
+
+void MediaRouter::reportVoiceLoss(Leg& sender, Clock::TimePoint now) {
+  if (sender.voice_reported == Clock::TimePoint{}) {
+    sender.voice_reported = now;  // the first report covers a whole interval
+    return;
+  }
+  sender.voice_reported = now;
+  media::ReceiverReport rr;
+  rr.ssrc = kServerSsrc;
+  rr.report_blocks.push_back(sender.voice_in.report(sender.info.ssrcs[kAudio], now));
+  auto& block = rr.report_blocks.back();
+  if (now - sender.listener_loss_at <= kListenerLossHold) {
+    block.fraction_lost = std::max(block.fraction_lost, sender.listener_loss);
+  }
+  scratch_.clear();
+  media::appendReceiverReport(rr, scratch_);
+  ++counters_.voice_loss_reports;
+  sendTo(sender, scratch_, true, net::TrafficClass::Audio);
 }
 
 void MediaRouter::answerProbe(Leg& leg) {

@@ -12,8 +12,11 @@
 // every other participant of the room with that receiver's own keys; nothing
 // is transcoded.
 //
-// Feedback: a receiver's PLI and NACK go to the sender of the stream they
-// name; its receiver reports and REMB estimates set the video budget the
+// Feedback: a receiver's PLI goes to the sender of the stream it names. A
+// NACK is answered by the server itself, from a short history of each video
+// stream, with retransmissions (RTX, RFC 4588); the server asks a sender
+// (NACK) only for what never reached it, when the gap shows, and sends what
+// comes back on to everyone forwarded that stream. A receiver's receiver reports and REMB estimates set the video budget the
 // router holds for it (see ReceiverBudget) so a slow receiver gets fewer
 // video frames and never slows the others. Audio is never dropped to make
 // room for video.
@@ -43,6 +46,7 @@
 #include "core/base/result.h"
 #include "core/server/media/speaker_selection.h"
 #include "core/transport/message_channel.h"
+#include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
 #include "net/media_transport/dscp.h"
 #include "net/media_transport/srtp_session.h"
@@ -99,6 +103,15 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
     // loudest max_forwarded_speakers.
     std::uint64_t audio_not_selected = 0;
     std::uint64_t key_frame_requests = 0;  // PLIs the server sent to senders
+    // Repair (NACK and RTX).
+    std::uint64_t nacks_received = 0;       // from receivers, about forwarded streams
+    std::uint64_t retransmitted = 0;        // RTX packets sent to receivers
+    std::uint64_t nack_not_in_history = 0;  // asked for, never got here (or too old)
+    std::uint64_t nack_not_forwarded = 0;   // asked for, but never meant for that receiver
+    std::uint64_t nacks_to_senders = 0;
+    std::uint64_t recovered_from_senders = 0;  // what senders sent again
+    std::uint64_t duplicates_dropped = 0;      // a packet that had arrived already
+    std::uint64_t voice_loss_reports = 0;  // receiver reports on a sender's own voice
     std::uint64_t stun_answered = 0;       // Binding requests (peer paths' public address)
     // Authenticated, but from an address the leg has not confirmed (yet).
     std::uint64_t dropped_unconfirmed_address = 0;
@@ -148,6 +161,8 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
 
  private:
   struct Leg;
+  struct SentStream;
+  struct ForwardRun;
   void removeLegNow(std::uint64_t participant_id);
   void answerStun(std::span<const std::byte> request, const asio::ip::udp::endpoint& from);
   // An authenticated packet from an address the leg has not confirmed: its
@@ -166,6 +181,16 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
                       Clock::TimePoint now);
   void requestKeyFrame(Leg& sender, std::uint32_t ssrc, Clock::TimePoint now);
   void handleRtcp(Leg& from, std::span<const std::byte> plain);
+  // Repair: NACKs the sender for what is missing of `stream`, when due.
+  void askSender(Leg& sender, std::uint32_t ssrc, SentStream& stream, Clock::TimePoint now);
+  void answerNack(Leg& receiver, Leg& sender, const media::Nack& nack);
+  void onSenderRetransmission(Leg& from, std::span<const std::byte> rtx, std::size_t kind);
+  // Voice under loss: what reaches us of `from`'s voice, and what its
+  // listeners report losing of it (noteListenerLoss), go back to it as a
+  // receiver report block (reportVoiceLoss, twice a second at most while it
+  // talks): its encoder's FEC and redundancy follow that.
+  void noteListenerLoss(const Leg& listener, const media::RtcpCompound& compound);
+  void reportVoiceLoss(Leg& sender, Clock::TimePoint now);
   void answerProbe(Leg& leg);
   void sendTo(Leg& to, std::vector<std::byte>& plain, bool rtcp, net::TrafficClass cls);
   [[nodiscard]] bool udpAlive(const Leg& leg) const;
@@ -182,6 +207,7 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
   std::unordered_map<std::string, std::vector<Leg*>> rooms_;
   std::unordered_map<std::string, SpeakerSelection> speakers_;  // by room, like rooms_
   std::vector<std::byte> scratch_;
+  std::vector<std::byte> original_;  // an unwrapped retransmission
 };
 
 }  // namespace parley::server

@@ -2,8 +2,10 @@
 // The RTP SSRCs the server assigns: each participant gets one per stream kind,
 // derived from its participant id, so they are unique among the live
 // participants of a server without a table and a packet's SSRC names its
-// sender. Ids wrap after 2^29 participants (half a billion connections of one
-// process); the router refuses a duplicate if that ever happens.
+// sender. Bit 3 stays clear: a video stream's retransmissions (RTX) go under
+// its SSRC with that bit set (media/rtp/rtx.h). Ids wrap after 2^28
+// participants (a quarter billion connections of one process); the router
+// refuses a duplicate if that ever happens.
 
 #include <array>
 #include <cstddef>
@@ -22,10 +24,11 @@ enum class StreamKind : std::uint32_t {
 };
 inline constexpr std::size_t kStreamKinds = 5;
 
+// Its low four bits (14) are no stream kind and no stream's RTX (9-13).
 inline constexpr std::uint32_t kServerSsrc = 0xFFFFFFFEu;
 
 inline std::uint32_t mediaSsrc(std::uint64_t participant_id, StreamKind kind) {
-  return static_cast<std::uint32_t>(((participant_id & 0x1FFFFFFFu) << 3) |
+  return static_cast<std::uint32_t>(((participant_id & 0x0FFFFFFFu) << 4) |
                                     static_cast<std::uint32_t>(kind));
 }
 

@@ -47,6 +47,12 @@ std::vector<std::uint32_t> ReceiverVideoForwarding::plan(
   std::vector<std::uint32_t> requests;
   std::uint64_t left = budget_bps;
   for (const auto* s : order) {
+    // A source planned for the first time is usually planned on its very
+    // first packet, the start of its first key frame: onPacket switches to
+    // it there and asks for a key frame only when that is not one. Asking
+    // here would cost the sender a second key frame a second later (the
+    // sender spaces them), which on a 1080p screen stalls its encoder.
+    const bool first_plan = !sources_.contains(s->high_ssrc);
     Source& state = sourceFor(s->high_ssrc, s->low_ssrc);
     // Smoothed over a few plans: a key frame is a second's worth of bits in
     // one burst, and must not read as a stream that no longer fits.
@@ -74,7 +80,7 @@ std::vector<std::uint32_t> ReceiverVideoForwarding::plan(
     }
     if (target != state.target) {
       state.target = target;
-      if (target != VideoLayer::None && target != state.current) {
+      if (target != VideoLayer::None && target != state.current && !first_plan) {
         state.last_request = now;
         requests.push_back(target == VideoLayer::High ? s->high_ssrc : s->low_ssrc);
       }

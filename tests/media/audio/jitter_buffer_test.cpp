@@ -556,3 +556,74 @@ TEST_CASE("audio receive stream: decodes, recovers with FEC, conceals", "[jitter
 }
 
 }  // namespace parley::media
+
+namespace parley::media {
+namespace {
+
+std::vector<std::byte> payloadOf(int id) {
+  return std::vector<std::byte>(30, static_cast<std::byte>(id));
+}
+
+}  // namespace
+
+TEST_CASE("JitterBuffer plays a RED copy in a lost packet's place, and never a second copy",
+          "[audio][jitter][red]") {
+  JitterBufferConfig config;
+  config.settle = false;  // the initial 40 ms stands
+  JitterBuffer jb(config);
+  const Clock::TimePoint t0 = Clock::TimePoint{} + std::chrono::seconds(5);
+  const auto at = [&](int ms) { return t0 + milliseconds(ms); };
+  const auto ts = [](int frame) { return static_cast<std::uint32_t>(frame * 960); };
+
+  REQUIRE(jb.insert(100, ts(0), payloadOf(0), at(0)) == JitterBuffer::InsertResult::Accepted);
+  CHECK(jb.pull(at(0)).kind == Kind::NotStarted);
+  CHECK(jb.pull(at(20)).kind == Kind::NotStarted);
+  // 101 is lost; 102 carries copies of 100 (which came) and 101.
+  REQUIRE(jb.insert(102, ts(2), payloadOf(2), at(40)) == JitterBuffer::InsertResult::Accepted);
+  CHECK(jb.insertRedundant(100, ts(0), payloadOf(0)) == JitterBuffer::InsertResult::Duplicate);
+  CHECK(jb.insertRedundant(101, ts(1), payloadOf(1)) == JitterBuffer::InsertResult::Accepted);
+  // A second copy of the same packet is a duplicate too.
+  CHECK(jb.insertRedundant(101, ts(1), payloadOf(1)) == JitterBuffer::InsertResult::Duplicate);
+  // Copies of what the stream never had, or of packets ahead, are refused.
+  CHECK(jb.insertRedundant(99, ts(-1), payloadOf(9)) == JitterBuffer::InsertResult::Invalid);
+  CHECK(jb.insertRedundant(103, ts(3), payloadOf(3)) == JitterBuffer::InsertResult::Invalid);
+
+  for (int frame = 0; frame < 3; ++frame) {
+    const auto out = jb.pull(at(40 + 20 * frame));
+    REQUIRE(out.kind == Kind::Packet);
+    CHECK(out.timestamp == ts(frame));
+    CHECK(out.payload[0] == static_cast<std::byte>(frame));
+    CHECK(out.from_redundancy == (frame == 1));
+  }
+  // 103 and 104 are lost; 105 brings copies of both just after 103 was
+  // concealed: 103's is late, 104's plays in its turn.
+  CHECK(jb.pull(at(100)).kind == Kind::Lost);  // 103: nothing buffered, concealed
+  REQUIRE(jb.insert(105, ts(5), payloadOf(5), at(100)) == JitterBuffer::InsertResult::Accepted);
+  CHECK(jb.insertRedundant(103, ts(3), payloadOf(3)) == JitterBuffer::InsertResult::Late);
+  CHECK(jb.insertRedundant(104, ts(4), payloadOf(4)) == JitterBuffer::InsertResult::Accepted);
+  const auto copy = jb.pull(at(120));
+  CHECK(copy.kind == Kind::Packet);
+  CHECK(copy.from_redundancy);
+  CHECK(jb.pull(at(140)).kind == Kind::Packet);
+
+  const auto stats = jb.stats();
+  CHECK(stats.redundant_filled == 2);
+  CHECK(stats.redundant_late == 1);
+  CHECK(stats.duplicate == 0);  // copies of what came are no duplicates of the network's
+  CHECK(stats.lost == 3);       // the network's loss, before repair
+  CHECK(stats.received == 3);
+}
+
+TEST_CASE("JitterBuffer keeps a frame more of delay per RED copy while the sender adds them",
+          "[audio][jitter][red]") {
+  JitterBuffer jb;
+  const auto base = jb.targetDelay();
+  jb.setRedundancyDepth(1);
+  CHECK(jb.targetDelay() == base + kAudioFrameDuration);
+  jb.setRedundancyDepth(2);
+  CHECK(jb.targetDelay() == base + 2 * kAudioFrameDuration);
+  jb.setRedundancyDepth(0);
+  CHECK(jb.targetDelay() == base);
+}
+
+}  // namespace parley::media

@@ -18,6 +18,8 @@
 
 #include "media/audio/wav_file.h"
 #include "media/engine/file_audio_devices.h"
+#include "media/rtp/audio_level.h"
+#include "media/rtp/payload_types.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/support/test_dir.h"
 
@@ -353,6 +355,98 @@ TEST_CASE("AudioEngine's own thread ticks and tells when packets wait", "[engine
   CHECK(stats.packets_sent >= 3);
   CHECK(stats.ticks >= stats.packets_sent);
   CHECK(drain(*engine).size() == stats.packets_sent);
+}
+
+}  // namespace parley::media
+
+namespace parley::media {
+
+TEST_CASE("AudioEngine sends RED when asked, and a receiving engine plays lost frames from it",
+          "[engine][audio][red]") {
+  // Every seventh packet is lost on the way; the same tone with no copies,
+  // one and two. A perfect network otherwise: each packet arrives at once.
+  for (const int redundancy : {0, 1, 2}) {
+    DYNAMIC_SECTION("redundancy " << redundancy) {
+      testing::FakeClock clock;
+      WavFileInput input(tone(440, 100, 8000), false);
+      NullOutput discard;
+      SilentInput silence;
+      NullOutput heard;
+      auto sender = makeEngine(input, discard, clock);
+      auto receiver = makeEngine(silence, heard, clock);
+      sender->setSendStream(0xB2, kOpusPt);
+      sender->setRedundancy(redundancy);
+      int dropped = 0;
+      for (int i = 0; i < 115; ++i) {
+        sender->tickForTest(clock.now());
+        for (const auto& packet : drain(*sender)) {
+          const auto header = headerOf(packet);
+          // The level extension stays on RED: the server selects speakers by it.
+          CHECK(findAudioLevel(header));
+          CHECK(header.payload_type ==
+                (redundancy > 0 && header.sequence > 0 ? kRedPayloadType : kOpusPt));
+          if (header.sequence % 7 == 3) {
+            ++dropped;
+            continue;
+          }
+          REQUIRE(receiver->pushIncoming(packet, clock.now()));
+        }
+        receiver->tickForTest(clock.now());
+        clock.advance(kAudioFrameDuration);
+      }
+      REQUIRE(dropped == 14);
+      // After the file's end the receiver conceals five frames before it
+      // takes the silence for good (JitterBuffer): no loss of ours.
+      constexpr std::uint64_t kTail = 5;
+      const auto sent = sender->stats();
+      const auto received = receiver->stats();
+      REQUIRE(received.streams.size() == 1);
+      const auto& r = received.streams[0].receive;
+      CHECK(r.jitter.lost == 14);  // the network's loss, before repair
+      CHECK(r.decode_errors == 0);
+      if (redundancy == 0) {
+        CHECK(sent.red_packets_sent == 0);
+        CHECK(r.red_recovered == 0);
+        CHECK(r.red_packets == 0);
+        CHECK(r.concealed + r.fec_recovered == 14 + kTail);
+      } else {
+        CHECK(sent.red_packets_sent == 99);
+        CHECK(sent.red_bytes_sent > 99 * 4);
+        CHECK(sent.redundancy == redundancy);
+        CHECK(r.red_packets == 99 - 14);
+        CHECK(r.red_recovered == 14);  // every lost frame, none concealed
+        CHECK(r.concealed == kTail);
+        CHECK(r.fec_recovered == 0);
+        CHECK(r.decoded == 100 - 14);
+      }
+    }
+  }
+}
+
+TEST_CASE("AudioEngine refuses a malformed RED packet and plays on", "[engine][audio][red]") {
+  testing::FakeClock clock;
+  SilentInput silence;
+  NullOutput heard;
+  auto receiver = makeEngine(silence, heard, clock);
+  RtpHeader header;
+  header.payload_type = kRedPayloadType;
+  header.ssrc = 0xC3;
+  std::vector<std::byte> packet;
+  // Seven redundant block headers: more than the bound.
+  std::vector<std::byte> payload;
+  for (int i = 0; i < 7; ++i) {
+    for (const int b : {0xEF, 0x0F, 0x00, 0x01}) {
+      payload.push_back(static_cast<std::byte>(b));
+    }
+  }
+  payload.insert(payload.end(), 12, std::byte{0x6F});
+  writeRtp(header, payload, packet);
+  REQUIRE(receiver->pushIncoming(packet, clock.now()));
+  receiver->tickForTest(clock.now());
+  const auto stats = receiver->stats();
+  REQUIRE(stats.streams.size() == 1);
+  CHECK(stats.streams[0].receive.red_malformed == 1);
+  CHECK(stats.streams[0].receive.jitter.received == 0);
 }
 
 }  // namespace parley::media

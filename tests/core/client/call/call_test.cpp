@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "media/engine/file_audio_devices.h"
+#include "media/rtp/payload_types.h"
 #include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
 #include "net/media_transport/address_check.h"
@@ -532,4 +533,142 @@ TEST_CASE(
   CHECK(leg.transportRequests().empty());
   CHECK(h.stats().transport.received_udp == 0);
   server.close();
+}
+
+namespace {
+
+// The server's receiver report on the call's own voice, covering `packets`
+// more of them than the previous one.
+struct VoiceReports {
+  ServerLeg& leg;
+  std::uint32_t highest = 1000;
+
+  std::string next(std::uint8_t fraction, std::uint32_t packets = 25, std::uint32_t ssrc = 0x1000) {
+    highest += packets;
+    parley::media::ReceiverReport rr;
+    rr.ssrc = ServerLeg::kServerSsrc;
+    parley::media::ReportBlock block;
+    block.ssrc = ssrc;
+    block.fraction_lost = fraction;
+    block.extended_highest_seq = highest;
+    rr.report_blocks.push_back(block);
+    std::vector<std::byte> rtcp;
+    parley::media::appendReceiverReport(rr, rtcp);
+    return leg.protect(std::move(rtcp), true);
+  }
+};
+
+// The payload types of the voice the call sent so far (each packet opened
+// once: SRTP's replay window refuses a second look).
+struct VoiceLog {
+  ServerLeg& leg;
+  std::size_t opened = 0;
+  std::vector<std::uint8_t> types;
+
+  const std::vector<std::uint8_t>& update() {
+    const auto sent = leg.channelPackets();
+    for (; opened < sent.size(); ++opened) {
+      std::vector<std::byte> plain;
+      if (auto rtp = voiceIn(leg, sent[opened], plain); rtp && rtp->header.ssrc == 0x1000) {
+        types.push_back(rtp->header.payload_type);
+      }
+    }
+    return types;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the loss reported for our voice sets the encoder's expected loss and RED, smoothed") {
+  CallHarness h;
+  REQUIRE(h.call().start());
+  ServerLeg leg(0x1000, 1);
+  VoiceReports reports{leg};
+  h.call().onMediaOffer(leg.offer());
+  h.pump();
+  CHECK(h.stats().audio_redundancy == 0);
+  const auto report = [&](std::uint8_t fraction, std::uint32_t packets = 25,
+                          std::uint32_t ssrc = 0x1000) {
+    h.call().onMediaPacket(reports.next(fraction, packets, ssrc));
+    h.pump();
+    return h.stats();
+  };
+
+  // 25 % lost: one report moves the estimate by 0.3 of the way (7.5 %, no
+  // copies yet), the second past 8 % (one copy), and from 20 % two copies.
+  auto stats = report(64);
+  CHECK(stats.audio_reported_loss_pct == Approx(7.5));
+  CHECK(stats.audio_redundancy == 0);
+  stats = report(64);
+  CHECK(stats.audio_reported_loss_pct == Approx(12.75));
+  CHECK(stats.audio_redundancy == 1);
+  int count = 2;
+  while (stats.audio_redundancy < 2 && count < 20) {
+    stats = report(64);
+    ++count;
+  }
+  CHECK(count == 5);
+  CHECK(stats.audio_reported_loss_pct == Approx(25 * (1 - std::pow(0.7, 5))));
+  // The encoder gets it on its next frame; the engine publishes once a second.
+  REQUIRE(h.pumpUntil([&] { return h.stats().audio_encoder_loss_pct == 21; }));
+  VoiceLog voice{leg, 0, {}};
+  const auto red_from = voice.update().size();
+  REQUIRE(h.pumpUntil([&] {
+    const auto& types = voice.update();
+    return types.size() > red_from + 2 && types.back() == parley::media::kRedPayloadType;
+  }));
+
+  // A report about someone else's stream changes nothing.
+  const double before = h.stats().audio_reported_loss_pct;
+  CHECK(report(0, 25, 0x7000).audio_reported_loss_pct == Approx(before));
+
+  // Loss gone: it falls slowly, through one copy (below 14 %), to none
+  // (below 4 %).
+  count = 0;
+  while (stats.audio_redundancy == 2 && count < 100) {
+    stats = report(0);
+    ++count;
+  }
+  CHECK(count == 4);
+  CHECK(stats.audio_redundancy == 1);
+  while (stats.audio_redundancy == 1 && count < 100) {
+    stats = report(0);
+    ++count;
+  }
+  CHECK(count == 16);
+  CHECK(stats.audio_redundancy == 0);
+  CHECK(stats.audio_reported_loss_pct < 4.0);
+  // Everything lost of two packets (a few keep-alives in a pause) weighs
+  // little: no copies for that.
+  stats = report(255, 2);
+  CHECK(stats.audio_reported_loss_pct < 7.0);
+  CHECK(stats.audio_redundancy == 0);
+  REQUIRE(h.pumpUntil([&] { return h.stats().audio_encoder_loss_pct <= 7; }));
+  const auto plain_from = voice.update().size();
+  REQUIRE(h.pumpUntil([&] {
+    const auto& types = voice.update();
+    return types.size() > plain_from + 2 && types.back() == 111;
+  }));
+}
+
+TEST_CASE("with RED off the expected loss still follows the reports, and no copies go out") {
+  CallConfig config = quietConfig();
+  config.audio_red = false;
+  CallHarness h(config);
+  REQUIRE(h.call().start());
+  ServerLeg leg(0x1000, 1);
+  VoiceReports reports{leg};
+  h.call().onMediaOffer(leg.offer());
+  for (int i = 0; i < 10; ++i) {
+    h.call().onMediaPacket(reports.next(64));
+  }
+  h.pump();
+  CHECK(h.stats().audio_reported_loss_pct > 20.0);
+  CHECK(h.stats().audio_redundancy == 0);
+  REQUIRE(h.pumpUntil([&] { return h.stats().audio_encoder_loss_pct == 24; }));
+  VoiceLog voice{leg, 0, {}};
+  REQUIRE(h.pumpUntil([&] { return voice.update().size() > 10; }));
+  for (const auto type : voice.types) {
+    CHECK(type == 111);
+  }
 }

@@ -11,6 +11,7 @@
 #include <asio/ip/udp.hpp>
 
 #include <future>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -19,7 +20,10 @@
 #include "core/server/media/speaker_selection.h"
 #include "core/server/observability/server_metrics.h"
 #include "media/rtp/audio_level.h"
+#include "media/rtp/payload_types.h"
+#include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
+#include "media/rtp/rtx.h"
 #include "net/io_thread.h"
 #include "net/media_transport/address_check.h"
 #include "net/media_transport/srtp_session.h"
@@ -433,5 +437,264 @@ TEST_CASE("voices the speaker selection held back leave no gap in what a listene
   // have been, without a jump; the real loss stays one packet.
   CHECK(carols == std::vector<std::uint16_t>{500, 501, 503});
   CHECK(countersOf(*router).audio_not_selected == 11);
+  router->stop();
+}
+
+namespace {
+
+// A VP8 packet of one frame: the first carries the payload descriptor's S
+// bit and, for a key frame, a payload header with P clear.
+std::vector<std::byte> vp8(std::uint16_t seq, std::uint32_t ssrc, bool first, bool key) {
+  media::RtpHeader header;
+  header.payload_type = media::kVp8PayloadType;
+  header.sequence = seq;
+  header.timestamp = 9000;
+  header.ssrc = ssrc;
+  std::vector<std::byte> payload(200, std::byte{0x33});
+  payload[0] = first ? std::byte{0x10} : std::byte{0x00};
+  payload[1] = key ? std::byte{0x00} : std::byte{0x01};
+  payload[2] = static_cast<std::byte>(seq & 0xFF);  // each packet's own bytes
+  std::vector<std::byte> out;
+  media::writeRtp(header, payload, out);
+  return out;
+}
+
+// The next plain RTP packet for `c` (RTCP, such as the answers to its own
+// RTCP, is skipped), or nullopt when none comes within the bound.
+std::optional<std::vector<std::byte>> nextRtp(Client& c) {
+  for (int i = 0; i < 8; ++i) {
+    auto got = c.next();
+    if (!got) {
+      return std::nullopt;
+    }
+    if (media::isRtcp(*got)) {
+      continue;
+    }
+    auto n = c.in->unprotectRtp(*got);
+    REQUIRE(n);
+    got->resize(*n);
+    return got;
+  }
+  return std::nullopt;
+}
+
+// The next NACK the server sends `c`, or nullopt.
+std::optional<media::Nack> nextNack(Client& c) {
+  for (int i = 0; i < 8; ++i) {
+    auto got = c.next();
+    if (!got) {
+      return std::nullopt;
+    }
+    if (!media::isRtcp(*got)) {
+      continue;
+    }
+    auto n = c.in->unprotectRtcp(*got);
+    REQUIRE(n);
+    auto compound = media::parseRtcp(std::span(*got).first(*n));
+    REQUIRE(compound);
+    if (!compound->nacks.empty()) {
+      return compound->nacks.front();
+// The receiver report block on `ssrc` in the next datagram `c` gets.
+std::optional<media::ReportBlock> voiceReportTo(Client& c, std::uint32_t ssrc) {
+  auto got = c.next();
+  if (!got) {
+    return std::nullopt;
+  }
+  auto n = c.in->unprotectRtcp(*got);
+  if (!n) {
+    return std::nullopt;
+  }
+  auto compound = media::parseRtcp(std::span<const std::byte>(*got).first(*n));
+  if (!compound) {
+    return std::nullopt;
+  }
+  for (const auto& rr : compound->receiver_reports) {
+    for (const auto& block : rr.report_blocks) {
+      if (block.ssrc == ssrc && rr.ssrc == kServerSsrc) {
+        return block;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::byte> nackFrom(const Client& c, std::uint32_t media_ssrc,
+                                std::vector<std::uint16_t> sequences) {
+  std::vector<std::byte> rtcp;
+  media::ReceiverReport rr;
+  rr.ssrc = c.info.ssrcs[0];
+  media::appendReceiverReport(rr, rtcp);
+  media::appendNack(media::Nack{c.info.ssrcs[0], media_ssrc, std::move(sequences)}, rtcp);
+  return rtcp;
+// Waits until the router has taken `n` RTP and `rtcp` RTCP packets in all
+// (they reach it through a socket, at their own pace): the fake clock may
+// only move after.
+bool routerTook(MediaRouter& router, std::uint64_t rtp, std::uint64_t rtcp) {
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < until) {
+    const auto c = countersOf(router);
+    if (c.rtp_in >= rtp && c.rtcp_in >= rtcp) {
+      return c.rtp_in == rtp && c.rtcp_in == rtcp;
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("the server answers NACKs from its history and asks the sender only for what it lacks",
+TEST_CASE("a talker hears how much of its voice is lost: on the way in and at its worst listener",
+          "[server][media]") {
+  net::IoThreads threads(1);
+  ServerMetrics metrics;
+  MediaRouterConfig config;
+  config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
+  config.udp_alive = std::chrono::hours(1);
+  testing::FakeClock clock;  // still: nothing in the history ages
+  testing::FakeClock clock;
+  auto router = std::make_shared<MediaRouter>(threads.context(), config, metrics, clock);
+  auto port = router->start();
+  REQUIRE(port);
+  const udp::endpoint server(asio::ip::make_address("127.0.0.1"), *port);
+
+  asio::io_context client_io;
+  Client alice(client_io, 1, 1);  // shares her camera
+  Client bob(client_io, 2, 2);    // watches
+  Client alice(client_io, 1, 1);  // talks
+  Client bob(client_io, 2, 2);    // listens
+  for (Client* c : {&alice, &bob}) {
+    router->addLeg(c->info);
+    router->setClientUsesUdp(c->info.participant_id, true);
+  }
+  alice.confirmAddress(server);
+  bob.confirmAddress(server);
+  const auto camera = alice.info.ssrcs[1];
+
+  // A key frame of 1000..1002 reaches bob; 1003 is lost before the server.
+  std::map<std::uint16_t, std::vector<std::byte>> sent;
+  for (std::uint16_t seq : {1000, 1001, 1002, 1004}) {
+    sent[seq] = vp8(seq, camera, seq == 1000, true);
+    alice.sendRaw(alice.protect(sent[seq]), server);
+    auto got = nextRtp(bob);
+    REQUIRE(got);
+    CHECK(*got == sent[seq]);
+  }
+  // The server saw the gap and asked alice for 1003, once for everyone.
+  auto asked = nextNack(alice);
+  REQUIRE(asked);
+  CHECK(asked->media_ssrc == camera);
+  CHECK(asked->lost_sequences == std::vector<std::uint16_t>{1003});
+
+  // Bob lost 1001 on his side: the server sends it again itself, on RTX.
+  bob.sendRaw(bob.protect(nackFrom(bob, camera, {1001}), true), server);
+  auto again = nextRtp(bob);
+  REQUIRE(again);
+  std::vector<std::byte> original;
+  auto unwrapped = media::unwrapRtx(*again, original);
+  REQUIRE(unwrapped);
+  CHECK(unwrapped->media_ssrc == camera);
+  CHECK(original == sent[1001]);
+
+  // Alice answers the server's NACK: 1003 goes on to bob at once, on RTX.
+  sent[1003] = vp8(1003, camera, false, true);
+  std::vector<std::byte> rtx;
+  REQUIRE(media::wrapRtx(sent[1003], media::rtxSsrcFor(camera), 0, rtx));
+  alice.sendRaw(alice.protect(rtx), server);
+  auto recovered = nextRtp(bob);
+  REQUIRE(recovered);
+  REQUIRE(media::unwrapRtx(*recovered, original));
+  CHECK(original == sent[1003]);
+
+  // Before the run forwarded to bob (999) and far ahead (2000): never his,
+  // or never here. The sentinel packet after them comes alone.
+  bob.sendRaw(bob.protect(nackFrom(bob, camera, {999, 2000}), true), server);
+  sent[1005] = vp8(1005, camera, false, true);
+  alice.sendRaw(alice.protect(sent[1005]), server);
+  auto sentinel = nextRtp(bob);
+  REQUIRE(sentinel);
+  CHECK(*sentinel == sent[1005]);
+
+  const auto c = countersOf(*router);
+  CHECK(c.nacks_to_senders == 1);
+  CHECK(c.recovered_from_senders == 1);
+  CHECK(c.retransmitted == 2);
+  CHECK(c.nacks_received == 2);
+  CHECK(c.nack_not_forwarded == 1);
+  CHECK(c.nack_not_in_history == 1);
+  std::uint64_t rtp_sent = 0;
+  std::uint64_t rtcp_sent = countersOf(*router).rtcp_in;
+  const std::uint32_t voice_ssrc = alice.info.ssrcs[0];
+  const auto talk = [&](std::uint16_t seq) {
+    alice.sendRaw(alice.protect(voice(seq, voice_ssrc, 20)), server);
+    ++rtp_sent;
+  };
+
+  // 0..29 with 3 and 7 lost before the server; the report comes with the
+  // first packet half a second on (30), and not before.
+  for (std::uint16_t seq = 0; seq < 30; ++seq) {
+    if (seq != 3 && seq != 7) {
+      talk(seq);
+    }
+  }
+  REQUIRE(routerTook(*router, rtp_sent, rtcp_sent));
+  CHECK(countersOf(*router).voice_loss_reports == 0);
+  clock.advance(600ms);
+  talk(30);
+  auto block = voiceReportTo(alice, voice_ssrc);
+  REQUIRE(block);
+  CHECK(block->fraction_lost == 2 * 256 / 31);  // 2 of 31 since the start
+  CHECK(block->cumulative_lost == 2);
+  CHECK(block->extended_highest_seq == 30);
+
+  // bob reports 30 % lost of alice's voice (his downlink), and 90 % of a
+  // stream that is not her voice: her next report says 30 %, though
+  // nothing more was lost on her uplink.
+  {
+    media::ReceiverReport rr;
+    rr.ssrc = bob.info.ssrcs[0];
+    rr.report_blocks.push_back(media::ReportBlock{.ssrc = voice_ssrc, .fraction_lost = 77});
+    rr.report_blocks.push_back(
+        media::ReportBlock{.ssrc = alice.info.ssrcs[1], .fraction_lost = 230});
+    std::vector<std::byte> plain;
+    media::appendReceiverReport(rr, plain);
+    bob.sendRaw(bob.protect(plain, true), server);
+    ++rtcp_sent;
+  }
+  for (std::uint16_t seq = 31; seq < 50; ++seq) {
+    talk(seq);
+  }
+  REQUIRE(routerTook(*router, rtp_sent, rtcp_sent));
+  clock.advance(600ms);
+  talk(50);
+  block = voiceReportTo(alice, voice_ssrc);
+  REQUIRE(block);
+  CHECK(block->fraction_lost == 77);
+  CHECK(block->cumulative_lost == 2);
+
+  // A few packets half a second on (a pause, DTX keep-alives) are not
+  // enough for a report.
+  for (std::uint16_t seq = 51; seq < 55; ++seq) {
+    talk(seq);
+  }
+  REQUIRE(routerTook(*router, rtp_sent, rtcp_sent));
+  clock.advance(600ms);
+  talk(55);
+  REQUIRE(routerTook(*router, rtp_sent, rtcp_sent));
+  CHECK(countersOf(*router).voice_loss_reports == 2);
+
+  // bob's report grows old and nobody else reports: the uplink's own
+  // figure again (nothing lost), once the report covers 20 packets.
+  clock.advance(600ms);
+  for (std::uint16_t seq = 56; seq < 70; ++seq) {
+    talk(seq);
+  }
+  REQUIRE(routerTook(*router, rtp_sent, rtcp_sent));
+  CHECK(countersOf(*router).voice_loss_reports == 2);
+  talk(70);
+  block = voiceReportTo(alice, voice_ssrc);
+  REQUIRE(block);
+  CHECK(block->fraction_lost == 0);
+  CHECK(countersOf(*router).voice_loss_reports == 3);
   router->stop();
 }

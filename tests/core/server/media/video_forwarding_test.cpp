@@ -54,13 +54,18 @@ TEST_CASE("the plan gives each source the best layer that fits, screens first", 
 TEST_CASE("a layer switch waits for a key frame of the new layer", "[server][video]") {
   ReceiverVideoForwarding f;
   auto requests = f.plan(5'000'000, {camera(800'000, 150'000)}, t0);
-  // Newly wanted: the full layer; its key frame is asked for.
-  REQUIRE(requests == std::vector<std::uint32_t>{kCamHigh});
+  // A source planned for the first time: usually its first packet starts
+  // its first key frame, so nothing is asked for yet.
+  CHECK(requests.empty());
+  CHECK(f.targetLayer(kCamHigh) == VideoLayer::High);
   CHECK(f.currentLayer(kCamHigh) == VideoLayer::None);
 
-  // Delta frames of the wanted layer are not forwarded before its key frame.
+  // Delta frames of the wanted layer are not forwarded before its key
+  // frame, which the first of them asks for.
   auto d = f.onPacket(kCamHigh, kCamLow, kCamHigh, false, t0 + 10ms);
   CHECK_FALSE(d.forward);
+  REQUIRE(d.request_key_frame);
+  CHECK(*d.request_key_frame == kCamHigh);
   d = f.onPacket(kCamHigh, kCamLow, kCamLow, true, t0 + 12ms);
   CHECK_FALSE(d.forward);  // the small layer is not what was planned
   // The key frame arrives: the switch happens on it.
@@ -84,6 +89,16 @@ TEST_CASE("a layer switch waits for a key frame of the new layer", "[server][vid
   CHECK(d.forward);
   CHECK(f.currentLayer(kCamHigh) == VideoLayer::Low);
   CHECK_FALSE(f.onPacket(kCamHigh, kCamLow, kCamHigh, false, t0 + 1s + 810ms).forward);
+}
+
+TEST_CASE("a new source whose first packet starts a key frame costs no key frame request",
+          "[server][video]") {
+  ReceiverVideoForwarding f;
+  CHECK(f.plan(5'000'000, {screen(1'500'000, 250'000)}, t0).empty());
+  const auto d = f.onPacket(kScreenHigh, kScreenLow, kScreenHigh, true, t0 + 1ms);
+  CHECK(d.forward);
+  CHECK_FALSE(d.request_key_frame);
+  CHECK(f.currentLayer(kScreenHigh) == VideoLayer::High);
 }
 
 TEST_CASE("no budget for video stops it at once", "[server][video]") {
