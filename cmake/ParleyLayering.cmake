@@ -1,12 +1,15 @@
 # Layering as rules (our net/DEPS): arrows point down only.
 #   parley_ui   -> parley_core -> parley_net, parley_media -> parley_base
+# parley_platform (net/platform: what the operating system does differently,
+# itself on parley_base alone) is a leaf both net and media may use: the
+# audio thread raises its priority through it (realtime_priority.h).
 # Only parley_ui and the apps may link Qt. Checked over the direct and
 # transitive INTERFACE/LINK libraries of each layer target at configure time.
 
 set(_parley_allowed_parley_base "")
 set(_parley_allowed_parley_protocol "parley_base")
 set(_parley_allowed_parley_net "parley_base;parley_asio;parley_proxy_parsers;parley_platform")
-set(_parley_allowed_parley_media "parley_base;parley_media_packets")
+set(_parley_allowed_parley_media "parley_base;parley_media_packets;parley_platform")
 set(_parley_allowed_parley_core "parley_base;parley_protocol;parley_net;parley_media;parley_media_packets;parley_asio;parley_proxy_parsers;parley_platform")
 set(_parley_allowed_parley_ui "parley_base;parley_protocol;parley_net;parley_media;parley_media_packets;parley_core;parley_asio;parley_proxy_parsers;parley_platform")
 set(_parley_layers parley_base parley_protocol parley_net parley_media parley_core parley_ui)

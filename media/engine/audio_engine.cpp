@@ -1,8 +1,5 @@
 #include "media/engine/audio_engine.h"
 
-#include <pthread.h>
-#include <sched.h>
-
 #include <algorithm>
 #include <cstring>
 
@@ -10,6 +7,7 @@
 #include "media/rtp/audio_level.h"
 #include "media/rtp/payload_types.h"
 #include "media/rtp/red_payload.h"
+#include "net/platform/realtime_priority.h"
 
 namespace parley::media {
 namespace {
@@ -17,14 +15,6 @@ namespace {
 // What the echo canceller assumes between playing a frame and hearing it
 // again: one frame out, one frame in, plus typical device buffering.
 constexpr int kEchoPathDelayMs = 60;
-
-void raiseThreadPriority() {
-  // Real-time scheduling where the system allows it (rtkit, limits.conf or
-  // root); otherwise the thread keeps normal priority and still works.
-  sched_param param{};
-  param.sched_priority = 10;
-  (void)pthread_setschedparam(pthread_self(), SCHED_FIFO, &param);
-}
 
 }  // namespace
 
@@ -83,7 +73,9 @@ void AudioEngine::stop() {
 
 void AudioEngine::run() {
   if (config_.realtime_priority) {
-    raiseThreadPriority();
+    // Real-time where the system allows it; otherwise the thread keeps
+    // working at what it got, and the log says so once.
+    (void)net::raiseVoiceThread(net::VoiceThread::Audio);
   }
   // The thread keeps its own deadline schedule on the steady clock: each
   // tick is due 20 ms after the previous one, so a late wake-up is caught up

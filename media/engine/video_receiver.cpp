@@ -101,8 +101,9 @@ bool VideoReceiver::pushIncoming(std::span<const std::byte> rtp, bool retransmis
     slot.retransmission = retransmission;
   });
   if (!queued) {
-    std::lock_guard lock(stats_mu_);
-    ++stats_.ring_dropped;
+    // Counted without stats_mu_: the network thread carries voice and must
+    // not wait for the decode thread (docs/media.md, "A busy machine").
+    ring_dropped_.fetch_add(1, std::memory_order_relaxed);
     return false;
   }
   wake_.notify_one();
@@ -111,7 +112,9 @@ bool VideoReceiver::pushIncoming(std::span<const std::byte> rtp, bool retransmis
 
 VideoReceiverStats VideoReceiver::stats() const {
   std::lock_guard lock(stats_mu_);
-  return stats_;
+  VideoReceiverStats stats = stats_;
+  stats.ring_dropped = ring_dropped_.load(std::memory_order_relaxed);
+  return stats;
 }
 
 void VideoReceiver::run() {
@@ -342,9 +345,7 @@ void VideoReceiver::publishStats() {
     working_.sources.push_back(d->stats);
   }
   std::lock_guard lock(stats_mu_);
-  const auto ring_dropped = stats_.ring_dropped;  // counted by the producer
-  stats_ = working_;
-  stats_.ring_dropped = ring_dropped;
+  stats_ = working_;  // ring_dropped: counted by the producer, added by stats()
 }
 
 }  // namespace parley::media

@@ -170,6 +170,7 @@ class VideoReceiver {
 
   mutable std::mutex stats_mu_;
   VideoReceiverStats stats_;
+  std::atomic<std::uint64_t> ring_dropped_{0};  // the producer's, lock-free
 };
 
 }  // namespace parley::media

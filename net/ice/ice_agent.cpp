@@ -9,6 +9,8 @@
 #include <string_view>
 #include <thread>
 
+#include "net/platform/realtime_priority.h"
+
 namespace parley::net {
 
 namespace {
@@ -138,7 +140,10 @@ class IceAgent::Impl {
     g_signal_connect(object, "new-selected-pair-full",
                      reinterpret_cast<GCallback>(&Impl::onSelectedPair), this);
     nice_agent_attach_recv(agent_, stream_, 1, context_, &Impl::onReceive, this);
-    thread_ = std::thread([this] {
+    thread_ = std::thread([this, raise = config_.realtime_priority] {
+      if (raise) {
+        (void)raiseVoiceThread(VoiceThread::PeerNetwork);
+      }
       g_main_context_push_thread_default(context_);
       g_main_loop_run(loop_);
       g_main_context_pop_thread_default(context_);

@@ -89,6 +89,9 @@ struct IceAgentConfig {
   IceProxy proxy;
   std::uint16_t port_min = 0;  // 0, 0: any port
   std::uint16_t port_max = 0;
+  // The agent's thread receives the peer path's media: raise it as a voice
+  // thread (net/platform/realtime_priority.h).
+  bool realtime_priority = false;
 };
 
 struct IceSelectedPair {

@@ -79,8 +79,10 @@ import impair  # noqa: E402
 import network_change  # noqa: E402
 import screen_loss  # noqa: E402
 import voice_loss  # noqa: E402
+import busy_machine  # noqa: E402
 
-MEDIA_TESTS = dict(media.TESTS, **voice_loss.TESTS, **network_change.TESTS, **screen_loss.TESTS)
+MEDIA_TESTS = dict(media.TESTS, **voice_loss.TESTS, **network_change.TESTS, **screen_loss.TESTS,
+                   **busy_machine.TESTS)
 
 
 # --------------------------------------------------------------------------
@@ -1157,15 +1159,21 @@ def run_media(args):
         if shutil.which(tool) is None and not os.path.exists("/usr/sbin/" + tool):
             print("SKIPPED: media lab test needs %s (see scripts/lib/deps.sh)" % tool)
             return SKIP
+    if args.name in busy_machine.TESTS:
+        reason = busy_machine.skip_reason()
+        if reason:
+            print("SKIPPED: media %s: %s" % (args.name, reason))
+            return SKIP
     print("media %s: %s" % (args.name, MEDIA_TESTS[args.name]))
     started = time.monotonic()
     apply_open = lambda: apply_scenario(state, "open")  # noqa: E731
-    modules = [m for m in (voice_loss, network_change, screen_loss) if args.name in m.TESTS]
+    modules = [m for m in (voice_loss, network_change, screen_loss, busy_machine)
+               if args.name in m.TESTS]
     if modules:
         module = modules[0]
         failures = module.run(args.name, state, os.path.abspath(args.cli),
-                                  os.path.abspath(args.check), apply_open, in_client,
-                                  args.packet_delay and os.path.abspath(args.packet_delay))
+                              os.path.abspath(args.check), apply_open, in_client,
+                              args.packet_delay and os.path.abspath(args.packet_delay))
     else:
         failures = media.run(args.name, state, os.path.abspath(args.cli),
                              os.path.abspath(args.check), apply_open, in_client)

@@ -46,7 +46,7 @@ class Client:
     """One parley-cli join --json in a lab namespace; stdout is kept in a file."""
 
     def __init__(self, state, role, user, room, seconds, extra, cli, workdir, in_client,
-                 stdin_pipe=False):
+                 stdin_pipe=False, env_extra=None):
         self.user = user
         self.out_path = os.path.join(workdir, "%s.jsonl" % user)
         self.err_path = os.path.join(workdir, "%s.err" % user)
@@ -59,6 +59,7 @@ class Client:
             full = ["ip", "netns", "exec", state["namespaces"][role]] + argv
         env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
         env["PARLEY_PASSWORD"] = PASSWORD
+        env.update(env_extra or {})
         self.seconds = seconds
         with open(self.out_path, "w") as out, open(self.err_path, "w") as err:
             # ip netns exec, unshare and sh all exec: the PID is parley-cli's

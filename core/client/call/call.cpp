@@ -6,6 +6,8 @@
 #include <asio/post.hpp>
 #include <future>
 
+#include "net/platform/realtime_priority.h"
+
 namespace parley::client {
 
 Call::Call(const asio::any_io_executor& executor, CallConfig config, media::AudioInput& input,
@@ -15,7 +17,11 @@ Call::Call(const asio::any_io_executor& executor, CallConfig config, media::Audi
       input_(input),
       output_(output),
       clock_(clock),
-      transport_(std::make_unique<MediaTransport>(strand_, config_.transport, clock)) {
+      transport_(std::make_unique<MediaTransport>(strand_, config_.transport, clock)),
+      audio_wake_(std::make_unique<AudioWake>(strand_, [this] { sendWaitingAudio(); })) {
+  // One switch for every thread on the voice path: the audio thread, the
+  // strand's I/O thread (start()) and the peer path's ICE thread.
+  config_.peer.realtime_priority = config_.audio.realtime_priority;
   transport_->setReceiver(
       [this](std::span<const std::byte> plain, bool rtcp) { onPlain(plain, rtcp); });
   transport_->setPathObserver([this](MediaPath path) {
@@ -107,7 +113,7 @@ Result<void> Call::start() {
     return makeError(std::move(engine).error());
   }
   engine_ = std::move(*engine);
-  engine_->start([this] { scheduleDrain(drain_scheduled_, &Call::drainAudio); });
+  engine_->start([this] { audio_wake_->notify(); });
 
   if (camera_source_) {
     auto sender = makeSender(std::move(camera_source_), false);
@@ -158,6 +164,14 @@ Result<void> Call::start() {
           : media::VideoReceiver::NackRequest{});
   asio::post(strand_, [this, alive] {
     if (auto still = alive.lock(); still && *still) {
+      // The thread that runs the strand receives every voice packet and
+      // sends ours (the client runs one I/O thread per session): it is on
+      // the voice path as much as the audio thread is.
+      if (config_.audio.realtime_priority) {
+        network_thread_raised_ = true;
+        (void)net::raiseVoiceThread(net::VoiceThread::Network);
+      }
+      audio_wake_->start();
       armFeedbackTimer();
     }
   });
@@ -191,6 +205,12 @@ void Call::stop() {
     }
     if (feedback_timer_) {
       feedback_timer_->cancel();
+    }
+    audio_wake_->stop();  // the audio thread was joined above: no notify after this
+    if (network_thread_raised_) {
+      // The session's I/O thread outlives the call.
+      net::restoreThreadPriority();
+      network_thread_raised_ = false;
     }
     done->set_value();
   });

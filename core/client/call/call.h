@@ -35,6 +35,7 @@
 
 #include "core/base/clock.h"
 #include "core/base/result.h"
+#include "core/client/call/audio_wake.h"
 #include "core/client/call/media_transport.h"
 #include "core/client/call/peer_path.h"
 #include "core/client/media_link.h"
@@ -216,7 +217,6 @@ class Call final : public MediaLink {
   void requestOwnKeyFrames();
   void onPlain(std::span<const std::byte> plain, bool rtcp, bool from_peer = false);
   void onRtcp(std::span<const std::byte> plain, bool from_peer);
-  void drainAudio();
   void sendWaitingAudio();  // on the strand: the audio ring's one consumer
   void drainVideo();
   void restartPausedVideo(Clock::TimePoint now);
@@ -246,7 +246,8 @@ class Call final : public MediaLink {
   const Clock& clock_;
   std::unique_ptr<MediaTransport> transport_;
   std::unique_ptr<media::AudioEngine> engine_;
-  std::atomic<bool> drain_scheduled_{false};
+  // The audio thread's way to the strand (no lock or allocation there).
+  std::unique_ptr<AudioWake> audio_wake_;
   std::atomic<bool> video_drain_scheduled_{false};
   std::unique_ptr<media::VideoSource> camera_source_;
   std::unique_ptr<media::VideoSource> screen_source_;
@@ -261,6 +262,7 @@ class Call final : public MediaLink {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
   // Call-strand state.
+  bool network_thread_raised_ = false;  // start() raised the strand's thread
   std::uint8_t audio_pt_ = 111;
   std::map<std::uint32_t, std::string> ssrc_users_;
   std::map<std::uint32_t, std::uint64_t> received_bytes_;  // per SSRC, RTP bytes

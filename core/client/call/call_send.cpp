@@ -1,6 +1,7 @@
 // The Call's outgoing media: what the audio engine and the video encoders
-// have ready is taken on the call strand (their threads only wake it) and
-// handed to sendMedia (call_peer.cpp), which picks the path.
+// have ready is taken on the call strand (their threads only wake it: the
+// audio thread through AudioWake, the encoders with a post) and handed to
+// sendMedia (call_peer.cpp), which picks the path.
 
 #include <asio/post.hpp>
 
@@ -18,11 +19,6 @@ void Call::scheduleDrain(std::atomic<bool>& flag, void (Call::*drain)()) {
       (this->*drain)();
     }
   });
-}
-
-void Call::drainAudio() {
-  drain_scheduled_ = false;
-  sendWaitingAudio();
 }
 
 void Call::sendWaitingAudio() {

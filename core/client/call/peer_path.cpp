@@ -68,6 +68,7 @@ void PeerPath::start() {
       net::selectHostAddresses(net::listLocalInterfaceAddresses(), config_.interfaces);
   ice.offer_host_candidates = !config_.hide_local_addresses;
   ice.proxy = config_.proxy;
+  ice.realtime_priority = config_.realtime_priority;
   for (const auto& server : start_.servers) {
     if (server.kind == "stun" && !ice.stun) {
       ice.stun = net::IceStunServer{server.address, server.port};

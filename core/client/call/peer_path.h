@@ -55,6 +55,8 @@ struct PeerPathConfig {
   // Checks that have not connected by then never will on a network a
   // meeting can use; the attempt ends and media stays on the server.
   std::chrono::milliseconds connect_timeout{10000};
+  // Raise the ICE agent's thread, which receives the peer's voice.
+  bool realtime_priority = true;
 };
 
 class PeerPath {

@@ -95,7 +95,11 @@ void Room::offerMedia(const Member& member) {
   o->set_video_codec(video_codec_);
   o->set_audio_payload_type(kOpusPayloadType);
   o->set_video_payload_type(payloadTypeOf(video_codec_));
-  member.channel->send(offer);
+  // The leg first: the router's strand then has it before any packet sent
+  // under this offer, which a client may send the moment the offer is in
+  // (seen with the client's media thread at real-time priority and this
+  // thread preempted between the two: its first voice packets were dropped
+  // as unknown).
   if (ctx_->media) {
     MediaLegInfo leg;
     leg.participant_id = member.participant_id;
@@ -105,6 +109,7 @@ void Room::offerMedia(const Member& member) {
     leg.channel = member.channel;
     ctx_->media->addLeg(std::move(leg));
   }
+  member.channel->send(offer);
 }
 
 void Room::setMedia(std::uint64_t participant_id, proto::MediaState media) {
