@@ -292,8 +292,9 @@ Result<std::unique_ptr<CliCall>> CliCall::create(asio::any_io_executor executor,
   }
   if (cli_call->dumper_ || cli_call->scorer_) {
     cli_call->call_->setRemoteVideoSink(
-        [dumper = cli_call->dumper_, scorer = cli_call->scorer_](
-            const std::string& user, bool is_screen, const media::VideoFrame& frame) {
+        [dumper = cli_call->dumper_, scorer = cli_call->scorer_](const std::string& user,
+                                                                 bool is_screen,
+                                                                 const media::VideoFrame& frame) {
           if (scorer) {
             scorer->onFrame(is_screen, frame);
           }

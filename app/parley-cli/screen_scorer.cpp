@@ -1,8 +1,8 @@
 #include "app/parley-cli/screen_scorer.h"
 
 #include <fstream>
-#include <utility>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "media/video/image_source.h"
 #include "media/video/video_quality.h"
@@ -19,8 +19,8 @@ Result<std::unique_ptr<ScreenScorer>> ScreenScorer::create(const std::string& re
   }
   auto frame = (*source)->nextFrame();
   if (!frame || !*frame) {
-    return makeError(ErrorCode::MediaFileInvalid, "--screen-reference " + reference_png +
-                                                      ": no picture");
+    return makeError(ErrorCode::MediaFileInvalid,
+                     "--screen-reference " + reference_png + ": no picture");
   }
   return std::unique_ptr<ScreenScorer>(new ScreenScorer(std::move(**frame), std::move(out_json)));
 }

@@ -166,8 +166,8 @@ void VideoReceiver::serviceRepairs() {
   const auto now = clock_.now();
   const auto round_trip =
       std::chrono::duration_cast<Clock::Duration>(std::chrono::microseconds(round_trip_us_.load()));
-  const auto window = std::clamp<Clock::Duration>(
-      round_trip * 3 + std::chrono::milliseconds(30), kMinRepairWindow, kMaxRepairWindow);
+  const auto window = std::clamp<Clock::Duration>(round_trip * 3 + std::chrono::milliseconds(30),
+                                                  kMinRepairWindow, kMaxRepairWindow);
   bool counted_changed = false;
   for (auto& [ssrc, stream] : streams_) {
     if (send_nack_) {

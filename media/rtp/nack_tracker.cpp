@@ -4,8 +4,7 @@
 
 namespace parley::media {
 
-std::optional<Clock::Duration> NackTracker::onPacket(std::uint16_t sequence,
-                                                     Clock::TimePoint now) {
+std::optional<Clock::Duration> NackTracker::onPacket(std::uint16_t sequence, Clock::TimePoint now) {
   const std::int64_t seq = unwrapper_.unwrap(sequence);
   if (!newest_) {
     newest_ = seq;

@@ -25,10 +25,10 @@
 namespace parley::media {
 
 struct NackStats {
-  std::uint64_t missing = 0;      // sequence numbers found missing
-  std::uint64_t requested = 0;    // sequence numbers put in NACKs (retries included)
-  std::uint64_t recovered = 0;    // missing ones that arrived after all
-  std::uint64_t given_up = 0;     // missing ones no longer asked for
+  std::uint64_t missing = 0;       // sequence numbers found missing
+  std::uint64_t requested = 0;     // sequence numbers put in NACKs (retries included)
+  std::uint64_t recovered = 0;     // missing ones that arrived after all
+  std::uint64_t given_up = 0;      // missing ones no longer asked for
   std::uint64_t gaps_skipped = 0;  // jumps larger than kMaxGap
 };
 

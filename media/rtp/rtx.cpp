@@ -96,8 +96,9 @@ Result<UnwrappedRtx> unwrapRtx(std::span<const std::byte> rtx, std::vector<std::
   }
   UnwrappedRtx result;
   result.media_ssrc = mediaSsrcForRtx(view->header.ssrc);
-  result.original_sequence = static_cast<std::uint16_t>(
-      (static_cast<std::uint16_t>(view->payload[0]) << 8) | static_cast<std::uint16_t>(view->payload[1]));
+  result.original_sequence =
+      static_cast<std::uint16_t>((static_cast<std::uint16_t>(view->payload[0]) << 8) |
+                                 static_cast<std::uint16_t>(view->payload[1]));
   copyHeader(rtx, *view, out);
   setTypeSequenceSsrc(out, view->header.marker, *media_pt, result.original_sequence,
                       result.media_ssrc);

@@ -45,8 +45,8 @@
 #include "media/engine/video_sender.h"
 #include "media/rtp/duplicate_filter.h"
 #include "media/rtp/packet_history.h"
-#include "media/rtp/rtcp_packet.h"
 #include "media/rtp/reception_statistics.h"
+#include "media/rtp/rtcp_packet.h"
 
 namespace parley::client {
 

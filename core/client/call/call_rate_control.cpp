@@ -94,7 +94,8 @@ void Call::sendFeedback() {
   const auto now = clock_.now();
   // The video receiver waits about a round trip for each retransmission.
   if (video_receiver_) {
-    const auto rtt = route_ == Route::Peer && peer_ ? peer_->roundTrip() : transport_->udpRoundTrip();
+    const auto rtt =
+        route_ == Route::Peer && peer_ ? peer_->roundTrip() : transport_->udpRoundTrip();
     if (rtt) {
       video_receiver_->setRoundTrip(*rtt);
     }

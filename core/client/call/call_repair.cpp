@@ -88,9 +88,9 @@ void Call::sendNack(std::uint32_t ssrc, const std::vector<std::uint16_t>& sequen
   // next retry.
   constexpr std::size_t kMaxPerNack = 256;
   media::Nack nack{offer_.audio_ssrc, ssrc, {}};
-  nack.lost_sequences.assign(
-      sequences.begin(),
-      sequences.begin() + static_cast<std::ptrdiff_t>(std::min(sequences.size(), kMaxPerNack)));
+  nack.lost_sequences.assign(sequences.begin(),
+                             sequences.begin() + static_cast<std::ptrdiff_t>(
+                                                     std::min(sequences.size(), kMaxPerNack)));
   media::appendNack(nack, rtcp);
   ++repair_.nacks_sent;
   sendMedia(std::move(rtcp), true, net::TrafficClass::Video);

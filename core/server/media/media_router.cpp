@@ -136,7 +136,7 @@ constexpr auto kListenerLossHold = std::chrono::milliseconds(1200);
 struct MediaRouter::SentStream {
   media::PacketHistory history;
   media::NackTracker missing;
-  std::uint16_t rtx_sequence = 0;  // one RTX sequence for all receivers
+  std::uint16_t rtx_sequence = 0;                  // one RTX sequence for all receivers
   Clock::Duration round_trip = kUpstreamStartRtt;  // to the sender, smoothed
 };
 

@@ -16,8 +16,8 @@
 // NACK is answered by the server itself, from a short history of each video
 // stream, with retransmissions (RTX, RFC 4588); the server asks a sender
 // (NACK) only for what never reached it, when the gap shows, and sends what
-// comes back on to everyone forwarded that stream. A receiver's receiver reports and REMB estimates set the video budget the
-// router holds for it (see ReceiverBudget) so a slow receiver gets fewer
+// comes back on to everyone forwarded that stream. A receiver's receiver reports and REMB estimates
+// set the video budget the router holds for it (see ReceiverBudget) so a slow receiver gets fewer
 // video frames and never slows the others. Audio is never dropped to make
 // room for video.
 //
@@ -111,8 +111,8 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
     std::uint64_t nacks_to_senders = 0;
     std::uint64_t recovered_from_senders = 0;  // what senders sent again
     std::uint64_t duplicates_dropped = 0;      // a packet that had arrived already
-    std::uint64_t voice_loss_reports = 0;  // receiver reports on a sender's own voice
-    std::uint64_t stun_answered = 0;       // Binding requests (peer paths' public address)
+    std::uint64_t voice_loss_reports = 0;      // receiver reports on a sender's own voice
+    std::uint64_t stun_answered = 0;           // Binding requests (peer paths' public address)
     // Authenticated, but from an address the leg has not confirmed (yet).
     std::uint64_t dropped_unconfirmed_address = 0;
     std::uint64_t address_checks_sent = 0;
