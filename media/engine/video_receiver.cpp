@@ -273,6 +273,11 @@ void VideoReceiver::handle(std::span<const std::byte> packet, Clock::TimePoint a
     ++working_.malformed;
     return;
   }
+  if (!ready.empty()) {
+    // Frames came out in order: whatever a passed repair window gave up on
+    // is behind them (completed late, or made moot by a key frame).
+    stream->skip_pending = false;
+  }
   decodeFrames(ssrc, *stream, *decoder, source->second, ready);
 }
 

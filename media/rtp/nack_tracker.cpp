@@ -4,24 +4,30 @@
 
 namespace parley::media {
 
-std::optional<Clock::Duration> NackTracker::onPacket(std::uint16_t sequence, Clock::TimePoint now) {
+NackTracker::Arrival NackTracker::onPacket(std::uint16_t sequence, Clock::TimePoint now) {
   const std::int64_t seq = unwrapper_.unwrap(sequence);
+  if (newest_ && seq < *newest_ - kMaxGap) {
+    ++stats_.restarts;
+    stats_.given_up += missing_.size();
+    missing_.clear();
+    newest_.reset();
+  }
   if (!newest_) {
     newest_ = seq;
-    return std::nullopt;
+    return {};
   }
   if (seq <= *newest_) {
     auto it = missing_.find(seq);
     if (it == missing_.end()) {
-      return std::nullopt;
+      return {};
     }
-    std::optional<Clock::Duration> sample;
+    Arrival arrival{true, std::nullopt};
     if (it->second.asked == 1 && it->second.last_asked) {
-      sample = now - *it->second.last_asked;
+      arrival.round_trip = now - *it->second.last_asked;
     }
     missing_.erase(it);
     ++stats_.recovered;
-    return sample;
+    return arrival;
   }
   const std::int64_t gap = seq - *newest_ - 1;
   if (gap > kMaxGap) {
@@ -40,13 +46,14 @@ std::optional<Clock::Duration> NackTracker::onPacket(std::uint16_t sequence, Clo
     }
   }
   newest_ = seq;
-  return std::nullopt;
+  return {};
 }
 
-std::vector<std::uint16_t> NackTracker::due(Clock::TimePoint now, Clock::Duration round_trip) {
+std::vector<std::uint16_t> NackTracker::due(Clock::TimePoint now, Clock::Duration round_trip,
+                                            std::size_t max_count) {
   const auto interval = std::max<Clock::Duration>(round_trip + round_trip / 4, kMinRetryInterval);
   std::vector<std::uint16_t> out;
-  for (auto it = missing_.begin(); it != missing_.end();) {
+  for (auto it = missing_.begin(); it != missing_.end() && out.size() < max_count;) {
     Missing& m = it->second;
     if (m.last_asked && now - *m.last_asked < interval) {
       ++it;

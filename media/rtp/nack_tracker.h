@@ -30,6 +30,7 @@ struct NackStats {
   std::uint64_t recovered = 0;     // missing ones that arrived after all
   std::uint64_t given_up = 0;      // missing ones no longer asked for
   std::uint64_t gaps_skipped = 0;  // jumps larger than kMaxGap
+  std::uint64_t restarts = 0;      // steps back larger than kMaxGap
 };
 
 class NackTracker {
@@ -39,15 +40,23 @@ class NackTracker {
   static constexpr auto kMinRetryInterval = std::chrono::milliseconds(15);
   static constexpr std::size_t kMaxMissing = 1024;
 
-  // One packet of the stream arrived (first copy or retransmission). When it
-  // was missing and asked for exactly once, returns how long ago that was: a
-  // round-trip sample (Karn: after a retry nobody knows which ask it answers).
-  std::optional<Clock::Duration> onPacket(std::uint16_t sequence, Clock::TimePoint now);
+  struct Arrival {
+    bool was_missing = false;  // it filled a gap
+    // When it was asked for exactly once: how long ago that was, a round-trip
+    // sample (Karn: after a retry nobody knows which ask it answers).
+    std::optional<Clock::Duration> round_trip;
+  };
 
-  // The sequence numbers to put in a NACK now (oldest first); each is then
-  // not due again for a retry interval. Those asked kMaxRetries times are
-  // given up.
-  std::vector<std::uint16_t> due(Clock::TimePoint now, Clock::Duration round_trip);
+  // One packet of the stream arrived (first copy or retransmission). A step
+  // back of more than kMaxGap is a restarted stream (a new sender on the same
+  // SSRC counts from 0 again): the tracking starts over from it.
+  Arrival onPacket(std::uint16_t sequence, Clock::TimePoint now);
+
+  // The sequence numbers to put in a NACK now (oldest first, at most
+  // `max_count`; the rest stay due); each is then not due again for a retry
+  // interval. Those asked kMaxRetries times are given up.
+  std::vector<std::uint16_t> due(Clock::TimePoint now, Clock::Duration round_trip,
+                                 std::size_t max_count = 256);
 
   // When the oldest packet still missing was found missing.
   [[nodiscard]] std::optional<Clock::TimePoint> oldestMissingSince() const;

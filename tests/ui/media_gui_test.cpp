@@ -224,6 +224,19 @@ void MediaGuiTest::remoteCameraVoiceAndScreenShow() {
   QVERIFY2(screen.width() == 1280 || screen.width() == 640,
            qPrintable(QString::number(screen.width())));
 
+  // His row's details say what arrives of his voice, camera and screen
+  // (from the call's statistics, once a second).
+  const auto details = [&] {
+    return model->data(model->index(row, ParticipantModel::Name), Qt::ToolTipRole).toString();
+  };
+  QTRY_VERIFY_WITH_TIMEOUT(details().contains(QStringLiteral("Screen: ")) &&
+                               details().contains(QStringLiteral("Camera: ")) &&
+                               details().contains(QStringLiteral("Voice: ")),
+                           kWaitMs);
+  QVERIFY2(details().contains(QStringLiteral(" frames, ")), qPrintable(details()));
+  QVERIFY(model->data(model->index(0, ParticipantModel::Name), Qt::ToolTipRole).isNull() ||
+          !model->isSelf(0));  // our own row has no reception details
+
   // Our own media path, from the call's statistics.
   QTRY_VERIFY_WITH_TIMEOUT(app.media() != nullptr && (app.media()->path() == QLatin1String("udp") ||
                                                       app.media()->path() == QLatin1String("tcp")),

@@ -12,6 +12,7 @@
 #include "ui/application/session_bridge.h"
 #include "ui/meeting/chat_view.h"
 #include "ui/meeting/meeting_window.h"
+#include "ui/meeting/participant_model.h"
 #include "ui/meeting/room_controls.h"
 #include "ui/meeting/share_dialog.h"
 #include "ui/secrets/resume_token_keeper.h"
@@ -407,6 +408,12 @@ void AppController::connectMedia() {
       meeting_->setMediaPath(path);
     }
   });
+  connect(media, &MeetingMedia::receptionChanged, this,
+          [this](const QHash<QString, QString>& by_user) {
+            if (meeting_) {
+              meeting_->participants()->setReception(by_user);
+            }
+          });
   connect(media, &MeetingMedia::sharingEnded, this, [this](const QString& reason) {
     if (meeting_) {
       meeting_->setSharing({});

@@ -1,5 +1,7 @@
 #include "ui/meeting/meeting_media.h"
 
+#include "ui/meeting/reception_details.h"
+
 #include <QCoreApplication>
 #include <QMetaObject>
 #include <QPointer>
@@ -364,6 +366,7 @@ void MeetingMedia::onStats(const client::CallStats& stats) {
     path_ = path;
     Q_EMIT pathChanged(path);
   }
+  Q_EMIT receptionChanged(receptionDetails(stats));
   // The screen's sender comes last; one that ended (window closed) stops the share.
   if (state_.sharing_screen && !stats.senders.empty() && !stats.senders.back().error.empty()) {
     const QString reason = QString::fromStdString(stats.senders.back().error);

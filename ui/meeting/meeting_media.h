@@ -162,6 +162,9 @@ class MeetingMedia final : public QObject {
   void remoteVideo(const QString& user, bool screen, const QImage& image);
   // The media path to the server changed ("udp", "tcp", "probing", "off").
   void pathChanged(const QString& path);
+  // Once a second while media runs: what we receive, per sender
+  // (receptionDetails).
+  void receptionChanged(const QHash<QString, QString>& by_user);
   // The share ended by itself (window closed, display gone): why.
   void sharingEnded(const QString& reason);
   void cameraEnded(const QString& reason);

@@ -70,6 +70,16 @@ bool ParticipantModel::setPath(quint64 participant_id, const QString& path) {
   return true;
 }
 
+void ParticipantModel::setReception(const QHash<QString, QString>& by_user) {
+  if (by_user == reception_) {
+    return;
+  }
+  reception_ = by_user;
+  if (!people_.empty()) {
+    Q_EMIT dataChanged(index(0, Name), index(rowCount() - 1, Name), {Qt::ToolTipRole});
+  }
+}
+
 void ParticipantModel::setSelfPath(const QString& path) {
   self_path_ = path;
   for (int row = 0; row < static_cast<int>(people_.size()); ++row) {
@@ -162,6 +172,10 @@ QVariant ParticipantModel::data(const QModelIndex& index, int role) const {
       default:
         return {};
     }
+  }
+  if (role == Qt::ToolTipRole && index.column() == Name && !self) {
+    const auto details = reception_.find(QString::fromStdString(p.user));
+    return details == reception_.end() ? QVariant() : QVariant(details.value());
   }
   if (role == Qt::ToolTipRole && index.column() == Path && p.media_path == "peer-to-peer") {
     return tr(

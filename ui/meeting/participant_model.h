@@ -5,11 +5,14 @@
 // own row also says whether our media goes over UDP or inside the TLS
 // connection (TCP), from the call's statistics; in a two-person room a row
 // says "peer-to-peer" or "relayed (TURN)" once that member's media takes a
-// peer path (the server tells the room: ParticipantPath).
+// peer path (the server tells the room: ParticipantPath). A row's tooltip
+// says how that participant's voice and video reach us (loss before and
+// after repair, concealment, the longest freeze).
 //
 // Threads: GUI thread only.
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <vector>
 
 #include "core/client/session_observer.h"
@@ -36,6 +39,9 @@ class ParticipantModel final : public QAbstractTableModel {
   // Where a participant's media goes ("via server", "peer-to-peer",
   // "relayed (TURN)"); false when not listed.
   bool setPath(quint64 participant_id, const QString& path);
+  // What we receive from each participant (receptionDetails), by user name:
+  // the tooltip of the row's Name.
+  void setReception(const QHash<QString, QString>& by_user);
   [[nodiscard]] const std::vector<client::ParticipantInfo>& people() const { return people_; }
   [[nodiscard]] const client::ParticipantInfo* find(const QString& user) const;
   [[nodiscard]] QStringList names() const;
@@ -51,6 +57,7 @@ class ParticipantModel final : public QAbstractTableModel {
   quint64 self_ = 0;
   QString self_path_;
   QString owner_;
+  QHash<QString, QString> reception_;
 };
 
 }  // namespace parley::ui

@@ -136,17 +136,42 @@ constexpr auto kListenerLossHold = std::chrono::milliseconds(1200);
 struct MediaRouter::SentStream {
   media::PacketHistory history;
   media::NackTracker missing;
-  std::uint16_t rtx_sequence = 0;                  // one RTX sequence for all receivers
   Clock::Duration round_trip = kUpstreamStartRtt;  // to the sender, smoothed
 };
 
-// For one receiver and one stream: where the current run of forwarding
-// began. A NACK for an earlier packet names one the receiver was never
-// meant to get (another layer was forwarded then) and is not answered.
+// For one receiver and one stream: the packets of the current run of
+// forwarding, [first, last], first kept within the history's reach of last
+// (so the window never wraps). A NACK outside it names a packet the
+// receiver was never meant to get (another layer was forwarded then) and is
+// not answered. Each receiver has its own RTX sequence per stream: its own
+// SRTP stream must see it count up without jumps of 2^15.
 struct MediaRouter::ForwardRun {
   bool active = false;
   std::uint16_t first = 0;
+  std::uint16_t last = 0;
+  std::uint16_t rtx_sequence = 0;
+
+  void forwarded(std::uint16_t sequence) {
+    if (!active) {
+      active = true;
+      first = sequence;
+    }
+    last = sequence;
+    if (static_cast<std::uint16_t>(last - first) > media::PacketHistory::kCapacity) {
+      first = static_cast<std::uint16_t>(last - media::PacketHistory::kCapacity);
+    }
+  }
+  [[nodiscard]] bool covers(std::uint16_t sequence) const {
+    return static_cast<std::uint16_t>(sequence - first) <= static_cast<std::uint16_t>(last - first);
+  }
 };
+
+// What a receiver may be sent again, in bytes a second: a share of what it
+// can take (its budget), at least enough for a little loss of one screen.
+// NACKs beyond it go unanswered: a receiver cannot make the server send
+// more than that by asking.
+constexpr double kRepairShare = 0.25;
+constexpr double kMinRepairBytesPerSecond = 40'000;
 
 struct MediaRouter::Leg {
   Leg(MediaLegInfo i, const net::MediaKeys& k, const media::LossBasedControllerConfig& downlink)
@@ -192,6 +217,10 @@ struct MediaRouter::Leg {
   Clock::TimePoint voice_reported{};
   Clock::TimePoint listener_loss_at{};
   std::uint8_t listener_loss = 0;
+  // As a listener: the extended highest sequence of each talker's voice in
+  // this participant's last report on it, so a report counts only when it
+  // covers kVoiceReportPackets or more (by talker audio SSRC).
+  std::unordered_map<std::uint32_t, std::uint32_t> voice_heard;
   ReturnAddress udp_address;
   Clock::TimePoint last_udp{};  // the last authenticated packet from the confirmed address
   bool client_uses_udp = false;
@@ -214,6 +243,8 @@ struct MediaRouter::Leg {
   // so voice-only legs pay nothing), and the runs forwarded to it.
   std::array<std::unique_ptr<SentStream>, kStreamKinds> sent;
   std::unordered_map<std::uint32_t, ForwardRun> forwarded;  // by media SSRC
+  double repair_tokens = 0;  // bytes this receiver may be sent again now
+  Clock::TimePoint repair_refilled{};
   Clock::TimePoint uplink_chosen{};
   std::uint32_t uplink_last_ts = 0;
   std::int64_t uplink_ts = 0;
@@ -314,6 +345,11 @@ void MediaRouter::removeLegNow(std::uint64_t participant_id) {
   }
   if (auto r = rooms_.find(leg->info.room); r != rooms_.end()) {
     std::erase(r->second, leg);
+    for (Leg* other : r->second) {  // its streams are no longer forwarded to anyone
+      for (const auto ssrc : leg->info.ssrcs) {
+        other->forwarded.erase(ssrc);
+      }
+    }
     if (r->second.empty()) {
       rooms_.erase(r);
       speakers_.erase(leg->info.room);
@@ -608,9 +644,7 @@ void MediaRouter::forwardVideo(Leg& from, std::span<const std::byte> plain,
       }
       continue;
     }
-    if (auto& run = to->forwarded[rtp.header.ssrc]; !run.active) {
-      run = ForwardRun{true, rtp.header.sequence};
-    }
+    to->forwarded[rtp.header.ssrc].forwarded(rtp.header.sequence);
     scratch_.assign(plain.begin(), plain.end());
     sendTo(*to, scratch_, false, net::TrafficClass::Video);
   }
@@ -779,13 +813,12 @@ void MediaRouter::askSender(Leg& sender, std::uint32_t ssrc, SentStream& stream,
                             Clock::TimePoint now) {
   // What the history no longer holds cannot be forwarded in time anyway.
   stream.missing.forgetFoundBefore(now - media::PacketHistory::kMaxAge);
-  auto due = stream.missing.due(now, stream.round_trip);
+  constexpr std::size_t kMaxPerNack = 256;  // one compound within one packet
+  auto due = stream.missing.due(now, stream.round_trip, kMaxPerNack);
   if (due.empty()) {
     return;
   }
   ++counters_.nacks_to_senders;
-  constexpr std::size_t kMaxPerNack = 256;  // one compound within one packet
-  due.resize(std::min(due.size(), kMaxPerNack));
   scratch_.clear();
   media::ReceiverReport rr;
   rr.ssrc = kServerSsrc;
@@ -801,14 +834,31 @@ void MediaRouter::answerNack(Leg& receiver, Leg& sender, const media::Nack& nack
     return;
   }
   auto run = receiver.forwarded.find(nack.media_ssrc);
-  if (run == receiver.forwarded.end()) {
-    return;
+  if (run == receiver.forwarded.end() || !run->second.active) {
+    return;  // not forwarded to this receiver now: nothing to repair
   }
   SentStream& stream = *sender.sent[*kind];
   const auto now = clock_.now();
   ++counters_.nacks_received;
-  for (const auto sequence : nack.lost_sequences) {
-    if (sequence != run->second.first && !media::isNewerSequence(sequence, run->second.first)) {
+  // The repair budget refills with time, up to a second's worth.
+  const double rate =
+      std::max(kMinRepairBytesPerSecond,
+               kRepairShare * static_cast<double>(receiver.downlink_loss.targetBps()) / 8);
+  if (receiver.repair_refilled != Clock::TimePoint{}) {
+    receiver.repair_tokens =
+        std::min(rate,
+                 receiver.repair_tokens +
+                     rate * std::chrono::duration<double>(now - receiver.repair_refilled).count());
+  } else {
+    receiver.repair_tokens = rate;
+  }
+  receiver.repair_refilled = now;
+  // A hostile list may repeat itself: each packet once per NACK.
+  std::vector<std::uint16_t> wanted = nack.lost_sequences;
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  for (const auto sequence : wanted) {
+    if (!run->second.covers(sequence)) {
       ++counters_.nack_not_forwarded;
       continue;
     }
@@ -819,11 +869,16 @@ void MediaRouter::answerNack(Leg& receiver, Leg& sender, const media::Nack& nack
       ++counters_.nack_not_in_history;
       continue;
     }
-    if (!media::wrapRtx(*packet, media::rtxSsrcFor(nack.media_ssrc), stream.rtx_sequence,
+    if (receiver.repair_tokens < static_cast<double>(packet->size())) {
+      ++counters_.nack_over_budget;
+      continue;
+    }
+    if (!media::wrapRtx(*packet, media::rtxSsrcFor(nack.media_ssrc), run->second.rtx_sequence,
                         scratch_)) {
       continue;
     }
-    ++stream.rtx_sequence;
+    receiver.repair_tokens -= static_cast<double>(packet->size());
+    ++run->second.rtx_sequence;
     ++counters_.retransmitted;
     sendTo(receiver, scratch_, false, net::TrafficClass::Video);
   }
@@ -843,10 +898,18 @@ void MediaRouter::onSenderRetransmission(Leg& from, std::span<const std::byte> r
     ++counters_.duplicates_dropped;  // the original came after all
     return;
   }
+  // Only what the server asked for goes on: a sender cannot push past its
+  // receivers' budgets by sending "retransmissions" nobody wanted.
+  const auto arrival = stream->missing.onPacket(sequence, now);
+  if (!arrival.was_missing) {
+    ++counters_.rtx_unasked;
+    return;
+  }
   ++counters_.recovered_from_senders;
+  from.in_rates[kind].add(original_.size(), now);
   stream->history.store(sequence, original_, now);
-  if (auto sample = stream->missing.onPacket(sequence, now)) {
-    stream->round_trip = (stream->round_trip * 7 + *sample) / 8;  // RFC 6298's alpha
+  if (arrival.round_trip) {
+    stream->round_trip = (stream->round_trip * 7 + *arrival.round_trip) / 8;  // RFC 6298's alpha
   }
   auto room = rooms_.find(from.info.room);
   if (room == rooms_.end()) {
@@ -859,21 +922,20 @@ void MediaRouter::onSenderRetransmission(Leg& from, std::span<const std::byte> r
       continue;
     }
     auto run = to->forwarded.find(unwrapped->media_ssrc);
-    if (run == to->forwarded.end() || !run->second.active ||
-        (sequence != run->second.first && !media::isNewerSequence(sequence, run->second.first))) {
+    if (run == to->forwarded.end() || !run->second.active || !run->second.covers(sequence)) {
       continue;
     }
-    if (!media::wrapRtx(original_, media::rtxSsrcFor(unwrapped->media_ssrc), stream->rtx_sequence,
-                        scratch_)) {
+    if (!media::wrapRtx(original_, media::rtxSsrcFor(unwrapped->media_ssrc),
+                        run->second.rtx_sequence, scratch_)) {
       continue;
     }
-    ++stream->rtx_sequence;
+    ++run->second.rtx_sequence;
     ++counters_.retransmitted;
     sendTo(*to, scratch_, false, net::TrafficClass::Video);
   }
 }
 
-void MediaRouter::noteListenerLoss(const Leg& listener, const media::RtcpCompound& compound) {
+void MediaRouter::noteListenerLoss(Leg& listener, const media::RtcpCompound& compound) {
   const auto now = clock_.now();
   for (const auto& rr : compound.receiver_reports) {
     for (const auto& block : rr.report_blocks) {
@@ -884,6 +946,15 @@ void MediaRouter::noteListenerLoss(const Leg& listener, const media::RtcpCompoun
         continue;
       }
       Leg& talker = *it->second;
+      // A report on a few packets (keep-alives in a pause) says little: one
+      // lost of three is not 33 % loss.
+      auto [heard, first] =
+          listener.voice_heard.try_emplace(block.ssrc, block.extended_highest_seq);
+      const auto covered = block.extended_highest_seq - heard->second;
+      heard->second = block.extended_highest_seq;
+      if (first || covered < kVoiceReportPackets) {
+        continue;
+      }
       // The worst listener counts: what one loses, the talker's redundancy
       // must cover. Their loss includes the talker's uplink (the server
       // renumbers only what it held back on purpose).

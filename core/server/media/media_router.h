@@ -108,6 +108,8 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
     std::uint64_t retransmitted = 0;        // RTX packets sent to receivers
     std::uint64_t nack_not_in_history = 0;  // asked for, never got here (or too old)
     std::uint64_t nack_not_forwarded = 0;   // asked for, but never meant for that receiver
+    std::uint64_t nack_over_budget = 0;     // asked for beyond the receiver's repair budget
+    std::uint64_t rtx_unasked = 0;          // a sender's retransmission nobody asked for
     std::uint64_t nacks_to_senders = 0;
     std::uint64_t recovered_from_senders = 0;  // what senders sent again
     std::uint64_t duplicates_dropped = 0;      // a packet that had arrived already
@@ -189,7 +191,7 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
   // listeners report losing of it (noteListenerLoss), go back to it as a
   // receiver report block (reportVoiceLoss, twice a second at most while it
   // talks): its encoder's FEC and redundancy follow that.
-  void noteListenerLoss(const Leg& listener, const media::RtcpCompound& compound);
+  void noteListenerLoss(Leg& listener, const media::RtcpCompound& compound);
   void reportVoiceLoss(Leg& sender, Clock::TimePoint now);
   void answerProbe(Leg& leg);
   void sendTo(Leg& to, std::vector<std::byte>& plain, bool rtcp, net::TrafficClass cls);

@@ -171,3 +171,30 @@ TEST_CASE("a jump too large to repair is not asked for, and older gaps can be dr
   CHECK(u.due(at(60ms), 10ms) == std::vector<std::uint16_t>{5});
   CHECK(u.stats().given_up == 2);
 }
+
+TEST_CASE("a stream that starts over is tracked from its new start") {
+  NackTracker t;
+  t.onPacket(30000, at(0ms));
+  t.onPacket(30002, at(0ms));  // 30001 missing
+  // A new sender on the same SSRC counts from 0 again.
+  t.onPacket(0, at(10ms));
+  CHECK(t.stats().restarts == 1);
+  CHECK(t.missingCount() == 0);
+  t.onPacket(2, at(11ms));  // 1 missing in the new stream
+  CHECK(t.due(at(11ms), 10ms) == std::vector<std::uint16_t>{1});
+  const auto arrival = t.onPacket(1, at(15ms));
+  CHECK(arrival.was_missing);
+  REQUIRE(arrival.round_trip);
+  CHECK(*arrival.round_trip == 4ms);
+  CHECK_FALSE(t.onPacket(3, at(16ms)).was_missing);
+}
+
+TEST_CASE("what does not fit in one NACK stays due") {
+  NackTracker t;
+  t.onPacket(0, at(0ms));
+  t.onPacket(11, at(0ms));  // 1..10 missing
+  CHECK(t.due(at(0ms), 10ms, 4) == std::vector<std::uint16_t>{1, 2, 3, 4});
+  CHECK(t.due(at(1ms), 10ms, 4) == std::vector<std::uint16_t>{5, 6, 7, 8});
+  CHECK(t.due(at(2ms), 10ms, 4) == std::vector<std::uint16_t>{9, 10});
+  CHECK(t.stats().requested == 10);
+}

@@ -570,9 +570,18 @@ TEST_CASE("the server answers NACKs from its history and asks the sender only fo
   REQUIRE(media::unwrapRtx(*recovered, original));
   CHECK(original == sent[1003]);
 
-  // Before the run forwarded to bob (999) and far ahead (2000): never his,
-  // or never here. The sentinel packet after them comes alone.
+  // Before the run forwarded to bob (999) and far ahead (2000): never his.
+  // A list that repeats itself is answered once per packet. A retransmission
+  // alice sends unasked (1500) goes nowhere. The sentinel packet after them
+  // comes alone, right after the one answer.
   bob.sendRaw(bob.protect(nackFrom(bob, camera, {999, 2000}), true), server);
+  bob.sendRaw(bob.protect(nackFrom(bob, camera, {1002, 1002, 1002, 1002}), true), server);
+  auto once = nextRtp(bob);
+  REQUIRE(once);
+  REQUIRE(media::unwrapRtx(*once, original));
+  CHECK(original == sent[1002]);
+  REQUIRE(media::wrapRtx(vp8(1500, camera, false, true), media::rtxSsrcFor(camera), 1, rtx));
+  alice.sendRaw(alice.protect(rtx), server);
   sent[1005] = vp8(1005, camera, false, true);
   alice.sendRaw(alice.protect(sent[1005]), server);
   auto sentinel = nextRtp(bob);
@@ -582,10 +591,11 @@ TEST_CASE("the server answers NACKs from its history and asks the sender only fo
   const auto c = countersOf(*router);
   CHECK(c.nacks_to_senders == 1);
   CHECK(c.recovered_from_senders == 1);
-  CHECK(c.retransmitted == 2);
-  CHECK(c.nacks_received == 2);
-  CHECK(c.nack_not_forwarded == 1);
-  CHECK(c.nack_not_in_history == 1);
+  CHECK(c.retransmitted == 3);
+  CHECK(c.nacks_received == 3);
+  CHECK(c.nack_not_forwarded == 2);
+  CHECK(c.nack_not_in_history == 0);
+  CHECK(c.rtx_unasked == 1);
   router->stop();
 }
 
@@ -681,11 +691,27 @@ TEST_CASE("a talker hears how much of its voice is lost: on the way in and at it
 
   // bob reports 30 % lost of alice's voice (his downlink), and 90 % of a
   // stream that is not her voice: her next report says 30 %, though
-  // nothing more was lost on her uplink.
+  // nothing more was lost on her uplink. His first report only sets where
+  // he stands (a report counts when it covers 20 packets or more); one that
+  // covers 3 packets counts for nothing however much it lost.
+  const auto bobReports = [&](std::uint8_t fraction, std::uint32_t highest) {
+    media::ReceiverReport rr;
+    rr.ssrc = bob.info.ssrcs[0];
+    rr.report_blocks.push_back(media::ReportBlock{.ssrc = voice_ssrc,
+                                                  .fraction_lost = fraction,
+                                                  .extended_highest_seq = highest});
+    std::vector<std::byte> plain;
+    media::appendReceiverReport(rr, plain);
+    bob.sendRaw(bob.protect(plain, true), server);
+    ++rtcp_sent;
+  };
+  bobReports(0, 5);
+  bobReports(200, 8);
   {
     media::ReceiverReport rr;
     rr.ssrc = bob.info.ssrcs[0];
-    rr.report_blocks.push_back(media::ReportBlock{.ssrc = voice_ssrc, .fraction_lost = 77});
+    rr.report_blocks.push_back(
+        media::ReportBlock{.ssrc = voice_ssrc, .fraction_lost = 77, .extended_highest_seq = 30});
     rr.report_blocks.push_back(
         media::ReportBlock{.ssrc = alice.info.ssrcs[1], .fraction_lost = 230});
     std::vector<std::byte> plain;
