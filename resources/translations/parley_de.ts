@@ -139,6 +139,29 @@
     </message>
 </context>
 <context>
+    <name>ReceptionDetails</name>
+    <message>
+        <source>Voice: %1 packets, %2 lost, %3 concealed, jitter %4 ms</source>
+        <translation>Sprache: %1 Pakete, %2 verloren, %3 überbrückt, Jitter %4 ms</translation>
+    </message>
+    <message>
+        <source>Screen</source>
+        <translation>Bildschirm</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>Kamera</translation>
+    </message>
+    <message>
+        <source>%1: %2 frames, %3 lost, stood still %4 ms at most, %5x%6</source>
+        <translation>%1: %2 Bilder, %3 verloren, höchstens %4 ms Stillstand, %5x%6</translation>
+    </message>
+    <message>
+        <source>Video repair (all senders): %1 packets lost on the way, %2 recovered by retransmission, %3 given up, %4 key frames asked for</source>
+        <translation>Videoreparatur (alle Sender): %1 Pakete unterwegs verloren, %2 durch erneutes Senden wiederhergestellt, %3 aufgegeben, %4 Schlüsselbilder angefordert</translation>
+    </message>
+</context>
+<context>
     <name>parley::ui</name>
     <message>
         <location filename="../../ui/sign_in/attempt_text.cpp" line="31"/>
