@@ -225,9 +225,12 @@ int runJoin(const JoinOptions& options) {
 
   // 2. Each --say, in order.
   for (const auto& text : options.say) {
-    const auto id = session->sendChat(text);
+    // The id is recorded under the lock the acknowledgement takes: sendChat
+    // only posts to the session, and its I/O thread (raised to real-time
+    // priority once media runs) may otherwise see the acknowledgement before
+    // the id is recorded, which left the CLI waiting for an ack that had come.
     std::lock_guard lock(state.mu);
-    state.awaiting_ack.insert(id);
+    state.awaiting_ack.insert(session->sendChat(text));
   }
 
   // 3. Run: --for N seconds, or until a signal (or stdin EOF when interactive).
