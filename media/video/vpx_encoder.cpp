@@ -73,6 +73,13 @@ int tileColumnsLog2(int width) {
   return log2;
 }
 
+// Rate control drops a frame when its buffer is below this percentage of the
+// optimal level (see applyRateControl).
+constexpr unsigned kDropFrameThreshold = 30;
+
+// What frames encoded after kMaxDroppedRun drops may add to the bitrate.
+constexpr double kForcedShare = 0.25;
+
 std::int64_t to90kHz(std::chrono::microseconds t) {
   return t.count() * 9 / 100;  // 90000 / 1000000
 }
@@ -92,6 +99,13 @@ struct VpxEncoder::Impl {
   bool have_pts = false;
   std::int64_t last_pts = 0;  // 90 kHz, of the last frame given to libvpx
   std::int64_t next_due = 0;  // 90 kHz; earlier frames are skipped (max_framerate)
+  int dropped_run = 0;        // frames in a row rate control dropped
+  bool drops_allowed = true;  // see allowDrops()
+  // Bits a screen may still spend on frames encoded against rate control's
+  // wish (kForcedShare of the bitrate, at most a second's worth), and the
+  // pts it was last topped up at.
+  double forced_credit_bits = 0;
+  std::int64_t credit_pts = 0;
 
   Impl() = default;
   Impl(const Impl&) = delete;
@@ -143,7 +157,7 @@ struct VpxEncoder::Impl {
     // instead of raising q: for a screen, a skipped frame costs nothing a
     // reader notices while a blurred one does; for a camera, a short stutter
     // is better than a smeared picture.
-    cfg.rc_dropframe_thresh = 30;
+    cfg.rc_dropframe_thresh = drops_allowed ? kDropFrameThreshold : 0;
     // Never resize internally: scaled text is unreadable, and layer sizes are
     // chosen by the sender (FrameConverter::scale), not by libvpx.
     cfg.rc_resize_allowed = 0;
@@ -164,6 +178,8 @@ struct VpxEncoder::Impl {
 
   Result<void> init() {
     destroy();
+    drops_allowed = true;  // a new encoder starts with dropping on
+    dropped_run = 0;
     vpx_codec_iface_t* iface =
         config.codec == VideoCodec::Vp8 ? vpx_codec_vp8_cx() : vpx_codec_vp9_cx();
     if (vpx_codec_err_t rc = vpx_codec_enc_config_default(iface, &cfg, 0); rc != VPX_CODEC_OK) {
@@ -308,6 +324,47 @@ struct VpxEncoder::Impl {
     return {};
   }
 
+  // Dropping frames is how rate control pays for a large frame, and a
+  // screen's first seconds are all large frames (the still picture is
+  // refined towards exact): left alone, VP9 at 1 Mbit/s drops 7 frames of a
+  // 1080p page in a row (a 530 ms freeze), at 300 kbit/s 46 (3 s). After
+  // kMaxDroppedRun drops the next frame is encoded regardless, at the
+  // quantizer rate control picks for an empty buffer: of a still or slowly
+  // changing picture that frame is small. Busy content makes it large, so
+  // what such frames may add is capped (kForcedShare); past the cap rate
+  // control drops as before, since the bitrate is what the network can
+  // take. WebRTC caps screen-share drops the same way (max_consec_drop).
+  // A camera keeps rate control's drops: a stutter beats a smear.
+  [[nodiscard]] bool mustEncode(std::int64_t pts) {
+    if (!config.screen_content) {
+      return false;
+    }
+    const double per_second = kForcedShare * config.target_bitrate_kbps * 1000.0;
+    forced_credit_bits =
+        std::min(per_second, forced_credit_bits + per_second *
+                                                      static_cast<double>(pts - credit_pts) /
+                                                      kVideoRtpClockHz);
+    credit_pts = pts;
+    return dropped_run >= kMaxDroppedRun && forced_credit_bits > 0;
+  }
+
+  Result<void> allowDrops(bool allow) {
+    if (allow == drops_allowed) {
+      return {};
+    }
+    drops_allowed = allow;
+    cfg.rc_dropframe_thresh = allow ? kDropFrameThreshold : 0;
+    if (vpx_codec_enc_config_set(&ctx, &cfg) != VPX_CODEC_OK) {
+      return vpxError(&ctx, "enc_config_set (frame dropping)");
+    }
+    if (config.codec == VideoCodec::Vp9 && config.screen_content) {
+      return control(vpx_codec_control(&ctx, VP9E_SET_POSTENCODE_DROP, allow ? 1U : 0U) ==
+                         VPX_CODEC_OK,
+                     "set postencode_drop");
+    }
+    return {};
+  }
+
   Result<void> updateConfig() {
     applyRateControl();
     if (vpx_codec_enc_config_set(&ctx, &cfg) != VPX_CODEC_OK) {
@@ -406,6 +463,13 @@ Result<std::vector<EncodedFrame>> VpxEncoder::encode(const VideoFrame& frame,
   img.stride[VPX_PLANE_U] = frame.stride(Plane::U);
   img.stride[VPX_PLANE_V] = frame.stride(Plane::V);
 
+  const bool forced = s.have_pts && s.mustEncode(pts);
+  if (!s.have_pts) {
+    s.credit_pts = pts;
+  }
+  if (auto r = s.allowDrops(!forced); !r) {
+    return makeError(std::move(r).error());
+  }
   const vpx_enc_frame_flags_t flags = key ? VPX_EFLAG_FORCE_KF : 0;
   if (vpx_codec_encode(&s.ctx, &img, pts, static_cast<unsigned long>(duration), flags,
                        VPX_DL_REALTIME) != VPX_CODEC_OK) {
@@ -429,6 +493,12 @@ Result<std::vector<EncodedFrame>> VpxEncoder::encode(const VideoFrame& frame,
     encoded.width = frame.width();
     encoded.height = frame.height();
     out.push_back(std::move(encoded));
+  }
+  s.dropped_run = out.empty() ? s.dropped_run + 1 : 0;
+  if (forced) {
+    for (const auto& f : out) {
+      s.forced_credit_bits -= static_cast<double>(f.bytes.size()) * 8;
+    }
   }
   // A requested key frame that rate control dropped must come next time.
   if (key &&

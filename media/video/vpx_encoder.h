@@ -52,6 +52,12 @@ struct EncodedFrame {
 
 class VpxEncoder {
  public:
+  // Rate control may drop frames of a screen to stay within the bitrate,
+  // but not more than this many in a row: the next one is encoded whatever
+  // the buffer says (at 15 frames/s, the picture then changes at least every
+  // 267 ms), unless such frames already took a quarter of the bitrate.
+  static constexpr int kMaxDroppedRun = 3;
+
   // Fails with MediaCodecFailed when libvpx refuses the settings, and with
   // MediaUnsupported for values outside the ranges above.
   static Result<VpxEncoder> create(const VpxEncoderConfig& config);

@@ -149,6 +149,66 @@ TEST_CASE("A still 1080p screen reaches 35 dB with screen-content tuning", "[vid
   SECTION("VP8 at 1.5 Mbit/s") { stillScreen(VideoCodec::Vp8, 1500, 35.0); }
 }
 
+// A still 1080p desktop shared at 15 frames/s, with the budget below what
+// the encoder would spend refining it: rate control drops frames to stay
+// within the budget. Returns the longest run of drops, after checking that
+// frames were dropped and the rate stayed near the budget.
+int longestDropRun(VideoCodec codec, int kbps) {
+  FrameConverter converter;
+  auto still = converter.toI420(view(test::renderDesktop(1920, 1080)));
+  REQUIRE(still);
+  VpxEncoderConfig config;
+  config.codec = codec;
+  config.width = 1920;
+  config.height = 1080;
+  config.target_bitrate_kbps = kbps;
+  config.max_framerate = 15;
+  config.screen_content = true;
+  VpxEncoder encoder = makeEncoder(config);
+  const int kFrames = 90;
+  int run = 0;
+  int longest_run = 0;
+  int dropped = 0;
+  std::size_t bytes = 0;
+  for (int i = 0; i < kFrames; ++i) {
+    VideoFrame frame = still->clone();
+    frame.setTimestamp(frameTime(i, 15));
+    auto packets = encoder.encode(frame);
+    REQUIRE(packets);
+    if (packets->empty()) {
+      ++dropped;
+      longest_run = std::max(longest_run, ++run);
+    } else {
+      run = 0;
+    }
+    for (const auto& p : *packets) {
+      bytes += p.bytes.size();
+    }
+  }
+  const double kbit_per_s = static_cast<double>(bytes) * 8 / (kFrames / 15.0) / 1000;
+  INFO(videoCodecName(codec) << " at " << kbps << " kbit/s: " << dropped << " of " << kFrames
+                             << " dropped, longest run " << longest_run << ", " << kbit_per_s
+                             << " kbit/s");
+  CHECK(dropped > 0);  // the budget really was short
+  // The key frame's overshoot plus what frames encoded against rate
+  // control may add (a quarter of the budget).
+  CHECK(kbit_per_s < kbps * 1.5);
+  return longest_run;
+}
+
+TEST_CASE("A screen encoder short of budget drops frames, but not many in a row",
+          "[video][codec]") {
+  for (VideoCodec codec : {VideoCodec::Vp9, VideoCodec::Vp8}) {
+    INFO(videoCodecName(codec));
+    // Without the cap, VP9 dropped 7 frames in a row here (a 530 ms freeze).
+    CHECK(longestDropRun(codec, 1000) <= VpxEncoder::kMaxDroppedRun);
+    // Too thin for 1080p text: the frames encoded against rate control
+    // cost more than their share, so runs are longer, but shorter than the
+    // 46 frames (3 s) VP9 dropped without the cap.
+    CHECK(longestDropRun(codec, 300) <= 15);
+  }
+}
+
 TEST_CASE("A bitrate change takes effect without re-creating the encoder", "[video][codec]") {
   // Content that always has more detail to spend bits on: a desktop whose
   // terminal scrolls a line every frame and whose spinner moves.
