@@ -78,7 +78,7 @@ int tileColumnsLog2(int width) {
 constexpr unsigned kDropFrameThreshold = 30;
 
 // What frames encoded after kMaxDroppedRun drops may add to the bitrate.
-constexpr double kForcedShare = 0.25;
+constexpr double kForcedShare = 0.4;
 
 std::int64_t to90kHz(std::chrono::microseconds t) {
   return t.count() * 9 / 100;  // 90000 / 1000000

@@ -55,7 +55,7 @@ class VpxEncoder {
   // Rate control may drop frames of a screen to stay within the bitrate,
   // but not more than this many in a row: the next one is encoded whatever
   // the buffer says (at 15 frames/s, the picture then changes at least every
-  // 200 ms), unless such frames already took a quarter of the bitrate. Two,
+  // 200 ms), unless such frames already took 40 % of the bitrate. Two,
   // not more: a frame whose last packet is lost is known to be incomplete
   // only when the next frame's packets come, so the repair of a lost tail
   // starts that much later (three let a freeze reach 455 ms at 5 % loss).
