@@ -84,6 +84,18 @@ TEST_CASE("VP8 and VP9 camera round trips keep the picture", "[video][codec]") {
   SECTION("VP9 1920x1080") { roundTripSynthetic(VideoCodec::Vp9, 1920, 1080, 2500, 32.0); }
 }
 
+// A 1080p screen share at 15 frames/s.
+VpxEncoder makeScreenEncoder(VideoCodec codec, int kbps) {
+  VpxEncoderConfig config;
+  config.codec = codec;
+  config.width = 1920;
+  config.height = 1080;
+  config.target_bitrate_kbps = kbps;
+  config.max_framerate = 15;
+  config.screen_content = true;
+  return makeEncoder(config);
+}
+
 // A still desktop shared at 15 frames/s: after a few frames the text must be
 // sharp (at least 35 dB PSNR), measured both on luma and as
 // the receiver shows it (RGB against the source picture).
@@ -92,14 +104,7 @@ void stillScreen(VideoCodec codec, int kbps, double min_psnr) {
   const PackedImage desktop = test::renderDesktop(1920, 1080);
   auto source_frame = converter.toI420(view(desktop));
   REQUIRE(source_frame);
-  VpxEncoderConfig config;
-  config.codec = codec;
-  config.width = 1920;
-  config.height = 1080;
-  config.target_bitrate_kbps = kbps;
-  config.max_framerate = 15;
-  config.screen_content = true;
-  VpxEncoder encoder = makeEncoder(config);
+  VpxEncoder encoder = makeScreenEncoder(codec, kbps);
   VpxDecoder decoder = makeDecoder(codec);
   std::optional<VideoFrame> last;
   std::size_t bytes = 0;
@@ -157,14 +162,7 @@ int longestDropRun(VideoCodec codec, int kbps) {
   FrameConverter converter;
   auto still = converter.toI420(view(test::renderDesktop(1920, 1080)));
   REQUIRE(still);
-  VpxEncoderConfig config;
-  config.codec = codec;
-  config.width = 1920;
-  config.height = 1080;
-  config.target_bitrate_kbps = kbps;
-  config.max_framerate = 15;
-  config.screen_content = true;
-  VpxEncoder encoder = makeEncoder(config);
+  VpxEncoder encoder = makeScreenEncoder(codec, kbps);
   const int kFrames = 90;
   int run = 0;
   int longest_run = 0;
