@@ -97,15 +97,20 @@ class Client:
         if self.proc.stdin and not self.proc.stdin.closed:
             self.proc.stdin.close()
 
-    def wait_joined(self, timeout_s=20.0):
+    def wait_event(self, name, match=lambda ev: True, timeout_s=20.0):
+        """True once an event `name` that `match`es was printed; false when
+        the client ended or timeout_s passed first."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            if self.events("joined"):
+            if any(match(ev) for ev in self.events(name)):
                 return True
             if self.proc.poll() is not None:
                 return False
             time.sleep(0.05)
         return False
+
+    def wait_joined(self, timeout_s=20.0):
+        return self.wait_event("joined", timeout_s=timeout_s)
 
     def wait(self, grace_s=20.0):
         """Waits for the --for bound plus grace, then ends it by PID."""

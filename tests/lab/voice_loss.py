@@ -29,7 +29,6 @@ The figures also say what the repair did: frames played from RED copies
 import json
 import os
 import tempfile
-import time
 
 from impair import Impairment, Spec
 from media import LEAD_S, Client, _compare, _log, _make_speech, _streams, judge_voice
@@ -94,17 +93,6 @@ UDP_WAIT_S = 5
 SPEECH_DELAY_S = 3
 
 
-def _wait_udp(client, timeout_s):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if any(ev.get("path") == "udp" for ev in client.events("media_path")):
-            return True
-        if client.proc.poll() is not None:
-            return False
-        time.sleep(0.05)
-    return False
-
-
 def run(name, state, cli, check, apply_open, in_client, packet_delay):
     workdir = tempfile.mkdtemp(prefix="%s-media-" % state["tag"], dir=state["workdir"])
     apply_open()
@@ -124,7 +112,7 @@ def run(name, state, cli, check, apply_open, in_client, packet_delay):
         sender = Client(state, "home", USER, room, 11 + SPEECH_DELAY_S,
                         ["--send-audio", speech] + red_off, cli, workdir, in_client)
         clients.append(sender)
-        if not _wait_udp(sender, UDP_WAIT_S):
+        if not sender.wait_event("media_path", lambda ev: ev.get("path") == "udp", UDP_WAIT_S):
             _log("alice's media was not on UDP after %d s: the loss starts anyway" % UDP_WAIT_S)
         with Impairment(state, [spec], packet_delay=packet_delay) as imp:
             rc_sender = sender.wait()
