@@ -49,7 +49,7 @@ std::unique_ptr<Store> openStore(const std::filesystem::path& config_path, const
     std::cerr << what << ": " << config.error().detail << "\n";
     return nullptr;
   }
-  auto store = Store::open(config->store_path.string(), config->synchronous, false);
+  auto store = openStore(storeSettings(*config), false);
   if (!store) {
     std::cerr << what << ": " << store.error().detail << "\n";
     return nullptr;

@@ -160,7 +160,7 @@ int runServer(const RunCommand& command) {
     return 1;
   }
 
-  auto store = server::Store::open(config->store_path.string(), config->synchronous, false);
+  auto store = server::openStore(server::storeSettings(*config), false);
   if (!store) {
     spdlog::critical("{}", store.error().detail);
     return 1;
@@ -173,6 +173,7 @@ int runServer(const RunCommand& command) {
     spdlog::critical("{}", server.error().detail);
     return 1;
   }
+  spdlog::info("store: {}", (*store)->describe());
   auto bound = (*server)->start();
   if (!bound) {
     spdlog::critical("{}", bound.error().detail);

@@ -26,7 +26,7 @@ int runUserCommand(const UserCommand& command) {
       return 1;
     }
   }
-  auto store = Store::open(config->store_path.string(), config->synchronous, false);
+  auto store = openStore(storeSettings(*config), false);
   if (!store) {
     std::cerr << "parleyd user: " << store.error().detail << "\n";
     return 1;

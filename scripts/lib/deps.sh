@@ -7,6 +7,8 @@ PARLEY_BUILD_PACKAGES=(
   cmake ninja-build ccache g++ pkg-config git
   clang libclang-rt-14-dev
   libasio-dev libssl-dev openssl libsqlite3-dev libsodium-dev
+  # the server's shared store (PostgreSQL client library)
+  libpq-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   protobuf-compiler libprotobuf-dev nlohmann-json3-dev
   catch2 qt6-base-dev
@@ -37,6 +39,8 @@ PARLEY_TEST_PACKAGES=(
   krb5-kdc krb5-admin-server krb5-user
   # TURN for the peer-to-peer lab tests
   coturn
+  # the PostgreSQL store's tests run against a real server of their own
+  postgresql
   # the lab's delay element (tests/bench/netdelay): NFQUEUE through iptables
   iptables libnetfilter-queue-dev
   # the lab's impairment check measures loss and jitter with ping (tests/lab/impair.py)

@@ -9,7 +9,7 @@
 #include <set>
 #include <string>
 
-#include "core/server/store/store.h"
+#include "core/server/store/sqlite_store.h"
 #include "net/io_thread.h"
 #include "tests/support/server_fixture.h"
 #include "tests/support/session_client.h"
@@ -114,7 +114,7 @@ TEST_CASE("SIGKILL during chat bursts, repeated: every message stored once, clie
 
   // The store itself: every message once, seq 1..N without a gap.
   REQUIRE(server.terminate() == 0);
-  auto store = server::Store::open(server.dir() + "/parley.db", server::Synchronous::Normal, false);
+  auto store = server::SqliteStore::open(server.dir() + "/parley.db", server::Synchronous::Normal, false);
   REQUIRE(store);
   auto room = (*store)->openRoom("lobby", 0);
   REQUIRE(room);

@@ -132,8 +132,28 @@ class Parser {
 
     // [store]
     const auto& store = section("store");
-    if (auto ok = checkKeys(store, "store", {"path", "synchronous"}); !ok) {
+    if (auto ok = checkKeys(store, "store", {"backend", "path", "synchronous", "postgresql"});
+        !ok) {
       return makeError(std::move(ok).error());
+    }
+    if (auto v = string(store, "store", "backend"); !v) {
+      return makeError(std::move(v).error());
+    } else if (*v == "postgresql") {
+      config.store_backend = StoreBackend::Postgresql;
+    } else if (v->empty() || *v == "sqlite") {
+      config.store_backend = StoreBackend::Sqlite;
+    } else {
+      return bad("store", "backend", "must be \"sqlite\" or \"postgresql\", not \"" + *v + "\"");
+    }
+    if (auto v = string(store, "store", "postgresql"); !v) {
+      return makeError(std::move(v).error());
+    } else {
+      config.store_postgresql = *v;
+    }
+    if (config.store_backend == StoreBackend::Postgresql && config.store_postgresql.empty()) {
+      return bad("store", "postgresql",
+                 "is needed with backend = \"postgresql\": a libpq connection string such as "
+                 "\"host=db.example.org dbname=parley user=parley\"");
     }
     if (auto v = path(store, "store", "path", "parley.db"); !v) {
       return makeError(std::move(v).error());

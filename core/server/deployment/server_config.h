@@ -26,6 +26,7 @@ struct Endpoint {
 Result<Endpoint> parseEndpoint(std::string_view text);
 
 enum class Synchronous { Normal, Full };
+enum class StoreBackend { Sqlite, Postgresql };
 
 struct ServerConfig {
   std::filesystem::path config_file;
@@ -44,8 +45,10 @@ struct ServerConfig {
   std::filesystem::path private_key;
   std::filesystem::path ca_certificate;
   // [store]
-  std::filesystem::path store_path;
-  Synchronous synchronous = Synchronous::Normal;
+  StoreBackend store_backend = StoreBackend::Sqlite;
+  std::filesystem::path store_path;  // SQLite
+  Synchronous synchronous = Synchronous::Normal;  // SQLite
+  std::string store_postgresql;  // PostgreSQL: a libpq connection string
   // [rooms]
   std::chrono::seconds idle_timeout{120};
   std::chrono::seconds keepalive_interval{20};

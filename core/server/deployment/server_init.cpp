@@ -2,7 +2,7 @@
 
 #include <system_error>
 
-#include "core/server/store/store.h"
+#include "core/server/store/sqlite_store.h"
 #include "net/platform/private_file.h"
 #include "net/tls/certificate_authority.h"
 
@@ -76,7 +76,7 @@ Result<InitResult> initServerDirectory(const InitOptions& options) {
     if (store_path.has_parent_path()) {
       fs::create_directories(store_path.parent_path(), ec);
     }
-    auto store = Store::open(store_path.string(), Synchronous::Normal, true);
+    auto store = SqliteStore::open(store_path.string(), Synchronous::Normal, true);
     if (!store) {
       return makeError(std::move(store).error());
     }

@@ -203,7 +203,7 @@ struct Fixture {
     if (adjust) {
       adjust(config);
     }
-    auto opened = Store::open(config.store_path.string(), config.synchronous, false);
+    auto opened = openStore(storeSettings(config), false);
     REQUIRE(opened);
     store = std::move(*opened);
     for (const char* user : {"alice", "bob", "carol"}) {

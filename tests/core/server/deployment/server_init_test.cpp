@@ -34,7 +34,7 @@ TEST_CASE("init creates a complete deployment", "[server][init]") {
   auto config = loadServerConfig(result->config_file);
   REQUIRE(config);
   CHECK(config->tcp.front().toString() == "127.0.0.1:0");
-  auto store = Store::open(config->store_path.string(), config->synchronous, false);
+  auto store = openStore(storeSettings(*config), false);
   REQUIRE(store);
   CHECK((*store)->listUsers()->empty());
 }

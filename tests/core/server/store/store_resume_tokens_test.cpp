@@ -3,8 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include "core/server/accounts/resume_tokens.h"
-#include "core/server/store/store.h"
+#include "core/server/store/sqlite_store.h"
 #include "tests/core/server/store/raw_sql.h"
+#include "tests/core/server/store/store_under_test.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/support/test_dir.h"
 
@@ -16,16 +17,17 @@ namespace {
 
 using parley::test::queryInt;
 using parley::test::rawSql;
+using parley::test::StoreUnderTest;
 
-std::unique_ptr<Store> openStore(const std::string& path) {
-  auto store = Store::open(path, Synchronous::Normal, true);
+std::unique_ptr<Store> openStore(const StoreUnderTest& where) {
+  auto store = where.open();
   REQUIRE(store);
   return std::move(*store);
 }
 
 // Tokens are honoured only for accounts that exist.
-std::unique_ptr<Store> openStoreWithAccounts(const std::string& path) {
-  auto store = openStore(path);
+std::unique_ptr<Store> openStoreWithAccounts(const StoreUnderTest& where) {
+  auto store = openStore(where);
   REQUIRE(store->addUser("alice", "$argon2id$a", 1));
   REQUIRE(store->addUser("bob", "$argon2id$b", 1));
   return store;
@@ -61,10 +63,9 @@ PRAGMA user_version = 2;
 
 TEST_CASE("resume tokens are random, 32 bytes, and stored only as their SHA-256",
           "[server][store][resume]") {
-  parley::testing::TempDir dir;
-  const auto path = (dir.path() / "t.db").string();
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
   FakeClock clock;
-  auto store = openStoreWithAccounts(path);
+  auto store = openStoreWithAccounts(where);
   ResumeTokens tokens(*store, clock, std::chrono::hours(24));
   auto a = tokens.issue("alice", 7);
   auto b = tokens.issue("alice", 7);
@@ -74,8 +75,8 @@ TEST_CASE("resume tokens are random, 32 bytes, and stored only as their SHA-256"
   CHECK(*a != *b);
   CHECK(ResumeTokens::hashOf(*a).size() == 32);
   CHECK(ResumeTokens::hashOf(*a) != *a);
-  // The token itself appears nowhere in the file's rows; its hash does.
-  CHECK(queryInt(path, "SELECT COUNT(*) FROM resume_tokens") == 2);
+  // The token itself appears nowhere in the store's rows; its hash does.
+  CHECK(where.queryInt("SELECT COUNT(*) FROM resume_tokens") == 2);
   auto found = store->findResumeToken(*a, clock.wallMillis());
   REQUIRE(found);
   CHECK_FALSE(found->has_value());
@@ -88,9 +89,9 @@ TEST_CASE("resume tokens are random, 32 bytes, and stored only as their SHA-256"
 
 TEST_CASE("a resume token is bound to its account and its client instance",
           "[server][store][resume]") {
-  parley::testing::TempDir dir;
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
   FakeClock clock;
-  auto store = openStoreWithAccounts((dir.path() / "t.db").string());
+  auto store = openStoreWithAccounts(where);
   ResumeTokens tokens(*store, clock, std::chrono::hours(24));
   auto token = tokens.issue("alice", 7);
   REQUIRE(token);
@@ -105,9 +106,9 @@ TEST_CASE("a resume token is bound to its account and its client instance",
 }
 
 TEST_CASE("a resume token expires after the configured lifetime", "[server][store][resume]") {
-  parley::testing::TempDir dir;
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
   FakeClock clock;
-  auto store = openStoreWithAccounts((dir.path() / "t.db").string());
+  auto store = openStoreWithAccounts(where);
   ResumeTokens tokens(*store, clock, std::chrono::hours(24));
   auto token = tokens.issue("alice", 7);
   REQUIRE(token);
@@ -118,9 +119,9 @@ TEST_CASE("a resume token expires after the configured lifetime", "[server][stor
 }
 
 TEST_CASE("a rotated token stays valid for the grace window only", "[server][store][resume]") {
-  parley::testing::TempDir dir;
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
   FakeClock clock;
-  auto store = openStoreWithAccounts((dir.path() / "t.db").string());
+  auto store = openStoreWithAccounts(where);
   ResumeTokens tokens(*store, clock, std::chrono::hours(24));
   auto first = tokens.issue("alice", 7);
   auto other_instance = tokens.issue("alice", 8);
@@ -138,9 +139,9 @@ TEST_CASE("a rotated token stays valid for the grace window only", "[server][sto
 
 TEST_CASE("revoking, a password change and removing the account end its tokens",
           "[server][store][resume]") {
-  parley::testing::TempDir dir;
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
   FakeClock clock;
-  auto store = openStore((dir.path() / "t.db").string());
+  auto store = openStore(where);
   REQUIRE(store->addUser("alice", "$argon2id$a", 1));
   REQUIRE(store->addUser("bob", "$argon2id$b", 1));
   ResumeTokens tokens(*store, clock, std::chrono::hours(24));
@@ -167,9 +168,9 @@ TEST_CASE("revoking, a password change and removing the account end its tokens",
 }
 
 TEST_CASE("with a lifetime of 0 no token is issued or accepted", "[server][store][resume]") {
-  parley::testing::TempDir dir;
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
   FakeClock clock;
-  auto store = openStoreWithAccounts((dir.path() / "t.db").string());
+  auto store = openStoreWithAccounts(where);
   ResumeTokens on(*store, clock, std::chrono::hours(24));
   auto token = on.issue("alice", 7);
   REQUIRE(token);
@@ -186,7 +187,7 @@ TEST_CASE("a version 2 store migrates to 4 and keeps everything", "[server][stor
   rawSql(path, kVersion2Schema);
   FakeClock clock;
   {
-    auto opened = Store::open(path, Synchronous::Normal, false);
+    auto opened = SqliteStore::open(path, Synchronous::Normal, false);
     REQUIRE(opened);
     auto& s = **opened;
     CHECK(s.passwordHash("alice")->value() == "$argon2id$a");
@@ -205,22 +206,21 @@ TEST_CASE("a version 2 store migrates to 4 and keeps everything", "[server][stor
   CHECK(queryInt(path, "PRAGMA user_version;") == 4);
   CHECK(queryInt(path, "SELECT COUNT(*) FROM resume_tokens") == 1);
   // Opening again migrates nothing.
-  auto again = Store::open(path, Synchronous::Normal, false);
+  auto again = SqliteStore::open(path, Synchronous::Normal, false);
   REQUIRE(again);
   CHECK(queryInt(path, "SELECT COUNT(*) FROM resume_tokens") == 1);
 }
 
 TEST_CASE("a removed account's tokens are dead, and a new account under its name has none",
           "[server][store][resume]") {
-  parley::testing::TempDir dir;
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
   FakeClock clock;
-  const std::string path = (dir.path() / "t.db").string();
-  auto store = openStoreWithAccounts(path);
+  auto store = openStoreWithAccounts(where);
   ResumeTokens tokens(*store, clock, std::chrono::hours(24));
   auto kept = tokens.issue("alice", 7);
   REQUIRE(kept);
   // As if the revocation had failed: the account goes, its token row stays.
-  rawSql(path, "DELETE FROM users WHERE name = 'alice';");
+  where.rawSql("DELETE FROM users WHERE name = 'alice';");
   CHECK(tokens.check(*kept, "alice", 7) == Verdict::Unknown);
   // Someone else gets the name: the old token does not let its holder in.
   REQUIRE(store->addUser("alice", "$argon2id$someone-else", 2));
@@ -263,7 +263,7 @@ PRAGMA user_version = 3;
   const char* sweep = "DELETE FROM resume_tokens WHERE expires_ms <= 5";
   CHECK(queryPlan(path, sweep).find("resume_tokens_by_expiry") == std::string::npos);
   {
-    auto opened = Store::open(path, Synchronous::Normal, false);
+    auto opened = SqliteStore::open(path, Synchronous::Normal, false);
     REQUIRE(opened);
   }
   CHECK(queryInt(path, "PRAGMA user_version;") == 4);
@@ -280,9 +280,9 @@ PRAGMA user_version = 3;
 // change, made deterministic: the check read hash A, the change to B (which
 // revokes the tokens) commits, then the token would be stored.
 TEST_CASE("no token on a password that changed while it was checked", "[server][store][resume]") {
-  parley::testing::TempDir dir;
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
   FakeClock clock;
-  auto store = openStoreWithAccounts((dir.path() / "t.db").string());
+  auto store = openStoreWithAccounts(where);
   ResumeTokens tokens(*store, clock, std::chrono::hours(24));
   ResumeTokenBasis verified;
   verified.password_hash = store->passwordHash("alice")->value();  // read before Argon2
@@ -290,7 +290,7 @@ TEST_CASE("no token on a password that changed while it was checked", "[server][
   auto late = tokens.issue("alice", 7, verified);
   REQUIRE(late);
   CHECK(late->empty());
-  CHECK(queryInt((dir.path() / "t.db").string(), "SELECT COUNT(*) FROM resume_tokens") == 0);
+  CHECK(where.queryInt("SELECT COUNT(*) FROM resume_tokens") == 0);
   // With the hash that is the account's now, a token is issued as before.
   verified.password_hash = "$argon2id$changed";
   auto current = tokens.issue("alice", 7, verified);
@@ -306,10 +306,9 @@ TEST_CASE("no token on a password that changed while it was checked", "[server][
 
 TEST_CASE("a rotation stores its fresh token only while the presented one is valid",
           "[server][store][resume]") {
-  parley::testing::TempDir dir;
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
   FakeClock clock;
-  const auto path = (dir.path() / "t.db").string();
-  auto store = openStoreWithAccounts(path);
+  auto store = openStoreWithAccounts(where);
   ResumeTokens tokens(*store, clock, std::chrono::hours(24));
   auto first = tokens.issue("alice", 7);
   REQUIRE(first);
@@ -327,6 +326,6 @@ TEST_CASE("a rotation stores its fresh token only while the presented one is val
                                         clock.wallMillis() + 1000, clock.wallMillis(), presented);
   REQUIRE(stored);
   CHECK_FALSE(*stored);
-  CHECK(queryInt(path, "SELECT COUNT(*) FROM resume_tokens") == 0);
+  CHECK(where.queryInt("SELECT COUNT(*) FROM resume_tokens") == 0);
   CHECK(tokens.redeem(redeemed.fresh, "alice", 7).verdict == Verdict::Unknown);
 }

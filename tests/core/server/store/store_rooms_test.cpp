@@ -1,11 +1,9 @@
-// Store: room policy and groups (core/server/store/store_rooms.cpp).
-
-#include <sqlite3.h>
+// Store: room policy and groups (core/server/store/*_store_rooms.cpp).
 
 #include <catch2/catch.hpp>
 
 #include "core/server/store/store.h"
-#include "tests/support/test_dir.h"
+#include "tests/core/server/store/store_under_test.h"
 
 using namespace parley::server;
 using parley::ErrorCode;
@@ -14,8 +12,10 @@ namespace {
 
 using Names = std::vector<std::string>;
 
-std::unique_ptr<Store> openStore(const parley::testing::TempDir& dir) {
-  auto store = Store::open((dir.path() / "p.db").string(), Synchronous::Normal, true);
+using parley::test::StoreUnderTest;
+
+std::unique_ptr<Store> openStore(const StoreUnderTest& where) {
+  auto store = where.open();
   REQUIRE(store);
   return std::move(*store);
 }
@@ -31,8 +31,8 @@ RoomPolicy policyOf(Store& s, const std::string& room) {
 
 TEST_CASE("a room created by its first joiner is owned by it, open and unlocked",
           "[server][store][rooms]") {
-  parley::testing::TempDir dir;
-  auto s = openStore(dir);
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
+  auto s = openStore(where);
   REQUIRE(s->openRoom("design", 5, "alice"));
   // Opening it again (a later join) changes nothing about its owner.
   REQUIRE(s->openRoom("design", 6, "bob"));
@@ -47,8 +47,8 @@ TEST_CASE("a room created by its first joiner is owned by it, open and unlocked"
 
 TEST_CASE("admins set a room's owner and lock, and unknown rooms are NotFound",
           "[server][store][rooms]") {
-  parley::testing::TempDir dir;
-  auto s = openStore(dir);
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
+  auto s = openStore(where);
   REQUIRE(s->createRoom("ops", "", 1));
   CHECK(s->createRoom("ops", "bob", 2).error().code == ErrorCode::AlreadyExists);
   CHECK_FALSE(policyOf(*s, "ops").owner.has_value());
@@ -71,8 +71,8 @@ TEST_CASE("admins set a room's owner and lock, and unknown rooms are NotFound",
 }
 
 TEST_CASE("a removal lasts until the account is admitted again", "[server][store][rooms]") {
-  parley::testing::TempDir dir;
-  auto s = openStore(dir);
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
+  auto s = openStore(where);
   REQUIRE(s->openRoom("r", 1, "alice"));
   REQUIRE(s->setAdmission("r", {"bob", "carol"}, {"staff"}));
   auto policy = policyOf(*s, "r");
@@ -114,8 +114,8 @@ TEST_CASE("a removal lasts until the account is admitted again", "[server][store
 }
 
 TEST_CASE("groups hold accounts", "[server][store][rooms]") {
-  parley::testing::TempDir dir;
-  auto s = openStore(dir);
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
+  auto s = openStore(where);
   REQUIRE(s->addToGroup("staff", "bob"));
   REQUIRE(s->addToGroup("staff", "carol"));
   REQUIRE(s->addToGroup("ops", "bob"));

@@ -1,10 +1,11 @@
-#include "core/server/store/store.h"
+#include "core/server/store/sqlite_store.h"
 
 #include <sqlite3.h>
 
 #include <catch2/catch.hpp>
 
 #include "tests/core/server/store/raw_sql.h"
+#include "tests/core/server/store/store_under_test.h"
 #include "tests/support/test_dir.h"
 
 using namespace parley::server;
@@ -14,6 +15,7 @@ namespace {
 
 using parley::test::queryInt;
 using parley::test::rawSql;
+using parley::test::StoreUnderTest;
 
 StoredMessage message(std::int64_t room, std::uint64_t seq, std::uint64_t instance,
                       std::uint64_t msg_id, const std::string& sender = "alice") {
@@ -62,8 +64,8 @@ INSERT INTO messages VALUES(1, 3, 'alice', 'third', 1003, 77, 2);
 }  // namespace
 
 TEST_CASE("store keeps users", "[server][store]") {
-  parley::testing::TempDir dir;
-  auto store = Store::open((dir.path() / "p.db").string(), Synchronous::Normal, true);
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
+  auto store = where.open();
   REQUIRE(store);
   auto& s = **store;
   REQUIRE(s.addUser("bob", "$argon2id$b", 1));
@@ -83,11 +85,10 @@ TEST_CASE("store keeps users", "[server][store]") {
 
 TEST_CASE("store appends, dedupes by client id, pages history, survives reopen",
           "[server][store]") {
-  parley::testing::TempDir dir;
-  const auto path = (dir.path() / "p.db").string();
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
   std::int64_t room_id = 0;
   {
-    auto store = Store::open(path, Synchronous::Full, true);
+    auto store = where.open(true, Synchronous::Full);
     REQUIRE(store);
     auto& s = **store;
     auto room = s.openRoom("lobby", 1);
@@ -122,7 +123,7 @@ TEST_CASE("store appends, dedupes by client id, pages history, survives reopen",
     CHECK(s.messagesAfter(room_id, 10, 100)->empty());
   }
   // Reopen: the room keeps its id and its last sequence number.
-  auto store = Store::open(path, Synchronous::Normal, false);
+  auto store = where.open(false);
   REQUIRE(store);
   auto room = (*store)->openRoom("lobby", 2);
   REQUIRE(room);
@@ -131,8 +132,8 @@ TEST_CASE("store appends, dedupes by client id, pages history, survives reopen",
 }
 
 TEST_CASE("client ids use the whole u64 range", "[server][store]") {
-  parley::testing::TempDir dir;
-  auto store = Store::open((dir.path() / "p.db").string(), Synchronous::Normal, true);
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
+  auto store = where.open();
   REQUIRE(store);
   auto room = (*store)->openRoom("r", 1);
   REQUIRE((*store)->appendMessage(message(room->id, 1, UINT64_MAX, UINT64_MAX - 1)));
@@ -142,7 +143,7 @@ TEST_CASE("client ids use the whole u64 range", "[server][store]") {
 
 TEST_CASE("opening a missing store without create fails clearly", "[server][store]") {
   parley::testing::TempDir dir;
-  auto store = Store::open((dir.path() / "missing.db").string(), Synchronous::Normal, false);
+  auto store = SqliteStore::open((dir.path() / "missing.db").string(), Synchronous::Normal, false);
   REQUIRE_FALSE(store);
   CHECK(store.error().code == ErrorCode::StoreFailed);
 }
@@ -154,7 +155,7 @@ TEST_CASE("a store from before versions migrates and keeps its accounts and hist
   rawSql(path, kUnversionedSchema);
   REQUIRE(userVersion(path) == 0);
   {
-    auto store = Store::open(path, Synchronous::Normal, false);
+    auto store = SqliteStore::open(path, Synchronous::Normal, false);
     REQUIRE(store);
     auto& s = **store;
     CHECK(s.passwordHash("alice")->value() == "$argon2id$a");
@@ -182,7 +183,7 @@ TEST_CASE("a store from before versions migrates and keeps its accounts and hist
   }
   CHECK(userVersion(path) == 4);
   // Opening again migrates nothing and loses nothing.
-  auto store = Store::open(path, Synchronous::Normal, false);
+  auto store = SqliteStore::open(path, Synchronous::Normal, false);
   REQUIRE(store);
   // A room from before owners stays open to everyone until an admin acts.
   auto lobby = (*store)->roomPolicy("lobby");
@@ -196,19 +197,22 @@ TEST_CASE("a store from before versions migrates and keeps its accounts and hist
 }
 
 TEST_CASE("a store written by a newer parleyd is refused, not rewritten", "[server][store]") {
-  parley::testing::TempDir dir;
-  const auto path = (dir.path() / "new.db").string();
-  rawSql(path, "CREATE TABLE future(x INTEGER); PRAGMA user_version = 99;");
-  auto store = Store::open(path, Synchronous::Normal, false);
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
+  const bool sqlite = where.backend() == parley::server::StoreBackend::Sqlite;
+  where.rawSql(sqlite ? "CREATE TABLE future(x INTEGER); PRAGMA user_version = 99;"
+                      : "CREATE TABLE parley_schema(only_row BOOLEAN PRIMARY KEY DEFAULT TRUE, "
+                        "version INTEGER NOT NULL); INSERT INTO parley_schema(version) VALUES(99);");
+  auto store = where.open(false);
   REQUIRE_FALSE(store);
   CHECK(store.error().code == ErrorCode::StoreFailed);
   CHECK(store.error().detail.find("schema version 99") != std::string::npos);
-  CHECK(userVersion(path) == 99);
+  CHECK(where.queryInt(sqlite ? "PRAGMA user_version;" : "SELECT version FROM parley_schema") ==
+        99);
 }
 
 TEST_CASE("two senders with the same client ids are two messages", "[server][store]") {
-  parley::testing::TempDir dir;
-  auto store = Store::open((dir.path() / "p.db").string(), Synchronous::Normal, true);
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
+  auto store = where.open();
   REQUIRE(store);
   auto& s = **store;
   auto room = s.openRoom("r", 1);
@@ -228,10 +232,9 @@ TEST_CASE("two senders with the same client ids are two messages", "[server][sto
 }
 
 TEST_CASE("a client instance belongs to the first account that used it", "[server][store]") {
-  parley::testing::TempDir dir;
-  const auto path = (dir.path() / "p.db").string();
+  StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
   {
-    auto store = Store::open(path, Synchronous::Normal, true);
+    auto store = where.open();
     REQUIRE(store);
     CHECK(*(*store)->bindClientInstance(UINT64_MAX, "alice", 1) == "alice");
     CHECK(*(*store)->bindClientInstance(UINT64_MAX, "alice", 2) == "alice");
@@ -239,7 +242,7 @@ TEST_CASE("a client instance belongs to the first account that used it", "[serve
     CHECK(*(*store)->bindClientInstance(5, "bob", 4) == "bob");
   }
   // Kept across a restart.
-  auto store = Store::open(path, Synchronous::Normal, false);
+  auto store = where.open(false);
   REQUIRE(store);
   CHECK(*(*store)->bindClientInstance(UINT64_MAX, "bob", 5) == "alice");
   CHECK(*(*store)->bindClientInstance(5, "alice", 6) == "bob");

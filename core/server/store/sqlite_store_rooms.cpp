@@ -7,7 +7,7 @@
 #include <algorithm>
 
 #include "core/server/store/sqlite_statement.h"
-#include "core/server/store/store.h"
+#include "core/server/store/sqlite_store.h"
 
 namespace parley::server {
 namespace {
@@ -45,7 +45,7 @@ Unexpected noRoom(const std::string& room) {
     return makeError(ErrorCode::StoreFailed, "the store " + path_ + " is closed"); \
   }
 
-Result<std::int64_t> Store::roomIdLocked(const std::string& room) {
+Result<std::int64_t> SqliteStore::roomIdLocked(const std::string& room) {
   OneShot q(db_, "SELECT id FROM rooms WHERE name = ?1");
   if (!q.prepared()) {
     return storeError("cannot look up room '" + room + "'");
@@ -62,7 +62,7 @@ Result<std::int64_t> Store::roomIdLocked(const std::string& room) {
 }
 
 // ?1 is the room id, ?2 the text (unused parameters stay NULL).
-Result<std::vector<std::string>> Store::namesLocked(const char* sql, std::int64_t id,
+Result<std::vector<std::string>> SqliteStore::namesLocked(const char* sql, std::int64_t id,
                                                     const std::string& text) {
   OneShot q(db_, sql);
   if (!q.prepared()) {
@@ -82,7 +82,7 @@ Result<std::vector<std::string>> Store::namesLocked(const char* sql, std::int64_
 }
 
 // ?1 room id, ?2 and ?3 texts, ?4 a number; returns the rows changed.
-Result<int> Store::changeLocked(const char* sql, std::int64_t id, const std::string& a,
+Result<int> SqliteStore::changeLocked(const char* sql, std::int64_t id, const std::string& a,
                                 const std::string& b, std::optional<std::int64_t> n) {
   OneShot q(db_, sql);
   if (!q.prepared()) {
@@ -100,7 +100,7 @@ Result<int> Store::changeLocked(const char* sql, std::int64_t id, const std::str
   return sqlite3_changes(db_);
 }
 
-Result<RoomPolicy> Store::policyLocked(std::int64_t id) {
+Result<RoomPolicy> SqliteStore::policyLocked(std::int64_t id) {
   RoomPolicy policy;
   {
     OneShot q(db_, "SELECT name, created_ms, owner, locked FROM rooms WHERE id = ?1");
@@ -135,7 +135,7 @@ Result<RoomPolicy> Store::policyLocked(std::int64_t id) {
   return policy;
 }
 
-Result<std::optional<RoomPolicy>> Store::roomPolicy(const std::string& room) {
+Result<std::optional<RoomPolicy>> SqliteStore::roomPolicy(const std::string& room) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   auto id = roomIdLocked(room);
@@ -152,7 +152,7 @@ Result<std::optional<RoomPolicy>> Store::roomPolicy(const std::string& room) {
   return std::optional<RoomPolicy>(std::move(*policy));
 }
 
-Result<std::vector<RoomPolicy>> Store::listRooms() {
+Result<std::vector<RoomPolicy>> SqliteStore::listRooms() {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   std::vector<std::int64_t> ids;
@@ -180,7 +180,7 @@ Result<std::vector<RoomPolicy>> Store::listRooms() {
   return rooms;
 }
 
-Result<void> Store::createRoom(const std::string& room, const std::string& owner,
+Result<void> SqliteStore::createRoom(const std::string& room, const std::string& owner,
                                std::int64_t now_ms) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
@@ -202,7 +202,7 @@ Result<void> Store::createRoom(const std::string& room, const std::string& owner
   return {};
 }
 
-Result<void> Store::setRoomOwner(const std::string& room, const std::optional<std::string>& owner) {
+Result<void> SqliteStore::setRoomOwner(const std::string& room, const std::optional<std::string>& owner) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   auto id = roomIdLocked(room);
@@ -223,7 +223,7 @@ Result<void> Store::setRoomOwner(const std::string& room, const std::optional<st
   return {};
 }
 
-Result<void> Store::setRoomLocked(const std::string& room, bool locked) {
+Result<void> SqliteStore::setRoomLocked(const std::string& room, bool locked) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   auto id = roomIdLocked(room);
@@ -238,7 +238,7 @@ Result<void> Store::setRoomLocked(const std::string& room, bool locked) {
   return {};
 }
 
-Result<void> Store::admit(const std::string& room, AdmissionKind kind, const std::string& name) {
+Result<void> SqliteStore::admit(const std::string& room, AdmissionKind kind, const std::string& name) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   auto id = roomIdLocked(room);
@@ -263,7 +263,7 @@ Result<void> Store::admit(const std::string& room, AdmissionKind kind, const std
   return exec("COMMIT;");
 }
 
-Result<void> Store::unadmit(const std::string& room, AdmissionKind kind, const std::string& name) {
+Result<void> SqliteStore::unadmit(const std::string& room, AdmissionKind kind, const std::string& name) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   auto id = roomIdLocked(room);
@@ -284,7 +284,7 @@ Result<void> Store::unadmit(const std::string& room, AdmissionKind kind, const s
   return {};
 }
 
-Result<void> Store::setAdmission(const std::string& room, const std::vector<std::string>& accounts,
+Result<void> SqliteStore::setAdmission(const std::string& room, const std::vector<std::string>& accounts,
                                  const std::vector<std::string>& groups) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
@@ -336,7 +336,7 @@ Result<void> Store::setAdmission(const std::string& room, const std::vector<std:
   return exec("COMMIT;");
 }
 
-Result<void> Store::removeFromRoom(const std::string& room, const std::string& account,
+Result<void> SqliteStore::removeFromRoom(const std::string& room, const std::string& account,
                                    std::int64_t now_ms) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
@@ -355,7 +355,7 @@ Result<void> Store::removeFromRoom(const std::string& room, const std::string& a
   return {};
 }
 
-Result<void> Store::readmit(const std::string& room, const std::string& account) {
+Result<void> SqliteStore::readmit(const std::string& room, const std::string& account) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   auto id = roomIdLocked(room);
@@ -374,7 +374,7 @@ Result<void> Store::readmit(const std::string& room, const std::string& account)
   return {};
 }
 
-Result<void> Store::addToGroup(const std::string& group, const std::string& account) {
+Result<void> SqliteStore::addToGroup(const std::string& group, const std::string& account) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   auto added =
@@ -386,7 +386,7 @@ Result<void> Store::addToGroup(const std::string& group, const std::string& acco
   return {};
 }
 
-Result<void> Store::removeFromGroup(const std::string& group, const std::string& account) {
+Result<void> SqliteStore::removeFromGroup(const std::string& group, const std::string& account) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   auto removed = changeLocked("DELETE FROM group_members WHERE group_name = ?2 AND account = ?3", 0,
@@ -400,14 +400,14 @@ Result<void> Store::removeFromGroup(const std::string& group, const std::string&
   return {};
 }
 
-Result<std::vector<std::string>> Store::groupsOf(const std::string& account) {
+Result<std::vector<std::string>> SqliteStore::groupsOf(const std::string& account) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   return namesLocked("SELECT group_name FROM group_members WHERE account = ?2 ORDER BY group_name",
                      0, account);
 }
 
-Result<std::vector<std::pair<std::string, std::vector<std::string>>>> Store::listGroups() {
+Result<std::vector<std::pair<std::string, std::vector<std::string>>>> SqliteStore::listGroups() {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   OneShot q(db_, "SELECT group_name, account FROM group_members ORDER BY group_name, account");

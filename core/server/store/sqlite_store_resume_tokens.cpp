@@ -5,7 +5,7 @@
 #include <sqlite3.h>
 
 #include "core/server/store/sqlite_statement.h"
-#include "core/server/store/store.h"
+#include "core/server/store/sqlite_store.h"
 
 namespace parley::server {
 namespace {
@@ -17,7 +17,7 @@ using sqlite::StmtUse;
 
 }  // namespace
 
-Result<bool> Store::basisHoldsLocked(const ResumeTokenBasis& basis, const std::string& user,
+Result<bool> SqliteStore::basisHoldsLocked(const ResumeTokenBasis& basis, const std::string& user,
                                      std::uint64_t client_instance, std::int64_t now_ms) {
   if (basis.presented_token_hash) {
     StmtUse use(find_token_);
@@ -47,7 +47,7 @@ Result<bool> Store::basisHoldsLocked(const ResumeTokenBasis& basis, const std::s
   return !basis.password_hash || columnText(get_hash_, 0) == *basis.password_hash;
 }
 
-Result<bool> Store::issueResumeToken(const std::string& token_hash, const std::string& user,
+Result<bool> SqliteStore::issueResumeToken(const std::string& token_hash, const std::string& user,
                                      std::uint64_t client_instance, std::int64_t now_ms,
                                      std::int64_t expires_ms, std::int64_t older_valid_until_ms,
                                      const ResumeTokenBasis& basis) {
@@ -104,7 +104,7 @@ Result<bool> Store::issueResumeToken(const std::string& token_hash, const std::s
   return true;
 }
 
-Result<std::optional<ResumeTokenRecord>> Store::findResumeToken(const std::string& token_hash,
+Result<std::optional<ResumeTokenRecord>> SqliteStore::findResumeToken(const std::string& token_hash,
                                                                 std::int64_t now_ms) {
   std::lock_guard lock(mu_);
   if (db_ == nullptr) {
@@ -127,7 +127,7 @@ Result<std::optional<ResumeTokenRecord>> Store::findResumeToken(const std::strin
   return std::optional<ResumeTokenRecord>();
 }
 
-Result<int> Store::revokeResumeTokens(const std::string& user) {
+Result<int> SqliteStore::revokeResumeTokens(const std::string& user) {
   std::lock_guard lock(mu_);
   if (db_ == nullptr) {
     return makeError(ErrorCode::StoreFailed, "the store " + path_ + " is closed");
@@ -138,7 +138,7 @@ Result<int> Store::revokeResumeTokens(const std::string& user) {
   return sqlite3_changes(db_);
 }
 
-Result<void> Store::revokeTokensLocked(const std::string& user) {
+Result<void> SqliteStore::revokeTokensLocked(const std::string& user) {
   StmtUse use(revoke_tokens_);
   bindText(revoke_tokens_, 1, user);
   if (sqlite3_step(revoke_tokens_) != SQLITE_DONE) {

@@ -1,4 +1,4 @@
-#include "core/server/store/store.h"
+#include "core/server/store/sqlite_store.h"
 #include "core/server/store/sqlite_statement.h"
 
 #include <sqlite3.h>
@@ -111,7 +111,7 @@ std::uint64_t fromSql(std::int64_t v) { return static_cast<std::uint64_t>(v); }
 
 }  // namespace
 
-Unexpected Store::storeError(const std::string& what) {
+Unexpected SqliteStore::storeError(const std::string& what) {
   // A full disk is told apart: the caller says "try later" instead of "broken",
   // and nothing needs repair: SQLite rolled the statement back, and the next
   // one succeeds once there is room (the WAL and the checkpoint included).
@@ -126,9 +126,9 @@ Unexpected Store::storeError(const std::string& what) {
                    what + " (" + path_ + "): " + (db_ != nullptr ? sqlite3_errmsg(db_) : "closed"));
 }
 
-Result<std::unique_ptr<Store>> Store::open(const std::string& path, Synchronous synchronous,
+Result<std::unique_ptr<Store>> SqliteStore::open(const std::string& path, Synchronous synchronous,
                                            bool create) {
-  std::unique_ptr<Store> store(new Store());
+  std::unique_ptr<SqliteStore> store(new SqliteStore());
   store->path_ = path;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path.c_str(), &store->db_, flags, nullptr) != SQLITE_OK) {
@@ -154,12 +154,12 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Synchronous 
   if (auto ok = store->prepareAll(); !ok) {
     return makeError(std::move(ok).error());
   }
-  return store;
+  return std::unique_ptr<Store>(std::move(store));
 }
 
-Store::~Store() { close(); }
+SqliteStore::~SqliteStore() { close(); }
 
-void Store::close() {
+void SqliteStore::close() {
   std::lock_guard lock(mu_);
   if (db_ == nullptr) {
     return;
@@ -175,7 +175,7 @@ void Store::close() {
   db_ = nullptr;
 }
 
-Result<void> Store::exec(const char* sql) {
+Result<void> SqliteStore::exec(const char* sql) {
   char* message = nullptr;
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
     std::string text = message != nullptr ? message : "unknown error";
@@ -192,7 +192,7 @@ Result<void> Store::exec(const char* sql) {
   return {};
 }
 
-Result<std::optional<std::int64_t>> Store::queryInt(const char* sql) {
+Result<std::optional<std::int64_t>> SqliteStore::queryInt(const char* sql) {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) {
     return storeError(std::string("cannot prepare ") + sql);
@@ -209,7 +209,7 @@ Result<std::optional<std::int64_t>> Store::queryInt(const char* sql) {
   return value;
 }
 
-Result<void> Store::migrate() {
+Result<void> SqliteStore::migrate() {
   // IMMEDIATE: a second process opening the same old store waits here and
   // then sees the migrated version instead of migrating again.
   if (auto ok = exec("BEGIN IMMEDIATE;"); !ok) {
@@ -263,7 +263,7 @@ Result<void> Store::migrate() {
   return exec("COMMIT;");
 }
 
-Result<sqlite3_stmt*> Store::prepare(const char* sql) {
+Result<sqlite3_stmt*> SqliteStore::prepare(const char* sql) {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
     return storeError(std::string("cannot prepare ") + sql);
@@ -271,7 +271,7 @@ Result<sqlite3_stmt*> Store::prepare(const char* sql) {
   return stmt;
 }
 
-Result<void> Store::prepareAll() {
+Result<void> SqliteStore::prepareAll() {
   const std::initializer_list<std::pair<sqlite3_stmt**, const char*>> statements = {
       {&add_user_, "INSERT INTO users(name, password_hash, created_ms) VALUES(?1, ?2, ?3)"},
       {&update_user_, "UPDATE users SET password_hash = ?2 WHERE name = ?1"},
@@ -322,7 +322,7 @@ Result<void> Store::prepareAll() {
     return makeError(ErrorCode::StoreFailed, "the store " + path_ + " is closed"); \
   }
 
-Result<void> Store::addUser(const std::string& name, const std::string& password_hash,
+Result<void> SqliteStore::addUser(const std::string& name, const std::string& password_hash,
                             std::int64_t created_ms) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
@@ -351,7 +351,7 @@ Result<void> Store::addUser(const std::string& name, const std::string& password
   return exec("COMMIT;");
 }
 
-Result<void> Store::updateUserPassword(const std::string& name, const std::string& password_hash) {
+Result<void> SqliteStore::updateUserPassword(const std::string& name, const std::string& password_hash) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   // The new password and the end of the old tokens in one step: never one
@@ -378,7 +378,7 @@ Result<void> Store::updateUserPassword(const std::string& name, const std::strin
   return exec("COMMIT;");
 }
 
-Result<void> Store::removeUser(const std::string& name) {
+Result<void> SqliteStore::removeUser(const std::string& name) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   if (auto ok = exec("BEGIN IMMEDIATE;"); !ok) {
@@ -402,7 +402,7 @@ Result<void> Store::removeUser(const std::string& name) {
   return exec("COMMIT;");
 }
 
-Result<std::vector<std::string>> Store::listUsers() {
+Result<std::vector<std::string>> SqliteStore::listUsers() {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   StmtUse use(list_users_);
@@ -417,7 +417,7 @@ Result<std::vector<std::string>> Store::listUsers() {
   return names;
 }
 
-Result<std::optional<std::string>> Store::passwordHash(const std::string& name) {
+Result<std::optional<std::string>> SqliteStore::passwordHash(const std::string& name) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   StmtUse use(get_hash_);
@@ -432,7 +432,7 @@ Result<std::optional<std::string>> Store::passwordHash(const std::string& name) 
   return std::optional<std::string>();
 }
 
-Result<RoomRecord> Store::openRoom(const std::string& name, std::int64_t now_ms,
+Result<RoomRecord> SqliteStore::openRoom(const std::string& name, std::int64_t now_ms,
                                    const std::string& creator) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
@@ -469,7 +469,7 @@ Result<RoomRecord> Store::openRoom(const std::string& name, std::int64_t now_ms,
   return record;
 }
 
-Result<std::string> Store::bindClientInstance(std::uint64_t client_instance,
+Result<std::string> SqliteStore::bindClientInstance(std::uint64_t client_instance,
                                               const std::string& user, std::int64_t now_ms) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
@@ -490,7 +490,7 @@ Result<std::string> Store::bindClientInstance(std::uint64_t client_instance,
   return columnText(instance_owner_, 0);
 }
 
-Result<std::optional<std::uint64_t>> Store::findByClientId(std::int64_t room_id,
+Result<std::optional<std::uint64_t>> SqliteStore::findByClientId(std::int64_t room_id,
                                                            const std::string& sender,
                                                            std::uint64_t client_instance,
                                                            std::uint64_t client_msg_id) {
@@ -511,7 +511,7 @@ Result<std::optional<std::uint64_t>> Store::findByClientId(std::int64_t room_id,
   return std::optional<std::uint64_t>();
 }
 
-Result<void> Store::appendMessage(const StoredMessage& m) {
+Result<void> SqliteStore::appendMessage(const StoredMessage& m) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   StmtUse use(insert_message_);
@@ -534,7 +534,7 @@ Result<void> Store::appendMessage(const StoredMessage& m) {
   return {};
 }
 
-Result<std::vector<StoredMessage>> Store::messagesAfter(std::int64_t room_id,
+Result<std::vector<StoredMessage>> SqliteStore::messagesAfter(std::int64_t room_id,
                                                         std::uint64_t after_seq,
                                                         std::size_t limit) {
   std::lock_guard lock(mu_);
