@@ -114,7 +114,8 @@ TEST_CASE("SIGKILL during chat bursts, repeated: every message stored once, clie
 
   // The store itself: every message once, seq 1..N without a gap.
   REQUIRE(server.terminate() == 0);
-  auto store = server::SqliteStore::open(server.dir() + "/parley.db", server::Synchronous::Normal, false);
+  auto store =
+      server::SqliteStore::open(server.dir() + "/parley.db", server::Synchronous::Normal, false);
   REQUIRE(store);
   auto room = (*store)->openRoom("lobby", 0);
   REQUIRE(room);

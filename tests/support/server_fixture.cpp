@@ -51,9 +51,22 @@ ServerFixture::~ServerFixture() {
   }
 }
 
-void ServerFixture::setConfig(const std::string& key, const std::string& value) {
+void ServerFixture::setConfig(const std::string& name, const std::string& value) {
   std::string text = readFile(configFile());
+  // "section.key" may add a key the file does not have yet.
+  const auto dot = name.find('.');
+  const std::string key = dot == std::string::npos ? name : name.substr(dot + 1);
   const std::regex line("(^|\n)" + key + "[ \t]*=[^\n]*");
+  if (!std::regex_search(text, line) && dot != std::string::npos) {
+    const std::string header = "[" + name.substr(0, dot) + "]\n";
+    const auto at = text.find(header);
+    if (at == std::string::npos) {
+      throw std::runtime_error("config has no section " + header);
+    }
+    text.insert(at + header.size(), key + " = " + value + "\n");
+    writeFile(configFile(), text);
+    return;
+  }
   if (!std::regex_search(text, line)) {
     throw std::runtime_error("config has no key " + key);
   }

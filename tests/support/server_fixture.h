@@ -27,7 +27,8 @@ class ServerFixture {
     std::map<std::string, std::string> users{{"alice", "alice-pw"},
                                              {"bob", "bob-pw"},
                                              {"carol", "carol-pw"}};
-    // Config keys to set (key = raw TOML value), e.g. {"idle_timeout_s", "2"}.
+    // Config keys to set (key = raw TOML value), e.g. {"idle_timeout_s", "2"};
+    // "section.key" adds a key the written file lacks.
     std::map<std::string, std::string> config;
     // Put before parleyd's own argv (the first an absolute path): a wrapper
     // that execs it in the same process, e.g. unshare, so pid() stays parleyd.
@@ -56,8 +57,9 @@ class ServerFixture {
   [[nodiscard]] bool running() { return process_ && process_->running(); }
   [[nodiscard]] pid_t pid() const { return process_ ? process_->pid() : -1; }
 
-  // Sets `key = value` in the config file (the key must exist there).
-  void setConfig(const std::string& key, const std::string& value);
+  // Sets `key = value` in the config file (the key must exist there), or
+  // with "section.key" adds it to that section when it does not.
+  void setConfig(const std::string& name, const std::string& value);
 
  private:
   Options options_;

@@ -774,6 +774,8 @@ std::string renderDefaultConfig(const std::string& name, const std::vector<Endpo
   out += "private_key = \"server.key\"\n";
   out += "ca_certificate = \"ca.crt\"   # give this file to clients (pinned)\n\n";
   out += "[store]\n";
+  out += "backend = \"sqlite\"         # or \"postgresql\", one database for several servers\n";
+  out += "# postgresql = \"host=db.example.org dbname=parley user=parleyd\"  # libpq, with that\n";
   out += "path = \"" + (store_path.empty() ? std::string("parley.db") : store_path) + "\"\n";
   out +=
       "synchronous = \"normal\"     # \"normal\" survives a process crash; \"full\" also a "

@@ -46,9 +46,9 @@ struct ServerConfig {
   std::filesystem::path ca_certificate;
   // [store]
   StoreBackend store_backend = StoreBackend::Sqlite;
-  std::filesystem::path store_path;  // SQLite
+  std::filesystem::path store_path;               // SQLite
   Synchronous synchronous = Synchronous::Normal;  // SQLite
-  std::string store_postgresql;  // PostgreSQL: a libpq connection string
+  std::string store_postgresql;                   // PostgreSQL: a libpq connection string
   // [rooms]
   std::chrono::seconds idle_timeout{120};
   std::chrono::seconds keepalive_interval{20};

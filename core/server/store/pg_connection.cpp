@@ -110,8 +110,8 @@ Result<void> Connection::ensureConnected() {
   prepared_.clear();
   PQreset(conn_);
   if (PQstatus(conn_) != CONNECTION_OK) {
-    return makeError(ErrorCode::StoreFailed,
-                     "lost the connection to " + description_ + ": " + trimmed(PQerrorMessage(conn_)));
+    return makeError(ErrorCode::StoreFailed, "lost the connection to " + description_ + ": " +
+                                                 trimmed(PQerrorMessage(conn_)));
   }
   return {};
 }
@@ -124,8 +124,8 @@ Unexpected Connection::failure(const std::string& what, pg_result* result) {
   } else if (state != nullptr && std::strcmp(state, kDiskFull) == 0) {
     code = ErrorCode::StoreFull;
   }
-  std::string detail = what + " (" + description_ + "): " +
-                       trimmed(result != nullptr ? PQresultErrorMessage(result) : nullptr);
+  std::string detail = what + " (" + description_ +
+                       "): " + trimmed(result != nullptr ? PQresultErrorMessage(result) : nullptr);
   if (result == nullptr || detail.back() == ' ') {
     detail += trimmed(PQerrorMessage(conn_));
   }
@@ -154,16 +154,16 @@ Result<Rows> Connection::run(const char* sql, std::initializer_list<Param> param
   auto name = prepared_.find(sql);
   if (name == prepared_.end()) {
     std::string fresh = "s" + std::to_string(prepared_.size());
-    pg_result* made = PQprepare(conn_, fresh.c_str(), sql, static_cast<int>(values.size()), nullptr);
+    pg_result* made =
+        PQprepare(conn_, fresh.c_str(), sql, static_cast<int>(values.size()), nullptr);
     if (PQresultStatus(made) != PGRES_COMMAND_OK) {
       return failure(std::string("cannot prepare ") + sql, made);
     }
     PQclear(made);
     name = prepared_.emplace(sql, std::move(fresh)).first;
   }
-  pg_result* result =
-      PQexecPrepared(conn_, name->second.c_str(), static_cast<int>(values.size()), values.data(),
-                     lengths.data(), formats.data(), 0);
+  pg_result* result = PQexecPrepared(conn_, name->second.c_str(), static_cast<int>(values.size()),
+                                     values.data(), lengths.data(), formats.data(), 0);
   const auto status = PQresultStatus(result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     return failure(std::string("cannot run ") + sql, result);

@@ -45,8 +45,7 @@ class PostgresStore final : public Store {
   Result<void> setRoomOwner(const std::string& room,
                             const std::optional<std::string>& owner) override;
   Result<void> setRoomLocked(const std::string& room, bool locked) override;
-  Result<void> admit(const std::string& room, AdmissionKind kind,
-                     const std::string& name) override;
+  Result<void> admit(const std::string& room, AdmissionKind kind, const std::string& name) override;
   Result<void> unadmit(const std::string& room, AdmissionKind kind,
                        const std::string& name) override;
   Result<void> setAdmission(const std::string& room, const std::vector<std::string>& accounts,

@@ -19,8 +19,7 @@ constexpr const char* kFindToken =
 
 }  // namespace
 
-Result<bool> PostgresStore::basisHoldsLocked(const ResumeTokenBasis& basis,
-                                             const std::string& user,
+Result<bool> PostgresStore::basisHoldsLocked(const ResumeTokenBasis& basis, const std::string& user,
                                              std::uint64_t client_instance, std::int64_t now_ms) {
   auto account =
       db_->run("SELECT password_hash FROM users WHERE name = $1 FOR UPDATE", {pg::text(user)});
@@ -34,7 +33,8 @@ Result<bool> PostgresStore::basisHoldsLocked(const ResumeTokenBasis& basis,
     return false;
   }
   if (basis.presented_token_hash) {
-    auto token = db_->run(kFindToken, {pg::bytes(*basis.presented_token_hash), pg::integer(now_ms)});
+    auto token =
+        db_->run(kFindToken, {pg::bytes(*basis.presented_token_hash), pg::integer(now_ms)});
     if (!token) {
       return makeError(std::move(token).error());
     }
@@ -46,8 +46,7 @@ Result<bool> PostgresStore::basisHoldsLocked(const ResumeTokenBasis& basis,
   return true;
 }
 
-Result<bool> PostgresStore::issueResumeToken(const std::string& token_hash,
-                                             const std::string& user,
+Result<bool> PostgresStore::issueResumeToken(const std::string& token_hash, const std::string& user,
                                              std::uint64_t client_instance, std::int64_t now_ms,
                                              std::int64_t expires_ms,
                                              std::int64_t older_valid_until_ms,

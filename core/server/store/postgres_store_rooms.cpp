@@ -238,12 +238,13 @@ Result<void> PostgresStore::setAdmission(const std::string& room,
         !locked) {
       return makeError(std::move(locked).error());
     }
-    auto before = namesLocked(
-        "SELECT name FROM room_admission WHERE room_id = $1 AND kind = 'account'", *id);
+    auto before =
+        namesLocked("SELECT name FROM room_admission WHERE room_id = $1 AND kind = 'account'", *id);
     if (!before) {
       return makeError(std::move(before).error());
     }
-    if (auto cleared = db_->run("DELETE FROM room_admission WHERE room_id = $1", {pg::integer(*id)});
+    if (auto cleared =
+            db_->run("DELETE FROM room_admission WHERE room_id = $1", {pg::integer(*id)});
         !cleared) {
       return makeError(std::move(cleared).error());
     }

@@ -127,7 +127,7 @@ Unexpected SqliteStore::storeError(const std::string& what) {
 }
 
 Result<std::unique_ptr<Store>> SqliteStore::open(const std::string& path, Synchronous synchronous,
-                                           bool create) {
+                                                 bool create) {
   std::unique_ptr<SqliteStore> store(new SqliteStore());
   store->path_ = path;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
@@ -323,7 +323,7 @@ Result<void> SqliteStore::prepareAll() {
   }
 
 Result<void> SqliteStore::addUser(const std::string& name, const std::string& password_hash,
-                            std::int64_t created_ms) {
+                                  std::int64_t created_ms) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   if (auto ok = exec("BEGIN IMMEDIATE;"); !ok) {
@@ -351,7 +351,8 @@ Result<void> SqliteStore::addUser(const std::string& name, const std::string& pa
   return exec("COMMIT;");
 }
 
-Result<void> SqliteStore::updateUserPassword(const std::string& name, const std::string& password_hash) {
+Result<void> SqliteStore::updateUserPassword(const std::string& name,
+                                             const std::string& password_hash) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   // The new password and the end of the old tokens in one step: never one
@@ -433,7 +434,7 @@ Result<std::optional<std::string>> SqliteStore::passwordHash(const std::string& 
 }
 
 Result<RoomRecord> SqliteStore::openRoom(const std::string& name, std::int64_t now_ms,
-                                   const std::string& creator) {
+                                         const std::string& creator) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   RoomRecord record;
@@ -470,7 +471,7 @@ Result<RoomRecord> SqliteStore::openRoom(const std::string& name, std::int64_t n
 }
 
 Result<std::string> SqliteStore::bindClientInstance(std::uint64_t client_instance,
-                                              const std::string& user, std::int64_t now_ms) {
+                                                    const std::string& user, std::int64_t now_ms) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   {
@@ -491,9 +492,9 @@ Result<std::string> SqliteStore::bindClientInstance(std::uint64_t client_instanc
 }
 
 Result<std::optional<std::uint64_t>> SqliteStore::findByClientId(std::int64_t room_id,
-                                                           const std::string& sender,
-                                                           std::uint64_t client_instance,
-                                                           std::uint64_t client_msg_id) {
+                                                                 const std::string& sender,
+                                                                 std::uint64_t client_instance,
+                                                                 std::uint64_t client_msg_id) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   StmtUse use(find_client_);
@@ -535,8 +536,8 @@ Result<void> SqliteStore::appendMessage(const StoredMessage& m) {
 }
 
 Result<std::vector<StoredMessage>> SqliteStore::messagesAfter(std::int64_t room_id,
-                                                        std::uint64_t after_seq,
-                                                        std::size_t limit) {
+                                                              std::uint64_t after_seq,
+                                                              std::size_t limit) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   StmtUse use(messages_after_);

@@ -28,7 +28,8 @@ class SqliteStore final : public Store {
 
   Result<void> addUser(const std::string& name, const std::string& password_hash,
                        std::int64_t created_ms) override;
-  Result<void> updateUserPassword(const std::string& name, const std::string& password_hash) override;
+  Result<void> updateUserPassword(const std::string& name,
+                                  const std::string& password_hash) override;
   Result<void> removeUser(const std::string& name) override;
   Result<std::vector<std::string>> listUsers() override;
   Result<std::optional<std::string>> passwordHash(const std::string& name) override;
@@ -38,11 +39,14 @@ class SqliteStore final : public Store {
 
   Result<std::optional<RoomPolicy>> roomPolicy(const std::string& room) override;
   Result<std::vector<RoomPolicy>> listRooms() override;
-  Result<void> createRoom(const std::string& room, const std::string& owner, std::int64_t now_ms) override;
-  Result<void> setRoomOwner(const std::string& room, const std::optional<std::string>& owner) override;
+  Result<void> createRoom(const std::string& room, const std::string& owner,
+                          std::int64_t now_ms) override;
+  Result<void> setRoomOwner(const std::string& room,
+                            const std::optional<std::string>& owner) override;
   Result<void> setRoomLocked(const std::string& room, bool locked) override;
   Result<void> admit(const std::string& room, AdmissionKind kind, const std::string& name) override;
-  Result<void> unadmit(const std::string& room, AdmissionKind kind, const std::string& name) override;
+  Result<void> unadmit(const std::string& room, AdmissionKind kind,
+                       const std::string& name) override;
   Result<void> setAdmission(const std::string& room, const std::vector<std::string>& accounts,
                             const std::vector<std::string>& groups) override;
   Result<void> removeFromRoom(const std::string& room, const std::string& account,

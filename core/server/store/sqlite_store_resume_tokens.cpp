@@ -18,7 +18,7 @@ using sqlite::StmtUse;
 }  // namespace
 
 Result<bool> SqliteStore::basisHoldsLocked(const ResumeTokenBasis& basis, const std::string& user,
-                                     std::uint64_t client_instance, std::int64_t now_ms) {
+                                           std::uint64_t client_instance, std::int64_t now_ms) {
   if (basis.presented_token_hash) {
     StmtUse use(find_token_);
     bindBlob(find_token_, 1, *basis.presented_token_hash);
@@ -48,9 +48,10 @@ Result<bool> SqliteStore::basisHoldsLocked(const ResumeTokenBasis& basis, const 
 }
 
 Result<bool> SqliteStore::issueResumeToken(const std::string& token_hash, const std::string& user,
-                                     std::uint64_t client_instance, std::int64_t now_ms,
-                                     std::int64_t expires_ms, std::int64_t older_valid_until_ms,
-                                     const ResumeTokenBasis& basis) {
+                                           std::uint64_t client_instance, std::int64_t now_ms,
+                                           std::int64_t expires_ms,
+                                           std::int64_t older_valid_until_ms,
+                                           const ResumeTokenBasis& basis) {
   std::lock_guard lock(mu_);
   if (db_ == nullptr) {
     return makeError(ErrorCode::StoreFailed, "the store " + path_ + " is closed");
@@ -105,7 +106,7 @@ Result<bool> SqliteStore::issueResumeToken(const std::string& token_hash, const 
 }
 
 Result<std::optional<ResumeTokenRecord>> SqliteStore::findResumeToken(const std::string& token_hash,
-                                                                std::int64_t now_ms) {
+                                                                      std::int64_t now_ms) {
   std::lock_guard lock(mu_);
   if (db_ == nullptr) {
     return makeError(ErrorCode::StoreFailed, "the store " + path_ + " is closed");

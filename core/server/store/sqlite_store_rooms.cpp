@@ -63,7 +63,7 @@ Result<std::int64_t> SqliteStore::roomIdLocked(const std::string& room) {
 
 // ?1 is the room id, ?2 the text (unused parameters stay NULL).
 Result<std::vector<std::string>> SqliteStore::namesLocked(const char* sql, std::int64_t id,
-                                                    const std::string& text) {
+                                                          const std::string& text) {
   OneShot q(db_, sql);
   if (!q.prepared()) {
     return storeError(std::string("cannot prepare ") + sql);
@@ -83,7 +83,7 @@ Result<std::vector<std::string>> SqliteStore::namesLocked(const char* sql, std::
 
 // ?1 room id, ?2 and ?3 texts, ?4 a number; returns the rows changed.
 Result<int> SqliteStore::changeLocked(const char* sql, std::int64_t id, const std::string& a,
-                                const std::string& b, std::optional<std::int64_t> n) {
+                                      const std::string& b, std::optional<std::int64_t> n) {
   OneShot q(db_, sql);
   if (!q.prepared()) {
     return storeError(std::string("cannot prepare ") + sql);
@@ -181,7 +181,7 @@ Result<std::vector<RoomPolicy>> SqliteStore::listRooms() {
 }
 
 Result<void> SqliteStore::createRoom(const std::string& room, const std::string& owner,
-                               std::int64_t now_ms) {
+                                     std::int64_t now_ms) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   if (auto id = roomIdLocked(room); id) {
@@ -202,7 +202,8 @@ Result<void> SqliteStore::createRoom(const std::string& room, const std::string&
   return {};
 }
 
-Result<void> SqliteStore::setRoomOwner(const std::string& room, const std::optional<std::string>& owner) {
+Result<void> SqliteStore::setRoomOwner(const std::string& room,
+                                       const std::optional<std::string>& owner) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   auto id = roomIdLocked(room);
@@ -238,7 +239,8 @@ Result<void> SqliteStore::setRoomLocked(const std::string& room, bool locked) {
   return {};
 }
 
-Result<void> SqliteStore::admit(const std::string& room, AdmissionKind kind, const std::string& name) {
+Result<void> SqliteStore::admit(const std::string& room, AdmissionKind kind,
+                                const std::string& name) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   auto id = roomIdLocked(room);
@@ -263,7 +265,8 @@ Result<void> SqliteStore::admit(const std::string& room, AdmissionKind kind, con
   return exec("COMMIT;");
 }
 
-Result<void> SqliteStore::unadmit(const std::string& room, AdmissionKind kind, const std::string& name) {
+Result<void> SqliteStore::unadmit(const std::string& room, AdmissionKind kind,
+                                  const std::string& name) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   auto id = roomIdLocked(room);
@@ -284,8 +287,9 @@ Result<void> SqliteStore::unadmit(const std::string& room, AdmissionKind kind, c
   return {};
 }
 
-Result<void> SqliteStore::setAdmission(const std::string& room, const std::vector<std::string>& accounts,
-                                 const std::vector<std::string>& groups) {
+Result<void> SqliteStore::setAdmission(const std::string& room,
+                                       const std::vector<std::string>& accounts,
+                                       const std::vector<std::string>& groups) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   auto id = roomIdLocked(room);
@@ -337,7 +341,7 @@ Result<void> SqliteStore::setAdmission(const std::string& room, const std::vecto
 }
 
 Result<void> SqliteStore::removeFromRoom(const std::string& room, const std::string& account,
-                                   std::int64_t now_ms) {
+                                         std::int64_t now_ms) {
   std::lock_guard lock(mu_);
   PARLEY_STORE_OPEN_OR_FAIL();
   auto id = roomIdLocked(room);

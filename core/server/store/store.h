@@ -85,8 +85,9 @@ class Store {
 
   // Accounts. addUser fails with AlreadyExists, update/remove with NotFound.
   virtual Result<void> addUser(const std::string& name, const std::string& password_hash,
-                       std::int64_t created_ms) = 0;
-  virtual Result<void> updateUserPassword(const std::string& name, const std::string& password_hash) = 0;
+                               std::int64_t created_ms) = 0;
+  virtual Result<void> updateUserPassword(const std::string& name,
+                                          const std::string& password_hash) = 0;
   virtual Result<void> removeUser(const std::string& name) = 0;
   virtual Result<std::vector<std::string>> listUsers() = 0;
   virtual Result<std::optional<std::string>> passwordHash(const std::string& name) = 0;
@@ -94,28 +95,33 @@ class Store {
   // Rooms: loads the room (its id and highest seq), creating it when new
   // with `creator` as its owner (empty: no owner).
   virtual Result<RoomRecord> openRoom(const std::string& name, std::int64_t now_ms,
-                              const std::string& creator = "") = 0;
+                                      const std::string& creator = "") = 0;
 
   // Room policy (*_store_rooms.cpp). Each fails with NotFound for a room that
   // does not exist, except roomPolicy (nullopt) and createRoom (creates it,
   // AlreadyExists when it exists).
   virtual Result<std::optional<RoomPolicy>> roomPolicy(const std::string& room) = 0;
   virtual Result<std::vector<RoomPolicy>> listRooms() = 0;
-  virtual Result<void> createRoom(const std::string& room, const std::string& owner, std::int64_t now_ms) = 0;
-  virtual Result<void> setRoomOwner(const std::string& room, const std::optional<std::string>& owner) = 0;
+  virtual Result<void> createRoom(const std::string& room, const std::string& owner,
+                                  std::int64_t now_ms) = 0;
+  virtual Result<void> setRoomOwner(const std::string& room,
+                                    const std::optional<std::string>& owner) = 0;
   virtual Result<void> setRoomLocked(const std::string& room, bool locked) = 0;
   // Listing an account also lifts its removal: admitting again is the way
   // back in. unadmit fails with NotFound when the name was not listed.
-  virtual Result<void> admit(const std::string& room, AdmissionKind kind, const std::string& name) = 0;
-  virtual Result<void> unadmit(const std::string& room, AdmissionKind kind, const std::string& name) = 0;
+  virtual Result<void> admit(const std::string& room, AdmissionKind kind,
+                             const std::string& name) = 0;
+  virtual Result<void> unadmit(const std::string& room, AdmissionKind kind,
+                               const std::string& name) = 0;
   // Replaces the whole list; accounts that were not listed before and are
   // now have their removal lifted (one still listed stays removed).
-  virtual Result<void> setAdmission(const std::string& room, const std::vector<std::string>& accounts,
-                            const std::vector<std::string>& groups) = 0;
+  virtual Result<void> setAdmission(const std::string& room,
+                                    const std::vector<std::string>& accounts,
+                                    const std::vector<std::string>& groups) = 0;
   // Records the removal; the admission list stays as it is (a removal
   // outranks it until lifted).
   virtual Result<void> removeFromRoom(const std::string& room, const std::string& account,
-                              std::int64_t now_ms) = 0;
+                                      std::int64_t now_ms) = 0;
   // Lifts a removal; NotFound when the account was not removed.
   virtual Result<void> readmit(const std::string& room, const std::string& account) = 0;
 
@@ -128,8 +134,8 @@ class Store {
   // Client instances belong to the account that first signed in with them:
   // binds `client_instance` to `user` unless it is bound already, and
   // returns the account it is bound to (the caller compares).
-  virtual Result<std::string> bindClientInstance(std::uint64_t client_instance, const std::string& user,
-                                         std::int64_t now_ms) = 0;
+  virtual Result<std::string> bindClientInstance(std::uint64_t client_instance,
+                                                 const std::string& user, std::int64_t now_ms) = 0;
 
   // Resume tokens (*_store_resume_tokens.cpp), keyed by the token's SHA-256.
   // issueResumeToken stores a new one for (user, instance) and cuts the
@@ -137,12 +143,12 @@ class Store {
   // rotation grace window), dropping every expired token on the way, all
   // only if `basis` still holds: false (nothing changed) when it does not.
   virtual Result<bool> issueResumeToken(const std::string& token_hash, const std::string& user,
-                                std::uint64_t client_instance, std::int64_t now_ms,
-                                std::int64_t expires_ms, std::int64_t older_valid_until_ms,
-                                const ResumeTokenBasis& basis) = 0;
+                                        std::uint64_t client_instance, std::int64_t now_ms,
+                                        std::int64_t expires_ms, std::int64_t older_valid_until_ms,
+                                        const ResumeTokenBasis& basis) = 0;
   // The token's record when it exists and has not expired at now_ms.
   virtual Result<std::optional<ResumeTokenRecord>> findResumeToken(const std::string& token_hash,
-                                                           std::int64_t now_ms) = 0;
+                                                                   std::int64_t now_ms) = 0;
   // Revokes every token of the account; returns how many there were.
   // updateUserPassword and removeUser do this too, in the same step.
   virtual Result<int> revokeResumeTokens(const std::string& user) = 0;
@@ -150,13 +156,14 @@ class Store {
   // Chat. A message is identified by (room, sender, client instance, client
   // message id). appendMessage commits before returning.
   virtual Result<std::optional<std::uint64_t>> findByClientId(std::int64_t room_id,
-                                                      const std::string& sender,
-                                                      std::uint64_t client_instance,
-                                                      std::uint64_t client_msg_id) = 0;
+                                                              const std::string& sender,
+                                                              std::uint64_t client_instance,
+                                                              std::uint64_t client_msg_id) = 0;
   virtual Result<void> appendMessage(const StoredMessage& message) = 0;
   // Up to `limit` messages with seq > after_seq, in seq order.
-  virtual Result<std::vector<StoredMessage>> messagesAfter(std::int64_t room_id, std::uint64_t after_seq,
-                                                   std::size_t limit) = 0;
+  virtual Result<std::vector<StoredMessage>> messagesAfter(std::int64_t room_id,
+                                                           std::uint64_t after_seq,
+                                                           std::size_t limit) = 0;
 
   // Finishes what is pending (SQLite: flushes the WAL into the main file)
   // and closes; later calls fail with StoreFailed.
@@ -169,9 +176,9 @@ class Store {
 // Which store parleyd uses ([store] in its config).
 struct StoreSettings {
   StoreBackend backend = StoreBackend::Sqlite;
-  std::filesystem::path path;  // SQLite: the file
+  std::filesystem::path path;                     // SQLite: the file
   Synchronous synchronous = Synchronous::Normal;  // SQLite: how hard a commit waits
-  std::string postgresql;  // PostgreSQL: a libpq connection string
+  std::string postgresql;                         // PostgreSQL: a libpq connection string
 };
 
 StoreSettings storeSettings(const ServerConfig& config);

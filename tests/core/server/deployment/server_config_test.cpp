@@ -47,6 +47,18 @@ TEST_CASE("the file init writes parses to the defaults", "[server][config]") {
   CHECK(config->signal_burst == 120);
   CHECK(config->flood_disconnect_after == 1000);
   CHECK(config->synchronous == Synchronous::Normal);
+  CHECK(config->store_backend == StoreBackend::Sqlite);
+}
+
+TEST_CASE("the store's backend is read", "[server][config]") {
+  auto config = parseServerConfig(
+      "[store]\nbackend = \"postgresql\"\n"
+      "postgresql = \"host=db.example.org dbname=parley options='-c search_path=parley'\"\n",
+      "/x", "store.toml");
+  REQUIRE(config);
+  CHECK(config->store_backend == StoreBackend::Postgresql);
+  CHECK(config->store_postgresql ==
+        "host=db.example.org dbname=parley options='-c search_path=parley'");
 }
 
 TEST_CASE("the message limits and the account backoff are read", "[server][config]") {
@@ -147,6 +159,15 @@ TEST_CASE("config errors name the key and the problem", "[server][config]") {
   SECTION("wrong type") {
     CHECK_THAT(errorOf("[rooms]\nidle_timeout_s = \"120\"\n"),
                Catch::Contains("[rooms] idle_timeout_s: must be an integer"));
+  }
+  SECTION("unknown store backend") {
+    CHECK_THAT(errorOf("[store]\nbackend = \"mysql\"\n"),
+               Catch::Contains("[store] backend") &&
+                   Catch::Contains("\"sqlite\" or \"postgresql\""));
+  }
+  SECTION("postgresql without a connection string") {
+    CHECK_THAT(errorOf("[store]\nbackend = \"postgresql\"\n"),
+               Catch::Contains("[store] postgresql") && Catch::Contains("libpq connection string"));
   }
   SECTION("bad synchronous") {
     CHECK_THAT(errorOf("[store]\nsynchronous = \"off\"\n"), Catch::Contains("[store] synchronous"));

@@ -199,9 +199,10 @@ TEST_CASE("a store from before versions migrates and keeps its accounts and hist
 TEST_CASE("a store written by a newer parleyd is refused, not rewritten", "[server][store]") {
   StoreUnderTest where(PARLEY_EACH_STORE_BACKEND());
   const bool sqlite = where.backend() == parley::server::StoreBackend::Sqlite;
-  where.rawSql(sqlite ? "CREATE TABLE future(x INTEGER); PRAGMA user_version = 99;"
-                      : "CREATE TABLE parley_schema(only_row BOOLEAN PRIMARY KEY DEFAULT TRUE, "
-                        "version INTEGER NOT NULL); INSERT INTO parley_schema(version) VALUES(99);");
+  where.rawSql(sqlite
+                   ? "CREATE TABLE future(x INTEGER); PRAGMA user_version = 99;"
+                   : "CREATE TABLE parley_schema(only_row BOOLEAN PRIMARY KEY DEFAULT TRUE, "
+                     "version INTEGER NOT NULL); INSERT INTO parley_schema(version) VALUES(99);");
   auto store = where.open(false);
   REQUIRE_FALSE(store);
   CHECK(store.error().code == ErrorCode::StoreFailed);

@@ -106,8 +106,8 @@ server::StoreSettings StoreUnderTest::settings(server::Synchronous synchronous) 
     // The schema's name is also the sessions' application name, so that a
     // test can find its own store's sessions among those of tests running
     // at the same time.
-    settings.postgresql = adminConninfo() + " options='-c search_path=" + schema_ +
-                          "' application_name=" + schema_;
+    settings.postgresql =
+        adminConninfo() + " options='-c search_path=" + schema_ + "' application_name=" + schema_;
   }
 #endif
   return settings;
