@@ -36,6 +36,7 @@ Result<std::vector<std::string>> PostgresStore::namesLocked(const char* sql, std
     return makeError(std::move(rows).error());
   }
   std::vector<std::string> names;
+  names.reserve(static_cast<std::size_t>(rows->count()));
   for (int i = 0; i < rows->count(); ++i) {
     names.push_back(rows->text(i, 0));
   }
@@ -107,6 +108,7 @@ Result<std::vector<RoomPolicy>> PostgresStore::listRooms() {
     return makeError(std::move(ids).error());
   }
   std::vector<RoomPolicy> rooms;
+  rooms.reserve(static_cast<std::size_t>(ids->count()));
   for (int i = 0; i < ids->count(); ++i) {
     auto policy = policyLocked(ids->integer(i, 0));
     if (!policy) {
@@ -357,6 +359,7 @@ Result<std::vector<std::string>> PostgresStore::groupsOf(const std::string& acco
     return makeError(std::move(rows).error());
   }
   std::vector<std::string> names;
+  names.reserve(static_cast<std::size_t>(rows->count()));
   for (int i = 0; i < rows->count(); ++i) {
     names.push_back(rows->text(i, 0));
   }
