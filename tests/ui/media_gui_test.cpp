@@ -7,14 +7,17 @@
 // that picture to the CLI (PSNR against what is shown). Screenshots of the
 // meeting window and of the chooser when PARLEY_SCREENSHOT_DIR is set.
 
+#include <QAccessible>
 #include <QAction>
 #include <QDir>
 #include <QFile>
 #include <QFrame>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QProcess>
 #include <QPushButton>
+#include <QToolButton>
 #include <QtTest>
 #include <cmath>
 #include <memory>
@@ -31,6 +34,7 @@
 #include "tests/support/xvfb_server.h"
 #include "tests/ui/gui_test_support.h"
 #include "ui/application/app_controller.h"
+#include "ui/meeting/chat_view.h"
 #include "ui/meeting/meeting_window.h"
 #include "ui/meeting/participant_model.h"
 #include "ui/meeting/share_dialog.h"
@@ -69,6 +73,14 @@ std::vector<json> events(const parley::test::CliProcess& cli, const std::string&
     }
   }
   return out;
+}
+
+int countMedia(const parley::test::CliProcess& cli, const char* key, bool value) {
+  int n = 0;
+  for (const auto& e : events(cli, "participant_media")) {
+    n += e.contains(key) && e[key] == value ? 1 : 0;
+  }
+  return n;
 }
 
 bool sawMedia(const parley::test::CliProcess& cli, const char* key, bool value) {
@@ -140,6 +152,7 @@ class MediaGuiTest : public QObject {
   void cleanupTestCase();
   void remoteCameraVoiceAndScreenShow();
   void muteAndCameraAreSeenByCli();
+  void shortcutsAndPushToTalkReachTheOthers();
   void shareChooserSharesXvfbScreen();
   void peerPathShowsInTheList();
 
@@ -300,6 +313,89 @@ void MediaGuiTest::muteAndCameraAreSeenByCli() {
   QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(dump + QStringLiteral("/alice-video.png")), kWaitMs);
   camera->trigger();
   QTRY_VERIFY_WITH_TIMEOUT(sawMedia(bob, "camera_on", false), kWaitMs);
+  const parley::test::CliRun bob_run = bob.stop();
+  QVERIFY2(bob_run.exit_code == 0, bob_run.err.c_str());
+}
+
+void MediaGuiTest::shortcutsAndPushToTalkReachTheOthers() {
+  parley::test::CliOptions bob_options;
+  bob_options.user = "bob";
+  bob_options.password = "bob-pw";
+  bob_options.room = "media-keys";
+  bob_options.for_seconds = parley::test::CliOptions::kUntilStopped;  // ended below
+  parley::test::CliProcess bob(*server_, bob_options);
+  QVERIFY2(bob.waitForEvent("joined", {}, std::chrono::seconds(kWaitMs / 1000)),
+           parley::test::cliReport(bob).constData());
+
+  parley::test::TempSettings tmp;
+  MemorySecretStore secrets;
+  AppController::Options options = hermetic(tmp, secrets);
+  options.media.audio_input = [] { return toneInput(); };
+  options.media.camera = []() -> std::unique_ptr<media::VideoSource> {
+    auto source = media::SyntheticSource::create(640, 360, 30);
+    return source ? std::move(*source) : nullptr;
+  };
+  AppController app(std::move(options));
+  signInAndWait(app, loopback(*server_, QStringLiteral("media-keys")));
+  MeetingWindow* meeting = app.meetingWindow();
+  meeting->activateWindow();
+  QVERIFY(QTest::qWaitForWindowActive(meeting));
+  auto* mute_button = meeting->findChild<QToolButton*>(QStringLiteral("muteButton"));
+  QVERIFY(mute_button);
+  QTRY_VERIFY_WITH_TIMEOUT(mute_button->isEnabled(), kWaitMs);
+  QVERIFY(!app.media()->state().audio_muted);
+  // The control bar: every button named for screen readers, tooltips name
+  // the shortcut.
+  for (const char* name : {"muteButton", "cameraButton", "shareButton", "chatButton",
+                           "participantsButton", "leaveButton"}) {
+    auto* button = meeting->findChild<QToolButton*>(QString::fromLatin1(name));
+    QVERIFY2(button, name);
+    QAccessibleInterface* a = QAccessible::queryAccessibleInterface(button);
+    QVERIFY2(a && !a->text(QAccessible::Name).trimmed().isEmpty(), name);
+  }
+  QVERIFY2(mute_button->toolTip().contains(QStringLiteral("Ctrl+D")),
+           qPrintable(mute_button->toolTip()));
+
+  // Ctrl+D mutes; bob's participant list shows it.
+  QTest::keyClick(meeting, Qt::Key_D, Qt::ControlModifier);
+  QVERIFY(app.media()->state().audio_muted);
+  QTRY_VERIFY_WITH_TIMEOUT(countMedia(bob, "audio_muted", true) >= 1, kWaitMs);
+  QVERIFY(mute_button->isChecked());
+
+  // Holding Space talks while muted; letting go mutes again. Not while a
+  // text field has the focus (the chat's input).
+  mute_button->setFocus();
+  const int unmuted_before = countMedia(bob, "audio_muted", false);
+  QTest::keyPress(mute_button, Qt::Key_Space);
+  QVERIFY(!app.media()->state().audio_muted);
+  QTRY_VERIFY_WITH_TIMEOUT(countMedia(bob, "audio_muted", false) > unmuted_before, kWaitMs);
+  QTest::keyRelease(mute_button, Qt::Key_Space);
+  QVERIFY(app.media()->state().audio_muted);
+  QTRY_VERIFY_WITH_TIMEOUT(countMedia(bob, "audio_muted", true) >= 2, kWaitMs);
+  auto* input = meeting->chat()->findChild<QLineEdit*>();
+  QVERIFY(input);
+  input->setFocus();
+  QTest::keyPress(input, Qt::Key_Space);
+  QVERIFY(app.media()->state().audio_muted);  // typed a space, did not talk
+  QTest::keyRelease(input, Qt::Key_Space);
+  mute_button->setFocus();
+
+  // Ctrl+D again unmutes; Ctrl+E starts and stops the camera.
+  QTest::keyClick(meeting, Qt::Key_D, Qt::ControlModifier);
+  QVERIFY(!app.media()->state().audio_muted);
+  QTest::keyClick(meeting, Qt::Key_E, Qt::ControlModifier);
+  QVERIFY(app.media()->state().camera_on);
+  QTRY_VERIFY_WITH_TIMEOUT(sawMedia(bob, "camera_on", true), kWaitMs);
+  parley::test::screenshot(meeting, QStringLiteral("meeting-controls"));
+  QTest::keyClick(meeting, Qt::Key_E, Qt::ControlModifier);
+  QTRY_VERIFY_WITH_TIMEOUT(sawMedia(bob, "camera_on", false), kWaitMs);
+
+  // Ctrl+Shift+C hides the chat and shows it again.
+  QVERIFY(meeting->chat()->isVisible());
+  QTest::keyClick(meeting, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
+  QVERIFY(!meeting->chat()->isVisible());
+  QTest::keyClick(meeting, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
+  QVERIFY(meeting->chat()->isVisible());
   const parley::test::CliRun bob_run = bob.stop();
   QVERIFY2(bob_run.exit_code == 0, bob_run.err.c_str());
 }

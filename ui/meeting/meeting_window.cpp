@@ -8,17 +8,22 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
-#include <QToolBar>
 #include <QVBoxLayout>
 #include <cmath>
 
 #include "ui/application/app_icon.h"
 #include "ui/meeting/chat_view.h"
+#include "ui/meeting/control_bar.h"
+#include "ui/meeting/control_icons.h"
 #include "ui/meeting/participant_model.h"
+#include "ui/meeting/push_to_talk.h"
 #include "ui/meeting/room_controls.h"
 #include "ui/meeting/video_tile.h"
 
@@ -112,27 +117,28 @@ MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
   setCentralWidget(central);
 
   // Controls. Until the devices are known they are disabled and say so.
-  auto* bar = addToolBar(tr("Meeting"));
-  bar->setObjectName(QStringLiteral("meetingToolbar"));
-  bar->setMovable(false);
-  bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-  mute_ = bar->addAction(tr("&Mute"));
-  mute_->setObjectName(QStringLiteral("muteAction"));
+  // The actions live on the window (their shortcuts work wherever the
+  // focus is in it); the bar at the bottom and the menus show them.
+  auto action = [this](const QString& text, const char* name, const QString& keys) {
+    auto* a = new QAction(text, this);
+    a->setObjectName(QString::fromLatin1(name));
+    if (!keys.isEmpty()) {
+      a->setShortcut(QKeySequence(keys));
+    }
+    addAction(a);
+    return a;
+  };
+  mute_ = action(tr("&Mute"), "muteAction", tr("Ctrl+D"));
   mute_->setCheckable(true);
-  mute_->setShortcut(QKeySequence(tr("Ctrl+D")));
   mute_->setEnabled(false);
   connect(mute_, &QAction::triggered, this,
           [this](bool checked) { Q_EMIT muteRequested(checked); });
-  camera_ = bar->addAction(tr("Start &camera"));
-  camera_->setObjectName(QStringLiteral("cameraAction"));
+  camera_ = action(tr("Start &camera"), "cameraAction", tr("Ctrl+E"));
   camera_->setCheckable(true);
-  camera_->setShortcut(QKeySequence(tr("Ctrl+E")));
   camera_->setEnabled(false);
   connect(camera_, &QAction::triggered, this,
           [this](bool checked) { Q_EMIT cameraRequested(checked); });
-  share_ = bar->addAction(tr("S&hare screen…"));
-  share_->setObjectName(QStringLiteral("shareAction"));
-  share_->setShortcut(QKeySequence(tr("Ctrl+Shift+S")));
+  share_ = action(tr("Sh&are screen…"), "shareAction", tr("Ctrl+Shift+S"));
   share_->setEnabled(false);
   connect(share_, &QAction::triggered, this, [this] {
     if (sharing_.isEmpty()) {
@@ -141,15 +147,58 @@ MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
       Q_EMIT stopSharingRequested();
     }
   });
-  bar->addSeparator();
-  auto* settings = bar->addAction(tr("Se&ttings…"));
-  settings->setObjectName(QStringLiteral("meetingSettingsAction"));
+  chat_toggle_ = action(tr("Cha&t"), "chatAction", tr("Ctrl+Shift+C"));
+  chat_toggle_->setCheckable(true);
+  chat_toggle_->setChecked(true);
+  // With both the chat and the participants hidden the pictures take the
+  // whole width.
+  auto side_shown = [this, side] {
+    side->setVisible(chat_toggle_->isChecked() || people_toggle_->isChecked());
+  };
+  connect(chat_toggle_, &QAction::toggled, this, [this, side_shown](bool shown) {
+    chat_->setVisible(shown);
+    side_shown();
+    chat_->setReading(shown && isActiveWindow());
+    updateTitle();
+  });
+  people_toggle_ = action(tr("&Participants"), "participantsAction", tr("Ctrl+Shift+P"));
+  people_toggle_->setCheckable(true);
+  people_toggle_->setChecked(true);
+  connect(people_toggle_, &QAction::toggled, this, [people_box, side_shown](bool shown) {
+    people_box->setVisible(shown);
+    side_shown();
+  });
+  leave_ = action(tr("&Leave"), "leaveAction", tr("Ctrl+W"));
+  connect(leave_, &QAction::triggered, this, &MeetingWindow::beginLeaving);
+  auto* settings = action(tr("Se&ttings…"), "meetingSettingsAction", {});
   settings->setShortcut(QKeySequence::Preferences);
   connect(settings, &QAction::triggered, this, &MeetingWindow::settingsRequested);
-  leave_ = bar->addAction(tr("&Leave"));
-  leave_->setObjectName(QStringLiteral("leaveAction"));
-  leave_->setShortcut(QKeySequence(tr("Ctrl+W")));
-  connect(leave_, &QAction::triggered, this, &MeetingWindow::beginLeaving);
+
+  controls_ = new ControlBar({{mute_, "muteButton"},
+                              {camera_, "cameraButton"},
+                              {share_, "shareButton"},
+                              {chat_toggle_, "chatButton"},
+                              {people_toggle_, "participantsButton"}},
+                             {leave_, "leaveButton"}, central);
+  layout->addWidget(controls_);
+
+  auto* meeting_menu = menuBar()->addMenu(tr("M&eeting"));
+  meeting_menu->addActions({mute_, camera_, share_});
+  meeting_menu->addSeparator();
+  meeting_menu->addAction(settings);
+  meeting_menu->addSeparator();
+  meeting_menu->addAction(leave_);
+  auto* view_menu = menuBar()->addMenu(tr("&View"));
+  view_menu->addActions({chat_toggle_, people_toggle_});
+  auto* help_menu = menuBar()->addMenu(tr("&Help"));
+  auto* keys = help_menu->addAction(tr("&Keyboard shortcuts"));
+  keys->setObjectName(QStringLiteral("shortcutsAction"));
+  connect(keys, &QAction::triggered, this,
+          [this] { QMessageBox::information(this, tr("Keyboard shortcuts"), shortcutsText()); });
+
+  push_to_talk_ = new PushToTalk(
+      this, [this] { return mute_->isEnabled() && own_.audio_muted; },
+      [this](bool talk) { Q_EMIT muteRequested(!talk); });
   setDevices({}, {}, {}, tr("starting…"));
   updateTitle();
 }
@@ -244,7 +293,8 @@ void MeetingWindow::setDevices(const QString& microphone, const QString& speaker
     camera_->setToolTip(tr("No video: %1").arg(media_error));
     share_->setToolTip(tr("No video: %1").arg(media_error));
   } else {
-    share_->setToolTip(tr("Share a screen or a window with everyone in the room"));
+    share_->setToolTip(
+        withShortcut(tr("Share a screen or a window with everyone in the room"), share_));
   }
   setOwnMedia(own_);
 }
@@ -259,9 +309,11 @@ void MeetingWindow::setOwnMedia(const client::MediaStateInfo& media) {
            "when speakers are there."));
   } else if (media_ok) {
     mute_->setText(media.audio_muted ? tr("Un&mute") : tr("&Mute"));
-    mute_->setToolTip(media.audio_muted
-                          ? tr("You are muted: nobody hears you (%1)").arg(microphone_)
-                          : tr("Everyone hears you (%1)").arg(microphone_));
+    mute_->setToolTip(withShortcut(
+        media.audio_muted
+            ? tr("You are muted: nobody hears you (%1). Hold Space to talk.").arg(microphone_)
+            : tr("Everyone hears you (%1)").arg(microphone_),
+        mute_));
   }
   mute_->setChecked(media.audio_muted);
   if (media_ok && camera_name_.isEmpty()) {
@@ -269,10 +321,13 @@ void MeetingWindow::setOwnMedia(const client::MediaStateInfo& media) {
     camera_->setToolTip(tr("No camera was found on this computer."));
   } else if (media_ok) {
     camera_->setText(media.camera_on ? tr("Stop &camera") : tr("Start &camera"));
-    camera_->setToolTip(media.camera_on ? tr("Everyone sees you (%1)").arg(camera_name_)
-                                        : tr("Let everyone see you (%1)").arg(camera_name_));
+    camera_->setToolTip(withShortcut(media.camera_on
+                                         ? tr("Everyone sees you (%1)").arg(camera_name_)
+                                         : tr("Let everyone see you (%1)").arg(camera_name_),
+                                     camera_));
   }
   camera_->setChecked(media.camera_on);
+  updateControlIcons();
   if (self_ != 0) {
     participants_->setMedia(self_, media);
     if (auto* t = tile(user_, false)) {
@@ -288,11 +343,11 @@ void MeetingWindow::setSharing(const QString& name) {
   sharing_ = name;
   if (name.isEmpty()) {
     sharing_banner_->hide();
-    share_->setText(tr("S&hare screen…"));
+    share_->setText(tr("Sh&are screen…"));
   } else {
     sharing_label_->setText(tr("You are sharing %1. Everyone in the room sees it.").arg(name));
     sharing_banner_->show();
-    share_->setText(tr("Stop s&haring"));
+    share_->setText(tr("Stop sh&aring"));
   }
 }
 
@@ -463,6 +518,11 @@ void MeetingWindow::rebuildTiles() {
 
 void MeetingWindow::updateTitle() {
   const int unread = chat_->unreadCount();
+  chat_toggle_->setText(unread > 0 && !chat_toggle_->isChecked() ? tr("Cha&t (%1)").arg(unread)
+                                                                 : tr("Cha&t"));
+  chat_toggle_->setToolTip(
+      withShortcut(chat_toggle_->isChecked() ? tr("Hide the chat") : tr("Show the chat"),
+                   chat_toggle_));
   QString title = room_.isEmpty() ? tr("Parley") : tr("%1 — Parley").arg(room_);
   if (unread > 0) {
     title = QStringLiteral("(%1) ").arg(unread) + title;
@@ -472,10 +532,45 @@ void MeetingWindow::updateTitle() {
 
 void MeetingWindow::changeEvent(QEvent* event) {
   if (event->type() == QEvent::ActivationChange) {
-    chat_->setReading(isActiveWindow());
+    chat_->setReading(isActiveWindow() && chat_toggle_->isChecked());
     updateTitle();
   }
+  if (event->type() == QEvent::PaletteChange) {
+    updateControlIcons();  // a switch between light and dark
+  }
   QMainWindow::changeEvent(event);
+}
+
+void MeetingWindow::updateControlIcons() {
+  const QColor text = palette().color(QPalette::WindowText);
+  const QColor on_red = Qt::white;
+  const bool muted = mute_->isChecked();
+  mute_->setIcon(
+      controlIcon(muted ? QStringLiteral("microphone-muted") : QStringLiteral("microphone"),
+                  muted ? on_red : text));
+  camera_->setIcon(
+      controlIcon(camera_->isChecked() ? QStringLiteral("camera") : QStringLiteral("camera-off"),
+                  text));
+  share_->setIcon(controlIcon(QStringLiteral("share"), text));
+  chat_toggle_->setIcon(controlIcon(QStringLiteral("chat"), text));
+  people_toggle_->setIcon(controlIcon(QStringLiteral("participants"), text));
+  leave_->setIcon(controlIcon(QStringLiteral("leave"), leave_->isEnabled() ? on_red : text));
+}
+
+QString MeetingWindow::withShortcut(const QString& text, const QAction* action) {
+  const QString keys = action->shortcut().toString(QKeySequence::NativeText);
+  return keys.isEmpty() ? text : tr("%1 (%2)").arg(text, keys);
+}
+
+QString MeetingWindow::shortcutsText() const {
+  QString text;
+  for (const QAction* a : {mute_, camera_, share_, chat_toggle_, people_toggle_, leave_}) {
+    text += tr("%1: %2\n")
+                .arg(a->shortcut().toString(QKeySequence::NativeText),
+                     a->text().remove(QLatin1Char('&')));
+  }
+  text += tr("Space (hold): talk while muted (push-to-talk)\n");
+  return text;
 }
 
 void MeetingWindow::closeEvent(QCloseEvent* event) {
@@ -491,9 +586,10 @@ void MeetingWindow::beginLeaving() {
   // Until the server confirms (bounded by the session's leave timeout) the
   // window stays, answering, and says what is happening; the controls that
   // would act on the room are off.
-  for (QAction* action : {mute_, camera_, share_, leave_}) {
-    action->setEnabled(false);
+  for (QAction* a : {mute_, camera_, share_, leave_}) {
+    a->setEnabled(false);
   }
+  updateControlIcons();
   chat_->setInputEnabled(false);
   statusBar()->showMessage(tr("Leaving the room…"));
   Q_EMIT leaveRequested();

@@ -29,6 +29,8 @@ class QToolButton;
 namespace parley::ui {
 
 class ChatView;
+class ControlBar;
+class PushToTalk;
 class ParticipantModel;
 class RoomControls;
 class VideoTile;
@@ -91,6 +93,11 @@ class MeetingWindow final : public QMainWindow {
   void rebuildTiles();
   void updateTitle();
   void updateStatus();
+  // The control bar's icons for the current state and palette.
+  void updateControlIcons();
+  // "text (Ctrl+D)": tooltips name the shortcut.
+  static QString withShortcut(const QString& text, const QAction* action);
+  [[nodiscard]] QString shortcutsText() const;
   [[nodiscard]] QString tileStatus(const client::ParticipantInfo& p, bool screen) const;
 
   QLabel* room_label_ = nullptr;
@@ -102,6 +109,10 @@ class MeetingWindow final : public QMainWindow {
   QAction* camera_ = nullptr;
   QAction* share_ = nullptr;
   QAction* leave_ = nullptr;
+  QAction* chat_toggle_ = nullptr;
+  QAction* people_toggle_ = nullptr;
+  ControlBar* controls_ = nullptr;
+  PushToTalk* push_to_talk_ = nullptr;
   std::map<std::pair<QString, bool>, VideoTile*> tile_map_;
   std::map<std::pair<QString, bool>, QImage> images_;  // newest per tile, across rebuilds
   QString microphone_;

@@ -11,7 +11,9 @@
 namespace parley::ui {
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("ConnectionSettings", text); }
+// lupdate files the strings of a free tr() under its namespace's name, so
+// that is the context they are looked up in.
+QString tr(const char* text) { return QCoreApplication::translate("parley::ui", text); }
 
 constexpr int kMaxHostLength = 253;
 constexpr int kMaxRoomLength = 64;

@@ -6,8 +6,6 @@
 namespace parley::ui {
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("SettingsStore", text); }
-
 constexpr int kMaxSocksEntries = 32;
 constexpr int kMaxTextLength = 2048;
 
@@ -63,7 +61,10 @@ class Reader {
   }
 
   void warn(const QString& key) {
-    warnings_ << tr("The saved setting \"%1\" was not understood; the default is used.").arg(key);
+    warnings_ << QCoreApplication::translate(
+                     "SettingsStore",
+                     "The saved setting \"%1\" was not understood; the default is used.")
+                     .arg(key);
   }
 
  private:
@@ -89,7 +90,9 @@ QString SettingsStore::fileName() const { return settings_->fileName(); }
 LoadedSettings SettingsStore::load() const {
   LoadedSettings out;
   if (settings_->status() == QSettings::FormatError) {
-    out.warnings << tr("The settings file %1 could not be read; defaults are used.")
+    out.warnings << QCoreApplication::translate(
+                        "SettingsStore",
+                        "The settings file %1 could not be read; defaults are used.")
                         .arg(settings_->fileName());
     return out;
   }
@@ -141,7 +144,8 @@ LoadedSettings SettingsStore::load() const {
     if (sound) {
       s.socks = socks;
     } else {
-      out.warnings << tr("The saved SOCKS server list was not understood; the default is used.");
+      out.warnings << QCoreApplication::translate(
+          "SettingsStore", "The saved SOCKS server list was not understood; the default is used.");
     }
   }
   return out;
@@ -182,7 +186,8 @@ QStringList SettingsStore::save(const ConnectionSettings& s) {
   q.endArray();
   q.sync();
   if (q.status() != QSettings::NoError) {
-    return {tr("The settings could not be written to %1.").arg(q.fileName())};
+    return {QCoreApplication::translate("SettingsStore", "The settings could not be written to %1.")
+                .arg(q.fileName())};
   }
   return {};
 }

@@ -7,7 +7,9 @@
 namespace parley::ui {
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("AttemptText", text); }
+// lupdate files the strings of a free tr() under its namespace's name, so
+// that is the context they are looked up in.
+QString tr(const char* text) { return QCoreApplication::translate("parley::ui", text); }
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
 // "certificate issued by <issuer>" from the TLS check's detail ("... was

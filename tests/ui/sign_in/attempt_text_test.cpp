@@ -3,14 +3,18 @@
 // button the sign-in window offers next to it (and what that button does).
 // Pure functions and one widget; no server, no network.
 
+#include <QAction>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTabWidget>
+#include <QTranslator>
 #include <QtTest>
 
 #include "tests/ui/gui_test_support.h"
 #include "ui/application/app_controller.h"
+#include "ui/application/resources_init.h"
+#include "ui/meeting/meeting_window.h"
 #include "ui/secrets/secret_store.h"
 #include "ui/settings/settings_dialog.h"
 #include "ui/sign_in/attempt_text.h"
@@ -69,6 +73,7 @@ class AttemptTextTest : public QObject {
   void connectionTextNamesTheRoute();
   void actionButtonFollowsTheAdvice();
   void credentialsButtonOpensProxySignInTab();
+  void germanIsLoadedForEveryKindOfString();
 };
 
 // One row per rule of adviceFor: the session's error, the race's events, and
@@ -287,6 +292,29 @@ void AttemptTextTest::credentialsButtonOpensProxySignInTab() {
   auto* tabs = dialog->findChild<QTabWidget*>();
   QVERIFY(tabs);
   QCOMPARE(tabs->currentIndex(), int(SettingsDialog::AuthTab));
+}
+
+// The German translation as the client installs it (app/parley/main.cpp):
+// strings of a free tr() helper (attempt_text.cpp), of an explicit context
+// (settings_store.cpp) and of a window's own tr() all come out in German,
+// so the contexts the code asks for are the ones lupdate filed them under.
+void AttemptTextTest::germanIsLoadedForEveryKindOfString() {
+  initResources();
+  QTranslator german;
+  QVERIFY(german.load(QStringLiteral(":/i18n/parley_de.qm")));
+  QVERIFY(QCoreApplication::installTranslator(&german));
+  const QString stage = stageText(AttemptEvent::Stage::Started);
+  const QString store =
+      QCoreApplication::translate("SettingsStore", "The settings could not be written to %1.");
+  auto window = std::make_unique<MeetingWindow>();
+  auto* leave = window->findChild<QAction*>(QStringLiteral("leaveAction"));
+  const QString leave_text = leave != nullptr ? leave->text() : QString();
+  window.reset();
+  QCoreApplication::removeTranslator(&german);
+  QCOMPARE(stage, QStringLiteral("wird gestartet"));
+  QVERIFY2(!store.startsWith(QStringLiteral("The settings")), qPrintable(store));
+  QCOMPARE(leave_text, QStringLiteral("&Verlassen"));
+  QCOMPARE(stageText(AttemptEvent::Stage::Started), QStringLiteral("starting"));
 }
 
 QTEST_MAIN(AttemptTextTest)
