@@ -30,7 +30,11 @@ QPixmap tinted(const QIcon& source, int pixels, const QColor& colour) {
 
 QIcon controlIcon(const QString& name, const QColor& colour) {
   initResources();
-  const QString path = QStringLiteral(":/icons/controls/%1.svg").arg(name);
+  // The Windows build's Qt reads no SVG: there its build rendered PNGs
+  // (ui/CMakeLists.txt).
+  const QString png = QStringLiteral(":/icons/controls/%1.png").arg(name);
+  const QString path =
+      QFile::exists(png) ? png : QStringLiteral(":/icons/controls/%1.svg").arg(name);
   if (!QFile::exists(path)) {
     return {};
   }
