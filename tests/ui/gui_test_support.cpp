@@ -1,8 +1,17 @@
 #include "tests/ui/gui_test_support.h"
 
+#include <QAbstractButton>
+#include <QAbstractItemView>
+#include <QAbstractSlider>
+#include <QAbstractSpinBox>
+#include <QAccessible>
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
+#include <QLineEdit>
 #include <QPixmap>
+#include <QTabBar>
+#include <QTextEdit>
 
 namespace parley::test {
 
@@ -19,6 +28,38 @@ QByteArray cliReport(CliProcess& cli) {
   return report;
 }
 
+QStringList unnamedControls(const QWidget* root, int* checked) {
+  QStringList unnamed;
+  for (QWidget* w : root->findChildren<QWidget*>()) {
+    const bool control =
+        qobject_cast<QAbstractButton*>(w) != nullptr || qobject_cast<QLineEdit*>(w) != nullptr ||
+        qobject_cast<QTextEdit*>(w) != nullptr || qobject_cast<QComboBox*>(w) != nullptr ||
+        qobject_cast<QAbstractItemView*>(w) != nullptr ||
+        qobject_cast<QAbstractSlider*>(w) != nullptr ||
+        qobject_cast<QAbstractSpinBox*>(w) != nullptr || qobject_cast<QTabBar*>(w) != nullptr;
+    // Parts of a composite control (a table's scroll bars and corner
+    // button, a combo box's line edit) are named by Qt through their owner.
+    const bool part =
+        w->objectName().startsWith(QLatin1String("qt_")) ||
+        qobject_cast<QAbstractItemView*>(w->parentWidget()) != nullptr ||
+        qobject_cast<QComboBox*>(w->parentWidget()) != nullptr ||
+        (w->parentWidget() != nullptr &&
+         qobject_cast<QAbstractItemView*>(w->parentWidget()->parentWidget()) != nullptr);
+    if (!control || part || w->isHidden()) {
+      continue;
+    }
+    if (checked != nullptr) {
+      ++*checked;
+    }
+    QAccessibleInterface* a = QAccessible::queryAccessibleInterface(w);
+    if (a == nullptr || a->text(QAccessible::Name).trimmed().isEmpty()) {
+      unnamed << QString::fromLatin1(w->metaObject()->className()) + QLatin1Char(' ') +
+                     w->objectName();
+    }
+  }
+  return unnamed;
+}
+
 void screenshot(QWidget* widget, const QString& name) {
   const QString dir = qEnvironmentVariable("PARLEY_SCREENSHOT_DIR");
   if (dir.isEmpty() || widget == nullptr) {
@@ -26,7 +67,14 @@ void screenshot(QWidget* widget, const QString& name) {
   }
   QDir().mkpath(dir);
   QApplication::processEvents();
-  widget->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png"));
+  // Under QT_SCALE_FACTOR (200 % and the like) the file says so:
+  // meeting-controls@2x.png.
+  QString file = name;
+  const QString scale = qEnvironmentVariable("QT_SCALE_FACTOR");
+  if (!scale.isEmpty() && scale != QLatin1String("1")) {
+    file += QLatin1Char('@') + scale + QLatin1Char('x');
+  }
+  widget->grab().save(dir + QLatin1Char('/') + file + QStringLiteral(".png"));
 }
 
 }  // namespace parley::test

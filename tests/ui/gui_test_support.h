@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 #include <QWidget>
 
@@ -40,6 +41,13 @@ T* child(const QWidget* parent, const char* name) {
 // Whether `cli` is still running (or how it exited) and the lines it printed
 // so far: the message of a failed wait on it.
 QByteArray cliReport(CliProcess& cli);
+
+// The controls under `root` (buttons, fields, lists, tables, tabs, sliders:
+// anything that takes focus or is clicked) that a screen reader would
+// announce without a name, described as "Class objectName". Controls
+// hidden on purpose are skipped; those on a tab page not shown are not.
+// `checked`, when given, counts the controls looked at.
+QStringList unnamedControls(const QWidget* root, int* checked = nullptr);
 
 // Saves `widget` as $PARLEY_SCREENSHOT_DIR/<name>.png when that is set.
 void screenshot(QWidget* widget, const QString& name);

@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QPalette>
 #include <QProcess>
 #include <QPushButton>
 #include <QToolButton>
@@ -73,6 +74,28 @@ std::vector<json> events(const parley::test::CliProcess& cli, const std::string&
     }
   }
   return out;
+}
+
+// What a dark desktop theme hands Qt (Breeze Dark's main colours).
+QPalette darkPalette() {
+  QPalette p;
+  p.setColor(QPalette::Window, QColor(0x2a, 0x2e, 0x32));
+  p.setColor(QPalette::WindowText, QColor(0xfc, 0xfc, 0xfc));
+  p.setColor(QPalette::Base, QColor(0x1b, 0x1e, 0x20));
+  p.setColor(QPalette::AlternateBase, QColor(0x23, 0x26, 0x29));
+  p.setColor(QPalette::Text, QColor(0xfc, 0xfc, 0xfc));
+  p.setColor(QPalette::Button, QColor(0x31, 0x36, 0x3b));
+  p.setColor(QPalette::ButtonText, QColor(0xfc, 0xfc, 0xfc));
+  p.setColor(QPalette::Midlight, QColor(0x47, 0x50, 0x57));
+  p.setColor(QPalette::Highlight, QColor(0x3d, 0xae, 0xe9));
+  p.setColor(QPalette::HighlightedText, QColor(0xfc, 0xfc, 0xfc));
+  p.setColor(QPalette::ToolTipBase, QColor(0x31, 0x36, 0x3b));
+  p.setColor(QPalette::ToolTipText, QColor(0xfc, 0xfc, 0xfc));
+  p.setColor(QPalette::PlaceholderText, QColor(0xa1, 0xa9, 0xb1));
+  p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x6e, 0x71, 0x73));
+  p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x6e, 0x71, 0x73));
+  p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x6e, 0x71, 0x73));
+  return p;
 }
 
 int countMedia(const parley::test::CliProcess& cli, const char* key, bool value) {
@@ -387,6 +410,13 @@ void MediaGuiTest::shortcutsAndPushToTalkReachTheOthers() {
   QVERIFY(app.media()->state().camera_on);
   QTRY_VERIFY_WITH_TIMEOUT(sawMedia(bob, "camera_on", true), kWaitMs);
   parley::test::screenshot(meeting, QStringLiteral("meeting-controls"));
+  // A dark desktop: the icons are redrawn in its text colour.
+  const QPalette light = QApplication::palette();
+  const QImage light_icon = mute_button->icon().pixmap(24, 24).toImage();
+  QApplication::setPalette(darkPalette());
+  QTRY_VERIFY_WITH_TIMEOUT(mute_button->icon().pixmap(24, 24).toImage() != light_icon, kWaitMs);
+  parley::test::screenshot(meeting, QStringLiteral("meeting-dark"));
+  QApplication::setPalette(light);
   QTest::keyClick(meeting, Qt::Key_E, Qt::ControlModifier);
   QTRY_VERIFY_WITH_TIMEOUT(sawMedia(bob, "camera_on", false), kWaitMs);
 

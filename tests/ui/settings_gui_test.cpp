@@ -186,6 +186,11 @@ void SettingsGuiTest::dialogValidatesInPlaceAndSaves() {
   peer->setChecked(true);
 
   dialog.showTab(SettingsDialog::ProxyTab);
+  // Every control on every tab has a name a screen reader can say.
+  int controls = 0;
+  const QStringList unnamed = parley::test::unnamedControls(&dialog, &controls);
+  QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
+  QVERIFY2(controls >= 20, qPrintable(QString::number(controls)));  // the walk saw them
   parley::test::screenshot(&dialog, QStringLiteral("settings-dialog"));
   QTest::mouseClick(save, Qt::LeftButton);
   QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tmp.file()), kLocalWaitMs);

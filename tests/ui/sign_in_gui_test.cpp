@@ -153,6 +153,11 @@ void SignInGuiTest::signInShowsParticipantsAndChat() {
         return false;
       }(),
       kWaitMs);
+  // Every control a screen reader reaches has a name.
+  int controls = 0;
+  const QStringList unnamed = parley::test::unnamedControls(meeting, &controls);
+  QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
+  QVERIFY2(controls >= 10, qPrintable(QString::number(controls)));  // the walk saw them
   parley::test::screenshot(meeting, QStringLiteral("meeting-window"));
 
   // Leave: back to the sign-in window.

@@ -5,6 +5,7 @@
 // are the buttons'). A muted microphone and Leave are red, as in every
 // meeting product people know. GUI thread.
 
+#include <QString>
 #include <QWidget>
 #include <vector>
 
@@ -25,10 +26,14 @@ class ControlBar : public QWidget {
   ControlBar(const std::vector<Control>& controls, const Control& leave, QWidget* parent);
 
   [[nodiscard]] QToolButton* button(const char* object_name) const;
+  // Redraws the bar's colours from the application's palette (a switch
+  // between light and dark).
+  void applyStyle();
 
  private:
   QToolButton* addButton(const Control& control);
   std::vector<QToolButton*> buttons_;
+  QString applied_;  // the "on" colour of the style sheet in force
 };
 
 }  // namespace parley::ui

@@ -542,6 +542,7 @@ void MeetingWindow::changeEvent(QEvent* event) {
 }
 
 void MeetingWindow::updateControlIcons() {
+  controls_->applyStyle();
   const QColor text = palette().color(QPalette::WindowText);
   const QColor on_red = Qt::white;
   const bool muted = mute_->isChecked();
