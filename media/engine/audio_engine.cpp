@@ -207,6 +207,9 @@ void AudioEngine::capture() {
   }
   AudioFrame frame{};
   const bool captured = input_.read(frame);
+  // Measured muted or not: the level meter, and the warning that someone
+  // speaks while muted, read it.
+  input_level_.store(captured ? pcmLevelDbov(frame) : kSilentDbov, std::memory_order_relaxed);
   if (!captured || muted_.load()) {
     talkspurt_ = false;
     return;

@@ -113,6 +113,11 @@ class AudioEngine {
   // 0..2, 0: plain Opus). Applied next tick.
   void setRedundancy(int frames);
 
+  // The microphone's level in the last frame, in -dBov (0 loudest, 127
+  // silence), muted or not; 127 before the first frame. Any thread.
+  static constexpr int kSilentDbov = 127;
+  [[nodiscard]] int inputLevelDbov() const { return input_level_.load(std::memory_order_relaxed); }
+
   // Latest statistics (published about once a second by the audio thread).
   [[nodiscard]] AudioEngineStats stats() const;
 
@@ -163,6 +168,7 @@ class AudioEngine {
   std::atomic<std::uint32_t> send_ssrc_{0};
   std::atomic<std::uint8_t> send_pt_{111};
   std::atomic<bool> muted_{false};
+  std::atomic<int> input_level_{kSilentDbov};
   std::atomic<int> target_bitrate_{0};
   std::atomic<int> expected_loss_{-1};
   std::atomic<int> redundancy_{0};

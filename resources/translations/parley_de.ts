@@ -508,27 +508,27 @@
         <translation>Wählen Sie zuerst in den Einstellungen die CA-Zertifikatsdatei Ihrer Installation aus.</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="420"/>
+        <location filename="../../ui/application/app_controller.cpp" line="425"/>
         <source>Screen sharing stopped: %1</source>
         <translation>Bildschirmfreigabe beendet: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="425"/>
+        <location filename="../../ui/application/app_controller.cpp" line="430"/>
         <source>The camera stopped: %1</source>
         <translation>Die Kamera wurde gestoppt: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="497"/>
+        <location filename="../../ui/application/app_controller.cpp" line="502"/>
         <source>Sharing did not start: %1</source>
         <translation>Die Freigabe konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="553"/>
+        <location filename="../../ui/application/app_controller.cpp" line="558"/>
         <source>The camera did not start: %1</source>
         <translation>Die Kamera konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="596"/>
+        <location filename="../../ui/application/app_controller.cpp" line="601"/>
         <source>not started</source>
         <translation>nicht gestartet</translation>
     </message>
@@ -634,18 +634,18 @@
         <translation>Testausgang</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="243"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="251"/>
         <source>test camera</source>
         <translation>Testkamera</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="263"/>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="307"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="271"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="315"/>
         <source>media is not running</source>
         <translation>die Medienübertragung läuft nicht</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="281"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="289"/>
         <source>the test camera did not start</source>
         <translation>die Testkamera konnte nicht gestartet werden</translation>
     </message>
@@ -653,12 +653,12 @@
 <context>
     <name>parley::ui::MeetingWindow</name>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="75"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="76"/>
         <source>Stop &amp;sharing</source>
         <translation>&amp;Freigabe beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="102"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="103"/>
         <source>Participants</source>
         <translation>Teilnehmende</translation>
     </message>
@@ -667,24 +667,24 @@
         <translation type="vanished">Besprechung</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="131"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="311"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="132"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="325"/>
         <source>&amp;Mute</source>
         <translation>Stu&amp;mmschalten</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="131"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="132"/>
         <source>Ctrl+D</source>
         <translation>Ctrl+D</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="136"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="323"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="137"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="341"/>
         <source>Start &amp;camera</source>
         <translation>&amp;Kamera starten</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="136"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="137"/>
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
@@ -693,188 +693,193 @@
         <translation type="vanished">&amp;Bildschirm freigeben…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="141"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="142"/>
         <source>Ctrl+Shift+S</source>
         <translation>Ctrl+Shift+S</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="173"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="174"/>
         <source>Se&amp;ttings…</source>
         <translation>Ein&amp;stellungen…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="171"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="172"/>
         <source>&amp;Leave</source>
         <translation>&amp;Verlassen</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="141"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="346"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="142"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="364"/>
         <source>Sh&amp;are screen…</source>
         <translation>&amp;Bildschirm freigeben…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="150"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="522"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="151"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="540"/>
         <source>Cha&amp;t</source>
         <translation>Cha&amp;t</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="150"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="151"/>
         <source>Ctrl+Shift+C</source>
         <translation>Ctrl+Shift+C</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="164"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="165"/>
         <source>&amp;Participants</source>
         <translation>Teil&amp;nehmende</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="164"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="165"/>
         <source>Ctrl+Shift+P</source>
         <translation>Ctrl+Shift+P</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="171"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="172"/>
         <source>Ctrl+W</source>
         <translation>Ctrl+W</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="185"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="181"/>
+        <source>You are muted: the others do not hear you. Unmute (Ctrl+D), or hold Space to talk.</source>
+        <translation>Sie sind stummgeschaltet: Die anderen hören Sie nicht. Stummschaltung aufheben (Strg+D) oder Leertaste gedrückt halten, um zu sprechen.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="199"/>
         <source>M&amp;eeting</source>
         <translation>Be&amp;sprechung</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="191"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="205"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="193"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="207"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="194"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="208"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="197"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="211"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="202"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="216"/>
         <source>starting…</source>
         <translation>wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="214"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="228"/>
         <source>Connected %1</source>
         <translation>Verbunden %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="220"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="234"/>
         <source>Room: %1</source>
         <translation>Raum: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="223"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="237"/>
         <source>Reconnected; messages sent meanwhile follow.</source>
         <translation>Wieder verbunden; die zwischenzeitlich gesendeten Nachrichten folgen.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="236"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="250"/>
         <source>%1 joined</source>
         <translation>%1 ist beigetreten</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="245"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="259"/>
         <source>%1 left</source>
         <translation>%1 hat den Raum verlassen</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="246"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="260"/>
         <source>%1 left (%2)</source>
         <translation>%1 hat den Raum verlassen (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="255"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="269"/>
         <source>The room is locked: no one new can join.</source>
         <translation>Der Raum ist gesperrt: Niemand kann neu beitreten.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="256"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="270"/>
         <source>The room is unlocked.</source>
         <translation>Der Raum ist entsperrt.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="268"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="282"/>
         <source>Reconnecting: network changed. Messages you write are sent when it is back.</source>
         <translation>Verbindung wird wiederhergestellt: Das Netzwerk hat sich geändert. Nachrichten, die Sie schreiben, werden gesendet, sobald die Verbindung wieder steht.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="272"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="286"/>
         <source>Reconnecting… the connection dropped (%1); next try in %2 s. Messages you write are sent when it is back.</source>
         <translation>Verbindung wird wiederhergestellt… Die Verbindung wurde unterbrochen (%1); nächster Versuch in %2 s. Nachrichten, die Sie schreiben, werden gesendet, sobald die Verbindung wieder steht.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="292"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="306"/>
         <source>No audio: %1</source>
         <translation>Kein Audio: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="293"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="294"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="307"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="308"/>
         <source>No video: %1</source>
         <translation>Kein Video: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="297"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="311"/>
         <source>Share a screen or a window with everyone in the room</source>
         <translation>Einen Bildschirm oder ein Fenster für alle im Raum freigeben</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="306"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="456"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="320"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="474"/>
         <source>No microphone</source>
         <translation>Kein Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="308"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="322"/>
         <source>No microphone was found: the others cannot hear you. You hear them when speakers are there.</source>
         <translation>Es wurde kein Mikrofon gefunden: Die anderen können Sie nicht hören. Sie hören die anderen, sofern Lautsprecher vorhanden sind.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="311"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="325"/>
         <source>Un&amp;mute</source>
         <translation>Stu&amp;mmschaltung aufheben</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="314"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="328"/>
         <source>You are muted: nobody hears you (%1). Hold Space to talk.</source>
         <translation>Sie sind stummgeschaltet: Niemand hört Sie (%1). Halten Sie die Leertaste gedrückt, um zu sprechen.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="350"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="368"/>
         <source>Stop sh&amp;aring</source>
         <translation>Freigabe &amp;beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="562"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="605"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="568"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="611"/>
         <source>%1: %2
 </source>
         <translation>%1: %2
 </translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="572"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="615"/>
         <source>Space (hold): talk while muted (push-to-talk)
 </source>
         <translation>Leertaste (gedrückt halten): sprechen, während Sie stummgeschaltet sind (Push-to-Talk)
@@ -885,37 +890,37 @@
         <translation type="vanished">Sie sind stummgeschaltet: Niemand hört Sie (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="315"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="329"/>
         <source>Everyone hears you (%1)</source>
         <translation>Alle hören Sie (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="320"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="338"/>
         <source>No camera</source>
         <translation>Keine Kamera</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="321"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="339"/>
         <source>No camera was found on this computer.</source>
         <translation>Auf diesem Computer wurde keine Kamera gefunden.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="323"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="341"/>
         <source>Stop &amp;camera</source>
         <translation>&amp;Kamera beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="325"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="343"/>
         <source>Everyone sees you (%1)</source>
         <translation>Alle sehen Sie (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="326"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="344"/>
         <source>Let everyone see you (%1)</source>
         <translation>Für alle sichtbar werden (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="348"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="366"/>
         <source>You are sharing %1. Everyone in the room sees it.</source>
         <translation>Sie geben %1 frei. Alle im Raum sehen das.</translation>
     </message>
@@ -924,98 +929,98 @@
         <translation type="vanished">&amp;Freigabe beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="434"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="452"/>
         <source>sharing</source>
         <translation>wird freigegeben</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="435"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="453"/>
         <source>waiting for the picture…</source>
         <translation>Bild wird erwartet…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="439"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="457"/>
         <source>muted</source>
         <translation>stummgeschaltet</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="442"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="460"/>
         <source>camera off</source>
         <translation>Kamera aus</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="449"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="593"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="467"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="638"/>
         <source>Leaving the room…</source>
         <translation>Raum wird verlassen…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="454"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="472"/>
         <source>Media: %1</source>
         <translation>Medien: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="456"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="474"/>
         <source>Microphone: %1</source>
         <translation>Mikrofon: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="457"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="475"/>
         <source>No speakers</source>
         <translation>Keine Lautsprecher</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="457"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="475"/>
         <source>Speakers: %1</source>
         <translation>Lautsprecher: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="459"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="477"/>
         <source>media peer-to-peer</source>
         <translation>Medien per Peer-to-Peer</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="461"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="479"/>
         <source>media relayed (TURN)</source>
         <translation>Medien weitergeleitet (TURN)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="463"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="481"/>
         <source>media over UDP</source>
         <translation>Medien über UDP</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="465"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="483"/>
         <source>media inside the TLS connection (TCP)</source>
         <translation>Medien innerhalb der TLS-Verbindung (TCP)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="467"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="485"/>
         <source>media: trying UDP…</source>
         <translation>Medien: UDP wird versucht…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="521"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="539"/>
         <source>Cha&amp;t (%1)</source>
         <translation>Cha&amp;t (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="524"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="542"/>
         <source>Hide the chat</source>
         <translation>Chat ausblenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="524"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="542"/>
         <source>Show the chat</source>
         <translation>Chat einblenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="526"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="544"/>
         <source>Parley</source>
         <translation>Parley</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="526"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="544"/>
         <source>%1 — Parley</source>
         <translation>%1 — Parley</translation>
     </message>
@@ -1806,32 +1811,32 @@
 <context>
     <name>parley::ui::VideoTile</name>
     <message>
-        <location filename="../../ui/meeting/video_tile.cpp" line="12"/>
+        <location filename="../../ui/meeting/video_tile.cpp" line="15"/>
         <source>waiting for the picture…</source>
         <translation>Bild wird erwartet…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/video_tile.cpp" line="12"/>
+        <location filename="../../ui/meeting/video_tile.cpp" line="15"/>
         <source>camera off</source>
         <translation>Kamera aus</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/video_tile.cpp" line="35"/>
+        <location filename="../../ui/meeting/video_tile.cpp" line="38"/>
         <source>Screen shared by %1, %2</source>
         <translation>Von %1 freigegebener Bildschirm, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/video_tile.cpp" line="36"/>
+        <location filename="../../ui/meeting/video_tile.cpp" line="39"/>
         <source>%1, %2</source>
         <translation>%1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/video_tile.cpp" line="82"/>
+        <location filename="../../ui/meeting/video_tile.cpp" line="101"/>
         <source>%1&apos;s screen</source>
         <translation>Bildschirm von %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/video_tile.cpp" line="82"/>
+        <location filename="../../ui/meeting/video_tile.cpp" line="101"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>

@@ -176,6 +176,7 @@ class MediaGuiTest : public QObject {
   void remoteCameraVoiceAndScreenShow();
   void muteAndCameraAreSeenByCli();
   void shortcutsAndPushToTalkReachTheOthers();
+  void silenceKeepsTheMeterStill();
   void shareChooserSharesXvfbScreen();
   void peerPathShowsInTheList();
 
@@ -379,11 +380,23 @@ void MediaGuiTest::shortcutsAndPushToTalkReachTheOthers() {
   QVERIFY2(mute_button->toolTip().contains(QStringLiteral("Ctrl+D")),
            qPrintable(mute_button->toolTip()));
 
-  // Ctrl+D mutes; bob's participant list shows it.
+  // The level meter on our tile moves with the tone the microphone hears.
+  auto* own = meeting->tile(QStringLiteral("alice"), false);
+  QVERIFY(own);
+  QTRY_VERIFY_WITH_TIMEOUT(own->level() > 0.3, kWaitMs);
+  auto* warning = meeting->findChild<QLabel*>(QStringLiteral("mutedWarning"));
+  QVERIFY(warning);
+  QVERIFY(!warning->isVisible());
+
+  // Ctrl+D mutes; bob's participant list shows it; the tone goes on, so the
+  // window says we are speaking while muted.
   QTest::keyClick(meeting, Qt::Key_D, Qt::ControlModifier);
   QVERIFY(app.media()->state().audio_muted);
   QTRY_VERIFY_WITH_TIMEOUT(countMedia(bob, "audio_muted", true) >= 1, kWaitMs);
   QVERIFY(mute_button->isChecked());
+  QTRY_VERIFY_WITH_TIMEOUT(warning->isVisible(), kWaitMs);
+  QVERIFY(own->level() > 0.3);  // measured while muted too
+  parley::test::screenshot(meeting, QStringLiteral("meeting-muted-warning"));
 
   // Holding Space talks while muted; letting go mutes again. Not while a
   // text field has the focus (the chat's input).
@@ -403,9 +416,11 @@ void MediaGuiTest::shortcutsAndPushToTalkReachTheOthers() {
   QTest::keyRelease(input, Qt::Key_Space);
   mute_button->setFocus();
 
-  // Ctrl+D again unmutes; Ctrl+E starts and stops the camera.
+  // Ctrl+D again unmutes (and the warning goes); Ctrl+E starts and stops
+  // the camera.
   QTest::keyClick(meeting, Qt::Key_D, Qt::ControlModifier);
   QVERIFY(!app.media()->state().audio_muted);
+  QVERIFY(!warning->isVisible());
   QTest::keyClick(meeting, Qt::Key_E, Qt::ControlModifier);
   QVERIFY(app.media()->state().camera_on);
   QTRY_VERIFY_WITH_TIMEOUT(sawMedia(bob, "camera_on", true), kWaitMs);
@@ -428,6 +443,36 @@ void MediaGuiTest::shortcutsAndPushToTalkReachTheOthers() {
   QVERIFY(meeting->chat()->isVisible());
   const parley::test::CliRun bob_run = bob.stop();
   QVERIFY2(bob_run.exit_code == 0, bob_run.err.c_str());
+}
+
+void MediaGuiTest::silenceKeepsTheMeterStill() {
+  parley::test::TempSettings tmp;
+  MemorySecretStore secrets;
+  AppController::Options options = hermetic(tmp, secrets);
+  options.media.audio_input = [] {
+    return std::make_unique<media::WavFileInput>(std::vector<std::int16_t>(48000, 0), true);
+  };
+  AppController app(std::move(options));
+  signInAndWait(app, loopback(*server_, QStringLiteral("media-silence")));
+  MeetingWindow* meeting = app.meetingWindow();
+  auto* mute = meeting->findChild<QAction*>(QStringLiteral("muteAction"));
+  QTRY_VERIFY_WITH_TIMEOUT(mute->isEnabled(), kWaitMs);
+  // The call runs (its level samples flow) before the meter is judged.
+  QTRY_VERIFY_WITH_TIMEOUT(app.media()->path() == QLatin1String("udp") ||
+                               app.media()->path() == QLatin1String("tcp"),
+                           kWaitMs);
+  mute->trigger();
+  QVERIFY(app.media()->state().audio_muted);
+  auto* own = meeting->tile(QStringLiteral("alice"), false);
+  auto* warning = meeting->findChild<QLabel*>(QStringLiteral("mutedWarning"));
+  QVERIFY(own && warning);
+  // A second of silence at ten level samples a second: the bar stays empty
+  // and nobody is told they speak.
+  for (int i = 0; i < 10; ++i) {
+    QTest::qWait(100);
+    QCOMPARE(own->level(), 0.0);
+    QVERIFY(!warning->isVisible());
+  }
 }
 
 void MediaGuiTest::shareChooserSharesXvfbScreen() {

@@ -403,6 +403,11 @@ void AppController::connectMedia() {
               meeting_->remoteVideo(user, screen, image);
             }
           });
+  connect(media, &MeetingMedia::inputLevel, this, [this](int dbov) {
+    if (meeting_) {
+      meeting_->setInputLevel(dbov);
+    }
+  });
   connect(media, &MeetingMedia::pathChanged, this, [this](const QString& path) {
     if (meeting_) {
       meeting_->setMediaPath(path);

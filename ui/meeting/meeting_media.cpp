@@ -172,6 +172,12 @@ MeetingMedia::MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions op
       }
     });
   });
+  level_timer_.setInterval(100);
+  connect(&level_timer_, &QTimer::timeout, this, [this] {
+    if (started_) {
+      Q_EMIT inputLevel(call_->inputLevelDbov());
+    }
+  });
   stats_timer_.setInterval(1000);
   connect(&stats_timer_, &QTimer::timeout, this, [this] {
     if (!started_) {
@@ -193,6 +199,7 @@ std::unique_ptr<RetiredCall> MeetingMedia::retire() {
     handoff_->owner = nullptr;  // the call's threads post nothing here after this
   }
   stats_timer_.stop();
+  level_timer_.stop();
   if (camera_feed_ != nullptr) {
     camera_feed_->stop();  // a QCamera: stopped on its (the GUI) thread
   }
@@ -230,6 +237,7 @@ void MeetingMedia::started(const QString& why, const std::function<void(const QS
     call_->setMuted(state_.audio_muted);
     started_ = true;
     stats_timer_.start();
+    level_timer_.start();
   }
   done(why);
 }

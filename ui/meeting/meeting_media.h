@@ -162,6 +162,9 @@ class MeetingMedia final : public QObject {
   void remoteVideo(const QString& user, bool screen, const QImage& image);
   // The media path to the server changed ("udp", "tcp", "probing", "off").
   void pathChanged(const QString& path);
+  // The microphone's level, ten times a second while in the call, in -dBov
+  // (0 loudest, 127 silence), muted or not.
+  void inputLevel(int dbov);
   // Once a second while media runs: what we receive, per sender
   // (receptionDetails).
   void receptionChanged(const QHash<QString, QString>& by_user);
@@ -203,6 +206,7 @@ class MeetingMedia final : public QObject {
   // preparing, not to the window.
   QCameraDevice camera_;
   QTimer stats_timer_;
+  QTimer level_timer_;
 };
 
 }  // namespace parley::ui

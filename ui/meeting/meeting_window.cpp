@@ -16,6 +16,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 #include "ui/application/app_icon.h"
@@ -174,6 +175,19 @@ MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
   settings->setShortcut(QKeySequence::Preferences);
   connect(settings, &QAction::triggered, this, &MeetingWindow::settingsRequested);
 
+  // Someone speaking while muted is told so, as Teams does, just above the
+  // controls where Unmute is.
+  muted_warning_ = new QLabel(
+      tr("You are muted: the others do not hear you. Unmute (Ctrl+D), or hold Space to talk."),
+      central);
+  muted_warning_->setObjectName(QStringLiteral("mutedWarning"));
+  muted_warning_->setAlignment(Qt::AlignCenter);
+  muted_warning_->setWordWrap(true);
+  muted_warning_->setMargin(6);
+  muted_warning_->setStyleSheet(
+      QStringLiteral("QLabel { background-color: #fff4ce; color: #3b2f00; border-radius: 6px; }"));
+  muted_warning_->hide();
+  layout->addWidget(muted_warning_);
   controls_ = new ControlBar({{mute_, "muteButton"},
                               {camera_, "cameraButton"},
                               {share_, "shareButton"},
@@ -316,6 +330,10 @@ void MeetingWindow::setOwnMedia(const client::MediaStateInfo& media) {
         mute_));
   }
   mute_->setChecked(media.audio_muted);
+  if (!media.audio_muted) {
+    muted_warning_->hide();
+    loud_run_ = 0;
+  }
   if (media_ok && camera_name_.isEmpty()) {
     camera_->setText(tr("No camera"));
     camera_->setToolTip(tr("No camera was found on this computer."));
@@ -541,6 +559,30 @@ void MeetingWindow::changeEvent(QEvent* event) {
   QMainWindow::changeEvent(event);
 }
 
+void MeetingWindow::setInputLevel(int dbov) {
+  // -60 dBov and below reads as silence, 0 dBov fills the bar.
+  const double level = std::clamp((60.0 - dbov) / 60.0, 0.0, 1.0);
+  if (auto* t = tile(user_, false)) {
+    t->setLevel(level);
+  }
+  // Speech, not a click or a breath: three loud tenths of a second in a row
+  // show the warning; three quiet seconds or unmuting hide it.
+  constexpr int kSpeechDbov = 40;
+  const bool muted = own_.audio_muted && mute_->isEnabled();
+  if (muted && dbov <= kSpeechDbov) {
+    ++loud_run_;
+    quiet_run_ = 0;
+  } else {
+    loud_run_ = 0;
+    ++quiet_run_;
+  }
+  if (loud_run_ >= 3 && !leaving_) {
+    muted_warning_->show();
+  } else if (!muted || quiet_run_ >= 30) {
+    muted_warning_->hide();
+  }
+}
+
 void MeetingWindow::updateControlIcons() {
   controls_->applyStyle();
   const QColor text = palette().color(QPalette::WindowText);
@@ -592,6 +634,7 @@ void MeetingWindow::beginLeaving() {
   }
   updateControlIcons();
   chat_->setInputEnabled(false);
+  muted_warning_->hide();
   statusBar()->showMessage(tr("Leaving the room…"));
   Q_EMIT leaveRequested();
 }

@@ -53,6 +53,9 @@ class MeetingWindow final : public QMainWindow {
   void setDevices(const QString& microphone, const QString& speakers, const QString& camera,
                   const QString& media_error);
   // Our own announced state (mute, camera, sharing).
+  // The microphone's level (-dBov, 0 loudest, 127 silence), ten times a
+  // second: our tile's meter, and "You are muted" when we speak while muted.
+  void setInputLevel(int dbov);
   void setOwnMedia(const client::MediaStateInfo& media);
   // What we share (empty: nothing): the banner and the Share button.
   void setSharing(const QString& name);
@@ -113,6 +116,9 @@ class MeetingWindow final : public QMainWindow {
   QAction* people_toggle_ = nullptr;
   ControlBar* controls_ = nullptr;
   PushToTalk* push_to_talk_ = nullptr;
+  QLabel* muted_warning_ = nullptr;
+  int loud_run_ = 0;   // level samples in a row loud enough to be speech
+  int quiet_run_ = 0;  // and quiet ones
   std::map<std::pair<QString, bool>, VideoTile*> tile_map_;
   std::map<std::pair<QString, bool>, QImage> images_;  // newest per tile, across rebuilds
   QString microphone_;

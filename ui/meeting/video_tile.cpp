@@ -1,5 +1,8 @@
 #include "ui/meeting/video_tile.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <QPainter>
 #include <QPainterPath>
 
@@ -34,6 +37,22 @@ void VideoTile::setStatus(const QString& status) {
 void VideoTile::updateAccessibleName() {
   setAccessibleName(screen_ ? tr("Screen shared by %1, %2").arg(name_, status_)
                             : tr("%1, %2").arg(name_, status_));
+}
+
+void VideoTile::setLevel(double level) {
+  level = std::clamp(level, 0.0, 1.0);
+  // Steps of a twentieth: the bar looks the same, and the tile is not
+  // repainted for changes no one can see.
+  if (std::abs(level - level_) < 0.05 && (level > 0) == (level_ > 0)) {
+    return;
+  }
+  level_ = level;
+  update(levelRect().toAlignedRect().adjusted(-1, -1, 1, 1));
+}
+
+QRectF VideoTile::levelRect() const {
+  const QRectF r = QRectF(rect()).adjusted(4, 4, -4, -4);
+  return {r.left() + 8, r.bottom() - 31, r.width() - 16, 4};
 }
 
 void VideoTile::paintEvent(QPaintEvent* /*event*/) {
@@ -85,6 +104,12 @@ void VideoTile::paintEvent(QPaintEvent* /*event*/) {
   const QColor text = image_.isNull() ? pal.color(QPalette::Text) : QColor(Qt::white);
   const QColor muted_text =
       image_.isNull() ? pal.color(QPalette::Disabled, QPalette::Text) : QColor(220, 220, 220);
+  if (self_ && level_ > 0) {
+    const QRectF bar = levelRect();
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(46, 160, 67));  // green: the microphone hears you
+    p.drawRoundedRect(QRectF(bar.left(), bar.top(), bar.width() * level_, bar.height()), 2, 2);
+  }
   p.setPen(text);
   p.drawText(label, Qt::AlignLeft | Qt::AlignVCenter, who);
   p.setPen(muted_text);

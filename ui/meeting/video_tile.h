@@ -27,18 +27,24 @@ class VideoTile final : public QWidget {
   // What the label says on the right ("muted", "camera off", ...).
   void setStatus(const QString& status);
   [[nodiscard]] QString status() const { return status_; }
+  // Our own tile: the microphone's level, 0 (silence) to 1, as a bar along
+  // the bottom, so a person sees the microphone hears them.
+  void setLevel(double level);
+  [[nodiscard]] double level() const { return level_; }
 
  protected:
   void paintEvent(QPaintEvent* event) override;
 
  private:
   void updateAccessibleName();
+  [[nodiscard]] QRectF levelRect() const;
 
   QString name_;
   bool self_;
   bool screen_;
   QImage image_;
   QString status_;
+  double level_ = 0;
 };
 
 }  // namespace parley::ui

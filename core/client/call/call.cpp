@@ -231,6 +231,10 @@ void Call::setMuted(bool muted) {
   }
 }
 
+int Call::inputLevelDbov() const {
+  return engine_ ? engine_->inputLevelDbov() : media::AudioEngine::kSilentDbov;
+}
+
 void Call::setPathObserver(std::function<void(MediaPath)> observer) {
   asio::post(strand_, [this, observer = std::move(observer)]() mutable {
     path_observer_ = std::move(observer);

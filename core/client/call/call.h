@@ -188,6 +188,9 @@ class Call final : public MediaLink {
   void stop();
 
   void setMuted(bool muted);
+  // The microphone's level now, in -dBov (0 loudest, 127 silence), muted or
+  // not; 127 before the call started. Any thread (an atomic read).
+  [[nodiscard]] int inputLevelDbov() const;
   // Path changes, on the call strand.
   void setPathObserver(std::function<void(MediaPath)> observer);
   // Collects statistics on the call strand and hands them to `done` there.
