@@ -653,12 +653,12 @@
 <context>
     <name>parley::ui::MeetingWindow</name>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="76"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="78"/>
         <source>Stop &amp;sharing</source>
         <translation>&amp;Freigabe beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="103"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="105"/>
         <source>Participants</source>
         <translation>Teilnehmende</translation>
     </message>
@@ -667,24 +667,24 @@
         <translation type="vanished">Besprechung</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="132"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="325"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="134"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="364"/>
         <source>&amp;Mute</source>
         <translation>Stu&amp;mmschalten</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="132"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="134"/>
         <source>Ctrl+D</source>
         <translation>Ctrl+D</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="137"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="341"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="139"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="380"/>
         <source>Start &amp;camera</source>
         <translation>&amp;Kamera starten</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="137"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="139"/>
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
@@ -693,193 +693,208 @@
         <translation type="vanished">&amp;Bildschirm freigeben…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="142"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="144"/>
         <source>Ctrl+Shift+S</source>
         <translation>Ctrl+Shift+S</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="174"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="176"/>
         <source>Se&amp;ttings…</source>
         <translation>Ein&amp;stellungen…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="172"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="174"/>
         <source>&amp;Leave</source>
         <translation>&amp;Verlassen</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="142"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="364"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="144"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="403"/>
         <source>Sh&amp;are screen…</source>
         <translation>&amp;Bildschirm freigeben…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="151"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="540"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="153"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="579"/>
         <source>Cha&amp;t</source>
         <translation>Cha&amp;t</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="151"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="153"/>
         <source>Ctrl+Shift+C</source>
         <translation>Ctrl+Shift+C</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="165"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="167"/>
         <source>&amp;Participants</source>
         <translation>Teil&amp;nehmende</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="165"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="167"/>
         <source>Ctrl+Shift+P</source>
         <translation>Ctrl+Shift+P</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="172"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="174"/>
         <source>Ctrl+W</source>
         <translation>Ctrl+W</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="181"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="183"/>
         <source>You are muted: the others do not hear you. Unmute (Ctrl+D), or hold Space to talk.</source>
         <translation>Sie sind stummgeschaltet: Die anderen hören Sie nicht. Stummschaltung aufheben (Strg+D) oder Leertaste gedrückt halten, um zu sprechen.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="199"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="201"/>
         <source>M&amp;eeting</source>
         <translation>Be&amp;sprechung</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="205"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="207"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="207"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="209"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="208"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="210"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="211"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="213"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="216"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="221"/>
+        <source>Show the meeting</source>
+        <translation>Besprechung anzeigen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="237"/>
         <source>starting…</source>
         <translation>wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="228"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="249"/>
         <source>Connected %1</source>
         <translation>Verbunden %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="234"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="265"/>
+        <source>%1 in %2</source>
+        <translation>%1 in %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="273"/>
         <source>Room: %1</source>
         <translation>Raum: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="237"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="276"/>
         <source>Reconnected; messages sent meanwhile follow.</source>
         <translation>Wieder verbunden; die zwischenzeitlich gesendeten Nachrichten folgen.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="250"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="289"/>
         <source>%1 joined</source>
         <translation>%1 ist beigetreten</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="259"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="298"/>
         <source>%1 left</source>
         <translation>%1 hat den Raum verlassen</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="260"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="299"/>
         <source>%1 left (%2)</source>
         <translation>%1 hat den Raum verlassen (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="269"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="308"/>
         <source>The room is locked: no one new can join.</source>
         <translation>Der Raum ist gesperrt: Niemand kann neu beitreten.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="270"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="309"/>
         <source>The room is unlocked.</source>
         <translation>Der Raum ist entsperrt.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="282"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="321"/>
         <source>Reconnecting: network changed. Messages you write are sent when it is back.</source>
         <translation>Verbindung wird wiederhergestellt: Das Netzwerk hat sich geändert. Nachrichten, die Sie schreiben, werden gesendet, sobald die Verbindung wieder steht.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="286"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="325"/>
         <source>Reconnecting… the connection dropped (%1); next try in %2 s. Messages you write are sent when it is back.</source>
         <translation>Verbindung wird wiederhergestellt… Die Verbindung wurde unterbrochen (%1); nächster Versuch in %2 s. Nachrichten, die Sie schreiben, werden gesendet, sobald die Verbindung wieder steht.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="306"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="345"/>
         <source>No audio: %1</source>
         <translation>Kein Audio: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="307"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="308"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="346"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="347"/>
         <source>No video: %1</source>
         <translation>Kein Video: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="311"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="350"/>
         <source>Share a screen or a window with everyone in the room</source>
         <translation>Einen Bildschirm oder ein Fenster für alle im Raum freigeben</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="320"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="474"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="359"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="513"/>
         <source>No microphone</source>
         <translation>Kein Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="322"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="361"/>
         <source>No microphone was found: the others cannot hear you. You hear them when speakers are there.</source>
         <translation>Es wurde kein Mikrofon gefunden: Die anderen können Sie nicht hören. Sie hören die anderen, sofern Lautsprecher vorhanden sind.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="325"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="364"/>
         <source>Un&amp;mute</source>
         <translation>Stu&amp;mmschaltung aufheben</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="328"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="367"/>
         <source>You are muted: nobody hears you (%1). Hold Space to talk.</source>
         <translation>Sie sind stummgeschaltet: Niemand hört Sie (%1). Halten Sie die Leertaste gedrückt, um zu sprechen.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="368"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="407"/>
         <source>Stop sh&amp;aring</source>
         <translation>Freigabe &amp;beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="605"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="585"/>
+        <source>%1 — %2 — Parley</source>
+        <translation>%1 — %2 — Parley</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="649"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="611"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="655"/>
         <source>%1: %2
 </source>
         <translation>%1: %2
 </translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="615"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="659"/>
         <source>Space (hold): talk while muted (push-to-talk)
 </source>
         <translation>Leertaste (gedrückt halten): sprechen, während Sie stummgeschaltet sind (Push-to-Talk)
@@ -890,37 +905,37 @@
         <translation type="vanished">Sie sind stummgeschaltet: Niemand hört Sie (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="329"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="368"/>
         <source>Everyone hears you (%1)</source>
         <translation>Alle hören Sie (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="338"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="377"/>
         <source>No camera</source>
         <translation>Keine Kamera</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="339"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="378"/>
         <source>No camera was found on this computer.</source>
         <translation>Auf diesem Computer wurde keine Kamera gefunden.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="341"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="380"/>
         <source>Stop &amp;camera</source>
         <translation>&amp;Kamera beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="343"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="382"/>
         <source>Everyone sees you (%1)</source>
         <translation>Alle sehen Sie (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="344"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="383"/>
         <source>Let everyone see you (%1)</source>
         <translation>Für alle sichtbar werden (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="366"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="405"/>
         <source>You are sharing %1. Everyone in the room sees it.</source>
         <translation>Sie geben %1 frei. Alle im Raum sehen das.</translation>
     </message>
@@ -929,98 +944,98 @@
         <translation type="vanished">&amp;Freigabe beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="452"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="491"/>
         <source>sharing</source>
         <translation>wird freigegeben</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="453"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="492"/>
         <source>waiting for the picture…</source>
         <translation>Bild wird erwartet…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="457"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="496"/>
         <source>muted</source>
         <translation>stummgeschaltet</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="460"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="499"/>
         <source>camera off</source>
         <translation>Kamera aus</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="467"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="638"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="506"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="685"/>
         <source>Leaving the room…</source>
         <translation>Raum wird verlassen…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="472"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="511"/>
         <source>Media: %1</source>
         <translation>Medien: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="474"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="513"/>
         <source>Microphone: %1</source>
         <translation>Mikrofon: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="475"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="514"/>
         <source>No speakers</source>
         <translation>Keine Lautsprecher</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="475"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="514"/>
         <source>Speakers: %1</source>
         <translation>Lautsprecher: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="477"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="516"/>
         <source>media peer-to-peer</source>
         <translation>Medien per Peer-to-Peer</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="479"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="518"/>
         <source>media relayed (TURN)</source>
         <translation>Medien weitergeleitet (TURN)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="481"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="520"/>
         <source>media over UDP</source>
         <translation>Medien über UDP</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="483"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="522"/>
         <source>media inside the TLS connection (TCP)</source>
         <translation>Medien innerhalb der TLS-Verbindung (TCP)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="485"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="524"/>
         <source>media: trying UDP…</source>
         <translation>Medien: UDP wird versucht…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="539"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="578"/>
         <source>Cha&amp;t (%1)</source>
         <translation>Cha&amp;t (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="542"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="581"/>
         <source>Hide the chat</source>
         <translation>Chat ausblenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="542"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="581"/>
         <source>Show the chat</source>
         <translation>Chat einblenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="544"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="583"/>
         <source>Parley</source>
         <translation>Parley</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="544"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="584"/>
         <source>%1 — Parley</source>
         <translation>%1 — Parley</translation>
     </message>

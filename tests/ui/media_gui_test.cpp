@@ -439,6 +439,23 @@ void MediaGuiTest::shortcutsAndPushToTalkReachTheOthers() {
   QVERIFY(meeting->chat()->isVisible());
   QTest::keyClick(meeting, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
   QVERIFY(!meeting->chat()->isVisible());
+  // A message while the chat is hidden: announced (taskbar, tray), counted
+  // on the Chat button and in the title, which also names the route.
+  QVERIFY2(meeting->windowTitle().contains(QStringLiteral("media-keys — direct to 127.0.0.1:")),
+           qPrintable(meeting->windowTitle()));
+  parley::test::CliOptions carol;
+  carol.user = "carol";
+  carol.password = "carol-pw";
+  carol.room = "media-keys";
+  carol.say = {"are you there?"};
+  carol.for_seconds = 0;
+  const parley::test::CliRun carol_run = parley::test::runCli(*server_, carol);
+  QVERIFY2(carol_run.exit_code == 0, carol_run.transcript().c_str());
+  QTRY_VERIFY_WITH_TIMEOUT(meeting->notificationCount() == 1, kWaitMs);
+  auto* chat_action = meeting->findChild<QAction*>(QStringLiteral("chatAction"));
+  QVERIFY2(chat_action->text().contains(QStringLiteral("(1)")), qPrintable(chat_action->text()));
+  QVERIFY2(meeting->windowTitle().startsWith(QStringLiteral("(1) ")),
+           qPrintable(meeting->windowTitle()));
   QTest::keyClick(meeting, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
   QVERIFY(meeting->chat()->isVisible());
   const parley::test::CliRun bob_run = bob.stop();

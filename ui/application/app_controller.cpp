@@ -111,7 +111,7 @@ AppController::AppController(Options options, QObject* parent)
   });
   connect(bridge_, &SessionBridge::chat, this, [this](const client::ChatInfo& c) {
     if (meeting_) {
-      meeting_->chat()->addChat(c);
+      meeting_->chatArrived(c);
     }
   });
   connect(bridge_, &SessionBridge::chatAcknowledged, this, [this](quint64 id, quint64 seq) {

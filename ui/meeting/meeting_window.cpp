@@ -2,6 +2,7 @@
 #include "ui/application/resources_init.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QCloseEvent>
 #include <QFrame>
 #include <QGridLayout>
@@ -14,6 +15,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -210,6 +212,25 @@ MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
   connect(keys, &QAction::triggered, this,
           [this] { QMessageBox::information(this, tr("Keyboard shortcuts"), shortcutsText()); });
 
+  // A tray icon (where the desktop has a tray) keeps mute and leave at hand
+  // while the window is covered.
+  if (QSystemTrayIcon::isSystemTrayAvailable()) {
+    tray_ = new QSystemTrayIcon(appIcon(), this);
+    tray_->setObjectName(QStringLiteral("meetingTray"));
+    auto* tray_menu = new QMenu(this);
+    auto* show_window = tray_menu->addAction(tr("Show the meeting"));
+    connect(show_window, &QAction::triggered, this, [this] {
+      showNormal();
+      raise();
+      activateWindow();
+    });
+    tray_menu->addSeparator();
+    tray_menu->addActions({mute_, leave_});
+    tray_->setContextMenu(tray_menu);
+    connect(tray_, &QSystemTrayIcon::activated, show_window, &QAction::trigger);
+    tray_->show();
+  }
+
   push_to_talk_ = new PushToTalk(
       this, [this] { return mute_->isEnabled() && own_.audio_muted; },
       [this](bool talk) { Q_EMIT muteRequested(!talk); });
@@ -226,6 +247,24 @@ void MeetingWindow::setSelf(quint64 participant_id, const QString& user) {
 
 void MeetingWindow::setConnection(const QString& text) {
   connection_label_->setText(tr("Connected %1").arg(text));
+  // The route alone ("direct to chat.example.org:443", "via proxy:8080
+  // (HTTP proxy)"), without the cipher, for the title.
+  route_ = text.section(QStringLiteral(", "), 0, 0);
+  updateTitle();
+}
+
+void MeetingWindow::chatArrived(const client::ChatInfo& c) {
+  chat_->addChat(c);
+  const bool unseen = !isActiveWindow() || !chat_toggle_->isChecked();
+  if (c.is_history || c.sender_participant_id == self_ || !unseen || leaving_) {
+    return;
+  }
+  ++notifications_;
+  QApplication::alert(this);
+  if (tray_ != nullptr && tray_->isVisible()) {
+    tray_->showMessage(tr("%1 in %2").arg(QString::fromStdString(c.sender), room_),
+                       QString::fromStdString(c.text), QSystemTrayIcon::Information, 5000);
+  }
 }
 
 void MeetingWindow::joined(const QString& room,
@@ -541,7 +580,12 @@ void MeetingWindow::updateTitle() {
   chat_toggle_->setToolTip(
       withShortcut(chat_toggle_->isChecked() ? tr("Hide the chat") : tr("Show the chat"),
                    chat_toggle_));
-  QString title = room_.isEmpty() ? tr("Parley") : tr("%1 — Parley").arg(room_);
+  QString title = room_.isEmpty()    ? tr("Parley")
+                  : route_.isEmpty() ? tr("%1 — Parley").arg(room_)
+                                     : tr("%1 — %2 — Parley").arg(room_, route_);
+  if (tray_ != nullptr) {
+    tray_->setToolTip(title);
+  }
   if (unread > 0) {
     title = QStringLiteral("(%1) ").arg(unread) + title;
   }
@@ -635,6 +679,9 @@ void MeetingWindow::beginLeaving() {
   updateControlIcons();
   chat_->setInputEnabled(false);
   muted_warning_->hide();
+  if (tray_ != nullptr) {
+    tray_->hide();
+  }
   statusBar()->showMessage(tr("Leaving the room…"));
   Q_EMIT leaveRequested();
 }

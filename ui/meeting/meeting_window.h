@@ -22,6 +22,7 @@ class QGridLayout;
 class QLabel;
 class QTableView;
 class QAction;
+class QSystemTrayIcon;
 class QFrame;
 class QPushButton;
 class QToolButton;
@@ -53,6 +54,12 @@ class MeetingWindow final : public QMainWindow {
   void setDevices(const QString& microphone, const QString& speakers, const QString& camera,
                   const QString& media_error);
   // Our own announced state (mute, camera, sharing).
+  // A chat message for the chat view; when it is someone else's, live, and
+  // the chat is hidden or the window in the background: the taskbar entry
+  // asks for attention and the tray (where there is one) shows it.
+  void chatArrived(const client::ChatInfo& chat);
+  // How many messages were announced that way (for tests).
+  [[nodiscard]] int notificationCount() const { return notifications_; }
   // The microphone's level (-dBov, 0 loudest, 127 silence), ten times a
   // second: our tile's meter, and "You are muted" when we speak while muted.
   void setInputLevel(int dbov);
@@ -117,6 +124,9 @@ class MeetingWindow final : public QMainWindow {
   ControlBar* controls_ = nullptr;
   PushToTalk* push_to_talk_ = nullptr;
   QLabel* muted_warning_ = nullptr;
+  QSystemTrayIcon* tray_ = nullptr;  // none where the desktop has no tray
+  int notifications_ = 0;
+  QString route_;      // "direct to host:443", for the title
   int loud_run_ = 0;   // level samples in a row loud enough to be speech
   int quiet_run_ = 0;  // and quiet ones
   std::map<std::pair<QString, bool>, VideoTile*> tile_map_;
