@@ -166,6 +166,9 @@ void AudioEngine::receive(Clock::TimePoint now) {
       return;
     }
     stream->last_heard = slot.arrival;
+    if (const auto level = findAudioLevel(rtp->header); level) {
+      stream->loudest_dbov = std::min<int>(stream->loudest_dbov, level->level);
+    }
     if (rtp->header.payload_type == kRedPayloadType) {
       (void)stream->stream->onRedPacket(rtp->header.sequence, rtp->header.timestamp, rtp->payload,
                                         slot.arrival);
@@ -332,8 +335,9 @@ void AudioEngine::publishStats(bool force) {
   }
   ticks_since_publish_ = 0;
   working_.streams.clear();
-  for (const auto& s : streams_) {
-    working_.streams.push_back(AudioStreamStats{s.ssrc, s.stream->stats()});
+  for (auto& s : streams_) {
+    working_.streams.push_back(AudioStreamStats{s.ssrc, s.stream->stats(), s.loudest_dbov});
+    s.loudest_dbov = kAudioLevelSilent;
   }
   // Assignment reuses published_'s capacity (both reserved for max_streams).
   published_ = working_;

@@ -60,6 +60,10 @@ struct AudioEngineConfig {
 struct AudioStreamStats {
   std::uint32_t ssrc = 0;
   AudioReceiveStats receive;
+  // The loudest RFC 6464 level the sender put on its packets since the
+  // previous publication, in -dBov (127: silence or no level sent): who is
+  // speaking, without decoding.
+  int loudest_dbov = 127;
 };
 
 struct AudioEngineStats {
@@ -135,6 +139,7 @@ class AudioEngine {
     std::uint32_t ssrc = 0;
     std::unique_ptr<AudioReceiveStream> stream;
     Clock::TimePoint last_heard{};
+    int loudest_dbov = 127;  // since the last publication
   };
 
   AudioEngine(AudioEngineConfig config, AudioInput& input, AudioOutput& output, const Clock& clock,

@@ -508,27 +508,27 @@
         <translation>Wählen Sie zuerst in den Einstellungen die CA-Zertifikatsdatei Ihrer Installation aus.</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="425"/>
+        <location filename="../../ui/application/app_controller.cpp" line="430"/>
         <source>Screen sharing stopped: %1</source>
         <translation>Bildschirmfreigabe beendet: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="430"/>
+        <location filename="../../ui/application/app_controller.cpp" line="435"/>
         <source>The camera stopped: %1</source>
         <translation>Die Kamera wurde gestoppt: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="502"/>
+        <location filename="../../ui/application/app_controller.cpp" line="507"/>
         <source>Sharing did not start: %1</source>
         <translation>Die Freigabe konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="558"/>
+        <location filename="../../ui/application/app_controller.cpp" line="563"/>
         <source>The camera did not start: %1</source>
         <translation>Die Kamera konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="601"/>
+        <location filename="../../ui/application/app_controller.cpp" line="606"/>
         <source>not started</source>
         <translation>nicht gestartet</translation>
     </message>
@@ -653,12 +653,12 @@
 <context>
     <name>parley::ui::MeetingWindow</name>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="78"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="79"/>
         <source>Stop &amp;sharing</source>
         <translation>&amp;Freigabe beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="105"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="106"/>
         <source>Participants</source>
         <translation>Teilnehmende</translation>
     </message>
@@ -667,24 +667,24 @@
         <translation type="vanished">Besprechung</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="134"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="364"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="135"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="378"/>
         <source>&amp;Mute</source>
         <translation>Stu&amp;mmschalten</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="134"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="135"/>
         <source>Ctrl+D</source>
         <translation>Ctrl+D</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="139"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="380"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="140"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="394"/>
         <source>Start &amp;camera</source>
         <translation>&amp;Kamera starten</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="139"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="140"/>
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
@@ -693,208 +693,218 @@
         <translation type="vanished">&amp;Bildschirm freigeben…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="144"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="145"/>
         <source>Ctrl+Shift+S</source>
         <translation>Ctrl+Shift+S</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="176"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="177"/>
         <source>Se&amp;ttings…</source>
         <translation>Ein&amp;stellungen…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="174"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="175"/>
         <source>&amp;Leave</source>
         <translation>&amp;Verlassen</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="144"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="403"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="145"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="417"/>
         <source>Sh&amp;are screen…</source>
         <translation>&amp;Bildschirm freigeben…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="153"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="579"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="154"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="656"/>
         <source>Cha&amp;t</source>
         <translation>Cha&amp;t</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="153"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="154"/>
         <source>Ctrl+Shift+C</source>
         <translation>Ctrl+Shift+C</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="167"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="168"/>
         <source>&amp;Participants</source>
         <translation>Teil&amp;nehmende</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="167"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="168"/>
         <source>Ctrl+Shift+P</source>
         <translation>Ctrl+Shift+P</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="174"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="175"/>
         <source>Ctrl+W</source>
         <translation>Ctrl+W</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="183"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="184"/>
         <source>You are muted: the others do not hear you. Unmute (Ctrl+D), or hold Space to talk.</source>
         <translation>Sie sind stummgeschaltet: Die anderen hören Sie nicht. Stummschaltung aufheben (Strg+D) oder Leertaste gedrückt halten, um zu sprechen.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="201"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="202"/>
         <source>M&amp;eeting</source>
         <translation>Be&amp;sprechung</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="207"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="208"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="209"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="212"/>
+        <source>&amp;Speaker view</source>
+        <translation>&amp;Sprecheransicht</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="214"/>
+        <source>&amp;Grid view</source>
+        <translation>&amp;Rasteransicht</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="223"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="210"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="224"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="213"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="227"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="221"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="235"/>
         <source>Show the meeting</source>
         <translation>Besprechung anzeigen</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="237"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="251"/>
         <source>starting…</source>
         <translation>wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="249"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="263"/>
         <source>Connected %1</source>
         <translation>Verbunden %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="265"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="279"/>
         <source>%1 in %2</source>
         <translation>%1 in %2</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="273"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="287"/>
         <source>Room: %1</source>
         <translation>Raum: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="276"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="290"/>
         <source>Reconnected; messages sent meanwhile follow.</source>
         <translation>Wieder verbunden; die zwischenzeitlich gesendeten Nachrichten folgen.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="289"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="303"/>
         <source>%1 joined</source>
         <translation>%1 ist beigetreten</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="298"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="312"/>
         <source>%1 left</source>
         <translation>%1 hat den Raum verlassen</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="299"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="313"/>
         <source>%1 left (%2)</source>
         <translation>%1 hat den Raum verlassen (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="308"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="322"/>
         <source>The room is locked: no one new can join.</source>
         <translation>Der Raum ist gesperrt: Niemand kann neu beitreten.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="309"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="323"/>
         <source>The room is unlocked.</source>
         <translation>Der Raum ist entsperrt.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="321"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="335"/>
         <source>Reconnecting: network changed. Messages you write are sent when it is back.</source>
         <translation>Verbindung wird wiederhergestellt: Das Netzwerk hat sich geändert. Nachrichten, die Sie schreiben, werden gesendet, sobald die Verbindung wieder steht.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="325"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="339"/>
         <source>Reconnecting… the connection dropped (%1); next try in %2 s. Messages you write are sent when it is back.</source>
         <translation>Verbindung wird wiederhergestellt… Die Verbindung wurde unterbrochen (%1); nächster Versuch in %2 s. Nachrichten, die Sie schreiben, werden gesendet, sobald die Verbindung wieder steht.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="345"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="359"/>
         <source>No audio: %1</source>
         <translation>Kein Audio: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="346"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="347"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="360"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="361"/>
         <source>No video: %1</source>
         <translation>Kein Video: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="350"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="364"/>
         <source>Share a screen or a window with everyone in the room</source>
         <translation>Einen Bildschirm oder ein Fenster für alle im Raum freigeben</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="359"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="513"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="373"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="527"/>
         <source>No microphone</source>
         <translation>Kein Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="361"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="375"/>
         <source>No microphone was found: the others cannot hear you. You hear them when speakers are there.</source>
         <translation>Es wurde kein Mikrofon gefunden: Die anderen können Sie nicht hören. Sie hören die anderen, sofern Lautsprecher vorhanden sind.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="364"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="378"/>
         <source>Un&amp;mute</source>
         <translation>Stu&amp;mmschaltung aufheben</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="367"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="381"/>
         <source>You are muted: nobody hears you (%1). Hold Space to talk.</source>
         <translation>Sie sind stummgeschaltet: Niemand hört Sie (%1). Halten Sie die Leertaste gedrückt, um zu sprechen.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="407"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="421"/>
         <source>Stop sh&amp;aring</source>
         <translation>Freigabe &amp;beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="585"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="662"/>
         <source>%1 — %2 — Parley</source>
         <translation>%1 — %2 — Parley</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="649"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="726"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="655"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="732"/>
         <source>%1: %2
 </source>
         <translation>%1: %2
 </translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="659"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="736"/>
         <source>Space (hold): talk while muted (push-to-talk)
 </source>
         <translation>Leertaste (gedrückt halten): sprechen, während Sie stummgeschaltet sind (Push-to-Talk)
@@ -905,37 +915,37 @@
         <translation type="vanished">Sie sind stummgeschaltet: Niemand hört Sie (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="368"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="382"/>
         <source>Everyone hears you (%1)</source>
         <translation>Alle hören Sie (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="377"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="391"/>
         <source>No camera</source>
         <translation>Keine Kamera</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="378"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="392"/>
         <source>No camera was found on this computer.</source>
         <translation>Auf diesem Computer wurde keine Kamera gefunden.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="380"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="394"/>
         <source>Stop &amp;camera</source>
         <translation>&amp;Kamera beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="382"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="396"/>
         <source>Everyone sees you (%1)</source>
         <translation>Alle sehen Sie (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="383"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="397"/>
         <source>Let everyone see you (%1)</source>
         <translation>Für alle sichtbar werden (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="405"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="419"/>
         <source>You are sharing %1. Everyone in the room sees it.</source>
         <translation>Sie geben %1 frei. Alle im Raum sehen das.</translation>
     </message>
@@ -944,98 +954,98 @@
         <translation type="vanished">&amp;Freigabe beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="491"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="505"/>
         <source>sharing</source>
         <translation>wird freigegeben</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="492"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="506"/>
         <source>waiting for the picture…</source>
         <translation>Bild wird erwartet…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="496"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="510"/>
         <source>muted</source>
         <translation>stummgeschaltet</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="499"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="513"/>
         <source>camera off</source>
         <translation>Kamera aus</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="506"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="685"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="520"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="762"/>
         <source>Leaving the room…</source>
         <translation>Raum wird verlassen…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="511"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="525"/>
         <source>Media: %1</source>
         <translation>Medien: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="513"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="527"/>
         <source>Microphone: %1</source>
         <translation>Mikrofon: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="514"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="528"/>
         <source>No speakers</source>
         <translation>Keine Lautsprecher</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="514"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="528"/>
         <source>Speakers: %1</source>
         <translation>Lautsprecher: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="516"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="530"/>
         <source>media peer-to-peer</source>
         <translation>Medien per Peer-to-Peer</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="518"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="532"/>
         <source>media relayed (TURN)</source>
         <translation>Medien weitergeleitet (TURN)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="520"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="534"/>
         <source>media over UDP</source>
         <translation>Medien über UDP</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="522"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="536"/>
         <source>media inside the TLS connection (TCP)</source>
         <translation>Medien innerhalb der TLS-Verbindung (TCP)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="524"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="538"/>
         <source>media: trying UDP…</source>
         <translation>Medien: UDP wird versucht…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="578"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="655"/>
         <source>Cha&amp;t (%1)</source>
         <translation>Cha&amp;t (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="581"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="658"/>
         <source>Hide the chat</source>
         <translation>Chat ausblenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="581"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="658"/>
         <source>Show the chat</source>
         <translation>Chat einblenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="583"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="660"/>
         <source>Parley</source>
         <translation>Parley</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="584"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="661"/>
         <source>%1 — Parley</source>
         <translation>%1 — Parley</translation>
     </message>
@@ -1846,12 +1856,12 @@
         <translation>%1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/video_tile.cpp" line="101"/>
+        <location filename="../../ui/meeting/video_tile.cpp" line="112"/>
         <source>%1&apos;s screen</source>
         <translation>Bildschirm von %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/video_tile.cpp" line="101"/>
+        <location filename="../../ui/meeting/video_tile.cpp" line="112"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>

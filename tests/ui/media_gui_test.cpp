@@ -435,6 +435,33 @@ void MediaGuiTest::shortcutsAndPushToTalkReachTheOthers() {
   QTest::keyClick(meeting, Qt::Key_E, Qt::ControlModifier);
   QTRY_VERIFY_WITH_TIMEOUT(sawMedia(bob, "camera_on", false), kWaitMs);
 
+  // Speaker and grid views keep every tile; the active speaker is framed
+  // and, in the speaker view, the large one.
+  auto tileNames = [meeting] {
+    QStringList names;
+    for (auto* t : meeting->findChildren<VideoTile*>()) {
+      names << t->objectName();
+    }
+    names.sort();
+    return names;
+  };
+  const QStringList speaker_tiles = tileNames();
+  QCOMPARE(speaker_tiles,
+           QStringList({QStringLiteral("videoTile:alice"), QStringLiteral("videoTile:bob")}));
+  meeting->findChild<QAction*>(QStringLiteral("gridViewAction"))->trigger();
+  QCOMPARE(meeting->tileLayout(), MeetingWindow::TileLayout::Grid);
+  QCOMPARE(tileNames(), speaker_tiles);
+  meeting->findChild<QAction*>(QStringLiteral("speakerViewAction"))->trigger();
+  QCOMPARE(meeting->tileLayout(), MeetingWindow::TileLayout::Speaker);
+  QCOMPARE(tileNames(), speaker_tiles);
+  meeting->setActiveSpeaker(QStringLiteral("bob"));
+  QVERIFY(meeting->tile(QStringLiteral("bob"), false)->speaking());
+  QTRY_VERIFY_WITH_TIMEOUT(meeting->tile(QStringLiteral("bob"), false)->height() >
+                               2 * meeting->tile(QStringLiteral("alice"), false)->height(),
+                           kWaitMs);
+  meeting->setActiveSpeaker(QString());
+  QVERIFY(!meeting->tile(QStringLiteral("bob"), false)->speaking());
+
   // Ctrl+Shift+C hides the chat and shows it again.
   QVERIFY(meeting->chat()->isVisible());
   QTest::keyClick(meeting, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);

@@ -403,6 +403,11 @@ void AppController::connectMedia() {
               meeting_->remoteVideo(user, screen, image);
             }
           });
+  connect(media, &MeetingMedia::activeSpeaker, this, [this](const QString& user) {
+    if (meeting_) {
+      meeting_->setActiveSpeaker(user);
+    }
+  });
   connect(media, &MeetingMedia::inputLevel, this, [this](int dbov) {
     if (meeting_) {
       meeting_->setInputLevel(dbov);

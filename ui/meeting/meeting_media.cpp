@@ -375,6 +375,17 @@ void MeetingMedia::onStats(const client::CallStats& stats) {
     Q_EMIT pathChanged(path);
   }
   Q_EMIT receptionChanged(receptionDetails(stats));
+  // Speech is louder than -45 dBov; the loudest such voice is the speaker.
+  constexpr int kSpeechDbov = 45;
+  QString speaker;
+  int loudest = kSpeechDbov + 1;
+  for (const auto& s : stats.streams) {
+    if (s.kind == "audio" && !s.user.empty() && s.loudest_dbov < loudest) {
+      loudest = s.loudest_dbov;
+      speaker = QString::fromStdString(s.user);
+    }
+  }
+  Q_EMIT activeSpeaker(speaker);
   // The screen's sender comes last; one that ended (window closed) stops the share.
   if (state_.sharing_screen && !stats.senders.empty() && !stats.senders.back().error.empty()) {
     const QString reason = QString::fromStdString(stats.senders.back().error);

@@ -165,6 +165,9 @@ class MeetingMedia final : public QObject {
   // The microphone's level, ten times a second while in the call, in -dBov
   // (0 loudest, 127 silence), muted or not.
   void inputLevel(int dbov);
+  // Once a second: whose voice was loudest (RFC 6464 levels, speech only),
+  // or empty when nobody spoke.
+  void activeSpeaker(const QString& user);
   // Once a second while media runs: what we receive, per sender
   // (receptionDetails).
   void receptionChanged(const QHash<QString, QString>& by_user);

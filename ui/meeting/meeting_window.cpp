@@ -2,6 +2,7 @@
 #include "ui/application/resources_init.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFrame>
@@ -206,6 +207,19 @@ MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
   meeting_menu->addAction(leave_);
   auto* view_menu = menuBar()->addMenu(tr("&View"));
   view_menu->addActions({chat_toggle_, people_toggle_});
+  view_menu->addSeparator();
+  auto* layouts = new QActionGroup(this);
+  speaker_view_ = view_menu->addAction(tr("&Speaker view"));
+  speaker_view_->setObjectName(QStringLiteral("speakerViewAction"));
+  grid_view_ = view_menu->addAction(tr("&Grid view"));
+  grid_view_->setObjectName(QStringLiteral("gridViewAction"));
+  for (QAction* a : {speaker_view_, grid_view_}) {
+    a->setCheckable(true);
+    layouts->addAction(a);
+  }
+  speaker_view_->setChecked(true);
+  connect(speaker_view_, &QAction::triggered, this, [this] { setTileLayout(TileLayout::Speaker); });
+  connect(grid_view_, &QAction::triggered, this, [this] { setTileLayout(TileLayout::Grid); });
   auto* help_menu = menuBar()->addMenu(tr("&Help"));
   auto* keys = help_menu->addAction(tr("&Keyboard shortcuts"));
   keys->setObjectName(QStringLiteral("shortcutsAction"));
@@ -527,6 +541,34 @@ void MeetingWindow::updateStatus() {
   statusBar()->showMessage(parts.join(QStringLiteral(" · ")));
 }
 
+void MeetingWindow::setTileLayout(TileLayout layout) {
+  (layout == TileLayout::Speaker ? speaker_view_ : grid_view_)->setChecked(true);
+  if (layout != layout_) {
+    layout_ = layout;
+    rebuildTiles();
+  }
+}
+
+void MeetingWindow::setActiveSpeaker(const QString& user) {
+  if (user == speaking_) {
+    return;
+  }
+  if (auto* t = tile(speaking_, false)) {
+    t->setSpeaking(false);
+  }
+  speaking_ = user;
+  if (user.isEmpty()) {
+    return;  // silence: the speaker view keeps the last speaker large
+  }
+  if (auto* t = tile(user, false)) {
+    t->setSpeaking(true);
+  }
+  if (layout_ == TileLayout::Speaker && user != user_ && user != focus_) {
+    focus_ = user;
+    rebuildTiles();
+  }
+}
+
 void MeetingWindow::rebuildTiles() {
   while (QLayoutItem* item = tile_grid_->takeAt(0)) {
     delete item->widget();
@@ -536,11 +578,10 @@ void MeetingWindow::rebuildTiles() {
   for (int r = 0; r < tile_grid_->rowCount(); ++r) {
     tile_grid_->setRowStretch(r, 0);
   }
+  // Shared screens first: that is what a meeting looks at. Then everyone's
+  // camera (or initial).
+  std::vector<VideoTile*> tiles;
   const auto& people = participants_->people();
-  const int n = static_cast<int>(people.size());
-  const int columns = std::max(1, static_cast<int>(std::ceil(std::sqrt(n))));
-  int row = 0;
-  // Shared screens first and large: that is what a meeting looks at.
   for (const auto& p : people) {
     if (!p.media.sharing_screen || p.id == self_) {
       continue;
@@ -553,24 +594,60 @@ void MeetingWindow::rebuildTiles() {
     }
     t->setStatus(tileStatus(p, true));
     tile_map_[{user, true}] = t;
-    tile_grid_->addWidget(t, row, 0, 1, columns);
-    tile_grid_->setRowStretch(row, 4);
-    ++row;
+    tiles.push_back(t);
   }
-  for (int i = 0; i < n; ++i) {
-    const auto& p = people[static_cast<std::size_t>(i)];
+  const std::size_t screens = tiles.size();
+  for (std::size_t i = 0; i < people.size(); ++i) {
+    const auto& p = people[i];
     const QString user = QString::fromStdString(p.user);
-    const bool self = participants_->isSelf(i);
-    auto* t = new VideoTile(user, self, false, tiles_);
+    auto* t = new VideoTile(user, participants_->isSelf(static_cast<int>(i)), false, tiles_);
     t->setObjectName(QStringLiteral("videoTile:") + user);
     if (auto it = images_.find({user, false}); it != images_.end() && p.media.camera_on) {
       t->setImage(it->second);
     }
     t->setStatus(tileStatus(p, false));
+    t->setSpeaking(user == speaking_);
     tile_map_[{user, false}] = t;
-    tile_grid_->addWidget(t, row + i / columns, i % columns);
-    tile_grid_->setRowStretch(row + i / columns, 1);
+    tiles.push_back(t);
   }
+  if (tiles.empty()) {
+    return;
+  }
+  const int n = static_cast<int>(tiles.size());
+  if (layout_ == TileLayout::Grid || n == 1) {
+    const int columns = std::max(1, static_cast<int>(std::ceil(std::sqrt(n))));
+    for (int i = 0; i < n; ++i) {
+      tile_grid_->addWidget(tiles[static_cast<std::size_t>(i)], i / columns, i % columns);
+      tile_grid_->setRowStretch(i / columns, 1);
+    }
+    return;
+  }
+  // Speaker view: the first shared screen, else the last speaker's camera,
+  // else the first camera that is not ours, large; the rest in a strip.
+  std::size_t large = 0;
+  if (screens == 0) {
+    large = screens;
+    for (std::size_t i = 0; i < tiles.size(); ++i) {
+      const bool self = tiles[i]->name() == user_;
+      if (!focus_.isEmpty() && tiles[i]->name() == focus_) {
+        large = i;
+        break;
+      }
+      if (!self && tiles[large]->name() == user_) {
+        large = i;
+      }
+    }
+  }
+  const int strip = n - 1;
+  tile_grid_->addWidget(tiles[large], 0, 0, 1, strip);
+  tile_grid_->setRowStretch(0, 4);
+  int column = 0;
+  for (std::size_t i = 0; i < tiles.size(); ++i) {
+    if (i != large) {
+      tile_grid_->addWidget(tiles[i], 1, column++);
+    }
+  }
+  tile_grid_->setRowStretch(1, 1);
 }
 
 void MeetingWindow::updateTitle() {

@@ -54,6 +54,14 @@ class MeetingWindow final : public QMainWindow {
   void setDevices(const QString& microphone, const QString& speakers, const QString& camera,
                   const QString& media_error);
   // Our own announced state (mute, camera, sharing).
+  // Whose voice is loudest now (empty: nobody speaks): their tile is
+  // framed, and in the speaker view it becomes the large one.
+  void setActiveSpeaker(const QString& user);
+  // Speaker view: the shared screen, or else the last speaker, large and
+  // the others in a strip below. Grid view: all the same size.
+  enum class TileLayout { Speaker, Grid };
+  void setTileLayout(TileLayout layout);
+  [[nodiscard]] TileLayout tileLayout() const { return layout_; }
   // A chat message for the chat view; when it is someone else's, live, and
   // the chat is hidden or the window in the background: the taskbar entry
   // asks for attention and the tray (where there is one) shows it.
@@ -126,6 +134,11 @@ class MeetingWindow final : public QMainWindow {
   QLabel* muted_warning_ = nullptr;
   QSystemTrayIcon* tray_ = nullptr;  // none where the desktop has no tray
   int notifications_ = 0;
+  TileLayout layout_ = TileLayout::Speaker;
+  QString speaking_;  // the active speaker now
+  QString focus_;     // the speaker view's large camera: the last one who spoke
+  QAction* speaker_view_ = nullptr;
+  QAction* grid_view_ = nullptr;
   QString route_;      // "direct to host:443", for the title
   int loud_run_ = 0;   // level samples in a row loud enough to be speech
   int quiet_run_ = 0;  // and quiet ones

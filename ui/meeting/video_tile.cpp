@@ -50,6 +50,13 @@ void VideoTile::setLevel(double level) {
   update(levelRect().toAlignedRect().adjusted(-1, -1, 1, 1));
 }
 
+void VideoTile::setSpeaking(bool speaking) {
+  if (speaking != speaking_) {
+    speaking_ = speaking;
+    update();
+  }
+}
+
 QRectF VideoTile::levelRect() const {
   const QRectF r = QRectF(rect()).adjusted(4, 4, -4, -4);
   return {r.left() + 8, r.bottom() - 31, r.width() - 16, 4};
@@ -93,7 +100,11 @@ void VideoTile::paintEvent(QPaintEvent* /*event*/) {
     p.setPen(Qt::white);
     p.drawText(circle, Qt::AlignCenter, name_.left(1).toUpper());
   }
-  p.setPen(QPen(pal.color(self_ ? QPalette::Highlight : QPalette::Mid), self_ ? 2 : 1));
+  if (speaking_) {
+    p.setPen(QPen(QColor(46, 160, 67), 3));  // the same green as the level bar
+  } else {
+    p.setPen(QPen(pal.color(self_ ? QPalette::Highlight : QPalette::Mid), self_ ? 2 : 1));
+  }
   p.setBrush(Qt::NoBrush);
   p.drawPath(frame);
 

@@ -30,6 +30,9 @@ class VideoTile final : public QWidget {
   // Our own tile: the microphone's level, 0 (silence) to 1, as a bar along
   // the bottom, so a person sees the microphone hears them.
   void setLevel(double level);
+  // The active speaker's tile: a green frame.
+  void setSpeaking(bool speaking);
+  [[nodiscard]] bool speaking() const { return speaking_; }
   [[nodiscard]] double level() const { return level_; }
 
  protected:
@@ -45,6 +48,7 @@ class VideoTile final : public QWidget {
   QImage image_;
   QString status_;
   double level_ = 0;
+  bool speaking_ = false;
 };
 
 }  // namespace parley::ui

@@ -86,6 +86,9 @@ struct CallStreamStats {
   double jitter_ms = 0;
   double delay_ms = 0;  // playout delay at the last pull
   double kbps = 0;      // since the previous stats() call
+  // Audio: the loudest level the sender marked since the previous stats()
+  // call (RFC 6464, -dBov; 127 silence): who speaks now.
+  int loudest_dbov = 127;
   // Video: frames decoded and the picture size of the last one.
   std::uint64_t frames = 0;
   std::uint64_t key_frames = 0;

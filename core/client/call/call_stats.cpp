@@ -50,6 +50,7 @@ void Call::stats(std::function<void(CallStats)> done) {
         stream.concealed = s.receive.concealed;
         stream.fec_recovered = s.receive.fec_recovered;
         stream.red_recovered = s.receive.red_recovered;
+        stream.loudest_dbov = s.loudest_dbov;
         stream.late = s.receive.jitter.late;
         stream.discarded = s.receive.jitter.discarded;
         stream.delay_ms =
