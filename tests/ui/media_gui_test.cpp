@@ -143,6 +143,16 @@ AppController::Options hermetic(const parley::test::TempSettings& tmp, MemorySec
   return options;
 }
 
+// A microphone that hears a steady tone and a synthetic camera.
+AppController::Options withToneAndCamera(AppController::Options options) {
+  options.media.audio_input = [] { return toneInput(); };
+  options.media.camera = []() -> std::unique_ptr<media::VideoSource> {
+    auto source = media::SyntheticSource::create(640, 360, 30);
+    return source ? std::move(*source) : nullptr;
+  };
+  return options;
+}
+
 void signInAndWait(AppController& app, const ConnectionSettings& s) {
   app.prefill(s, QStringLiteral("alice-pw"));
   app.show();
@@ -307,13 +317,7 @@ void MediaGuiTest::muteAndCameraAreSeenByCli() {
 
   parley::test::TempSettings tmp;
   MemorySecretStore secrets;
-  AppController::Options options = hermetic(tmp, secrets);
-  options.media.audio_input = [] { return toneInput(); };
-  options.media.camera = []() -> std::unique_ptr<media::VideoSource> {
-    auto source = media::SyntheticSource::create(640, 360, 30);
-    return source ? std::move(*source) : nullptr;
-  };
-  AppController app(std::move(options));
+  AppController app(withToneAndCamera(hermetic(tmp, secrets)));
   signInAndWait(app, loopback(*server_, QStringLiteral("media-mute")));
   MeetingWindow* meeting = app.meetingWindow();
   auto* mute = meeting->findChild<QAction*>(QStringLiteral("muteAction"));
@@ -353,13 +357,7 @@ void MediaGuiTest::shortcutsAndPushToTalkReachTheOthers() {
 
   parley::test::TempSettings tmp;
   MemorySecretStore secrets;
-  AppController::Options options = hermetic(tmp, secrets);
-  options.media.audio_input = [] { return toneInput(); };
-  options.media.camera = []() -> std::unique_ptr<media::VideoSource> {
-    auto source = media::SyntheticSource::create(640, 360, 30);
-    return source ? std::move(*source) : nullptr;
-  };
-  AppController app(std::move(options));
+  AppController app(withToneAndCamera(hermetic(tmp, secrets)));
   signInAndWait(app, loopback(*server_, QStringLiteral("media-keys")));
   MeetingWindow* meeting = app.meetingWindow();
   meeting->activateWindow();

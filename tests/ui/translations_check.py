@@ -60,15 +60,29 @@ def problems_in(ts_path):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--lupdate", required=True)
-    parser.add_argument("--project", required=True, help="the lupdate project file CMake wrote")
+    parser.add_argument("--project-cmake", required=True,
+                        help="the project description qt_add_lupdate generated")
+    parser.add_argument("--cmake", required=True)
+    parser.add_argument("--generator", required=True,
+                        help="Qt's GenerateLUpdateProject.cmake, which makes lupdate's JSON")
     parser.add_argument("ts", nargs="+")
     args = parser.parse_args()
     failed = False
     for ts in map(Path, args.ts):
         with tempfile.TemporaryDirectory() as tmp:
+            # lupdate's project file, made the way `ninja parley_ui_lupdate`
+            # makes it (CMake writes only its description at generate time).
+            project = Path(tmp) / "project.json"
+            made = subprocess.run([args.cmake, f"-DIN_FILE={args.project_cmake}",
+                                   f"-DOUT_FILE={project}", "-P", args.generator],
+                                  capture_output=True, text=True, timeout=120)
+            if made.returncode != 0:
+                print(made.stdout + made.stderr, file=sys.stderr)
+                print("cannot make lupdate's project file", file=sys.stderr)
+                return 1
             copy = Path(tmp) / ts.name
             shutil.copy(ts, copy)
-            run = subprocess.run([args.lupdate, "-project", args.project, "-ts", str(copy)],
+            run = subprocess.run([args.lupdate, "-project", str(project), "-ts", str(copy)],
                                  capture_output=True, text=True, timeout=300)
             if run.returncode != 0:
                 print(run.stdout + run.stderr, file=sys.stderr)

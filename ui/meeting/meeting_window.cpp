@@ -242,7 +242,8 @@ MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
     tray_menu->addActions({mute_, leave_});
     tray_->setContextMenu(tray_menu);
     connect(tray_, &QSystemTrayIcon::activated, show_window, &QAction::trigger);
-    tray_->show();
+    // Shown from the join on: the next meeting's window is built ahead,
+    // hidden, and must not put an icon in the tray meanwhile.
   }
 
   push_to_talk_ = new PushToTalk(
@@ -284,6 +285,9 @@ void MeetingWindow::chatArrived(const client::ChatInfo& c) {
 void MeetingWindow::joined(const QString& room,
                            const std::vector<client::ParticipantInfo>& people) {
   room_ = room;
+  if (tray_ != nullptr && !leaving_) {
+    tray_->show();
+  }
   room_label_->setText(tr("Room: %1").arg(room));
   if (banner_->isVisible()) {
     banner_->hide();
