@@ -34,6 +34,13 @@ bool PushToTalk::typing() const {
 
 bool PushToTalk::eventFilter(QObject* watched, QEvent* event) {
   const auto type = event->type();
+  // Space still held when the window loses the keyboard (Alt+Tab): its
+  // release goes elsewhere, so the talk ends here.
+  if (type == QEvent::WindowDeactivate && watched == window_ && talking_) {
+    talking_ = false;
+    talk_(false);
+    return QObject::eventFilter(watched, event);
+  }
   if (type != QEvent::KeyPress && type != QEvent::KeyRelease) {
     return QObject::eventFilter(watched, event);
   }

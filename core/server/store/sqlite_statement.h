@@ -1,6 +1,7 @@
 #pragma once
-// Small helpers shared by the Store's source files (store.cpp,
-// store_rooms.cpp, store_resume_tokens.cpp) for its cached statements.
+// Small helpers shared by SqliteStore's source files (sqlite_store.cpp,
+// sqlite_store_rooms.cpp, sqlite_store_resume_tokens.cpp) for its cached
+// statements.
 
 #include <sqlite3.h>
 
