@@ -63,6 +63,15 @@ std::int64_t Rows::integer(int row, int col) const {
   return out;
 }
 
+std::vector<std::string> Rows::column(int col) const {
+  std::vector<std::string> out;
+  out.reserve(static_cast<std::size_t>(count()));
+  for (int i = 0; i < count(); ++i) {
+    out.push_back(text(i, col));
+  }
+  return out;
+}
+
 std::int64_t Rows::affected() const {
   const char* value = PQcmdTuples(result_);
   std::int64_t out = 0;

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/base/result.h"
 
@@ -50,6 +51,8 @@ class Rows {
   [[nodiscard]] bool isNull(int row, int col) const;
   [[nodiscard]] std::string text(int row, int col) const;
   [[nodiscard]] std::int64_t integer(int row, int col) const;
+  // One column of every row, as text (a list of names).
+  [[nodiscard]] std::vector<std::string> column(int col) const;
   // Rows an INSERT, UPDATE or DELETE touched.
   [[nodiscard]] std::int64_t affected() const;
 

@@ -218,12 +218,7 @@ Result<std::vector<std::string>> PostgresStore::listUsers() {
   if (!rows) {
     return makeError(std::move(rows).error());
   }
-  std::vector<std::string> names;
-  names.reserve(static_cast<std::size_t>(rows->count()));
-  for (int i = 0; i < rows->count(); ++i) {
-    names.push_back(rows->text(i, 0));
-  }
-  return names;
+  return rows->column(0);
 }
 
 Result<std::optional<std::string>> PostgresStore::passwordHash(const std::string& name) {

@@ -35,12 +35,7 @@ Result<std::vector<std::string>> PostgresStore::namesLocked(const char* sql, std
   if (!rows) {
     return makeError(std::move(rows).error());
   }
-  std::vector<std::string> names;
-  names.reserve(static_cast<std::size_t>(rows->count()));
-  for (int i = 0; i < rows->count(); ++i) {
-    names.push_back(rows->text(i, 0));
-  }
-  return names;
+  return rows->column(0);
 }
 
 Result<RoomPolicy> PostgresStore::policyLocked(std::int64_t id) {
@@ -358,12 +353,7 @@ Result<std::vector<std::string>> PostgresStore::groupsOf(const std::string& acco
   if (!rows) {
     return makeError(std::move(rows).error());
   }
-  std::vector<std::string> names;
-  names.reserve(static_cast<std::size_t>(rows->count()));
-  for (int i = 0; i < rows->count(); ++i) {
-    names.push_back(rows->text(i, 0));
-  }
-  return names;
+  return rows->column(0);
 }
 
 Result<std::vector<std::pair<std::string, std::vector<std::string>>>> PostgresStore::listGroups() {
