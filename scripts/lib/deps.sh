@@ -41,6 +41,9 @@ PARLEY_TEST_PACKAGES=(
   coturn
   # the PostgreSQL store's tests run against a real server of their own
   postgresql
+  # the desktop client's device pickers and hot-plug are tested against a
+  # real sound server of their own (null sinks plugged in and out)
+  pulseaudio pulseaudio-utils
   # the lab's delay element (tests/bench/netdelay): NFQUEUE through iptables
   iptables libnetfilter-queue-dev
   # the lab's impairment check measures loss and jitter with ping (tests/lab/impair.py)

@@ -77,4 +77,18 @@ void screenshot(QWidget* widget, const QString& name) {
   widget->grab().save(dir + QLatin1Char('/') + file + QStringLiteral(".png"));
 }
 
+ui::ConnectionSettings loopbackSettings(const ServerFixture& server, const QString& user,
+                                        const QString& room) {
+  ui::ConnectionSettings s;
+  s.server = QStringLiteral("127.0.0.1");
+  s.tls_port = server.port();
+  s.alt_port = server.port();
+  s.ca_file = QString::fromStdString(server.caFile());
+  s.user = user;
+  s.room = room;
+  s.auto_detect = false;
+  s.socks.clear();
+  return s;
+}
+
 }  // namespace parley::test

@@ -11,6 +11,7 @@
 #include <QWidget>
 
 #include "tests/support/server_fixture.h"
+#include "ui/settings/connection_settings.h"
 
 namespace parley::test {
 
@@ -48,6 +49,11 @@ QByteArray cliReport(CliProcess& cli);
 // hidden on purpose are skipped; those on a tab page not shown are not.
 // `checked`, when given, counts the controls looked at.
 QStringList unnamedControls(const QWidget* root, int* checked = nullptr);
+
+// Settings that sign `user` in to `server` on loopback, into `room`, and
+// nowhere else (no environment proxies, WPAD, default names or SOCKS).
+ui::ConnectionSettings loopbackSettings(const ServerFixture& server, const QString& user,
+                                        const QString& room);
 
 // Saves `widget` as $PARLEY_SCREENSHOT_DIR/<name>.png when that is set.
 void screenshot(QWidget* widget, const QString& name);

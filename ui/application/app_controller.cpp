@@ -250,6 +250,9 @@ MediaDeviceOptions AppController::mediaOptions() const {
     options.ice_interfaces = std::move(allow);
   }
   options.ice_exclude = interfaceList(settings_.ice_exclude);
+  options.microphone_choice = settings_.microphone;
+  options.speakers_choice = settings_.speakers;
+  options.camera_choice = settings_.camera;
   return options;
 }
 
@@ -428,6 +431,13 @@ void AppController::connectMedia() {
     if (meeting_) {
       meeting_->setSharing({});
       meeting_->mediaNotice(tr("Screen sharing stopped: %1").arg(reason));
+    }
+  });
+  connect(media, &MeetingMedia::devicesChanged, this, [this] {
+    if (meeting_ && media_ && media_error_.isEmpty()) {
+      meeting_->setDevices(media_->microphoneName(), media_->speakerName(),
+                           media_->cameraAvailable() ? media_->cameraName() : QString(), {});
+      meeting_->setOwnMedia(media_->state());
     }
   });
   connect(media, &MeetingMedia::cameraEnded, this, [this](const QString& reason) {
@@ -679,8 +689,12 @@ SettingsDialog* AppController::openSettings(int tab) {
     QWidget* parent = inMeeting() ? static_cast<QWidget*>(meeting_.data()) : sign_in_;
     settings_dialog_ = new SettingsDialog(*store_, *secrets_, prompter_, parent);
     settings_dialog_->setAttribute(Qt::WA_DeleteOnClose);
+    settings_dialog_->setTestCamera(media_options_.camera);
     connect(settings_dialog_, &SettingsDialog::saved, this, [this](const ConnectionSettings& s) {
       settings_ = s;
+      if (media_) {
+        media_->setDeviceChoice(s.microphone, s.speakers, s.camera);
+      }
       sign_in_->setSettings(sign_in_->settings(s));
       QPointer<AppController> self(this);
       secrets_->read(proxySecretKey(), [self](const SecretResult& r) {

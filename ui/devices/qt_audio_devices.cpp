@@ -88,6 +88,7 @@ std::unique_ptr<QtAudioInput> QtAudioInput::open(AudioDeviceThread& thread, QAud
   }
   std::unique_ptr<QtAudioInput> input(new QtAudioInput(thread));
   input->description_ = device.description();
+  input->device_id_ = device.id();
   bool ok = false;
   QString why;
   thread.runBlocking([&] {
@@ -180,6 +181,7 @@ std::unique_ptr<QtAudioOutput> QtAudioOutput::open(AudioDeviceThread& thread, QA
   }
   std::unique_ptr<QtAudioOutput> output(new QtAudioOutput(thread));
   output->description_ = device.description();
+  output->device_id_ = device.id();
   bool ok = false;
   QString why;
   thread.runBlocking([&] {

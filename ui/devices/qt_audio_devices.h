@@ -69,6 +69,7 @@ class QtAudioInput final : public media::AudioInput {
   // the device has not delivered one yet (a momentary gap, not "no mic").
   bool read(media::AudioFrame& frame) override;
   [[nodiscard]] QString description() const { return description_; }
+  [[nodiscard]] QByteArray deviceId() const { return device_id_; }
   // Frames the engine did not take in time (dropped at the device side).
   [[nodiscard]] std::uint64_t overruns() const { return overruns_.load(); }
 
@@ -78,6 +79,7 @@ class QtAudioInput final : public media::AudioInput {
 
   AudioDeviceThread& thread_;
   QString description_;
+  QByteArray device_id_;
   media::SpscRing<media::AudioFrame> ring_{25};  // 500 ms
   std::atomic<std::uint64_t> overruns_{0};
   std::atomic<std::uint64_t> pushed_{0};  // written by the device thread
@@ -99,6 +101,7 @@ class QtAudioOutput final : public media::AudioOutput {
   // behind by more than the ring holds.
   void write(const media::AudioFrame& frame) override;
   [[nodiscard]] QString description() const { return description_; }
+  [[nodiscard]] QByteArray deviceId() const { return device_id_; }
 
  private:
   class PlaybackDevice;
@@ -106,6 +109,7 @@ class QtAudioOutput final : public media::AudioOutput {
 
   AudioDeviceThread& thread_;
   QString description_;
+  QByteArray device_id_;
   media::SpscRing<media::AudioFrame> ring_{25};
   std::atomic<std::uint64_t> dropped_{0};
   QAudioSink* sink_ = nullptr;

@@ -11,6 +11,9 @@
 #include "media/engine/file_audio_devices.h"
 #include "media/video/frame_convert.h"
 #include "ui/devices/camera_source.h"
+#include "ui/devices/device_choice.h"
+#include "ui/devices/device_watch.h"
+#include "ui/devices/sound_device_follower.h"
 #include "ui/devices/qt_audio_devices.h"
 
 namespace parley::ui {
@@ -86,14 +89,18 @@ OpenedDevices MeetingMedia::openDevices(const MediaDeviceOptions& options) {
     d.audio_thread = std::make_unique<AudioDeviceThread>();
     QString why;
     if (!d.input) {
-      if (auto mic = QtAudioInput::open(*d.audio_thread, {}, &why)) {
+      if (auto mic = QtAudioInput::open(*d.audio_thread, chosenMicrophone(options.microphone_choice),
+                                        &why)) {
         d.microphone = mic->description();
+        d.microphone_id = mic->deviceId();
         d.input = std::move(mic);
       }
     }
     if (!d.output) {
-      if (auto out = QtAudioOutput::open(*d.audio_thread, {}, &why)) {
+      if (auto out = QtAudioOutput::open(*d.audio_thread, chosenSpeakers(options.speakers_choice),
+                                         &why)) {
         d.speakers = out->description();
+        d.speakers_id = out->deviceId();
         d.output = std::move(out);
       }
     }
@@ -101,7 +108,7 @@ OpenedDevices MeetingMedia::openDevices(const MediaDeviceOptions& options) {
   if (!options.camera) {
     // A value (QCameraDevice is a plain shared description), used later on
     // the GUI thread to make the QCamera there, where Qt wants it.
-    d.camera = CameraFeed::defaultCamera();
+    d.camera = chosenCamera(options.camera_choice);
   }
   return d;
 }
@@ -122,6 +129,26 @@ MeetingMedia::MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions op
   state_.video_decoders = {"VP9", "VP8"};
 
   const bool real_devices = !options_.audio_input && !microphone_.isEmpty() && !speakers_.isEmpty();
+  if (!options_.no_sound_devices && audio_thread_) {
+    // Real devices: followed as they come and go (a microphone plugged in
+    // later is taken up, so the switch is there even with none yet).
+    follower_ = new SoundDeviceFollower(audio_thread_, this);
+    connect(follower_, &SoundDeviceFollower::changed, this, &MeetingMedia::soundDevicesSwitched);
+    if (!options_.audio_input) {
+      input_ = follower_->followMicrophone(std::move(input_), devices.microphone_id, microphone_,
+                                           options_.microphone_choice);
+    }
+    if (!options_.audio_output) {
+      output_ = follower_->followSpeakers(std::move(output_), devices.speakers_id, speakers_,
+                                          options_.speakers_choice);
+    }
+    // Devices opened ahead for an older choice, or changed since: now.
+    follower_->setChoice(options_.microphone_choice, options_.speakers_choice);
+  }
+  if (!options_.camera) {
+    auto* cameras = new DeviceWatch(true, this);
+    connect(cameras, &DeviceWatch::videoInputsChanged, this, &MeetingMedia::followCamera);
+  }
   if (!input_) {
     input_ = std::make_unique<media::SilentInput>();
   }
@@ -205,6 +232,9 @@ std::unique_ptr<RetiredCall> MeetingMedia::retire() {
   }
   ++share_generation_;  // a capture still opening is dropped
   started_ = false;
+  if (follower_ != nullptr) {
+    follower_->stop();  // the switches go with the call
+  }
   auto retired = std::make_unique<RetiredCall>();
   retired->starting = std::move(starting_);
   retired->call = std::move(call_);
@@ -251,6 +281,53 @@ QString MeetingMedia::cameraName() const {
     return tr("test camera");
   }
   return camera_.description();
+}
+
+void MeetingMedia::setDeviceChoice(const QString& microphone, const QString& speakers,
+                                   const QString& camera) {
+  options_.microphone_choice = microphone;
+  options_.speakers_choice = speakers;
+  options_.camera_choice = camera;
+  if (follower_ != nullptr) {
+    follower_->setChoice(microphone, speakers);
+  }
+  followCamera();
+}
+
+void MeetingMedia::soundDevicesSwitched() {
+  if (!options_.audio_input) {
+    microphone_ = follower_->microphoneName();
+  }
+  if (!options_.audio_output) {
+    speakers_ = follower_->speakersName();
+  }
+  if (microphone_.isEmpty()) {
+    setMuted(true);
+  }
+  Q_EMIT devicesChanged();
+}
+
+void MeetingMedia::followCamera() {
+  if (options_.camera) {
+    return;
+  }
+  const QCameraDevice wanted = chosenCamera(options_.camera_choice);
+  if (wanted == camera_) {
+    return;
+  }
+  camera_ = wanted;
+  const bool was_on = state_.camera_on;
+  if (camera_feed_ != nullptr) {
+    (void)setCameraOn(false);
+    delete camera_feed_;  // made again for the new device when next turned on
+    camera_feed_ = nullptr;
+  }
+  if (was_on && !camera_.isNull()) {
+    if (const QString why = setCameraOn(true); !why.isEmpty()) {
+      Q_EMIT cameraEnded(why);
+    }
+  }
+  Q_EMIT devicesChanged();
 }
 
 void MeetingMedia::setMuted(bool muted) {

@@ -23,6 +23,7 @@
 // after it, nothing the call's threads do reaches this object. Destroying
 // the media without retire() stops the call in place.
 
+#include <QByteArray>
 #include <QCameraDevice>
 #include <QImage>
 #include <QObject>
@@ -50,6 +51,7 @@ namespace parley::ui {
 
 class AudioDeviceThread;
 class CameraFeed;
+class SoundDeviceFollower;
 
 // Devices that replace the system's (tests, the demo). Any left empty is
 // the real device.
@@ -67,6 +69,11 @@ struct MediaDeviceOptions {
   std::vector<std::string> ice_exclude;
   bool peer_to_peer = true;
   bool hide_local_addresses = false;
+  // The devices the user chose (ids, ui/devices/device_choice.h; empty: the
+  // system's default). The real ones are followed while the call runs.
+  QString microphone_choice;
+  QString speakers_choice;
+  QString camera_choice;
 };
 
 // The sound devices and the camera of one sign-in, found and opened by
@@ -78,11 +85,13 @@ struct OpenedDevices {
   OpenedDevices& operator=(OpenedDevices&&) noexcept;
 
   // Declared first: destroyed last (the Qt sound devices live on it).
-  std::unique_ptr<AudioDeviceThread> audio_thread;
+  std::shared_ptr<AudioDeviceThread> audio_thread;
   std::unique_ptr<media::AudioInput> input;
   std::unique_ptr<media::AudioOutput> output;
   QString microphone;  // empty: none
   QString speakers;    // empty: none
+  QByteArray microphone_id;  // the Qt devices' ids (empty: test devices or none)
+  QByteArray speakers_id;
   QCameraDevice camera;
 };
 
@@ -98,7 +107,7 @@ struct RetiredCall {
   RetiredCall& operator=(const RetiredCall&) = delete;
 
   // In destruction order, last first: the devices outlive the call.
-  std::unique_ptr<AudioDeviceThread> audio_thread;
+  std::shared_ptr<AudioDeviceThread> audio_thread;
   std::unique_ptr<media::AudioInput> input;
   std::unique_ptr<media::AudioOutput> output;
   std::unique_ptr<client::Call> call;
@@ -142,6 +151,10 @@ class MeetingMedia final : public QObject {
   [[nodiscard]] bool cameraAvailable() const;
   [[nodiscard]] QString cameraName() const;
 
+  // The user chose other devices (settings saved mid-meeting): the real
+  // sound devices and the camera switch without leaving.
+  void setDeviceChoice(const QString& microphone, const QString& speakers, const QString& camera);
+
   void setMuted(bool muted);
   // Starts/stops the camera; returns why it could not start (empty: ok).
   QString setCameraOn(bool on);
@@ -174,6 +187,9 @@ class MeetingMedia final : public QObject {
   // The share ended by itself (window closed, display gone): why.
   void sharingEnded(const QString& reason);
   void cameraEnded(const QString& reason);
+  // The microphone, speakers or camera in use changed (plugged in or out,
+  // chosen): the names to show.
+  void devicesChanged();
 
  private:
   struct Handoff;
@@ -183,6 +199,8 @@ class MeetingMedia final : public QObject {
                      const std::function<void(const QString&)>& done);
   void onStats(const client::CallStats& stats);
   void deliverQueued(const QString& user, bool screen);
+  void soundDevicesSwitched();
+  void followCamera();
 
   MediaDeviceOptions options_;
   client::MediaStateInfo state_;
@@ -195,7 +213,8 @@ class MeetingMedia final : public QObject {
   // opening after a newer request is dropped.
   std::uint64_t share_generation_ = 0;
   // Declared before the call: destroyed after it (the call uses them).
-  std::unique_ptr<AudioDeviceThread> audio_thread_;
+  std::shared_ptr<AudioDeviceThread> audio_thread_;
+  SoundDeviceFollower* follower_ = nullptr;  // child; null with test devices
   std::unique_ptr<media::AudioInput> input_;
   std::unique_ptr<media::AudioOutput> output_;
   std::shared_ptr<Handoff> handoff_;

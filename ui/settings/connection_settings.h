@@ -53,6 +53,11 @@ struct ConnectionSettings {
   bool hide_local_addresses = false;
   QString ice_interfaces;
   QString ice_exclude;
+  // Sound and camera: the device ids chosen (ui/devices/device_choice.h);
+  // empty follows the system's default.
+  QString microphone;
+  QString speakers;
+  QString camera;
 
   friend bool operator==(const ConnectionSettings&, const ConnectionSettings&) = default;
 };

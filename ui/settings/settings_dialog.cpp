@@ -19,6 +19,7 @@
 
 #include "ui/application/app_icon.h"
 #include "ui/secrets/secret_store.h"
+#include "ui/settings/devices_page.h"
 #include "ui/settings/settings_store.h"
 #include "ui/sign_in/connection_probe.h"
 #include "ui/sign_in/race_table_model.h"
@@ -53,7 +54,7 @@ SettingsDialog::SettingsDialog(SettingsStore& store, SecretStore& secrets,
     : QDialog(parent), store_(store), secrets_(secrets), prompter_(prompter) {
   initResources();
   setObjectName(QStringLiteral("settingsDialog"));
-  setWindowTitle(tr("Connection settings — Parley"));
+  setWindowTitle(tr("Settings — Parley"));
   setWindowIcon(appIcon());
   resize(820, 640);
   tabs_ = new QTabWidget(this);
@@ -205,6 +206,10 @@ SettingsDialog::SettingsDialog(SettingsStore& store, SecretStore& secrets,
   peer_form->addRow(tr("&Only these interfaces:"), ice_interfaces_);
   peer_form->addRow(tr("&Never these interfaces:"), ice_exclude_);
   tabs_->addTab(peer_page, tr("P&eer-to-peer"));
+
+  devices_ = new DevicesPage(tabs_);
+  devices_->setObjectName(QStringLiteral("devicesPage"));
+  tabs_->addTab(devices_, tr("Sound and &camera"));
   connect(peer_to_peer_, &QCheckBox::toggled, this, &SettingsDialog::validate);
 
   // Test connection
@@ -266,7 +271,11 @@ SettingsDialog::SettingsDialog(SettingsStore& store, SecretStore& secrets,
   setSettings(ConnectionSettings{});
 }
 
-SettingsDialog::~SettingsDialog() = default;
+SettingsDialog::~SettingsDialog() {
+  // Closing the sound devices may run Qt Multimedia's own event loop: done
+  // while this is still whole, not from the base class's destructor.
+  devices_->stopChecks();
+}
 
 void SettingsDialog::addSocksRow(const SocksEntry& entry) {
   const int row = socks_->rowCount();
@@ -302,6 +311,7 @@ void SettingsDialog::setSettings(const ConnectionSettings& s) {
   hide_local_->setChecked(s.hide_local_addresses);
   ice_interfaces_->setText(s.ice_interfaces);
   ice_exclude_->setText(s.ice_exclude);
+  devices_->setChoice(DeviceChoice{s.microphone, s.speakers, s.camera});
   proxy_password_->clear();
   keychain_note_->clear();
   QPointer<SettingsDialog> self(this);
@@ -349,7 +359,15 @@ ConnectionSettings SettingsDialog::settings() const {
   s.hide_local_addresses = hide_local_->isChecked();
   s.ice_interfaces = ice_interfaces_->text().trimmed();
   s.ice_exclude = ice_exclude_->text().trimmed();
+  const DeviceChoice devices = devices_->choice();
+  s.microphone = devices.microphone;
+  s.speakers = devices.speakers;
+  s.camera = devices.camera;
   return s;
+}
+
+void SettingsDialog::setTestCamera(std::function<std::unique_ptr<media::VideoSource>()> camera) {
+  devices_->setTestCamera(std::move(camera));
 }
 
 QStringList SettingsDialog::problems() const {

@@ -3,7 +3,8 @@
 // CA file), Web proxy (auto-detect with what was found, manual host:port,
 // PAC URL), SOCKS (a list of host:port with version), Proxy sign-in (user,
 // password, domain), Peer-to-peer (try it in two-person meetings, keep LAN
-// addresses private, which interfaces). Every field is validated in place; Save stays disabled
+// addresses private, which interfaces), Sound and camera (device pickers
+// with a level meter, a test sound and a camera preview). Every field is validated in place; Save stays disabled
 // while anything is invalid, so nothing invalid is saved. "Test connection"
 // runs one race with the values on screen and shows a row per attempt.
 //
@@ -15,7 +16,10 @@
 
 #include <QDialog>
 #include <QPointer>
+#include <functional>
+#include <memory>
 
+#include "media/video/video_source.h"
 #include "ui/settings/connection_settings.h"
 
 class QCheckBox;
@@ -30,6 +34,7 @@ namespace parley::ui {
 
 class ConnectionProbe;
 class CredentialPrompter;
+class DevicesPage;
 class RaceTableModel;
 class SecretStore;
 class SettingsStore;
@@ -50,7 +55,9 @@ class SettingsDialog final : public QDialog {
   // Saves what is on screen; false (and nothing written) when invalid.
   bool save();
 
-  enum Tab { ServerTab, ProxyTab, SocksTab, AuthTab, PeerTab };
+  enum Tab { ServerTab, ProxyTab, SocksTab, AuthTab, PeerTab, DevicesTab };
+  // The camera the preview shows instead of the real one (tests, the demo).
+  void setTestCamera(std::function<std::unique_ptr<media::VideoSource>()> camera);
 
  Q_SIGNALS:
   void saved(const parley::ui::ConnectionSettings& settings);
@@ -68,6 +75,7 @@ class SettingsDialog final : public QDialog {
   ConnectionSettings base_;  // fields the dialog does not show (user, room, ...)
 
   QTabWidget* tabs_ = nullptr;
+  DevicesPage* devices_ = nullptr;
   QLineEdit* server_ = nullptr;
   QLineEdit* tls_port_ = nullptr;
   QLineEdit* alt_port_ = nullptr;

@@ -116,6 +116,9 @@ LoadedSettings SettingsStore::load() const {
   r.flag(QStringLiteral("peer/hide_local_addresses"), s.hide_local_addresses);
   r.text(QStringLiteral("peer/interfaces"), s.ice_interfaces, validateInterfaceList);
   r.text(QStringLiteral("peer/exclude"), s.ice_exclude, validateInterfaceList);
+  r.text(QStringLiteral("devices/microphone"), s.microphone);
+  r.text(QStringLiteral("devices/speakers"), s.speakers);
+  r.text(QStringLiteral("devices/camera"), s.camera);
 
   if (settings_->childGroups().contains(QStringLiteral("socks"))) {
     QList<SocksEntry> socks;
@@ -175,6 +178,9 @@ QStringList SettingsStore::save(const ConnectionSettings& s) {
   q.setValue(QStringLiteral("peer/hide_local_addresses"), s.hide_local_addresses);
   q.setValue(QStringLiteral("peer/interfaces"), s.ice_interfaces.trimmed());
   q.setValue(QStringLiteral("peer/exclude"), s.ice_exclude.trimmed());
+  q.setValue(QStringLiteral("devices/microphone"), s.microphone);
+  q.setValue(QStringLiteral("devices/speakers"), s.speakers);
+  q.setValue(QStringLiteral("devices/camera"), s.camera);
   q.remove(QStringLiteral("socks"));
   q.beginWriteArray(QStringLiteral("socks"), static_cast<int>(s.socks.size()));
   for (int i = 0; i < s.socks.size(); ++i) {
