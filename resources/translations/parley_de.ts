@@ -62,17 +62,17 @@
         <translation>kein Mikrofon gefunden</translation>
     </message>
     <message>
-        <location filename="../../ui/devices/qt_audio_devices.cpp" line="102"/>
+        <location filename="../../ui/devices/qt_audio_devices.cpp" line="103"/>
         <source>the microphone %1 could not be started</source>
         <translation>das Mikrofon %1 konnte nicht gestartet werden</translation>
     </message>
     <message>
-        <location filename="../../ui/devices/qt_audio_devices.cpp" line="178"/>
+        <location filename="../../ui/devices/qt_audio_devices.cpp" line="179"/>
         <source>no speakers found</source>
         <translation>keine Lautsprecher gefunden</translation>
     </message>
     <message>
-        <location filename="../../ui/devices/qt_audio_devices.cpp" line="194"/>
+        <location filename="../../ui/devices/qt_audio_devices.cpp" line="196"/>
         <source>the speakers %1 could not be started</source>
         <translation>die Lautsprecher %1 konnten nicht gestartet werden</translation>
     </message>
@@ -129,12 +129,12 @@
         <translation>Die Einstellungsdatei %1 konnte nicht gelesen werden; es werden die Standardwerte verwendet.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_store.cpp" line="147"/>
+        <location filename="../../ui/settings/settings_store.cpp" line="150"/>
         <source>The saved SOCKS server list was not understood; the default is used.</source>
         <translation>Die gespeicherte SOCKS-Serverliste konnte nicht ausgewertet werden; der Standardwert wird verwendet.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_store.cpp" line="189"/>
+        <location filename="../../ui/settings/settings_store.cpp" line="195"/>
         <source>The settings could not be written to %1.</source>
         <translation>Die Einstellungen konnten nicht in %1 geschrieben werden.</translation>
     </message>
@@ -503,32 +503,32 @@
 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="275"/>
+        <location filename="../../ui/application/app_controller.cpp" line="278"/>
         <source>Choose your deployment&apos;s CA certificate file in Settings first.</source>
         <translation>Wählen Sie zuerst in den Einstellungen die CA-Zertifikatsdatei Ihrer Installation aus.</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="430"/>
+        <location filename="../../ui/application/app_controller.cpp" line="433"/>
         <source>Screen sharing stopped: %1</source>
         <translation>Bildschirmfreigabe beendet: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="435"/>
+        <location filename="../../ui/application/app_controller.cpp" line="445"/>
         <source>The camera stopped: %1</source>
         <translation>Die Kamera wurde gestoppt: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="507"/>
+        <location filename="../../ui/application/app_controller.cpp" line="517"/>
         <source>Sharing did not start: %1</source>
         <translation>Die Freigabe konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="563"/>
+        <location filename="../../ui/application/app_controller.cpp" line="573"/>
         <source>The camera did not start: %1</source>
         <translation>Die Kamera konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="606"/>
+        <location filename="../../ui/application/app_controller.cpp" line="616"/>
         <source>not started</source>
         <translation>nicht gestartet</translation>
     </message>
@@ -539,6 +539,19 @@
         <location filename="../../ui/devices/camera_source.cpp" line="73"/>
         <source>no camera found</source>
         <translation>keine Kamera gefunden</translation>
+    </message>
+</context>
+<context>
+    <name>parley::ui::CameraPreview</name>
+    <message>
+        <location filename="../../ui/devices/camera_preview.cpp" line="28"/>
+        <source>Waiting for the camera…</source>
+        <translation>Warten auf die Kamera…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices/camera_preview.cpp" line="43"/>
+        <source>The camera stopped: %1</source>
+        <translation>Die Kamera wurde gestoppt: %1</translation>
     </message>
 </context>
 <context>
@@ -614,6 +627,109 @@
     </message>
 </context>
 <context>
+    <name>parley::ui::DevicesPage</name>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="43"/>
+        <source>System default (none found)</source>
+        <translation>Systemstandard (keines gefunden)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="44"/>
+        <source>System default (%1)</source>
+        <translation>Systemstandard (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="52"/>
+        <source>%1 (not connected)</source>
+        <translation>%1 (nicht angeschlossen)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="69"/>
+        <source>Microphone</source>
+        <translation>Mikrofon</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="70"/>
+        <source>Speakers</source>
+        <translation>Lautsprecher</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="71"/>
+        <source>Camera</source>
+        <translation>Kamera</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="75"/>
+        <source>Microphone level</source>
+        <translation>Mikrofonpegel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="84"/>
+        <source>&amp;Play a test sound</source>
+        <translation>Test&amp;ton abspielen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="91"/>
+        <source>Camera preview</source>
+        <translation>Kameravorschau</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="94"/>
+        <source>&amp;Microphone:</source>
+        <translation>&amp;Mikrofon:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="98"/>
+        <source>Level:</source>
+        <translation>Pegel:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="102"/>
+        <source>&amp;Speakers:</source>
+        <translation>&amp;Lautsprecher:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="104"/>
+        <source>&amp;Camera:</source>
+        <translation>&amp;Kamera:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="108"/>
+        <source>Changes apply when saved, also in a meeting. With &quot;System default&quot;, a headset plugged in during a meeting is used at once, and when it is pulled out the default takes over again.</source>
+        <translation>Änderungen gelten beim Speichern, auch in einer Besprechung. Mit „Systemstandard“ wird ein während der Besprechung eingestecktes Headset sofort verwendet; wird es abgezogen, übernimmt wieder der Standard.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="146"/>
+        <source>Test camera</source>
+        <translation>Testkamera</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="211"/>
+        <source>The test camera did not start.</source>
+        <translation>Die Testkamera ist nicht gestartet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="218"/>
+        <source>No camera found.</source>
+        <translation>Keine Kamera gefunden.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="223"/>
+        <source>The camera stopped: %1</source>
+        <translation>Die Kamera wurde gestoppt: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="226"/>
+        <source>The camera could not start: %1</source>
+        <translation>Die Kamera konnte nicht starten: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/devices_page.cpp" line="231"/>
+        <source>Playing…</source>
+        <translation>Wird abgespielt…</translation>
+    </message>
+</context>
+<context>
     <name>parley::ui::KeychainStore</name>
     <message>
         <location filename="../../ui/secrets/secret_store_qtkeychain.cpp" line="15"/>
@@ -624,28 +740,28 @@
 <context>
     <name>parley::ui::MeetingMedia</name>
     <message>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="76"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="79"/>
         <source>test input</source>
         <translation>Testeingang</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="80"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="83"/>
         <source>test output</source>
         <translation>Testausgang</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="251"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="281"/>
         <source>test camera</source>
         <translation>Testkamera</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="271"/>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="315"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="348"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="392"/>
         <source>media is not running</source>
         <translation>die Medienübertragung läuft nicht</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="289"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="366"/>
         <source>the test camera did not start</source>
         <translation>die Testkamera konnte nicht gestartet werden</translation>
     </message>
@@ -653,12 +769,12 @@
 <context>
     <name>parley::ui::MeetingWindow</name>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="79"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="81"/>
         <source>Stop &amp;sharing</source>
         <translation>&amp;Freigabe beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="106"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="108"/>
         <source>Participants</source>
         <translation>Teilnehmende</translation>
     </message>
@@ -667,24 +783,24 @@
         <translation type="vanished">Besprechung</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="135"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="378"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="137"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="409"/>
         <source>&amp;Mute</source>
         <translation>Stu&amp;mmschalten</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="135"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="137"/>
         <source>Ctrl+D</source>
         <translation>Ctrl+D</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="140"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="394"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="142"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="425"/>
         <source>Start &amp;camera</source>
         <translation>&amp;Kamera starten</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="140"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="142"/>
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
@@ -693,218 +809,233 @@
         <translation type="vanished">&amp;Bildschirm freigeben…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="145"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="147"/>
         <source>Ctrl+Shift+S</source>
         <translation>Ctrl+Shift+S</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="177"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="179"/>
         <source>Se&amp;ttings…</source>
         <translation>Ein&amp;stellungen…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="175"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="177"/>
         <source>&amp;Leave</source>
         <translation>&amp;Verlassen</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="145"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="417"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="147"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="448"/>
         <source>Sh&amp;are screen…</source>
         <translation>&amp;Bildschirm freigeben…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="154"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="656"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="156"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="737"/>
         <source>Cha&amp;t</source>
         <translation>Cha&amp;t</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="154"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="156"/>
         <source>Ctrl+Shift+C</source>
         <translation>Ctrl+Shift+C</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="168"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="170"/>
         <source>&amp;Participants</source>
         <translation>Teil&amp;nehmende</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="168"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="170"/>
         <source>Ctrl+Shift+P</source>
         <translation>Ctrl+Shift+P</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="175"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="177"/>
         <source>Ctrl+W</source>
         <translation>Ctrl+W</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="184"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="186"/>
         <source>You are muted: the others do not hear you. Unmute (Ctrl+D), or hold Space to talk.</source>
         <translation>Sie sind stummgeschaltet: Die anderen hören Sie nicht. Stummschaltung aufheben (Strg+D) oder Leertaste gedrückt halten, um zu sprechen.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="202"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="204"/>
         <source>M&amp;eeting</source>
         <translation>Be&amp;sprechung</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="208"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="210"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="212"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="214"/>
         <source>&amp;Speaker view</source>
         <translation>&amp;Sprecheransicht</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="214"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="216"/>
         <source>&amp;Grid view</source>
         <translation>&amp;Rasteransicht</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="223"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="226"/>
+        <source>Shared screen at &amp;100 %</source>
+        <translation>Geteilten Bildschirm in &amp;100 %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="230"/>
+        <source>Every pixel of a shared screen on one of yours, scrolled when larger; off: fitted to the space there is</source>
+        <translation>Jedes Pixel eines geteilten Bildschirms auf einem Ihrer Pixel, bei Übergröße mit Bildlauf; aus: in den vorhandenen Platz eingepasst</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="237"/>
+        <source>&amp;Pop out the shared screen</source>
+        <translation>Geteilten Bildschirm in eigenem &amp;Fenster</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="250"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="224"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="251"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="227"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="254"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="235"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="262"/>
         <source>Show the meeting</source>
         <translation>Besprechung anzeigen</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="251"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="279"/>
         <source>starting…</source>
         <translation>wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="263"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="291"/>
         <source>Connected %1</source>
         <translation>Verbunden %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="279"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="307"/>
         <source>%1 in %2</source>
         <translation>%1 in %2</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="287"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="318"/>
         <source>Room: %1</source>
         <translation>Raum: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="290"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="321"/>
         <source>Reconnected; messages sent meanwhile follow.</source>
         <translation>Wieder verbunden; die zwischenzeitlich gesendeten Nachrichten folgen.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="303"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="334"/>
         <source>%1 joined</source>
         <translation>%1 ist beigetreten</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="312"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="343"/>
         <source>%1 left</source>
         <translation>%1 hat den Raum verlassen</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="313"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="344"/>
         <source>%1 left (%2)</source>
         <translation>%1 hat den Raum verlassen (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="322"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="353"/>
         <source>The room is locked: no one new can join.</source>
         <translation>Der Raum ist gesperrt: Niemand kann neu beitreten.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="323"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="354"/>
         <source>The room is unlocked.</source>
         <translation>Der Raum ist entsperrt.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="335"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="366"/>
         <source>Reconnecting: network changed. Messages you write are sent when it is back.</source>
         <translation>Verbindung wird wiederhergestellt: Das Netzwerk hat sich geändert. Nachrichten, die Sie schreiben, werden gesendet, sobald die Verbindung wieder steht.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="339"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="370"/>
         <source>Reconnecting… the connection dropped (%1); next try in %2 s. Messages you write are sent when it is back.</source>
         <translation>Verbindung wird wiederhergestellt… Die Verbindung wurde unterbrochen (%1); nächster Versuch in %2 s. Nachrichten, die Sie schreiben, werden gesendet, sobald die Verbindung wieder steht.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="359"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="390"/>
         <source>No audio: %1</source>
         <translation>Kein Audio: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="360"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="361"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="391"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="392"/>
         <source>No video: %1</source>
         <translation>Kein Video: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="364"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="395"/>
         <source>Share a screen or a window with everyone in the room</source>
         <translation>Einen Bildschirm oder ein Fenster für alle im Raum freigeben</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="373"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="527"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="404"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="586"/>
         <source>No microphone</source>
         <translation>Kein Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="375"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="406"/>
         <source>No microphone was found: the others cannot hear you. You hear them when speakers are there.</source>
         <translation>Es wurde kein Mikrofon gefunden: Die anderen können Sie nicht hören. Sie hören die anderen, sofern Lautsprecher vorhanden sind.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="378"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="409"/>
         <source>Un&amp;mute</source>
         <translation>Stu&amp;mmschaltung aufheben</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="381"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="412"/>
         <source>You are muted: nobody hears you (%1). Hold Space to talk.</source>
         <translation>Sie sind stummgeschaltet: Niemand hört Sie (%1). Halten Sie die Leertaste gedrückt, um zu sprechen.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="421"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="452"/>
         <source>Stop sh&amp;aring</source>
         <translation>Freigabe &amp;beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="662"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="743"/>
         <source>%1 — %2 — Parley</source>
         <translation>%1 — %2 — Parley</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="726"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="807"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="732"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="814"/>
         <source>%1: %2
 </source>
         <translation>%1: %2
 </translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="736"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="818"/>
         <source>Space (hold): talk while muted (push-to-talk)
 </source>
         <translation>Leertaste (gedrückt halten): sprechen, während Sie stummgeschaltet sind (Push-to-Talk)
@@ -915,37 +1046,37 @@
         <translation type="vanished">Sie sind stummgeschaltet: Niemand hört Sie (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="382"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="413"/>
         <source>Everyone hears you (%1)</source>
         <translation>Alle hören Sie (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="391"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="422"/>
         <source>No camera</source>
         <translation>Keine Kamera</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="392"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="423"/>
         <source>No camera was found on this computer.</source>
         <translation>Auf diesem Computer wurde keine Kamera gefunden.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="394"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="425"/>
         <source>Stop &amp;camera</source>
         <translation>&amp;Kamera beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="396"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="427"/>
         <source>Everyone sees you (%1)</source>
         <translation>Alle sehen Sie (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="397"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="428"/>
         <source>Let everyone see you (%1)</source>
         <translation>Für alle sichtbar werden (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="419"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="450"/>
         <source>You are sharing %1. Everyone in the room sees it.</source>
         <translation>Sie geben %1 frei. Alle im Raum sehen das.</translation>
     </message>
@@ -954,100 +1085,113 @@
         <translation type="vanished">&amp;Freigabe beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="505"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="564"/>
         <source>sharing</source>
         <translation>wird freigegeben</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="506"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="565"/>
         <source>waiting for the picture…</source>
         <translation>Bild wird erwartet…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="510"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="569"/>
         <source>muted</source>
         <translation>stummgeschaltet</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="513"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="572"/>
         <source>camera off</source>
         <translation>Kamera aus</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="520"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="762"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="579"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="844"/>
         <source>Leaving the room…</source>
         <translation>Raum wird verlassen…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="525"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="584"/>
         <source>Media: %1</source>
         <translation>Medien: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="527"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="586"/>
         <source>Microphone: %1</source>
         <translation>Mikrofon: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="528"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="587"/>
         <source>No speakers</source>
         <translation>Keine Lautsprecher</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="528"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="587"/>
         <source>Speakers: %1</source>
         <translation>Lautsprecher: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="530"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="589"/>
         <source>media peer-to-peer</source>
         <translation>Medien per Peer-to-Peer</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="532"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="591"/>
         <source>media relayed (TURN)</source>
         <translation>Medien weitergeleitet (TURN)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="534"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="593"/>
         <source>media over UDP</source>
         <translation>Medien über UDP</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="536"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="595"/>
         <source>media inside the TLS connection (TCP)</source>
         <translation>Medien innerhalb der TLS-Verbindung (TCP)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="538"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="597"/>
         <source>media: trying UDP…</source>
         <translation>Medien: UDP wird versucht…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="655"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="736"/>
         <source>Cha&amp;t (%1)</source>
         <translation>Cha&amp;t (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="658"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="739"/>
         <source>Hide the chat</source>
         <translation>Chat ausblenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="658"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="739"/>
         <source>Show the chat</source>
         <translation>Chat einblenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="660"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="741"/>
         <source>Parley</source>
         <translation>Parley</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="661"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="742"/>
         <source>%1 — Parley</source>
         <translation>%1 — Parley</translation>
+    </message>
+</context>
+<context>
+    <name>parley::ui::MicrophoneCheck</name>
+    <message>
+        <location filename="../../ui/devices/microphone_check.cpp" line="37"/>
+        <source>no microphone found</source>
+        <translation>kein Mikrofon gefunden</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices/microphone_check.cpp" line="44"/>
+        <source>the microphone %1 could not be started</source>
+        <translation>das Mikrofon %1 konnte nicht gestartet werden</translation>
     </message>
 </context>
 <context>
@@ -1381,6 +1525,47 @@
     </message>
 </context>
 <context>
+    <name>parley::ui::ScreenView</name>
+    <message>
+        <location filename="../../ui/meeting/screen_view.cpp" line="15"/>
+        <source>Shared screen of %1</source>
+        <translation>Geteilter Bildschirm von %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/screen_view.cpp" line="16"/>
+        <source>Scroll the shared screen sideways</source>
+        <translation>Geteilten Bildschirm seitwärts verschieben</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/screen_view.cpp" line="17"/>
+        <source>Scroll the shared screen up and down</source>
+        <translation>Geteilten Bildschirm auf und ab verschieben</translation>
+    </message>
+</context>
+<context>
+    <name>parley::ui::ScreenWindow</name>
+    <message>
+        <location filename="../../ui/meeting/screen_window.cpp" line="19"/>
+        <source>Screen of %1 — Parley</source>
+        <translation>Bildschirm von %1 — Parley</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/screen_window.cpp" line="27"/>
+        <source>&amp;Fit to window</source>
+        <translation>An &amp;Fenster anpassen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/screen_window.cpp" line="30"/>
+        <source>&amp;100 %</source>
+        <translation>&amp;100 %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/screen_window.cpp" line="31"/>
+        <source>Every pixel of the shared screen on one of yours; scroll to move</source>
+        <translation>Jedes Pixel des geteilten Bildschirms auf einem Ihrer Pixel; Bildlauf zum Verschieben</translation>
+    </message>
+</context>
+<context>
     <name>parley::ui::SessionBridge</name>
     <message>
         <location filename="../../ui/application/session_bridge.cpp" line="220"/>
@@ -1391,288 +1576,297 @@
 <context>
     <name>parley::ui::SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="56"/>
         <source>Connection settings — Parley</source>
-        <translation>Verbindungseinstellungen — Parley</translation>
+        <translation type="vanished">Verbindungseinstellungen — Parley</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="64"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="57"/>
+        <source>Settings — Parley</source>
+        <translation>Einstellungen — Parley</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="65"/>
         <source>Server</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="65"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="66"/>
         <source>parley.example.org</source>
         <translation>parley.example.org</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="66"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="67"/>
         <source>Server port</source>
         <translation>Server-Port</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="67"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="68"/>
         <source>Alternative port</source>
         <translation>Alternativer Port</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="68"/>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="73"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="69"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="74"/>
         <source>CA certificate</source>
         <translation>CA-Zertifikat</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="69"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="70"/>
         <source>the deployment&apos;s ca.crt</source>
         <translation>ca.crt Ihrer Installation</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="70"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="71"/>
         <source>&amp;Browse…</source>
         <translation>&amp;Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="74"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="75"/>
         <source>Certificates (*.crt *.pem);;All files (*)</source>
         <translation>Zertifikate (*.crt *.pem);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="82"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="83"/>
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="83"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="84"/>
         <source>&amp;Port:</source>
         <translation>&amp;Port:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="84"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="85"/>
         <source>&amp;Alternative port:</source>
         <translation>&amp;Alternativer Port:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="85"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="86"/>
         <source>&amp;CA certificate:</source>
         <translation>&amp;CA-Zertifikat:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="88"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="89"/>
         <source>Parley trusts only your deployment&apos;s certificate authority: a certificate from anyone else means the traffic is being inspected, and Parley refuses it.</source>
         <translation>Parley vertraut nur der Zertifizierungsstelle Ihrer Installation: Ein Zertifikat von jemand anderem bedeutet, dass der Datenverkehr geprüft wird, und Parley lehnt es ab.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="94"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="95"/>
         <source>Se&amp;rver</source>
         <translation>Se&amp;rver</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="99"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="100"/>
         <source>A&amp;uto-detect settings (system, environment, WPAD/PAC, web-proxy:8088)</source>
         <translation>Einstellungen a&amp;utomatisch erkennen (System, Umgebung, WPAD/PAC, web-proxy:8088)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="103"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="104"/>
         <source>Detected: run Test connection to see what is found.</source>
         <translation>Erkannt: Führen Sie „Verbindung testen“ aus, um zu sehen, was gefunden wird.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="106"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="107"/>
         <source>Use this &amp;HTTP proxy:</source>
         <translation>Diesen &amp;HTTP-Proxy verwenden:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="108"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="109"/>
         <source>Proxy host</source>
         <translation>Proxy-Host</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="109"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="110"/>
         <source>Proxy port</source>
         <translation>Proxy-Port</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="115"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="116"/>
         <source>PAC URL</source>
         <translation>PAC-URL</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="116"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="117"/>
         <source>optional: http://wpad.example.org/proxy.pac</source>
         <translation>optional: http://wpad.example.org/proxy.pac</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="120"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="121"/>
         <source>HTTP proxy host name</source>
         <translation>Hostname des HTTP-Proxys</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="121"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="122"/>
         <source>P&amp;AC URL:</source>
         <translation>P&amp;AC-URL:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="122"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="123"/>
         <source>&amp;Web proxy</source>
         <translation>&amp;Web-Proxy</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="129"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="130"/>
         <source>Host</source>
         <translation>Host</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="129"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="130"/>
         <source>Port</source>
         <translation>Port</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="129"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="130"/>
         <source>Version</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="132"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="133"/>
         <source>SOCKS servers</source>
         <translation>SOCKS-Server</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="133"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="134"/>
         <source>A&amp;dd</source>
         <translation>&amp;Hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="135"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="136"/>
         <source>Re&amp;move</source>
         <translation>Ent&amp;fernen</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="154"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="155"/>
         <source>SOCKS servers, tried at the same time as everything else. SOCKS4a and SOCKS5 let the server resolve the name (no DNS leak).</source>
         <translation>SOCKS-Server, die gleichzeitig mit allen anderen Wegen versucht werden. Bei SOCKS4a und SOCKS5 löst der Server den Namen auf (kein DNS-Leck).</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="160"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="161"/>
         <source>S&amp;OCKS</source>
         <translation>S&amp;OCKS</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="165"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="166"/>
         <source>Proxy user name</source>
         <translation>Proxy-Benutzername</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="166"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="167"/>
         <source>Proxy password</source>
         <translation>Proxy-Passwort</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="168"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="169"/>
         <source>Proxy domain</source>
         <translation>Proxy-Domäne</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="169"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="170"/>
         <source>optional (NTLM, Negotiate)</source>
         <translation>optional (NTLM, Negotiate)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="173"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="174"/>
         <source>Leave blank until a proxy asks. Windows and Kerberos sign-in is tried first; the password is kept in the system keychain, never in a file.</source>
         <translation>Lassen Sie die Felder leer, bis ein Proxy danach fragt. Zuerst wird die Anmeldung über Windows und Kerberos versucht; das Passwort wird im Schlüsselbund des Systems gespeichert, nie in einer Datei.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="177"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="178"/>
         <source>User &amp;name:</source>
         <translation>Benutzer&amp;name:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="178"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="179"/>
         <source>Pass&amp;word:</source>
         <translation>&amp;Passwort:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="179"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="180"/>
         <source>Do&amp;main:</source>
         <translation>Do&amp;mäne:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="181"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="182"/>
         <source>Proxy si&amp;gn-in</source>
         <translation>Proxy-Anmeldun&amp;g</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="186"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="187"/>
         <source>Try a &amp;direct path in two-person meetings</source>
         <translation>In Besprechungen zu zweit einen &amp;direkten Weg versuchen</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="188"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="189"/>
         <source>&amp;Keep my local network addresses private</source>
         <translation>Meine lokalen Netzwerkadressen &amp;privat halten</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="190"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="191"/>
         <source>Only these interfaces</source>
         <translation>Nur diese Schnittstellen</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="191"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="192"/>
         <source>every interface (e.g. eth0, wlan*)</source>
         <translation>alle Schnittstellen (z. B. eth0, wlan*)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="192"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="193"/>
         <source>Never these interfaces</source>
         <translation>Niemals diese Schnittstellen</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="193"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="194"/>
         <source>e.g. tun*, vpn0</source>
         <translation>z. B. tun*, vpn0</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="194"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="195"/>
         <source>With two people in a meeting, Parley looks for a direct path between them (or a relay the server names) and moves voice, camera and screen to it once it is proven; chat always goes through the server. Keeping local addresses private offers only the public and relayed ones. Container bridges are never used.</source>
         <translation>Sind zwei Personen in einer Besprechung, sucht Parley einen direkten Weg zwischen ihnen (oder ein vom Server genanntes Relay) und verlagert Sprache, Kamera und Bildschirm dorthin, sobald dieser nachweislich funktioniert; der Chat läuft immer über den Server. Bleiben lokale Adressen privat, werden nur öffentliche und weitergeleitete angeboten. Container-Bridges werden nie verwendet.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="205"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="206"/>
         <source>&amp;Only these interfaces:</source>
         <translation>N&amp;ur diese Schnittstellen:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="206"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="207"/>
         <source>&amp;Never these interfaces:</source>
         <translation>&amp;Niemals diese Schnittstellen:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="207"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="208"/>
         <source>P&amp;eer-to-peer</source>
         <translation>P&amp;eer-to-Peer</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="218"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="212"/>
+        <source>Sound and &amp;camera</source>
+        <translation>Ton und &amp;Kamera</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="223"/>
         <source>Connection attempts</source>
         <translation>Verbindungsversuche</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="219"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="224"/>
         <source>&amp;Test connection</source>
         <translation>Verbindung &amp;testen</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="429"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="454"/>
         <source>Testing every route…</source>
         <translation>Alle Wege werden getestet…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="453"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="478"/>
         <source>Detected: no proxy; direct routes only.</source>
         <translation>Erkannt: kein Proxy; nur direkte Wege.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="454"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="479"/>
         <source>Detected: %1</source>
         <translation>Erkannt: %1</translation>
     </message>
@@ -1834,6 +2028,19 @@
     </message>
 </context>
 <context>
+    <name>parley::ui::TestSound</name>
+    <message>
+        <location filename="../../ui/devices/test_sound.cpp" line="46"/>
+        <source>no speakers found</source>
+        <translation>keine Lautsprecher gefunden</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices/test_sound.cpp" line="67"/>
+        <source>the speakers %1 could not be started</source>
+        <translation>die Lautsprecher %1 konnten nicht gestartet werden</translation>
+    </message>
+</context>
+<context>
     <name>parley::ui::VideoTile</name>
     <message>
         <location filename="../../ui/meeting/video_tile.cpp" line="15"/>
@@ -1846,22 +2053,22 @@
         <translation>Kamera aus</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/video_tile.cpp" line="38"/>
+        <location filename="../../ui/meeting/video_tile.cpp" line="80"/>
         <source>Screen shared by %1, %2</source>
         <translation>Von %1 freigegebener Bildschirm, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/video_tile.cpp" line="39"/>
+        <location filename="../../ui/meeting/video_tile.cpp" line="81"/>
         <source>%1, %2</source>
         <translation>%1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/video_tile.cpp" line="112"/>
+        <location filename="../../ui/meeting/video_tile.cpp" line="154"/>
         <source>%1&apos;s screen</source>
         <translation>Bildschirm von %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/video_tile.cpp" line="112"/>
+        <location filename="../../ui/meeting/video_tile.cpp" line="154"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>

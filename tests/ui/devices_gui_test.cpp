@@ -191,7 +191,6 @@ void DevicesGuiTest::pickersListTheDevicesAndSaveTheChoice() {
   speakers->setCurrentIndex(entry(speakers, QStringLiteral("Headset")));
   microphones->setCurrentIndex(entry(microphones, QStringLiteral("Microphone")));
   QVERIFY(dialog->save());
-  parley::test::screenshot(dialog.get(), QStringLiteral("settings-sound-and-camera"));
 
   const ConnectionSettings saved = store.load().settings;
   QCOMPARE(saved.speakers, QStringLiteral("headset"));
@@ -261,6 +260,14 @@ void DevicesGuiTest::previewShowsTheCamera() {
   QVERIFY(preview);
   QTRY_VERIFY_WITH_TIMEOUT(preview->framesShown() >= 3, kWaitMs);
   QVERIFY(!preview->pixmap().isNull());
+  {
+    // The whole tab at work, for docs/screenshots: someone speaking, the
+    // picture showing.
+    const RoomTone tone(pulse_);
+    auto* meter = child<QProgressBar>(dialog.get(), "inputMeter");
+    QTRY_VERIFY_WITH_TIMEOUT(meter->value() > 50, kWaitMs);
+    parley::test::screenshot(dialog.get(), QStringLiteral("settings-sound-and-camera"));
+  }
   dialog->showTab(SettingsDialog::ServerTab);
   QTRY_VERIFY_WITH_TIMEOUT(preview->pixmap().isNull(), kWaitMs);
 }

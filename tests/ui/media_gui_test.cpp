@@ -18,6 +18,7 @@
 #include <QPalette>
 #include <QProcess>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QToolButton>
 #include <QtTest>
 #include <cmath>
@@ -37,6 +38,8 @@
 #include "ui/application/app_controller.h"
 #include "ui/meeting/chat_view.h"
 #include "ui/meeting/meeting_window.h"
+#include "ui/meeting/screen_view.h"
+#include "ui/meeting/screen_window.h"
 #include "ui/meeting/participant_model.h"
 #include "ui/meeting/share_dialog.h"
 #include "ui/meeting/video_tile.h"
@@ -298,8 +301,41 @@ void MediaGuiTest::remoteCameraVoiceAndScreenShow() {
   QTRY_VERIFY_WITH_TIMEOUT(meeting->tile(QStringLiteral("bob"), false)->image().cacheKey() != first,
                            kWaitMs);
   parley::test::screenshot(meeting, QStringLiteral("meeting-media"));
+
+  // The shared screen at 100 %: the tile takes the picture's own size (in
+  // logical pixels) and its view scrolls; then fitted again.
+  auto* actual = meeting->findChild<QAction*>(QStringLiteral("screenActualSizeAction"));
+  auto* view = meeting->findChild<ScreenView*>(QStringLiteral("screenView:bob"));
+  QVERIFY(actual && view && actual->isEnabled());
+  actual->trigger();
+  VideoTile* screen_tile = meeting->tile(QStringLiteral("bob"), true);
+  QTRY_VERIFY_WITH_TIMEOUT(screen_tile->image().width() == 1280, kWaitMs);  // the full layer
+  const int picture_width =
+      qCeil(screen_tile->image().width() / screen_tile->devicePixelRatioF());
+  QTRY_VERIFY_WITH_TIMEOUT(screen_tile->width() > picture_width, kWaitMs);
+  QVERIFY(screen_tile->width() < picture_width + 40);
+  QTRY_VERIFY_WITH_TIMEOUT(view->horizontalScrollBar()->maximum() > 0, kWaitMs);
+  parley::test::screenshot(meeting, QStringLiteral("meeting-screen-100-percent"));
+  actual->trigger();
+  QTRY_VERIFY_WITH_TIMEOUT(screen_tile->width() <= view->viewport()->width(), kWaitMs);
+
+  // Popped out (View menu, or a double-click on the screen): a window of its
+  // own that keeps receiving the pictures, closed when the sharer leaves.
+  auto* pop_out = meeting->findChild<QAction*>(QStringLiteral("popOutScreenAction"));
+  QVERIFY(pop_out && pop_out->isEnabled());
+  pop_out->trigger();
+  ScreenWindow* popped = meeting->screenWindow(QStringLiteral("bob"));
+  QVERIFY(popped);
+  QTRY_VERIFY_WITH_TIMEOUT(popped->isVisible() && popped->view()->tile()->hasPicture(), kWaitMs);
+  const qint64 popped_first = popped->view()->tile()->image().cacheKey();
+  QTRY_VERIFY_WITH_TIMEOUT(popped->view()->tile()->image().cacheKey() != popped_first, kWaitMs);
+  const QStringList unnamed = parley::test::unnamedControls(popped);
+  QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
+  parley::test::screenshot(popped, QStringLiteral("screen-popped-out"));
+
   const parley::test::CliRun bob_run = bob.stop();
   QVERIFY2(bob_run.exit_code == 0, bob_run.err.c_str());
+  QTRY_VERIFY_WITH_TIMEOUT(meeting->screenWindow(QStringLiteral("bob")) == nullptr, kWaitMs);
 }
 
 void MediaGuiTest::muteAndCameraAreSeenByCli() {

@@ -23,9 +23,12 @@ QStringList signature(const QList<Device>& devices) {
 
 }  // namespace
 
-DeviceWatch::DeviceWatch(bool cameras, QObject* parent) : QObject(parent), cameras_(cameras) {
-  inputs_ = signature(QMediaDevices::audioInputs());
-  outputs_ = signature(QMediaDevices::audioOutputs());
+DeviceWatch::DeviceWatch(bool sound, bool cameras, QObject* parent)
+    : QObject(parent), sound_(sound), cameras_(cameras) {
+  if (sound_) {
+    inputs_ = signature(QMediaDevices::audioInputs());
+    outputs_ = signature(QMediaDevices::audioOutputs());
+  }
   if (cameras_) {
     videos_ = signature(QMediaDevices::videoInputs());
   }
@@ -39,13 +42,15 @@ DeviceWatch::DeviceWatch(bool cameras, QObject* parent) : QObject(parent), camer
 }
 
 void DeviceWatch::look() {
-  if (auto now = signature(QMediaDevices::audioInputs()); now != inputs_) {
-    inputs_ = std::move(now);
-    Q_EMIT audioInputsChanged();
-  }
-  if (auto now = signature(QMediaDevices::audioOutputs()); now != outputs_) {
-    outputs_ = std::move(now);
-    Q_EMIT audioOutputsChanged();
+  if (sound_) {
+    if (auto now = signature(QMediaDevices::audioInputs()); now != inputs_) {
+      inputs_ = std::move(now);
+      Q_EMIT audioInputsChanged();
+    }
+    if (auto now = signature(QMediaDevices::audioOutputs()); now != outputs_) {
+      outputs_ = std::move(now);
+      Q_EMIT audioOutputsChanged();
+    }
   }
   if (cameras_) {
     if (auto now = signature(QMediaDevices::videoInputs()); now != videos_) {

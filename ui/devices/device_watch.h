@@ -20,9 +20,9 @@ namespace parley::ui {
 class DeviceWatch final : public QObject {
   Q_OBJECT
  public:
-  // `cameras`: whether to look at cameras too (the first camera lookup
-  // costs about 20 ms; a watch made before it should leave them out).
-  explicit DeviceWatch(bool cameras, QObject* parent = nullptr);
+  // `sound`, `cameras`: what to look at (the first camera lookup costs
+  // about 20 ms; a watch made before it should leave cameras out).
+  DeviceWatch(bool sound, bool cameras, QObject* parent = nullptr);
 
  Q_SIGNALS:
   void audioInputsChanged();
@@ -32,6 +32,7 @@ class DeviceWatch final : public QObject {
  private:
   void look();
 
+  bool sound_;
   bool cameras_;
   QMediaDevices* qt_ = nullptr;  // child
   QTimer timer_;

@@ -36,7 +36,7 @@ void closeOffThread(std::shared_ptr<Held<Device>> held) {
 SoundDeviceFollower::SoundDeviceFollower(std::shared_ptr<AudioDeviceThread> thread,
                                          QObject* parent)
     : QObject(parent), thread_(std::move(thread)) {
-  watch_ = new DeviceWatch(false, this);
+  watch_ = new DeviceWatch(true, false, this);
   connect(watch_, &DeviceWatch::audioInputsChanged, this, &SoundDeviceFollower::followAll);
   connect(watch_, &DeviceWatch::audioOutputsChanged, this, &SoundDeviceFollower::followAll);
 }

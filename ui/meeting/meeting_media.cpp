@@ -146,7 +146,7 @@ MeetingMedia::MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions op
     follower_->setChoice(options_.microphone_choice, options_.speakers_choice);
   }
   if (!options_.camera) {
-    auto* cameras = new DeviceWatch(true, this);
+    auto* cameras = new DeviceWatch(false, true, this);
     connect(cameras, &DeviceWatch::videoInputsChanged, this, &MeetingMedia::followCamera);
   }
   if (!input_) {

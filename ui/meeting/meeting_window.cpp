@@ -29,6 +29,8 @@
 #include "ui/meeting/participant_model.h"
 #include "ui/meeting/push_to_talk.h"
 #include "ui/meeting/room_controls.h"
+#include "ui/meeting/screen_view.h"
+#include "ui/meeting/screen_window.h"
 #include "ui/meeting/video_tile.h"
 
 namespace parley::ui {
@@ -220,6 +222,31 @@ MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
   speaker_view_->setChecked(true);
   connect(speaker_view_, &QAction::triggered, this, [this] { setTileLayout(TileLayout::Speaker); });
   connect(grid_view_, &QAction::triggered, this, [this] { setTileLayout(TileLayout::Grid); });
+  view_menu->addSeparator();
+  actual_size_ = view_menu->addAction(tr("Shared screen at &100 %"));
+  actual_size_->setObjectName(QStringLiteral("screenActualSizeAction"));
+  actual_size_->setCheckable(true);
+  actual_size_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+  actual_size_->setToolTip(tr("Every pixel of a shared screen on one of yours, scrolled when larger; "
+                              "off: fitted to the space there is"));
+  connect(actual_size_, &QAction::toggled, this, [this](bool actual) {
+    for (const auto& [user, view] : screen_views_) {
+      view->setActualSize(actual);
+    }
+  });
+  pop_out_ = view_menu->addAction(tr("&Pop out the shared screen"));
+  pop_out_->setObjectName(QStringLiteral("popOutScreenAction"));
+  pop_out_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+  connect(pop_out_, &QAction::triggered, this, [this] {
+    for (const auto& [key, t] : tile_map_) {
+      if (key.second) {
+        popOutScreen(key.first);  // the first shared screen: the one shown large
+        return;
+      }
+    }
+  });
+  actual_size_->setEnabled(false);
+  pop_out_->setEnabled(false);
   auto* help_menu = menuBar()->addMenu(tr("&Help"));
   auto* keys = help_menu->addAction(tr("&Keyboard shortcuts"));
   keys->setObjectName(QStringLiteral("shortcutsAction"));
@@ -485,6 +512,34 @@ void MeetingWindow::remoteVideo(const QString& user, bool screen, const QImage& 
     t->setImage(image);
     t->setStatus(tileStatus(*p, screen));
   }
+  if (screen) {
+    if (auto* window = screenWindow(user)) {
+      window->setImage(image);
+      window->setStatus(tileStatus(*p, screen));
+    }
+  }
+}
+
+ScreenWindow* MeetingWindow::screenWindow(const QString& user) const {
+  auto it = popouts_.find(user);
+  return it == popouts_.end() ? nullptr : it->second.data();
+}
+
+void MeetingWindow::popOutScreen(const QString& user) {
+  ScreenWindow* window = screenWindow(user);
+  if (window == nullptr) {
+    window = new ScreenWindow(user, this);
+    popouts_[user] = window;
+    if (auto it = images_.find({user, true}); it != images_.end()) {
+      window->setImage(it->second);
+    }
+    if (const auto* p = participants_->find(user)) {
+      window->setStatus(tileStatus(*p, true));
+    }
+  }
+  window->show();
+  window->raise();
+  window->activateWindow();
 }
 
 void MeetingWindow::setMediaPath(const QString& path) {
@@ -579,12 +634,14 @@ void MeetingWindow::rebuildTiles() {
     delete item;
   }
   tile_map_.clear();
+  screen_views_.clear();
   for (int r = 0; r < tile_grid_->rowCount(); ++r) {
     tile_grid_->setRowStretch(r, 0);
   }
   // Shared screens first: that is what a meeting looks at. Then everyone's
   // camera (or initial).
   std::vector<VideoTile*> tiles;
+  std::vector<QWidget*> cells;  // what goes in the grid: a tile, or a screen's view
   const auto& people = participants_->people();
   for (const auto& p : people) {
     if (!p.media.sharing_screen || p.id == self_) {
@@ -597,10 +654,29 @@ void MeetingWindow::rebuildTiles() {
       t->setImage(it->second);
     }
     t->setStatus(tileStatus(p, true));
+    connect(t, &VideoTile::activated, this, [this, user] { popOutScreen(user); });
+    auto* view = new ScreenView(t, tiles_);
+    view->setObjectName(QStringLiteral("screenView:") + user);
+    view->setActualSize(actual_size_->isChecked());
     tile_map_[{user, true}] = t;
+    screen_views_[user] = view;
     tiles.push_back(t);
+    cells.push_back(view);
   }
   const std::size_t screens = tiles.size();
+  actual_size_->setEnabled(screens > 0);
+  pop_out_->setEnabled(screens > 0);
+  // A popped-out screen whose sharing ended goes with it.
+  for (auto it = popouts_.begin(); it != popouts_.end();) {
+    if (it->second && screen_views_.count(it->first) != 0) {
+      ++it;
+      continue;
+    }
+    if (it->second) {
+      it->second->close();
+    }
+    it = popouts_.erase(it);
+  }
   for (std::size_t i = 0; i < people.size(); ++i) {
     const auto& p = people[i];
     const QString user = QString::fromStdString(p.user);
@@ -613,6 +689,7 @@ void MeetingWindow::rebuildTiles() {
     t->setSpeaking(user == speaking_);
     tile_map_[{user, false}] = t;
     tiles.push_back(t);
+    cells.push_back(t);
   }
   if (tiles.empty()) {
     return;
@@ -621,7 +698,7 @@ void MeetingWindow::rebuildTiles() {
   if (layout_ == TileLayout::Grid || n == 1) {
     const int columns = std::max(1, static_cast<int>(std::ceil(std::sqrt(n))));
     for (int i = 0; i < n; ++i) {
-      tile_grid_->addWidget(tiles[static_cast<std::size_t>(i)], i / columns, i % columns);
+      tile_grid_->addWidget(cells[static_cast<std::size_t>(i)], i / columns, i % columns);
       tile_grid_->setRowStretch(i / columns, 1);
     }
     return;
@@ -643,12 +720,12 @@ void MeetingWindow::rebuildTiles() {
     }
   }
   const int strip = n - 1;
-  tile_grid_->addWidget(tiles[large], 0, 0, 1, strip);
+  tile_grid_->addWidget(cells[large], 0, 0, 1, strip);
   tile_grid_->setRowStretch(0, 4);
   int column = 0;
   for (std::size_t i = 0; i < tiles.size(); ++i) {
     if (i != large) {
-      tile_grid_->addWidget(tiles[i], 1, column++);
+      tile_grid_->addWidget(cells[i], 1, column++);
     }
   }
   tile_grid_->setRowStretch(1, 1);
@@ -732,7 +809,8 @@ QString MeetingWindow::withShortcut(const QString& text, const QAction* action) 
 
 QString MeetingWindow::shortcutsText() const {
   QString text;
-  for (const QAction* a : {mute_, camera_, share_, chat_toggle_, people_toggle_, leave_}) {
+  for (const QAction* a :
+       {mute_, camera_, share_, chat_toggle_, people_toggle_, actual_size_, pop_out_, leave_}) {
     text += tr("%1: %2\n")
                 .arg(a->shortcut().toString(QKeySequence::NativeText),
                      a->text().remove(QLatin1Char('&')));

@@ -14,6 +14,8 @@
 #include <QImage>
 #include <QMainWindow>
 #include <map>
+
+#include <QPointer>
 #include <utility>
 
 #include "core/client/session_observer.h"
@@ -34,6 +36,8 @@ class ControlBar;
 class PushToTalk;
 class ParticipantModel;
 class RoomControls;
+class ScreenView;
+class ScreenWindow;
 class VideoTile;
 
 class MeetingWindow final : public QMainWindow {
@@ -85,6 +89,8 @@ class MeetingWindow final : public QMainWindow {
 
   // The tile of `user`'s camera or screen, or null.
   [[nodiscard]] class VideoTile* tile(const QString& user, bool screen) const;
+  // `user`'s shared screen popped out, or null.
+  [[nodiscard]] ScreenWindow* screenWindow(const QString& user) const;
 
   [[nodiscard]] ChatView* chat() const { return chat_; }
   [[nodiscard]] ParticipantModel* participants() const { return participants_; }
@@ -109,6 +115,8 @@ class MeetingWindow final : public QMainWindow {
   // Leave (the action, or closing the window): once, with a Leaving state.
   void beginLeaving();
   void rebuildTiles();
+  // Shows `user`'s shared screen in a window of its own (raised when open).
+  void popOutScreen(const QString& user);
   void updateTitle();
   void updateStatus();
   // The control bar's icons for the current state and palette.
@@ -139,6 +147,11 @@ class MeetingWindow final : public QMainWindow {
   QString focus_;     // the speaker view's large camera: the last one who spoke
   QAction* speaker_view_ = nullptr;
   QAction* grid_view_ = nullptr;
+  QAction* actual_size_ = nullptr;  // shared screens at 100 %
+  QAction* pop_out_ = nullptr;
+  // Shared screens popped out into windows of their own, by sharer.
+  std::map<QString, QPointer<ScreenWindow>> popouts_;
+  std::map<QString, ScreenView*> screen_views_;  // the grid's, rebuilt with it
   QString route_;      // "direct to host:443", for the title
   int loud_run_ = 0;   // level samples in a row loud enough to be speech
   int quiet_run_ = 0;  // and quiet ones

@@ -10,15 +10,57 @@ namespace parley::ui {
 
 VideoTile::VideoTile(const QString& name, bool self, bool screen, QWidget* parent)
     : QWidget(parent), name_(name), self_(self), screen_(screen) {
-  setMinimumSize(screen ? 320 : 160, screen ? 200 : 110);
+  setMinimumSize(screen ? QSize(320, 200) : QSize(160, 110));
   setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
   status_ = screen ? tr("waiting for the picture…") : tr("camera off");
   updateAccessibleName();
 }
 
+namespace {
+
+// The frame around the picture: 6 px on three sides, the name strip below.
+constexpr int kFrameWidth = 12;
+constexpr int kFrameHeight = 40;
+constexpr QSize kScreenMinimum(320, 200);
+constexpr QSize kCameraMinimum(160, 110);
+
+}  // namespace
+
 void VideoTile::setImage(const QImage& image) {
+  const bool resized = image.size() != image_.size();
   image_ = image;
+  if (resized && actual_size_) {
+    fitToPicture();
+  }
   update();
+}
+
+void VideoTile::setActualSize(bool actual) {
+  actual_size_ = actual;
+  if (actual) {
+    fitToPicture();
+  } else {
+    setMinimumSize(screen_ ? kScreenMinimum : kCameraMinimum);
+    setMaximumSize(QWIDGETSIZE_MAX, QWIDGETSIZE_MAX);
+  }
+  update();
+}
+
+void VideoTile::fitToPicture() {
+  if (image_.isNull()) {
+    setFixedSize(kScreenMinimum);
+    return;
+  }
+  // Logical pixels: at 200 % scaling a 1920-wide picture is 960 wide here,
+  // which the screen shows with 1920 real pixels.
+  const QSizeF picture = QSizeF(image_.size()) / devicePixelRatioF();
+  setFixedSize(QSize(static_cast<int>(std::ceil(picture.width())) + kFrameWidth,
+                     static_cast<int>(std::ceil(picture.height())) + kFrameHeight));
+}
+
+void VideoTile::mouseDoubleClickEvent(QMouseEvent* event) {
+  Q_EMIT activated();
+  QWidget::mouseDoubleClickEvent(event);
 }
 
 void VideoTile::clearImage() {

@@ -21,6 +21,11 @@ class VideoTile final : public QWidget {
   QSize sizeHint() const override { return screen_ ? QSize(480, 300) : QSize(220, 150); }
 
   void setImage(const QImage& image);
+  // A shared screen at 100 %: the tile takes the picture's own size (one
+  // picture pixel per screen pixel, also at 200 % scaling) inside its
+  // scroll area (ScreenView) instead of fitting the picture to the tile.
+  void setActualSize(bool actual);
+  [[nodiscard]] bool actualSize() const { return actual_size_; }
   void clearImage();
   [[nodiscard]] bool hasPicture() const { return !image_.isNull(); }
   [[nodiscard]] const QImage& image() const { return image_; }
@@ -35,11 +40,17 @@ class VideoTile final : public QWidget {
   [[nodiscard]] bool speaking() const { return speaking_; }
   [[nodiscard]] double level() const { return level_; }
 
+ Q_SIGNALS:
+  // Double-clicked (a shared screen pops out into its own window).
+  void activated();
+
  protected:
   void paintEvent(QPaintEvent* event) override;
+  void mouseDoubleClickEvent(QMouseEvent* event) override;
 
  private:
   void updateAccessibleName();
+  void fitToPicture();
   [[nodiscard]] QRectF levelRect() const;
 
   QString name_;
@@ -49,6 +60,7 @@ class VideoTile final : public QWidget {
   QString status_;
   double level_ = 0;
   bool speaking_ = false;
+  bool actual_size_ = false;
 };
 
 }  // namespace parley::ui

@@ -62,7 +62,7 @@ int meterPercent(int dbov) {
 }
 
 DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
-  watch_ = new DeviceWatch(true, this);
+  watch_ = new DeviceWatch(true, true, this);
   check_ = new MicrophoneCheck(this);
   sound_ = new TestSound(this);
 
@@ -79,6 +79,7 @@ DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
   microphone_status_ = new QLabel(this);
   microphone_status_->setObjectName(QStringLiteral("microphoneStatus"));
   microphone_status_->setWordWrap(true);
+  microphone_status_->hide();
 
   test_sound_ = new QPushButton(tr("&Play a test sound"), this);
   test_sound_->setObjectName(QStringLiteral("testSoundButton"));
@@ -91,8 +92,10 @@ DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
 
   auto* form = new QFormLayout;
   form->addRow(tr("&Microphone:"), microphone_);
-  form->addRow(tr("Level:"), meter_);
-  form->addRow(QString(), microphone_status_);
+  auto* level_row = new QHBoxLayout;
+  level_row->addWidget(meter_, 1);
+  level_row->addWidget(microphone_status_);
+  form->addRow(tr("Level:"), level_row);
   auto* sound_row = new QHBoxLayout;
   sound_row->addWidget(test_sound_);
   sound_row->addWidget(speakers_status_, 1);
@@ -102,9 +105,9 @@ DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(form);
   layout->addWidget(preview_, 1);
-  auto* note = new QLabel(tr("Changes apply at once when saved, also in a meeting. With "
-                             "\"System default\" Parley follows the desktop: a headset that "
-                             "becomes the default when plugged in is used without leaving."),
+  auto* note = new QLabel(tr("Changes apply when saved, also in a meeting. With \"System "
+                             "default\", a headset plugged in during a meeting is used at once, "
+                             "and when it is pulled out the default takes over again."),
                           this);
   note->setWordWrap(true);
   layout->addWidget(note);
@@ -137,7 +140,13 @@ void DevicesPage::setChoice(const DeviceChoice& choice) {
        choice.microphone);
   fill(speakers_, QMediaDevices::audioOutputs(), QMediaDevices::defaultAudioOutput(),
        choice.speakers);
-  fill(camera_, QMediaDevices::videoInputs(), QMediaDevices::defaultVideoInput(), choice.camera);
+  if (test_camera_) {
+    const QSignalBlocker quiet(camera_);
+    camera_->clear();
+    camera_->addItem(tr("Test camera"), QString());
+  } else {
+    fill(camera_, QMediaDevices::videoInputs(), QMediaDevices::defaultVideoInput(), choice.camera);
+  }
   if (checking_) {
     startChecks();
   }
@@ -150,6 +159,7 @@ DeviceChoice DevicesPage::choice() const {
 
 void DevicesPage::setTestCamera(std::function<std::unique_ptr<media::VideoSource>()> camera) {
   test_camera_ = std::move(camera);
+  setChoice(choice());
 }
 
 void DevicesPage::refreshLists() {
@@ -191,7 +201,9 @@ void DevicesPage::stopChecks() {
 
 void DevicesPage::startMicrophoneCheck() {
   meter_->setValue(0);
-  microphone_status_->setText(check_->start(chosenMicrophone(choice().microphone)));
+  const QString why = check_->start(chosenMicrophone(choice().microphone));
+  microphone_status_->setText(why);
+  microphone_status_->setVisible(!why.isEmpty());
 }
 
 void DevicesPage::startCameraPreview() {

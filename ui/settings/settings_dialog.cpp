@@ -268,6 +268,13 @@ SettingsDialog::SettingsDialog(SettingsStore& store, SecretStore& secrets,
   }
   connect(manual_proxy_, &QCheckBox::toggled, this, &SettingsDialog::validate);
   connect(auto_detect_, &QCheckBox::toggled, this, &SettingsDialog::validate);
+  // Testing the connection belongs to the network tabs, not to sound.
+  connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
+    const bool network = tabs_->widget(index) != devices_;
+    test_->setVisible(network);
+    test_summary_->setVisible(network);
+    race_view_->setVisible(network);
+  });
   setSettings(ConnectionSettings{});
 }
 
