@@ -51,6 +51,16 @@ inline PackedImageView view(const PackedImage& image) {
   return {image.pixels.data(), image.width, image.height, image.stride(), image.format};
 }
 
+// The largest size within max_width x max_height with the aspect of
+// width x height, in even numbers (4:2:0), never larger than width x height
+// itself and at least 16 x 16; max 0 (either): width x height unchanged.
+struct PictureSize {
+  int width = 0;
+  int height = 0;
+  friend bool operator==(const PictureSize&, const PictureSize&) = default;
+};
+PictureSize fitWithin(int width, int height, int max_width, int max_height);
+
 class FrameConverter {
  public:
   FrameConverter();
@@ -63,8 +73,11 @@ class FrameConverter {
   // too large, or whose view is inconsistent (stride too small, no pixels).
   Result<VideoFrame> toI420(const PackedImageView& image, int width = 0, int height = 0);
 
-  // I420 -> packed RGB of the same size.
-  Result<PackedImage> fromI420(const VideoFrame& frame, PixelFormat format);
+  // I420 -> packed RGB of the same size, or scaled to width x height when
+  // both are given, in the same pass (area averaging when shrinking): a
+  // picture shown smaller than it was sent is never converted at full size.
+  Result<PackedImage> fromI420(const VideoFrame& frame, PixelFormat format, int width = 0,
+                               int height = 0);
 
   // I420 -> I420 at another size (area averaging when shrinking, which keeps
   // thin text strokes from vanishing). Keeps the timestamp.

@@ -43,6 +43,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/bench/stall_probe.h"
 #include "tests/support/server_fixture.h"
 #include "tests/support/tcp_relay.h"
 #include "tests/support/xvfb_server.h"
@@ -55,6 +56,8 @@
 #include "ui/sign_in/sign_in_window.h"
 
 using namespace parley::ui;
+using parley::bench::Stall;
+using parley::bench::StallProbe;
 
 namespace {
 
@@ -104,68 +107,6 @@ constexpr std::array<const char*, kPhases> kPhaseNames = {
     "leaving (Leave to sign-in window, to call stopped, 250 ms more)"};
 // The target: the window never blocks longer than this.
 constexpr double kStallLimitMs = 8.0;
-
-// The GUI thread's own CPU time so far (ns): what separates a stall the
-// client causes (busy) from one the machine's other load causes (preempted)
-// or a wait on another thread (asleep).
-qint64 threadCpuNs() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<qint64>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
-
-struct Stall {
-  double ms = 0;       // the longest gap between ticks, minus the 1 ms period
-  double cpu_ms = 0;   // the GUI thread's CPU time within that gap
-  double busy_ms = 0;  // the most CPU time the GUI thread spent between two ticks
-};
-
-// The longest gap between ticks of a 1 ms precise timer on the GUI thread,
-// minus the 1 ms period: how long the window could not have answered.
-class StallProbe {
- public:
-  StallProbe() {
-    ticker_.setTimerType(Qt::PreciseTimer);
-    ticker_.setInterval(1);
-    QObject::connect(&ticker_, &QTimer::timeout, [this] { tick(); });
-    clock_.start();
-  }
-  void begin() {
-    last_tick_ = clock_.nsecsElapsed();
-    last_cpu_ = threadCpuNs();
-    worst_gap_ = 0;
-    worst_cpu_ = 0;
-    worst_busy_ = 0;
-    ticker_.start();
-  }
-  Stall end() {
-    tick();
-    ticker_.stop();
-    return {std::max(0.0, static_cast<double>(worst_gap_) / 1e6 - 1.0),
-            static_cast<double>(worst_cpu_) / 1e6, static_cast<double>(worst_busy_) / 1e6};
-  }
-
- private:
-  void tick() {
-    const qint64 now = clock_.nsecsElapsed();
-    const qint64 cpu = threadCpuNs();
-    if (now - last_tick_ > worst_gap_) {
-      worst_gap_ = now - last_tick_;
-      worst_cpu_ = cpu - last_cpu_;
-    }
-    worst_busy_ = std::max(worst_busy_, cpu - last_cpu_);
-    last_tick_ = now;
-    last_cpu_ = cpu;
-  }
-
-  QTimer ticker_;
-  QElapsedTimer clock_;
-  qint64 last_tick_ = 0;
-  qint64 last_cpu_ = 0;
-  qint64 worst_gap_ = 0;
-  qint64 worst_cpu_ = 0;
-  qint64 worst_busy_ = 0;
-};
 
 void record(std::vector<double>& ms, std::vector<double>& cpu, std::vector<double>& busy,
             const Stall& s) {

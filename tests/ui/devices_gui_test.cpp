@@ -293,15 +293,15 @@ void DevicesGuiTest::meetingFollowsAHeadsetAndTheChoice() {
 
   // A headset is plugged in and the desktop makes it the default: the call
   // moves to it without leaving.
-  const QString module = pulse_
-                             .pactl({QStringLiteral("load-module"),
-                                     QStringLiteral("module-null-sink"),
-                                     QStringLiteral("sink_name=headset2"),
-                                     QStringLiteral("sink_properties=device.description=Headset")})
-                             .trimmed();
+  const QString module =
+      pulse_
+          .pactl({QStringLiteral("load-module"), QStringLiteral("module-null-sink"),
+                  QStringLiteral("sink_name=headset2"),
+                  QStringLiteral("sink_properties=device.description=Headset")})
+          .trimmed();
   QVERIFY(!module.isEmpty());
-  QVERIFY(!pulse_.pactl({QStringLiteral("set-default-sink"), QStringLiteral("headset2")})
-               .isEmpty());
+  QVERIFY(
+      !pulse_.pactl({QStringLiteral("set-default-sink"), QStringLiteral("headset2")}).isEmpty());
   QTRY_COMPARE_WITH_TIMEOUT(app.media()->speakerName(), QStringLiteral("Headset"), kWaitMs);
   QTRY_VERIFY_WITH_TIMEOUT(playsOn(pulse_, QStringLiteral("headset2")), kWaitMs);
   QTRY_VERIFY_WITH_TIMEOUT(!playsOn(pulse_, QStringLiteral("speakers")), kWaitMs);

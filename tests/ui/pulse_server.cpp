@@ -25,8 +25,9 @@ QString PulseServer::server() const { return QStringLiteral("unix:") + dir_.file
 QString PulseServer::start(const QStringList& script) {
   const QString binary = QStandardPaths::findExecutable(QStringLiteral("pulseaudio"));
   if (binary.isEmpty() || QStandardPaths::findExecutable(QStringLiteral("pactl")).isEmpty()) {
-    return QStringLiteral("pulseaudio and pactl are not installed (apt-get install pulseaudio "
-                          "pulseaudio-utils)");
+    return QStringLiteral(
+        "pulseaudio and pactl are not installed (apt-get install pulseaudio "
+        "pulseaudio-utils)");
   }
   if (!dir_.isValid()) {
     return QStringLiteral("no temporary folder");
@@ -50,10 +51,11 @@ QString PulseServer::start(const QStringList& script) {
   daemon_.setProcessEnvironment(env);
   daemon_.setProcessChannelMode(QProcess::MergedChannels);
   daemon_.setStandardOutputFile(dir_.filePath("daemon.log"));
-  daemon_.start(binary, {QStringLiteral("-n"), QStringLiteral("-F"), config.fileName(),
-                         QStringLiteral("--daemonize=no"), QStringLiteral("--exit-idle-time=-1"),
-                         QStringLiteral("--use-pid-file=no"), QStringLiteral("--disallow-exit"),
-                         QStringLiteral("--disable-shm=yes"), QStringLiteral("--log-target=stderr")});
+  daemon_.start(binary,
+                {QStringLiteral("-n"), QStringLiteral("-F"), config.fileName(),
+                 QStringLiteral("--daemonize=no"), QStringLiteral("--exit-idle-time=-1"),
+                 QStringLiteral("--use-pid-file=no"), QStringLiteral("--disallow-exit"),
+                 QStringLiteral("--disable-shm=yes"), QStringLiteral("--log-target=stderr")});
   if (!daemon_.waitForStarted(10000)) {
     return QStringLiteral("pulseaudio did not start: %1").arg(daemon_.errorString());
   }
@@ -95,8 +97,8 @@ QString PulseServer::pactl(const QStringList& args, QString* error) const {
 }
 
 QJsonArray PulseServer::list(const QString& what) const {
-  const QString out = pactl({QStringLiteral("-f"), QStringLiteral("json"), QStringLiteral("list"),
-                             what});
+  const QString out =
+      pactl({QStringLiteral("-f"), QStringLiteral("json"), QStringLiteral("list"), what});
   return QJsonDocument::fromJson(out.toUtf8()).array();
 }
 

@@ -588,6 +588,12 @@ void AppController::ensureMeetingWindow() {
               }
             }
           });
+  connect(meeting_, &MeetingWindow::pictureAreaChanged, this,
+          [this](const QString& user, bool screen, QSize area) {
+            if (media_) {
+              media_->setPictureArea(user, screen, area);
+            }
+          });
   connect(meeting_, &MeetingWindow::stopSharingRequested, this, [this] {
     if (media_) {
       media_->stopSharing();

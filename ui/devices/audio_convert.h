@@ -101,7 +101,7 @@ class PlaybackConverter {
 
 template <typename FrameReady>
 void CaptureConverter::push(const char* data, std::size_t bytes, FrameReady&& frame_ready) {
-  auto takeFrame = [&](const char* f) {
+  auto take_frame = [&](const char* f) {
     // Down-mix: the mean of the channels.
     float sum = 0;
     for (int c = 0; c < channels_ && (c + 1) * bytes_per_sample_ <= bytes_per_frame_; ++c) {
@@ -125,12 +125,12 @@ void CaptureConverter::push(const char* data, std::size_t bytes, FrameReady&& fr
     if (partial_size_ < bytes_per_frame_) {
       return;
     }
-    takeFrame(partial_);
+    take_frame(partial_);
     partial_size_ = 0;
   }
   const auto step = static_cast<std::size_t>(bytes_per_frame_);
   for (; at + step <= bytes; at += step) {
-    takeFrame(data + at);
+    take_frame(data + at);
   }
   if (at < bytes) {
     partial_size_ = static_cast<int>(bytes - at);

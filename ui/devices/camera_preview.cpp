@@ -53,9 +53,9 @@ void CameraPreview::pull() {
   const QImage image(rgba->pixels.data(), rgba->width, rgba->height, rgba->stride(),
                      QImage::Format_RGBA8888);
   // Scaled (a copy) before `rgba` goes; mirrored as in a looking glass.
-  const QImage shown = image.scaled(contentsRect().size(), Qt::KeepAspectRatio,
-                                    Qt::SmoothTransformation)
-                           .mirrored(true, false);
+  const QImage shown =
+      image.scaled(contentsRect().size(), Qt::KeepAspectRatio, Qt::SmoothTransformation)
+          .mirrored(true, false);
   setPixmap(QPixmap::fromImage(shown));
   ++frames_shown_;
 }

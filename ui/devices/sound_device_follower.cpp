@@ -33,8 +33,7 @@ void closeOffThread(std::shared_ptr<Held<Device>> held) {
 
 }  // namespace
 
-SoundDeviceFollower::SoundDeviceFollower(std::shared_ptr<AudioDeviceThread> thread,
-                                         QObject* parent)
+SoundDeviceFollower::SoundDeviceFollower(std::shared_ptr<AudioDeviceThread> thread, QObject* parent)
     : QObject(parent), thread_(std::move(thread)) {
   watch_ = new DeviceWatch(true, false, this);
   connect(watch_, &DeviceWatch::audioInputsChanged, this, &SoundDeviceFollower::followAll);
@@ -152,35 +151,35 @@ void SoundDeviceFollower::follow(Lane<Switch>& lane, const QAudioDevice& wanted)
   }
   qInfo() << "sound: switching to" << wanted.description();
   lane.id = wanted.id();
-  QThreadPool::globalInstance()->start([self = QPointer<SoundDeviceFollower>(this),
-                                        thread = thread_, wanted, generation, &lane] {
-    auto opened = std::make_shared<Held<QtDevice>>();
-    opened->thread = thread;
-    QString why;
-    opened->device = QtDevice::open(*thread, wanted, &why);
-    QMetaObject::invokeMethod(
-        QCoreApplication::instance(),
-        [self, opened, generation, &lane, why]() mutable {
-          // GUI thread (the application object's): `lane` is a member of
-          // `self`, used only while self is alive and the request current.
-          if (!self || self->stopped_ || generation != lane.generation) {
-            closeOffThread(std::move(opened));
-            return;
-          }
-          if (!opened->device) {
-            qWarning() << "sound:" << why;
-            lane.id.clear();  // keep what there is; the next change tries again
-            return;
-          }
-          lane.name = opened->device->description();
-          auto old = std::make_shared<Held<typename Switch::Device>>();
-          old->thread = opened->thread;
-          old->device = lane.device->replace(std::move(opened->device));
-          closeOffThread(std::move(old));
-          Q_EMIT self->changed();
-        },
-        Qt::QueuedConnection);
-  });
+  QThreadPool::globalInstance()->start(
+      [self = QPointer<SoundDeviceFollower>(this), thread = thread_, wanted, generation, &lane] {
+        auto opened = std::make_shared<Held<QtDevice>>();
+        opened->thread = thread;
+        QString why;
+        opened->device = QtDevice::open(*thread, wanted, &why);
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, opened, generation, &lane, why]() mutable {
+              // GUI thread (the application object's): `lane` is a member of
+              // `self`, used only while self is alive and the request current.
+              if (!self || self->stopped_ || generation != lane.generation) {
+                closeOffThread(std::move(opened));
+                return;
+              }
+              if (!opened->device) {
+                qWarning() << "sound:" << why;
+                lane.id.clear();  // keep what there is; the next change tries again
+                return;
+              }
+              lane.name = opened->device->description();
+              auto old = std::make_shared<Held<typename Switch::Device>>();
+              old->thread = opened->thread;
+              old->device = lane.device->replace(std::move(opened->device));
+              closeOffThread(std::move(old));
+              Q_EMIT self->changed();
+            },
+            Qt::QueuedConnection);
+      });
 }
 
 }  // namespace parley::ui

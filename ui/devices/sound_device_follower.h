@@ -34,7 +34,6 @@
 
 #include "media/engine/swappable_audio_device.h"
 
-
 namespace parley::ui {
 
 class AudioDeviceThread;
@@ -76,8 +75,8 @@ class SoundDeviceFollower final : public QObject {
     QByteArray id;             // in use, or being opened
     QString name;
     QString choice;
-    QSet<QByteArray> known;  // present at the last look: what is new since
-    QByteArray default_id;   // the default at the last look
+    QSet<QByteArray> known;        // present at the last look: what is new since
+    QByteArray default_id;         // the default at the last look
     std::uint64_t generation = 0;  // bumped per request: a late opening is dropped
   };
   template <typename Switch>

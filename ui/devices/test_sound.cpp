@@ -27,8 +27,7 @@ QByteArray chime(const QAudioFormat& format, double seconds) {
     const double hz = second ? 880.0 : 659.25;
     const double attack = std::min(1.0, t / 0.01);
     const double envelope = attack * std::exp(-t * 6.0);
-    const auto value =
-        static_cast<float>(0.3 * envelope * std::sin(2 * std::numbers::pi * hz * t));
+    const auto value = static_cast<float>(0.3 * envelope * std::sin(2 * std::numbers::pi * hz * t));
     for (int c = 0; c < channels; ++c) {
       writeSample(pcm.data() + (i * channels + c) * width, format.sampleFormat(), value);
     }
@@ -53,12 +52,15 @@ QString TestSound::play(const QAudioDevice& device) {
   connect(sink_, &QAudioSink::stateChanged, this, [this](QAudio::State state) {
     if (state == QAudio::IdleState || state == QAudio::StoppedState) {
       // Not from inside the sink's own signal: it is deleted there.
-      QMetaObject::invokeMethod(this, [this] {
-        if (sink_ != nullptr && sink_->state() != QAudio::ActiveState) {
-          stop();
-          Q_EMIT finished();
-        }
-      }, Qt::QueuedConnection);
+      QMetaObject::invokeMethod(
+          this,
+          [this] {
+            if (sink_ != nullptr && sink_->state() != QAudio::ActiveState) {
+              stop();
+              Q_EMIT finished();
+            }
+          },
+          Qt::QueuedConnection);
     }
   });
   sink_->start(&buffer_);

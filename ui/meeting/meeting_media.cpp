@@ -13,8 +13,8 @@
 #include "ui/devices/camera_source.h"
 #include "ui/devices/device_choice.h"
 #include "ui/devices/device_watch.h"
-#include "ui/devices/sound_device_follower.h"
 #include "ui/devices/qt_audio_devices.h"
+#include "ui/devices/sound_device_follower.h"
 
 namespace parley::ui {
 
@@ -30,6 +30,8 @@ struct MeetingMedia::Handoff {
   std::mutex mu;
   std::map<std::pair<QString, bool>, QImage> latest;  // guarded by mu
   std::set<std::pair<QString, bool>> queued;          // guarded by mu
+  // The largest size each picture is shown at (absent or 0: full size).
+  std::map<std::pair<std::string, bool>, media::PictureSize> areas;  // guarded by mu
 
   // Queues `f(owner)` to the GUI thread unless the media was retired. The
   // lock is held while posting, so retire() cannot pass in between; an
@@ -89,16 +91,16 @@ OpenedDevices MeetingMedia::openDevices(const MediaDeviceOptions& options) {
     d.audio_thread = std::make_unique<AudioDeviceThread>();
     QString why;
     if (!d.input) {
-      if (auto mic = QtAudioInput::open(*d.audio_thread, chosenMicrophone(options.microphone_choice),
-                                        &why)) {
+      if (auto mic = QtAudioInput::open(*d.audio_thread,
+                                        chosenMicrophone(options.microphone_choice), &why)) {
         d.microphone = mic->description();
         d.microphone_id = mic->deviceId();
         d.input = std::move(mic);
       }
     }
     if (!d.output) {
-      if (auto out = QtAudioOutput::open(*d.audio_thread, chosenSpeakers(options.speakers_choice),
-                                         &why)) {
+      if (auto out =
+              QtAudioOutput::open(*d.audio_thread, chosenSpeakers(options.speakers_choice), &why)) {
         d.speakers = out->description();
         d.speakers_id = out->deviceId();
         d.output = std::move(out);
@@ -172,7 +174,16 @@ MeetingMedia::MeetingMedia(asio::any_io_executor executor, MediaDeviceOptions op
       [handoff = handoff_](const std::string& user, bool screen, const media::VideoFrame& frame) {
         // Decode thread; the call may outlive this object (retire()), so only
         // the shared handoff is used here.
-        auto rgba = handoff->converter.fromI420(frame, media::PixelFormat::Rgba);
+        media::PictureSize area;
+        {
+          std::lock_guard lock(handoff->mu);
+          if (auto it = handoff->areas.find({user, screen}); it != handoff->areas.end()) {
+            area = it->second;
+          }
+        }
+        const auto size = media::fitWithin(frame.width(), frame.height(), area.width, area.height);
+        auto rgba =
+            handoff->converter.fromI420(frame, media::PixelFormat::Rgba, size.width, size.height);
         if (!rgba) {
           return;
         }
@@ -292,6 +303,12 @@ void MeetingMedia::setDeviceChoice(const QString& microphone, const QString& spe
     follower_->setChoice(microphone, speakers);
   }
   followCamera();
+}
+
+void MeetingMedia::setPictureArea(const QString& user, bool screen, QSize device_pixels) {
+  std::lock_guard lock(handoff_->mu);
+  handoff_->areas[{user.toStdString(), screen}] =
+      media::PictureSize{device_pixels.width(), device_pixels.height()};
 }
 
 void MeetingMedia::soundDevicesSwitched() {

@@ -27,6 +27,7 @@
 #include <QCameraDevice>
 #include <QImage>
 #include <QObject>
+#include <QSize>
 #include <QString>
 #include <QTimer>
 #include <functional>
@@ -88,8 +89,8 @@ struct OpenedDevices {
   std::shared_ptr<AudioDeviceThread> audio_thread;
   std::unique_ptr<media::AudioInput> input;
   std::unique_ptr<media::AudioOutput> output;
-  QString microphone;  // empty: none
-  QString speakers;    // empty: none
+  QString microphone;        // empty: none
+  QString speakers;          // empty: none
   QByteArray microphone_id;  // the Qt devices' ids (empty: test devices or none)
   QByteArray speakers_id;
   QCameraDevice camera;
@@ -154,6 +155,11 @@ class MeetingMedia final : public QObject {
   // The user chose other devices (settings saved mid-meeting): the real
   // sound devices and the camera switch without leaving.
   void setDeviceChoice(const QString& microphone, const QString& speakers, const QString& camera);
+
+  // `user`'s camera or screen is shown in at most `device_pixels` (empty:
+  // any size): larger pictures are converted down to it on the decode
+  // thread, in the same pass as I420 to RGB.
+  void setPictureArea(const QString& user, bool screen, QSize device_pixels);
 
   void setMuted(bool muted);
   // Starts/stops the camera; returns why it could not start (empty: ok).

@@ -227,8 +227,9 @@ MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
   actual_size_->setObjectName(QStringLiteral("screenActualSizeAction"));
   actual_size_->setCheckable(true);
   actual_size_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
-  actual_size_->setToolTip(tr("Every pixel of a shared screen on one of yours, scrolled when larger; "
-                              "off: fitted to the space there is"));
+  actual_size_->setToolTip(
+      tr("Every pixel of a shared screen on one of yours, scrolled when larger; "
+         "off: fitted to the space there is"));
   connect(actual_size_, &QAction::toggled, this, [this](bool actual) {
     for (const auto& [user, view] : screen_views_) {
       view->setActualSize(actual);
@@ -525,11 +526,34 @@ ScreenWindow* MeetingWindow::screenWindow(const QString& user) const {
   return it == popouts_.end() ? nullptr : it->second.data();
 }
 
+QSize MeetingWindow::pictureArea(const QString& user, bool screen) const {
+  if (screen && screenWindow(user) != nullptr) {
+    return {};
+  }
+  auto it = picture_areas_.find({user, screen});
+  return it == picture_areas_.end() ? QSize() : it->second;
+}
+
+void MeetingWindow::announcePictureArea(const QString& user, bool screen, QSize area) {
+  picture_areas_[{user, screen}] = area;
+  // A screen popped out may be shown as large as the desktop: full size.
+  Q_EMIT pictureAreaChanged(user, screen, screen && screenWindow(user) != nullptr ? QSize() : area);
+}
+
 void MeetingWindow::popOutScreen(const QString& user) {
   ScreenWindow* window = screenWindow(user);
   if (window == nullptr) {
     window = new ScreenWindow(user, this);
     popouts_[user] = window;
+    Q_EMIT pictureAreaChanged(user, true, QSize());
+    connect(window, &QObject::destroyed, this, [this, user] {
+      if (auto it = popouts_.find(user); it != popouts_.end() && !it->second) {
+        popouts_.erase(it);  // this window's entry (a newer one's is kept)
+      }
+      if (auto it = picture_areas_.find({user, true}); it != picture_areas_.end()) {
+        Q_EMIT pictureAreaChanged(user, true, it->second);
+      }
+    });
     if (auto it = images_.find({user, true}); it != images_.end()) {
       window->setImage(it->second);
     }
@@ -655,6 +679,8 @@ void MeetingWindow::rebuildTiles() {
     }
     t->setStatus(tileStatus(p, true));
     connect(t, &VideoTile::activated, this, [this, user] { popOutScreen(user); });
+    connect(t, &VideoTile::pictureAreaChanged, this,
+            [this, user](QSize area) { announcePictureArea(user, true, area); });
     auto* view = new ScreenView(t, tiles_);
     view->setObjectName(QStringLiteral("screenView:") + user);
     view->setActualSize(actual_size_->isChecked());
@@ -687,6 +713,8 @@ void MeetingWindow::rebuildTiles() {
     }
     t->setStatus(tileStatus(p, false));
     t->setSpeaking(user == speaking_);
+    connect(t, &VideoTile::pictureAreaChanged, this,
+            [this, user](QSize area) { announcePictureArea(user, false, area); });
     tile_map_[{user, false}] = t;
     tiles.push_back(t);
     cells.push_back(t);

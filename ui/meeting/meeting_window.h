@@ -89,6 +89,9 @@ class MeetingWindow final : public QMainWindow {
 
   // The tile of `user`'s camera or screen, or null.
   [[nodiscard]] class VideoTile* tile(const QString& user, bool screen) const;
+  // The area `user`'s camera or screen is shown in now (as last announced
+  // by pictureAreaChanged; empty: any size or not shown).
+  [[nodiscard]] QSize pictureArea(const QString& user, bool screen) const;
   // `user`'s shared screen popped out, or null.
   [[nodiscard]] ScreenWindow* screenWindow(const QString& user) const;
 
@@ -106,6 +109,9 @@ class MeetingWindow final : public QMainWindow {
   void cameraRequested(bool on);
   void shareRequested();
   void stopSharingRequested();
+  // The space `user`'s camera or screen is shown in changed (device pixels;
+  // empty: any size): MeetingMedia converts pictures at most this large.
+  void pictureAreaChanged(const QString& user, bool screen, QSize device_pixels);
 
  protected:
   void changeEvent(QEvent* event) override;
@@ -152,6 +158,9 @@ class MeetingWindow final : public QMainWindow {
   // Shared screens popped out into windows of their own, by sharer.
   std::map<QString, QPointer<ScreenWindow>> popouts_;
   std::map<QString, ScreenView*> screen_views_;  // the grid's, rebuilt with it
+  // The picture areas the grid's tiles announced last.
+  std::map<std::pair<QString, bool>, QSize> picture_areas_;
+  void announcePictureArea(const QString& user, bool screen, QSize area);
   QString route_;      // "direct to host:443", for the title
   int loud_run_ = 0;   // level samples in a row loud enough to be speech
   int quiet_run_ = 0;  // and quiet ones

@@ -37,6 +37,7 @@ void VideoTile::setImage(const QImage& image) {
 
 void VideoTile::setActualSize(bool actual) {
   actual_size_ = actual;
+  announcePictureArea();
   if (actual) {
     fitToPicture();
   } else {
@@ -56,6 +57,25 @@ void VideoTile::fitToPicture() {
   const QSizeF picture = QSizeF(image_.size()) / devicePixelRatioF();
   setFixedSize(QSize(static_cast<int>(std::ceil(picture.width())) + kFrameWidth,
                      static_cast<int>(std::ceil(picture.height())) + kFrameHeight));
+}
+
+void VideoTile::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  announcePictureArea();
+}
+
+void VideoTile::announcePictureArea() {
+  QSize area;
+  if (!actual_size_) {
+    const qreal dpr = devicePixelRatioF();
+    area = QSize(static_cast<int>(std::ceil((width() - kFrameWidth) * dpr)),
+                 static_cast<int>(std::ceil((height() - kFrameHeight) * dpr)))
+               .expandedTo(QSize(16, 16));
+  }
+  if (area != announced_) {
+    announced_ = area;
+    Q_EMIT pictureAreaChanged(area);
+  }
 }
 
 void VideoTile::mouseDoubleClickEvent(QMouseEvent* event) {

@@ -43,14 +43,20 @@ class VideoTile final : public QWidget {
  Q_SIGNALS:
   // Double-clicked (a shared screen pops out into its own window).
   void activated();
+  // The space the picture is drawn in, in device pixels, changed: pictures
+  // larger than it are converted at this size on the decode thread, never
+  // at full size to be shrunk here. Empty: any size (a screen at 100 %).
+  void pictureAreaChanged(QSize device_pixels);
 
  protected:
   void paintEvent(QPaintEvent* event) override;
   void mouseDoubleClickEvent(QMouseEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
 
  private:
   void updateAccessibleName();
   void fitToPicture();
+  void announcePictureArea();
   [[nodiscard]] QRectF levelRect() const;
 
   QString name_;
@@ -61,6 +67,7 @@ class VideoTile final : public QWidget {
   double level_ = 0;
   bool speaking_ = false;
   bool actual_size_ = false;
+  QSize announced_{-1, -1};  // the picture area last announced
 };
 
 }  // namespace parley::ui

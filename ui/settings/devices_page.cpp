@@ -1,9 +1,9 @@
 #include "ui/settings/devices_page.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
-#include <QAbstractItemView>
 #include <QLabel>
 #include <QMediaDevices>
 #include <QProgressBar>
@@ -40,9 +40,9 @@ void fill(QComboBox* combo, const QList<Device>& devices, const Device& fallback
           const QString& keep) {
   const QSignalBlocker quiet(combo);
   combo->clear();
-  combo->addItem(fallback.isNull() ? DevicesPage::tr("System default (none found)")
-                                   : DevicesPage::tr("System default (%1)")
-                                         .arg(fallback.description()),
+  combo->addItem(fallback.isNull()
+                     ? DevicesPage::tr("System default (none found)")
+                     : DevicesPage::tr("System default (%1)").arg(fallback.description()),
                  QString());
   for (const auto& device : devices) {
     combo->addItem(device.description(), choiceOf(device));
@@ -219,8 +219,9 @@ void DevicesPage::startCameraPreview() {
     return;
   }
   feed_ = new CameraFeed(device, this);
-  connect(feed_, &CameraFeed::failed, this,
-          [this](const QString& reason) { preview_->stop(tr("The camera stopped: %1").arg(reason)); });
+  connect(feed_, &CameraFeed::failed, this, [this](const QString& reason) {
+    preview_->stop(tr("The camera stopped: %1").arg(reason));
+  });
   QString why;
   auto source = feed_->start(&why);
   preview_->start(std::move(source), tr("The camera could not start: %1").arg(why));

@@ -4,9 +4,9 @@
 // PAC URL), SOCKS (a list of host:port with version), Proxy sign-in (user,
 // password, domain), Peer-to-peer (try it in two-person meetings, keep LAN
 // addresses private, which interfaces), Sound and camera (device pickers
-// with a level meter, a test sound and a camera preview). Every field is validated in place; Save stays disabled
-// while anything is invalid, so nothing invalid is saved. "Test connection"
-// runs one race with the values on screen and shows a row per attempt.
+// with a level meter, a test sound and a camera preview). Every field is validated in place; Save
+// stays disabled while anything is invalid, so nothing invalid is saved. "Test connection" runs one
+// race with the values on screen and shows a row per attempt.
 //
 // Saving writes the plain settings through SettingsStore and the proxy
 // password through the SecretStore (the OS keychain); if the keychain is not

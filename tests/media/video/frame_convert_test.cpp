@@ -131,3 +131,40 @@ TEST_CASE("I420 scaling makes a smaller layer with the same picture", "[video][c
 
 }  // namespace
 }  // namespace parley::media
+
+namespace parley::media {
+
+TEST_CASE("I420 to RGB scaled in one pass keeps the colours", "[video][convert]") {
+  FrameConverter converter;
+  PackedImage img = PackedImage::allocate(640, 360, PixelFormat::Rgb24);
+  test::fillRect(img, 0, 0, 320, 360, 200, 40, 90);
+  test::fillRect(img, 320, 0, 320, 360, 20, 180, 60);
+  auto frame = converter.toI420(view(img));
+  REQUIRE(frame);
+  auto small = converter.fromI420(*frame, PixelFormat::Rgba, 320, 180);
+  REQUIRE(small);
+  CHECK(small->width == 320);
+  CHECK(small->height == 180);
+  // Left half red-ish, right half green-ish, each within a few levels.
+  const auto* left = small->pixels.data() + 90 * small->stride() + 40 * 4;
+  const auto* right = small->pixels.data() + 90 * small->stride() + 280 * 4;
+  CHECK(std::abs(left[0] - 200) <= 4);
+  CHECK(std::abs(left[1] - 40) <= 4);
+  CHECK(std::abs(right[1] - 180) <= 4);
+  CHECK(std::abs(right[2] - 60) <= 4);
+  CHECK_FALSE(converter.fromI420(*frame, PixelFormat::Rgba, 0, 180));
+  CHECK_FALSE(converter.fromI420(*frame, PixelFormat::Rgba, 100000, 180));
+}
+
+TEST_CASE("fitWithin keeps the aspect, never grows and stays even", "[video][convert]") {
+  CHECK(fitWithin(1280, 720, 0, 0) == PictureSize{1280, 720});
+  CHECK(fitWithin(1280, 720, 2000, 2000) == PictureSize{1280, 720});
+  CHECK(fitWithin(1280, 720, 640, 640) == PictureSize{640, 360});
+  CHECK(fitWithin(1280, 720, 641, 300) == PictureSize{532, 300});
+  const auto odd = fitWithin(1280, 720, 333, 333);
+  CHECK(odd.width % 2 == 0);
+  CHECK(odd.height % 2 == 0);
+  CHECK(fitWithin(1280, 720, 4, 4) == PictureSize{16, 16});
+}
+
+}  // namespace parley::media
