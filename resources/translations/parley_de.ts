@@ -528,7 +528,7 @@
         <translation>Die Kamera konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="616"/>
+        <location filename="../../ui/application/app_controller.cpp" line="622"/>
         <source>not started</source>
         <translation>nicht gestartet</translation>
     </message>
@@ -629,12 +629,12 @@
 <context>
     <name>parley::ui::DevicesPage</name>
     <message>
-        <location filename="../../ui/settings/devices_page.cpp" line="43"/>
+        <location filename="../../ui/settings/devices_page.cpp" line="44"/>
         <source>System default (none found)</source>
         <translation>Systemstandard (keines gefunden)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/devices_page.cpp" line="44"/>
+        <location filename="../../ui/settings/devices_page.cpp" line="45"/>
         <source>System default (%1)</source>
         <translation>Systemstandard (%1)</translation>
     </message>
@@ -719,12 +719,12 @@
         <translation>Die Kamera wurde gestoppt: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/devices_page.cpp" line="226"/>
+        <location filename="../../ui/settings/devices_page.cpp" line="227"/>
         <source>The camera could not start: %1</source>
         <translation>Die Kamera konnte nicht starten: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/devices_page.cpp" line="231"/>
+        <location filename="../../ui/settings/devices_page.cpp" line="232"/>
         <source>Playing…</source>
         <translation>Wird abgespielt…</translation>
     </message>
@@ -740,28 +740,28 @@
 <context>
     <name>parley::ui::MeetingMedia</name>
     <message>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="79"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="81"/>
         <source>test input</source>
         <translation>Testeingang</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="83"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="85"/>
         <source>test output</source>
         <translation>Testausgang</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="281"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="292"/>
         <source>test camera</source>
         <translation>Testkamera</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="348"/>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="392"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="365"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="409"/>
         <source>media is not running</source>
         <translation>die Medienübertragung läuft nicht</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="366"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="383"/>
         <source>the test camera did not start</source>
         <translation>die Testkamera konnte nicht gestartet werden</translation>
     </message>
@@ -769,12 +769,12 @@
 <context>
     <name>parley::ui::MeetingWindow</name>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="81"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="80"/>
         <source>Stop &amp;sharing</source>
         <translation>&amp;Freigabe beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="108"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="107"/>
         <source>Participants</source>
         <translation>Teilnehmende</translation>
     </message>
@@ -783,24 +783,24 @@
         <translation type="vanished">Besprechung</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="137"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="409"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="136"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="403"/>
         <source>&amp;Mute</source>
         <translation>Stu&amp;mmschalten</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="137"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="136"/>
         <source>Ctrl+D</source>
         <translation>Ctrl+D</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="142"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="425"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="141"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="419"/>
         <source>Start &amp;camera</source>
         <translation>&amp;Kamera starten</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="142"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="141"/>
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
@@ -809,79 +809,79 @@
         <translation type="vanished">&amp;Bildschirm freigeben…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="147"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="146"/>
         <source>Ctrl+Shift+S</source>
         <translation>Ctrl+Shift+S</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="179"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="178"/>
         <source>Se&amp;ttings…</source>
         <translation>Ein&amp;stellungen…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="177"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="176"/>
         <source>&amp;Leave</source>
         <translation>&amp;Verlassen</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="147"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="448"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="146"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="438"/>
         <source>Sh&amp;are screen…</source>
         <translation>&amp;Bildschirm freigeben…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="156"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="737"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="155"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="549"/>
         <source>Cha&amp;t</source>
         <translation>Cha&amp;t</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="156"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="155"/>
         <source>Ctrl+Shift+C</source>
         <translation>Ctrl+Shift+C</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="170"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="169"/>
         <source>&amp;Participants</source>
         <translation>Teil&amp;nehmende</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="170"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="169"/>
         <source>Ctrl+Shift+P</source>
         <translation>Ctrl+Shift+P</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="177"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="176"/>
         <source>Ctrl+W</source>
         <translation>Ctrl+W</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="186"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="185"/>
         <source>You are muted: the others do not hear you. Unmute (Ctrl+D), or hold Space to talk.</source>
         <translation>Sie sind stummgeschaltet: Die anderen hören Sie nicht. Stummschaltung aufheben (Strg+D) oder Leertaste gedrückt halten, um zu sprechen.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="204"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="203"/>
         <source>M&amp;eeting</source>
         <translation>Be&amp;sprechung</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="210"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="209"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="214"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="213"/>
         <source>&amp;Speaker view</source>
         <translation>&amp;Sprecheransicht</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="216"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="215"/>
         <source>&amp;Grid view</source>
         <translation>&amp;Rasteransicht</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="226"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="225"/>
         <source>Shared screen at &amp;100 %</source>
         <translation>Geteilten Bildschirm in &amp;100 %</translation>
     </message>
@@ -891,151 +891,151 @@
         <translation>Jedes Pixel eines geteilten Bildschirms auf einem Ihrer Pixel, bei Übergröße mit Bildlauf; aus: in den vorhandenen Platz eingepasst</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="237"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="233"/>
         <source>&amp;Pop out the shared screen</source>
         <translation>Geteilten Bildschirm in eigenem &amp;Fenster</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="250"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="243"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="251"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="244"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="254"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="247"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="262"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="255"/>
         <source>Show the meeting</source>
         <translation>Besprechung anzeigen</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="279"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="272"/>
         <source>starting…</source>
         <translation>wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="291"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="285"/>
         <source>Connected %1</source>
         <translation>Verbunden %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="307"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="301"/>
         <source>%1 in %2</source>
         <translation>%1 in %2</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="318"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="312"/>
         <source>Room: %1</source>
         <translation>Raum: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="321"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="315"/>
         <source>Reconnected; messages sent meanwhile follow.</source>
         <translation>Wieder verbunden; die zwischenzeitlich gesendeten Nachrichten folgen.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="334"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="328"/>
         <source>%1 joined</source>
         <translation>%1 ist beigetreten</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="343"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="337"/>
         <source>%1 left</source>
         <translation>%1 hat den Raum verlassen</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="344"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="338"/>
         <source>%1 left (%2)</source>
         <translation>%1 hat den Raum verlassen (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="353"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="347"/>
         <source>The room is locked: no one new can join.</source>
         <translation>Der Raum ist gesperrt: Niemand kann neu beitreten.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="354"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="348"/>
         <source>The room is unlocked.</source>
         <translation>Der Raum ist entsperrt.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="366"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="360"/>
         <source>Reconnecting: network changed. Messages you write are sent when it is back.</source>
         <translation>Verbindung wird wiederhergestellt: Das Netzwerk hat sich geändert. Nachrichten, die Sie schreiben, werden gesendet, sobald die Verbindung wieder steht.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="370"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="364"/>
         <source>Reconnecting… the connection dropped (%1); next try in %2 s. Messages you write are sent when it is back.</source>
         <translation>Verbindung wird wiederhergestellt… Die Verbindung wurde unterbrochen (%1); nächster Versuch in %2 s. Nachrichten, die Sie schreiben, werden gesendet, sobald die Verbindung wieder steht.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="390"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="384"/>
         <source>No audio: %1</source>
         <translation>Kein Audio: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="391"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="392"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="385"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="386"/>
         <source>No video: %1</source>
         <translation>Kein Video: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="395"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="389"/>
         <source>Share a screen or a window with everyone in the room</source>
         <translation>Einen Bildschirm oder ein Fenster für alle im Raum freigeben</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="404"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="586"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="398"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="524"/>
         <source>No microphone</source>
         <translation>Kein Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="406"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="400"/>
         <source>No microphone was found: the others cannot hear you. You hear them when speakers are there.</source>
         <translation>Es wurde kein Mikrofon gefunden: Die anderen können Sie nicht hören. Sie hören die anderen, sofern Lautsprecher vorhanden sind.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="409"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="403"/>
         <source>Un&amp;mute</source>
         <translation>Stu&amp;mmschaltung aufheben</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="412"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="406"/>
         <source>You are muted: nobody hears you (%1). Hold Space to talk.</source>
         <translation>Sie sind stummgeschaltet: Niemand hört Sie (%1). Halten Sie die Leertaste gedrückt, um zu sprechen.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="452"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="442"/>
         <source>Stop sh&amp;aring</source>
         <translation>Freigabe &amp;beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="743"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="555"/>
         <source>%1 — %2 — Parley</source>
         <translation>%1 — %2 — Parley</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="807"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="617"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="814"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="624"/>
         <source>%1: %2
 </source>
         <translation>%1: %2
 </translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="818"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="628"/>
         <source>Space (hold): talk while muted (push-to-talk)
 </source>
         <translation>Leertaste (gedrückt halten): sprechen, während Sie stummgeschaltet sind (Push-to-Talk)
@@ -1046,37 +1046,37 @@
         <translation type="vanished">Sie sind stummgeschaltet: Niemand hört Sie (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="413"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="407"/>
         <source>Everyone hears you (%1)</source>
         <translation>Alle hören Sie (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="422"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="416"/>
         <source>No camera</source>
         <translation>Keine Kamera</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="423"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="417"/>
         <source>No camera was found on this computer.</source>
         <translation>Auf diesem Computer wurde keine Kamera gefunden.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="425"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="419"/>
         <source>Stop &amp;camera</source>
         <translation>&amp;Kamera beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="427"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="421"/>
         <source>Everyone sees you (%1)</source>
         <translation>Alle sehen Sie (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="428"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="422"/>
         <source>Let everyone see you (%1)</source>
         <translation>Für alle sichtbar werden (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="450"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="440"/>
         <source>You are sharing %1. Everyone in the room sees it.</source>
         <translation>Sie geben %1 frei. Alle im Raum sehen das.</translation>
     </message>
@@ -1085,98 +1085,94 @@
         <translation type="vanished">&amp;Freigabe beenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="564"/>
         <source>sharing</source>
-        <translation>wird freigegeben</translation>
+        <translation type="vanished">wird freigegeben</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="565"/>
         <source>waiting for the picture…</source>
-        <translation>Bild wird erwartet…</translation>
+        <translation type="vanished">Bild wird erwartet…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="569"/>
         <source>muted</source>
-        <translation>stummgeschaltet</translation>
+        <translation type="vanished">stummgeschaltet</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="572"/>
         <source>camera off</source>
-        <translation>Kamera aus</translation>
+        <translation type="vanished">Kamera aus</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="579"/>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="844"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="517"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="654"/>
         <source>Leaving the room…</source>
         <translation>Raum wird verlassen…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="584"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="522"/>
         <source>Media: %1</source>
         <translation>Medien: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="586"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="524"/>
         <source>Microphone: %1</source>
         <translation>Mikrofon: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="587"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="525"/>
         <source>No speakers</source>
         <translation>Keine Lautsprecher</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="587"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="525"/>
         <source>Speakers: %1</source>
         <translation>Lautsprecher: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="589"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="527"/>
         <source>media peer-to-peer</source>
         <translation>Medien per Peer-to-Peer</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="591"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="529"/>
         <source>media relayed (TURN)</source>
         <translation>Medien weitergeleitet (TURN)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="593"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="531"/>
         <source>media over UDP</source>
         <translation>Medien über UDP</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="595"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="533"/>
         <source>media inside the TLS connection (TCP)</source>
         <translation>Medien innerhalb der TLS-Verbindung (TCP)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="597"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="535"/>
         <source>media: trying UDP…</source>
         <translation>Medien: UDP wird versucht…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="736"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="548"/>
         <source>Cha&amp;t (%1)</source>
         <translation>Cha&amp;t (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="739"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="551"/>
         <source>Hide the chat</source>
         <translation>Chat ausblenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="739"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="551"/>
         <source>Show the chat</source>
         <translation>Chat einblenden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="741"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="553"/>
         <source>Parley</source>
         <translation>Parley</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_window.cpp" line="742"/>
+        <location filename="../../ui/meeting/meeting_window.cpp" line="554"/>
         <source>%1 — Parley</source>
         <translation>%1 — Parley</translation>
     </message>
@@ -1706,167 +1702,167 @@
         <translation>&amp;Web-Proxy</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="130"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="133"/>
         <source>Host</source>
         <translation>Host</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="130"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="133"/>
         <source>Port</source>
         <translation>Port</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="130"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="133"/>
         <source>Version</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="133"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="136"/>
         <source>SOCKS servers</source>
         <translation>SOCKS-Server</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="134"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="137"/>
         <source>A&amp;dd</source>
         <translation>&amp;Hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="136"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="139"/>
         <source>Re&amp;move</source>
         <translation>Ent&amp;fernen</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="155"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="158"/>
         <source>SOCKS servers, tried at the same time as everything else. SOCKS4a and SOCKS5 let the server resolve the name (no DNS leak).</source>
         <translation>SOCKS-Server, die gleichzeitig mit allen anderen Wegen versucht werden. Bei SOCKS4a und SOCKS5 löst der Server den Namen auf (kein DNS-Leck).</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="161"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="164"/>
         <source>S&amp;OCKS</source>
         <translation>S&amp;OCKS</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="166"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="169"/>
         <source>Proxy user name</source>
         <translation>Proxy-Benutzername</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="167"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="170"/>
         <source>Proxy password</source>
         <translation>Proxy-Passwort</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="169"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="172"/>
         <source>Proxy domain</source>
         <translation>Proxy-Domäne</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="170"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="173"/>
         <source>optional (NTLM, Negotiate)</source>
         <translation>optional (NTLM, Negotiate)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="174"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="177"/>
         <source>Leave blank until a proxy asks. Windows and Kerberos sign-in is tried first; the password is kept in the system keychain, never in a file.</source>
         <translation>Lassen Sie die Felder leer, bis ein Proxy danach fragt. Zuerst wird die Anmeldung über Windows und Kerberos versucht; das Passwort wird im Schlüsselbund des Systems gespeichert, nie in einer Datei.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="178"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="181"/>
         <source>User &amp;name:</source>
         <translation>Benutzer&amp;name:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="179"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="182"/>
         <source>Pass&amp;word:</source>
         <translation>&amp;Passwort:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="180"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="183"/>
         <source>Do&amp;main:</source>
         <translation>Do&amp;mäne:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="182"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="185"/>
         <source>Proxy si&amp;gn-in</source>
         <translation>Proxy-Anmeldun&amp;g</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="187"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="190"/>
         <source>Try a &amp;direct path in two-person meetings</source>
         <translation>In Besprechungen zu zweit einen &amp;direkten Weg versuchen</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="189"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="192"/>
         <source>&amp;Keep my local network addresses private</source>
         <translation>Meine lokalen Netzwerkadressen &amp;privat halten</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="191"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="194"/>
         <source>Only these interfaces</source>
         <translation>Nur diese Schnittstellen</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="192"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="195"/>
         <source>every interface (e.g. eth0, wlan*)</source>
         <translation>alle Schnittstellen (z. B. eth0, wlan*)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="193"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="196"/>
         <source>Never these interfaces</source>
         <translation>Niemals diese Schnittstellen</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="194"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="197"/>
         <source>e.g. tun*, vpn0</source>
         <translation>z. B. tun*, vpn0</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="195"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="198"/>
         <source>With two people in a meeting, Parley looks for a direct path between them (or a relay the server names) and moves voice, camera and screen to it once it is proven; chat always goes through the server. Keeping local addresses private offers only the public and relayed ones. Container bridges are never used.</source>
         <translation>Sind zwei Personen in einer Besprechung, sucht Parley einen direkten Weg zwischen ihnen (oder ein vom Server genanntes Relay) und verlagert Sprache, Kamera und Bildschirm dorthin, sobald dieser nachweislich funktioniert; der Chat läuft immer über den Server. Bleiben lokale Adressen privat, werden nur öffentliche und weitergeleitete angeboten. Container-Bridges werden nie verwendet.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="206"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="209"/>
         <source>&amp;Only these interfaces:</source>
         <translation>N&amp;ur diese Schnittstellen:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="207"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="210"/>
         <source>&amp;Never these interfaces:</source>
         <translation>&amp;Niemals diese Schnittstellen:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="208"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="211"/>
         <source>P&amp;eer-to-peer</source>
         <translation>P&amp;eer-to-Peer</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="212"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="215"/>
         <source>Sound and &amp;camera</source>
         <translation>Ton und &amp;Kamera</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="223"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="227"/>
         <source>Connection attempts</source>
         <translation>Verbindungsversuche</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="224"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="228"/>
         <source>&amp;Test connection</source>
         <translation>Verbindung &amp;testen</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="454"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="458"/>
         <source>Testing every route…</source>
         <translation>Alle Wege werden getestet…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="478"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="482"/>
         <source>Detected: no proxy; direct routes only.</source>
         <translation>Erkannt: kein Proxy; nur direkte Wege.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/settings_dialog.cpp" line="479"/>
+        <location filename="../../ui/settings/settings_dialog.cpp" line="483"/>
         <source>Detected: %1</source>
         <translation>Erkannt: %1</translation>
     </message>
@@ -1992,37 +1988,37 @@
         <translation>Eins&amp;tellungen…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in/sign_in_window.cpp" line="100"/>
+        <location filename="../../ui/sign_in/sign_in_window.cpp" line="101"/>
         <source>Connection attempts</source>
         <translation>Verbindungsversuche</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in/sign_in_window.cpp" line="110"/>
+        <location filename="../../ui/sign_in/sign_in_window.cpp" line="111"/>
         <source>Connection attempts:</source>
         <translation>Verbindungsversuche:</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in/sign_in_window.cpp" line="157"/>
+        <location filename="../../ui/sign_in/sign_in_window.cpp" line="158"/>
         <source>Enter your user name.</source>
         <translation>Geben Sie Ihren Benutzernamen ein.</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in/sign_in_window.cpp" line="158"/>
+        <location filename="../../ui/sign_in/sign_in_window.cpp" line="159"/>
         <source>Enter your password.</source>
         <translation>Geben Sie Ihr Passwort ein.</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in/sign_in_window.cpp" line="182"/>
+        <location filename="../../ui/sign_in/sign_in_window.cpp" line="183"/>
         <source>Signing in: trying every route at once…</source>
         <translation>Anmeldung: Alle Wege werden gleichzeitig versucht…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in/sign_in_window.cpp" line="198"/>
+        <location filename="../../ui/sign_in/sign_in_window.cpp" line="199"/>
         <source>Enter &amp;proxy credentials…</source>
         <translation>Proxy-&amp;Zugangsdaten eingeben…</translation>
     </message>
     <message>
-        <location filename="../../ui/sign_in/sign_in_window.cpp" line="202"/>
+        <location filename="../../ui/sign_in/sign_in_window.cpp" line="203"/>
         <source>Open &amp;settings…</source>
         <translation>&amp;Einstellungen öffnen…</translation>
     </message>
@@ -2030,14 +2026,37 @@
 <context>
     <name>parley::ui::TestSound</name>
     <message>
-        <location filename="../../ui/devices/test_sound.cpp" line="46"/>
+        <location filename="../../ui/devices/test_sound.cpp" line="45"/>
         <source>no speakers found</source>
         <translation>keine Lautsprecher gefunden</translation>
     </message>
     <message>
-        <location filename="../../ui/devices/test_sound.cpp" line="67"/>
+        <location filename="../../ui/devices/test_sound.cpp" line="69"/>
         <source>the speakers %1 could not be started</source>
         <translation>die Lautsprecher %1 konnten nicht gestartet werden</translation>
+    </message>
+</context>
+<context>
+    <name>parley::ui::TileBoard</name>
+    <message>
+        <location filename="../../ui/meeting/tile_board.cpp" line="140"/>
+        <source>sharing</source>
+        <translation>gibt frei</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/tile_board.cpp" line="141"/>
+        <source>waiting for the picture…</source>
+        <translation>Bild wird erwartet…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/tile_board.cpp" line="145"/>
+        <source>muted</source>
+        <translation>stummgeschaltet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/tile_board.cpp" line="148"/>
+        <source>camera off</source>
+        <translation>Kamera aus</translation>
     </message>
 </context>
 <context>
@@ -2053,22 +2072,22 @@
         <translation>Kamera aus</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/video_tile.cpp" line="80"/>
+        <location filename="../../ui/meeting/video_tile.cpp" line="100"/>
         <source>Screen shared by %1, %2</source>
         <translation>Von %1 freigegebener Bildschirm, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/video_tile.cpp" line="81"/>
+        <location filename="../../ui/meeting/video_tile.cpp" line="101"/>
         <source>%1, %2</source>
         <translation>%1, %2</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/video_tile.cpp" line="154"/>
+        <location filename="../../ui/meeting/video_tile.cpp" line="174"/>
         <source>%1&apos;s screen</source>
         <translation>Bildschirm von %1</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/video_tile.cpp" line="154"/>
+        <location filename="../../ui/meeting/video_tile.cpp" line="174"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>

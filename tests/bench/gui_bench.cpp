@@ -43,7 +43,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/bench/stall_probe.h"
+#include "tests/bench/gui_bench_support.h"
 #include "tests/support/server_fixture.h"
 #include "tests/support/tcp_relay.h"
 #include "tests/support/xvfb_server.h"
@@ -56,6 +56,7 @@
 #include "ui/sign_in/sign_in_window.h"
 
 using namespace parley::ui;
+using parley::bench::runUntil;
 using parley::bench::Stall;
 using parley::bench::StallProbe;
 
@@ -73,29 +74,6 @@ int launchChild(int argc, char** argv) {
   std::printf("shown\n");
   std::fflush(stdout);
   return 0;
-}
-
-// Runs the event loop until `done()` holds (checked after every event batch)
-// or `timeout_ms` passed. Never sleeps outside the event loop's own wait.
-template <typename Predicate>
-bool runUntil(Predicate done, int timeout_ms) {
-  QEventLoop loop;
-  QTimer check;
-  check.setInterval(0);
-  QObject::connect(&check, &QTimer::timeout, &loop, [&] {
-    if (done()) {
-      loop.quit();
-    }
-  });
-  QTimer deadline;
-  deadline.setSingleShot(true);
-  QObject::connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
-  check.start();
-  deadline.start(timeout_ms);
-  if (!done()) {
-    loop.exec();
-  }
-  return done();
 }
 
 constexpr int kPhases = 5;

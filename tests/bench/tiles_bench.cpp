@@ -12,7 +12,7 @@
 //
 // Per phase: the process's CPU (all threads), the GUI thread's, the feeder's
 // (the conversion a decode thread would do), deliveries per second, and the
-// GUI thread's longest stall (tests/bench/stall_probe.h) next to the 8 ms
+// GUI thread's longest stall (tests/bench/gui_bench_support.h) next to the 8 ms
 // target. Prints Markdown for docs/benchmarks.md.
 //
 //   tiles_bench [SECONDS_PER_PHASE]   (default 8; QT_QPA_PLATFORM=offscreen or xcb)
@@ -41,7 +41,7 @@
 
 #include "media/video/frame_convert.h"
 #include "media/video/synthetic_source.h"
-#include "tests/bench/stall_probe.h"
+#include "tests/bench/gui_bench_support.h"
 #include "tests/support/server_fixture.h"
 #include "ui/application/app_controller.h"
 #include "ui/meeting/meeting_window.h"
@@ -49,6 +49,8 @@
 
 using namespace parley::ui;
 namespace media = parley::media;
+using parley::bench::runFor;
+using parley::bench::runUntil;
 using parley::bench::StallProbe;
 using parley::bench::threadCpuNs;
 
@@ -63,31 +65,6 @@ double processCpuMs() {
   getrusage(RUSAGE_SELF, &u);
   return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 +
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
-}
-
-// Runs the event loop for `ms` (a real loop: QTest::qWait sleeps between
-// rounds, which the stall probe would count against the client).
-void runFor(int ms) {
-  QEventLoop loop;
-  QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-  loop.exec();
-}
-
-template <typename Predicate>
-bool runUntil(Predicate done, int timeout_ms) {
-  QEventLoop loop;
-  QTimer check;
-  QObject::connect(&check, &QTimer::timeout, &loop, [&] {
-    if (done()) {
-      loop.quit();
-    }
-  });
-  QTimer::singleShot(timeout_ms, &loop, &QEventLoop::quit);
-  check.start(10);
-  if (!done()) {
-    loop.exec();
-  }
-  return done();
 }
 
 // The decode side: converts and hands over pictures for every person at

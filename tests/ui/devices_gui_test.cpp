@@ -64,26 +64,27 @@ const QStringList kLaptop{
 // The index of the combo entry whose text is `text` (-1: none).
 int entry(const QComboBox* combo, const QString& text) { return combo->findText(text); }
 
-// Whether some playback stream runs on the sink named `sink`.
-bool playsOn(const parley::test::PulseServer& pulse, const QString& sink) {
-  const int index = pulse.indexOf(QStringLiteral("sinks"), sink);
-  for (const auto& v : pulse.list(QStringLiteral("sink-inputs"))) {
-    if (v.toObject().value(QStringLiteral("sink")).toInt() == index && index >= 0) {
+// Whether some stream of `streams` (sink-inputs, source-outputs) runs on
+// the device named `name` of `devices` (sinks, sources), per pactl.
+bool streamOn(const parley::test::PulseServer& pulse, const QString& streams,
+              const QString& devices, const QString& name) {
+  const int index = pulse.indexOf(devices, name);
+  const QString key =
+      devices == QLatin1String("sinks") ? QStringLiteral("sink") : QStringLiteral("source");
+  for (const auto& v : pulse.list(streams)) {
+    if (index >= 0 && v.toObject().value(key).toInt() == index) {
       return true;
     }
   }
   return false;
 }
 
-// Whether some recording stream runs from the source named `source`.
+bool playsOn(const parley::test::PulseServer& pulse, const QString& sink) {
+  return streamOn(pulse, QStringLiteral("sink-inputs"), QStringLiteral("sinks"), sink);
+}
+
 bool recordsFrom(const parley::test::PulseServer& pulse, const QString& source) {
-  const int index = pulse.indexOf(QStringLiteral("sources"), source);
-  for (const auto& v : pulse.list(QStringLiteral("source-outputs"))) {
-    if (v.toObject().value(QStringLiteral("source")).toInt() == index && index >= 0) {
-      return true;
-    }
-  }
-  return false;
+  return streamOn(pulse, QStringLiteral("source-outputs"), QStringLiteral("sources"), source);
 }
 
 // Plays a 440 Hz tone into the "room" sink, which the microphone hears,
@@ -178,6 +179,8 @@ void DevicesGuiTest::pickersListTheDevicesAndSaveTheChoice() {
   QCOMPARE(speakers->currentText(), QStringLiteral("System default (Speakers)"));
   const QStringList unnamed = parley::test::unnamedControls(dialog.get());
   QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
+  const QStringList untabbable = parley::test::untabbableControls(dialog.get());
+  QVERIFY2(untabbable.isEmpty(), qPrintable(untabbable.join(QStringLiteral(", "))));
 
   // A headset plugged in while the dialog is open appears in the list.
   const QString module =

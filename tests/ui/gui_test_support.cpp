@@ -1,5 +1,8 @@
 #include "tests/ui/gui_test_support.h"
 
+#include <set>
+#include <vector>
+
 #include <QAbstractButton>
 #include <QAbstractItemView>
 #include <QAbstractSlider>
@@ -11,6 +14,7 @@
 #include <QLineEdit>
 #include <QPixmap>
 #include <QTabBar>
+#include <QTest>
 #include <QTextEdit>
 
 namespace parley::test {
@@ -58,6 +62,53 @@ QStringList unnamedControls(const QWidget* root, int* checked) {
     }
   }
   return unnamed;
+}
+
+QStringList untabbableControls(QWidget* window, QStringList* order) {
+  const auto describe = [](const QWidget* w) {
+    return QString::fromLatin1(w->metaObject()->className()) + QLatin1Char(' ') + w->objectName();
+  };
+  // What a keyboard user must be able to reach: every control on screen
+  // that takes focus from Tab.
+  std::vector<QWidget*> wanted;
+  for (QWidget* w : window->findChildren<QWidget*>()) {
+    if (w->isVisible() && w->isEnabled() && (w->focusPolicy() & Qt::TabFocus) != 0 &&
+        w->window() == window && w->focusProxy() == nullptr) {
+      wanted.push_back(w);
+    }
+  }
+  std::set<QWidget*> reached;
+  // Keyboard focus goes to the active window only.
+  window->activateWindow();
+  (void)QTest::qWaitForWindowActive(window, kLocalWaitMs);
+  if (QApplication::focusWidget() == nullptr && !wanted.empty()) {
+    wanted.front()->setFocus(Qt::TabFocusReason);
+  }
+  // Tab from control to control, bounded: at most twice the controls there
+  // are, stopping when focus comes round again or is stuck (a trap).
+  QWidget* start = QApplication::focusWidget();
+  for (std::size_t i = 0; start != nullptr && i < 2 * wanted.size() + 2; ++i) {
+    QWidget* here = QApplication::focusWidget();
+    if (here == nullptr) {
+      break;
+    }
+    reached.insert(here);
+    if (order != nullptr) {
+      *order << describe(here);
+    }
+    QTest::keyClick(here, Qt::Key_Tab);
+    QWidget* next = QApplication::focusWidget();
+    if (next == start || next == here) {
+      break;
+    }
+  }
+  QStringList missing;
+  for (QWidget* w : wanted) {
+    if (reached.count(w) == 0) {
+      missing << describe(w);
+    }
+  }
+  return missing;
 }
 
 void screenshot(QWidget* widget, const QString& name) {

@@ -55,6 +55,12 @@ QStringList unnamedControls(const QWidget* root, int* checked = nullptr);
 ui::ConnectionSettings loopbackSettings(const ServerFixture& server, const QString& user,
                                         const QString& room);
 
+// The controls of `window` on screen that take focus from Tab but that
+// pressing Tab from the focused one never reaches (a control that keeps
+// Tab for itself traps the keyboard). `order`, when given, gets the
+// controls in the order Tab visits them.
+QStringList untabbableControls(QWidget* window, QStringList* order = nullptr);
+
 // Saves `widget` as $PARLEY_SCREENSHOT_DIR/<name>.png when that is set.
 void screenshot(QWidget* widget, const QString& name);
 

@@ -191,6 +191,11 @@ void SettingsGuiTest::dialogValidatesInPlaceAndSaves() {
   const QStringList unnamed = parley::test::unnamedControls(&dialog, &controls);
   QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
   QVERIFY2(controls >= 20, qPrintable(QString::number(controls)));  // the walk saw them
+  QStringList order;
+  const QStringList untabbable = parley::test::untabbableControls(&dialog, &order);
+  QVERIFY2(untabbable.isEmpty(),
+           qPrintable(untabbable.join(QStringLiteral(", ")) + QStringLiteral(" | order: ") +
+                      order.join(QStringLiteral(", "))));
   parley::test::screenshot(&dialog, QStringLiteral("settings-dialog"));
   QTest::mouseClick(save, Qt::LeftButton);
   QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tmp.file()), kLocalWaitMs);

@@ -158,6 +158,12 @@ void SignInGuiTest::signInShowsParticipantsAndChat() {
   const QStringList unnamed = parley::test::unnamedControls(meeting, &controls);
   QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
   QVERIFY2(controls >= 10, qPrintable(QString::number(controls)));  // the walk saw them
+  // And a keyboard reaches each of them with Tab, with no trap on the way.
+  QStringList order;
+  const QStringList untabbable = parley::test::untabbableControls(meeting, &order);
+  QVERIFY2(untabbable.isEmpty(),
+           qPrintable(untabbable.join(QStringLiteral(", ")) + QStringLiteral(" | order: ") +
+                      order.join(QStringLiteral(", "))));
   parley::test::screenshot(meeting, QStringLiteral("meeting-window"));
 
   // Leave: back to the sign-in window.

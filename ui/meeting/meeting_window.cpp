@@ -29,8 +29,7 @@
 #include "ui/meeting/participant_model.h"
 #include "ui/meeting/push_to_talk.h"
 #include "ui/meeting/room_controls.h"
-#include "ui/meeting/screen_view.h"
-#include "ui/meeting/screen_window.h"
+#include "ui/meeting/tile_board.h"
 #include "ui/meeting/video_tile.h"
 
 namespace parley::ui {
@@ -87,15 +86,15 @@ MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
   layout->addWidget(sharing_banner_);
 
   auto* splitter = new QSplitter(Qt::Horizontal, this);
-  tiles_ = new QWidget(splitter);
-  tiles_->setObjectName(QStringLiteral("videoTiles"));
-  tile_grid_ = new QGridLayout(tiles_);
-  auto* side = new QSplitter(Qt::Vertical, splitter);
   participants_ = new ParticipantModel(this);
+  board_ = new TileBoard(*participants_, splitter);
+  connect(board_, &TileBoard::pictureAreaChanged, this, &MeetingWindow::pictureAreaChanged);
+  auto* side = new QSplitter(Qt::Vertical, splitter);
   auto* people_box = new QWidget(side);
   auto* people_layout = new QVBoxLayout(people_box);
   people_layout->setContentsMargins(0, 0, 0, 0);
   people_view_ = new QTableView(people_box);
+  people_view_->setTabKeyNavigation(false);  // Tab leaves the list (arrows move in it)
   people_view_->setObjectName(QStringLiteral("participantView"));
   people_view_->setModel(participants_);
   people_view_->verticalHeader()->hide();
@@ -114,7 +113,7 @@ MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
   side->addWidget(people_box);
   side->addWidget(chat_);
   side->setStretchFactor(1, 3);
-  splitter->addWidget(tiles_);
+  splitter->addWidget(board_);
   splitter->addWidget(side);
   splitter->setStretchFactor(0, 3);
   splitter->setStretchFactor(1, 2);
@@ -230,24 +229,17 @@ MeetingWindow::MeetingWindow(QWidget* parent) : QMainWindow(parent) {
   actual_size_->setToolTip(
       tr("Every pixel of a shared screen on one of yours, scrolled when larger; "
          "off: fitted to the space there is"));
-  connect(actual_size_, &QAction::toggled, this, [this](bool actual) {
-    for (const auto& [user, view] : screen_views_) {
-      view->setActualSize(actual);
-    }
-  });
+  connect(actual_size_, &QAction::toggled, board_, &TileBoard::setScreensActualSize);
   pop_out_ = view_menu->addAction(tr("&Pop out the shared screen"));
   pop_out_->setObjectName(QStringLiteral("popOutScreenAction"));
   pop_out_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
-  connect(pop_out_, &QAction::triggered, this, [this] {
-    for (const auto& [key, t] : tile_map_) {
-      if (key.second) {
-        popOutScreen(key.first);  // the first shared screen: the one shown large
-        return;
-      }
-    }
-  });
+  connect(pop_out_, &QAction::triggered, board_, [this] { board_->popOutScreen(); });
   actual_size_->setEnabled(false);
   pop_out_->setEnabled(false);
+  connect(board_, &TileBoard::screensChanged, this, [this](bool any) {
+    actual_size_->setEnabled(any);
+    pop_out_->setEnabled(any);
+  });
   auto* help_menu = menuBar()->addMenu(tr("&Help"));
   auto* keys = help_menu->addAction(tr("&Keyboard shortcuts"));
   keys->setObjectName(QStringLiteral("shortcutsAction"));
@@ -286,6 +278,7 @@ void MeetingWindow::setSelf(quint64 participant_id, const QString& user) {
   user_ = user;
   participants_->setSelf(participant_id);
   chat_->setSelf(participant_id);
+  board_->setSelf(participant_id, user);
 }
 
 void MeetingWindow::setConnection(const QString& text) {
@@ -326,24 +319,24 @@ void MeetingWindow::joined(const QString& room,
   // The server lists us with what we announced; keep our latest state.
   participants_->setMedia(self_, own_);
   participants_->setSelfPath(path_);
-  rebuildTiles();
+  board_->rebuild();
   updateTitle();
 }
 
 void MeetingWindow::participantJoined(const client::ParticipantInfo& person) {
   participants_->add(person);
   chat_->addNotice(tr("%1 joined").arg(QString::fromStdString(person.user)));
-  rebuildTiles();
+  board_->rebuild();
 }
 
 void MeetingWindow::participantLeft(const client::ParticipantInfo& person, const QString& reason) {
   participants_->remove(person.id);
-  images_.erase({QString::fromStdString(person.user), false});
-  images_.erase({QString::fromStdString(person.user), true});
+  board_->dropPicture(QString::fromStdString(person.user), false);
+  board_->dropPicture(QString::fromStdString(person.user), true);
   chat_->addNotice(reason.isEmpty()
                        ? tr("%1 left").arg(QString::fromStdString(person.user))
                        : tr("%1 left (%2)").arg(QString::fromStdString(person.user), reason));
-  rebuildTiles();
+  board_->rebuild();
 }
 
 void MeetingWindow::setRoomState(const client::RoomStateInfo& state) {
@@ -433,11 +426,7 @@ void MeetingWindow::setOwnMedia(const client::MediaStateInfo& media) {
   updateControlIcons();
   if (self_ != 0) {
     participants_->setMedia(self_, media);
-    if (auto* t = tile(user_, false)) {
-      if (const auto* p = participants_->find(user_)) {
-        t->setStatus(tileStatus(*p, false));
-      }
-    }
+    board_->refreshStatus(user_);
   }
   updateStatus();
 }
@@ -482,89 +471,35 @@ void MeetingWindow::participantMedia(quint64 participant_id, const client::Media
   }
   const QString user = QString::fromStdString(now->user);
   if (!media.camera_on) {
-    images_.erase({user, false});
-    if (auto* t = tile(user, false)) {
-      t->clearImage();
-    }
+    board_->dropPicture(user, false);
   }
   if (!media.sharing_screen) {
-    images_.erase({user, true});
+    board_->dropPicture(user, true);
   }
   if (was_sharing != media.sharing_screen) {
-    rebuildTiles();
-  } else if (auto* t = tile(user, false)) {
-    t->setStatus(tileStatus(*now, false));
+    board_->rebuild();
+  } else {
+    board_->refreshStatus(user);
   }
 }
 
 void MeetingWindow::remoteVideo(const QString& user, bool screen, const QImage& image) {
-  const auto* p = participants_->find(user);
-  if (p == nullptr) {
-    return;  // left meanwhile
-  }
-  images_[{user, screen}] = image;
-  VideoTile* t = tile(user, screen);
-  if (t == nullptr && screen) {
-    // Pictures can arrive just before the "sharing" announcement.
-    rebuildTiles();
-    t = tile(user, screen);
-  }
-  if (t != nullptr) {
-    t->setImage(image);
-    t->setStatus(tileStatus(*p, screen));
-  }
-  if (screen) {
-    if (auto* window = screenWindow(user)) {
-      window->setImage(image);
-      window->setStatus(tileStatus(*p, screen));
-    }
-  }
+  board_->showPicture(user, screen, image);
 }
 
 ScreenWindow* MeetingWindow::screenWindow(const QString& user) const {
-  auto it = popouts_.find(user);
-  return it == popouts_.end() ? nullptr : it->second.data();
+  return board_->screenWindow(user);
 }
 
 QSize MeetingWindow::pictureArea(const QString& user, bool screen) const {
-  if (screen && screenWindow(user) != nullptr) {
-    return {};
-  }
-  auto it = picture_areas_.find({user, screen});
-  return it == picture_areas_.end() ? QSize() : it->second;
+  return board_->pictureArea(user, screen);
 }
 
-void MeetingWindow::announcePictureArea(const QString& user, bool screen, QSize area) {
-  picture_areas_[{user, screen}] = area;
-  // A screen popped out may be shown as large as the desktop: full size.
-  Q_EMIT pictureAreaChanged(user, screen, screen && screenWindow(user) != nullptr ? QSize() : area);
+VideoTile* MeetingWindow::tile(const QString& user, bool screen) const {
+  return board_->tile(user, screen);
 }
 
-void MeetingWindow::popOutScreen(const QString& user) {
-  ScreenWindow* window = screenWindow(user);
-  if (window == nullptr) {
-    window = new ScreenWindow(user, this);
-    popouts_[user] = window;
-    Q_EMIT pictureAreaChanged(user, true, QSize());
-    connect(window, &QObject::destroyed, this, [this, user] {
-      if (auto it = popouts_.find(user); it != popouts_.end() && !it->second) {
-        popouts_.erase(it);  // this window's entry (a newer one's is kept)
-      }
-      if (auto it = picture_areas_.find({user, true}); it != picture_areas_.end()) {
-        Q_EMIT pictureAreaChanged(user, true, it->second);
-      }
-    });
-    if (auto it = images_.find({user, true}); it != images_.end()) {
-      window->setImage(it->second);
-    }
-    if (const auto* p = participants_->find(user)) {
-      window->setStatus(tileStatus(*p, true));
-    }
-  }
-  window->show();
-  window->raise();
-  window->activateWindow();
-}
+void MeetingWindow::setActiveSpeaker(const QString& user) { board_->setActiveSpeaker(user); }
 
 void MeetingWindow::setMediaPath(const QString& path) {
   path_ = path;
@@ -575,27 +510,6 @@ void MeetingWindow::setMediaPath(const QString& path) {
 void MeetingWindow::mediaNotice(const QString& text) {
   chat_->addNotice(text);
   statusBar()->showMessage(text, 8000);
-}
-
-VideoTile* MeetingWindow::tile(const QString& user, bool screen) const {
-  auto it = tile_map_.find({user, screen});
-  return it == tile_map_.end() ? nullptr : it->second;
-}
-
-QString MeetingWindow::tileStatus(const client::ParticipantInfo& p, bool screen) const {
-  if (screen) {
-    return images_.count({QString::fromStdString(p.user), true}) != 0
-               ? tr("sharing")
-               : tr("waiting for the picture…");
-  }
-  QStringList parts;
-  if (p.media.audio_muted) {
-    parts << tr("muted");
-  }
-  if (!p.media.camera_on) {
-    parts << tr("camera off");
-  }
-  return parts.join(QStringLiteral(" · "));
 }
 
 void MeetingWindow::updateStatus() {
@@ -626,137 +540,7 @@ void MeetingWindow::updateStatus() {
 
 void MeetingWindow::setTileLayout(TileLayout layout) {
   (layout == TileLayout::Speaker ? speaker_view_ : grid_view_)->setChecked(true);
-  if (layout != layout_) {
-    layout_ = layout;
-    rebuildTiles();
-  }
-}
-
-void MeetingWindow::setActiveSpeaker(const QString& user) {
-  if (user == speaking_) {
-    return;
-  }
-  if (auto* t = tile(speaking_, false)) {
-    t->setSpeaking(false);
-  }
-  speaking_ = user;
-  if (user.isEmpty()) {
-    return;  // silence: the speaker view keeps the last speaker large
-  }
-  if (auto* t = tile(user, false)) {
-    t->setSpeaking(true);
-  }
-  if (layout_ == TileLayout::Speaker && user != user_ && user != focus_) {
-    focus_ = user;
-    rebuildTiles();
-  }
-}
-
-void MeetingWindow::rebuildTiles() {
-  while (QLayoutItem* item = tile_grid_->takeAt(0)) {
-    delete item->widget();
-    delete item;
-  }
-  tile_map_.clear();
-  screen_views_.clear();
-  for (int r = 0; r < tile_grid_->rowCount(); ++r) {
-    tile_grid_->setRowStretch(r, 0);
-  }
-  // Shared screens first: that is what a meeting looks at. Then everyone's
-  // camera (or initial).
-  std::vector<VideoTile*> tiles;
-  std::vector<QWidget*> cells;  // what goes in the grid: a tile, or a screen's view
-  const auto& people = participants_->people();
-  for (const auto& p : people) {
-    if (!p.media.sharing_screen || p.id == self_) {
-      continue;
-    }
-    const QString user = QString::fromStdString(p.user);
-    auto* t = new VideoTile(user, false, true, tiles_);
-    t->setObjectName(QStringLiteral("screenTile:") + user);
-    if (auto it = images_.find({user, true}); it != images_.end()) {
-      t->setImage(it->second);
-    }
-    t->setStatus(tileStatus(p, true));
-    connect(t, &VideoTile::activated, this, [this, user] { popOutScreen(user); });
-    connect(t, &VideoTile::pictureAreaChanged, this,
-            [this, user](QSize area) { announcePictureArea(user, true, area); });
-    auto* view = new ScreenView(t, tiles_);
-    view->setObjectName(QStringLiteral("screenView:") + user);
-    view->setActualSize(actual_size_->isChecked());
-    tile_map_[{user, true}] = t;
-    screen_views_[user] = view;
-    tiles.push_back(t);
-    cells.push_back(view);
-  }
-  const std::size_t screens = tiles.size();
-  actual_size_->setEnabled(screens > 0);
-  pop_out_->setEnabled(screens > 0);
-  // A popped-out screen whose sharing ended goes with it.
-  for (auto it = popouts_.begin(); it != popouts_.end();) {
-    if (it->second && screen_views_.count(it->first) != 0) {
-      ++it;
-      continue;
-    }
-    if (it->second) {
-      it->second->close();
-    }
-    it = popouts_.erase(it);
-  }
-  for (std::size_t i = 0; i < people.size(); ++i) {
-    const auto& p = people[i];
-    const QString user = QString::fromStdString(p.user);
-    auto* t = new VideoTile(user, participants_->isSelf(static_cast<int>(i)), false, tiles_);
-    t->setObjectName(QStringLiteral("videoTile:") + user);
-    if (auto it = images_.find({user, false}); it != images_.end() && p.media.camera_on) {
-      t->setImage(it->second);
-    }
-    t->setStatus(tileStatus(p, false));
-    t->setSpeaking(user == speaking_);
-    connect(t, &VideoTile::pictureAreaChanged, this,
-            [this, user](QSize area) { announcePictureArea(user, false, area); });
-    tile_map_[{user, false}] = t;
-    tiles.push_back(t);
-    cells.push_back(t);
-  }
-  if (tiles.empty()) {
-    return;
-  }
-  const int n = static_cast<int>(tiles.size());
-  if (layout_ == TileLayout::Grid || n == 1) {
-    const int columns = std::max(1, static_cast<int>(std::ceil(std::sqrt(n))));
-    for (int i = 0; i < n; ++i) {
-      tile_grid_->addWidget(cells[static_cast<std::size_t>(i)], i / columns, i % columns);
-      tile_grid_->setRowStretch(i / columns, 1);
-    }
-    return;
-  }
-  // Speaker view: the first shared screen, else the last speaker's camera,
-  // else the first camera that is not ours, large; the rest in a strip.
-  std::size_t large = 0;
-  if (screens == 0) {
-    large = screens;
-    for (std::size_t i = 0; i < tiles.size(); ++i) {
-      const bool self = tiles[i]->name() == user_;
-      if (!focus_.isEmpty() && tiles[i]->name() == focus_) {
-        large = i;
-        break;
-      }
-      if (!self && tiles[large]->name() == user_) {
-        large = i;
-      }
-    }
-  }
-  const int strip = n - 1;
-  tile_grid_->addWidget(cells[large], 0, 0, 1, strip);
-  tile_grid_->setRowStretch(0, 4);
-  int column = 0;
-  for (std::size_t i = 0; i < tiles.size(); ++i) {
-    if (i != large) {
-      tile_grid_->addWidget(cells[i], 1, column++);
-    }
-  }
-  tile_grid_->setRowStretch(1, 1);
+  board_->setLayout(layout);
 }
 
 void MeetingWindow::updateTitle() {
@@ -792,9 +576,7 @@ void MeetingWindow::changeEvent(QEvent* event) {
 void MeetingWindow::setInputLevel(int dbov) {
   // -60 dBov and below reads as silence, 0 dBov fills the bar.
   const double level = std::clamp((60.0 - dbov) / 60.0, 0.0, 1.0);
-  if (auto* t = tile(user_, false)) {
-    t->setLevel(level);
-  }
+  board_->setOwnLevel(level);
   // Speech, not a click or a breath: three loud tenths of a second in a row
   // show the warning; three quiet seconds or unmuting hide it.
   constexpr int kSpeechDbov = 40;

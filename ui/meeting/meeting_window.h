@@ -1,7 +1,7 @@
 #pragma once
 // MeetingWindow: the room. Room name and connection method at the top, the
-// video grid (a camera tile per participant, and a large tile for each
-// shared screen), the participant list (muted, camera, sharing, path) and
+// pictures (TileBoard: a camera tile per participant, a large tile for each
+// shared screen, speaker or grid view), the participant list (muted, camera, sharing, path) and
 // the chat on the right, and the controls: mute, camera, share screen,
 // settings, leave. While we share, a banner says what is shared, with a
 // Stop sharing button. Shows "reconnecting" while the session recovers a
@@ -13,14 +13,11 @@
 
 #include <QImage>
 #include <QMainWindow>
-#include <map>
-
-#include <QPointer>
-#include <utility>
+#include <QSize>
 
 #include "core/client/session_observer.h"
+#include "ui/meeting/tile_board.h"
 
-class QGridLayout;
 class QLabel;
 class QTableView;
 class QAction;
@@ -36,7 +33,6 @@ class ControlBar;
 class PushToTalk;
 class ParticipantModel;
 class RoomControls;
-class ScreenView;
 class ScreenWindow;
 class VideoTile;
 
@@ -63,9 +59,9 @@ class MeetingWindow final : public QMainWindow {
   void setActiveSpeaker(const QString& user);
   // Speaker view: the shared screen, or else the last speaker, large and
   // the others in a strip below. Grid view: all the same size.
-  enum class TileLayout { Speaker, Grid };
+  using TileLayout = TileBoard::Layout;
   void setTileLayout(TileLayout layout);
-  [[nodiscard]] TileLayout tileLayout() const { return layout_; }
+  [[nodiscard]] TileLayout tileLayout() const { return board_->layout(); }
   // A chat message for the chat view; when it is someone else's, live, and
   // the chat is hidden or the window in the background: the taskbar entry
   // asks for attention and the tray (where there is one) shows it.
@@ -120,9 +116,6 @@ class MeetingWindow final : public QMainWindow {
  private:
   // Leave (the action, or closing the window): once, with a Leaving state.
   void beginLeaving();
-  void rebuildTiles();
-  // Shows `user`'s shared screen in a window of its own (raised when open).
-  void popOutScreen(const QString& user);
   void updateTitle();
   void updateStatus();
   // The control bar's icons for the current state and palette.
@@ -130,7 +123,6 @@ class MeetingWindow final : public QMainWindow {
   // "text (Ctrl+D)": tooltips name the shortcut.
   static QString withShortcut(const QString& text, const QAction* action);
   [[nodiscard]] QString shortcutsText() const;
-  [[nodiscard]] QString tileStatus(const client::ParticipantInfo& p, bool screen) const;
 
   QLabel* room_label_ = nullptr;
   QLabel* connection_label_ = nullptr;
@@ -148,24 +140,13 @@ class MeetingWindow final : public QMainWindow {
   QLabel* muted_warning_ = nullptr;
   QSystemTrayIcon* tray_ = nullptr;  // none where the desktop has no tray
   int notifications_ = 0;
-  TileLayout layout_ = TileLayout::Speaker;
-  QString speaking_;  // the active speaker now
-  QString focus_;     // the speaker view's large camera: the last one who spoke
   QAction* speaker_view_ = nullptr;
   QAction* grid_view_ = nullptr;
   QAction* actual_size_ = nullptr;  // shared screens at 100 %
   QAction* pop_out_ = nullptr;
-  // Shared screens popped out into windows of their own, by sharer.
-  std::map<QString, QPointer<ScreenWindow>> popouts_;
-  std::map<QString, ScreenView*> screen_views_;  // the grid's, rebuilt with it
-  // The picture areas the grid's tiles announced last.
-  std::map<std::pair<QString, bool>, QSize> picture_areas_;
-  void announcePictureArea(const QString& user, bool screen, QSize area);
   QString route_;      // "direct to host:443", for the title
   int loud_run_ = 0;   // level samples in a row loud enough to be speech
   int quiet_run_ = 0;  // and quiet ones
-  std::map<std::pair<QString, bool>, VideoTile*> tile_map_;
-  std::map<std::pair<QString, bool>, QImage> images_;  // newest per tile, across rebuilds
   QString microphone_;
   QString speakers_;
   QString camera_name_;
@@ -174,8 +155,7 @@ class MeetingWindow final : public QMainWindow {
   QString peer_path_;  // ours, as the server told the room ("peer-to-peer", ...)
   QString sharing_;
   client::MediaStateInfo own_;
-  QWidget* tiles_ = nullptr;
-  QGridLayout* tile_grid_ = nullptr;
+  TileBoard* board_ = nullptr;  // the pictures (ui/meeting/tile_board.h)
   QTableView* people_view_ = nullptr;
   ParticipantModel* participants_ = nullptr;
   RoomControls* room_controls_ = nullptr;

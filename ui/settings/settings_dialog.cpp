@@ -126,6 +126,9 @@ SettingsDialog::SettingsDialog(SettingsStore& store, SecretStore& secrets,
   auto* socks_page = new QWidget(tabs_);
   auto* socks_layout = new QVBoxLayout(socks_page);
   socks_ = new QTableWidget(0, 3, socks_page);
+  // Tab leaves a table for the next control (arrows move between cells): a
+  // keyboard is never trapped in it.
+  socks_->setTabKeyNavigation(false);
   socks_->setObjectName(QStringLiteral("socksTable"));
   socks_->setHorizontalHeaderLabels({tr("Host"), tr("Port"), tr("Version")});
   socks_->horizontalHeader()->setSectionResizeMode(SocksHost, QHeaderView::Stretch);
@@ -215,6 +218,7 @@ SettingsDialog::SettingsDialog(SettingsStore& store, SecretStore& secrets,
   // Test connection
   race_ = new RaceTableModel(this);
   race_view_ = new QTableView(this);
+  race_view_->setTabKeyNavigation(false);
   race_view_->setObjectName(QStringLiteral("testRaceTable"));
   race_view_->setModel(race_);
   race_view_->verticalHeader()->hide();

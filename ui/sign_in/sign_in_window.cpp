@@ -92,6 +92,7 @@ SignInWindow::SignInWindow(QWidget* parent) : QWidget(parent) {
 
   race_ = new RaceTableModel(this);
   race_view_ = new QTableView(this);
+  race_view_->setTabKeyNavigation(false);  // Tab leaves the table (arrows move in it)
   race_view_->setObjectName(QStringLiteral("raceTable"));
   race_view_->setModel(race_);
   race_view_->verticalHeader()->hide();

@@ -5,9 +5,12 @@
 // (near the gap: the client was busy; far below it: preempted by other
 // load, or waiting on another thread), and the longest stretch of GUI-thread
 // CPU time between two ticks (the client's own blocking work, whatever else
-// the machine runs). Used by gui_bench and tiles_bench.
+// the machine runs). runUntil / runFor: the event loop for a while, never
+// sleeping outside its own wait (a sleep would read as a stall). Used by
+// gui_bench and tiles_bench.
 
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QObject>
 #include <QTimer>
 #include <algorithm>
@@ -76,5 +79,35 @@ class StallProbe {
   qint64 worst_cpu_ = 0;
   qint64 worst_busy_ = 0;
 };
+
+// Runs the event loop until `done()` holds (checked after every event batch)
+// or `timeout_ms` passed. Never sleeps outside the event loop's own wait.
+template <typename Predicate>
+bool runUntil(Predicate done, int timeout_ms) {
+  QEventLoop loop;
+  QTimer check;
+  check.setInterval(0);
+  QObject::connect(&check, &QTimer::timeout, &loop, [&] {
+    if (done()) {
+      loop.quit();
+    }
+  });
+  QTimer deadline;
+  deadline.setSingleShot(true);
+  QObject::connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
+  check.start();
+  deadline.start(timeout_ms);
+  if (!done()) {
+    loop.exec();
+  }
+  return done();
+}
+
+// Runs the event loop for `ms`.
+inline void runFor(int ms) {
+  QEventLoop loop;
+  QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+  loop.exec();
+}
 
 }  // namespace parley::bench
