@@ -136,6 +136,10 @@ DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
 DevicesPage::~DevicesPage() { stopChecks(); }
 
 void DevicesPage::setChoice(const DeviceChoice& choice) {
+  // What is checked now, by name ("System default (Headset)" names the
+  // device behind the default too): a check restarts only when that changed.
+  const QString microphone_before = microphone_->currentText();
+  const QString camera_before = camera_->currentText();
   fill(microphone_, QMediaDevices::audioInputs(), QMediaDevices::defaultAudioInput(),
        choice.microphone);
   fill(speakers_, QMediaDevices::audioOutputs(), QMediaDevices::defaultAudioOutput(),
@@ -147,8 +151,11 @@ void DevicesPage::setChoice(const DeviceChoice& choice) {
   } else {
     fill(camera_, QMediaDevices::videoInputs(), QMediaDevices::defaultVideoInput(), choice.camera);
   }
-  if (checking_) {
-    startChecks();
+  if (checking_ && microphone_->currentText() != microphone_before) {
+    startMicrophoneCheck();
+  }
+  if (checking_ && camera_->currentText() != camera_before) {
+    startCameraPreview();
   }
 }
 
@@ -162,15 +169,7 @@ void DevicesPage::setTestCamera(std::function<std::unique_ptr<media::VideoSource
   setChoice(choice());
 }
 
-void DevicesPage::refreshLists() {
-  const DeviceChoice keep = choice();
-  const QString microphone = microphone_->currentText();
-  setChoice(keep);
-  // A device that came or went under the one being checked: listen again.
-  if (checking_ && microphone != microphone_->currentText()) {
-    startMicrophoneCheck();
-  }
-}
+void DevicesPage::refreshLists() { setChoice(choice()); }
 
 void DevicesPage::showEvent(QShowEvent* event) {
   QWidget::showEvent(event);
