@@ -98,7 +98,7 @@ void CliPrinter::onJoined(const std::string& room,
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   std::string names;
   for (const auto& p : participants) {
-    list.push_back({{"id", p.id}, {"user", p.user}});
+    list.push_back({{"id", p.id}, {"user", p.user}, {"path", p.media_path}});
     names += (names.empty() ? "" : ", ") + p.user;
   }
   emit("joined", {{"room", room}, {"participants", list}, {"last_seq", last_seq}},
@@ -122,7 +122,8 @@ void CliPrinter::onRoomState(const client::RoomStateInfo& state) {
 }
 
 void CliPrinter::onParticipantJoined(const std::string& room, const client::ParticipantInfo& p) {
-  emit("participant_joined", {{"room", room}, {"id", p.id}, {"user", p.user}},
+  emit("participant_joined",
+       {{"room", room}, {"id", p.id}, {"user", p.user}, {"path", p.media_path}},
        "* " + p.user + " joined");
 }
 

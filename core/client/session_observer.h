@@ -49,7 +49,8 @@ struct ParticipantInfo {
   std::uint32_t screen_low_ssrc = 0;
   MediaStateInfo media;
   // Where this participant's media goes: "via server", "peer-to-peer",
-  // "relayed (TURN)".
+  // "relayed (TURN)"; for one on an interconnected server "via interconnect",
+  // or "unreachable" while the link to its server is down.
   std::string media_path = "via server";
 };
 

@@ -138,6 +138,36 @@ Result<void> validateStructure(const Envelope& envelope) {
 
 }  // namespace
 
+namespace {
+// Between servers: a room's participants, bounded so one presence stays far
+// below the frame limit.
+Result<void> validateRoomPresence(const proto::RoomPresence& presence) {
+  if (presence.room().empty()) {
+    if (presence.participants_size() != 0) {
+      return makeError(ErrorCode::MalformedMessage, "a presence without a room lists participants");
+    }
+    return {};  // the end of a link's first presences
+  }
+  if (auto ok = validateRoomName(presence.room()); !ok) {
+    return ok;
+  }
+  if (presence.participants_size() > static_cast<int>(kMaxPresenceParticipants)) {
+    return makeError(ErrorCode::MalformedMessage, "a presence lists more than " +
+                                                      std::to_string(kMaxPresenceParticipants) +
+                                                      " participants");
+  }
+  for (const auto& p : presence.participants()) {
+    if (p.id() == 0) {
+      return makeError(ErrorCode::MalformedMessage, "a participant without an id");
+    }
+    if (auto ok = validateUserName(p.user()); !ok) {
+      return ok;
+    }
+  }
+  return {};
+}
+}  // namespace
+
 Result<void> validateContent(const Envelope& envelope) {
   switch (envelope.body_case()) {
     case Envelope::kSignIn:
@@ -150,6 +180,24 @@ Result<void> validateContent(const Envelope& envelope) {
       return validateChatText(envelope.chat_message().text());
     case Envelope::kRoomControl:
       return validateRoomControl(envelope.room_control());
+    case Envelope::kRoomPresence:
+      return validateRoomPresence(envelope.room_presence());
+    case Envelope::kRelayChatSubmit:
+      if (auto ok = validateRoomName(envelope.relay_chat_submit().room()); !ok) {
+        return ok;
+      }
+      if (auto ok = validateUserName(envelope.relay_chat_submit().sender()); !ok) {
+        return ok;
+      }
+      return validateChatText(envelope.relay_chat_submit().text());
+    case Envelope::kRelayChat:
+      if (auto ok = validateRoomName(envelope.relay_chat().room()); !ok) {
+        return ok;
+      }
+      if (envelope.relay_chat().seq() == 0) {
+        return makeError(ErrorCode::MalformedMessage, "a relayed chat message has no seq");
+      }
+      return validateChatText(envelope.relay_chat().text());
     default:
       return {};
   }
@@ -258,6 +306,14 @@ std::string_view bodyName(const Envelope& envelope) {
       return "room_control";
     case Envelope::kRoomState:
       return "room_state";
+    case Envelope::kInterconnectHello:
+      return "interconnect_hello";
+    case Envelope::kRoomPresence:
+      return "room_presence";
+    case Envelope::kRelayChatSubmit:
+      return "relay_chat_submit";
+    case Envelope::kRelayChat:
+      return "relay_chat";
     case Envelope::BODY_NOT_SET:
       return "none";
   }

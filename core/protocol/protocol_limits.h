@@ -34,6 +34,8 @@ inline constexpr std::size_t kMaxPeerFieldBytes = 256;
 inline constexpr std::size_t kMaxPeerSignalsPerAttempt = 64;
 // Accounts plus groups in one room's admission list (RoomControl).
 inline constexpr std::size_t kMaxAdmissionEntries = 256;
+// Participants one server may list in one room's presence (interconnection).
+inline constexpr std::size_t kMaxPresenceParticipants = 2000;
 inline constexpr std::chrono::seconds kDefaultIdleTimeout{120};
 inline constexpr std::chrono::seconds kDefaultKeepaliveInterval{20};
 

@@ -16,10 +16,12 @@
 #include "core/protocol/protocol_limits.h"
 #include "core/server/accounts/password_hasher.h"
 #include "core/server/client_connection.h"
+#include "core/server/interconnect/interconnect.h"
 #include "core/server/media/media_router.h"
 #include "core/server/observability/heap_in_use.h"
 #include "core/server/rooms/room.h"
 #include "core/server/server_context.h"
+#include "net/tls/interconnect_tls.h"
 #include "net/tls/tls_context.h"
 
 namespace parley::server {
@@ -74,6 +76,10 @@ Server::~Server() {
     listener->acceptor.close(ignored);
   }
   ctx_->rooms.clear();
+  if (ctx_->interconnect) {
+    ctx_->interconnect->stop();
+    ctx_->interconnect.reset();
+  }
   if (ctx_->media) {
     ctx_->media->stop();
   }
@@ -118,6 +124,9 @@ Result<std::vector<Endpoint>> Server::start() {
   if (auto media = startMedia(); !media) {
     return makeError(std::move(media).error());
   }
+  if (auto interconnect = startInterconnect(); !interconnect) {
+    return makeError(std::move(interconnect).error());
+  }
   for (auto& listener : listeners_) {
     asio::dispatch(listener->strand, [this, listener] { accept(listener); });
   }
@@ -132,7 +141,8 @@ Result<void> Server::startMedia() {
       batched != nullptr && std::string_view(batched) == "0") {
     media.batched_io = false;
   }
-  if (const char* gso = std::getenv("PARLEY_MEDIA_GSO"); gso != nullptr && std::string_view(gso) == "0") {
+  if (const char* gso = std::getenv("PARLEY_MEDIA_GSO");
+      gso != nullptr && std::string_view(gso) == "0") {
     media.segmented_sends = false;
   }
   asio::error_code ec;
@@ -149,6 +159,29 @@ Result<void> Server::startMedia() {
   }
   ctx_->media = std::move(router);
   return {};
+}
+
+Result<void> Server::startInterconnect() {
+  if (ctx_->config.interconnect_peers.empty()) {
+    return {};
+  }
+  auto tls = net::makeInterconnectTlsContexts(ctx_->config.certificate.string(),
+                                              ctx_->config.private_key.string());
+  if (!tls) {
+    return makeError(std::move(tls).error());
+  }
+  auto interconnect = std::make_shared<Interconnect>(io_, ctx_->config, std::move(*tls));
+  // Set before it starts: a link may come up at once and reach the rooms.
+  ctx_->interconnect = interconnect;
+  if (auto started = interconnect->start(ctx_); !started) {
+    ctx_->interconnect.reset();
+    return makeError(std::move(started).error());
+  }
+  return {};
+}
+
+std::uint16_t Server::interconnectPort() const {
+  return ctx_->interconnect ? ctx_->interconnect->controlPort() : 0;
 }
 
 std::uint16_t Server::mediaPort() const { return ctx_->media ? ctx_->media->udpPort() : 0; }
@@ -279,6 +312,9 @@ void Server::handshake(tcp::socket socket, UnauthenticatedLimiter::Ticket ticket
 
 void Server::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {
   ctx_->shutting_down = true;
+  if (ctx_->interconnect) {
+    ctx_->interconnect->stop();
+  }
   for (auto& listener : listeners_) {
     asio::post(listener->strand, [listener] {
       listener->closed = true;

@@ -42,6 +42,8 @@ class Server {
   Result<std::vector<Endpoint>> start();
   // The UDP media port (RTP/RTCP muxed), once started.
   [[nodiscard]] std::uint16_t mediaPort() const;
+  // The interconnect control port (TCP), once started; 0 without peers.
+  [[nodiscard]] std::uint16_t interconnectPort() const;
 
   // Stops accepting, tells every connection the server is shutting down and
   // waits (at most `grace`) for their queues to flush. `done` runs on an I/O
@@ -61,6 +63,7 @@ class Server {
   UnauthenticatedLimiter::Ticket admit(asio::ip::tcp::socket& socket);
   void handshake(asio::ip::tcp::socket socket, UnauthenticatedLimiter::Ticket ticket);
   Result<void> startMedia();
+  Result<void> startInterconnect();
 
   asio::io_context& io_;
   std::shared_ptr<ServerContext> ctx_;

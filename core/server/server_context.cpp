@@ -49,6 +49,27 @@ std::shared_ptr<Room> RoomRegistry::acquire(const std::shared_ptr<ServerContext>
   return slot.room;
 }
 
+std::shared_ptr<Room> RoomRegistry::acquireExisting(const std::string& name) {
+  std::lock_guard lock(mu_);
+  auto it = rooms_.find(name);
+  if (it == rooms_.end()) {
+    return nullptr;
+  }
+  ++it->second.holders;
+  return it->second.room;
+}
+
+std::vector<std::shared_ptr<Room>> RoomRegistry::acquireAll() {
+  std::lock_guard lock(mu_);
+  std::vector<std::shared_ptr<Room>> out;
+  out.reserve(rooms_.size());
+  for (auto& [name, slot] : rooms_) {
+    ++slot.holders;
+    out.push_back(slot.room);
+  }
+  return out;
+}
+
 void RoomRegistry::release(const Room& room) {
   std::lock_guard lock(mu_);
   auto it = rooms_.find(room.name());

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/base/clock.h"
 #include "core/base/thread_check.h"
@@ -35,6 +36,7 @@ namespace parley::server {
 class Room;
 class ClientConnection;
 class MediaRouter;
+class Interconnect;
 struct ServerContext;
 
 // Name -> live Room. A room lives while some connection holds it (between
@@ -44,6 +46,10 @@ struct ServerContext;
 class RoomRegistry {
  public:
   std::shared_ptr<Room> acquire(const std::shared_ptr<ServerContext>& ctx, const std::string& name);
+  // The live room of that name, held, or null: never creates one.
+  std::shared_ptr<Room> acquireExisting(const std::string& name);
+  // Every live room, each held.
+  std::vector<std::shared_ptr<Room>> acquireAll();
   void release(const Room& room);
   void clear();
   [[nodiscard]] std::size_t size() const;
@@ -119,6 +125,9 @@ struct ServerContext {
   // The media forwarder; set by Server::start (null until then, and in tests
   // that run rooms without media).
   std::shared_ptr<MediaRouter> media;
+  // Links to the servers this one shares rooms with; set by Server::start
+  // when [[interconnect.peers]] are configured, else null.
+  std::shared_ptr<Interconnect> interconnect;
 };
 
 }  // namespace parley::server

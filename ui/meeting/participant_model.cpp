@@ -159,6 +159,12 @@ QVariant ParticipantModel::data(const QModelIndex& index, int role) const {
         if (p.media_path == "relayed (TURN)") {
           return tr("relayed (TURN)");
         }
+        if (p.media_path == "via interconnect") {
+          return tr("via another server");
+        }
+        if (p.media_path == "unreachable") {
+          return tr("unreachable");
+        }
         if (self && self_path_ == QLatin1String("udp")) {
           return tr("via server, UDP");
         }
@@ -186,6 +192,16 @@ QVariant ParticipantModel::data(const QModelIndex& index, int role) const {
     return tr(
         "Media goes between the two of you through a TURN relay, encrypted end to end "
         "(DTLS-SRTP).");
+  }
+  if (role == Qt::ToolTipRole && index.column() == Path && p.media_path == "via interconnect") {
+    return tr(
+        "This participant is connected to another server of the same meeting, which "
+        "shares the room with yours.");
+  }
+  if (role == Qt::ToolTipRole && index.column() == Path && p.media_path == "unreachable") {
+    return tr(
+        "The link between your server and this participant's server is down: you "
+        "cannot hear or reach them until it returns. Your own meeting goes on.");
   }
   if (role == Qt::ToolTipRole && index.column() == Path) {
     return self ? tr("Your media goes through the room server: over UDP when it gets through, "

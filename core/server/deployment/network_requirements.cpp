@@ -119,15 +119,27 @@ std::vector<PortRequirement> networkRequirements(const ServerConfig& c) {
                     "media falls back to the control channel (slower, still works)",
                     "parley media (RTP/RTCP, SRTP)", isLoopback(c.udp.address)});
   }
+  // Either server may open the control link, so each direction is a rule;
+  // the media relay flows both ways between the two ports.
   for (const auto& peer : c.interconnect_peers) {
-    rows.push_back({"UDP", c.interconnect_port, PortRequirement::Direction::Both, peer,
-                    "parleyd (this server)", "", peer,
-                    "Interconnect: RTP relay between servers (same port both ends)",
-                    "parley interconnect RTP relay", false});
-    rows.push_back({"UDP", static_cast<std::uint16_t>(c.interconnect_port + 1),
-                    PortRequirement::Direction::Both, peer, "parleyd (this server)", "", peer,
-                    "Interconnect: RTCP relay between servers (same port both ends)",
-                    "parley interconnect RTCP relay", false});
+    const std::string who = peer.address + " (" + peer.name + ")";
+    rows.push_back({"UDP", c.interconnect_port, PortRequirement::Direction::Inbound, who,
+                    serverSide(c.udp.address), c.udp.address, peer.address,
+                    "Interconnect: media relay from " + peer.name + " (SRTP)",
+                    "parley interconnect media from " + peer.name, false});
+    rows.push_back({"UDP", peer.port, PortRequirement::Direction::Outbound, "parleyd (this server)",
+                    who, "", peer.address, "Interconnect: media relay to " + peer.name + " (SRTP)",
+                    "parley interconnect media to " + peer.name, false});
+    rows.push_back(
+        {"TCP", c.interconnect_control_port, PortRequirement::Direction::Inbound, who,
+         serverSide(c.udp.address), c.udp.address, peer.address,
+         "Interconnect: control link opened by " + peer.name + " (TLS 1.3, mutually authenticated)",
+         "parley interconnect control from " + peer.name, false});
+    rows.push_back(
+        {"TCP", peer.control_port, PortRequirement::Direction::Outbound, "parleyd (this server)",
+         who, "", peer.address,
+         "Interconnect: control link opened to " + peer.name + " (TLS 1.3, mutually authenticated)",
+         "parley interconnect control to " + peer.name, false});
   }
   if (c.metrics_enabled && c.metrics_address.port != 0) {
     const bool loop = isLoopback(c.metrics_address.address);
@@ -249,10 +261,11 @@ std::string renderRequirementsAcl(const ServerConfig& c, std::uint64_t participa
     std::string lines;
     switch (r.direction) {
       case PortRequirement::Direction::Inbound:
-        lines +=
-            "permit " + proto +
-            (r.source.rfind("any", 0) == 0 ? std::string(" any") : " host <" + r.source + ">") +
-            " host " + server + " eq " + port + "\n";
+        lines += "permit " + proto +
+                 (!r.remote_address.empty()       ? " host " + r.remote_address
+                  : r.source.rfind("any", 0) == 0 ? std::string(" any")
+                                                  : " host <" + r.source + ">") +
+                 " host " + server + " eq " + port + "\n";
         break;
       case PortRequirement::Direction::Outbound:
         lines += "permit " + proto +
@@ -297,6 +310,9 @@ std::string renderRequirementsNftables(const ServerConfig& c, std::uint64_t part
         std::string match;
         if (!r.local_address.empty() && !isAnyAddress(r.local_address)) {
           match = std::string(family(r.local_address)) + " daddr " + r.local_address + " ";
+        }
+        if (!r.remote_address.empty()) {
+          match += std::string(family(r.remote_address)) + " saddr " + r.remote_address + " ";
         }
         input += "    " + match + proto + " dport " + port + " accept" + comment;
         break;

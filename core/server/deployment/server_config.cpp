@@ -17,6 +17,7 @@ namespace {
 // More voices than anyone can follow at once; the bound keeps a typo from
 // meaning "forward everyone" in a 1000-member room.
 constexpr std::int64_t kMaxForwardedSpeakersLimit = 32;
+constexpr std::size_t kMinInterconnectSecret = 32;
 
 static_assert(crypto_pwhash_OPSLIMIT_INTERACTIVE == 2);
 static_assert(crypto_pwhash_MEMLIMIT_INTERACTIVE == 64 * 1024 * 1024);
@@ -446,36 +447,130 @@ class Parser {
     return {};
   }
 
-  Result<void> parseInterconnect(const toml::table& t, ServerConfig& config) const {
-    if (auto ok = checkKeys(t, "interconnect", {"peers", "port"}); !ok) {
-      return makeError(std::move(ok).error());
+  // A relay pair: media on `port`, control on `control_port` (default port + 1).
+  Result<void> parsePortPair(const toml::table& t, const std::string& section, std::uint16_t& port,
+                             std::uint16_t& control_port) const {
+    auto p = integer(t, section, "port", 1, 65535);
+    if (!p) {
+      return makeError(std::move(p).error());
     }
-    if (const auto* node = t.get("peers")) {
-      const auto* arr = node->as_array();
-      if (arr == nullptr) {
-        return bad("interconnect", "peers", "must be an array of numeric addresses");
-      }
-      for (std::size_t i = 0; i < arr->size(); ++i) {
-        const auto* s = (*arr)[i].as_string();
-        asio::error_code ec;
-        const auto address =
-            s == nullptr ? asio::ip::address() : asio::ip::make_address(s->get(), ec);
-        if (s == nullptr || ec) {
-          return bad("interconnect", "peers",
-                     "entry " + std::to_string(i + 1) + " is not a numeric IP address");
-        }
-        config.interconnect_peers.push_back(address.to_string());
-      }
+    auto c = integer(t, section, "control_port", 1, 65535);
+    if (!c) {
+      return makeError(std::move(c).error());
     }
-    // The pair is port and port + 1, so the last usable port is 65534.
-    auto port = integer(t, "interconnect", "port", 1, 65534);
-    if (!port) {
-      return makeError(std::move(port).error());
+    if (*p >= 0) {
+      port = static_cast<std::uint16_t>(*p);
     }
-    if (*port >= 0) {
-      config.interconnect_port = static_cast<std::uint16_t>(*port);
+    if (*c >= 0) {
+      control_port = static_cast<std::uint16_t>(*c);
+    } else if (port == 65535) {
+      return bad(section, "control_port", "must be given when port is 65535");
+    } else {
+      control_port = static_cast<std::uint16_t>(port + 1);
     }
     return {};
+  }
+
+  Result<void> parseInterconnect(const toml::table& t, ServerConfig& config) const {
+    if (auto ok = checkKeys(t, "interconnect", {"peers", "port", "control_port"}); !ok) {
+      return makeError(std::move(ok).error());
+    }
+    if (auto ok = parsePortPair(t, "interconnect", config.interconnect_port,
+                                config.interconnect_control_port);
+        !ok) {
+      return makeError(std::move(ok).error());
+    }
+    const auto* node = t.get("peers");
+    if (node == nullptr) {
+      return {};
+    }
+    const auto* arr = node->as_array();
+    if (arr == nullptr) {
+      return bad("interconnect", "peers", "must be a list of [[interconnect.peers]] tables");
+    }
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const auto* peer_table = (*arr)[i].as_table();
+      const std::string where = "interconnect.peers " + std::to_string(i + 1);
+      if (peer_table == nullptr) {
+        // The form before interconnection was built: a bare address list.
+        return bad("interconnect", "peers",
+                   "entry " + std::to_string(i + 1) +
+                       " must be a table with name, address and secret or certificate "
+                       "([[interconnect.peers]], docs/interconnect.md)");
+      }
+      auto peer = parseInterconnectPeer(*peer_table, where, config);
+      if (!peer) {
+        return makeError(std::move(peer).error());
+      }
+      for (const auto& other : config.interconnect_peers) {
+        if (other.name == peer->name) {
+          return bad(where, "name", "'" + peer->name + "' is listed twice");
+        }
+      }
+      config.interconnect_peers.push_back(std::move(*peer));
+    }
+    return {};
+  }
+
+  Result<ServerConfig::InterconnectPeer> parseInterconnectPeer(const toml::table& t,
+                                                               const std::string& where,
+                                                               const ServerConfig& config) const {
+    if (auto ok = checkKeys(t, where,
+                            {"name", "address", "port", "control_port", "secret", "certificate"});
+        !ok) {
+      return makeError(std::move(ok).error());
+    }
+    ServerConfig::InterconnectPeer peer;
+    peer.port = config.interconnect_port;
+    peer.control_port = config.interconnect_control_port;
+    auto name = string(t, where, "name");
+    if (!name) {
+      return makeError(std::move(name).error());
+    }
+    if (name->empty()) {
+      return bad(where, "name", "is required: that server's [server] name");
+    }
+    if (*name == config.name) {
+      return bad(where, "name",
+                 "'" + *name + "' is this server's own name; each server needs its own");
+    }
+    peer.name = *name;
+    auto address = string(t, where, "address");
+    if (!address) {
+      return makeError(std::move(address).error());
+    }
+    asio::error_code ec;
+    const auto ip = asio::ip::make_address(*address, ec);
+    if (address->empty() || ec) {
+      return bad(where, "address", "must be a numeric IP address");
+    }
+    peer.address = ip.to_string();
+    if (auto ok = parsePortPair(t, where, peer.port, peer.control_port); !ok) {
+      return makeError(std::move(ok).error());
+    }
+    auto secret = string(t, where, "secret");
+    if (!secret) {
+      return makeError(std::move(secret).error());
+    }
+    if (!secret->empty() && secret->size() < kMinInterconnectSecret) {
+      return bad(where, "secret",
+                 "is too short (" + std::to_string(secret->size()) + " characters; at least " +
+                     std::to_string(kMinInterconnectSecret) + ": `openssl rand -base64 33`)");
+    }
+    peer.secret = *secret;
+    if (t.get("certificate") != nullptr) {
+      auto cert = path(t, where, "certificate", "");
+      if (!cert) {
+        return makeError(std::move(cert).error());
+      }
+      peer.certificate = *cert;
+    }
+    if (peer.secret.empty() && peer.certificate.empty()) {
+      return bad(where, "",
+                 "needs a secret or that server's certificate: an interconnection is always "
+                 "authenticated");
+    }
+    return peer;
   }
 
   Result<void> parsePeer(const toml::table& t, ServerConfig& config) const {
@@ -817,9 +912,14 @@ std::string renderDefaultConfig(const std::string& name, const std::vector<Endpo
   out += "video_kbps = 880\n";
   out += "screen_kbps = 1500\n";
   out += "max_upload_kbps = 2500\n\n";
-  out += "[interconnect]               # servers that relay rooms between them\n";
-  out += "peers = []                   # e.g. [\"198.51.100.7\"]\n";
-  out += "port = 5564                  # UDP: RTP on port, RTCP on port + 1\n\n";
+  out += "[interconnect]               # servers sharing rooms with this one\n";
+  out += "port = 5564                  # UDP media relay\n";
+  out += "control_port = 5565          # TCP control link (TLS)\n";
+  out += "# [[interconnect.peers]]      # one table per other server:\n";
+  out += "# name = \"dmz\"               # its [server] name\n";
+  out += "# address = \"198.51.100.7\"\n";
+  out += "# secret = \"...\"             # the same on both; `openssl rand -base64 33`\n";
+  out += "# certificate = \"dmz.crt\"     # or instead: its certificate\n\n";
   out += "[peer]                       # peer-to-peer paths for two-person rooms\n";
   out += "peer_to_peer = true          # false: media always through this server\n";
   out += "# stun = \"192.0.2.5:3478\"     # handed to clients for their public address\n";

@@ -113,10 +113,22 @@ struct ServerConfig {
   // The forwarder sends on only this many voices per room, the loudest (by
   // the RFC 6464 level clients send); 0: every voice (docs/media.md).
   std::uint32_t max_forwarded_speakers = 3;
-  // [interconnect] Servers relaying a room between them over one UDP port
-  // pair (RTP on `port`, RTCP on `port + 1`). Empty peers = not configured.
-  std::vector<std::string> interconnect_peers;  // numeric addresses of the other servers
+  // [interconnect] Servers that share rooms with this one (docs/interconnect.md).
+  // This server's relay pair: media (UDP) on `port`, the TLS control link
+  // (TCP) on `control_port`; both bound on [server] udp's address.
   std::uint16_t interconnect_port = 5564;
+  std::uint16_t interconnect_control_port = 5565;
+  struct InterconnectPeer {
+    std::string name;           // that server's [server] name, as it says in its hello
+    std::string address;        // numeric
+    std::uint16_t port = 5564;  // its relay pair
+    std::uint16_t control_port = 5565;
+    // How the two authenticate each other: a secret both configs hold (at
+    // least 32 characters), or that server's certificate (PEM), or both.
+    std::string secret;
+    std::filesystem::path certificate;
+  };
+  std::vector<InterconnectPeer> interconnect_peers;
   // [peer] Peer-to-peer paths for two-person rooms (docs/media.md). Off: no
   // client is ever asked to try one, so no peer traffic at all.
   bool peer_enabled = true;

@@ -4,6 +4,7 @@
 #include <asio/post.hpp>
 
 #include "core/base/thread_check.h"
+#include "core/server/interconnect/interconnect.h"
 #include "core/server/media/media_router.h"
 #include "core/server/media/media_ssrc.h"
 #include "core/server/server_context.h"
@@ -43,6 +44,21 @@ std::string Room::agreeVideoCodec(const std::vector<Member>& members) {
     }
   }
   return "VP9";
+}
+
+proto::RelayChat Room::relayOf(const std::string& room, const StoredMessage& stored,
+                               std::uint64_t sender_id, const std::string& origin) {
+  proto::RelayChat chat;
+  chat.set_room(room);
+  chat.set_seq(stored.seq);
+  chat.set_sender(stored.sender);
+  chat.set_text(stored.text);
+  chat.set_server_time_ms(stored.server_time_ms);
+  chat.set_client_instance(stored.client_instance);
+  chat.set_client_msg_id(stored.client_msg_id);
+  chat.set_sender_participant_id(sender_id);
+  chat.set_origin(origin);
+  return chat;
 }
 
 void Room::fillParticipant(const Member& m, proto::Participant& p) const {
@@ -126,6 +142,7 @@ void Room::setMedia(std::uint64_t participant_id, proto::MediaState media) {
                *notice.mutable_participant_media()->mutable_media() = member->media;
                room.broadcast(notice, participant_id);
                room.updateVideoCodec();
+               room.publishPresence();
              });
 }
 
@@ -199,6 +216,7 @@ void Room::join(Member member, bool has_resume, std::uint64_t resume_after_seq) 
       return;
     }
     room.in_meeting_.insert(member.user);
+    room.syncRemote();  // the other servers' participants, when it was empty here
     // Others learn of the newcomer first: ParticipantJoined is sent from this
     // step, as is the joiner's history, so nothing is missed or duplicated
     // between history and live chat.
@@ -221,6 +239,9 @@ void Room::join(Member member, bool has_resume, std::uint64_t resume_after_seq) 
     for (const auto& m : room.members_) {
       room.fillParticipant(m, *j->add_participants());
     }
+    for (const auto& m : room.remote_) {
+      room.fillRemote(m, *j->add_participants());
+    }
     room.fillRoomState(member, *j->mutable_state());
     member.channel->send(joined);
     room.offerMedia(member);
@@ -234,6 +255,7 @@ void Room::join(Member member, bool has_resume, std::uint64_t resume_after_seq) 
     room.members_.back().cursor = after;
     room.catchUp(member.participant_id);
     room.updatePeerPath(false);
+    room.publishPresence();
     spdlog::info("room '{}': {} (participant {}) joined; {} present, last seq {}", room.name_,
                  member.user, member.participant_id, room.members_.size(), room.record_.last_seq);
   });
@@ -320,6 +342,7 @@ void Room::leave(std::uint64_t participant_id, std::string reason, bool reply) {
       // The one who could not decode VP9 may have left.
       room.updateVideoCodec();
       room.updatePeerPath(true);
+      room.publishPresence();
       if (room.members_.empty()) {
         room.in_meeting_.clear();  // the meeting is over
       }
@@ -342,60 +365,91 @@ void Room::chat(std::uint64_t participant_id, std::uint64_t client_instance,
     if (sender == nullptr) {
       return;  // join failed and was reported; the connection is not in the room
     }
-    auto existing = room.ctx_->store.findByClientId(room.record_.id, sender->user, client_instance,
-                                                    client_msg_id);
-    if (!existing) {
-      spdlog::error("room '{}': {}", room.name_, existing.error().toString());
-      room.refuseUnstored(*sender, existing.error().code, client_msg_id);
+    const auto& interconnect = room.ctx_->interconnect;
+    if (interconnect && !interconnect->keepsChatOrder()) {
+      room.holdForOrderKeeper(*sender, client_instance, client_msg_id, std::move(text));
       return;
     }
-    if (existing->has_value()) {
-      // A resend after a reconnect: already stored and broadcast once.
-      protocol::Envelope ack;
-      ack.mutable_chat_ack()->set_client_msg_id(client_msg_id);
-      ack.mutable_chat_ack()->set_seq(**existing);
-      sender->channel->send(ack);
+    auto stored = room.storeChat(sender->user, client_instance, client_msg_id, std::move(text));
+    if (!stored) {
+      spdlog::error("room '{}': {}", room.name_, stored.error().toString());
+      room.refuseUnstored(*sender, stored.error().code, client_msg_id);
       return;
     }
-    StoredMessage stored;
-    stored.room_id = room.record_.id;
-    stored.seq = room.record_.last_seq + 1;
-    stored.sender = sender->user;
-    stored.text = std::move(text);
-    stored.server_time_ms = room.ctx_->clock.wallMillis();
-    stored.client_instance = client_instance;
-    stored.client_msg_id = client_msg_id;
-    // Committed before anyone hears of it: an acknowledged message survives a crash.
-    if (auto ok = room.ctx_->store.appendMessage(stored); !ok) {
-      spdlog::error("room '{}': cannot store seq {}: {}", room.name_, stored.seq,
-                    ok.error().toString());
-      room.refuseUnstored(*sender, ok.error().code, client_msg_id);
-      return;
-    }
-    room.record_.last_seq = stored.seq;
-
-    protocol::Envelope message;
-    auto* m = message.mutable_chat_message();
-    m->set_room(room.name_);
-    m->set_seq(stored.seq);
-    m->set_sender(stored.sender);
-    m->set_text(std::move(stored.text));
-    m->set_server_time_ms(stored.server_time_ms);
-    m->set_sender_participant_id(participant_id);
-    auto frame = frameOf(message);
-    if (frame) {
-      for (auto& member : room.members_) {
-        if (member.live) {
-          member.channel->sendFrame(frame);
-          room.ctx_->metrics.forwarded(frame->size());
-        }  // else: it reads this message from the store with its history
+    if (!stored->duplicate) {
+      room.deliverChat(stored->message, participant_id);
+      if (interconnect) {
+        interconnect->relayChat(
+            relayOf(room.name_, stored->message, participant_id, interconnect->serverName()));
       }
-    }
+    }  // else a resend after a reconnect: already stored and broadcast once
+    room.ackChat(participant_id, client_msg_id, stored->message.seq);
+  });
+}
+
+Result<Room::Stored> Room::storeChat(const std::string& sender, std::uint64_t client_instance,
+                                     std::uint64_t client_msg_id, std::string text) {
+  PARLEY_DCHECK_RUN_ON(strand_);
+  Stored out;
+  auto existing = ctx_->store.findByClientId(record_.id, sender, client_instance, client_msg_id);
+  if (!existing) {
+    return makeError(std::move(existing).error());
+  }
+  if (existing->has_value()) {
+    out.duplicate = true;
+    out.message.seq = **existing;
+    return out;
+  }
+  StoredMessage& stored = out.message;
+  stored.room_id = record_.id;
+  stored.seq = record_.last_seq + 1;
+  stored.sender = sender;
+  stored.text = std::move(text);
+  stored.server_time_ms = ctx_->clock.wallMillis();
+  stored.client_instance = client_instance;
+  stored.client_msg_id = client_msg_id;
+  // Committed before anyone hears of it: an acknowledged message survives a crash.
+  if (auto ok = ctx_->store.appendMessage(stored); !ok) {
+    return makeError(ok.error().code,
+                     "cannot store seq " + std::to_string(stored.seq) + ": " + ok.error().detail);
+  }
+  record_.last_seq = stored.seq;
+  return out;
+}
+
+void Room::deliverChat(const StoredMessage& stored, std::uint64_t sender_id) {
+  PARLEY_DCHECK_RUN_ON(strand_);
+  if (ctx_->interconnect) {
+    ctx_->interconnect->noteStored(name_, stored.seq);
+  }
+  protocol::Envelope message;
+  auto* m = message.mutable_chat_message();
+  m->set_room(name_);
+  m->set_seq(stored.seq);
+  m->set_sender(stored.sender);
+  m->set_text(stored.text);
+  m->set_server_time_ms(stored.server_time_ms);
+  m->set_sender_participant_id(sender_id);
+  auto frame = frameOf(message);
+  if (!frame) {
+    return;
+  }
+  for (auto& member : members_) {
+    if (member.live) {
+      member.channel->sendFrame(frame);
+      ctx_->metrics.forwarded(frame->size());
+    }  // else: it reads this message from the store with its history
+  }
+}
+
+void Room::ackChat(std::uint64_t participant_id, std::uint64_t client_msg_id, std::uint64_t seq) {
+  PARLEY_DCHECK_RUN_ON(strand_);
+  if (Member* sender = find(participant_id)) {
     protocol::Envelope ack;
     ack.mutable_chat_ack()->set_client_msg_id(client_msg_id);
-    ack.mutable_chat_ack()->set_seq(stored.seq);
+    ack.mutable_chat_ack()->set_seq(seq);
     sender->channel->send(ack);
-  });
+  }
 }
 
 }  // namespace parley::server

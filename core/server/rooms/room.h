@@ -69,6 +69,21 @@ class Room : public std::enable_shared_from_this<Room> {
   void peerSignal(std::uint64_t participant_id, proto::PeerSignal signal);
   void peerPathState(std::uint64_t participant_id, proto::PeerPathState state);
 
+  // Interconnection (room_interconnect.cpp, docs/interconnect.md). The
+  // interconnect calls each of these holding the room (RoomRegistry), and
+  // each releases that hold when done.
+  // The other servers' participants here changed (RemoteRooms).
+  void remoteChanged();
+  // This server keeps the chat order: a peer's participant sent chat.
+  void relaySubmitted(std::string server, proto::RelayChatSubmit submit);
+  // A stored message from the server that keeps the order, or a peer's
+  // participant's message relayed by it.
+  void relayedChat(std::string server, proto::RelayChat chat);
+  // This server keeps the order and `server` has stored up to after_seq.
+  void catchUpPeer(std::string server, std::uint64_t after_seq);
+  // The link to the server that keeps the order is back: held chat goes now.
+  void orderKeeperLinked();
+
   // The best video codec every member can decode: VP9 when all that decode
   // video list it, else VP8. Members that list no decoder have no say.
   static std::string agreeVideoCodec(const std::vector<Member>& members);
@@ -105,9 +120,55 @@ class Room : public std::enable_shared_from_this<Room> {
   void startPeerAttempt();
   void stopPeerAttempt(const std::string& reason);
   void setMediaPath(Member& member, std::string path);
+  // Our participants here, to the other servers (after every change).
+  void publishPresence();
+  // Brings remote_ in line with RemoteRooms, telling the members.
+  void syncRemote();
+  // Chat from a member while another server keeps the order.
+  void holdForOrderKeeper(Member& sender, std::uint64_t client_instance,
+                          std::uint64_t client_msg_id, std::string text);
+  // Commits one chat message as the next seq (or finds it stored already:
+  // then `duplicate` and only seq is set). Errors are the store's.
+  struct Stored {
+    StoredMessage message;
+    bool duplicate = false;
+  };
+  Result<Stored> storeChat(const std::string& sender, std::uint64_t client_instance,
+                           std::uint64_t client_msg_id, std::string text);
+  // Sends a stored message to every live member; `sender_id` as they know it.
+  void deliverChat(const StoredMessage& stored, std::uint64_t sender_id);
+  static proto::RelayChat relayOf(const std::string& room, const StoredMessage& stored,
+                                  std::uint64_t sender_id, const std::string& origin);
+  void ackChat(std::uint64_t participant_id, std::uint64_t client_msg_id, std::uint64_t seq);
+  std::uint64_t localIdOf(const std::string& server, std::uint64_t remote_id) const;
+
+  // A participant on another server, as this room's members see it.
+  struct RemoteMember {
+    std::string server;
+    std::uint64_t remote_id = 0;  // as that server numbers it
+    std::uint64_t local_id = 0;   // as ours see it
+    std::string user;
+    proto::MediaState media;
+    bool reachable = true;
+  };
+  // Chat a member sent while another server keeps the order: submitted
+  // there, acknowledged once it comes back stored.
+  struct HeldChat {
+    std::uint64_t participant_id = 0;
+    std::string user;
+    std::uint64_t client_instance = 0;
+    std::uint64_t client_msg_id = 0;
+    std::string text;
+  };
+
+  void fillRemote(const RemoteMember& m, proto::Participant& p) const;
 
   std::shared_ptr<ServerContext> ctx_;
   const std::string name_;
+  std::vector<RemoteMember> remote_;
+  std::vector<HeldChat> held_;
+  // The last seq we had when we last asked the keeper to fill a gap.
+  std::uint64_t gap_asked_at_ = UINT64_MAX;
   asio::strand<asio::io_context::executor_type> strand_;
   bool loaded_ = false;
   RoomRecord record_;

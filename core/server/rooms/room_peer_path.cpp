@@ -28,12 +28,15 @@ void Room::updatePeerPath(bool shrank) {
   if (!ctx_->config.peer_enabled) {
     return;
   }
-  const bool pair_still_here =
-      members_.size() == 2 && find(peer_a_) != nullptr && find(peer_b_) != nullptr;
+  // Two here and nobody on another server: a room that spans servers keeps
+  // its media on them.
+  const bool two = members_.size() == 2 && remote_.empty();
+  const bool pair_still_here = two && find(peer_a_) != nullptr && find(peer_b_) != nullptr;
   if (peer_active_ && !pair_still_here) {
-    stopPeerAttempt(members_.size() > 2 ? "a third participant joined" : "the peer left");
+    stopPeerAttempt(members_.size() + remote_.size() > 2 ? "a third participant joined"
+                                                         : "the peer left");
   }
-  if (members_.size() != 2 || peer_active_) {
+  if (!two || peer_active_) {
     peer_timer_.cancel();
     return;
   }
@@ -43,7 +46,7 @@ void Room::updatePeerPath(bool shrank) {
   }
   peer_timer_.expires_after(kRetryAfterShrink);
   peer_timer_.async_wait([self = shared_from_this()](const asio::error_code& ec) {
-    if (!ec && self->members_.size() == 2 && !self->peer_active_) {
+    if (!ec && self->members_.size() == 2 && self->remote_.empty() && !self->peer_active_) {
       self->startPeerAttempt();
     }
   });

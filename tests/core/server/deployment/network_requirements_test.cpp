@@ -46,24 +46,33 @@ void checkGolden(const std::string& name, const std::string& actual) {
 
 TEST_CASE("network requirements list every flow of the config", "[server][netreq]") {
   const auto rows = networkRequirements(knownConfig());
-  REQUIRE(rows.size() == 10);
-  // The peer-path servers the clients use: STUN, TURN over UDP and TLS.
-  CHECK(rows[7].port == 3478);
-  CHECK(rows[8].protocol == "UDP");
-  CHECK(rows[9].protocol == "TCP");
-  CHECK(rows[9].port == 5349);
+  REQUIRE(rows.size() == 12);
+  CHECK(rows[9].port == 3478);
+  CHECK(rows[10].protocol == "UDP");
+  CHECK(rows[11].protocol == "TCP");
+  CHECK(rows[11].port == 5349);
   CHECK(rows[0].protocol == "TCP");
   CHECK(rows[0].port == 443);
   CHECK(rows[1].port == 5228);
   CHECK(rows[1].local_address == "2001:db8::10");
   CHECK(rows[2].protocol == "UDP");
+  // The peer "dmz": media both ways on UDP 5564, the control link (TLS over
+  // TCP 5565) opened by either server, each direction a rule of its own.
+  CHECK(rows[3].protocol == "UDP");
   CHECK(rows[3].port == 5564);
-  CHECK(rows[4].port == 5565);
-  CHECK(rows[3].direction == PortRequirement::Direction::Both);
-  CHECK(rows[5].port == 9464);
-  CHECK_FALSE(rows[5].loopback_only);
+  CHECK(rows[3].direction == PortRequirement::Direction::Inbound);
+  CHECK(rows[3].remote_address == "198.51.100.7");
+  CHECK(rows[4].direction == PortRequirement::Direction::Outbound);
+  CHECK(rows[5].protocol == "TCP");
+  CHECK(rows[5].port == 5565);
+  CHECK(rows[5].direction == PortRequirement::Direction::Inbound);
+  CHECK(rows[6].protocol == "TCP");
   CHECK(rows[6].direction == PortRequirement::Direction::Outbound);
-  CHECK(rows[6].remote_address == "192.0.2.10");
+  CHECK(rows[6].remote_address == "198.51.100.7");
+  CHECK(rows[7].port == 9464);
+  CHECK_FALSE(rows[7].loopback_only);
+  CHECK(rows[8].direction == PortRequirement::Direction::Outbound);
+  CHECK(rows[8].remote_address == "192.0.2.10");
 
   auto defaults = parseServerConfig("", "/x", "x.toml");
   REQUIRE(defaults);

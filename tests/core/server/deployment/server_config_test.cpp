@@ -255,10 +255,60 @@ TEST_CASE("bad admin settings are refused with the key named", "[server][config]
              Catch::Contains("must not exceed max_upload_kbps"));
   CHECK_THAT(errorOf("[media]\nmax_forwarded_speakers = 33\n"),
              Catch::Contains("[media] max_forwarded_speakers: 33 is out of range (0..32)"));
-  CHECK_THAT(errorOf("[interconnect]\npeers = [\"peer.example\"]\n"),
-             Catch::Contains("[interconnect] peers: entry 1 is not a numeric IP address"));
-  CHECK_THAT(errorOf("[interconnect]\nport = 65535\n"), Catch::Contains("[interconnect] port"));
+  CHECK_THAT(errorOf("[interconnect]\npeers = [\"198.51.100.7\"]\n"),
+             Catch::Contains("[interconnect] peers: entry 1 must be a table with name, address"));
+  CHECK_THAT(errorOf("[interconnect]\nport = 65535\n"),
+             Catch::Contains("[interconnect] control_port: must be given when port is 65535"));
   CHECK_THAT(errorOf("metrics = 1\n"), Catch::Contains("must be a table"));
+}
+
+namespace {
+std::string peerToml(const std::string& body) {
+  return "[server]\nname = \"inner\"\n[interconnect]\nport = 6000\n[[interconnect.peers]]\n" + body;
+}
+}  // namespace
+
+TEST_CASE("[[interconnect.peers]] are read with their port pair and credentials",
+          "[server][config]") {
+  auto config = parseServerConfig(
+      peerToml("name = \"outer\"\naddress = \"198.51.100.7\"\n"
+               "secret = \"0123456789abcdef0123456789abcdef\"\n"
+               "[[interconnect.peers]]\nname = \"hq\"\naddress = \"2001:db8::7\"\nport = 7000\n"
+               "control_port = 7100\ncertificate = \"hq.crt\"\n"),
+      "/etc/parley", "p.toml");
+  REQUIRE(config);
+  CHECK(config->interconnect_port == 6000);
+  CHECK(config->interconnect_control_port == 6001);
+  REQUIRE(config->interconnect_peers.size() == 2);
+  const auto& outer = config->interconnect_peers[0];
+  CHECK(outer.name == "outer");
+  CHECK(outer.address == "198.51.100.7");
+  CHECK(outer.port == 6000);  // ours unless said
+  CHECK(outer.control_port == 6001);
+  CHECK(outer.secret.size() == 32);
+  CHECK(outer.certificate.empty());
+  const auto& hq = config->interconnect_peers[1];
+  CHECK(hq.port == 7000);
+  CHECK(hq.control_port == 7100);
+  CHECK(hq.certificate == "/etc/parley/hq.crt");
+}
+
+TEST_CASE("an interconnect peer without credentials or with a weak secret is refused",
+          "[server][config]") {
+  CHECK_THAT(errorOf(peerToml("name = \"outer\"\naddress = \"198.51.100.7\"\n")),
+             Catch::Contains("needs a secret or that server's certificate"));
+  CHECK_THAT(errorOf(
+                 peerToml("name = \"outer\"\naddress = \"198.51.100.7\"\nsecret = \"short\"\n")),
+             Catch::Contains("secret: is too short (5 characters; at least 32"));
+  CHECK_THAT(errorOf(peerToml("name = \"outer\"\naddress = \"outer.example\"\nsecret = \"" +
+                              std::string(40, 'x') + "\"\n")),
+             Catch::Contains("address: must be a numeric IP address"));
+  CHECK_THAT(errorOf(peerToml("name = \"inner\"\naddress = \"198.51.100.7\"\nsecret = \"" +
+                              std::string(40, 'x') + "\"\n")),
+             Catch::Contains("is this server's own name"));
+  CHECK_THAT(errorOf(peerToml("address = \"198.51.100.7\"\nsecret = \"" + std::string(40, 'x') +
+                              "\"\n")),
+             Catch::Contains("name: is required"));
 }
 
 TEST_CASE("[media] max_forwarded_speakers is read, 0 meaning every voice", "[server][config]") {

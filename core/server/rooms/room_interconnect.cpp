@@ -1,0 +1,315 @@
+// Room: the parts that span servers (docs/interconnect.md). Participants on
+// another server are kept apart from members_ (they have no channel here):
+// our members see them in Joined and hear of their coming and going; their
+// chat reaches ours through the server that keeps the room's order.
+#include <spdlog/spdlog.h>
+#include <asio/post.hpp>
+#include <map>
+
+#include "core/base/thread_check.h"
+#include "core/server/interconnect/interconnect.h"
+#include "core/server/media/media_ssrc.h"
+#include "core/server/rooms/room.h"
+#include "core/server/server_context.h"
+
+namespace parley::server {
+namespace {
+
+// How our members see a participant on another server (Participant.media_path).
+constexpr const char* kViaInterconnect = "via interconnect";
+constexpr const char* kUnreachable = "unreachable";
+// History pages a peer gets in one step when it catches up.
+constexpr std::size_t kPeerHistoryPage = 256;
+
+}  // namespace
+
+void Room::fillRemote(const RemoteMember& m, proto::Participant& p) const {
+  p.set_id(m.local_id);
+  p.set_user(m.user);
+  p.set_audio_ssrc(mediaSsrc(m.local_id, StreamKind::Audio));
+  p.set_video_ssrc(mediaSsrc(m.local_id, StreamKind::Video));
+  p.set_screen_ssrc(mediaSsrc(m.local_id, StreamKind::Screen));
+  p.set_video_low_ssrc(mediaSsrc(m.local_id, StreamKind::VideoLow));
+  p.set_screen_low_ssrc(mediaSsrc(m.local_id, StreamKind::ScreenLow));
+  *p.mutable_media() = m.media;
+  p.set_media_path(m.reachable ? kViaInterconnect : kUnreachable);
+}
+
+std::uint64_t Room::localIdOf(const std::string& server, std::uint64_t remote_id) const {
+  for (const auto& m : remote_) {
+    if (m.server == server && m.remote_id == remote_id) {
+      return m.local_id;
+    }
+  }
+  return 0;
+}
+
+void Room::publishPresence() {
+  PARLEY_DCHECK_RUN_ON(strand_);
+  if (!ctx_->interconnect) {
+    return;
+  }
+  proto::RoomPresence presence;
+  presence.set_room(name_);
+  presence.set_last_seq(record_.last_seq);
+  for (const auto& m : members_) {
+    auto* p = presence.add_participants();
+    p->set_id(m.participant_id);
+    p->set_user(m.user);
+    *p->mutable_media() = m.media;
+  }
+  ctx_->interconnect->publish(std::move(presence));
+}
+
+void Room::remoteChanged() {
+  asio::post(strand_, [self = shared_from_this()] {
+    if (!self->members_.empty()) {
+      self->syncRemote();
+    }
+    self->ctx_->rooms.release(*self);
+  });
+}
+
+void Room::syncRemote() {
+  PARLEY_DCHECK_RUN_ON(strand_);
+  if (!ctx_->interconnect) {
+    return;
+  }
+  const auto presences = ctx_->interconnect->remote().of(name_);
+  std::vector<RemoteMember> next;
+  for (const auto& presence : presences) {
+    for (const auto& p : presence.participants) {
+      RemoteMember m;
+      m.server = presence.server;
+      m.remote_id = p.id();
+      m.user = p.user();
+      m.media = p.media();
+      m.reachable = presence.reachable;
+      m.local_id = localIdOf(m.server, m.remote_id);
+      next.push_back(std::move(m));
+    }
+  }
+  // Gone first, so a participant that moved between servers leaves before
+  // it joins again.
+  for (const auto& old : remote_) {
+    const bool kept = std::any_of(next.begin(), next.end(), [&](const RemoteMember& m) {
+      return m.server == old.server && m.remote_id == old.remote_id;
+    });
+    if (kept) {
+      continue;
+    }
+    protocol::Envelope notice;
+    auto* pl = notice.mutable_participant_left();
+    pl->set_room(name_);
+    pl->mutable_participant()->set_id(old.local_id);
+    pl->mutable_participant()->set_user(old.user);
+    pl->set_reason(old.reachable ? "left" : "unreachable: the link to " + old.server + " is down");
+    broadcast(notice, 0);
+    spdlog::info("room '{}': {} on {} left", name_, old.user, old.server);
+  }
+  for (auto& m : next) {
+    const auto before = std::find_if(remote_.begin(), remote_.end(), [&](const RemoteMember& o) {
+      return o.server == m.server && o.remote_id == m.remote_id;
+    });
+    if (before == remote_.end()) {
+      m.local_id = ctx_->next_participant_id.fetch_add(1);
+      protocol::Envelope joined;
+      auto* pj = joined.mutable_participant_joined();
+      pj->set_room(name_);
+      fillRemote(m, *pj->mutable_participant());
+      broadcast(joined, 0);
+      spdlog::info("room '{}': {} on {} joined (participant {} here)", name_, m.user, m.server,
+                   m.local_id);
+      continue;
+    }
+    if (before->reachable != m.reachable) {
+      protocol::Envelope path;
+      path.mutable_participant_path()->set_participant_id(m.local_id);
+      path.mutable_participant_path()->set_path(m.reachable ? kViaInterconnect : kUnreachable);
+      broadcast(path, 0);
+    }
+    if (before->media.SerializeAsString() != m.media.SerializeAsString()) {
+      protocol::Envelope notice;
+      notice.mutable_participant_media()->set_participant_id(m.local_id);
+      *notice.mutable_participant_media()->mutable_media() = m.media;
+      broadcast(notice, 0);
+    }
+  }
+  const bool grew = next.size() > remote_.size();
+  remote_ = std::move(next);
+  // Someone elsewhere joined a two-person room: its peer path ends.
+  updatePeerPath(!grew);
+}
+
+void Room::holdForOrderKeeper(Member& sender, std::uint64_t client_instance,
+                              std::uint64_t client_msg_id, std::string text) {
+  PARLEY_DCHECK_RUN_ON(strand_);
+  if (!ensureLoaded(sender.user)) {
+    refuseUnstored(sender, ErrorCode::StoreFailed, client_msg_id);
+    return;
+  }
+  auto existing =
+      ctx_->store.findByClientId(record_.id, sender.user, client_instance, client_msg_id);
+  if (!existing) {
+    refuseUnstored(sender, existing.error().code, client_msg_id);
+    return;
+  }
+  if (existing->has_value()) {
+    ackChat(sender.participant_id, client_msg_id, **existing);  // stored before a reconnect
+    return;
+  }
+  proto::RelayChatSubmit submit;
+  submit.set_room(name_);
+  submit.set_sender(sender.user);
+  submit.set_client_instance(client_instance);
+  submit.set_client_msg_id(client_msg_id);
+  submit.set_text(text);
+  submit.set_sender_participant_id(sender.participant_id);
+  for (auto& held : held_) {
+    if (held.user == sender.user && held.client_instance == client_instance &&
+        held.client_msg_id == client_msg_id) {
+      held.participant_id = sender.participant_id;  // a resend from a new connection
+      ctx_->interconnect->submitChat(submit);
+      return;
+    }
+  }
+  held_.push_back(HeldChat{sender.participant_id, sender.user, client_instance, client_msg_id,
+                           std::move(text)});
+  if (!ctx_->interconnect->submitChat(submit)) {
+    spdlog::info(
+        "room '{}': chat from {} held until the link to the server that keeps the "
+        "order is back",
+        name_, sender.user);
+  }
+}
+
+void Room::orderKeeperLinked() {
+  asio::post(strand_, [self = shared_from_this()] {
+    auto& room = *self;
+    for (const auto& held : room.held_) {
+      proto::RelayChatSubmit submit;
+      submit.set_room(room.name_);
+      submit.set_sender(held.user);
+      submit.set_client_instance(held.client_instance);
+      submit.set_client_msg_id(held.client_msg_id);
+      submit.set_text(held.text);
+      submit.set_sender_participant_id(held.participant_id);
+      room.ctx_->interconnect->submitChat(submit);
+    }
+    room.ctx_->rooms.release(room);
+  });
+}
+
+void Room::relaySubmitted(std::string server, proto::RelayChatSubmit submit) {
+  asio::post(strand_, [self = shared_from_this(), server = std::move(server),
+                       submit = std::move(submit)]() mutable {
+    auto& room = *self;
+    if (room.ensureLoaded("")) {
+      auto stored = room.storeChat(submit.sender(), submit.client_instance(),
+                                   submit.client_msg_id(), submit.text());
+      if (!stored) {
+        // Not acknowledged: the peer keeps it and submits it again.
+        spdlog::error("room '{}': chat from {} on {}: {}", room.name_, submit.sender(), server,
+                      stored.error().toString());
+      } else if (stored->duplicate) {
+        // Submitted again after a reconnect: the peer has it or gets it now.
+        auto page = room.ctx_->store.messagesAfter(room.record_.id, stored->message.seq - 1, 1);
+        if (page && !page->empty()) {
+          room.ctx_->interconnect->relayChat(relayOf(room.name_, page->front(),
+                                                     submit.sender_participant_id(), server),
+                                             server);
+        }
+      } else {
+        room.deliverChat(stored->message, room.localIdOf(server, submit.sender_participant_id()));
+        room.ctx_->interconnect->relayChat(
+            relayOf(room.name_, stored->message, submit.sender_participant_id(), server));
+      }
+    }
+    room.ctx_->rooms.release(room);
+  });
+}
+
+void Room::relayedChat(std::string server, proto::RelayChat chat) {
+  asio::post(strand_, [self = shared_from_this(), server = std::move(server),
+                       chat = std::move(chat)]() mutable {
+    auto& room = *self;
+    if (!room.ensureLoaded("")) {
+      room.ctx_->rooms.release(room);
+      return;
+    }
+    const std::string& self_name = room.ctx_->interconnect->serverName();
+    if (chat.seq() > room.record_.last_seq + 1) {
+      // Something before it was lost with a replaced link: never store out
+      // of order. Our presence names our last seq, and the keeper sends
+      // everything after it, this one included (asked once per gap).
+      if (room.gap_asked_at_ != room.record_.last_seq) {
+        spdlog::info("room '{}': chat from {} jumps from seq {} to {}; asking for the rest",
+                     room.name_, server, room.record_.last_seq, chat.seq());
+        room.gap_asked_at_ = room.record_.last_seq;
+        room.publishPresence();
+      }
+      room.ctx_->rooms.release(room);
+      return;
+    }
+    if (chat.seq() == room.record_.last_seq + 1) {
+      StoredMessage stored;
+      stored.room_id = room.record_.id;
+      stored.seq = chat.seq();
+      stored.sender = chat.sender();
+      stored.text = chat.text();
+      stored.server_time_ms = chat.server_time_ms();
+      stored.client_instance = chat.client_instance();
+      stored.client_msg_id = chat.client_msg_id();
+      if (auto ok = room.ctx_->store.appendMessage(stored); !ok) {
+        // Not stored: our next presence names our last seq, and the keeper
+        // sends from there again.
+        spdlog::error("room '{}': cannot store seq {} from {}: {}", room.name_, stored.seq, server,
+                      ok.error().toString());
+        room.ctx_->rooms.release(room);
+        return;
+      }
+      room.record_.last_seq = stored.seq;
+      std::uint64_t sender_id = 0;
+      if (chat.origin() == self_name) {
+        sender_id = chat.sender_participant_id();
+      } else if (!chat.origin().empty()) {
+        sender_id = room.localIdOf(chat.origin(), chat.sender_participant_id());
+      }
+      room.deliverChat(stored, sender_id);
+    }
+    if (chat.origin() == self_name) {
+      // Ours, stored by the keeper: now it is acknowledged.
+      auto held = std::find_if(room.held_.begin(), room.held_.end(), [&](const HeldChat& h) {
+        return h.user == chat.sender() && h.client_instance == chat.client_instance() &&
+               h.client_msg_id == chat.client_msg_id();
+      });
+      if (held != room.held_.end()) {
+        room.ackChat(held->participant_id, held->client_msg_id, chat.seq());
+        room.held_.erase(held);
+      }
+    }
+    room.ctx_->rooms.release(room);
+  });
+}
+
+void Room::catchUpPeer(std::string server, std::uint64_t after_seq) {
+  asio::post(strand_, [self = shared_from_this(), server = std::move(server), after_seq] {
+    auto& room = *self;
+    if (room.ensureLoaded("")) {
+      std::uint64_t cursor = after_seq;
+      while (cursor < room.record_.last_seq) {
+        auto page = room.ctx_->store.messagesAfter(room.record_.id, cursor, kPeerHistoryPage);
+        if (!page || page->empty()) {
+          break;  // logged by the store; the peer's next presence asks again
+        }
+        for (const auto& m : *page) {
+          room.ctx_->interconnect->relayChat(relayOf(room.name_, m, 0, {}), server);
+          cursor = m.seq;
+        }
+      }
+    }
+    room.ctx_->rooms.release(room);
+  });
+}
+
+}  // namespace parley::server
