@@ -16,7 +16,9 @@ parley-cli clients:
      chat order: "inner" < "outer") chat goes on, outside chat is held;
   4. the link restored: everyone reachable again, every message at all four
      in one order, none lost, none twice;
-  5. a server with the wrong secret is refused, and the real link stays.
+  5. a server with the wrong secret is refused, and the real link stays;
+  6. a client that goes silent (SIGSTOP) is removed on both servers after
+     the inactivity timeout.
 
     interconnect_lab.py run --parleyd PATH --cli PATH [--keep]
 Exit 77 (skipped) without root or network namespaces.
@@ -49,6 +51,9 @@ USERS = {"alice": "out", "bob": "out", "carol": "in", "dave": "in"}
 SERVER_OF = {"out": R1, "in": R2}
 # Bounds for every wait: a busy two-core machine included.
 WAIT_S = 60.0
+# [rooms] idle_timeout_s of both servers: longer than a cut lasts here.
+IDLE_S = 30
+KEEPALIVE_S = 4
 
 
 class Lab:
@@ -140,6 +145,10 @@ table inet cut {
         with open(conf) as f:
             text = f.read()
         text = text.replace('name = "parley"', 'name = "%s"' % name, 1)
+        # A silent participant is gone after IDLE_S (2 minutes by default).
+        text = text.replace("idle_timeout_s = 120", "idle_timeout_s = %d" % IDLE_S, 1)
+        text = text.replace("keepalive_interval_s = 20",
+                            "keepalive_interval_s = %d" % KEEPALIVE_S, 1)
         start = text.index("[interconnect]")
         end = text.find("\n[", start + 1)
         section = """[interconnect]
@@ -353,6 +362,25 @@ secret = "%s"
     time.sleep(1.0)
     if any(path != "via interconnect" for path in paths_of_others(lab, "carol").values()):
         return "the real link suffered from the impostor: %s" % lab.roster("carol")
+
+    # 6. bob stops answering: after the inactivity timeout he is gone on both
+    # servers (his own removes him, and its presence tells the other).
+    frozen = time.monotonic()
+    os.kill(lab.clients["bob"].pid, signal.SIGSTOP)
+    try:
+        problem = wait_until(
+            "bob to be removed on both servers",
+            lambda: all("bob" not in [u for u, _ in lab.roster(u).values()]
+                        for u in ["alice", "carol", "dave"]),
+            timeout_s=IDLE_S + WAIT_S)
+    finally:
+        os.kill(lab.clients["bob"].pid, signal.SIGCONT)
+    if problem:
+        return problem
+    # Counted from his last keep-alive, which came up to KEEPALIVE_S before.
+    if time.monotonic() - frozen < IDLE_S - KEEPALIVE_S - 1:
+        return "bob was removed after %.1f s, before the %d s timeout" % (
+            time.monotonic() - frozen, IDLE_S)
     return None
 
 
