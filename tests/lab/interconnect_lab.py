@@ -9,7 +9,9 @@
 
 Each client reaches only its own server. The test checks, with real
 parley-cli clients:
-  1. all four see each other in the room;
+  1. all four see each other in the room, alice (outside) hears carol's
+     tone and sees the screen carol shares (inside), and dave (inside)
+     hears alice's tone: media crosses the firewall on the interconnection;
   2. chat from both sides arrives at all four in one order;
   3. the link cut in the firewall: each half keeps its meeting, the other
      side's participants are marked unreachable; inside (which keeps the
@@ -26,16 +28,20 @@ Exit 77 (skipped) without root or network namespaces.
 
 import argparse
 import json
+import math
 import os
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+import wave
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lab import PREFIX, kill_pids, remove_netns, run, sweep  # noqa: E402
+from peer_lab import make_screen_png  # noqa: E402
 
 SKIP = 77
 OUT_NET = "10.233.1."
@@ -51,6 +57,9 @@ USERS = {"alice": "out", "bob": "out", "carol": "in", "dave": "in"}
 SERVER_OF = {"out": R1, "in": R2}
 # Bounds for every wait: a busy two-core machine included.
 WAIT_S = 60.0
+# The tones: carol (inside) at 440 Hz, alice (outside) at 660 Hz.
+TONE_S = 6
+TONES = {"carol": 440, "alice": 660}
 # [rooms] idle_timeout_s of both servers: longer than a cut lasts here.
 IDLE_S = 30
 KEEPALIVE_S = 4
@@ -185,14 +194,14 @@ secret = "%s"
 
     # --- clients
 
-    def client(self, user, seconds):
+    def client(self, user, seconds, media=()):
         side = USERS[user]
         out = self.path("%s.jsonl" % user)
         argv = [self.cli, "join", "--server", SERVER_OF[side], "--tls-port", "443",
                 "--alt-port", "443", "--ca", self.path("outer" if side == "out" else "inner",
                                                       "ca.crt"),
                 "--user", user, "--room", ROOM, "--for", str(seconds), "--json", "--interactive",
-                "--no-auto"]
+                "--no-auto"] + list(media)
         p = self.start(user, side, argv, env={"PARLEY_PASSWORD": PASSWORD},
                        stdin=subprocess.PIPE, out=out)
         self.clients[user] = p
@@ -281,11 +290,24 @@ def run_lab(lab):
     for name in ["outer", "inner"]:
         if not lab.wait_log(name, "interconnect: linked with"):
             return "%s never linked with the other server" % name
+    for user, freq in TONES.items():
+        make_tone(lab.path("%s-tone.wav" % user), TONE_S, freq)
+    make_screen_png(lab.path("screen.png"))
+    media = {
+        "carol": ["--send-audio", lab.path("carol-tone.wav"),
+                  "--share-screen", "file:" + lab.path("screen.png")],
+        "alice": ["--send-audio", lab.path("alice-tone.wav"),
+                  "--record-audio", lab.path("alice-heard.wav"),
+                  "--screen-reference", lab.path("screen.png"),
+                  "--screen-scores", lab.path("alice-screen.json")],
+        "dave": ["--record-audio", lab.path("dave-heard.wav")],
+    }
     for user in USERS:
-        lab.client(user, 600)
+        lab.client(user, 600, media.get(user, []))
     problem = wait_until("all four to see each other", lambda: everyone_sees_everyone(lab))
     if problem:
         return problem
+    time.sleep(TONE_S + 2)  # the tones play out before anything is cut
 
     # 2. One order for chat from both sides.
     for user in ["alice", "carol", "bob", "dave"]:
@@ -384,6 +406,68 @@ secret = "%s"
     return None
 
 
+def make_tone(path, seconds, freq):
+    """A second of silence, then a steady tone of `freq` Hz."""
+    rate = 48000
+    with wave.open(path, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        frames = bytearray(rate * 2)
+        for i in range(rate * seconds):
+            frames += struct.pack("<h", int(8000 * math.sin(2 * math.pi * freq * i / rate)))
+        w.writeframes(bytes(frames))
+
+
+def seconds_of_tone(path, freq):
+    """Seconds of 20 ms windows in which `freq` carries most of the energy
+    (Goertzel against the window's total): a tone heard, not noise."""
+    try:
+        with wave.open(path, "rb") as w:
+            rate = w.getframerate()
+            data = w.readframes(w.getnframes())
+    except (OSError, EOFError, wave.Error):
+        return 0.0
+    samples = struct.unpack("<%dh" % (len(data) // 2), data)
+    win = rate // 50
+    coeff = 2 * math.cos(2 * math.pi * freq / rate)
+    heard = 0
+    for start in range(0, len(samples) - win + 1, win):
+        s1 = s2 = 0.0
+        total = 0.0
+        for x in samples[start:start + win]:
+            s1, s2 = x + coeff * s1 - s2, s1
+            total += x * x
+        power = s1 * s1 + s2 * s2 - coeff * s1 * s2
+        # A pure tone puts about win/2 times its energy into its bin.
+        if total > win * 200.0 ** 2 and power > 0.25 * total * win / 2:
+            heard += 1
+    return heard * 0.02
+
+
+def judge_media(lab):
+    """After the clients left (their recordings closed): what crossed."""
+    problems = []
+    for listener, talker in [("alice", "carol"), ("dave", "alice")]:
+        heard = seconds_of_tone(lab.path("%s-heard.wav" % listener), TONES[talker])
+        print("%s heard %s's %d Hz tone for %.1f s of %d" % (listener, talker, TONES[talker],
+                                                              heard, TONE_S))
+        if heard < TONE_S - 1.5:
+            problems.append("%s heard %s's tone for only %.1f s of %d" % (
+                listener, talker, heard, TONE_S))
+    try:
+        with open(lab.path("alice-screen.json")) as f:
+            scores = json.load(f)
+        shown = [db for db in scores.get("psnr_y", []) if db is not None]
+    except (OSError, ValueError):
+        shown = []
+    print("alice saw %d full-size frames of carol's screen, best PSNR %s dB" % (
+        len(shown), max(shown) if shown else None))
+    if not shown or max(shown) < 30:
+        problems.append("alice did not see carol's screen (frames %d)" % len(shown))
+    return problems
+
+
 def can_run():
     if os.geteuid() != 0:
         return "not root (network namespaces need CAP_SYS_ADMIN)"
@@ -418,6 +502,8 @@ def main():
         problem = "lab error: %s" % e
     finally:
         lab.down()
+    if not problem:
+        problem = "; ".join(judge_media(lab))
     if problem:
         for user in USERS:
             for e in lab.events(user)[-30:]:

@@ -7,6 +7,7 @@
 
 #include "core/protocol/protocol_limits.h"
 #include "core/server/interconnect/interconnect_proof.h"
+#include "core/server/media/media_router.h"
 #include "core/server/observability/log_text.h"
 #include "core/server/rooms/room.h"
 #include "core/server/server_context.h"
@@ -162,6 +163,13 @@ Result<Endpoint> Interconnect::start(const std::shared_ptr<ServerContext>& ctx) 
                                         ":" + std::to_string(ep.port()) + ": " + ec.message());
   }
   bound_port_ = acceptor_.local_endpoint(ec).port();
+  if (auto ctx_media = ctx->media) {
+    auto media_port =
+        ctx_media->startRelay(asio::ip::udp::endpoint(ep.address(), config_.interconnect_port));
+    if (!media_port) {
+      return makeError(ErrorCode::Io, "interconnect: media port: " + media_port.error().detail);
+    }
+  }
   spdlog::info("interconnect: listening on {}:{} for {} peer(s); chat order kept by {}",
                ep.address().to_string(), bound_port_, peers_.size(),
                keepsChatOrder() ? name_ + " (this server)" : order_keeper_);
@@ -498,6 +506,16 @@ void Interconnect::linkUp(const std::shared_ptr<Link>& link, PeerState& peer) {
     std::lock_guard lock(linked_mu_);
     linked_[peer.config.name] = true;
   }
+  if (auto ctx = ctx_.lock(); ctx && ctx->media) {
+    asio::error_code ec;
+    MediaRouter::RelayPeer relay;
+    relay.name = peer.config.name;
+    relay.endpoint =
+        asio::ip::udp::endpoint(asio::ip::make_address(peer.config.address, ec), peer.config.port);
+    relay.keying = link->channel->mediaKeyingMaterial();
+    relay.we_dialed = link->role == LinkRole::Dialer;
+    ctx->media->setRelayPeer(std::move(relay));
+  }
   spdlog::info("interconnect: linked with {} ({}, {})", peer.config.name, peer.config.address,
                link->role == LinkRole::Dialer ? "dialed" : "accepted");
   link->armTimer(kPingInterval);
@@ -547,6 +565,9 @@ void Interconnect::linkClosed(const std::shared_ptr<Link>& link, const Error& re
       "interconnect: link with {} lost: {}; its participants are unreachable until it "
       "returns",
       peer.config.name, reason.toString());
+  if (auto ctx = ctx_.lock(); ctx && ctx->media) {
+    ctx->media->removeRelayPeer(peer.config.name);
+  }
   remote_.setReachable(peer.config.name, false);
   roomsChanged(remote_.roomsOf(peer.config.name));
   // Gone for longer than a silent participant may be: it left.

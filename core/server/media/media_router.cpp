@@ -8,6 +8,7 @@
 
 #include "core/base/thread_check.h"
 #include "core/protocol/protocol_limits.h"
+#include "core/server/media/media_router_leg.h"
 #include "core/server/media/media_ssrc.h"
 #include "core/server/media/rate_meter.h"
 #include "core/server/media/return_address.h"
@@ -29,6 +30,7 @@
 #include "net/media_transport/address_check.h"
 
 namespace parley::server {
+using namespace router_detail;  // NOLINT(google-build-using-namespace): this file is the router
 namespace {
 
 std::uint32_t readBe32(std::span<const std::byte> p, std::size_t at) {
@@ -64,30 +66,6 @@ bool isKeyFrameStart(std::uint8_t payload_type, std::span<const std::byte> paylo
   }
   return false;
 }
-
-// Every packet the media port refuses is counted twice: in the router's own
-// counters (tests, benchmarks) and in the server's metrics (administrators).
-void countDrop(std::uint64_t& counter, ServerMetrics& metrics, ServerMetrics::MediaDrop reason) {
-  ++counter;
-  metrics.mediaDropped(reason);
-}
-
-constexpr std::size_t kAudio = 0;
-constexpr std::size_t kVideo = 1;
-constexpr std::size_t kScreen = 2;
-constexpr std::size_t kVideoLow = 3;
-constexpr std::size_t kScreenLow = 4;
-constexpr auto kPlanInterval = std::chrono::milliseconds(500);
-constexpr std::int64_t kUplinkStartBps = 2'000'000;
-// Senders get at most one key-frame request per stream this often, however
-// many receivers ask.
-constexpr auto kPliInterval = std::chrono::milliseconds(300);
-// NACKs to a sender are repeated about a round trip apart. The round trip is
-// learnt from the answers (the wait for a retransmission asked once); until
-// then, what a sender across a continent takes.
-constexpr auto kUpstreamStartRtt = std::chrono::milliseconds(60);
-
-bool isVideoKind(std::size_t kind) { return kind != kAudio; }
 
 // A leg's SSRCs: its streams, and the RTX SSRC of each video stream.
 std::vector<std::uint32_t> ownedSsrcs(const MediaLegInfo& info) {
@@ -130,127 +108,6 @@ constexpr auto kListenerLossHold = std::chrono::milliseconds(1200);
 
 }  // namespace
 
-// One video stream a participant sends, as the server keeps it for repair:
-// the last packets (to answer its receivers' NACKs without asking the
-// sender) and what never arrived (to ask the sender, once, for everyone).
-struct MediaRouter::SentStream {
-  media::PacketHistory history;
-  media::NackTracker missing;
-  Clock::Duration round_trip = kUpstreamStartRtt;  // to the sender, smoothed
-};
-
-// For one receiver and one stream: the packets of the current run of
-// forwarding, [first, last], first kept within the history's reach of last
-// (so the window never wraps). A NACK outside it names a packet the
-// receiver was never meant to get (another layer was forwarded then) and is
-// not answered. Each receiver has its own RTX sequence per stream: its own
-// SRTP stream must see it count up without jumps of 2^15.
-struct MediaRouter::ForwardRun {
-  bool active = false;
-  std::uint16_t first = 0;
-  std::uint16_t last = 0;
-  std::uint16_t rtx_sequence = 0;
-
-  void forwarded(std::uint16_t sequence) {
-    if (!active) {
-      active = true;
-      first = sequence;
-    }
-    last = sequence;
-    if (static_cast<std::uint16_t>(last - first) > media::PacketHistory::kCapacity) {
-      first = static_cast<std::uint16_t>(last - media::PacketHistory::kCapacity);
-    }
-  }
-  [[nodiscard]] bool covers(std::uint16_t sequence) const {
-    return static_cast<std::uint16_t>(sequence - first) <= static_cast<std::uint16_t>(last - first);
-  }
-};
-
-// What a receiver may be sent again, in bytes a second: a share of what it
-// can take (its budget), at least enough for a little loss of one screen.
-// NACKs beyond it go unanswered: a receiver cannot make the server send
-// more than that by asking.
-constexpr double kRepairShare = 0.25;
-constexpr double kMinRepairBytesPerSecond = 40'000;
-
-struct MediaRouter::Leg {
-  Leg(MediaLegInfo i, const net::MediaKeys& k, const media::LossBasedControllerConfig& downlink)
-      : info(std::move(i)), keys(k), downlink_loss(downlink) {}
-  // The SRTP sessions are made on first use: a participant that never sends
-  // or receives media (a chat-only client, a bot) costs no crypto contexts.
-  net::SrtpSession* inbound() { return session(inbound_, net::SrtpSession::Direction::Inbound); }
-  net::SrtpSession* outbound() { return session(outbound_, net::SrtpSession::Direction::Outbound); }
-  net::SrtpSession* session(std::optional<net::SrtpSession>& slot,
-                            net::SrtpSession::Direction direction) {
-    if (!slot && !crypto_failed) {
-      auto made =
-          net::SrtpSession::create(direction, direction == net::SrtpSession::Direction::Inbound
-                                                  ? keys.client_write
-                                                  : keys.server_write);
-      if (!made) {
-        spdlog::error("media: participant {}: {}", info.participant_id, made.error().toString());
-        crypto_failed = true;
-        return nullptr;
-      }
-      slot.emplace(std::move(*made));
-    }
-    return slot ? &*slot : nullptr;
-  }
-  MediaLegInfo info;
-  net::MediaKeys keys;
-  std::optional<net::SrtpSession> inbound_;   // the client's writes
-  std::optional<net::SrtpSession> outbound_;  // what the server sends this client
-  bool crypto_failed = false;
-  // Voice packets the speaker selection held back so far (mod 2^16). What
-  // goes on is renumbered by this much, so every listener sees one unbroken
-  // sequence: a held-back stretch is not loss (which would cut the
-  // listener's video budget) and no jump ever reaches 2^15, where SRTP's
-  // index guess would take new packets for old ones. Network loss before
-  // the server still shows as gaps.
-  std::uint16_t audio_held_back = 0;
-  // Voice under loss: this participant's voice as the server receives it,
-  // and the worst loss its listeners report for it (fraction of 256, fresh
-  // for kListenerLossHold; it counts only in a report that covers enough of
-  // the talker's packets, so mostly speech, not a few keep-alives). A value
-  // in the leg: nothing is allocated for a participant that never talks.
-  media::StreamReception voice_in;
-  Clock::TimePoint voice_reported{};
-  Clock::TimePoint listener_loss_at{};
-  std::uint8_t listener_loss = 0;
-  // As a listener: the extended highest sequence of each talker's voice in
-  // this participant's last report on it, so a report counts only when it
-  // covers kVoiceReportPackets or more (by talker audio SSRC).
-  std::unordered_map<std::uint32_t, std::uint32_t> voice_heard;
-  ReturnAddress udp_address;
-  Clock::TimePoint last_udp{};  // the last authenticated packet from the confirmed address
-  bool client_uses_udp = false;
-  // What this receiver may be sent in total: its delay-based estimate (REMB)
-  // lowered by the loss it reports (GCC's loss-based half, kept here because
-  // the server is the sender of everything the receiver gets). A token
-  // bucket that drops instead of queueing never moves the delay estimate.
-  media::LossBasedController downlink_loss;
-  // What arrives from this participant, per stream kind (StreamKind - 1).
-  std::array<RateMeter, kStreamKinds> in_rates;
-  std::array<Clock::TimePoint, kStreamKinds> last_pli{};
-  // Which layers of the others' video this participant gets.
-  ReceiverVideoForwarding video;
-  Clock::TimePoint last_plan{};
-  // This participant's uplink, estimated from the delay of its biggest video
-  // stream and sent back to it as REMB (what it may send).
-  media::DelayBasedEstimator uplink;
-  std::uint32_t uplink_ssrc = 0;
-  // Repair: the video this participant sends (made on its first packet,
-  // so voice-only legs pay nothing), and the runs forwarded to it.
-  std::array<std::unique_ptr<SentStream>, kStreamKinds> sent;
-  std::unordered_map<std::uint32_t, ForwardRun> forwarded;  // by media SSRC
-  double repair_tokens = 0;  // bytes this receiver may be sent again now
-  Clock::TimePoint repair_refilled{};
-  Clock::TimePoint uplink_chosen{};
-  std::uint32_t uplink_last_ts = 0;
-  std::int64_t uplink_ts = 0;
-  bool uplink_has_ts = false;
-};
-
 MediaRouter::MediaRouter(asio::io_context& io, MediaRouterConfig config, ServerMetrics& metrics,
                          const Clock& clock)
     : strand_(asio::make_strand(io)), config_(config), metrics_(metrics), clock_(clock) {
@@ -289,6 +146,12 @@ void MediaRouter::stop() {
     if (self->udp_) {
       self->udp_->close();
     }
+    if (self->relay_udp_) {
+      self->relay_udp_->close();
+    }
+    self->relay_links_.clear();
+    self->relay_legs_.clear();
+    self->remote_legs_.clear();
     self->by_ssrc_.clear();
     self->rooms_.clear();
     self->speakers_.clear();
@@ -338,6 +201,11 @@ void MediaRouter::removeLegNow(std::uint64_t participant_id) {
     return;
   }
   Leg* leg = it->second.get();
+  if (!leg->remote_peer.empty()) {
+    if (auto peer = remote_legs_.find(leg->remote_peer); peer != remote_legs_.end()) {
+      peer->second.erase(leg->remote_id);
+    }
+  }
   for (const auto ssrc : ownedSsrcs(leg->info)) {
     if (auto s = by_ssrc_.find(ssrc); s != by_ssrc_.end() && s->second == leg) {
       by_ssrc_.erase(s);
@@ -594,7 +462,10 @@ void MediaRouter::forwardRtp(Leg& from, std::span<const std::byte> plain,
   const auto sequence = static_cast<std::uint16_t>(rtp.header.sequence - from.audio_held_back);
   // A selected voice goes to everyone, always: it is never traded for video.
   for (Leg* to : room->second) {
-    if (to == &from) {
+    // A participant on a peer server is reached through that server's relay
+    // leg, never directly, and what came from a peer never goes back to one.
+    if (to == &from || !to->remote_peer.empty() ||
+        (!to->relay_peer.empty() && !from.remote_peer.empty())) {
       continue;
     }
     scratch_.assign(plain.begin(), plain.end());
@@ -629,7 +500,17 @@ void MediaRouter::forwardVideo(Leg& from, std::span<const std::byte> plain,
   sent->missing.onPacket(rtp.header.sequence, now);
   askSender(from, rtp.header.ssrc, *sent, now);
   for (Leg* to : room->second) {
-    if (to == &from) {
+    // A participant on a peer server is reached through that server's relay
+    // leg, never directly, and what came from a peer never goes back to one.
+    if (to == &from || !to->remote_peer.empty() ||
+        (!to->relay_peer.empty() && !from.remote_peer.empty())) {
+      continue;
+    }
+    if (!to->relay_peer.empty()) {
+      // A peer server gets every layer once and chooses for its own receivers.
+      to->forwarded[rtp.header.ssrc].forwarded(rtp.header.sequence);
+      scratch_.assign(plain.begin(), plain.end());
+      sendTo(*to, scratch_, false, net::TrafficClass::Video);
       continue;
     }
     maybePlan(*to, now);
@@ -1008,6 +889,10 @@ bool MediaRouter::udpAlive(const Leg& leg) const {
 }
 
 void MediaRouter::sendTo(Leg& to, std::vector<std::byte>& plain, bool rtcp, net::TrafficClass cls) {
+  if (to.interconnected()) {
+    sendToPeer(to, plain, rtcp);
+    return;
+  }
   auto* outbound = to.outbound();
   if (outbound == nullptr) {
     ++counters_.dropped_malformed;  // our side failed: not a packet the port refused

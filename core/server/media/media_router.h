@@ -33,6 +33,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -126,6 +127,10 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
     std::uint64_t udp_send_dropped = 0;
     std::uint64_t udp_receive_calls = 0;
     std::uint64_t udp_send_calls = 0;
+    // Between interconnected servers.
+    std::uint64_t relayed_out = 0;    // packets sent to peers
+    std::uint64_t relayed_in = 0;     // packets from peers, forwarded here
+    std::uint64_t relay_dropped = 0;  // from an unknown or unlinked peer, or unauthentic
   };
 
   MediaRouter(asio::io_context& io, MediaRouterConfig config, ServerMetrics& metrics,
@@ -148,6 +153,32 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
   void onTcpPacket(std::uint64_t participant_id, std::string packet);
   // The client's choice of path for what the server sends it.
   void setClientUsesUdp(std::uint64_t participant_id, bool udp);
+
+  // Interconnection (media_relay.cpp, docs/interconnect.md). Media between
+  // two servers goes over one UDP port pair of their own, SRTP-protected
+  // with keys from their control link's TLS exporter. Each stream crosses
+  // once: a peer with participants in a room is one receiver there (a relay
+  // leg: every layer of every stream, no budget of its own), and each
+  // participant over there is one sender here (a remote leg, its SSRCs
+  // renumbered from the peer's participant id to our own).
+  struct RelayPeer {
+    std::string name;
+    asio::ip::udp::endpoint endpoint;  // its media port
+    std::vector<std::byte> keying;     // the control link's exporter (kMediaKeyingBytes)
+    bool we_dialed = false;            // which half of the keys is ours to write with
+  };
+  // Opens the interconnect media port. Synchronous.
+  Result<std::uint16_t> startRelay(const asio::ip::udp::endpoint& local);
+  // The link to a peer came up (new keys) or went down.
+  void setRelayPeer(RelayPeer peer);
+  void removeRelayPeer(const std::string& name);
+  // `peer` has participants in `room` (or no longer).
+  void addRelayRoom(const std::string& peer, const std::string& room);
+  void removeRelayRoom(const std::string& peer, const std::string& room);
+  // A participant of `peer` (its id there) is in `room` as `local_id` here;
+  // removeLeg(local_id) ends it.
+  void addRemoteLeg(std::uint64_t local_id, const std::string& room, const std::string& peer,
+                    std::uint64_t remote_id);
 
   // Runs `f(counters)` on the media strand (tests, metrics).
   void inspect(std::function<void(const Counters&)> f);
@@ -196,6 +227,11 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
   void answerProbe(Leg& leg);
   void sendTo(Leg& to, std::vector<std::byte>& plain, bool rtcp, net::TrafficClass cls);
   [[nodiscard]] bool udpAlive(const Leg& leg) const;
+  struct RelayLink;
+  void onRelayDatagram(std::span<std::byte> datagram, const asio::ip::udp::endpoint& from);
+  // A relay or remote leg: sent over the interconnect port (or dropped).
+  void sendToPeer(Leg& to, std::vector<std::byte>& plain, bool rtcp);
+  void removeRelayLegs(const std::string& peer, const std::string& room);
 
   asio::strand<asio::io_context::executor_type> strand_;
   MediaRouterConfig config_;
@@ -210,6 +246,13 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
   std::unordered_map<std::string, SpeakerSelection> speakers_;  // by room, like rooms_
   std::vector<std::byte> scratch_;
   std::vector<std::byte> original_;  // an unwrapped retransmission
+  // Interconnection: the peers' media port and keys, their relay legs (by
+  // peer, then room) and remote legs (by peer, then their id there).
+  std::unique_ptr<net::UdpMediaSocket> relay_udp_;
+  std::unordered_map<std::string, std::unique_ptr<RelayLink>> relay_links_;
+  std::unordered_map<std::string, std::unordered_map<std::string, std::uint64_t>> relay_legs_;
+  std::unordered_map<std::string, std::unordered_map<std::uint64_t, Leg*>> remote_legs_;
+  std::uint64_t next_relay_leg_id_ = std::uint64_t{1} << 40;  // never a participant's
 };
 
 }  // namespace parley::server

@@ -256,6 +256,7 @@ void Room::join(Member member, bool has_resume, std::uint64_t resume_after_seq) 
     room.catchUp(member.participant_id);
     room.updatePeerPath(false);
     room.publishPresence();
+    room.updateMediaRelay();
     spdlog::info("room '{}': {} (participant {}) joined; {} present, last seq {}", room.name_,
                  member.user, member.participant_id, room.members_.size(), room.record_.last_seq);
   });
@@ -343,6 +344,7 @@ void Room::leave(std::uint64_t participant_id, std::string reason, bool reply) {
       room.updateVideoCodec();
       room.updatePeerPath(true);
       room.publishPresence();
+      room.updateMediaRelay();
       if (room.members_.empty()) {
         room.in_meeting_.clear();  // the meeting is over
       }

@@ -124,6 +124,9 @@ class Room : public std::enable_shared_from_this<Room> {
   void publishPresence();
   // Brings remote_ in line with RemoteRooms, telling the members.
   void syncRemote();
+  // Media crosses to a peer only while both sides have participants here:
+  // the router's relay and remote legs follow members_ and remote_.
+  void updateMediaRelay();
   // Chat from a member while another server keeps the order.
   void holdForOrderKeeper(Member& sender, std::uint64_t client_instance,
                           std::uint64_t client_msg_id, std::string text);
@@ -167,6 +170,10 @@ class Room : public std::enable_shared_from_this<Room> {
   const std::string name_;
   std::vector<RemoteMember> remote_;
   std::vector<HeldChat> held_;
+  // Peers the router relays this room's media to now, and the remote legs
+  // it has (by local id).
+  std::set<std::string> relayed_to_;
+  std::set<std::uint64_t> remote_legs_;
   // The last seq we had when we last asked the keeper to fill a gap.
   std::uint64_t gap_asked_at_ = UINT64_MAX;
   asio::strand<asio::io_context::executor_type> strand_;

@@ -8,6 +8,7 @@
 
 #include "core/base/thread_check.h"
 #include "core/server/interconnect/interconnect.h"
+#include "core/server/media/media_router.h"
 #include "core/server/media/media_ssrc.h"
 #include "core/server/rooms/room.h"
 #include "core/server/server_context.h"
@@ -137,8 +138,44 @@ void Room::syncRemote() {
   }
   const bool grew = next.size() > remote_.size();
   remote_ = std::move(next);
+  updateMediaRelay();
   // Someone elsewhere joined a two-person room: its peer path ends.
   updatePeerPath(!grew);
+}
+
+void Room::updateMediaRelay() {
+  PARLEY_DCHECK_RUN_ON(strand_);
+  if (!ctx_->media) {
+    return;
+  }
+  std::set<std::string> peers;
+  std::set<std::uint64_t> legs;
+  if (!members_.empty()) {
+    for (const auto& m : remote_) {
+      peers.insert(m.server);
+      legs.insert(m.local_id);
+      if (remote_legs_.count(m.local_id) == 0) {
+        ctx_->media->addRemoteLeg(m.local_id, name_, m.server, m.remote_id);
+      }
+    }
+  }
+  for (const auto id : remote_legs_) {
+    if (legs.count(id) == 0) {
+      ctx_->media->removeLeg(id);
+    }
+  }
+  for (const auto& peer : peers) {
+    if (relayed_to_.count(peer) == 0) {
+      ctx_->media->addRelayRoom(peer, name_);
+    }
+  }
+  for (const auto& peer : relayed_to_) {
+    if (peers.count(peer) == 0) {
+      ctx_->media->removeRelayRoom(peer, name_);
+    }
+  }
+  relayed_to_ = std::move(peers);
+  remote_legs_ = std::move(legs);
 }
 
 void Room::holdForOrderKeeper(Member& sender, std::uint64_t client_instance,
