@@ -297,7 +297,10 @@ void Room::relayedChat(std::string server, proto::RelayChat chat) {
       stored.server_time_ms = chat.server_time_ms();
       stored.client_instance = chat.client_instance();
       stored.client_msg_id = chat.client_msg_id();
-      if (auto ok = room.ctx_->store.appendMessage(stored); !ok) {
+      // With one store shared by both servers (PostgreSQL), the keeper has
+      // written it already: that seq is taken, by this very message.
+      if (auto ok = room.ctx_->store.appendMessage(stored);
+          !ok && ok.error().code != ErrorCode::AlreadyExists) {
         // Not stored: our next presence names our last seq, and the keeper
         // sends from there again.
         spdlog::error("room '{}': cannot store seq {} from {}: {}", room.name_, stored.seq, server,
