@@ -11,11 +11,14 @@
 //   interconnect_bench [seconds per round]   (default 3)
 
 #include <poll.h>
+#include <sys/socket.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -54,11 +57,6 @@ struct RoundResult {
   double sent_kbps = 0;
   double far_received_per_listener = 0;  // share of the sent packets
 };
-
-std::uint16_t sequenceOf(const std::vector<std::byte>& packet) {
-  return static_cast<std::uint16_t>((static_cast<unsigned>(packet[2]) << 8) |
-                                    static_cast<unsigned>(packet[3]));
-}
 
 RoundResult runRound(std::size_t far_count, int seconds) {
   net::IoThreads threads_a(1);
@@ -104,8 +102,13 @@ RoundResult runRound(std::size_t far_count, int seconds) {
     m->confirm(server_b);
   }
 
-  std::map<std::uint16_t, Steady::time_point> near_at;
-  std::map<std::uint16_t, Steady::time_point> far_at;
+  // Arrival times from the kernel (SO_TIMESTAMPNS), not from when this
+  // thread woke: two packets read in one wake-up still differ.
+  std::map<std::uint16_t, double> near_at;
+  std::map<std::uint16_t, double> far_at;
+  const int on = 1;
+  ::setsockopt(near.socket.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+  ::setsockopt(far.front()->socket.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
   std::atomic<bool> stop{false};
   std::uint64_t far_received = 0;
   std::thread listen([&] {
@@ -114,29 +117,44 @@ RoundResult runRound(std::size_t far_count, int seconds) {
     for (auto& m : far) {
       fds.push_back({m->socket.native_handle(), POLLIN, 0});
     }
-    std::vector<std::byte> buf(2048);
+    std::vector<std::byte> packet(2048);
+    alignas(cmsghdr) char control[128];
     while (!stop.load()) {
       if (poll(fds.data(), fds.size(), 50) <= 0) {
         continue;
       }
-      const auto now = Steady::now();
       for (std::size_t i = 0; i < fds.size(); ++i) {
         if ((fds[i].revents & POLLIN) == 0) {
           continue;
         }
-        std::vector<std::byte> packet(2048);
-        const auto n = ::recv(fds[i].fd, packet.data(), packet.size(), MSG_DONTWAIT);
-        if (n < 12 || (static_cast<unsigned>(packet[1]) & 0x7f) >= 72) {
-          continue;  // RTCP (reports) or nothing
+        iovec vec{packet.data(), packet.size()};
+        msghdr msg{};
+        msg.msg_iov = &vec;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        const auto n = ::recvmsg(fds[i].fd, &msg, MSG_DONTWAIT);
+        // RTCP (RFC 5761: second byte 192-223) or nothing: not counted.
+        if (n < 12 || (static_cast<unsigned>(packet[1]) >= 192 &&
+                       static_cast<unsigned>(packet[1]) <= 223)) {
+          continue;
         }
-        packet.resize(static_cast<std::size_t>(n));
-        const auto seq = sequenceOf(packet);
+        const auto seq = static_cast<std::uint16_t>((static_cast<unsigned>(packet[2]) << 8) |
+                                                    static_cast<unsigned>(packet[3]));
+        double at = -1;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+          if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+            timespec ts{};
+            std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+            at = static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
+          }
+        }
         if (i == 0) {
-          near_at.emplace(seq, now);
+          near_at.emplace(seq, at);
         } else {
           ++far_received;
           if (i == 1) {
-            far_at.emplace(seq, now);
+            far_at.emplace(seq, at);
           }
         }
       }
@@ -158,6 +176,15 @@ RoundResult runRound(std::size_t far_count, int seconds) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const double wall = std::chrono::duration<double>(Steady::now() - start).count();
   const auto after = countersOf(*a);
+  const auto far_side = countersOf(*b);
+  if (std::getenv("PARLEY_BENCH_DEBUG") != nullptr) {
+    std::fprintf(stderr, "b: relayed_in %llu relay_dropped %llu forwarded %llu rtp_in %llu unknown %llu\n",
+                 static_cast<unsigned long long>(far_side.relayed_in),
+                 static_cast<unsigned long long>(far_side.relay_dropped),
+                 static_cast<unsigned long long>(far_side.forwarded_packets),
+                 static_cast<unsigned long long>(far_side.rtp_in),
+                 static_cast<unsigned long long>(far_side.dropped_unknown_ssrc));
+  }
   stop = true;
   listen.join();
   a->stop();
@@ -167,8 +194,8 @@ RoundResult runRound(std::size_t far_count, int seconds) {
   r.far_listeners = far_count;
   r.packets = sent;
   for (const auto& [s, t] : far_at) {
-    if (auto n = near_at.find(s); n != near_at.end()) {
-      r.added_ms.push_back(std::chrono::duration<double, std::milli>(t - n->second).count());
+    if (auto n = near_at.find(s); n != near_at.end() && t >= 0 && n->second >= 0) {
+      r.added_ms.push_back(t - n->second);
     }
   }
   std::sort(r.added_ms.begin(), r.added_ms.end());
