@@ -699,32 +699,32 @@
         <translation>Änderungen gelten beim Speichern, auch in einer Besprechung. Mit „Systemstandard“ wird ein während der Besprechung eingestecktes Headset sofort verwendet; wird es abgezogen, übernimmt wieder der Standard.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/devices_page.cpp" line="146"/>
+        <location filename="../../ui/settings/devices_page.cpp" line="150"/>
         <source>Test camera</source>
         <translation>Testkamera</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/devices_page.cpp" line="211"/>
+        <location filename="../../ui/settings/devices_page.cpp" line="210"/>
         <source>The test camera did not start.</source>
         <translation>Die Testkamera ist nicht gestartet.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/devices_page.cpp" line="218"/>
+        <location filename="../../ui/settings/devices_page.cpp" line="217"/>
         <source>No camera found.</source>
         <translation>Keine Kamera gefunden.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/devices_page.cpp" line="223"/>
+        <location filename="../../ui/settings/devices_page.cpp" line="222"/>
         <source>The camera stopped: %1</source>
         <translation>Die Kamera wurde gestoppt: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/devices_page.cpp" line="227"/>
+        <location filename="../../ui/settings/devices_page.cpp" line="226"/>
         <source>The camera could not start: %1</source>
         <translation>Die Kamera konnte nicht starten: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/settings/devices_page.cpp" line="232"/>
+        <location filename="../../ui/settings/devices_page.cpp" line="231"/>
         <source>Playing…</source>
         <translation>Wird abgespielt…</translation>
     </message>
@@ -1245,71 +1245,91 @@
     </message>
     <message>
         <location filename="../../ui/meeting/participant_model.cpp" line="163"/>
+        <source>via another server</source>
+        <translation>über einen anderen Server</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/participant_model.cpp" line="166"/>
+        <source>unreachable</source>
+        <translation>nicht erreichbar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/participant_model.cpp" line="169"/>
         <source>via server, UDP</source>
         <translation>über Server, UDP</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/participant_model.cpp" line="166"/>
+        <location filename="../../ui/meeting/participant_model.cpp" line="172"/>
         <source>via server, TCP</source>
         <translation>über Server, TCP</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/participant_model.cpp" line="169"/>
+        <location filename="../../ui/meeting/participant_model.cpp" line="175"/>
         <source>via server, trying UDP…</source>
         <translation>über Server, UDP wird versucht…</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/participant_model.cpp" line="171"/>
+        <location filename="../../ui/meeting/participant_model.cpp" line="177"/>
         <source>via server</source>
         <translation>über Server</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/participant_model.cpp" line="181"/>
+        <location filename="../../ui/meeting/participant_model.cpp" line="187"/>
         <source>Media goes directly between the two of you, encrypted end to end (DTLS-SRTP); chat still goes through the server.</source>
         <translation>Die Medien werden direkt zwischen Ihnen beiden übertragen, Ende-zu-Ende-verschlüsselt (DTLS-SRTP); der Chat läuft weiterhin über den Server.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/participant_model.cpp" line="186"/>
+        <location filename="../../ui/meeting/participant_model.cpp" line="192"/>
         <source>Media goes between the two of you through a TURN relay, encrypted end to end (DTLS-SRTP).</source>
         <translation>Die Medien werden zwischen Ihnen beiden über ein TURN-Relay übertragen, Ende-zu-Ende-verschlüsselt (DTLS-SRTP).</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/participant_model.cpp" line="193"/>
+        <location filename="../../ui/meeting/participant_model.cpp" line="197"/>
+        <source>This participant is connected to another server of the same meeting, which shares the room with yours.</source>
+        <translation>Diese Person ist mit einem anderen Server derselben Besprechung verbunden, der den Raum mit Ihrem Server teilt.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/participant_model.cpp" line="202"/>
+        <source>The link between your server and this participant&apos;s server is down: you cannot hear or reach them until it returns. Your own meeting goes on.</source>
+        <translation>Die Verbindung zwischen Ihrem Server und dem Server dieser Person ist unterbrochen: Sie können sie erst wieder hören und erreichen, wenn sie zurück ist. Ihre eigene Besprechung geht weiter.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/participant_model.cpp" line="209"/>
         <source>This participant&apos;s media is relayed by the room server.</source>
         <translation>Die Medien dieser Person werden vom Raumserver weitergeleitet.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/participant_model.cpp" line="191"/>
+        <location filename="../../ui/meeting/participant_model.cpp" line="207"/>
         <source>Your media goes through the room server: over UDP when it gets through, else inside the encrypted TLS connection (TCP).</source>
         <translation>Ihre Medien laufen über den Raumserver: per UDP, wenn das durchkommt, sonst innerhalb der verschlüsselten TLS-Verbindung (TCP).</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/participant_model.cpp" line="196"/>
+        <location filename="../../ui/meeting/participant_model.cpp" line="212"/>
         <source>Muted, or no microphone.</source>
         <translation>Stummgeschaltet oder kein Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/participant_model.cpp" line="215"/>
+        <location filename="../../ui/meeting/participant_model.cpp" line="231"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/participant_model.cpp" line="217"/>
+        <location filename="../../ui/meeting/participant_model.cpp" line="233"/>
         <source>Audio</source>
         <translation>Audio</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/participant_model.cpp" line="219"/>
+        <location filename="../../ui/meeting/participant_model.cpp" line="235"/>
         <source>Camera</source>
         <translation>Kamera</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/participant_model.cpp" line="221"/>
+        <location filename="../../ui/meeting/participant_model.cpp" line="237"/>
         <source>Screen</source>
         <translation>Bildschirm</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/participant_model.cpp" line="223"/>
+        <location filename="../../ui/meeting/participant_model.cpp" line="239"/>
         <source>Path</source>
         <translation>Weg</translation>
     </message>

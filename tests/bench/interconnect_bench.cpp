@@ -11,15 +11,15 @@
 //   interconnect_bench [seconds per round]   (default 3)
 
 #include <poll.h>
-#include <sys/socket.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
@@ -135,8 +135,8 @@ RoundResult runRound(std::size_t far_count, int seconds) {
         msg.msg_controllen = sizeof control;
         const auto n = ::recvmsg(fds[i].fd, &msg, MSG_DONTWAIT);
         // RTCP (RFC 5761: second byte 192-223) or nothing: not counted.
-        if (n < 12 || (static_cast<unsigned>(packet[1]) >= 192 &&
-                       static_cast<unsigned>(packet[1]) <= 223)) {
+        if (n < 12 ||
+            (static_cast<unsigned>(packet[1]) >= 192 && static_cast<unsigned>(packet[1]) <= 223)) {
           continue;
         }
         const auto seq = static_cast<std::uint16_t>((static_cast<unsigned>(packet[2]) << 8) |
@@ -178,7 +178,8 @@ RoundResult runRound(std::size_t far_count, int seconds) {
   const auto after = countersOf(*a);
   const auto far_side = countersOf(*b);
   if (std::getenv("PARLEY_BENCH_DEBUG") != nullptr) {
-    std::fprintf(stderr, "b: relayed_in %llu relay_dropped %llu forwarded %llu rtp_in %llu unknown %llu\n",
+    std::fprintf(stderr,
+                 "b: relayed_in %llu relay_dropped %llu forwarded %llu rtp_in %llu unknown %llu\n",
                  static_cast<unsigned long long>(far_side.relayed_in),
                  static_cast<unsigned long long>(far_side.relay_dropped),
                  static_cast<unsigned long long>(far_side.forwarded_packets),
@@ -204,8 +205,8 @@ RoundResult runRound(std::size_t far_count, int seconds) {
   // SRTP adds its 10-byte tag to each packet; UDP/IP headers are not counted.
   r.relay_kbps = relayed * (kVoiceBytes + 10) * 8 / wall / 1000;
   r.sent_kbps = static_cast<double>(sent) * (kVoiceBytes + 10) * 8 / wall / 1000;
-  r.far_received_per_listener =
-      static_cast<double>(far_received) / static_cast<double>(far_count) / static_cast<double>(sent);
+  r.far_received_per_listener = static_cast<double>(far_received) / static_cast<double>(far_count) /
+                                static_cast<double>(sent);
   return r;
 }
 

@@ -1,6 +1,7 @@
 #include "core/server/interconnect/interconnect.h"
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <asio/connect.hpp>
 #include <asio/post.hpp>
 #include <asio/ssl.hpp>
@@ -25,11 +26,18 @@ constexpr std::chrono::milliseconds kMaxBackoff{5000};
 // starts dropping sends no reset); pings keep a quiet link heard.
 constexpr std::chrono::seconds kPingInterval{2};
 constexpr std::chrono::seconds kLinkSilence{8};
-// Between servers frames may be larger than a client's (a presence lists a
-// whole room), and the queue deeper (history pages for a peer catching up).
-transport::MessageChannel::Limits linkLimits() {
+// Before the hello checks out, a connection gets what a stranger gets from a
+// client port; an authenticated peer a deeper queue (history pages for a
+// peer catching up, a presence listing a whole room).
+constexpr std::size_t kMaxWaitingAccepts = 8;
+transport::MessageChannel::Limits linkLimits(bool authenticated) {
   transport::MessageChannel::Limits limits;
-  limits.max_queued_bytes = 32 * 1024 * 1024;
+  if (authenticated) {
+    limits.max_queued_bytes = 32 * 1024 * 1024;
+  } else {
+    limits.max_queued_bytes = 64 * 1024;
+    limits.max_frame_bytes = protocol::kMaxFrameBytesBeforeSignIn;
+  }
   return limits;
 }
 
@@ -39,12 +47,13 @@ transport::MessageChannel::Limits linkLimits() {
 class Interconnect::Link : public transport::MessageChannel::Handler,
                            public std::enable_shared_from_this<Interconnect::Link> {
  public:
-  Link(std::weak_ptr<Interconnect> owner, asio::strand<asio::io_context::executor_type>& strand,
+  Link(std::weak_ptr<Interconnect> owner_of_link,
+       asio::strand<asio::io_context::executor_type>& link_strand,
        std::shared_ptr<transport::MessageChannel> link_channel, LinkRole link_role,
        std::vector<std::byte> link_exporter, std::string shown_certificate, std::string dialed)
-      : owner_(std::move(owner)),
-        strand_(strand),
-        timer_(strand),
+      : owner(std::move(owner_of_link)),
+        strand(link_strand),
+        timer(link_strand),
         channel(std::move(link_channel)),
         role(link_role),
         exporter(std::move(link_exporter)),
@@ -52,27 +61,27 @@ class Interconnect::Link : public transport::MessageChannel::Handler,
         expected_peer(std::move(dialed)) {}
 
   void onMessage(Envelope&& envelope) override {
-    asio::post(strand_, [self = shared_from_this(), envelope = std::move(envelope)]() mutable {
+    asio::post(strand, [self = shared_from_this(), envelope = std::move(envelope)]() mutable {
       self->last_heard = std::chrono::steady_clock::now();
-      if (auto owner = self->owner_.lock()) {
-        owner->linkMessage(self, std::move(envelope));
+      if (auto interconnect = self->owner.lock()) {
+        interconnect->linkMessage(self, std::move(envelope));
       }
     });
   }
   void onClosed(const Error& reason) override {
-    asio::post(strand_, [self = shared_from_this(), reason] {
+    asio::post(strand, [self = shared_from_this(), reason] {
       self->closed = true;
-      self->timer_.cancel();
-      if (auto owner = self->owner_.lock()) {
-        owner->linkClosed(self, reason);
+      self->timer.cancel();
+      if (auto interconnect = self->owner.lock()) {
+        interconnect->linkClosed(self, reason);
       }
     });
   }
 
   // Until the hello: the handshake deadline; then pings and the silence check.
   void armTimer(std::chrono::steady_clock::duration after) {
-    timer_.expires_after(after);
-    timer_.async_wait([weak = weak_from_this()](const asio::error_code& ec) {
+    timer.expires_after(after);
+    timer.async_wait([weak = weak_from_this()](const asio::error_code& ec) {
       auto self = weak.lock();
       if (ec || !self || self->closed) {
         return;
@@ -96,9 +105,9 @@ class Interconnect::Link : public transport::MessageChannel::Handler,
     });
   }
 
-  std::weak_ptr<Interconnect> owner_;
-  asio::strand<asio::io_context::executor_type>& strand_;
-  asio::steady_timer timer_;
+  std::weak_ptr<Interconnect> owner;
+  asio::strand<asio::io_context::executor_type>& strand;
+  asio::steady_timer timer;
   std::shared_ptr<transport::MessageChannel> channel;
   const LinkRole role;
   const std::vector<std::byte> exporter;
@@ -219,44 +228,79 @@ void Interconnect::accept() {
   if (stopped_) {
     return;
   }
-  acceptor_.async_accept(
-      asio::make_strand(io_),
-      [self = shared_from_this()](const asio::error_code& ec, tcp::socket socket) {
-        asio::post(self->strand_, [self, ec, socket = std::move(socket)]() mutable {
-          if (self->stopped_ || ec == asio::error::operation_aborted) {
-            return;
-          }
-          if (!ec) {
-            asio::error_code ignored;
-            socket.set_option(tcp::no_delay(true), ignored);
-            auto stream =
-                std::make_unique<net::TlsStream>(std::move(socket), *self->tls_.accepting);
-            auto* raw = stream.get();
-            auto timer = std::make_shared<asio::steady_timer>(raw->get_executor());
-            timer->expires_after(protocol::kHandshakeTimeout);
-            timer->async_wait([raw](const asio::error_code& wait_ec) {
-              if (!wait_ec) {
-                asio::error_code ignored_close;
-                raw->lowest_layer().close(ignored_close);
-              }
-            });
-            raw->async_handshake(
-                asio::ssl::stream_base::server,
-                [self, timer, stream = std::move(stream)](const asio::error_code& hs_ec) mutable {
-                  timer->cancel();
-                  if (hs_ec) {
-                    spdlog::warn("interconnect: TLS handshake with a dialing server failed: {}",
-                                 hs_ec.message());
-                    return;
-                  }
-                  asio::post(self->strand_, [self, stream = std::move(stream)]() mutable {
-                    self->startLink(std::move(stream), LinkRole::Acceptor, {});
+  acceptor_.async_accept(asio::make_strand(io_),
+                         [self = shared_from_this()](const asio::error_code& ec,
+                                                     tcp::socket socket) {
+                           asio::post(self->strand_, [self, ec,
+                                                      socket = std::move(socket)]() mutable {
+                             if (self->stopped_ || ec == asio::error::operation_aborted) {
+                               return;
+                             }
+                             if (!ec) {
+                               self->onAccepted(std::move(socket));
+                             }
+                             self->accept();
+                           });
+                         });
+}
+
+void Interconnect::onAccepted(tcp::socket socket) {
+  // Only peers should reach this port (the firewall's rules say so); if
+  // strangers do, they get a few handshakes at a time, never the server.
+  const auto waiting = static_cast<std::size_t>(
+      pending_accepts_ + std::count_if(handshaking_.begin(), handshaking_.end(), [](const auto& l) {
+        return l->role == LinkRole::Acceptor;
+      }));
+  if (waiting >= kMaxWaitingAccepts) {
+    asio::error_code ignored;
+    socket.close(ignored);
+    spdlog::debug("interconnect: refused a connection: {} already waiting to authenticate",
+                  waiting);
+    return;
+  }
+  asio::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  ++pending_accepts_;
+  handshakeWithin(std::make_unique<net::TlsStream>(std::move(socket), *tls_.accepting),
+                  asio::ssl::stream_base::server,
+                  [self = shared_from_this()](const asio::error_code& hs_ec,
+                                              std::unique_ptr<net::TlsStream> stream) {
+                    asio::post(self->strand_, [self, hs_ec, stream = std::move(stream)]() mutable {
+                      --self->pending_accepts_;
+                      if (hs_ec) {
+                        spdlog::warn("interconnect: TLS handshake with a dialing server failed: {}",
+                                     hs_ec.message());
+                        return;
+                      }
+                      self->startLink(std::move(stream), LinkRole::Acceptor, {});
+                    });
                   });
-                });
-          }
-          self->accept();
-        });
-      });
+}
+
+void Interconnect::handshakeWithin(std::unique_ptr<net::TlsStream> stream,
+                                   asio::ssl::stream_base::handshake_type type,
+                                   HandshakeDone done) {
+  // The timer and the handshake complete on the socket's own strand, so the
+  // deadline never closes a socket whose handshake has finished.
+  struct State {
+    std::unique_ptr<net::TlsStream> stream;
+    asio::steady_timer timer;
+    bool finished = false;
+  };
+  auto executor = stream->get_executor();
+  auto state = std::make_shared<State>(State{std::move(stream), asio::steady_timer(executor)});
+  state->timer.expires_after(protocol::kHandshakeTimeout);
+  state->timer.async_wait([state](const asio::error_code& ec) {
+    if (!ec && !state->finished) {
+      asio::error_code ignored;
+      state->stream->lowest_layer().close(ignored);
+    }
+  });
+  state->stream->async_handshake(type, [state, done = std::move(done)](const asio::error_code& ec) {
+    state->finished = true;
+    state->timer.cancel();
+    done(ec, std::move(state->stream));
+  });
 }
 
 void Interconnect::scheduleDial(PeerState& peer) {
@@ -283,57 +327,63 @@ void Interconnect::dial(PeerState& peer) {
   asio::error_code ec;
   const tcp::endpoint target(asio::ip::make_address(peer.config.address, ec),
                              peer.config.control_port);
-  auto socket = std::make_shared<tcp::socket>(asio::make_strand(io_));
-  auto name = peer.config.name;
-  auto timer = std::make_shared<asio::steady_timer>(socket->get_executor());
-  timer->expires_after(protocol::kHandshakeTimeout);
-  timer->async_wait([socket](const asio::error_code& wait_ec) {
-    if (!wait_ec) {
-      asio::error_code ignored;
-      socket->close(ignored);
-    }
-  });
   peer.dial_timer.cancel();
   peer.dialing = true;  // until it ends: no second dial meanwhile
-  socket->async_connect(target, [self = shared_from_this(), socket, timer,
-                                 name](const asio::error_code& connect_ec) {
-    auto failed = [self, name](const std::string& why) {
-      asio::post(self->strand_, [self, name, why] {
-        auto it = self->peers_.find(name);
-        if (it == self->peers_.end()) {
-          return;
-        }
-        spdlog::debug("interconnect: cannot reach {}: {}", name, why);
-        it->second->dialing = false;
-        self->scheduleDial(*it->second);
-      });
-    };
+  struct Connect {
+    tcp::socket socket;
+    asio::steady_timer timer;
+    bool finished = false;
+  };
+  auto executor = asio::make_strand(io_);
+  auto attempt =
+      std::make_shared<Connect>(Connect{tcp::socket(executor), asio::steady_timer(executor)});
+  attempt->timer.expires_after(protocol::kHandshakeTimeout);
+  attempt->timer.async_wait([attempt](const asio::error_code& wait_ec) {
+    if (!wait_ec && !attempt->finished) {
+      asio::error_code ignored;
+      attempt->socket.close(ignored);  // a peer whose firewall drops the SYN
+    }
+  });
+  auto failed = [self = shared_from_this(), name = peer.config.name](const std::string& why) {
+    asio::post(self->strand_, [self, name, why] {
+      auto it = self->peers_.find(name);
+      if (it == self->peers_.end()) {
+        return;
+      }
+      spdlog::debug("interconnect: cannot reach {}: {}", name, why);
+      it->second->dialing = false;
+      self->scheduleDial(*it->second);
+    });
+  };
+  attempt->socket.async_connect(target, [self = shared_from_this(), attempt, failed,
+                                         name =
+                                             peer.config.name](const asio::error_code& connect_ec) {
+    attempt->finished = true;
+    attempt->timer.cancel();
     if (connect_ec) {
-      timer->cancel();
       failed(connect_ec.message());
       return;
     }
     asio::error_code ignored;
-    socket->set_option(tcp::no_delay(true), ignored);
-    auto stream = std::make_unique<net::TlsStream>(std::move(*socket), *self->tls_.dialing);
-    auto* raw = stream.get();
-    raw->async_handshake(asio::ssl::stream_base::client,
-                         [self, timer, name, failed,
-                          stream = std::move(stream)](const asio::error_code& hs_ec) mutable {
-                           timer->cancel();
-                           if (hs_ec) {
-                             failed("TLS handshake: " + hs_ec.message());
-                             return;
-                           }
-                           asio::post(self->strand_,
-                                      [self, name, stream = std::move(stream)]() mutable {
-                                        auto it = self->peers_.find(name);
-                                        if (it != self->peers_.end()) {
-                                          it->second->dialing = false;
-                                        }
-                                        self->startLink(std::move(stream), LinkRole::Dialer, name);
-                                      });
-                         });
+    attempt->socket.set_option(tcp::no_delay(true), ignored);
+    self->handshakeWithin(std::make_unique<net::TlsStream>(std::move(attempt->socket),
+                                                           *self->tls_.dialing),
+                          asio::ssl::stream_base::client,
+                          [self, name, failed](const asio::error_code& hs_ec,
+                                               std::unique_ptr<net::TlsStream> stream) {
+                            if (hs_ec) {
+                              failed("TLS handshake: " + hs_ec.message());
+                              return;
+                            }
+                            asio::post(self->strand_,
+                                       [self, name, stream = std::move(stream)]() mutable {
+                                         auto it = self->peers_.find(name);
+                                         if (it != self->peers_.end()) {
+                                           it->second->dialing = false;
+                                         }
+                                         self->startLink(std::move(stream), LinkRole::Dialer, name);
+                                       });
+                          });
   });
 }
 
@@ -349,7 +399,7 @@ void Interconnect::startLink(std::unique_ptr<net::TlsStream> stream, LinkRole ro
     return;
   }
   auto certificate = net::peerCertificateDer(*stream);
-  auto channel = transport::MessageChannel::create(std::move(stream), linkLimits());
+  auto channel = transport::MessageChannel::create(std::move(stream), linkLimits(false));
   auto link = std::make_shared<Link>(weak_from_this(), strand_, channel, role, std::move(*exporter),
                                      std::move(certificate), std::move(expected_peer));
   handshaking_.push_back(link);
@@ -430,6 +480,7 @@ void Interconnect::linkMessage(const std::shared_ptr<Link>& link, Envelope&& env
     }
     link->authenticated = true;
     link->peer = peer->config.name;
+    link->channel->setLimits(linkLimits(true));
     std::erase(handshaking_, link);
     linkUp(link, *peer);
     return;
@@ -439,9 +490,8 @@ void Interconnect::linkMessage(const std::shared_ptr<Link>& link, Envelope&& env
       link->channel->send(protocol::makePong(envelope.ping().nonce()));
       return;
     case Envelope::kPong:
+    case Envelope::kError:  // a fatal one is followed by the close
       return;
-    case Envelope::kError:
-      return;  // a fatal one is followed by the close
     default:
       break;
   }

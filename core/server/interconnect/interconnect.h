@@ -14,6 +14,7 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -83,6 +84,12 @@ class Interconnect : public std::enable_shared_from_this<Interconnect> {
   };
 
   void accept();
+  void onAccepted(asio::ip::tcp::socket socket);
+  using HandshakeDone =
+      std::function<void(const asio::error_code&, std::unique_ptr<net::TlsStream>)>;
+  // The TLS handshake, closed if not done within kHandshakeTimeout.
+  void handshakeWithin(std::unique_ptr<net::TlsStream> stream,
+                       asio::ssl::stream_base::handshake_type type, HandshakeDone done);
   void dial(PeerState& peer);
   void scheduleDial(PeerState& peer);
   void startLink(std::unique_ptr<net::TlsStream> stream, LinkRole role, std::string expected_peer);
@@ -108,6 +115,7 @@ class Interconnect : public std::enable_shared_from_this<Interconnect> {
   std::weak_ptr<ServerContext> ctx_;
   std::map<std::string, std::unique_ptr<PeerState>> peers_;  // by name
   std::vector<std::shared_ptr<Link>> handshaking_;
+  int pending_accepts_ = 0;  // accepted, TLS handshake running
   // Our own presence per room, for peers whose link comes up later.
   std::map<std::string, proto::RoomPresence> ours_;
   RemoteRooms remote_;

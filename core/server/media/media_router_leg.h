@@ -102,8 +102,12 @@ struct MediaRouter::Leg {
       : info(std::move(i)), keys(k), downlink_loss(downlink) {}
   // The SRTP sessions are made on first use: a participant that never sends
   // or receives media (a chat-only client, a bot) costs no crypto contexts.
-  net::SrtpSession* inbound() { return session(inbound_, net::SrtpSession::Direction::Inbound); }
-  net::SrtpSession* outbound() { return session(outbound_, net::SrtpSession::Direction::Outbound); }
+  net::SrtpSession* inbound() {
+    return session(inbound_session, net::SrtpSession::Direction::Inbound);
+  }
+  net::SrtpSession* outbound() {
+    return session(outbound_session, net::SrtpSession::Direction::Outbound);
+  }
   net::SrtpSession* session(std::optional<net::SrtpSession>& slot,
                             net::SrtpSession::Direction direction) {
     if (!slot && !crypto_failed) {
@@ -129,8 +133,8 @@ struct MediaRouter::Leg {
   std::string remote_peer;
   std::uint64_t remote_id = 0;
   [[nodiscard]] bool interconnected() const { return !relay_peer.empty() || !remote_peer.empty(); }
-  std::optional<net::SrtpSession> inbound_;   // the client's writes
-  std::optional<net::SrtpSession> outbound_;  // what the server sends this client
+  std::optional<net::SrtpSession> inbound_session;   // the client's writes
+  std::optional<net::SrtpSession> outbound_session;  // what the server sends this client
   bool crypto_failed = false;
   // Voice packets the speaker selection held back so far (mod 2^16). What
   // goes on is renumbered by this much, so every listener sees one unbroken
