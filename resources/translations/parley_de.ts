@@ -1245,8 +1245,8 @@
     </message>
     <message>
         <location filename="../../ui/meeting/participant_model.cpp" line="163"/>
-        <source>via another server</source>
-        <translation>über einen anderen Server</translation>
+        <source>other server</source>
+        <translation>anderer Server</translation>
     </message>
     <message>
         <location filename="../../ui/meeting/participant_model.cpp" line="166"/>

@@ -160,7 +160,7 @@ QVariant ParticipantModel::data(const QModelIndex& index, int role) const {
           return tr("relayed (TURN)");
         }
         if (p.media_path == "via interconnect") {
-          return tr("via another server");
+          return tr("other server");
         }
         if (p.media_path == "unreachable") {
           return tr("unreachable");

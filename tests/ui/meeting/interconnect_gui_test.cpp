@@ -1,0 +1,120 @@
+// A room across two interconnected servers in the desktop client
+// (docs/interconnect.md), against two real parleyd on loopback: alice signs
+// in to "outer", bob (a parley-cli) joins the same room on "inner". Alice's
+// participants list shows bob on "other server"; when inner goes away bob
+// is "unreachable" and alice's window stays; when inner is back, so is bob.
+
+#include <QPushButton>
+#include <QTableView>
+#include <QtTest>
+
+#include "tests/support/interconnect_pair.h"
+#include "tests/support/server_fixture.h"
+#include "tests/ui/gui_test_support.h"
+#include "ui/application/app_controller.h"
+#include "ui/meeting/meeting_window.h"
+#include "ui/meeting/participant_model.h"
+#include "ui/secrets/secret_store.h"
+#include "ui/settings/settings_store.h"
+#include "ui/sign_in/sign_in_window.h"
+
+using parley::test::child;
+using namespace parley::ui;
+
+namespace {
+
+constexpr int kWaitMs = parley::test::kProcessWaitMs;
+constexpr int kExposeMs = parley::test::kLocalWaitMs;
+
+ConnectionSettings loopback(const parley::test::ServerFixture& server) {
+  ConnectionSettings s;
+  s.server = QStringLiteral("127.0.0.1");
+  s.tls_port = server.port();
+  s.alt_port = server.port();
+  s.ca_file = QString::fromStdString(server.caFile());
+  s.user = QStringLiteral("alice");
+  s.room = QStringLiteral("bridge");
+  s.auto_detect = false;
+  s.socks.clear();
+  return s;
+}
+
+// What the Path column says of `user`, or "" while the user is not listed.
+QString pathShown(const ParticipantModel* model, const std::string& user) {
+  for (std::size_t i = 0; i < model->people().size(); ++i) {
+    if (model->people()[i].user == user) {
+      return model->data(model->index(static_cast<int>(i), ParticipantModel::Path), Qt::DisplayRole)
+          .toString();
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+class InterconnectGuiTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void participantOnTheOtherServer();
+};
+
+void InterconnectGuiTest::participantOnTheOtherServer() {
+  parley::test::ServerFixture outer;
+  parley::test::ServerFixture inner;
+  parley::test::interconnect(outer, "outer", inner, "inner");
+  outer.start();
+  inner.start();
+  QTRY_VERIFY_WITH_TIMEOUT(outer.log().find("interconnect: linked with inner") != std::string::npos,
+                           kWaitMs);
+
+  parley::test::TempSettings tmp;
+  MemorySecretStore secrets;
+  AppController app({tmp.file(), &secrets});
+  app.prefill(loopback(outer), QStringLiteral("alice-pw"));
+  app.show();
+  QVERIFY(QTest::qWaitForWindowExposed(app.signInWindow(), kExposeMs));
+  QTest::mouseClick(child<QPushButton>(app.signInWindow(), "signInButton"), Qt::LeftButton);
+  QTRY_VERIFY_WITH_TIMEOUT(app.meetingWindow() != nullptr && app.meetingWindow()->isVisible(),
+                           kWaitMs);
+  MeetingWindow* meeting = app.meetingWindow();
+
+  parley::test::CliOptions bob_options;
+  bob_options.user = "bob";
+  bob_options.password = "bob-pw";
+  bob_options.room = "bridge";
+  bob_options.for_seconds = parley::test::CliOptions::kUntilStopped;
+  parley::test::CliProcess bob(inner, bob_options);
+  // Bob sees alice too: one room on two servers.
+  QVERIFY2(bob.waitForEvent("joined",
+                            [](const nlohmann::json& e) {
+                              for (const auto& p : e.at("participants")) {
+                                if (p.at("user") == "alice") {
+                                  return true;
+                                }
+                              }
+                              return false;
+                            }) ||
+               bob.waitForEvent("participant_joined",
+                                [](const nlohmann::json& e) { return e.at("user") == "alice"; }),
+           parley::test::cliReport(bob).constData());
+  QTRY_COMPARE_WITH_TIMEOUT(pathShown(meeting->participants(), "bob"),
+                            QStringLiteral("other server"), kWaitMs);
+  parley::test::screenshot(meeting, QStringLiteral("meeting-interconnected"));
+
+  // Inner goes away: its link closes, bob stays listed as unreachable.
+  inner.kill9();
+  QTRY_COMPARE_WITH_TIMEOUT(pathShown(meeting->participants(), "bob"),
+                            QStringLiteral("unreachable"), kWaitMs);
+  QVERIFY(meeting->isVisible());
+  parley::test::screenshot(meeting, QStringLiteral("meeting-interconnect-unreachable"));
+
+  // Back: the link returns, bob's client reconnects to inner, reachable again.
+  inner.restart();
+  QTRY_COMPARE_WITH_TIMEOUT(pathShown(meeting->participants(), "bob"),
+                            QStringLiteral("other server"), kWaitMs);
+  bob.stop();
+  QTRY_COMPARE_WITH_TIMEOUT(pathShown(meeting->participants(), "bob"), QString(), kWaitMs);
+}
+
+QTEST_MAIN(InterconnectGuiTest)
+#include "interconnect_gui_test.moc"
