@@ -27,29 +27,43 @@ std::uint16_t freeLoopbackPort() {
 
 inline constexpr const char* kInterconnectTestSecret = "interconnect-test-secret-0123456789abcdef";
 
+// How each names the other's credentials: a secret (empty: none) and/or the
+// certificate file it expects the other to show (empty: none).
+struct InterconnectAuth {
+  std::string secret_at_a = kInterconnectTestSecret;
+  std::string secret_at_b = kInterconnectTestSecret;
+  std::string certificate_at_a;
+  std::string certificate_at_b;
+};
+
 inline void interconnect(ServerFixture& a, const std::string& name_a, ServerFixture& b,
-                         const std::string& name_b,
-                         const std::string& secret_of_b_at_a = kInterconnectTestSecret) {
+                         const std::string& name_b, const InterconnectAuth& auth = {}) {
   struct End {
     ServerFixture& server;
     std::string name;
+    std::string secret;
+    std::string certificate;
     std::uint16_t media = freeLoopbackPort<asio::ip::udp>();
     std::uint16_t control = freeLoopbackPort<asio::ip::tcp>();
   };
-  End ends[2] = {{a, name_a}, {b, name_b}};
+  End ends[2] = {{a, name_a, auth.secret_at_a, auth.certificate_at_a},
+                 {b, name_b, auth.secret_at_b, auth.certificate_at_b}};
   for (int i = 0; i < 2; ++i) {
     const End& self = ends[i];
     const End& other = ends[1 - i];
     self.server.setConfig("server.name", "\"" + self.name + "\"");
     self.server.setConfig("interconnect.port", std::to_string(self.media));
     self.server.setConfig("interconnect.control_port", std::to_string(self.control));
-    const std::string secret = i == 0 ? secret_of_b_at_a : kInterconnectTestSecret;
-    writeFile(self.server.configFile(),
-              readFile(self.server.configFile()) + "\n[[interconnect.peers]]\nname = \"" +
-                  other.name +
-                  "\"\naddress = \"127.0.0.1\"\nport = " + std::to_string(other.media) +
-                  "\ncontrol_port = " + std::to_string(other.control) + "\nsecret = \"" + secret +
-                  "\"\n");
+    std::string peer = "\n[[interconnect.peers]]\nname = \"" + other.name +
+                       "\"\naddress = \"127.0.0.1\"\nport = " + std::to_string(other.media) +
+                       "\ncontrol_port = " + std::to_string(other.control) + "\n";
+    if (!self.secret.empty()) {
+      peer += "secret = \"" + self.secret + "\"\n";
+    }
+    if (!self.certificate.empty()) {
+      peer += "certificate = \"" + self.certificate + "\"\n";
+    }
+    writeFile(self.server.configFile(), readFile(self.server.configFile()) + peer);
   }
 }
 

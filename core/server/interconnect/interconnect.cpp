@@ -115,6 +115,7 @@ class Interconnect::Link : public transport::MessageChannel::Handler,
   const std::string expected_peer;  // dialer: whom it dialed
   std::string peer;                 // once authenticated
   bool authenticated = false;
+  bool awaiting_confirmation = false;  // acceptor: the dialer has not answered our hello yet
   bool closed = false;
   std::uint64_t ping_nonce = 0;
   std::chrono::steady_clock::time_point last_heard = std::chrono::steady_clock::now();
@@ -481,9 +482,27 @@ void Interconnect::linkMessage(const std::shared_ptr<Link>& link, Envelope&& env
     link->authenticated = true;
     link->peer = peer->config.name;
     link->channel->setLimits(linkLimits(true));
-    std::erase(handshaking_, link);
-    linkUp(link, *peer);
+    if (link->role == LinkRole::Dialer) {
+      std::erase(handshaking_, link);
+      linkUp(link, *peer);
+    } else {
+      // Up once the dialer has checked our hello too: it then sends its
+      // presences at once (at least their end), and never if it refused us
+      // (then an error notice and the close).
+      // Until then handshaking_ keeps the link.
+      link->awaiting_confirmation = true;
+    }
     return;
+  }
+  if (link->awaiting_confirmation) {
+    if (!envelope.has_room_presence()) {
+      return;  // its refusal (an error notice, then the close), or a ping
+    }
+    link->awaiting_confirmation = false;
+    std::erase(handshaking_, link);
+    if (auto it = peers_.find(link->peer); it != peers_.end()) {
+      linkUp(link, *it->second);
+    }
   }
   switch (envelope.body_case()) {
     case Envelope::kPing:
@@ -596,6 +615,10 @@ void Interconnect::linkClosed(const std::shared_ptr<Link>& link, const Error& re
   }
   auto& peer = *it->second;
   if (peer.link != link) {
+    if (!stopped_ && link->awaiting_confirmation) {
+      spdlog::warn("interconnect: {} did not accept this server: {}", peer.config.name,
+                   reason.toString());
+    }
     if (!link->authenticated && !stopped_ && link->role == LinkRole::Dialer) {
       spdlog::warn("interconnect: link to {} not established: {}", peer.config.name,
                    reason.toString());
