@@ -40,8 +40,9 @@ import time
 import wave
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lab import PREFIX, kill_pids, remove_netns, run, sweep  # noqa: E402
+from lab import PREFIX, jsonl_events, kill_pids, remove_netns, run, sweep  # noqa: E402
 from peer_lab import make_screen_png  # noqa: E402
+from tone import make_tone  # noqa: E402
 
 SKIP = 77
 OUT_NET = "10.233.1."
@@ -213,19 +214,7 @@ secret = "%s"
         p.stdin.flush()
 
     def events(self, user, event=None):
-        result = []
-        try:
-            with open(self.path("%s.jsonl" % user)) as f:
-                for line in f:
-                    try:
-                        e = json.loads(line)
-                    except ValueError:
-                        continue
-                    if event is None or e.get("event") == event:
-                        result.append(e)
-        except OSError:
-            pass
-        return result
+        return jsonl_events(self.path("%s.jsonl" % user), event)
 
     def chats(self, user):
         return [(e.get("seq"), e.get("sender"), e.get("text")) for e in self.events(user, "chat")]
@@ -404,19 +393,6 @@ secret = "%s"
         return "bob was removed after %.1f s, before the %d s timeout" % (
             time.monotonic() - frozen, IDLE_S)
     return None
-
-
-def make_tone(path, seconds, freq):
-    """A second of silence, then a steady tone of `freq` Hz."""
-    rate = 48000
-    with wave.open(path, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        frames = bytearray(rate * 2)
-        for i in range(rate * seconds):
-            frames += struct.pack("<h", int(8000 * math.sin(2 * math.pi * freq * i / rate)))
-        w.writeframes(bytes(frames))
 
 
 def seconds_of_tone(path, freq):

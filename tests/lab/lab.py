@@ -123,6 +123,24 @@ def is_lab_owner(pid):
         return False
 
 
+def jsonl_events(path, event=None):
+    """The JSON lines of a `parley-cli --json` output file (named `event`
+    only, when given); lines cut short by a running writer are skipped."""
+    result = []
+    try:
+        with open(path) as f:
+            for line in f:
+                try:
+                    e = json.loads(line)
+                except ValueError:
+                    continue
+                if event is None or e.get("event") == event:
+                    result.append(e)
+    except OSError:
+        pass
+    return result
+
+
 def kill_pids(pids, grace_s=3.0):
     """SIGTERM, then SIGKILL after a bounded wait. Only PIDs we were given."""
     pids = [p for p in pids if p > 1 and p != os.getpid()]

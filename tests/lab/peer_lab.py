@@ -47,7 +47,7 @@ import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tone import longest_gap_ms, make_tone  # noqa: E402
-from lab import (PREFIX, kill_pids, log, remove_netns, run, sbin,  # noqa: E402
+from lab import (PREFIX, jsonl_events, kill_pids, log, remove_netns, run, sbin,  # noqa: E402
                  squid_conf_text, sweep)
 
 SKIP = 77
@@ -268,19 +268,7 @@ table inet cut {
         return self.start(user, "p" + side, argv, env={"PARLEY_PASSWORD": PASSWORD}, out=out)
 
     def events(self, user, event=None):
-        result = []
-        try:
-            with open(self.path("%s.jsonl" % user)) as f:
-                for line in f:
-                    try:
-                        e = json.loads(line)
-                    except ValueError:
-                        continue
-                    if event is None or e.get("event") == event:
-                        result.append(e)
-        except OSError:
-            pass
-        return result
+        return jsonl_events(self.path("%s.jsonl" % user), event)
 
     def wait_for(self, user, event, match=lambda e: True, timeout_s=60.0):
         deadline = time.monotonic() + timeout_s

@@ -9,15 +9,15 @@ import wave
 RATE = 48000
 
 
-def make_tone(path, seconds):
-    """A second of silence, then a steady 440 Hz tone (never skipped as silence)."""
+def make_tone(path, seconds, freq=440):
+    """A second of silence, then a steady tone of `freq` Hz (never skipped as silence)."""
     with wave.open(path, "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(RATE)
         frames = bytearray(RATE * 2)
         for i in range(RATE * seconds):
-            frames += struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / RATE)))
+            frames += struct.pack("<h", int(8000 * math.sin(2 * math.pi * freq * i / RATE)))
         w.writeframes(bytes(frames))
 
 

@@ -61,14 +61,18 @@ proto::RelayChat Room::relayOf(const std::string& room, const StoredMessage& sto
   return chat;
 }
 
+void Room::fillIdentity(std::uint64_t id, const std::string& user, proto::Participant& p) {
+  p.set_id(id);
+  p.set_user(user);
+  p.set_audio_ssrc(mediaSsrc(id, StreamKind::Audio));
+  p.set_video_ssrc(mediaSsrc(id, StreamKind::Video));
+  p.set_screen_ssrc(mediaSsrc(id, StreamKind::Screen));
+  p.set_video_low_ssrc(mediaSsrc(id, StreamKind::VideoLow));
+  p.set_screen_low_ssrc(mediaSsrc(id, StreamKind::ScreenLow));
+}
+
 void Room::fillParticipant(const Member& m, proto::Participant& p) const {
-  p.set_id(m.participant_id);
-  p.set_user(m.user);
-  p.set_audio_ssrc(mediaSsrc(m.participant_id, StreamKind::Audio));
-  p.set_video_ssrc(mediaSsrc(m.participant_id, StreamKind::Video));
-  p.set_screen_ssrc(mediaSsrc(m.participant_id, StreamKind::Screen));
-  p.set_video_low_ssrc(mediaSsrc(m.participant_id, StreamKind::VideoLow));
-  p.set_screen_low_ssrc(mediaSsrc(m.participant_id, StreamKind::ScreenLow));
+  fillIdentity(m.participant_id, m.user, p);
   *p.mutable_media() = m.media;
   p.set_media_path(m.media_path);
 }

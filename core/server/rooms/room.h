@@ -165,6 +165,9 @@ class Room : public std::enable_shared_from_this<Room> {
   };
 
   void fillRemote(const RemoteMember& m, proto::Participant& p) const;
+  // Id, user and the SSRCs the id gives, for local and remote members alike.
+  static void fillIdentity(std::uint64_t id, const std::string& user, proto::Participant& p);
+  proto::RelayChatSubmit submitOf(const HeldChat& held) const;
 
   std::shared_ptr<ServerContext> ctx_;
   const std::string name_;

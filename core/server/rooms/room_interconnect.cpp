@@ -25,13 +25,7 @@ constexpr std::size_t kPeerHistoryPage = 256;
 }  // namespace
 
 void Room::fillRemote(const RemoteMember& m, proto::Participant& p) const {
-  p.set_id(m.local_id);
-  p.set_user(m.user);
-  p.set_audio_ssrc(mediaSsrc(m.local_id, StreamKind::Audio));
-  p.set_video_ssrc(mediaSsrc(m.local_id, StreamKind::Video));
-  p.set_screen_ssrc(mediaSsrc(m.local_id, StreamKind::Screen));
-  p.set_video_low_ssrc(mediaSsrc(m.local_id, StreamKind::VideoLow));
-  p.set_screen_low_ssrc(mediaSsrc(m.local_id, StreamKind::ScreenLow));
+  fillIdentity(m.local_id, m.user, p);
   *p.mutable_media() = m.media;
   p.set_media_path(m.reachable ? kViaInterconnect : kUnreachable);
 }
@@ -195,23 +189,17 @@ void Room::holdForOrderKeeper(Member& sender, std::uint64_t client_instance,
     ackChat(sender.participant_id, client_msg_id, **existing);  // stored before a reconnect
     return;
   }
-  proto::RelayChatSubmit submit;
-  submit.set_room(name_);
-  submit.set_sender(sender.user);
-  submit.set_client_instance(client_instance);
-  submit.set_client_msg_id(client_msg_id);
-  submit.set_text(text);
-  submit.set_sender_participant_id(sender.participant_id);
   for (auto& held : held_) {
     if (held.user == sender.user && held.client_instance == client_instance &&
         held.client_msg_id == client_msg_id) {
       held.participant_id = sender.participant_id;  // a resend from a new connection
-      ctx_->interconnect->submitChat(submit);
+      ctx_->interconnect->submitChat(submitOf(held));
       return;
     }
   }
   held_.push_back(HeldChat{sender.participant_id, sender.user, client_instance, client_msg_id,
                            std::move(text)});
+  const auto submit = submitOf(held_.back());
   if (!ctx_->interconnect->submitChat(submit)) {
     spdlog::info(
         "room '{}': chat from {} held until the link to the server that keeps the "
@@ -220,18 +208,22 @@ void Room::holdForOrderKeeper(Member& sender, std::uint64_t client_instance,
   }
 }
 
+proto::RelayChatSubmit Room::submitOf(const HeldChat& held) const {
+  proto::RelayChatSubmit submit;
+  submit.set_room(name_);
+  submit.set_sender(held.user);
+  submit.set_client_instance(held.client_instance);
+  submit.set_client_msg_id(held.client_msg_id);
+  submit.set_text(held.text);
+  submit.set_sender_participant_id(held.participant_id);
+  return submit;
+}
+
 void Room::orderKeeperLinked() {
   asio::post(strand_, [self = shared_from_this()] {
     auto& room = *self;
     for (const auto& held : room.held_) {
-      proto::RelayChatSubmit submit;
-      submit.set_room(room.name_);
-      submit.set_sender(held.user);
-      submit.set_client_instance(held.client_instance);
-      submit.set_client_msg_id(held.client_msg_id);
-      submit.set_text(held.text);
-      submit.set_sender_participant_id(held.participant_id);
-      room.ctx_->interconnect->submitChat(submit);
+      room.ctx_->interconnect->submitChat(room.submitOf(held));
     }
     room.ctx_->rooms.release(room);
   });

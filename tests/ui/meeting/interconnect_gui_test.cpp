@@ -26,19 +26,6 @@ namespace {
 constexpr int kWaitMs = parley::test::kProcessWaitMs;
 constexpr int kExposeMs = parley::test::kLocalWaitMs;
 
-ConnectionSettings loopback(const parley::test::ServerFixture& server) {
-  ConnectionSettings s;
-  s.server = QStringLiteral("127.0.0.1");
-  s.tls_port = server.port();
-  s.alt_port = server.port();
-  s.ca_file = QString::fromStdString(server.caFile());
-  s.user = QStringLiteral("alice");
-  s.room = QStringLiteral("bridge");
-  s.auto_detect = false;
-  s.socks.clear();
-  return s;
-}
-
 // What the Path column says of `user`, or "" while the user is not listed.
 QString pathShown(const ParticipantModel* model, const std::string& user) {
   for (std::size_t i = 0; i < model->people().size(); ++i) {
@@ -70,7 +57,9 @@ void InterconnectGuiTest::participantOnTheOtherServer() {
   parley::test::TempSettings tmp;
   MemorySecretStore secrets;
   AppController app({tmp.file(), &secrets});
-  app.prefill(loopback(outer), QStringLiteral("alice-pw"));
+  app.prefill(parley::test::loopbackSettings(outer, QStringLiteral("alice"),
+                                             QStringLiteral("bridge")),
+              QStringLiteral("alice-pw"));
   app.show();
   QVERIFY(QTest::qWaitForWindowExposed(app.signInWindow(), kExposeMs));
   QTest::mouseClick(child<QPushButton>(app.signInWindow(), "signInButton"), Qt::LeftButton);
