@@ -140,8 +140,21 @@ void CliPrinter::onChat(const client::ChatInfo& chat) {
         {"sender", chat.sender},
         {"text", chat.text},
         {"server_time_ms", chat.server_time_ms},
-        {"history", chat.is_history}},
-       "<" + chat.sender + "> " + chat.text);
+        {"history", chat.is_history},
+        {"replaces_pending_id", chat.replaces_pending_id}},
+       chat.replaces_pending_id != 0 ? "<" + chat.sender + "> " + chat.text + "  (numbered now)"
+                                     : "<" + chat.sender + "> " + chat.text);
+}
+
+void CliPrinter::onChatPending(const client::ChatInfo& chat) {
+  emit("chat_pending",
+       {{"room", chat.room},
+        {"pending_id", chat.pending_id},
+        {"sender", chat.sender},
+        {"text", chat.text},
+        {"server_time_ms", chat.server_time_ms}},
+       "<" + chat.sender + "> " + chat.text +
+           "  (not yet numbered: the server that keeps the chat order is unreachable)");
 }
 
 void CliPrinter::onChatAcknowledged(std::uint64_t client_msg_id, std::uint64_t seq) {

@@ -49,6 +49,7 @@ class CliPrinter final : public client::SessionObserver {
   void onParticipantLeft(const std::string& room, const client::ParticipantInfo& p,
                          const std::string& reason) override;
   void onChat(const client::ChatInfo& chat) override;
+  void onChatPending(const client::ChatInfo& chat) override;
   void onChatAcknowledged(std::uint64_t client_msg_id, std::uint64_t seq) override;
   void onChatRefused(std::uint64_t client_msg_id, const Error& reason) override;
   void onDisconnected(const Error& reason, bool will_retry,

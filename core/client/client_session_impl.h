@@ -28,6 +28,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 
 #include <asio/post.hpp>
@@ -190,6 +191,10 @@ class ClientSession::Impl : public std::enable_shared_from_this<ClientSession::I
   ReconnectBackoff backoff_;
   ChatOutbox outbox_;
   ChatResumeTracker tracker_;
+  // Pending (not yet numbered) chat already shown, by pending_id; a server
+  // holds at most 1000 per room.
+  static constexpr std::size_t kMaxPendingSeen = 4096;
+  std::set<std::uint64_t> pending_seen_;
   std::chrono::milliseconds keepalive_;
   const std::uint64_t client_instance_;
   std::mt19937_64 rng_;

@@ -165,9 +165,22 @@ void ClientSession::Impl::onChatMessage(const proto::ChatMessage& message) {
   if (state_ != State::InRoom && state_ != State::Leaving) {
     return;
   }
+  if (message.seq() == 0) {
+    // Not yet numbered: shown once, however often the server repeats it.
+    if (!pending_seen_.insert(message.pending_id()).second) {
+      return;
+    }
+    if (pending_seen_.size() > kMaxPendingSeen) {
+      pending_seen_.erase(pending_seen_.begin());  // a repeat shown twice at worst
+    }
+    const ChatInfo chat = chatFromProto(message, false);
+    notify([&](SessionObserver& o) { o.onChatPending(chat); });
+    return;
+  }
   if (!tracker_.accept(message.seq())) {
     return;  // already delivered before a reconnect
   }
+  pending_seen_.erase(message.replaces_pending_id());
   const ChatInfo chat = chatFromProto(message, tracker_.isBacklog(message.seq()));
   notify([&](SessionObserver& o) { o.onChat(chat); });
 }

@@ -52,6 +52,8 @@ ChatInfo chatFromProto(const proto::ChatMessage& in, bool is_history) {
   chat.text = in.text();
   chat.server_time_ms = in.server_time_ms();
   chat.is_history = is_history;
+  chat.pending_id = in.pending_id();
+  chat.replaces_pending_id = in.replaces_pending_id();
   return chat;
 }
 

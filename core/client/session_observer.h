@@ -64,6 +64,10 @@ struct ChatInfo {
   // Stored before this (re)join: history on the first join, missed messages
   // on a resume. False for chat sent live while we are in the room.
   bool is_history = false;
+  // Not yet numbered (onChatPending): seq is 0 and this names the message.
+  std::uint64_t pending_id = 0;
+  // Numbered: the pending message shown for it before, if any.
+  std::uint64_t replaces_pending_id = 0;
 };
 
 // Who owns the room and whether it takes newcomers (the protocol's
@@ -108,6 +112,11 @@ class SessionObserver {
   virtual void onVideoCodecChanged(const std::string& /*codec*/) {}
   // Each chat message exactly once, in seq order, across reconnects.
   virtual void onChat(const ChatInfo& /*chat*/) {}
+  // A message sent on our server while the interconnected server that keeps
+  // the room's chat order is unreachable (docs/interconnect.md): shown now,
+  // once per pending_id; it comes again through onChat, numbered, with
+  // replaces_pending_id naming it, once the link is back.
+  virtual void onChatPending(const ChatInfo& /*chat*/) {}
   // The server stored our message `client_msg_id` as `seq`.
   virtual void onChatAcknowledged(std::uint64_t /*client_msg_id*/, std::uint64_t /*seq*/) {}
   // Our message was refused (locally: invalid text, outbox full, session

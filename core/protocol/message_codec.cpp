@@ -176,8 +176,18 @@ Result<void> validateContent(const Envelope& envelope) {
       return validateRoomName(envelope.join_room().room());
     case Envelope::kChatSend:
       return validateChatText(envelope.chat_send().text());
-    case Envelope::kChatMessage:
-      return validateChatText(envelope.chat_message().text());
+    case Envelope::kChatMessage: {
+      const auto& chat = envelope.chat_message();
+      if ((chat.seq() == 0) != (chat.pending_id() != 0)) {
+        return makeError(ErrorCode::MalformedMessage,
+                         "a chat message has either a seq or a pending id, not both or neither");
+      }
+      if (chat.seq() == 0 && chat.replaces_pending_id() != 0) {
+        return makeError(ErrorCode::MalformedMessage,
+                         "a chat message that is not numbered cannot replace another");
+      }
+      return validateChatText(chat.text());
+    }
     case Envelope::kRoomControl:
       return validateRoomControl(envelope.room_control());
     case Envelope::kRoomPresence:

@@ -557,53 +557,69 @@
 <context>
     <name>parley::ui::ChatView</name>
     <message>
-        <location filename="../../ui/meeting/chat_view.cpp" line="34"/>
+        <location filename="../../ui/meeting/chat_view.cpp" line="45"/>
         <source>Chat messages</source>
         <translation>Chatnachrichten</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/chat_view.cpp" line="37"/>
+        <location filename="../../ui/meeting/chat_view.cpp" line="48"/>
         <source>Write a message and press Enter</source>
         <translation>Nachricht eingeben und mit der Eingabetaste senden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/chat_view.cpp" line="39"/>
+        <location filename="../../ui/meeting/chat_view.cpp" line="50"/>
         <source>Message</source>
         <translation>Nachricht</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/chat_view.cpp" line="40"/>
+        <location filename="../../ui/meeting/chat_view.cpp" line="51"/>
         <source>S&amp;end</source>
         <translation>S&amp;enden</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/chat_view.cpp" line="45"/>
+        <location filename="../../ui/meeting/chat_view.cpp" line="56"/>
         <source>&amp;Chat</source>
         <translation>&amp;Chat</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/chat_view.cpp" line="115"/>
+        <location filename="../../ui/meeting/chat_view.cpp" line="135"/>
+        <location filename="../../ui/meeting/chat_view.cpp" line="163"/>
         <source>— new messages —</source>
         <translation>— neue Nachrichten —</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/chat_view.cpp" line="120"/>
+        <location filename="../../ui/meeting/chat_view.cpp" line="140"/>
         <source>from the room&apos;s history</source>
         <translation>aus dem Verlauf des Raums</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/chat_view.cpp" line="129"/>
-        <location filename="../../ui/meeting/chat_view.cpp" line="150"/>
+        <location filename="../../ui/meeting/chat_view.cpp" line="154"/>
+        <source>Waiting for the server that keeps this room&apos;s chat order: people on this server see it, people on the other server once the link is back</source>
+        <translation>Wartet auf den Server, der die Reihenfolge des Chats in diesem Raum festlegt: Wer auf diesem Server ist, sieht die Nachricht schon, wer auf dem anderen Server ist, sobald die Verbindung wieder steht</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/chat_view.cpp" line="169"/>
+        <source>(not yet numbered)</source>
+        <translation>(noch nicht eingereiht)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/chat_view.cpp" line="170"/>
+        <source>The server that keeps this room&apos;s chat order is unreachable: people on this server see this message now, the others once the link is back, when it takes its place in the room&apos;s order</source>
+        <translation>Der Server, der die Reihenfolge des Chats in diesem Raum festlegt, ist nicht erreichbar: Wer auf diesem Server ist, sieht diese Nachricht jetzt, die anderen, sobald die Verbindung wieder steht; dann bekommt sie ihren Platz in der Reihenfolge des Raums</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/chat_view.cpp" line="192"/>
+        <location filename="../../ui/meeting/chat_view.cpp" line="214"/>
         <source>(sending…)</source>
         <translation>(wird gesendet…)</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/chat_view.cpp" line="130"/>
+        <location filename="../../ui/meeting/chat_view.cpp" line="193"/>
         <source>Not yet stored by the server</source>
         <translation>Noch nicht vom Server gespeichert</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/chat_view.cpp" line="160"/>
+        <location filename="../../ui/meeting/chat_view.cpp" line="225"/>
         <source>(not sent: %1)</source>
         <translation>(nicht gesendet: %1)</translation>
     </message>
@@ -1584,7 +1600,7 @@
 <context>
     <name>parley::ui::SessionBridge</name>
     <message>
-        <location filename="../../ui/application/session_bridge.cpp" line="220"/>
+        <location filename="../../ui/application/session_bridge.cpp" line="224"/>
         <source>Choose your deployment&apos;s CA certificate file in Settings first.</source>
         <translation>Wählen Sie zuerst in den Einstellungen die CA-Zertifikatsdatei Ihrer Installation aus.</translation>
     </message>

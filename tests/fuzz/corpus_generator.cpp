@@ -111,6 +111,14 @@ std::vector<std::pair<std::string, Envelope>> sampleMessages() {
     m->set_server_time_ms(1700000000000);
     m->set_sender_participant_id(8);
   }
+  {
+    auto* m = add("chat_message_pending").mutable_chat_message();
+    m->set_room("demo");
+    m->set_sender("carol");
+    m->set_text("sent while the order keeper is away");
+    m->set_server_time_ms(1700000000000);
+    m->set_pending_id(0x5eed5eed5eed5eedULL);
+  }
   add("ping").mutable_ping()->set_nonce(99);
   add("pong").mutable_pong()->set_nonce(99);
   {

@@ -15,7 +15,8 @@ parley-cli clients:
   2. chat from both sides arrives at all four in one order;
   3. the link cut in the firewall: each half keeps its meeting, the other
      side's participants are marked unreachable; inside (which keeps the
-     chat order: "inner" < "outer") chat goes on, outside chat is held;
+     chat order: "inner" < "outer") chat goes on, outside chat reaches the
+     outside half at once as pending (not yet numbered);
   4. the link restored: everyone reachable again, every message at all four
      in one order, none lost, none twice;
   5. a server with the wrong secret is refused, and the real link stays;
@@ -319,8 +320,16 @@ def run_lab(lab):
                          lambda: any(t == "inside during the cut" for _, _, t in lab.chats("dave")))
     if problem:
         return problem
+    problem = wait_until("bob to see alice's message during the cut, not yet numbered",
+                         lambda: any(e.get("text") == "outside during the cut"
+                                     for e in lab.events("bob", "chat_pending")))
+    if problem:
+        return problem
     if any(t == "inside during the cut" for _, _, t in lab.chats("alice")):
         return "alice got a message from inside while the link was cut"
+    if any(t == "outside during the cut" for _, _, t in lab.chats("dave")) or \
+            lab.events("dave", "chat_pending"):
+        return "dave got a message from outside while the link was cut"
 
     # 4. The link back: one room, every message once, in one order.
     lab.restore()
@@ -339,6 +348,10 @@ def run_lab(lab):
     seqs = [s for s, _, _ in lab.chats("bob")]
     if seqs != sorted(seqs) or len(set(seqs)) != len(seqs):
         return "sequence numbers out of order: %s" % seqs
+    replaced = [e for e in lab.events("bob", "chat")
+                if e.get("text") == "outside during the cut" and e.get("replaces_pending_id")]
+    if len(replaced) != 1:
+        return "bob's numbered copy of alice's message does not replace the pending one"
     acked = [e for e in lab.events("alice", "sent")]
     if len(acked) != 2:
         return "alice's two messages were not both acknowledged: %s" % acked

@@ -2,11 +2,14 @@
 // Two ServerFixtures made into an interconnected pair (docs/interconnect.md),
 // before either starts: each gets its own [server] name and interconnect
 // ports on loopback, and lists the other as its peer with one shared secret.
+// A test that cuts the link between them routes each dial through a port of
+// its own (InterconnectAuth::dial_via, e.g. a TcpRelay it can refuse).
 
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/ip/udp.hpp>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "tests/support/process.h"
@@ -34,6 +37,9 @@ struct InterconnectAuth {
   std::string secret_at_b = kInterconnectTestSecret;
   std::string certificate_at_a;
   std::string certificate_at_b;
+  // The port a server dials to reach the other's control port (default:
+  // that port itself).
+  std::function<std::uint16_t(std::uint16_t control_port)> dial_via;
 };
 
 inline void interconnect(ServerFixture& a, const std::string& name_a, ServerFixture& b,
@@ -54,9 +60,10 @@ inline void interconnect(ServerFixture& a, const std::string& name_a, ServerFixt
     self.server.setConfig("server.name", "\"" + self.name + "\"");
     self.server.setConfig("interconnect.port", std::to_string(self.media));
     self.server.setConfig("interconnect.control_port", std::to_string(self.control));
-    std::string peer = "\n[[interconnect.peers]]\nname = \"" + other.name +
-                       "\"\naddress = \"127.0.0.1\"\nport = " + std::to_string(other.media) +
-                       "\ncontrol_port = " + std::to_string(other.control) + "\n";
+    std::string peer =
+        "\n[[interconnect.peers]]\nname = \"" + other.name +
+        "\"\naddress = \"127.0.0.1\"\nport = " + std::to_string(other.media) + "\ncontrol_port = " +
+        std::to_string(auth.dial_via ? auth.dial_via(other.control) : other.control) + "\n";
     if (!self.secret.empty()) {
       peer += "secret = \"" + self.secret + "\"\n";
     }

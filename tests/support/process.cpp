@@ -89,6 +89,9 @@ ChildProcess::ChildProcess(Options options) {
         dup2(err_fd, 2);
       }
     }
+    // Nothing else of the test's: a socket a test closes (a TcpRelay's cut)
+    // must not live on in a child, or the peer never sees it reset.
+    close_range(3, ~0U, 0);
     execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }

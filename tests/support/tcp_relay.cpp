@@ -74,6 +74,13 @@ struct TcpRelay::Impl : std::enable_shared_from_this<Impl> {
         return;
       }
       ++self->accepted;
+      if (self->refusing) {
+        asio::error_code ignored;
+        s.set_option(asio::socket_base::linger(true, 0), ignored);
+        s.close(ignored);
+        self->accept();
+        return;
+      }
       auto upstream = std::make_shared<tcp::socket>(self->io.context());
       auto client = std::make_shared<tcp::socket>(std::move(s));
       upstream->async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), self->target_port),
@@ -98,6 +105,7 @@ struct TcpRelay::Impl : std::enable_shared_from_this<Impl> {
   std::uint16_t target_port;
   std::atomic<int> accepted{0};
   std::atomic<bool> stopping{false};
+  std::atomic<bool> refusing{false};
   std::mutex mu;  // guards pairs; touched by the relay thread and cutAll() callers
   std::vector<std::weak_ptr<Pair>> pairs;
 };
@@ -136,6 +144,8 @@ void TcpRelay::cutAll() {
     asio::post(impl_->io.context(), [p] { p->closeBoth(true); });
   }
 }
+
+void TcpRelay::setRefusing(bool refusing) { impl_->refusing = refusing; }
 
 void TcpRelay::stallAll() {
   std::lock_guard lock(impl_->mu);

@@ -23,6 +23,9 @@ class TcpRelay {
   // Every connection relayed so far stops carrying bytes, silently (what
   // arrives is read and dropped, nothing is closed); new connections work.
   void stallAll();
+  // While refusing, a new connection is reset at once, as by a firewall
+  // that rejects; cutAll() then keeps the path down.
+  void setRefusing(bool refusing);
   [[nodiscard]] int connectionsAccepted() const;
 
  private:

@@ -68,6 +68,10 @@ class SessionBridge::Observer final : public client::SessionObserver {
   void onChat(const client::ChatInfo& c) override {
     post([c](SessionBridge& b) { Q_EMIT b.chat(c); });
   }
+  // The meeting window tells the two apart by ChatInfo::pending_id.
+  void onChatPending(const client::ChatInfo& c) override {
+    post([c](SessionBridge& b) { Q_EMIT b.chat(c); });
+  }
   void onChatAcknowledged(std::uint64_t id, std::uint64_t seq) override {
     post([id, seq](SessionBridge& b) { Q_EMIT b.chatAcknowledged(id, seq); });
   }

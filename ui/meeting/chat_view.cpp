@@ -15,6 +15,17 @@ namespace {
 constexpr int kMaxItems = 5000;       // older lines are dropped from the view
 constexpr int kMaxInputChars = 4000;  // the server refuses longer chat anyway
 constexpr int kRoleSeq = Qt::UserRole + 1;
+constexpr int kRoleUser = Qt::UserRole + 2;
+
+template <typename Map>
+void forgetItem(Map& items, const QListWidgetItem* item) {
+  for (auto it = items.begin(); it != items.end(); ++it) {
+    if (it->second == item) {
+      items.erase(it);
+      return;
+    }
+  }
+}
 
 QString lineFor(const QString& user, const QString& text, qint64 time_ms) {
   const QString time =
@@ -76,12 +87,8 @@ QListWidgetItem* ChatView::append(const QString& text, const QString& tooltip) {
     if (oldest == marker_) {
       marker_ = nullptr;
     }
-    for (auto it = pending_.begin(); it != pending_.end(); ++it) {
-      if (it->second == oldest) {
-        pending_.erase(it);
-        break;
-      }
-    }
+    forgetItem(pending_, oldest);
+    forgetItem(unnumbered_, oldest);
     delete list_->takeItem(0);
   }
   if (at_bottom) {
@@ -90,13 +97,24 @@ QListWidgetItem* ChatView::append(const QString& text, const QString& tooltip) {
   return item;
 }
 
-void ChatView::addChat(const client::ChatInfo& chat) {
+bool ChatView::addChat(const client::ChatInfo& chat) {
+  if (chat.pending_id != 0) {
+    return addPendingElsewhere(chat);
+  }
   if (seen_seqs_.contains(chat.seq)) {
-    return;  // already shown (a reconnect delivered it again)
+    return false;  // already shown (a reconnect delivered it again)
   }
   seen_seqs_.insert(chat.seq);
   const QString user = QString::fromStdString(chat.sender);
   const QString text = QString::fromStdString(chat.text);
+  bool shown_before = false;
+  if (auto it = unnumbered_.find(chat.replaces_pending_id); it != unnumbered_.end()) {
+    // Its numbered copy goes where the numbering puts it: after what the
+    // other server's people said meanwhile.
+    delete list_->takeItem(list_->row(it->second));
+    unnumbered_.erase(it);
+    shown_before = true;
+  }
   // Our own message comes back from the room before the server's
   // acknowledgement: it takes over the pending line instead of a second one.
   if (chat.sender_participant_id == self_ && self_ != 0) {
@@ -106,12 +124,14 @@ void ChatView::addChat(const client::ChatInfo& chat) {
         item->setData(kRoleSeq, QVariant::fromValue<quint64>(chat.seq));
         item->setText(lineFor(user, text, chat.server_time_ms));
         item->setForeground(list_->palette().color(QPalette::Text));
+        item->setToolTip({});
         pending_.erase(it);
-        return;
+        return false;
       }
     }
   }
-  if (!reading_ && !chat.is_history && marker_ == nullptr) {
+  const bool fresh = !chat.is_history && !shown_before;
+  if (!reading_ && fresh && marker_ == nullptr) {
     marker_ = append(tr("— new messages —"), {});
     marker_->setTextAlignment(Qt::AlignCenter);
     marker_->setForeground(list_->palette().color(QPalette::Highlight));
@@ -119,16 +139,60 @@ void ChatView::addChat(const client::ChatInfo& chat) {
   QListWidgetItem* item = append(lineFor(user, text, chat.server_time_ms),
                                  chat.is_history ? tr("from the room's history") : QString());
   item->setData(kRoleSeq, QVariant::fromValue<quint64>(chat.seq));
-  if (!reading_ && !chat.is_history) {
+  if (!reading_ && fresh) {
     ++unread_;
     Q_EMIT unreadChanged(unread_);
   }
+  return fresh;
+}
+
+bool ChatView::addPendingElsewhere(const client::ChatInfo& chat) {
+  const QString user = QString::fromStdString(chat.sender);
+  const QString text = QString::fromStdString(chat.text);
+  if (QListWidgetItem* own = ownSending(user, text)) {
+    own->setToolTip(
+        tr("Waiting for the server that keeps this room's chat order: "
+           "people on this server see it, people on the other server "
+           "once the link is back"));
+    return false;
+  }
+  if (unnumbered_.count(chat.pending_id) != 0) {
+    return false;
+  }
+  if (!reading_ && marker_ == nullptr) {
+    marker_ = append(tr("— new messages —"), {});
+    marker_->setTextAlignment(Qt::AlignCenter);
+    marker_->setForeground(list_->palette().color(QPalette::Highlight));
+  }
+  QListWidgetItem* item =
+      append(lineFor(user, text, chat.server_time_ms) + QStringLiteral("  ") +
+                 tr("(not yet numbered)"),
+             tr("The server that keeps this room's chat order is unreachable: people on this "
+                "server see this message now, the others once the link is back, when it takes "
+                "its place in the room's order"));
+  item->setForeground(list_->palette().color(QPalette::Disabled, QPalette::Text));
+  unnumbered_[chat.pending_id] = item;
+  if (!reading_) {
+    ++unread_;
+    Q_EMIT unreadChanged(unread_);
+  }
+  return true;
+}
+
+QListWidgetItem* ChatView::ownSending(const QString& user, const QString& text) const {
+  for (const auto& [id, item] : pending_) {
+    if (item->data(kRoleUser).toString() == user && item->data(Qt::UserRole) == text) {
+      return item;
+    }
+  }
+  return nullptr;
 }
 
 void ChatView::addPending(quint64 client_msg_id, const QString& user, const QString& text) {
   QListWidgetItem* item = append(lineFor(user, text, 0) + QStringLiteral("  ") + tr("(sending…)"),
                                  tr("Not yet stored by the server"));
   item->setData(Qt::UserRole, text);
+  item->setData(kRoleUser, user);
   item->setForeground(list_->palette().color(QPalette::Disabled, QPalette::Text));
   pending_[client_msg_id] = item;
 }
@@ -149,6 +213,7 @@ void ChatView::acknowledge(quint64 client_msg_id, quint64 seq) {
   QString text = item->text();
   text.chop(QStringLiteral("  ").size() + tr("(sending…)").size());
   item->setText(text);
+  item->setToolTip({});
   item->setForeground(list_->palette().color(QPalette::Text));
 }
 

@@ -1,9 +1,11 @@
 #pragma once
 // ChatView: the room's chat: history and live messages in seq order, each
 // shown once (a message that comes back after a reconnect is skipped by its
-// seq), our own messages marked "sending" until the server stored them, an
-// unread marker before the first message that arrived while the window was
-// not looked at, and an input line (Enter sends).
+// seq), our own messages marked "sending" until the server stored them,
+// others' messages that wait for an interconnected server marked as such
+// until their numbered copy takes their place, an unread marker before the
+// first message that arrived while the window was not looked at, and an
+// input line (Enter sends).
 //
 // Threads: GUI thread only.
 
@@ -26,7 +28,9 @@ class ChatView final : public QWidget {
   explicit ChatView(QWidget* parent = nullptr);
 
   void setSelf(quint64 participant_id) { self_ = participant_id; }
-  void addChat(const client::ChatInfo& chat);
+  // A numbered or pending (ChatInfo::pending_id) message. True when it is
+  // news to the reader: not a repeat, not the numbered copy of a line shown.
+  bool addChat(const client::ChatInfo& chat);
   // Our message `client_msg_id` is on its way (shown greyed).
   void addPending(quint64 client_msg_id, const QString& user, const QString& text);
   void acknowledge(quint64 client_msg_id, quint64 seq);
@@ -48,6 +52,9 @@ class ChatView final : public QWidget {
  private:
   void send();
   QListWidgetItem* append(const QString& text, const QString& tooltip);
+  bool addPendingElsewhere(const client::ChatInfo& chat);
+  // Our own "sending" line for this text, if any.
+  QListWidgetItem* ownSending(const QString& user, const QString& text) const;
   void countUnread();
 
   QListWidget* list_ = nullptr;
@@ -55,6 +62,8 @@ class ChatView final : public QWidget {
   QPushButton* send_ = nullptr;
   QSet<quint64> seen_seqs_;
   std::map<quint64, QListWidgetItem*> pending_;  // client_msg_id -> item
+  // Others' messages not yet numbered: pending_id -> item.
+  std::map<quint64, QListWidgetItem*> unnumbered_;
   QListWidgetItem* marker_ = nullptr;
   quint64 self_ = 0;
   bool reading_ = true;

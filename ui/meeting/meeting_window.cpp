@@ -290,9 +290,9 @@ void MeetingWindow::setConnection(const QString& text) {
 }
 
 void MeetingWindow::chatArrived(const client::ChatInfo& c) {
-  chat_->addChat(c);
+  const bool news = chat_->addChat(c);
   const bool unseen = !isActiveWindow() || !chat_toggle_->isChecked();
-  if (c.is_history || c.sender_participant_id == self_ || !unseen || leaving_) {
+  if (!news || c.sender_participant_id == self_ || !unseen || leaving_) {
     return;
   }
   ++notifications_;

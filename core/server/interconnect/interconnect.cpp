@@ -643,6 +643,13 @@ void Interconnect::linkClosed(const std::shared_ptr<Link>& link, const Error& re
   }
   remote_.setReachable(peer.config.name, false);
   roomsChanged(remote_.roomsOf(peer.config.name));
+  if (peer.config.name == order_keeper_) {
+    if (auto ctx = ctx_.lock()) {
+      for (auto& room : ctx->rooms.acquireAll()) {
+        room->orderKeeperLost();
+      }
+    }
+  }
   // Gone for longer than a silent participant may be: it left.
   peer.unreachable_timer.expires_after(config_.idle_timeout);
   peer.unreachable_timer.async_wait(

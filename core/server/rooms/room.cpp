@@ -310,6 +310,7 @@ void Room::catchUp(std::uint64_t participant_id) {
   }
   // Caught up in this strand step: every later message reaches it live.
   member->live = true;
+  sendPendingTo(*member);
 }
 
 void Room::leave(std::uint64_t participant_id, std::string reason, bool reply) {
@@ -423,7 +424,8 @@ Result<Room::Stored> Room::storeChat(const std::string& sender, std::uint64_t cl
   return out;
 }
 
-void Room::deliverChat(const StoredMessage& stored, std::uint64_t sender_id) {
+void Room::deliverChat(const StoredMessage& stored, std::uint64_t sender_id,
+                       std::uint64_t replaces_pending) {
   PARLEY_DCHECK_RUN_ON(strand_);
   if (ctx_->interconnect) {
     ctx_->interconnect->noteStored(name_, stored.seq);
@@ -436,7 +438,13 @@ void Room::deliverChat(const StoredMessage& stored, std::uint64_t sender_id) {
   m->set_text(stored.text);
   m->set_server_time_ms(stored.server_time_ms);
   m->set_sender_participant_id(sender_id);
-  auto frame = frameOf(message);
+  m->set_replaces_pending_id(replaces_pending);
+  broadcastLive(message);  // the others read it from the store with their history
+}
+
+void Room::broadcastLive(const protocol::Envelope& envelope) {
+  PARLEY_DCHECK_RUN_ON(strand_);
+  auto frame = frameOf(envelope);
   if (!frame) {
     return;
   }
@@ -444,7 +452,7 @@ void Room::deliverChat(const StoredMessage& stored, std::uint64_t sender_id) {
     if (member.live) {
       member.channel->sendFrame(frame);
       ctx_->metrics.forwarded(frame->size());
-    }  // else: it reads this message from the store with its history
+    }
   }
 }
 

@@ -83,6 +83,8 @@ class Room : public std::enable_shared_from_this<Room> {
   void catchUpPeer(std::string server, std::uint64_t after_seq);
   // The link to the server that keeps the order is back: held chat goes now.
   void orderKeeperLinked();
+  // That link is down: held chat is shown to our members, not yet numbered.
+  void orderKeeperLost();
 
   // The best video codec every member can decode: VP9 when all that decode
   // video list it, else VP8. Members that list no decoder have no say.
@@ -111,6 +113,8 @@ class Room : public std::enable_shared_from_this<Room> {
   void catchUp(std::uint64_t participant_id);
   void fillParticipant(const Member& m, proto::Participant& p) const;
   void broadcast(const protocol::Envelope& envelope, std::uint64_t except_participant);
+  // To members that have caught up with the room's history.
+  void broadcastLive(const protocol::Envelope& envelope);
   // Recomputes the room's codec; tells everyone when it changed.
   void updateVideoCodec();
   void offerMedia(const Member& member);
@@ -138,8 +142,10 @@ class Room : public std::enable_shared_from_this<Room> {
   };
   Result<Stored> storeChat(const std::string& sender, std::uint64_t client_instance,
                            std::uint64_t client_msg_id, std::string text);
-  // Sends a stored message to every live member; `sender_id` as they know it.
-  void deliverChat(const StoredMessage& stored, std::uint64_t sender_id);
+  // Sends a stored message to every live member; `sender_id` as they know
+  // it; `replaces_pending` names the not-yet-numbered copy they were shown.
+  void deliverChat(const StoredMessage& stored, std::uint64_t sender_id,
+                   std::uint64_t replaces_pending = 0);
   static proto::RelayChat relayOf(const std::string& room, const StoredMessage& stored,
                                   std::uint64_t sender_id, const std::string& origin);
   void ackChat(std::uint64_t participant_id, std::uint64_t client_msg_id, std::uint64_t seq);
@@ -155,19 +161,29 @@ class Room : public std::enable_shared_from_this<Room> {
     bool reachable = true;
   };
   // Chat a member sent while another server keeps the order: submitted
-  // there, acknowledged once it comes back stored.
+  // there, acknowledged once it comes back stored. While that server is
+  // unreachable it is shown to our members as pending (not yet numbered).
   struct HeldChat {
     std::uint64_t participant_id = 0;
     std::string user;
     std::uint64_t client_instance = 0;
     std::uint64_t client_msg_id = 0;
     std::string text;
+    std::uint64_t pending_id = 0;  // ChatMessage.pending_id, from the identity
+    std::int64_t held_at_ms = 0;
+    bool shown = false;
   };
 
   void fillRemote(const RemoteMember& m, proto::Participant& p) const;
   // Id, user and the SSRCs the id gives, for local and remote members alike.
   static void fillIdentity(std::uint64_t id, const std::string& user, proto::Participant& p);
   proto::RelayChatSubmit submitOf(const HeldChat& held) const;
+  // The pending ChatMessage our members see for `held`.
+  protocol::Envelope pendingOf(const HeldChat& held) const;
+  // Shows `held` to every live member as pending (once).
+  void showPending(HeldChat& held);
+  // A member just caught up: the pending messages it has not seen yet.
+  void sendPendingTo(Member& member);
 
   std::shared_ptr<ServerContext> ctx_;
   const std::string name_;

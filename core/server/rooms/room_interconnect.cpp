@@ -2,8 +2,11 @@
 // another server are kept apart from members_ (they have no channel here):
 // our members see them in Joined and hear of their coming and going; their
 // chat reaches ours through the server that keeps the room's order.
+#include <sodium.h>
 #include <spdlog/spdlog.h>
+
 #include <asio/post.hpp>
+#include <cstring>
 #include <map>
 
 #include "core/base/thread_check.h"
@@ -21,6 +24,33 @@ constexpr const char* kViaInterconnect = "via interconnect";
 constexpr const char* kUnreachable = "unreachable";
 // History pages a peer gets in one step when it catches up.
 constexpr std::size_t kPeerHistoryPage = 256;
+// Chat held per room while the order keeper is away; beyond it a sender is
+// told to send again later (its client keeps the message).
+constexpr std::size_t kMaxHeldChat = 1000;
+
+// The pending id of a held message: the same for the same message whichever
+// connection (re)sends it and across our restarts, so a client that saw it
+// once does not show it twice, and the numbered copy can name it. Hashed so
+// that the sender's client instance stays private.
+std::uint64_t pendingIdOf(const std::string& room, const std::string& user,
+                          std::uint64_t client_instance, std::uint64_t client_msg_id) {
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, crypto_generichash_BYTES_MIN);
+  const auto add = [&](const void* data, std::size_t size) {
+    crypto_generichash_update(&state, static_cast<const unsigned char*>(data), size);
+  };
+  const std::uint64_t room_size = room.size();
+  add(&room_size, sizeof room_size);
+  add(room.data(), room.size());
+  add(user.data(), user.size());
+  add(&client_instance, sizeof client_instance);
+  add(&client_msg_id, sizeof client_msg_id);
+  unsigned char digest[crypto_generichash_BYTES_MIN];
+  crypto_generichash_final(&state, digest, sizeof digest);
+  std::uint64_t id = 0;
+  std::memcpy(&id, digest, sizeof id);
+  return id == 0 ? 1 : id;  // 0 means "numbered"
+}
 
 }  // namespace
 
@@ -193,18 +223,60 @@ void Room::holdForOrderKeeper(Member& sender, std::uint64_t client_instance,
     if (held.user == sender.user && held.client_instance == client_instance &&
         held.client_msg_id == client_msg_id) {
       held.participant_id = sender.participant_id;  // a resend from a new connection
-      ctx_->interconnect->submitChat(submitOf(held));
+      if (!ctx_->interconnect->submitChat(submitOf(held))) {
+        showPending(held);
+      }
       return;
     }
   }
+  if (held_.size() >= kMaxHeldChat) {
+    sendError(*sender.channel, ErrorCode::StoreFailed,
+              "this message was not stored: " + std::to_string(held_.size()) +
+                  " messages already wait for the server that keeps this room's chat order; "
+                  "send it again when the link to it is back",
+              client_msg_id);
+    return;
+  }
   held_.push_back(HeldChat{sender.participant_id, sender.user, client_instance, client_msg_id,
-                           std::move(text)});
-  const auto submit = submitOf(held_.back());
-  if (!ctx_->interconnect->submitChat(submit)) {
+                           std::move(text),
+                           pendingIdOf(name_, sender.user, client_instance, client_msg_id),
+                           ctx_->clock.wallMillis(), false});
+  if (!ctx_->interconnect->submitChat(submitOf(held_.back()))) {
     spdlog::info(
-        "room '{}': chat from {} held until the link to the server that keeps the "
+        "room '{}': chat from {} shown as pending until the link to the server that keeps the "
         "order is back",
         name_, sender.user);
+    showPending(held_.back());
+  }
+}
+
+protocol::Envelope Room::pendingOf(const HeldChat& held) const {
+  protocol::Envelope envelope;
+  auto* m = envelope.mutable_chat_message();
+  m->set_room(name_);
+  m->set_pending_id(held.pending_id);
+  m->set_sender(held.user);
+  m->set_text(held.text);
+  m->set_server_time_ms(held.held_at_ms);
+  m->set_sender_participant_id(held.participant_id);
+  return envelope;
+}
+
+void Room::showPending(HeldChat& held) {
+  PARLEY_DCHECK_RUN_ON(strand_);
+  if (held.shown) {
+    return;
+  }
+  held.shown = true;
+  broadcastLive(pendingOf(held));  // the others get it once caught up (sendPendingTo)
+}
+
+void Room::sendPendingTo(Member& member) {
+  PARLEY_DCHECK_RUN_ON(strand_);
+  for (const auto& held : held_) {
+    if (held.shown) {
+      member.channel->send(pendingOf(held));
+    }
   }
 }
 
@@ -224,6 +296,16 @@ void Room::orderKeeperLinked() {
     auto& room = *self;
     for (const auto& held : room.held_) {
       room.ctx_->interconnect->submitChat(room.submitOf(held));
+    }
+    room.ctx_->rooms.release(room);
+  });
+}
+
+void Room::orderKeeperLost() {
+  asio::post(strand_, [self = shared_from_this()] {
+    auto& room = *self;
+    for (auto& held : room.held_) {
+      room.showPending(held);  // submitted, but its number may never come back
     }
     room.ctx_->rooms.release(room);
   });
@@ -280,6 +362,15 @@ void Room::relayedChat(std::string server, proto::RelayChat chat) {
       room.ctx_->rooms.release(room);
       return;
     }
+    // Ours, held for the keeper: found by its identity, whether it comes as
+    // the answer to our submission or with history after a lost answer.
+    auto held = room.held_.end();
+    if (chat.origin() == self_name || chat.origin().empty()) {
+      held = std::find_if(room.held_.begin(), room.held_.end(), [&](const HeldChat& h) {
+        return h.user == chat.sender() && h.client_instance == chat.client_instance() &&
+               h.client_msg_id == chat.client_msg_id();
+      });
+    }
     if (chat.seq() == room.record_.last_seq + 1) {
       StoredMessage stored;
       stored.room_id = room.record_.id;
@@ -302,23 +393,21 @@ void Room::relayedChat(std::string server, proto::RelayChat chat) {
       }
       room.record_.last_seq = stored.seq;
       std::uint64_t sender_id = 0;
-      if (chat.origin() == self_name) {
+      std::uint64_t replaces = 0;
+      if (held != room.held_.end()) {
+        sender_id = held->participant_id;
+        replaces = held->shown ? held->pending_id : 0;
+      } else if (chat.origin() == self_name) {
         sender_id = chat.sender_participant_id();
       } else if (!chat.origin().empty()) {
         sender_id = room.localIdOf(chat.origin(), chat.sender_participant_id());
       }
-      room.deliverChat(stored, sender_id);
+      room.deliverChat(stored, sender_id, replaces);
     }
-    if (chat.origin() == self_name) {
-      // Ours, stored by the keeper: now it is acknowledged.
-      auto held = std::find_if(room.held_.begin(), room.held_.end(), [&](const HeldChat& h) {
-        return h.user == chat.sender() && h.client_instance == chat.client_instance() &&
-               h.client_msg_id == chat.client_msg_id();
-      });
-      if (held != room.held_.end()) {
-        room.ackChat(held->participant_id, held->client_msg_id, chat.seq());
-        room.held_.erase(held);
-      }
+    if (held != room.held_.end()) {
+      // Stored with its number: now it is acknowledged.
+      room.ackChat(held->participant_id, held->client_msg_id, chat.seq());
+      room.held_.erase(held);
     }
     room.ctx_->rooms.release(room);
   });

@@ -61,6 +61,26 @@ TEST_CASE("chat text bounds") {
   CHECK(validateContent(chat("")).error().code == ErrorCode::InvalidText);
 }
 
+TEST_CASE("a chat message is numbered or pending, never both or neither") {
+  const auto message = [](std::uint64_t seq, std::uint64_t pending, std::uint64_t replaces) {
+    Envelope e;
+    auto* m = e.mutable_chat_message();
+    m->set_room("demo");
+    m->set_sender("alice");
+    m->set_text("hi");
+    m->set_seq(seq);
+    m->set_pending_id(pending);
+    m->set_replaces_pending_id(replaces);
+    return e;
+  };
+  CHECK(validateContent(message(5, 0, 0)));
+  CHECK(validateContent(message(0, 77, 0)));
+  CHECK(validateContent(message(5, 0, 77)));
+  CHECK(validateContent(message(0, 0, 0)).error().code == ErrorCode::MalformedMessage);
+  CHECK(validateContent(message(5, 77, 0)).error().code == ErrorCode::MalformedMessage);
+  CHECK(validateContent(message(0, 77, 76)).error().code == ErrorCode::MalformedMessage);
+}
+
 TEST_CASE("room names refuse control characters, emptiness and length") {
   CHECK(validateRoomName("demo"));
   CHECK(validateRoomName("Réunion d'équipe"));

@@ -2,8 +2,11 @@
 // (docs/interconnect.md), against two real parleyd on loopback: alice signs
 // in to "outer", bob (a parley-cli) joins the same room on "inner". Alice's
 // participants list shows bob on "other server"; when inner goes away bob
-// is "unreachable" and alice's window stays; when inner is back, so is bob.
+// is "unreachable" and alice's window stays; chat on outer meanwhile shows
+// as not yet numbered ("inner" keeps the order), alice's own as sending;
+// when inner is back, so is bob, and each line is numbered, once.
 
+#include <QLineEdit>
 #include <QPushButton>
 #include <QTableView>
 #include <QtTest>
@@ -12,6 +15,7 @@
 #include "tests/support/server_fixture.h"
 #include "tests/ui/gui_test_support.h"
 #include "ui/application/app_controller.h"
+#include "ui/meeting/chat_view.h"
 #include "ui/meeting/meeting_window.h"
 #include "ui/meeting/participant_model.h"
 #include "ui/secrets/secret_store.h"
@@ -35,6 +39,14 @@ QString pathShown(const ParticipantModel* model, const std::string& user) {
     }
   }
   return {};
+}
+
+int linesWith(const MeetingWindow* meeting, const QString& text) {
+  int n = 0;
+  for (const auto& line : meeting->chat()->messageTextsForTest()) {
+    n += line.contains(text) ? 1 : 0;
+  }
+  return n;
 }
 
 }  // namespace
@@ -95,12 +107,39 @@ void InterconnectGuiTest::participantOnTheOtherServer() {
   QTRY_COMPARE_WITH_TIMEOUT(pathShown(meeting->participants(), "bob"),
                             QStringLiteral("unreachable"), kWaitMs);
   QVERIFY(meeting->isVisible());
+
+  // Chat on outer goes on: carol's line at once, marked as not yet numbered;
+  // alice's own stays "sending" until the server that keeps the order has it.
+  parley::test::CliOptions carol_options;
+  carol_options.user = "carol";
+  carol_options.password = "carol-pw";
+  carol_options.room = "bridge";
+  carol_options.say = {"carol while inner is away"};
+  carol_options.for_seconds = parley::test::CliOptions::kUntilStopped;
+  parley::test::CliProcess carol(outer, carol_options);
+  QTRY_COMPARE_WITH_TIMEOUT(linesWith(meeting, QStringLiteral("(not yet numbered)")), 1, kWaitMs);
+  QCOMPARE(linesWith(meeting, QStringLiteral("carol while inner is away")), 1);
+  auto* input = child<QLineEdit>(meeting, "chatInput");
+  input->setText(QStringLiteral("alice while inner is away"));
+  QTest::keyClick(input, Qt::Key_Return);
+  QTRY_COMPARE_WITH_TIMEOUT(linesWith(meeting, QStringLiteral("(sending")), 1, kWaitMs);
   parley::test::screenshot(meeting, QStringLiteral("meeting-interconnect-unreachable"));
 
   // Back: the link returns, bob's client reconnects to inner, reachable again.
   inner.restart();
   QTRY_COMPARE_WITH_TIMEOUT(pathShown(meeting->participants(), "bob"),
                             QStringLiteral("other server"), kWaitMs);
+  QTRY_COMPARE_WITH_TIMEOUT(linesWith(meeting, QStringLiteral("(not yet numbered)")) +
+                                linesWith(meeting, QStringLiteral("(sending")),
+                            0, kWaitMs);
+  QCOMPARE(linesWith(meeting, QStringLiteral("carol while inner is away")), 1);
+  QCOMPARE(linesWith(meeting, QStringLiteral("alice while inner is away")), 1);
+  QVERIFY2(bob.waitForEvent("chat",
+                            [](const nlohmann::json& e) {
+                              return e.at("text") == "alice while inner is away";
+                            }),
+           parley::test::cliReport(bob).constData());
+  carol.stop();
   bob.stop();
   QTRY_COMPARE_WITH_TIMEOUT(pathShown(meeting->participants(), "bob"), QString(), kWaitMs);
 }
