@@ -4,8 +4,11 @@
 // decrypted with the link's keys, renumbered to the SSRCs of that
 // participant's remote leg here, and forwarded like any sender's. What goes
 // to a peer leaves under our own participants' SSRCs, which the peer
-// renumbers in turn. Key-frame requests cross too, renumbered back; NACKs do
-// not (a loss between the servers is repaired by the next key frame).
+// renumbers in turn. Key-frame requests and NACKs cross too, renumbered back:
+// a packet lost between the servers is asked for by the receiving server
+// (as from any sender) and sent again by the other from its history, on RTX,
+// as it would for a receiver of its own. REMB does not cross: each server
+// estimates its own receivers.
 
 #include <asio/post.hpp>
 
@@ -162,21 +165,39 @@ void MediaRouter::addRemoteLeg(std::uint64_t local_id, const std::string& room,
   });
 }
 
+MediaRouter::Leg* MediaRouter::relayLegOf(const std::string& peer, const std::string& room) {
+  auto rooms = relay_legs_.find(peer);
+  if (rooms == relay_legs_.end()) {
+    return nullptr;
+  }
+  auto id = rooms->second.find(room);
+  if (id == rooms->second.end()) {
+    return nullptr;
+  }
+  auto leg = legs_.find(id->second);
+  return leg == legs_.end() ? nullptr : leg->second.get();
+}
+
 void MediaRouter::sendToPeer(Leg& to, std::vector<std::byte>& plain, bool rtcp) {
   std::string_view peer = to.relay_peer;
   if (!to.remote_peer.empty()) {
-    // Feedback for a participant over there: only key-frame requests cross,
-    // renumbered to the SSRC its own server gave it.
+    // Feedback for a participant over there: key-frame requests and NACKs
+    // cross, renumbered to the SSRC its own server gave it.
     if (!rtcp) {
       return;
     }
     auto compound = media::parseRtcp(plain);
-    if (!compound || compound->plis.empty()) {
+    if (!compound || (compound->plis.empty() && compound->nacks.empty())) {
       return;
     }
     plain.clear();
     for (const auto& pli : compound->plis) {
       media::appendPli(media::Pli{kServerSsrc, renumbered(pli.media_ssrc, to.remote_id)}, plain);
+    }
+    for (auto& nack : compound->nacks) {
+      media::appendNack(media::Nack{kServerSsrc, renumbered(nack.media_ssrc, to.remote_id),
+                                    std::move(nack.lost_sequences)},
+                        plain);
     }
     peer = to.remote_peer;
   }
@@ -220,7 +241,8 @@ void MediaRouter::onRelayDatagram(std::span<std::byte> datagram,
   }
   auto packet = datagram.first(*plain);
   if (rtcp) {
-    // A receiver over there wants a key frame of one of ours.
+    // A receiver over there wants a key frame of one of ours, or the peer
+    // lost some of our packets on the way.
     auto compound = media::parseRtcp(packet);
     if (!compound) {
       ++counters_.relay_dropped;
@@ -230,6 +252,17 @@ void MediaRouter::onRelayDatagram(std::span<std::byte> datagram,
       auto owner = by_ssrc_.find(pli.media_ssrc);
       if (owner != by_ssrc_.end() && !owner->second->interconnected()) {
         requestKeyFrame(*owner->second, pli.media_ssrc, clock_.now());
+      }
+    }
+    for (const auto& nack : compound->nacks) {
+      auto owner = by_ssrc_.find(nack.media_ssrc);
+      if (owner == by_ssrc_.end() || owner->second->interconnected()) {
+        continue;
+      }
+      // Answered as for a receiver here: from the history, within the
+      // relay leg's repair budget, only what that leg was forwarded.
+      if (Leg* relay = relayLegOf(peer, owner->second->info.room)) {
+        answerNack(*relay, *owner->second, nack);
       }
     }
     return;

@@ -160,7 +160,9 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
   // once: a peer with participants in a room is one receiver there (a relay
   // leg: every layer of every stream, no budget of its own), and each
   // participant over there is one sender here (a remote leg, its SSRCs
-  // renumbered from the peer's participant id to our own).
+  // renumbered from the peer's participant id to our own). Key-frame
+  // requests and NACKs cross back, renumbered; a peer's NACK is answered
+  // from our history as for a receiver here.
   struct RelayPeer {
     std::string name;
     asio::ip::udp::endpoint endpoint;  // its media port
@@ -232,6 +234,8 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
   // A relay or remote leg: sent over the interconnect port (or dropped).
   void sendToPeer(Leg& to, std::vector<std::byte>& plain, bool rtcp);
   void removeRelayLegs(const std::string& peer, const std::string& room);
+  // The leg through which `peer` receives `room` (nullptr: none now).
+  Leg* relayLegOf(const std::string& peer, const std::string& room);
 
   asio::strand<asio::io_context::executor_type> strand_;
   MediaRouterConfig config_;

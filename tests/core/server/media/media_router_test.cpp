@@ -756,3 +756,136 @@ TEST_CASE("a talker hears how much of its voice is lost: on the way in and at it
   CHECK(countersOf(*router).voice_loss_reports == 3);
   router->stop();
 }
+
+namespace {
+
+// The other server's end of an interconnect media link: a Client whose keys
+// are the link's (it writes the dialer's half, as a client does), on an
+// address the router is told is that peer's media port.
+MediaRouter::RelayPeer peerOf(const char* name, const Client& peer) {
+  return {name,
+          udp::endpoint(asio::ip::make_address("127.0.0.1"), peer.socket.local_endpoint().port()),
+          peer.info.keying, false};
+}
+
+}  // namespace
+
+TEST_CASE("a video packet lost between interconnected servers is asked for across the link",
+          "[server][media][interconnect]") {
+  // This router is the receiving server; the test plays the sending one.
+  net::IoThreads threads(1);
+  ServerMetrics metrics;
+  MediaRouterConfig config;
+  config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
+  config.udp_alive = std::chrono::hours(1);
+  testing::FakeClock clock;
+  auto router = std::make_shared<MediaRouter>(threads.context(), config, metrics, clock);
+  auto port = router->start();
+  REQUIRE(port);
+  auto relay_port = router->startRelay(udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  REQUIRE(relay_port);
+  const udp::endpoint server(asio::ip::make_address("127.0.0.1"), *port);
+  const udp::endpoint relay(asio::ip::make_address("127.0.0.1"), *relay_port);
+
+  asio::io_context io;
+  Client peer(io, 7, 77);  // the sending server
+  Client bob(io, 2, 2);    // watches here
+  router->setRelayPeer(peerOf("a", peer));
+  constexpr std::uint64_t kAliceThere = 1;
+  constexpr std::uint64_t kAliceHere = 1000;
+  router->addRemoteLeg(kAliceHere, "room", "a", kAliceThere);
+  router->addLeg(bob.info);
+  router->setClientUsesUdp(bob.info.participant_id, true);
+  bob.confirmAddress(server);
+  const auto camera_there = mediaSsrc(kAliceThere, StreamKind::Video);
+  const auto camera_here = mediaSsrc(kAliceHere, StreamKind::Video);
+
+  // 1003 is lost on the link.
+  for (std::uint16_t seq : {1000, 1001, 1002, 1004}) {
+    peer.sendRaw(peer.protect(vp8(seq, camera_there, seq == 1000, true)), relay);
+    auto got = nextRtp(bob);
+    REQUIRE(got);
+    CHECK(sequenceOf(*got) == seq);
+    CHECK(*got == vp8(seq, camera_here, seq == 1000, true));
+  }
+  // Asked for across the link, under the SSRC the sending server gave it.
+  auto asked = nextNack(peer);
+  REQUIRE(asked);
+  CHECK(asked->media_ssrc == camera_there);
+  CHECK(asked->lost_sequences == std::vector<std::uint16_t>{1003});
+
+  // The sending server answers on RTX: bob gets it at once, on his RTX.
+  std::vector<std::byte> rtx;
+  REQUIRE(media::wrapRtx(vp8(1003, camera_there, false, true), media::rtxSsrcFor(camera_there), 0,
+                         rtx));
+  peer.sendRaw(peer.protect(rtx), relay);
+  auto recovered = nextRtp(bob);
+  REQUIRE(recovered);
+  std::vector<std::byte> original;
+  auto unwrapped = media::unwrapRtx(*recovered, original);
+  REQUIRE(unwrapped);
+  CHECK(unwrapped->media_ssrc == camera_here);
+  CHECK(original == vp8(1003, camera_here, false, true));
+  const auto c = countersOf(*router);
+  CHECK(c.nacks_to_senders == 1);
+  CHECK(c.recovered_from_senders == 1);
+  router->stop();
+}
+
+TEST_CASE("a peer server's NACK is answered from the history, as a receiver's is",
+          "[server][media][interconnect]") {
+  // This router is the sending server; the test plays the receiving one.
+  net::IoThreads threads(1);
+  ServerMetrics metrics;
+  MediaRouterConfig config;
+  config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
+  config.udp_alive = std::chrono::hours(1);
+  testing::FakeClock clock;
+  auto router = std::make_shared<MediaRouter>(threads.context(), config, metrics, clock);
+  auto port = router->start();
+  REQUIRE(port);
+  auto relay_port = router->startRelay(udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  REQUIRE(relay_port);
+  const udp::endpoint server(asio::ip::make_address("127.0.0.1"), *port);
+  const udp::endpoint relay(asio::ip::make_address("127.0.0.1"), *relay_port);
+
+  asio::io_context io;
+  Client alice(io, 1, 1);  // shares her camera here
+  Client peer(io, 7, 77);  // the receiving server
+  router->addLeg(alice.info);
+  router->setClientUsesUdp(alice.info.participant_id, true);
+  alice.confirmAddress(server);
+  router->setRelayPeer(peerOf("b", peer));
+  router->addRelayRoom("b", "room");
+  const auto camera = alice.info.ssrcs[1];
+
+  std::map<std::uint16_t, std::vector<std::byte>> sent;
+  for (std::uint16_t seq : {1000, 1001, 1002}) {
+    sent[seq] = vp8(seq, camera, seq == 1000, true);
+    alice.sendRaw(alice.protect(sent[seq]), server);
+    auto got = nextRtp(peer);
+    REQUIRE(got);
+    CHECK(*got == sent[seq]);
+  }
+  // 1001 was lost on the link: the peer asks, and gets it on RTX.
+  peer.sendRaw(peer.protect(nackFrom(peer, camera, {1001}), true), relay);
+  auto again = nextRtp(peer);
+  REQUIRE(again);
+  std::vector<std::byte> original;
+  auto unwrapped = media::unwrapRtx(*again, original);
+  REQUIRE(unwrapped);
+  CHECK(unwrapped->media_ssrc == camera);
+  CHECK(original == sent[1001]);
+  // Never forwarded to it (999): not answered.
+  peer.sendRaw(peer.protect(nackFrom(peer, camera, {999}), true), relay);
+  sent[1003] = vp8(1003, camera, false, true);
+  alice.sendRaw(alice.protect(sent[1003]), server);
+  auto sentinel = nextRtp(peer);
+  REQUIRE(sentinel);
+  CHECK(*sentinel == sent[1003]);
+  const auto c = countersOf(*router);
+  CHECK(c.retransmitted == 1);
+  CHECK(c.nacks_received == 2);
+  CHECK(c.nack_not_forwarded == 1);
+  router->stop();
+}
