@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <tuple>
 
 #include "tests/support/interconnect_pair.h"
 #include "tests/support/server_fixture.h"
@@ -262,6 +263,61 @@ TEST_CASE(
   CHECK(dave.waitForEvent("sent"));
   CHECK(frank.waitForEvent("sent"));
   for (auto* cli : {&alice, &bob, &carol, &dave, &erin, &frank}) {
+    cli->stop();
+  }
+}
+
+TEST_CASE("three servers, each linked with the other two: one room, one chat order",
+          "[integration][interconnect]") {
+  ServerFixture alpha;
+  ServerFixture bravo;
+  ServerFixture charlie;
+  interconnectMesh({{&alpha, "alpha"}, {&bravo, "bravo"}, {&charlie, "charlie"}});
+  for (auto* server : {&alpha, &bravo, &charlie}) {
+    server->start();
+  }
+  // "alpha" keeps the order of every room: the lowest name of the three.
+  REQUIRE(waitForLog(bravo, "chat order kept by alpha"));
+  REQUIRE(waitForLog(charlie, "chat order kept by alpha"));
+  for (const auto& [server, a, b] :
+       {std::tuple{&alpha, "bravo", "charlie"}, std::tuple{&bravo, "alpha", "charlie"},
+        std::tuple{&charlie, "alpha", "bravo"}}) {
+    REQUIRE(waitForLog(*server, std::string("interconnect: linked with ") + a));
+    REQUIRE(waitForLog(*server, std::string("interconnect: linked with ") + b));
+  }
+
+  CliProcess alice(alpha, member("alice", {"from alpha"}));
+  CliProcess bob(bravo, member("bob", {"from bravo"}));
+  CliProcess carol(charlie, member("carol", {"from charlie"}));
+  CHECK(sees(alice, "bob"));
+  CHECK(sees(alice, "carol"));
+  CHECK(sees(bob, "carol"));  // a participant of a third server, learnt from it
+  CHECK(sees(carol, "bob"));
+  const auto three = [](CliProcess& cli) {
+    return cli.waitForEvent("chat", [&cli](const json&) { return cli.events("chat").size() >= 3; });
+  };
+  CHECK(three(alice));
+  CHECK(three(bob));
+  CHECK(three(carol));
+  const auto order = chatOrder(alice);
+  REQUIRE(order.size() == 3);
+  CHECK(chatOrder(bob) == order);
+  CHECK(chatOrder(carol) == order);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    CHECK(order[i].first == i + 1);
+  }
+  for (auto* cli : {&alice, &bob, &carol}) {
+    CHECK(cli->waitForEvent("sent"));
+    // Each of the others once: never again through a third server.
+    for (const char* user : {"alice", "bob", "carol"}) {
+      int joins = 0;
+      for (const auto& e : cli->events("participant_joined")) {
+        joins += e.at("user") == user ? 1 : 0;
+      }
+      CHECK(joins <= 1);
+    }
+  }
+  for (auto* cli : {&alice, &bob, &carol}) {
     cli->stop();
   }
 }
