@@ -53,7 +53,13 @@ TESTS = {
     "burst-10": "voice with 10 % loss in bursts (Gilbert-Elliott): still intelligible",
     "loss-10-red-off": "voice with 10 % random loss, RED off (FEC only): the comparison figures",
     "loss-20-red-off": "voice with 20 % random loss, RED off (FEC only): the comparison figures",
+    "udp-start-20": "a call started through 20 % uplink loss reaches UDP without falling back "
+                    "to TCP first",
 }
+
+# udp-start-20: calls started one after another, each lasting this long.
+UDP_START_TRIALS = 8
+UDP_START_CALL_S = 5
 
 
 def _sent_audio(sender):
@@ -93,7 +99,63 @@ UDP_WAIT_S = 5
 SPEECH_DELAY_S = 3
 
 
+def _seconds(iso):
+    """An event's "time" (2026-12-07T06:04:08.176Z) as seconds of the day."""
+    clock = iso.split("T")[1].rstrip("Z")
+    h, m, sec = clock.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(sec)
+
+
+def run_udp_start(state, cli, workdir, apply_open, in_client, packet_delay):
+    """The loss is on before alice joins: the probe, the server's address
+    check, its answer and the probe's answer all cross it. The client repeats
+    its answer with every probe and keeps probing while checks come, so the
+    call reaches UDP without a detour through TCP (whose retransmissions
+    stall voice on such a link)."""
+    apply_open()
+    failures = []
+    times = []
+    with Impairment(state, [Spec("home", "up", loss_pct=20)], packet_delay=packet_delay) as imp:
+        for trial in range(UDP_START_TRIALS):
+            alice = Client(state, "home", USER, "udp-start-%d" % trial, UDP_START_CALL_S, [],
+                           cli, workdir, in_client)
+            try:
+                alice.wait_event("media_path", lambda ev: ev.get("path") == "udp",
+                                 UDP_START_CALL_S + 10)
+                rc = alice.wait()
+            finally:
+                alice.stop()
+            paths = [(ev.get("path"), _seconds(ev["time"])) for ev in alice.events("media_path")]
+            names = [p for p, _ in paths]
+            _log("trial %d: %s" % (trial, " -> ".join(
+                "%s at %.2f s" % (p, t - paths[0][1]) for p, t in paths)))
+            if rc != 0:
+                failures.append("trial %d: alice exited %d: %s" % (trial, rc, alice.stderr_tail()))
+            elif "udp" not in names:
+                failures.append("trial %d: never on UDP: %s" % (trial, names))
+            elif "tcp" in names[:names.index("udp")]:
+                failures.append("trial %d: fell back to TCP before UDP: %s" % (trial, names))
+            else:
+                probing = next(t for p, t in paths if p == "probing")
+                times.append(next(t for p, t in paths if p == "udp") - probing)
+    applied = imp.report()[0]
+    _log("applied on alice's uplink: %s" % json.dumps(applied))
+    if times:
+        times.sort()
+        _log("FIGURES %s" % json.dumps({
+            "test": "udp-start-20", "trials": UDP_START_TRIALS, "on_udp": len(times),
+            "probing_to_udp_s": {"median": round(times[len(times) // 2], 2),
+                                 "max": round(times[-1], 2)},
+            "applied": applied}))
+    if (applied.get("lost_pct") or 0) < 10:
+        failures.append("the lab applied %s, not about 20 %% loss" % json.dumps(applied))
+    return failures
+
+
 def run(name, state, cli, check, apply_open, in_client, packet_delay):
+    if name == "udp-start-20":
+        workdir = tempfile.mkdtemp(prefix="%s-media-" % state["tag"], dir=state["workdir"])
+        return run_udp_start(state, cli, workdir, apply_open, in_client, packet_delay)
     workdir = tempfile.mkdtemp(prefix="%s-media-" % state["tag"], dir=state["workdir"])
     apply_open()
     speech = _make_speech(workdir, lead_silence_s=LEAD_S + SPEECH_DELAY_S)

@@ -63,6 +63,8 @@ void MediaTransport::stop() {
   }
   udp_open_ = false;
   probe_sent_at_.reset();
+  unconfirmed_check_.reset();
+  last_check_at_.reset();
   outbound_.reset();
   inbound_.reset();
   ++generation_;
@@ -88,8 +90,10 @@ void MediaTransport::resolveAndOpen() {
                             }
                             openUdp(results.begin()->endpoint());
                           });
-  // The answer timeout runs from configure(), resolution included.
-  armProbe(config_.udp_answer_timeout);
+  // The answer timeout runs from configure(), resolution included; the
+  // timer probes every probe interval meanwhile (a lost first probe would
+  // otherwise mean no second one before the timeout).
+  armProbe(config_.probe_interval);
 }
 
 void MediaTransport::openUdp(const asio::ip::udp::endpoint& server) {
@@ -129,11 +133,19 @@ void MediaTransport::armProbe(std::chrono::milliseconds after) {
 void MediaTransport::onProbeTimer() {
   const auto now = clock_.now();
   switch (path_) {
-    case MediaPath::Probing:
-      if (now - probing_since_ >= config_.udp_answer_timeout) {
+    case MediaPath::Probing: {
+      // A check that arrived lately proves our probes get through and the
+      // server's packets reach us: under loss, the rest of the exchange is
+      // worth another answer timeout of probing before falling back.
+      const bool checked_lately =
+          last_check_at_ && now - *last_check_at_ < config_.udp_answer_timeout;
+      const auto limit = checked_lately ? 2 * config_.udp_answer_timeout
+                                        : config_.udp_answer_timeout;
+      if (now - probing_since_ >= limit) {
         setPath(MediaPath::Tcp);
       }
       break;
+    }
     case MediaPath::Udp:
       if (now - last_udp_rx_ >= config_.udp_silence_timeout) {
         setPath(MediaPath::Tcp);
@@ -157,6 +169,9 @@ void MediaTransport::sendProbe() {
   // authenticated RTCP from our confirmed address, which proves both
   // directions. Padded so it is as large as the server's address check: the
   // server never answers a smaller packet with a larger one.
+  if (unconfirmed_check_ && path_ != MediaPath::Udp) {
+    answerAddressCheck(*unconfirmed_check_);  // first: the server answers the probe only then
+  }
   std::vector<std::byte> probe;
   media::ReceiverReport rr;
   rr.ssrc = offer_.audio_ssrc;
@@ -213,6 +228,9 @@ void MediaTransport::deliver(std::span<std::byte> packet, bool via_udp) {
   counters_.received_bytes += packet.size();
   if (via_udp && rtcp) {
     if (auto nonce = net::findAddressCheck(packet.first(*plain), net::AddressCheckType::Check)) {
+      unconfirmed_check_ = *nonce;
+      last_check_at_ = clock_.now();
+      ++counters_.address_checks_answered;
       answerAddressCheck(*nonce);
       return;
     }
@@ -232,6 +250,7 @@ void MediaTransport::deliver(std::span<std::byte> packet, bool via_udp) {
     if (path_ != MediaPath::Udp) {
       setPath(MediaPath::Udp);
     }
+    unconfirmed_check_.reset();  // the server answered from a confirmed address
   } else {
     ++counters_.received_tcp;
   }
@@ -249,7 +268,6 @@ void MediaTransport::answerAddressCheck(std::uint64_t nonce) {
   answer.reserve(net::kAddressCheckWireBytes);
   net::appendAddressCheck(net::AddressCheckType::Answer, offer_.audio_ssrc, nonce, answer);
   if (outbound_ && udp_ && outbound_->protectRtcp(answer)) {
-    ++counters_.address_checks_answered;
     udp_->send(answer, server_udp_, net::TrafficClass::Control);
   }
 }

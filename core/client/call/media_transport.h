@@ -22,7 +22,9 @@
 // The server sends on the path this client names (MediaTransport message),
 // and over UDP only to an address it has checked: the first time and after
 // every address change it sends a check with a nonce, which this class
-// echoes at once (net/media_transport/address_check.h).
+// echoes at once, and again with each probe until UDP is confirmed, so a
+// lossy uplink does not wait for the server's slow resend of the check
+// (net/media_transport/address_check.h).
 //
 // Threads: everything on the session's strand (the executor given); the
 // receive callback runs there. Ownership: owned by the Call; destroying it
@@ -76,8 +78,9 @@ class MediaTransport {
     std::uint64_t received_bytes = 0;
     std::uint64_t dropped_auth = 0;  // bad tag, replay, not SRTP
     std::uint64_t dropped_not_ready = 0;
-    std::uint64_t address_checks_answered =
-        0;  // the server's, see net/media_transport/address_check.h
+    // The server's checks (net/media_transport/address_check.h), each
+    // counted once however often its answer is repeated.
+    std::uint64_t address_checks_answered = 0;
   };
 
   MediaTransport(asio::any_io_executor executor, MediaTransportConfig config, const Clock& clock);
@@ -134,6 +137,12 @@ class MediaTransport {
   Clock::TimePoint probing_since_{};
   Clock::TimePoint last_udp_rx_{};
   std::optional<Clock::TimePoint> probe_sent_at_;
+  // The server's last address check while UDP is not confirmed: its answer
+  // goes again with each probe (it may have been lost on the way), and while
+  // checks keep coming the path passes both ways, so probing goes on for up
+  // to twice the answer timeout before falling back.
+  std::optional<std::uint64_t> unconfirmed_check_;
+  std::optional<Clock::TimePoint> last_check_at_;
   std::optional<Clock::Duration> rtt_;
   asio::steady_timer probe_timer_;
   std::uint64_t generation_ = 0;  // bumps on configure/stop: stale callbacks do nothing

@@ -471,8 +471,8 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "over UDP: the call echoes the server's address check from the same socket, and the check "
-    "alone does not move media to UDP") {
+    "over UDP: the call echoes the server's address check from the same socket, again with each "
+    "probe until a probe is answered, and the check alone does not move media to UDP") {
   CallConfig config = quietConfig();
   config.transport.allow_udp = true;
   config.transport.probe_interval = 5ms;
@@ -516,22 +516,54 @@ TEST_CASE(
                                   kNonce, check);
   const std::string protected_check = leg.protect(std::move(check), true);
   server.send_to(asio::buffer(protected_check), client);
-  const auto echoed = [&] {
+  const auto answers = [&] {
+    int n = 0;
     for (const auto& [size, plain] : got) {
-      if (parley::net::findAddressCheck(plain, parley::net::AddressCheckType::Answer) == kNonce) {
-        return true;
-      }
+      n += parley::net::findAddressCheck(plain, parley::net::AddressCheckType::Answer) == kNonce
+               ? 1
+               : 0;
     }
-    return false;
+    return n;
   };
-  REQUIRE(h.pumpUntil(echoed));
+  REQUIRE(h.pumpUntil([&] { return answers() >= 1; }));
   CHECK(sources.back() == client);  // from the socket the check reached
+  // An answer lost on a lossy uplink need not wait for the server to check
+  // again: it goes with each probe, ahead of it.
+  REQUIRE(h.pumpUntil([&] { return answers() >= 3; }));
+  const auto is = [&](std::size_t i, parley::net::AddressCheckType type) {
+    return parley::net::findAddressCheck(got[i].second, type).has_value();
+  };
+  std::size_t first_answer = 0;
+  while (!is(first_answer, parley::net::AddressCheckType::Answer)) {
+    ++first_answer;
+  }
+  for (std::size_t i = first_answer + 1; i < got.size(); ++i) {
+    if (is(i, parley::net::AddressCheckType::Padding)) {
+      CHECK(is(i - 1, parley::net::AddressCheckType::Answer));  // each probe after its answer
+    }
+  }
   CHECK(h.stats().transport.address_checks_answered == 1);
   // Only the server's answer to a probe (sent once the address is confirmed)
   // moves media to UDP; the check is not delivered to the call either.
   CHECK(h.paths() == std::vector{MediaPath::Probing});
   CHECK(leg.transportRequests().empty());
   CHECK(h.stats().transport.received_udp == 0);
+
+  // The server confirmed the address and answers a probe: UDP, and the
+  // answer is not repeated any more.
+  std::vector<std::byte> rr;
+  parley::media::appendReceiverReport(parley::media::ReceiverReport{ServerLeg::kServerSsrc, {}},
+                                      rr);
+  server.send_to(asio::buffer(leg.protect(std::move(rr), true)), client);
+  REQUIRE(h.pumpUntil([&] { return h.paths().back() == MediaPath::Udp; }));
+  // Datagrams arrive in order: once five more came, whatever was sent before
+  // UDP was confirmed has been read.
+  auto seen = got.size();
+  REQUIRE(h.pumpUntil([&] { return got.size() >= seen + 5; }));  // keep-alive probes
+  const int confirmed_at = answers();
+  seen = got.size();
+  REQUIRE(h.pumpUntil([&] { return got.size() >= seen + 5; }));
+  CHECK(answers() == confirmed_at);
   server.close();
 }
 
