@@ -768,24 +768,42 @@ MediaRouter::RelayPeer peerOf(const char* name, const Client& peer) {
           peer.info.keying, false};
 }
 
+// A router with its media port and its interconnect media port on loopback,
+// on a clock that stands still (nothing in the history ages).
+struct InterconnectedRouter {
+  InterconnectedRouter() {
+    MediaRouterConfig config;
+    config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
+    config.udp_alive = std::chrono::hours(1);
+    router = std::make_shared<MediaRouter>(threads.context(), config, metrics, clock);
+    auto port = router->start();
+    REQUIRE(port);
+    auto relay_port = router->startRelay(udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    REQUIRE(relay_port);
+    server = udp::endpoint(asio::ip::make_address("127.0.0.1"), *port);
+    relay = udp::endpoint(asio::ip::make_address("127.0.0.1"), *relay_port);
+  }
+  ~InterconnectedRouter() { router->stop(); }
+  InterconnectedRouter(const InterconnectedRouter&) = delete;
+  InterconnectedRouter& operator=(const InterconnectedRouter&) = delete;
+
+  net::IoThreads threads{1};
+  ServerMetrics metrics;
+  testing::FakeClock clock;
+  std::shared_ptr<MediaRouter> router;
+  udp::endpoint server;
+  udp::endpoint relay;
+};
+
 }  // namespace
 
 TEST_CASE("a video packet lost between interconnected servers is asked for across the link",
           "[server][media][interconnect]") {
   // This router is the receiving server; the test plays the sending one.
-  net::IoThreads threads(1);
-  ServerMetrics metrics;
-  MediaRouterConfig config;
-  config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
-  config.udp_alive = std::chrono::hours(1);
-  testing::FakeClock clock;
-  auto router = std::make_shared<MediaRouter>(threads.context(), config, metrics, clock);
-  auto port = router->start();
-  REQUIRE(port);
-  auto relay_port = router->startRelay(udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  REQUIRE(relay_port);
-  const udp::endpoint server(asio::ip::make_address("127.0.0.1"), *port);
-  const udp::endpoint relay(asio::ip::make_address("127.0.0.1"), *relay_port);
+  InterconnectedRouter r;
+  auto& router = r.router;
+  const auto& server = r.server;
+  const auto& relay = r.relay;
 
   asio::io_context io;
   Client peer(io, 7, 77);  // the sending server
@@ -829,25 +847,15 @@ TEST_CASE("a video packet lost between interconnected servers is asked for acros
   const auto c = countersOf(*router);
   CHECK(c.nacks_to_senders == 1);
   CHECK(c.recovered_from_senders == 1);
-  router->stop();
 }
 
 TEST_CASE("a peer server's NACK is answered from the history, as a receiver's is",
           "[server][media][interconnect]") {
   // This router is the sending server; the test plays the receiving one.
-  net::IoThreads threads(1);
-  ServerMetrics metrics;
-  MediaRouterConfig config;
-  config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
-  config.udp_alive = std::chrono::hours(1);
-  testing::FakeClock clock;
-  auto router = std::make_shared<MediaRouter>(threads.context(), config, metrics, clock);
-  auto port = router->start();
-  REQUIRE(port);
-  auto relay_port = router->startRelay(udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  REQUIRE(relay_port);
-  const udp::endpoint server(asio::ip::make_address("127.0.0.1"), *port);
-  const udp::endpoint relay(asio::ip::make_address("127.0.0.1"), *relay_port);
+  InterconnectedRouter r;
+  auto& router = r.router;
+  const auto& server = r.server;
+  const auto& relay = r.relay;
 
   asio::io_context io;
   Client alice(io, 1, 1);  // shares her camera here
@@ -887,5 +895,4 @@ TEST_CASE("a peer server's NACK is answered from the history, as a receiver's is
   CHECK(c.retransmitted == 1);
   CHECK(c.nacks_received == 2);
   CHECK(c.nack_not_forwarded == 1);
-  router->stop();
 }
