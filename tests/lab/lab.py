@@ -74,6 +74,7 @@ from topology import (  # noqa: E402
     PASSWORD, PREFIX, REALM, RECORD_DIR, ROLES, ROUTED, ROUTER_IP, SEARCH, SERVER, SERVICES,
     SKIP, SOCKS_PASSWORD, SOCKS_USER, USER, ip_of)
 from scenarios import ALWAYS, SCENARIOS, check_probe, nft_rules  # noqa: E402
+from jsonl import jsonl_events  # noqa: E402,F401 (peer_lab and interconnect_lab take it from here)
 import media  # noqa: E402
 import impair  # noqa: E402
 import network_change  # noqa: E402
@@ -121,24 +122,6 @@ def is_lab_owner(pid):
             return b"lab.py" in f.read()
     except OSError:
         return False
-
-
-def jsonl_events(path, event=None):
-    """The JSON lines of a `parley-cli --json` output file (named `event`
-    only, when given); lines cut short by a running writer are skipped."""
-    result = []
-    try:
-        with open(path) as f:
-            for line in f:
-                try:
-                    e = json.loads(line)
-                except ValueError:
-                    continue
-                if event is None or e.get("event") == event:
-                    result.append(e)
-    except OSError:
-        pass
-    return result
 
 
 def kill_pids(pids, grace_s=3.0):

@@ -29,6 +29,7 @@ import tempfile
 import time
 import wave
 
+from jsonl import jsonl_events
 from topology import PASSWORD, SERVER, USER, ip_of
 
 SENTENCE = ("Hello, this is Parley. The quick brown fox jumps over the lazy dog, "
@@ -71,22 +72,7 @@ class Client:
         self.exit_code = None
 
     def events(self, name=None):
-        out = []
-        try:
-            with open(self.out_path) as f:
-                for line in f:
-                    line = line.strip()
-                    if not line.startswith("{"):
-                        continue
-                    try:
-                        ev = json.loads(line)
-                    except ValueError:
-                        continue
-                    if name is None or ev.get("event") == name:
-                        out.append(ev)
-        except OSError:
-            pass
-        return out
+        return jsonl_events(self.out_path, name)
 
     def say(self, text):
         """A chat line for an --interactive client (stdin_pipe=True)."""
