@@ -337,4 +337,8 @@ void CliPrinter::printNetworkChanged(const std::string& what) {
   emit("network_changed", {{"what", what}}, "* network changed: " + what);
 }
 
+void CliPrinter::printShareEnded(const std::string& reason) {
+  emit("share_ended", {{"reason", reason}}, "* screen share ended: " + reason);
+}
+
 }  // namespace parley::cli

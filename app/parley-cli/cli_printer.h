@@ -34,6 +34,7 @@ struct CliState {
   std::optional<Error> fatal;
   std::set<std::uint64_t> awaiting_ack;  // --say ids not yet stored
   int refused = 0;
+  bool share_ended = false;  // the shared screen's source ended; the room is not told yet
 };
 
 class CliPrinter final : public client::SessionObserver {
@@ -70,6 +71,8 @@ class CliPrinter final : public client::SessionObserver {
   void printMediaPath(const std::string& path);
   // This machine's networks changed (net::NetworkWatch).
   void printNetworkChanged(const std::string& what);
+  // The shared screen's source ended (the desktop stopped the cast).
+  void printShareEnded(const std::string& reason);
 
  private:
   void emit(const std::string& event, nlohmann::ordered_json fields, const std::string& text,

@@ -30,6 +30,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "app/parley-cli/cli_printer.h"
@@ -175,19 +176,39 @@ int runJoin(const JoinOptions& options) {
     }
     session.reset();
   };
-  // --stats: a line a second while the session runs.
-  std::atomic<bool> stats_running{options.media.stats};
+  // --stats: a line a second while the session runs. A screen share is
+  // watched as often: when its source ends (the desktop's own Stop button,
+  // a closed window) the room is told, as the desktop client does.
+  const bool sharing = config.media.sharing_screen;
+  std::atomic<bool> stats_running{options.media.stats || sharing};
+  std::atomic<bool> share_over{false};
   std::thread stats_thread;
-  if (options.media.stats) {
+  if (stats_running.load()) {
     stats_thread = std::thread([&] {
       auto next = std::chrono::steady_clock::now();
       while (stats_running.load()) {
         next += 1s;
         std::this_thread::sleep_until(next);
-        if (stats_running.load()) {
-          (*call)->call().stats(
-              [&printer](parley::client::CallStats stats) { printer.printStats(stats); });
+        if (!stats_running.load()) {
+          break;
         }
+        (*call)->call().stats([&printer, &options, &share_over, sharing,
+                               shared_state](parley::client::CallStats stats) {
+          if (options.media.stats) {
+            printer.printStats(stats);
+          }
+          // The screen's sender comes last.
+          if (sharing && !stats.senders.empty() && !stats.senders.back().error.empty() &&
+              !share_over.exchange(true)) {
+            printer.printShareEnded(stats.senders.back().error);
+            // The run loop tells the room (it owns the session).
+            {
+              std::lock_guard lock(shared_state->mu);
+              shared_state->share_ended = true;
+            }
+            shared_state->cv.notify_all();
+          }
+        });
       }
     });
   }
@@ -258,14 +279,21 @@ int runJoin(const JoinOptions& options) {
           : forever;
   for (;;) {
     std::vector<std::string> lines;
+    bool share_ended = false;
     {
       std::unique_lock lock(state.mu);
       state.cv.wait_until(lock, run_until, [&] {
         return state.fatal || state.interrupted || !state.input_lines.empty() ||
-               (options.interactive && state.input_closed);
+               state.share_ended || (options.interactive && state.input_closed);
       });
       lines.assign(state.input_lines.begin(), state.input_lines.end());
       state.input_lines.clear();
+      share_ended = std::exchange(state.share_ended, false);
+    }
+    if (share_ended) {
+      auto without_share = config.media;
+      without_share.sharing_screen = false;
+      session->setMediaState(without_share);
     }
     for (auto& line : lines) {
       if (!line.empty() && line.back() == '\r') {

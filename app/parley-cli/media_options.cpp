@@ -15,6 +15,7 @@
 #include "media/video/frame_convert.h"
 #include "media/video/image_source.h"
 #include "media/video/png_image.h"
+#include "media/video/portal_screen_capture.h"
 #include "media/video/screen_capture.h"
 #include "media/video/synthetic_source.h"
 
@@ -38,7 +39,8 @@ void addMediaOptions(CLI::App& command, MediaOptions& options) {
       ->check(CLI::IsMember({"synthetic"}));
   command.add_option("--share-screen", options.share_screen,
                      "share an X display (':99'; on Windows any name, e.g. 'desktop', means the "
-                     "desktop) or a still image (file:IMAGE.png)");
+                     "desktop), the screen the Wayland desktop's portal offers ('portal'), or a "
+                     "still image (file:IMAGE.png)");
   command.add_option("--share-window", options.share_window,
                      "with --share-screen DISPLAY: share only this window (X window id, e.g. "
                      "0x1e00007; on Windows its handle)");
@@ -234,6 +236,17 @@ Result<std::unique_ptr<CliCall>> CliCall::create(asio::any_io_executor executor,
       if (!source) {
         return makeError(source.error().code,
                          "--share-screen " + options.share_screen + ": " + source.error().detail);
+      }
+      screen = std::move(*source);
+    } else if (options.share_screen == "portal") {
+      if (!options.share_window.empty()) {
+        return makeError(ErrorCode::InvalidArgument,
+                         "--share-window: with --share-screen portal the desktop's own chooser "
+                         "picks the window");
+      }
+      auto source = media::PortalScreenCapture::open({});
+      if (!source) {
+        return makeError(source.error().code, "--share-screen portal: " + source.error().detail);
       }
       screen = std::move(*source);
     } else {

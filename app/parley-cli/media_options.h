@@ -7,7 +7,9 @@
 //   --video-decoders LIST     what this client says it can decode ("VP9,VP8",
 //                             "VP8" to act as a VP8-only participant)
 //   --send-video synthetic    a camera: a moving test pattern, 640x360
-//   --share-screen DISPLAY    share an X display (":99"), or file:IMAGE.png
+//   --share-screen DISPLAY    share an X display (":99"), the Wayland desktop's
+//                             screen through its portal ("portal"), or
+//                             file:IMAGE.png
 //   --share-window ID         with --share-screen DISPLAY: only this X window
 //   --dump-video DIR          decoded remote video as PNG, per sender and kind
 //   --screen-reference PNG --screen-scores OUT.json

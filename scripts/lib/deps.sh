@@ -25,6 +25,11 @@ PARLEY_BUILD_PACKAGES=(
   # screen sharing: the list of windows to share (media/video/screen_capture_x11.cpp)
   libx11-dev
   libavdevice-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
+  # screen sharing on Wayland: the desktop portal over GDBus, PipeWire (the
+  # portal's stream; docs/adr/0018); the desktop client as a native Wayland
+  # application (Qt's wayland platform plugin); the test desktop's
+  # xdg-desktop-portal-wlr shim (tests/support/xdpw_shm_shim.c)
+  libglib2.0-dev libpipewire-0.3-dev qt6-wayland libwayland-dev
 )
 
 # Tools the test suite drives (real peers, not mocks).
@@ -48,6 +53,12 @@ PARLEY_TEST_PACKAGES=(
   iptables libnetfilter-queue-dev
   # the lab's impairment check measures loss and jitter with ping (tests/lab/impair.py)
   iputils-ping
+  # screen sharing through the portal, on a private headless Wayland desktop
+  # (tests/support/wayland_desktop.h): compositor and background, portal and
+  # its wlroots backend, PipeWire with its session manager, screenshots, a
+  # session bus, and gdbus to ask the portal
+  sway swaybg xdg-desktop-portal xdg-desktop-portal-wlr pipewire pipewire-bin wireplumber
+  libspa-0.2-modules grim dbus libglib2.0-bin
 )
 
 # Building and checking the installers (scripts/package, tests/installer).

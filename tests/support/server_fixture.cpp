@@ -172,14 +172,17 @@ CliProcess::CliProcess(const ServerFixture& server, const CliOptions& options, s
   const std::string p = std::to_string(port != 0 ? port : server.port());
   dir_ = makeTempDir("cli");
   ChildProcess::Options child;
-  child.argv = {parleyCliPath(), "join", "--server", "127.0.0.1", "--tls-port", p, "--alt-port", p,
-                "--ca", options.ca.empty() ? server.caFile() : options.ca, "--user", options.user,
-                "--room", options.room, "--json",
-                // Hermetic: the machine's proxy settings must not change a test.
-                "--no-auto",
-                // A loaded machine may take seconds to store a chat; the
-                // default (5 s) would turn that into a failed --say.
-                "--ack-wait", "60"};
+  child.argv = options.run_as;
+  const std::vector<std::string> join = {
+      options.program.empty() ? parleyCliPath() : options.program, "join", "--server", "127.0.0.1",
+      "--tls-port", p, "--alt-port", p, "--ca", options.ca.empty() ? server.caFile() : options.ca,
+      "--user", options.user, "--room", options.room, "--json",
+      // Hermetic: the machine's proxy settings must not change a test.
+      "--no-auto",
+      // A loaded machine may take seconds to store a chat; the
+      // default (5 s) would turn that into a failed --say.
+      "--ack-wait", "60"};
+  child.argv.insert(child.argv.end(), join.begin(), join.end());
   if (options.for_seconds != CliOptions::kUntilStopped) {
     child.argv.push_back("--for");
     child.argv.push_back(std::to_string(options.for_seconds));
@@ -189,7 +192,8 @@ CliProcess::CliProcess(const ServerFixture& server, const CliOptions& options, s
     child.argv.push_back(text);
   }
   child.argv.insert(child.argv.end(), options.extra.begin(), options.extra.end());
-  child.env = {{"PARLEY_PASSWORD", options.password}};
+  child.env = options.env;
+  child.env["PARLEY_PASSWORD"] = options.password;
   child.stdout_path = dir_ + "/out";
   child.stderr_path = dir_ + "/err";
   process_ = std::make_unique<ChildProcess>(child);

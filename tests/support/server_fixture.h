@@ -95,6 +95,12 @@ struct CliOptions {
   int for_seconds = 1;
   std::string ca;  // default: the fixture's
   std::vector<std::string> extra;
+  // Another desktop's client: parley-cli run through `run_as` (e.g.
+  // setpriv to the desktop's user), from `program` (default: the build's
+  // parley-cli), with `env` added to its environment.
+  std::vector<std::string> run_as;
+  std::string program;
+  std::map<std::string, std::string> env;
 };
 
 // A parley-cli running in the background; its JSON lines can be read while it runs.

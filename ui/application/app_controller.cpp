@@ -8,6 +8,7 @@
 #include <QThreadPool>
 #include <QTimer>
 
+#include "media/video/portal_screen_capture.h"
 #include "media/video/screen_capture.h"
 #include "ui/application/session_bridge.h"
 #include "ui/meeting/chat_view.h"
@@ -492,6 +493,17 @@ void AppController::callStopped(quint64 id) {
 
 ShareDialog* AppController::shareDialog() const { return share_dialog_.data(); }
 
+void AppController::sharingStarted(const QString& why) {
+  if (!meeting_ || !media_) {
+    return;
+  }
+  if (!why.isEmpty()) {
+    meeting_->mediaNotice(tr("Sharing did not start: %1").arg(why));
+    return;
+  }
+  meeting_->setSharing(media_->sharingName());
+}
+
 ShareDialog* AppController::openShareChooser() {
   if (!meeting_ || !media_) {
     return nullptr;
@@ -499,6 +511,15 @@ ShareDialog* AppController::openShareChooser() {
   if (share_dialog_) {
     share_dialog_->raise();
     return share_dialog_;
+  }
+  // On a Wayland desktop the portal's own chooser picks what to share (an
+  // X11 list would show only XWayland windows); a display given for the
+  // tests keeps x11grab.
+  if (share_display_.isEmpty() &&
+      media::screenGrabberForThisSession() == media::ScreenGrabber::Portal) {
+    meeting_->mediaNotice(tr("Choose what to share in your desktop's dialog…"));
+    media_->startPortalSharing([this](const QString& why) { sharingStarted(why); });
+    return nullptr;
   }
   const QString display =
       share_display_.isEmpty() ? qEnvironmentVariable("DISPLAY") : share_display_;
@@ -509,16 +530,8 @@ ShareDialog* AppController::openShareChooser() {
             if (!media_ || !meeting_) {
               return;
             }
-            media_->startSharing(target, display, [this](const QString& why) {
-              if (!meeting_ || !media_) {
-                return;
-              }
-              if (!why.isEmpty()) {
-                meeting_->mediaNotice(tr("Sharing did not start: %1").arg(why));
-                return;
-              }
-              meeting_->setSharing(media_->sharingName());
-            });
+            media_->startSharing(target, display,
+                                 [this](const QString& why) { sharingStarted(why); });
           });
   // Open at once, saying it is looking: the list is a few X round trips per
   // window, on a worker thread, so a slow or remote X server never holds the

@@ -70,6 +70,8 @@ class AppController final : public QObject {
 
   SettingsDialog* openSettings(int tab);
   // Opens the share chooser over the meeting window (Share screen…).
+  // Parley's list of the X display's screens and windows; on a Wayland
+  // desktop the desktop portal's chooser instead (then nullptr).
   ShareDialog* openShareChooser();
   [[nodiscard]] ShareDialog* shareDialog() const;
   // The media of the current sign-in (null between sign-ins).
@@ -106,6 +108,8 @@ class AppController final : public QObject {
   // and drops a sign-in still waiting for its media. Returns at once: the
   // call stops on a worker thread (retireCall()).
   void stopMedia();
+  // A share was asked for: shows it, or why it did not start.
+  void sharingStarted(const QString& why);
   // Stops `call` on a worker thread (joining the call's and the devices'
   // threads takes up to a second on a busy machine); callStopped() follows
   // on the GUI thread. The destructor waits for every one still running.

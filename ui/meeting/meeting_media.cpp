@@ -10,6 +10,7 @@
 #include "core/base/clock.h"
 #include "media/engine/file_audio_devices.h"
 #include "media/video/frame_convert.h"
+#include "media/video/portal_screen_capture.h"
 #include "ui/devices/camera_source.h"
 #include "ui/devices/device_choice.h"
 #include "ui/devices/device_watch.h"
@@ -417,32 +418,74 @@ void MeetingMedia::startSharing(const media::ShareableTarget& target, const QStr
   // Opening x11grab is X round trips (more on a remote or busy X server):
   // a worker thread's, so the window never waits on the X server. The
   // capture is then used only by the call's screen sender thread.
-  const std::uint64_t generation = ++share_generation_;
-  QThreadPool::globalInstance()->start(
-      [self = QPointer<MeetingMedia>(this), capture, target, generation, done = std::move(done)] {
-        auto source = std::make_shared<Result<std::unique_ptr<media::ScreenCapture>>>(
-            media::ScreenCapture::open(capture));
+  openSharing(
+      [capture]() -> Result<std::unique_ptr<media::VideoSource>> {
+        auto source = media::ScreenCapture::open(capture);
+        if (!source) {
+          return makeError(std::move(source).error());
+        }
+        return std::unique_ptr<media::VideoSource>(std::move(*source));
+      },
+      QString::fromStdString(target.name), std::move(done));
+}
+
+void MeetingMedia::startPortalSharing(std::function<void(const QString& why)> done) {
+  if (!started_) {
+    done(tr("media is not running"));
+    return;
+  }
+  media::PortalCaptureOptions options;
+  options.restore_token = portal_restore_token_;
+  // The worker waits while the desktop's chooser is open (the person may
+  // take a while); the window stays responsive meanwhile.
+  openSharing(
+      [self = QPointer<MeetingMedia>(this),
+       options]() -> Result<std::unique_ptr<media::VideoSource>> {
+        auto source = media::PortalScreenCapture::open(options);
+        if (!source) {
+          return makeError(std::move(source).error());
+        }
+        const std::string token = (*source)->restoreToken();
         QMetaObject::invokeMethod(
             QCoreApplication::instance(),
-            [self, source, target, generation, done] {
-              // Stopped (or started again) meanwhile: the capture just closes.
-              if (self && self->share_generation_ == generation) {
-                self->sharingOpened(std::move(*source), target, done);
+            [self, token] {
+              if (self && !token.empty()) {
+                self->portal_restore_token_ = token;
               }
             },
             Qt::QueuedConnection);
-      });
+        return std::unique_ptr<media::VideoSource>(std::move(*source));
+      },
+      tr("Your screen (chosen on the desktop)"), std::move(done));
 }
 
-void MeetingMedia::sharingOpened(Result<std::unique_ptr<media::ScreenCapture>> source,
-                                 const media::ShareableTarget& target,
+void MeetingMedia::openSharing(std::function<Result<std::unique_ptr<media::VideoSource>>()> open,
+                               const QString& name, std::function<void(const QString&)> done) {
+  const std::uint64_t generation = ++share_generation_;
+  QThreadPool::globalInstance()->start([self = QPointer<MeetingMedia>(this), open = std::move(open),
+                                        name, generation, done = std::move(done)] {
+    auto source = std::make_shared<Result<std::unique_ptr<media::VideoSource>>>(open());
+    QMetaObject::invokeMethod(
+        QCoreApplication::instance(),
+        [self, source, name, generation, done] {
+          // Stopped (or started again) meanwhile: the capture just closes.
+          if (self && self->share_generation_ == generation) {
+            self->sharingOpened(std::move(*source), name, done);
+          }
+        },
+        Qt::QueuedConnection);
+  });
+}
+
+void MeetingMedia::sharingOpened(Result<std::unique_ptr<media::VideoSource>> source,
+                                 const QString& name,
                                  const std::function<void(const QString&)>& done) {
   if (!source) {
     done(QString::fromStdString(source.error().detail));
     return;
   }
   call_->setScreenSource(std::move(*source));
-  sharing_name_ = QString::fromStdString(target.name);
+  sharing_name_ = name;
   if (!state_.sharing_screen) {
     state_.sharing_screen = true;
     Q_EMIT stateChanged(state_);

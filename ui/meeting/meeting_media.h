@@ -170,6 +170,11 @@ class MeetingMedia final : public QObject {
   // when this object goes first.
   void startSharing(const media::ShareableTarget& target, const QString& display,
                     std::function<void(const QString& why)> done);
+  // On a Wayland desktop: asks the desktop portal, whose own chooser picks
+  // the screen or window (a worker thread waits for the person's answer),
+  // then `done` as above. A second share in this meeting passes the
+  // portal's restore token, so the desktop may not ask again.
+  void startPortalSharing(std::function<void(const QString& why)> done);
   void stopSharing();
   [[nodiscard]] QString sharingName() const { return sharing_name_; }
   [[nodiscard]] QString path() const { return path_; }
@@ -200,8 +205,11 @@ class MeetingMedia final : public QObject {
  private:
   struct Handoff;
   void started(const QString& why, const std::function<void(const QString&)>& done);
-  void sharingOpened(Result<std::unique_ptr<media::ScreenCapture>> source,
-                     const media::ShareableTarget& target,
+  // Runs `open` on a worker thread, then sharingOpened on the GUI thread
+  // unless a stop or another start came meanwhile.
+  void openSharing(std::function<Result<std::unique_ptr<media::VideoSource>>()> open,
+                   const QString& name, std::function<void(const QString&)> done);
+  void sharingOpened(Result<std::unique_ptr<media::VideoSource>> source, const QString& name,
                      const std::function<void(const QString&)>& done);
   void onStats(const client::CallStats& stats);
   void deliverQueued(const QString& user, bool screen);
@@ -213,6 +221,7 @@ class MeetingMedia final : public QObject {
   QString microphone_;
   QString speakers_;
   QString sharing_name_;
+  std::string portal_restore_token_;  // from the desktop portal, for this meeting
   QString path_;
   bool started_ = false;
   // Bumped by each start and stop of sharing: a capture that finishes

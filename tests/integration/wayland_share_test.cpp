@@ -1,0 +1,208 @@
+// Screen sharing on a Wayland desktop, through the desktop portal and
+// PipeWire (docs/media.md, "Sharing a screen"): a headless sway with
+// xdg-desktop-portal-wlr shows a known text-heavy picture; alice, a client
+// of that desktop, shares it with `parley-cli --share-screen portal`
+// through a real parleyd, and bob receives it at 35 dB PSNR or better. When
+// the desktop ends the cast, alice's share ends and bob sees it end. A
+// cancelled chooser and a desktop without a portal give messages that say
+// so and what to install.
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "media/video/frame_convert.h"
+#include "media/video/png_image.h"
+#include "media/video/video_quality.h"
+#include "tests/media/video/desktop_image.h"
+#include "tests/support/process.h"
+#include "tests/support/server_fixture.h"
+#include "tests/support/wayland_desktop.h"
+
+using namespace parley::test;
+using nlohmann::json;
+namespace media = parley::media;
+
+namespace {
+
+// Luma PSNR of what the receiver dumped against the picture shown.
+std::optional<double> receivedPsnr(const media::PackedImage& reference, const std::string& dumped) {
+  if (!std::filesystem::exists(dumped)) {
+    return std::nullopt;
+  }
+  auto received = media::readPng(dumped);  // written beside, then renamed
+  if (!received || received->width != reference.width || received->height != reference.height) {
+    return std::nullopt;
+  }
+  media::FrameConverter converter;
+  auto ref = converter.toI420(media::view(reference));
+  auto got = converter.toI420(media::view(*received));
+  if (!ref || !got) {
+    return std::nullopt;
+  }
+  auto score = media::psnr(*ref, *got);
+  if (!score) {
+    return std::nullopt;
+  }
+  return score->y;
+}
+
+// Waits (bounded) for a dumped picture of at least `wanted` dB and returns
+// the best score seen (-1 when none came). A static screen gives a cast no
+// frames until something changes on it (wlroots sends damage only), so
+// while nothing has arrived the desktop shows its picture again.
+double waitForSharpPicture(WaylandDesktop& desktop, const std::string& png,
+                           const media::PackedImage& reference, const std::string& dumped,
+                           double wanted) {
+  double best = -1;
+  std::filesystem::file_time_type scored{};
+  auto nudge_at = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  eventually(
+      [&] {
+        std::error_code ec;
+        const auto written = std::filesystem::last_write_time(dumped, ec);
+        if (ec) {
+          if (std::chrono::steady_clock::now() > nudge_at) {
+            desktop.showImage(png);
+            nudge_at = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+          }
+          return false;
+        }
+        if (written == scored) {
+          return false;  // nothing new: a PSNR of a 1080p picture is not free
+        }
+        scored = written;
+        if (auto score = receivedPsnr(reference, dumped)) {
+          best = std::max(best, *score);
+        }
+        return best >= wanted;
+      },
+      std::chrono::seconds(90));
+  return best;
+}
+
+// alice as a client of `desktop`: its user, its environment, a copy of
+// parley-cli and of the server's CA that user can read.
+CliOptions desktopClient(WaylandDesktop& desktop, const ServerFixture& server,
+                         const std::string& room) {
+  CliOptions alice;
+  alice.room = room;
+  alice.for_seconds = CliOptions::kUntilStopped;
+  alice.run_as = desktop.runAsPrefix();
+  alice.program = desktop.exposeProgram(parleyCliPath());
+  alice.ca = desktop.exposeFile(server.caFile());
+  alice.env = desktop.env();
+  alice.extra = {"--share-screen", "portal", "--stats"};
+  return alice;
+}
+
+bool sharingIs(const json& event, bool sharing) {
+  return event.value("sharing_screen", !sharing) == sharing;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a Wayland screen shared through the desktop portal arrives sharp, and ends with the "
+    "desktop's cast",
+    "[integration][media][video][wayland]") {
+  const std::string dir = makeTempDir("wayland-share");
+  const auto picture = media::test::renderDesktop(1920, 1080);
+  const std::string png = dir + "/desktop.png";
+  REQUIRE(media::writePng(png, picture));
+  WaylandDesktop::Options options;
+  options.background = png;
+  WaylandDesktop desktop(options);
+  if (!desktop.error().empty()) {
+    WARN("skipping: " << desktop.error());
+    return;
+  }
+  ServerFixture server;
+  server.start();
+
+  CliOptions bob;
+  bob.user = "bob";
+  bob.password = "bob-pw";
+  bob.room = "wayland";
+  bob.for_seconds = CliOptions::kUntilStopped;
+  bob.extra = {"--dump-video", dir + "/dump"};
+  CliProcess receiver(server, bob);
+  REQUIRE(receiver.waitForEvent("joined"));
+  CliProcess sender(server, desktopClient(desktop, server, "wayland"));
+  const double score =
+      waitForSharpPicture(desktop, png, picture, dir + "/dump/alice-screen.png", 35.0);
+  const bool full_size = sender.waitForEvent("stats", [](const json& stats) {
+    for (const auto& v : stats.at("sent").at("video")) {
+      if (v.at("width") == 1920 && v.at("height") == 1080) {
+        return true;
+      }
+    }
+    return false;
+  });
+  // alice announced her share on joining; nothing has said it ended yet.
+  const auto media_before = receiver.events("participant_media");
+  CHECK(std::none_of(media_before.begin(), media_before.end(),
+                     [](const json& e) { return sharingIs(e, false); }));
+
+  // The desktop ends the cast (its Stop button): alice's share ends, and bob
+  // sees alice stop sharing; alice stays in the meeting.
+  desktop.stopPortalBackend();
+  const bool ended = sender.waitForEvent("share_ended");
+  const bool bob_saw_end =
+      receiver.waitForEvent("participant_media", [](const json& e) { return sharingIs(e, false); });
+  const CliRun shared = sender.stop();
+  const CliRun seen = receiver.stop();
+  INFO(shared.transcript());
+  INFO(seen.transcript());
+  INFO(desktop.logs());
+  INFO("PSNR Y " << score << " dB");
+  CHECK(score >= 35.0);
+  CHECK(full_size);
+  CHECK(ended);
+  CHECK(bob_saw_end);
+  CHECK(shared.exit_code == 0);
+  CHECK(seen.exit_code == 0);
+  const auto reasons = shared.eventsOf("share_ended");
+  REQUIRE_FALSE(reasons.empty());
+  CHECK(reasons.front().find("desktop ended the screen") != std::string::npos);
+}
+
+TEST_CASE("a chooser cancelled on the Wayland desktop says so", "[integration][media][wayland]") {
+  WaylandDesktop::Options options;
+  options.chooser = WaylandDesktop::Chooser::Cancel;
+  WaylandDesktop desktop(options);
+  if (!desktop.error().empty()) {
+    WARN("skipping: " << desktop.error());
+    return;
+  }
+  ServerFixture server;
+  server.start();
+  CliProcess sender(server, desktopClient(desktop, server, "cancel"));
+  const CliRun run = sender.wait();
+  INFO(run.transcript());
+  INFO(desktop.logs());
+  CHECK(run.exit_code != 0);
+  CHECK(run.transcript().find("cancelled in the desktop's chooser") != std::string::npos);
+  CHECK(run.eventsOf("joined").empty());  // nothing shared, not even black
+}
+
+TEST_CASE("a Wayland desktop without a portal says what to install",
+          "[integration][media][wayland]") {
+  WaylandDesktop::Options options;
+  options.portal = false;
+  WaylandDesktop desktop(options);
+  if (!desktop.error().empty()) {
+    WARN("skipping: " << desktop.error());
+    return;
+  }
+  ServerFixture server;
+  server.start();
+  CliProcess sender(server, desktopClient(desktop, server, "noportal"));
+  const CliRun run = sender.wait();
+  INFO(run.transcript());
+  CHECK(run.exit_code != 0);
+  CHECK(run.transcript().find("no xdg-desktop-portal") != std::string::npos);
+  CHECK(run.transcript().find("install xdg-desktop-portal") != std::string::npos);
+}
