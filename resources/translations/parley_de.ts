@@ -481,54 +481,59 @@
 <context>
     <name>parley::ui::AppController</name>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="68"/>
+        <location filename="../../ui/application/app_controller.cpp" line="69"/>
         <source>Sign-in cancelled.</source>
         <translation>Anmeldung abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="132"/>
+        <location filename="../../ui/application/app_controller.cpp" line="133"/>
         <source>The connection dropped (%1); trying again…</source>
         <translation>Die Verbindung wurde unterbrochen (%1); neuer Versuch…</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="135"/>
+        <location filename="../../ui/application/app_controller.cpp" line="136"/>
         <source>You left the room.</source>
         <translation>Sie haben den Raum verlassen.</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="195"/>
+        <location filename="../../ui/application/app_controller.cpp" line="196"/>
         <source>Some saved settings were not understood and were reset to their defaults:
 %1</source>
         <translation>Einige gespeicherte Einstellungen konnten nicht ausgewertet werden und wurden auf die Standardwerte zurückgesetzt:
 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="278"/>
+        <location filename="../../ui/application/app_controller.cpp" line="279"/>
         <source>Choose your deployment&apos;s CA certificate file in Settings first.</source>
         <translation>Wählen Sie zuerst in den Einstellungen die CA-Zertifikatsdatei Ihrer Installation aus.</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="433"/>
+        <location filename="../../ui/application/app_controller.cpp" line="434"/>
         <source>Screen sharing stopped: %1</source>
         <translation>Bildschirmfreigabe beendet: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="445"/>
+        <location filename="../../ui/application/app_controller.cpp" line="446"/>
         <source>The camera stopped: %1</source>
         <translation>Die Kamera wurde gestoppt: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="517"/>
+        <location filename="../../ui/application/app_controller.cpp" line="501"/>
         <source>Sharing did not start: %1</source>
         <translation>Die Freigabe konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="573"/>
+        <location filename="../../ui/application/app_controller.cpp" line="520"/>
+        <source>Choose what to share in your desktop&apos;s dialog…</source>
+        <translation>Wählen Sie im Dialog Ihres Desktops, was Sie freigeben…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/application/app_controller.cpp" line="586"/>
         <source>The camera did not start: %1</source>
         <translation>Die Kamera konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/application/app_controller.cpp" line="622"/>
+        <location filename="../../ui/application/app_controller.cpp" line="635"/>
         <source>not started</source>
         <translation>nicht gestartet</translation>
     </message>
@@ -756,30 +761,36 @@
 <context>
     <name>parley::ui::MeetingMedia</name>
     <message>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="81"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="82"/>
         <source>test input</source>
         <translation>Testeingang</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="85"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="86"/>
         <source>test output</source>
         <translation>Testausgang</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="292"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="293"/>
         <source>test camera</source>
         <translation>Testkamera</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="365"/>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="409"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="366"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="410"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="434"/>
         <source>media is not running</source>
         <translation>die Medienübertragung läuft nicht</translation>
     </message>
     <message>
-        <location filename="../../ui/meeting/meeting_media.cpp" line="383"/>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="384"/>
         <source>the test camera did not start</source>
         <translation>die Testkamera konnte nicht gestartet werden</translation>
+    </message>
+    <message>
+        <location filename="../../ui/meeting/meeting_media.cpp" line="459"/>
+        <source>your screen (chosen on the desktop)</source>
+        <translation>Ihren Bildschirm (auf dem Desktop gewählt)</translation>
     </message>
 </context>
 <context>

@@ -203,7 +203,8 @@ void writeConfig(const std::string& path, const std::string& text) {
   }
 }
 
-std::string busConfig(const std::string& run_dir, const std::string& services_dir) {
+std::string busConfig(const std::string& run_dir, const std::string& services_dir,
+                      bool root_clients) {
   // No D-Bus activation (an empty servicedir, not the system's): a service
   // the bus started itself would not be in the PID list, and would not have
   // this desktop's environment.
@@ -215,8 +216,10 @@ std::string busConfig(const std::string& run_dir, const std::string& services_di
          run_dir + "/bus</listen>\n" +
          "  <auth>EXTERNAL</auth>\n"
          "  <servicedir>" +
-         services_dir + "</servicedir>\n" +
-         "  <policy context=\"default\">\n"
+         services_dir + "</servicedir>\n" + "  <policy context=\"default\">\n" +
+         // A session bus admits only its owner; an in-process GUI test
+         // (root) is let in by name.
+         (root_clients ? "    <allow user=\"root\"/>\n" : "") +
          "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
          "    <allow eavesdrop=\"true\"/>\n"
          "    <allow own=\"*\"/>\n"
@@ -224,7 +227,8 @@ std::string busConfig(const std::string& run_dir, const std::string& services_di
          "</busconfig>\n";
 }
 
-std::string swayConfig(int width, int height, const std::string& background) {
+std::string swayConfig(int width, int height, const std::string& background,
+                       const std::string& extra) {
   std::string output = std::string("output ") + kOutput + " {\n" + "    mode " +
                        std::to_string(width) + "x" + std::to_string(height) + "@60Hz\n" +
                        "    position 0 0\n    scale 1\n";
@@ -234,7 +238,7 @@ std::string swayConfig(int width, int height, const std::string& background) {
   // No Xwayland, no borders, and no swaynag (a process of its own) on a
   // config error: the error is in sway's log.
   return output + "}\nxwayland disable\ndefault_border none\nfocus_follows_mouse no\n" +
-         "swaynag_command -\n";
+         "swaynag_command -\n" + extra;
 }
 
 std::string xdpwConfig(WaylandDesktop::Chooser chooser) {
@@ -348,8 +352,10 @@ void WaylandDesktop::makeFolder(const Options& options) {
   if (!options.background.empty()) {
     background = expose(options.background, 0644, kImageName);
   }
-  writeConfig(folder_ + "/files/dbus.conf", busConfig(run_dir_, folder_ + "/files/dbus-services"));
-  writeConfig(folder_ + "/files/sway.conf", swayConfig(options.width, options.height, background));
+  writeConfig(folder_ + "/files/dbus.conf",
+              busConfig(run_dir_, folder_ + "/files/dbus-services", options.root_clients));
+  writeConfig(folder_ + "/files/sway.conf",
+              swayConfig(options.width, options.height, background, options.sway_config));
   writeConfig(folder_ + "/files/xdpw.conf", xdpwConfig(options.chooser));
   for (const char* file : {"/files/portals/wlr.portal", "/files/xdpw_shm_shim.so",
                            "/files/dbus.conf", "/files/sway.conf", "/files/xdpw.conf"}) {
@@ -455,7 +461,11 @@ void WaylandDesktop::startPortals(const Options& options) {
   }
 
   if (options.portal) {
-    Daemon& portal = start("portal", {"/usr/libexec/xdg-desktop-portal", "-v"});
+    // For root clients the portal runs as root too: it opens each caller's
+    // /proc/PID/root to tell sandboxed apps from host ones, and refuses
+    // (AccessDenied) a caller whose /proc entry it cannot open.
+    Daemon& portal =
+        start("portal", {"/usr/libexec/xdg-desktop-portal", "-v"}, {}, options.root_clients);
     waitReady(portal, "own org.freedesktop.portal.Desktop",
               [&] { return busHasName("org.freedesktop.portal.Desktop"); });
   }
@@ -463,13 +473,14 @@ void WaylandDesktop::startPortals(const Options& options) {
 
 WaylandDesktop::Daemon& WaylandDesktop::start(const std::string& name,
                                               const std::vector<std::string>& argv,
-                                              const std::map<std::string, std::string>& extra_env) {
+                                              const std::map<std::string, std::string>& extra_env,
+                                              bool as_test_user) {
   Daemon daemon;
   daemon.name = name;
   daemon.program = argv.front();
   daemon.log = folder_ + "/logs/" + name + ".log";
   ChildProcess::Options process;
-  process.argv = command(argv, extra_env);
+  process.argv = command(argv, extra_env, as_test_user);
   process.stdout_path = daemon.log + ".out";
   process.stderr_path = daemon.log;
   daemon.process = std::make_unique<ChildProcess>(std::move(process));
@@ -542,12 +553,12 @@ RunResult WaylandDesktop::run(const std::vector<std::string>& argv, std::chrono:
 }
 
 std::vector<std::string> WaylandDesktop::command(
-    const std::vector<std::string>& argv,
-    const std::map<std::string, std::string>& extra_env) const {
+    const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env,
+    bool as_test_user) const {
   // env -i: nothing of the test's environment (its DISPLAY, a desktop's
   // WAYLAND_DISPLAY, ASAN_OPTIONS, PATH entries the uid cannot reach). Each
   // exec keeps the PID, so the PID recorded is the daemon's.
-  std::vector<std::string> full = runAsPrefix();
+  std::vector<std::string> full = as_test_user ? std::vector<std::string>{} : runAsPrefix();
   full.insert(full.end(), {"/usr/bin/env", "-i"});
   for (const auto& [key, value] : daemonEnv()) {
     full.push_back(key + "=" + value);

@@ -54,6 +54,12 @@ class WaylandDesktop {
     std::string background;  // a PNG shown full-screen (stretched); empty: sway's grey
     Chooser chooser = Chooser::None;
     bool portal = true;  // false: no xdg-desktop-portal, so its name is missing on the bus
+    // Let root clients onto the session bus too (a GUI test that runs in the
+    // test's own process, as root, next to the desktop's user); the portal
+    // then runs as root as well, to be able to look at such a caller.
+    bool root_clients = false;
+    // More lines for sway's config (e.g. "for_window [app_id=...] floating enable").
+    std::string sway_config;
   };
 
   WaylandDesktop();
@@ -124,13 +130,16 @@ class WaylandDesktop {
   void startPortals(const Options& options);
   bool outputHasSize(int width, int height);
 
+  // as_test_user: run as the test's own user (root) instead of uid().
   Daemon& start(const std::string& name, const std::vector<std::string>& argv,
-                const std::map<std::string, std::string>& extra_env = {});
+                const std::map<std::string, std::string>& extra_env = {},
+                bool as_test_user = false);
   void waitReady(Daemon& daemon, const std::string& what, const std::function<bool()>& ready);
   [[noreturn]] void fail(Daemon& daemon, const std::string& what);
   bool busHasName(const std::string& name);
   std::vector<std::string> command(const std::vector<std::string>& argv,
-                                   const std::map<std::string, std::string>& extra_env) const;
+                                   const std::map<std::string, std::string>& extra_env,
+                                   bool as_test_user = false) const;
   std::map<std::string, std::string> daemonEnv() const;
   std::string expose(const std::string& path, int mode, const std::string& name);
   void requireRunning() const;

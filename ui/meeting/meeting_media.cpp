@@ -456,7 +456,7 @@ void MeetingMedia::startPortalSharing(std::function<void(const QString& why)> do
             Qt::QueuedConnection);
         return std::unique_ptr<media::VideoSource>(std::move(*source));
       },
-      tr("Your screen (chosen on the desktop)"), std::move(done));
+      tr("your screen (chosen on the desktop)"), std::move(done));
 }
 
 void MeetingMedia::openSharing(std::function<Result<std::unique_ptr<media::VideoSource>>()> open,
