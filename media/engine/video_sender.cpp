@@ -262,6 +262,10 @@ void VideoSender::encodeFrame(const VideoFrame& frame) {
     packets_ready_();
   }
   std::lock_guard lock(stats_mu_);
+  // The encoders follow the source's size (a resized window, a new monitor
+  // mode) without being made again: the size sent is the frame's.
+  stats_.width = frame.width();
+  stats_.height = frame.height();
   ++stats_.frames_captured;
   stats_.frames_encoded_high += encoded_high ? 1 : 0;
   stats_.frames_encoded_low += encoded_low ? 1 : 0;

@@ -2,8 +2,9 @@
 // PipeWire (docs/media.md, "Sharing a screen"): a headless sway with
 // xdg-desktop-portal-wlr shows a known text-heavy picture; alice, a client
 // of that desktop, shares it with `parley-cli --share-screen portal`
-// through a real parleyd, and bob receives it at 35 dB PSNR or better. When
-// the desktop ends the cast, alice's share ends and bob sees it end. A
+// through a real parleyd, and bob receives it at 35 dB PSNR or better, also
+// after the screen changes size mid-share. When the desktop ends the cast,
+// alice's share ends and bob sees it end. A
 // cancelled chooser and a desktop without a portal give messages that say
 // so and what to install.
 
@@ -141,6 +142,24 @@ TEST_CASE(
     }
     return false;
   });
+  // The screen changes size mid-share (a new monitor mode): the frames, the
+  // encoder and what bob sees follow, still sharp.
+  const auto smaller = media::test::renderDesktop(1280, 720, 1);
+  const std::string smaller_png = dir + "/desktop-720.png";
+  REQUIRE(media::writePng(smaller_png, smaller));
+  desktop.setOutputSize(1280, 720);
+  desktop.showImage(smaller_png);
+  const double smaller_score =
+      waitForSharpPicture(desktop, smaller_png, smaller, dir + "/dump/alice-screen.png", 35.0);
+  const bool resized = sender.waitForEvent("stats", [](const json& stats) {
+    for (const auto& v : stats.at("sent").at("video")) {
+      if (v.at("width") == 1280 && v.at("height") == 720) {
+        return true;
+      }
+    }
+    return false;
+  });
+
   // alice announced her share on joining; nothing has said it ended yet.
   const auto media_before = receiver.events("participant_media");
   CHECK(std::none_of(media_before.begin(), media_before.end(),
@@ -158,8 +177,11 @@ TEST_CASE(
   INFO(seen.transcript());
   INFO(desktop.logs());
   INFO("PSNR Y " << score << " dB");
+  INFO("PSNR Y after the resize " << smaller_score << " dB");
   CHECK(score >= 35.0);
   CHECK(full_size);
+  CHECK(smaller_score >= 35.0);
+  CHECK(resized);
   CHECK(ended);
   CHECK(bob_saw_end);
   CHECK(shared.exit_code == 0);

@@ -687,6 +687,17 @@ void WaylandDesktop::showImage(const std::string& png) {
   }
 }
 
+void WaylandDesktop::setOutputSize(int width, int height) {
+  requireRunning();
+  const std::string mode = std::to_string(width) + "x" + std::to_string(height) + "@60Hz";
+  const RunResult set = run({"/usr/bin/swaymsg", "output", kOutput, "mode", mode});
+  if (set.exit_code != 0) {
+    throw std::runtime_error("WaylandDesktop: swaymsg output " + std::string(kOutput) + " mode " +
+                             mode + " failed (" + std::to_string(set.exit_code) +
+                             "): " + set.out + set.err);
+  }
+}
+
 void WaylandDesktop::stopPortalBackend() {
   requireRunning();
   Daemon* xdpw = find("xdpw");

@@ -101,6 +101,9 @@ class WaylandDesktop {
   // a static screen gives a second cast session of the same xdpw no frames,
   // so a test waiting for one shows its image again. Throws on failure.
   void showImage(const std::string& png);
+  // Gives HEADLESS-1 another mode, as when a monitor's resolution changes
+  // (a cast then continues at the new size). Throws on failure.
+  void setOutputSize(int width, int height);
   // Stops xdg-desktop-portal-wlr (by PID), as when the desktop ends a cast
   // (the user pressing Stop). Throws when it does not end.
   void stopPortalBackend();

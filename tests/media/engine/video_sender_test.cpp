@@ -365,6 +365,9 @@ TEST_CASE("VideoSender follows the picture's size and the room's codec",
     const auto small = viewer.low();
     CHECK(small[3].width == 240);
     CHECK(small[3].height == 134);  // half of 270, rounded down to even
+    // The statistics say the size now sent, not the first one.
+    CHECK(h.sender().stats().width == 480);
+    CHECK(h.sender().stats().height == 270);
   }
 
   // The room switches to VP8: new encoders, so key frames on both layers.
