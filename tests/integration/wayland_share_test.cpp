@@ -6,7 +6,7 @@
 // after the screen changes size mid-share. When the desktop ends the cast,
 // alice's share ends and bob sees it end. A
 // cancelled chooser and a desktop without a portal give messages that say
-// so and what to install.
+// so and what to install, and so does a portal without a screen-cast backend.
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -227,4 +227,24 @@ TEST_CASE("a Wayland desktop without a portal says what to install",
   CHECK(run.exit_code != 0);
   CHECK(run.transcript().find("no xdg-desktop-portal") != std::string::npos);
   CHECK(run.transcript().find("install xdg-desktop-portal") != std::string::npos);
+}
+
+TEST_CASE("a portal without a screen-cast backend for the desktop says what to install",
+          "[integration][media][wayland]") {
+  WaylandDesktop::Options options;
+  options.portal_backend = false;
+  WaylandDesktop desktop(options);
+  if (!desktop.error().empty()) {
+    WARN("skipping: " << desktop.error());
+    return;
+  }
+  ServerFixture server;
+  server.start();
+  CliProcess sender(server, desktopClient(desktop, server, "nobackend"));
+  const CliRun run = sender.wait();
+  INFO(run.transcript());
+  INFO(desktop.logs());
+  CHECK(run.exit_code != 0);
+  CHECK(run.transcript().find("no screen-cast backend") != std::string::npos);
+  CHECK(run.transcript().find("xdg-desktop-portal-wlr") != std::string::npos);
 }

@@ -448,6 +448,15 @@ void WaylandDesktop::startPortals(const Options& options) {
   waitReady(store, "own org.freedesktop.impl.portal.PermissionStore",
             [&] { return busHasName("org.freedesktop.impl.portal.PermissionStore"); });
 
+  if (!options.portal_backend) {
+    // The portal without a backend for this desktop: it starts, and has
+    // nothing to cast with.
+    Daemon& portal =
+        start("portal", {"/usr/libexec/xdg-desktop-portal", "-v"}, {}, options.root_clients);
+    waitReady(portal, "own org.freedesktop.portal.Desktop",
+              [&] { return busHasName("org.freedesktop.portal.Desktop"); });
+    return;
+  }
   Daemon& xdpw = start("xdpw", {kXdpw, "-l", "DEBUG", "-c", folder_ + "/files/xdpw.conf"},
                        {{"LD_PRELOAD", folder_ + "/files/xdpw_shm_shim.so"}});
   waitReady(xdpw, "own org.freedesktop.impl.portal.desktop.wlr",
@@ -693,8 +702,8 @@ void WaylandDesktop::setOutputSize(int width, int height) {
   const RunResult set = run({"/usr/bin/swaymsg", "output", kOutput, "mode", mode});
   if (set.exit_code != 0) {
     throw std::runtime_error("WaylandDesktop: swaymsg output " + std::string(kOutput) + " mode " +
-                             mode + " failed (" + std::to_string(set.exit_code) +
-                             "): " + set.out + set.err);
+                             mode + " failed (" + std::to_string(set.exit_code) + "): " + set.out +
+                             set.err);
   }
 }
 

@@ -54,6 +54,9 @@ class WaylandDesktop {
     std::string background;  // a PNG shown full-screen (stretched); empty: sway's grey
     Chooser chooser = Chooser::None;
     bool portal = true;  // false: no xdg-desktop-portal, so its name is missing on the bus
+    // false: xdg-desktop-portal without xdg-desktop-portal-wlr, a portal with
+    // no screen-cast backend for this desktop.
+    bool portal_backend = true;
     // Let root clients onto the session bus too (a GUI test that runs in the
     // test's own process, as root, next to the desktop's user); the portal
     // then runs as root as well, to be able to look at such a caller.
