@@ -141,8 +141,7 @@ SegmentPlan planSegments(const DatagramBatch& batch);
 
 // As sendDatagrams with batches, one segmented send per run (where
 // udpSegmentationAvailable(); elsewhere it is sendDatagrams).
-SendOutcome sendDatagramsSegmented(NativeSocket socket, DatagramBatch& batch,
-                                   std::uint64_t& calls);
+SendOutcome sendDatagramsSegmented(NativeSocket socket, DatagramBatch& batch, std::uint64_t& calls);
 
 // Whether `error` (from the outcomes above) means "nothing ready / no room
 // now" rather than a failure.

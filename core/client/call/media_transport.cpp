@@ -139,8 +139,8 @@ void MediaTransport::onProbeTimer() {
       // worth another answer timeout of probing before falling back.
       const bool checked_lately =
           last_check_at_ && now - *last_check_at_ < config_.udp_answer_timeout;
-      const auto limit = checked_lately ? 2 * config_.udp_answer_timeout
-                                        : config_.udp_answer_timeout;
+      const auto limit =
+          checked_lately ? 2 * config_.udp_answer_timeout : config_.udp_answer_timeout;
       if (now - probing_since_ >= limit) {
         setPath(MediaPath::Tcp);
       }

@@ -5,10 +5,10 @@
 #include "core/client/client_session.h"
 
 #include <algorithm>
-#include <atomic>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/strand.hpp>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <condition_variable>
 #include <mutex>
