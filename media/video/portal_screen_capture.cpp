@@ -36,6 +36,9 @@ Result<std::unique_ptr<PortalScreenCapture>> PortalScreenCapture::open(
                      "screen capture frame rate out of range (1..60): " +
                          std::to_string(options.framerate));
   }
+  if (auto pipewire = PipeWireScreenStream::checkDaemon(); !pipewire) {
+    return makeError(std::move(pipewire).error());
+  }
   auto portal = ScreenCastPortal::connect();
   if (!portal) {
     return makeError(std::move(portal).error());

@@ -248,3 +248,22 @@ TEST_CASE("a portal without a screen-cast backend for the desktop says what to i
   CHECK(run.transcript().find("no screen-cast backend") != std::string::npos);
   CHECK(run.transcript().find("xdg-desktop-portal-wlr") != std::string::npos);
 }
+
+TEST_CASE("a Wayland desktop whose PipeWire is gone says so", "[integration][media][wayland]") {
+  WaylandDesktop desktop;
+  if (!desktop.error().empty()) {
+    WARN("skipping: " << desktop.error());
+    return;
+  }
+  desktop.stopDaemon("wireplumber");
+  desktop.stopDaemon("pipewire");
+  ServerFixture server;
+  server.start();
+  CliProcess sender(server, desktopClient(desktop, server, "nopipewire"));
+  const CliRun run = sender.wait();
+  INFO(run.transcript());
+  INFO(desktop.logs());
+  CHECK(run.exit_code != 0);
+  CHECK(run.transcript().find("PipeWire") != std::string::npos);
+  CHECK(run.transcript().find("install pipewire") != std::string::npos);
+}

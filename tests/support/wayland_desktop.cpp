@@ -707,16 +707,18 @@ void WaylandDesktop::setOutputSize(int width, int height) {
   }
 }
 
-void WaylandDesktop::stopPortalBackend() {
+void WaylandDesktop::stopPortalBackend() { stopDaemon("xdpw"); }
+
+void WaylandDesktop::stopDaemon(const std::string& name) {
   requireRunning();
-  Daemon* xdpw = find("xdpw");
-  if (xdpw == nullptr || xdpw->stopped) {
-    throw std::runtime_error("WaylandDesktop: xdg-desktop-portal-wlr is not running");
+  Daemon* daemon = find(name);
+  if (daemon == nullptr || daemon->stopped) {
+    throw std::runtime_error("WaylandDesktop: " + name + " is not running");
   }
-  stop(*xdpw);
-  if (!xdpw->process->waitFor(milliseconds(0))) {
-    throw std::runtime_error("WaylandDesktop: xdg-desktop-portal-wlr (pid " +
-                             std::to_string(xdpw->process->pid()) + ") did not end");
+  stop(*daemon);
+  if (!daemon->process->waitFor(milliseconds(0))) {
+    throw std::runtime_error("WaylandDesktop: " + name + " (pid " +
+                             std::to_string(daemon->process->pid()) + ") did not end");
   }
 }
 

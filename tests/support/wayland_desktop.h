@@ -110,6 +110,9 @@ class WaylandDesktop {
   // Stops xdg-desktop-portal-wlr (by PID), as when the desktop ends a cast
   // (the user pressing Stop). Throws when it does not end.
   void stopPortalBackend();
+  // Stops one daemon by its name in pids() (e.g. "pipewire": a desktop
+  // whose PipeWire went away). Throws when it is not running or does not end.
+  void stopDaemon(const std::string& name);
   // A PNG screenshot of HEADLESS-1 at `path`. Throws on failure.
   void grim(const std::string& path);
   // Runs a short command (gdbus, swaymsg, pw-cli) as uid() in the daemons'

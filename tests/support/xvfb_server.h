@@ -34,6 +34,9 @@ class XvfbServer {
   [[nodiscard]] const std::string& display() const { return display_; }
   // Set only when Xvfb is not installed: the one case a test may skip.
   [[nodiscard]] const std::string& error() const { return error_; }
+  // Xvfb's PID while it runs (-1 when not installed): a benchmark reads its
+  // CPU time from /proc.
+  [[nodiscard]] pid_t pid() const { return pid_; }
 
  private:
   [[noreturn]] void fail(const std::string& what);

@@ -374,6 +374,35 @@ Result<std::unique_ptr<PipeWireScreenStream>> PipeWireScreenStream::connect(int 
   return std::unique_ptr<PipeWireScreenStream>(new PipeWireScreenStream(std::move(impl)));
 }
 
+Result<void> PipeWireScreenStream::checkDaemon() {
+  initPipeWire();
+  pw_main_loop* loop = pw_main_loop_new(nullptr);
+  if (loop == nullptr) {
+    return makeError(ErrorCode::CaptureFailed, "cannot set up PipeWire's loop");
+  }
+  pw_context* context = pw_context_new(pw_main_loop_get_loop(loop), nullptr, 0);
+  if (context == nullptr) {
+    pw_main_loop_destroy(loop);
+    return makeError(ErrorCode::CaptureFailed,
+                     "cannot set up PipeWire (are its modules installed? install pipewire)");
+  }
+  // Connecting is synchronous (a local socket); nothing is exchanged.
+  pw_core* core = pw_context_connect(context, nullptr, 0);
+  const int err = errno;
+  if (core != nullptr) {
+    pw_core_disconnect(core);
+  }
+  pw_context_destroy(context);
+  pw_main_loop_destroy(loop);
+  if (core == nullptr) {
+    return makeError(ErrorCode::CaptureFailed,
+                     std::string("PipeWire is not running in this session (") + std::strerror(err) +
+                         "): a Wayland desktop hands out its screen through PipeWire; install "
+                         "pipewire and wireplumber and start them with the desktop session");
+  }
+  return {};
+}
+
 std::optional<VideoFrame> PipeWireScreenStream::takeFrame(std::chrono::milliseconds wait) {
   std::unique_lock lock(impl_->mu);
   impl_->arrived.wait_for(lock, wait,

@@ -28,6 +28,13 @@ struct ScreenStreamStats {
 
 class PipeWireScreenStream {
  public:
+  // Whether this session's PipeWire daemon answers (its socket in
+  // $XDG_RUNTIME_DIR, or $PIPEWIRE_REMOTE). The portal's backends need it
+  // to cast, and some wait for it rather than fail: asking first gives a
+  // clear refusal instead of a silent chooser. CaptureFailed saying what
+  // to install when it does not.
+  static Result<void> checkDaemon();
+
   // Takes ownership of `pipewire_fd`. CaptureFailed when PipeWire cannot be
   // reached through it or refuses the stream.
   static Result<std::unique_ptr<PipeWireScreenStream>> connect(int pipewire_fd,
