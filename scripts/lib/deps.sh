@@ -30,6 +30,9 @@ PARLEY_BUILD_PACKAGES=(
   # application (Qt's wayland platform plugin); the test desktop's
   # xdg-desktop-portal-wlr shim (tests/support/xdpw_shm_shim.c)
   libglib2.0-dev libpipewire-0.3-dev qt6-wayland libwayland-dev
+  # the screen capture benchmark's own Wayland window (xdg-shell:
+  # tests/bench/screen_capture_bench.cpp)
+  wayland-protocols
 )
 
 # Tools the test suite drives (real peers, not mocks).
