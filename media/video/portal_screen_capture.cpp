@@ -97,7 +97,8 @@ std::string PortalScreenCapture::restoreToken() const { return impl_->restore_to
 
 PortalCaptureStats PortalScreenCapture::stats() const {
   const auto s = impl_->stream->stats();
-  return {s.frames_received, s.frames_skipped, s.size_changes, s.last_convert_us};
+  return {s.frames_received, s.frames_skipped, s.frames_unchanged, s.size_changes,
+          s.last_convert_us};
 }
 
 }  // namespace parley::media

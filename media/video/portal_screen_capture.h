@@ -44,6 +44,7 @@ struct PortalCaptureOptions {
 struct PortalCaptureStats {
   std::uint64_t frames_received = 0;
   std::uint64_t frames_skipped = 0;
+  std::uint64_t frames_unchanged = 0;  // repeats of the last picture, not converted
   std::uint64_t size_changes = 0;
   // Conversion time of the last frame (PipeWire's buffer to I420), us.
   std::int64_t last_convert_us = 0;

@@ -21,7 +21,10 @@ namespace parley::media {
 struct ScreenStreamStats {
   std::uint64_t frames_received = 0;  // converted and offered
   std::uint64_t frames_skipped = 0;   // empty, corrupted or malformed buffers
-  std::uint64_t size_changes = 0;     // formats after the first
+  // Buffers that repeat the last picture (no damage, or the same pixels):
+  // not converted again.
+  std::uint64_t frames_unchanged = 0;
+  std::uint64_t size_changes = 0;  // formats after the first
   // Time spent converting one frame (the last one), microseconds.
   std::int64_t last_convert_us = 0;
 };
