@@ -12,6 +12,7 @@
 #include "media/video/frame_convert.h"
 #include "media/video/png_image.h"
 #include "media/video/video_quality.h"
+#include "tests/integration/received_picture.h"
 #include "tests/media/video/desktop_image.h"
 #include "tests/support/process.h"
 #include "tests/support/server_fixture.h"
@@ -22,29 +23,6 @@ using nlohmann::json;
 namespace media = parley::media;
 
 namespace {
-
-// Luma PSNR of what the receiver dumped against the picture that was shared,
-// or nothing while there is no picture yet.
-std::optional<double> receivedPsnr(const media::PackedImage& reference, const std::string& dumped) {
-  if (!std::filesystem::exists(dumped)) {
-    return std::nullopt;
-  }
-  auto received = media::readPng(dumped);  // written beside, then renamed: never half a file
-  if (!received) {
-    return std::nullopt;
-  }
-  media::FrameConverter converter;
-  auto ref = converter.toI420(media::view(reference));
-  auto got = converter.toI420(media::view(*received));
-  if (!ref || !got) {
-    return std::nullopt;
-  }
-  auto score = media::psnr(*ref, *got);
-  if (!score) {
-    return std::nullopt;
-  }
-  return score->y;
-}
 
 // Waits (bounded) until the receiver has dumped a picture of at least
 // `wanted` dB; returns the best score seen (or -1 when none came). The

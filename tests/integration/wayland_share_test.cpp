@@ -11,12 +11,14 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 
 #include "media/video/frame_convert.h"
 #include "media/video/png_image.h"
 #include "media/video/video_quality.h"
+#include "tests/integration/received_picture.h"
 #include "tests/media/video/desktop_image.h"
 #include "tests/support/process.h"
 #include "tests/support/server_fixture.h"
@@ -27,28 +29,6 @@ using nlohmann::json;
 namespace media = parley::media;
 
 namespace {
-
-// Luma PSNR of what the receiver dumped against the picture shown.
-std::optional<double> receivedPsnr(const media::PackedImage& reference, const std::string& dumped) {
-  if (!std::filesystem::exists(dumped)) {
-    return std::nullopt;
-  }
-  auto received = media::readPng(dumped);  // written beside, then renamed
-  if (!received || received->width != reference.width || received->height != reference.height) {
-    return std::nullopt;
-  }
-  media::FrameConverter converter;
-  auto ref = converter.toI420(media::view(reference));
-  auto got = converter.toI420(media::view(*received));
-  if (!ref || !got) {
-    return std::nullopt;
-  }
-  auto score = media::psnr(*ref, *got);
-  if (!score) {
-    return std::nullopt;
-  }
-  return score->y;
-}
 
 // Waits (bounded) for a dumped picture of at least `wanted` dB and returns
 // the best score seen (-1 when none came). A static screen gives a cast no
@@ -97,6 +77,30 @@ CliOptions desktopClient(WaylandDesktop& desktop, const ServerFixture& server,
   alice.env = desktop.env();
   alice.extra = {"--share-screen", "portal", "--stats"};
   return alice;
+}
+
+// What `parley-cli --share-screen portal` printed on a desktop made with
+// `options` (and `prepare`d), and the desktop's logs; nothing when such a
+// desktop cannot run here (said as a warning).
+struct Refusal {
+  CliRun run;
+  std::string logs;
+};
+std::optional<Refusal> shareOn(const WaylandDesktop::Options& options, const std::string& room,
+                               const std::function<void(WaylandDesktop&)>& prepare = {}) {
+  WaylandDesktop desktop(options);
+  if (!desktop.error().empty()) {
+    WARN("skipping: " << desktop.error());
+    return std::nullopt;
+  }
+  if (prepare) {
+    prepare(desktop);
+  }
+  ServerFixture server;
+  server.start();
+  CliProcess sender(server, desktopClient(desktop, server, room));
+  CliRun run = sender.wait();
+  return Refusal{std::move(run), desktop.logs()};
 }
 
 bool sharingIs(const json& event, bool sharing) {
@@ -194,76 +198,57 @@ TEST_CASE(
 TEST_CASE("a chooser cancelled on the Wayland desktop says so", "[integration][media][wayland]") {
   WaylandDesktop::Options options;
   options.chooser = WaylandDesktop::Chooser::Cancel;
-  WaylandDesktop desktop(options);
-  if (!desktop.error().empty()) {
-    WARN("skipping: " << desktop.error());
+  const auto refused = shareOn(options, "cancel");
+  if (!refused) {
     return;
   }
-  ServerFixture server;
-  server.start();
-  CliProcess sender(server, desktopClient(desktop, server, "cancel"));
-  const CliRun run = sender.wait();
-  INFO(run.transcript());
-  INFO(desktop.logs());
-  CHECK(run.exit_code != 0);
-  CHECK(run.transcript().find("cancelled in the desktop's chooser") != std::string::npos);
-  CHECK(run.eventsOf("joined").empty());  // nothing shared, not even black
+  INFO(refused->run.transcript());
+  INFO(refused->logs);
+  CHECK(refused->run.exit_code != 0);
+  CHECK(refused->run.transcript().find("cancelled in the desktop's chooser") != std::string::npos);
+  CHECK(refused->run.eventsOf("joined").empty());  // nothing shared, not even black
 }
 
 TEST_CASE("a Wayland desktop without a portal says what to install",
           "[integration][media][wayland]") {
   WaylandDesktop::Options options;
   options.portal = false;
-  WaylandDesktop desktop(options);
-  if (!desktop.error().empty()) {
-    WARN("skipping: " << desktop.error());
+  const auto refused = shareOn(options, "noportal");
+  if (!refused) {
     return;
   }
-  ServerFixture server;
-  server.start();
-  CliProcess sender(server, desktopClient(desktop, server, "noportal"));
-  const CliRun run = sender.wait();
-  INFO(run.transcript());
-  CHECK(run.exit_code != 0);
-  CHECK(run.transcript().find("no xdg-desktop-portal") != std::string::npos);
-  CHECK(run.transcript().find("install xdg-desktop-portal") != std::string::npos);
+  INFO(refused->run.transcript());
+  CHECK(refused->run.exit_code != 0);
+  CHECK(refused->run.transcript().find("no xdg-desktop-portal") != std::string::npos);
+  CHECK(refused->run.transcript().find("install xdg-desktop-portal") != std::string::npos);
 }
 
 TEST_CASE("a portal without a screen-cast backend for the desktop says what to install",
           "[integration][media][wayland]") {
   WaylandDesktop::Options options;
   options.portal_backend = false;
-  WaylandDesktop desktop(options);
-  if (!desktop.error().empty()) {
-    WARN("skipping: " << desktop.error());
+  const auto refused = shareOn(options, "nobackend");
+  if (!refused) {
     return;
   }
-  ServerFixture server;
-  server.start();
-  CliProcess sender(server, desktopClient(desktop, server, "nobackend"));
-  const CliRun run = sender.wait();
-  INFO(run.transcript());
-  INFO(desktop.logs());
-  CHECK(run.exit_code != 0);
-  CHECK(run.transcript().find("no screen-cast backend") != std::string::npos);
-  CHECK(run.transcript().find("xdg-desktop-portal-wlr") != std::string::npos);
+  INFO(refused->run.transcript());
+  INFO(refused->logs);
+  CHECK(refused->run.exit_code != 0);
+  CHECK(refused->run.transcript().find("no screen-cast backend") != std::string::npos);
+  CHECK(refused->run.transcript().find("xdg-desktop-portal-wlr") != std::string::npos);
 }
 
 TEST_CASE("a Wayland desktop whose PipeWire is gone says so", "[integration][media][wayland]") {
-  WaylandDesktop desktop;
-  if (!desktop.error().empty()) {
-    WARN("skipping: " << desktop.error());
+  const auto refused = shareOn({}, "nopipewire", [](WaylandDesktop& desktop) {
+    desktop.stopDaemon("wireplumber");
+    desktop.stopDaemon("pipewire");
+  });
+  if (!refused) {
     return;
   }
-  desktop.stopDaemon("wireplumber");
-  desktop.stopDaemon("pipewire");
-  ServerFixture server;
-  server.start();
-  CliProcess sender(server, desktopClient(desktop, server, "nopipewire"));
-  const CliRun run = sender.wait();
-  INFO(run.transcript());
-  INFO(desktop.logs());
-  CHECK(run.exit_code != 0);
-  CHECK(run.transcript().find("PipeWire") != std::string::npos);
-  CHECK(run.transcript().find("install pipewire") != std::string::npos);
+  INFO(refused->run.transcript());
+  INFO(refused->logs);
+  CHECK(refused->run.exit_code != 0);
+  CHECK(refused->run.transcript().find("PipeWire") != std::string::npos);
+  CHECK(refused->run.transcript().find("install pipewire") != std::string::npos);
 }
