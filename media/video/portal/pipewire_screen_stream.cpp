@@ -261,9 +261,13 @@ struct PipeWireScreenStream::Impl {
 
   static void onProcess(void* data) {
     auto* self = static_cast<Impl*>(data);
-    // Only the newest frame matters: give the older ones straight back.
+    // Only the newest frame matters: give the older ones straight back. Their
+    // damage still counts: a change in a buffer given back is in the pixels
+    // of the newest, whose own damage list may be empty.
     pw_buffer* newest = nullptr;
+    bool damaged = false;
     while (pw_buffer* b = pw_stream_dequeue_buffer(self->stream)) {
+      damaged = damaged || !reportsNoDamage(*b->buffer);
       if (newest != nullptr) {
         pw_stream_queue_buffer(self->stream, newest);
       }
@@ -272,13 +276,15 @@ struct PipeWireScreenStream::Impl {
     if (newest == nullptr) {
       return;
     }
-    self->consume(*newest->buffer);
+    self->consume(*newest->buffer, damaged);
     pw_stream_queue_buffer(self->stream, newest);
   }
 
   // Converts one buffer, after checking that its chunk lies inside the
   // mapped memory: a producer is another process and may be wrong.
-  void consume(spa_buffer& buffer) {
+  // `damaged`: whether this buffer or one given back before it changed
+  // anything (or did not say).
+  void consume(spa_buffer& buffer, bool damaged) {
     if (!pixel_format || buffer.n_datas < 1) {
       skipped();
       return;
@@ -304,7 +310,7 @@ struct PipeWireScreenStream::Impl {
       skipped();
       return;
     }
-    if (reportsNoDamage(buffer)) {
+    if (!damaged) {
       unchanged();
       return;
     }
