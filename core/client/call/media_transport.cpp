@@ -1,5 +1,7 @@
 #include "core/client/call/media_transport.h"
 
+#include <algorithm>
+
 #include <asio/ip/udp.hpp>
 
 #include "media/rtp/rtcp_packet.h"
@@ -72,6 +74,19 @@ void MediaTransport::stop() {
 }
 
 void MediaTransport::resolveAndOpen() {
+  // Over a direct connection the server's address is already known: asking
+  // DNS again costs a lookup that a lossy uplink can stretch past the answer
+  // timeout (glibc waits a second per lost query), and the call then starts
+  // on TCP without having sent a single probe. Through a proxy the proxy
+  // resolved the name, so this client still has to.
+  if (offer_.connection_method == "direct") {
+    asio::error_code ec;
+    const auto address = asio::ip::make_address(offer_.first_hop_address, ec);
+    if (!ec) {
+      openUdp(asio::ip::udp::endpoint(address, offer_.udp_port));
+      return;
+    }
+  }
   auto resolver = std::make_shared<asio::ip::udp::resolver>(executor_);
   std::weak_ptr<bool> alive = alive_;
   const auto gen = generation_;
@@ -158,7 +173,36 @@ void MediaTransport::onProbeTimer() {
   if (udp_open_) {
     sendProbe();
   }
-  armProbe(path_ == MediaPath::Probing ? config_.probe_interval : config_.keepalive_interval);
+  armProbe(nextProbeInterval(now));
+}
+
+std::chrono::milliseconds MediaTransport::nextProbeInterval(Clock::TimePoint now) {
+  switch (path_) {
+    case MediaPath::Probing:
+      return config_.probe_interval;
+    case MediaPath::Udp:
+      // An answer is overdue: one lost probe on a lossy uplink is likely,
+      // three in a row (the silence timeout) at the keep-alive's pace much
+      // less so; probing fast while in doubt makes a false fallback to TCP
+      // rarer still, as ICE's consent checks do after a missed response.
+      return now - last_udp_rx_ > config_.keepalive_interval + config_.probe_interval
+                 ? config_.probe_interval
+                 : config_.keepalive_interval;
+    case MediaPath::Tcp: {
+      // A check lately means the exchange is under way (both directions
+      // pass): keep its pace. Otherwise back off from the probe interval to
+      // the keep-alive's, so a network that blocks UDP costs a probe a second.
+      if (last_check_at_ && now - *last_check_at_ < config_.udp_answer_timeout) {
+        tcp_probe_interval_ = config_.probe_interval;
+      } else {
+        tcp_probe_interval_ = std::min(2 * tcp_probe_interval_, config_.keepalive_interval);
+      }
+      return tcp_probe_interval_;
+    }
+    case MediaPath::Off:
+      break;
+  }
+  return config_.keepalive_interval;
 }
 
 void MediaTransport::sendProbe() {
@@ -278,6 +322,9 @@ void MediaTransport::setPath(MediaPath path) {
   }
   const MediaPath before = path_;
   path_ = path;
+  if (path == MediaPath::Tcp) {
+    tcp_probe_interval_ = config_.probe_interval;
+  }
   // Tell the server which way to send: only UDP once we have heard it on UDP.
   if (offer_.send_transport && path != MediaPath::Off &&
       (path == MediaPath::Udp || before == MediaPath::Udp)) {

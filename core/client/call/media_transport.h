@@ -14,8 +14,9 @@
 //          | no answer in 2 s                  |  media over UDP, keep-alive
 //          v                                   |  probe every 1 s
 //         Tcp  <-------------------------------+  nothing heard for 3 s
-//   media over TCP, a probe every 1 s;
-//   an answer switches back to Udp
+//   media over TCP, probes backing off from         (every 250 ms once an
+//   250 ms to 1 s (250 ms while the server's         answer is overdue)
+//   checks come); an answer switches back to Udp
 //
 // While probing, media already flows over TCP, so a call starts without a
 // gap and a network that drops UDP silently costs nothing but the probes.
@@ -122,6 +123,7 @@ class MediaTransport {
   void answerAddressCheck(std::uint64_t nonce);
   void armProbe(std::chrono::milliseconds after);
   void onProbeTimer();
+  std::chrono::milliseconds nextProbeInterval(Clock::TimePoint now);
   void setPath(MediaPath path);
 
   asio::any_io_executor executor_;
@@ -144,6 +146,7 @@ class MediaTransport {
   std::optional<std::uint64_t> unconfirmed_check_;
   std::optional<Clock::TimePoint> last_check_at_;
   std::optional<Clock::Duration> rtt_;
+  std::chrono::milliseconds tcp_probe_interval_{};  // doubles on TCP up to the keep-alive's
   asio::steady_timer probe_timer_;
   std::uint64_t generation_ = 0;  // bumps on configure/stop: stale callbacks do nothing
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -229,6 +229,57 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "over a direct connection the client probes the address it connected to, without a lookup, "
+    "through a proxy it resolves the server's name") {
+  // Two server sockets on one port: 127.0.0.2 stands for the address the
+  // connection went to, 127.0.0.1 for what the name resolves to. (A name
+  // that cannot resolve would prove the same but send a query to the
+  // machine's DNS.)
+  Harness h(udpConfig());
+  ServerLeg leg(0x1000, 3);
+  asio::ip::udp::socket connected(h.io(),
+                                  asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.2"), 0));
+  const auto port = connected.local_endpoint().port();
+  asio::ip::udp::socket named(h.io(),
+                              asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  auto probeAt = [&](asio::ip::udp::socket& socket, ServerLeg& server_leg) {
+    std::vector<std::byte> datagram(2048);
+    asio::ip::udp::endpoint client;
+    std::optional<std::vector<std::byte>> probe;
+    socket.async_receive_from(
+        asio::buffer(datagram), client, [&](const asio::error_code& ec, std::size_t size) {
+          if (!ec) {
+            probe =
+                server_leg.open(std::string(reinterpret_cast<const char*>(datagram.data()), size));
+          }
+        });
+    const bool came = h.pumpUntil([&] { return probe.has_value(); });
+    socket.cancel();
+    h.pump();
+    return came && parley::media::isRtcp(*probe);
+  };
+
+  auto offer = leg.offer(port);
+  offer.server_host = "127.0.0.1";
+  offer.first_hop_address = "127.0.0.2";
+  offer.connection_method = "direct";
+  h.link().onMediaOffer(offer);
+  CHECK(probeAt(connected, leg));
+  CHECK(h.stats().path == "probing");
+
+  // Through a proxy the first hop is the proxy, not the server. (A new leg:
+  // the same keys again would make the probe a replay.)
+  ServerLeg proxied(0x2000, 9);
+  auto via_proxy = proxied.offer(port);
+  via_proxy.server_host = "127.0.0.1";
+  via_proxy.first_hop_address = "127.0.0.2";
+  via_proxy.connection_method = "http";
+  h.link().onMediaOffer(via_proxy);
+  CHECK(probeAt(named, proxied));
+  CHECK(h.stats().path == "probing");
+}
+
+TEST_CASE(
     "sendAudio sends prepared Opus as the leg's voice: its SSRC and payload type, one sequence "
     "number and 960 ticks per frame, the marker at each talkspurt, the RFC 6464 level") {
   MediaTransportConfig config;
