@@ -112,9 +112,13 @@ int runJoin(const JoinOptions& options) {
   parley::net::IoThreads io(1);
   auto executor = io.context().get_executor();
 
+  // Interrupted while the desktop's chooser is open (--share-screen portal):
+  // the question is withdrawn, so the client does not wait for the chooser.
+  auto portal_withdraw = std::make_shared<std::atomic<bool>>(false);
   asio::signal_set signals(io.context(), SIGINT, SIGTERM);
-  signals.async_wait([&state](const asio::error_code& ec, int) {
+  signals.async_wait([&state, portal_withdraw](const asio::error_code& ec, int) {
     if (!ec) {
+      portal_withdraw->store(true);
       {
         std::lock_guard lock(state.mu);
         state.interrupted = true;
@@ -127,13 +131,15 @@ int runJoin(const JoinOptions& options) {
   // the same user, Basic only (what libnice speaks).
   cli::MediaOptions media = options.media;
   media.proxy_user = options.network.proxy_user;
+  media.portal_withdraw = portal_withdraw;
   if (!media.proxy_user.empty()) {
     media.proxy_password = cli::proxyPassword();
   }
   auto call = cli::CliCall::create(executor, media, parley::SystemClock::instance());
   if (!call) {
     printer.printError(call.error());
-    return cli::kExitUsage;
+    std::lock_guard lock(state.mu);
+    return state.interrupted ? cli::kExitOk : cli::kExitUsage;  // as interrupted before joining
   }
   (*call)->call().setPathObserver([&printer](parley::client::MediaPath path) {
     printer.printMediaPath(parley::client::mediaPathName(path));

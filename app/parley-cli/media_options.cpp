@@ -244,7 +244,9 @@ Result<std::unique_ptr<CliCall>> CliCall::create(asio::any_io_executor executor,
                          "--share-window: with --share-screen portal the desktop's own chooser "
                          "picks the window");
       }
-      auto source = media::PortalScreenCapture::open({});
+      media::PortalCaptureOptions portal;
+      portal.withdraw = options.portal_withdraw;
+      auto source = media::PortalScreenCapture::open(portal);
       if (!source) {
         return makeError(source.error().code, "--share-screen portal: " + source.error().detail);
       }

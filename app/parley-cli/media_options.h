@@ -23,6 +23,7 @@
 //   --hide-local-addresses    offer the peer no LAN address (STUN/TURN only)
 // Wiring only: the call itself is core/client/call.
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -60,6 +61,9 @@ struct MediaOptions {
   // Not options: the proxy sign-in, for TURN through the proxy (main.cpp).
   std::string proxy_user;
   std::string proxy_password;
+  // Set by SIGINT/SIGTERM: gives up a --share-screen portal whose desktop
+  // chooser is still open (main.cpp).
+  std::shared_ptr<std::atomic<bool>> portal_withdraw;
 };
 
 void addMediaOptions(CLI::App& command, MediaOptions& options);

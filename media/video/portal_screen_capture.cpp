@@ -48,6 +48,7 @@ Result<std::unique_ptr<PortalScreenCapture>> PortalScreenCapture::open(
   request.embed_cursor = options.embed_cursor;
   request.restore_token = options.restore_token;
   request.chooser_timeout = options.chooser_timeout;
+  request.withdraw = options.withdraw;
   auto grant = (*portal)->start(request);
   if (!grant) {
     return makeError(std::move(grant).error());

@@ -10,6 +10,7 @@
 // desktop an X11 grabber sees only XWayland windows (black or nothing for
 // the rest), so the portal is used there even when $DISPLAY is set.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -38,6 +39,9 @@ struct PortalCaptureOptions {
   // then share the same thing again without asking.
   std::string restore_token;
   std::chrono::seconds chooser_timeout{300};
+  // Set from any thread to give up while the desktop's chooser is open
+  // (PortalRequest::withdraw): open() then fails at once.
+  std::shared_ptr<std::atomic<bool>> withdraw;
   int framerate = 15;  // 1..60: how often nextFrame() offers a frame
 };
 

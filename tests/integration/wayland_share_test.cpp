@@ -7,6 +7,8 @@
 // alice's share ends and bob sees it end. A
 // cancelled chooser and a desktop without a portal give messages that say
 // so and what to install, and so does a portal without a screen-cast backend.
+// A client stopped while the chooser is still open withdraws the question
+// instead of waiting for it.
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -207,6 +209,32 @@ TEST_CASE("a chooser cancelled on the Wayland desktop says so", "[integration][m
   CHECK(refused->run.exit_code != 0);
   CHECK(refused->run.transcript().find("cancelled in the desktop's chooser") != std::string::npos);
   CHECK(refused->run.eventsOf("joined").empty());  // nothing shared, not even black
+}
+
+TEST_CASE("stopping the client while the desktop's chooser is open withdraws the question",
+          "[integration][media][wayland]") {
+  // Nobody answers the chooser: without withdrawing, the client would wait
+  // out the chooser's 5 minutes (in the desktop client: the exit as well).
+  WaylandDesktop::Options options;
+  options.chooser = WaylandDesktop::Chooser::Open;
+  WaylandDesktop desktop(options);
+  if (!desktop.error().empty()) {
+    WARN("skipping: " << desktop.error());
+    return;
+  }
+  ServerFixture server;
+  server.start();
+  CliProcess sender(server, desktopClient(desktop, server, "withdraw"));
+  const bool asked = eventually([&] { return desktop.chooserOpened(); }, std::chrono::seconds(60));
+  // Far less than the chooser's 5 minutes, far more than a withdrawal takes.
+  const CliRun run = sender.stop(std::chrono::seconds(60));
+  INFO(run.transcript());
+  INFO(desktop.logs());
+  CHECK(asked);
+  CHECK(run.exit_code == 0);
+  CHECK(run.transcript().find("withdrawn before the desktop's chooser was answered") !=
+        std::string::npos);
+  CHECK(run.eventsOf("joined").empty());
 }
 
 TEST_CASE("a Wayland desktop without a portal says what to install",

@@ -241,9 +241,16 @@ std::string swayConfig(int width, int height, const std::string& background,
          "swaynag_command -\n" + extra;
 }
 
-std::string xdpwConfig(WaylandDesktop::Chooser chooser) {
+std::string xdpwConfig(WaylandDesktop::Chooser chooser, const std::string& opened_marker) {
   // max_fps 30: what a real desktop's portal would do, and less work for a
   // busy machine.
+  if (chooser == WaylandDesktop::Chooser::Open) {
+    // xdpw waits for the chooser's answer (popen: through sh); the marker
+    // says it is up. The sleep dies with xdpw (pdeathsig), so stopping the
+    // desktop by its daemons' PIDs leaves nothing behind.
+    return "[screencast]\nchooser_type=simple\nchooser_cmd=touch " + opened_marker +
+           "; exec setpriv --pdeathsig KILL sleep 600\nmax_fps=30\n";
+  }
   if (chooser == WaylandDesktop::Chooser::Cancel) {
     // The chooser prints no output's name: xdpw takes that as the user
     // cancelling, and SelectSources answers 1.
@@ -356,7 +363,7 @@ void WaylandDesktop::makeFolder(const Options& options) {
               busConfig(run_dir_, folder_ + "/files/dbus-services", options.root_clients));
   writeConfig(folder_ + "/files/sway.conf",
               swayConfig(options.width, options.height, background, options.sway_config));
-  writeConfig(folder_ + "/files/xdpw.conf", xdpwConfig(options.chooser));
+  writeConfig(folder_ + "/files/xdpw.conf", xdpwConfig(options.chooser, chooserMarker()));
   for (const char* file : {"/files/portals/wlr.portal", "/files/xdpw_shm_shim.so",
                            "/files/dbus.conf", "/files/sway.conf", "/files/xdpw.conf"}) {
     own(folder_ + file, 0644, false);
@@ -708,6 +715,13 @@ void WaylandDesktop::setOutputSize(int width, int height) {
 }
 
 void WaylandDesktop::stopPortalBackend() { stopDaemon("xdpw"); }
+
+std::string WaylandDesktop::chooserMarker() const { return folder_ + "/state/chooser-open"; }
+
+bool WaylandDesktop::chooserOpened() const {
+  std::error_code ec;
+  return fs::exists(chooserMarker(), ec);
+}
 
 void WaylandDesktop::stopDaemon(const std::string& name) {
   requireRunning();

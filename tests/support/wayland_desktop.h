@@ -46,6 +46,8 @@ class WaylandDesktop {
     None,    // HEADLESS-1 without asking: every cast starts
     Cancel,  // a chooser that answers nothing, like a user pressing Cancel:
              // SelectSources answers 1
+    Open,    // a chooser nobody answers: it stays open (chooserOpened() says
+             // when it came up) until the desktop stops
   };
 
   struct Options {
@@ -110,6 +112,8 @@ class WaylandDesktop {
   // Stops xdg-desktop-portal-wlr (by PID), as when the desktop ends a cast
   // (the user pressing Stop). Throws when it does not end.
   void stopPortalBackend();
+  // With Chooser::Open: true once the portal has put its chooser up.
+  [[nodiscard]] bool chooserOpened() const;
   // Stops one daemon by its name in pids() (e.g. "pipewire": a desktop
   // whose PipeWire went away). Throws when it is not running or does not end.
   void stopDaemon(const std::string& name);
@@ -122,6 +126,7 @@ class WaylandDesktop {
                 std::chrono::seconds timeout = std::chrono::seconds(30));
 
  private:
+  [[nodiscard]] std::string chooserMarker() const;
   struct Daemon {
     std::string name;
     std::string program;

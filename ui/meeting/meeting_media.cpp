@@ -243,6 +243,7 @@ std::unique_ptr<RetiredCall> MeetingMedia::retire() {
     camera_feed_->stop();  // a QCamera: stopped on its (the GUI) thread
   }
   ++share_generation_;  // a capture still opening is dropped
+  withdrawPortalQuestion();
   started_ = false;
   if (follower_ != nullptr) {
     follower_->stop();  // the switches go with the call
@@ -434,8 +435,11 @@ void MeetingMedia::startPortalSharing(std::function<void(const QString& why)> do
     done(tr("media is not running"));
     return;
   }
+  withdrawPortalQuestion();
   media::PortalCaptureOptions options;
   options.restore_token = portal_restore_token_;
+  portal_withdraw_ = std::make_shared<std::atomic<bool>>(false);
+  options.withdraw = portal_withdraw_;
   // The worker waits while the desktop's chooser is open (the person may
   // take a while); the window stays responsive meanwhile.
   openSharing(
@@ -493,8 +497,16 @@ void MeetingMedia::sharingOpened(Result<std::unique_ptr<media::VideoSource>> sou
   done({});
 }
 
+void MeetingMedia::withdrawPortalQuestion() {
+  if (portal_withdraw_) {
+    portal_withdraw_->store(true);
+    portal_withdraw_.reset();
+  }
+}
+
 void MeetingMedia::stopSharing() {
   ++share_generation_;  // a capture still opening is not used
+  withdrawPortalQuestion();
   if (call_ && started_) {
     call_->setScreenSource(nullptr);
   }

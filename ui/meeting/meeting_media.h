@@ -30,6 +30,7 @@
 #include <QSize>
 #include <QString>
 #include <QTimer>
+#include <atomic>
 #include <functional>
 #include <future>
 #include <map>
@@ -215,6 +216,7 @@ class MeetingMedia final : public QObject {
   void deliverQueued(const QString& user, bool screen);
   void soundDevicesSwitched();
   void followCamera();
+  void withdrawPortalQuestion();
 
   MediaDeviceOptions options_;
   client::MediaStateInfo state_;
@@ -222,6 +224,10 @@ class MeetingMedia final : public QObject {
   QString speakers_;
   QString sharing_name_;
   std::string portal_restore_token_;  // from the desktop portal, for this meeting
+  // Set to withdraw the desktop chooser's question still open (stop, leave,
+  // quit): the worker waiting on it is then free at once, not after the
+  // chooser's 5 minutes (which would also hold the application's exit).
+  std::shared_ptr<std::atomic<bool>> portal_withdraw_;
   QString path_;
   bool started_ = false;
   // Bumped by each start and stop of sharing: a capture that finishes

@@ -129,10 +129,7 @@ struct ScreenCastPortal::Impl {
       }
       if (!session_handle.empty() && !closed) {
         // Ends the cast at once; closing our connection would too, a moment later.
-        VariantPtr reply(g_dbus_connection_call_sync(bus, kPortalName, session_handle.c_str(),
-                                                     "org.freedesktop.portal.Session", "Close",
-                                                     nullptr, nullptr, G_DBUS_CALL_FLAGS_NONE,
-                                                     kCallTimeoutMs, nullptr, nullptr));
+        closeWithoutWaiting(session_handle.c_str(), "org.freedesktop.portal.Session");
       }
       g_dbus_connection_close_sync(bus, nullptr, nullptr);
       g_object_unref(bus);
@@ -141,6 +138,17 @@ struct ScreenCastPortal::Impl {
     while (g_main_context_iteration(context, FALSE)) {
     }
     g_main_context_unref(context);
+  }
+
+  // Calls `interface`.Close on `path` without waiting for the reply: a
+  // portal backend busy with its chooser (xdg-desktop-portal-wlr runs it
+  // synchronously) would hold us for the call timeout, and nothing here
+  // depends on the answer. The flush puts it on the wire before we close.
+  void closeWithoutWaiting(const char* path, const char* interface) const {
+    g_dbus_connection_call(bus, kPortalName, path, interface, "Close", nullptr, nullptr,
+                           G_DBUS_CALL_FLAGS_NO_AUTO_START, kCallTimeoutMs, nullptr, nullptr,
+                           nullptr);
+    g_dbus_connection_flush_sync(bus, nullptr, nullptr);
   }
 
   // The object path of the Request the portal creates for `token`.
@@ -175,10 +183,17 @@ struct ScreenCastPortal::Impl {
     return G_SOURCE_REMOVE;
   }
 
+  // Wakes the wait below ten times a second while a withdraw flag is set
+  // up: the flag is set from another thread, which cannot reach this
+  // private context's loop otherwise.
+  static gboolean onWithdrawCheck(gpointer /*data*/) { return G_SOURCE_CONTINUE; }
+  static constexpr guint kWithdrawCheckMs = 100;
+
   // Calls `method` with `parameters` (whose options carry handle_token =
   // `token`) and waits for the Request's Response.
   Result<Answer> request(const char* method, GVariant* parameters, const std::string& token,
-                         std::chrono::milliseconds timeout) {
+                         std::chrono::milliseconds timeout,
+                         const std::shared_ptr<std::atomic<bool>>& withdraw) {
     ThreadDefaultContext scope(context);
     Answer answer;
     const std::string path = requestPath(token);
@@ -205,20 +220,32 @@ struct ScreenCastPortal::Impl {
     GSource* timer = g_timeout_source_new(static_cast<guint>(timeout.count()));
     g_source_set_callback(timer, onTimeout, &timed_out, nullptr);
     g_source_attach(timer, context);
-    while (!answer.arrived && !timed_out) {
+    GSource* withdraw_check = nullptr;
+    if (withdraw) {
+      withdraw_check = g_timeout_source_new(kWithdrawCheckMs);
+      g_source_set_callback(withdraw_check, onWithdrawCheck, nullptr, nullptr);
+      g_source_attach(withdraw_check, context);
+    }
+    auto withdrawn = [&withdraw] { return withdraw && withdraw->load(); };
+    while (!answer.arrived && !timed_out && !withdrawn()) {
       g_main_context_iteration(context, TRUE);
     }
     g_source_destroy(timer);
     g_source_unref(timer);
+    if (withdraw_check != nullptr) {
+      g_source_destroy(withdraw_check);
+      g_source_unref(withdraw_check);
+    }
     g_dbus_connection_signal_unsubscribe(bus, subscription);
     if (!answer.arrived) {
       // Withdraw the question so the chooser does not stay on the screen.
       const char* handle = nullptr;
       g_variant_get(reply.get(), "(&o)", &handle);
-      VariantPtr closed_reply(g_dbus_connection_call_sync(bus, kPortalName, handle,
-                                                          "org.freedesktop.portal.Request", "Close",
-                                                          nullptr, nullptr, G_DBUS_CALL_FLAGS_NONE,
-                                                          kCallTimeoutMs, nullptr, nullptr));
+      closeWithoutWaiting(handle, "org.freedesktop.portal.Request");
+      if (withdrawn()) {
+        return captureFailed(
+            "the screen share was withdrawn before the desktop's chooser was answered");
+      }
       return captureFailed(
           std::string("the desktop portal did not answer ScreenCast.") + method + " within " +
           std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) + " s");
@@ -328,7 +355,8 @@ Result<PortalGrant> ScreenCastPortal::start(const PortalRequest& request) {
     g_variant_builder_add(&options, "{sv}", "handle_token", g_variant_new_string(token.c_str()));
     g_variant_builder_add(&options, "{sv}", "session_handle_token",
                           g_variant_new_string(session_token.c_str()));
-    auto answer = p.request("CreateSession", g_variant_new("(a{sv})", &options), token, short_wait);
+    auto answer = p.request("CreateSession", g_variant_new("(a{sv})", &options), token, short_wait,
+                            request.withdraw);
     if (!answer) {
       return makeError(std::move(answer).error());
     }
@@ -380,7 +408,7 @@ Result<PortalGrant> ScreenCastPortal::start(const PortalRequest& request) {
     }
     auto answer =
         p.request("SelectSources", g_variant_new("(oa{sv})", p.session_handle.c_str(), &options),
-                  token, request.chooser_timeout);
+                  token, request.chooser_timeout, request.withdraw);
     if (!answer) {
       return makeError(std::move(answer).error());
     }
@@ -396,7 +424,7 @@ Result<PortalGrant> ScreenCastPortal::start(const PortalRequest& request) {
     g_variant_builder_add(&options, "{sv}", "handle_token", g_variant_new_string(token.c_str()));
     auto answer =
         p.request("Start", g_variant_new("(osa{sv})", p.session_handle.c_str(), "", &options),
-                  token, request.chooser_timeout);
+                  token, request.chooser_timeout, request.withdraw);
     if (!answer) {
       return makeError(std::move(answer).error());
     }

@@ -11,6 +11,7 @@
 // Closing the connection (the destructor) ends the portal session, so the
 // desktop's "you are sharing" indicator goes away with the capture.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -30,6 +31,10 @@ struct PortalRequest {
   std::string restore_token;
   // How long the person gets to answer the portal's chooser.
   std::chrono::seconds chooser_timeout{300};
+  // Set (from any thread) to withdraw the question while the chooser is
+  // open: the person stopped sharing, left or quit. start() then closes the
+  // chooser and fails within a tenth of a second instead of waiting for it.
+  std::shared_ptr<std::atomic<bool>> withdraw;
 };
 
 struct PortalGrant {
@@ -53,8 +58,9 @@ class ScreenCastPortal {
   ScreenCastPortal& operator=(const ScreenCastPortal&) = delete;
 
   // Runs the portal's dialogue; blocks until the person chose (or the
-  // chooser timeout). CaptureFailed when the person cancelled ("cancelled"
-  // in the detail), the portal failed, or it granted no stream.
+  // chooser timeout, or `withdraw`). CaptureFailed when the person cancelled
+  // ("cancelled" in the detail), the question was withdrawn ("withdrawn"),
+  // the portal failed, or it granted no stream.
   Result<PortalGrant> start(const PortalRequest& request);
 
   // True once the portal said the session is over (the person pressed Stop
