@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -151,12 +152,16 @@ RunResult runProgram(const std::vector<std::string>& argv, const std::string& st
   options.stdin_text = stdin_text;
   options.stdout_path = dir + "/out";
   options.stderr_path = dir + "/err";
-  ChildProcess child(options);
   RunResult result;
-  auto code = child.waitFor(timeout);
-  result.exit_code = code ? *code : -1;
+  {
+    ChildProcess child(options);  // ended (by its PID) when it outlives the timeout
+    auto code = child.waitFor(timeout);
+    result.exit_code = code ? *code : -1;
+  }
   result.out = readFile(dir + "/out");
   result.err = readFile(dir + "/err");
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);  // what it printed is in `result`
   return result;
 }
 

@@ -20,6 +20,7 @@
 #include <QPushButton>
 #include <QStatusBar>
 #include <QtTest>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -50,14 +51,10 @@ parley::test::WaylandDesktop* g_desktop = nullptr;
 QString g_picture;  // what the desktop shows
 
 bool sawSharing(const parley::test::CliProcess& cli, bool sharing) {
-  for (const auto& line : cli.linesSoFar()) {
-    auto j = json::parse(line, nullptr, false);
-    if (!j.is_discarded() && j.is_object() && j.value("event", "") == "participant_media" &&
-        j.value("sharing_screen", !sharing) == sharing) {
-      return true;
-    }
-  }
-  return false;
+  const auto seen = cli.events("participant_media");
+  return std::any_of(seen.begin(), seen.end(), [sharing](const json& e) {
+    return e.value("sharing_screen", !sharing) == sharing;
+  });
 }
 
 // What the window said last (the status bar) and the desktop's logs: the
