@@ -3,7 +3,8 @@
 // Adwaita symbolic set), drawn in a given colour so that they follow the
 // palette: dark on a light desktop, light on a dark one, white on the red
 // Leave and muted buttons. Sharp at any scale: each size is drawn from the
-// SVG for the screen's device pixel ratio. GUI thread.
+// SVG for the screen's device pixel ratio when first drawn, and kept
+// (one icon per name and colour for the process). GUI thread.
 
 #include <QColor>
 #include <QIcon>
