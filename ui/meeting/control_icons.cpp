@@ -86,9 +86,10 @@ class TintedIconEngine final : public QIconEngine {
 QIcon controlIcon(const QString& name, const QColor& colour) {
   // GUI thread only (QPixmap), so a plain static cache will do: one icon
   // per name and colour for the process, its sizes drawn as they are used.
-  static QHash<QString, QIcon> icons;
+  // Never destroyed: its pixmaps must not go after Qt's own statics at exit.
+  static auto* const kIcons = new QHash<QString, QIcon>;
   const QString key = name + QLatin1Char('/') + colour.name(QColor::HexArgb);
-  if (auto known = icons.constFind(key); known != icons.constEnd()) {
+  if (auto known = kIcons->constFind(key); known != kIcons->constEnd()) {
     return *known;
   }
   initResources();
@@ -101,7 +102,7 @@ QIcon controlIcon(const QString& name, const QColor& colour) {
   if (QFile::exists(path) && !QIcon(path).pixmap(QSize(16, 16)).isNull()) {
     icon = QIcon(new TintedIconEngine(path, colour));
   }  // else: this Qt cannot read SVG: buttons keep their text
-  icons.insert(key, icon);
+  kIcons->insert(key, icon);
   return icon;
 }
 

@@ -259,22 +259,22 @@ TEST_CASE(
     return came && parley::media::isRtcp(*probe);
   };
 
-  auto offer = leg.offer(port);
-  offer.server_host = "127.0.0.1";
-  offer.first_hop_address = "127.0.0.2";
-  offer.connection_method = "direct";
-  h.link().onMediaOffer(offer);
+  // The name resolves to 127.0.0.1; the connection's first hop is 127.0.0.2.
+  auto offerVia = [&](ServerLeg& server_leg, const char* method) {
+    auto offer = server_leg.offer(port);
+    offer.server_host = "127.0.0.1";
+    offer.first_hop_address = "127.0.0.2";
+    offer.connection_method = method;
+    h.link().onMediaOffer(offer);
+  };
+  offerVia(leg, "direct");
   CHECK(probeAt(connected, leg));
   CHECK(h.stats().path == "probing");
 
   // Through a proxy the first hop is the proxy, not the server. (A new leg:
   // the same keys again would make the probe a replay.)
   ServerLeg proxied(0x2000, 9);
-  auto via_proxy = proxied.offer(port);
-  via_proxy.server_host = "127.0.0.1";
-  via_proxy.first_hop_address = "127.0.0.2";
-  via_proxy.connection_method = "http";
-  h.link().onMediaOffer(via_proxy);
+  offerVia(proxied, "http");
   CHECK(probeAt(named, proxied));
   CHECK(h.stats().path == "probing");
 }
