@@ -97,6 +97,9 @@ class AppController final : public QObject {
   // Saves (or with an empty token forgets) the token of the current sign-in.
   void keepResumeToken(const QByteArray& token);
   void ensureMeetingWindow();
+  // The next meeting's window, built hidden and painted ahead in parts
+  // while the sign-in window is idle.
+  void prepareMeetingWindow();
   // Creates the call of the pending sign-in from the prepared devices (or
   // has them prepared first) and starts it off the GUI thread; the sign-in
   // itself goes on in mediaStarted().
@@ -148,6 +151,7 @@ class AppController final : public QObject {
   std::unique_ptr<MeetingMedia> media_;
   std::optional<OpenedDevices> prepared_devices_;  // for the next sign-in
   std::future<void> preparing_;                    // the worker opening them
+  std::future<void> loading_plugins_;  // Qt's image plugins, before the first meeting window
   // Workers stopping the calls of earlier sign-ins, by number. New devices
   // are opened only once they are done (a device may be exclusive).
   std::map<quint64, std::future<void>> stopping_;
