@@ -35,9 +35,7 @@ namespace {
 // rendering that many widgets for the first time measured under 2 ms.
 constexpr int kWidgetsPerPart = 24;
 
-int widgetsUnder(const QWidget* w) {
-  return static_cast<int>(w->findChildren<QWidget*>().size());
-}
+int widgetsUnder(const QWidget* w) { return static_cast<int>(w->findChildren<QWidget*>().size()); }
 
 // The window's parts in painting order: each subtree small enough to render
 // in one turn, larger ones split into their children. What is hidden now is

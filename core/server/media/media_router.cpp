@@ -11,6 +11,7 @@
 #include "core/server/media/media_router_leg.h"
 #include "core/server/media/media_ssrc.h"
 #include "core/server/media/rate_meter.h"
+#include "core/server/media/red_trim.h"
 #include "core/server/media/return_address.h"
 #include "core/server/media/video_forwarding.h"
 #include "core/server/observability/server_metrics.h"
@@ -21,6 +22,7 @@
 #include "media/rtp/packet_history.h"
 #include "media/rtp/payload_types.h"
 #include "media/rtp/reception_statistics.h"
+#include "media/rtp/red_payload.h"
 #include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
 #include "media/rtp/rtx.h"
@@ -457,9 +459,20 @@ void MediaRouter::forwardRtp(Leg& from, std::span<const std::byte> plain,
                                  now)) {
     ++counters_.audio_not_selected;
     ++from.audio_held_back;
+    from.audio_last_held = rtp.header.sequence;
     return;
   }
   const auto sequence = static_cast<std::uint16_t>(rtp.header.sequence - from.audio_held_back);
+  // Just after a held-back stretch, a RED packet's copies of the packets
+  // before it would be filed under the renumbered sequence (red_trim.h).
+  std::span<const std::byte> voice = plain;
+  if (from.audio_last_held && rtp.header.payload_type == media::kRedPayloadType) {
+    const auto back = static_cast<std::uint16_t>(rtp.header.sequence - *from.audio_last_held);
+    if (back <= media::kMaxRedBlocks && trimRedCopies(plain, rtp, back, red_trimmed_)) {
+      voice = red_trimmed_;
+      ++counters_.red_copies_trimmed;
+    }
+  }
   // A selected voice goes to everyone, always: it is never traded for video.
   for (Leg* to : room->second) {
     // A participant on a peer server is reached through that server's relay
@@ -468,7 +481,7 @@ void MediaRouter::forwardRtp(Leg& from, std::span<const std::byte> plain,
         (!to->relay_peer.empty() && !from.remote_peer.empty())) {
       continue;
     }
-    scratch_.assign(plain.begin(), plain.end());
+    scratch_.assign(voice.begin(), voice.end());
     scratch_[2] = static_cast<std::byte>(sequence >> 8U);  // RFC 3550 5.1: bytes 2-3
     scratch_[3] = static_cast<std::byte>(sequence & 0xFFU);
     sendTo(*to, scratch_, false, net::TrafficClass::Audio);

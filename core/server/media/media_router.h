@@ -103,6 +103,9 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
     // Audio packets not forwarded: their sender is not among the room's
     // loudest max_forwarded_speakers.
     std::uint64_t audio_not_selected = 0;
+    // RED voice packets forwarded without the copies that reached back into
+    // a held-back stretch (red_trim.h).
+    std::uint64_t red_copies_trimmed = 0;
     std::uint64_t key_frame_requests = 0;  // PLIs the server sent to senders
     // Repair (NACK and RTX).
     std::uint64_t nacks_received = 0;       // from receivers, about forwarded streams
@@ -249,7 +252,8 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
   std::unordered_map<std::string, std::vector<Leg*>> rooms_;
   std::unordered_map<std::string, SpeakerSelection> speakers_;  // by room, like rooms_
   std::vector<std::byte> scratch_;
-  std::vector<std::byte> original_;  // an unwrapped retransmission
+  std::vector<std::byte> original_;     // an unwrapped retransmission
+  std::vector<std::byte> red_trimmed_;  // a voice packet without its stale copies
   // Interconnection: the peers' media port and keys, their relay legs (by
   // peer, then room) and remote legs (by peer, then their id there).
   std::unique_ptr<net::UdpMediaSocket> relay_udp_;

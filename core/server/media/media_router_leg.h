@@ -143,6 +143,9 @@ struct MediaRouter::Leg {
   // index guess would take new packets for old ones. Network loss before
   // the server still shows as gaps.
   std::uint16_t audio_held_back = 0;
+  // The sequence number of the last voice packet held back, if any: RED
+  // copies from before it would be filed under the wrong numbers.
+  std::optional<std::uint16_t> audio_last_held;
   // Voice under loss: this participant's voice as the server receives it,
   // and the worst loss its listeners report for it (fraction of 256, fresh
   // for kListenerLossHold; it counts only in a report that covers enough of

@@ -21,6 +21,7 @@
 #include "core/server/observability/server_metrics.h"
 #include "media/rtp/audio_level.h"
 #include "media/rtp/payload_types.h"
+#include "media/rtp/red_payload.h"
 #include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
 #include "media/rtp/rtx.h"
@@ -364,10 +365,55 @@ std::uint16_t sequenceOf(const std::vector<std::byte>& plain) {
                                     std::to_integer<unsigned>(plain[3]));
 }
 
+// A RED voice packet (RFC 2198) as the client sends one: copies of the
+// `depth` packets before it, oldest first. Each block's first two bytes
+// name the packet it is (the primary `seq`, a copy seq - back), so what a
+// listener files under a number can be checked against what it holds.
+std::vector<std::byte> redVoice(std::uint16_t seq, std::uint32_t ssrc, std::uint8_t level,
+                                int depth) {
+  media::RtpHeader header;
+  header.payload_type = media::kRedPayloadType;
+  header.sequence = seq;
+  header.timestamp = seq * 960U;
+  header.ssrc = ssrc;
+  media::setAudioLevel(header, media::AudioLevel{.level = level, .voice = true});
+  auto frame = [](std::uint16_t of) {
+    std::vector<std::byte> data(30, std::byte{0x11});
+    data[0] = static_cast<std::byte>(of >> 8U);
+    data[1] = static_cast<std::byte>(of & 0xFFU);
+    return data;
+  };
+  std::vector<std::vector<std::byte>> copies;
+  std::vector<media::RedBlock> blocks;
+  for (int back = depth; back >= 1; --back) {
+    copies.push_back(frame(static_cast<std::uint16_t>(seq - back)));
+  }
+  for (int i = 0; i < depth; ++i) {
+    blocks.push_back({.payload_type = 111,
+                      .timestamp_offset = static_cast<std::uint32_t>(960 * (depth - i)),
+                      .data = copies[static_cast<std::size_t>(i)]});
+  }
+  const auto primary = frame(seq);
+  std::vector<std::byte> payload(512);
+  const auto size = media::writeRed(blocks, 111, primary, payload);
+  REQUIRE(size);
+  payload.resize(*size);
+  std::vector<std::byte> out;
+  media::writeRtp(header, payload, out);
+  return out;
+}
+
+std::uint16_t frameNumberOf(std::span<const std::byte> block) {
+  return static_cast<std::uint16_t>((std::to_integer<unsigned>(block[0]) << 8U) |
+                                    std::to_integer<unsigned>(block[1]));
+}
+
 }  // namespace
 
-TEST_CASE("voices the speaker selection held back leave no gap in what a listener receives",
-          "[server][media]") {
+TEST_CASE(
+    "voices the speaker selection held back leave no gap in what a listener receives, and no "
+    "RED copy under a wrong number",
+    "[server][media]") {
   net::IoThreads threads(1);
   ServerMetrics metrics;
   MediaRouterConfig config;
@@ -421,22 +467,51 @@ TEST_CASE("voices the speaker selection held back leave no gap in what a listene
   carol.sendRaw(carol.protect(voice(510, carol.info.ssrcs[0], 20)), server);
   REQUIRE(heldBackReaches(11));
   clock.advance(SpeakerSelection::kSwitchHold + 1ms);
-  carol.sendRaw(carol.protect(voice(511, carol.info.ssrcs[0], 20)), server);
-  carol.sendRaw(carol.protect(voice(512, carol.info.ssrcs[0], 20)), server);
+  // Through lossy links carol sends RED, two copies a packet (the copies in
+  // 511 and 512 are of packets bob never got).
+  carol.sendRaw(carol.protect(redVoice(511, carol.info.ssrcs[0], 20, 2)), server);
+  carol.sendRaw(carol.protect(redVoice(512, carol.info.ssrcs[0], 20, 2)), server);
   // A packet lost before the server (513) still shows as a gap.
-  carol.sendRaw(carol.protect(voice(514, carol.info.ssrcs[0], 20)), server);
+  carol.sendRaw(carol.protect(redVoice(514, carol.info.ssrcs[0], 20, 2)), server);
+  carol.sendRaw(carol.protect(redVoice(515, carol.info.ssrcs[0], 20, 2)), server);
 
   std::vector<std::uint16_t> carols;
-  for (int i = 0; i < 3; ++i) {
+  std::map<std::uint16_t, std::uint16_t> filed;  // bob's number -> the frame it holds
+  std::vector<std::size_t> copies;
+  for (int i = 0; i < 4; ++i) {
     auto got = bob.next();
     REQUIRE(got);
     REQUIRE(bob.in->unprotectRtp(*got));
-    carols.push_back(sequenceOf(*got));
+    const auto number = sequenceOf(*got);
+    carols.push_back(number);
+    const auto rtp = media::parseRtp(*got);
+    REQUIRE(rtp);
+    const auto red = media::parseRed(rtp->payload);
+    REQUIRE(red);
+    filed[number] = frameNumberOf(red->primary);
+    // The i-th of n copies is filed n - i back (red_payload.h).
+    const auto blocks = red->redundant();
+    copies.push_back(blocks.size());
+    for (std::size_t b = 0; b < blocks.size(); ++b) {
+      const auto under = static_cast<std::uint16_t>(number - (blocks.size() - b));
+      const auto holds = frameNumberOf(blocks[b].data);
+      INFO("bob's " << number << ": a copy filed under " << under << " holds " << holds);
+      if (const auto known = filed.find(under); known != filed.end()) {
+        CHECK(known->second == holds);
+      }
+      filed.emplace(under, holds);
+    }
   }
   // What bob gets of her counts on from where the held-back packets would
   // have been, without a jump; the real loss stays one packet.
-  CHECK(carols == std::vector<std::uint16_t>{500, 501, 503});
+  CHECK(carols == std::vector<std::uint16_t>{500, 501, 503, 504});
   CHECK(countersOf(*router).audio_not_selected == 11);
+  // No copy of a held-back packet reaches bob; the copy of 511 in 512 does,
+  // and so do the copies of 513 (lost before the server, filed under 502,
+  // the gap bob sees) and of 512 in 514, and both of 515's.
+  CHECK(copies == std::vector<std::size_t>{0, 1, 2, 2});
+  CHECK(filed.at(502) == 513);
+  CHECK(countersOf(*router).red_copies_trimmed == 2);
   router->stop();
 }
 
