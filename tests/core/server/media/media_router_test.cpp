@@ -385,6 +385,8 @@ std::vector<std::byte> redVoice(std::uint16_t seq, std::uint32_t ssrc, std::uint
   };
   std::vector<std::vector<std::byte>> copies;
   std::vector<media::RedBlock> blocks;
+  copies.reserve(static_cast<std::size_t>(depth));
+  blocks.reserve(static_cast<std::size_t>(depth));
   for (int back = depth; back >= 1; --back) {
     copies.push_back(frame(static_cast<std::uint16_t>(seq - back)));
   }

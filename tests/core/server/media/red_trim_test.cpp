@@ -16,7 +16,7 @@ using namespace parley;  // NOLINT(google-build-using-namespace)
 namespace {
 
 std::vector<std::byte> bytesOf(std::uint8_t value, std::size_t n) {
-  return std::vector<std::byte>(n, static_cast<std::byte>(value));
+  return {n, static_cast<std::byte>(value)};
 }
 
 // A RED packet with `depth` copies (copy k back filled with byte k, the
@@ -24,6 +24,8 @@ std::vector<std::byte> bytesOf(std::uint8_t value, std::size_t n) {
 std::vector<std::byte> redPacket(int depth, bool padded) {
   std::vector<std::vector<std::byte>> copies;
   std::vector<media::RedBlock> blocks;
+  copies.reserve(static_cast<std::size_t>(depth));
+  blocks.reserve(static_cast<std::size_t>(depth));
   for (int back = depth; back >= 1; --back) {
     copies.push_back(bytesOf(static_cast<std::uint8_t>(back), 10 + static_cast<std::size_t>(back)));
   }
