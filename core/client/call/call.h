@@ -214,7 +214,7 @@ class Call final : public MediaLink {
   // Where outgoing media goes (call_peer.cpp): the server, both paths
   // during a switch, or the peer path alone.
   enum class Route { Server, Both, Peer };
-  void sendMedia(std::vector<std::byte> plain, bool rtcp, net::TrafficClass traffic_class);
+  void sendMedia(std::span<const std::byte> plain, bool rtcp, net::TrafficClass traffic_class);
   void onPeerState(PeerPath::State state, const std::string& why);
   void setRoute(Route route);
   void endPeerPath(bool overlap, const std::string& why);

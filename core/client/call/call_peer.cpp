@@ -28,7 +28,7 @@ constexpr auto kSwitchOutOverlap = std::chrono::milliseconds(500);
 // resolve (its STUN answer is our public address).
 constexpr int kStartWaitTries = 40;
 
-std::uint32_t ssrcOf(const std::vector<std::byte>& rtp) {
+std::uint32_t ssrcOf(std::span<const std::byte> rtp) {
   if (rtp.size() < 12) {
     return 0;
   }
@@ -39,7 +39,7 @@ std::uint32_t ssrcOf(const std::vector<std::byte>& rtp) {
 
 }  // namespace
 
-void Call::sendMedia(std::vector<std::byte> plain, bool rtcp, net::TrafficClass traffic_class) {
+void Call::sendMedia(std::span<const std::byte> plain, bool rtcp, net::TrafficClass traffic_class) {
   const bool peer_ready = peer_ && peer_->state() == PeerPath::State::Verified;
   // The small simulcast layers exist for the server to choose from; the
   // peer gets the full pictures.
@@ -49,11 +49,11 @@ void Call::sendMedia(std::vector<std::byte> plain, bool rtcp, net::TrafficClass 
   const bool to_server = route_ != Route::Peer || !peer_ready;
   if (to_peer && to_server) {
     (void)peer_->send(plain, rtcp);
-    transport_->send(std::move(plain), rtcp, traffic_class);
+    transport_->send(plain, rtcp, traffic_class);
   } else if (to_peer) {
-    (void)peer_->send(std::move(plain), rtcp);
+    (void)peer_->send(plain, rtcp);
   } else if (to_server) {
-    transport_->send(std::move(plain), rtcp, traffic_class);
+    transport_->send(plain, rtcp, traffic_class);
   }
 }
 

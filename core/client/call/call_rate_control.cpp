@@ -153,7 +153,7 @@ void Call::sendFeedback() {
     remb.ssrcs = {estimator_ssrc_};
     media::appendRemb(remb, rtcp);
   }
-  sendMedia(std::move(rtcp), true, net::TrafficClass::Video);
+  sendMedia(rtcp, true, net::TrafficClass::Video);
 }
 
 }  // namespace parley::client

@@ -88,7 +88,7 @@ void Call::sendKeyFrameRequest(std::uint32_t ssrc) {
   rr.ssrc = offer_.audio_ssrc;
   media::appendReceiverReport(rr, rtcp);
   media::appendPli(media::Pli{offer_.audio_ssrc, ssrc}, rtcp);
-  sendMedia(std::move(rtcp), true, net::TrafficClass::Video);
+  sendMedia(rtcp, true, net::TrafficClass::Video);
 }
 
 }  // namespace parley::client

@@ -50,7 +50,7 @@ void Call::answerNack(const media::Nack& nack) {
     ++rtx_sequence;
     ++repair_.retransmitted;
     repair_.retransmitted_bytes += rtx.size();
-    sendMedia(std::move(rtx), false, net::TrafficClass::Video);
+    sendMedia(rtx, false, net::TrafficClass::Video);
   }
 }
 
@@ -93,7 +93,7 @@ void Call::sendNack(std::uint32_t ssrc, const std::vector<std::uint16_t>& sequen
                                                      std::min(sequences.size(), kMaxPerNack)));
   media::appendNack(nack, rtcp);
   ++repair_.nacks_sent;
-  sendMedia(std::move(rtcp), true, net::TrafficClass::Video);
+  sendMedia(rtcp, true, net::TrafficClass::Video);
 }
 
 }  // namespace parley::client

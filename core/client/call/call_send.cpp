@@ -25,9 +25,8 @@ void Call::sendWaitingAudio() {
   if (!engine_) {
     return;
   }
-  engine_->drainOutgoing([this](std::span<const std::byte> rtp) {
-    sendMedia(std::vector<std::byte>(rtp.begin(), rtp.end()), false, net::TrafficClass::Audio);
-  });
+  engine_->drainOutgoing(
+      [this](std::span<const std::byte> rtp) { sendMedia(rtp, false, net::TrafficClass::Audio); });
 }
 
 void Call::drainVideo() {
@@ -44,7 +43,7 @@ void Call::drainVideo() {
       sendWaitingAudio();
       last_video_sent_bytes_ += rtp.size();
       rememberSentVideo(rtp);
-      sendMedia(std::vector<std::byte>(rtp.begin(), rtp.end()), false, net::TrafficClass::Video);
+      sendMedia(rtp, false, net::TrafficClass::Video);
     });
   }
 }

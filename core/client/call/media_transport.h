@@ -98,8 +98,9 @@ class MediaTransport {
   void stop();
 
   // Protects and sends one plain RTP packet (or RTCP when `rtcp`).
-  // `audio` marks voice: urgent on TCP, EF on UDP.
-  void send(std::vector<std::byte> plain, bool rtcp, net::TrafficClass traffic_class);
+  // `audio` marks voice: urgent on TCP, EF on UDP. Copies into a buffer kept
+  // for the next packet: nothing is allocated per packet on UDP.
+  void send(std::span<const std::byte> plain, bool rtcp, net::TrafficClass traffic_class);
   // A MediaPacket from the channel.
   void onChannelPacket(std::string packet);
 
@@ -153,6 +154,7 @@ class MediaTransport {
   Receiver receiver_;
   PathObserver path_observer_;
   Counters counters_;
+  std::vector<std::byte> send_buffer_;  // the packet being protected, its capacity kept
 };
 
 }  // namespace parley::client

@@ -2,6 +2,7 @@
 
 #include <asio/post.hpp>
 
+#include "core/client/call/send_buffer.h"
 #include "media/rtp/rtcp_packet.h"
 
 namespace parley::client {
@@ -32,7 +33,9 @@ PeerPath::PeerPath(asio::any_io_executor executor, PeerPathConfig config, const 
       local_ssrc_(local_ssrc),
       send_signal_(std::move(send_signal)),
       dtls_timer_(executor_),
-      tick_timer_(executor_) {}
+      tick_timer_(executor_) {
+  send_buffer_.reserve(kSendBufferCapacity);
+}
 
 PeerPath::~PeerPath() {
   *alive_ = false;
@@ -360,10 +363,12 @@ void PeerPath::sendKeepalive() {
   send(std::move(packet), true);
 }
 
-bool PeerPath::send(std::vector<std::byte> plain, bool rtcp) {
+bool PeerPath::send(std::span<const std::byte> packet, bool rtcp) {
   if (state_ == State::Failed || !outbound_ || !agent_) {
     return false;
   }
+  std::vector<std::byte>& plain = send_buffer_;
+  plain.assign(packet.begin(), packet.end());
   auto ok = rtcp ? outbound_->protectRtcp(plain) : outbound_->protectRtp(plain);
   if (!ok) {
     return false;

@@ -97,7 +97,8 @@ class PeerPath {
 
   // Protects and sends one plain RTP/RTCP packet; false when the path
   // cannot carry it (not ready, or failed).
-  bool send(std::vector<std::byte> plain, bool rtcp);
+  // Copies into a buffer kept for the next packet (no allocation per packet).
+  bool send(std::span<const std::byte> plain, bool rtcp);
 
   [[nodiscard]] State state() const { return state_; }
   [[nodiscard]] std::uint64_t attempt() const { return start_.attempt; }
@@ -149,6 +150,7 @@ class PeerPath {
   // flight at most: a handful of datagrams).
   static constexpr std::size_t kMaxUnsentDtls = 8;
   std::deque<std::vector<std::byte>> unsent_dtls_;
+  std::vector<std::byte> send_buffer_;  // the packet being protected, its capacity kept
   bool ice_connected_ = false;
   std::optional<net::IceSelectedPair> pair_;
   std::vector<std::string> local_candidates_;
