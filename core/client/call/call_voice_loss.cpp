@@ -9,23 +9,14 @@
 #include <cmath>
 
 #include "core/client/call/call.h"
+#include "media/rtp/red_policy.h"
 
 namespace parley::client {
 namespace {
 
-// Rise fast (a burst of loss must be covered soon), fall slowly (loss comes
-// back, and switching RED on and off costs the receivers' delay). A report
-// weighs by the packets it covers, full weight from kFullWeightPackets: one
-// loss among a few DTX keep-alives says little.
-constexpr double kRiseWeight = 0.3;
-constexpr double kFallWeight = 0.1;
+// A report weighs by the packets it covers, full weight from
+// kFullWeightPackets: one loss among a few DTX keep-alives says little.
 constexpr double kFullWeightPackets = 25;
-// RED with one copy from this loss, off again below the lower figure; two
-// copies likewise. The gaps are the hysteresis.
-constexpr double kRedOn = 0.08;
-constexpr double kRedOff = 0.04;
-constexpr double kRedTwoOn = 0.20;
-constexpr double kRedTwoOff = 0.14;
 
 }  // namespace
 
@@ -40,9 +31,7 @@ void Call::onVoiceLossReport(const media::ReportBlock& block) {
   }
   voice_loss_heard_ = true;
   voice_highest_seq_ = block.extended_highest_seq;
-  const double weight = std::min(packets / kFullWeightPackets, 1.0) *
-                        (loss > voice_loss_ ? kRiseWeight : kFallWeight);
-  voice_loss_ += (loss - voice_loss_) * weight;
+  voice_loss_ = media::smoothVoiceLoss(voice_loss_, loss, packets / kFullWeightPackets);
   if (!engine_) {
     return;
   }
@@ -51,20 +40,7 @@ void Call::onVoiceLossReport(const media::ReportBlock& block) {
     expected_loss_sent_ = percent;
     engine_->setExpectedLoss(percent);
   }
-  int depth = redundancy_;
-  if (voice_loss_ >= kRedTwoOn) {
-    depth = 2;
-  } else if (depth == 2 && voice_loss_ < kRedTwoOff) {
-    depth = 1;
-  }
-  if (depth == 0 && voice_loss_ >= kRedOn) {
-    depth = 1;
-  } else if (depth > 0 && voice_loss_ < kRedOff) {
-    depth = 0;
-  }
-  if (!config_.audio_red) {
-    depth = 0;
-  }
+  const int depth = config_.audio_red ? media::redCopiesFor(voice_loss_, redundancy_) : 0;
   if (depth != redundancy_) {
     redundancy_ = depth;
     engine_->setRedundancy(depth);

@@ -463,16 +463,22 @@ void MediaRouter::forwardRtp(Leg& from, std::span<const std::byte> plain,
     return;
   }
   const auto sequence = static_cast<std::uint16_t>(rtp.header.sequence - from.audio_held_back);
-  // Just after a held-back stretch, a RED packet's copies of the packets
-  // before it would be filed under the renumbered sequence (red_trim.h).
-  std::span<const std::byte> voice = plain;
-  if (from.audio_last_held && rtp.header.payload_type == media::kRedPayloadType) {
-    const auto back = static_cast<std::uint16_t>(rtp.header.sequence - *from.audio_last_held);
-    if (back <= media::kMaxRedBlocks && trimRedCopies(plain, rtp, back, red_trimmed_)) {
-      voice = red_trimmed_;
-      ++counters_.red_copies_trimmed;
+  // RED copies: just after a held-back stretch, those of the packets before
+  // it would be filed under the renumbered sequence (red_trim.h); and each
+  // listener gets no more than its own loss calls for.
+  std::size_t held_limit = media::kMaxRedBlocks + 1;  // copies fewer than this far back
+  std::size_t copies_sent = 0;
+  if (rtp.header.payload_type == media::kRedPayloadType) {
+    if (auto red = media::parseRed(rtp.payload)) {
+      copies_sent = red->redundant_count;
+    }
+    if (from.audio_last_held) {
+      held_limit =
+          std::min<std::size_t>(held_limit, static_cast<std::uint16_t>(rtp.header.sequence -
+                                                                       *from.audio_last_held));
     }
   }
+  red_trimmed_made_ = 0;
   // A selected voice goes to everyone, always: it is never traded for video.
   for (Leg* to : room->second) {
     // A participant on a peer server is reached through that server's relay
@@ -481,11 +487,41 @@ void MediaRouter::forwardRtp(Leg& from, std::span<const std::byte> plain,
         (!to->relay_peer.empty() && !from.remote_peer.empty())) {
       continue;
     }
+    const auto voice = voiceFor(*to, from, plain, rtp, copies_sent, held_limit);
     scratch_.assign(voice.begin(), voice.end());
     scratch_[2] = static_cast<std::byte>(sequence >> 8U);  // RFC 3550 5.1: bytes 2-3
     scratch_[3] = static_cast<std::byte>(sequence & 0xFFU);
     sendTo(*to, scratch_, false, net::TrafficClass::Audio);
   }
+}
+
+std::span<const std::byte> MediaRouter::voiceFor(const Leg& listener, const Leg& talker,
+                                                 std::span<const std::byte> plain,
+                                                 const media::RtpPacketView& rtp,
+                                                 std::size_t copies_sent, std::size_t held_limit) {
+  if (copies_sent == 0) {
+    return plain;
+  }
+  std::size_t keep = std::min(copies_sent, held_limit > 0 ? held_limit - 1 : 0);
+  if (const auto heard = listener.voice_heard.find(talker.info.ssrcs[kAudio]);
+      heard != listener.voice_heard.end() && heard->second.reported) {
+    keep = std::min(keep, static_cast<std::size_t>(heard->second.red_copies));
+  }
+  if (keep >= copies_sent) {
+    return plain;
+  }
+  // One trimmed copy per number of copies kept, made for the first listener
+  // that needs it.
+  auto& trimmed = red_trimmed_[keep];
+  const auto made = 1U << keep;
+  if ((red_trimmed_made_ & made) == 0) {
+    if (!trimRedCopies(plain, rtp, keep + 1, trimmed)) {
+      return plain;
+    }
+    red_trimmed_made_ |= made;
+  }
+  ++counters_.red_copies_trimmed;
+  return trimmed;
 }
 
 void MediaRouter::forwardVideo(Leg& from, std::span<const std::byte> plain,
@@ -843,12 +879,21 @@ void MediaRouter::noteListenerLoss(Leg& listener, const media::RtcpCompound& com
       // A report on a few packets (keep-alives in a pause) says little: one
       // lost of three is not 33 % loss.
       auto [heard, first] =
-          listener.voice_heard.try_emplace(block.ssrc, block.extended_highest_seq);
-      const auto covered = block.extended_highest_seq - heard->second;
-      heard->second = block.extended_highest_seq;
+          listener.voice_heard.try_emplace(block.ssrc,
+                                           Leg::VoiceHeard{.highest = block.extended_highest_seq});
+      const auto covered = block.extended_highest_seq - heard->second.highest;
+      heard->second.highest = block.extended_highest_seq;
       if (first || covered < kVoiceReportPackets) {
         continue;
       }
+      // This listener's own need for RED copies: a clean link needs none,
+      // and each copy costs it bandwidth and a frame of delay. The larger of
+      // the smoothed and the latest figure: new loss is covered at once.
+      const double loss = block.fraction_lost / 256.0;
+      auto& mine = heard->second;
+      mine.loss = mine.reported ? media::smoothVoiceLoss(mine.loss, loss, 1.0) : loss;
+      mine.reported = true;
+      mine.red_copies = media::redCopiesNeeded(std::max(mine.loss, loss));
       // The worst listener counts: what one loses, the talker's redundancy
       // must cover. Their loss includes the talker's uplink (the server
       // renumbers only what it held back on purpose).

@@ -47,6 +47,7 @@
 #include "core/base/result.h"
 #include "core/server/media/speaker_selection.h"
 #include "core/transport/message_channel.h"
+#include "media/rtp/red_payload.h"
 #include "media/rtp/rtcp_packet.h"
 #include "media/rtp/rtp_packet.h"
 #include "net/media_transport/dscp.h"
@@ -103,8 +104,9 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
     // Audio packets not forwarded: their sender is not among the room's
     // loudest max_forwarded_speakers.
     std::uint64_t audio_not_selected = 0;
-    // RED voice packets forwarded without the copies that reached back into
-    // a held-back stretch (red_trim.h).
+    // Voice packets sent to a listener with fewer RED copies than the talker
+    // put in: those reaching back into a held-back stretch (red_trim.h), or
+    // more than the listener's own loss calls for.
     std::uint64_t red_copies_trimmed = 0;
     std::uint64_t key_frame_requests = 0;  // PLIs the server sent to senders
     // Repair (NACK and RTX).
@@ -211,6 +213,13 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
   void onDatagram(std::span<std::byte> datagram, const asio::ip::udp::endpoint& from);
   void handlePlain(Leg& from, std::span<std::byte> plain, bool rtcp);
   void forwardRtp(Leg& from, std::span<const std::byte> plain, const media::RtpPacketView& rtp);
+  // The voice packet as `listener` gets it from `talker`: as it came, or
+  // with fewer RED copies (red_trimmed_); `held_limit`: copies must be fewer
+  // than this far back.
+  std::span<const std::byte> voiceFor(const Leg& listener, const Leg& talker,
+                                      std::span<const std::byte> plain,
+                                      const media::RtpPacketView& rtp, std::size_t copies_sent,
+                                      std::size_t held_limit);
   void forwardVideo(Leg& from, std::span<const std::byte> plain, const media::RtpPacketView& rtp,
                     std::size_t kind_index);
   // Re-plans which layers `receiver` gets, at most every 500 ms.
@@ -252,8 +261,11 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
   std::unordered_map<std::string, std::vector<Leg*>> rooms_;
   std::unordered_map<std::string, SpeakerSelection> speakers_;  // by room, like rooms_
   std::vector<std::byte> scratch_;
-  std::vector<std::byte> original_;     // an unwrapped retransmission
-  std::vector<std::byte> red_trimmed_;  // a voice packet without its stale copies
+  std::vector<std::byte> original_;  // an unwrapped retransmission
+  // The voice packet being forwarded, trimmed to 0 .. kMaxRedBlocks - 1 RED
+  // copies, as listeners need them (bit k of red_trimmed_made_: made).
+  std::array<std::vector<std::byte>, media::kMaxRedBlocks> red_trimmed_;
+  unsigned red_trimmed_made_ = 0;
   // Interconnection: the peers' media port and keys, their relay legs (by
   // peer, then room) and remote legs (by peer, then their id there).
   std::unique_ptr<net::UdpMediaSocket> relay_udp_;

@@ -23,6 +23,7 @@
 #include "media/rtp/nack_tracker.h"
 #include "media/rtp/packet_history.h"
 #include "media/rtp/reception_statistics.h"
+#include "media/rtp/red_policy.h"
 
 namespace parley::server {
 namespace router_detail {
@@ -155,10 +156,18 @@ struct MediaRouter::Leg {
   Clock::TimePoint voice_reported{};
   Clock::TimePoint listener_loss_at{};
   std::uint8_t listener_loss = 0;
-  // As a listener: the extended highest sequence of each talker's voice in
-  // this participant's last report on it, so a report counts only when it
-  // covers kVoiceReportPackets or more (by talker audio SSRC).
-  std::unordered_map<std::uint32_t, std::uint32_t> voice_heard;
+  // As a listener, by talker audio SSRC: the extended highest sequence in
+  // this participant's last report on that voice (a report counts only when
+  // it covers kVoiceReportPackets or more), the loss it reports, smoothed,
+  // and the RED copies that loss needs (media/rtp/red_policy.h): no more are
+  // forwarded to it. Until its first report, all that the talker sends.
+  struct VoiceHeard {
+    std::uint32_t highest = 0;
+    double loss = 0;
+    int red_copies = media::kMaxRedCopies;
+    bool reported = false;
+  };
+  std::unordered_map<std::uint32_t, VoiceHeard> voice_heard;
   ReturnAddress udp_address;
   Clock::TimePoint last_udp{};  // the last authenticated packet from the confirmed address
   bool client_uses_udp = false;

@@ -451,7 +451,7 @@ TEST_CASE(
   }
   // The fake clock may only move once the router has taken every packet
   // sent before (they reach it through a socket, at their own pace).
-  const auto heldBackReaches = [&router](std::uint64_t n) {
+  const auto held_back_reaches = [&router](std::uint64_t n) {
     const auto until = std::chrono::steady_clock::now() + 10s;
     while (countersOf(*router).audio_not_selected < n && std::chrono::steady_clock::now() < until) {
       std::this_thread::sleep_for(5ms);
@@ -461,13 +461,13 @@ TEST_CASE(
   for (std::uint16_t i = 0; i < 10; ++i) {
     carol.sendRaw(carol.protect(voice(500 + i, carol.info.ssrcs[0], 20)), server);
   }
-  REQUIRE(heldBackReaches(10));
+  REQUIRE(held_back_reaches(10));
   // alice goes quiet long enough to count as silent; carol, louder than
   // silence by the margin, must stay so for the hold before she takes the
   // place.
   clock.advance(SpeakerSelection::kSilentAfter + 1ms);
   carol.sendRaw(carol.protect(voice(510, carol.info.ssrcs[0], 20)), server);
-  REQUIRE(heldBackReaches(11));
+  REQUIRE(held_back_reaches(11));
   clock.advance(SpeakerSelection::kSwitchHold + 1ms);
   // Through lossy links carol sends RED, two copies a packet (the copies in
   // 511 and 512 are of packets bob never got).
@@ -510,10 +510,11 @@ TEST_CASE(
   CHECK(countersOf(*router).audio_not_selected == 11);
   // No copy of a held-back packet reaches bob; the copy of 511 in 512 does,
   // and so do the copies of 513 (lost before the server, filed under 502,
-  // the gap bob sees) and of 512 in 514, and both of 515's.
+  // the gap bob sees) and of 512 in 514, and both of 515's. (Alice, who
+  // listens too, got 511 and 512 trimmed as well.)
   CHECK(copies == std::vector<std::size_t>{0, 1, 2, 2});
   CHECK(filed.at(502) == 513);
-  CHECK(countersOf(*router).red_copies_trimmed == 2);
+  CHECK(countersOf(*router).red_copies_trimmed == 4);
   router->stop();
 }
 
@@ -771,7 +772,7 @@ TEST_CASE("a talker hears how much of its voice is lost: on the way in and at it
   // nothing more was lost on her uplink. His first report only sets where
   // he stands (a report counts when it covers 20 packets or more); one that
   // covers 3 packets counts for nothing however much it lost.
-  const auto bobReports = [&](std::uint8_t fraction, std::uint32_t highest) {
+  const auto bob_reports = [&](std::uint8_t fraction, std::uint32_t highest) {
     media::ReceiverReport rr;
     rr.ssrc = bob.info.ssrcs[0];
     rr.report_blocks.push_back(media::ReportBlock{.ssrc = voice_ssrc,
@@ -782,8 +783,8 @@ TEST_CASE("a talker hears how much of its voice is lost: on the way in and at it
     bob.sendRaw(bob.protect(plain, true), server);
     ++rtcp_sent;
   };
-  bobReports(0, 5);
-  bobReports(200, 8);
+  bob_reports(0, 5);
+  bob_reports(200, 8);
   {
     media::ReceiverReport rr;
     rr.ssrc = bob.info.ssrcs[0];
@@ -831,6 +832,96 @@ TEST_CASE("a talker hears how much of its voice is lost: on the way in and at it
   REQUIRE(block);
   CHECK(block->fraction_lost == 0);
   CHECK(countersOf(*router).voice_loss_reports == 3);
+  router->stop();
+}
+
+TEST_CASE("each listener gets the RED copies its own loss needs, all until it reports",
+          "[server][media]") {
+  net::IoThreads threads(1);
+  ServerMetrics metrics;
+  MediaRouterConfig config;
+  config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
+  config.udp_alive = std::chrono::hours(1);
+  testing::FakeClock clock;
+  auto router = std::make_shared<MediaRouter>(threads.context(), config, metrics, clock);
+  auto port = router->start();
+  REQUIRE(port);
+  const udp::endpoint server(asio::ip::make_address("127.0.0.1"), *port);
+
+  asio::io_context client_io;
+  Client carol(client_io, 3, 3);  // talks with two copies a packet
+  Client bob(client_io, 2, 2);    // listens on a clean link
+  Client dave(client_io, 4, 4);   // listens through 25 % loss
+  for (Client* c : {&carol, &bob, &dave}) {
+    router->addLeg(c->info);
+    router->setClientUsesUdp(c->info.participant_id, true);
+  }
+  carol.confirmAddress(server);
+  bob.confirmAddress(server);
+  dave.confirmAddress(server);
+  const std::uint32_t voice_ssrc = carol.info.ssrcs[0];
+  std::uint64_t rtp_sent = 0;
+  std::uint64_t rtcp_sent = countersOf(*router).rtcp_in;
+  // The copies in the next voice packet each listener gets.
+  const auto copies_of_next = [&](std::uint16_t seq) {
+    carol.sendRaw(carol.protect(redVoice(seq, voice_ssrc, 20, 2)), server);
+    ++rtp_sent;
+    std::vector<std::size_t> copies;
+    for (Client* c : {&bob, &dave}) {
+      // Past whatever RTCP the server sent meanwhile (bounded).
+      std::optional<std::vector<std::byte>> got;
+      for (int i = 0; i < 5 && !got; ++i) {
+        got = nextRtp(*c);
+      }
+      REQUIRE(got);
+      const auto rtp = media::parseRtp(*got);
+      REQUIRE(rtp);
+      const auto red = media::parseRed(rtp->payload);
+      REQUIRE(red);
+      CHECK(frameNumberOf(red->primary) == seq);
+      copies.push_back(red->redundant_count);
+    }
+    return copies;
+  };
+  const auto reports = [&](Client& c, std::uint8_t fraction, std::uint32_t highest) {
+    media::ReceiverReport rr;
+    rr.ssrc = c.info.ssrcs[0];
+    rr.report_blocks.push_back(media::ReportBlock{.ssrc = voice_ssrc,
+                                                  .fraction_lost = fraction,
+                                                  .extended_highest_seq = highest});
+    std::vector<std::byte> plain;
+    media::appendReceiverReport(rr, plain);
+    c.sendRaw(c.protect(plain, true), server);
+    ++rtcp_sent;
+  };
+
+  // Before any report: everything carol sends, to both.
+  CHECK(copies_of_next(100) == std::vector<std::size_t>{2, 2});
+  // A first report only says where a listener stands; the next, over 30
+  // packets, counts: bob lost nothing, dave a quarter.
+  reports(bob, 0, 100);
+  reports(dave, 64, 100);
+  reports(bob, 0, 130);
+  reports(dave, 64, 130);
+  REQUIRE(routerTook(*router, rtp_sent, rtcp_sent));
+  CHECK(copies_of_next(131) == std::vector<std::size_t>{0, 2});
+  // dave's link gets better: at 10 % loss, one copy is enough once the
+  // smoothed figure, falling slowly, is under 14 % (13 reports from 25 %);
+  // he keeps that one while he loses 4 % or more.
+  std::uint32_t highest = 130;
+  for (int i = 0; i < 14; ++i) {
+    highest += 30;
+    reports(dave, 26, highest);
+  }
+  REQUIRE(routerTook(*router, rtp_sent, rtcp_sent));
+  CHECK(copies_of_next(132) == std::vector<std::size_t>{0, 1});
+  // bob starts losing 6 %: under the 8 % at which a talker turns RED on, but
+  // a copy carol sends helps him, so he gets it from his next report on.
+  reports(bob, 15, highest);
+  reports(bob, 15, highest + 30);
+  REQUIRE(routerTook(*router, rtp_sent, rtcp_sent));
+  CHECK(copies_of_next(133) == std::vector<std::size_t>{1, 1});
+  CHECK(countersOf(*router).red_copies_trimmed == 5);
   router->stop();
 }
 
