@@ -148,6 +148,24 @@ struct Client {
   udp::socket socket;
 };
 
+// A router on a loopback port, with a fake clock and legs that never go
+// idle: the set-up most cases here share.
+struct RouterOnLoopback {
+  explicit RouterOnLoopback(MediaRouterConfig config = {}) {
+    config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
+    config.udp_alive = std::chrono::hours(1);
+    router = std::make_shared<MediaRouter>(threads.context(), config, metrics, clock);
+    auto port = router->start();
+    REQUIRE(port);
+    server = udp::endpoint(asio::ip::make_address("127.0.0.1"), *port);
+  }
+  net::IoThreads threads{1};
+  ServerMetrics metrics;
+  testing::FakeClock clock;
+  std::shared_ptr<MediaRouter> router;
+  udp::endpoint server;
+};
+
 MediaRouter::Counters countersOf(MediaRouter& router) {
   std::promise<MediaRouter::Counters> p;
   router.inspect([&p](const MediaRouter::Counters& c) { p.set_value(c); });
@@ -416,17 +434,12 @@ TEST_CASE(
     "voices the speaker selection held back leave no gap in what a listener receives, and no "
     "RED copy under a wrong number",
     "[server][media]") {
-  net::IoThreads threads(1);
-  ServerMetrics metrics;
   MediaRouterConfig config;
-  config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
-  config.udp_alive = std::chrono::hours(1);
   config.max_forwarded_speakers = 1;
-  testing::FakeClock clock;
-  auto router = std::make_shared<MediaRouter>(threads.context(), config, metrics, clock);
-  auto port = router->start();
-  REQUIRE(port);
-  const udp::endpoint server(asio::ip::make_address("127.0.0.1"), *port);
+  RouterOnLoopback on_loopback(config);
+  auto& router = on_loopback.router;
+  auto& clock = on_loopback.clock;
+  const udp::endpoint server = on_loopback.server;
 
   asio::io_context client_io;
   Client alice(client_io, 1, 1);  // speaks first: takes the one place
@@ -591,16 +604,9 @@ std::vector<std::byte> nackFrom(const Client& c, std::uint32_t media_ssrc,
 
 TEST_CASE("the server answers NACKs from its history and asks the sender only for what it lacks",
           "[server][media]") {
-  net::IoThreads threads(1);
-  ServerMetrics metrics;
-  MediaRouterConfig config;
-  config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
-  config.udp_alive = std::chrono::hours(1);
-  testing::FakeClock clock;  // still: nothing in the history ages
-  auto router = std::make_shared<MediaRouter>(threads.context(), config, metrics, clock);
-  auto port = router->start();
-  REQUIRE(port);
-  const udp::endpoint server(asio::ip::make_address("127.0.0.1"), *port);
+  RouterOnLoopback on_loopback;  // its clock stays still: nothing in the history ages
+  auto& router = on_loopback.router;
+  const udp::endpoint server = on_loopback.server;
 
   asio::io_context client_io;
   Client alice(client_io, 1, 1);  // shares her camera
@@ -722,16 +728,10 @@ bool routerTook(MediaRouter& router, std::uint64_t rtp, std::uint64_t rtcp) {
 
 TEST_CASE("a talker hears how much of its voice is lost: on the way in and at its worst listener",
           "[server][media]") {
-  net::IoThreads threads(1);
-  ServerMetrics metrics;
-  MediaRouterConfig config;
-  config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
-  config.udp_alive = std::chrono::hours(1);
-  testing::FakeClock clock;
-  auto router = std::make_shared<MediaRouter>(threads.context(), config, metrics, clock);
-  auto port = router->start();
-  REQUIRE(port);
-  const udp::endpoint server(asio::ip::make_address("127.0.0.1"), *port);
+  RouterOnLoopback on_loopback;
+  auto& router = on_loopback.router;
+  auto& clock = on_loopback.clock;
+  const udp::endpoint server = on_loopback.server;
 
   asio::io_context client_io;
   Client alice(client_io, 1, 1);  // talks
@@ -837,16 +837,9 @@ TEST_CASE("a talker hears how much of its voice is lost: on the way in and at it
 
 TEST_CASE("each listener gets the RED copies its own loss needs, all until it reports",
           "[server][media]") {
-  net::IoThreads threads(1);
-  ServerMetrics metrics;
-  MediaRouterConfig config;
-  config.udp = udp::endpoint(asio::ip::make_address("127.0.0.1"), 0);
-  config.udp_alive = std::chrono::hours(1);
-  testing::FakeClock clock;
-  auto router = std::make_shared<MediaRouter>(threads.context(), config, metrics, clock);
-  auto port = router->start();
-  REQUIRE(port);
-  const udp::endpoint server(asio::ip::make_address("127.0.0.1"), *port);
+  RouterOnLoopback on_loopback;
+  auto& router = on_loopback.router;
+  const udp::endpoint server = on_loopback.server;
 
   asio::io_context client_io;
   Client carol(client_io, 3, 3);  // talks with two copies a packet
