@@ -709,6 +709,20 @@ std::optional<media::ReportBlock> voiceReportTo(Client& c, std::uint32_t ssrc) {
   return std::nullopt;
 }
 
+// A listener's receiver report on a voice: `fraction` (of 256) lost, up to
+// the extended sequence number `highest`.
+std::vector<std::byte> voiceReportFrom(const Client& c, std::uint32_t voice_ssrc,
+                                       std::uint8_t fraction, std::uint32_t highest) {
+  media::ReceiverReport rr;
+  rr.ssrc = c.info.ssrcs[0];
+  rr.report_blocks.push_back(media::ReportBlock{.ssrc = voice_ssrc,
+                                                .fraction_lost = fraction,
+                                                .extended_highest_seq = highest});
+  std::vector<std::byte> plain;
+  media::appendReceiverReport(rr, plain);
+  return plain;
+}
+
 // Waits until the router has taken `n` RTP and `rtcp` RTCP packets in all
 // (they reach it through a socket, at their own pace): the fake clock may
 // only move after.
@@ -773,14 +787,7 @@ TEST_CASE("a talker hears how much of its voice is lost: on the way in and at it
   // he stands (a report counts when it covers 20 packets or more); one that
   // covers 3 packets counts for nothing however much it lost.
   const auto bob_reports = [&](std::uint8_t fraction, std::uint32_t highest) {
-    media::ReceiverReport rr;
-    rr.ssrc = bob.info.ssrcs[0];
-    rr.report_blocks.push_back(media::ReportBlock{.ssrc = voice_ssrc,
-                                                  .fraction_lost = fraction,
-                                                  .extended_highest_seq = highest});
-    std::vector<std::byte> plain;
-    media::appendReceiverReport(rr, plain);
-    bob.sendRaw(bob.protect(plain, true), server);
+    bob.sendRaw(bob.protect(voiceReportFrom(bob, voice_ssrc, fraction, highest), true), server);
     ++rtcp_sent;
   };
   bob_reports(0, 5);
@@ -877,14 +884,7 @@ TEST_CASE("each listener gets the RED copies its own loss needs, all until it re
     return copies;
   };
   const auto reports = [&](Client& c, std::uint8_t fraction, std::uint32_t highest) {
-    media::ReceiverReport rr;
-    rr.ssrc = c.info.ssrcs[0];
-    rr.report_blocks.push_back(media::ReportBlock{.ssrc = voice_ssrc,
-                                                  .fraction_lost = fraction,
-                                                  .extended_highest_seq = highest});
-    std::vector<std::byte> plain;
-    media::appendReceiverReport(rr, plain);
-    c.sendRaw(c.protect(plain, true), server);
+    c.sendRaw(c.protect(voiceReportFrom(c, voice_ssrc, fraction, highest), true), server);
     ++rtcp_sent;
   };
 
