@@ -465,7 +465,7 @@ void MediaRouter::forwardRtp(Leg& from, std::span<const std::byte> plain,
   const auto sequence = static_cast<std::uint16_t>(rtp.header.sequence - from.audio_held_back);
   // RED copies: just after a held-back stretch, those of the packets before
   // it would be filed under the renumbered sequence (red_trim.h); and each
-  // listener gets no more than its own loss calls for.
+  // listener gets no more than its own loss needs.
   std::size_t held_limit = media::kMaxRedBlocks + 1;  // copies fewer than this far back
   std::size_t copies_sent = 0;
   if (rtp.header.payload_type == media::kRedPayloadType) {
@@ -473,9 +473,12 @@ void MediaRouter::forwardRtp(Leg& from, std::span<const std::byte> plain,
       copies_sent = red->redundant_count;
     }
     if (from.audio_last_held) {
-      held_limit =
-          std::min<std::size_t>(held_limit, static_cast<std::uint16_t>(rtp.header.sequence -
-                                                                       *from.audio_last_held));
+      const auto back = static_cast<std::uint16_t>(rtp.header.sequence - *from.audio_last_held);
+      if (back > media::kMaxRedBlocks) {
+        from.audio_last_held.reset();  // out of every copy's reach (and no wrap-around later)
+      } else {
+        held_limit = back;
+      }
     }
   }
   red_trimmed_made_ = 0;

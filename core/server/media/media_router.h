@@ -106,7 +106,7 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
     std::uint64_t audio_not_selected = 0;
     // Voice packets sent to a listener with fewer RED copies than the talker
     // put in: those reaching back into a held-back stretch (red_trim.h), or
-    // more than the listener's own loss calls for.
+    // more than the listener's own loss needs.
     std::uint64_t red_copies_trimmed = 0;
     std::uint64_t key_frame_requests = 0;  // PLIs the server sent to senders
     // Repair (NACK and RTX).
