@@ -11,6 +11,7 @@
 #include <asio/ip/udp.hpp>
 
 #include <future>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <thread>
@@ -164,6 +165,17 @@ struct RouterOnLoopback {
   testing::FakeClock clock;
   std::shared_ptr<MediaRouter> router;
   udp::endpoint server;
+
+  // Participants with legs on UDP, their addresses confirmed.
+  void admit(std::initializer_list<Client*> clients) {
+    for (Client* c : clients) {
+      router->addLeg(c->info);
+      router->setClientUsesUdp(c->info.participant_id, true);
+    }
+    for (Client* c : clients) {
+      c->confirmAddress(server);
+    }
+  }
 };
 
 MediaRouter::Counters countersOf(MediaRouter& router) {
@@ -445,13 +457,7 @@ TEST_CASE(
   Client alice(client_io, 1, 1);  // speaks first: takes the one place
   Client carol(client_io, 3, 3);  // speaks as loud: held back meanwhile
   Client bob(client_io, 2, 2);    // listens
-  for (Client* c : {&alice, &carol, &bob}) {
-    router->addLeg(c->info);
-    router->setClientUsesUdp(c->info.participant_id, true);
-  }
-  alice.confirmAddress(server);
-  carol.confirmAddress(server);
-  bob.confirmAddress(server);
+  on_loopback.admit({&alice, &carol, &bob});
 
   // alice 100..104 go on; carol's 500..509 are held back (alice holds the
   // place, carol is not louder by the margin).
@@ -611,12 +617,7 @@ TEST_CASE("the server answers NACKs from its history and asks the sender only fo
   asio::io_context client_io;
   Client alice(client_io, 1, 1);  // shares her camera
   Client bob(client_io, 2, 2);    // watches
-  for (Client* c : {&alice, &bob}) {
-    router->addLeg(c->info);
-    router->setClientUsesUdp(c->info.participant_id, true);
-  }
-  alice.confirmAddress(server);
-  bob.confirmAddress(server);
+  on_loopback.admit({&alice, &bob});
   const auto camera = alice.info.ssrcs[1];
 
   // A key frame of 1000..1002 reaches bob; 1003 is lost before the server.
@@ -750,12 +751,7 @@ TEST_CASE("a talker hears how much of its voice is lost: on the way in and at it
   asio::io_context client_io;
   Client alice(client_io, 1, 1);  // talks
   Client bob(client_io, 2, 2);    // listens
-  for (Client* c : {&alice, &bob}) {
-    router->addLeg(c->info);
-    router->setClientUsesUdp(c->info.participant_id, true);
-  }
-  alice.confirmAddress(server);
-  bob.confirmAddress(server);
+  on_loopback.admit({&alice, &bob});
   std::uint64_t rtp_sent = 0;
   std::uint64_t rtcp_sent = countersOf(*router).rtcp_in;
   const std::uint32_t voice_ssrc = alice.info.ssrcs[0];
@@ -852,13 +848,7 @@ TEST_CASE("each listener gets the RED copies its own loss needs, all until it re
   Client carol(client_io, 3, 3);  // talks with two copies a packet
   Client bob(client_io, 2, 2);    // listens on a clean link
   Client dave(client_io, 4, 4);   // listens through 25 % loss
-  for (Client* c : {&carol, &bob, &dave}) {
-    router->addLeg(c->info);
-    router->setClientUsesUdp(c->info.participant_id, true);
-  }
-  carol.confirmAddress(server);
-  bob.confirmAddress(server);
-  dave.confirmAddress(server);
+  on_loopback.admit({&carol, &bob, &dave});
   const std::uint32_t voice_ssrc = carol.info.ssrcs[0];
   std::uint64_t rtp_sent = 0;
   std::uint64_t rtcp_sent = countersOf(*router).rtcp_in;
