@@ -578,6 +578,7 @@ void MediaRouter::forwardVideo(Leg& from, std::span<const std::byte> plain,
       continue;
     }
     to->forwarded[rtp.header.ssrc].forwarded(rtp.header.sequence);
+    to->repair_share.onVideo(plain.size(), now);
     scratch_.assign(plain.begin(), plain.end());
     sendTo(*to, scratch_, false, net::TrafficClass::Video);
   }
@@ -667,7 +668,9 @@ void MediaRouter::maybePlan(Leg& receiver, Clock::TimePoint now) {
       }
     }
   }
-  const auto video_budget = budget > 0 ? static_cast<std::uint64_t>(budget) : 0;
+  // ... and what its repair takes next to the video.
+  const auto video_budget =
+      receiver.repair_share.videoBudget(budget > 0 ? static_cast<std::uint64_t>(budget) : 0, now);
   for (const auto ssrc : receiver.video.plan(video_budget, sources, now)) {
     if (auto owner = by_ssrc_.find(ssrc); owner != by_ssrc_.end()) {
       requestKeyFrame(*owner->second, ssrc, now);
@@ -811,6 +814,7 @@ void MediaRouter::answerNack(Leg& receiver, Leg& sender, const media::Nack& nack
       continue;
     }
     receiver.repair_tokens -= static_cast<double>(packet->size());
+    receiver.repair_share.onRepair(packet->size(), now);
     ++run->second.rtx_sequence;
     ++counters_.retransmitted;
     sendTo(receiver, scratch_, false, net::TrafficClass::Video);

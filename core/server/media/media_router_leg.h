@@ -15,6 +15,7 @@
 #include "core/server/media/media_router.h"
 #include "core/server/media/media_ssrc.h"
 #include "core/server/media/rate_meter.h"
+#include "core/server/media/repair_share.h"
 #include "core/server/media/return_address.h"
 #include "core/server/media/video_forwarding.h"
 #include "core/server/observability/server_metrics.h"
@@ -191,6 +192,9 @@ struct MediaRouter::Leg {
   std::array<std::unique_ptr<SentStream>, kStreamKinds> sent;
   std::unordered_map<std::uint32_t, ForwardRun> forwarded;  // by media SSRC
   double repair_tokens = 0;  // bytes this receiver may be sent again now
+  // What those answers take next to the video forwarded to it: kept free of
+  // layers by the plan.
+  RepairShare repair_share{kRepairShare};
   Clock::TimePoint repair_refilled{};
   Clock::TimePoint uplink_chosen{};
   std::uint32_t uplink_last_ts = 0;
