@@ -13,6 +13,14 @@ for docs/benchmarks.md.
   loss-10-red-off, loss-20-red-off
                the same loss with alice's redundancy off (parley-cli --no-red):
                Opus FEC alone, the other half of the "RED off vs on" table
+  red-two-listeners
+               alice speaks from "client" on a clean link to two listeners:
+               dave next to her (clean) and erin in "home", whose downlink
+               loses 10 %. Alice adds RED for erin; the server takes the
+               copies out of what dave gets (his own loss needs none) and
+               leaves them in erin's: both must hear the sentence, erin's
+               copies must repair some of her loss, and dave's voice must
+               arrive leaner than erin's
 
 The loss starts once alice's media runs over UDP (at most 5 s after she
 joins; her sentence starts 3 s later): what is judged is voice under loss in
@@ -55,6 +63,8 @@ TESTS = {
     "loss-20-red-off": "voice with 20 % random loss, RED off (FEC only): the comparison figures",
     "udp-start-20": "calls started through 20 % uplink loss all reach UDP; how fast, and how "
                     "many went through TCP first, are the figures",
+    "red-two-listeners": "one talker, a clean listener and one behind 10 % downlink loss: RED "
+                         "copies reach only the one who needs them, both hear the sentence",
 }
 
 # udp-start-20: calls started one after another, each lasting this long.
@@ -153,7 +163,93 @@ def run_udp_start(state, cli, workdir, apply_open, in_client, packet_delay):
     return failures
 
 
+def _bytes_per_packet(receiver):
+    """The mean size of alice's voice packets as they reached `receiver`:
+    the bytes of its per-second stats lines over the packets received (loss
+    takes from both alike, so two listeners compare by it whatever they
+    lost)."""
+    rows = [s for ev in receiver.events("stats") for s in _streams(ev, USER, "audio")]
+    if not rows or not rows[-1].get("packets"):
+        return None
+    return round(sum(s["kbps"] for s in rows) * 1000 / 8 / rows[-1]["packets"], 1)
+
+
+def run_two_listeners(state, cli, check, workdir, apply_open, in_client, packet_delay):
+    apply_open()
+    speech = _make_speech(workdir, lead_silence_s=LEAD_S + SPEECH_DELAY_S)
+    room = "voice-red-two"
+    failures = []
+    clients = []
+    heard = {}
+    listeners = {}
+    try:
+        for user, role in (("dave", "client"), ("erin", "home")):
+            heard[user] = os.path.join(workdir, user + "-heard.wav")
+            listeners[user] = Client(state, role, user, room, 16 + SPEECH_DELAY_S,
+                                     ["--record-audio", heard[user]], cli, workdir, in_client)
+            clients.append(listeners[user])
+        for c in listeners.values():
+            if not c.wait_joined():
+                return ["%s did not join: %s" % (c.user, c.stderr_tail())]
+        sender = Client(state, "client", USER, room, 11 + SPEECH_DELAY_S,
+                        ["--send-audio", speech], cli, workdir, in_client)
+        clients.append(sender)
+        if not sender.wait_event("media_path", lambda ev: ev.get("path") == "udp", UDP_WAIT_S):
+            _log("alice's media was not on UDP after %d s: the loss starts anyway" % UDP_WAIT_S)
+        with Impairment(state, [Spec("home", "down", loss_pct=10)],
+                        packet_delay=packet_delay) as imp:
+            codes = {c.user: c.wait() for c in (sender, *listeners.values())}
+    finally:
+        for c in clients:  # ended by PID if anything above went wrong
+            c.stop()
+    applied = imp.report()[0]
+    _log("applied on erin's downlink: %s" % json.dumps(applied))
+    failures += ["%s exited %d" % (user, rc) for user, rc in codes.items() if rc != 0]
+    if failures:
+        return failures
+    _, most_red, most_loss, audio_kbps, red_kbps = _sent_audio(sender)
+    figures = {"test": "red-two-listeners", "applied": applied, "alice_audio_kbps": audio_kbps,
+               "alice_red_kbps": red_kbps, "alice_max_redundancy": most_red,
+               "alice_max_reported_loss_pct": round(most_loss, 1)}
+    for user, c in listeners.items():
+        stream = _alice_audio(c)
+        if stream is None:
+            return ["%s's stats never showed alice's audio stream" % user]
+        cmp = _compare(check, speech, heard[user])
+        figures[user] = {"bytes_per_packet": _bytes_per_packet(c), "lost": stream.get("lost"),
+                         "concealed": stream.get("concealed"),
+                         "red_recovered": stream.get("red_recovered"),
+                         "fec_recovered": stream.get("fec_recovered"),
+                         "good_pieces": cmp.get("good_pieces"),
+                         "voiced_pieces": cmp.get("voiced_pieces")}
+        failures += judge_voice(user, cmp)
+    _log("figures: %s" % json.dumps(figures))
+    dave, erin = figures["dave"], figures["erin"]
+    got = applied.get("lost_pct") or 0
+    if not 4 <= got <= 20:
+        failures.append("the lab applied %.1f %% loss on erin's downlink, not about 10 %%" % got)
+    if most_red < 1:
+        failures.append("alice never sent RED, though erin lost about 10 %% of her voice")
+    if (dave["lost"] or 0) > 3:
+        failures.append("dave lost %d of alice's packets on a clean link" % dave["lost"])
+    if not erin["red_recovered"]:
+        failures.append("no RED copy repaired erin's loss: the server kept them from her")
+    # One copy nearly doubles a voice packet's payload: the listener who
+    # needs none must get alice's packets clearly smaller than the one who
+    # does (until his first report dave gets the copies too).
+    if dave["bytes_per_packet"] is None or erin["bytes_per_packet"] is None:
+        failures.append("no packet sizes for dave or erin")
+    elif dave["bytes_per_packet"] > 0.8 * erin["bytes_per_packet"]:
+        failures.append("alice's voice packets reached dave at %.1f bytes, erin at %.1f: the "
+                        "copies dave does not need were not taken out"
+                        % (dave["bytes_per_packet"], erin["bytes_per_packet"]))
+    return failures
+
+
 def run(name, state, cli, check, apply_open, in_client, packet_delay):
+    if name == "red-two-listeners":
+        workdir = tempfile.mkdtemp(prefix="%s-media-" % state["tag"], dir=state["workdir"])
+        return run_two_listeners(state, cli, check, workdir, apply_open, in_client, packet_delay)
     if name == "udp-start-20":
         workdir = tempfile.mkdtemp(prefix="%s-media-" % state["tag"], dir=state["workdir"])
         return run_udp_start(state, cli, workdir, apply_open, in_client, packet_delay)
