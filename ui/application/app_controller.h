@@ -88,6 +88,9 @@ class AppController final : public QObject {
 
  private:
   void onJoined(const QString& room, const std::vector<client::ParticipantInfo>& people);
+  // After the join: the meeting window, painted ahead in parts, shown and
+  // the sign-in window hidden.
+  void showMeetingWindow();
   void onFailed(const Error& error);
   void backToSignIn(const QString& message);
   void loadSecrets();

@@ -4,6 +4,7 @@
 // from a worker thread.
 
 #include <QApplication>
+#include <QBackingStore>
 #include <QBuffer>
 #include <QImageReader>
 #include <QLabel>
@@ -113,6 +114,30 @@ class WarmUpTest : public QObject {
     QVERIFY2(most_in_a_turn <= 25, qPrintable(QString::number(most_in_a_turn)));
   }
 
+  void makesTheBackingStoreWhileHiddenThenSaysItIsDone() {
+    QScopedPointer<QMainWindow> window(windowOf(20));
+    int done = 0;
+    bool visible_when_done = true;
+    paintAhead(window.data(), [&] {
+      ++done;
+      visible_when_done = window->isVisible();
+    });
+    QCOMPARE(done, 0);
+    QTRY_COMPARE(done, 1);
+    QVERIFY(!visible_when_done);
+    QVERIFY(!window->isVisible());
+    // Its native window and a backing store of its size exist before it is
+    // ever shown; its first paint goes into pages already written.
+    QVERIFY(window->testAttribute(Qt::WA_WState_Created));
+    QVERIFY(window->backingStore() != nullptr);
+    QCOMPARE(window->backingStore()->size(), window->size());
+    QTest::qWait(20);
+    QCOMPARE(done, 1);  // once
+    // Shown now, it paints as any window does.
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window.data()));
+  }
+
   void stopsWhenTheWindowIsShown() {
     QScopedPointer<QMainWindow> window(windowOf(20));
     paintAhead(window.data());
@@ -129,11 +154,13 @@ class WarmUpTest : public QObject {
 
   void aWindowDestroyedMidwayIsLeftAlone() {
     QPointer<QMainWindow> window(windowOf(40));
-    paintAhead(window.data());
+    bool done = false;
+    paintAhead(window.data(), [&] { done = true; });
     QCoreApplication::processEvents();  // the layout step, perhaps a part
     delete window.data();
-    QTest::qWait(20);  // no step may touch it now
+    QTest::qWait(20);  // no step may touch it now, nor say it is done
     QVERIFY(window.isNull());
+    QVERIFY(!done);
   }
 
   void loadsImagePluginsFromAWorker() {
