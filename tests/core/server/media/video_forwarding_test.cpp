@@ -2,7 +2,9 @@
 // gets for its budget, and that a switch waits for a key frame of the new
 // layer (asking for one) so the receiver never gets an undecodable frame.
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "core/server/media/rate_meter.h"
 #include "core/server/media/video_forwarding.h"
@@ -121,4 +123,27 @@ TEST_CASE("the rate meter reports the last second", "[server][video]") {
   CHECK(meter.bitsPerSecond(t0 + 995ms) == Approx(1'000'000).epsilon(0.12));
   // Silence: the rate decays to zero within a second.
   CHECK(meter.bitsPerSecond(t0 + 2500ms) == 0);
+}
+
+TEST_CASE("two streams of one rate read alike wherever their buckets start", "[server][video]") {
+  // The same 100 packets a second into two meters, the second started 0.45 s
+  // later (its buckets in another phase); read every 50 ms for 4 s.
+  RateMeter early;
+  RateMeter late;
+  double worst_gap = 0;
+  for (int i = 0; i < 600; ++i) {
+    const auto now = t0 + i * 10ms;
+    early.add(1250, now);
+    if (i >= 45) {
+      late.add(1250, now);
+    }
+    if (i >= 200 && i % 5 == 0) {
+      const auto a = static_cast<double>(early.bitsPerSecond(now));
+      const auto b = static_cast<double>(late.bitsPerSecond(now));
+      CHECK(a == Approx(1'000'000).epsilon(0.02));
+      CHECK(b == Approx(1'000'000).epsilon(0.02));
+      worst_gap = std::max(worst_gap, std::abs(a - b) / 1'000'000);
+    }
+  }
+  CHECK(worst_gap < 0.02);
 }
