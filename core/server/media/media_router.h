@@ -213,6 +213,10 @@ class MediaRouter : public std::enable_shared_from_this<MediaRouter> {
   void onDatagram(std::span<std::byte> datagram, const asio::ip::udp::endpoint& from);
   void handlePlain(Leg& from, std::span<std::byte> plain, bool rtcp);
   void forwardRtp(Leg& from, std::span<const std::byte> plain, const media::RtpPacketView& rtp);
+  // Voice (media_voice.cpp): to every other participant, if the speaker
+  // selection lets it through.
+  void forwardVoice(Leg& from, std::span<const std::byte> plain, const media::RtpPacketView& rtp,
+                    Clock::TimePoint now);
   // The voice packet as `listener` gets it from `talker`: as it came, or
   // with fewer RED copies (red_trimmed_); `held_limit`: copies must be fewer
   // than this far back.

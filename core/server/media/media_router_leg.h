@@ -1,7 +1,8 @@
 #pragma once
 // MediaRouter's per-participant state (Leg) and the constants its files
-// share: media_router.cpp (forwarding) and media_relay.cpp (between
-// interconnected servers). Internal to the router; nothing else includes it.
+// share: media_router.cpp (forwarding), media_voice.cpp (voice) and
+// media_relay.cpp (between interconnected servers). Internal to the router;
+// nothing else includes it.
 
 #include <array>
 #include <chrono>
