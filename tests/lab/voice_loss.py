@@ -229,7 +229,7 @@ def run_two_listeners(state, cli, check, workdir, apply_open, in_client, packet_
     if not 4 <= got <= 20:
         failures.append("the lab applied %.1f %% loss on erin's downlink, not about 10 %%" % got)
     if most_red < 1:
-        failures.append("alice never sent RED, though erin lost about 10 %% of her voice")
+        failures.append("alice never sent RED, though erin lost about 10 % of her voice")
     if (dave["lost"] or 0) > 3:
         failures.append("dave lost %d of alice's packets on a clean link" % dave["lost"])
     if not erin["red_recovered"]:
