@@ -5,7 +5,7 @@
 // receivers' delay, a frame per copy). The client's encoder follows it for
 // the worst of its listeners (core/client/call/call_voice_loss.cpp). The
 // server forwards each listener no more copies than its own loss needs
-// (core/server/media/media_router.cpp): by the lower figures only, so that
+// (core/server/media/media_voice.cpp): by the lower figures only, so that
 // a listener whose loss lies in a gap keeps what the talker sends for it.
 //
 // Smoothing: rise fast (a burst of loss must be covered soon), fall slowly
