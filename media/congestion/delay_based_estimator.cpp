@@ -385,6 +385,10 @@ void DelayBasedEstimator::onPacket(Clock::TimePoint arrival, std::int64_t send_t
   }
 }
 
+void DelayBasedEstimator::onOtherPacket(Clock::TimePoint arrival, std::size_t size_bytes) {
+  incoming_.add(arrival, size_bytes);
+}
+
 std::int64_t DelayBasedEstimator::estimateBps(Clock::TimePoint now) {
   if (received_any_ && detector_.usage() != BandwidthUsage::Overusing) {
     rate_control_.update(now, detector_.usage(), incoming_.bps(now));

@@ -5,4 +5,5 @@
 target_sources(parley_media PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/bitrate_allocator.cpp
   ${CMAKE_CURRENT_LIST_DIR}/delay_based_estimator.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/followed_stream.cpp
   ${CMAKE_CURRENT_LIST_DIR}/loss_based_controller.cpp)

@@ -20,6 +20,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -40,6 +41,7 @@
 #include "core/client/call/peer_path.h"
 #include "core/client/media_link.h"
 #include "media/congestion/delay_based_estimator.h"
+#include "media/congestion/followed_stream.h"
 #include "media/engine/audio_engine.h"
 #include "media/engine/video_receiver.h"
 #include "media/engine/video_sender.h"
@@ -241,6 +243,8 @@ class Call final : public MediaLink {
   // A report block on our own voice (call_voice_loss.cpp).
   void onVoiceLossReport(const media::ReportBlock& block);
   void applySendBudget(std::int64_t bps);
+  // Every packet received counts in the downlink estimate's throughput.
+  void countForEstimate(std::size_t size);
   void feedEstimator(const media::RtpPacketView& rtp, std::size_t size);
   void sendFeedback();
   void armFeedbackTimer();
@@ -278,11 +282,11 @@ class Call final : public MediaLink {
   std::map<std::uint32_t, std::uint64_t> last_received_bytes_;
   std::function<void(MediaPath)> path_observer_;
   MediaOfferInfo offer_;  // the current leg's SSRCs
-  // Downlink estimate (what we can receive), from the largest video stream.
+  // Downlink estimate (what we can receive), from one video stream we
+  // receive: followed_stream_ says which.
   media::DelayBasedEstimator estimator_;
   std::uint32_t estimator_ssrc_ = 0;
-  std::uint64_t estimator_bytes_ = 0;
-  std::map<std::uint32_t, std::uint64_t> video_bytes_;  // per SSRC, this period
+  media::FollowedStream followed_stream_;
   std::int64_t send_budget_bps_ = 0;
   // The budget paused every video layer, and what un-pauses the first one
   // (with voice): see restartPausedVideo().
@@ -298,7 +302,9 @@ class Call final : public MediaLink {
   std::int64_t estimator_ts_ = 0;  // unwrapped 90 kHz
   bool estimator_has_ts_ = false;
   std::map<std::uint32_t, std::uint64_t> video_stream_bytes_;  // per SSRC, cumulative
-  std::map<std::uint32_t, std::uint64_t> last_video_stream_bytes_;
+  // video_stream_bytes_ at the last few feedback ticks, oldest first: what
+  // arrived of each stream over the last second.
+  std::deque<std::map<std::uint32_t, std::uint64_t>> video_stream_history_;
   // Loss per source we receive, reported to the server in receiver reports
   // (its loss-based controller lowers what it forwards to us).
   media::ReceptionStatistics reception_;

@@ -59,8 +59,15 @@ void Call::restartPausedVideo(Clock::TimePoint now) {
   applySendBudget(std::max(send_budget_bps_ * 3 / 2, unpause_bps_));
 }
 
+void Call::countForEstimate(std::size_t size) {
+  if (estimator_ssrc_ != 0) {
+    estimator_.onOtherPacket(clock_.now(), size);
+  }
+}
+
 void Call::feedEstimator(const media::RtpPacketView& rtp, std::size_t size) {
   if (rtp.header.ssrc != estimator_ssrc_) {
+    countForEstimate(size);
     return;
   }
   // 90 kHz RTP time unwrapped to microseconds on the sender's clock.
@@ -100,19 +107,24 @@ void Call::sendFeedback() {
       video_receiver_->setRoundTrip(*rtt);
     }
   }
-  // Follow the biggest video stream we receive: its timestamps drive the
-  // delay-based estimate of our downlink.
-  std::uint32_t biggest = 0;
-  std::uint64_t most = 0;
-  for (const auto& [ssrc, bytes] : video_stream_bytes_) {
-    const auto recent = bytes - last_video_stream_bytes_[ssrc];
-    if (recent > most) {
-      most = recent;
-      biggest = ssrc;
-    }
+  // What arrived of each video stream over the last second picks the one
+  // whose timestamps drive the delay-based estimate of our downlink.
+  constexpr std::size_t kRateTicks = 4;  // feedback ticks of 250 ms
+  video_stream_history_.push_back(video_stream_bytes_);
+  if (video_stream_history_.size() > kRateTicks + 1) {
+    video_stream_history_.pop_front();
   }
-  last_video_stream_bytes_ = video_stream_bytes_;
-  if (biggest != 0 && biggest != estimator_ssrc_) {
+  std::vector<media::StreamRate> rates;
+  const auto& oldest = video_stream_history_.front();
+  const auto ticks = static_cast<std::int64_t>(video_stream_history_.size() - 1);
+  for (const auto& [ssrc, bytes] : video_stream_bytes_) {
+    const auto then = oldest.find(ssrc);
+    const auto recent = bytes - (then == oldest.end() ? 0 : then->second);
+    const auto bits = static_cast<std::int64_t>(recent) * 8;
+    rates.push_back({ssrc, ticks == 0 ? 0 : bits * 4 / ticks});  // ticks are quarter seconds
+  }
+  const auto followed = followed_stream_.choose(rates, now);
+  if (followed != 0 && followed != estimator_ssrc_) {
     media::DelayBasedEstimatorConfig config;
     // A receiver assumes its downlink takes the whole budget until the delay
     // signal says otherwise (then the estimate falls within a second): the
@@ -122,7 +134,7 @@ void Call::sendFeedback() {
                            ? config.max_bps
                            : std::max<std::int64_t>(estimator_.estimateBps(now), config.min_bps);
     estimator_ = media::DelayBasedEstimator(config);
-    estimator_ssrc_ = biggest;
+    estimator_ssrc_ = followed;
     estimator_has_ts_ = false;
     estimator_ts_ = 0;
   }

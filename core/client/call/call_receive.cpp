@@ -33,6 +33,7 @@ void Call::onPlain(std::span<const std::byte> plain, bool rtcp, bool from_peer) 
   reception_.onPacket(clock_.now(), rtp->header.ssrc, rtp->header.sequence);
   if ((pt == audio_pt_ || pt == media::kRedPayloadType) && engine_) {
     received_bytes_[rtp->header.ssrc] += plain.size();
+    countForEstimate(plain.size());
     (void)engine_->pushIncoming(plain, clock_.now());
   } else if ((pt == media::kVp8PayloadType || pt == media::kVp9PayloadType) && video_receiver_) {
     video_stream_bytes_[rtp->header.ssrc] += plain.size();

@@ -63,6 +63,7 @@ bool Call::onRetransmission(std::span<const std::byte> rtx) {
   }
   ++repair_.rtx_received;
   repair_.rtx_received_bytes += rtx.size();
+  countForEstimate(rtx.size());
   // The original may have come after all, or on the other path.
   if (duplicates_.seen(unwrapped->media_ssrc, unwrapped->original_sequence)) {
     ++repair_.rtx_duplicates;

@@ -427,6 +427,7 @@ void MediaRouter::forwardRtp(Leg& from, std::span<const std::byte> plain,
     forwardVideo(from, plain, rtp, kind);
     return;
   }
+  from.uplink.onOtherPacket(now, plain.size());  // voice shares the uplink
   forwardVoice(from, plain, rtp, now);
 }
 
@@ -489,20 +490,19 @@ void MediaRouter::forwardVideo(Leg& from, std::span<const std::byte> plain,
 
 void MediaRouter::estimateUplink(Leg& from, const media::RtpPacketView& rtp, std::size_t size,
                                  Clock::TimePoint now) {
-  // Follow the sender's busiest video stream (re-chosen every 2 s): one
-  // stream's RTP clock is what the delay estimate needs.
-  if (from.uplink_ssrc == 0 || now - from.uplink_chosen > std::chrono::seconds(2)) {
-    std::uint64_t best = 0;
-    std::uint32_t best_ssrc = rtp.header.ssrc;
-    for (const std::size_t kind : {kVideo, kScreen, kVideoLow, kScreenLow}) {
-      const auto bps = from.in_rates[kind].bitsPerSecond(now);
-      if (bps > best) {
-        best = bps;
-        best_ssrc = from.info.ssrcs[kind];
-      }
-    }
+  // Which of the sender's video streams the estimate follows (one stream's
+  // RTP clock is what it needs), looked at every kFollowInterval.
+  constexpr auto kFollowInterval = std::chrono::milliseconds(250);
+  if (from.uplink_ssrc == 0 || now - from.uplink_chosen >= kFollowInterval) {
     from.uplink_chosen = now;
-    if (best_ssrc != from.uplink_ssrc) {
+    std::array<media::StreamRate, 4> rates{};
+    std::size_t n = 0;
+    for (const std::size_t kind : {kVideo, kScreen, kVideoLow, kScreenLow}) {
+      rates[n++] = {from.info.ssrcs[kind],
+                    static_cast<std::int64_t>(from.in_rates[kind].bitsPerSecond(now))};
+    }
+    const auto followed = from.uplink_follow.choose(rates, now);
+    if (followed != 0 && followed != from.uplink_ssrc) {
       media::DelayBasedEstimatorConfig config;
       // A sender starts with room for a full screen share and its small
       // layer; the delay signal cuts this within a second where it is too much.
@@ -511,12 +511,13 @@ void MediaRouter::estimateUplink(Leg& from, const media::RtpPacketView& rtp, std
         config.start_bps = std::max<std::int64_t>(from.uplink.estimateBps(now), config.min_bps);
       }
       from.uplink = media::DelayBasedEstimator(config);
-      from.uplink_ssrc = best_ssrc;
+      from.uplink_ssrc = followed;
       from.uplink_has_ts = false;
       from.uplink_ts = 0;
     }
   }
   if (rtp.header.ssrc != from.uplink_ssrc) {
+    from.uplink.onOtherPacket(now, size);
     return;
   }
   if (!from.uplink_has_ts) {
@@ -550,15 +551,19 @@ void MediaRouter::maybePlan(Leg& receiver, Clock::TimePoint now) {
     return;
   }
   // The receiver's estimate (REMB) lowered by the loss it reports; before
-  // any feedback, what we allow a new receiver.
+  // any feedback, what we allow a new receiver. The estimate alone is the
+  // floor a shared screen's small layer may use (plan()).
   auto budget = static_cast<double>(receiver.downlink_loss.targetBps());
+  auto floor = static_cast<double>(receiver.downlink_loss.lastRembBps().value_or(0));
   std::vector<VideoSourceRates> sources;
   for (Leg* other : room->second) {
     if (other == &receiver) {
       continue;
     }
     // Voice first: whatever the others' audio takes is not there for video.
-    budget -= static_cast<double>(other->in_rates[kAudio].bitsPerSecond(now));
+    const auto voice = static_cast<double>(other->in_rates[kAudio].bitsPerSecond(now));
+    budget -= voice;
+    floor -= voice;
     for (const bool screen : {false, true}) {
       VideoSourceRates s;
       s.screen = screen;
@@ -574,7 +579,9 @@ void MediaRouter::maybePlan(Leg& receiver, Clock::TimePoint now) {
   // ... and what its repair takes next to the video.
   const auto video_budget =
       receiver.repair_share.videoBudget(budget > 0 ? static_cast<std::uint64_t>(budget) : 0, now);
-  for (const auto ssrc : receiver.video.plan(video_budget, sources, now)) {
+  const auto screen_floor =
+      floor > 0 ? static_cast<std::uint64_t>(floor / (1 + receiver.repair_share.share())) : 0;
+  for (const auto ssrc : receiver.video.plan(video_budget, sources, now, screen_floor)) {
     if (auto owner = by_ssrc_.find(ssrc); owner != by_ssrc_.end()) {
       requestKeyFrame(*owner->second, ssrc, now);
     }
@@ -747,6 +754,7 @@ void MediaRouter::onSenderRetransmission(Leg& from, std::span<const std::byte> r
   }
   ++counters_.recovered_from_senders;
   from.in_rates[kind].add(original_.size(), now);
+  from.uplink.onOtherPacket(now, rtx.size());
   stream->history.store(sequence, original_, now);
   if (arrival.round_trip) {
     stream->round_trip = (stream->round_trip * 7 + *arrival.round_trip) / 8;  // RFC 6298's alpha

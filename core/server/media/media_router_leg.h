@@ -21,6 +21,7 @@
 #include "core/server/media/video_forwarding.h"
 #include "core/server/observability/server_metrics.h"
 #include "media/congestion/delay_based_estimator.h"
+#include "media/congestion/followed_stream.h"
 #include "media/congestion/loss_based_controller.h"
 #include "media/rtp/nack_tracker.h"
 #include "media/rtp/packet_history.h"
@@ -184,9 +185,11 @@ struct MediaRouter::Leg {
   // Which layers of the others' video this participant gets.
   ReceiverVideoForwarding video;
   Clock::TimePoint last_plan{};
-  // This participant's uplink, estimated from the delay of its biggest video
-  // stream and sent back to it as REMB (what it may send).
+  // This participant's uplink, estimated from the delay of one of its video
+  // streams (uplink_follow says which) and sent back to it as REMB (what it
+  // may send).
   media::DelayBasedEstimator uplink;
+  media::FollowedStream uplink_follow;
   std::uint32_t uplink_ssrc = 0;
   // Repair: the video this participant sends (made on its first packet,
   // so voice-only legs pay nothing), and the runs forwarded to it.

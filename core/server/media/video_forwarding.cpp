@@ -35,7 +35,8 @@ ReceiverVideoForwarding::Source& ReceiverVideoForwarding::sourceFor(std::uint32_
 }
 
 std::vector<std::uint32_t> ReceiverVideoForwarding::plan(
-    std::uint64_t budget_bps, const std::vector<VideoSourceRates>& sources, Clock::TimePoint now) {
+    std::uint64_t budget_bps, const std::vector<VideoSourceRates>& sources, Clock::TimePoint now,
+    std::uint64_t screen_floor_bps) {
   // Screens first: a shared screen is what everyone is looking at.
   std::vector<const VideoSourceRates*> order;
   order.reserve(sources.size());
@@ -77,6 +78,15 @@ std::vector<std::uint32_t> ReceiverVideoForwarding::plan(
       left -= low_bps;
     } else if (high_bps == 0 && low_bps == 0) {
       target = state.target;  // nothing measured yet: keep what we had
+    } else if (s->screen && low_bps > 0 && low_bps <= screen_floor_bps) {
+      target = VideoLayer::Low;
+      left = 0;  // past the budget already: nothing else fits
+    }
+    if (s->screen) {
+      const auto taken = target == VideoLayer::High  ? high_bps
+                         : target == VideoLayer::Low ? low_bps
+                                                     : 0;
+      screen_floor_bps -= std::min(screen_floor_bps, taken);
     }
     if (target != state.target) {
       state.target = target;

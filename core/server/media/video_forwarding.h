@@ -7,7 +7,8 @@
 //   plan(budget, rates)   every ~500 ms: screens first, then cameras: the
 //                         full layer if it fits in what is left of the
 //                         budget, else the small one, else nothing (audio
-//                         was taken out of the budget before).
+//                         was taken out of the budget before); a screen's
+//                         small layer also while it fits in the floor.
 //   onPacket(...)         per video packet: forward only the current layer;
 //                         a change of layer waits for a key frame of the new
 //                         one (asked for at once, at most every 500 ms), so
@@ -47,9 +48,21 @@ class ReceiverVideoForwarding {
 
   // New targets from the receiver's video budget (bit/s). Returns the SSRCs
   // to ask for a key frame (layers newly wanted).
+  //
+  // `screen_floor_bps`: what the receiver's own delay-based estimate leaves
+  // for video, when that is more than the budget (which loss lowers too). A
+  // screen's small layer is kept, or started, while it fits in the floor
+  // even when the budget has no room for it: on a thin link with a short
+  // queue the loss comes in bursts, from key frames; retransmission repairs
+  // those, and every pause of the screen costs another key frame when it
+  // resumes, the biggest burst of all (seen behind a 600 kbit/s tbf: the
+  // loss-based budget fell to 100-240 kbit/s while the link carried 450,
+  // and the screen stopped for good). The same choice as Jitsi's bridge,
+  // which sends the on-stage participant's lowest layer past its estimate.
+  // Cameras get no floor: they go first when the link is short.
   std::vector<std::uint32_t> plan(std::uint64_t budget_bps,
                                   const std::vector<VideoSourceRates>& sources,
-                                  Clock::TimePoint now);
+                                  Clock::TimePoint now, std::uint64_t screen_floor_bps = 0);
 
   // One packet of layer `ssrc` of source `high_ssrc`; `key_frame_start`: the
   // first packet of a key frame.

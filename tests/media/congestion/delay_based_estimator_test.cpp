@@ -63,6 +63,10 @@ struct LinkCase {
   std::uint32_t seed = 1;
   std::vector<Check> checks;
   int max_overuse_signals = -1;  // -1: not checked
+  // Frames mode: the share of each frame's packets on the followed stream
+  // (at least one); the rest belong to another stream with its own clock,
+  // so they go to onOtherPacket.
+  double followed_share = 1.0;
 };
 
 struct Sample {
@@ -109,6 +113,7 @@ Outcome simulate(const LinkCase& c) {
     Clock::TimePoint arrival;
     std::int64_t send_time_us;
     Clock::Duration queue_delay;
+    bool followed;
   };
   std::deque<InFlight> in_flight;  // arrival order == send order (FIFO link)
   std::deque<std::pair<Clock::TimePoint, std::int64_t>> rembs;
@@ -120,7 +125,7 @@ Outcome simulate(const LinkCase& c) {
   Clock::TimePoint last_arrival = start;
   Clock::Duration last_queue_delay{0};
   const Clock::TimePoint end = start + microseconds(static_cast<std::int64_t>(c.duration_s * 1e6));
-  const auto transmit = [&](Clock::TimePoint sent, std::int64_t stamp_us) {
+  const auto transmit = [&](Clock::TimePoint sent, std::int64_t stamp_us, bool followed = true) {
     const auto capacity = static_cast<double>(capacityAt(c, seconds(sent)));
     const Clock::Duration backlog = link_free > sent ? link_free - sent : Clock::Duration{0};
     if (backlog > kQueueLimit) {
@@ -133,7 +138,7 @@ Outcome simulate(const LinkCase& c) {
     Clock::TimePoint arrival = link_free + kPropagation + microseconds(jitter_us(rng));
     arrival = std::max(arrival, last_arrival);
     last_arrival = arrival;
-    in_flight.push_back({arrival, stamp_us + kSenderClockOffsetUs, backlog});
+    in_flight.push_back({arrival, stamp_us + kSenderClockOffsetUs, backlog, followed});
   };
 
   int frame = 0;
@@ -154,8 +159,9 @@ Outcome simulate(const LinkCase& c) {
         const std::int64_t stamp_us = rtp_ts * 1'000'000 / 90'000;
         const auto packets =
             static_cast<int>(std::max(1.0, std::round(rate / 30.0 / (kPacketBytes * 8.0))));
+        const int followed = std::max(1, static_cast<int>(std::round(packets * c.followed_share)));
         for (int i = 0; i < packets; ++i) {
-          transmit(next_send, stamp_us);
+          transmit(next_send, stamp_us, i < followed);
         }
         ++frame;
         next_send += microseconds(33'333);
@@ -165,7 +171,11 @@ Outcome simulate(const LinkCase& c) {
       }
     }
     while (!in_flight.empty() && in_flight.front().arrival <= now) {
-      estimator.onPacket(in_flight.front().arrival, in_flight.front().send_time_us, kPacketBytes);
+      if (in_flight.front().followed) {
+        estimator.onPacket(in_flight.front().arrival, in_flight.front().send_time_us, kPacketBytes);
+      } else {
+        estimator.onOtherPacket(in_flight.front().arrival, kPacketBytes);
+      }
       last_queue_delay = in_flight.front().queue_delay;
       in_flight.pop_front();
     }
@@ -306,6 +316,29 @@ TEST_CASE("delay-based estimate follows a bottleneck link", "[congestion]") {
        2,
        1,
        join({below(20, 22, 1.1 * kMega)}, near(22, 30, 1 * kMega))},
+      // One stream of several followed (a camera next to a screen): the
+      // others' packets count in the throughput a decrease is measured on,
+      // or the first cut would leave them no room.
+      {"500 kbit/s, frame bursts, one packet of each on the followed stream",
+       {{0, 500'000}},
+       20,
+       SenderMode::Frames,
+       0,
+       2,
+       1,
+       near(3, 20, 0.5 * kMega),
+       -1,
+       0.0},
+      {"2 -> 1 Mbit/s, frame bursts, one packet of each on the followed stream",
+       {{0, 2'000'000}, {20, 1'000'000}},
+       30,
+       SenderMode::Frames,
+       0,
+       2,
+       1,
+       join({below(20, 22, 1.1 * kMega)}, near(22, 30, 1 * kMega)),
+       -1,
+       0.0},
       // A sender that ignores REMB and floods the link is still seen at once.
       {"fixed 3 Mbit/s into 1 Mbit/s",
        {{0, 1'000'000}},

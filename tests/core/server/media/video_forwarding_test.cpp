@@ -53,6 +53,39 @@ TEST_CASE("the plan gives each source the best layer that fits, screens first", 
   }
 }
 
+TEST_CASE("a screen's small layer stays within the floor when loss cut the budget",
+          "[server][video]") {
+  struct Case {
+    const char* name;
+    std::uint64_t budget;
+    std::uint64_t floor;
+    VideoLayer screen_layer;
+    VideoLayer camera_layer;
+  };
+  // Screen 1500/250 kbit/s, camera 800/150 kbit/s, as above.
+  const Case cases[] = {
+      {"no floor: nothing fits", 100'000, 0, VideoLayer::None, VideoLayer::None},
+      {"the floor holds the screen's small layer, not the camera's", 100'000, 450'000,
+       VideoLayer::Low, VideoLayer::None},
+      {"a floor too low for the small layer", 100'000, 200'000, VideoLayer::None, VideoLayer::None},
+      {"a budget that fits more needs no floor", 600'000, 450'000, VideoLayer::Low,
+       VideoLayer::Low},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    ReceiverVideoForwarding f;
+    (void)f.plan(c.budget, {camera(800'000, 150'000), screen(1'500'000, 250'000)}, t0, c.floor);
+    CHECK(f.targetLayer(kScreenHigh) == c.screen_layer);
+    CHECK(f.targetLayer(kCamHigh) == c.camera_layer);
+  }
+  // Two screens: the floor is spent by the first.
+  ReceiverVideoForwarding f;
+  const VideoSourceRates second{0x23, 0x25, true, 1'500'000, 250'000};
+  (void)f.plan(100'000, {screen(1'500'000, 250'000), second}, t0, 450'000);
+  CHECK(f.targetLayer(kScreenHigh) == VideoLayer::Low);
+  CHECK(f.targetLayer(0x23) == VideoLayer::None);
+}
+
 TEST_CASE("a layer switch waits for a key frame of the new layer", "[server][video]") {
   ReceiverVideoForwarding f;
   auto requests = f.plan(5'000'000, {camera(800'000, 150'000)}, t0);
