@@ -6,7 +6,7 @@
 // the biggest stream each time misleads it when a steady camera and a bursty
 // shared screen arrive together: the screen reads 0 to 500 kbit/s from one
 // second to the next, the lead flips back and forth, and the estimate is
-// replaced before it ever sees the link (docs/media.md, "Rates"). So the
+// replaced before it ever sees the link (docs/media.md, "Bandwidth"). So the
 // followed stream is kept while it is alive, and given up only for one that
 // has been clearly bigger for a few seconds. Any stream through the
 // bottleneck shows its queue; the biggest is preferred only because it has
