@@ -314,6 +314,18 @@ void signInToMeeting(AppController& app) {
 }
 
 void leaveMeeting(AppController& app) {
+  // Ctrl+W is the meeting window's own shortcut: it acts only once that
+  // window is the active one, which the platform makes it a few events
+  // after the show (on a loaded machine the key came first, and nothing left).
+  QVERIFY2(QTest::qWaitForWindowActive(app.meetingWindow(), kExposeMs),
+           qPrintable(
+               QStringLiteral("active window: %1")
+                   .arg(QApplication::activeWindow() != nullptr
+                            ? QApplication::activeWindow()->objectName() + QStringLiteral(" (") +
+                                  QString::fromLatin1(
+                                      QApplication::activeWindow()->metaObject()->className()) +
+                                  QStringLiteral(")")
+                            : QStringLiteral("none"))));
   QTest::keySequence(app.meetingWindow(), QKeySequence(QStringLiteral("Ctrl+W")));
   QTRY_VERIFY_WITH_TIMEOUT(app.signInWindow()->isVisible() && !app.inMeeting(), kWaitMs);
 }
