@@ -540,9 +540,9 @@ def run_tbf(state, cli, check, apply_open, in_client, link_kbps=TBF_KBPS):
             if user == "erin" and link_kbps == TBF_THIN_KBPS:
                 # Not judged yet (issue 21 is open on it): behind 600 kbit/s
                 # an unpaced key frame, or the estimate probing past the link,
-                # fills its 100 ms queue; in about one run of eight that cost
-                # her 3 packets, or the first second and a half of the
-                # sentence came out of line (docs/media.md, Not yet, Pacing).
+                # fills its 100 ms queue; in 9 runs that cost her 3 packets
+                # in one and 11 in another, and in one the first second and a
+                # half of the sentence came out of line (docs/media.md, Not yet, Pacing).
                 # Said here so the figures are in every log.
                 _log("erin's voice behind %d kbit/s, not judged yet: lost %d of %d, concealed "
                      "%d, pieces %s" % (link_kbps, a["lost"], a["packets"], a["concealed"],
