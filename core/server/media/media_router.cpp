@@ -495,12 +495,11 @@ void MediaRouter::estimateUplink(Leg& from, const media::RtpPacketView& rtp, std
   constexpr auto kFollowInterval = std::chrono::milliseconds(250);
   if (from.uplink_ssrc == 0 || now - from.uplink_chosen >= kFollowInterval) {
     from.uplink_chosen = now;
-    std::array<media::StreamRate, 4> rates{};
-    std::size_t n = 0;
-    for (const std::size_t kind : {kVideo, kScreen, kVideoLow, kScreenLow}) {
-      rates[n++] = {from.info.ssrcs[kind],
-                    static_cast<std::int64_t>(from.in_rates[kind].bitsPerSecond(now))};
-    }
+    const auto rate = [&](std::size_t kind) {
+      return media::StreamRate{from.info.ssrcs[kind],
+                               static_cast<std::int64_t>(from.in_rates[kind].bitsPerSecond(now))};
+    };
+    const std::array rates = {rate(kVideo), rate(kScreen), rate(kVideoLow), rate(kScreenLow)};
     const auto followed = from.uplink_follow.choose(rates, now);
     if (followed != 0 && followed != from.uplink_ssrc) {
       media::DelayBasedEstimatorConfig config;
